@@ -1,0 +1,79 @@
+package incidentbot
+
+import "context"
+
+// Chat is what the engine needs from a chat platform. Adapters (Slack,
+// Discord, console) implement it and keep each platform's limits.
+type Chat interface {
+	Platform() string
+	// CreateChannel creates a channel; when the name is taken it tries
+	// name-2, name-3 ... and returns the channel it made.
+	CreateChannel(ctx context.Context, name string, opts ChannelOptions) (Channel, error)
+	// Invite adds users to a channel; a user already there is a success.
+	Invite(ctx context.Context, channelID string, userIDs []string) error
+	SetTopic(ctx context.Context, channelID, topic string) error
+	Post(ctx context.Context, channelID string, m Message) (MessageRef, error)
+	Update(ctx context.Context, ref MessageRef, m Message) error
+	Pin(ctx context.Context, ref MessageRef) error
+	// Archive archives a channel (Discord: moves it to an archive category, locked).
+	Archive(ctx context.Context, channelID string) error
+	// ResolveUsers turns "<@U123>", "@group" or an e-mail into people.
+	ResolveUsers(ctx context.Context, spec string) ([]User, error)
+}
+
+// ChannelOptions tune a new channel.
+type ChannelOptions struct {
+	Private bool
+	Topic   string
+	Purpose string // carries the incident key so a retried create can find its channel
+}
+
+// Channel is a chat channel.
+type Channel struct {
+	ID   string
+	Name string
+}
+
+// MessageRef points at a posted message so it can be updated or pinned.
+type MessageRef struct {
+	ChannelID string
+	ID        string // Slack ts, Discord message id
+}
+
+// Message is a chat message in neutral form; each adapter renders it
+// (Slack Block Kit, Discord embeds and components, plain text).
+type Message struct {
+	Title    string
+	Text     string // markdown-ish: *bold*, _italic_, `code`, "- " lists, <@U1> mentions
+	Fields   []Field
+	Severity Severity // colour; SevUnknown is neutral
+	Buttons  []Button
+	Footer   string
+	// EphemeralTo, when set, shows the message only to that user id.
+	EphemeralTo string
+}
+
+// Field is a label/value pair shown compactly.
+type Field struct {
+	Label string
+	Value string
+	Short bool // may sit beside another short field
+}
+
+// ButtonStyle colours a button.
+type ButtonStyle string
+
+const (
+	ButtonDefault ButtonStyle = ""
+	ButtonPrimary ButtonStyle = "primary"
+	ButtonDanger  ButtonStyle = "danger"
+)
+
+// Button is an action a person can take from a message. ActionID is a
+// command line without the "/incident " prefix, such as "ack INC-42", so a
+// click goes through the same parser and checks as a typed command.
+type Button struct {
+	ActionID string
+	Label    string
+	Style    ButtonStyle
+}

@@ -1,0 +1,80 @@
+package incidentbot
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes. EUNAVAILABLE is the only code a job runner retries.
+const (
+	EINVALID      = "invalid"
+	ENOTFOUND     = "not_found"
+	ECONFLICT     = "conflict"
+	EUNAUTHORIZED = "unauthorized"
+	EFORBIDDEN    = "forbidden"
+	EUNAVAILABLE  = "unavailable"
+	EINTERNAL     = "internal"
+)
+
+// Error is an error with a code for programs and a message safe to show users.
+// Err is the cause, for logs only.
+type Error struct {
+	Code    string
+	Message string
+	Err     error
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("%s: %s: %v", e.Code, e.Message, e.Err)
+	}
+	return fmt.Sprintf("%s: %s", e.Code, e.Message)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf returns an *Error with a formatted user-facing message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// WrapError returns an *Error that keeps err as its cause.
+func WrapError(code string, err error, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Err: err}
+}
+
+// ErrorCode returns the code of the first *Error in err's chain, "" for nil
+// and EINTERNAL when the chain holds no *Error.
+func ErrorCode(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the user-facing message of the first *Error in err's
+// chain, "" for nil and a generic text otherwise: causes never reach users.
+func ErrorMessage(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) && e.Message != "" {
+		return e.Message
+	}
+	return "Internal error."
+}
+
+// DuplicateError says an open incident already covers what is being
+// declared; chat adapters offer "join it or declare anyway".
+type DuplicateError struct {
+	Existing *Incident
+}
+
+func (e *DuplicateError) Error() string {
+	return fmt.Sprintf("duplicate of open incident %s", e.Existing.Key)
+}

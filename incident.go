@@ -1,0 +1,223 @@
+package incidentbot
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Severity runs from SEV1 (the shop is down) to SEV4 (minor).
+type Severity int
+
+const (
+	SevUnknown Severity = iota
+	SEV1
+	SEV2
+	SEV3
+	SEV4
+)
+
+// Severities lists every valid severity, most severe first.
+var Severities = []Severity{SEV1, SEV2, SEV3, SEV4}
+
+// ParseSeverity accepts "sev1".."sev4", "SEV1" and "1".."4".
+func ParseSeverity(s string) (Severity, error) {
+	t := strings.TrimPrefix(strings.ToLower(strings.TrimSpace(s)), "sev")
+	switch t {
+	case "1":
+		return SEV1, nil
+	case "2":
+		return SEV2, nil
+	case "3":
+		return SEV3, nil
+	case "4":
+		return SEV4, nil
+	}
+	return SevUnknown, Errorf(EINVALID, "Unknown severity %q. Use sev1 (site down) to sev4 (minor).", s)
+}
+
+func (s Severity) Valid() bool { return s >= SEV1 && s <= SEV4 }
+
+// String returns "sev1".."sev4", the form used in commands and playbooks.
+func (s Severity) String() string {
+	if !s.Valid() {
+		return "sev?"
+	}
+	return fmt.Sprintf("sev%d", int(s))
+}
+
+// Label returns "SEV1".."SEV4" for display.
+func (s Severity) Label() string { return strings.ToUpper(s.String()) }
+
+// MarshalText and UnmarshalText let severities appear as "sev1" in YAML and JSON.
+func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+func (s *Severity) UnmarshalText(b []byte) error {
+	v, err := ParseSeverity(string(b))
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
+}
+
+// Status is where an incident stands in its lifecycle.
+type Status string
+
+const (
+	StatusInvestigating Status = "investigating"
+	StatusMitigated     Status = "mitigated"
+	StatusResolved      Status = "resolved"
+	StatusClosed        Status = "closed"
+)
+
+// transitions lists the allowed moves. Going back from mitigated or resolved
+// to investigating covers a fix that did not hold; closed is final.
+var transitions = map[Status][]Status{
+	StatusInvestigating: {StatusMitigated, StatusResolved},
+	StatusMitigated:     {StatusInvestigating, StatusResolved},
+	StatusResolved:      {StatusInvestigating, StatusClosed},
+	StatusClosed:        nil,
+}
+
+// NextStatuses returns the statuses an incident in s may move to.
+func (s Status) NextStatuses() []Status { return transitions[s] }
+
+// Open reports whether the incident still needs people: anything but closed
+// and resolved.
+func (s Status) Open() bool { return s == StatusInvestigating || s == StatusMitigated }
+
+// CheckTransition returns an EINVALID error naming the allowed moves when
+// from -> to is not allowed.
+func CheckTransition(from, to Status) error {
+	for _, s := range transitions[from] {
+		if s == to {
+			return nil
+		}
+	}
+	if from == to {
+		return Errorf(EINVALID, "The incident is already %s.", from)
+	}
+	next := transitions[from]
+	if len(next) == 0 {
+		return Errorf(EINVALID, "The incident is %s: that is final, nothing can change it now.", from)
+	}
+	names := make([]string, len(next))
+	for i, s := range next {
+		names[i] = string(s)
+	}
+	return Errorf(EINVALID, "Cannot go from %s to %s. From %s the incident can become: %s.", from, to, from, strings.Join(names, ", "))
+}
+
+// Platforms an incident can live on.
+const (
+	PlatformSlack   = "slack"
+	PlatformDiscord = "discord"
+	PlatformConsole = "console"
+)
+
+// Incident is one outage or problem, from declaration to close.
+type Incident struct {
+	ID            int64
+	Key           string // "INC-42"
+	Title         string
+	Severity      Severity
+	Status        Status
+	Type          string // playbook name
+	Drill         bool   // practice: every external action is a dry run
+	Platform      string
+	Workspace     string // Slack team id, Discord guild id
+	OriginChannel string // where it was declared
+	WarRoom       string // channel id, "" until created
+	DedupeKey     string // alerts: one incident per key while open
+	Summary       string
+	Impact        string
+	DeclaredBy    User
+
+	DetectedAt     time.Time
+	DeclaredAt     time.Time
+	AcknowledgedAt *time.Time
+	MitigatedAt    *time.Time
+	ResolvedAt     *time.Time
+	ClosedAt       *time.Time
+
+	// Status-update reminders: when the next nudge is due (nil: off).
+	NextReminderAt *time.Time
+	RemindersOff   bool
+	LastUpdateAt   *time.Time
+}
+
+// KeyPrefix starts every incident key.
+const KeyPrefix = "INC-"
+
+// IncidentKey returns the key of the incident with the given id.
+func IncidentKey(id int64) string { return fmt.Sprintf("%s%d", KeyPrefix, id) }
+
+// ParseIncidentKey accepts "INC-42" (any case) and returns 42.
+func ParseIncidentKey(key string) (int64, error) {
+	k := strings.ToUpper(strings.TrimSpace(key))
+	if !strings.HasPrefix(k, KeyPrefix) {
+		return 0, Errorf(EINVALID, "%q is not an incident key. Keys look like INC-42.", key)
+	}
+	var id int64
+	digits := k[len(KeyPrefix):]
+	if digits == "" || len(digits) > 18 {
+		return 0, Errorf(EINVALID, "%q is not an incident key. Keys look like INC-42.", key)
+	}
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return 0, Errorf(EINVALID, "%q is not an incident key. Keys look like INC-42.", key)
+		}
+		id = id*10 + int64(c-'0')
+	}
+	if id == 0 {
+		return 0, Errorf(EINVALID, "%q is not an incident key. Keys look like INC-42.", key)
+	}
+	return id, nil
+}
+
+// Duration is how long the incident has lasted (until resolve, or now).
+func (inc *Incident) Duration(now time.Time) time.Duration {
+	end := now
+	if inc.ResolvedAt != nil {
+		end = *inc.ResolvedAt
+	}
+	return end.Sub(inc.DetectedAt)
+}
+
+// User is a person on a chat platform.
+type User struct {
+	ID   string // platform user id ("U0123", Discord snowflake); "" for the bot itself
+	Name string // display name
+}
+
+// Mention returns the platform-neutral mention "<@ID>", or the name when there is no id.
+func (u User) Mention() string {
+	if u.ID == "" {
+		return u.Name
+	}
+	return "<@" + u.ID + ">"
+}
+
+// Actor is who runs a command, from where.
+type Actor struct {
+	Platform  string
+	Workspace string
+	User      User
+	ChannelID string // where the command was typed
+}
+
+// RoleAssignment gives a playbook role to a person for one incident.
+type RoleAssignment struct {
+	IncidentID int64
+	Role       string
+	User       User
+	AssignedBy User
+	At         time.Time
+}
+
+// Well-known roles: the engine checks them for commands that need them.
+const (
+	RoleCommander = "commander"
+	RoleComms     = "comms"
+)

@@ -1,0 +1,168 @@
+package incidentbot
+
+import (
+	"bytes"
+	"strings"
+	"text/template"
+	"time"
+	"unicode"
+)
+
+// Playbook says how one type of incident runs: who does what, what the bot
+// does on declare and on resolve, and the checklist people follow.
+type Playbook struct {
+	Name        string
+	Description string
+	Match       PlaybookMatch
+	// Channel is a text/template for the war-room name, rendered with the
+	// Incident; funcs: lower, upper, slug.
+	Channel        string
+	Private        bool
+	Roles          []Role
+	Invite         []string                   // user specs: "<@U1>", "@group", e-mail
+	StatusUpdates  map[Severity]time.Duration // 0: no reminders for that severity
+	OnDeclare      []Action
+	OnResolve      []Action
+	Checklist      []string
+	Templates      map[string]string // text/templates rendered with TemplateData
+	ArchiveOnClose bool
+}
+
+// PlaybookMatch says which incidents a playbook covers.
+type PlaybookMatch struct {
+	Types           []string // names people type: "outage", "site-down"
+	DefaultSeverity Severity
+}
+
+// Role is a job in the war room. Assign says who gets it at declaration:
+// "declarer", a user spec ("<@U1>", "@group", e-mail) or "" (assigned by hand).
+type Role struct {
+	Name        string
+	Description string
+	Assign      string
+}
+
+// AssignDeclarer is the Role.Assign value for the person who declared.
+const AssignDeclarer = "declarer"
+
+// Action kinds a playbook can run.
+const (
+	ActionVerifySite = "verify_site"
+	ActionPauseAds   = "pause_ads"
+	ActionResumeAds  = "resume_ads"
+	ActionNotify     = "notify"
+	ActionStatusPage = "statuspage"
+	ActionPage       = "page"
+)
+
+// Action is one step a playbook runs on declare or on resolve. Only the
+// fields of its Kind are set.
+type Action struct {
+	Kind string
+	When Condition
+
+	URL    string // verify_site
+	Expect string // verify_site: text the page must contain
+
+	Platforms []string // pause_ads / resume_ads: empty means all configured
+	Accounts  []string // pause_ads: empty means all
+	Include   []string // pause_ads: campaign name globs to pause (empty: all)
+	Exclude   []string // pause_ads: campaign name globs to keep serving (brand ...)
+
+	To       string // notify: a NOTIFY_* target name; page: service
+	Template string // notify / statuspage: template name
+	Status   string // statuspage: investigating, identified, monitoring, resolved
+}
+
+// Condition limits an action to some incidents. Empty means always.
+type Condition struct {
+	Severity []Severity
+}
+
+// Holds reports whether the condition lets an incident of severity s run the action.
+func (c Condition) Holds(s Severity) bool {
+	if len(c.Severity) == 0 {
+		return true
+	}
+	for _, v := range c.Severity {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Cadence returns how often the war room should post an update at severity s; 0 is never.
+func (p *Playbook) Cadence(s Severity) time.Duration { return p.StatusUpdates[s] }
+
+// Role returns the role with the given name.
+func (p *Playbook) Role(name string) (Role, bool) {
+	for _, r := range p.Roles {
+		if strings.EqualFold(r.Name, name) {
+			return r, true
+		}
+	}
+	return Role{}, false
+}
+
+// TemplateFuncs are the functions playbook templates may call.
+var TemplateFuncs = template.FuncMap{
+	"lower": strings.ToLower,
+	"upper": strings.ToUpper,
+	"slug":  Slug,
+}
+
+// ParseTemplate parses a playbook template with TemplateFuncs.
+func ParseTemplate(name, text string) (*template.Template, error) {
+	return template.New(name).Funcs(TemplateFuncs).Option("missingkey=error").Parse(text)
+}
+
+// RenderTemplate renders text with data; the playbook loader has already
+// checked that it parses.
+func RenderTemplate(name, text string, data any) (string, error) {
+	t, err := ParseTemplate(name, text)
+	if err != nil {
+		return "", WrapError(EINVALID, err, "Template %s does not parse.", name)
+	}
+	var b bytes.Buffer
+	if err := t.Execute(&b, data); err != nil {
+		return "", WrapError(EINVALID, err, "Template %s failed: %v", name, err)
+	}
+	return b.String(), nil
+}
+
+// Slug turns a title into lowercase a-z 0-9 and dashes, accents folded
+// ("Paiement refusé !" -> "paiement-refuse"): safe in every platform's channel names.
+func Slug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range s {
+		if f, ok := accentFold[unicode.ToLower(r)]; ok {
+			r = f
+		}
+		switch {
+		case r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(unicode.ToLower(r))
+		default:
+			dash = true
+		}
+	}
+	return b.String()
+}
+
+// accentFold maps the accented letters of French and its neighbours to ASCII;
+// anything else outside ASCII becomes a dash.
+var accentFold = map[rune]rune{
+	'à': 'a', 'â': 'a', 'ä': 'a', 'á': 'a', 'ã': 'a', 'å': 'a',
+	'ç': 'c',
+	'é': 'e', 'è': 'e', 'ê': 'e', 'ë': 'e',
+	'î': 'i', 'ï': 'i', 'í': 'i', 'ì': 'i',
+	'ñ': 'n',
+	'ô': 'o', 'ö': 'o', 'ó': 'o', 'ò': 'o', 'õ': 'o', 'ø': 'o',
+	'ù': 'u', 'û': 'u', 'ü': 'u', 'ú': 'u',
+	'ÿ': 'y', 'ý': 'y',
+}

@@ -1,0 +1,106 @@
+package incidentbot
+
+import (
+	"context"
+	"time"
+)
+
+// DeclareRequest is what a person (or an alert) gives to open an incident.
+type DeclareRequest struct {
+	Title       string
+	Severity    Severity // SevUnknown: the playbook's default
+	Type        string   // playbook name or one of its match types; "" picks the default
+	Description string
+	Drill       bool
+	Force       bool  // declare even when an open incident has the same title here
+	PauseAds    *bool // nil: as the playbook says; set: override it
+	DedupeKey   string
+	DetectedAt  time.Time // zero: now
+}
+
+// IncidentStatus is the one-screen state of an incident.
+type IncidentStatus struct {
+	Incident   *Incident
+	Roles      []RoleAssignment
+	Checklist  []ChecklistEntry
+	Pauses     []CampaignPause
+	LastUpdate *TimelineEvent
+	Playbook   *Playbook
+}
+
+// AdsOp is a manual ads command.
+type AdsOp string
+
+const (
+	AdsPause  AdsOp = "pause"
+	AdsResume AdsOp = "resume"
+	AdsStatus AdsOp = "status"
+)
+
+// RemindOp switches status-update reminders.
+type RemindOp string
+
+const (
+	RemindOn     RemindOp = "on"
+	RemindOff    RemindOp = "off"
+	RemindSnooze RemindOp = "snooze"
+)
+
+// IncidentService is what commands call. The key selects the incident;
+// an empty key means the incident whose war room is actor.ChannelID.
+// Every method checks the actor's rights and returns EFORBIDDEN with a
+// message that says who may do it.
+type IncidentService interface {
+	Declare(ctx context.Context, actor Actor, req DeclareRequest) (*Incident, error)
+	Status(ctx context.Context, actor Actor, key string) (*IncidentStatus, error)
+	List(ctx context.Context, actor Actor) ([]*Incident, error)
+	Acknowledge(ctx context.Context, actor Actor, key string) (*Incident, error)
+	PostUpdate(ctx context.Context, actor Actor, key, text string) (*Incident, error)
+	AssignRole(ctx context.Context, actor Actor, key, role, userSpec string) ([]RoleAssignment, error)
+	SetSeverity(ctx context.Context, actor Actor, key string, sev Severity) (*Incident, error)
+	AddNote(ctx context.Context, actor Actor, key, text string) (*Incident, error)
+	// SetStatus moves the incident (mitigated, resolved, closed, or back to
+	// investigating); summary is kept on resolve.
+	SetStatus(ctx context.Context, actor Actor, key string, to Status, summary string) (*Incident, error)
+	// Ads pauses or resumes (as jobs: results follow in the war room) or reports.
+	Ads(ctx context.Context, actor Actor, key string, op AdsOp, platform string) (*IncidentStatus, error)
+	// Verify runs the outside-in probe now (as a job).
+	Verify(ctx context.Context, actor Actor, key, url string) (*Incident, error)
+	// Check marks a checklist item (1-based) done, or open again when done is false.
+	Check(ctx context.Context, actor Actor, key string, item int, done bool) (*ChecklistEntry, error)
+	// Remind switches reminders on, off, or snoozes them for d.
+	Remind(ctx context.Context, actor Actor, key string, op RemindOp, d time.Duration) (*Incident, error)
+	// Postmortem returns the Markdown draft.
+	Postmortem(ctx context.Context, actor Actor, key string) (string, error)
+	// Playbooks lists the playbooks people can choose at declaration.
+	Playbooks() []*Playbook
+}
+
+// Playbooks finds the playbook for an incident type.
+type Playbooks interface {
+	// Match returns the playbook whose name or match types include typ; ""
+	// gives the generic playbook. Unknown types give EINVALID listing the known ones.
+	Match(typ string) (*Playbook, error)
+	All() []*Playbook
+}
+
+// ProbeResult is what an outside-in check of a URL found.
+type ProbeResult struct {
+	URL     string
+	Healthy bool
+	Class   string // plain words: "healthy", "dns failure", "timeout", "5xx from the application" ...
+	Detail  string
+	Status  int // HTTP status, 0 when none
+	Latency time.Duration
+}
+
+// Prober checks from outside whether a site is up.
+type Prober interface {
+	Probe(ctx context.Context, url, expect string) ProbeResult
+}
+
+// Notifier sends a message to a named target (hosting provider, web agency,
+// status page ...).
+type Notifier interface {
+	Notify(ctx context.Context, target, subject, body string) error
+}

@@ -1,0 +1,126 @@
+package incidentbot
+
+import (
+	"context"
+	"time"
+)
+
+// Change is what one unit of work adds beside an incident's own fields: all
+// of it is written in the same transaction as the incident.
+type Change struct {
+	Events    []TimelineEvent  // IncidentID and At are filled in when zero
+	Jobs      []Job            // enqueued; a key that exists already is skipped
+	Roles     []RoleChange     // applied in order
+	Checklist []ChecklistEntry // upserted by (incident, position)
+	Messages  []SavedMessage   // upserted by (incident, purpose)
+}
+
+// RoleChange sets who holds a role: Users replace the current holders; no
+// users clears the role.
+type RoleChange struct {
+	Role  string
+	Users []User
+	By    User
+	At    time.Time
+}
+
+// SavedMessage remembers a message the bot posted for an incident, so it
+// can update it in place (Purpose: "welcome", "summary" ...).
+type SavedMessage struct {
+	Purpose string
+	Ref     MessageRef
+}
+
+// IncidentFilter selects incidents; zero fields match everything.
+type IncidentFilter struct {
+	OpenOnly      bool // not closed
+	Platform      string
+	Workspace     string
+	OriginChannel string
+	Title         string // exact, case-insensitive
+	DedupeKey     string
+	Limit         int // 0: no limit
+}
+
+// IncidentStore keeps incidents and everything attached to them. Each
+// method is one transaction.
+type IncidentStore interface {
+	// CreateIncident stores a new incident and its Change atomically and
+	// sets inc.ID and inc.Key. A DedupeKey held by an open incident gives an
+	// ECONFLICT error wrapping *DuplicateError.
+	CreateIncident(ctx context.Context, inc *Incident, ch Change) error
+	// Incident returns one incident or ENOTFOUND.
+	Incident(ctx context.Context, id int64) (*Incident, error)
+	// IncidentByWarRoom finds the incident whose war room is channelID, or ENOTFOUND.
+	IncidentByWarRoom(ctx context.Context, platform, channelID string) (*Incident, error)
+	// FindIncidents lists incidents, newest first.
+	FindIncidents(ctx context.Context, f IncidentFilter) ([]*Incident, error)
+	// UpdateIncident locks the incident, lets fn change it and describe the
+	// Change, then stores both. An error from fn aborts with nothing written.
+	UpdateIncident(ctx context.Context, id int64, fn func(inc *Incident) (Change, error)) (*Incident, error)
+	// Timeline returns the incident's events ordered by At, then ID.
+	Timeline(ctx context.Context, incidentID int64) ([]TimelineEvent, error)
+	// Roles returns the role assignments, ordered by role then time.
+	Roles(ctx context.Context, incidentID int64) ([]RoleAssignment, error)
+	// Checklist returns the incident's checklist ordered by position.
+	Checklist(ctx context.Context, incidentID int64) ([]ChecklistEntry, error)
+	// Message returns a saved message reference or ENOTFOUND.
+	Message(ctx context.Context, incidentID int64, purpose string) (MessageRef, error)
+}
+
+// JobStore is the durable job queue. Claims are safe across processes.
+type JobStore interface {
+	// EnqueueJobs adds jobs; one whose Key exists already is skipped.
+	EnqueueJobs(ctx context.Context, jobs ...Job) error
+	// ClaimJobs takes up to limit jobs that are pending with RunAt <= now, or
+	// running with an expired lease, marks them running for worker until
+	// now+lease and counts the attempt.
+	ClaimJobs(ctx context.Context, worker string, now time.Time, lease time.Duration, limit int) ([]Job, error)
+	// CompleteJob marks a job done and, in the same transaction, applies fn
+	// to its incident as UpdateIncident does (fn may be nil). ECONFLICT when
+	// worker no longer holds the job.
+	CompleteJob(ctx context.Context, job Job, worker string, fn func(inc *Incident) (Change, error)) error
+	// RetryJob puts a job back to pending, to run at runAt, keeping errMsg.
+	RetryJob(ctx context.Context, job Job, worker string, runAt time.Time, errMsg string) error
+	// FailJob gives up on a job and stores ch (the failure event) with it.
+	FailJob(ctx context.Context, job Job, worker string, errMsg string, ch Change) error
+	// Jobs lists an incident's jobs in creation order.
+	Jobs(ctx context.Context, incidentID int64) ([]Job, error)
+}
+
+// DeliveryStore deduplicates inbound deliveries (retried webhooks, Slack
+// event ids, Discord interaction ids) across restarts and replicas.
+type DeliveryStore interface {
+	// ClaimDelivery records source/id and reports whether it is the first time.
+	ClaimDelivery(ctx context.Context, source, id string, at time.Time) (first bool, err error)
+	// PruneDeliveries forgets deliveries seen before the given time.
+	PruneDeliveries(ctx context.Context, before time.Time) (int64, error)
+}
+
+// PauseStore records the exact set of campaigns each incident paused.
+type PauseStore interface {
+	// SavePauses upserts records by (incident, campaign key).
+	SavePauses(ctx context.Context, pauses ...CampaignPause) error
+	// Pauses returns one incident's records.
+	Pauses(ctx context.Context, incidentID int64) ([]CampaignPause, error)
+	// PausesInState returns the records of every incident in any of the
+	// states, with the status of the incident that holds each.
+	PausesInState(ctx context.Context, states ...PauseState) ([]HeldPause, error)
+}
+
+// HeldPause is a pause record with its incident's status.
+type HeldPause struct {
+	CampaignPause
+	IncidentKey    string
+	IncidentStatus Status
+}
+
+// Store is everything the engine keeps.
+type Store interface {
+	IncidentStore
+	JobStore
+	DeliveryStore
+	PauseStore
+	Ping(ctx context.Context) error
+	Close() error
+}

@@ -1,0 +1,61 @@
+package incidentbot
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// EventKind says what a timeline event records.
+type EventKind string
+
+const (
+	EventDeclared        EventKind = "declared"
+	EventAcknowledged    EventKind = "acknowledged"
+	EventStatusUpdate    EventKind = "status_update"
+	EventNote            EventKind = "note"
+	EventRoleAssigned    EventKind = "role_assigned"
+	EventSeverityChanged EventKind = "severity_changed"
+	EventStatusChanged   EventKind = "status_changed"
+	EventActionStarted   EventKind = "action_started"
+	EventActionSucceeded EventKind = "action_succeeded"
+	EventActionFailed    EventKind = "action_failed"
+	EventAdsPaused       EventKind = "ads_paused"
+	EventAdsResumed      EventKind = "ads_resumed"
+	EventAlertFired      EventKind = "alert_fired"
+	EventAlertResolved   EventKind = "alert_resolved"
+	EventProbeResult     EventKind = "probe_result"
+	EventPinned          EventKind = "pinned"
+	EventReminder        EventKind = "reminder"
+	EventChecklist       EventKind = "checklist"
+)
+
+// TimelineEvent is one entry of an incident's timeline. At is when it
+// happened, which is not when it was stored: a pinned message keeps its own time.
+type TimelineEvent struct {
+	ID         int64
+	IncidentID int64
+	At         time.Time
+	Kind       EventKind
+	Actor      User
+	Text       string
+	Data       json.RawMessage // kind-specific details, may be nil
+}
+
+// ChecklistState is the state of one checklist item in one incident.
+type ChecklistState string
+
+const (
+	ChecklistOpen    ChecklistState = "open"
+	ChecklistDone    ChecklistState = "done"
+	ChecklistSkipped ChecklistState = "skipped"
+)
+
+// ChecklistEntry is a playbook checklist item as it stands in one incident.
+type ChecklistEntry struct {
+	IncidentID int64
+	Position   int // 1-based, as shown to people
+	Text       string
+	State      ChecklistState
+	By         User
+	At         *time.Time
+}
