@@ -1,0 +1,94 @@
+// Package server is incidentbot's HTTP front: health, readiness, metrics and,
+// in later packages' handlers, the chat platforms' and alerts' webhooks.
+// routes.go lists every route.
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+
+	"incidentbot"
+)
+
+// Deps are what the handlers need.
+type Deps struct {
+	Logger *slog.Logger
+	// Ready reports whether the store is reachable and migrated.
+	Ready func(r *http.Request) error
+	// Metrics serves /metrics; nil serves 404.
+	Metrics http.Handler
+}
+
+// NewServer returns the whole HTTP handler.
+func NewServer(deps Deps) http.Handler {
+	mux := http.NewServeMux()
+	addRoutes(mux, deps)
+	var h http.Handler = mux
+	h = limitBody(h, maxBody)
+	h = recoverPanics(deps.Logger, h)
+	return h
+}
+
+// maxBody bounds every request body: chat payloads and alert batches are far smaller.
+const maxBody = 1 << 20
+
+func limitBody(next http.Handler, n int64) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, n)
+		next.ServeHTTP(w, r)
+	})
+}
+
+func recoverPanics(logger *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				logger.ErrorContext(r.Context(), "panic in handler", "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
+				Error(w, r, logger, incidentbot.Errorf(incidentbot.EINTERNAL, "Internal error."))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// statusOf maps error codes to HTTP statuses, once for every handler.
+var statusOf = map[string]int{
+	incidentbot.EINVALID:      http.StatusBadRequest,
+	incidentbot.ENOTFOUND:     http.StatusNotFound,
+	incidentbot.ECONFLICT:     http.StatusConflict,
+	incidentbot.EUNAUTHORIZED: http.StatusUnauthorized,
+	incidentbot.EFORBIDDEN:    http.StatusForbidden,
+	incidentbot.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	incidentbot.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// Error writes err as JSON {"error": message} with the status of its code,
+// logging internal errors with their whole chain.
+func Error(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) {
+	code := incidentbot.ErrorCode(err)
+	status, ok := statusOf[code]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	var maxErr *http.MaxBytesError
+	if errors.As(err, &maxErr) {
+		status = http.StatusRequestEntityTooLarge
+	}
+	if status >= 500 {
+		logger.ErrorContext(r.Context(), "request failed", "path", r.URL.Path, "code", code, "err", err)
+	}
+	Encode(w, status, map[string]string{"error": incidentbot.ErrorMessage(err)})
+}
+
+// Encode writes v as JSON with the given status.
+func Encode(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
