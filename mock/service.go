@@ -1,0 +1,89 @@
+package mock
+
+import (
+	"context"
+	"time"
+
+	"incidentbot"
+)
+
+var _ incidentbot.IncidentService = (*IncidentService)(nil)
+
+// IncidentService is a hand-written mock of incidentbot.IncidentService.
+// Set the Fn of every method the test expects; an unset one panics,
+// exposing an unexpected call.
+type IncidentService struct {
+	DeclareFn     func(ctx context.Context, actor incidentbot.Actor, req incidentbot.DeclareRequest) (*incidentbot.Incident, error)
+	StatusFn      func(ctx context.Context, actor incidentbot.Actor, key string) (*incidentbot.IncidentStatus, error)
+	ListFn        func(ctx context.Context, actor incidentbot.Actor) ([]*incidentbot.Incident, error)
+	AcknowledgeFn func(ctx context.Context, actor incidentbot.Actor, key string) (*incidentbot.Incident, error)
+	PostUpdateFn  func(ctx context.Context, actor incidentbot.Actor, key, text string) (*incidentbot.Incident, error)
+	AssignRoleFn  func(ctx context.Context, actor incidentbot.Actor, key, role, userSpec string) ([]incidentbot.RoleAssignment, error)
+	SetSeverityFn func(ctx context.Context, actor incidentbot.Actor, key string, sev incidentbot.Severity) (*incidentbot.Incident, error)
+	AddNoteFn     func(ctx context.Context, actor incidentbot.Actor, key, text string) (*incidentbot.Incident, error)
+	SetStatusFn   func(ctx context.Context, actor incidentbot.Actor, key string, to incidentbot.Status, summary string) (*incidentbot.Incident, error)
+	AdsFn         func(ctx context.Context, actor incidentbot.Actor, key string, op incidentbot.AdsOp, platform string) (*incidentbot.IncidentStatus, error)
+	VerifyFn      func(ctx context.Context, actor incidentbot.Actor, key, url string) (*incidentbot.Incident, error)
+	CheckFn       func(ctx context.Context, actor incidentbot.Actor, key string, item int, done bool) (*incidentbot.ChecklistEntry, error)
+	RemindFn      func(ctx context.Context, actor incidentbot.Actor, key string, op incidentbot.RemindOp, d time.Duration) (*incidentbot.Incident, error)
+	PostmortemFn  func(ctx context.Context, actor incidentbot.Actor, key string) (string, error)
+	PlaybooksFn   func() []*incidentbot.Playbook
+}
+
+func (s *IncidentService) Declare(ctx context.Context, actor incidentbot.Actor, req incidentbot.DeclareRequest) (*incidentbot.Incident, error) {
+	return s.DeclareFn(ctx, actor, req)
+}
+
+func (s *IncidentService) Status(ctx context.Context, actor incidentbot.Actor, key string) (*incidentbot.IncidentStatus, error) {
+	return s.StatusFn(ctx, actor, key)
+}
+
+func (s *IncidentService) List(ctx context.Context, actor incidentbot.Actor) ([]*incidentbot.Incident, error) {
+	return s.ListFn(ctx, actor)
+}
+
+func (s *IncidentService) Acknowledge(ctx context.Context, actor incidentbot.Actor, key string) (*incidentbot.Incident, error) {
+	return s.AcknowledgeFn(ctx, actor, key)
+}
+
+func (s *IncidentService) PostUpdate(ctx context.Context, actor incidentbot.Actor, key, text string) (*incidentbot.Incident, error) {
+	return s.PostUpdateFn(ctx, actor, key, text)
+}
+
+func (s *IncidentService) AssignRole(ctx context.Context, actor incidentbot.Actor, key, role, userSpec string) ([]incidentbot.RoleAssignment, error) {
+	return s.AssignRoleFn(ctx, actor, key, role, userSpec)
+}
+
+func (s *IncidentService) SetSeverity(ctx context.Context, actor incidentbot.Actor, key string, sev incidentbot.Severity) (*incidentbot.Incident, error) {
+	return s.SetSeverityFn(ctx, actor, key, sev)
+}
+
+func (s *IncidentService) AddNote(ctx context.Context, actor incidentbot.Actor, key, text string) (*incidentbot.Incident, error) {
+	return s.AddNoteFn(ctx, actor, key, text)
+}
+
+func (s *IncidentService) SetStatus(ctx context.Context, actor incidentbot.Actor, key string, to incidentbot.Status, summary string) (*incidentbot.Incident, error) {
+	return s.SetStatusFn(ctx, actor, key, to, summary)
+}
+
+func (s *IncidentService) Ads(ctx context.Context, actor incidentbot.Actor, key string, op incidentbot.AdsOp, platform string) (*incidentbot.IncidentStatus, error) {
+	return s.AdsFn(ctx, actor, key, op, platform)
+}
+
+func (s *IncidentService) Verify(ctx context.Context, actor incidentbot.Actor, key, url string) (*incidentbot.Incident, error) {
+	return s.VerifyFn(ctx, actor, key, url)
+}
+
+func (s *IncidentService) Check(ctx context.Context, actor incidentbot.Actor, key string, item int, done bool) (*incidentbot.ChecklistEntry, error) {
+	return s.CheckFn(ctx, actor, key, item, done)
+}
+
+func (s *IncidentService) Remind(ctx context.Context, actor incidentbot.Actor, key string, op incidentbot.RemindOp, d time.Duration) (*incidentbot.Incident, error) {
+	return s.RemindFn(ctx, actor, key, op, d)
+}
+
+func (s *IncidentService) Postmortem(ctx context.Context, actor incidentbot.Actor, key string) (string, error) {
+	return s.PostmortemFn(ctx, actor, key)
+}
+
+func (s *IncidentService) Playbooks() []*incidentbot.Playbook { return s.PlaybooksFn() }
