@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"reflect"
+	"strings"
+
+	"github.com/sethvargo/go-envconfig"
+
+	"incidentbot"
+)
+
+// config is the whole environment-variable configuration. Later adapters
+// (Slack, Discord, ad platforms, alerts) add their variables here.
+type config struct {
+	DatabaseURL      incidentbot.Secret `env:"DATABASE_URL"`
+	HTTPAddr         string             `env:"HTTP_ADDR, default=:8080"`
+	LogLevel         string             `env:"LOG_LEVEL, default=info"`
+	Language         string             `env:"BOT_LANGUAGE, default=en"`
+	PlaybooksDir     string             `env:"PLAYBOOKS_DIR"`
+	SummarySlack     string             `env:"SUMMARY_CHANNEL_SLACK"`
+	SummaryDiscord   string             `env:"SUMMARY_CHANNEL_DISCORD"`
+	RevenuePerMinute float64            `env:"REVENUE_PER_MINUTE, default=0"`
+	Currency         string             `env:"CURRENCY, default=EUR"`
+	AdsAdmins        []string           `env:"ADS_ADMINS"`
+	Workers          int                `env:"WORKERS, default=4"`
+}
+
+// loadConfig reads the environment through getenv. Empty variables count as
+// unset. Every problem is reported, one line each, naming the variable and
+// the fix but never the value (it may be a secret).
+func loadConfig(ctx context.Context, getenv func(string) string) (config, error) {
+	var cfg config
+	lookup := envconfig.LookuperFunc(func(key string) (string, bool) {
+		v := getenv(key)
+		return v, v != ""
+	})
+	if err := envconfig.ProcessWith(ctx, &envconfig.Config{Target: &cfg, Lookuper: lookup}); err != nil {
+		return cfg, fmt.Errorf("configuration: %s", describeEnvError(err))
+	}
+	if err := cfg.validate(); err != nil {
+		return cfg, fmt.Errorf("configuration:\n%w", err)
+	}
+	return cfg, nil
+}
+
+// describeEnvError names the variable behind envconfig's error, which starts
+// with the Go field name, and drops the rest: it may quote the value.
+func describeEnvError(err error) string {
+	field, _, _ := strings.Cut(err.Error(), ":")
+	if f, ok := reflect.TypeFor[config]().FieldByName(field); ok {
+		name, _, _ := strings.Cut(f.Tag.Get("env"), ",")
+		return fmt.Sprintf("%s has a value of the wrong type: see README.md, Configuration", name)
+	}
+	return "a variable has a value of the wrong type (REVENUE_PER_MINUTE and WORKERS take numbers)"
+}
+
+func (c config) validate() error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf("- "+format, args...)) }
+	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
+		bad("HTTP_ADDR must be host:port or :port, like :8080")
+	}
+	if _, err := parseLevel(c.LogLevel); err != nil {
+		bad("LOG_LEVEL must be debug, info, warn or error")
+	}
+	if c.Language != "en" && c.Language != "fr" {
+		bad("BOT_LANGUAGE must be en or fr")
+	}
+	if c.PlaybooksDir != "" {
+		if st, err := os.Stat(c.PlaybooksDir); err != nil || !st.IsDir() {
+			bad("PLAYBOOKS_DIR must be an existing folder of playbook YAML files")
+		}
+	}
+	if c.RevenuePerMinute < 0 {
+		bad("REVENUE_PER_MINUTE must be zero or more (the shop's average revenue per minute)")
+	}
+	if len(c.Currency) != 3 || strings.ToUpper(c.Currency) != c.Currency {
+		bad("CURRENCY must be a three-letter ISO code in capitals, like EUR")
+	}
+	if c.Workers < 1 || c.Workers > 64 {
+		bad("WORKERS must be between 1 and 64")
+	}
+	if u := c.DatabaseURL.Reveal(); u != "" && !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") {
+		bad("DATABASE_URL must be a postgres:// URL; leave it unset to use the embedded SQLite file incidentbot.db")
+	}
+	return errors.Join(errs...)
+}
+
+// dsn is the store to open: Postgres when DATABASE_URL is set, else the SQLite file.
+func (c config) dsn(sqlitePath string) string {
+	if u := c.DatabaseURL.Reveal(); u != "" {
+		return u
+	}
+	return "sqlite:" + sqlitePath
+}
+
+func (c config) summaryChannels() map[string]string {
+	m := map[string]string{}
+	if c.SummarySlack != "" {
+		m[incidentbot.PlatformSlack] = c.SummarySlack
+	}
+	if c.SummaryDiscord != "" {
+		m[incidentbot.PlatformDiscord] = c.SummaryDiscord
+	}
+	return m
+}
+
+func parseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	err := l.UnmarshalText([]byte(s))
+	return l, err
+}

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `incidentbot: a ChatOps incident bot for online shops.
+
+Usage:
+  incidentbot demo                  a whole scripted incident on SQLite and built-in fakes
+  incidentbot console [-as alice]   the bot in your terminal: type /incident commands
+  incidentbot serve                 the HTTP server and job workers (config from the environment)
+  incidentbot migrate               apply database migrations and exit
+  incidentbot healthcheck           exit 0 when the local server answers /healthz (for containers)
+  incidentbot playbooks check [dir] validate playbook YAML files (default: the built-in ones)
+
+Configuration is read from environment variables: see README.md.
+`
+
+// run is the whole program; main only reports its error.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	if len(args) < 2 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command given")
+	}
+	cmd, rest := args[1], args[2:]
+	if cmd == "help" || cmd == "-h" || cmd == "--help" {
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	if cmd == "playbooks" {
+		return runPlaybooks(rest, stdout)
+	}
+
+	cfg, err := loadConfig(ctx, getenv)
+	if err != nil {
+		return err
+	}
+	interactive := cmd == "demo" || cmd == "console"
+	logger, err := newLogger(cfg, getenv("LOG_LEVEL") == "" && interactive, stderr)
+	if err != nil {
+		return err
+	}
+	switch cmd {
+	case "serve":
+		return runServe(ctx, cfg, logger)
+	case "migrate":
+		return runMigrate(ctx, cfg, logger, stdout)
+	case "healthcheck":
+		return runHealthcheck(ctx, cfg)
+	case "demo":
+		return runDemo(ctx, rest, cfg, logger, stdout)
+	case "console":
+		return runConsole(ctx, rest, cfg, logger, stdin, stdout)
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+// newLogger builds the one JSON logger the program uses. In the terminal
+// modes only warnings and errors are shown unless LOG_LEVEL asks for more,
+// so logs do not bury the chat transcript.
+func newLogger(cfg config, quiet bool, w io.Writer) (*slog.Logger, error) {
+	level, err := parseLevel(cfg.LogLevel)
+	if err != nil {
+		return nil, err
+	}
+	if quiet {
+		level = slog.LevelWarn
+	}
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level})), nil
+}
+
+func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}

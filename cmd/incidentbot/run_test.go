@@ -1,0 +1,186 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe to write from run's goroutines while the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func envFrom(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func TestServeHealthAndShutdown(t *testing.T) {
+	addr := freeAddr(t)
+	dir := t.TempDir()
+	t.Chdir(dir) // serve uses incidentbot.db in the working folder without DATABASE_URL
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"incidentbot", "serve"}, envFrom(map[string]string{"HTTP_ADDR": addr}), nil, &syncBuffer{}, &stderr)
+	}()
+
+	waitFor(t, "http://"+addr+"/healthz", 200)
+	waitFor(t, "http://"+addr+"/readyz", 200)
+	resp, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body bytes.Buffer
+	body.ReadFrom(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(body.String(), "go_goroutines") {
+		t.Errorf("/metrics lacks go_goroutines")
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run returned %v, want nil after shutdown; logs: %s", err, stderr.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not stop within 15s of cancel")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "incidentbot.db")); err != nil {
+		t.Errorf("no SQLite file in the working folder: %v", err)
+	}
+	if strings.Contains(stderr.String(), `"level":"ERROR"`) {
+		t.Errorf("error logged: %s", stderr.String())
+	}
+}
+
+// waitFor polls url until it answers want, failing after a deadline.
+func waitFor(t *testing.T, url string, want int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		resp, err := http.Get(url)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == want {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s did not answer %d within 10s (last: %v)", url, want, err)
+		}
+		time.Sleep(20 * time.Millisecond) // polling interval, not a wait for work
+	}
+}
+
+func TestRunErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"no command", []string{"incidentbot"}, nil, "no command given"},
+		{"unknown command", []string{"incidentbot", "fly"}, nil, `unknown command "fly"`},
+		{"bad env var", []string{"incidentbot", "serve"}, map[string]string{"WORKERS": "zero", "DATABASE_URL": "postgres://u:topsecret@h/db"}, "WORKERS has a value of the wrong type"},
+		{"two bad env vars", []string{"incidentbot", "serve"}, map[string]string{"BOT_LANGUAGE": "klingon", "HTTP_ADDR": "nope"}, "BOT_LANGUAGE must be en or fr"},
+		{"playbooks usage", []string{"incidentbot", "playbooks"}, nil, "usage: incidentbot playbooks check [dir]"},
+		{"playbooks missing dir", []string{"incidentbot", "playbooks", "check", "/does/not/exist"}, nil, "/does/not/exist"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var out, errOut bytes.Buffer
+			err := run(context.Background(), tc.args, envFrom(tc.env), nil, &out, &errOut)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got error %v, want one containing %q", err, tc.want)
+			}
+			if strings.Contains(err.Error()+out.String()+errOut.String(), "topsecret") {
+				t.Errorf("a secret reached the output")
+			}
+		})
+	}
+}
+
+func TestPlaybooksCheckDefaults(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"incidentbot", "playbooks", "check"}, envFrom(nil), nil, &out, &out); err != nil {
+		t.Fatalf("got %v, want nil", err)
+	}
+	for _, name := range []string{"site-outage", "checkout-failure", "launch-traffic", "security", "generic"} {
+		if !strings.Contains(out.String(), name) {
+			t.Errorf("output lacks %s:\n%s", name, out.String())
+		}
+	}
+}
+
+func TestMigrateTwice(t *testing.T) {
+	t.Chdir(t.TempDir())
+	for i := range 2 {
+		var out bytes.Buffer
+		if err := run(context.Background(), []string{"incidentbot", "migrate"}, envFrom(nil), nil, &out, &out); err != nil {
+			t.Fatalf("run %d: %v", i, err)
+		}
+		if !strings.Contains(out.String(), "migrations applied (sqlite)") {
+			t.Errorf("run %d: got %q", i, out.String())
+		}
+	}
+}
+
+func TestDemo(t *testing.T) {
+	t.Parallel()
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"incidentbot", "demo"}, envFrom(nil), nil, &out, &errOut); err != nil {
+		t.Fatalf("demo failed: %v\nstderr: %s\nstdout: %s", err, errOut.String(), out.String())
+	}
+	transcript := out.String()
+	for _, want := range []string{
+		"#inc-1-checkout-returns-504",
+		"Only the incident commander",
+		"Demo finished. Ad platforms now: googleads 3/4 serving, meta 2/2 serving",
+		"Post-mortem",
+	} {
+		if !strings.Contains(transcript, want) {
+			t.Errorf("demo output lacks %q", want)
+		}
+	}
+	if errOut.Len() > 0 {
+		t.Errorf("demo logged warnings or errors:\n%s", errOut.String())
+	}
+	if testing.Verbose() {
+		fmt.Println(transcript)
+	}
+}

@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"golang.org/x/sync/errgroup"
+
+	"incidentbot"
+	"incidentbot/playbooks"
+	"incidentbot/server"
+	"incidentbot/store"
+)
+
+// runServe serves HTTP and runs the job workers until ctx ends; then it
+// stops HTTP first, then the workers, then closes the store.
+func runServe(ctx context.Context, cfg config, logger *slog.Logger) error {
+	a, err := newApp(ctx, cfg, logger, parts{dsn: cfg.dsn("incidentbot.db"), clock: incidentbot.SystemClock{}})
+	if err != nil {
+		return err
+	}
+	defer a.store.Close()
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	handler := server.NewServer(server.Deps{
+		Logger:  logger,
+		Ready:   func(r *http.Request) error { return a.store.Ready(r.Context()) },
+		Metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
+	})
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listen on HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	logger.InfoContext(ctx, "serving", "addr", ln.Addr().String(), "store", a.store.Dialect())
+
+	// Workers stop after HTTP, so no request enqueues work that nobody runs.
+	wctx, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		defer stopWorkers()
+		return serveHTTP(gctx, srv, ln)
+	})
+	g.Go(func() error { return a.engine.Run(wctx) })
+	err = g.Wait()
+	logger.InfoContext(ctx, "stopped")
+	return err
+}
+
+// serveHTTP serves until ctx ends, then shuts down within 10 seconds.
+func serveHTTP(ctx context.Context, srv *http.Server, ln net.Listener) error {
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("http shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func runMigrate(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Writer) error {
+	db, err := store.Open(ctx, logger, cfg.dsn("incidentbot.db"))
+	if err != nil {
+		return fmt.Errorf("open store: %w", err)
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	fmt.Fprintf(stdout, "migrations applied (%s)\n", db.Dialect())
+	return nil
+}
+
+// runPlaybooks is `playbooks check [dir]`: every problem with file, line
+// and field, or a list of what loaded.
+func runPlaybooks(args []string, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "check" || len(args) > 2 {
+		return errors.New("usage: incidentbot playbooks check [dir]")
+	}
+	dir := ""
+	if len(args) == 2 {
+		dir = args[1]
+	}
+	set, err := playbooks.Check(dir)
+	if err != nil {
+		return err
+	}
+	for _, p := range set.All() {
+		fmt.Fprintf(stdout, "ok  %-18s %s\n", p.Name, p.Description)
+	}
+	return nil
+}
+
+// runHealthcheck asks the server on HTTP_ADDR for /healthz: container images
+// without a shell or curl use it as their health check.
+func runHealthcheck(ctx context.Context, cfg config) error {
+	_, port, err := net.SplitHostPort(cfg.HTTPAddr)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://127.0.0.1:"+port+"/healthz", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("healthcheck: %w", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("healthcheck: /healthz answered %s", resp.Status)
+	}
+	return nil
+}

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"incidentbot"
+	"incidentbot/bot"
+	"incidentbot/commands"
+	"incidentbot/integrations/ads"
+	"incidentbot/playbooks"
+	"incidentbot/store"
+)
+
+// app is the wired bot: store, engine and command handler.
+type app struct {
+	store    *store.DB
+	engine   *bot.Engine
+	commands *commands.Handler
+}
+
+// parts are what differ between serve, console and demo.
+type parts struct {
+	dsn       string
+	clock     incidentbot.Clock
+	chats     []incidentbot.Chat
+	platforms []incidentbot.AdPlatform
+	prober    incidentbot.Prober
+}
+
+// newApp opens and migrates the store, loads playbooks and wires the engine.
+// The caller closes app.store.
+func newApp(ctx context.Context, cfg config, logger *slog.Logger, p parts) (*app, error) {
+	books, err := playbooks.LoadDir(cfg.PlaybooksDir)
+	if err != nil {
+		return nil, fmt.Errorf("playbooks in %s: %w", cfg.PlaybooksDir, err)
+	}
+	db, err := store.Open(ctx, logger, p.dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate store: %w", err)
+	}
+	chats := map[string]incidentbot.Chat{}
+	for _, c := range p.chats {
+		chats[c.Platform()] = c
+	}
+	var orchestrator *ads.Orchestrator
+	if len(p.platforms) > 0 {
+		orchestrator = ads.New(db, p.platforms, p.clock, logger)
+	}
+	engine, err := bot.New(bot.Config{
+		SummaryChannels:  cfg.summaryChannels(),
+		RevenuePerMinute: cfg.RevenuePerMinute,
+		Currency:         cfg.Currency,
+		AdsAdmins:        cfg.AdsAdmins,
+		Language:         cfg.Language,
+		Workers:          cfg.Workers,
+	}, bot.Deps{
+		Store:     db,
+		Playbooks: books,
+		Chats:     chats,
+		Ads:       orchestrator,
+		Prober:    p.prober,
+		Clock:     p.clock,
+		Logger:    logger,
+	})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &app{
+		store:    db,
+		engine:   engine,
+		commands: commands.NewHandler(engine, p.clock, logger),
+	}, nil
+}
