@@ -1,0 +1,580 @@
+// Package console is a chat platform that lives in memory and prints a
+// readable transcript to a terminal. It backs the `console` and `demo`
+// commands and serves the engine's tests as an inspectable chat.
+package console
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"incidentbot"
+)
+
+// Directory is who exists in the console workspace.
+type Directory struct {
+	Users  []incidentbot.User
+	Emails map[string]string   // e-mail -> user id
+	Groups map[string][]string // "oncall-web" -> user ids, written "@oncall-web" in specs
+}
+
+// DefaultDirectory returns a small shop team: alice (ops lead), bob (web
+// dev), chloe (support lead), david (marketing) and emma (CTO).
+func DefaultDirectory() Directory {
+	users := []incidentbot.User{
+		{ID: "U_ALICE", Name: "alice"},
+		{ID: "U_BOB", Name: "bob"},
+		{ID: "U_CHLOE", Name: "chloe"},
+		{ID: "U_DAVID", Name: "david"},
+		{ID: "U_EMMA", Name: "emma"},
+	}
+	emails := make(map[string]string, len(users))
+	for _, u := range users {
+		emails[u.Name+"@shop.example"] = u.ID
+	}
+	return Directory{
+		Users:  users,
+		Emails: emails,
+		Groups: map[string][]string{
+			"oncall-web":    {"U_BOB", "U_ALICE"},
+			"support-leads": {"U_CHLOE"},
+			"marketing":     {"U_DAVID"},
+		},
+	}
+}
+
+// ChannelState is a snapshot of a channel, for inspection.
+type ChannelState struct {
+	ID, Name, Topic   string
+	Private, Archived bool
+	Members           []string // user ids, in joining order
+	Messages          []Posted // ephemeral messages are not kept
+	Pinned            []string // message ids, in pinning order
+}
+
+// Posted is a message as it stands in a channel.
+type Posted struct {
+	ID      string
+	Message incidentbot.Message
+	Edits   int
+	From    string // user id of the person who wrote it; "" for the bot
+}
+
+// GeneralID is the id of #general, the channel every console user starts in.
+const GeneralID = "C0000"
+
+// Chat is an in-memory incidentbot.Chat. It is safe for concurrent use;
+// every change is written to the transcript as it happens.
+type Chat struct {
+	mu       sync.Mutex // guards everything below and writes to out
+	out      io.Writer
+	dir      Directory
+	channels []*channel // creation order
+	byID     map[string]*channel
+	messages map[string]*channel // message id -> its channel
+	lastMsg  int
+	calls    map[string]int
+	failures map[string]failure
+}
+
+type channel struct {
+	state   ChannelState
+	purpose string
+}
+
+type failure struct {
+	n   int
+	err error
+}
+
+var _ incidentbot.Chat = (*Chat)(nil)
+
+// NewChat returns a console chat whose transcript goes to out. #general
+// exists from the start with every directory user in it.
+func NewChat(out io.Writer, dir Directory) *Chat {
+	c := &Chat{
+		out:      out,
+		dir:      dir,
+		byID:     map[string]*channel{},
+		messages: map[string]*channel{},
+		calls:    map[string]int{},
+		failures: map[string]failure{},
+	}
+	general := &channel{state: ChannelState{ID: GeneralID, Name: "general"}}
+	for _, u := range dir.Users {
+		general.state.Members = append(general.state.Members, u.ID)
+	}
+	c.channels = append(c.channels, general)
+	c.byID[GeneralID] = general
+	return c
+}
+
+// Platform returns "console".
+func (c *Chat) Platform() string { return incidentbot.PlatformConsole }
+
+// maxChannelName is Slack's limit, the stricter of the real platforms.
+const maxChannelName = 80
+
+var validChannelName = regexp.MustCompile(`^[a-z0-9_-]+$`)
+
+// CreateChannel makes a channel named name, or name-2, name-3 ... when
+// taken. A channel among those whose purpose equals a non-empty
+// opts.Purpose is returned as is, so a retried create finds its channel.
+func (c *Chat) CreateChannel(ctx context.Context, name string, opts incidentbot.ChannelOptions) (incidentbot.Channel, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.begin(ctx, "CreateChannel"); err != nil {
+		return incidentbot.Channel{}, err
+	}
+	if len(name) > maxChannelName || !validChannelName.MatchString(name) {
+		return incidentbot.Channel{}, incidentbot.Errorf(incidentbot.EINVALID,
+			"Channel name %q is not allowed: use lowercase a-z, 0-9, - and _ only, at most %d characters.", name, maxChannelName)
+	}
+	if opts.Purpose != "" {
+		for _, ch := range c.channels {
+			if ch.purpose == opts.Purpose && isNameOrSuffixed(ch.state.Name, name) {
+				return incidentbot.Channel{ID: ch.state.ID, Name: ch.state.Name}, nil
+			}
+		}
+	}
+	final := name
+	for n := 2; c.nameTaken(final); n++ {
+		suffix := "-" + strconv.Itoa(n)
+		final = name[:min(len(name), maxChannelName-len(suffix))] + suffix
+	}
+	ch := &channel{
+		state:   ChannelState{ID: fmt.Sprintf("C%04d", len(c.channels)), Name: final, Private: opts.Private},
+		purpose: opts.Purpose,
+	}
+	c.channels = append(c.channels, ch)
+	c.byID[ch.state.ID] = ch
+	if opts.Private {
+		c.printf(ch, "created (private) by incidentbot")
+	} else {
+		c.printf(ch, "created by incidentbot")
+	}
+	if opts.Topic != "" {
+		ch.state.Topic = opts.Topic
+		c.printf(ch, "topic: %s", c.humanize(opts.Topic))
+	}
+	return incidentbot.Channel{ID: ch.state.ID, Name: ch.state.Name}, nil
+}
+
+// isNameOrSuffixed reports whether got is base or base-N with N >= 2,
+// allowing for the base cut short to fit the length limit.
+func isNameOrSuffixed(got, base string) bool {
+	if got == base {
+		return true
+	}
+	i := strings.LastIndexByte(got, '-')
+	if i < 0 {
+		return false
+	}
+	n, err := strconv.Atoi(got[i+1:])
+	if err != nil || n < 2 || got[i+1] == '0' {
+		return false
+	}
+	return strings.HasPrefix(base, got[:i]) && (got[:i] == base || len(got) == maxChannelName)
+}
+
+func (c *Chat) nameTaken(name string) bool {
+	return slices.ContainsFunc(c.channels, func(ch *channel) bool { return ch.state.Name == name })
+}
+
+// Invite adds users to a channel. Users already there are skipped; an
+// unknown user fails the whole call before anyone joins.
+func (c *Chat) Invite(ctx context.Context, channelID string, userIDs []string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.begin(ctx, "Invite"); err != nil {
+		return err
+	}
+	ch, err := c.openChannel(channelID)
+	if err != nil {
+		return err
+	}
+	var joined []string
+	for _, id := range userIDs {
+		u, ok := c.userByID(id)
+		if !ok {
+			return incidentbot.Errorf(incidentbot.ENOTFOUND, "No user with id %q in the console workspace. Check the playbook's invite list.", id)
+		}
+		if slices.Contains(ch.state.Members, id) || slices.Contains(joined, u.ID) {
+			continue
+		}
+		joined = append(joined, u.ID)
+	}
+	if len(joined) == 0 {
+		return nil
+	}
+	ch.state.Members = append(ch.state.Members, joined...)
+	names := make([]string, len(joined))
+	for i, id := range joined {
+		u, _ := c.userByID(id)
+		names[i] = u.Name
+	}
+	c.printf(ch, "%s joined", strings.Join(names, ", "))
+	return nil
+}
+
+// SetTopic sets a channel's topic.
+func (c *Chat) SetTopic(ctx context.Context, channelID, topic string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.begin(ctx, "SetTopic"); err != nil {
+		return err
+	}
+	ch, err := c.openChannel(channelID)
+	if err != nil {
+		return err
+	}
+	ch.state.Topic = topic
+	c.printf(ch, "topic: %s", c.humanize(topic))
+	return nil
+}
+
+// Post posts m from the bot. An ephemeral message (EphemeralTo set) is
+// printed but not kept, and its ref has no message id: like on the real
+// platforms, it cannot be updated or pinned.
+func (c *Chat) Post(ctx context.Context, channelID string, m incidentbot.Message) (incidentbot.MessageRef, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.begin(ctx, "Post"); err != nil {
+		return incidentbot.MessageRef{}, err
+	}
+	return c.post(channelID, incidentbot.User{}, m)
+}
+
+// Say posts plain text written by a person, as typed in the console.
+func (c *Chat) Say(channelID string, user incidentbot.User, text string) (incidentbot.MessageRef, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.post(channelID, user, incidentbot.Message{Text: text})
+}
+
+// post stores and prints a message; c.mu must be held.
+func (c *Chat) post(channelID string, from incidentbot.User, m incidentbot.Message) (incidentbot.MessageRef, error) {
+	ch, err := c.openChannel(channelID)
+	if err != nil {
+		return incidentbot.MessageRef{}, err
+	}
+	if m.EphemeralTo != "" {
+		c.write(c.humanize(renderBlock([]string{"#" + ch.state.Name, "(only you)"}, m)))
+		return incidentbot.MessageRef{ChannelID: channelID}, nil
+	}
+	c.lastMsg++
+	id := fmt.Sprintf("M%04d", c.lastMsg)
+	ch.state.Messages = append(ch.state.Messages, Posted{ID: id, Message: copyMessage(m), From: from.ID})
+	c.messages[id] = ch
+	if from != (incidentbot.User{}) {
+		c.printf(ch, "%s: %s", from.Name, c.humanize(strings.ReplaceAll(m.Text, "\n", "\n  ")))
+	} else {
+		c.write(c.humanize(renderBlock([]string{"#" + ch.state.Name}, m)))
+	}
+	return incidentbot.MessageRef{ChannelID: channelID, ID: id}, nil
+}
+
+// Update replaces a posted message; the transcript shows it again, marked
+// "(edited)".
+func (c *Chat) Update(ctx context.Context, ref incidentbot.MessageRef, m incidentbot.Message) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.begin(ctx, "Update"); err != nil {
+		return err
+	}
+	if m.EphemeralTo != "" {
+		return incidentbot.Errorf(incidentbot.EINVALID, "A posted message cannot become ephemeral. Post a new ephemeral message instead.")
+	}
+	ch, i, err := c.message(ref)
+	if err != nil {
+		return err
+	}
+	if ch.state.Archived {
+		return archivedError(ch)
+	}
+	p := &ch.state.Messages[i]
+	p.Message = copyMessage(m)
+	p.Edits++
+	c.write(c.humanize(renderBlock([]string{"#" + ch.state.Name, "(edited)"}, m)))
+	return nil
+}
+
+// Pin pins a posted message; pinning it again changes nothing.
+func (c *Chat) Pin(ctx context.Context, ref incidentbot.MessageRef) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.begin(ctx, "Pin"); err != nil {
+		return err
+	}
+	ch, i, err := c.message(ref)
+	if err != nil {
+		return err
+	}
+	if ch.state.Archived {
+		return archivedError(ch)
+	}
+	if slices.Contains(ch.state.Pinned, ref.ID) {
+		return nil
+	}
+	ch.state.Pinned = append(ch.state.Pinned, ref.ID)
+	m := ch.state.Messages[i].Message
+	what := messageTitle(m)
+	if what == "" {
+		what, _, _ = strings.Cut(m.Text, "\n")
+	}
+	c.printf(ch, "📌 pinned %s: %s", ref.ID, c.humanize(what))
+	return nil
+}
+
+// Archive archives a channel; archiving it again changes nothing.
+func (c *Chat) Archive(ctx context.Context, channelID string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.begin(ctx, "Archive"); err != nil {
+		return err
+	}
+	ch, ok := c.byID[channelID]
+	if !ok {
+		return channelNotFound(channelID)
+	}
+	if ch.state.Archived {
+		return nil
+	}
+	ch.state.Archived = true
+	c.printf(ch, "archived")
+	return nil
+}
+
+// ResolveUsers accepts "<@U_BOB>", "@oncall-web" (a group, or a user by
+// name), "bob@shop.example", "bob" or "U_BOB".
+func (c *Chat) ResolveUsers(ctx context.Context, spec string) ([]incidentbot.User, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.begin(ctx, "ResolveUsers"); err != nil {
+		return nil, err
+	}
+	return c.resolve(spec)
+}
+
+func (c *Chat) resolve(spec string) ([]incidentbot.User, error) {
+	s := strings.TrimSpace(spec)
+	if s == "" {
+		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Name someone: <@U123>, @group, an e-mail or a user name.")
+	}
+	if mention, ok := strings.CutPrefix(s, "<@"); ok && strings.HasSuffix(mention, ">") {
+		id, _, _ := strings.Cut(strings.TrimSuffix(mention, ">"), "|") // Slack adds "|name"
+		if u, ok := c.userByID(id); ok {
+			return []incidentbot.User{u}, nil
+		}
+	} else if name, ok := strings.CutPrefix(s, "@"); ok {
+		if ids, ok := c.dir.Groups[name]; ok {
+			users := make([]incidentbot.User, 0, len(ids))
+			for _, id := range ids {
+				u, ok := c.userByID(id)
+				if !ok {
+					u = incidentbot.User{ID: id, Name: id}
+				}
+				users = append(users, u)
+			}
+			return users, nil
+		}
+		if u, ok := c.userByName(name); ok {
+			return []incidentbot.User{u}, nil
+		}
+	} else if strings.Contains(s, "@") {
+		if id, ok := c.dir.Emails[strings.ToLower(s)]; ok {
+			if u, ok := c.userByID(id); ok {
+				return []incidentbot.User{u}, nil
+			}
+		}
+	} else if u, ok := c.userByName(s); ok {
+		return []incidentbot.User{u}, nil
+	} else if u, ok := c.userByID(s); ok {
+		return []incidentbot.User{u}, nil
+	}
+	return nil, incidentbot.Errorf(incidentbot.ENOTFOUND, "No user or group matches %q.", spec)
+}
+
+// Channel returns a snapshot of the channel with the given id.
+func (c *Chat) Channel(id string) (ChannelState, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ch, ok := c.byID[id]
+	if !ok {
+		return ChannelState{}, false
+	}
+	return copyState(ch.state), true
+}
+
+// ChannelByName returns a snapshot of the channel with the given name,
+// with or without its leading "#".
+func (c *Chat) ChannelByName(name string) (ChannelState, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	name = strings.TrimPrefix(name, "#")
+	for _, ch := range c.channels {
+		if ch.state.Name == name {
+			return copyState(ch.state), true
+		}
+	}
+	return ChannelState{}, false
+}
+
+// Channels returns snapshots of every channel in creation order.
+func (c *Chat) Channels() []ChannelState {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]ChannelState, len(c.channels))
+	for i, ch := range c.channels {
+		out[i] = copyState(ch.state)
+	}
+	return out
+}
+
+// Calls returns how often each Chat method was called ("CreateChannel",
+// "Post" ...), failed calls included.
+func (c *Chat) Calls() map[string]int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make(map[string]int, len(c.calls))
+	for k, v := range c.calls {
+		out[k] = v
+	}
+	return out
+}
+
+// FailNext makes the next n calls of method return err without any effect.
+// A nil err means an EUNAVAILABLE error, the kind job runners retry.
+func (c *Chat) FailNext(method string, n int, err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err == nil {
+		err = incidentbot.Errorf(incidentbot.EUNAVAILABLE, "The console chat is unavailable (injected failure). Try again.")
+	}
+	c.failures[method] = failure{n: n, err: err}
+}
+
+// User returns the directory user with the given name or id.
+func (c *Chat) User(nameOrID string) (incidentbot.User, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if u, ok := c.userByName(nameOrID); ok {
+		return u, true
+	}
+	return c.userByID(nameOrID)
+}
+
+// Users returns the directory users.
+func (c *Chat) Users() []incidentbot.User {
+	return slices.Clone(c.dir.Users)
+}
+
+// begin counts a call and returns an injected failure or the context's
+// error; c.mu must be held.
+func (c *Chat) begin(ctx context.Context, method string) error {
+	c.calls[method]++
+	if f := c.failures[method]; f.n > 0 {
+		f.n--
+		c.failures[method] = f
+		return f.err
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("console %s: %w", method, err)
+	}
+	return nil
+}
+
+// openChannel returns a channel that accepts changes; c.mu must be held.
+func (c *Chat) openChannel(id string) (*channel, error) {
+	ch, ok := c.byID[id]
+	if !ok {
+		return nil, channelNotFound(id)
+	}
+	if ch.state.Archived {
+		return nil, archivedError(ch)
+	}
+	return ch, nil
+}
+
+func (c *Chat) message(ref incidentbot.MessageRef) (*channel, int, error) {
+	ch, ok := c.messages[ref.ID]
+	if ok && ch.state.ID == ref.ChannelID {
+		for i, p := range ch.state.Messages {
+			if p.ID == ref.ID {
+				return ch, i, nil
+			}
+		}
+	}
+	return nil, 0, incidentbot.Errorf(incidentbot.ENOTFOUND, "Message %s not found in channel %s. It may have been deleted.", ref.ID, ref.ChannelID)
+}
+
+func channelNotFound(id string) error {
+	return incidentbot.Errorf(incidentbot.ENOTFOUND, "Channel %s not found. Type /channels to list them.", id)
+}
+
+func archivedError(ch *channel) error {
+	return incidentbot.Errorf(incidentbot.EINVALID, "#%s is archived: nothing can be posted or changed there. Use another channel.", ch.state.Name)
+}
+
+func (c *Chat) userByID(id string) (incidentbot.User, bool) {
+	for _, u := range c.dir.Users {
+		if u.ID == id {
+			return u, true
+		}
+	}
+	return incidentbot.User{}, false
+}
+
+func (c *Chat) userByName(name string) (incidentbot.User, bool) {
+	for _, u := range c.dir.Users {
+		if strings.EqualFold(u.Name, name) {
+			return u, true
+		}
+	}
+	return incidentbot.User{}, false
+}
+
+var mentionRE = regexp.MustCompile(`<@([^>|]+)(\|[^>]*)?>`)
+
+// humanize shows mentions of known users as "@name" in the transcript.
+func (c *Chat) humanize(s string) string {
+	return mentionRE.ReplaceAllStringFunc(s, func(m string) string {
+		id := mentionRE.FindStringSubmatch(m)[1]
+		if u, ok := c.userByID(id); ok {
+			return "@" + u.Name
+		}
+		return m
+	})
+}
+
+// printf writes one transcript line about ch; c.mu must be held.
+func (c *Chat) printf(ch *channel, format string, args ...any) {
+	c.write("#" + ch.state.Name + " · " + fmt.Sprintf(format, args...) + "\n")
+}
+
+// write sends s to the transcript; c.mu must be held. The transcript is a
+// view for people: a failing writer must not fail the chat operation.
+func (c *Chat) write(s string) {
+	_, _ = io.WriteString(c.out, s)
+}
+
+func copyState(s ChannelState) ChannelState {
+	s.Members = slices.Clone(s.Members)
+	s.Pinned = slices.Clone(s.Pinned)
+	s.Messages = slices.Clone(s.Messages)
+	for i := range s.Messages {
+		s.Messages[i].Message = copyMessage(s.Messages[i].Message)
+	}
+	return s
+}
+
+func copyMessage(m incidentbot.Message) incidentbot.Message {
+	m.Fields = slices.Clone(m.Fields)
+	m.Buttons = slices.Clone(m.Buttons)
+	return m
+}
