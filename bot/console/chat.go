@@ -65,8 +65,8 @@ type Posted struct {
 	From    string // user id of the person who wrote it; "" for the bot
 }
 
-// GeneralID is the id of #general, the channel every console user starts in.
-const GeneralID = "C0000"
+// GeneralChannelID is the id of #general, the channel every console user starts in.
+const GeneralChannelID = "C0000"
 
 // Chat is an in-memory incidentbot.Chat. It is safe for concurrent use;
 // every change is written to the transcript as it happens.
@@ -105,12 +105,12 @@ func NewChat(out io.Writer, dir Directory) *Chat {
 		calls:    map[string]int{},
 		failures: map[string]failure{},
 	}
-	general := &channel{state: ChannelState{ID: GeneralID, Name: "general"}}
+	general := &channel{state: ChannelState{ID: GeneralChannelID, Name: "general"}}
 	for _, u := range dir.Users {
 		general.state.Members = append(general.state.Members, u.ID)
 	}
 	c.channels = append(c.channels, general)
-	c.byID[GeneralID] = general
+	c.byID[GeneralChannelID] = general
 	return c
 }
 

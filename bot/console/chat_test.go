@@ -248,7 +248,7 @@ func TestChannelErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			c := newChat(t)
-			ref := mustPost(t, c, console.GeneralID, msg)
+			ref := mustPost(t, c, console.GeneralChannelID, msg)
 			archived := mustCreate(t, c, "old", incidentbot.ChannelOptions{})
 			if err := c.Archive(ctx, archived.ID); err != nil {
 				t.Fatalf("Archive: %v", err)
@@ -307,11 +307,11 @@ func TestPostUpdatePin(t *testing.T) {
 func TestSnapshotsAreCopies(t *testing.T) {
 	t.Parallel()
 	c := newChat(t)
-	mustPost(t, c, console.GeneralID, incidentbot.Message{Fields: []incidentbot.Field{{Label: "a", Value: "b"}}})
-	st, _ := c.Channel(console.GeneralID)
+	mustPost(t, c, console.GeneralChannelID, incidentbot.Message{Fields: []incidentbot.Field{{Label: "a", Value: "b"}}})
+	st, _ := c.Channel(console.GeneralChannelID)
 	st.Members[0] = "changed"
 	st.Messages[0].Message.Fields[0].Value = "changed"
-	again, _ := c.Channel(console.GeneralID)
+	again, _ := c.Channel(console.GeneralChannelID)
 	if again.Members[0] != "U_ALICE" || again.Messages[0].Message.Fields[0].Value != "b" {
 		t.Errorf("got %+v after changing a snapshot, want the chat unchanged", again)
 	}
@@ -321,14 +321,14 @@ func TestEphemeral(t *testing.T) {
 	t.Parallel()
 	var out bytes.Buffer
 	c := console.NewChat(&out, console.DefaultDirectory())
-	ref, err := c.Post(context.Background(), console.GeneralID, incidentbot.Message{Text: "Only for bob", EphemeralTo: "U_BOB"})
+	ref, err := c.Post(context.Background(), console.GeneralChannelID, incidentbot.Message{Text: "Only for bob", EphemeralTo: "U_BOB"})
 	if err != nil {
 		t.Fatalf("Post: %v", err)
 	}
 	if ref.ID != "" {
 		t.Errorf("got ref id %q, want none for an ephemeral message", ref.ID)
 	}
-	if st, _ := c.Channel(console.GeneralID); len(st.Messages) != 0 {
+	if st, _ := c.Channel(console.GeneralChannelID); len(st.Messages) != 0 {
 		t.Errorf("got %d stored messages, want 0", len(st.Messages))
 	}
 	if want := "┌ #general · (only you)\n│ Only for bob\n└\n"; out.String() != want {
@@ -401,10 +401,10 @@ func TestFailNextAndCalls(t *testing.T) {
 		}
 	}
 	mustCreate(t, c, "inc-1", incidentbot.ChannelOptions{})
-	if _, err := c.Post(ctx, console.GeneralID, incidentbot.Message{Text: "x"}); !errors.Is(err, boom) {
+	if _, err := c.Post(ctx, console.GeneralChannelID, incidentbot.Message{Text: "x"}); !errors.Is(err, boom) {
 		t.Errorf("got %v, want the injected error", err)
 	}
-	mustPost(t, c, console.GeneralID, incidentbot.Message{Text: "x"})
+	mustPost(t, c, console.GeneralChannelID, incidentbot.Message{Text: "x"})
 	got := c.Calls()
 	if got["CreateChannel"] != 3 || got["Post"] != 2 || got["Invite"] != 0 {
 		t.Errorf("got calls %v, want CreateChannel 3, Post 2, Invite 0", got)
@@ -415,7 +415,7 @@ func TestCanceledContext(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := newChat(t).Post(ctx, console.GeneralID, incidentbot.Message{Text: "x"})
+	_, err := newChat(t).Post(ctx, console.GeneralChannelID, incidentbot.Message{Text: "x"})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("got %v, want context.Canceled", err)
 	}
