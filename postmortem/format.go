@@ -1,0 +1,131 @@
+package postmortem
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// missing stands for a time or duration that did not happen (yet).
+const missing = "—"
+
+// formatTime gives a UTC time to the minute, or "—" when t is nil or zero.
+func formatTime(t *time.Time) string {
+	if t == nil || t.IsZero() {
+		return missing
+	}
+	return t.UTC().Format("2006-01-02 15:04") + " UTC"
+}
+
+// since gives the time from start to t in words, or "—" when either is
+// missing: the time to acknowledge, mitigate or resolve.
+func since(start time.Time, t *time.Time, l *locale) string {
+	if start.IsZero() || t == nil || t.IsZero() {
+		return missing
+	}
+	return formatDuration(t.Sub(start), l)
+}
+
+// formatDuration writes d the way people read it on a phone: "2h 05m",
+// "3d 4h", "45s". A negative duration (clocks that disagree) reads as zero.
+func formatDuration(d time.Duration, l *locale) string {
+	if d < 0 {
+		d = 0
+	}
+	d = d.Truncate(time.Second)
+	days := int64(d / (24 * time.Hour))
+	hours := int64(d/time.Hour) % 24
+	mins := int64(d/time.Minute) % 60
+	secs := int64(d/time.Second) % 60
+	switch {
+	case days > 0:
+		return l.days(days, hours)
+	case hours > 0:
+		return l.hours(hours, mins)
+	case mins > 0:
+		return l.minutes(mins)
+	default:
+		return l.seconds(secs)
+	}
+}
+
+// formatAmount writes an amount with two decimals and the locale's
+// separators: "1,234.50" in English, "1 234,50" in French.
+func formatAmount(v float64, l *locale) string {
+	cents := int64(math.Round(math.Abs(v) * 100))
+	whole := strconv.FormatInt(cents/100, 10)
+	var b strings.Builder
+	if v < 0 && cents != 0 {
+		b.WriteByte('-')
+	}
+	for i, c := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteString(l.thousands)
+		}
+		b.WriteRune(c)
+	}
+	b.WriteString(l.decimal)
+	frac := cents % 100
+	b.WriteByte(byte('0' + frac/10))
+	b.WriteByte(byte('0' + frac%10))
+	return b.String()
+}
+
+// formatMoney adds the currency code, when known, to formatAmount.
+func formatMoney(v float64, currency string, l *locale) string {
+	s := formatAmount(v, l)
+	if currency == "" {
+		return s
+	}
+	return s + " " + currency
+}
+
+// cellEscaper keeps user text inside one Markdown table cell: a pipe would
+// open a new column and a newline would end the row; backticks could open a
+// code span that swallows the rest of the row.
+var cellEscaper = strings.NewReplacer(
+	"\r\n", "<br>",
+	"\r", "<br>",
+	"\n", "<br>",
+	"|", `\|`,
+	"`", "\\`",
+	`\`, `\\`,
+)
+
+// cell escapes user text for a Markdown table cell.
+func cell(s string) string {
+	return cellEscaper.Replace(strings.TrimSpace(s))
+}
+
+// inlineEscaper keeps user text on one line of a list item or heading.
+var inlineEscaper = strings.NewReplacer(
+	"\r\n", " ",
+	"\r", " ",
+	"\n", " ",
+	"|", `\|`,
+	"`", "\\`",
+	`\`, `\\`,
+)
+
+// inline escapes user text for one line of a list item or a heading.
+func inline(s string) string {
+	return inlineEscaper.Replace(strings.TrimSpace(s))
+}
+
+// block escapes multi-line user text (the summary, the impact) so it stays
+// inside its section: lines are kept, backticks and pipes are escaped, and a
+// line starting with "#" cannot open a heading of its own.
+func block(s string) string {
+	s = strings.ReplaceAll(strings.TrimSpace(s), "\r\n", "\n")
+	lines := strings.Split(s, "\n")
+	for i, line := range lines {
+		line = inlineEscaper.Replace(strings.TrimRight(line, " \t"))
+		// CommonMark allows up to three spaces before a heading's "#".
+		if n := len(line) - len(strings.TrimLeft(line, " ")); strings.HasPrefix(line[n:], "#") {
+			line = line[:n] + `\` + line[n:]
+		}
+		lines[i] = line
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,102 @@
+package postmortem
+
+import (
+	"fmt"
+
+	"incidentbot"
+)
+
+// locale holds the words the Go code writes; the templates hold the rest.
+type locale struct {
+	thousands, decimal string
+	days               func(d, h int64) string
+	hours              func(h, m int64) string
+	minutes            func(m int64) string
+	seconds            func(s int64) string
+	kinds              map[incidentbot.EventKind]string
+	bot                string // who did what the bot did on its own
+	noReason           string // a campaign left paused or failed without a recorded reason
+}
+
+var locales = map[string]*locale{
+	"en": {
+		thousands: ",",
+		decimal:   ".",
+		days:      func(d, h int64) string { return fmt.Sprintf("%dd %dh", d, h) },
+		hours:     func(h, m int64) string { return fmt.Sprintf("%dh %02dm", h, m) },
+		minutes:   func(m int64) string { return fmt.Sprintf("%dm", m) },
+		seconds:   func(s int64) string { return fmt.Sprintf("%ds", s) },
+		kinds: map[incidentbot.EventKind]string{
+			incidentbot.EventDeclared:        "declared",
+			incidentbot.EventAcknowledged:    "acknowledged",
+			incidentbot.EventStatusUpdate:    "status update",
+			incidentbot.EventNote:            "note",
+			incidentbot.EventRoleAssigned:    "role",
+			incidentbot.EventSeverityChanged: "severity",
+			incidentbot.EventStatusChanged:   "status",
+			incidentbot.EventActionStarted:   "action started",
+			incidentbot.EventActionSucceeded: "action succeeded",
+			incidentbot.EventActionFailed:    "action failed",
+			incidentbot.EventAdsPaused:       "ads paused",
+			incidentbot.EventAdsResumed:      "ads resumed",
+			incidentbot.EventAlertFired:      "alert fired",
+			incidentbot.EventAlertResolved:   "alert resolved",
+			incidentbot.EventProbeResult:     "probe",
+			incidentbot.EventPinned:          "pinned",
+			incidentbot.EventReminder:        "reminder",
+			incidentbot.EventChecklist:       "checklist",
+		},
+		bot:      "incidentbot",
+		noReason: "no reason recorded: check the campaign on the platform",
+	},
+	"fr": {
+		thousands: "\u00a0",
+		decimal:   ",",
+		days:      func(d, h int64) string { return fmt.Sprintf("%d j %d h", d, h) },
+		hours:     func(h, m int64) string { return fmt.Sprintf("%d h %02d min", h, m) },
+		minutes:   func(m int64) string { return fmt.Sprintf("%d min", m) },
+		seconds:   func(s int64) string { return fmt.Sprintf("%d s", s) },
+		kinds: map[incidentbot.EventKind]string{
+			incidentbot.EventDeclared:        "déclaration",
+			incidentbot.EventAcknowledged:    "prise en charge",
+			incidentbot.EventStatusUpdate:    "point d'étape",
+			incidentbot.EventNote:            "note",
+			incidentbot.EventRoleAssigned:    "rôle",
+			incidentbot.EventSeverityChanged: "sévérité",
+			incidentbot.EventStatusChanged:   "statut",
+			incidentbot.EventActionStarted:   "action lancée",
+			incidentbot.EventActionSucceeded: "action réussie",
+			incidentbot.EventActionFailed:    "action échouée",
+			incidentbot.EventAdsPaused:       "pubs en pause",
+			incidentbot.EventAdsResumed:      "pubs relancées",
+			incidentbot.EventAlertFired:      "alerte",
+			incidentbot.EventAlertResolved:   "alerte terminée",
+			incidentbot.EventProbeResult:     "sonde",
+			incidentbot.EventPinned:          "épinglé",
+			incidentbot.EventReminder:        "rappel",
+			incidentbot.EventChecklist:       "checklist",
+		},
+		bot:      "incidentbot",
+		noReason: "aucune raison enregistrée : vérifiez la campagne sur la plateforme",
+	},
+}
+
+// kind names an event kind in the locale; a kind added later shows as is.
+func (l *locale) kind(k incidentbot.EventKind) string {
+	if s, ok := l.kinds[k]; ok {
+		return s
+	}
+	return string(k)
+}
+
+// who names the person behind an event; the bot has no user id.
+func (l *locale) who(u incidentbot.User) string {
+	switch {
+	case u.Name != "":
+		return u.Name
+	case u.ID != "":
+		return u.Mention()
+	default:
+		return l.bot
+	}
+}

@@ -1,0 +1,342 @@
+// Package postmortem drafts the post-mortem of an incident in Markdown: the
+// facts the bot recorded (times, timeline, roles, actions, ads), and the
+// questions only people can answer (root cause, customer communication,
+// action items). The bot posts it when an incident closes and on
+// `/incident postmortem`.
+package postmortem
+
+import (
+	"embed"
+	"slices"
+	"strings"
+	"text/template"
+	"time"
+
+	"incidentbot"
+)
+
+// Data is everything a post-mortem draft is built from.
+type Data struct {
+	Incident  *incidentbot.Incident
+	Playbook  *incidentbot.Playbook // may be nil
+	Roles     []incidentbot.RoleAssignment
+	Timeline  []incidentbot.TimelineEvent
+	Checklist []incidentbot.ChecklistEntry
+	Pauses    []incidentbot.CampaignPause
+	// RevenuePerMinute is the shop's average revenue per minute; 0 means
+	// unknown, and the draft says how to set REVENUE_PER_MINUTE.
+	RevenuePerMinute float64
+	Currency         string // of RevenuePerMinute, e.g. "EUR"
+	Now              time.Time
+	Language         string // "en" (default) or "fr"
+}
+
+//go:embed templates/*.md.tmpl
+var templateFS embed.FS
+
+// templates holds one complete template per language, named after it
+// ("en.md.tmpl"); a template that does not parse is a build mistake.
+var templates = template.Must(template.New("").Option("missingkey=error").ParseFS(templateFS, "templates/*.md.tmpl"))
+
+// Render returns the Markdown post-mortem draft.
+func Render(d Data) (string, error) {
+	if d.Incident == nil {
+		return "", incidentbot.Errorf(incidentbot.EINVALID, "There is no incident to write a post-mortem for. Name one, for example /incident postmortem INC-42.")
+	}
+	lang := d.Language
+	if lang == "" {
+		lang = "en"
+	}
+	l, ok := locales[lang]
+	if !ok {
+		return "", incidentbot.Errorf(incidentbot.EINVALID, "Unknown post-mortem language %q. Set BOT_LANGUAGE to en or fr.", d.Language)
+	}
+	v := build(d, l)
+	var b strings.Builder
+	b.Grow(4096 + len(v.TimelineRows))
+	if err := templates.ExecuteTemplate(&b, lang+".md.tmpl", v); err != nil {
+		return "", incidentbot.WrapError(incidentbot.EINTERNAL, err, "The post-mortem draft could not be written. Try /incident postmortem again; if it fails again, report it to the bot's operator.")
+	}
+	return b.String(), nil
+}
+
+// view is what the templates read: every value is formatted and escaped
+// already, so the templates only choose words and layout.
+type view struct {
+	Key, Title          string
+	Drill               bool
+	Type                string
+	PlaybookDescription string
+	Status              string
+	DeclaredBy          string
+	Generated           string
+
+	Summary, Impact string // "" when nobody wrote them yet
+
+	Severity                                                      string
+	Detected, Declared, Acknowledged, Mitigated, Resolved, Closed string
+	Duration                                                      string
+	Ongoing                                                       bool
+	TimeToAcknowledge, TimeToMitigate, TimeToResolve              string
+	Revenue                                                       revenueView
+	SpendAvoided                                                  []string
+
+	TimelineRows string // the table body, rendered in Go for speed
+	Roles        []roleView
+	Actions      []actionView
+	Ads          adsView
+	Checklist    checklistView
+
+	StatusUpdates    int
+	LastStatusUpdate string
+}
+
+// revenueView is the revenue-lost estimate.
+type revenueView struct {
+	Known  bool
+	Amount string // RevenuePerMinute × outage minutes
+	Rate   string // per minute
+	Outage string // how long the outage counted
+	// Until says which time ended the outage: "mitigated", "resolved" or
+	// "now" (still going on).
+	Until string
+}
+
+type roleView struct {
+	Name, Description string
+	Holders           []holderView
+}
+
+type holderView struct {
+	Name, By, At string
+}
+
+type actionView struct {
+	At, Kind, Who, Text string
+	Failed              bool
+}
+
+type checklistView struct {
+	Total, Done int
+	Pending     []checkItemView // open or skipped
+}
+
+type checkItemView struct {
+	Position int
+	Text     string
+	Skipped  bool
+	By       string
+}
+
+func build(d Data, l *locale) view {
+	inc := d.Incident
+	now := d.Now.UTC()
+	start := inc.DetectedAt
+	if start.IsZero() {
+		start = inc.DeclaredAt
+	}
+	v := view{
+		Key:          inline(inc.Key),
+		Title:        inline(inc.Title),
+		Drill:        inc.Drill,
+		Type:         inline(inc.Type),
+		Status:       string(inc.Status),
+		DeclaredBy:   inline(l.who(inc.DeclaredBy)),
+		Generated:    formatTime(&now),
+		Summary:      block(inc.Summary),
+		Impact:       block(inc.Impact),
+		Severity:     inc.Severity.Label(),
+		Detected:     formatTime(&start),
+		Declared:     formatTime(&inc.DeclaredAt),
+		Acknowledged: formatTime(inc.AcknowledgedAt),
+		Mitigated:    formatTime(inc.MitigatedAt),
+		Resolved:     formatTime(inc.ResolvedAt),
+		Closed:       formatTime(inc.ClosedAt),
+		Ongoing:      inc.ResolvedAt == nil,
+
+		TimeToAcknowledge: since(start, inc.AcknowledgedAt, l),
+		TimeToMitigate:    since(start, inc.MitigatedAt, l),
+		TimeToResolve:     since(start, inc.ResolvedAt, l),
+	}
+	if d.Playbook != nil {
+		if v.Type == "" {
+			v.Type = inline(d.Playbook.Name)
+		}
+		v.PlaybookDescription = inline(d.Playbook.Description)
+	}
+	end := now
+	if inc.ResolvedAt != nil {
+		end = *inc.ResolvedAt
+	}
+	v.Duration = formatDuration(end.Sub(start), l)
+	v.Revenue = revenue(start, inc, d.RevenuePerMinute, d.Currency, now, l)
+	spend := incidentbot.SpendAvoided(d.Pauses, now)
+	for _, c := range sortedKeys(spend) {
+		v.SpendAvoided = append(v.SpendAvoided, formatMoney(spend[c], c, l))
+	}
+
+	events := d.Timeline
+	if !slices.IsSortedFunc(events, byTime) {
+		events = slices.Clone(events)
+		slices.SortStableFunc(events, byTime)
+	}
+	v.TimelineRows = timelineRows(events, l)
+	v.Actions = actions(events, l)
+	for _, e := range events {
+		if e.Kind == incidentbot.EventStatusUpdate {
+			v.StatusUpdates++
+			v.LastStatusUpdate = formatTime(&e.At)
+		}
+	}
+	v.Roles = roles(d.Playbook, d.Roles, l)
+	v.Ads = ads(d.Pauses, l)
+	v.Checklist = checklist(d.Checklist, l)
+	return v
+}
+
+func byTime(a, b incidentbot.TimelineEvent) int { return a.At.Compare(b.At) }
+
+// revenue estimates the sales lost while customers could not buy: from
+// detection until the incident was mitigated, else resolved, else now.
+func revenue(start time.Time, inc *incidentbot.Incident, perMinute float64, currency string, now time.Time, l *locale) revenueView {
+	end, until := now, "now"
+	switch {
+	case inc.MitigatedAt != nil:
+		end, until = *inc.MitigatedAt, "mitigated"
+	case inc.ResolvedAt != nil:
+		end, until = *inc.ResolvedAt, "resolved"
+	}
+	outage := max(end.Sub(start), 0)
+	r := revenueView{Outage: formatDuration(outage, l), Until: until}
+	if perMinute > 0 {
+		r.Known = true
+		r.Amount = formatMoney(perMinute*outage.Minutes(), currency, l)
+		r.Rate = formatMoney(perMinute, currency, l)
+	}
+	return r
+}
+
+func sortedKeys(m map[string]float64) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// stamper writes event times as HH:MM, with the date in front on the first
+// one and whenever the day changes, so long incidents stay readable.
+type stamper struct {
+	y     int
+	m     time.Month
+	d     int
+	dated bool
+}
+
+func (s *stamper) stamp(t time.Time) string {
+	t = t.UTC()
+	y, m, d := t.Date()
+	if s.dated && y == s.y && m == s.m && d == s.d {
+		return t.Format("15:04")
+	}
+	s.y, s.m, s.d, s.dated = y, m, d, true
+	return t.Format("2006-01-02 15:04")
+}
+
+// timelineRows renders the timeline table body. It writes into one
+// builder instead of running a template per row: at 5,000 events the
+// template's reflection dominates the cost.
+func timelineRows(events []incidentbot.TimelineEvent, l *locale) string {
+	if len(events) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.Grow(len(events) * 96)
+	var st stamper
+	for _, e := range events {
+		b.WriteString("| ")
+		b.WriteString(st.stamp(e.At))
+		b.WriteString(" | ")
+		b.WriteString(l.kind(e.Kind))
+		b.WriteString(" | ")
+		cellEscaper.WriteString(&b, l.who(e.Actor))
+		b.WriteString(" | ")
+		cellEscaper.WriteString(&b, strings.TrimSpace(e.Text))
+		b.WriteString(" |\n")
+	}
+	return b.String()
+}
+
+// actionKinds are the events that report what the bot or people did and
+// how it went.
+var actionKinds = map[incidentbot.EventKind]bool{
+	incidentbot.EventActionStarted:   true,
+	incidentbot.EventActionSucceeded: true,
+	incidentbot.EventActionFailed:    true,
+	incidentbot.EventProbeResult:     true,
+	incidentbot.EventAdsPaused:       true,
+	incidentbot.EventAdsResumed:      true,
+}
+
+func actions(events []incidentbot.TimelineEvent, l *locale) []actionView {
+	var out []actionView
+	var st stamper
+	for _, e := range events {
+		if !actionKinds[e.Kind] {
+			continue
+		}
+		out = append(out, actionView{
+			At:     st.stamp(e.At),
+			Kind:   l.kind(e.Kind),
+			Who:    inline(l.who(e.Actor)),
+			Text:   inline(e.Text),
+			Failed: e.Kind == incidentbot.EventActionFailed,
+		})
+	}
+	return out
+}
+
+// roles lists the playbook's roles in its order, with whoever held them
+// (nobody is worth saying too), then any role given outside the playbook.
+func roles(pb *incidentbot.Playbook, assigned []incidentbot.RoleAssignment, l *locale) []roleView {
+	var out []roleView
+	index := map[string]int{}
+	if pb != nil {
+		for _, r := range pb.Roles {
+			index[strings.ToLower(r.Name)] = len(out)
+			out = append(out, roleView{Name: inline(r.Name), Description: inline(r.Description)})
+		}
+	}
+	for _, a := range assigned {
+		key := strings.ToLower(a.Role)
+		i, ok := index[key]
+		if !ok {
+			i = len(out)
+			index[key] = i
+			out = append(out, roleView{Name: inline(a.Role)})
+		}
+		at := a.At
+		out[i].Holders = append(out[i].Holders, holderView{
+			Name: inline(l.who(a.User)),
+			By:   inline(l.who(a.AssignedBy)),
+			At:   formatTime(&at),
+		})
+	}
+	return out
+}
+
+func checklist(entries []incidentbot.ChecklistEntry, l *locale) checklistView {
+	c := checklistView{Total: len(entries)}
+	for _, e := range entries {
+		switch e.State {
+		case incidentbot.ChecklistDone:
+			c.Done++
+		case incidentbot.ChecklistSkipped:
+			c.Pending = append(c.Pending, checkItemView{Position: e.Position, Text: inline(e.Text), Skipped: true, By: inline(l.who(e.By))})
+		default:
+			c.Pending = append(c.Pending, checkItemView{Position: e.Position, Text: inline(e.Text)})
+		}
+	}
+	return c
+}
