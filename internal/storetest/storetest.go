@@ -1,0 +1,108 @@
+// Package storetest gives tests a fresh, migrated store: a temporary SQLite
+// file, or a Postgres database of its own created on the server named by
+// TEST_DATABASE_URL. Everything is removed in t.Cleanup.
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"incidentbot/store"
+)
+
+// EnvPostgres names the variable holding the Postgres server for tests,
+// e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable.
+const EnvPostgres = "TEST_DATABASE_URL"
+
+// SQLite returns a migrated store on a new temporary file, closed in t.Cleanup.
+func SQLite(t testing.TB) *store.DB {
+	t.Helper()
+	return open(t, SQLiteDSN(t))
+}
+
+// Postgres returns a migrated store on a new database of its own, dropped in
+// t.Cleanup. It skips the test when TEST_DATABASE_URL is not set.
+func Postgres(t testing.TB) *store.DB {
+	t.Helper()
+	return open(t, PostgresDSN(t))
+}
+
+// Each runs fn as the parallel subtests "sqlite" and "postgres", each with
+// a store of its own.
+func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) {
+		t.Parallel()
+		fn(t, SQLite(t))
+	})
+	t.Run("postgres", func(t *testing.T) {
+		t.Parallel()
+		fn(t, Postgres(t))
+	})
+}
+
+// SQLiteDSN returns the DSN of a new, empty (not migrated) SQLite file that
+// disappears in t.Cleanup.
+func SQLiteDSN(t testing.TB) string {
+	t.Helper()
+	return "sqlite:" + filepath.Join(t.TempDir(), "incidentbot.db")
+}
+
+// PostgresDSN creates an empty (not migrated) database on the server named
+// by TEST_DATABASE_URL, returns its DSN and drops it in t.Cleanup, closing
+// whatever connections are left. It skips the test when the variable is
+// not set.
+func PostgresDSN(t testing.TB) string {
+	t.Helper()
+	server := os.Getenv(EnvPostgres)
+	if server == "" {
+		t.Skip("TEST_DATABASE_URL not set: skipping Postgres tests")
+	}
+	u, err := url.Parse(server)
+	if err != nil {
+		t.Fatalf("TEST_DATABASE_URL is not a URL: %v", err)
+	}
+	admin, err := sql.Open("postgres", server)
+	if err != nil {
+		t.Fatalf("open TEST_DATABASE_URL: %v", err)
+	}
+	name := "incidentbot_test_" + strings.ToLower(rand.Text())
+	if _, err := admin.ExecContext(t.Context(), "CREATE DATABASE "+name); err != nil {
+		admin.Close()
+		t.Fatalf("create test database: %v", err)
+	}
+	t.Cleanup(func() {
+		defer admin.Close()
+		// t.Context is already cancelled when cleanups run.
+		if _, err := admin.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+			t.Errorf("drop test database %s: %v", name, err)
+		}
+	})
+	u.Path = "/" + name
+	return u.String()
+}
+
+func open(t testing.TB, dsn string) *store.DB {
+	t.Helper()
+	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+	db, err := store.Open(t.Context(), logger, dsn)
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			t.Errorf("close store: %v", err)
+		}
+	})
+	if err := db.Migrate(t.Context()); err != nil {
+		t.Fatalf("migrate store: %v", err)
+	}
+	return db
+}

@@ -1,0 +1,270 @@
+// Package store keeps incidents, the job queue, delivery dedupe and ad pause
+// records in Postgres (lib/pq) or in an embedded SQLite file
+// (modernc.org/sqlite), with sqlx and explicit SQL. It implements
+// incidentbot.Store.
+package store
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+	"github.com/lib/pq/pqerror"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"incidentbot"
+)
+
+// Dialects returned by DB.Dialect.
+const (
+	Postgres = "postgres"
+	SQLite   = "sqlite"
+)
+
+// sqlx does not know modernc's driver name; without this Rebind would leave
+// the ? placeholders alone, which happens to be right, but only by accident.
+func init() { sqlx.BindDriver("sqlite", sqlx.QUESTION) }
+
+// DB is the store. It is safe for concurrent use.
+type DB struct {
+	x       *sqlx.DB
+	dialect string
+	logger  *slog.Logger
+	clock   incidentbot.Clock
+}
+
+
+// Open connects to dsn and pings it; it does not migrate. A DSN starting
+// with postgres:// or postgresql:// selects Postgres; anything else is a
+// SQLite file path, optionally prefixed with "sqlite:".
+func Open(ctx context.Context, logger *slog.Logger, dsn string) (*DB, error) {
+	dsn = strings.TrimSpace(dsn)
+	if dsn == "" {
+		return nil, incidentbot.Errorf(incidentbot.EINVALID, "No database given. Set DATABASE_URL to a postgres:// URL or a SQLite file path.")
+	}
+	db := &DB{logger: logger, clock: incidentbot.SystemClock{}}
+	var err error
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		db.dialect = Postgres
+		db.x, err = sqlx.Open("postgres", dsn)
+		if err != nil {
+			return nil, incidentbot.WrapError(incidentbot.EINVALID, err, "DATABASE_URL is not a valid Postgres URL. Use postgres://user:password@host:5432/dbname.")
+		}
+		db.x.SetMaxOpenConns(20)
+		db.x.SetMaxIdleConns(10)
+		db.x.SetConnMaxIdleTime(5 * time.Minute)
+	} else {
+		db.dialect = SQLite
+		db.x, err = sqlx.Open("sqlite", sqliteDSN(dsn))
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		// SQLite has one writer: one connection makes transactions queue in
+		// Go instead of failing with SQLITE_BUSY.
+		db.x.SetMaxOpenConns(1)
+	}
+	if err := db.x.PingContext(ctx); err != nil {
+		db.x.Close()
+		return nil, incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "Cannot reach the %s database. Check DATABASE_URL and that the database is up.", db.dialect)
+	}
+	return db, nil
+}
+
+// sqliteDSN turns a path into a modernc DSN: WAL so readers do not block
+// the writer, a busy timeout for other processes on the same file, foreign
+// keys on, and BEGIN IMMEDIATE so a transaction takes the write lock at the
+// start instead of failing to upgrade later.
+func sqliteDSN(dsn string) string {
+	path := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite://"), "sqlite:")
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	return path + sep + "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_txlock=immediate"
+}
+
+// Dialect returns "postgres" or "sqlite".
+func (db *DB) Dialect() string { return db.dialect }
+
+// SetClock sets the clock that stamps rows whose caller gave no time. Call
+// it before using db; the default is the system clock.
+func (db *DB) SetClock(c incidentbot.Clock) { db.clock = c }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.x.PingContext(ctx); err != nil {
+		return incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "The database does not answer. Check that it is up.")
+	}
+	return nil
+}
+
+// Close closes every connection.
+func (db *DB) Close() error { return db.x.Close() }
+
+func (db *DB) now() time.Time { return db.clock.Now() }
+
+// inTx runs fn in a transaction and commits when it returns nil.
+func (db *DB) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	tx, err := db.x.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", mapErr(err))
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", mapErr(err))
+	}
+	return nil
+}
+
+// forUpdate locks selected rows on Postgres; SQLite's BEGIN IMMEDIATE
+// already holds the database's only write lock.
+func (db *DB) forUpdate() string {
+	if db.dialect == Postgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
+// isUniqueViolation tells a unique or primary key violation by its code.
+func isUniqueViolation(err error) bool {
+	var pe *pq.Error
+	if errors.As(err, &pe) {
+		return pe.Code == pqerror.UniqueViolation
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}
+
+// mapErr gives database errors whose meaning is known their code: unique
+// violations are conflicts, a dead connection is unavailability.
+func mapErr(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case isUniqueViolation(err):
+		return incidentbot.WrapError(incidentbot.ECONFLICT, err, "That conflicts with a change made at the same time. Reload and try again.")
+	case errors.Is(err, driver.ErrBadConn):
+		return incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "The database connection was lost. Try again in a moment.")
+	}
+	return err
+}
+
+// timeLayout is the SQLite text form of a time: fixed width, so text order
+// is time order. Postgres keeps microseconds, so both dialects do.
+const timeLayout = "2006-01-02T15:04:05.000000Z"
+
+// normTime is t as the store keeps it: UTC, to the microsecond.
+func normTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+func normTimePtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	n := normTime(*t)
+	return &n
+}
+
+// t converts a time into a query argument for the dialect.
+func (db *DB) t(t time.Time) any {
+	if db.dialect == SQLite {
+		return normTime(t).Format(timeLayout)
+	}
+	return normTime(t)
+}
+
+// tp converts a nullable time into a query argument.
+func (db *DB) tp(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return db.t(*t)
+}
+
+// dbTime scans a time from either dialect into UTC.
+type dbTime struct{ time.Time }
+
+func (d *dbTime) Scan(src any) error {
+	t, ok, err := scanTime(src)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errors.New("scan time: NULL in a NOT NULL time column")
+	}
+	d.Time = t
+	return nil
+}
+
+// nullTime scans a nullable time.
+type nullTime struct{ P *time.Time }
+
+func (n *nullTime) Scan(src any) error {
+	t, ok, err := scanTime(src)
+	if err != nil || !ok {
+		n.P = nil
+		return err
+	}
+	n.P = &t
+	return nil
+}
+
+func scanTime(src any) (time.Time, bool, error) {
+	switch v := src.(type) {
+	case nil:
+		return time.Time{}, false, nil
+	case time.Time:
+		return v.UTC(), true, nil
+	case string:
+		return parseTime(v)
+	case []byte:
+		return parseTime(string(v))
+	}
+	return time.Time{}, false, fmt.Errorf("scan time: unsupported type %T", src)
+}
+
+func parseTime(s string) (time.Time, bool, error) {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("scan time: %w", err)
+	}
+	return t.UTC(), true, nil
+}
+
+// jsonArg passes JSON as text: lib/pq would send []byte as bytea, which a
+// json column refuses. nil stays NULL.
+func jsonArg(b []byte) any {
+	if b == nil {
+		return nil
+	}
+	return string(b)
+}
+
+// jsonCol scans a nullable JSON column, keeping NULL as nil.
+type jsonCol []byte
+
+func (j *jsonCol) Scan(src any) error {
+	switch v := src.(type) {
+	case nil:
+		*j = nil
+	case string:
+		*j = []byte(v)
+	case []byte:
+		*j = append([]byte(nil), v...)
+	default:
+		return fmt.Errorf("scan json: unsupported type %T", src)
+	}
+	return nil
+}
