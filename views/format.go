@@ -32,8 +32,8 @@ func since(inc *incidentbot.Incident, now time.Time) time.Duration {
 	return inc.Duration(now)
 }
 
-// human formats a duration compactly for phones: "45s", "12m", "1h 5m", "2d 3h".
-func human(d time.Duration) string {
+// Duration formats a duration compactly for phones: "45s", "12m", "1h 5m", "2d 3h".
+func Duration(d time.Duration) string {
 	if d < 0 {
 		d = -d
 	}
@@ -62,7 +62,7 @@ func ago(t, now time.Time) string {
 	if now.Sub(t) < time.Minute {
 		return "just now"
 	}
-	return human(now.Sub(t)) + " ago"
+	return Duration(now.Sub(t)) + " ago"
 }
 
 // clock formats a time of day in UTC, the zone every log and timeline uses.

@@ -19,7 +19,7 @@ func Incidents(list []*incidentbot.Incident, now time.Time) incidentbot.Message 
 		if i > 0 {
 			b.WriteByte('\n')
 		}
-		fmt.Fprintf(&b, "- *%s* %s · %s · %s · %s", inc.Key, inc.Severity.Label(), inc.Status, human(since(inc, now)), truncate(inc.Title, 80))
+		fmt.Fprintf(&b, "- *%s* %s · %s · %s · %s", inc.Key, inc.Severity.Label(), inc.Status, Duration(since(inc, now)), truncate(inc.Title, 80))
 		if inc.Drill {
 			b.WriteString(" (DRILL)")
 		}

@@ -15,7 +15,7 @@ func Status(st *incidentbot.IncidentStatus, now time.Time) incidentbot.Message {
 	fields := []incidentbot.Field{
 		{Label: "Severity", Value: inc.Severity.Label(), Short: true},
 		{Label: "Status", Value: statusLine(inc), Short: true},
-		{Label: "Duration", Value: human(since(inc, now)), Short: true},
+		{Label: "Duration", Value: Duration(since(inc, now)), Short: true},
 		{Label: "Next reminder", Value: nextReminder(inc, now), Short: true},
 		{Label: "Roles", Value: rolesLine(st)},
 		{Label: "Ads", Value: adsLine(st.Pauses, now)},
@@ -94,6 +94,6 @@ func nextReminder(inc *incidentbot.Incident, now time.Time) string {
 	case !inc.NextReminderAt.After(now):
 		return "due now"
 	default:
-		return "in " + human(inc.NextReminderAt.Sub(now))
+		return "in " + Duration(inc.NextReminderAt.Sub(now))
 	}
 }

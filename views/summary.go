@@ -18,7 +18,7 @@ func Summary(st *incidentbot.IncidentStatus, now time.Time) incidentbot.Message 
 	fields := []incidentbot.Field{
 		{Label: "Severity", Value: inc.Severity.Label(), Short: true},
 		{Label: "Status", Value: string(inc.Status), Short: true},
-		{Label: "Duration", Value: human(since(inc, now)), Short: true},
+		{Label: "Duration", Value: Duration(since(inc, now)), Short: true},
 		{Label: "Impact", Value: impact},
 	}
 	fields = append(fields, adsFields(st.Pauses, now)...)

@@ -166,6 +166,10 @@ func TestBuilders(t *testing.T) {
 		"status":  Status,
 		"welcome": Welcome,
 		"summary": Summary,
+		"ads":     Ads,
+		"roles": func(st *incidentbot.IncidentStatus, _ time.Time) incidentbot.Message {
+			return Roles(st)
+		},
 	}
 	for bname, build := range builders {
 		for fname, st := range fixtures() {
@@ -259,7 +263,7 @@ func TestButtons(t *testing.T) {
 	}
 }
 
-func TestHuman(t *testing.T) {
+func TestDuration(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		d    time.Duration
@@ -277,7 +281,7 @@ func TestHuman(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.d.String(), func(t *testing.T) {
 			t.Parallel()
-			if got := human(tc.d); got != tc.want {
+			if got := Duration(tc.d); got != tc.want {
 				t.Errorf("got %q, want %q", got, tc.want)
 			}
 		})
