@@ -257,6 +257,15 @@ func (c *Chat) Say(channelID string, user incidentbot.User, text string) (incide
 	return c.post(channelID, user, incidentbot.Message{Text: text})
 }
 
+// reply posts a command's reply from the bot. Unlike Post it is neither
+// counted nor subject to FailNext: those describe what the engine does.
+func (c *Chat) reply(channelID string, m incidentbot.Message) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, err := c.post(channelID, incidentbot.User{}, m)
+	return err
+}
+
 // post stores and prints a message; c.mu must be held.
 func (c *Chat) post(channelID string, from incidentbot.User, m incidentbot.Message) (incidentbot.MessageRef, error) {
 	ch, err := c.openChannel(channelID)
@@ -361,6 +370,13 @@ func (c *Chat) ResolveUsers(ctx context.Context, spec string) ([]incidentbot.Use
 	return c.resolve(spec)
 }
 
+// lookup resolves spec like ResolveUsers, uncounted.
+func (c *Chat) lookup(spec string) ([]incidentbot.User, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.resolve(spec)
+}
+
 func (c *Chat) resolve(spec string) ([]incidentbot.User, error) {
 	s := strings.TrimSpace(spec)
 	if s == "" {
@@ -459,16 +475,6 @@ func (c *Chat) FailNext(method string, n int, err error) {
 	c.failures[method] = failure{n: n, err: err}
 }
 
-// User returns the directory user with the given name or id.
-func (c *Chat) User(nameOrID string) (incidentbot.User, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if u, ok := c.userByName(nameOrID); ok {
-		return u, true
-	}
-	return c.userByID(nameOrID)
-}
-
 // Users returns the directory users.
 func (c *Chat) Users() []incidentbot.User {
 	return slices.Clone(c.dir.Users)
@@ -555,6 +561,14 @@ func (c *Chat) humanize(s string) string {
 // printf writes one transcript line about ch; c.mu must be held.
 func (c *Chat) printf(ch *channel, format string, args ...any) {
 	c.write("#" + ch.state.Name + " · " + fmt.Sprintf(format, args...) + "\n")
+}
+
+// writeTo writes s, mentions humanized, to w under the lock, so console
+// output never cuts into a transcript line when w is the transcript too.
+func (c *Chat) writeTo(w io.Writer, s string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, _ = io.WriteString(w, c.humanize(s))
 }
 
 // write sends s to the transcript; c.mu must be held. The transcript is a
