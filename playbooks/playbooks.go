@@ -1,0 +1,281 @@
+// Package playbooks loads incident playbooks from YAML, checks them, and
+// picks the one for an incident type.
+//
+// One file holds one playbook (the format is in DESIGN.md, "Playbooks").
+// Every problem is reported with its file, line and field path, all at once,
+// so an operator fixes a folder in one pass. Unknown fields are errors: a
+// typo must not silently drop a setting.
+//
+// The defaults in defaults/*.yaml are embedded; PLAYBOOKS_DIR adds playbooks
+// and replaces defaults of the same name (LoadDir).
+//
+// Templates (the templates: map) are text/templates with the functions of
+// incidentbot.TemplateFuncs (lower, upper, slug). The engine renders them
+// with a struct holding:
+//
+//	Incident  *incidentbot.Incident // {{.Incident.Title}}, {{.Incident.Key}}, {{.Incident.Severity}} ...
+//	URL       string                // the war room or status page link
+//	Commander string                // the commander's display name
+//	Status    string                // the status being announced: investigating, resolved ...
+//
+// The loader checks that templates parse; the channel template, rendered
+// with the Incident itself, is also test-rendered against a sample incident.
+//
+// Playbooks returned by a Set are shared: treat them as read-only.
+package playbooks
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"incidentbot"
+)
+
+// GenericName is the playbook used when an incident is declared without a type.
+const GenericName = "generic"
+
+// maxFileSize bounds a playbook file: real ones are a few kilobytes, so a
+// bigger file is a wrong folder.
+const maxFileSize = 1 << 20
+
+//go:embed defaults/*.yaml
+var defaultsFS embed.FS
+
+// Set is a checked collection of playbooks, safe for concurrent use.
+type Set struct {
+	list   []*incidentbot.Playbook          // by name
+	byName map[string]*incidentbot.Playbook // lowercased name
+	byKey  map[string]*incidentbot.Playbook // lowercased name and match types
+}
+
+var _ incidentbot.Playbooks = (*Set)(nil)
+
+var defaultEntries = sync.OnceValues(func() ([]entry, error) {
+	entries, problems := loadEntries(defaultsFS, "defaults", func(name string) string { return path.Join("defaults", name) })
+	for i := range entries {
+		entries[i].builtin = true
+	}
+	if _, more := build(entries); len(problems)+len(more) > 0 {
+		return nil, &LoadError{Problems: append(problems, more...)}
+	}
+	return entries, nil
+})
+
+var defaults = sync.OnceValue(func() *Set {
+	entries, err := defaultEntries()
+	if err != nil {
+		panic(fmt.Sprintf("playbooks: embedded defaults do not load: %v", err))
+	}
+	s, _ := build(entries)
+	return s
+})
+
+// Defaults returns the embedded default playbooks. It panics if they do not
+// load, which a test rules out.
+func Defaults() *Set { return defaults() }
+
+// Load reads every *.yaml and *.yml file of dir in fsys (not subfolders,
+// not hidden files). On any problem it returns a *LoadError listing all of them.
+func Load(fsys fs.FS, dir string) (*Set, error) {
+	entries, problems := loadEntries(fsys, dir, func(name string) string { return path.Join(dir, name) })
+	s, more := build(entries)
+	if problems = append(problems, more...); len(problems) > 0 {
+		return nil, &LoadError{Problems: problems}
+	}
+	return s, nil
+}
+
+// LoadDir returns the defaults extended by the playbooks in dir: a file
+// whose playbook has a default's name replaces that default. An empty dir
+// gives Defaults().
+func LoadDir(dir string) (*Set, error) {
+	if dir == "" {
+		return Defaults(), nil
+	}
+	return loadOver(dir)
+}
+
+// Check is what `incidentbot playbooks check [dir]` runs: LoadDir, except
+// that broken defaults are reported rather than a panic.
+func Check(dir string) (*Set, error) {
+	if dir == "" {
+		if _, err := defaultEntries(); err != nil {
+			return nil, err
+		}
+		return Defaults(), nil
+	}
+	return loadOver(dir)
+}
+
+func loadOver(dir string) (*Set, error) {
+	builtin, err := defaultEntries()
+	if err != nil {
+		return nil, err
+	}
+	own, problems := loadEntries(os.DirFS(dir), ".", func(name string) string { return filepath.Join(dir, name) })
+	merged := slices.DeleteFunc(slices.Clone(builtin), func(b entry) bool {
+		return slices.ContainsFunc(own, func(o entry) bool { return o.pb.Name != "" && o.pb.Name == b.pb.Name })
+	})
+	s, more := build(append(merged, own...))
+	if problems = append(problems, more...); len(problems) > 0 {
+		return nil, &LoadError{Problems: problems}
+	}
+	return s, nil
+}
+
+// loadEntries parses the playbook files of dir; label turns a file name into
+// the File of its problems.
+func loadEntries(fsys fs.FS, dir string, label func(string) string) ([]entry, []Problem) {
+	files, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return nil, []Problem{{File: label(""), Message: fmt.Sprintf("cannot read the playbook folder: %v; check PLAYBOOKS_DIR", unwrapPath(err))}}
+	}
+	var entries []entry
+	var problems []Problem
+	for _, f := range files {
+		name := f.Name()
+		ext := strings.ToLower(path.Ext(name))
+		if f.IsDir() || strings.HasPrefix(name, ".") || (ext != ".yaml" && ext != ".yml") {
+			continue
+		}
+		file := label(name)
+		if info, err := f.Info(); err == nil && info.Size() > maxFileSize {
+			problems = append(problems, Problem{File: file, Message: "larger than 1 MiB: this is not a playbook; move it out of the playbook folder"})
+			continue
+		}
+		data, err := fs.ReadFile(fsys, path.Join(dir, name))
+		if err != nil {
+			problems = append(problems, Problem{File: file, Message: fmt.Sprintf("cannot read: %v", unwrapPath(err))})
+			continue
+		}
+		e, ps := parseFile(file, data)
+		problems = append(problems, ps...)
+		if e.pb != nil {
+			entries = append(entries, e)
+		}
+	}
+	if len(entries) == 0 && len(problems) == 0 {
+		problems = append(problems, Problem{File: label(""), Message: "no *.yaml or *.yml files: point PLAYBOOKS_DIR at the folder that holds your playbooks"})
+	}
+	return entries, problems
+}
+
+// unwrapPath drops the *fs.PathError wrapper, whose path the problem
+// already names.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// build makes a Set from entries in order, reporting duplicate names and
+// types that would select two playbooks against the later entry.
+func build(entries []entry) (*Set, []Problem) {
+	s := &Set{byName: map[string]*incidentbot.Playbook{}, byKey: map[string]*incidentbot.Playbook{}}
+	named := map[string]entry{} // by lowercased name
+	owner := map[string]entry{} // by lowercased name or type
+	var problems []Problem
+	for _, e := range entries {
+		name := strings.ToLower(e.pb.Name)
+		if name == "" {
+			continue
+		}
+		if prev, dup := named[name]; dup {
+			problems = append(problems, Problem{File: e.file, Line: e.nameLine, Field: "name",
+				Message: fmt.Sprintf("playbook %q is already defined in %s: names must be unique, rename one of them", prev.pb.Name, prev.where())})
+			continue
+		}
+		named[name] = e
+		keys := []located{{name, e.nameLine}}
+		for _, t := range e.types {
+			if t.value != name {
+				keys = append(keys, t)
+			}
+		}
+		for i, k := range keys {
+			prev, taken := owner[k.value]
+			if !taken {
+				continue
+			}
+			field := "name"
+			if i > 0 {
+				field = fmt.Sprintf("match.types[%d]", slices.IndexFunc(e.types, func(t located) bool { return t == k }))
+			}
+			problems = append(problems, Problem{File: e.file, Line: k.line, Field: field,
+				Message: fmt.Sprintf("%q already selects playbook %s (%s): a type may select only one playbook; %s", k.value, prev.pb.Name, prev.where(), prev.fix())})
+		}
+		s.byName[name] = e.pb
+		s.list = append(s.list, e.pb)
+		for _, k := range keys {
+			if _, taken := owner[k.value]; !taken {
+				owner[k.value] = e
+				s.byKey[k.value] = e.pb
+			}
+		}
+	}
+	sort.Slice(s.list, func(i, j int) bool { return s.list[i].Name < s.list[j].Name })
+	return s, problems
+}
+
+func (e entry) where() string {
+	if e.builtin {
+		return "a built-in default"
+	}
+	if e.nameLine > 0 {
+		return fmt.Sprintf("%s:%d", e.file, e.nameLine)
+	}
+	return e.file
+}
+
+// Match returns the playbook whose name or match types include typ, case
+// insensitively; "" gives the generic playbook.
+func (s *Set) Match(typ string) (*incidentbot.Playbook, error) {
+	t := strings.ToLower(strings.TrimSpace(typ))
+	if t == "" {
+		if pb, ok := s.byName[GenericName]; ok {
+			return pb, nil
+		}
+		return nil, incidentbot.Errorf(incidentbot.EINVALID, "No generic playbook is loaded, so name the incident type. Known types: %s.", strings.Join(s.names(), ", "))
+	}
+	if pb, ok := s.byKey[t]; ok {
+		return pb, nil
+	}
+	return nil, incidentbot.Errorf(incidentbot.EINVALID, "Unknown incident type %q. Known types: %s. Leave the type out to use the generic playbook.", typ, strings.Join(s.names(), ", "))
+}
+
+// All returns every playbook, sorted by name.
+func (s *Set) All() []*incidentbot.Playbook { return slices.Clone(s.list) }
+
+// Get returns the playbook with the given name, case insensitively; match
+// types are not consulted.
+func (s *Set) Get(name string) (*incidentbot.Playbook, bool) {
+	pb, ok := s.byName[strings.ToLower(strings.TrimSpace(name))]
+	return pb, ok
+}
+
+func (s *Set) names() []string {
+	names := make([]string, len(s.list))
+	for i, pb := range s.list {
+		names[i] = pb.Name
+	}
+	return names
+}
+
+// fix says how to resolve a clash with e.
+func (e entry) fix() string {
+	if e.builtin {
+		return fmt.Sprintf("remove it here, or replace %s with a file of your own whose name is %s", e.pb.Name, e.pb.Name)
+	}
+	return "remove it from one of the two"
+}
