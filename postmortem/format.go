@@ -93,9 +93,28 @@ var cellEscaper = strings.NewReplacer(
 	`\`, `\\`,
 )
 
+// special lists the characters the escapers change; most text has none,
+// and skipping the replacer for it saves an allocation per row.
+const special = "\r\n|`\\"
+
 // cell escapes user text for a Markdown table cell.
 func cell(s string) string {
-	return cellEscaper.Replace(strings.TrimSpace(s))
+	s = strings.TrimSpace(s)
+	if !strings.ContainsAny(s, special) {
+		return s
+	}
+	return cellEscaper.Replace(s)
+}
+
+// writeEscaped writes s, trimmed and escaped by r, without the
+// intermediate string cell and inline make.
+func writeEscaped(b *strings.Builder, r *strings.Replacer, s string) {
+	s = strings.TrimSpace(s)
+	if !strings.ContainsAny(s, special) {
+		b.WriteString(s)
+		return
+	}
+	r.WriteString(b, s)
 }
 
 // inlineEscaper keeps user text on one line of a list item or heading.
@@ -110,7 +129,11 @@ var inlineEscaper = strings.NewReplacer(
 
 // inline escapes user text for one line of a list item or a heading.
 func inline(s string) string {
-	return inlineEscaper.Replace(strings.TrimSpace(s))
+	s = strings.TrimSpace(s)
+	if !strings.ContainsAny(s, special) {
+		return s
+	}
+	return inlineEscaper.Replace(s)
 }
 
 // block escapes multi-line user text (the summary, the impact) so it stays

@@ -2,6 +2,8 @@ package postmortem
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 
 	"incidentbot"
 )
@@ -14,6 +16,8 @@ type locale struct {
 	minutes            func(m int64) string
 	seconds            func(s int64) string
 	kinds              map[incidentbot.EventKind]string
+	statuses           map[incidentbot.Status]string
+	colon              string // between a label and its detail
 	bot                string // who did what the bot did on its own
 	noReason           string // a campaign left paused or failed without a recorded reason
 }
@@ -46,6 +50,13 @@ var locales = map[string]*locale{
 			incidentbot.EventReminder:        "reminder",
 			incidentbot.EventChecklist:       "checklist",
 		},
+		statuses: map[incidentbot.Status]string{
+			incidentbot.StatusInvestigating: "investigating",
+			incidentbot.StatusMitigated:     "mitigated",
+			incidentbot.StatusResolved:      "resolved",
+			incidentbot.StatusClosed:        "closed",
+		},
+		colon:    ": ",
 		bot:      "incidentbot",
 		noReason: "no reason recorded: check the campaign on the platform",
 	},
@@ -76,6 +87,13 @@ var locales = map[string]*locale{
 			incidentbot.EventReminder:        "rappel",
 			incidentbot.EventChecklist:       "checklist",
 		},
+		statuses: map[incidentbot.Status]string{
+			incidentbot.StatusInvestigating: "en cours d'analyse",
+			incidentbot.StatusMitigated:     "atténué",
+			incidentbot.StatusResolved:      "résolu",
+			incidentbot.StatusClosed:        "clos",
+		},
+		colon:    " : ",
 		bot:      "incidentbot",
 		noReason: "aucune raison enregistrée : vérifiez la campagne sur la plateforme",
 	},
@@ -87,6 +105,24 @@ func (l *locale) kind(k incidentbot.EventKind) string {
 		return s
 	}
 	return string(k)
+}
+
+// status names an incident status in the locale.
+func (l *locale) status(s incidentbot.Status) string {
+	if v, ok := l.statuses[s]; ok {
+		return v
+	}
+	return string(s)
+}
+
+// plural picks the singular or the plural form for n; a "%d" in the form
+// is replaced by n. Templates call it.
+func plural(n int, one, other string) string {
+	form := other
+	if n == 1 {
+		form = one
+	}
+	return strings.ReplaceAll(form, "%d", strconv.Itoa(n))
 }
 
 // who names the person behind an event; the bot has no user id.
