@@ -1,0 +1,70 @@
+package ads
+
+import (
+	"path"
+	"slices"
+	"strings"
+
+	"incidentbot"
+)
+
+// Selection says which serving campaigns a pause covers.
+type Selection struct {
+	Platforms []string // empty: all configured
+	Accounts  []string // empty: all
+	Include   []string // campaign-name globs (path.Match, case-insensitive) to pause; empty: all serving
+	Exclude   []string // globs to keep serving (brand campaigns)
+}
+
+// SelectionFrom takes the selection of a pause_ads (or resume_ads) playbook action.
+func SelectionFrom(a incidentbot.Action) Selection {
+	return Selection{
+		Platforms: slices.Clone(a.Platforms),
+		Accounts:  slices.Clone(a.Accounts),
+		Include:   slices.Clone(a.Include),
+		Exclude:   slices.Clone(a.Exclude),
+	}
+}
+
+// validate rejects malformed globs before anything is paused.
+func (s Selection) validate() error {
+	for _, g := range slices.Concat(s.Include, s.Exclude) {
+		if _, err := path.Match(foldName(g), ""); err != nil {
+			return incidentbot.Errorf(incidentbot.EINVALID,
+				"Campaign pattern %q is not valid. Use * for any text, ? for one character and [abc] for one of a set.", g)
+		}
+	}
+	return nil
+}
+
+// matches reports whether c is covered by the selection's accounts and
+// name globs; the platform is chosen beforehand. Exclude wins over Include.
+func (s Selection) matches(c incidentbot.Campaign) bool {
+	if len(s.Accounts) > 0 && !slices.ContainsFunc(s.Accounts, func(a string) bool { return foldAccount(a) == foldAccount(c.Account) }) {
+		return false
+	}
+	name := foldName(c.Name)
+	if len(s.Include) > 0 && !slices.ContainsFunc(s.Include, func(g string) bool { return globMatch(g, name) }) {
+		return false
+	}
+	return !slices.ContainsFunc(s.Exclude, func(g string) bool { return globMatch(g, name) })
+}
+
+func globMatch(glob, foldedName string) bool {
+	ok, _ := path.Match(foldName(glob), foldedName) // validated beforehand
+	return ok
+}
+
+// slashStandIn replaces "/" in names and globs: path.Match never lets * or ?
+// match a slash, yet campaign names such as "FR / Brand" are common.
+const slashStandIn = "\uFFFF"
+
+func foldName(s string) string {
+	return strings.ReplaceAll(strings.ToLower(s), "/", slashStandIn)
+}
+
+// foldAccount lets "123-456-7890" (how Google Ads shows customer ids) name
+// account "1234567890".
+func foldAccount(s string) string {
+	return strings.ToLower(strings.ReplaceAll(strings.TrimSpace(s), "-", ""))
+}
