@@ -1,0 +1,245 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"incidentbot"
+	"incidentbot/integrations/ads"
+)
+
+// actionPayload is a playbook action (or a manual ads or verify command)
+// carried by its job, so a playbook edited meanwhile does not change it.
+type actionPayload struct {
+	Phase  string // declare, resolve, manual
+	Action incidentbot.Action
+	By     incidentbot.User
+}
+
+// actionJobs lists the jobs of the actions whose condition holds at sev.
+// Keys are by phase and position, so enqueueing them again (on a severity
+// change) adds only the ones that did not hold before.
+func actionJobs(j *jobs, phase string, actions []incidentbot.Action, sev incidentbot.Severity, pauseAds *bool) {
+	for i, a := range actions {
+		holds := a.When.Holds(sev)
+		if a.Kind == incidentbot.ActionPauseAds && pauseAds != nil {
+			holds = *pauseAds
+		}
+		if holds {
+			j.add(kindAction, fmt.Sprintf("action/%s/%d", phase, i), actionPayload{Phase: phase, Action: a})
+		}
+	}
+}
+
+// target is who a notify, statuspage or page action goes to.
+func target(a incidentbot.Action) string {
+	if a.To != "" {
+		return a.To
+	}
+	return a.Kind
+}
+
+// result is what an action did, for the timeline, the war room and the summary.
+type result struct {
+	kind    incidentbot.EventKind // action_succeeded, action_failed or probe_result
+	text    string
+	data    json.RawMessage
+	extra   []incidentbot.TimelineEvent
+	summary bool // the manager summary changes (ads)
+}
+
+func (e *Engine) action(ctx context.Context, job incidentbot.Job, inc *incidentbot.Incident) (complete, error) {
+	var p actionPayload
+	if err := decode(job, &p); err != nil {
+		return nil, err
+	}
+	a := p.Action
+	if job.Attempts == 1 {
+		what, _ := describeAction(a)
+		_, err := e.store.UpdateIncident(ctx, inc.ID, func(*incidentbot.Incident) (incidentbot.Change, error) {
+			return incidentbot.Change{Events: []incidentbot.TimelineEvent{{
+				Kind: incidentbot.EventActionStarted, Actor: p.By, At: e.now(), Text: drillLabel(inc, "Started: "+what+"."),
+			}}}, nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	var (
+		res result
+		err error
+	)
+	switch a.Kind {
+	case incidentbot.ActionPauseAds, incidentbot.ActionResumeAds:
+		res, err = e.runAds(ctx, inc, a)
+	case incidentbot.ActionVerifySite:
+		res = e.runProbe(ctx, inc, a)
+	case incidentbot.ActionNotify, incidentbot.ActionStatusPage, incidentbot.ActionPage:
+		res, err = e.runNotify(ctx, inc, a)
+	default:
+		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Unknown playbook action %q: fix the playbook.", a.Kind)
+	}
+	if err != nil {
+		return nil, err
+	}
+	j := e.jobsFor(inc).add(kindPost, localKey(job)+"/post", postPayload{Message: incidentbot.Message{
+		Text:     res.text,
+		Severity: inc.Severity,
+	}})
+	if res.summary {
+		j.add(kindSummary, "summary/ads/"+e.seq(), nil)
+	}
+	if j.err != nil {
+		return nil, j.err
+	}
+	events := append([]incidentbot.TimelineEvent{{Kind: res.kind, Actor: p.By, At: e.now(), Text: res.text, Data: res.data}}, res.extra...)
+	return func(*incidentbot.Incident) (incidentbot.Change, error) {
+		return incidentbot.Change{Events: events, Jobs: j.out}, nil
+	}, nil
+}
+
+// drillLabel marks what a drill does, so nobody mistakes it for the real thing.
+func drillLabel(inc *incidentbot.Incident, text string) string {
+	if inc.Drill {
+		return "DRILL: " + text
+	}
+	return text
+}
+
+func skipped(what string) result {
+	return result{kind: incidentbot.EventActionSucceeded, text: "skipped: " + what}
+}
+
+// pauseDetail is one campaign in an ads_paused or ads_resumed event's Data.
+type pauseDetail struct {
+	Platform string `json:"platform"`
+	Account  string `json:"account"`
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Prior    string `json:"prior,omitempty"`
+	State    string `json:"state"`
+	Error    string `json:"error,omitempty"`
+}
+
+func (e *Engine) runAds(ctx context.Context, inc *incidentbot.Incident, a incidentbot.Action) (result, error) {
+	if e.ads == nil {
+		return skipped("no ad platform is configured (set the *_ADS_* variables to let the bot pause campaigns)."), nil
+	}
+	var (
+		rep  ads.Report
+		err  error
+		kind = incidentbot.EventAdsPaused
+	)
+	if a.Kind == incidentbot.ActionPauseAds {
+		rep, err = e.ads.Pause(ctx, inc, ads.SelectionFrom(a))
+	} else {
+		rep, err = e.ads.Resume(ctx, inc, a.Platforms)
+		kind = incidentbot.EventAdsResumed
+	}
+	if err != nil {
+		return result{}, fmt.Errorf("%s: %w", a.Kind, err)
+	}
+	res := result{kind: incidentbot.EventActionSucceeded, text: drillLabel(inc, rep.Summary())}
+	if len(rep.Failed) > 0 && len(rep.Paused)+len(rep.Resumed) == 0 {
+		res.kind = incidentbot.EventActionFailed
+	}
+	if rep.DryRun {
+		return res, nil
+	}
+	var detail []pauseDetail
+	for _, group := range [][]incidentbot.CampaignPause{rep.Paused, rep.Resumed, rep.Shared, rep.Failed, rep.LeftPaused} {
+		for _, p := range group {
+			detail = append(detail, pauseDetail{
+				Platform: p.Campaign.Platform, Account: p.Campaign.Account, ID: p.Campaign.ID, Name: p.Campaign.Name,
+				Prior: p.PriorRaw, State: string(p.State), Error: p.Error,
+			})
+		}
+	}
+	if len(detail) == 0 {
+		return res, nil
+	}
+	data, err := json.Marshal(detail)
+	if err != nil {
+		return result{}, fmt.Errorf("ads event data: %w", err)
+	}
+	res.extra = []incidentbot.TimelineEvent{{Kind: kind, At: e.now(), Text: rep.Summary(), Data: data}}
+	res.summary = true
+	return res, nil
+}
+
+func (e *Engine) runProbe(ctx context.Context, inc *incidentbot.Incident, a incidentbot.Action) result {
+	if inc.Drill {
+		return result{kind: incidentbot.EventActionSucceeded, text: drillLabel(inc, "would check "+a.URL+" from outside.")}
+	}
+	if e.prober == nil {
+		return skipped("outside-in checks are not configured yet.")
+	}
+	r := e.prober.Probe(ctx, a.URL, a.Expect)
+	text := fmt.Sprintf("%s looks %s", r.URL, r.Class)
+	if r.Status != 0 {
+		text += fmt.Sprintf(" (HTTP %d", r.Status)
+		if r.Latency > 0 {
+			text += fmt.Sprintf(", %s", r.Latency.Round(time.Millisecond))
+		}
+		text += ")"
+	}
+	if r.Detail != "" {
+		text += ": " + r.Detail
+	}
+	data, _ := json.Marshal(map[string]any{
+		"url": r.URL, "healthy": r.Healthy, "class": r.Class, "status": r.Status, "latency_ms": r.Latency.Milliseconds(),
+	})
+	return result{kind: incidentbot.EventProbeResult, text: text + ".", data: data}
+}
+
+// templateData is what playbook templates are rendered with.
+type templateData struct {
+	Incident  *incidentbot.Incident
+	URL       string // the site the playbook checks
+	Commander string
+	Status    string
+}
+
+func (e *Engine) runNotify(ctx context.Context, inc *incidentbot.Incident, a incidentbot.Action) (result, error) {
+	to := target(a)
+	pb, err := e.playbook(inc)
+	if err != nil {
+		return result{}, err
+	}
+	roles, err := e.store.Roles(ctx, inc.ID)
+	if err != nil {
+		return result{}, err
+	}
+	data := templateData{Incident: inc, Status: a.Status}
+	if data.Status == "" {
+		data.Status = string(inc.Status)
+	}
+	if c := holders(roles, incidentbot.RoleCommander); len(c) > 0 {
+		data.Commander = c[0].Name
+	}
+	for _, v := range pb.OnDeclare {
+		if v.Kind == incidentbot.ActionVerifySite {
+			data.URL = v.URL
+			break
+		}
+	}
+	subject := fmt.Sprintf("[%s] %s %s: %s", inc.Severity.Label(), inc.Key, data.Status, inc.Title)
+	body := subject
+	if tmpl, ok := pb.Templates[a.Template]; ok {
+		if body, err = incidentbot.RenderTemplate(a.Template, tmpl, data); err != nil {
+			return result{}, err
+		}
+	}
+	if inc.Drill {
+		return result{kind: incidentbot.EventActionSucceeded, text: drillLabel(inc, fmt.Sprintf("would send %s to %s: %s", a.Kind, to, subject))}, nil
+	}
+	if e.notifier == nil {
+		return skipped(a.Kind + " is not configured (set the NOTIFY_* or STATUSPAGE_* variables)."), nil
+	}
+	if err := e.notifier.Notify(ctx, to, subject, body); err != nil {
+		return result{}, fmt.Errorf("%s %s: %w", a.Kind, to, err)
+	}
+	return result{kind: incidentbot.EventActionSucceeded, text: fmt.Sprintf("Sent %s to %s: %s", a.Kind, to, subject)}, nil
+}

@@ -1,0 +1,126 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"incidentbot"
+)
+
+// Declare opens an incident: one store call writes it with its declared
+// event, checklist and first jobs (the war-room saga, the manager summary,
+// the on_declare actions, the first reminder), and it returns at once.
+// Nothing here talks to a chat or an API: the person gets an answer in
+// milliseconds and the jobs do the rest.
+func (e *Engine) Declare(ctx context.Context, actor incidentbot.Actor, req incidentbot.DeclareRequest) (*incidentbot.Incident, error) {
+	title := strings.TrimSpace(req.Title)
+	if title == "" {
+		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Give the incident a title, e.g. /incident declare sev1 Checkout returns 504.")
+	}
+	if req.Severity != incidentbot.SevUnknown && !req.Severity.Valid() {
+		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Unknown severity. Use sev1 (site down) to sev4 (minor).")
+	}
+	pb, err := e.playbooks.Match(req.Type)
+	if err != nil {
+		return nil, err
+	}
+	if !req.Force {
+		if err := e.duplicate(ctx, actor, title); err != nil {
+			return nil, err
+		}
+	}
+	now := e.now()
+	sev := req.Severity
+	if sev == incidentbot.SevUnknown {
+		sev = pb.Match.DefaultSeverity
+	}
+	if !sev.Valid() {
+		sev = incidentbot.SEV3
+	}
+	detected := req.DetectedAt
+	if detected.IsZero() || detected.After(now) {
+		detected = now
+	}
+	inc := &incidentbot.Incident{
+		Title:         title,
+		Severity:      sev,
+		Status:        incidentbot.StatusInvestigating,
+		Type:          pb.Name,
+		Drill:         req.Drill,
+		Platform:      actor.Platform,
+		Workspace:     actor.Workspace,
+		OriginChannel: actor.ChannelID,
+		DedupeKey:     req.DedupeKey,
+		Impact:        strings.TrimSpace(req.Description),
+		DeclaredBy:    actor.User,
+		DetectedAt:    detected.UTC(),
+		DeclaredAt:    now,
+	}
+	if cadence := pb.Cadence(sev); cadence > 0 {
+		next := now.Add(cadence)
+		inc.NextReminderAt = &next
+	}
+	ch := incidentbot.Change{Events: []incidentbot.TimelineEvent{{
+		Kind:  incidentbot.EventDeclared,
+		Actor: actor.User,
+		At:    now,
+		Text:  drillLabel(inc, fmt.Sprintf("%s declared %s (%s): %s", actor.User.Name, sev.Label(), pb.Name, title)),
+	}}}
+	for i, item := range pb.Checklist {
+		ch.Checklist = append(ch.Checklist, incidentbot.ChecklistEntry{Position: i + 1, Text: item, State: incidentbot.ChecklistOpen})
+	}
+	ch.Jobs, err = e.declareJobs(inc, pb, req.PauseAds)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.store.CreateIncident(ctx, inc, ch); err != nil {
+		return nil, err
+	}
+	e.logger.InfoContext(ctx, "incident declared", "incident", inc.Key, "severity", sev.String(), "playbook", pb.Name, "drill", inc.Drill)
+	e.nudge()
+	return inc, nil
+}
+
+// duplicate refuses a second open incident with the same title in the
+// same channel: slash commands are never retried, so this is a person
+// asking again, who may join the first or declare anyway with --force.
+func (e *Engine) duplicate(ctx context.Context, actor incidentbot.Actor, title string) error {
+	found, err := e.store.FindIncidents(ctx, incidentbot.IncidentFilter{
+		OpenOnly:      true,
+		Platform:      actor.Platform,
+		Workspace:     actor.Workspace,
+		OriginChannel: actor.ChannelID,
+		Title:         title,
+	})
+	if err != nil {
+		return err
+	}
+	for _, inc := range found {
+		if inc.Status.Open() && strings.EqualFold(inc.Title, title) {
+			return incidentbot.WrapError(incidentbot.ECONFLICT, &incidentbot.DuplicateError{Existing: inc},
+				"%s is already open for %q here: join it with /incident status %s, or declare anyway with --force.", inc.Key, inc.Title, inc.Key)
+		}
+	}
+	return nil
+}
+
+// declareJobs builds the first jobs. The incident has no id or key until
+// the store writes it, in the same transaction as these jobs, so their
+// keys start with a unique declaration id instead (the store fills in the
+// incident id); the jobs that follow use the incident key.
+func (e *Engine) declareJobs(inc *incidentbot.Incident, pb *incidentbot.Playbook, pauseAds *bool) ([]incidentbot.Job, error) {
+	inc.Key = "declare-" + e.seq()
+	defer func() { inc.Key = "" }()
+	j := e.jobsFor(inc).add(kindCreateChannel, kindCreateChannel, nil).add(kindSummary, "summary/declared", nil)
+	actions := pb.OnDeclare
+	if pauseAds != nil && *pauseAds && !slices.ContainsFunc(actions, func(a incidentbot.Action) bool { return a.Kind == incidentbot.ActionPauseAds }) {
+		actions = append(slices.Clip(actions), incidentbot.Action{Kind: incidentbot.ActionPauseAds})
+	}
+	actionJobs(j, "declare", actions, inc.Severity, pauseAds)
+	if inc.NextReminderAt != nil {
+		reminderJob(j, *inc.NextReminderAt)
+	}
+	return j.out, j.err
+}

@@ -1,0 +1,229 @@
+// Package bot is the incident engine: it implements incidentbot.IncidentService,
+// runs the incident lifecycle, and performs every external side effect (the
+// war-room saga, ad pauses, probes, notifications, reminders, manager
+// summaries) as durable jobs that survive crashes and restarts.
+package bot
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"incidentbot"
+	"incidentbot/integrations/ads"
+)
+
+// Config tunes the engine.
+type Config struct {
+	SummaryChannels  map[string]string // platform -> summary channel id ("" or missing: no summaries there)
+	RevenuePerMinute float64
+	Currency         string   // default "EUR"
+	AdsAdmins        []string // user ids allowed to run ads commands besides commander/comms
+	Language         string   // "en" | "fr" (post-mortem language)
+	Workers          int      // default 4
+	Lease            time.Duration
+	PollInterval     time.Duration // how often idle workers look for due jobs
+	MaxAttempts      int
+}
+
+// Deps are the parts the engine drives.
+type Deps struct {
+	Store     incidentbot.Store
+	Playbooks incidentbot.Playbooks
+	Chats     map[string]incidentbot.Chat // by Platform()
+	Ads       *ads.Orchestrator           // nil: ads actions say no ad platform is configured
+	Prober    incidentbot.Prober          // nil: verify says checks are not configured yet
+	Notifier  incidentbot.Notifier        // nil: notify/statuspage/page actions are recorded as skipped
+	Clock     incidentbot.Clock
+	Logger    *slog.Logger
+}
+
+// Engine implements incidentbot.IncidentService and runs the job queue.
+type Engine struct {
+	cfg       Config
+	store     incidentbot.Store
+	playbooks incidentbot.Playbooks
+	chats     map[string]incidentbot.Chat
+	ads       *ads.Orchestrator
+	prober    incidentbot.Prober
+	notifier  incidentbot.Notifier
+	clock     incidentbot.Clock
+	logger    *slog.Logger
+
+	nonce    string        // random, unique per engine: worker ids and job keys
+	id       string        // worker id prefix, so leases are told apart
+	wake     chan struct{} // nudges an idle worker when a job was enqueued
+	handlers map[string]handler
+	counter  atomic.Uint64 // see seq
+}
+
+var _ incidentbot.IncidentService = (*Engine)(nil)
+
+// New checks the dependencies and fills the configuration defaults.
+func New(cfg Config, deps Deps) (*Engine, error) {
+	var errs []error
+	if deps.Store == nil {
+		errs = append(errs, errors.New("bot: Deps.Store is required"))
+	}
+	if deps.Playbooks == nil {
+		errs = append(errs, errors.New("bot: Deps.Playbooks is required"))
+	}
+	if len(deps.Chats) == 0 {
+		errs = append(errs, errors.New("bot: Deps.Chats needs at least one chat platform"))
+	}
+	for name, c := range deps.Chats {
+		if c == nil || c.Platform() != name {
+			errs = append(errs, fmt.Errorf("bot: Deps.Chats[%q] must be a chat whose Platform() is %q", name, name))
+		}
+	}
+	if deps.Logger == nil {
+		errs = append(errs, errors.New("bot: Deps.Logger is required"))
+	}
+	if cfg.Workers < 0 || cfg.Lease < 0 || cfg.PollInterval < 0 || cfg.MaxAttempts < 0 || cfg.RevenuePerMinute < 0 {
+		errs = append(errs, errors.New("bot: Config.Workers, Lease, PollInterval, MaxAttempts and RevenuePerMinute must not be negative"))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	if deps.Clock == nil {
+		deps.Clock = incidentbot.SystemClock{}
+	}
+	if cfg.Currency == "" {
+		cfg.Currency = "EUR"
+	}
+	if cfg.Language == "" {
+		cfg.Language = "en"
+	}
+	if cfg.Workers == 0 {
+		cfg.Workers = 4
+	}
+	if cfg.Lease == 0 {
+		cfg.Lease = 2 * time.Minute
+	}
+	if cfg.PollInterval == 0 {
+		cfg.PollInterval = 500 * time.Millisecond
+	}
+	if cfg.MaxAttempts == 0 {
+		cfg.MaxAttempts = 8
+	}
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	e := &Engine{
+		cfg:       cfg,
+		store:     deps.Store,
+		playbooks: deps.Playbooks,
+		chats:     deps.Chats,
+		ads:       deps.Ads,
+		prober:    deps.Prober,
+		notifier:  deps.Notifier,
+		clock:     deps.Clock,
+		logger:    deps.Logger,
+		nonce:     hex.EncodeToString(b[:]),
+		id:        "engine-" + hex.EncodeToString(b[:]),
+		wake:      make(chan struct{}, 1),
+	}
+	e.handlers = e.jobHandlers()
+	return e, nil
+}
+
+// Playbooks lists the playbooks people can choose at declaration.
+func (e *Engine) Playbooks() []*incidentbot.Playbook { return e.playbooks.All() }
+
+func (e *Engine) now() time.Time { return e.clock.Now().UTC() }
+
+// nudge wakes an idle worker so a job just enqueued starts at once.
+func (e *Engine) nudge() {
+	select {
+	case e.wake <- struct{}{}:
+	default:
+	}
+}
+
+// chat returns the chat platform an incident lives on.
+func (e *Engine) chat(platform string) (incidentbot.Chat, error) {
+	c, ok := e.chats[platform]
+	if !ok {
+		return nil, incidentbot.Errorf(incidentbot.EINVALID, "The %s chat platform is not configured on this bot: set its token and restart it.", platform)
+	}
+	return c, nil
+}
+
+// playbook returns an incident's playbook; one removed since the
+// declaration falls back to the generic playbook so the incident keeps working.
+func (e *Engine) playbook(inc *incidentbot.Incident) (*incidentbot.Playbook, error) {
+	pb, err := e.playbooks.Match(inc.Type)
+	if err == nil {
+		return pb, nil
+	}
+	e.logger.Warn("playbook gone, using the generic one", "incident", inc.Key, "type", inc.Type, "err", err)
+	pb, err = e.playbooks.Match("")
+	if err != nil {
+		return nil, fmt.Errorf("generic playbook: %w", err)
+	}
+	return pb, nil
+}
+
+// incident resolves the incident a command acts on: the key, or the war
+// room the command was typed in.
+func (e *Engine) incident(ctx context.Context, actor incidentbot.Actor, key string) (*incidentbot.Incident, error) {
+	if key == "" {
+		inc, err := e.store.IncidentByWarRoom(ctx, actor.Platform, actor.ChannelID)
+		if incidentbot.ErrorCode(err) == incidentbot.ENOTFOUND {
+			return nil, incidentbot.WrapError(incidentbot.ENOTFOUND, err, "This channel is not an incident war room. Add the incident key, e.g. /incident status INC-42.")
+		}
+		return inc, err
+	}
+	id, err := incidentbot.ParseIncidentKey(key)
+	if err != nil {
+		return nil, err
+	}
+	return e.store.Incident(ctx, id)
+}
+
+// status builds the one-screen state of an incident.
+func (e *Engine) status(ctx context.Context, inc *incidentbot.Incident) (*incidentbot.IncidentStatus, error) {
+	pb, err := e.playbook(inc)
+	if err != nil {
+		return nil, err
+	}
+	roles, err := e.store.Roles(ctx, inc.ID)
+	if err != nil {
+		return nil, err
+	}
+	checklist, err := e.store.Checklist(ctx, inc.ID)
+	if err != nil {
+		return nil, err
+	}
+	pauses, err := e.store.Pauses(ctx, inc.ID)
+	if err != nil {
+		return nil, err
+	}
+	timeline, err := e.store.Timeline(ctx, inc.ID)
+	if err != nil {
+		return nil, err
+	}
+	st := &incidentbot.IncidentStatus{Incident: inc, Roles: roles, Checklist: checklist, Pauses: pauses, Playbook: pb}
+	for i := len(timeline) - 1; i >= 0; i-- {
+		if timeline[i].Kind == incidentbot.EventStatusUpdate {
+			st.LastUpdate = &timeline[i]
+			break
+		}
+	}
+	return st, nil
+}
+
+// holders returns who holds a role.
+func holders(roles []incidentbot.RoleAssignment, role string) []incidentbot.User {
+	var out []incidentbot.User
+	for _, r := range roles {
+		if r.Role == role {
+			out = append(out, r.User)
+		}
+	}
+	return out
+}

@@ -1,0 +1,497 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"incidentbot"
+)
+
+// Status returns the one-screen state of an incident.
+func (e *Engine) Status(ctx context.Context, actor incidentbot.Actor, key string) (*incidentbot.IncidentStatus, error) {
+	inc, err := e.incident(ctx, actor, key)
+	if err != nil {
+		return nil, err
+	}
+	return e.status(ctx, inc)
+}
+
+// List returns the open incidents of the actor's workspace.
+func (e *Engine) List(ctx context.Context, actor incidentbot.Actor) ([]*incidentbot.Incident, error) {
+	found, err := e.store.FindIncidents(ctx, incidentbot.IncidentFilter{OpenOnly: true, Platform: actor.Platform, Workspace: actor.Workspace})
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(found, func(inc *incidentbot.Incident) bool { return !inc.Status.Open() }), nil
+}
+
+// update loads the incident a command acts on and applies fn to it under
+// the store's lock; the jobs fn adds wake a worker.
+func (e *Engine) update(ctx context.Context, actor incidentbot.Actor, key string, fn func(inc *incidentbot.Incident, j *jobs) ([]incidentbot.TimelineEvent, error)) (*incidentbot.Incident, error) {
+	inc, err := e.incident(ctx, actor, key)
+	if err != nil {
+		return nil, err
+	}
+	return e.updateByID(ctx, inc.ID, func(inc *incidentbot.Incident) (incidentbot.Change, error) {
+		j := e.jobsFor(inc)
+		events, err := fn(inc, j)
+		if err != nil {
+			return incidentbot.Change{}, err
+		}
+		return incidentbot.Change{Events: events, Jobs: j.out}, j.err
+	})
+}
+
+func (e *Engine) updateByID(ctx context.Context, id int64, fn func(inc *incidentbot.Incident) (incidentbot.Change, error)) (*incidentbot.Incident, error) {
+	inc, err := e.store.UpdateIncident(ctx, id, fn)
+	if err != nil {
+		return nil, err
+	}
+	e.nudge()
+	return inc, nil
+}
+
+func notClosed(inc *incidentbot.Incident) error {
+	if inc.Status == incidentbot.StatusClosed {
+		return incidentbot.Errorf(incidentbot.EINVALID, "%s is closed: nothing can change it now. Declare a new incident if the problem is back.", inc.Key)
+	}
+	return nil
+}
+
+// Acknowledge records that someone is on it; only the first counts.
+func (e *Engine) Acknowledge(ctx context.Context, actor incidentbot.Actor, key string) (*incidentbot.Incident, error) {
+	return e.update(ctx, actor, key, func(inc *incidentbot.Incident, j *jobs) ([]incidentbot.TimelineEvent, error) {
+		if err := notClosed(inc); err != nil || inc.AcknowledgedAt != nil {
+			return nil, err
+		}
+		now := e.now()
+		inc.AcknowledgedAt = &now
+		return []incidentbot.TimelineEvent{{Kind: incidentbot.EventAcknowledged, Actor: actor.User, At: now, Text: actor.User.Name + " acknowledged."}}, nil
+	})
+}
+
+// PostUpdate records a status update, resets the reminder, and tells the
+// war room (when typed elsewhere) and the managers.
+func (e *Engine) PostUpdate(ctx context.Context, actor incidentbot.Actor, key, text string) (*incidentbot.Incident, error) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Say what changed, e.g. /incident update Database restarted, checkout recovering.")
+	}
+	return e.update(ctx, actor, key, func(inc *incidentbot.Incident, j *jobs) ([]incidentbot.TimelineEvent, error) {
+		if err := notClosed(inc); err != nil {
+			return nil, err
+		}
+		pb, err := e.playbook(inc)
+		if err != nil {
+			return nil, err
+		}
+		now := e.now()
+		inc.LastUpdateAt = &now
+		e.schedule(inc, j, now.Add(pb.Cadence(inc.Severity)), pb.Cadence(inc.Severity) > 0 && !inc.RemindersOff)
+		if actor.ChannelID != inc.WarRoom {
+			j.add(kindPost, "post/update/"+e.seq(), postPayload{Message: incidentbot.Message{
+				Title: "Update from " + actor.User.Name, Text: drillLabel(inc, text), Severity: inc.Severity,
+			}})
+		}
+		j.add(kindSummary, "summary/update/"+e.seq(), nil)
+		return []incidentbot.TimelineEvent{{Kind: incidentbot.EventStatusUpdate, Actor: actor.User, At: now, Text: text}}, nil
+	})
+}
+
+// schedule sets the next status-update reminder to at, or clears it when
+// on is false, and enqueues the reminder job for it.
+func (e *Engine) schedule(inc *incidentbot.Incident, j *jobs, at time.Time, on bool) {
+	if !on || !inc.Status.Open() {
+		inc.NextReminderAt = nil
+		return
+	}
+	inc.NextReminderAt = &at
+	reminderJob(j, at)
+}
+
+// AssignRole gives a playbook role to the people userSpec names and invites
+// them to the war room.
+func (e *Engine) AssignRole(ctx context.Context, actor incidentbot.Actor, key, role, userSpec string) ([]incidentbot.RoleAssignment, error) {
+	inc, err := e.incident(ctx, actor, key)
+	if err != nil {
+		return nil, err
+	}
+	if err := notClosed(inc); err != nil {
+		return nil, err
+	}
+	pb, err := e.playbook(inc)
+	if err != nil {
+		return nil, err
+	}
+	r, ok := pb.Role(role)
+	if !ok {
+		names := make([]string, len(pb.Roles))
+		for i, r := range pb.Roles {
+			names[i] = r.Name
+		}
+		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Unknown role %q. Roles in the %s playbook: %s.", role, pb.Name, strings.Join(names, ", "))
+	}
+	roles, err := e.store.Roles(ctx, inc.ID)
+	if err != nil {
+		return nil, err
+	}
+	if err := authorize(actor, inc, roles, rightRoles, "assign roles in", e.cfg.AdsAdmins); err != nil {
+		return nil, err
+	}
+	chat, err := e.chat(inc.Platform)
+	if err != nil {
+		return nil, err
+	}
+	users, err := chat.ResolveUsers(ctx, userSpec)
+	if err != nil {
+		return nil, err
+	}
+	if len(users) == 0 {
+		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Nobody matches %q. Name a person, e.g. /incident role %s @alice.", userSpec, r.Name)
+	}
+	_, err = e.updateByID(ctx, inc.ID, func(inc *incidentbot.Incident) (incidentbot.Change, error) {
+		now := e.now()
+		ids := make([]string, 0, len(users))
+		for _, u := range users {
+			ids = append(ids, u.ID)
+		}
+		j := e.jobsFor(inc).add(kindInvite, "invite/"+e.seq(), invitePayload{UserIDs: ids})
+		if r.Name == incidentbot.RoleCommander {
+			j.add(kindTopic, "topic/"+e.seq(), nil)
+		}
+		return incidentbot.Change{
+			Roles:  []incidentbot.RoleChange{{Role: r.Name, Users: users, By: actor.User, At: now}},
+			Events: []incidentbot.TimelineEvent{roleEvent(r.Name, users, actor.User, now)},
+			Jobs:   j.out,
+		}, j.err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return e.store.Roles(ctx, inc.ID)
+}
+
+// commanderOnly loads the incident and checks that actor may command it.
+func (e *Engine) commanderOnly(ctx context.Context, actor incidentbot.Actor, key, verb string) (*incidentbot.Incident, error) {
+	inc, err := e.incident(ctx, actor, key)
+	if err != nil {
+		return nil, err
+	}
+	roles, err := e.store.Roles(ctx, inc.ID)
+	if err != nil {
+		return nil, err
+	}
+	if err := authorize(actor, inc, roles, rightCommand, verb, e.cfg.AdsAdmins); err != nil {
+		return nil, err
+	}
+	return inc, nil
+}
+
+// SetSeverity changes the severity: topic, summary and reminder cadence
+// follow, and on_declare actions that now apply (pause ads when a sev3
+// becomes a sev1) start.
+func (e *Engine) SetSeverity(ctx context.Context, actor incidentbot.Actor, key string, sev incidentbot.Severity) (*incidentbot.Incident, error) {
+	if !sev.Valid() {
+		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Unknown severity. Use sev1 (site down) to sev4 (minor).")
+	}
+	inc, err := e.commanderOnly(ctx, actor, key, "change the severity of")
+	if err != nil {
+		return nil, err
+	}
+	return e.update(ctx, actor, inc.Key, func(inc *incidentbot.Incident, j *jobs) ([]incidentbot.TimelineEvent, error) {
+		if err := notClosed(inc); err != nil {
+			return nil, err
+		}
+		if inc.Severity == sev {
+			return nil, incidentbot.Errorf(incidentbot.EINVALID, "%s is already %s.", inc.Key, sev.Label())
+		}
+		pb, err := e.playbook(inc)
+		if err != nil {
+			return nil, err
+		}
+		old := inc.Severity
+		inc.Severity = sev
+		now := e.now()
+		cadence := pb.Cadence(sev)
+		if pb.Cadence(old) != cadence {
+			e.schedule(inc, j, now.Add(cadence), cadence > 0 && !inc.RemindersOff)
+		}
+		if inc.Status.Open() {
+			var newly []incidentbot.Action
+			for _, a := range pb.OnDeclare {
+				if a.When.Holds(sev) && !a.When.Holds(old) {
+					newly = append(newly, a)
+				}
+			}
+			actionJobs(j, "sev/"+e.seq(), newly, sev, nil)
+		}
+		j.add(kindTopic, "topic/"+e.seq(), nil)
+		j.add(kindSummary, "summary/sev/"+e.seq(), nil)
+		return []incidentbot.TimelineEvent{{Kind: incidentbot.EventSeverityChanged, Actor: actor.User, At: now,
+			Text: fmt.Sprintf("Severity %s → %s", old.Label(), sev.Label())}}, nil
+	})
+}
+
+// AddNote adds a note to the timeline.
+func (e *Engine) AddNote(ctx context.Context, actor incidentbot.Actor, key, text string) (*incidentbot.Incident, error) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Write the note after the command, e.g. /incident note Rolled back deploy 1234.")
+	}
+	return e.update(ctx, actor, key, func(inc *incidentbot.Incident, j *jobs) ([]incidentbot.TimelineEvent, error) {
+		return []incidentbot.TimelineEvent{{Kind: incidentbot.EventNote, Actor: actor.User, At: e.now(), Text: text}}, nil
+	})
+}
+
+// SetStatus moves the incident along its lifecycle. Resolve runs the
+// on_resolve actions; close posts the post-mortem draft, archives the war
+// room when the playbook says so, and warns loudly about ads still paused.
+func (e *Engine) SetStatus(ctx context.Context, actor incidentbot.Actor, key string, to incidentbot.Status, summary string) (*incidentbot.Incident, error) {
+	inc, err := e.incident(ctx, actor, key)
+	if err != nil {
+		return nil, err
+	}
+	if err := incidentbot.CheckTransition(inc.Status, to); err != nil {
+		return nil, err
+	}
+	verb := map[incidentbot.Status]string{
+		incidentbot.StatusMitigated:     "mark as mitigated",
+		incidentbot.StatusResolved:      "resolve",
+		incidentbot.StatusClosed:        "close",
+		incidentbot.StatusInvestigating: "reopen",
+	}[to]
+	if _, err := e.commanderOnly(ctx, actor, inc.Key, verb); err != nil {
+		return nil, err
+	}
+	var pauses []incidentbot.CampaignPause
+	if to == incidentbot.StatusClosed {
+		if pauses, err = e.store.Pauses(ctx, inc.ID); err != nil {
+			return nil, err
+		}
+	}
+	return e.update(ctx, actor, inc.Key, func(inc *incidentbot.Incident, j *jobs) ([]incidentbot.TimelineEvent, error) {
+		// Checked again under the lock: someone may have moved it meanwhile.
+		if err := incidentbot.CheckTransition(inc.Status, to); err != nil {
+			return nil, err
+		}
+		pb, err := e.playbook(inc)
+		if err != nil {
+			return nil, err
+		}
+		now := e.now()
+		from := inc.Status
+		inc.Status = to
+		text := fmt.Sprintf("%s → %s", from, to)
+		events := []incidentbot.TimelineEvent{}
+		switch to {
+		case incidentbot.StatusMitigated:
+			inc.MitigatedAt = &now
+		case incidentbot.StatusResolved:
+			inc.ResolvedAt = &now
+			if s := strings.TrimSpace(summary); s != "" {
+				inc.Summary = s
+				text += ": " + s
+			}
+			actionJobs(j, "resolve/"+e.seq(), pb.OnResolve, inc.Severity, nil)
+		case incidentbot.StatusClosed:
+			inc.ClosedAt = &now
+			if warn := adsStillPaused(inc, pauses); warn != "" {
+				events = append(events, incidentbot.TimelineEvent{Kind: incidentbot.EventReminder, At: now, Text: warn})
+				msg := incidentbot.Message{Title: "⚠ " + inc.Key + " closed with ads still paused", Text: warn, Severity: incidentbot.SEV1}
+				j.add(kindPost, "post/ads-still-paused", postPayload{Message: msg})
+				if ch := e.cfg.SummaryChannels[inc.Platform]; ch != "" {
+					j.add(kindPost, "post/ads-still-paused/summary", postPayload{Channel: ch, Message: msg})
+				}
+				next := now.Add(adsReminderEvery)
+				j.at(kindAdsReminder, fmt.Sprintf("ads_reminder/%d", next.Unix()), nil, next)
+			}
+			j.add(kindPostmortem, kindPostmortem, nil)
+		case incidentbot.StatusInvestigating:
+			// The fix did not hold: the clock of mitigation and resolution restarts.
+			inc.MitigatedAt, inc.ResolvedAt = nil, nil
+		}
+		if from.Open() != to.Open() {
+			e.schedule(inc, j, now.Add(pb.Cadence(inc.Severity)), pb.Cadence(inc.Severity) > 0 && !inc.RemindersOff)
+		}
+		j.add(kindTopic, "topic/"+e.seq(), nil)
+		j.add(kindSummary, "summary/"+string(to)+"/"+e.seq(), nil)
+		events = append([]incidentbot.TimelineEvent{{Kind: incidentbot.EventStatusChanged, Actor: actor.User, At: now, Text: text}}, events...)
+		return events, nil
+	})
+}
+
+// Ads pauses or resumes campaigns by hand (as a job: the result follows in
+// the war room) or reports where the pause stands.
+func (e *Engine) Ads(ctx context.Context, actor incidentbot.Actor, key string, op incidentbot.AdsOp, platform string) (*incidentbot.IncidentStatus, error) {
+	inc, err := e.incident(ctx, actor, key)
+	if err != nil {
+		return nil, err
+	}
+	if op == incidentbot.AdsStatus {
+		return e.status(ctx, inc)
+	}
+	var a incidentbot.Action
+	switch op {
+	case incidentbot.AdsPause:
+		a.Kind = incidentbot.ActionPauseAds
+	case incidentbot.AdsResume:
+		a.Kind = incidentbot.ActionResumeAds
+	default:
+		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Unknown ads command %q. Use /incident ads pause, resume or status.", op)
+	}
+	roles, err := e.store.Roles(ctx, inc.ID)
+	if err != nil {
+		return nil, err
+	}
+	if err := authorize(actor, inc, roles, rightAds, string(op)+" the ads of", e.cfg.AdsAdmins); err != nil {
+		return nil, err
+	}
+	if e.ads == nil {
+		return nil, incidentbot.Errorf(incidentbot.EINVALID, "No ad platform is configured: set the GOOGLE_ADS_*, META_ADS_*, MICROSOFT_ADS_* or TIKTOK_ADS_* variables and restart the bot.")
+	}
+	if platform != "" {
+		known := e.ads.Platforms()
+		if !slices.Contains(known, platform) {
+			return nil, incidentbot.Errorf(incidentbot.EINVALID, "No ad platform %q is configured. Configured: %s.", platform, strings.Join(known, ", "))
+		}
+		a.Platforms = []string{platform}
+	}
+	if op == incidentbot.AdsPause {
+		if err := notClosed(inc); err != nil {
+			return nil, err
+		}
+	}
+	j := e.jobsFor(inc).add(kindAction, "ads/"+string(op)+"/"+e.seq(), actionPayload{Phase: "manual", Action: a, By: actor.User})
+	if j.err != nil {
+		return nil, j.err
+	}
+	if err := e.enqueue(ctx, j.out...); err != nil {
+		return nil, err
+	}
+	return e.status(ctx, inc)
+}
+
+// Verify runs the outside-in probe now, as a job.
+func (e *Engine) Verify(ctx context.Context, actor incidentbot.Actor, key, url string) (*incidentbot.Incident, error) {
+	inc, err := e.incident(ctx, actor, key)
+	if err != nil {
+		return nil, err
+	}
+	if e.prober == nil {
+		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Outside-in checks are not configured yet on this bot. Check the site from another network or browser meanwhile.")
+	}
+	a := incidentbot.Action{Kind: incidentbot.ActionVerifySite, URL: strings.TrimSpace(url)}
+	if a.URL == "" {
+		pb, err := e.playbook(inc)
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range pb.OnDeclare {
+			if v.Kind == incidentbot.ActionVerifySite {
+				a = v
+				break
+			}
+		}
+	}
+	if a.URL == "" {
+		return nil, incidentbot.Errorf(incidentbot.EINVALID, "The %s playbook names no site to check: give one, e.g. /incident verify https://shop.example.com/.", inc.Type)
+	}
+	j := e.jobsFor(inc).add(kindAction, "verify/"+e.seq(), actionPayload{Phase: "manual", Action: a, By: actor.User})
+	if j.err != nil {
+		return nil, j.err
+	}
+	if err := e.enqueue(ctx, j.out...); err != nil {
+		return nil, err
+	}
+	return inc, nil
+}
+
+// Check marks a checklist item (1-based) done, or open again.
+func (e *Engine) Check(ctx context.Context, actor incidentbot.Actor, key string, item int, done bool) (*incidentbot.ChecklistEntry, error) {
+	inc, err := e.incident(ctx, actor, key)
+	if err != nil {
+		return nil, err
+	}
+	list, err := e.store.Checklist(ctx, inc.ID)
+	if err != nil {
+		return nil, err
+	}
+	i := slices.IndexFunc(list, func(c incidentbot.ChecklistEntry) bool { return c.Position == item })
+	if i < 0 {
+		return nil, incidentbot.Errorf(incidentbot.EINVALID, "There is no checklist item %d: %s has %d. /incident status shows them.", item, inc.Key, len(list))
+	}
+	entry := list[i]
+	now := e.now()
+	entry.State, entry.By, entry.At = incidentbot.ChecklistDone, actor.User, &now
+	mark := "✓"
+	if !done {
+		entry.State, mark = incidentbot.ChecklistOpen, "☐"
+	}
+	_, err = e.updateByID(ctx, inc.ID, func(inc *incidentbot.Incident) (incidentbot.Change, error) {
+		if err := notClosed(inc); err != nil {
+			return incidentbot.Change{}, err
+		}
+		return incidentbot.Change{
+			Checklist: []incidentbot.ChecklistEntry{entry},
+			Events: []incidentbot.TimelineEvent{{Kind: incidentbot.EventChecklist, Actor: actor.User, At: now,
+				Text: fmt.Sprintf("%s %d. %s", mark, entry.Position, entry.Text)}},
+		}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &entry, nil
+}
+
+const maxSnooze = 24 * time.Hour
+
+// Remind switches status-update reminders on or off, or snoozes them for d.
+func (e *Engine) Remind(ctx context.Context, actor incidentbot.Actor, key string, op incidentbot.RemindOp, d time.Duration) (*incidentbot.Incident, error) {
+	if op == incidentbot.RemindSnooze && (d < time.Minute || d > maxSnooze) {
+		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Snooze for 1m to 24h, e.g. /incident remind snooze 30m.")
+	}
+	return e.update(ctx, actor, key, func(inc *incidentbot.Incident, j *jobs) ([]incidentbot.TimelineEvent, error) {
+		if !inc.Status.Open() {
+			return nil, incidentbot.Errorf(incidentbot.EINVALID, "%s is %s: there are no reminders to change.", inc.Key, inc.Status)
+		}
+		pb, err := e.playbook(inc)
+		if err != nil {
+			return nil, err
+		}
+		now := e.now()
+		cadence := pb.Cadence(inc.Severity)
+		var text string
+		switch op {
+		case incidentbot.RemindOn:
+			if cadence <= 0 {
+				return nil, incidentbot.Errorf(incidentbot.EINVALID, "The %s playbook asks for no updates at %s. Raise the severity, or snooze instead to get one reminder.", pb.Name, inc.Severity.Label())
+			}
+			inc.RemindersOff = false
+			e.schedule(inc, j, now.Add(cadence), true)
+			text = fmt.Sprintf("Reminders on, every %s.", cadence)
+		case incidentbot.RemindOff:
+			inc.RemindersOff = true
+			e.schedule(inc, j, now, false)
+			text = "Reminders off."
+		case incidentbot.RemindSnooze:
+			inc.RemindersOff = false
+			e.schedule(inc, j, now.Add(d), true)
+			text = fmt.Sprintf("Reminders snoozed for %s.", d)
+		default:
+			return nil, incidentbot.Errorf(incidentbot.EINVALID, "Unknown reminder switch %q. Use /incident remind on, off or snooze 30m.", op)
+		}
+		return []incidentbot.TimelineEvent{{Kind: incidentbot.EventReminder, Actor: actor.User, At: now, Text: text}}, nil
+	})
+}
+
+// Postmortem renders the draft now.
+func (e *Engine) Postmortem(ctx context.Context, actor incidentbot.Actor, key string) (string, error) {
+	inc, err := e.incident(ctx, actor, key)
+	if err != nil {
+		return "", err
+	}
+	return e.render(ctx, inc)
+}

@@ -1,0 +1,212 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"runtime/debug"
+	"strconv"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"incidentbot"
+)
+
+// complete is what a successful job writes, in the transaction that marks
+// it done: the incident changes and the next jobs. nil writes nothing.
+type complete func(inc *incidentbot.Incident) (incidentbot.Change, error)
+
+// handler performs one job kind's side effect. It gets the incident as it
+// stood when the job started; its writes go in the returned complete.
+type handler func(ctx context.Context, job incidentbot.Job, inc *incidentbot.Incident) (complete, error)
+
+// errWarRoomNotReady makes a job that posts into the war room wait for the
+// saga to create it; the runner retries it shortly without counting it as a failure.
+var errWarRoomNotReady = errors.New("war room not ready")
+
+const (
+	warRoomRetry = 2 * time.Second
+	backoffBase  = time.Second
+	backoffCap   = 5 * time.Minute
+)
+
+// Run claims and runs jobs with Config.Workers workers until ctx is done,
+// and returns once every worker has stopped.
+func (e *Engine) Run(ctx context.Context) error {
+	g, ctx := errgroup.WithContext(ctx)
+	for i := range e.cfg.Workers {
+		worker := e.id + "-" + strconv.Itoa(i)
+		g.Go(func() error {
+			e.work(ctx, worker)
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+func (e *Engine) work(ctx context.Context, worker string) {
+	timer := time.NewTimer(e.cfg.PollInterval)
+	defer timer.Stop()
+	for ctx.Err() == nil {
+		ran, err := e.runOne(ctx, worker)
+		if err != nil && ctx.Err() == nil {
+			e.logger.ErrorContext(ctx, "job queue unavailable", "worker", worker, "code", incidentbot.ErrorCode(err), "err", err)
+		}
+		if ran {
+			continue
+		}
+		timer.Reset(e.cfg.PollInterval)
+		select {
+		case <-ctx.Done():
+		case <-e.wake:
+		case <-timer.C:
+		}
+	}
+}
+
+// RunDue claims and runs due jobs one by one until none is due or max have
+// run (0: no limit), and returns how many ran. Tests and the scripted demo
+// use it to drive the queue step by step.
+func (e *Engine) RunDue(ctx context.Context, max int) (int, error) {
+	n := 0
+	for max == 0 || n < max {
+		ran, err := e.runOne(ctx, e.id+"-due")
+		if err != nil {
+			return n, err
+		}
+		if !ran {
+			break
+		}
+		n++
+	}
+	return n, nil
+}
+
+// runOne claims one due job and runs it. The error is for the queue itself;
+// a job's own failure is recorded on the job and the timeline.
+func (e *Engine) runOne(ctx context.Context, worker string) (bool, error) {
+	jobs, err := e.store.ClaimJobs(ctx, worker, e.now(), e.cfg.Lease, 1)
+	if err != nil {
+		return false, fmt.Errorf("claim jobs: %w", err)
+	}
+	if len(jobs) == 0 {
+		return false, nil
+	}
+	job := jobs[0]
+	log := e.logger.With("incident", incidentbot.IncidentKey(job.IncidentID), "job", job.Key, "kind", job.Kind, "attempt", job.Attempts)
+	inc, err := e.store.Incident(ctx, job.IncidentID)
+	if err != nil && incidentbot.ErrorCode(err) != incidentbot.ENOTFOUND {
+		return true, e.retry(ctx, job, worker, e.now().Add(backoff(job.Attempts, err)), err)
+	}
+	var done complete
+	if err == nil {
+		done, err = e.execute(ctx, job, inc)
+	}
+	switch {
+	case err == nil:
+		err = e.store.CompleteJob(ctx, job, worker, done)
+		if incidentbot.ErrorCode(err) == incidentbot.ECONFLICT {
+			log.WarnContext(ctx, "job lease lost", "err", err)
+			return true, nil
+		}
+		if err != nil {
+			return true, fmt.Errorf("complete job %s: %w", job.Key, err)
+		}
+		log.DebugContext(ctx, "job done")
+		if done != nil {
+			// The completion may have enqueued the next step.
+			e.nudge()
+		}
+		return true, nil
+	case errors.Is(err, errWarRoomNotReady):
+		log.DebugContext(ctx, "job waits for the war room")
+		return true, e.retry(ctx, job, worker, e.now().Add(warRoomRetry), err)
+	case incidentbot.ErrorCode(err) == incidentbot.EUNAVAILABLE && job.Attempts < e.cfg.MaxAttempts:
+		log.InfoContext(ctx, "job will retry", "code", incidentbot.ErrorCode(err), "err", err)
+		return true, e.retry(ctx, job, worker, e.now().Add(backoff(job.Attempts, err)), err)
+	}
+	log.ErrorContext(ctx, "job failed", "code", incidentbot.ErrorCode(err), "err", err)
+	ferr := e.store.FailJob(ctx, job, worker, err.Error(), e.failure(inc, job, err))
+	if incidentbot.ErrorCode(ferr) == incidentbot.ECONFLICT {
+		log.WarnContext(ctx, "job lease lost", "err", ferr)
+		return true, nil
+	}
+	if ferr != nil {
+		return true, fmt.Errorf("fail job %s: %w", job.Key, ferr)
+	}
+	e.nudge()
+	return true, nil
+}
+
+func (e *Engine) retry(ctx context.Context, job incidentbot.Job, worker string, at time.Time, cause error) error {
+	err := e.store.RetryJob(ctx, job, worker, at, cause.Error())
+	if incidentbot.ErrorCode(err) == incidentbot.ECONFLICT {
+		e.logger.WarnContext(ctx, "job lease lost", "job", job.Key, "err", err)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("retry job %s: %w", job.Key, err)
+	}
+	return nil
+}
+
+// execute runs a job's handler under a timeout shorter than the lease, so
+// no other worker takes it over while it still runs; a panic becomes EINTERNAL.
+func (e *Engine) execute(ctx context.Context, job incidentbot.Job, inc *incidentbot.Incident) (done complete, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			e.logger.ErrorContext(ctx, "job panicked", "job", job.Key, "kind", job.Kind, "panic", r, "stack", string(debug.Stack()))
+			done, err = nil, incidentbot.WrapError(incidentbot.EINTERNAL, fmt.Errorf("panic: %v", r), "The bot hit an internal error.")
+		}
+	}()
+	h, ok := e.handlers[job.Kind]
+	if !ok {
+		return nil, incidentbot.Errorf(incidentbot.EINTERNAL, "This bot version does not know jobs of kind %q.", job.Kind)
+	}
+	ctx, cancel := context.WithTimeout(ctx, e.cfg.Lease*3/4)
+	defer cancel()
+	return h(ctx, job, inc)
+}
+
+// backoff is exponential with jitter from 1s to 5m; a Retry-After hint in
+// the error chain wins when it asks for longer.
+func backoff(attempt int, err error) time.Duration {
+	d := backoffCap
+	if attempt < 20 {
+		d = min(backoffBase<<max(attempt-1, 0), backoffCap)
+	}
+	d = d/2 + rand.N(d/2+1)
+	var hint interface{ RetryAfter() time.Duration }
+	if errors.As(err, &hint) && hint.RetryAfter() > d {
+		d = min(hint.RetryAfter(), backoffCap)
+	}
+	return d
+}
+
+// failure records a job that gave up: an action_failed event saying what
+// did not happen (never the cause, which may hold secrets) and, unless the
+// failed job was itself such a notice, a war-room post saying what to do by hand.
+func (e *Engine) failure(inc *incidentbot.Incident, job incidentbot.Job, err error) incidentbot.Change {
+	what, byHand := describe(job)
+	text := fmt.Sprintf("Could not %s: %s", what, incidentbot.ErrorMessage(err))
+	ch := incidentbot.Change{Events: []incidentbot.TimelineEvent{{
+		Kind: incidentbot.EventActionFailed,
+		Text: text,
+		At:   e.now(),
+	}}}
+	if inc == nil || job.Kind == kindNotice {
+		return ch
+	}
+	p := postPayload{Message: incidentbot.Message{
+		Title:    "The bot could not " + what,
+		Text:     text + "\n" + byHand,
+		Severity: inc.Severity,
+	}}
+	key := localKey(job) + "/failed"
+	if n, err := incidentbot.NewJob(inc, kindNotice, key, p, e.now()); err == nil {
+		ch.Jobs = append(ch.Jobs, n)
+	}
+	return ch
+}

@@ -1,0 +1,349 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"incidentbot"
+	"incidentbot/views"
+)
+
+// The war-room saga runs these steps in order, one job each; every step
+// enqueues the next in the transaction that completes it, and first checks
+// whether its effect is already there, so a re-run after a crash repeats nothing.
+var saga = []string{kindCreateChannel, kindAssignRoles, kindInvite, kindTopic, kindWelcome, kindPinWelcome}
+
+const maxChannelName = 80
+
+// next returns the saga step after the job's, when the job is that saga
+// step: its key ends with the step name (the same kinds also run outside
+// the saga, under keys such as "topic/<n>").
+func (e *Engine) next(inc *incidentbot.Incident, job incidentbot.Job) []incidentbot.Job {
+	for i, step := range saga {
+		if !strings.HasSuffix(job.Key, "/"+step) || i+1 == len(saga) {
+			continue
+		}
+		j, err := incidentbot.NewJob(inc, saga[i+1], saga[i+1], nil, e.now())
+		if err != nil {
+			return nil
+		}
+		return []incidentbot.Job{j}
+	}
+	return nil
+}
+
+// channelName renders the playbook's channel template and keeps what every
+// platform accepts: lowercase a-z 0-9 - _, at most 80 characters.
+func channelName(pb *incidentbot.Playbook, inc *incidentbot.Incident) string {
+	tmpl := pb.Channel
+	if tmpl == "" {
+		tmpl = "inc-{{.Key | lower}}-{{.Title | slug}}"
+	}
+	raw, err := incidentbot.RenderTemplate("channel", tmpl, inc)
+	if err != nil {
+		raw = strings.ToLower(inc.Key) + "-" + incidentbot.Slug(inc.Title)
+	}
+	if inc.Drill {
+		raw = "drill-" + raw
+	}
+	var b strings.Builder
+	for _, r := range strings.ToLower(raw) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-', r == '_':
+			b.WriteRune(r)
+		case r == ' ':
+			b.WriteByte('-')
+		}
+	}
+	name := strings.Trim(b.String(), "-_")
+	if len(name) > maxChannelName {
+		name = strings.TrimRight(name[:maxChannelName], "-_")
+	}
+	if name == "" {
+		name = strings.ToLower(inc.Key)
+	}
+	return name
+}
+
+func (e *Engine) createChannel(ctx context.Context, job incidentbot.Job, inc *incidentbot.Incident) (complete, error) {
+	next := e.next(inc, job)
+	if inc.WarRoom != "" {
+		return func(*incidentbot.Incident) (incidentbot.Change, error) {
+			return incidentbot.Change{Jobs: next}, nil
+		}, nil
+	}
+	chat, err := e.chat(inc.Platform)
+	if err != nil {
+		return nil, err
+	}
+	pb, err := e.playbook(inc)
+	if err != nil {
+		return nil, err
+	}
+	// The key as purpose lets a create retried after a crash find its channel.
+	ch, err := chat.CreateChannel(ctx, channelName(pb, inc), incidentbot.ChannelOptions{
+		Private: pb.Private,
+		Topic:   views.Topic(inc, ""),
+		Purpose: inc.Key,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create war room: %w", err)
+	}
+	e.logger.InfoContext(ctx, "war room created", "incident", inc.Key, "channel", ch.ID)
+	return func(inc *incidentbot.Incident) (incidentbot.Change, error) {
+		if inc.WarRoom != "" {
+			return incidentbot.Change{Jobs: next}, nil
+		}
+		inc.WarRoom = ch.ID
+		return incidentbot.Change{
+			Events: []incidentbot.TimelineEvent{{Kind: incidentbot.EventNote, Text: "War room #" + ch.Name + " opened.", At: e.now()}},
+			Jobs:   next,
+		}, nil
+	}, nil
+}
+
+// assignRoles gives each playbook role its people at declaration. A spec
+// nobody matches is noted on the timeline, not a failure: the commander
+// assigns that role by hand.
+func (e *Engine) assignRoles(ctx context.Context, job incidentbot.Job, inc *incidentbot.Incident) (complete, error) {
+	chat, err := e.chat(inc.Platform)
+	if err != nil {
+		return nil, err
+	}
+	pb, err := e.playbook(inc)
+	if err != nil {
+		return nil, err
+	}
+	current, err := e.store.Roles(ctx, inc.ID)
+	if err != nil {
+		return nil, err
+	}
+	now := e.now()
+	var ch incidentbot.Change
+	for _, r := range pb.Roles {
+		if r.Assign == "" || len(holders(current, r.Name)) > 0 {
+			continue
+		}
+		var users []incidentbot.User
+		if r.Assign == incidentbot.AssignDeclarer {
+			users = []incidentbot.User{inc.DeclaredBy}
+		} else {
+			users, err = chat.ResolveUsers(ctx, r.Assign)
+			if incidentbot.ErrorCode(err) == incidentbot.EUNAVAILABLE {
+				return nil, err
+			}
+			if err != nil || len(users) == 0 {
+				ch.Events = append(ch.Events, incidentbot.TimelineEvent{
+					Kind: incidentbot.EventNote, At: now,
+					Text: fmt.Sprintf("Nobody matches %s for the %s role: assign it with /incident role %s @person.", r.Assign, r.Name, r.Name),
+				})
+				continue
+			}
+		}
+		ch.Roles = append(ch.Roles, incidentbot.RoleChange{Role: r.Name, Users: users, At: now})
+		ch.Events = append(ch.Events, roleEvent(r.Name, users, incidentbot.User{}, now))
+	}
+	ch.Jobs = e.next(inc, job)
+	return func(*incidentbot.Incident) (incidentbot.Change, error) { return ch, nil }, nil
+}
+
+func roleEvent(role string, users []incidentbot.User, by incidentbot.User, at time.Time) incidentbot.TimelineEvent {
+	names := make([]string, len(users))
+	for i, u := range users {
+		names[i] = u.Name
+	}
+	return incidentbot.TimelineEvent{
+		Kind:  incidentbot.EventRoleAssigned,
+		Actor: by,
+		At:    at,
+		Text:  fmt.Sprintf("%s: %s", role, strings.Join(names, ", ")),
+	}
+}
+
+// invitePayload names the people to invite; none means the saga's list:
+// the declarer, every role holder and the playbook's invites.
+type invitePayload struct {
+	UserIDs []string `json:"user_ids,omitempty"`
+}
+
+func (e *Engine) invite(ctx context.Context, job incidentbot.Job, inc *incidentbot.Incident) (complete, error) {
+	if inc.WarRoom == "" {
+		return nil, e.warRoomNotReady(ctx, inc)
+	}
+	chat, err := e.chat(inc.Platform)
+	if err != nil {
+		return nil, err
+	}
+	var p invitePayload
+	if err := decode(job, &p); err != nil {
+		return nil, err
+	}
+	var notes []incidentbot.TimelineEvent
+	ids := p.UserIDs
+	if len(ids) == 0 {
+		ids, notes, err = e.sagaInvitees(ctx, chat, inc)
+		if err != nil {
+			return nil, err
+		}
+	}
+	if len(ids) > 0 {
+		if err := chat.Invite(ctx, inc.WarRoom, ids); err != nil {
+			if incidentbot.ErrorCode(err) == incidentbot.EUNAVAILABLE {
+				return nil, err
+			}
+			// One unknown user must not keep the others out: invite them one by one.
+			for _, id := range ids {
+				if err := chat.Invite(ctx, inc.WarRoom, []string{id}); err != nil {
+					if incidentbot.ErrorCode(err) == incidentbot.EUNAVAILABLE {
+						return nil, err
+					}
+					notes = append(notes, incidentbot.TimelineEvent{Kind: incidentbot.EventNote, At: e.now(),
+						Text: fmt.Sprintf("Could not invite <@%s>: %s Invite them by hand.", id, incidentbot.ErrorMessage(err))})
+				}
+			}
+		}
+	}
+	next := e.next(inc, job)
+	return func(*incidentbot.Incident) (incidentbot.Change, error) {
+		return incidentbot.Change{Events: notes, Jobs: next}, nil
+	}, nil
+}
+
+// sagaInvitees lists the declarer, the role holders and the playbook's
+// invites, once each, in that order.
+func (e *Engine) sagaInvitees(ctx context.Context, chat incidentbot.Chat, inc *incidentbot.Incident) ([]string, []incidentbot.TimelineEvent, error) {
+	pb, err := e.playbook(inc)
+	if err != nil {
+		return nil, nil, err
+	}
+	roles, err := e.store.Roles(ctx, inc.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	var ids []string
+	add := func(id string) {
+		if id != "" && !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	add(inc.DeclaredBy.ID)
+	for _, r := range roles {
+		add(r.User.ID)
+	}
+	var notes []incidentbot.TimelineEvent
+	for _, spec := range pb.Invite {
+		users, err := chat.ResolveUsers(ctx, spec)
+		if incidentbot.ErrorCode(err) == incidentbot.EUNAVAILABLE {
+			return nil, nil, err
+		}
+		if err != nil {
+			notes = append(notes, incidentbot.TimelineEvent{Kind: incidentbot.EventNote, At: e.now(),
+				Text: fmt.Sprintf("Could not invite %s: %s", spec, incidentbot.ErrorMessage(err))})
+			continue
+		}
+		for _, u := range users {
+			add(u.ID)
+		}
+	}
+	return ids, notes, nil
+}
+
+func (e *Engine) topic(ctx context.Context, job incidentbot.Job, inc *incidentbot.Incident) (complete, error) {
+	if inc.WarRoom == "" {
+		return nil, e.warRoomNotReady(ctx, inc)
+	}
+	chat, err := e.chat(inc.Platform)
+	if err != nil {
+		return nil, err
+	}
+	roles, err := e.store.Roles(ctx, inc.ID)
+	if err != nil {
+		return nil, err
+	}
+	commander := ""
+	if c := holders(roles, incidentbot.RoleCommander); len(c) > 0 {
+		commander = c[0].Name
+	}
+	if err := chat.SetTopic(ctx, inc.WarRoom, views.Topic(inc, commander)); err != nil {
+		return nil, fmt.Errorf("set topic: %w", err)
+	}
+	next := e.next(inc, job)
+	return func(*incidentbot.Incident) (incidentbot.Change, error) {
+		return incidentbot.Change{Jobs: next}, nil
+	}, nil
+}
+
+const (
+	purposeWelcome    = "welcome"
+	purposeSummary    = "summary"
+	purposePostmortem = "postmortem"
+)
+
+func (e *Engine) welcome(ctx context.Context, job incidentbot.Job, inc *incidentbot.Incident) (complete, error) {
+	next := e.next(inc, job)
+	done := func(*incidentbot.Incident) (incidentbot.Change, error) { return incidentbot.Change{Jobs: next}, nil }
+	if _, err := e.store.Message(ctx, inc.ID, purposeWelcome); err == nil {
+		return done, nil
+	} else if incidentbot.ErrorCode(err) != incidentbot.ENOTFOUND {
+		return nil, err
+	}
+	if inc.WarRoom == "" {
+		return nil, e.warRoomNotReady(ctx, inc)
+	}
+	chat, err := e.chat(inc.Platform)
+	if err != nil {
+		return nil, err
+	}
+	st, err := e.status(ctx, inc)
+	if err != nil {
+		return nil, err
+	}
+	ref, err := chat.Post(ctx, inc.WarRoom, views.Welcome(st, e.now()))
+	if err != nil {
+		return nil, fmt.Errorf("post welcome: %w", err)
+	}
+	return func(*incidentbot.Incident) (incidentbot.Change, error) {
+		return incidentbot.Change{
+			Messages: []incidentbot.SavedMessage{{Purpose: purposeWelcome, Ref: ref}},
+			Jobs:     next,
+		}, nil
+	}, nil
+}
+
+// pinWelcome pins the welcome message; pinning is idempotent on every platform.
+func (e *Engine) pinWelcome(ctx context.Context, job incidentbot.Job, inc *incidentbot.Incident) (complete, error) {
+	chat, err := e.chat(inc.Platform)
+	if err != nil {
+		return nil, err
+	}
+	ref, err := e.store.Message(ctx, inc.ID, purposeWelcome)
+	if err != nil {
+		return nil, fmt.Errorf("welcome message: %w", err)
+	}
+	if err := chat.Pin(ctx, ref); err != nil {
+		return nil, fmt.Errorf("pin welcome: %w", err)
+	}
+	return nil, nil
+}
+
+// warRoomNotReady is the error of a job that needs the war room before the
+// saga made it: retried shortly, unless the saga failed to create it, which
+// the job then reports as its own failure.
+func (e *Engine) warRoomNotReady(ctx context.Context, inc *incidentbot.Incident) error {
+	jobs, err := e.store.Jobs(ctx, inc.ID)
+	if err != nil {
+		return err
+	}
+	for _, j := range jobs {
+		if j.Kind == kindCreateChannel && j.State == incidentbot.JobFailed {
+			return errNoWarRoom
+		}
+	}
+	return errWarRoomNotReady
+}
+
+// errNoWarRoom says the war room could not be created, so nothing can be posted there.
+var errNoWarRoom = incidentbot.Errorf(incidentbot.EINVALID, "The war room could not be created, so the bot cannot post there.")
