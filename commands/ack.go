@@ -1,0 +1,23 @@
+package commands
+
+import (
+	"context"
+
+	"incidentbot"
+)
+
+var ackCmd = &spec{
+	name:    "ack",
+	aliases: []string{"acknowledge"},
+	summary: "Acknowledge: someone is on it (stops the escalation clock).",
+	example: "ack INC-42",
+	key:     true,
+	parse:   func(s *spec, _ *Command, args string) error { return noMore(s, args) },
+	handle: func(ctx context.Context, h *Handler, actor incidentbot.Actor, c Command) (Reply, error) {
+		inc, err := h.svc.Acknowledge(ctx, actor, c.Key)
+		if err != nil {
+			return Reply{}, err
+		}
+		return text("You acknowledged %s. Post what you find with `/incident update`.", inc.Key), nil
+	},
+}

@@ -1,0 +1,49 @@
+package commands
+
+import (
+	"context"
+	"strconv"
+
+	"incidentbot"
+)
+
+// maxItem bounds checklist numbers; playbooks have a handful of items.
+const maxItem = 999
+
+var checkCmd = &spec{
+	name:    "check",
+	usage:   "<n>",
+	summary: "Tick checklist item n as done.",
+	example: "check 2",
+	key:     true,
+	parse:   parseItem,
+	format:  formatItem,
+	handle:  handleCheck,
+}
+
+func parseItem(s *spec, c *Command, args string) error {
+	tok, rest := next(args)
+	if tok == "" {
+		return s.invalid("Give the checklist item number shown in the war room.")
+	}
+	n, err := strconv.Atoi(tok)
+	if err != nil || n < 1 || n > maxItem {
+		return s.invalid("%q is not a checklist item number: use the number shown in the war room, e.g. 2.", truncate(tok, 40))
+	}
+	c.Item = n
+	return noMore(s, rest)
+}
+
+func formatItem(c Command) string { return join(c.Name, c.Key, strconv.Itoa(c.Item)) }
+
+func handleCheck(ctx context.Context, h *Handler, actor incidentbot.Actor, c Command) (Reply, error) {
+	done := c.Name == "check"
+	e, err := h.svc.Check(ctx, actor, c.Key, c.Item, done)
+	if err != nil {
+		return Reply{}, err
+	}
+	if done {
+		return text("Done: %d. %s", e.Position, e.Text), nil
+	}
+	return text("Open again: %d. %s", e.Position, e.Text), nil
+}

@@ -1,0 +1,22 @@
+package commands
+
+import (
+	"context"
+
+	"incidentbot"
+)
+
+var closeCmd = &spec{
+	name:    "close",
+	summary: "Final: the post-mortem draft is posted in the war room.",
+	example: "close",
+	key:     true,
+	parse:   func(s *spec, _ *Command, args string) error { return noMore(s, args) },
+	handle: func(ctx context.Context, h *Handler, actor incidentbot.Actor, c Command) (Reply, error) {
+		inc, err := h.svc.SetStatus(ctx, actor, c.Key, incidentbot.StatusClosed, "")
+		if err != nil {
+			return Reply{}, err
+		}
+		return text("%s is closed. The post-mortem draft follows in the war room.", inc.Key), nil
+	},
+}

@@ -1,0 +1,165 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"incidentbot"
+	"incidentbot/views"
+)
+
+// maxTitle keeps titles readable in topics, channel names and phone screens.
+const maxTitle = 150
+
+const forceFlag = "--force"
+
+var declareCmd = &spec{
+	name:    "declare",
+	usage:   "[sev1..sev4] [type:<playbook>] <title> [--force]",
+	summary: "Open an incident: war room, roles, playbook actions. --force declares even if one with the same title is open here.",
+	example: "declare sev1 type:outage Checkout returns 504",
+	parse:   parseDeclare,
+	format:  formatDeclare,
+	handle:  handleDeclare,
+}
+
+// parseDeclare reads the options (severity, type, --force) in any order
+// before the title; --force may also end the line.
+func parseDeclare(s *spec, c *Command, args string) error {
+	for {
+		tok, rest := next(args)
+		switch {
+		case isSevToken(tok):
+			if c.Severity != incidentbot.SevUnknown {
+				return s.invalid("Give the severity once.")
+			}
+			sev, err := incidentbot.ParseSeverity(tok)
+			if err != nil {
+				return s.invalid("%s", incidentbot.ErrorMessage(err))
+			}
+			c.Severity = sev
+		case len(tok) >= len("type:") && strings.EqualFold(tok[:len("type:")], "type:"):
+			if c.Type != "" {
+				return s.invalid("Give the type once.")
+			}
+			typ := strings.ToLower(tok[len("type:"):])
+			if !isName(typ) {
+				return s.invalid("%q is not a playbook type: use letters, digits and dashes, e.g. type:outage.", truncate(tok, 40))
+			}
+			c.Type = typ
+		case strings.EqualFold(tok, forceFlag):
+			c.Force = true
+		default:
+			if rest, tok := last(args); strings.EqualFold(tok, forceFlag) {
+				c.Force = true
+				args = rest
+			}
+			c.Title = strings.Join(strings.Fields(args), " ")
+			switch n := utf8.RuneCountInString(c.Title); {
+			case n == 0:
+				return s.invalid("Give the incident a title: what is broken, as customers see it.")
+			case n > maxTitle:
+				return s.invalid("The title is %d characters long; keep it under %d and put details in an update.", n, maxTitle)
+			}
+			return nil
+		}
+		args = rest
+	}
+}
+
+func formatDeclare(c Command) string {
+	var sev, typ, force string
+	if c.Severity.Valid() {
+		sev = c.Severity.String()
+	}
+	if c.Type != "" {
+		typ = "type:" + c.Type
+	}
+	if c.Force {
+		force = forceFlag
+	}
+	return join(c.Name, sev, typ, c.Title, force)
+}
+
+// isSevToken reports whether tok is meant as a severity: "sev" and digits.
+func isSevToken(tok string) bool {
+	if len(tok) <= 3 || !strings.EqualFold(tok[:3], "sev") {
+		return false
+	}
+	for _, r := range tok[3:] {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// isName reports whether s is a role or playbook name: a-z, 0-9, - and _.
+func isName(s string) bool {
+	if s == "" || len(s) > 40 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+func handleDeclare(ctx context.Context, h *Handler, actor incidentbot.Actor, c Command) (Reply, error) {
+	inc, err := h.svc.Declare(ctx, actor, incidentbot.DeclareRequest{
+		Title:    c.Title,
+		Severity: c.Severity,
+		Type:     c.Type,
+		Drill:    c.Name == "drill",
+		Force:    c.Force,
+	})
+	var dup *incidentbot.DuplicateError
+	if errors.As(err, &dup) {
+		return duplicate(h, dup.Existing, c), nil
+	}
+	if err != nil {
+		return Reply{}, err
+	}
+	var b strings.Builder
+	if inc.Drill {
+		b.WriteString("This is a DRILL: every external action is a dry run.\n")
+	}
+	fmt.Fprintf(&b, "%s declared by %s", inc.Severity.Label(), actor.User.Mention())
+	if inc.Type != "" {
+		fmt.Fprintf(&b, " with the %s playbook", inc.Type)
+	}
+	b.WriteString(". Opening the war room now.")
+	title := inc.Key + " declared: " + inc.Title
+	if inc.Drill {
+		title = "DRILL · " + title
+	}
+	return Reply{
+		InChannel: true,
+		Message: incidentbot.Message{
+			Title:    title,
+			Text:     b.String(),
+			Severity: inc.Severity,
+			Buttons:  []incidentbot.Button{{ActionID: "status " + inc.Key, Label: "Status"}},
+		},
+	}, nil
+}
+
+// duplicate offers to join the open incident or to declare anyway.
+func duplicate(h *Handler, inc *incidentbot.Incident, c Command) Reply {
+	c.Force = true
+	return Reply{Message: incidentbot.Message{
+		Title: inc.Key + " is already open here",
+		Text: fmt.Sprintf("%s %q: %s, %s, declared %s ago. Join it, or declare a new incident anyway?",
+			inc.Key, inc.Title, inc.Severity.Label(), inc.Status, views.Duration(h.clock.Now().Sub(inc.DeclaredAt))),
+		Severity: inc.Severity,
+		Buttons: []incidentbot.Button{
+			{ActionID: "status " + inc.Key, Label: "Join " + inc.Key, Style: incidentbot.ButtonPrimary},
+			{ActionID: c.String(), Label: "Declare anyway"},
+		},
+	}}
+}

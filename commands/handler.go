@@ -1,0 +1,82 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+
+	"incidentbot"
+)
+
+// Reply is what a command answers, for the adapter to render.
+type Reply struct {
+	Message    incidentbot.Message
+	InChannel  bool        // visible to the channel (e.g. declare confirmation); false: only to the person
+	Attachment *Attachment // postmortem: the Markdown file
+}
+
+// Attachment is a file sent with a reply.
+type Attachment struct{ Name, Content string }
+
+// Handler runs commands against the incident service.
+type Handler struct {
+	svc    incidentbot.IncidentService
+	clock  incidentbot.Clock
+	logger *slog.Logger
+}
+
+func NewHandler(svc incidentbot.IncidentService, clock incidentbot.Clock, logger *slog.Logger) *Handler {
+	return &Handler{svc: svc, clock: clock, logger: logger}
+}
+
+// Handle parses text, runs the command for actor and returns the reply.
+// It never panics: failures become a reply only the actor sees, and the
+// full error is logged once here.
+func (h *Handler) Handle(ctx context.Context, actor incidentbot.Actor, text string) (r Reply) {
+	var c Command
+	defer func() {
+		if p := recover(); p != nil {
+			h.logger.ErrorContext(ctx, "command panicked", "command", c.Name, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			r = h.fail(ctx, actor, c, incidentbot.Errorf(incidentbot.EINTERNAL, "Something went wrong on our side. Try again; if it keeps failing, tell the bot's operator."))
+		}
+	}()
+	c, err := Parse(text)
+	if err != nil {
+		return h.fail(ctx, actor, c, err)
+	}
+	r, err = lookup(c.Name).handle(ctx, h, actor, c)
+	if err != nil {
+		return h.fail(ctx, actor, c, err)
+	}
+	if !r.InChannel {
+		r.Message.EphemeralTo = actor.User.ID
+	}
+	return r
+}
+
+// fail logs err at a level matching its code and turns it into a private reply.
+func (h *Handler) fail(ctx context.Context, actor incidentbot.Actor, c Command, err error) Reply {
+	code := incidentbot.ErrorCode(err)
+	attrs := []any{"command", c.Name, "key", c.Key, "user", actor.User.ID, "code", code, "err", err}
+	switch code {
+	case incidentbot.EINTERNAL:
+		h.logger.ErrorContext(ctx, "command failed", attrs...)
+	case incidentbot.EINVALID:
+		h.logger.DebugContext(ctx, "command refused", attrs...)
+	default:
+		h.logger.InfoContext(ctx, "command refused", attrs...)
+	}
+	return Reply{Message: incidentbot.Message{Text: incidentbot.ErrorMessage(err), EphemeralTo: actor.User.ID}}
+}
+
+// text is a plain private reply.
+func text(format string, args ...any) Reply {
+	return Reply{Message: incidentbot.Message{Text: fmt.Sprintf(format, args...)}}
+}
+
+// withKey adds the key to a command line when the person gave one, so a
+// button works outside the war room too.
+func withKey(name, key string, args ...string) string {
+	return join(append([]string{name, key}, args...)...)
+}

@@ -1,0 +1,23 @@
+package commands
+
+import (
+	"context"
+
+	"incidentbot"
+)
+
+var mitigatedCmd = &spec{
+	name:    "mitigated",
+	aliases: []string{"mitigate"},
+	summary: "Customers are no longer affected, the fix is not final yet.",
+	example: "mitigated",
+	key:     true,
+	parse:   func(s *spec, _ *Command, args string) error { return noMore(s, args) },
+	handle: func(ctx context.Context, h *Handler, actor incidentbot.Actor, c Command) (Reply, error) {
+		inc, err := h.svc.SetStatus(ctx, actor, c.Key, incidentbot.StatusMitigated, "")
+		if err != nil {
+			return Reply{}, err
+		}
+		return text("%s is mitigated. When the fix holds: `/incident resolve <summary>`.", inc.Key), nil
+	},
+}

@@ -1,0 +1,30 @@
+package commands
+
+import (
+	"context"
+
+	"incidentbot"
+)
+
+var noteCmd = &spec{
+	name:    "note",
+	usage:   "<text>",
+	summary: "Add a note to the timeline (or pin a message, or react with :pushpin:).",
+	example: "note Deploy 4512 went out at 14:02",
+	key:     true,
+	parse: func(s *spec, c *Command, args string) error {
+		if args == "" {
+			return s.invalid("Write the note after the command.")
+		}
+		c.Text = args
+		return nil
+	},
+	format: func(c Command) string { return join(c.Name, c.Key, c.Text) },
+	handle: func(ctx context.Context, h *Handler, actor incidentbot.Actor, c Command) (Reply, error) {
+		inc, err := h.svc.AddNote(ctx, actor, c.Key, c.Text)
+		if err != nil {
+			return Reply{}, err
+		}
+		return text("Note added to the %s timeline.", inc.Key), nil
+	},
+}

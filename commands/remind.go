@@ -1,0 +1,90 @@
+package commands
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"incidentbot"
+	"incidentbot/views"
+)
+
+// Snooze bounds: shorter is noise, longer forgets an open incident.
+const (
+	minSnooze = time.Minute
+	maxSnooze = 24 * time.Hour
+)
+
+var remindCmd = &spec{
+	name:    "remind",
+	usage:   "on|off|snooze <duration>",
+	summary: "Switch the status-update reminders on or off, or snooze them (1m to 24h).",
+	example: "remind snooze 30m",
+	key:     true,
+	parse:   parseRemind,
+	format: func(c Command) string {
+		var d string
+		if c.Remind == incidentbot.RemindSnooze {
+			d = formatDuration(c.Duration)
+		}
+		return join(c.Name, c.Key, string(c.Remind), d)
+	},
+	handle: handleRemind,
+}
+
+func parseRemind(s *spec, c *Command, args string) error {
+	op, rest := next(args)
+	switch o := incidentbot.RemindOp(strings.ToLower(op)); o {
+	case "":
+		return s.invalid("Say on, off, or snooze and how long.")
+	case incidentbot.RemindOn, incidentbot.RemindOff:
+		c.Remind = o
+		return noMore(s, rest)
+	case incidentbot.RemindSnooze:
+		c.Remind = o
+	default:
+		return s.invalid("Unknown reminder switch %q. Use on, off or snooze.", truncate(op, 40))
+	}
+	tok, rest := next(rest)
+	if tok == "" {
+		return s.invalid("Say how long to snooze, e.g. 30m or 2h.")
+	}
+	d, err := time.ParseDuration(strings.ToLower(tok))
+	if err != nil {
+		return s.invalid("%q is not a duration. Use minutes or hours, e.g. 30m or 2h.", truncate(tok, 40))
+	}
+	if d < minSnooze || d > maxSnooze {
+		return s.invalid("Snooze for 1m to 24h, not %s.", truncate(tok, 40))
+	}
+	c.Duration = d
+	return noMore(s, rest)
+}
+
+// formatDuration prints "30m" and "1h30m" rather than Go's "30m0s".
+func formatDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = s[:len(s)-2]
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = s[:len(s)-2]
+	}
+	return s
+}
+
+func handleRemind(ctx context.Context, h *Handler, actor incidentbot.Actor, c Command) (Reply, error) {
+	inc, err := h.svc.Remind(ctx, actor, c.Key, c.Remind, c.Duration)
+	if err != nil {
+		return Reply{}, err
+	}
+	switch c.Remind {
+	case incidentbot.RemindOff:
+		return text("Reminders are off for %s. Turn them back on with `/incident remind on`.", inc.Key), nil
+	case incidentbot.RemindSnooze:
+		return text("Reminders for %s snoozed for %s.", inc.Key, views.Duration(c.Duration)), nil
+	}
+	if inc.NextReminderAt == nil {
+		return text("Reminders are on for %s, but its severity has no update cadence.", inc.Key), nil
+	}
+	return text("Reminders are on for %s: next in %s.", inc.Key, views.Duration(inc.NextReminderAt.Sub(h.clock.Now()))), nil
+}

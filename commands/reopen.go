@@ -1,0 +1,22 @@
+package commands
+
+import (
+	"context"
+
+	"incidentbot"
+)
+
+var reopenCmd = &spec{
+	name:    "reopen",
+	summary: "The fix did not hold: back to investigating.",
+	example: "reopen INC-42",
+	key:     true,
+	parse:   func(s *spec, _ *Command, args string) error { return noMore(s, args) },
+	handle: func(ctx context.Context, h *Handler, actor incidentbot.Actor, c Command) (Reply, error) {
+		inc, err := h.svc.SetStatus(ctx, actor, c.Key, incidentbot.StatusInvestigating, "")
+		if err != nil {
+			return Reply{}, err
+		}
+		return text("%s is back to investigating. Say what happened with `/incident update`.", inc.Key), nil
+	},
+}

@@ -1,0 +1,27 @@
+package commands
+
+import (
+	"context"
+
+	"incidentbot"
+)
+
+var resolveCmd = &spec{
+	name:    "resolve",
+	usage:   "[summary]",
+	summary: "The site is fixed: runs the playbook's resolve actions (resume ads ...).",
+	example: "resolve Cache flushed, checkout back to normal",
+	key:     true,
+	parse: func(_ *spec, c *Command, args string) error {
+		c.Text = args
+		return nil
+	},
+	format: func(c Command) string { return join(c.Name, c.Key, c.Text) },
+	handle: func(ctx context.Context, h *Handler, actor incidentbot.Actor, c Command) (Reply, error) {
+		inc, err := h.svc.SetStatus(ctx, actor, c.Key, incidentbot.StatusResolved, c.Text)
+		if err != nil {
+			return Reply{}, err
+		}
+		return text("%s is resolved. Close it with `/incident close` once the follow-up is done: that drafts the post-mortem.", inc.Key), nil
+	},
+}

@@ -1,0 +1,23 @@
+package commands
+
+import (
+	"context"
+
+	"incidentbot"
+	"incidentbot/views"
+)
+
+var rolesCmd = &spec{
+	name:    "roles",
+	summary: "List the roles and who holds them.",
+	example: "roles",
+	key:     true,
+	parse:   func(s *spec, _ *Command, args string) error { return noMore(s, args) },
+	handle: func(ctx context.Context, h *Handler, actor incidentbot.Actor, c Command) (Reply, error) {
+		st, err := h.svc.Status(ctx, actor, c.Key)
+		if err != nil {
+			return Reply{}, err
+		}
+		return Reply{Message: views.Roles(st)}, nil
+	},
+}

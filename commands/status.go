@@ -1,0 +1,25 @@
+package commands
+
+import (
+	"context"
+
+	"incidentbot"
+	"incidentbot/views"
+)
+
+var statusCmd = &spec{
+	name:    "status",
+	summary: "One screen: severity, status, roles, ads, last update, next reminder.",
+	example: "status INC-42",
+	key:     true,
+	parse:   func(s *spec, _ *Command, args string) error { return noMore(s, args) },
+	handle:  handleStatus,
+}
+
+func handleStatus(ctx context.Context, h *Handler, actor incidentbot.Actor, c Command) (Reply, error) {
+	st, err := h.svc.Status(ctx, actor, c.Key)
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{Message: views.Status(st, h.clock.Now())}, nil
+}

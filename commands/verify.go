@@ -1,0 +1,53 @@
+package commands
+
+import (
+	"context"
+	"net/url"
+	"strings"
+
+	"incidentbot"
+)
+
+var verifyCmd = &spec{
+	name:    "verify",
+	usage:   "[url]",
+	summary: "Check from outside whether the site is really down (the playbook's URL by default).",
+	example: "verify https://shop.example.com/checkout",
+	key:     true,
+	parse:   parseVerify,
+	format:  func(c Command) string { return join(c.Name, c.Key, c.URL) },
+	handle:  handleVerify,
+}
+
+func parseVerify(s *spec, c *Command, args string) error {
+	tok, rest := next(args)
+	if tok == "" {
+		return nil
+	}
+	// Slack sends links as <https://x|label>.
+	raw := tok
+	if strings.HasPrefix(raw, "<") && strings.HasSuffix(raw, ">") {
+		raw = raw[1 : len(raw)-1]
+		if i := strings.IndexByte(raw, '|'); i >= 0 {
+			raw = raw[:i]
+		}
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.ContainsAny(raw, "<>|") {
+		return s.invalid("%q is not a web address. Give a full URL such as https://shop.example.com/.", truncate(tok, 80))
+	}
+	c.URL = raw
+	return noMore(s, rest)
+}
+
+func handleVerify(ctx context.Context, h *Handler, actor incidentbot.Actor, c Command) (Reply, error) {
+	inc, err := h.svc.Verify(ctx, actor, c.Key, c.URL)
+	if err != nil {
+		return Reply{}, err
+	}
+	what := "the site"
+	if c.URL != "" {
+		what = c.URL
+	}
+	return text("Checking %s from outside for %s. The result follows in the war room.", what, inc.Key), nil
+}
