@@ -94,9 +94,12 @@ type failure struct {
 
 var _ incidentbot.Chat = (*Chat)(nil)
 
-// NewChat returns a console chat whose transcript goes to out. #general
-// exists from the start with every directory user in it.
+// NewChat returns a console chat whose transcript goes to out (nil: no
+// transcript). #general exists from the start with every directory user in it.
 func NewChat(out io.Writer, dir Directory) *Chat {
+	if out == nil {
+		out = io.Discard
+	}
 	c := &Chat{
 		out:      out,
 		dir:      dir,

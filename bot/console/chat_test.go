@@ -109,6 +109,12 @@ func TestCreateChannel(t *testing.T) {
 		},
 		{name: "80 chars", create: long, wantID: "C0001", wantName: long},
 		{name: "80 chars taken keeps limit", existing: []incidentbot.ChannelOptions{{}}, create: long, wantID: "C0002", wantName: long[:78] + "-2"},
+		{
+			name:     "same purpose on cut suffixed channel refound",
+			existing: []incidentbot.ChannelOptions{{}, {Purpose: "INC-1"}},
+			create:   long, opts: incidentbot.ChannelOptions{Purpose: "INC-1"},
+			wantID: "C0002", wantName: long[:78] + "-2",
+		},
 		{name: "underscore and digits", create: "inc_42-x9", wantID: "C0001", wantName: "inc_42-x9"},
 		{name: "81 chars", create: long + "a", wantCode: incidentbot.EINVALID},
 		{name: "uppercase", create: "INC-1", wantCode: incidentbot.EINVALID},

@@ -32,9 +32,7 @@ func renderBlock(header []string, m incidentbot.Message) string {
 	}
 	b.WriteString("\n")
 	if m.Text != "" {
-		for _, line := range strings.Split(strings.TrimRight(m.Text, "\n"), "\n") {
-			writeLine(&b, line)
-		}
+		writeLine(&b, strings.TrimRight(m.Text, "\n"))
 	}
 	writeFields(&b, m.Fields)
 	if len(m.Buttons) > 0 {
@@ -51,14 +49,16 @@ func renderBlock(header []string, m incidentbot.Message) string {
 	return b.String()
 }
 
+// messageTitle is the title on one line, after its severity.
 func messageTitle(m incidentbot.Message) string {
+	title := strings.Join(strings.Fields(m.Title), " ")
 	switch {
-	case m.Severity.Valid() && m.Title != "":
-		return "[" + m.Severity.Label() + "] " + m.Title
+	case m.Severity.Valid() && title != "":
+		return "[" + m.Severity.Label() + "] " + title
 	case m.Severity.Valid():
 		return "[" + m.Severity.Label() + "]"
 	}
-	return m.Title
+	return title
 }
 
 // writeFields puts consecutive short fields side by side, two per line as
@@ -66,28 +66,31 @@ func messageTitle(m incidentbot.Message) string {
 func writeFields(b *strings.Builder, fields []incidentbot.Field) {
 	for i := 0; i < len(fields); i++ {
 		f := fields[i]
-		if f.Short && !strings.Contains(f.Value, "\n") && i+1 < len(fields) &&
-			fields[i+1].Short && !strings.Contains(fields[i+1].Value, "\n") {
+		if oneLine(f) && i+1 < len(fields) && oneLine(fields[i+1]) {
 			writeLine(b, fieldText(f)+"   "+fieldText(fields[i+1]))
 			i++
 			continue
 		}
-		lines := strings.Split(strings.TrimRight(f.Value, "\n"), "\n")
-		writeLine(b, f.Label+": "+lines[0])
-		for _, l := range lines[1:] {
-			writeLine(b, "  "+l)
-		}
+		label := strings.Join(strings.Fields(f.Label), " ")
+		writeLine(b, label+": "+strings.ReplaceAll(strings.TrimRight(f.Value, "\n"), "\n", "\n  "))
 	}
+}
+
+func oneLine(f incidentbot.Field) bool {
+	return f.Short && !strings.Contains(f.Label, "\n") && !strings.Contains(f.Value, "\n")
 }
 
 func fieldText(f incidentbot.Field) string { return f.Label + ": " + f.Value }
 
-func writeLine(b *strings.Builder, line string) {
-	line = strings.TrimRight(line, " \t")
-	b.WriteString("│")
-	if line != "" {
-		b.WriteString(" ")
-		b.WriteString(line)
+// writeLine writes s inside the frame, one "│" line per line of s.
+func writeLine(b *strings.Builder, s string) {
+	for line := range strings.SplitSeq(s, "\n") {
+		line = strings.TrimRight(line, " \t\r")
+		b.WriteString("│")
+		if line != "" {
+			b.WriteString(" ")
+			b.WriteString(line)
+		}
+		b.WriteString("\n")
 	}
-	b.WriteString("\n")
 }
