@@ -6,6 +6,7 @@
 package postmortem
 
 import (
+	"cmp"
 	"embed"
 	"slices"
 	"strings"
@@ -195,7 +196,13 @@ func build(d Data, l *locale) view {
 	return v
 }
 
-func byTime(a, b incidentbot.TimelineEvent) int { return a.At.Compare(b.At) }
+// byTime orders events as the store does: by time, then by id.
+func byTime(a, b incidentbot.TimelineEvent) int {
+	if c := a.At.Compare(b.At); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.ID, b.ID)
+}
 
 // revenue estimates the sales lost while customers could not buy: from
 // detection until the incident was mitigated, else resolved, else now.

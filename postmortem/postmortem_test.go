@@ -4,6 +4,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -76,6 +77,9 @@ func siteOutage() Data {
 		{At: at(70), Kind: incidentbot.EventAdsResumed, Actor: bot, Text: "Resumed 2 campaigns; 1 left paused (changed by hand)"},
 		{At: at(71), Kind: incidentbot.EventStatusChanged, Actor: alice, Text: "mitigated -> resolved"},
 		{At: at(24*60 + 30), Kind: incidentbot.EventStatusChanged, Actor: alice, Text: "resolved -> closed"},
+	}
+	for i := range timeline {
+		timeline[i].ID, timeline[i].IncidentID = int64(i+1), 42
 	}
 	pause := func(platform, id, name string, budget float64, currency string, state incidentbot.PauseState, resumed *time.Time, errMsg string) incidentbot.CampaignPause {
 		p := incidentbot.CampaignPause{
@@ -295,6 +299,28 @@ func TestRenderEscapesUserText(t *testing.T) {
 	}
 	if strings.Contains(got, "\n# not a heading") || strings.Contains(got, "\n# line two") {
 		t.Errorf("user text opened a heading:\n%s", got)
+	}
+}
+
+func TestRenderSortsTimeline(t *testing.T) {
+	t.Parallel()
+	sorted := siteOutage()
+	reversed := siteOutage()
+	reversed.Timeline = slices.Clone(reversed.Timeline)
+	slices.Reverse(reversed.Timeline)
+	want, err := Render(sorted)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Render(reversed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != want {
+		t.Errorf("got a different draft from a reversed timeline, want the same as from the sorted one")
+	}
+	if reversed.Timeline[0].Kind != incidentbot.EventStatusChanged {
+		t.Errorf("got the caller's timeline reordered, want it left alone")
 	}
 }
 
