@@ -108,7 +108,6 @@ func parseFile(file string, data []byte) (entry, []Problem) {
 		e = d.playbook(root)
 		e.file = file
 	}
-	sort.SliceStable(d.problems, func(i, j int) bool { return d.problems[i].Line < d.problems[j].Line })
 	return e, d.problems
 }
 
@@ -207,8 +206,8 @@ func (d *decoder) playbook(root *yaml.Node) entry {
 		for i, item := range d.list(n, "invite") {
 			field := fmt.Sprintf("invite[%d]", i)
 			if s := d.text(item, field); s != "" {
-				if msg := checkUserSpec(s); msg != "" {
-					d.add(item, field, "%s", msg)
+				if !validUserSpec(s) {
+					d.add(item, field, "%q is not a user: write <@U0123> for a person, @group for a group or an e-mail address", s)
 				}
 				pb.Invite = append(pb.Invite, s)
 			}
@@ -359,10 +358,8 @@ func (d *decoder) roles(n *yaml.Node) []incidentbot.Role {
 		}
 		if an, ok := f["assign"]; ok {
 			r.Assign = d.text(an, path+".assign")
-			if r.Assign != "" && r.Assign != incidentbot.AssignDeclarer {
-				if msg := checkUserSpec(r.Assign); msg != "" {
-					d.add(an, path+".assign", "%s, declarer, or leave it empty to assign by hand", msg)
-				}
+			if r.Assign != "" && r.Assign != incidentbot.AssignDeclarer && !validUserSpec(r.Assign) {
+				d.add(an, path+".assign", "%q is not a user: write declarer, <@U0123> for a person, @group for a group, an e-mail address, or \"\" to assign by hand", r.Assign)
 			}
 		}
 		roles = append(roles, r)
@@ -370,24 +367,17 @@ func (d *decoder) roles(n *yaml.Node) []incidentbot.Role {
 	return roles
 }
 
-// checkUserSpec returns why s is not something Chat.ResolveUsers accepts,
-// or "" when it is.
-func checkUserSpec(s string) string {
+// validUserSpec reports whether s is something Chat.ResolveUsers accepts:
+// a mention, a group or an e-mail address.
+func validUserSpec(s string) bool {
 	switch {
 	case strings.HasPrefix(s, "<"):
-		if mentionRE.MatchString(s) {
-			return ""
-		}
+		return mentionRE.MatchString(s)
 	case strings.HasPrefix(s, "@"):
-		if groupRE.MatchString(s) {
-			return ""
-		}
-	case strings.Contains(s, "@"):
-		if a, err := mail.ParseAddress(s); err == nil && a.Address == s && strings.Contains(s[strings.LastIndex(s, "@"):], ".") {
-			return ""
-		}
+		return groupRE.MatchString(s)
 	}
-	return fmt.Sprintf("%q is not a user: write <@U0123> for a person, @group for a group or an e-mail address", s)
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s && strings.Contains(s[strings.LastIndex(s, "@"):], ".")
 }
 
 func (d *decoder) statusUpdates(n *yaml.Node, out map[incidentbot.Severity]time.Duration) {
@@ -413,7 +403,7 @@ func (d *decoder) statusUpdates(n *yaml.Node, out map[incidentbot.Severity]time.
 		case err != nil:
 			d.add(kv.val, field, "%q is not a cadence: write a duration such as 15m or 1h, or off", v)
 		case dur < minCadence || dur > maxCadence:
-			d.add(kv.val, field, "%s is out of range: use between 1m and 24h, or off", v)
+			d.add(kv.val, field, "%q is out of range: use between 1m and 24h, or off", v)
 		default:
 			out[sev] = dur
 		}

@@ -65,7 +65,7 @@ var defaultEntries = sync.OnceValues(func() ([]entry, error) {
 		entries[i].builtin = true
 	}
 	if _, more := build(entries); len(problems)+len(more) > 0 {
-		return nil, &LoadError{Problems: append(problems, more...)}
+		return nil, newLoadError(append(problems, more...))
 	}
 	return entries, nil
 })
@@ -89,7 +89,7 @@ func Load(fsys fs.FS, dir string) (*Set, error) {
 	entries, problems := loadEntries(fsys, dir, func(name string) string { return path.Join(dir, name) })
 	s, more := build(entries)
 	if problems = append(problems, more...); len(problems) > 0 {
-		return nil, &LoadError{Problems: problems}
+		return nil, newLoadError(problems)
 	}
 	return s, nil
 }
@@ -127,9 +127,20 @@ func loadOver(dir string) (*Set, error) {
 	})
 	s, more := build(append(merged, own...))
 	if problems = append(problems, more...); len(problems) > 0 {
-		return nil, &LoadError{Problems: problems}
+		return nil, newLoadError(problems)
 	}
 	return s, nil
+}
+
+// newLoadError orders problems by file and line, the order people fix them in.
+func newLoadError(problems []Problem) *LoadError {
+	sort.SliceStable(problems, func(i, j int) bool {
+		if problems[i].File != problems[j].File {
+			return problems[i].File < problems[j].File
+		}
+		return problems[i].Line < problems[j].Line
+	})
+	return &LoadError{Problems: problems}
 }
 
 // loadEntries parses the playbook files of dir; label turns a file name into
@@ -213,7 +224,7 @@ func build(entries []entry) (*Set, []Problem) {
 				field = fmt.Sprintf("match.types[%d]", slices.IndexFunc(e.types, func(t located) bool { return t == k }))
 			}
 			problems = append(problems, Problem{File: e.file, Line: k.line, Field: field,
-				Message: fmt.Sprintf("%q already selects playbook %s (%s): a type may select only one playbook; %s", k.value, prev.pb.Name, prev.where(), prev.fix())})
+				Message: fmt.Sprintf("%q already selects playbook %s (%s): a name or type may select only one playbook; %s", k.value, prev.pb.Name, prev.where(), prev.fix())})
 		}
 		s.byName[name] = e.pb
 		s.list = append(s.list, e.pb)
