@@ -1,0 +1,157 @@
+package fake
+
+import (
+	"encoding/json"
+	"slices"
+	"unicode/utf8"
+)
+
+// maxText is the longest text chat.postMessage accepts.
+const maxText = 40000
+
+// Message is a posted message, for assertions. Blocks and Attachments are
+// the JSON the client sent.
+type Message struct {
+	TS          string
+	Channel     string
+	User        string
+	Text        string
+	Blocks      json.RawMessage
+	Attachments json.RawMessage
+	ThreadTS    string
+	EphemeralTo string // set for chat.postEphemeral
+	Edits       int    // how many chat.update calls changed it
+}
+
+// Messages returns a channel's messages, ephemeral ones included, oldest first.
+func (s *Server) Messages(channelID string) []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.channel(channelID)
+	if c == nil {
+		return nil
+	}
+	out := make([]Message, 0, len(c.messages))
+	for _, m := range c.messages {
+		out = append(out, *m)
+	}
+	return out
+}
+
+// content reads text, blocks and attachments; no_text when all are empty.
+func content(p params, m *Message) string {
+	m.Text = p.get("text")
+	m.Blocks = raw(p.get("blocks"))
+	m.Attachments = raw(p.get("attachments"))
+	switch {
+	case m.Text == "" && m.Blocks == nil && m.Attachments == nil:
+		return "no_text"
+	case utf8.RuneCountInString(m.Text) > maxText:
+		return "msg_too_long"
+	case p.get("blocks") != "" && m.Blocks == nil:
+		return "invalid_blocks"
+	case p.get("attachments") != "" && m.Attachments == nil:
+		return "invalid_attachments"
+	}
+	return ""
+}
+
+// raw keeps a non-empty JSON array, or nil.
+func raw(s string) json.RawMessage {
+	var v []json.RawMessage
+	if s == "" || json.Unmarshal([]byte(s), &v) != nil || len(v) == 0 {
+		return nil
+	}
+	return json.RawMessage(s)
+}
+
+func (m *Message) json() map[string]any {
+	out := map[string]any{"type": "message", "user": m.User, "bot_id": BotID, "text": m.Text, "ts": m.TS}
+	if m.Blocks != nil {
+		out["blocks"] = m.Blocks
+	}
+	if m.Attachments != nil {
+		out["attachments"] = m.Attachments
+	}
+	return out
+}
+
+func (s *Server) chatPostMessage(p params) (any, string) {
+	c, e := s.writable(p.get("channel"))
+	if e != "" {
+		return nil, e
+	}
+	m := &Message{Channel: c.ID, User: BotUserID, ThreadTS: p.get("thread_ts")}
+	if e := content(p, m); e != "" {
+		return nil, e
+	}
+	m.TS = s.nextTS()
+	c.messages = append(c.messages, m)
+	return map[string]any{"channel": c.ID, "ts": m.TS, "message": m.json()}, ""
+}
+
+func (s *Server) chatPostEphemeral(p params) (any, string) {
+	c, e := s.writable(p.get("channel"))
+	if e != "" {
+		return nil, e
+	}
+	user := p.get("user")
+	switch {
+	case s.user(user) == nil:
+		return nil, "user_not_found"
+	case !slices.Contains(c.Members, user):
+		return nil, "user_not_in_channel"
+	}
+	m := &Message{Channel: c.ID, User: BotUserID, EphemeralTo: user, ThreadTS: p.get("thread_ts")}
+	if e := content(p, m); e != "" {
+		return nil, e
+	}
+	m.TS = s.nextTS()
+	c.messages = append(c.messages, m)
+	return map[string]any{"message_ts": m.TS}, ""
+}
+
+func (s *Server) chatUpdate(p params) (any, string) {
+	c := s.channel(p.get("channel"))
+	if c == nil {
+		return nil, "channel_not_found"
+	}
+	m := c.message(p.get("ts"))
+	switch {
+	case m == nil || m.EphemeralTo != "":
+		return nil, "message_not_found"
+	case m.User != BotUserID:
+		return nil, "cant_update_message"
+	case c.Archived:
+		return nil, "is_archived"
+	}
+	next := *m
+	if e := content(p, &next); e != "" {
+		return nil, e
+	}
+	next.Edits++
+	*m = next
+	return map[string]any{"channel": c.ID, "ts": m.TS, "text": m.Text, "message": m.json()}, ""
+}
+
+func (c *channel) message(ts string) *Message {
+	for _, m := range c.messages {
+		if m.TS == ts {
+			return m
+		}
+	}
+	return nil
+}
+
+// AddMessage seeds a message from a person, as if typed in the channel.
+func (s *Server) AddMessage(channelID, user, text string) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.channel(channelID)
+	if c == nil {
+		return "", false
+	}
+	m := &Message{Channel: c.ID, User: user, Text: text, TS: s.nextTS()}
+	c.messages = append(c.messages, m)
+	return m.TS, true
+}
