@@ -285,6 +285,38 @@ func TestChecklist(t *testing.T) {
 	}
 }
 
+// TestLocalesComplete checks every language names every event kind and
+// status English names, so no French draft shows an English word.
+func TestLocalesComplete(t *testing.T) {
+	t.Parallel()
+	en := locales["en"]
+	for lang, l := range locales {
+		for k := range en.kinds {
+			if _, ok := l.kinds[k]; !ok {
+				t.Errorf("%s: got no name for event kind %q, want one", lang, k)
+			}
+		}
+		for st := range en.statuses {
+			if _, ok := l.statuses[st]; !ok {
+				t.Errorf("%s: got no name for status %q, want one", lang, st)
+			}
+		}
+		if templates.Lookup(lang+".md.tmpl") == nil {
+			t.Errorf("%s: got no template %s.md.tmpl, want one", lang, lang)
+		}
+	}
+}
+
+func TestKindFallback(t *testing.T) {
+	t.Parallel()
+	if got, want := locales["fr"].kind("deploy|v2"), `deploy\|v2`; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if got, want := locales["fr"].kind(incidentbot.EventNote), "note"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
 func TestWho(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

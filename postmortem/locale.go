@@ -99,12 +99,13 @@ var locales = map[string]*locale{
 	},
 }
 
-// kind names an event kind in the locale; a kind added later shows as is.
+// kind names an event kind in the locale; a kind added later shows as
+// stored, escaped since it comes from the database.
 func (l *locale) kind(k incidentbot.EventKind) string {
 	if s, ok := l.kinds[k]; ok {
 		return s
 	}
-	return string(k)
+	return inline(string(k))
 }
 
 // status names an incident status in the locale.

@@ -28,8 +28,10 @@ type Data struct {
 	// unknown, and the draft says how to set REVENUE_PER_MINUTE.
 	RevenuePerMinute float64
 	Currency         string // of RevenuePerMinute, e.g. "EUR"
-	Now              time.Time
-	Language         string // "en" (default) or "fr"
+	// Now comes from the caller's Clock: an open incident's duration,
+	// outage and ad pauses run until then.
+	Now      time.Time
+	Language string // "en" (default) or "fr"
 }
 
 //go:embed templates/*.md.tmpl
@@ -42,7 +44,8 @@ var templates = template.Must(template.New("").
 	Funcs(template.FuncMap{"plural": plural}).
 	ParseFS(templateFS, "templates/*.md.tmpl"))
 
-// Render returns the Markdown post-mortem draft.
+// Render returns the Markdown post-mortem draft. It fails with EINVALID
+// when there is no incident or the language is neither en nor fr.
 func Render(d Data) (string, error) {
 	if d.Incident == nil {
 		return "", incidentbot.Errorf(incidentbot.EINVALID, "There is no incident to write a post-mortem for. Name one, for example /incident postmortem INC-42.")
@@ -57,7 +60,7 @@ func Render(d Data) (string, error) {
 	}
 	v := build(d, l)
 	var b strings.Builder
-	b.Grow(4096 + len(v.TimelineRows))
+	b.Grow(8192 + len(v.TimelineRows) + len(v.ActionRows))
 	if err := templates.ExecuteTemplate(&b, lang+".md.tmpl", v); err != nil {
 		return "", incidentbot.WrapError(incidentbot.EINTERNAL, err, "The post-mortem draft could not be written. Try /incident postmortem again; if it fails again, report it to the bot's operator.")
 	}
