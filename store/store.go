@@ -40,6 +40,7 @@ type DB struct {
 	clock   incidentbot.Clock
 }
 
+var _ incidentbot.Store = (*DB)(nil)
 
 // Open connects to dsn and pings it; it does not migrate. A DSN starting
 // with postgres:// or postgresql:// selects Postgres; anything else is a

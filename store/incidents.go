@@ -1,0 +1,382 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"incidentbot"
+)
+
+// querier is what both *sqlx.DB and *sqlx.Tx offer, so reads can run
+// inside a transaction or outside one.
+type querier interface {
+	sqlx.ExtContext
+	GetContext(ctx context.Context, dest any, query string, args ...any) error
+	SelectContext(ctx context.Context, dest any, query string, args ...any) error
+}
+
+const incidentColumns = `id, title, severity, status, type, drill, platform, workspace,
+	origin_channel, war_room, dedupe_key, summary, impact, declared_by_id, declared_by_name,
+	detected_at, declared_at, acknowledged_at, mitigated_at, resolved_at, closed_at,
+	next_reminder_at, reminders_off, last_update_at`
+
+type incidentRow struct {
+	ID             int64    `db:"id"`
+	Title          string   `db:"title"`
+	Severity       int      `db:"severity"`
+	Status         string   `db:"status"`
+	Type           string   `db:"type"`
+	Drill          bool     `db:"drill"`
+	Platform       string   `db:"platform"`
+	Workspace      string   `db:"workspace"`
+	OriginChannel  string   `db:"origin_channel"`
+	WarRoom        string   `db:"war_room"`
+	DedupeKey      string   `db:"dedupe_key"`
+	Summary        string   `db:"summary"`
+	Impact         string   `db:"impact"`
+	DeclaredByID   string   `db:"declared_by_id"`
+	DeclaredByName string   `db:"declared_by_name"`
+	DetectedAt     dbTime   `db:"detected_at"`
+	DeclaredAt     dbTime   `db:"declared_at"`
+	AcknowledgedAt nullTime `db:"acknowledged_at"`
+	MitigatedAt    nullTime `db:"mitigated_at"`
+	ResolvedAt     nullTime `db:"resolved_at"`
+	ClosedAt       nullTime `db:"closed_at"`
+	NextReminderAt nullTime `db:"next_reminder_at"`
+	RemindersOff   bool     `db:"reminders_off"`
+	LastUpdateAt   nullTime `db:"last_update_at"`
+}
+
+func (r *incidentRow) incident() *incidentbot.Incident {
+	return &incidentbot.Incident{
+		ID:             r.ID,
+		Key:            incidentbot.IncidentKey(r.ID),
+		Title:          r.Title,
+		Severity:       incidentbot.Severity(r.Severity),
+		Status:         incidentbot.Status(r.Status),
+		Type:           r.Type,
+		Drill:          r.Drill,
+		Platform:       r.Platform,
+		Workspace:      r.Workspace,
+		OriginChannel:  r.OriginChannel,
+		WarRoom:        r.WarRoom,
+		DedupeKey:      r.DedupeKey,
+		Summary:        r.Summary,
+		Impact:         r.Impact,
+		DeclaredBy:     incidentbot.User{ID: r.DeclaredByID, Name: r.DeclaredByName},
+		DetectedAt:     r.DetectedAt.Time,
+		DeclaredAt:     r.DeclaredAt.Time,
+		AcknowledgedAt: r.AcknowledgedAt.P,
+		MitigatedAt:    r.MitigatedAt.P,
+		ResolvedAt:     r.ResolvedAt.P,
+		ClosedAt:       r.ClosedAt.P,
+		NextReminderAt: r.NextReminderAt.P,
+		RemindersOff:   r.RemindersOff,
+		LastUpdateAt:   r.LastUpdateAt.P,
+	}
+}
+
+// normIncident puts every time in the form the store keeps, so the
+// incident a method returns equals the one a later read returns.
+func normIncident(inc *incidentbot.Incident) {
+	inc.DetectedAt = normTime(inc.DetectedAt)
+	inc.DeclaredAt = normTime(inc.DeclaredAt)
+	inc.AcknowledgedAt = normTimePtr(inc.AcknowledgedAt)
+	inc.MitigatedAt = normTimePtr(inc.MitigatedAt)
+	inc.ResolvedAt = normTimePtr(inc.ResolvedAt)
+	inc.ClosedAt = normTimePtr(inc.ClosedAt)
+	inc.NextReminderAt = normTimePtr(inc.NextReminderAt)
+	inc.LastUpdateAt = normTimePtr(inc.LastUpdateAt)
+}
+
+// incidentArgs are the mutable columns, in the order of the INSERT below
+// and of the UPDATE's SET list.
+func (db *DB) incidentArgs(inc *incidentbot.Incident) []any {
+	return []any{
+		inc.Title, int(inc.Severity), string(inc.Status), inc.Type, inc.Drill, inc.Platform, inc.Workspace,
+		inc.OriginChannel, inc.WarRoom, inc.DedupeKey, inc.Summary, inc.Impact, inc.DeclaredBy.ID, inc.DeclaredBy.Name,
+		db.t(inc.DetectedAt), db.t(inc.DeclaredAt), db.tp(inc.AcknowledgedAt), db.tp(inc.MitigatedAt),
+		db.tp(inc.ResolvedAt), db.tp(inc.ClosedAt), db.tp(inc.NextReminderAt), inc.RemindersOff, db.tp(inc.LastUpdateAt),
+	}
+}
+
+func checkIncident(inc *incidentbot.Incident) error {
+	if strings.TrimSpace(inc.Title) == "" {
+		return incidentbot.Errorf(incidentbot.EINVALID, "An incident needs a title. Say in a few words what is wrong.")
+	}
+	if !inc.Severity.Valid() {
+		return incidentbot.Errorf(incidentbot.EINVALID, "Unknown severity %d. Use sev1 (site down) to sev4 (minor).", int(inc.Severity))
+	}
+	switch inc.Status {
+	case incidentbot.StatusInvestigating, incidentbot.StatusMitigated, incidentbot.StatusResolved, incidentbot.StatusClosed:
+		return nil
+	}
+	return incidentbot.Errorf(incidentbot.EINVALID, "Unknown incident status %q. Use investigating, mitigated, resolved or closed.", inc.Status)
+}
+
+// CreateIncident stores a new incident and its Change in one transaction
+// and sets inc.ID and inc.Key. Missing times default: DeclaredAt to now,
+// DetectedAt to DeclaredAt, Status to investigating; events without a time
+// get DeclaredAt. A DedupeKey held by an open incident gives ECONFLICT
+// wrapping *incidentbot.DuplicateError, and nothing is written.
+func (db *DB) CreateIncident(ctx context.Context, inc *incidentbot.Incident, ch incidentbot.Change) error {
+	if inc.Status == "" {
+		inc.Status = incidentbot.StatusInvestigating
+	}
+	if inc.DeclaredAt.IsZero() {
+		inc.DeclaredAt = db.now()
+	}
+	if inc.DetectedAt.IsZero() {
+		inc.DetectedAt = inc.DeclaredAt
+	}
+	normIncident(inc)
+	if err := checkIncident(inc); err != nil {
+		return err
+	}
+	var id int64
+	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+		if inc.DedupeKey != "" && inc.Status.Open() {
+			existing, err := db.openByDedupeKey(ctx, tx, inc.DedupeKey)
+			if err != nil {
+				return err
+			}
+			if existing != nil {
+				return duplicate(existing)
+			}
+		}
+		q := tx.Rebind(`INSERT INTO incidents (title, severity, status, type, drill, platform, workspace,
+			origin_channel, war_room, dedupe_key, summary, impact, declared_by_id, declared_by_name,
+			detected_at, declared_at, acknowledged_at, mitigated_at, resolved_at, closed_at,
+			next_reminder_at, reminders_off, last_update_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			RETURNING id`)
+		if err := tx.GetContext(ctx, &id, q, db.incidentArgs(inc)...); err != nil {
+			return fmt.Errorf("insert incident: %w", mapErr(err))
+		}
+		return db.applyChange(ctx, tx, id, inc.DeclaredAt, ch)
+	})
+	if err != nil {
+		// Another transaction took the dedupe key between our check and our
+		// insert: report its incident, read now that it has committed.
+		if inc.DedupeKey != "" && isUniqueViolation(err) {
+			if existing, qerr := db.openByDedupeKey(ctx, db.x, inc.DedupeKey); qerr == nil && existing != nil {
+				return duplicate(existing)
+			}
+		}
+		return err
+	}
+	inc.ID = id
+	inc.Key = incidentbot.IncidentKey(id)
+	return nil
+}
+
+func duplicate(existing *incidentbot.Incident) error {
+	return &incidentbot.Error{
+		Code:    incidentbot.ECONFLICT,
+		Message: fmt.Sprintf("%s is already open for this: %s. Join it, or declare anyway.", existing.Key, existing.Title),
+		Err:     &incidentbot.DuplicateError{Existing: existing},
+	}
+}
+
+// openByDedupeKey returns the open incident holding key, or nil.
+func (db *DB) openByDedupeKey(ctx context.Context, q querier, key string) (*incidentbot.Incident, error) {
+	var r incidentRow
+	err := q.GetContext(ctx, &r, db.x.Rebind(`SELECT `+incidentColumns+` FROM incidents
+		WHERE dedupe_key = ? AND status IN ('investigating', 'mitigated')`), key)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find incident by dedupe key: %w", err)
+	}
+	return r.incident(), nil
+}
+
+// Incident returns one incident or ENOTFOUND.
+func (db *DB) Incident(ctx context.Context, id int64) (*incidentbot.Incident, error) {
+	return db.incident(ctx, db.x, id, "")
+}
+
+func (db *DB) incident(ctx context.Context, q querier, id int64, suffix string) (*incidentbot.Incident, error) {
+	var r incidentRow
+	err := q.GetContext(ctx, &r, db.x.Rebind(`SELECT `+incidentColumns+` FROM incidents WHERE id = ?`+suffix), id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, incidentbot.Errorf(incidentbot.ENOTFOUND, "Incident %s not found. Run /incident list to see open incidents.", incidentbot.IncidentKey(id))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get incident %d: %w", id, err)
+	}
+	return r.incident(), nil
+}
+
+// IncidentByWarRoom finds the incident whose war room is channelID, or ENOTFOUND.
+func (db *DB) IncidentByWarRoom(ctx context.Context, platform, channelID string) (*incidentbot.Incident, error) {
+	if channelID == "" {
+		return nil, incidentbot.Errorf(incidentbot.ENOTFOUND, "This channel is not an incident war room. Give an incident key, like INC-42.")
+	}
+	var r incidentRow
+	// A channel id is unique per platform, but newest first keeps the answer
+	// stable should a war room ever be reused.
+	err := db.x.GetContext(ctx, &r, db.x.Rebind(`SELECT `+incidentColumns+` FROM incidents
+		WHERE platform = ? AND war_room = ? ORDER BY id DESC LIMIT 1`), platform, channelID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, incidentbot.Errorf(incidentbot.ENOTFOUND, "This channel is not an incident war room. Give an incident key, like INC-42.")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get incident by war room: %w", err)
+	}
+	return r.incident(), nil
+}
+
+// FindIncidents lists incidents matching f, newest first.
+func (db *DB) FindIncidents(ctx context.Context, f incidentbot.IncidentFilter) ([]*incidentbot.Incident, error) {
+	var where []string
+	var args []any
+	add := func(cond string, arg any) {
+		where = append(where, cond)
+		args = append(args, arg)
+	}
+	if f.OpenOnly {
+		where = append(where, `status <> 'closed'`)
+	}
+	if f.Platform != "" {
+		add(`platform = ?`, f.Platform)
+	}
+	if f.Workspace != "" {
+		add(`workspace = ?`, f.Workspace)
+	}
+	if f.OriginChannel != "" {
+		add(`origin_channel = ?`, f.OriginChannel)
+	}
+	if f.Title != "" {
+		add(`lower(title) = lower(?)`, f.Title)
+	}
+	if f.DedupeKey != "" {
+		add(`dedupe_key = ?`, f.DedupeKey)
+	}
+	q := `SELECT ` + incidentColumns + ` FROM incidents`
+	if len(where) > 0 {
+		q += ` WHERE ` + strings.Join(where, ` AND `)
+	}
+	q += ` ORDER BY declared_at DESC, id DESC`
+	if f.Limit > 0 {
+		q += ` LIMIT ?`
+		args = append(args, f.Limit)
+	}
+	var rows []incidentRow
+	if err := db.x.SelectContext(ctx, &rows, db.x.Rebind(q), args...); err != nil {
+		return nil, fmt.Errorf("find incidents: %w", err)
+	}
+	out := make([]*incidentbot.Incident, len(rows))
+	for i := range rows {
+		out[i] = rows[i].incident()
+	}
+	return out, nil
+}
+
+// UpdateIncident locks the incident, lets fn change it and describe the
+// Change, then stores both in the same transaction. An error from fn is
+// returned unchanged with nothing written. Events without a time get now.
+func (db *DB) UpdateIncident(ctx context.Context, id int64, fn func(inc *incidentbot.Incident) (incidentbot.Change, error)) (*incidentbot.Incident, error) {
+	var out *incidentbot.Incident
+	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		out, err = db.updateIncident(ctx, tx, id, fn)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// updateIncident is UpdateIncident inside tx; CompleteJob shares it.
+func (db *DB) updateIncident(ctx context.Context, tx *sqlx.Tx, id int64, fn func(inc *incidentbot.Incident) (incidentbot.Change, error)) (*incidentbot.Incident, error) {
+	inc, err := db.incident(ctx, tx, id, db.forUpdate())
+	if err != nil {
+		return nil, err
+	}
+	ch, err := fn(inc)
+	if err != nil {
+		return nil, err
+	}
+	// The row's identity is not fn's to change.
+	inc.ID, inc.Key = id, incidentbot.IncidentKey(id)
+	normIncident(inc)
+	if err := checkIncident(inc); err != nil {
+		return nil, err
+	}
+	q := tx.Rebind(`UPDATE incidents SET title = ?, severity = ?, status = ?, type = ?, drill = ?,
+		platform = ?, workspace = ?, origin_channel = ?, war_room = ?, dedupe_key = ?, summary = ?,
+		impact = ?, declared_by_id = ?, declared_by_name = ?, detected_at = ?, declared_at = ?,
+		acknowledged_at = ?, mitigated_at = ?, resolved_at = ?, closed_at = ?, next_reminder_at = ?,
+		reminders_off = ?, last_update_at = ?
+		WHERE id = ?`)
+	if _, err := tx.ExecContext(ctx, q, append(db.incidentArgs(inc), id)...); err != nil {
+		if isUniqueViolation(err) {
+			return nil, incidentbot.WrapError(incidentbot.ECONFLICT, err,
+				"Another open incident already covers alert %q. Resolve or close that one first.", inc.DedupeKey)
+		}
+		return nil, fmt.Errorf("update incident %d: %w", id, mapErr(err))
+	}
+	if err := db.applyChange(ctx, tx, id, db.now(), ch); err != nil {
+		return nil, err
+	}
+	return inc, nil
+}
+
+// applyChange writes what a unit of work adds beside an incident's fields.
+// IncidentID and missing times are filled with incidentID and at.
+func (db *DB) applyChange(ctx context.Context, tx *sqlx.Tx, incidentID int64, at time.Time, ch incidentbot.Change) error {
+	for _, e := range ch.Events {
+		if e.IncidentID == 0 {
+			e.IncidentID = incidentID
+		}
+		if e.At.IsZero() {
+			e.At = at
+		}
+		if err := db.insertEvent(ctx, tx, e); err != nil {
+			return err
+		}
+	}
+	if len(ch.Jobs) > 0 {
+		jobs := make([]incidentbot.Job, len(ch.Jobs))
+		copy(jobs, ch.Jobs)
+		for i := range jobs {
+			if jobs[i].IncidentID == 0 {
+				jobs[i].IncidentID = incidentID
+			}
+		}
+		if err := db.insertJobs(ctx, tx, jobs); err != nil {
+			return err
+		}
+	}
+	for _, rc := range ch.Roles {
+		if rc.At.IsZero() {
+			rc.At = at
+		}
+		if err := db.setRole(ctx, tx, incidentID, rc); err != nil {
+			return err
+		}
+	}
+	for _, c := range ch.Checklist {
+		if c.IncidentID == 0 {
+			c.IncidentID = incidentID
+		}
+		if err := db.upsertChecklist(ctx, tx, c); err != nil {
+			return err
+		}
+	}
+	for _, m := range ch.Messages {
+		if err := db.upsertMessage(ctx, tx, incidentID, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,203 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"incidentbot"
+)
+
+const jobColumns = `id, key, kind, incident_id, payload, state, attempts, run_at, locked_by,
+	locked_until, last_error, created_at, updated_at`
+
+type jobRow struct {
+	ID          int64         `db:"id"`
+	Key         string        `db:"key"`
+	Kind        string        `db:"kind"`
+	IncidentID  sql.NullInt64 `db:"incident_id"`
+	Payload     jsonCol       `db:"payload"`
+	State       string        `db:"state"`
+	Attempts    int           `db:"attempts"`
+	RunAt       dbTime        `db:"run_at"`
+	LockedBy    string        `db:"locked_by"`
+	LockedUntil nullTime      `db:"locked_until"`
+	LastError   string        `db:"last_error"`
+	CreatedAt   dbTime        `db:"created_at"`
+	UpdatedAt   dbTime        `db:"updated_at"`
+}
+
+func (r *jobRow) job() incidentbot.Job {
+	return incidentbot.Job{
+		ID:          r.ID,
+		Key:         r.Key,
+		Kind:        r.Kind,
+		IncidentID:  r.IncidentID.Int64,
+		Payload:     []byte(r.Payload),
+		State:       incidentbot.JobState(r.State),
+		Attempts:    r.Attempts,
+		RunAt:       r.RunAt.Time,
+		LockedBy:    r.LockedBy,
+		LockedUntil: r.LockedUntil.P,
+		LastError:   r.LastError,
+		CreatedAt:   r.CreatedAt.Time,
+		UpdatedAt:   r.UpdatedAt.Time,
+	}
+}
+
+func jobsOf(rows []jobRow) []incidentbot.Job {
+	out := make([]incidentbot.Job, len(rows))
+	for i := range rows {
+		out[i] = rows[i].job()
+	}
+	return out
+}
+
+// EnqueueJobs adds jobs; one whose Key exists already is skipped. A job
+// without a state is pending; one without RunAt runs now.
+func (db *DB) EnqueueJobs(ctx context.Context, jobs ...incidentbot.Job) error {
+	if len(jobs) == 0 {
+		return nil
+	}
+	return db.inTx(ctx, func(tx *sqlx.Tx) error { return db.insertJobs(ctx, tx, jobs) })
+}
+
+func (db *DB) insertJobs(ctx context.Context, tx *sqlx.Tx, jobs []incidentbot.Job) error {
+	now := db.now()
+	q := tx.Rebind(`INSERT INTO jobs (key, kind, incident_id, payload, state, attempts, run_at, locked_by,
+		locked_until, last_error, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (key) DO NOTHING`)
+	for _, j := range jobs {
+		if j.Key == "" || j.Kind == "" {
+			return incidentbot.Errorf(incidentbot.EINVALID, "A job needs a key and a kind (got key %q, kind %q).", j.Key, j.Kind)
+		}
+		if j.State == "" {
+			j.State = incidentbot.JobPending
+		}
+		if j.RunAt.IsZero() {
+			j.RunAt = now
+		}
+		var incidentID any
+		if j.IncidentID != 0 {
+			incidentID = j.IncidentID
+		}
+		_, err := tx.ExecContext(ctx, q, j.Key, j.Kind, incidentID, jsonArg(j.Payload), string(j.State), j.Attempts,
+			db.t(j.RunAt), j.LockedBy, db.tp(j.LockedUntil), j.LastError, db.t(now), db.t(now))
+		if err != nil {
+			return fmt.Errorf("enqueue job %s: %w", j.Key, mapErr(err))
+		}
+	}
+	return nil
+}
+
+// ClaimJobs takes up to limit jobs that are pending with RunAt <= now, or
+// running with an expired lease, oldest RunAt first, marks them running for
+// worker until now+lease and counts the attempt. On Postgres, SKIP LOCKED
+// lets concurrent claimers take disjoint jobs without waiting; SQLite's
+// single writer serializes them.
+func (db *DB) ClaimJobs(ctx context.Context, worker string, now time.Time, lease time.Duration, limit int) ([]incidentbot.Job, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	skipLocked := ""
+	if db.dialect == Postgres {
+		skipLocked = " FOR UPDATE SKIP LOCKED"
+	}
+	q := db.x.Rebind(`UPDATE jobs SET state = 'running', locked_by = ?, locked_until = ?,
+		attempts = attempts + 1, updated_at = ?
+		WHERE id IN (
+			SELECT id FROM jobs
+			WHERE (state = 'pending' AND run_at <= ?) OR (state = 'running' AND locked_until < ?)
+			ORDER BY run_at, id LIMIT ?` + skipLocked + `)
+		RETURNING ` + jobColumns)
+	var rows []jobRow
+	err := db.x.SelectContext(ctx, &rows, q, worker, db.t(now.Add(lease)), db.t(now), db.t(now), db.t(now), limit)
+	if err != nil {
+		return nil, fmt.Errorf("claim jobs: %w", mapErr(err))
+	}
+	// RETURNING follows no ORDER BY.
+	slices.SortFunc(rows, func(a, b jobRow) int {
+		return cmp.Or(a.RunAt.Compare(b.RunAt.Time), cmp.Compare(a.ID, b.ID))
+	})
+	return jobsOf(rows), nil
+}
+
+// release moves a job the worker holds out of running, to run again at
+// runAt when not nil; ECONFLICT when the worker lost its lease (expired and
+// claimed by another, or finished).
+func (db *DB) release(ctx context.Context, tx *sqlx.Tx, job incidentbot.Job, worker string, state incidentbot.JobState, runAt *time.Time, errMsg string) error {
+	q := tx.Rebind(`UPDATE jobs SET state = ?, run_at = COALESCE(?, run_at), locked_by = '', locked_until = NULL,
+		last_error = ?, updated_at = ?
+		WHERE id = ? AND locked_by = ? AND state = 'running'`)
+	res, err := tx.ExecContext(ctx, q, string(state), db.tp(runAt), errMsg, db.t(db.now()), job.ID, worker)
+	if err != nil {
+		return fmt.Errorf("release job %s: %w", job.Key, mapErr(err))
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("release job %s: %w", job.Key, err)
+	}
+	if n == 0 {
+		return incidentbot.Errorf(incidentbot.ECONFLICT, "Job %s lease lost: another worker holds it or it has finished.", job.Key)
+	}
+	return nil
+}
+
+// CompleteJob marks a job done and, in the same transaction, applies fn to
+// its incident as UpdateIncident does (fn may be nil). ECONFLICT when
+// worker no longer holds the job; an error from fn aborts both.
+func (db *DB) CompleteJob(ctx context.Context, job incidentbot.Job, worker string, fn func(inc *incidentbot.Incident) (incidentbot.Change, error)) error {
+	return db.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := db.release(ctx, tx, job, worker, incidentbot.JobDone, nil, ""); err != nil {
+			return err
+		}
+		if fn == nil {
+			return nil
+		}
+		if job.IncidentID == 0 {
+			return incidentbot.Errorf(incidentbot.EINVALID, "Job %s belongs to no incident, so it cannot change one.", job.Key)
+		}
+		_, err := db.updateIncident(ctx, tx, job.IncidentID, fn)
+		return err
+	})
+}
+
+// RetryJob puts a job back to pending, to run at runAt, keeping errMsg.
+func (db *DB) RetryJob(ctx context.Context, job incidentbot.Job, worker string, runAt time.Time, errMsg string) error {
+	return db.inTx(ctx, func(tx *sqlx.Tx) error {
+		return db.release(ctx, tx, job, worker, incidentbot.JobPending, &runAt, errMsg)
+	})
+}
+
+// FailJob gives up on a job and stores ch (the failure event) with it, for
+// the job's incident.
+func (db *DB) FailJob(ctx context.Context, job incidentbot.Job, worker string, errMsg string, ch incidentbot.Change) error {
+	return db.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := db.release(ctx, tx, job, worker, incidentbot.JobFailed, nil, errMsg); err != nil {
+			return err
+		}
+		if job.IncidentID == 0 {
+			if len(ch.Events)+len(ch.Jobs)+len(ch.Roles)+len(ch.Checklist)+len(ch.Messages) > 0 {
+				return incidentbot.Errorf(incidentbot.EINVALID, "Job %s belongs to no incident, so its failure cannot be recorded on one.", job.Key)
+			}
+			return nil
+		}
+		return db.applyChange(ctx, tx, job.IncidentID, db.now(), ch)
+	})
+}
+
+// Jobs lists an incident's jobs in creation order.
+func (db *DB) Jobs(ctx context.Context, incidentID int64) ([]incidentbot.Job, error) {
+	var rows []jobRow
+	err := db.x.SelectContext(ctx, &rows, db.x.Rebind(`SELECT `+jobColumns+` FROM jobs WHERE incident_id = ? ORDER BY id`), incidentID)
+	if err != nil {
+		return nil, fmt.Errorf("jobs of incident %d: %w", incidentID, err)
+	}
+	return jobsOf(rows), nil
+}

@@ -1,0 +1,165 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+
+	"incidentbot"
+)
+
+// SavePauses upserts records by (incident, campaign key), in one
+// transaction. A record without UpdatedAt is stamped now.
+func (db *DB) SavePauses(ctx context.Context, pauses ...incidentbot.CampaignPause) error {
+	if len(pauses) == 0 {
+		return nil
+	}
+	now := db.now()
+	return db.inTx(ctx, func(tx *sqlx.Tx) error {
+		q := tx.Rebind(`INSERT INTO campaign_pauses (incident_id, platform, account, campaign_id, name, status,
+			raw_status, labels, daily_budget, currency, prior_status, prior_raw, state, shared, error,
+			paused_at, resumed_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (incident_id, platform, account, campaign_id) DO UPDATE SET
+				name = excluded.name, status = excluded.status, raw_status = excluded.raw_status,
+				labels = excluded.labels, daily_budget = excluded.daily_budget, currency = excluded.currency,
+				prior_status = excluded.prior_status, prior_raw = excluded.prior_raw, state = excluded.state,
+				shared = excluded.shared, error = excluded.error, paused_at = excluded.paused_at,
+				resumed_at = excluded.resumed_at, updated_at = excluded.updated_at`)
+		for _, p := range pauses {
+			c := p.Campaign
+			if p.State == "" {
+				return incidentbot.Errorf(incidentbot.EINVALID, "Pause record for campaign %s has no state.", c.Key())
+			}
+			var labels []byte
+			if c.Labels != nil {
+				var err error
+				if labels, err = json.Marshal(c.Labels); err != nil {
+					return fmt.Errorf("encode labels of %s: %w", c.Key(), err)
+				}
+			}
+			if p.UpdatedAt.IsZero() {
+				p.UpdatedAt = now
+			}
+			_, err := tx.ExecContext(ctx, q, p.IncidentID, c.Platform, c.Account, c.ID, c.Name, string(c.Status),
+				c.RawStatus, jsonArg(labels), c.DailyBudget, c.Currency, string(p.PriorStatus), p.PriorRaw,
+				string(p.State), p.Shared, p.Error, db.tp(p.PausedAt), db.tp(p.ResumedAt), db.t(p.UpdatedAt))
+			if err != nil {
+				return fmt.Errorf("save pause of %s: %w", c.Key(), mapErr(err))
+			}
+		}
+		return nil
+	})
+}
+
+const pauseColumns = `p.incident_id, p.platform, p.account, p.campaign_id, p.name, p.status, p.raw_status,
+	p.labels, p.daily_budget, p.currency, p.prior_status, p.prior_raw, p.state, p.shared, p.error,
+	p.paused_at, p.resumed_at, p.updated_at`
+
+type pauseRow struct {
+	IncidentID  int64    `db:"incident_id"`
+	Platform    string   `db:"platform"`
+	Account     string   `db:"account"`
+	CampaignID  string   `db:"campaign_id"`
+	Name        string   `db:"name"`
+	Status      string   `db:"status"`
+	RawStatus   string   `db:"raw_status"`
+	Labels      jsonCol  `db:"labels"`
+	DailyBudget float64  `db:"daily_budget"`
+	Currency    string   `db:"currency"`
+	PriorStatus string   `db:"prior_status"`
+	PriorRaw    string   `db:"prior_raw"`
+	State       string   `db:"state"`
+	Shared      bool     `db:"shared"`
+	Error       string   `db:"error"`
+	PausedAt    nullTime `db:"paused_at"`
+	ResumedAt   nullTime `db:"resumed_at"`
+	UpdatedAt   dbTime   `db:"updated_at"`
+}
+
+func (r *pauseRow) pause() (incidentbot.CampaignPause, error) {
+	var labels []string
+	if r.Labels != nil {
+		if err := json.Unmarshal(r.Labels, &labels); err != nil {
+			return incidentbot.CampaignPause{}, fmt.Errorf("decode labels of %s/%s/%s: %w", r.Platform, r.Account, r.CampaignID, err)
+		}
+	}
+	return incidentbot.CampaignPause{
+		IncidentID: r.IncidentID,
+		Campaign: incidentbot.Campaign{
+			Platform:    r.Platform,
+			Account:     r.Account,
+			ID:          r.CampaignID,
+			Name:        r.Name,
+			Status:      incidentbot.CampaignStatus(r.Status),
+			RawStatus:   r.RawStatus,
+			Labels:      labels,
+			DailyBudget: r.DailyBudget,
+			Currency:    r.Currency,
+		},
+		PriorStatus: incidentbot.CampaignStatus(r.PriorStatus),
+		PriorRaw:    r.PriorRaw,
+		State:       incidentbot.PauseState(r.State),
+		Shared:      r.Shared,
+		Error:       r.Error,
+		PausedAt:    r.PausedAt.P,
+		ResumedAt:   r.ResumedAt.P,
+		UpdatedAt:   r.UpdatedAt.Time,
+	}, nil
+}
+
+// Pauses returns one incident's records, by campaign key.
+func (db *DB) Pauses(ctx context.Context, incidentID int64) ([]incidentbot.CampaignPause, error) {
+	var rows []pauseRow
+	err := db.x.SelectContext(ctx, &rows, db.x.Rebind(`SELECT `+pauseColumns+` FROM campaign_pauses p
+		WHERE p.incident_id = ? ORDER BY p.platform, p.account, p.campaign_id`), incidentID)
+	if err != nil {
+		return nil, fmt.Errorf("pauses of incident %d: %w", incidentID, err)
+	}
+	out := make([]incidentbot.CampaignPause, len(rows))
+	for i := range rows {
+		if out[i], err = rows[i].pause(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+type heldPauseRow struct {
+	pauseRow
+	IncidentStatus string `db:"incident_status"`
+}
+
+// PausesInState returns the records of every incident in any of the
+// states, with the status of the incident that holds each, ordered by
+// campaign key then incident.
+func (db *DB) PausesInState(ctx context.Context, states ...incidentbot.PauseState) ([]incidentbot.HeldPause, error) {
+	if len(states) == 0 {
+		return nil, nil
+	}
+	q, args, err := sqlx.In(`SELECT `+pauseColumns+`, i.status AS incident_status
+		FROM campaign_pauses p JOIN incidents i ON i.id = p.incident_id
+		WHERE p.state IN (?) ORDER BY p.platform, p.account, p.campaign_id, p.incident_id`, states)
+	if err != nil {
+		return nil, fmt.Errorf("pauses in state: %w", err)
+	}
+	var rows []heldPauseRow
+	if err := db.x.SelectContext(ctx, &rows, db.x.Rebind(q), args...); err != nil {
+		return nil, fmt.Errorf("pauses in state: %w", err)
+	}
+	out := make([]incidentbot.HeldPause, len(rows))
+	for i := range rows {
+		p, err := rows[i].pause()
+		if err != nil {
+			return nil, err
+		}
+		out[i] = incidentbot.HeldPause{
+			CampaignPause:  p,
+			IncidentKey:    incidentbot.IncidentKey(p.IncidentID),
+			IncidentStatus: incidentbot.Status(rows[i].IncidentStatus),
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,170 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+
+	"incidentbot"
+)
+
+func (db *DB) insertEvent(ctx context.Context, tx *sqlx.Tx, e incidentbot.TimelineEvent) error {
+	q := tx.Rebind(`INSERT INTO timeline_events (incident_id, at, kind, actor_id, actor_name, text, data)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`)
+	if _, err := tx.ExecContext(ctx, q, e.IncidentID, db.t(e.At), string(e.Kind), e.Actor.ID, e.Actor.Name, e.Text, jsonArg(e.Data)); err != nil {
+		return fmt.Errorf("insert %s event: %w", e.Kind, mapErr(err))
+	}
+	return nil
+}
+
+type eventRow struct {
+	ID         int64   `db:"id"`
+	IncidentID int64   `db:"incident_id"`
+	At         dbTime  `db:"at"`
+	Kind       string  `db:"kind"`
+	ActorID    string  `db:"actor_id"`
+	ActorName  string  `db:"actor_name"`
+	Text       string  `db:"text"`
+	Data       jsonCol `db:"data"`
+}
+
+// Timeline returns the incident's events ordered by At, then ID.
+func (db *DB) Timeline(ctx context.Context, incidentID int64) ([]incidentbot.TimelineEvent, error) {
+	var rows []eventRow
+	err := db.x.SelectContext(ctx, &rows, db.x.Rebind(`SELECT id, incident_id, at, kind, actor_id, actor_name, text, data
+		FROM timeline_events WHERE incident_id = ? ORDER BY at, id`), incidentID)
+	if err != nil {
+		return nil, fmt.Errorf("timeline of incident %d: %w", incidentID, err)
+	}
+	out := make([]incidentbot.TimelineEvent, len(rows))
+	for i, r := range rows {
+		out[i] = incidentbot.TimelineEvent{
+			ID:         r.ID,
+			IncidentID: r.IncidentID,
+			At:         r.At.Time,
+			Kind:       incidentbot.EventKind(r.Kind),
+			Actor:      incidentbot.User{ID: r.ActorID, Name: r.ActorName},
+			Text:       r.Text,
+			Data:       []byte(r.Data),
+		}
+	}
+	return out, nil
+}
+
+// setRole replaces the holders of one role.
+func (db *DB) setRole(ctx context.Context, tx *sqlx.Tx, incidentID int64, rc incidentbot.RoleChange) error {
+	if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM role_assignments WHERE incident_id = ? AND role = ?`), incidentID, rc.Role); err != nil {
+		return fmt.Errorf("clear role %s: %w", rc.Role, mapErr(err))
+	}
+	q := tx.Rebind(`INSERT INTO role_assignments (incident_id, role, user_id, user_name, assigned_by_id, assigned_by_name, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`)
+	for _, u := range rc.Users {
+		if _, err := tx.ExecContext(ctx, q, incidentID, rc.Role, u.ID, u.Name, rc.By.ID, rc.By.Name, db.t(rc.At)); err != nil {
+			return fmt.Errorf("assign role %s: %w", rc.Role, mapErr(err))
+		}
+	}
+	return nil
+}
+
+type roleRow struct {
+	IncidentID     int64  `db:"incident_id"`
+	Role           string `db:"role"`
+	UserID         string `db:"user_id"`
+	UserName       string `db:"user_name"`
+	AssignedByID   string `db:"assigned_by_id"`
+	AssignedByName string `db:"assigned_by_name"`
+	At             dbTime `db:"at"`
+}
+
+// Roles returns the role assignments, ordered by role then time.
+func (db *DB) Roles(ctx context.Context, incidentID int64) ([]incidentbot.RoleAssignment, error) {
+	var rows []roleRow
+	err := db.x.SelectContext(ctx, &rows, db.x.Rebind(`SELECT incident_id, role, user_id, user_name, assigned_by_id, assigned_by_name, at
+		FROM role_assignments WHERE incident_id = ? ORDER BY role, at, id`), incidentID)
+	if err != nil {
+		return nil, fmt.Errorf("roles of incident %d: %w", incidentID, err)
+	}
+	out := make([]incidentbot.RoleAssignment, len(rows))
+	for i, r := range rows {
+		out[i] = incidentbot.RoleAssignment{
+			IncidentID: r.IncidentID,
+			Role:       r.Role,
+			User:       incidentbot.User{ID: r.UserID, Name: r.UserName},
+			AssignedBy: incidentbot.User{ID: r.AssignedByID, Name: r.AssignedByName},
+			At:         r.At.Time,
+		}
+	}
+	return out, nil
+}
+
+func (db *DB) upsertChecklist(ctx context.Context, tx *sqlx.Tx, c incidentbot.ChecklistEntry) error {
+	if c.State == "" {
+		c.State = incidentbot.ChecklistOpen
+	}
+	q := tx.Rebind(`INSERT INTO checklist_items (incident_id, position, text, state, by_id, by_name, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (incident_id, position) DO UPDATE SET text = excluded.text, state = excluded.state,
+			by_id = excluded.by_id, by_name = excluded.by_name, at = excluded.at`)
+	if _, err := tx.ExecContext(ctx, q, c.IncidentID, c.Position, c.Text, string(c.State), c.By.ID, c.By.Name, db.tp(c.At)); err != nil {
+		return fmt.Errorf("save checklist item %d: %w", c.Position, mapErr(err))
+	}
+	return nil
+}
+
+type checklistRow struct {
+	IncidentID int64    `db:"incident_id"`
+	Position   int      `db:"position"`
+	Text       string   `db:"text"`
+	State      string   `db:"state"`
+	ByID       string   `db:"by_id"`
+	ByName     string   `db:"by_name"`
+	At         nullTime `db:"at"`
+}
+
+// Checklist returns the incident's checklist ordered by position.
+func (db *DB) Checklist(ctx context.Context, incidentID int64) ([]incidentbot.ChecklistEntry, error) {
+	var rows []checklistRow
+	err := db.x.SelectContext(ctx, &rows, db.x.Rebind(`SELECT incident_id, position, text, state, by_id, by_name, at
+		FROM checklist_items WHERE incident_id = ? ORDER BY position`), incidentID)
+	if err != nil {
+		return nil, fmt.Errorf("checklist of incident %d: %w", incidentID, err)
+	}
+	out := make([]incidentbot.ChecklistEntry, len(rows))
+	for i, r := range rows {
+		out[i] = incidentbot.ChecklistEntry{
+			IncidentID: r.IncidentID,
+			Position:   r.Position,
+			Text:       r.Text,
+			State:      incidentbot.ChecklistState(r.State),
+			By:         incidentbot.User{ID: r.ByID, Name: r.ByName},
+			At:         r.At.P,
+		}
+	}
+	return out, nil
+}
+
+func (db *DB) upsertMessage(ctx context.Context, tx *sqlx.Tx, incidentID int64, m incidentbot.SavedMessage) error {
+	q := tx.Rebind(`INSERT INTO messages (incident_id, purpose, channel_id, message_id) VALUES (?, ?, ?, ?)
+		ON CONFLICT (incident_id, purpose) DO UPDATE SET channel_id = excluded.channel_id, message_id = excluded.message_id`)
+	if _, err := tx.ExecContext(ctx, q, incidentID, m.Purpose, m.Ref.ChannelID, m.Ref.ID); err != nil {
+		return fmt.Errorf("save %s message: %w", m.Purpose, mapErr(err))
+	}
+	return nil
+}
+
+// Message returns a saved message reference or ENOTFOUND.
+func (db *DB) Message(ctx context.Context, incidentID int64, purpose string) (incidentbot.MessageRef, error) {
+	var ref incidentbot.MessageRef
+	err := db.x.QueryRowxContext(ctx, db.x.Rebind(`SELECT channel_id, message_id FROM messages WHERE incident_id = ? AND purpose = ?`),
+		incidentID, purpose).Scan(&ref.ChannelID, &ref.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ref, incidentbot.Errorf(incidentbot.ENOTFOUND, "No %s message was posted for %s yet.", purpose, incidentbot.IncidentKey(incidentID))
+	}
+	if err != nil {
+		return ref, fmt.Errorf("get %s message: %w", purpose, err)
+	}
+	return ref, nil
+}
