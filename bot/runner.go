@@ -199,6 +199,11 @@ func (e *Engine) failure(inc *incidentbot.Incident, job incidentbot.Job, err err
 	if inc == nil || job.Kind == kindNotice {
 		return ch
 	}
+	// Without a war room the saga cannot go on; after any other step it
+	// does, so a failed topic still gets the welcome posted.
+	if job.Kind != kindCreateChannel {
+		ch.Jobs = append(ch.Jobs, e.next(inc, job)...)
+	}
 	p := postPayload{Message: incidentbot.Message{
 		Title:    "The bot could not " + what,
 		Text:     text + "\n" + byHand,

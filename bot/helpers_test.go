@@ -1,0 +1,290 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"incidentbot"
+	"incidentbot/bot/console"
+	"incidentbot/integrations/ads"
+	"incidentbot/internal/fake/memads"
+	"incidentbot/playbooks"
+	"incidentbot/store"
+)
+
+// clock is a test clock that moves only when told to.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// prober answers every probe with the same result and counts the calls.
+type prober struct {
+	mu     sync.Mutex
+	calls  int
+	result incidentbot.ProbeResult
+}
+
+func (p *prober) Probe(ctx context.Context, url, expect string) incidentbot.ProbeResult {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.calls++
+	r := p.result
+	r.URL = url
+	return r
+}
+
+// notifier records what it was asked to send.
+type notifier struct {
+	mu   sync.Mutex
+	sent []string // "target: subject"
+}
+
+func (n *notifier) Notify(ctx context.Context, target, subject, body string) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.sent = append(n.sent, target+": "+subject)
+	return nil
+}
+
+func (n *notifier) Sent() []string {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return slices.Clone(n.sent)
+}
+
+// books overrides some default playbooks.
+type books struct {
+	*playbooks.Set
+	override map[string]*incidentbot.Playbook
+}
+
+func (b books) Match(typ string) (*incidentbot.Playbook, error) {
+	if pb, ok := b.override[typ]; ok {
+		return pb, nil
+	}
+	return b.Set.Match(typ)
+}
+
+const summaryChannel = console.GeneralChannelID
+
+var (
+	alice = incidentbot.User{ID: "U_ALICE", Name: "alice"}
+	bob   = incidentbot.User{ID: "U_BOB", Name: "bob"}
+	emma  = incidentbot.User{ID: "U_EMMA", Name: "emma"}
+)
+
+// fixture is one engine world: store, console chat, one ad platform, fakes
+// and a fixed clock.
+type fixture struct {
+	t        *testing.T
+	db       *store.DB
+	chat     *console.Chat
+	google   *memads.Platform
+	clock    *clock
+	prober   *prober
+	notifier *notifier
+	books    incidentbot.Playbooks
+	logs     *bytes.Buffer
+	eng      *Engine
+}
+
+func newFixture(t *testing.T, db *store.DB) *fixture {
+	t.Helper()
+	f := &fixture{
+		t:        t,
+		db:       db,
+		chat:     console.NewChat(nil, console.DefaultDirectory()),
+		clock:    &clock{now: time.Date(2025, 11, 28, 9, 0, 0, 0, time.UTC)},
+		prober:   &prober{result: incidentbot.ProbeResult{Healthy: false, Class: "5xx from the application", Status: 503}},
+		notifier: &notifier{},
+		books:    playbooks.Defaults(),
+		logs:     &bytes.Buffer{},
+		google: memads.New(incidentbot.AdsGoogle,
+			campaign("g1", "Black Friday search", incidentbot.CampaignActive),
+			campaign("g2", "Shopping feed", incidentbot.CampaignActive),
+			campaign("g3", "Old test", incidentbot.CampaignPaused),
+		),
+	}
+	f.eng = f.engine()
+	return f
+}
+
+func campaign(id, name string, s incidentbot.CampaignStatus) incidentbot.Campaign {
+	return incidentbot.Campaign{Platform: incidentbot.AdsGoogle, Account: "123", ID: id, Name: name, Status: s, DailyBudget: 240, Currency: "EUR"}
+}
+
+// engine returns a new engine on the fixture's store and chat, as a
+// restarted process would have.
+func (f *fixture) engine() *Engine {
+	f.t.Helper()
+	logger := slog.New(slog.NewTextHandler(&syncWriter{w: f.logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	e, err := New(Config{
+		SummaryChannels: map[string]string{incidentbot.PlatformConsole: summaryChannel},
+		MaxAttempts:     4,
+	}, Deps{
+		Store:     f.db,
+		Playbooks: f.books,
+		Chats:     map[string]incidentbot.Chat{incidentbot.PlatformConsole: f.chat},
+		Ads:       ads.New(f.db, []incidentbot.AdPlatform{f.google}, f.clock, logger),
+		Prober:    f.prober,
+		Notifier:  f.notifier,
+		Clock:     f.clock,
+		Logger:    logger,
+	})
+	if err != nil {
+		f.t.Fatalf("New: %v", err)
+	}
+	return e
+}
+
+type syncWriter struct {
+	mu sync.Mutex
+	w  *bytes.Buffer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}
+
+func actor(u incidentbot.User, channel string) incidentbot.Actor {
+	return incidentbot.Actor{Platform: incidentbot.PlatformConsole, Workspace: "console", User: u, ChannelID: channel}
+}
+
+func (f *fixture) declare(req incidentbot.DeclareRequest) *incidentbot.Incident {
+	f.t.Helper()
+	inc, err := f.eng.Declare(context.Background(), actor(alice, console.GeneralChannelID), req)
+	if err != nil {
+		f.t.Fatalf("Declare: %v", err)
+	}
+	return inc
+}
+
+// runAll runs every due job, then keeps advancing the clock by step and
+// running until nothing is pending or the rounds run out.
+func (f *fixture) runAll(step time.Duration) {
+	f.t.Helper()
+	for range 50 {
+		if _, err := f.eng.RunDue(context.Background(), 0); err != nil {
+			f.t.Fatalf("RunDue: %v", err)
+		}
+		if step == 0 || !f.pending() {
+			return
+		}
+		f.clock.Advance(step)
+	}
+	f.t.Fatalf("jobs still pending after 50 rounds")
+}
+
+// pending reports whether a job is pending or running, reminders aside
+// (they are always there while an incident is open).
+func (f *fixture) pending() bool {
+	incs, err := f.db.FindIncidents(context.Background(), incidentbot.IncidentFilter{})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	for _, inc := range incs {
+		for _, j := range f.jobs(inc) {
+			if j.Kind != kindReminder && j.Kind != kindAdsReminder && (j.State == incidentbot.JobPending || j.State == incidentbot.JobRunning) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (f *fixture) jobs(inc *incidentbot.Incident) []incidentbot.Job {
+	f.t.Helper()
+	jobs, err := f.db.Jobs(context.Background(), inc.ID)
+	if err != nil {
+		f.t.Fatalf("Jobs: %v", err)
+	}
+	return jobs
+}
+
+func (f *fixture) reload(inc *incidentbot.Incident) *incidentbot.Incident {
+	f.t.Helper()
+	got, err := f.db.Incident(context.Background(), inc.ID)
+	if err != nil {
+		f.t.Fatalf("Incident: %v", err)
+	}
+	return got
+}
+
+func (f *fixture) timeline(inc *incidentbot.Incident) []incidentbot.TimelineEvent {
+	f.t.Helper()
+	events, err := f.db.Timeline(context.Background(), inc.ID)
+	if err != nil {
+		f.t.Fatalf("Timeline: %v", err)
+	}
+	return events
+}
+
+// warRoom returns the incident's war room as the chat sees it.
+func (f *fixture) warRoom(inc *incidentbot.Incident) console.ChannelState {
+	f.t.Helper()
+	inc = f.reload(inc)
+	if inc.WarRoom == "" {
+		f.t.Fatalf("%s has no war room", inc.Key)
+	}
+	ch, ok := f.chat.Channel(inc.WarRoom)
+	if !ok {
+		f.t.Fatalf("war room %s not in the chat", inc.WarRoom)
+	}
+	return ch
+}
+
+// posts returns the texts and titles of a channel's messages that contain s.
+func posts(ch console.ChannelState, s string) []string {
+	var out []string
+	for _, m := range ch.Messages {
+		if text := m.Message.Title + "\n" + m.Message.Text; strings.Contains(text, s) {
+			out = append(out, text)
+		}
+	}
+	return out
+}
+
+// events returns the timeline events of a kind.
+func events(tl []incidentbot.TimelineEvent, kind incidentbot.EventKind) []incidentbot.TimelineEvent {
+	var out []incidentbot.TimelineEvent
+	for _, e := range tl {
+		if e.Kind == kind {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func status(f *fixture, key incidentbot.CampaignKey) incidentbot.CampaignStatus {
+	f.t.Helper()
+	c, ok := f.google.Campaign(key)
+	if !ok {
+		f.t.Fatalf("no campaign %s", key)
+	}
+	return c.Status
+}
+
+func key(id string) incidentbot.CampaignKey {
+	return incidentbot.CampaignKey{Platform: incidentbot.AdsGoogle, Account: "123", ID: id}
+}

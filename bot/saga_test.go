@@ -1,0 +1,356 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"incidentbot"
+	"incidentbot/internal/storetest"
+	"incidentbot/store"
+	"incidentbot/views"
+)
+
+func TestDeclareOpensWarRoom(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		inc := f.declare(incidentbot.DeclareRequest{Title: "Checkout returns 504", Type: "site-outage"})
+		if inc.Key == "" || inc.Severity != incidentbot.SEV1 || inc.WarRoom != "" {
+			t.Fatalf("declared %+v, want a key, sev1 and no war room yet", inc)
+		}
+		if calls := f.chat.Calls(); len(calls) != 0 {
+			t.Fatalf("Declare called the chat: %v", calls)
+		}
+		f.runAll(0)
+
+		inc = f.reload(inc)
+		room := f.warRoom(inc)
+		if want := "inc-" + strings.ToLower(inc.Key) + "-checkout-returns-504"; room.Name != want {
+			t.Errorf("war room name: got %q, want %q", room.Name, want)
+		}
+		if want := views.Topic(inc, "alice"); room.Topic != want {
+			t.Errorf("topic: got %q, want %q", room.Topic, want)
+		}
+		members := slices.Sorted(slices.Values(room.Members))
+		if want := []string{"U_ALICE", "U_BOB", "U_CHLOE", "U_DAVID"}; !slices.Equal(members, want) {
+			t.Errorf("members: got %v, want %v", members, want)
+		}
+		welcome, err := db.Message(ctx, inc.ID, purposeWelcome)
+		if err != nil {
+			t.Fatalf("welcome not saved: %v", err)
+		}
+		if !slices.Equal(room.Pinned, []string{welcome.ID}) {
+			t.Errorf("pinned: got %v, want the welcome %s", room.Pinned, welcome.ID)
+		}
+		summary, err := db.Message(ctx, inc.ID, purposeSummary)
+		if err != nil || summary.ChannelID != summaryChannel {
+			t.Errorf("summary: got %+v, %v, want a message in %s", summary, err, summaryChannel)
+		}
+		for _, id := range []string{"g1", "g2"} {
+			if got := status(f, key(id)); got != incidentbot.CampaignPaused {
+				t.Errorf("campaign %s: got %s, want paused", id, got)
+			}
+		}
+		if got := posts(room, "Paused"); len(got) != 1 {
+			t.Errorf("war room ads posts: got %q, want one", got)
+		}
+		if f.prober.calls != 1 {
+			t.Errorf("probes: got %d, want 1", f.prober.calls)
+		}
+		if got := f.notifier.Sent(); len(got) != 3 {
+			t.Errorf("notifications: got %q, want hosting, agency and statuspage", got)
+		}
+
+		tl := f.timeline(inc)
+		for _, kind := range []incidentbot.EventKind{
+			incidentbot.EventDeclared, incidentbot.EventRoleAssigned, incidentbot.EventActionStarted,
+			incidentbot.EventActionSucceeded, incidentbot.EventAdsPaused, incidentbot.EventProbeResult,
+		} {
+			if len(events(tl, kind)) == 0 {
+				t.Errorf("timeline has no %s event", kind)
+			}
+		}
+		roles, err := db.Roles(ctx, inc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := holders(roles, incidentbot.RoleComms); len(got) != 1 || got[0].ID != "U_CHLOE" {
+			t.Errorf("comms: got %v, want chloe", got)
+		}
+		for _, j := range f.jobs(inc) {
+			if j.State == incidentbot.JobFailed {
+				t.Errorf("job %s failed: %s", j.Key, j.LastError)
+			}
+		}
+	})
+}
+
+// sagaCalls are the chat calls the saga makes exactly once.
+var sagaCalls = []string{"CreateChannel", "Invite", "SetTopic", "Pin"}
+
+func TestCrashMidSaga(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		// A clean run tells how many jobs the declaration takes and what
+		// it leaves behind.
+		clean := newFixture(t, db)
+		inc := clean.declare(incidentbot.DeclareRequest{Title: "Clean run", Type: "site-outage"})
+		total, err := clean.eng.RunDue(context.Background(), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if total < len(saga) {
+			t.Fatalf("ran %d jobs, want at least the %d saga steps", total, len(saga))
+		}
+		wantPosts, wantEvents := len(clean.warRoom(inc).Messages), len(clean.timeline(inc))
+		for k := 1; k < total; k++ {
+			f := newFixture(t, db)
+			inc := f.declare(incidentbot.DeclareRequest{Title: fmt.Sprintf("Crash after %d jobs", k), Type: "site-outage"})
+			if _, err := f.eng.RunDue(context.Background(), k); err != nil {
+				t.Fatal(err)
+			}
+			// Engine A is gone; B takes over with the same store and chat.
+			f.eng = f.engine()
+			f.runAll(0)
+			calls := f.chat.Calls()
+			for _, m := range sagaCalls {
+				if calls[m] != 1 {
+					t.Errorf("k=%d: %s called %d times, want 1", k, m, calls[m])
+				}
+			}
+			if got := len(f.chat.Channels()); got != 2 {
+				t.Errorf("k=%d: %d channels, want #general and one war room", k, got)
+			}
+			room := f.warRoom(inc)
+			if len(room.Pinned) != 1 {
+				t.Errorf("k=%d: pinned %v, want the welcome once", k, room.Pinned)
+			}
+			if got := len(room.Messages); got != wantPosts {
+				t.Errorf("k=%d: %d war-room messages, want %d as in a clean run", k, got, wantPosts)
+			}
+			if got := len(f.timeline(inc)); got != wantEvents {
+				t.Errorf("k=%d: %d timeline events, want %d as in a clean run", k, got, wantEvents)
+			}
+		}
+	})
+}
+
+func TestExpiredLeaseIsRunAgain(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		inc := f.declare(incidentbot.DeclareRequest{Title: "Dead worker", Type: "generic"})
+		claimed, err := db.ClaimJobs(context.Background(), "dead-worker", f.clock.Now(), time.Minute, 1)
+		if err != nil || len(claimed) != 1 || claimed[0].Kind != kindCreateChannel {
+			t.Fatalf("claim: got %v, %v, want the create_channel job", claimed, err)
+		}
+		f.runAll(0)
+		if got := f.reload(inc).WarRoom; got != "" {
+			t.Fatalf("war room %q made while the dead worker still held the lease", got)
+		}
+		f.clock.Advance(time.Minute + time.Second)
+		f.runAll(time.Minute)
+		f.warRoom(inc)
+		if got := f.chat.Calls()["CreateChannel"]; got != 1 {
+			t.Errorf("CreateChannel: got %d calls, want 1", got)
+		}
+	})
+}
+
+func TestRetries(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		t.Run("unavailable is retried", func(t *testing.T) {
+			f := newFixture(t, db)
+			f.chat.FailNext("Post", 2, nil)
+			inc := f.declare(incidentbot.DeclareRequest{Title: "Flaky chat", Type: "generic"})
+			f.runAll(time.Minute)
+			if _, err := db.Message(context.Background(), inc.ID, purposeWelcome); err != nil {
+				t.Fatalf("welcome not posted: %v", err)
+			}
+			room := f.warRoom(inc)
+			if len(room.Pinned) != 1 {
+				t.Errorf("pinned: got %v, want one", room.Pinned)
+			}
+			retried := false
+			for _, j := range f.jobs(inc) {
+				if j.State != incidentbot.JobDone && j.Kind != kindReminder {
+					t.Errorf("job %s: got %s, want done", j.Key, j.State)
+				}
+				retried = retried || j.Attempts > 1
+			}
+			if !retried {
+				t.Errorf("no job ran more than once, want the failed posts retried")
+			}
+		})
+		t.Run("other errors fail the job", func(t *testing.T) {
+			f := newFixture(t, db)
+			f.chat.FailNext("SetTopic", 1, incidentbot.Errorf(incidentbot.EFORBIDDEN, "The bot may not set topics here."))
+			inc := f.declare(incidentbot.DeclareRequest{Title: "Topic refused", Type: "generic"})
+			f.runAll(time.Minute)
+			var failed []string
+			for _, j := range f.jobs(inc) {
+				if j.State == incidentbot.JobFailed {
+					failed = append(failed, j.Key)
+				}
+			}
+			if want := []string{inc.Key + "/topic"}; !slices.Equal(failed, want) {
+				t.Errorf("failed jobs: got %v, want %v", failed, want)
+			}
+			got := events(f.timeline(inc), incidentbot.EventActionFailed)
+			if len(got) != 1 || got[0].Text != "Could not set the channel topic: The bot may not set topics here." {
+				t.Errorf("action_failed events: got %+v", got)
+			}
+			room := f.warRoom(inc)
+			if len(posts(room, "The bot could not set the channel topic")) != 1 {
+				t.Errorf("no war-room notice of the failure")
+			}
+			if len(room.Pinned) != 1 {
+				t.Errorf("the saga stopped at the failed topic: pinned %v", room.Pinned)
+			}
+		})
+		t.Run("attempts run out", func(t *testing.T) {
+			f := newFixture(t, db)
+			f.chat.FailNext("CreateChannel", 100, nil)
+			inc := f.declare(incidentbot.DeclareRequest{Title: "Chat down", Type: "generic"})
+			f.runAll(10 * time.Minute)
+			var create incidentbot.Job
+			for _, j := range f.jobs(inc) {
+				if j.Kind == kindCreateChannel {
+					create = j
+				}
+			}
+			if create.State != incidentbot.JobFailed || create.Attempts != 4 {
+				t.Errorf("create_channel: got %s after %d attempts, want failed after 4", create.State, create.Attempts)
+			}
+		})
+	})
+}
+
+func TestPanicBecomesFailure(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, storetest.SQLite(t))
+	f.eng.handlers["boom"] = func(context.Context, incidentbot.Job, *incidentbot.Incident) (complete, error) {
+		panic("boom")
+	}
+	inc := f.declare(incidentbot.DeclareRequest{Title: "Panics", Type: "generic"})
+	job, err := incidentbot.NewJob(inc, "boom", "boom", nil, f.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.eng.enqueue(context.Background(), job); err != nil {
+		t.Fatal(err)
+	}
+	f.runAll(0)
+	for _, j := range f.jobs(inc) {
+		if j.Kind == "boom" && j.State != incidentbot.JobFailed {
+			t.Errorf("boom job: got %s, want failed", j.State)
+		}
+	}
+	if !strings.Contains(f.logs.String(), "job panicked") {
+		t.Errorf("the panic was not logged")
+	}
+}
+
+func TestRunProcessesDeclare(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		eng := f.eng
+		eng.clock = incidentbot.SystemClock{}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- eng.Run(ctx) }()
+
+		inc := f.declare(incidentbot.DeclareRequest{Title: "Workers", Type: "generic"})
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			_, err := db.Message(context.Background(), inc.ID, purposeWelcome)
+			if err == nil {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("no welcome after 10s: %v", err)
+			}
+			select {
+			case err := <-done:
+				t.Fatalf("Run returned early: %v", err)
+			case <-time.After(10 * time.Millisecond):
+			}
+		}
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run: got %v, want nil after cancel", err)
+		}
+		if got := f.chat.Calls()["CreateChannel"]; got != 1 {
+			t.Errorf("CreateChannel: got %d calls, want 1", got)
+		}
+	})
+}
+
+func TestChannelName(t *testing.T) {
+	t.Parallel()
+	pb := &incidentbot.Playbook{Channel: "inc-{{.Key | lower}}-{{.Title | slug}}"}
+	tests := []struct {
+		name  string
+		title string
+		drill bool
+		want  string
+	}{
+		{"plain", "Checkout returns 504", false, "inc-inc-42-checkout-returns-504"},
+		{"accents", "Paiement refusé !", false, "inc-inc-42-paiement-refuse"},
+		{"drill", "Practice", true, "drill-inc-inc-42-practice"},
+		{"long", strings.Repeat("very long title ", 10), false, strings.TrimRight(("inc-inc-42-" + strings.Repeat("very-long-title-", 5))[:80], "-")},
+		{"nothing left", "!!!", false, "inc-inc-42"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got := channelName(pb, &incidentbot.Incident{Key: "INC-42", Title: tc.title, Drill: tc.drill})
+			if got != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+			if len(got) > maxChannelName {
+				t.Errorf("got %d characters, want at most %d", len(got), maxChannelName)
+			}
+		})
+	}
+}
+
+type retryAfter struct{ d time.Duration }
+
+func (r retryAfter) Error() string              { return "slow down" }
+func (r retryAfter) RetryAfter() time.Duration { return r.d }
+
+func TestBackoff(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		attempt  int
+		err      error
+		min, max time.Duration
+	}{
+		{"first", 1, errors.New("x"), 500 * time.Millisecond, time.Second},
+		{"third", 3, errors.New("x"), 2 * time.Second, 4 * time.Second},
+		{"capped", 30, errors.New("x"), backoffCap / 2, backoffCap},
+		{"hint wins", 1, incidentbot.WrapError(incidentbot.EUNAVAILABLE, retryAfter{30 * time.Second}, "busy"), 30 * time.Second, 30 * time.Second},
+		{"hint capped", 1, retryAfter{time.Hour}, backoffCap, backoffCap},
+		{"short hint loses", 5, retryAfter{time.Millisecond}, 8 * time.Second, 16 * time.Second},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			for range 100 {
+				if got := backoff(tc.attempt, tc.err); got < tc.min || got > tc.max {
+					t.Fatalf("got %s, want between %s and %s", got, tc.min, tc.max)
+				}
+			}
+		})
+	}
+}
