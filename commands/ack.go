@@ -9,7 +9,7 @@ import (
 var ackCmd = &spec{
 	name:    "ack",
 	aliases: []string{"acknowledge"},
-	summary: "Acknowledge: someone is on it (stops the escalation clock).",
+	summary: "Acknowledge: tell everyone someone is on it.",
 	example: "ack INC-42",
 	key:     true,
 	parse:   func(s *spec, _ *Command, args string) error { return noMore(s, args) },

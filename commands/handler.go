@@ -37,8 +37,8 @@ func (h *Handler) Handle(ctx context.Context, actor incidentbot.Actor, text stri
 	var c Command
 	defer func() {
 		if p := recover(); p != nil {
-			h.logger.ErrorContext(ctx, "command panicked", "command", c.Name, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			r = h.fail(ctx, actor, c, incidentbot.Errorf(incidentbot.EINTERNAL, "Something went wrong on our side. Try again; if it keeps failing, tell the bot's operator."))
+			cause := fmt.Errorf("panic: %v\n%s", p, debug.Stack())
+			r = h.fail(ctx, actor, c, incidentbot.WrapError(incidentbot.EINTERNAL, cause, "Something went wrong on our side. Try again; if it keeps failing, tell the bot's operator."))
 		}
 	}()
 	c, err := Parse(text)
