@@ -1,0 +1,85 @@
+package ads
+
+import (
+	"fmt"
+	"testing"
+
+	"incidentbot"
+)
+
+func pauses(platform, account string, n int, state incidentbot.PauseState, reason string) []incidentbot.CampaignPause {
+	out := make([]incidentbot.CampaignPause, n)
+	for i := range out {
+		out[i] = incidentbot.CampaignPause{
+			Campaign: incidentbot.Campaign{Platform: platform, Account: fmt.Sprintf("%s%d", account, i%3), ID: fmt.Sprint(i), Name: fmt.Sprintf("%s %d", platform, i)},
+			State:    state,
+			Error:    reason,
+		}
+	}
+	return out
+}
+
+func TestSummary(t *testing.T) {
+	t.Parallel()
+	failed := pauses("meta", "act_", 2, incidentbot.PauseFailed, "No access to this campaign.")
+	failed[1].Campaign.Name = ""
+	tests := []struct {
+		name string
+		rep  Report
+		want string
+	}{
+		{"paused on two platforms", Report{
+			Paused: append(pauses("googleads", "acc", 212, incidentbot.PausePaused, ""), pauses("meta", "", 38, incidentbot.PausePaused, "")[:38]...),
+			Failed: failed,
+			kind:   kindPause,
+		}, "Paused 212 campaigns on googleads (3 accounts) and 38 on meta (3 accounts); 2 failed: meta 0 (No access to this campaign), meta/act_1/1 (No access to this campaign)."},
+		{"one campaign one account", Report{
+			Paused: pauses("meta", "", 1, incidentbot.PausePaused, ""), kind: kindPause,
+		}, "Paused 1 campaign on meta."},
+		{"three platforms", Report{
+			Paused: append(append(pauses("tiktok", "", 1, incidentbot.PausePaused, ""), pauses("meta", "", 1, incidentbot.PausePaused, "")...),
+				pauses("googleads", "", 1, incidentbot.PausePaused, "")...), kind: kindPause,
+		}, "Paused 1 campaign on googleads, 1 on meta and 1 on tiktok."},
+		{"dry run", Report{
+			Paused: pauses("googleads", "acc", 4, incidentbot.PausePaused, ""),
+			Shared: pauses("meta", "", 2, incidentbot.PausePaused, ""),
+			Failed: pauses("meta", "", 1, incidentbot.PauseFailed, "Campaign is archived."),
+			DryRun: true, kind: kindPause,
+		}, "Would pause 4 campaigns on googleads (3 accounts); 2 campaigns already paused by another incident, would be held by this one too; 1 would fail: meta 0 (Campaign is archived)."},
+		{"shared only", Report{
+			Shared: pauses("meta", "", 1, incidentbot.PausePaused, ""), kind: kindPause,
+		}, "1 campaign already paused by another incident, now held by this one too."},
+		{"resumed and left paused", Report{
+			Resumed:    pauses("googleads", "", 10, incidentbot.PauseResumed, ""),
+			LeftPaused: pauses("meta", "", 7, incidentbot.PauseLeftPaused, "still held by INC-43"),
+			kind:       kindResume,
+		}, "Resumed 10 campaigns on googleads (3 accounts); left 7 paused: meta 0 (still held by INC-43), meta 1 (still held by INC-43), meta 2 (still held by INC-43), meta 3 (still held by INC-43), meta 4 (still held by INC-43), and 2 more."},
+		{"left paused first is capitalised", Report{
+			LeftPaused: pauses("meta", "", 1, incidentbot.PauseLeftPaused, "changed by hand since the pause (now ACTIVE): left alone"),
+			kind:       kindResume,
+		}, "Left 1 paused: meta 0 (changed by hand since the pause (now ACTIVE): left alone)."},
+		{"failure without reason", Report{
+			Failed: pauses("meta", "", 1, incidentbot.PauseFailed, ""), kind: kindPause,
+		}, "1 failed: meta 0 (failed)."},
+		{"nothing to pause", Report{kind: kindPause}, "Nothing to pause: no matching campaign is serving."},
+		{"nothing to pause in a drill", Report{DryRun: true, kind: kindPause}, "Would pause nothing: no matching campaign is serving."},
+		{"nothing to resume", Report{kind: kindResume}, "Nothing to resume: this incident holds no paused campaign."},
+		{"zero report", Report{}, "Nothing to do."},
+		{"skipped and platform errors", Report{
+			Paused:  pauses("googleads", "", 1, incidentbot.PausePaused, ""),
+			Skipped: []string{"tiktok", "microsoft"},
+			Errors:  []string{"meta: Meta is throttling requests. Try again in a minute."},
+			kind:    kindPause,
+		}, "Paused 1 campaign on googleads; skipped tiktok, microsoft (not configured); meta: Meta is throttling requests. Try again in a minute."},
+		{"nothing but skipped", Report{Skipped: []string{"tiktok"}, kind: kindPause},
+			"Nothing to pause: no matching campaign is serving; skipped tiktok (not configured)."},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if got := tc.rep.Summary(); got != tc.want {
+				t.Errorf("got  %q\nwant %q", got, tc.want)
+			}
+		})
+	}
+}
