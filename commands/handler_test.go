@@ -350,3 +350,16 @@ func golden(t *testing.T, name, got string) {
 		t.Errorf("%s: got\n%s\nwant\n%s", path, got, want)
 	}
 }
+
+func TestHandlePostmortemAttachment(t *testing.T) {
+	t.Parallel()
+	var rec recorder
+	r := NewHandler(rec.service(), clock, slog.New(slog.DiscardHandler)).Handle(context.Background(), actor, "postmortem INC-42")
+	if r.Attachment == nil {
+		t.Fatal("got no attachment, want the Markdown draft")
+	}
+	want := Attachment{Name: "inc-42-postmortem.md", Content: "# INC-42\n\nDraft.\n"}
+	if *r.Attachment != want {
+		t.Errorf("got attachment %+v, want %+v", *r.Attachment, want)
+	}
+}

@@ -309,3 +309,22 @@ func TestMoney(t *testing.T) {
 		})
 	}
 }
+
+func TestAdsLongList(t *testing.T) {
+	t.Parallel()
+	st := &incidentbot.IncidentStatus{Incident: fixtures()["fresh-sev1"].Incident}
+	for i := range 20 {
+		st.Pauses = append(st.Pauses, incidentbot.CampaignPause{Campaign: campaign(fmt.Sprint(i), 0, "EUR"), State: incidentbot.PausePaused})
+	}
+	st.Pauses[19].State = incidentbot.PauseFailed
+	lines := strings.Split(Ads(st, now).Text, "\n")
+	if got, want := len(lines), maxAdLines+1; got != want {
+		t.Fatalf("got %d lines, want %d", got, want)
+	}
+	if got, want := lines[0], "- googleads · Campaign 19: failed"; got != want {
+		t.Errorf("got first line %q, want %q", got, want)
+	}
+	if got, want := lines[maxAdLines], "… and 5 more"; got != want {
+		t.Errorf("got last line %q, want %q", got, want)
+	}
+}
