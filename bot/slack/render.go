@@ -46,7 +46,7 @@ func render(m incidentbot.Message) rendered {
 		blocks = append(blocks, slackapi.NewHeaderBlock(plain(truncate(m.Title, maxHeader))))
 	}
 	if text := strings.TrimSpace(m.Text); text != "" {
-		blocks = append(blocks, slackapi.NewSectionBlock(mrkdwn(truncate(escape(text), maxSectionText)), nil, nil))
+		blocks = append(blocks, slackapi.NewSectionBlock(mrkdwn(fit(text, maxSectionText)), nil, nil))
 	}
 	blocks = append(blocks, fieldBlocks(m.Fields)...)
 	for start := 0; start < len(m.Buttons); start += maxButtons {
@@ -62,7 +62,7 @@ func render(m incidentbot.Message) rendered {
 		blocks = append(blocks, slackapi.NewActionBlock("", elems...))
 	}
 	if m.Footer != "" {
-		blocks = append(blocks, slackapi.NewContextBlock("", mrkdwn(truncate(escape(m.Footer), maxContextText))))
+		blocks = append(blocks, slackapi.NewContextBlock("", mrkdwn(fit(m.Footer, maxContextText))))
 	}
 
 	out := rendered{Text: fallback(m)}
@@ -90,13 +90,13 @@ func fieldBlocks(fields []incidentbot.Field) []slackapi.Block {
 		}
 	}
 	for _, f := range fields {
-		text := "*" + escape(f.Label) + "*\n" + escape(f.Value)
+		text := "*" + f.Label + "*\n" + f.Value
 		if !f.Short {
 			flush()
-			blocks = append(blocks, slackapi.NewSectionBlock(mrkdwn(truncate(text, maxSectionText)), nil, nil))
+			blocks = append(blocks, slackapi.NewSectionBlock(mrkdwn(fit(text, maxSectionText)), nil, nil))
 			continue
 		}
-		run = append(run, mrkdwn(truncate(text, maxField)))
+		run = append(run, mrkdwn(fit(text, maxField)))
 		if len(run) == maxFields {
 			flush()
 		}
@@ -116,7 +116,7 @@ func fallback(m incidentbot.Message) string {
 	if len(parts) == 0 && len(m.Fields) > 0 {
 		parts = append(parts, m.Fields[0].Label+": "+m.Fields[0].Value)
 	}
-	return truncate(escape(strings.Join(parts, "\n")), maxFallbackText)
+	return fit(strings.Join(parts, "\n"), maxFallbackText)
 }
 
 func plain(s string) *slackapi.TextBlockObject {
@@ -147,6 +147,21 @@ func escape(s string) string {
 var escaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 func escapeText(s string) string { return escaper.Replace(s) }
+
+// fit escapes s and keeps it within n characters without cutting an
+// entity or a mention in half.
+func fit(s string, n int) string {
+	e := escape(s)
+	if utf8.RuneCountInString(e) <= n {
+		return e
+	}
+	e = truncate(e, n)
+	cut := strings.TrimSuffix(e, "…")
+	if i := strings.LastIndexAny(cut, "&<"); i >= 0 && !strings.ContainsAny(cut[i:], ";>") {
+		cut = cut[:i]
+	}
+	return cut + "…"
+}
 
 // truncate cuts s to at most n characters, ending with "…" when cut.
 func truncate(s string, n int) string {

@@ -41,28 +41,36 @@ func (s *Server) Messages(channelID string) []Message {
 // content reads text, blocks and attachments; no_text when all are empty.
 func content(p params, m *Message) string {
 	m.Text = p.get("text")
-	m.Blocks = raw(p.get("blocks"))
-	m.Attachments = raw(p.get("attachments"))
+	var ok bool
+	if m.Blocks, ok = raw(p.get("blocks")); !ok {
+		return "invalid_blocks"
+	}
+	if m.Attachments, ok = raw(p.get("attachments")); !ok {
+		return "invalid_attachments"
+	}
 	switch {
 	case m.Text == "" && m.Blocks == nil && m.Attachments == nil:
 		return "no_text"
 	case utf8.RuneCountInString(m.Text) > maxText:
 		return "msg_too_long"
-	case p.get("blocks") != "" && m.Blocks == nil:
-		return "invalid_blocks"
-	case p.get("attachments") != "" && m.Attachments == nil:
-		return "invalid_attachments"
 	}
 	return ""
 }
 
-// raw keeps a non-empty JSON array, or nil.
-func raw(s string) json.RawMessage {
-	var v []json.RawMessage
-	if s == "" || json.Unmarshal([]byte(s), &v) != nil || len(v) == 0 {
-		return nil
+// raw reads a JSON array argument: nil when absent or empty ("[]" clears
+// blocks on chat.update), ok false when it is not an array.
+func raw(s string) (json.RawMessage, bool) {
+	if s == "" {
+		return nil, true
 	}
-	return json.RawMessage(s)
+	var v []json.RawMessage
+	if json.Unmarshal([]byte(s), &v) != nil {
+		return nil, false
+	}
+	if len(v) == 0 {
+		return nil, true
+	}
+	return json.RawMessage(s), true
 }
 
 func (m *Message) json() map[string]any {

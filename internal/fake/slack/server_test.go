@@ -222,6 +222,8 @@ func TestMessages(t *testing.T) {
 		t.Errorf("got ts %s then %s, want 1795521661.000100 then a larger one", ts1, ts2)
 	}
 	wantError(t, s, "chat.postMessage", url.Values{"channel": {id}}, "no_text")
+	wantError(t, s, "chat.postMessage", url.Values{"channel": {id}, "blocks": {"[]"}}, "no_text")
+	wantError(t, s, "chat.postMessage", url.Values{"channel": {id}, "text": {"x"}, "blocks": {"{"}}, "invalid_blocks")
 	wantError(t, s, "chat.postMessage", url.Values{"channel": {id}, "text": {strings.Repeat("x", maxText+1)}}, "msg_too_long")
 	wantError(t, s, "chat.postMessage", url.Values{"channel": {"C404"}, "text": {"x"}}, "channel_not_found")
 

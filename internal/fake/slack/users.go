@@ -7,10 +7,11 @@ type User struct {
 	ID          string
 	Name        string // handle
 	RealName    string
-	DisplayName string
-	Email       string
-	IsBot       bool
-	Deleted     bool
+	DisplayName string // often empty on Slack
+
+	Email   string
+	IsBot   bool
+	Deleted bool
 }
 
 // addUser adds or replaces a user. Called with s.mu held or before serving.
@@ -42,14 +43,10 @@ func (s *Server) user(id string) *User {
 }
 
 func (u *User) json() map[string]any {
-	display := u.DisplayName
-	if display == "" {
-		display = u.Name
-	}
 	return map[string]any{
 		"id": u.ID, "team_id": TeamID, "name": u.Name, "real_name": u.RealName,
 		"deleted": u.Deleted, "is_bot": u.IsBot, "tz": "Europe/Paris",
-		"profile": map[string]any{"display_name": display, "real_name": u.RealName, "email": u.Email},
+		"profile": map[string]any{"display_name": u.DisplayName, "real_name": u.RealName, "email": u.Email},
 	}
 }
 

@@ -1,0 +1,281 @@
+// Package slack is the Slack adapter: it implements incidentbot.Chat on
+// the Web API (slack-go) and serves slash commands, interactions and
+// events over HTTP.
+package slack
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	slackapi "github.com/slack-go/slack"
+
+	"incidentbot"
+)
+
+// Slack limits the adapter keeps.
+const (
+	maxChannelName = 80
+	maxTopic       = 250
+	inviteChunk    = 1000
+	// maxNameTries bounds the -2, -3 ... suffixes tried on name_taken.
+	maxNameTries = 50
+)
+
+// ChatConfig configures the Web API client.
+type ChatConfig struct {
+	BotToken incidentbot.Secret
+	// APIURL overrides https://slack.com/api/ (tests point it at a fake);
+	// it must end with "/".
+	APIURL string
+	// Timeout bounds one API call; 0 means 15 seconds.
+	Timeout time.Duration
+}
+
+// Chat implements incidentbot.Chat on Slack's Web API.
+type Chat struct {
+	api    *slackapi.Client
+	logger *slog.Logger
+}
+
+var _ incidentbot.Chat = (*Chat)(nil)
+
+// NewChat returns a Chat using the bot token in cfg.
+func NewChat(cfg ChatConfig, logger *slog.Logger) *Chat {
+	timeout := cfg.Timeout
+	if timeout == 0 {
+		timeout = 15 * time.Second
+	}
+	opts := []slackapi.Option{slackapi.OptionHTTPClient(&http.Client{Timeout: timeout})}
+	if cfg.APIURL != "" {
+		opts = append(opts, slackapi.OptionAPIURL(cfg.APIURL))
+	}
+	return &Chat{api: slackapi.New(cfg.BotToken.Reveal(), opts...), logger: logger}
+}
+
+func (c *Chat) Platform() string { return "slack" }
+
+// CreateChannel creates a channel named after name (made valid for Slack),
+// trying name-2, name-3 ... while taken. A taken channel whose purpose is
+// opts.Purpose is one an earlier attempt made (the job is being retried
+// after a crash), so it is reused rather than duplicated.
+func (c *Chat) CreateChannel(ctx context.Context, name string, opts incidentbot.ChannelOptions) (incidentbot.Channel, error) {
+	base := channelName(name)
+	if base == "" {
+		return incidentbot.Channel{}, incidentbot.Errorf(incidentbot.EINVALID,
+			"Channel name %q has no letters or digits. Give the incident a title.", name)
+	}
+	var existing map[string]slackapi.Channel // by name, read once on the first name_taken
+	for try := 1; try <= maxNameTries; try++ {
+		candidate := withSuffix(base, try)
+		if ch, ok := existing[candidate]; ok {
+			if ours(ch, opts) {
+				c.logger.InfoContext(ctx, "reusing channel an earlier attempt created", "channel", ch.ID, "name", ch.Name)
+				return c.finishChannel(ctx, ch.ID, ch.Name, ch.Purpose.Value, ch.Topic.Value, opts)
+			}
+			continue
+		}
+		ch, err := c.api.CreateConversationContext(ctx, slackapi.CreateConversationParams{
+			ChannelName: candidate, IsPrivate: opts.Private,
+		})
+		if err == nil {
+			return c.finishChannel(ctx, ch.ID, ch.Name, "", "", opts)
+		}
+		if slackCode(err) != "name_taken" {
+			return incidentbot.Channel{}, mapError("conversations.create", err)
+		}
+		if existing == nil {
+			if existing, err = c.channelsByName(ctx); err != nil {
+				return incidentbot.Channel{}, err
+			}
+		}
+		if ch, ok := existing[candidate]; ok && ours(ch, opts) {
+			c.logger.InfoContext(ctx, "reusing channel an earlier attempt created", "channel", ch.ID, "name", ch.Name)
+			return c.finishChannel(ctx, ch.ID, ch.Name, ch.Purpose.Value, ch.Topic.Value, opts)
+		}
+	}
+	return incidentbot.Channel{}, incidentbot.Errorf(incidentbot.ECONFLICT,
+		"Channels %s to %s are all taken. Archive old ones or change the playbook's channel template.",
+		base, withSuffix(base, maxNameTries))
+}
+
+// ours reports whether ch is the channel opts describe: same purpose, still open.
+func ours(ch slackapi.Channel, opts incidentbot.ChannelOptions) bool {
+	return opts.Purpose != "" && ch.Purpose.Value == truncate(opts.Purpose, maxTopic) && !ch.IsArchived
+}
+
+// finishChannel sets the purpose and topic a channel lacks.
+func (c *Chat) finishChannel(ctx context.Context, id, name, purpose, topic string, opts incidentbot.ChannelOptions) (incidentbot.Channel, error) {
+	if opts.Purpose != "" && purpose != truncate(opts.Purpose, maxTopic) {
+		if _, err := c.api.SetPurposeOfConversationContext(ctx, id, truncate(opts.Purpose, maxTopic)); err != nil {
+			return incidentbot.Channel{}, mapError("conversations.setPurpose", err)
+		}
+	}
+	if opts.Topic != "" && topic != truncate(opts.Topic, maxTopic) {
+		if err := c.SetTopic(ctx, id, opts.Topic); err != nil {
+			return incidentbot.Channel{}, err
+		}
+	}
+	return incidentbot.Channel{ID: id, Name: name}, nil
+}
+
+// channelsByName lists every channel the bot can see.
+func (c *Chat) channelsByName(ctx context.Context) (map[string]slackapi.Channel, error) {
+	out := map[string]slackapi.Channel{}
+	params := &slackapi.GetConversationsParameters{
+		Types: []string{"public_channel", "private_channel"}, Limit: 1000,
+	}
+	for {
+		page, next, err := c.api.GetConversationsContext(ctx, params)
+		if err != nil {
+			return nil, mapError("conversations.list", err)
+		}
+		for _, ch := range page {
+			out[ch.Name] = ch
+		}
+		if next == "" {
+			return out, nil
+		}
+		params.Cursor = next
+	}
+}
+
+// channelName keeps what Slack allows: lowercase a-z, 0-9, - and _, at
+// most 80 characters; anything else becomes a single "-".
+func channelName(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '_':
+			b.WriteRune(r)
+			dash = false
+		case !dash && b.Len() > 0:
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	s := strings.TrimRight(b.String(), "-")
+	if len(s) > maxChannelName {
+		s = strings.TrimRight(s[:maxChannelName], "-")
+	}
+	if strings.Trim(s, "-_") == "" {
+		return ""
+	}
+	return s
+}
+
+// withSuffix returns base for try 1 and base-N after, shortening base so
+// the whole stays within Slack's limit.
+func withSuffix(base string, try int) string {
+	if try == 1 {
+		return base
+	}
+	suffix := "-" + strconv.Itoa(try)
+	if len(base)+len(suffix) > maxChannelName {
+		base = strings.TrimRight(base[:maxChannelName-len(suffix)], "-")
+	}
+	return base + suffix
+}
+
+// Invite adds users in chunks. A chunk refused because one user is there
+// already is retried one user at a time, so the others still get in.
+func (c *Chat) Invite(ctx context.Context, channelID string, userIDs []string) error {
+	var ids []string
+	for _, id := range userIDs {
+		if id = strings.TrimSpace(id); id != "" && !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	for chunk := range slices.Chunk(ids, inviteChunk) {
+		err := c.invite(ctx, channelID, chunk...)
+		if err == nil {
+			continue
+		}
+		if len(chunk) == 1 || !alreadyThere(err) {
+			return mapError("conversations.invite", err)
+		}
+		for _, id := range chunk {
+			if err := c.invite(ctx, channelID, id); err != nil {
+				return mapError("conversations.invite", err)
+			}
+		}
+	}
+	return nil
+}
+
+func (c *Chat) invite(ctx context.Context, channelID string, ids ...string) error {
+	_, err := c.api.InviteUsersToConversationContext(ctx, channelID, ids...)
+	if err != nil && alreadyThere(err) && len(ids) == 1 {
+		return nil
+	}
+	return err
+}
+
+// alreadyThere reports Slack's "nothing to do" answers to an invite.
+func alreadyThere(err error) bool {
+	code := slackCode(err)
+	return code == "already_in_channel" || code == "cant_invite_self"
+}
+
+// SetTopic sets the channel topic, cut to Slack's 250 characters.
+func (c *Chat) SetTopic(ctx context.Context, channelID, topic string) error {
+	_, err := c.api.SetTopicOfConversationContext(ctx, channelID, truncate(topic, maxTopic))
+	return mapError("conversations.setTopic", err)
+}
+
+// Post sends m, ephemerally when m.EphemeralTo is set.
+func (c *Chat) Post(ctx context.Context, channelID string, m incidentbot.Message) (incidentbot.MessageRef, error) {
+	opts := msgOptions(render(m))
+	if m.EphemeralTo != "" {
+		ts, err := c.api.PostEphemeralContext(ctx, channelID, m.EphemeralTo, opts...)
+		if err != nil {
+			return incidentbot.MessageRef{}, mapError("chat.postEphemeral", err)
+		}
+		return incidentbot.MessageRef{ChannelID: channelID, ID: ts}, nil
+	}
+	ch, ts, err := c.api.PostMessageContext(ctx, channelID, opts...)
+	if err != nil {
+		return incidentbot.MessageRef{}, mapError("chat.postMessage", err)
+	}
+	return incidentbot.MessageRef{ChannelID: ch, ID: ts}, nil
+}
+
+// Update replaces a posted message in place.
+func (c *Chat) Update(ctx context.Context, ref incidentbot.MessageRef, m incidentbot.Message) error {
+	_, _, _, err := c.api.UpdateMessageContext(ctx, ref.ChannelID, ref.ID, msgOptions(render(m))...)
+	return mapError("chat.update", err)
+}
+
+// msgOptions sends exactly the rendered text, blocks and attachments; an
+// update with none of one kind clears what the old message had.
+func msgOptions(r rendered) []slackapi.MsgOption {
+	return []slackapi.MsgOption{
+		slackapi.MsgOptionText(r.Text, false),
+		slackapi.MsgOptionBlocks(r.Blocks...),
+		// A non-nil empty list is sent as "[]", clearing an old colour bar.
+		slackapi.MsgOptionAttachments(append([]slackapi.Attachment{}, r.Attachments...)...),
+	}
+}
+
+// Pin pins a message; one pinned already is a success.
+func (c *Chat) Pin(ctx context.Context, ref incidentbot.MessageRef) error {
+	err := c.api.AddPinContext(ctx, ref.ChannelID, slackapi.NewRefToMessage(ref.ChannelID, ref.ID))
+	if err != nil && slackCode(err) == "already_pinned" {
+		return nil
+	}
+	return mapError("pins.add", err)
+}
+
+// Archive archives a channel; one archived already is a success.
+func (c *Chat) Archive(ctx context.Context, channelID string) error {
+	err := c.api.ArchiveConversationContext(ctx, channelID)
+	if err != nil && slackCode(err) == "already_archived" {
+		return nil
+	}
+	return mapError("conversations.archive", err)
+}
