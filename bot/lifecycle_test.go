@@ -433,3 +433,30 @@ func said(ch console.ChannelState, text string) []string {
 	}
 	return out
 }
+
+func TestPauseAdsOverride(t *testing.T) {
+	t.Parallel()
+	yes, no := true, false
+	tests := []struct {
+		name     string
+		severity incidentbot.Severity
+		pauseAds *bool
+		want     incidentbot.CampaignStatus
+	}{
+		{"playbook, sev1", incidentbot.SEV1, nil, incidentbot.CampaignPaused},
+		{"playbook, sev3", incidentbot.SEV3, nil, incidentbot.CampaignActive},
+		{"forced off, sev1", incidentbot.SEV1, &no, incidentbot.CampaignActive},
+		{"forced on, sev3", incidentbot.SEV3, &yes, incidentbot.CampaignPaused},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t, storetest.SQLite(t))
+			f.declare(incidentbot.DeclareRequest{Title: "Ads?", Type: "site-outage", Severity: tc.severity, PauseAds: tc.pauseAds})
+			f.runAll(0)
+			if got := status(f, key("g1")); got != tc.want {
+				t.Errorf("g1: got %s, want %s", got, tc.want)
+			}
+		})
+	}
+}
