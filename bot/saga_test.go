@@ -325,7 +325,7 @@ func TestChannelName(t *testing.T) {
 
 type retryAfter struct{ d time.Duration }
 
-func (r retryAfter) Error() string              { return "slow down" }
+func (r retryAfter) Error() string             { return "slow down" }
 func (r retryAfter) RetryAfter() time.Duration { return r.d }
 
 func TestBackoff(t *testing.T) {
