@@ -90,7 +90,14 @@ type decoder struct {
 	problems []Problem
 }
 
+// maxProblems bounds the list for one file: aliases can repeat one mistake
+// many times, and nobody reads past the first screens anyway.
+const maxProblems = 100
+
 func (d *decoder) add(n *yaml.Node, field, format string, args ...any) {
+	if len(d.problems) > 10*maxProblems {
+		return
+	}
 	line := 0
 	if n != nil {
 		line = n.Line
@@ -107,6 +114,11 @@ func parseFile(file string, data []byte) (entry, []Problem) {
 	if root != nil {
 		e = d.playbook(root)
 		e.file = file
+	}
+	sort.SliceStable(d.problems, func(i, j int) bool { return d.problems[i].Line < d.problems[j].Line })
+	if len(d.problems) > maxProblems {
+		d.problems = append(d.problems[:maxProblems], Problem{File: file, Line: d.problems[maxProblems-1].Line,
+			Message: "more problems follow: fix the ones above and check again"})
 	}
 	return e, d.problems
 }
@@ -205,10 +217,12 @@ func (d *decoder) playbook(root *yaml.Node) entry {
 	if n, ok := f["invite"]; ok {
 		for i, item := range d.list(n, "invite") {
 			field := fmt.Sprintf("invite[%d]", i)
-			if s := d.text(item, field); s != "" {
-				if !validUserSpec(s) {
-					d.add(item, field, "%q is not a user: write <@U0123> for a person, @group for a group or an e-mail address", s)
-				}
+			switch s := d.text(item, field); {
+			case s == "":
+				d.add(item, field, "an empty entry: write a user or a group, or remove it")
+			case !validUserSpec(s):
+				d.add(item, field, "%q is not a user: write <@U0123> for a person, @group for a group or an e-mail address", s)
+			default:
 				pb.Invite = append(pb.Invite, s)
 			}
 		}
@@ -491,7 +505,9 @@ func (d *decoder) actions(n *yaml.Node, path string, templates map[string]string
 			a.To = d.required(f, v, apath, "to", "the service or team to page")
 		}
 		if a.Template != "" {
-			if _, ok := templates[a.Template]; !ok {
+			if _, ok := templates[a.Template]; !ok && len(templates) == 0 {
+				d.add(f["template"], apath+".template", "template %q is not defined: add it under templates:", a.Template)
+			} else if !ok {
 				d.add(f["template"], apath+".template", "template %q is not in templates: add it there or use one of: %s", a.Template, strings.Join(sortedKeys(templates), ", "))
 			}
 		}

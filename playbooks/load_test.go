@@ -256,6 +256,24 @@ func TestLoadProblems(t *testing.T) {
 	}
 }
 
+func TestLoadManyProblems(t *testing.T) {
+	t.Parallel()
+	// An anchor repeated through aliases multiplies one mistake.
+	text := minimal + "x: &bad {platforms: [" + strings.Repeat("bing, ", 50) + "bing]}\non_declare:\n" +
+		strings.Repeat("  - pause_ads: *bad\n", 50) + "on_resolve: [resume_ads: {}]\n"
+	_, err := Load(fstest.MapFS{"a.yaml": {Data: []byte(text)}}, ".")
+	var le *LoadError
+	if !errors.As(err, &le) {
+		t.Fatalf("got %v, want a *LoadError", err)
+	}
+	if got, want := len(le.Problems), maxProblems+1; got != want {
+		t.Fatalf("got %d problems, want %d", got, want)
+	}
+	if got, want := le.Problems[maxProblems].String(), "a.yaml:4: more problems follow"; !strings.HasPrefix(got, want) {
+		t.Errorf("got last problem %q, want %q...", got, want)
+	}
+}
+
 func TestLoadValid(t *testing.T) {
 	t.Parallel()
 	text := `name: web
