@@ -716,3 +716,92 @@ func TestDrillChangesNothing(t *testing.T) {
 		wantReport(t, rep, allServing, nil, nil, nil, nil)
 	})
 }
+
+// partial applies only the first campaign of each SetStatus call, then
+// fails the call: what a batching client does when a later batch fails.
+type partial struct{ *memads.Platform }
+
+func (p partial) SetStatus(ctx context.Context, cs []incidentbot.Campaign, to incidentbot.CampaignStatus, opts incidentbot.AdOptions) ([]incidentbot.CampaignResult, error) {
+	res, err := p.Platform.SetStatus(ctx, cs[:1], to, opts)
+	if err != nil {
+		return nil, err
+	}
+	return res, incidentbot.Errorf(incidentbot.EUNAVAILABLE, "Google Ads timed out. Try again in a minute.")
+}
+
+func TestPartialCallFailure(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		ctx := t.Context()
+		clock := incidentbot.ClockFunc(func() time.Time { return t0 })
+		broken := ads.New(db, []incidentbot.AdPlatform{partial{f.google}}, clock, nil)
+		inc := f.incident(t, false)
+
+		rep, err := broken.Pause(ctx, inc, ads.Selection{})
+		if got := incidentbot.ErrorCode(err); got != incidentbot.EUNAVAILABLE {
+			t.Fatalf("Pause: got error %v, want code %q", err, incidentbot.EUNAVAILABLE)
+		}
+		wantReport(t, rep, []string{"g1"}, nil, []string{"g2", "g3"}, nil, nil)
+		// Unknown outcome: kept as intents, so the next run reads them back.
+		wantStates(t, f.records(t, inc), map[string]incidentbot.PauseState{
+			"g1": incidentbot.PausePaused, "g2": incidentbot.PausePausing, "g3": incidentbot.PausePausing,
+		})
+
+		rep, err = f.orc.Pause(ctx, inc, ads.Selection{Platforms: []string{"googleads"}})
+		if err != nil {
+			t.Fatalf("second Pause: %v", err)
+		}
+		wantReport(t, rep, []string{"g2", "g3"}, nil, nil, nil, nil)
+		f.wantStatuses(t, map[string]incidentbot.CampaignStatus{"g1": paused, "g2": paused, "g3": paused})
+
+		rep, err = broken.Resume(ctx, inc, nil)
+		if got := incidentbot.ErrorCode(err); got != incidentbot.EUNAVAILABLE {
+			t.Fatalf("Resume: got error %v, want code %q", err, incidentbot.EUNAVAILABLE)
+		}
+		wantReport(t, rep, nil, nil, []string{"g2", "g3"}, []string{"g1"}, nil)
+		wantStates(t, f.records(t, inc), map[string]incidentbot.PauseState{
+			"g1": incidentbot.PauseResumed, "g2": incidentbot.PauseResuming, "g3": incidentbot.PauseResuming,
+		})
+
+		rep, err = f.orc.Resume(ctx, inc, nil)
+		if err != nil {
+			t.Fatalf("second Resume: %v", err)
+		}
+		wantReport(t, rep, nil, nil, nil, []string{"g2", "g3"}, nil)
+		f.wantStatuses(t, nil)
+	})
+}
+
+func TestResumeUnconfiguredPlatform(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		ctx := t.Context()
+		inc := f.incident(t, false)
+		if _, err := f.orc.Pause(ctx, inc, ads.Selection{}); err != nil {
+			t.Fatalf("Pause: %v", err)
+		}
+		googleOnly := ads.New(db, []incidentbot.AdPlatform{f.google}, incidentbot.ClockFunc(func() time.Time { return t0 }), nil)
+
+		rep, err := googleOnly.Resume(ctx, inc, []string{"tiktok"})
+		if err != nil {
+			t.Fatalf("Resume tiktok: %v", err)
+		}
+		wantReport(t, rep, nil, nil, nil, nil, nil)
+		wantSummary(t, rep, "Nothing to resume: this incident holds no paused campaign; skipped tiktok (not configured).")
+
+		rep, err = googleOnly.Resume(ctx, inc, nil)
+		if err != nil {
+			t.Fatalf("Resume: %v", err)
+		}
+		wantReport(t, rep, nil, nil, nil, []string{"g1", "g2", "g3"}, nil)
+		if !slices.Equal(rep.Skipped, []string{"meta"}) {
+			t.Errorf("Skipped: got %v, want [meta]", rep.Skipped)
+		}
+		wantStates(t, f.records(t, inc), map[string]incidentbot.PauseState{
+			"g1": incidentbot.PauseResumed, "g2": incidentbot.PauseResumed, "g3": incidentbot.PauseResumed,
+			"m1": incidentbot.PausePaused, "m2": incidentbot.PausePaused,
+		})
+	})
+}

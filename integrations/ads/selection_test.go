@@ -78,3 +78,26 @@ func TestSelectionFrom(t *testing.T) {
 		t.Errorf("got %+v, want %+v", got, want)
 	}
 }
+
+func FuzzSelection(f *testing.F) {
+	f.Add("search*", "brand*", "FR / Summer sale")
+	f.Add("[a-", "", "x")
+	f.Add("*sale*", "\\", "Q4 / Black Friday")
+	f.Add("fr / *", "[!b]*", "")
+	f.Fuzz(func(t *testing.T, include, exclude, name string) {
+		sel := Selection{Include: []string{include}, Exclude: []string{exclude}}
+		if err := sel.validate(); err != nil {
+			if got := incidentbot.ErrorCode(err); got != incidentbot.EINVALID {
+				t.Fatalf("got code %q, want %q", got, incidentbot.EINVALID)
+			}
+			return
+		}
+		c := incidentbot.Campaign{Name: name}
+		if sel.matches(c) && (Selection{Include: []string{exclude}}).matches(c) && exclude != "" {
+			t.Fatalf("%q matched both include %q and exclude %q, want exclude to win", name, include, exclude)
+		}
+		if !(Selection{Include: []string{"*"}}).matches(c) {
+			t.Fatalf("* does not match %q", name)
+		}
+	})
+}

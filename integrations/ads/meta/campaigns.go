@@ -1,0 +1,118 @@
+package meta
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"golang.org/x/sync/errgroup"
+
+	"incidentbot"
+)
+
+// zeroDecimal lists currencies without a minor unit, whose budgets Meta
+// gives in the main unit (ISO 4217; Meta's own offset table not re-read).
+var zeroDecimal = map[string]bool{"JPY": true, "KRW": true, "CLP": true, "ISK": true, "VND": true, "PYG": true}
+
+type campaignsPage struct {
+	Data []struct {
+		ID              string `json:"id"`
+		Name            string `json:"name"`
+		Status          string `json:"status"`
+		EffectiveStatus string `json:"effective_status"`
+		DailyBudget     string `json:"daily_budget"`
+	} `json:"data"`
+	Paging struct {
+		Cursors struct {
+			After string `json:"after"`
+		} `json:"cursors"`
+		Next string `json:"next"`
+	} `json:"paging"`
+}
+
+// Campaigns lists every campaign of every configured ad account, accounts
+// in parallel, following the cursors.
+func (c *Client) Campaigns(ctx context.Context) ([]incidentbot.Campaign, error) {
+	per := make([][]incidentbot.Campaign, len(c.accounts))
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(parallelAccounts)
+	for i, a := range c.accounts {
+		g.Go(func() error {
+			cs, err := c.list(ctx, a)
+			per[i] = cs
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	var out []incidentbot.Campaign
+	for _, cs := range per {
+		out = append(out, cs...)
+	}
+	return out, nil
+}
+
+func (c *Client) list(ctx context.Context, account string) ([]incidentbot.Campaign, error) {
+	b, err := c.call(ctx, http.MethodGet, "/act_"+account, url.Values{"fields": {"currency"}})
+	if err != nil {
+		return nil, fmt.Errorf("read meta ad account %s: %w", account, err)
+	}
+	var acc struct {
+		Currency string `json:"currency"`
+	}
+	if err := json.Unmarshal(b, &acc); err != nil {
+		return nil, fmt.Errorf("decode meta ad account %s: %w", account, err)
+	}
+	q := url.Values{"fields": {"id,name,status,effective_status,daily_budget"}, "limit": {strconv.Itoa(pageLimit)}}
+	var out []incidentbot.Campaign
+	for {
+		b, err := c.call(ctx, http.MethodGet, "/act_"+account+"/campaigns", q)
+		if err != nil {
+			return nil, fmt.Errorf("list meta campaigns of ad account %s: %w", account, err)
+		}
+		var page campaignsPage
+		if err := json.Unmarshal(b, &page); err != nil {
+			return nil, fmt.Errorf("decode meta campaigns of ad account %s: %w", account, err)
+		}
+		for _, d := range page.Data {
+			cp := incidentbot.Campaign{
+				Platform:  incidentbot.AdsMeta,
+				Account:   account,
+				ID:        d.ID,
+				Name:      d.Name,
+				Status:    status(d.Status),
+				RawStatus: d.Status,
+				Currency:  acc.Currency,
+			}
+			if minor, err := strconv.ParseFloat(d.DailyBudget, 64); err == nil {
+				cp.DailyBudget = minor / 100
+				if zeroDecimal[acc.Currency] {
+					cp.DailyBudget = minor
+				}
+			}
+			out = append(out, cp)
+		}
+		// The next URL is only a signal: following our own URL with the
+		// after cursor keeps the token out of URLs and on our host.
+		if page.Paging.Next == "" || page.Paging.Cursors.After == "" {
+			return out, nil
+		}
+		q.Set("after", page.Paging.Cursors.After)
+	}
+}
+
+// status maps Meta's configured campaign status to the neutral one; the
+// bot sets status, so it reads status rather than effective_status.
+func status(raw string) incidentbot.CampaignStatus {
+	switch raw {
+	case "ACTIVE":
+		return incidentbot.CampaignActive
+	case "PAUSED":
+		return incidentbot.CampaignPaused
+	}
+	return incidentbot.CampaignOther
+}

@@ -1,0 +1,174 @@
+package meta
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"incidentbot"
+)
+
+type batchItem struct {
+	Method      string `json:"method"`
+	RelativeURL string `json:"relative_url"`
+	Body        string `json:"body"`
+}
+
+// batchAnswer is one item's answer; null when the batch timed out before it ran.
+type batchAnswer *struct {
+	Code int    `json:"code"`
+	Body string `json:"body"`
+}
+
+// SetStatus pauses or resumes campaigns with Graph batch requests of at
+// most 50 status updates, ad accounts in parallel and the batches of one
+// account in turn. Items succeed or fail on their own; throttled or
+// transient items are sent again after a wait. DryRun adds
+// execution_options=["validate_only"]: Meta checks, nothing changes.
+//
+// A batch refused as a whole gives its error to each of its campaigns and
+// to the returned error; campaigns whose outcome is unknown (a 5xx, a
+// timeout, or a null item) get no result, so the caller reads them back.
+func (c *Client) SetStatus(ctx context.Context, campaigns []incidentbot.Campaign, to incidentbot.CampaignStatus, opts incidentbot.AdOptions) ([]incidentbot.CampaignResult, error) {
+	raw := map[incidentbot.CampaignStatus]string{incidentbot.CampaignActive: "ACTIVE", incidentbot.CampaignPaused: "PAUSED"}[to]
+	if raw == "" {
+		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Campaigns can only be set active or paused, not %q.", to)
+	}
+	body := url.Values{"status": {raw}}
+	if opts.DryRun {
+		body.Set("execution_options", `["validate_only"]`)
+	}
+	results := make([]*incidentbot.CampaignResult, len(campaigns))
+	byAccount := map[string][]int{}
+	var order []string
+	for i, cp := range campaigns {
+		a := strings.TrimPrefix(cp.Account, "act_")
+		if _, ok := byAccount[a]; !ok {
+			order = append(order, a)
+		}
+		byAccount[a] = append(byAccount[a], i)
+	}
+
+	errs := make([]error, len(order))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(parallelAccounts)
+	for n, a := range order {
+		g.Go(func() error {
+			errs[n] = c.setAccount(gctx, campaigns, byAccount[a], body.Encode(), results)
+			return nil // the other accounts go on
+		})
+	}
+	g.Wait()
+
+	out := make([]incidentbot.CampaignResult, 0, len(campaigns))
+	for _, r := range results {
+		if r != nil {
+			out = append(out, *r)
+		}
+	}
+	return out, errors.Join(errs...)
+}
+
+// setAccount updates the campaigns at idx, sending again the items that
+// were throttled, up to maxAttempts rounds.
+func (c *Client) setAccount(ctx context.Context, campaigns []incidentbot.Campaign, idx []int, body string, results []*incidentbot.CampaignResult) error {
+	var errs []error
+	pending := idx
+	for round := 1; len(pending) > 0; round++ {
+		var again []int
+		var lastErr *graphError
+		var hint time.Duration
+		for start := 0; start < len(pending); start += maxBatch {
+			chunk := pending[start:min(start+maxBatch, len(pending))]
+			retry, ge, wait, err := c.batch(ctx, campaigns, chunk, body, results)
+			if err != nil {
+				return errors.Join(append(errs, err)...)
+			}
+			again = append(again, retry...)
+			if ge != nil {
+				lastErr, hint = ge, max(hint, wait)
+			}
+		}
+		if len(again) == 0 {
+			break
+		}
+		wait := max(hint, c.backoff<<(round-1))
+		if round >= maxAttempts || !sleep(ctx, wait) {
+			err := mapError(lastErr, wait, "")
+			for _, i := range again {
+				results[i] = &incidentbot.CampaignResult{Campaign: campaigns[i],
+					Err: fmt.Errorf("%s campaign %s: %w", strings.ToLower(strings.TrimPrefix(body, "status=")), campaigns[i].ID, err)}
+			}
+			errs = append(errs, fmt.Errorf("meta: %d campaigns still throttled: %w", len(again), err))
+			break
+		}
+		c.logger.InfoContext(ctx, "meta batch items throttled, retrying", "items", len(again), "round", round, "wait", wait)
+		pending = again
+	}
+	return errors.Join(errs...)
+}
+
+// batch sends one batch for the campaigns at chunk and fills their
+// results. It returns the indexes to send again (throttled or transient
+// items) with the last such error and Meta's wait hint, or the error of a
+// batch that failed whole.
+func (c *Client) batch(ctx context.Context, campaigns []incidentbot.Campaign, chunk []int, body string, results []*incidentbot.CampaignResult) (
+	again []int, last *graphError, hint time.Duration, err error) {
+	items := make([]batchItem, len(chunk))
+	for j, i := range chunk {
+		items[j] = batchItem{Method: http.MethodPost, RelativeURL: campaigns[i].ID, Body: body}
+	}
+	enc, err := json.Marshal(items)
+	if err != nil {
+		return nil, nil, 0, fmt.Errorf("encode meta batch: %w", err)
+	}
+	b, err := c.call(ctx, http.MethodPost, "/", url.Values{"batch": {string(enc)}, "include_headers": {"false"}})
+	if err != nil {
+		err = fmt.Errorf("meta batch of %d status updates: %w", len(chunk), err)
+		var ge *graphError
+		if errors.As(err, &ge) && ge.HTTPStatus < http.StatusInternalServerError {
+			// Refused as a whole: nothing was applied.
+			for _, i := range chunk {
+				results[i] = &incidentbot.CampaignResult{Campaign: campaigns[i], Err: err}
+			}
+		}
+		return nil, nil, 0, err
+	}
+	var answers []batchAnswer
+	if err := json.Unmarshal(b, &answers); err != nil || len(answers) != len(chunk) {
+		return nil, nil, 0, incidentbot.WrapError(incidentbot.EUNAVAILABLE, fmt.Errorf("meta batch answer: %d items for %d requests, %v", len(answers), len(chunk), err),
+			"Meta gave an unreadable answer; the bot will check the campaigns and retry.")
+	}
+	var unknown int
+	for j, i := range chunk {
+		a := answers[j]
+		if a == nil {
+			unknown++
+			continue
+		}
+		if a.Code == http.StatusOK {
+			results[i] = &incidentbot.CampaignResult{Campaign: campaigns[i]}
+			continue
+		}
+		ge, ok := parseGraphError(a.Code, []byte(a.Body))
+		if !ok {
+			ge = statusError(a.Code)
+		}
+		if ge.throttled() || ge.retryable() {
+			again, last = append(again, i), ge
+			continue
+		}
+		results[i] = &incidentbot.CampaignResult{Campaign: campaigns[i], Err: mapError(ge, 0, campaigns[i].ID)}
+	}
+	if unknown > 0 {
+		err = incidentbot.Errorf(incidentbot.EUNAVAILABLE, "Meta did not finish %d status updates in time; the bot will check them and retry.", unknown)
+	}
+	return again, last, hint, err
+}
