@@ -79,48 +79,54 @@ func (c *Client) SetStatus(ctx context.Context, campaigns []incidentbot.Campaign
 // setAccount updates the campaigns at idx, sending again the items that
 // were throttled, up to maxAttempts rounds.
 func (c *Client) setAccount(ctx context.Context, campaigns []incidentbot.Campaign, idx []int, body string, results []*incidentbot.CampaignResult) error {
-	var errs []error
+	var (
+		errs    []error
+		unknown int
+	)
 	pending := idx
 	for round := 1; len(pending) > 0; round++ {
-		var again []int
-		var lastErr *graphError
-		var hint time.Duration
+		var (
+			again []int
+			last  *graphError
+		)
 		for start := 0; start < len(pending); start += maxBatch {
 			chunk := pending[start:min(start+maxBatch, len(pending))]
-			retry, ge, wait, err := c.batch(ctx, campaigns, chunk, body, results)
+			retry, ge, lost, err := c.batch(ctx, campaigns, chunk, body, results)
 			if err != nil {
 				return errors.Join(append(errs, err)...)
 			}
-			again = append(again, retry...)
+			again, unknown = append(again, retry...), unknown+lost
 			if ge != nil {
-				lastErr, hint = ge, max(hint, wait)
+				last = ge
 			}
 		}
 		if len(again) == 0 {
 			break
 		}
-		wait := max(hint, c.backoff<<(round-1))
+		wait := c.backoff << (round - 1)
 		if round >= maxAttempts || !sleep(ctx, wait) {
-			err := mapError(lastErr, wait, "")
 			for _, i := range again {
-				results[i] = &incidentbot.CampaignResult{Campaign: campaigns[i],
-					Err: fmt.Errorf("%s campaign %s: %w", strings.ToLower(strings.TrimPrefix(body, "status=")), campaigns[i].ID, err)}
+				results[i] = &incidentbot.CampaignResult{Campaign: campaigns[i], Err: mapError(last, wait, campaigns[i].ID)}
 			}
-			errs = append(errs, fmt.Errorf("meta: %d campaigns still throttled: %w", len(again), err))
+			errs = append(errs, fmt.Errorf("meta: %d status updates still refused: %w", len(again), mapError(last, wait, "")))
 			break
 		}
 		c.logger.InfoContext(ctx, "meta batch items throttled, retrying", "items", len(again), "round", round, "wait", wait)
 		pending = again
+	}
+	if unknown > 0 {
+		errs = append(errs, incidentbot.Errorf(incidentbot.EUNAVAILABLE,
+			"Meta did not finish %d status updates in time; the bot will check them and retry.", unknown))
 	}
 	return errors.Join(errs...)
 }
 
 // batch sends one batch for the campaigns at chunk and fills their
 // results. It returns the indexes to send again (throttled or transient
-// items) with the last such error and Meta's wait hint, or the error of a
-// batch that failed whole.
+// items) with the last such error, the count of items Meta left
+// unanswered (null), or the error of a batch that failed whole.
 func (c *Client) batch(ctx context.Context, campaigns []incidentbot.Campaign, chunk []int, body string, results []*incidentbot.CampaignResult) (
-	again []int, last *graphError, hint time.Duration, err error) {
+	again []int, last *graphError, unknown int, err error) {
 	items := make([]batchItem, len(chunk))
 	for j, i := range chunk {
 		items[j] = batchItem{Method: http.MethodPost, RelativeURL: campaigns[i].ID, Body: body}
@@ -143,10 +149,10 @@ func (c *Client) batch(ctx context.Context, campaigns []incidentbot.Campaign, ch
 	}
 	var answers []batchAnswer
 	if err := json.Unmarshal(b, &answers); err != nil || len(answers) != len(chunk) {
-		return nil, nil, 0, incidentbot.WrapError(incidentbot.EUNAVAILABLE, fmt.Errorf("meta batch answer: %d items for %d requests, %v", len(answers), len(chunk), err),
+		return nil, nil, 0, incidentbot.WrapError(incidentbot.EUNAVAILABLE,
+			fmt.Errorf("meta batch answer: %d items for %d requests (%v)", len(answers), len(chunk), err),
 			"Meta gave an unreadable answer; the bot will check the campaigns and retry.")
 	}
-	var unknown int
 	for j, i := range chunk {
 		a := answers[j]
 		if a == nil {
@@ -167,8 +173,5 @@ func (c *Client) batch(ctx context.Context, campaigns []incidentbot.Campaign, ch
 		}
 		results[i] = &incidentbot.CampaignResult{Campaign: campaigns[i], Err: mapError(ge, 0, campaigns[i].ID)}
 	}
-	if unknown > 0 {
-		err = incidentbot.Errorf(incidentbot.EUNAVAILABLE, "Meta did not finish %d status updates in time; the bot will check them and retry.", unknown)
-	}
-	return again, last, hint, err
+	return again, last, unknown, nil
 }
