@@ -1,0 +1,119 @@
+package slack
+
+import (
+	"bytes"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"incidentbot"
+)
+
+// botScopes are what the adapter calls need, by Web API method:
+// commands (the slash command), chat:write (postMessage, postEphemeral,
+// update), channels:manage and groups:write (create, invite, setTopic,
+// setPurpose, archive), channels:read and groups:read (list, info),
+// pins:write and pins:read, reactions:read, users:read, users:read.email
+// (lookupByEmail), usergroups:read and app_mentions:read.
+var botScopes = []string{
+	"app_mentions:read", "channels:manage", "channels:read", "chat:write", "commands",
+	"groups:read", "groups:write", "pins:read", "pins:write", "reactions:read",
+	"usergroups:read", "users:read", "users:read.email",
+}
+
+// manifest mirrors Slack's app manifest; field order is the order Slack's
+// own examples use.
+type manifest struct {
+	DisplayInformation struct {
+		Name            string `yaml:"name"`
+		Description     string `yaml:"description"`
+		BackgroundColor string `yaml:"background_color"`
+	} `yaml:"display_information"`
+	Features struct {
+		BotUser struct {
+			DisplayName  string `yaml:"display_name"`
+			AlwaysOnline bool   `yaml:"always_online"`
+		} `yaml:"bot_user"`
+		SlashCommands []slashCommand `yaml:"slash_commands"`
+	} `yaml:"features"`
+	OAuthConfig struct {
+		Scopes struct {
+			Bot []string `yaml:"bot"`
+		} `yaml:"scopes"`
+	} `yaml:"oauth_config"`
+	Settings struct {
+		EventSubscriptions struct {
+			RequestURL string   `yaml:"request_url,omitempty"`
+			BotEvents  []string `yaml:"bot_events"`
+		} `yaml:"event_subscriptions"`
+		Interactivity struct {
+			IsEnabled  bool   `yaml:"is_enabled"`
+			RequestURL string `yaml:"request_url,omitempty"`
+		} `yaml:"interactivity"`
+		OrgDeployEnabled     bool `yaml:"org_deploy_enabled"`
+		SocketModeEnabled    bool `yaml:"socket_mode_enabled"`
+		TokenRotationEnabled bool `yaml:"token_rotation_enabled"`
+	} `yaml:"settings"`
+}
+
+type slashCommand struct {
+	Command      string `yaml:"command"`
+	URL          string `yaml:"url,omitempty"`
+	Description  string `yaml:"description"`
+	UsageHint    string `yaml:"usage_hint"`
+	ShouldEscape bool   `yaml:"should_escape"`
+}
+
+// Manifest returns the app manifest (YAML) to create the Slack app from.
+// Over HTTP every request URL is under base (https://bot.example.com);
+// with Socket Mode there are none and base may be empty.
+func Manifest(base string, socketMode bool) ([]byte, error) {
+	base = strings.TrimRight(base, "/")
+	if !socketMode {
+		u, err := url.Parse(base)
+		if err != nil || u.Scheme != "https" || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return nil, incidentbot.Errorf(incidentbot.EINVALID,
+				"Slack needs a public https URL such as https://bot.example.com, got %q. Use Socket Mode when the bot has no public URL.", base)
+		}
+	}
+	at := func(path string) string {
+		if socketMode {
+			return ""
+		}
+		return base + path
+	}
+
+	var m manifest
+	m.DisplayInformation.Name = "incidentbot"
+	m.DisplayInformation.Description = "Declare and run incidents: war rooms, roles, ad pauses, post-mortems."
+	m.DisplayInformation.BackgroundColor = "#1d1c1d"
+	m.Features.BotUser.DisplayName = "incidentbot"
+	m.Features.BotUser.AlwaysOnline = true
+	m.Features.SlashCommands = []slashCommand{{
+		Command:     "/incident",
+		URL:         at("/slack/commands"),
+		Description: "Declare and run incidents",
+		UsageHint:   "declare sev1 Checkout returns 504 | status | help",
+		// Mentions then arrive as <@U123>, which role and invite commands read.
+		ShouldEscape: true,
+	}}
+	m.OAuthConfig.Scopes.Bot = botScopes
+	m.Settings.EventSubscriptions.RequestURL = at("/slack/events")
+	m.Settings.EventSubscriptions.BotEvents = []string{"app_mention", "pin_added", "reaction_added"}
+	m.Settings.Interactivity.IsEnabled = true
+	m.Settings.Interactivity.RequestURL = at("/slack/interactions")
+	m.Settings.SocketModeEnabled = socketMode
+
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(m); err != nil {
+		return nil, fmt.Errorf("encode slack manifest: %w", err)
+	}
+	if err := enc.Close(); err != nil {
+		return nil, fmt.Errorf("encode slack manifest: %w", err)
+	}
+	return b.Bytes(), nil
+}
