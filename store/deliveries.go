@@ -19,11 +19,11 @@ func (db *DB) ClaimDelivery(ctx context.Context, source, id string, at time.Time
 	res, err := db.x.ExecContext(ctx, db.x.Rebind(`INSERT INTO deliveries (source, id, at) VALUES (?, ?, ?)
 		ON CONFLICT (source, id) DO NOTHING`), source, id, db.t(at))
 	if err != nil {
-		return false, fmt.Errorf("claim delivery %s: %w", source, mapErr(err))
+		return false, fmt.Errorf("claim delivery %s: %w", source, mapErr(mapErr(err)))
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return false, fmt.Errorf("claim delivery %s: %w", source, err)
+		return false, fmt.Errorf("claim delivery %s: %w", source, mapErr(err))
 	}
 	return n == 1, nil
 }
@@ -33,11 +33,11 @@ func (db *DB) ClaimDelivery(ctx context.Context, source, id string, at time.Time
 func (db *DB) PruneDeliveries(ctx context.Context, before time.Time) (int64, error) {
 	res, err := db.x.ExecContext(ctx, db.x.Rebind(`DELETE FROM deliveries WHERE at < ?`), db.t(before))
 	if err != nil {
-		return 0, fmt.Errorf("prune deliveries: %w", mapErr(err))
+		return 0, fmt.Errorf("prune deliveries: %w", mapErr(mapErr(err)))
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return 0, fmt.Errorf("prune deliveries: %w", err)
+		return 0, fmt.Errorf("prune deliveries: %w", mapErr(err))
 	}
 	return n, nil
 }

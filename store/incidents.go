@@ -193,7 +193,7 @@ func (db *DB) openByDedupeKey(ctx context.Context, q querier, key string) (*inci
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("find incident by dedupe key: %w", err)
+		return nil, fmt.Errorf("find incident by dedupe key: %w", mapErr(err))
 	}
 	return r.incident(), nil
 }
@@ -210,7 +210,7 @@ func (db *DB) incident(ctx context.Context, q querier, id int64, suffix string) 
 		return nil, incidentbot.Errorf(incidentbot.ENOTFOUND, "Incident %s not found. Run /incident list to see open incidents.", incidentbot.IncidentKey(id))
 	}
 	if err != nil {
-		return nil, fmt.Errorf("get incident %d: %w", id, err)
+		return nil, fmt.Errorf("get incident %d: %w", id, mapErr(err))
 	}
 	return r.incident(), nil
 }
@@ -229,7 +229,7 @@ func (db *DB) IncidentByWarRoom(ctx context.Context, platform, channelID string)
 		return nil, incidentbot.Errorf(incidentbot.ENOTFOUND, "This channel is not an incident war room. Give an incident key, like INC-42.")
 	}
 	if err != nil {
-		return nil, fmt.Errorf("get incident by war room: %w", err)
+		return nil, fmt.Errorf("get incident by war room: %w", mapErr(err))
 	}
 	return r.incident(), nil
 }
@@ -271,7 +271,7 @@ func (db *DB) FindIncidents(ctx context.Context, f incidentbot.IncidentFilter) (
 	}
 	var rows []incidentRow
 	if err := db.x.SelectContext(ctx, &rows, db.x.Rebind(q), args...); err != nil {
-		return nil, fmt.Errorf("find incidents: %w", err)
+		return nil, fmt.Errorf("find incidents: %w", mapErr(err))
 	}
 	out := make([]*incidentbot.Incident, len(rows))
 	for i := range rows {

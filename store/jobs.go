@@ -137,11 +137,11 @@ func (db *DB) release(ctx context.Context, tx *sqlx.Tx, job incidentbot.Job, wor
 		WHERE id = ? AND locked_by = ? AND state = 'running'`)
 	res, err := tx.ExecContext(ctx, q, string(state), db.tp(runAt), errMsg, db.t(db.now()), job.ID, worker)
 	if err != nil {
-		return fmt.Errorf("release job %s: %w", job.Key, mapErr(err))
+		return fmt.Errorf("release job %s: %w", job.Key, mapErr(mapErr(err)))
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return fmt.Errorf("release job %s: %w", job.Key, err)
+		return fmt.Errorf("release job %s: %w", job.Key, mapErr(err))
 	}
 	if n == 0 {
 		return incidentbot.Errorf(incidentbot.ECONFLICT, "Job %s lease lost: another worker holds it or it has finished.", job.Key)
@@ -197,7 +197,7 @@ func (db *DB) Jobs(ctx context.Context, incidentID int64) ([]incidentbot.Job, er
 	var rows []jobRow
 	err := db.x.SelectContext(ctx, &rows, db.x.Rebind(`SELECT `+jobColumns+` FROM jobs WHERE incident_id = ? ORDER BY id`), incidentID)
 	if err != nil {
-		return nil, fmt.Errorf("jobs of incident %d: %w", incidentID, err)
+		return nil, fmt.Errorf("jobs of incident %d: %w", incidentID, mapErr(err))
 	}
 	return jobsOf(rows), nil
 }

@@ -86,7 +86,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if db.dialect == Postgres {
 		timeType = "TIMESTAMPTZ"
 		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, migrateLockID); err != nil {
-			return fmt.Errorf("take migration lock: %w", err)
+			return fmt.Errorf("take migration lock: %w", mapErr(err))
 		}
 		defer func() {
 			if _, err := conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrateLockID); err != nil {
@@ -101,7 +101,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 		_, err := tx.ExecContext(ctx, fmt.Sprintf(createSchemaMigrations, timeType))
 		return err
 	}); err != nil {
-		return fmt.Errorf("create schema_migrations: %w", err)
+		return fmt.Errorf("create schema_migrations: %w", mapErr(err))
 	}
 	for _, m := range ms {
 		applied := false
@@ -123,7 +123,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 			return nil
 		})
 		if err != nil {
-			return fmt.Errorf("migration %s/%s: %w", db.dialect, m.Name, err)
+			return fmt.Errorf("migration %s/%s: %w", db.dialect, m.Name, mapErr(err))
 		}
 		if applied {
 			db.logger.InfoContext(ctx, "migration applied", "dialect", db.dialect, "version", m.Version, "name", m.Name)

@@ -110,10 +110,34 @@ func TestOpenDialect(t *testing.T) {
 	}
 }
 
-func TestOpenEmptyDSN(t *testing.T) {
+func TestOpenErrors(t *testing.T) {
 	t.Parallel()
-	_, err := store.Open(t.Context(), slog.New(slog.DiscardHandler), "  ")
-	if got := incidentbot.ErrorCode(err); got != incidentbot.EINVALID {
-		t.Errorf("got code %q, want %q", got, incidentbot.EINVALID)
+	const password = "s3cr3t-pw"
+	tests := []struct {
+		name string
+		dsn  string
+		code string
+	}{
+		{"empty", "  ", incidentbot.EINVALID},
+		{"bad url", "postgres://u:" + password + "@[::1/x", incidentbot.EINVALID},
+		{"unreachable", "postgres://u:" + password + "@127.0.0.1:1/x?sslmode=disable&connect_timeout=2", incidentbot.EUNAVAILABLE},
+		{"bad option", "postgres://u:" + password + "@127.0.0.1:1/x?sslmode=bogus", incidentbot.EUNAVAILABLE},
+		{"sqlite in a missing folder", "sqlite:" + t.TempDir() + "/missing/x.db", incidentbot.EUNAVAILABLE},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			db, err := store.Open(t.Context(), nil, tc.dsn)
+			if err == nil {
+				db.Close()
+				t.Fatal("got nil error, want one")
+			}
+			if got := incidentbot.ErrorCode(err); got != tc.code {
+				t.Errorf("got code %q (%v), want %q", got, err, tc.code)
+			}
+			if strings.Contains(err.Error(), password) {
+				t.Errorf("got error %q, want it without the password", err)
+			}
+		})
 	}
 }

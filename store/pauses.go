@@ -116,7 +116,7 @@ func (db *DB) Pauses(ctx context.Context, incidentID int64) ([]incidentbot.Campa
 	err := db.x.SelectContext(ctx, &rows, db.x.Rebind(`SELECT `+pauseColumns+` FROM campaign_pauses p
 		WHERE p.incident_id = ? ORDER BY p.platform, p.account, p.campaign_id`), incidentID)
 	if err != nil {
-		return nil, fmt.Errorf("pauses of incident %d: %w", incidentID, err)
+		return nil, fmt.Errorf("pauses of incident %d: %w", incidentID, mapErr(err))
 	}
 	out := make([]incidentbot.CampaignPause, len(rows))
 	for i := range rows {
@@ -147,7 +147,7 @@ func (db *DB) PausesInState(ctx context.Context, states ...incidentbot.PauseStat
 	}
 	var rows []heldPauseRow
 	if err := db.x.SelectContext(ctx, &rows, db.x.Rebind(q), args...); err != nil {
-		return nil, fmt.Errorf("pauses in state: %w", err)
+		return nil, fmt.Errorf("pauses in state: %w", mapErr(err))
 	}
 	out := make([]incidentbot.HeldPause, len(rows))
 	for i := range rows {

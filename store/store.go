@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/url"
 	"strings"
 	"time"
 
@@ -50,13 +52,25 @@ func Open(ctx context.Context, logger *slog.Logger, dsn string) (*DB, error) {
 	if dsn == "" {
 		return nil, incidentbot.Errorf(incidentbot.EINVALID, "No database given. Set DATABASE_URL to a postgres:// URL or a SQLite file path.")
 	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
 	db := &DB{logger: logger, clock: incidentbot.SystemClock{}}
 	var err error
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		db.dialect = Postgres
+		// Parse first: lib/pq would quote the whole URL, password included,
+		// in its error.
+		if _, err := url.Parse(dsn); err != nil {
+			var ue *url.Error
+			if errors.As(err, &ue) {
+				err = ue.Err
+			}
+			return nil, incidentbot.WrapError(incidentbot.EINVALID, err, "DATABASE_URL is not a valid Postgres URL. Use postgres://user:password@host:5432/dbname.")
+		}
 		db.x, err = sqlx.Open("postgres", dsn)
 		if err != nil {
-			return nil, incidentbot.WrapError(incidentbot.EINVALID, err, "DATABASE_URL is not a valid Postgres URL. Use postgres://user:password@host:5432/dbname.")
+			return nil, fmt.Errorf("open postgres: %w", err)
 		}
 		db.x.SetMaxOpenConns(20)
 		db.x.SetMaxIdleConns(10)
@@ -150,17 +164,38 @@ func isUniqueViolation(err error) bool {
 }
 
 // mapErr gives database errors whose meaning is known their code: unique
-// violations are conflicts, a dead connection is unavailability.
+// violations are conflicts; a lost connection, a deadlock, a serialization
+// failure or a busy SQLite file are unavailability, which callers retry.
 func mapErr(err error) error {
-	switch {
-	case err == nil:
+	if err == nil {
 		return nil
-	case isUniqueViolation(err):
+	}
+	if isUniqueViolation(err) {
 		return incidentbot.WrapError(incidentbot.ECONFLICT, err, "That conflicts with a change made at the same time. Reload and try again.")
-	case errors.Is(err, driver.ErrBadConn):
-		return incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "The database connection was lost. Try again in a moment.")
+	}
+	if isTransient(err) {
+		return incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "The database is unavailable or busy. Try again in a moment.")
 	}
 	return err
+}
+
+func isTransient(err error) bool {
+	var pe *pq.Error
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case pqerror.TRSerializationFailure, pqerror.TRDeadlockDetected, pqerror.AdminShutdown,
+			pqerror.CrashShutdown, pqerror.CannotConnectNow, pqerror.TooManyConnections:
+			return true
+		}
+		return pe.Code.Class() == "08" // connection exception
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		primary := se.Code() & 0xff
+		return primary == sqlite3.SQLITE_BUSY || primary == sqlite3.SQLITE_LOCKED
+	}
+	var ne net.Error
+	return errors.Is(err, driver.ErrBadConn) || errors.As(err, &ne)
 }
 
 // timeLayout is the SQLite text form of a time: fixed width, so text order

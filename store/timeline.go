@@ -37,7 +37,7 @@ func (db *DB) Timeline(ctx context.Context, incidentID int64) ([]incidentbot.Tim
 	err := db.x.SelectContext(ctx, &rows, db.x.Rebind(`SELECT id, incident_id, at, kind, actor_id, actor_name, text, data
 		FROM timeline_events WHERE incident_id = ? ORDER BY at, id`), incidentID)
 	if err != nil {
-		return nil, fmt.Errorf("timeline of incident %d: %w", incidentID, err)
+		return nil, fmt.Errorf("timeline of incident %d: %w", incidentID, mapErr(err))
 	}
 	out := make([]incidentbot.TimelineEvent, len(rows))
 	for i, r := range rows {
@@ -85,7 +85,7 @@ func (db *DB) Roles(ctx context.Context, incidentID int64) ([]incidentbot.RoleAs
 	err := db.x.SelectContext(ctx, &rows, db.x.Rebind(`SELECT incident_id, role, user_id, user_name, assigned_by_id, assigned_by_name, at
 		FROM role_assignments WHERE incident_id = ? ORDER BY role, at, id`), incidentID)
 	if err != nil {
-		return nil, fmt.Errorf("roles of incident %d: %w", incidentID, err)
+		return nil, fmt.Errorf("roles of incident %d: %w", incidentID, mapErr(err))
 	}
 	out := make([]incidentbot.RoleAssignment, len(rows))
 	for i, r := range rows {
@@ -130,7 +130,7 @@ func (db *DB) Checklist(ctx context.Context, incidentID int64) ([]incidentbot.Ch
 	err := db.x.SelectContext(ctx, &rows, db.x.Rebind(`SELECT incident_id, position, text, state, by_id, by_name, at
 		FROM checklist_items WHERE incident_id = ? ORDER BY position`), incidentID)
 	if err != nil {
-		return nil, fmt.Errorf("checklist of incident %d: %w", incidentID, err)
+		return nil, fmt.Errorf("checklist of incident %d: %w", incidentID, mapErr(err))
 	}
 	out := make([]incidentbot.ChecklistEntry, len(rows))
 	for i, r := range rows {
@@ -164,7 +164,7 @@ func (db *DB) Message(ctx context.Context, incidentID int64, purpose string) (in
 		return ref, incidentbot.Errorf(incidentbot.ENOTFOUND, "No %s message was posted for %s yet.", purpose, incidentbot.IncidentKey(incidentID))
 	}
 	if err != nil {
-		return ref, fmt.Errorf("get %s message: %w", purpose, err)
+		return ref, fmt.Errorf("get %s message: %w", purpose, mapErr(err))
 	}
 	return ref, nil
 }
