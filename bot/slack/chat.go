@@ -44,8 +44,11 @@ type Chat struct {
 
 var _ incidentbot.Chat = (*Chat)(nil)
 
-// NewChat returns a Chat using the bot token in cfg.
+// NewChat returns a Chat using the bot token in cfg; a nil logger discards.
 func NewChat(cfg ChatConfig, logger *slog.Logger) *Chat {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
 	timeout := cfg.Timeout
 	if timeout == 0 {
 		timeout = 15 * time.Second
@@ -182,8 +185,8 @@ func withSuffix(base string, try int) string {
 	return base + suffix
 }
 
-// Invite adds users in chunks. A chunk refused because one user is there
-// already is retried one user at a time, so the others still get in.
+// Invite adds users in chunks. Slack refuses a whole chunk when one user
+// is there already; the chunk is then retried without the members.
 func (c *Chat) Invite(ctx context.Context, channelID string, userIDs []string) error {
 	var ids []string
 	for _, id := range userIDs {
@@ -191,29 +194,46 @@ func (c *Chat) Invite(ctx context.Context, channelID string, userIDs []string) e
 			ids = append(ids, id)
 		}
 	}
+	var members []string // read once, on the first refusal
 	for chunk := range slices.Chunk(ids, inviteChunk) {
-		err := c.invite(ctx, channelID, chunk...)
-		if err == nil {
+		_, err := c.api.InviteUsersToConversationContext(ctx, channelID, chunk...)
+		if err == nil || alreadyThere(err) && len(chunk) == 1 {
 			continue
 		}
-		if len(chunk) == 1 || !alreadyThere(err) {
+		if !alreadyThere(err) {
 			return mapError("conversations.invite", err)
 		}
-		for _, id := range chunk {
-			if err := c.invite(ctx, channelID, id); err != nil {
-				return mapError("conversations.invite", err)
+		if members == nil {
+			if members, err = c.members(ctx, channelID); err != nil {
+				return err
 			}
+		}
+		rest := slices.DeleteFunc(slices.Clone(chunk), func(id string) bool { return slices.Contains(members, id) })
+		if len(rest) == 0 {
+			continue
+		}
+		if _, err := c.api.InviteUsersToConversationContext(ctx, channelID, rest...); err != nil && !(alreadyThere(err) && len(rest) == 1) {
+			return mapError("conversations.invite", err)
 		}
 	}
 	return nil
 }
 
-func (c *Chat) invite(ctx context.Context, channelID string, ids ...string) error {
-	_, err := c.api.InviteUsersToConversationContext(ctx, channelID, ids...)
-	if err != nil && alreadyThere(err) && len(ids) == 1 {
-		return nil
+// members lists a channel's member ids, the bot's own included.
+func (c *Chat) members(ctx context.Context, channelID string) ([]string, error) {
+	var out []string
+	params := &slackapi.GetUsersInConversationParameters{ChannelID: channelID, Limit: 1000}
+	for {
+		page, next, err := c.api.GetUsersInConversationContext(ctx, params)
+		if err != nil {
+			return nil, mapError("conversations.members", err)
+		}
+		out = append(out, page...)
+		if next == "" {
+			return out, nil
+		}
+		params.Cursor = next
 	}
-	return err
 }
 
 // alreadyThere reports Slack's "nothing to do" answers to an invite.

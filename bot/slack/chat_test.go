@@ -157,7 +157,7 @@ func TestInvite(t *testing.T) {
 		invites int
 	}{
 		{"two", []string{alice.ID, bob.ID, alice.ID, ""}, "U05INCBOT1,U02ALICE5K,U03BOB7Q2Z", "", 1},
-		{"one already there", []string{bob.ID, carol.ID}, "U05INCBOT1,U02ALICE5K,U03BOB7Q2Z,U04CAROL9X", "", 3},
+		{"one already there", []string{bob.ID, carol.ID}, "U05INCBOT1,U02ALICE5K,U03BOB7Q2Z,U04CAROL9X", "", 2},
 		{"all there", []string{alice.ID}, "U05INCBOT1,U02ALICE5K,U03BOB7Q2Z,U04CAROL9X", "", 1},
 		{"the bot itself", []string{fake.BotUserID}, "U05INCBOT1,U02ALICE5K,U03BOB7Q2Z,U04CAROL9X", "", 1},
 		{"unknown", []string{"U0NOBODY"}, "U05INCBOT1,U02ALICE5K,U03BOB7Q2Z,U04CAROL9X", incidentbot.ENOTFOUND, 1},
@@ -201,6 +201,24 @@ func TestInviteChunks(t *testing.T) {
 	}
 	if got := srv.Calls("conversations.invite"); got != 2 {
 		t.Errorf("got %d invite calls, want 2 chunks", got)
+	}
+
+	// Again, with two people there already and two new ones, in the first chunk.
+	srv.AddUser(fake.User{ID: "U0NEW00001"})
+	srv.AddUser(fake.User{ID: "U0NEW00002"})
+	again := append([]string{"U0NEW00001"}, ids[:998]...)
+	again = append(again, "U0NEW00002")
+	if err := chat.Invite(context.Background(), ch.ID, again); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := len(srv.Members(ch.ID)), 1503; got != want {
+		t.Errorf("got %d members, want %d", got, want)
+	}
+	if got := srv.Calls("conversations.invite"); got != 4 {
+		t.Errorf("got %d invite calls, want 4 (refused chunk, then its new members)", got)
+	}
+	if got := srv.Calls("conversations.members"); got != 1 {
+		t.Errorf("got %d member lists, want 1", got)
 	}
 }
 

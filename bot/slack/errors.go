@@ -84,9 +84,12 @@ func mapError(method string, err error) error {
 	case code == "ratelimited" || code == "internal_error" || code == "fatal_error" ||
 		code == "service_unavailable" || code == "request_timeout":
 		return incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "Slack is not answering right now; the bot will retry.")
-	case code == "is_archived" || code == "not_in_channel" || code == "user_not_in_channel":
+	case code == "is_archived" || code == "not_in_channel":
 		return incidentbot.WrapError(incidentbot.ECONFLICT, err,
 			"Slack refused %s (%s). Unarchive the channel or add the bot to it.", method, code)
+	case code == "user_not_in_channel":
+		return incidentbot.WrapError(incidentbot.ECONFLICT, err,
+			"That person is not in the channel. Invite them, then try again.")
 	case strings.HasPrefix(code, "invalid_") || code == "too_long" || code == "msg_too_long" || code == "no_text":
 		return incidentbot.WrapError(incidentbot.EINVALID, err, "Slack rejected the request (%s).", code)
 	}

@@ -42,10 +42,14 @@ type Inbound struct {
 	secret []byte
 }
 
-// NewInbound returns the handlers; Clock defaults to the system clock.
+// NewInbound returns the handlers. Clock defaults to the system clock and
+// a nil Logger discards.
 func NewInbound(deps InboundDeps) *Inbound {
 	if deps.Clock == nil {
 		deps.Clock = incidentbot.SystemClock{}
+	}
+	if deps.Logger == nil {
+		deps.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &Inbound{deps: deps, secret: []byte(deps.SigningSecret.Reveal())}
 }

@@ -400,3 +400,28 @@ func TestEvents(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkCommands measures the acknowledgement path of a signed slash
+// command (verify, parse, reply, render), with a stub handler.
+func BenchmarkCommands(b *testing.B) {
+	body := fixture(b, "slash_command.form.txt")
+	in := NewInbound(InboundDeps{
+		SigningSecret: signingSecret,
+		Handle: func(_ context.Context, a incidentbot.Actor, text string) commands.Reply {
+			return commands.Reply{Message: incidentbot.Message{Title: "INC-42", Text: text, Severity: incidentbot.SEV1}}
+		},
+		Clock: incidentbot.ClockFunc(func() time.Time { return vectorTime }),
+	})
+	h := in.Commands()
+	b.ReportAllocs()
+	for b.Loop() {
+		r := httptest.NewRequest(http.MethodPost, "/slack/commands", strings.NewReader(string(body)))
+		r.Header.Set("X-Slack-Request-Timestamp", vectorTS)
+		r.Header.Set("X-Slack-Signature", vectorSig)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Code != http.StatusOK {
+			b.Fatalf("got %d, want 200", w.Code)
+		}
+	}
+}
