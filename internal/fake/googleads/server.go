@@ -108,7 +108,7 @@ func New(tb testing.TB, opts ...Option) *Server {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /token", s.token)
-	mux.HandleFunc("POST /"+Version+"/customers/{rest}", s.api)
+	mux.HandleFunc("POST /"+Version+"/customers/{rest...}", s.api)
 	s.srv = httptest.NewServer(mux)
 	tb.Cleanup(s.srv.Close)
 	return s

@@ -1,0 +1,364 @@
+package googleads
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"incidentbot"
+	fake "incidentbot/internal/fake/googleads"
+)
+
+const (
+	custA = "1234567890"
+	custB = "1234567891"
+)
+
+// newClient returns a client of srv over custA and custB ("123-456-7891"
+// as people write it), with millisecond backoff.
+func newClient(t *testing.T, srv *fake.Server, edit ...func(*Config)) *Client {
+	t.Helper()
+	cfg := Config{
+		ClientID:        fake.ClientID,
+		ClientSecret:    fake.ClientSecret,
+		RefreshToken:    fake.RefreshToken,
+		DeveloperToken:  fake.DeveloperToken,
+		CustomerIDs:     []string{custA, "123-456-7891"},
+		LoginCustomerID: "987-654-3210",
+		APIURL:          srv.URL(),
+		TokenURL:        srv.TokenURL(),
+	}
+	for _, e := range edit {
+		e(&cfg)
+	}
+	c, err := New(cfg, srv.Client(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	c.backoff = time.Millisecond
+	return c
+}
+
+// newServer has custA (EUR) with a1 enabled, a2 paused, a3 removed, a4
+// enabled, and custB (USD) with b1, b2 enabled; pages of 2 rows.
+func newServer(t *testing.T, opts ...fake.Option) *fake.Server {
+	t.Helper()
+	srv := fake.New(t, append([]fake.Option{fake.WithPageSize(2)}, opts...)...)
+	srv.AddCustomer(custA, "EUR")
+	srv.AddCustomer(custB, "USD")
+	srv.AddCampaign(custA, fake.Campaign{ID: "a1", Name: "Search - Shoes", Status: fake.Enabled, BudgetMicros: 48_500_000})
+	srv.AddCampaign(custA, fake.Campaign{ID: "a2", Name: "Old promo", Status: fake.Paused})
+	srv.AddCampaign(custA, fake.Campaign{ID: "a3", Name: "Removed", Status: fake.Removed})
+	srv.AddCampaign(custA, fake.Campaign{ID: "a4", Name: "PMax", Status: fake.Enabled})
+	srv.AddCampaign(custB, fake.Campaign{ID: "b1", Name: "Brand", Status: fake.Enabled, BudgetMicros: 10_000_000})
+	srv.AddCampaign(custB, fake.Campaign{ID: "b2", Name: "Generic", Status: fake.Enabled})
+	return srv
+}
+
+func campaign(cust, id string) incidentbot.Campaign {
+	return incidentbot.Campaign{Platform: incidentbot.AdsGoogle, Account: cust, ID: id}
+}
+
+func TestCampaigns(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	c := newClient(t, srv)
+	got, err := c.Campaigns(t.Context())
+	if err != nil {
+		t.Fatalf("Campaigns: %v", err)
+	}
+	want := []incidentbot.Campaign{
+		{Platform: "googleads", Account: custA, ID: "a1", Name: "Search - Shoes", Status: incidentbot.CampaignActive, RawStatus: "ENABLED", DailyBudget: 48.5, Currency: "EUR"},
+		{Platform: "googleads", Account: custA, ID: "a2", Name: "Old promo", Status: incidentbot.CampaignPaused, RawStatus: "PAUSED", Currency: "EUR"},
+		{Platform: "googleads", Account: custA, ID: "a3", Name: "Removed", Status: incidentbot.CampaignOther, RawStatus: "REMOVED", Currency: "EUR"},
+		{Platform: "googleads", Account: custA, ID: "a4", Name: "PMax", Status: incidentbot.CampaignActive, RawStatus: "ENABLED", Currency: "EUR"},
+		{Platform: "googleads", Account: custB, ID: "b1", Name: "Brand", Status: incidentbot.CampaignActive, RawStatus: "ENABLED", DailyBudget: 10, Currency: "USD"},
+		{Platform: "googleads", Account: custB, ID: "b2", Name: "Generic", Status: incidentbot.CampaignActive, RawStatus: "ENABLED", Currency: "USD"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d campaigns, want %d: %+v", len(got), len(want), got)
+	}
+	for i := range want {
+		if got[i].Key() != want[i].Key() || got[i].Name != want[i].Name || got[i].Status != want[i].Status ||
+			got[i].RawStatus != want[i].RawStatus || got[i].DailyBudget != want[i].DailyBudget || got[i].Currency != want[i].Currency {
+			t.Errorf("campaign %d: got %+v, want %+v", i, got[i], want[i])
+		}
+	}
+	// custA: 4 rows in pages of 2; custB: 2 rows, one page.
+	if n := srv.Calls("search"); n != 3 {
+		t.Errorf("got %d search requests, want 3", n)
+	}
+	if n := srv.Calls("token"); n != 1 {
+		t.Errorf("got %d token requests, want 1 shared by both customers", n)
+	}
+}
+
+func TestPauseThenResume(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	c := newClient(t, srv)
+	cs := []incidentbot.Campaign{campaign(custA, "a1"), campaign(custA, "a4"), campaign(custB, "b1"), campaign("123-456-7891", "b2")}
+	for _, step := range []struct {
+		to   incidentbot.CampaignStatus
+		want string
+	}{{incidentbot.CampaignPaused, fake.Paused}, {incidentbot.CampaignActive, fake.Enabled}} {
+		res, err := c.SetStatus(t.Context(), cs, step.to, incidentbot.AdOptions{})
+		if err != nil {
+			t.Fatalf("SetStatus %s: %v", step.to, err)
+		}
+		if len(res) != len(cs) {
+			t.Fatalf("SetStatus %s: got %d results, want %d", step.to, len(res), len(cs))
+		}
+		for i, r := range res {
+			if r.Err != nil || r.Campaign.Key() != cs[i].Key() {
+				t.Errorf("result %d: got %v %v, want %v and no error", i, r.Campaign.Key(), r.Err, cs[i].Key())
+			}
+		}
+		for _, cp := range cs {
+			if got, _ := srv.Campaign(customerID(cp.Account), cp.ID); got.Status != step.want {
+				t.Errorf("after %s: campaign %s got %s, want %s", step.to, cp.ID, got.Status, step.want)
+			}
+		}
+	}
+	if got, _ := srv.Campaign(custA, "a2"); got.Status != fake.Paused {
+		t.Errorf("untouched a2: got %s, want PAUSED", got.Status)
+	}
+	if n := srv.Calls("mutate"); n != 4 {
+		t.Errorf("got %d mutate requests, want 4 (one per customer per step)", n)
+	}
+}
+
+func TestPartialFailureAndDryRun(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		dryRun     bool
+		wantStatus map[string]string
+	}{
+		{"apply", false, map[string]string{"a1": fake.Paused, "a3": fake.Removed, "a4": fake.Enabled, "b1": fake.Paused}},
+		{"validate only", true, map[string]string{"a1": fake.Enabled, "a3": fake.Removed, "a4": fake.Enabled, "b1": fake.Enabled}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := newServer(t)
+			srv.FailCampaign(custA, "a4")
+			c := newClient(t, srv)
+			cs := []incidentbot.Campaign{campaign(custA, "a1"), campaign(custA, "a3"), campaign(custA, "a4"), campaign(custB, "b1")}
+			res, err := c.SetStatus(t.Context(), cs, incidentbot.CampaignPaused, incidentbot.AdOptions{DryRun: tc.dryRun})
+			if err != nil {
+				t.Fatalf("SetStatus: %v", err)
+			}
+			wantCode := map[string]string{"a1": "", "a3": incidentbot.ENOTFOUND, "a4": incidentbot.EUNAVAILABLE, "b1": ""}
+			if len(res) != len(cs) {
+				t.Fatalf("got %d results, want %d", len(res), len(cs))
+			}
+			for _, r := range res {
+				if got := incidentbot.ErrorCode(r.Err); got != wantCode[r.Campaign.ID] {
+					t.Errorf("campaign %s: got code %q (%v), want %q", r.Campaign.ID, got, r.Err, wantCode[r.Campaign.ID])
+				}
+			}
+			for _, r := range res {
+				if r.Err != nil && !strings.Contains(incidentbot.ErrorMessage(r.Err), r.Campaign.ID) {
+					t.Errorf("campaign %s: message %q does not name it", r.Campaign.ID, incidentbot.ErrorMessage(r.Err))
+				}
+			}
+			for id, want := range tc.wantStatus {
+				cust := custA
+				if id[0] == 'b' {
+					cust = custB
+				}
+				if got, _ := srv.Campaign(cust, id); got.Status != want {
+					t.Errorf("campaign %s: got %s, want %s", id, got.Status, want)
+				}
+			}
+		})
+	}
+}
+
+func TestRetries(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		inject    func(*fake.Server)
+		wantCode  string
+		wantAfter time.Duration // RetryAfter in the error, when throttled
+	}{
+		{"throttled then ok", func(s *fake.Server) { s.ThrottleNext(3, 5*time.Millisecond) }, "", 0},
+		{"throttle storm", func(s *fake.Server) { s.ThrottleNext(maxAttempts, 5*time.Millisecond) }, incidentbot.EUNAVAILABLE, 5 * time.Millisecond},
+		{"retryDelay too long to wait", func(s *fake.Server) { s.ThrottleNext(1, time.Hour) }, incidentbot.EUNAVAILABLE, time.Hour},
+		{"5xx then ok", func(s *fake.Server) { s.FailNext(2, 503); s.FailNext(1, 500) }, "", 0},
+		{"5xx storm", func(s *fake.Server) { s.FailNext(maxAttempts, 500) }, incidentbot.EUNAVAILABLE, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := newServer(t)
+			c := newClient(t, srv, func(cfg *Config) { cfg.CustomerIDs = []string{custA} })
+			tc.inject(srv)
+			start := time.Now()
+			res, err := c.SetStatus(t.Context(), []incidentbot.Campaign{campaign(custA, "a1")}, incidentbot.CampaignPaused, incidentbot.AdOptions{})
+			if time.Since(start) > 10*time.Second {
+				t.Errorf("SetStatus took %s: it waited instead of handing the retryDelay back", time.Since(start))
+			}
+			if got := incidentbot.ErrorCode(err); got != tc.wantCode {
+				t.Fatalf("got code %q (%v), want %q", got, err, tc.wantCode)
+			}
+			var hint interface{ RetryAfter() time.Duration }
+			if got := errors.As(err, &hint); got != (tc.wantAfter > 0) || got && hint.RetryAfter() != tc.wantAfter {
+				t.Errorf("got RetryAfter %v (present %v), want %v", hint, got, tc.wantAfter)
+			}
+			a1, _ := srv.Campaign(custA, "a1")
+			switch {
+			case tc.wantCode == "" && (a1.Status != fake.Paused || len(res) != 1 || res[0].Err != nil):
+				t.Errorf("got status %s and results %+v, want PAUSED with one clean result", a1.Status, res)
+			case tc.wantCode != "" && a1.Status != fake.Enabled:
+				t.Errorf("got status %s, want ENABLED", a1.Status)
+			case tc.name == "5xx storm" && len(res) != 0:
+				t.Errorf("got %d results after 5xx, want none: the outcome is unknown", len(res))
+			case tc.wantAfter > 0 && (len(res) != 1 || incidentbot.ErrorCode(res[0].Err) != incidentbot.EUNAVAILABLE):
+				t.Errorf("got results %+v, want one EUNAVAILABLE result: throttled calls change nothing", res)
+			}
+		})
+	}
+}
+
+func TestTokenExpiresMidRun(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	c := newClient(t, srv)
+	if _, err := c.Campaigns(t.Context()); err != nil {
+		t.Fatalf("Campaigns: %v", err)
+	}
+	srv.ExpireTokens()
+	res, err := c.SetStatus(t.Context(), []incidentbot.Campaign{campaign(custA, "a1"), campaign(custB, "b1")}, incidentbot.CampaignPaused, incidentbot.AdOptions{})
+	if err != nil {
+		t.Fatalf("SetStatus after expiry: %v", err)
+	}
+	for _, r := range res {
+		if r.Err != nil {
+			t.Errorf("campaign %s: %v", r.Campaign.ID, r.Err)
+		}
+	}
+	if n := srv.Calls("token"); n != 2 {
+		t.Errorf("got %d token requests, want 2: one refresh shared by both customers", n)
+	}
+}
+
+func TestTokenTTL(t *testing.T) {
+	t.Parallel()
+	var now struct{ t time.Time }
+	now.t = time.Now()
+	srv := newServer(t, fake.WithTokenTTL(time.Hour), fake.WithClock(func() time.Time { return now.t }))
+	c := newClient(t, srv, func(cfg *Config) { cfg.CustomerIDs = []string{custA} })
+	if _, err := c.Campaigns(t.Context()); err != nil {
+		t.Fatalf("Campaigns: %v", err)
+	}
+	now.t = now.t.Add(2 * time.Hour) // the server's hour passed; our cached token still looks valid
+	if _, err := c.Campaigns(t.Context()); err != nil {
+		t.Fatalf("Campaigns after the token expired: %v", err)
+	}
+	if n := srv.Calls("token"); n != 2 {
+		t.Errorf("got %d token requests, want 2", n)
+	}
+}
+
+func TestAuthErrors(t *testing.T) {
+	t.Parallel()
+	const secretText = "super-secret-value-42"
+	tests := []struct {
+		name     string
+		edit     func(*Config)
+		wantCode string
+	}{
+		{"revoked refresh token", func(c *Config) { c.RefreshToken = secretText }, incidentbot.EUNAUTHORIZED},
+		{"wrong client secret", func(c *Config) { c.ClientSecret = secretText }, incidentbot.EUNAUTHORIZED},
+		{"wrong developer token", func(c *Config) { c.DeveloperToken = secretText }, incidentbot.EUNAUTHORIZED},
+		{"customer not accessible", func(c *Config) { c.CustomerIDs = []string{"5555555555"} }, incidentbot.EFORBIDDEN},
+		{"wrong manager", func(c *Config) { c.LoginCustomerID = "1111111111" }, incidentbot.EFORBIDDEN},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := newServer(t)
+			c := newClient(t, srv, tc.edit)
+			_, err := c.Campaigns(t.Context())
+			if got := incidentbot.ErrorCode(err); got != tc.wantCode {
+				t.Fatalf("got code %q (%v), want %q", got, err, tc.wantCode)
+			}
+			for _, s := range []string{err.Error(), incidentbot.ErrorMessage(err)} {
+				if strings.Contains(s, secretText) || strings.Contains(s, fake.RefreshToken) || strings.Contains(s, "ya29.") {
+					t.Errorf("error text %q holds a secret", s)
+				}
+			}
+		})
+	}
+}
+
+func TestManyOperationsSplit(t *testing.T) {
+	t.Parallel()
+	srv := fake.New(t)
+	ids := srv.AddCampaigns(custA, maxOperations+1, fake.Enabled)
+	c := newClient(t, srv, func(cfg *Config) { cfg.CustomerIDs = []string{custA} })
+	cs := make([]incidentbot.Campaign, len(ids))
+	for i, id := range ids {
+		cs[i] = campaign(custA, id)
+	}
+	res, err := c.SetStatus(t.Context(), cs, incidentbot.CampaignPaused, incidentbot.AdOptions{})
+	if err != nil || len(res) != len(cs) {
+		t.Fatalf("SetStatus: got %d results, %v; want %d, nil", len(res), err, len(cs))
+	}
+	if n := srv.Calls("mutate"); n != 2 {
+		t.Errorf("got %d mutate requests, want 2", n)
+	}
+	if got, _ := srv.Campaign(custA, ids[maxOperations]); got.Status != fake.Paused {
+		t.Errorf("last campaign: got %s, want PAUSED", got.Status)
+	}
+}
+
+func TestNew(t *testing.T) {
+	t.Parallel()
+	ok := Config{ClientID: "id", ClientSecret: "s", RefreshToken: "r", DeveloperToken: "d", CustomerIDs: []string{"123-456-7890"}}
+	tests := []struct {
+		name string
+		edit func(*Config)
+		want string // in the message; "" means valid
+	}{
+		{"valid", func(*Config) {}, ""},
+		{"no customers", func(c *Config) { c.CustomerIDs = nil }, "GOOGLE_ADS_CUSTOMER_IDS is empty"},
+		{"short customer id", func(c *Config) { c.CustomerIDs = []string{"12345"} }, `"12345" is not a 10-digit customer id`},
+		{"bad login id", func(c *Config) { c.LoginCustomerID = "abc" }, "GOOGLE_ADS_LOGIN_CUSTOMER_ID"},
+		{"no refresh token", func(c *Config) { c.RefreshToken = "" }, "GOOGLE_ADS_REFRESH_TOKEN is empty"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			cfg := ok
+			tc.edit(&cfg)
+			_, err := New(cfg, nil, nil)
+			switch {
+			case tc.want == "" && err != nil:
+				t.Errorf("got %v, want no error", err)
+			case tc.want != "" && (incidentbot.ErrorCode(err) != incidentbot.EINVALID || !strings.Contains(incidentbot.ErrorMessage(err), tc.want)):
+				t.Errorf("got %v, want EINVALID saying %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestCancelledContext(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	c := newClient(t, srv)
+	srv.ThrottleNext(1, 20*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	_, err := c.Campaigns(ctx)
+	if got := incidentbot.ErrorCode(err); got != incidentbot.EUNAVAILABLE {
+		t.Fatalf("got %q (%v), want EUNAVAILABLE without waiting past the deadline", got, err)
+	}
+}
