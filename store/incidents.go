@@ -16,7 +16,6 @@ import (
 // querier is what both *sqlx.DB and *sqlx.Tx offer, so reads can run
 // inside a transaction or outside one.
 type querier interface {
-	sqlx.ExtContext
 	GetContext(ctx context.Context, dest any, query string, args ...any) error
 	SelectContext(ctx context.Context, dest any, query string, args ...any) error
 }

@@ -30,8 +30,8 @@ const (
 	SQLite   = "sqlite"
 )
 
-// sqlx does not know modernc's driver name; without this Rebind would leave
-// the ? placeholders alone, which happens to be right, but only by accident.
+// sqlx does not know modernc's driver name: tell it SQLite takes ? so
+// Rebind is right by design, not by its fallback.
 func init() { sqlx.BindDriver("sqlite", sqlx.QUESTION) }
 
 // DB is the store. It is safe for concurrent use.
