@@ -1,0 +1,259 @@
+package meta
+
+import (
+	"errors"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"incidentbot"
+	fake "incidentbot/internal/fake/meta"
+)
+
+const (
+	acctA = "1111111111111111"
+	acctB = "2222222222222222"
+)
+
+func newClient(t *testing.T, srv *fake.Server, edit ...func(*Config)) *Client {
+	t.Helper()
+	cfg := Config{AccessToken: incidentbot.Secret(srv.Token()), AccountIDs: []string{"act_" + acctA, acctB}, APIURL: srv.URL()}
+	for _, e := range edit {
+		e(&cfg)
+	}
+	c, err := New(cfg, srv.Client(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	c.backoff = time.Millisecond
+	return c
+}
+
+// newServer: acctA (EUR) has 150 active campaigns then m1 paused and m2
+// archived; acctB (JPY) has n1 active.
+func newServer(t *testing.T) (*fake.Server, []string) {
+	t.Helper()
+	srv := fake.New(t)
+	srv.AddAccount(acctA, "EUR")
+	srv.AddAccount(acctB, "JPY")
+	ids := srv.AddCampaigns(acctA, 150, fake.Active)
+	srv.AddCampaign(acctA, fake.Campaign{ID: "901", Name: "Winter", Status: fake.Paused, DailyBudget: 15000})
+	srv.AddCampaign(acctA, fake.Campaign{ID: "902", Name: "Old", Status: fake.Archived})
+	srv.AddCampaign(acctB, fake.Campaign{ID: "903", Name: "Tokyo", Status: fake.Active, DailyBudget: 3000})
+	return srv, ids
+}
+
+func campaigns(account string, ids ...string) []incidentbot.Campaign {
+	out := make([]incidentbot.Campaign, len(ids))
+	for i, id := range ids {
+		out[i] = incidentbot.Campaign{Platform: incidentbot.AdsMeta, Account: account, ID: id}
+	}
+	return out
+}
+
+func TestCampaigns(t *testing.T) {
+	t.Parallel()
+	srv, ids := newServer(t)
+	c := newClient(t, srv)
+	got, err := c.Campaigns(t.Context())
+	if err != nil {
+		t.Fatalf("Campaigns: %v", err)
+	}
+	if len(got) != 153 {
+		t.Fatalf("got %d campaigns, want 153", len(got))
+	}
+	checks := []struct {
+		i    int
+		want incidentbot.Campaign
+	}{
+		{0, incidentbot.Campaign{Platform: "meta", Account: acctA, ID: ids[0], Status: incidentbot.CampaignActive, RawStatus: "ACTIVE", DailyBudget: 50, Currency: "EUR"}},
+		{150, incidentbot.Campaign{Platform: "meta", Account: acctA, ID: "901", Status: incidentbot.CampaignPaused, RawStatus: "PAUSED", DailyBudget: 150, Currency: "EUR"}},
+		{151, incidentbot.Campaign{Platform: "meta", Account: acctA, ID: "902", Status: incidentbot.CampaignOther, RawStatus: "ARCHIVED", Currency: "EUR"}},
+		{152, incidentbot.Campaign{Platform: "meta", Account: acctB, ID: "903", Status: incidentbot.CampaignActive, RawStatus: "ACTIVE", DailyBudget: 3000, Currency: "JPY"}},
+	}
+	for _, ck := range checks {
+		g := got[ck.i]
+		if g.Key() != ck.want.Key() || g.Status != ck.want.Status || g.RawStatus != ck.want.RawStatus || g.DailyBudget != ck.want.DailyBudget || g.Currency != ck.want.Currency {
+			t.Errorf("campaign %d: got %+v, want %+v", ck.i, g, ck.want)
+		}
+	}
+	if n := srv.Calls("list"); n != 3 {
+		t.Errorf("got %d list requests, want 3 (two pages for acctA, one for acctB)", n)
+	}
+}
+
+func TestPauseThenResume(t *testing.T) {
+	t.Parallel()
+	srv, ids := newServer(t)
+	c := newClient(t, srv)
+	cs := append(campaigns(acctA, ids...), campaigns("act_"+acctB, "903")...)
+	for _, step := range []struct {
+		to   incidentbot.CampaignStatus
+		want string
+	}{{incidentbot.CampaignPaused, fake.Paused}, {incidentbot.CampaignActive, fake.Active}} {
+		res, err := c.SetStatus(t.Context(), cs, step.to, incidentbot.AdOptions{})
+		if err != nil || len(res) != len(cs) {
+			t.Fatalf("SetStatus %s: got %d results, %v; want %d, nil", step.to, len(res), err, len(cs))
+		}
+		for i, r := range res {
+			if r.Err != nil || r.Campaign.Key() != cs[i].Key() {
+				t.Fatalf("result %d: got %v %v, want %v and no error", i, r.Campaign.Key(), r.Err, cs[i].Key())
+			}
+		}
+		for key, got := range srv.Statuses() {
+			want := step.want
+			switch key {
+			case acctA + "/901":
+				want = fake.Paused
+			case acctA + "/902":
+				want = fake.Archived
+			}
+			if got != want {
+				t.Errorf("after %s: campaign %s got %s, want %s", step.to, key, got, want)
+			}
+		}
+	}
+	// 150 in acctA: batches of 50, 50, 50; 1 in acctB; two steps.
+	if n := srv.Calls("batch"); n != 8 {
+		t.Errorf("got %d batches, want 8", n)
+	}
+}
+
+func TestPartialFailureAndDryRun(t *testing.T) {
+	t.Parallel()
+	for _, dry := range []bool{false, true} {
+		t.Run(map[bool]string{false: "apply", true: "validate only"}[dry], func(t *testing.T) {
+			t.Parallel()
+			srv, ids := newServer(t)
+			srv.FailCampaign(ids[1])
+			c := newClient(t, srv)
+			cs := append(campaigns(acctA, ids[0], ids[1], "404404"), campaigns(acctB, "903")...)
+			res, err := c.SetStatus(t.Context(), cs, incidentbot.CampaignPaused, incidentbot.AdOptions{DryRun: dry})
+			if err != nil || len(res) != len(cs) {
+				t.Fatalf("SetStatus: got %d results, %v; want %d, nil", len(res), err, len(cs))
+			}
+			wantCode := map[string]string{ids[0]: "", ids[1]: incidentbot.ENOTFOUND, "404404": incidentbot.ENOTFOUND, "903": ""}
+			for _, r := range res {
+				if got := incidentbot.ErrorCode(r.Err); got != wantCode[r.Campaign.ID] {
+					t.Errorf("campaign %s: got %q (%v), want %q", r.Campaign.ID, got, r.Err, wantCode[r.Campaign.ID])
+				}
+			}
+			want := map[bool]string{false: fake.Paused, true: fake.Active}[dry]
+			for _, k := range [][2]string{{acctA, ids[0]}, {acctB, "903"}} {
+				if got, _ := srv.Campaign(k[0], k[1]); got.Status != want {
+					t.Errorf("campaign %s: got %s, want %s", k[1], got.Status, want)
+				}
+			}
+			if got, _ := srv.Campaign(acctA, ids[1]); got.Status != fake.Active {
+				t.Errorf("failed campaign: got %s, want ACTIVE", got.Status)
+			}
+		})
+	}
+}
+
+func TestRetries(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		inject    func(*fake.Server)
+		wantCode  string
+		wantAfter time.Duration
+	}{
+		{"throttled then ok", func(s *fake.Server) { s.ThrottleNext(3, 0) }, "", 0},
+		{"codes 4 17 613 then ok", func(s *fake.Server) { s.FailNext(1, 4); s.FailNext(1, 17); s.FailNext(1, 613) }, "", 0},
+		{"throttled items then ok", func(s *fake.Server) { s.ThrottleItemsNext(2) }, "", 0},
+		{"5xx then ok", func(s *fake.Server) { s.FailStatusNext(2, 502); s.FailNext(1, 2) }, "", 0},
+		{"throttle storm", func(s *fake.Server) { s.ThrottleNext(maxAttempts, 0) }, incidentbot.EUNAVAILABLE, 8 * time.Millisecond},
+		{"regain access in minutes", func(s *fake.Server) { s.ThrottleNext(1, 5*time.Minute) }, incidentbot.EUNAVAILABLE, 5 * time.Minute},
+		{"throttled items storm", func(s *fake.Server) { s.ThrottleItemsNext(2 * maxAttempts) }, incidentbot.EUNAVAILABLE, 8 * time.Millisecond},
+		{"5xx storm", func(s *fake.Server) { s.FailStatusNext(maxAttempts, 503) }, incidentbot.EUNAVAILABLE, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv, ids := newServer(t)
+			c := newClient(t, srv)
+			tc.inject(srv)
+			cs := campaigns(acctA, ids[0], ids[1])
+			res, err := c.SetStatus(t.Context(), cs, incidentbot.CampaignPaused, incidentbot.AdOptions{})
+			if got := incidentbot.ErrorCode(err); got != tc.wantCode {
+				t.Fatalf("got code %q (%v), want %q", got, err, tc.wantCode)
+			}
+			var hint interface{ RetryAfter() time.Duration }
+			if got := errors.As(err, &hint); got != (tc.wantAfter > 0) || got && hint.RetryAfter() != tc.wantAfter {
+				t.Errorf("got RetryAfter %v (present %v), want %v", hint, got, tc.wantAfter)
+			}
+			want := map[bool]string{true: fake.Paused, false: fake.Active}[tc.wantCode == ""]
+			for _, id := range ids[:2] {
+				if got, _ := srv.Campaign(acctA, id); got.Status != want {
+					t.Errorf("campaign %s: got %s, want %s", id, got.Status, want)
+				}
+			}
+			if tc.name == "5xx storm" && len(res) != 0 {
+				t.Errorf("got %d results after 5xx, want none: the outcome is unknown", len(res))
+			}
+		})
+	}
+}
+
+func TestBadToken(t *testing.T) {
+	t.Parallel()
+	const bad = "EAAbad-token-that-must-not-leak"
+	tests := []struct {
+		name  string
+		token string
+		setup func(*fake.Server)
+	}{
+		{"wrong token", bad, func(*fake.Server) {}},
+		{"expired token", "", func(s *fake.Server) { s.ExpireToken() }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv, _ := newServer(t)
+			tc.setup(srv)
+			c := newClient(t, srv, func(cfg *Config) {
+				if tc.token != "" {
+					cfg.AccessToken = incidentbot.Secret(tc.token)
+				}
+			})
+			_, err := c.Campaigns(t.Context())
+			if got := incidentbot.ErrorCode(err); got != incidentbot.EUNAUTHORIZED {
+				t.Fatalf("got %q (%v), want EUNAUTHORIZED", got, err)
+			}
+			for _, s := range []string{err.Error(), incidentbot.ErrorMessage(err)} {
+				if strings.Contains(s, bad) || strings.Contains(s, srv.Token()) {
+					t.Errorf("error text %q holds the token", s)
+				}
+			}
+		})
+	}
+}
+
+func TestNew(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		cfg  Config
+		want string
+	}{
+		{"valid", Config{AccessToken: "t", AccountIDs: []string{"act_1", "2"}}, ""},
+		{"no token", Config{AccountIDs: []string{"1"}}, "META_ADS_ACCESS_TOKEN is empty"},
+		{"bad account", Config{AccessToken: "t", AccountIDs: []string{"act_x"}}, `"act_x" is not an ad account id`},
+		{"bad version", Config{AccessToken: "t", AccountIDs: []string{"1"}, APIVersion: "26"}, "version"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := New(tc.cfg, nil, nil)
+			switch {
+			case tc.want == "" && err != nil:
+				t.Errorf("got %v, want no error", err)
+			case tc.want != "" && (incidentbot.ErrorCode(err) != incidentbot.EINVALID || !strings.Contains(incidentbot.ErrorMessage(err), tc.want)):
+				t.Errorf("got %v, want EINVALID saying %q", err, tc.want)
+			}
+		})
+	}
+}
