@@ -49,10 +49,20 @@ func (s Severity) String() string {
 // Label returns "SEV1".."SEV4" for display.
 func (s Severity) Label() string { return strings.ToUpper(s.String()) }
 
-// MarshalText and UnmarshalText let severities appear as "sev1" in YAML and JSON.
-func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+// MarshalText and UnmarshalText let severities appear as "sev1" in YAML and
+// JSON; an unknown severity is the empty string both ways.
+func (s Severity) MarshalText() ([]byte, error) {
+	if !s.Valid() {
+		return nil, nil
+	}
+	return []byte(s.String()), nil
+}
 
 func (s *Severity) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*s = SevUnknown
+		return nil
+	}
 	v, err := ParseSeverity(string(b))
 	if err != nil {
 		return err

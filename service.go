@@ -59,6 +59,10 @@ type IncidentService interface {
 	AssignRole(ctx context.Context, actor Actor, key, role, userSpec string) ([]RoleAssignment, error)
 	SetSeverity(ctx context.Context, actor Actor, key string, sev Severity) (*Incident, error)
 	AddNote(ctx context.Context, actor Actor, key, text string) (*Incident, error)
+	// Record adds an event that adapters observe (a pinned message at its
+	// own time, an alert firing or resolving) and, when announce is set,
+	// posts it to the war room.
+	Record(ctx context.Context, actor Actor, key string, ev TimelineEvent, announce *Message) (*Incident, error)
 	// SetStatus moves the incident (mitigated, resolved, closed, or back to
 	// investigating); summary is kept on resolve.
 	SetStatus(ctx context.Context, actor Actor, key string, to Status, summary string) (*Incident, error)

@@ -246,6 +246,26 @@ func (e *Engine) AddNote(ctx context.Context, actor incidentbot.Actor, key, text
 	})
 }
 
+// Record adds an event observed by an adapter, at its own time (now when
+// unset), and posts the announcement to the war room when there is one.
+func (e *Engine) Record(ctx context.Context, actor incidentbot.Actor, key string, ev incidentbot.TimelineEvent, announce *incidentbot.Message) (*incidentbot.Incident, error) {
+	if ev.Kind == "" {
+		return nil, incidentbot.Errorf(incidentbot.EINVALID, "An event needs a kind.")
+	}
+	return e.update(ctx, actor, key, func(inc *incidentbot.Incident, j *jobs) ([]incidentbot.TimelineEvent, error) {
+		if ev.At.IsZero() {
+			ev.At = e.now()
+		}
+		if ev.Actor == (incidentbot.User{}) {
+			ev.Actor = actor.User
+		}
+		if announce != nil {
+			j.add(kindPost, "record/"+e.seq(), postPayload{Message: *announce})
+		}
+		return []incidentbot.TimelineEvent{ev}, nil
+	})
+}
+
 // SetStatus moves the incident along its lifecycle. Resolve runs the
 // on_resolve actions; close posts the post-mortem draft, archives the war
 // room when the playbook says so, and warns loudly about ads still paused.

@@ -460,3 +460,41 @@ func TestPauseAdsOverride(t *testing.T) {
 		})
 	}
 }
+
+func TestRecordKeepsTheEventTimeAndAnnounces(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, storetest.SQLite(t))
+	inc := f.declare(incidentbot.DeclareRequest{Title: "Search is slow", Severity: incidentbot.SEV3, Type: "generic"})
+	f.runAll(0)
+	pinnedAt := f.clock.Now().Add(-7 * time.Minute)
+	ctx := context.Background()
+	_, err := f.eng.Record(ctx, actor(bob, console.GeneralChannelID), inc.Key,
+		incidentbot.TimelineEvent{Kind: incidentbot.EventPinned, At: pinnedAt, Text: "Cache hit ratio fell to 3%"},
+		&incidentbot.Message{Text: "Pinned to the timeline: Cache hit ratio fell to 3%"})
+	if err != nil {
+		t.Fatalf("Record: %v", err)
+	}
+	if _, err := f.eng.Record(ctx, actor(bob, console.GeneralChannelID), inc.Key, incidentbot.TimelineEvent{}, nil); incidentbot.ErrorCode(err) != incidentbot.EINVALID {
+		t.Errorf("Record without a kind: got %v, want EINVALID", err)
+	}
+	f.runAll(0)
+	events, err := f.db.Timeline(ctx, inc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got *incidentbot.TimelineEvent
+	for i := range events {
+		if events[i].Kind == incidentbot.EventPinned {
+			got = &events[i]
+		}
+	}
+	if got == nil || !got.At.Equal(pinnedAt) || got.Actor.ID != bob.ID {
+		t.Fatalf("pinned event: got %+v, want at %v by bob", got, pinnedAt)
+	}
+	stored, _ := f.db.Incident(ctx, inc.ID)
+	room, _ := f.chat.Channel(stored.WarRoom)
+	last := room.Messages[len(room.Messages)-1].Message.Text
+	if !strings.Contains(last, "Cache hit ratio fell to 3%") {
+		t.Errorf("last war-room message: got %q, want the announcement", last)
+	}
+}

@@ -21,6 +21,7 @@ type IncidentService struct {
 	AssignRoleFn  func(ctx context.Context, actor incidentbot.Actor, key, role, userSpec string) ([]incidentbot.RoleAssignment, error)
 	SetSeverityFn func(ctx context.Context, actor incidentbot.Actor, key string, sev incidentbot.Severity) (*incidentbot.Incident, error)
 	AddNoteFn     func(ctx context.Context, actor incidentbot.Actor, key, text string) (*incidentbot.Incident, error)
+	RecordFn      func(ctx context.Context, actor incidentbot.Actor, key string, ev incidentbot.TimelineEvent, announce *incidentbot.Message) (*incidentbot.Incident, error)
 	SetStatusFn   func(ctx context.Context, actor incidentbot.Actor, key string, to incidentbot.Status, summary string) (*incidentbot.Incident, error)
 	AdsFn         func(ctx context.Context, actor incidentbot.Actor, key string, op incidentbot.AdsOp, platform string) (*incidentbot.IncidentStatus, error)
 	VerifyFn      func(ctx context.Context, actor incidentbot.Actor, key, url string) (*incidentbot.Incident, error)
@@ -60,6 +61,10 @@ func (s *IncidentService) SetSeverity(ctx context.Context, actor incidentbot.Act
 
 func (s *IncidentService) AddNote(ctx context.Context, actor incidentbot.Actor, key, text string) (*incidentbot.Incident, error) {
 	return s.AddNoteFn(ctx, actor, key, text)
+}
+
+func (s *IncidentService) Record(ctx context.Context, actor incidentbot.Actor, key string, ev incidentbot.TimelineEvent, announce *incidentbot.Message) (*incidentbot.Incident, error) {
+	return s.RecordFn(ctx, actor, key, ev, announce)
 }
 
 func (s *IncidentService) SetStatus(ctx context.Context, actor incidentbot.Actor, key string, to incidentbot.Status, summary string) (*incidentbot.Incident, error) {
