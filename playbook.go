@@ -30,7 +30,7 @@ type Playbook struct {
 
 // PlaybookMatch says which incidents a playbook covers.
 type PlaybookMatch struct {
-	Types           []string // names people type: "outage", "site-down"
+	Types           []string // names people type ("outage", "site-down"), also looked for in titles
 	DefaultSeverity Severity
 }
 

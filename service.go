@@ -82,9 +82,10 @@ type IncidentService interface {
 
 // Playbooks finds the playbook for an incident type.
 type Playbooks interface {
-	// Match returns the playbook whose name or match types include typ; ""
-	// gives the generic playbook. Unknown types give EINVALID listing the known ones.
-	Match(typ string) (*Playbook, error)
+	// Match returns the playbook whose name or match types include typ.
+	// Without a type, a name or type appearing in the title picks it, else
+	// the generic playbook. Unknown types give EINVALID listing the known ones.
+	Match(typ, title string) (*Playbook, error)
 	All() []*Playbook
 }
 

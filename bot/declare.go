@@ -22,7 +22,7 @@ func (e *Engine) Declare(ctx context.Context, actor incidentbot.Actor, req incid
 	if req.Severity != incidentbot.SevUnknown && !req.Severity.Valid() {
 		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Unknown severity. Use sev1 (site down) to sev4 (minor).")
 	}
-	pb, err := e.playbooks.Match(req.Type)
+	pb, err := e.playbooks.Match(req.Type, title)
 	if err != nil {
 		return nil, err
 	}

@@ -156,12 +156,12 @@ func (e *Engine) chat(platform string) (incidentbot.Chat, error) {
 // playbook returns an incident's playbook; one removed since the
 // declaration falls back to the generic playbook so the incident keeps working.
 func (e *Engine) playbook(inc *incidentbot.Incident) (*incidentbot.Playbook, error) {
-	pb, err := e.playbooks.Match(inc.Type)
+	pb, err := e.playbooks.Match(inc.Type, "")
 	if err == nil {
 		return pb, nil
 	}
 	e.logger.Warn("playbook gone, using the generic one", "incident", inc.Key, "type", inc.Type, "err", err)
-	pb, err = e.playbooks.Match("")
+	pb, err = e.playbooks.Match("", "")
 	if err != nil {
 		return nil, fmt.Errorf("generic playbook: %w", err)
 	}

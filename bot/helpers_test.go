@@ -77,11 +77,11 @@ type books struct {
 	override map[string]*incidentbot.Playbook
 }
 
-func (b books) Match(typ string) (*incidentbot.Playbook, error) {
+func (b books) Match(typ, title string) (*incidentbot.Playbook, error) {
 	if pb, ok := b.override[typ]; ok {
 		return pb, nil
 	}
-	return b.Set.Match(typ)
+	return b.Set.Match(typ, title)
 }
 
 const summaryChannel = console.GeneralChannelID

@@ -124,7 +124,7 @@ func TestCommanderOnlyCommands(t *testing.T) {
 func TestNoCommanderAnyoneMayAct(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, storetest.SQLite(t))
-	pb, err := f.books.Match("generic")
+	pb, err := f.books.Match("generic", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,7 +222,7 @@ func TestCloseWithAdsStillPaused(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
-		pb, err := f.books.Match("site-outage")
+		pb, err := f.books.Match("site-outage", "")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -31,7 +31,7 @@ func TestDeclareOpensWarRoom(t *testing.T) {
 
 		inc = f.reload(inc)
 		room := f.warRoom(inc)
-		if want := "inc-" + strings.ToLower(inc.Key) + "-checkout-returns-504"; room.Name != want {
+		if want := strings.ToLower(inc.Key) + "-checkout-returns-504"; room.Name != want {
 			t.Errorf("war room name: got %q, want %q", room.Name, want)
 		}
 		if want := views.Topic(inc, "alice"); room.Topic != want {
@@ -296,18 +296,18 @@ func TestRunProcessesDeclare(t *testing.T) {
 
 func TestChannelName(t *testing.T) {
 	t.Parallel()
-	pb := &incidentbot.Playbook{Channel: "inc-{{.Key | lower}}-{{.Title | slug}}"}
+	pb := &incidentbot.Playbook{Channel: "{{.Key | lower}}-{{.Title | slug}}"}
 	tests := []struct {
 		name  string
 		title string
 		drill bool
 		want  string
 	}{
-		{"plain", "Checkout returns 504", false, "inc-inc-42-checkout-returns-504"},
-		{"accents", "Paiement refusé !", false, "inc-inc-42-paiement-refuse"},
-		{"drill", "Practice", true, "drill-inc-inc-42-practice"},
-		{"long", strings.Repeat("very long title ", 10), false, strings.TrimRight(("inc-inc-42-" + strings.Repeat("very-long-title-", 5))[:80], "-")},
-		{"nothing left", "!!!", false, "inc-inc-42"},
+		{"plain", "Checkout returns 504", false, "inc-42-checkout-returns-504"},
+		{"accents", "Paiement refusé !", false, "inc-42-paiement-refuse"},
+		{"drill", "Practice", true, "drill-inc-42-practice"},
+		{"long", strings.Repeat("very long title ", 10), false, strings.TrimRight(("inc-42-" + strings.Repeat("very-long-title-", 5))[:80], "-")},
+		{"nothing left", "!!!", false, "inc-42"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -21,7 +21,7 @@ import (
 )
 
 // DefaultChannel is the war-room name template of playbooks that set none.
-const DefaultChannel = "inc-{{.Key | lower}}-{{.Title | slug}}"
+const DefaultChannel = "{{.Key | lower}}-{{.Title | slug}}"
 
 // DefaultSeverity is the severity of playbooks whose match sets none.
 const DefaultSeverity = incidentbot.SEV3

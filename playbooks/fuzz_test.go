@@ -61,7 +61,7 @@ func FuzzLoad(f *testing.F) {
 		if _, ok := pb.Role(incidentbot.RoleCommander); !ok {
 			t.Fatal("accepted a playbook without a commander role")
 		}
-		if got, err := s.Match(pb.Name); err != nil || got != pb {
+		if got, err := s.Match(pb.Name, ""); err != nil || got != pb {
 			t.Fatalf("Match(%q): got %v, %v; want the playbook", pb.Name, got, err)
 		}
 		if _, err := incidentbot.RenderTemplate("channel", pb.Channel, &sampleIncident); err != nil {

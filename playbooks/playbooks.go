@@ -250,10 +250,16 @@ func (e entry) where() string {
 }
 
 // Match returns the playbook whose name or match types include typ, case
-// insensitively; "" gives the generic playbook.
-func (s *Set) Match(typ string) (*incidentbot.Playbook, error) {
+// insensitively. Without a type, the first name or type that appears as
+// whole words in the title picks the playbook ("Checkout returns 504" ->
+// checkout-failure), so a person at 3 a.m. need not know the types; with
+// none in the title, the generic playbook.
+func (s *Set) Match(typ, title string) (*incidentbot.Playbook, error) {
 	t := strings.ToLower(strings.TrimSpace(typ))
 	if t == "" {
+		if pb := s.byTitle(title); pb != nil {
+			return pb, nil
+		}
 		if pb, ok := s.byName[GenericName]; ok {
 			return pb, nil
 		}
@@ -263,6 +269,30 @@ func (s *Set) Match(typ string) (*incidentbot.Playbook, error) {
 		return pb, nil
 	}
 	return nil, incidentbot.Errorf(incidentbot.EINVALID, "Unknown incident type %q. Known types: %s. Leave the type out to use the generic playbook.", typ, strings.Join(s.names(), ", "))
+}
+
+// byTitle finds the playbook key that starts earliest among the title's
+// words (the longer key on a tie); the generic playbook's keys do not count.
+func (s *Set) byTitle(title string) *incidentbot.Playbook {
+	words := strings.Split(incidentbot.Slug(title), "-")
+	var best *incidentbot.Playbook
+	bestAt, bestLen := len(words), 0
+	for key, pb := range s.byKey {
+		if pb.Name == GenericName {
+			continue
+		}
+		kw := strings.Split(incidentbot.Slug(key), "-")
+		for at := 0; at+len(kw) <= len(words) && at <= bestAt; at++ {
+			if !slices.Equal(words[at:at+len(kw)], kw) {
+				continue
+			}
+			if at < bestAt || len(kw) > bestLen || (len(kw) == bestLen && pb.Name < best.Name) {
+				best, bestAt, bestLen = pb, at, len(kw)
+			}
+			break
+		}
+	}
+	return best
 }
 
 // All returns every playbook, sorted by name.

@@ -148,7 +148,7 @@ func TestMatch(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.typ, func(t *testing.T) {
 			t.Parallel()
-			pb, err := Defaults().Match(tc.typ)
+			pb, err := Defaults().Match(tc.typ, "")
 			if tc.want == "" {
 				if got := incidentbot.ErrorCode(err); got != incidentbot.EINVALID {
 					t.Fatalf("got code %q (%v), want %q", got, err, incidentbot.EINVALID)
@@ -176,7 +176,7 @@ func TestMatchWithoutGeneric(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Load: %v", err)
 	}
-	_, err = s.Match("")
+	_, err = s.Match("", "")
 	if got := incidentbot.ErrorCode(err); got != incidentbot.EINVALID {
 		t.Fatalf("got code %q, want %q", got, incidentbot.EINVALID)
 	}
@@ -207,7 +207,7 @@ func TestLoadDir(t *testing.T) {
 		{"checkout", "checkout-failure", "Customers can browse but cannot pay or place an order."},
 	}
 	for _, tc := range tests {
-		pb, err := s.Match(tc.typ)
+		pb, err := s.Match(tc.typ, "")
 		if err != nil {
 			t.Errorf("Match(%q): %v", tc.typ, err)
 			continue
@@ -217,7 +217,7 @@ func TestLoadDir(t *testing.T) {
 		}
 	}
 	// The replaced default's types are gone with it.
-	if _, err := s.Match("site-down"); err == nil {
+	if _, err := s.Match("site-down", ""); err == nil {
 		t.Error("Match(site-down): got a playbook, want an error: the override dropped that type")
 	}
 	if _, ok := Defaults().Get("newsletter"); ok {
@@ -304,6 +304,37 @@ func BenchmarkLoadDefaults(b *testing.B) {
 	for b.Loop() {
 		if _, err := Load(sub, "."); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+func TestMatchByTitle(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		typ, title string
+		want       string
+	}{
+		{"", "Checkout returns 504", "checkout-failure"},
+		{"", "Site down since 3 a.m.", "site-outage"},
+		{"", "Le site est down", "site-outage"},
+		{"", "Payments failing for Visa cards", "checkout-failure"},
+		{"", "Sale page down under load", "launch-traffic"},
+		{"", "Checkout down", "checkout-failure"},
+		{"", "We were hacked", "security"},
+		{"", "Memory leak on the search server", "generic"},
+		{"", "Cartoon section missing", "generic"},
+		{"", "Incident with the newsletter", "generic"},
+		{"", "", "generic"},
+		{"security", "Checkout returns 504", "security"},
+	}
+	for _, tc := range tests {
+		pb, err := Defaults().Match(tc.typ, tc.title)
+		if err != nil {
+			t.Errorf("Match(%q, %q): %v", tc.typ, tc.title, err)
+			continue
+		}
+		if pb.Name != tc.want {
+			t.Errorf("Match(%q, %q): got %s, want %s", tc.typ, tc.title, pb.Name, tc.want)
 		}
 	}
 }

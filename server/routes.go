@@ -6,7 +6,16 @@ import "net/http"
 func addRoutes(mux *http.ServeMux, deps Deps) {
 	mux.Handle("GET /healthz", handleHealthz())
 	mux.Handle("GET /readyz", handleReadyz(deps))
-	if deps.Metrics != nil {
-		mux.Handle("GET /metrics", deps.Metrics)
+	handleIf(mux, "GET /metrics", deps.Metrics)
+	handleIf(mux, "POST /slack/commands", deps.SlackCommands)
+	handleIf(mux, "POST /slack/interactions", deps.SlackInteractions)
+	handleIf(mux, "POST /slack/events", deps.SlackEvents)
+}
+
+// handleIf serves the route only when its handler is configured: an
+// unconfigured platform's URL answers 404, not a confusing 500.
+func handleIf(mux *http.ServeMux, pattern string, h http.Handler) {
+	if h != nil {
+		mux.Handle(pattern, h)
 	}
 }

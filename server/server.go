@@ -20,6 +20,8 @@ type Deps struct {
 	Ready func(r *http.Request) error
 	// Metrics serves /metrics; nil serves 404.
 	Metrics http.Handler
+	// Slack's inbound endpoints; nil when Slack is not configured over HTTP.
+	SlackCommands, SlackInteractions, SlackEvents http.Handler
 }
 
 // NewServer returns the whole HTTP handler.

@@ -29,6 +29,25 @@ type config struct {
 	Currency         string             `env:"CURRENCY, default=EUR"`
 	AdsAdmins        []string           `env:"ADS_ADMINS"`
 	Workers          int                `env:"WORKERS, default=4"`
+
+	SlackBotToken      incidentbot.Secret `env:"SLACK_BOT_TOKEN"`
+	SlackSigningSecret incidentbot.Secret `env:"SLACK_SIGNING_SECRET"`
+	SlackAppToken      incidentbot.Secret `env:"SLACK_APP_TOKEN"`
+	SlackAPIURL        string             `env:"SLACK_API_URL"`
+
+	GoogleAdsClientID        string             `env:"GOOGLE_ADS_CLIENT_ID"`
+	GoogleAdsClientSecret    incidentbot.Secret `env:"GOOGLE_ADS_CLIENT_SECRET"`
+	GoogleAdsRefreshToken    incidentbot.Secret `env:"GOOGLE_ADS_REFRESH_TOKEN"`
+	GoogleAdsDeveloperToken  incidentbot.Secret `env:"GOOGLE_ADS_DEVELOPER_TOKEN"`
+	GoogleAdsCustomerIDs     []string           `env:"GOOGLE_ADS_CUSTOMER_IDS"`
+	GoogleAdsLoginCustomerID string             `env:"GOOGLE_ADS_LOGIN_CUSTOMER_ID"`
+	GoogleAdsAPIURL          string             `env:"GOOGLE_ADS_API_URL"`
+	GoogleAdsTokenURL        string             `env:"GOOGLE_ADS_TOKEN_URL"`
+
+	MetaAdsAccessToken incidentbot.Secret `env:"META_ADS_ACCESS_TOKEN"`
+	MetaAdsAccountIDs  []string           `env:"META_ADS_ACCOUNT_IDS"`
+	MetaAdsAPIURL      string             `env:"META_ADS_API_URL"`
+	MetaAdsAPIVersion  string             `env:"META_ADS_API_VERSION"`
 }
 
 // loadConfig reads the environment through getenv. Empty variables count as
@@ -88,6 +107,27 @@ func (c config) validate() error {
 	}
 	if u := c.DatabaseURL.Reveal(); u != "" && !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") {
 		bad("DATABASE_URL must be a postgres:// URL; leave it unset to use the embedded SQLite file incidentbot.db")
+	}
+	if c.SlackBotToken != "" && c.SlackSigningSecret == "" && c.SlackAppToken == "" {
+		bad("SLACK_SIGNING_SECRET is needed with SLACK_BOT_TOKEN to check requests from Slack (Basic Information page of your Slack app)")
+	}
+	if c.SlackBotToken == "" && (c.SlackSigningSecret != "" || c.SlackAppToken != "") {
+		bad("SLACK_BOT_TOKEN is needed when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set (OAuth & Permissions page, starts with xoxb-)")
+	}
+	if t := c.SlackBotToken.Reveal(); t != "" && !strings.HasPrefix(t, "xoxb-") {
+		bad("SLACK_BOT_TOKEN must be a bot token starting with xoxb-")
+	}
+	if t := c.SlackAppToken.Reveal(); t != "" && !strings.HasPrefix(t, "xapp-") {
+		bad("SLACK_APP_TOKEN must be an app-level token starting with xapp-")
+	}
+	if c.SlackAPIURL != "" && !strings.HasSuffix(c.SlackAPIURL, "/") {
+		bad("SLACK_API_URL must end with a slash, like https://slack.com/api/")
+	}
+	if c.GoogleAdsRefreshToken != "" && len(c.GoogleAdsCustomerIDs) == 0 {
+		bad("GOOGLE_ADS_CUSTOMER_IDS must list the ad accounts to pause (comma-separated, like 123-456-7890)")
+	}
+	if c.MetaAdsAccessToken != "" && len(c.MetaAdsAccountIDs) == 0 {
+		bad("META_ADS_ACCOUNT_IDS must list the ad accounts to pause (comma-separated, like act_1234567890)")
 	}
 	return errors.Join(errs...)
 }

@@ -183,8 +183,11 @@ func (s *demoSite) Probe(_ context.Context, url, expect string) incidentbot.Prob
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.up {
-		return incidentbot.ProbeResult{URL: url, Healthy: true, Class: "healthy", Status: 200, Latency: 180 * time.Millisecond,
-			Detail: fmt.Sprintf("HTTP 200 in 180 ms, %q found on the page", expect)}
+		detail := "HTTP 200 in 180 ms, the page is served"
+		if expect != "" {
+			detail = fmt.Sprintf("HTTP 200 in 180 ms, %q found on the page", expect)
+		}
+		return incidentbot.ProbeResult{URL: url, Healthy: true, Class: "healthy", Status: 200, Latency: 180 * time.Millisecond, Detail: detail}
 	}
 	return incidentbot.ProbeResult{URL: url, Class: "504 from a proxy or load balancer", Status: 504, Latency: 30 * time.Second,
 		Detail: "the load balancer answered 504 Gateway Timeout after 30 s: the application behind it does not answer"}

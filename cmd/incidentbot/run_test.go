@@ -3,15 +3,22 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	fakeslack "incidentbot/internal/fake/slack"
 )
 
 // syncBuffer is a bytes.Buffer safe to write from run's goroutines while the test reads it.
@@ -44,30 +51,64 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-func TestServeHealthAndShutdown(t *testing.T) {
+func TestServeSlackEndToEnd(t *testing.T) {
 	addr := freeAddr(t)
 	dir := t.TempDir()
-	t.Chdir(dir) // serve uses incidentbot.db in the working folder without DATABASE_URL
+	t.Chdir(dir) // without DATABASE_URL serve uses incidentbot.db in the working folder
+	slackAPI := fakeslack.New(t)
+	const signingSecret = "0f2e8a9d4b7c6e1a3f5d9c8b7a6e5d4c"
+	env := map[string]string{
+		"HTTP_ADDR":            addr,
+		"SLACK_BOT_TOKEN":      fakeslack.DefaultToken,
+		"SLACK_SIGNING_SECRET": signingSecret,
+		"SLACK_API_URL":        slackAPI.URL(),
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var stderr syncBuffer
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"incidentbot", "serve"}, envFrom(map[string]string{"HTTP_ADDR": addr}), nil, &syncBuffer{}, &stderr)
+		done <- run(ctx, []string{"incidentbot", "serve"}, envFrom(env), nil, &syncBuffer{}, &stderr)
 	}()
 
 	waitFor(t, "http://"+addr+"/healthz", 200)
 	waitFor(t, "http://"+addr+"/readyz", 200)
-	resp, err := http.Get("http://" + addr + "/metrics")
+	body := get(t, "http://"+addr+"/metrics")
+	if !strings.Contains(body, "go_goroutines") {
+		t.Errorf("/metrics lacks go_goroutines")
+	}
+
+	// A signed slash command is answered at once, then the workers open the war room.
+	form := url.Values{"team_id": {"T01SHOPX9Q"}, "user_id": {"U02ALICE5K"}, "user_name": {"alice"},
+		"channel_id": {"C0GENERAL1"}, "command": {"/incident"}, "text": {"declare sev1 Checkout returns 504"}}.Encode()
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	mac := hmac.New(sha256.New, []byte(signingSecret))
+	mac.Write([]byte("v0:" + ts + ":" + form))
+	req, _ := http.NewRequest("POST", "http://"+addr+"/slack/commands", strings.NewReader(form))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Slack-Request-Timestamp", ts)
+	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var body bytes.Buffer
-	body.ReadFrom(resp.Body)
+	var ack bytes.Buffer
+	ack.ReadFrom(resp.Body)
 	resp.Body.Close()
-	if !strings.Contains(body.String(), "go_goroutines") {
-		t.Errorf("/metrics lacks go_goroutines")
+	if resp.StatusCode != 200 || !strings.Contains(ack.String(), "INC-1") {
+		t.Fatalf("slash command ack: got %d %s, want 200 naming INC-1", resp.StatusCode, ack.String())
 	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if ch, ok := slackAPI.ChannelByName("inc-1-checkout-returns-504"); ok && len(slackAPI.Pinned(ch.ID)) == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("war room not ready within 10s; logs: %s", stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond) // polling interval, not a wait for work
+	}
+
 	cancel()
 	select {
 	case err := <-done:
@@ -83,6 +124,21 @@ func TestServeHealthAndShutdown(t *testing.T) {
 	if strings.Contains(stderr.String(), `"level":"ERROR"`) {
 		t.Errorf("error logged: %s", stderr.String())
 	}
+	if strings.Contains(stderr.String(), fakeslack.DefaultToken) || strings.Contains(stderr.String(), signingSecret) {
+		t.Errorf("a secret reached the logs")
+	}
+}
+
+func get(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var b bytes.Buffer
+	b.ReadFrom(resp.Body)
+	return b.String()
 }
 
 // waitFor polls url until it answers want, failing after a deadline.
@@ -116,6 +172,8 @@ func TestRunErrors(t *testing.T) {
 		{"unknown command", []string{"incidentbot", "fly"}, nil, `unknown command "fly"`},
 		{"bad env var", []string{"incidentbot", "serve"}, map[string]string{"WORKERS": "zero", "DATABASE_URL": "postgres://u:topsecret@h/db"}, "WORKERS has a value of the wrong type"},
 		{"two bad env vars", []string{"incidentbot", "serve"}, map[string]string{"BOT_LANGUAGE": "klingon", "HTTP_ADDR": "nope"}, "BOT_LANGUAGE must be en or fr"},
+		{"serve without a chat", []string{"incidentbot", "serve"}, nil, "no chat platform configured"},
+		{"slack token without secret", []string{"incidentbot", "serve"}, map[string]string{"SLACK_BOT_TOKEN": "xoxb-topsecret"}, "SLACK_SIGNING_SECRET is needed"},
 		{"playbooks usage", []string{"incidentbot", "playbooks"}, nil, "usage: incidentbot playbooks check [dir]"},
 		{"playbooks missing dir", []string{"incidentbot", "playbooks", "check", "/does/not/exist"}, nil, "/does/not/exist"},
 	}

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"incidentbot"
+	"incidentbot/bot/slack"
 	"incidentbot/playbooks"
 	"incidentbot/server"
 	"incidentbot/store"
@@ -24,18 +25,43 @@ import (
 // runServe serves HTTP and runs the job workers until ctx ends; then it
 // stops HTTP first, then the workers, then closes the store.
 func runServe(ctx context.Context, cfg config, logger *slog.Logger) error {
-	a, err := newApp(ctx, cfg, logger, parts{dsn: cfg.dsn("incidentbot.db"), clock: incidentbot.SystemClock{}})
+	if cfg.SlackBotToken == "" {
+		return errors.New("no chat platform configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (see README.md, Run it in Slack); to try the bot without one, run incidentbot console")
+	}
+	clock := incidentbot.SystemClock{}
+	slackChat := slack.NewChat(slack.ChatConfig{BotToken: cfg.SlackBotToken, APIURL: cfg.SlackAPIURL}, logger)
+	platforms, err := adPlatforms(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	a, err := newApp(ctx, cfg, logger, parts{
+		dsn:       cfg.dsn("incidentbot.db"),
+		clock:     clock,
+		chats:     []incidentbot.Chat{slackChat},
+		platforms: platforms,
+	})
 	if err != nil {
 		return err
 	}
 	defer a.store.Close()
 
+	slackIn := slack.NewInbound(slack.InboundDeps{
+		SigningSecret: cfg.SlackSigningSecret,
+		Handle:        a.commands.Handle,
+		Deliveries:    a.store,
+		Chat:          slackChat,
+		Clock:         clock,
+		Logger:        logger,
+	})
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	handler := server.NewServer(server.Deps{
-		Logger:  logger,
-		Ready:   func(r *http.Request) error { return a.store.Ready(r.Context()) },
-		Metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
+		Logger:            logger,
+		Ready:             func(r *http.Request) error { return a.store.Ready(r.Context()) },
+		Metrics:           promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
+		SlackCommands:     slackIn.Commands(),
+		SlackInteractions: slackIn.Interactions(),
+		SlackEvents:       slackIn.Events(),
 	})
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
