@@ -139,6 +139,15 @@ func (e *Engine) runAds(ctx context.Context, inc *incidentbot.Incident, a incide
 		kind = incidentbot.EventAdsResumed
 	}
 	if err != nil {
+		// What this run did change (say Google paused while Meta was
+		// throttled) goes on the timeline now; the retry reports the rest.
+		if ev, ok, evErr := adsEvent(kind, rep, e.now()); evErr == nil && ok && !rep.DryRun {
+			if _, upErr := e.updateByID(ctx, inc.ID, func(*incidentbot.Incident) (incidentbot.Change, error) {
+				return incidentbot.Change{Events: []incidentbot.TimelineEvent{ev}}, nil
+			}); upErr != nil {
+				e.logger.WarnContext(ctx, "could not record a partial ads run", "incident", inc.Key, "err", upErr)
+			}
+		}
 		return result{}, fmt.Errorf("%s: %w", a.Kind, err)
 	}
 	res := result{kind: incidentbot.EventActionSucceeded, text: drillLabel(inc, rep.Summary())}
@@ -148,6 +157,18 @@ func (e *Engine) runAds(ctx context.Context, inc *incidentbot.Incident, a incide
 	if rep.DryRun {
 		return res, nil
 	}
+	ev, ok, err := adsEvent(kind, rep, e.now())
+	if err != nil || !ok {
+		return res, err
+	}
+	res.extra = []incidentbot.TimelineEvent{ev}
+	res.summary = true
+	return res, nil
+}
+
+// adsEvent is the ads_paused / ads_resumed event of a report, with every
+// campaign it touched in Data; ok is false when it touched none.
+func adsEvent(kind incidentbot.EventKind, rep ads.Report, at time.Time) (incidentbot.TimelineEvent, bool, error) {
 	var detail []pauseDetail
 	for _, group := range [][]incidentbot.CampaignPause{rep.Paused, rep.Resumed, rep.Shared, rep.Failed, rep.LeftPaused} {
 		for _, p := range group {
@@ -158,15 +179,13 @@ func (e *Engine) runAds(ctx context.Context, inc *incidentbot.Incident, a incide
 		}
 	}
 	if len(detail) == 0 {
-		return res, nil
+		return incidentbot.TimelineEvent{}, false, nil
 	}
 	data, err := json.Marshal(detail)
 	if err != nil {
-		return result{}, fmt.Errorf("ads event data: %w", err)
+		return incidentbot.TimelineEvent{}, false, fmt.Errorf("ads event data: %w", err)
 	}
-	res.extra = []incidentbot.TimelineEvent{{Kind: kind, At: e.now(), Text: rep.Summary(), Data: data}}
-	res.summary = true
-	return res, nil
+	return incidentbot.TimelineEvent{Kind: kind, At: at, Text: rep.Summary(), Data: data}, true, nil
 }
 
 func (e *Engine) runProbe(ctx context.Context, inc *incidentbot.Incident, a incidentbot.Action) result {
