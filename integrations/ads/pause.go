@@ -84,16 +84,8 @@ func (o *Orchestrator) Pause(ctx context.Context, inc *incidentbot.Incident, sel
 		}
 	}
 
-	if !inc.Drill {
-		intents := settled
-		for _, ch := range changes {
-			intents = append(intents, ch.records...)
-		}
-		if len(intents) > 0 {
-			if err := o.store.SavePauses(ctx, intents...); err != nil {
-				return rep, fmt.Errorf("record ad pause intent for %s: %w", inc.Key, err)
-			}
-		}
+	if err := o.saveIntents(ctx, inc, "pause", settled, changes); err != nil {
+		return rep, err
 	}
 	for _, r := range settled {
 		rep.add(r)

@@ -102,16 +102,8 @@ func (o *Orchestrator) Resume(ctx context.Context, inc *incidentbot.Incident, pl
 		}
 	}
 
-	if !inc.Drill {
-		intents := settled
-		for _, ch := range changes {
-			intents = append(intents, ch.records...)
-		}
-		if len(intents) > 0 {
-			if err := o.store.SavePauses(ctx, intents...); err != nil {
-				return rep, fmt.Errorf("record ad resume intent for %s: %w", inc.Key, err)
-			}
-		}
+	if err := o.saveIntents(ctx, inc, "resume", settled, changes); err != nil {
+		return rep, err
 	}
 	for _, r := range settled {
 		rep.add(r)
@@ -154,4 +146,25 @@ func (o *Orchestrator) Resume(ctx context.Context, inc *incidentbot.Incident, pl
 	o.logger.InfoContext(ctx, "ads resume done", "incident", inc.Key, "drill", inc.Drill,
 		"resumed", len(rep.Resumed), "left_paused", len(rep.LeftPaused), "failed", len(rep.Failed))
 	return rep, errors.Join(errs...)
+}
+
+// saveIntents writes, before any API call, the records this run settled
+// and the intents (pausing, resuming) it is about to carry out, so a crash
+// between the call and the write is reconciled by the next run. Drills
+// write nothing.
+func (o *Orchestrator) saveIntents(ctx context.Context, inc *incidentbot.Incident, verb string, settled []incidentbot.CampaignPause, changes []*change) error {
+	if inc.Drill {
+		return nil
+	}
+	intents := slices.Clone(settled)
+	for _, ch := range changes {
+		intents = append(intents, ch.records...)
+	}
+	if len(intents) == 0 {
+		return nil
+	}
+	if err := o.store.SavePauses(ctx, intents...); err != nil {
+		return fmt.Errorf("record ad %s intent for %s: %w", verb, inc.Key, err)
+	}
+	return nil
 }
