@@ -100,34 +100,17 @@ func (e *Engine) postmortem(ctx context.Context, job incidentbot.Job, inc *incid
 	if j.err != nil {
 		return nil, j.err
 	}
-	done := func(*incidentbot.Incident) (incidentbot.Change, error) { return incidentbot.Change{Jobs: j.out}, nil }
-	if _, err := e.store.Message(ctx, inc.ID, purposePostmortem); err == nil {
-		return done, nil
-	} else if incidentbot.ErrorCode(err) != incidentbot.ENOTFOUND {
-		return nil, err
-	}
-	if inc.WarRoom == "" {
-		return nil, e.warRoomNotReady(ctx, inc)
-	}
-	chat, err := e.chat(inc.Platform)
-	if err != nil {
-		return nil, err
-	}
-	md, err := e.render(ctx, inc)
-	if err != nil {
-		return nil, err
-	}
-	ref, err := chat.Post(ctx, inc.WarRoom, incidentbot.Message{
-		Title:  drillLabel(inc, "Post-mortem draft for "+inc.Key),
-		Text:   md,
-		Footer: "Run /incident postmortem " + inc.Key + " to get it again with the latest timeline.",
+	return e.postOnce(ctx, inc, purposePostmortem, j.out, func() (incidentbot.Message, error) {
+		md, err := e.render(ctx, inc)
+		if err != nil {
+			return incidentbot.Message{}, err
+		}
+		return incidentbot.Message{
+			Title:  drillLabel(inc, "Post-mortem draft for "+inc.Key),
+			Text:   md,
+			Footer: "Run /incident postmortem " + inc.Key + " to get it again with the latest timeline.",
+		}, nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("post post-mortem: %w", err)
-	}
-	return func(*incidentbot.Incident) (incidentbot.Change, error) {
-		return incidentbot.Change{Messages: []incidentbot.SavedMessage{{Purpose: purposePostmortem, Ref: ref}}, Jobs: j.out}, nil
-	}, nil
 }
 
 // render builds the post-mortem draft from the stored incident.

@@ -283,10 +283,21 @@ const (
 )
 
 func (e *Engine) welcome(ctx context.Context, job incidentbot.Job, inc *incidentbot.Incident) (complete, error) {
-	next := e.next(inc, job)
-	done := func(*incidentbot.Incident) (incidentbot.Change, error) { return incidentbot.Change{Jobs: next}, nil }
-	if _, err := e.store.Message(ctx, inc.ID, purposeWelcome); err == nil {
-		return done, nil
+	return e.postOnce(ctx, inc, purposeWelcome, e.next(inc, job), func() (incidentbot.Message, error) {
+		st, err := e.status(ctx, inc)
+		if err != nil {
+			return incidentbot.Message{}, err
+		}
+		return views.Welcome(st, e.now()), nil
+	})
+}
+
+// postOnce posts the incident's message for purpose in the war room unless
+// it was posted already, saving its reference with the job's completion;
+// then come the next jobs.
+func (e *Engine) postOnce(ctx context.Context, inc *incidentbot.Incident, purpose string, next []incidentbot.Job, build func() (incidentbot.Message, error)) (complete, error) {
+	if _, err := e.store.Message(ctx, inc.ID, purpose); err == nil {
+		return func(*incidentbot.Incident) (incidentbot.Change, error) { return incidentbot.Change{Jobs: next}, nil }, nil
 	} else if incidentbot.ErrorCode(err) != incidentbot.ENOTFOUND {
 		return nil, err
 	}
@@ -297,17 +308,17 @@ func (e *Engine) welcome(ctx context.Context, job incidentbot.Job, inc *incident
 	if err != nil {
 		return nil, err
 	}
-	st, err := e.status(ctx, inc)
+	m, err := build()
 	if err != nil {
 		return nil, err
 	}
-	ref, err := chat.Post(ctx, inc.WarRoom, views.Welcome(st, e.now()))
+	ref, err := chat.Post(ctx, inc.WarRoom, m)
 	if err != nil {
-		return nil, fmt.Errorf("post welcome: %w", err)
+		return nil, fmt.Errorf("post %s: %w", purpose, err)
 	}
 	return func(*incidentbot.Incident) (incidentbot.Change, error) {
 		return incidentbot.Change{
-			Messages: []incidentbot.SavedMessage{{Purpose: purposeWelcome, Ref: ref}},
+			Messages: []incidentbot.SavedMessage{{Purpose: purpose, Ref: ref}},
 			Jobs:     next,
 		}, nil
 	}, nil
