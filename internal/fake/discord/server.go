@@ -1,0 +1,426 @@
+// Package fake is a stateful fake of the Discord REST API (v9 and v10
+// paths) for tests and the demo, written from
+// ../shared/fixtures/discord/README.md rather than from our client: real
+// error bodies and codes, per-route and global rate limits with 429s and
+// X-RateLimit-* headers, interaction callbacks and webhooks with their
+// deadlines, and knobs for failures and latency.
+//
+// discordgo's endpoints are package variables, so point a session at the
+// fake with an http.Client whose transport rewrites the host (see Transport).
+package fake
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Identities the fake starts with. The bot's user id equals the
+// application id, as for every Discord bot.
+const (
+	DefaultToken = "fake-discord-bot-token"
+	AppID        = "1302445566778899001"
+	GuildID      = "1302445566778899100"
+	BotName      = "incidentbot"
+)
+
+// Option configures a Server.
+type Option func(*Server)
+
+// WithToken sets the only bot token the fake accepts.
+func WithToken(token string) Option { return func(s *Server) { s.token = token } }
+
+// WithClock makes the fake read time from now: message timestamps,
+// interaction deadlines and rate-limit windows follow it.
+func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
+
+// WithRateLimit limits route (a pattern such as "POST /channels/{channel}/messages")
+// to n requests per window for each top-level resource (channel, guild, webhook).
+func WithRateLimit(route string, n int, per time.Duration) Option {
+	return func(s *Server) { s.limits[route] = limit{n: n, per: per} }
+}
+
+// WithGlobalRateLimit limits every bot-authenticated request to n per
+// window (Discord: 50 a second). Interaction endpoints are exempt.
+func WithGlobalRateLimit(n int, per time.Duration) Option {
+	return func(s *Server) { s.global = limit{n: n, per: per} }
+}
+
+// WithMembers adds people to the guild.
+func WithMembers(members ...Member) Option {
+	return func(s *Server) {
+		for _, m := range members {
+			m.Roles = append([]string(nil), m.Roles...)
+			s.members = append(s.members, &m)
+		}
+	}
+}
+
+// WithRoles adds roles to the guild.
+func WithRoles(roles ...Role) Option {
+	return func(s *Server) {
+		for _, r := range roles {
+			s.roles = append(s.roles, &r)
+		}
+	}
+}
+
+// Server is a fake Discord REST API for one guild. It is safe for concurrent use.
+type Server struct {
+	srv    *httptest.Server
+	mux    *http.ServeMux
+	token  string
+	now    func() time.Time
+	limits map[string]limit
+	global limit
+
+	mu           sync.Mutex
+	channels     []*Channel // creation order
+	messages     map[string][]*Message
+	members      []*Member
+	roles        []*Role
+	interactions map[string]*interaction
+	callbacks    []Callback
+	commands     map[string][]Command // by guild id, "" for global
+	calls        map[string]int
+	windows      map[string][]time.Time // per bucket, for rate limits
+	inject       map[string][]injection
+	latency      map[string]time.Duration // "" applies to every route
+	seq          int64
+}
+
+type limit struct {
+	n   int
+	per time.Duration
+}
+
+type injection struct {
+	status     int
+	code       int
+	message    string
+	retryAfter time.Duration // > 0: a 429
+	global     bool
+}
+
+// New starts a fake Discord closed when the test ends. The guild has an
+// @everyone role (id = guild id) and the bot as a member.
+func New(t testing.TB, opts ...Option) *Server {
+	s := &Server{
+		token:        DefaultToken,
+		now:          time.Now,
+		limits:       map[string]limit{},
+		messages:     map[string][]*Message{},
+		interactions: map[string]*interaction{},
+		commands:     map[string][]Command{},
+		calls:        map[string]int{},
+		windows:      map[string][]time.Time{},
+		inject:       map[string][]injection{},
+		latency:      map[string]time.Duration{},
+		seq:          1443300000000000000,
+	}
+	s.roles = []*Role{{ID: GuildID, Name: "@everyone"}}
+	s.members = []*Member{{User: User{ID: AppID, Username: BotName, Bot: true}}}
+	for _, o := range opts {
+		o(s)
+	}
+	s.mux = http.NewServeMux()
+	s.routes()
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	t.Cleanup(s.srv.Close)
+	return s
+}
+
+// URL is the fake's base URL, without a path.
+func (s *Server) URL() string { return s.srv.URL }
+
+// Token is the bot token the fake accepts (without the "Bot " prefix).
+func (s *Server) Token() string { return s.token }
+
+// Transport returns a RoundTripper sending every request to the fake,
+// keeping the path: what a client built for https://discord.com needs.
+func (s *Server) Transport() http.RoundTripper {
+	u, _ := url.Parse(s.srv.URL)
+	return rewrite{target: u}
+}
+
+type rewrite struct{ target *url.URL }
+
+func (t rewrite) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.URL.Scheme, r.URL.Host, r.Host = t.target.Scheme, t.target.Host, t.target.Host
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// FailNext makes the next n calls of route answer status with a Discord
+// error body {"message":..., "code":code}.
+func (s *Server) FailNext(route string, status, code int, message string, n int) {
+	s.queue(route, injection{status: status, code: code, message: message}, n)
+}
+
+// RateLimitNext makes the next n calls of route answer 429 with
+// retry_after; global marks the global limit.
+func (s *Server) RateLimitNext(route string, retryAfter time.Duration, global bool, n int) {
+	s.queue(route, injection{retryAfter: retryAfter, global: global}, n)
+}
+
+func (s *Server) queue(route string, in injection, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for range n {
+		s.inject[route] = append(s.inject[route], in)
+	}
+}
+
+// SetLatency delays every call of route ("" for all routes) by d.
+func (s *Server) SetLatency(route string, d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.latency[route] = d
+}
+
+// Calls counts the requests to route, including refused ones.
+func (s *Server) Calls(route string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.calls[route]
+}
+
+// apiError is a Discord error answer.
+type apiError struct {
+	status  int
+	code    int
+	message string
+}
+
+func errorf(status, code int, format string, args ...any) *apiError {
+	return &apiError{status: status, code: code, message: fmt.Sprintf(format, args...)}
+}
+
+// invalidForm is Discord's 50035 with the offending field.
+func invalidForm(field, problem string) *apiError {
+	return errorf(http.StatusBadRequest, 50035, "Invalid Form Body (%s: %s)", field, problem)
+}
+
+// handler serves one route with s.mu held; it returns the status and the
+// JSON body (nil: 204 No Content) or an error.
+type handler func(s *Server, r *http.Request, body []byte) (int, any, *apiError)
+
+// auth says how a route is authenticated.
+type auth int
+
+const (
+	botAuth     auth = iota // Authorization: Bot <token>, counted in the global limit
+	tokenInPath             // interaction and webhook routes: the token is the credential
+)
+
+func (s *Server) handle(pattern string, a auth, h handler) {
+	route := pattern
+	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) { s.serve(w, r, route, a, h) })
+}
+
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	path, ok := strings.CutPrefix(r.URL.Path, "/api/v10/")
+	if !ok {
+		path, ok = strings.CutPrefix(r.URL.Path, "/api/v9/")
+	}
+	if !ok {
+		writeError(w, errorf(http.StatusNotFound, 0, "404: Not Found"))
+		return
+	}
+	r2 := r.Clone(r.Context())
+	r2.URL.Path = "/" + path
+	r2.URL.RawPath = ""
+	if _, pattern := s.mux.Handler(r2); pattern == "" {
+		writeError(w, errorf(http.StatusNotFound, 0, "404: Not Found"))
+		return
+	}
+	s.mux.ServeHTTP(w, r2)
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, route string, a auth, h handler) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, 8<<20))
+	if err != nil {
+		writeError(w, errorf(http.StatusBadRequest, 50109, "The request body contains invalid JSON."))
+		return
+	}
+	s.mu.Lock()
+	s.calls[route]++
+	delay := s.latency[""] + s.latency[route]
+	s.mu.Unlock()
+	if delay > 0 {
+		t := time.NewTimer(delay)
+		select {
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if a == botAuth && r.Header.Get("Authorization") != "Bot "+s.token {
+		writeError(w, errorf(http.StatusUnauthorized, 0, "401: Unauthorized"))
+		return
+	}
+	if q := s.inject[route]; len(q) > 0 {
+		in := q[0]
+		s.inject[route] = q[1:]
+		if in.retryAfter > 0 {
+			writeRateLimited(w, in.retryAfter, in.global, "injected")
+			return
+		}
+		writeError(w, &apiError{status: in.status, code: in.code, message: in.message})
+		return
+	}
+	if a == botAuth && s.global.n > 0 {
+		if wait := s.take("global", s.global); wait > 0 {
+			writeRateLimited(w, wait, true, "global")
+			return
+		}
+	}
+	if l, ok := s.limits[route]; ok {
+		bucket := route + " " + major(r)
+		if wait := s.take(bucket, l); wait > 0 {
+			writeRateLimited(w, wait, false, bucketID(bucket))
+			return
+		}
+		s.rateHeaders(w, bucket, l)
+	}
+	if len(body) > 0 && !json.Valid(body) {
+		writeError(w, errorf(http.StatusBadRequest, 50109, "The request body contains invalid JSON."))
+		return
+	}
+	status, v, apiErr := h(s, r, body)
+	if apiErr != nil {
+		writeError(w, apiErr)
+		return
+	}
+	if v == nil {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	writeJSON(w, status, v)
+}
+
+// major is the top-level resource a route's limit is kept per.
+func major(r *http.Request) string {
+	for _, k := range []string{"channel", "guild", "interaction"} {
+		if v := r.PathValue(k); v != "" {
+			return v
+		}
+	}
+	return r.PathValue("app") + "/" + r.PathValue("token")
+}
+
+func bucketID(bucket string) string {
+	var h uint64 = 1469598103934665603
+	for i := 0; i < len(bucket); i++ {
+		h = (h ^ uint64(bucket[i])) * 1099511628211
+	}
+	return strconv.FormatUint(h, 16)
+}
+
+// take records a request in a bucket and says how long to wait when the
+// window's allowance is spent. Called with s.mu held.
+func (s *Server) take(bucket string, l limit) time.Duration {
+	now := s.now()
+	kept := s.windows[bucket][:0]
+	for _, at := range s.windows[bucket] {
+		if now.Sub(at) < l.per {
+			kept = append(kept, at)
+		}
+	}
+	s.windows[bucket] = kept
+	if len(kept) >= l.n {
+		return l.per - now.Sub(kept[0])
+	}
+	s.windows[bucket] = append(kept, now)
+	return 0
+}
+
+// rateHeaders describes a bucket after a request it let through.
+func (s *Server) rateHeaders(w http.ResponseWriter, bucket string, l limit) {
+	used := s.windows[bucket]
+	resetAfter := l.per - s.now().Sub(used[0])
+	h := w.Header()
+	h.Set("X-RateLimit-Limit", strconv.Itoa(l.n))
+	h.Set("X-RateLimit-Remaining", strconv.Itoa(l.n-len(used)))
+	h.Set("X-RateLimit-Reset-After", seconds(resetAfter))
+	h.Set("X-RateLimit-Reset", seconds(time.Duration(s.now().Add(resetAfter).UnixNano())))
+	h.Set("X-RateLimit-Bucket", bucketID(bucket))
+}
+
+func seconds(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), 'f', 3, 64) }
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func writeError(w http.ResponseWriter, e *apiError) {
+	writeJSON(w, e.status, map[string]any{"message": e.message, "code": e.code})
+}
+
+func writeRateLimited(w http.ResponseWriter, wait time.Duration, global bool, bucket string) {
+	h := w.Header()
+	h.Set("Retry-After", strconv.FormatInt(int64(math.Ceil(wait.Seconds())), 10))
+	h.Set("X-RateLimit-Limit", "1")
+	h.Set("X-RateLimit-Remaining", "0")
+	h.Set("X-RateLimit-Reset-After", seconds(wait))
+	h.Set("X-RateLimit-Bucket", bucket)
+	scope := "user"
+	if global {
+		h.Set("X-RateLimit-Global", "true")
+		scope = "global"
+	}
+	h.Set("X-RateLimit-Scope", scope)
+	writeJSON(w, http.StatusTooManyRequests, map[string]any{
+		"message": "You are being rate limited.", "retry_after": math.Round(wait.Seconds()*1000) / 1000, "global": global,
+	})
+}
+
+// nextID returns a new snowflake-looking id. Called with s.mu held.
+func (s *Server) nextID() string {
+	s.seq++
+	return strconv.FormatInt(s.seq, 10)
+}
+
+// routes lists every route the fake serves, one file per family.
+func (s *Server) routes() {
+	s.handle("GET /guilds/{guild}/channels", botAuth, (*Server).guildChannels)
+	s.handle("POST /guilds/{guild}/channels", botAuth, (*Server).createChannel)
+	s.handle("GET /guilds/{guild}/members", botAuth, (*Server).listMembers)
+	s.handle("GET /guilds/{guild}/members/search", botAuth, (*Server).searchMembers)
+	s.handle("GET /guilds/{guild}/members/{user}", botAuth, (*Server).getMember)
+	s.handle("GET /guilds/{guild}/roles", botAuth, (*Server).listRoles)
+
+	s.handle("GET /channels/{channel}", botAuth, (*Server).getChannel)
+	s.handle("PATCH /channels/{channel}", botAuth, (*Server).editChannel)
+	s.handle("PUT /channels/{channel}/permissions/{target}", botAuth, (*Server).setPermission)
+	s.handle("GET /channels/{channel}/messages", botAuth, (*Server).listMessages)
+	s.handle("POST /channels/{channel}/messages", botAuth, (*Server).postMessage)
+	s.handle("GET /channels/{channel}/messages/{message}", botAuth, (*Server).getMessage)
+	s.handle("PATCH /channels/{channel}/messages/{message}", botAuth, (*Server).editMessage)
+	s.handle("PUT /channels/{channel}/pins/{message}", botAuth, (*Server).pin)
+	s.handle("PUT /channels/{channel}/messages/pins/{message}", botAuth, (*Server).pin)
+
+	s.handle("POST /interactions/{interaction}/{token}/callback", tokenInPath, (*Server).callback)
+	s.handle("POST /webhooks/{app}/{token}", tokenInPath, (*Server).followup)
+	s.handle("PATCH /webhooks/{app}/{token}/messages/{message}", tokenInPath, (*Server).editFollowup)
+
+	s.handle("GET /applications/{app}/commands", botAuth, (*Server).listCommands)
+	s.handle("PUT /applications/{app}/commands", botAuth, (*Server).overwriteCommands)
+	s.handle("GET /applications/{app}/guilds/{guild}/commands", botAuth, (*Server).listCommands)
+	s.handle("PUT /applications/{app}/guilds/{guild}/commands", botAuth, (*Server).overwriteCommands)
+}
