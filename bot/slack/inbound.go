@@ -8,9 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strings"
-
-	slackapi "github.com/slack-go/slack"
 
 	"incidentbot"
 	"incidentbot/commands"
@@ -20,23 +17,32 @@ import (
 // whole clicked message, so this is more than a slash command needs.
 const maxBody = 512 << 10
 
-// deliverySource names Events API ids in the delivery store.
-const deliverySource = "slack-event"
-
 // HandleFunc runs a command line for actor; commands.Handler.Handle fits.
 type HandleFunc func(ctx context.Context, actor incidentbot.Actor, text string) commands.Reply
 
-// InboundDeps are what the HTTP handlers need.
-type InboundDeps struct {
-	SigningSecret incidentbot.Secret
-	Handle        HandleFunc
-	Deliveries    incidentbot.DeliveryStore
-	Chat          *Chat
-	Clock         incidentbot.Clock
-	Logger        *slog.Logger
+// SavedMessages finds the messages the engine posted for an incident
+// (the store fits), so a click on the welcome message redraws a welcome.
+type SavedMessages interface {
+	Message(ctx context.Context, incidentID int64, purpose string) (incidentbot.MessageRef, error)
 }
 
-// Inbound serves Slack's slash commands, interactions and Events API.
+// InboundDeps are what the HTTP and Socket Mode handlers need.
+type InboundDeps struct {
+	SigningSecret incidentbot.Secret // HTTP only: Socket Mode is authenticated by the app token
+	Handle        HandleFunc
+	// Service declares from the modal, records pins and redraws clicked
+	// messages; without it those features are off.
+	Service    incidentbot.IncidentService
+	Deliveries incidentbot.DeliveryStore
+	Messages   SavedMessages // optional
+	Chat       *Chat
+	Clock      incidentbot.Clock
+	Logger     *slog.Logger
+}
+
+// Inbound serves Slack's slash commands, interactions and Events API. The
+// HTTP handlers and Socket Mode verify and unwrap their transport, then
+// share the code below (command, interact, event).
 type Inbound struct {
 	deps   InboundDeps
 	secret []byte
@@ -88,65 +94,25 @@ func (in *Inbound) Commands() http.Handler {
 			http.Error(w, "malformed form body", http.StatusBadRequest)
 			return
 		}
-		actor := incidentbot.Actor{
-			Platform:  "slack",
-			Workspace: form.Get("team_id"),
-			User:      incidentbot.User{ID: form.Get("user_id"), Name: form.Get("user_name")},
-			ChannelID: form.Get("channel_id"),
+		cmd := slashRequest{
+			TeamID: form.Get("team_id"), ChannelID: form.Get("channel_id"), UserID: form.Get("user_id"),
+			UserName: form.Get("user_name"), Text: form.Get("text"), TriggerID: form.Get("trigger_id"),
 		}
-		if actor.User.ID == "" {
+		if cmd.UserID == "" {
 			http.Error(w, "missing user_id", http.StatusBadRequest)
 			return
 		}
-		reply := in.deps.Handle(r.Context(), actor, form.Get("text"))
-		writeJSON(w, commandResponse(reply))
+		if resp := in.command(r.Context(), cmd); resp != nil {
+			writeJSON(w, resp)
+			return
+		}
+		ack(w)
 	})
 }
 
-// slashResponse is the JSON body Slack shows for a slash command.
-type slashResponse struct {
-	ResponseType string                `json:"response_type"`
-	Text         string                `json:"text"`
-	Blocks       []slackapi.Block      `json:"blocks,omitempty"`
-	Attachments  []slackapi.Attachment `json:"attachments,omitempty"`
-}
-
-func commandResponse(reply commands.Reply) slashResponse {
-	m := reply.Message
-	if a := reply.Attachment; a != nil {
-		// A slash command answer cannot carry a file: show the start of it.
-		m.Fields = append(m.Fields, incidentbot.Field{Label: a.Name, Value: "```" + truncate(a.Content, maxSectionText-100) + "```"})
-	}
-	r := render(m)
-	out := slashResponse{ResponseType: "ephemeral", Text: r.Text, Blocks: r.Blocks, Attachments: r.Attachments}
-	if reply.InChannel {
-		out.ResponseType = "in_channel"
-	}
-	return out
-}
-
-// interaction is the part of an interactivity payload the bot reads.
-type interaction struct {
-	Type string              `json:"type"`
-	Team struct{ ID string } `json:"team"`
-	User struct {
-		ID       string `json:"id"`
-		Username string `json:"username"`
-		Name     string `json:"name"`
-	} `json:"user"`
-	Channel   struct{ ID string } `json:"channel"`
-	Container struct {
-		ChannelID string `json:"channel_id"`
-	} `json:"container"`
-	Actions []struct {
-		ActionID string `json:"action_id"`
-		Value    string `json:"value"`
-	} `json:"actions"`
-}
-
-// Interactions serves POST /slack/interactions. A button's action_id is a
-// command line; it runs as the person who clicked, Slack gets its 200 at
-// once and the reply is posted after, through the Web API.
+// Interactions serves POST /slack/interactions: buttons, the declare modal
+// and the Declare shortcut. Slack gets its answer first; replies that take
+// longer are posted after, through the Web API.
 func (in *Inbound) Interactions() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body := in.read(w, r)
@@ -162,69 +128,19 @@ func (in *Inbound) Interactions() http.Handler {
 			http.Error(w, "malformed interaction payload", http.StatusBadRequest)
 			return
 		}
-		if p.Type != "block_actions" || len(p.Actions) == 0 {
-			in.deps.Logger.DebugContext(r.Context(), "slack interaction ignored", "type", p.Type)
-			w.WriteHeader(http.StatusOK)
-			return
+		resp, after := in.interact(r.Context(), p)
+		if resp != nil {
+			writeJSON(w, resp)
+			if f, ok := w.(http.Flusher); ok {
+				f.Flush()
+			}
+		} else {
+			ack(w)
 		}
-		name := p.User.Username
-		if name == "" {
-			name = p.User.Name
-		}
-		channel := p.Channel.ID
-		if channel == "" {
-			channel = p.Container.ChannelID
-		}
-		actor := incidentbot.Actor{
-			Platform: "slack", Workspace: p.Team.ID,
-			User: incidentbot.User{ID: p.User.ID, Name: name}, ChannelID: channel,
-		}
-		ack(w)
-		ctx := context.WithoutCancel(r.Context())
-		for _, a := range p.Actions {
-			reply := in.deps.Handle(ctx, actor, commandLine(a.ActionID, a.Value))
-			in.post(ctx, channel, reply)
+		if after != nil {
+			after(context.WithoutCancel(r.Context()))
 		}
 	})
-}
-
-// commandLine reads a button: its action_id is the command line. Buttons
-// named "incident.<command>" with the key as value (an older layout) still work.
-func commandLine(actionID, value string) string {
-	if name, ok := strings.CutPrefix(actionID, "incident."); ok {
-		return strings.TrimSpace(name + " " + value)
-	}
-	return actionID
-}
-
-// post sends a reply where the person acted; failures are logged, as
-// Slack has its answer already.
-func (in *Inbound) post(ctx context.Context, channel string, reply commands.Reply) {
-	if channel == "" || in.deps.Chat == nil {
-		return
-	}
-	if _, err := in.deps.Chat.Post(ctx, channel, reply.Message); err != nil {
-		in.deps.Logger.WarnContext(ctx, "slack reply not posted", "channel", channel,
-			"code", incidentbot.ErrorCode(err), "err", err)
-	}
-}
-
-// eventEnvelope is the Events API body, outer and inner parts the bot reads.
-type eventEnvelope struct {
-	Type      string `json:"type"`
-	Challenge string `json:"challenge"`
-	TeamID    string `json:"team_id"`
-	EventID   string `json:"event_id"`
-	Event     struct {
-		Type    string `json:"type"`
-		User    string `json:"user"`
-		BotID   string `json:"bot_id"`
-		Channel string `json:"channel"`
-		Text    string `json:"text"`
-	} `json:"event"`
-	Authorizations []struct {
-		UserID string `json:"user_id"`
-	} `json:"authorizations"`
 }
 
 // Events serves POST /slack/events: the URL check, and event callbacks
@@ -254,44 +170,28 @@ func (in *Inbound) Events() http.Handler {
 			http.Error(w, "missing event_id", http.StatusBadRequest)
 			return
 		}
-		first, err := in.deps.Deliveries.ClaimDelivery(ctx, deliverySource, env.EventID, in.deps.Clock.Now())
+		first, err := in.claimEvent(ctx, env.EventID, r.Header.Get("X-Slack-Retry-Num"))
 		if err != nil {
 			// 5xx makes Slack retry, which is what we want when nothing was recorded.
-			in.deps.Logger.ErrorContext(ctx, "slack event not recorded", "event_id", env.EventID,
-				"code", incidentbot.ErrorCode(err), "err", err)
 			http.Error(w, "could not record the event; retry", http.StatusInternalServerError)
 			return
 		}
-		if !first {
-			in.deps.Logger.DebugContext(ctx, "slack event repeated", "event_id", env.EventID,
-				"retry", r.Header.Get("X-Slack-Retry-Num"))
-			w.WriteHeader(http.StatusOK)
-			return
-		}
 		ack(w)
-		in.event(context.WithoutCancel(ctx), env)
+		if first {
+			in.event(context.WithoutCancel(ctx), env)
+		}
 	})
 }
 
-func (in *Inbound) event(ctx context.Context, env eventEnvelope) {
-	ev := env.Event
-	for _, a := range env.Authorizations {
-		if ev.User == a.UserID {
-			return // the bot's own doing
-		}
-	}
-	if ev.BotID != "" {
+// post sends a reply where the person acted; failures are logged, as
+// Slack has its answer already.
+func (in *Inbound) post(ctx context.Context, channel string, reply commands.Reply) {
+	if channel == "" || in.deps.Chat == nil {
 		return
 	}
-	switch ev.Type {
-	case "app_mention":
-		actor := incidentbot.Actor{
-			Platform: "slack", Workspace: env.TeamID,
-			User: incidentbot.User{ID: ev.User}, ChannelID: ev.Channel,
-		}
-		in.post(ctx, ev.Channel, in.deps.Handle(ctx, actor, "help"))
-	default:
-		in.deps.Logger.DebugContext(ctx, "slack event ignored", "type", ev.Type, "event_id", env.EventID)
+	if _, err := in.deps.Chat.Post(ctx, channel, reply.Message); err != nil {
+		in.deps.Logger.WarnContext(ctx, "slack reply not posted", "channel", channel,
+			"code", incidentbot.ErrorCode(err), "err", err)
 	}
 }
 

@@ -15,11 +15,12 @@ import (
 // commands (the slash command), chat:write (postMessage, postEphemeral,
 // update), channels:manage and groups:write (create, invite, setTopic,
 // setPurpose, archive), channels:read and groups:read (list, info),
-// pins:write and pins:read, reactions:read, users:read, users:read.email
-// (lookupByEmail), usergroups:read and app_mentions:read.
+// pins:write and pins:read, reactions:read, channels:history and
+// groups:history (the text of a message pinned or reacted to), users:read,
+// users:read.email (lookupByEmail), usergroups:read and app_mentions:read.
 var botScopes = []string{
-	"app_mentions:read", "channels:manage", "channels:read", "chat:write", "commands",
-	"groups:read", "groups:write", "pins:read", "pins:write", "reactions:read",
+	"app_mentions:read", "channels:history", "channels:manage", "channels:read", "chat:write", "commands",
+	"groups:history", "groups:read", "groups:write", "pins:read", "pins:write", "reactions:read",
 	"usergroups:read", "users:read", "users:read.email",
 }
 
@@ -36,6 +37,7 @@ type manifest struct {
 			DisplayName  string `yaml:"display_name"`
 			AlwaysOnline bool   `yaml:"always_online"`
 		} `yaml:"bot_user"`
+		Shortcuts     []shortcut     `yaml:"shortcuts"`
 		SlashCommands []slashCommand `yaml:"slash_commands"`
 	} `yaml:"features"`
 	OAuthConfig struct {
@@ -56,6 +58,13 @@ type manifest struct {
 		SocketModeEnabled    bool `yaml:"socket_mode_enabled"`
 		TokenRotationEnabled bool `yaml:"token_rotation_enabled"`
 	} `yaml:"settings"`
+}
+
+type shortcut struct {
+	Name        string `yaml:"name"`
+	Type        string `yaml:"type"`
+	CallbackID  string `yaml:"callback_id"`
+	Description string `yaml:"description"`
 }
 
 type slashCommand struct {
@@ -91,6 +100,10 @@ func Manifest(base string, socketMode bool) ([]byte, error) {
 	m.DisplayInformation.BackgroundColor = "#1d1c1d"
 	m.Features.BotUser.DisplayName = "incidentbot"
 	m.Features.BotUser.AlwaysOnline = true
+	m.Features.Shortcuts = []shortcut{{
+		Name: "Declare an incident", Type: "global", CallbackID: declareCallback,
+		Description: "Open the declare form from anywhere",
+	}}
 	m.Features.SlashCommands = []slashCommand{{
 		Command:     "/incident",
 		URL:         at("/slack/commands"),

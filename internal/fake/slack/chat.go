@@ -74,7 +74,10 @@ func raw(s string) (json.RawMessage, bool) {
 }
 
 func (m *Message) json() map[string]any {
-	out := map[string]any{"type": "message", "user": m.User, "bot_id": BotID, "text": m.Text, "ts": m.TS}
+	out := map[string]any{"type": "message", "user": m.User, "text": m.Text, "ts": m.TS}
+	if m.User == BotUserID {
+		out["bot_id"] = BotID
+	}
 	if m.Blocks != nil {
 		out["blocks"] = m.Blocks
 	}

@@ -1,0 +1,78 @@
+package slack
+
+import (
+	"context"
+	"strings"
+
+	slackapi "github.com/slack-go/slack"
+
+	"incidentbot"
+	"incidentbot/commands"
+)
+
+// slashRequest is what the bot reads of a slash command: form fields over
+// HTTP, the same names as JSON in a Socket Mode envelope.
+type slashRequest struct {
+	TeamID    string `json:"team_id"`
+	ChannelID string `json:"channel_id"`
+	UserID    string `json:"user_id"`
+	UserName  string `json:"user_name"`
+	Text      string `json:"text"`
+	TriggerID string `json:"trigger_id"`
+}
+
+// command runs a slash command and returns the answer Slack shows, or nil
+// for an empty acknowledgement (the declare modal is open).
+func (in *Inbound) command(ctx context.Context, cmd slashRequest) *slashResponse {
+	actor := incidentbot.Actor{
+		Platform:  "slack",
+		Workspace: cmd.TeamID,
+		User:      incidentbot.User{ID: cmd.UserID, Name: cmd.UserName},
+		ChannelID: cmd.ChannelID,
+	}
+	if wantsModal(cmd.Text) && cmd.TriggerID != "" && in.deps.Service != nil && in.deps.Chat != nil {
+		// The trigger id lives 3 seconds: open the modal now, before the ack.
+		if err := in.openDeclare(ctx, cmd.TriggerID, cmd.ChannelID); err != nil {
+			in.deps.Logger.WarnContext(ctx, "declare modal not opened", "code", incidentbot.ErrorCode(err), "err", err)
+			resp := commandResponse(commands.Reply{Message: incidentbot.Message{
+				Text: "Could not open the declare form (" + incidentbot.ErrorMessage(err) + "). " +
+					"Declare with a title instead: `/incident declare sev1 Checkout returns 504`.",
+			}})
+			return &resp
+		}
+		return nil
+	}
+	resp := commandResponse(in.deps.Handle(ctx, actor, cmd.Text))
+	return &resp
+}
+
+// wantsModal reports a bare "declare": on Slack that opens the form.
+func wantsModal(text string) bool {
+	f := strings.Fields(text)
+	if len(f) > 0 && strings.EqualFold(f[0], "/incident") {
+		f = f[1:]
+	}
+	return len(f) == 1 && strings.EqualFold(f[0], "declare")
+}
+
+// slashResponse is the JSON body Slack shows for a slash command.
+type slashResponse struct {
+	ResponseType string                `json:"response_type"`
+	Text         string                `json:"text"`
+	Blocks       []slackapi.Block      `json:"blocks,omitempty"`
+	Attachments  []slackapi.Attachment `json:"attachments,omitempty"`
+}
+
+func commandResponse(reply commands.Reply) slashResponse {
+	m := reply.Message
+	if a := reply.Attachment; a != nil {
+		// A slash command answer cannot carry a file: show the start of it.
+		m.Fields = append(m.Fields, incidentbot.Field{Label: a.Name, Value: "```" + truncate(a.Content, maxSectionText-100) + "```"})
+	}
+	r := render(m)
+	out := slashResponse{ResponseType: "ephemeral", Text: r.Text, Blocks: r.Blocks, Attachments: r.Attachments}
+	if reply.InChannel {
+		out.ResponseType = "in_channel"
+	}
+	return out
+}

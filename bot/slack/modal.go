@@ -1,0 +1,227 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	slackapi "github.com/slack-go/slack"
+
+	"incidentbot"
+	"incidentbot/commands"
+)
+
+// The declare modal: its callback id, and block and action ids as in
+// ../shared/fixtures/slack/view_submission.json.
+const (
+	declareCallback = "incident.declare"
+	maxModalTitle   = 150 // as commands accept
+	maxOptions      = 100 // Slack's limit for a static select
+	maxOptionText   = 75
+)
+
+// modalMeta travels in the view's private_metadata, back to us on submit.
+type modalMeta struct {
+	OriginChannel string `json:"origin_channel"`
+}
+
+// openDeclare opens the declare modal; origin is where the confirmation goes.
+func (in *Inbound) openDeclare(ctx context.Context, triggerID, origin string) error {
+	meta, err := json.Marshal(modalMeta{OriginChannel: origin})
+	if err != nil {
+		return fmt.Errorf("declare modal metadata: %w", err)
+	}
+	_, err = in.deps.Chat.api.OpenViewContext(ctx, triggerID, declareView(in.deps.Service.Playbooks(), string(meta)))
+	return mapError("views.open", err)
+}
+
+// declareView asks what a slash command would take, on a phone-sized form.
+func declareView(books []*incidentbot.Playbook, meta string) slackapi.ModalViewRequest {
+	title := slackapi.NewPlainTextInputBlockElement(plain("Checkout returns 504"), "title_input").WithMaxLength(maxModalTitle)
+	var sevs []*slackapi.OptionBlockObject
+	for _, s := range incidentbot.Severities {
+		sevs = append(sevs, slackapi.NewOptionBlockObject(s.String(), plain(s.Label()+" - "+sevHint[s]), nil))
+	}
+	var types []*slackapi.OptionBlockObject
+	for _, pb := range books[:min(len(books), maxOptions)] {
+		var desc *slackapi.TextBlockObject
+		if pb.Description != "" {
+			desc = plain(truncate(pb.Description, maxOptionText))
+		}
+		types = append(types, slackapi.NewOptionBlockObject(pb.Name, plain(truncate(pb.Name, maxOptionText)), desc))
+	}
+	blocks := []slackapi.Block{
+		slackapi.NewInputBlock("title", plain("What is broken?"), plain("As customers see it."), title),
+		slackapi.NewInputBlock("severity", plain("Severity"), nil,
+			slackapi.NewOptionsSelectBlockElement(slackapi.OptTypeStatic, plain("Pick one"), "severity_select", sevs...)),
+	}
+	if len(types) > 0 {
+		typ := slackapi.NewInputBlock("type", plain("Type"), plain("Picks the playbook; leave empty to match the title."),
+			slackapi.NewOptionsSelectBlockElement(slackapi.OptTypeStatic, plain("Match from the title"), "type_select", types...))
+		typ.Optional = true
+		blocks = append(blocks, typ)
+	}
+	desc := slackapi.NewInputBlock("description", plain("Details"), nil,
+		slackapi.NewPlainTextInputBlockElement(nil, "description_input").WithMultiline(true))
+	desc.Optional = true
+	ads := slackapi.NewInputBlock("ads", plain("Paid campaigns"), plain("Unticked: as the playbook says."),
+		slackapi.NewCheckboxGroupsBlockElement("ads_checkbox", slackapi.NewOptionBlockObject("pause_ads", plain("Pause ads now"), nil)))
+	ads.Optional = true
+	blocks = append(blocks, desc, ads)
+	return slackapi.ModalViewRequest{
+		Type:            slackapi.VTModal,
+		CallbackID:      declareCallback,
+		Title:           plain("Declare an incident"),
+		Submit:          plain("Declare"),
+		Close:           plain("Cancel"),
+		PrivateMetadata: meta,
+		Blocks:          slackapi.Blocks{BlockSet: blocks},
+	}
+}
+
+var sevHint = map[incidentbot.Severity]string{
+	incidentbot.SEV1: "shop or checkout down",
+	incidentbot.SEV2: "major degradation",
+	incidentbot.SEV3: "minor",
+	incidentbot.SEV4: "cosmetic",
+}
+
+// viewState is a submitted view's state.values: block id -> action id -> input.
+type viewState map[string]map[string]struct {
+	Value          string `json:"value"`
+	SelectedOption *struct {
+		Value string `json:"value"`
+	} `json:"selected_option"`
+	SelectedOptions []struct {
+		Value string `json:"value"`
+	} `json:"selected_options"`
+}
+
+// value returns a text input or a selected option.
+func (s viewState) value(block, action string) string {
+	in, ok := s[block][action]
+	if !ok {
+		return ""
+	}
+	if in.SelectedOption != nil {
+		return in.SelectedOption.Value
+	}
+	return strings.TrimSpace(in.Value)
+}
+
+func (s viewState) checked(block, action, option string) bool {
+	for _, o := range s[block][action].SelectedOptions {
+		if o.Value == option {
+			return true
+		}
+	}
+	return false
+}
+
+// modalErrors keeps the modal open with a message under each bad block.
+type modalErrors struct {
+	ResponseAction string            `json:"response_action"`
+	Errors         map[string]string `json:"errors"`
+}
+
+// declareRequest reads a submitted declare modal; the errors are keyed by block id.
+func declareRequest(state viewState) (incidentbot.DeclareRequest, map[string]string) {
+	bad := map[string]string{}
+	req := incidentbot.DeclareRequest{
+		Title:       strings.Join(strings.Fields(state.value("title", "title_input")), " "),
+		Type:        state.value("type", "type_select"),
+		Description: state.value("description", "description_input"),
+	}
+	switch n := utf8.RuneCountInString(req.Title); {
+	case n == 0:
+		bad["title"] = "Say what is broken, as customers see it."
+	case n > maxModalTitle:
+		bad["title"] = fmt.Sprintf("Keep it under %d characters; put details below.", maxModalTitle)
+	}
+	sev, err := incidentbot.ParseSeverity(state.value("severity", "severity_select"))
+	if err != nil {
+		bad["severity"] = "Pick a severity: SEV1 if customers cannot buy."
+	}
+	req.Severity = sev
+	if state.checked("ads", "ads_checkbox", "pause_ads") {
+		pause := true
+		req.PauseAds = &pause
+	}
+	if len(bad) > 0 {
+		return req, bad
+	}
+	return req, nil
+}
+
+// submitDeclare declares from the modal. It answers inline errors, or
+// closes the modal and returns the confirmation to post after the ack.
+func (in *Inbound) submitDeclare(ctx context.Context, p interaction) (any, func(context.Context)) {
+	if in.deps.Service == nil {
+		return nil, nil
+	}
+	req, bad := declareRequest(p.View.State.Values)
+	if bad != nil {
+		return modalErrors{ResponseAction: "errors", Errors: bad}, nil
+	}
+	var meta modalMeta
+	_ = json.Unmarshal([]byte(p.View.PrivateMetadata), &meta) // an empty origin only loses the confirmation
+	actor := p.actor(meta.OriginChannel)
+	inc, err := in.deps.Service.Declare(ctx, actor, req)
+	var dup *incidentbot.DuplicateError
+	switch {
+	case errors.As(err, &dup):
+		return nil, in.later(meta.OriginChannel, duplicateReply(dup.Existing, req, actor))
+	case incidentbot.ErrorCode(err) == incidentbot.EINVALID:
+		block := "title"
+		if req.Type != "" && strings.Contains(incidentbot.ErrorMessage(err), req.Type) {
+			block = "type"
+		}
+		return modalErrors{ResponseAction: "errors", Errors: map[string]string{block: incidentbot.ErrorMessage(err)}}, nil
+	case err != nil:
+		in.deps.Logger.ErrorContext(ctx, "declare from modal failed", "user", actor.User.ID, "code", incidentbot.ErrorCode(err), "err", err)
+		return nil, in.later(meta.OriginChannel, commands.Reply{Message: incidentbot.Message{
+			Text: incidentbot.ErrorMessage(err) + " Try again, or type `/incident declare sev1 <title>`.", EphemeralTo: actor.User.ID,
+		}})
+	}
+	in.deps.Logger.InfoContext(ctx, "incident declared from modal", "incident", inc.Key, "user", actor.User.ID)
+	var b strings.Builder
+	if inc.Drill {
+		b.WriteString("This is a DRILL: every external action is a dry run.\n")
+	}
+	fmt.Fprintf(&b, "%s declared by %s", inc.Severity.Label(), actor.User.Mention())
+	if inc.Type != "" {
+		fmt.Fprintf(&b, " with the %s playbook", inc.Type)
+	}
+	b.WriteString(". Opening the war room now.")
+	return nil, in.later(meta.OriginChannel, commands.Reply{Message: incidentbot.Message{
+		Title:       inc.Key + " declared: " + inc.Title,
+		Text:        b.String(),
+		Severity:    inc.Severity,
+		Buttons:     []incidentbot.Button{{ActionID: "status " + inc.Key, Label: "Status"}},
+		EphemeralTo: actor.User.ID,
+	}})
+}
+
+// duplicateReply offers to join the open incident or declare anyway, as
+// the typed command does.
+func duplicateReply(inc *incidentbot.Incident, req incidentbot.DeclareRequest, actor incidentbot.Actor) commands.Reply {
+	anyway := commands.Command{Name: "declare", Severity: req.Severity, Type: req.Type, Title: req.Title, Force: true}
+	return commands.Reply{Message: incidentbot.Message{
+		Title:    inc.Key + " is already open here",
+		Text:     fmt.Sprintf("%s %q: %s, %s. Join it, or declare a new incident anyway?", inc.Key, inc.Title, inc.Severity.Label(), inc.Status),
+		Severity: inc.Severity,
+		Buttons: []incidentbot.Button{
+			{ActionID: "status " + inc.Key, Label: "Join " + inc.Key, Style: incidentbot.ButtonPrimary},
+			{ActionID: anyway.String(), Label: "Declare anyway"},
+		},
+		EphemeralTo: actor.User.ID,
+	}}
+}
+
+// later posts reply in channel after the ack; nothing without a channel.
+func (in *Inbound) later(channel string, reply commands.Reply) func(context.Context) {
+	return func(ctx context.Context) { in.post(ctx, channel, reply) }
+}
