@@ -69,7 +69,14 @@ func runDemo(ctx context.Context, args []string, cfg config, logger *slog.Logger
 		reply := a.commands.Handle(ctx, incidentbot.Actor{
 			Platform: incidentbot.PlatformConsole, Workspace: "console", User: users[who], ChannelID: channel,
 		}, line)
-		fmt.Fprintln(stdout, console.Render(reply.Message))
+		// Replies go through the chat like on Slack: to the channel or to the person only.
+		m := reply.Message
+		if !reply.InChannel {
+			m.EphemeralTo = users[who].ID
+		}
+		if _, err := chat.Post(ctx, channel, m); err != nil {
+			return err
+		}
 		if _, err := a.engine.RunDue(ctx, 0); err != nil {
 			return err
 		}
