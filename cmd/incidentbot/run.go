@@ -20,6 +20,8 @@ Usage:
   incidentbot migrate               apply database migrations and exit
   incidentbot healthcheck           exit 0 when the local server answers /healthz (for containers)
   incidentbot playbooks check [dir] validate playbook YAML files (default: the built-in ones)
+  incidentbot slack-manifest --url https://bot.example.com [--socket]
+                                    print the Slack app manifest to create the app from
 
 Configuration is read from environment variables: see README.md.
 `
@@ -38,8 +40,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	if cmd == "playbooks" {
+	switch cmd {
+	case "playbooks":
 		return runPlaybooks(rest, stdout)
+	case "slack-manifest":
+		return runSlackManifest(rest, stdout, stderr)
 	}
 
 	cfg, err := loadConfig(ctx, getenv)

@@ -174,6 +174,7 @@ func TestRunErrors(t *testing.T) {
 		{"two bad env vars", []string{"incidentbot", "serve"}, map[string]string{"BOT_LANGUAGE": "klingon", "HTTP_ADDR": "nope"}, "BOT_LANGUAGE must be en or fr"},
 		{"serve without a chat", []string{"incidentbot", "serve"}, nil, "no chat platform configured"},
 		{"slack token without secret", []string{"incidentbot", "serve"}, map[string]string{"SLACK_BOT_TOKEN": "xoxb-topsecret"}, "SLACK_SIGNING_SECRET is needed"},
+		{"slack manifest without url", []string{"incidentbot", "slack-manifest"}, nil, "Slack needs a public https URL"},
 		{"playbooks usage", []string{"incidentbot", "playbooks"}, nil, "usage: incidentbot playbooks check [dir]"},
 		{"playbooks missing dir", []string{"incidentbot", "playbooks", "check", "/does/not/exist"}, nil, "/does/not/exist"},
 	}
@@ -240,5 +241,18 @@ func TestDemo(t *testing.T) {
 	}
 	if testing.Verbose() {
 		fmt.Println(transcript)
+	}
+}
+
+func TestSlackManifest(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"incidentbot", "slack-manifest", "--url", "https://bot.example.com"}, envFrom(nil), nil, &out, &out); err != nil {
+		t.Fatalf("got %v, want nil", err)
+	}
+	for _, want := range []string{"https://bot.example.com/slack/commands", "https://bot.example.com/slack/interactions", "/incident"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("manifest lacks %q:\n%s", want, out.String())
+		}
 	}
 }

@@ -159,3 +159,20 @@ func runHealthcheck(ctx context.Context, cfg config) error {
 	}
 	return nil
 }
+
+// runSlackManifest prints the manifest to paste into "Create an app from a
+// manifest" on api.slack.com.
+func runSlackManifest(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("slack-manifest", stderr)
+	base := fs.String("url", "", "public https URL of the bot (not needed with --socket)")
+	socket := fs.Bool("socket", false, "Socket Mode: no public URL; set SLACK_APP_TOKEN when running")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	b, err := slack.Manifest(*base, *socket)
+	if err != nil {
+		return errors.New(incidentbot.ErrorMessage(err))
+	}
+	_, err = stdout.Write(b)
+	return err
+}
