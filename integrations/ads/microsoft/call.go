@@ -1,0 +1,153 @@
+package microsoft
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"incidentbot"
+)
+
+// maxBody bounds what is read of one answer.
+const maxBody = 64 << 20
+
+// apiPath is the Campaign Management service's REST root.
+const apiPath = "/CampaignManagement/v13"
+
+// call sends body to path for account and decodes a 200 answer into out.
+// It refreshes a refused token once, retries throttling (waiting
+// Retry-After or backoff), 5xx and network errors, maxAttempts tries in
+// all, never waiting past ctx. Status updates are idempotent, so a retried
+// UpdateCampaigns is safe.
+func (c *Client) call(ctx context.Context, method, account, path string, body, out any) error {
+	payload, err := json.Marshal(body)
+	if err != nil {
+		return fmt.Errorf("encode microsoft advertising request: %w", err)
+	}
+	url := c.apiURL + apiPath + path
+	refreshed := false
+	for attempt := 1; ; attempt++ {
+		err := c.once(ctx, method, account, url, payload, out)
+		var ae *apiError
+		if err == nil || !errors.As(err, &ae) && !transient(ctx, err) {
+			return err
+		}
+		var wait time.Duration
+		switch {
+		case ae == nil:
+			wait = c.backoff << (attempt - 1)
+			err = incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "Microsoft Advertising could not be reached; the bot will retry.")
+		case ae.authExpired() && !ae.throttled() && !refreshed:
+			refreshed = true
+			c.logger.InfoContext(ctx, "microsoft advertising access token refused, refreshing", "account", account, "tracking_id", ae.TrackingID)
+			attempt-- // a refresh is not a failed try
+			continue
+		case ae.throttled():
+			wait = max(ae.RetryAfter, c.backoff<<(attempt-1))
+			err = mapAPIError(account, ae)
+		case ae.retryable():
+			wait = c.backoff << (attempt - 1)
+			err = mapAPIError(account, ae)
+		default:
+			return mapAPIError(account, ae)
+		}
+		if attempt >= maxAttempts || !c.sleep(ctx, wait) {
+			return err
+		}
+		c.logger.InfoContext(ctx, "microsoft advertising call failed, retrying", "account", account, "path", path,
+			"attempt", attempt, "wait", wait, "code", incidentbot.ErrorCode(err), "err", err)
+	}
+}
+
+// transient reports a network error worth retrying (not our own ctx ending).
+func transient(ctx context.Context, err error) bool {
+	var ie *incidentbot.Error
+	return ctx.Err() == nil && !errors.As(err, &ie)
+}
+
+// sleep waits d unless ctx ends first, or would end before d passes, or d
+// is longer than maxWait: then it returns false at once.
+func (c *Client) sleep(ctx context.Context, d time.Duration) bool {
+	if d > maxWait {
+		return false
+	}
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
+		return false
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+// once makes one request; fault answers come back as *apiError.
+func (c *Client) once(ctx context.Context, method, account, url string, payload []byte, out any) error {
+	access, err := c.token(ctx)
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, method, url, bytes.NewReader(payload))
+	if err != nil {
+		return fmt.Errorf("microsoft advertising request: %w", err)
+	}
+	req.Header.Set("Authorization", "Bearer "+access)
+	req.Header.Set("DeveloperToken", c.devToken.Reveal())
+	req.Header.Set("CustomerId", c.customer)
+	req.Header.Set("CustomerAccountId", account)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "Microsoft Advertising did not answer in time; the bot will retry.")
+		}
+		return fmt.Errorf("call microsoft advertising account %s: %w", account, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		return fmt.Errorf("read microsoft advertising answer: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		ae := &apiError{}
+		if json.Unmarshal(b, ae) != nil {
+			ae = &apiError{}
+		}
+		ae.HTTPStatus = resp.StatusCode
+		ae.RetryAfter = retryAfter(resp.Header.Get("Retry-After"))
+		if ae.TrackingID == "" {
+			ae.TrackingID = resp.Header.Get("TrackingId")
+		}
+		if ae.authExpired() {
+			c.invalidate(access)
+		}
+		return ae
+	}
+	if err := json.Unmarshal(b, out); err != nil {
+		return fmt.Errorf("decode microsoft advertising answer: %w", err)
+	}
+	return nil
+}
+
+// retryAfter reads a Retry-After header in seconds or as an HTTP date.
+func retryAfter(h string) time.Duration {
+	if h == "" {
+		return 0
+	}
+	if s, err := strconv.Atoi(h); err == nil && s > 0 {
+		return time.Duration(s) * time.Second
+	}
+	if t, err := http.ParseTime(h); err == nil {
+		return max(time.Until(t), 0)
+	}
+	return 0
+}

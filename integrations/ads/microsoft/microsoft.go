@@ -1,0 +1,143 @@
+// Package microsoft is a thin client of the Microsoft Advertising Campaign
+// Management API (REST, v13): it lists the campaigns of ad accounts with
+// GetCampaignsByAccountId and pauses or resumes them with UpdateCampaigns,
+// implementing incidentbot.AdPlatform.
+package microsoft
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"incidentbot"
+)
+
+// Real endpoints, used when Config leaves them empty.
+const (
+	DefaultAPIURL   = "https://campaign.api.bingads.microsoft.com"
+	DefaultTokenURL = "https://login.microsoftonline.com/common/oauth2/v2.0/token"
+)
+
+// Scope is the OAuth scope of the Microsoft Advertising API; offline_access
+// makes the token endpoint return a new refresh token each time.
+const Scope = "https://ads.microsoft.com/msads.manage offline_access"
+
+const (
+	// maxCampaigns is UpdateCampaigns' limit of campaigns per call (error 1114 past it).
+	maxCampaigns = 100
+	// parallelAccounts bounds the ad accounts called at once; the calls of
+	// one account go one after the other, as throttling counts per customer.
+	parallelAccounts = 4
+	// maxAttempts bounds the tries of one request (throttled or failing).
+	maxAttempts = 4
+	// maxWait is the longest the client waits inline before a retry; a
+	// longer hint goes back to the caller as RetryAfter.
+	maxWait = 30 * time.Second
+	// rateWindow is how long Microsoft says to wait after CallRateExceeded
+	// (a 60-second sliding window) when no Retry-After says otherwise.
+	rateWindow = time.Minute
+)
+
+// Config names the credentials and accounts.
+type Config struct {
+	ClientID       string
+	ClientSecret   incidentbot.Secret // empty for a public (native) app registration
+	RefreshToken   incidentbot.Secret
+	DeveloperToken incidentbot.Secret
+	CustomerID     string   // the customer (manager) id sent as CustomerId
+	AccountIDs     []string // ad account ids (numbers, not the "X1234567" account numbers)
+	APIURL         string   // default DefaultAPIURL
+	TokenURL       string   // default DefaultTokenURL
+}
+
+// Client is a Microsoft Advertising client over the configured ad
+// accounts. It is safe for concurrent use.
+type Client struct {
+	apiURL   string
+	customer string
+	accounts []string
+	devToken incidentbot.Secret
+	clientID string
+	secret   incidentbot.Secret
+	tokenURL string
+	hc       *http.Client
+	logger   *slog.Logger
+	backoff  time.Duration // first wait after a throttle or 5xx, doubled each time
+
+	mu      sync.Mutex
+	refresh incidentbot.Secret // the newest refresh token: Microsoft rotates them
+	access  string
+	expiry  time.Time
+}
+
+var _ incidentbot.AdPlatform = (*Client)(nil)
+
+var digits = regexp.MustCompile(`^[0-9]{1,20}$`)
+
+// New checks cfg and returns a client. A nil hc uses a client with a
+// one-minute timeout; a nil logger discards.
+func New(cfg Config, hc *http.Client, logger *slog.Logger) (*Client, error) {
+	var problems []string
+	for _, f := range []struct {
+		name  string
+		empty bool
+	}{
+		{"MICROSOFT_ADS_CLIENT_ID", cfg.ClientID == ""},
+		{"MICROSOFT_ADS_REFRESH_TOKEN", cfg.RefreshToken == ""},
+		{"MICROSOFT_ADS_DEVELOPER_TOKEN", cfg.DeveloperToken == ""},
+		{"MICROSOFT_ADS_CUSTOMER_ID", cfg.CustomerID == ""},
+	} {
+		if f.empty {
+			problems = append(problems, f.name+" is empty")
+		}
+	}
+	if cfg.CustomerID != "" && !digits.MatchString(strings.TrimSpace(cfg.CustomerID)) {
+		problems = append(problems, "MICROSOFT_ADS_CUSTOMER_ID is not a customer id (digits)")
+	}
+	if len(cfg.AccountIDs) == 0 {
+		problems = append(problems, "MICROSOFT_ADS_ACCOUNT_IDS is empty: list the ad account ids to pause, comma-separated")
+	}
+	c := &Client{
+		apiURL:   strings.TrimRight(cmpOr(cfg.APIURL, DefaultAPIURL), "/"),
+		customer: strings.TrimSpace(cfg.CustomerID),
+		devToken: cfg.DeveloperToken,
+		clientID: cfg.ClientID,
+		secret:   cfg.ClientSecret,
+		tokenURL: cmpOr(cfg.TokenURL, DefaultTokenURL),
+		refresh:  cfg.RefreshToken,
+		hc:       hc,
+		logger:   logger,
+		backoff:  time.Second,
+	}
+	for _, id := range cfg.AccountIDs {
+		a := strings.TrimSpace(id)
+		if !digits.MatchString(a) {
+			problems = append(problems, fmt.Sprintf("MICROSOFT_ADS_ACCOUNT_IDS: %q is not an account id (digits; the account number like X1234567 will not do)", id))
+			continue
+		}
+		c.accounts = append(c.accounts, a)
+	}
+	if len(problems) > 0 {
+		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Microsoft Advertising is not configured correctly: %s.", strings.Join(problems, "; "))
+	}
+	if c.hc == nil {
+		c.hc = &http.Client{Timeout: time.Minute}
+	}
+	if c.logger == nil {
+		c.logger = slog.New(slog.DiscardHandler)
+	}
+	return c, nil
+}
+
+func cmpOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func (c *Client) Name() string { return incidentbot.AdsMicrosoft }

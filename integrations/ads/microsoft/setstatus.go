@@ -1,0 +1,164 @@
+package microsoft
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"golang.org/x/sync/errgroup"
+
+	"incidentbot"
+)
+
+type updateRequest struct {
+	AccountID string           `json:"AccountId"`
+	Campaigns []campaignUpdate `json:"Campaigns"`
+}
+
+// campaignUpdate is a partial Campaign: campaigns support partial update,
+// so only Id and Status are sent.
+type campaignUpdate struct {
+	ID     string `json:"Id"`
+	Status string `json:"Status"`
+}
+
+type updateResponse struct {
+	PartialErrors []faultError `json:"PartialErrors"`
+}
+
+// SetStatus pauses or resumes campaigns with UpdateCampaigns, accounts in
+// parallel and at most 100 campaigns per call, one call after the other
+// within an account. Each campaign succeeds or fails on its own
+// (PartialErrors, by Index).
+//
+// Microsoft has no validate-only mode: DryRun reads the campaigns back and
+// reports, per campaign, whether it exists to be changed, without calling
+// UpdateCampaigns.
+//
+// A call refused as a whole (throttled, auth, invalid) gives its error to
+// each of its campaigns and to the returned error. A call whose outcome is
+// unknown (5xx or timeout after every retry) gives its campaigns no
+// result, so the caller reads their status back.
+func (c *Client) SetStatus(ctx context.Context, campaigns []incidentbot.Campaign, to incidentbot.CampaignStatus, opts incidentbot.AdOptions) ([]incidentbot.CampaignResult, error) {
+	raw := map[incidentbot.CampaignStatus]string{incidentbot.CampaignActive: "Active", incidentbot.CampaignPaused: "Paused"}[to]
+	if raw == "" {
+		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Campaigns can only be set active or paused, not %q.", to)
+	}
+	results := make([]*incidentbot.CampaignResult, len(campaigns))
+	byAccount := map[string][]int{}
+	var order []string
+	for i, cp := range campaigns {
+		a := strings.TrimSpace(cp.Account)
+		if !digits.MatchString(a) {
+			results[i] = &incidentbot.CampaignResult{Campaign: cp, Err: incidentbot.Errorf(incidentbot.EINVALID,
+				"Microsoft Advertising campaign %s has account %q, which is not an account id.", cp.ID, cp.Account)}
+			continue
+		}
+		if _, ok := byAccount[a]; !ok {
+			order = append(order, a)
+		}
+		byAccount[a] = append(byAccount[a], i)
+	}
+
+	errs := make([]error, len(order))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(parallelAccounts)
+	for n, a := range order {
+		g.Go(func() error {
+			idx := byAccount[a]
+			if opts.DryRun {
+				errs[n] = c.check(gctx, a, campaigns, idx, raw, results)
+				return nil
+			}
+			for start := 0; start < len(idx); start += maxCampaigns {
+				chunk := idx[start:min(start+maxCampaigns, len(idx))]
+				if err := c.update(gctx, a, campaigns, chunk, raw, to, results); err != nil {
+					errs[n] = err
+					return nil // the other accounts go on
+				}
+			}
+			return nil
+		})
+	}
+	g.Wait()
+
+	out := make([]incidentbot.CampaignResult, 0, len(campaigns))
+	for _, r := range results {
+		if r != nil {
+			out = append(out, *r)
+		}
+	}
+	return out, errors.Join(errs...)
+}
+
+// update sends one UpdateCampaigns call for the campaigns at chunk and fills their results.
+func (c *Client) update(ctx context.Context, account string, campaigns []incidentbot.Campaign, chunk []int, raw string,
+	to incidentbot.CampaignStatus, results []*incidentbot.CampaignResult) error {
+	req := updateRequest{AccountID: account, Campaigns: make([]campaignUpdate, len(chunk))}
+	for j, i := range chunk {
+		req.Campaigns[j] = campaignUpdate{ID: campaigns[i].ID, Status: raw}
+	}
+	var resp updateResponse
+	err := c.call(ctx, http.MethodPut, account, "/Campaigns", req, &resp)
+	if err != nil {
+		err = fmt.Errorf("set %d microsoft advertising campaigns of account %s %s: %w", len(chunk), account, raw, err)
+		var ae *apiError
+		if errors.As(err, &ae) && ae.HTTPStatus < http.StatusInternalServerError {
+			// Refused as a whole: nothing was applied.
+			for _, i := range chunk {
+				results[i] = &incidentbot.CampaignResult{Campaign: campaigns[i], Err: err}
+			}
+		}
+		return err
+	}
+	itemErr := map[int]error{}
+	for _, f := range resp.PartialErrors {
+		if f.Index != nil && *f.Index >= 0 && *f.Index < len(chunk) && itemErr[*f.Index] == nil {
+			itemErr[*f.Index] = itemError(campaigns[chunk[*f.Index]].ID, to, f)
+		}
+	}
+	for j, i := range chunk {
+		results[i] = &incidentbot.CampaignResult{Campaign: campaigns[i], Err: itemErr[j]}
+	}
+	if len(itemErr) > 0 {
+		c.logger.InfoContext(ctx, "microsoft advertising campaigns not updated", "account", account, "failed", len(itemErr), "of", len(chunk))
+	}
+	return nil
+}
+
+// check is the dry run of one account: it lists the account's campaigns
+// and reports each campaign asked for as found (changeable) or not found
+// (Get never returns deleted campaigns), changing nothing.
+func (c *Client) check(ctx context.Context, account string, campaigns []incidentbot.Campaign, idx []int, raw string, results []*incidentbot.CampaignResult) error {
+	current, err := c.list(ctx, account)
+	if err != nil {
+		var ae *apiError
+		if errors.As(err, &ae) && ae.HTTPStatus < http.StatusInternalServerError {
+			for _, i := range idx {
+				results[i] = &incidentbot.CampaignResult{Campaign: campaigns[i], Err: err}
+			}
+		}
+		return err
+	}
+	byID := make(map[string]incidentbot.Campaign, len(current))
+	for _, cp := range current {
+		byID[cp.ID] = cp
+	}
+	changes := 0
+	for _, i := range idx {
+		cp, ok := byID[campaigns[i].ID]
+		var err error
+		switch {
+		case !ok:
+			err = incidentbot.Errorf(incidentbot.ENOTFOUND,
+				"Microsoft Advertising has no campaign %s in account %s: it may have been deleted.", campaigns[i].ID, account)
+		case cp.RawStatus != raw:
+			changes++
+		}
+		results[i] = &incidentbot.CampaignResult{Campaign: campaigns[i], Err: err}
+	}
+	c.logger.InfoContext(ctx, "microsoft advertising dry run", "account", account, "would_change", changes, "of", len(idx), "to", raw)
+	return nil
+}
