@@ -1,0 +1,370 @@
+// Package alerts turns monitoring alerts into incidents: Alertmanager
+// (webhook v4), Grafana unified alerting (payload version 1) and a generic
+// JSON webhook. A firing alert declares an incident, or joins the open one
+// that holds its dedupe key; a resolved alert lands on the timeline and asks
+// the commander whether to resolve. Monitoring re-sends the same alerts many
+// times (every group_interval, on every replica, on retries): each alert
+// occurrence changes the incident once.
+package alerts
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"incidentbot"
+)
+
+// Config says who may call the webhooks and where alert incidents go.
+type Config struct {
+	Token         incidentbot.Secret // ALERT_WEBHOOK_TOKEN: bearer token of every webhook
+	GrafanaSecret incidentbot.Secret // HMAC-SHA256 secret of the Grafana webhook; "" skips the check
+	// Platform, Workspace and Channel are where alert incidents are
+	// declared (ALERT_PLATFORM, the workspace of that platform, ALERT_CHANNEL).
+	Platform  string
+	Workspace string
+	Channel   string
+	Rules     []Rule // from LoadRules; nil: the defaults
+	// MaxBody bounds a request body; 0 means 4 MiB, room for a few thousand alerts.
+	MaxBody int64
+}
+
+// Receiver serves the alert webhooks.
+type Receiver struct {
+	cfg        Config
+	svc        incidentbot.IncidentService
+	deliveries incidentbot.DeliveryStore
+	clock      incidentbot.Clock
+	logger     *slog.Logger
+}
+
+// New returns a Receiver. A nil clock is the wall clock; a nil logger discards.
+func New(cfg Config, svc incidentbot.IncidentService, deliveries incidentbot.DeliveryStore, clock incidentbot.Clock, logger *slog.Logger) *Receiver {
+	if cfg.MaxBody <= 0 {
+		cfg.MaxBody = 4 << 20
+	}
+	if clock == nil {
+		clock = incidentbot.SystemClock{}
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Receiver{cfg: cfg, svc: svc, deliveries: deliveries, clock: clock, logger: logger}
+}
+
+// Alert statuses, as every source spells them.
+const (
+	statusFiring   = "firing"
+	statusResolved = "resolved"
+)
+
+// alert is one alert in neutral form, whatever sent it.
+type alert struct {
+	Status      string
+	Title       string // generic webhook only; others derive it from labels
+	Labels      map[string]string
+	Annotations map[string]string
+	StartsAt    time.Time // zero when the source does not say
+	EndsAt      time.Time
+	Fingerprint string
+	Links       []link
+	Key         string // generic webhook only: its dedupe_key, used as is
+}
+
+type link struct {
+	Name, URL string
+}
+
+// source is one webhook flavour.
+type source struct {
+	name  string // delivery source and log value: "alertmanager", "grafana", "generic"
+	actor string // who the timeline says did it
+}
+
+// Actions reported per alert in the response body.
+const (
+	actDeclared  = "declared"
+	actAttached  = "attached"
+	actDuplicate = "duplicate" // seen before: nothing changed
+	actIgnored   = "ignored"
+	actResolved  = "resolved"
+	actFailed    = "failed"
+)
+
+// result is what happened to one alert.
+type result struct {
+	Fingerprint string `json:"fingerprint,omitempty"`
+	Action      string `json:"action"`
+	Incident    string `json:"incident,omitempty"`
+	Reason      string `json:"reason,omitempty"`
+}
+
+// storeFault reports errors that mean nothing could be recorded: the only
+// ones worth an Alertmanager retry.
+func storeFault(err error) bool {
+	switch incidentbot.ErrorCode(err) {
+	case incidentbot.EUNAVAILABLE, incidentbot.EINTERNAL:
+		return true
+	}
+	return false
+}
+
+// process applies a notification's alerts in order. It stops at the first
+// store fault and returns it; other failures are per-alert results.
+func (r *Receiver) process(ctx context.Context, src source, alerts []alert) ([]result, error) {
+	actor := incidentbot.Actor{
+		Platform:  r.cfg.Platform,
+		Workspace: r.cfg.Workspace,
+		ChannelID: r.cfg.Channel,
+		User:      incidentbot.User{Name: src.actor},
+	}
+	decisions := make([]decision, len(alerts))
+	firing := map[string]bool{} // dedupe keys still firing in this notification
+	for i, a := range alerts {
+		decisions[i] = decide(r.cfg.Rules, a.Labels)
+		if a.Key != "" {
+			decisions[i].key = a.Key
+		}
+		if a.Status == statusFiring {
+			firing[decisions[i].key] = true
+		}
+	}
+	out := make([]result, 0, len(alerts))
+	for i, a := range alerts {
+		var res result
+		var err error
+		if a.Status == statusFiring {
+			res, err = r.fire(ctx, src, actor, a, decisions[i])
+		} else {
+			res, err = r.resolve(ctx, src, actor, a, decisions[i], !firing[decisions[i].key])
+		}
+		res.Fingerprint = a.Fingerprint
+		if err != nil {
+			if storeFault(err) {
+				return out, err
+			}
+			r.logger.WarnContext(ctx, "alert not applied", "source", src.name, "fingerprint", a.Fingerprint, "code", incidentbot.ErrorCode(err), "err", err)
+			res.Action, res.Reason = actFailed, incidentbot.ErrorMessage(err)
+		}
+		out = append(out, res)
+	}
+	return out, nil
+}
+
+// openIncident returns the open (investigating or mitigated) incident
+// holding key, or nil. The service lists a workspace's open incidents, a
+// handful at any time; the key is matched here.
+func (r *Receiver) openIncident(ctx context.Context, actor incidentbot.Actor, key string) (*incidentbot.Incident, error) {
+	open, err := r.svc.List(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	for _, inc := range open {
+		if inc.DedupeKey == key && inc.Status.Open() {
+			return inc, nil
+		}
+	}
+	return nil, nil
+}
+
+// fire handles one firing alert. The occurrence (key, fingerprint,
+// startsAt) is claimed first, so every repeat of it finds the claim taken
+// and changes nothing. Declaring does not depend on the claim: the store
+// allows one open incident per dedupe key, so a retry after a failed
+// declaration declares, and concurrent first deliveries declare once.
+func (r *Receiver) fire(ctx context.Context, src source, actor incidentbot.Actor, a alert, d decision) (result, error) {
+	existing, err := r.openIncident(ctx, actor, d.key)
+	if err != nil {
+		return result{}, err
+	}
+	if existing == nil && d.mode == ModeAttach {
+		return result{Action: actIgnored, Reason: fmt.Sprintf("No open incident holds %s and the rule only attaches: nothing to join.", d.key)}, nil
+	}
+	first, err := r.deliveries.ClaimDelivery(ctx, src.name, occurrence("fired", d.key, a), r.clock.Now())
+	if err != nil {
+		return result{}, err
+	}
+	desc := describe(src, a)
+	if existing == nil {
+		inc, err := r.declare(ctx, src, actor, a, d, desc)
+		var dup *incidentbot.DuplicateError
+		switch {
+		case err == nil:
+			r.logger.InfoContext(ctx, "incident declared from alert", "source", src.name, "incident", inc.Key, "fingerprint", a.Fingerprint, "rule", d.rule)
+			return result{Action: actDeclared, Incident: inc.Key}, nil
+		case errors.As(err, &dup):
+			existing = dup.Existing
+		default:
+			return result{}, err
+		}
+	}
+	// existing.Impact == desc: a concurrent delivery of this very
+	// occurrence declared the incident after this one claimed it.
+	if !first || existing.Impact == desc {
+		return result{Action: actDuplicate, Incident: existing.Key}, nil
+	}
+	title := alertTitle(a)
+	ev := incidentbot.TimelineEvent{
+		Kind: incidentbot.EventAlertFired,
+		At:   startedAt(a, r.clock.Now()),
+		Text: fmt.Sprintf("%s: %s is firing.", src.actor, title),
+		Data: eventData(src, a, d),
+	}
+	msg := &incidentbot.Message{Title: "🔔 Alert joined " + existing.Key + ": " + title, Text: desc, Severity: existing.Severity}
+	if _, err := r.svc.Record(ctx, actor, existing.Key, ev, msg); err != nil {
+		return result{}, err
+	}
+	return result{Action: actAttached, Incident: existing.Key}, nil
+}
+
+// declare opens the incident. A rule naming a playbook that does not exist
+// (any more) must not leave an outage without an incident: the title then
+// picks the playbook.
+func (r *Receiver) declare(ctx context.Context, src source, actor incidentbot.Actor, a alert, d decision, desc string) (*incidentbot.Incident, error) {
+	req := incidentbot.DeclareRequest{
+		Title:       alertTitle(a),
+		Severity:    d.severity,
+		Type:        d.typ,
+		Description: desc,
+		Force:       true, // alerts dedupe on their key, not on titles
+		DedupeKey:   d.key,
+		DetectedAt:  a.StartsAt,
+	}
+	inc, err := r.svc.Declare(ctx, actor, req)
+	if incidentbot.ErrorCode(err) == incidentbot.EINVALID && req.Type != "" {
+		r.logger.WarnContext(ctx, "alert rule type refused, declaring with the default playbook", "source", src.name, "rule", d.rule, "type", req.Type, "err", err)
+		req.Type = ""
+		inc, err = r.svc.Declare(ctx, actor, req)
+	}
+	return inc, err
+}
+
+// resolve handles one resolved alert: a timeline entry on the open
+// incident holding its key (one resolved by hand already needs nothing) and, once nothing with that key fires any more, the
+// resolve suggestion (or the resolve itself when the rule says so). The
+// claim comes first so a redelivery never posts twice; a store failure
+// after it loses this entry, never the incident.
+func (r *Receiver) resolve(ctx context.Context, src source, actor incidentbot.Actor, a alert, d decision, allResolved bool) (result, error) {
+	inc, err := r.openIncident(ctx, actor, d.key)
+	if err != nil {
+		return result{}, err
+	}
+	if inc == nil {
+		return result{Action: actIgnored, Reason: fmt.Sprintf("No open incident holds %s: nothing to update.", d.key)}, nil
+	}
+	first, err := r.deliveries.ClaimDelivery(ctx, src.name, occurrence(fmt.Sprintf("resolved/%d", inc.ID), d.key, a), r.clock.Now())
+	if err != nil {
+		return result{}, err
+	}
+	if !first {
+		return result{Action: actDuplicate, Incident: inc.Key}, nil
+	}
+	title := alertTitle(a)
+	now := r.clock.Now()
+	at := a.EndsAt
+	if at.IsZero() || at.After(now) {
+		at = now
+	}
+	ev := incidentbot.TimelineEvent{
+		Kind: incidentbot.EventAlertResolved,
+		At:   at,
+		Text: fmt.Sprintf("%s: %s resolved.", src.actor, title),
+		Data: eventData(src, a, d),
+	}
+	var msg *incidentbot.Message
+	suggest := allResolved
+	if suggest && d.resolve {
+		_, err := r.svc.SetStatus(ctx, actor, inc.Key, incidentbot.StatusResolved, title+" resolved.")
+		switch {
+		case err == nil:
+			suggest = false
+			msg = &incidentbot.Message{Title: "✅ " + inc.Key + " resolved automatically", Text: "Its alerts resolved: " + title + ".", Severity: inc.Severity}
+		case storeFault(err):
+			return result{}, err
+		default:
+			// A person commands it now: they decide.
+			r.logger.InfoContext(ctx, "auto-resolve refused, suggesting instead", "incident", inc.Key, "code", incidentbot.ErrorCode(err), "err", err)
+		}
+	}
+	if suggest {
+		msg, err = r.suggestion(ctx, actor, inc, title)
+		if err != nil {
+			return result{}, err
+		}
+	}
+	if _, err := r.svc.Record(ctx, actor, inc.Key, ev, msg); err != nil {
+		return result{}, err
+	}
+	return result{Action: actResolved, Incident: inc.Key}, nil
+}
+
+// suggestion asks the commander to resolve, with a button for it.
+func (r *Receiver) suggestion(ctx context.Context, actor incidentbot.Actor, inc *incidentbot.Incident, title string) (*incidentbot.Message, error) {
+	st, err := r.svc.Status(ctx, actor, inc.Key)
+	if err != nil {
+		return nil, err
+	}
+	who := "Commander"
+	var mentions []string
+	for _, ra := range st.Roles {
+		if ra.Role == incidentbot.RoleCommander && ra.User.ID != "" {
+			mentions = append(mentions, ra.User.Mention())
+		}
+	}
+	if len(mentions) > 0 {
+		who = strings.Join(mentions, ", ")
+	}
+	return &incidentbot.Message{
+		Title:    "✅ Alert resolved: " + title,
+		Text:     fmt.Sprintf("%s: the alerts behind %s have stopped firing. If the shop works for customers again, resolve the incident.", who, inc.Key),
+		Severity: inc.Severity,
+		Buttons: []incidentbot.Button{
+			{ActionID: "resolve " + inc.Key, Label: "Resolve incident", Style: incidentbot.ButtonPrimary},
+			{ActionID: "status " + inc.Key, Label: "Status"},
+		},
+	}, nil
+}
+
+// occurrence names one alert occurrence for delivery dedupe: the same
+// alert (fingerprint) since the same start, under one dedupe key.
+func occurrence(what, key string, a alert) string {
+	start := "-"
+	if !a.StartsAt.IsZero() {
+		start = a.StartsAt.UTC().Format(time.RFC3339Nano)
+	}
+	return what + "/" + key + "/" + a.Fingerprint + "/" + start
+}
+
+func startedAt(a alert, now time.Time) time.Time {
+	if a.StartsAt.IsZero() || a.StartsAt.After(now) {
+		return now
+	}
+	return a.StartsAt
+}
+
+// eventData is the timeline event's detail, for the post-mortem and the dashboard.
+func eventData(src source, a alert, d decision) json.RawMessage {
+	b, err := json.Marshal(struct {
+		Source      string            `json:"source"`
+		Fingerprint string            `json:"fingerprint,omitempty"`
+		Key         string            `json:"dedupe_key"`
+		Rule        string            `json:"rule,omitempty"`
+		Labels      map[string]string `json:"labels,omitempty"`
+		StartsAt    *time.Time        `json:"starts_at,omitempty"`
+	}{src.name, a.Fingerprint, d.key, d.rule, a.Labels, timePtr(a.StartsAt)})
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}

@@ -1,0 +1,104 @@
+package alerts
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// maxTitle keeps titles readable in channel lists and on phones.
+const maxTitle = 120
+
+// alertTitle is the incident title: "alertname: summary", or whichever of
+// them exists.
+func alertTitle(a alert) string {
+	if a.Title != "" {
+		return clip(a.Title, maxTitle)
+	}
+	name := strings.TrimSpace(a.Labels["alertname"])
+	summary := strings.TrimSpace(a.Annotations["summary"])
+	var t string
+	switch {
+	case name != "" && summary != "":
+		t = name + ": " + summary
+	case summary != "":
+		t = summary
+	case name != "":
+		t = name
+	default:
+		t = "Alert " + a.Fingerprint
+	}
+	return clip(t, maxTitle)
+}
+
+func clip(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
+// describe formats what the war room should know about an alert, compactly:
+// what it says, its labels, its other annotations, its links and where it
+// comes from. The engine shows it as the incident's impact in the welcome.
+func describe(src source, a alert) string {
+	var b strings.Builder
+	var what []string
+	for _, k := range []string{"summary", "description", "message"} {
+		if v := strings.TrimSpace(a.Annotations[k]); v != "" {
+			what = append(what, v)
+		}
+	}
+	if len(what) > 0 {
+		b.WriteString(strings.Join(what, " — "))
+		b.WriteByte('\n')
+	}
+	if len(a.Labels) > 0 {
+		b.WriteString("*Labels:* ")
+		for i, k := range slices.Sorted(maps.Keys(a.Labels)) {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "`%s=%s`", k, a.Labels[k])
+		}
+		b.WriteByte('\n')
+	}
+	links := slices.Clone(a.Links)
+	var others []string
+	for _, k := range slices.Sorted(maps.Keys(a.Annotations)) {
+		v := strings.TrimSpace(a.Annotations[k])
+		switch {
+		case k == "summary" || k == "description" || k == "message" || v == "":
+		case strings.HasPrefix(v, "https://") || strings.HasPrefix(v, "http://"):
+			links = append(links, link{strings.TrimSuffix(k, "_url"), v})
+		default:
+			others = append(others, k+": "+v)
+		}
+	}
+	if len(others) > 0 {
+		b.WriteString("*Annotations:* ")
+		b.WriteString(strings.Join(others, "; "))
+		b.WriteByte('\n')
+	}
+	if len(links) > 0 {
+		b.WriteString("*Links:*")
+		for _, l := range links {
+			fmt.Fprintf(&b, "\n- %s: %s", l.Name, l.URL)
+		}
+		b.WriteByte('\n')
+	}
+	fmt.Fprintf(&b, "_%s", src.actor)
+	if a.Fingerprint != "" {
+		fmt.Fprintf(&b, " alert %s", a.Fingerprint)
+	}
+	if !a.StartsAt.IsZero() {
+		fmt.Fprintf(&b, ", firing since %s", a.StartsAt.UTC().Format(time.DateTime+" UTC"))
+	}
+	b.WriteString("._")
+	return b.String()
+}
