@@ -37,7 +37,7 @@ func (c *Chat) ResolveUsers(ctx context.Context, spec string) ([]incidentbot.Use
 			}
 		}
 	}
-	var roles []*discordgo.Role      // read once, on the first @name
+	var roles []*discordgo.Role     // read once, on the first @name
 	var members []*discordgo.Member // read once, on the first role
 	withRole := func(roleID string) ([]incidentbot.User, error) {
 		if members == nil {
