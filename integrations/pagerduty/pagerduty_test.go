@@ -1,0 +1,164 @@
+package pagerduty_test
+
+import (
+	"bytes"
+	"errors"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"incidentbot"
+	"incidentbot/integrations/pagerduty"
+	fake "incidentbot/internal/fake/pagerduty"
+)
+
+func newClient(t *testing.T, f *fake.Server, key string, logs *bytes.Buffer) *pagerduty.Client {
+	t.Helper()
+	c, err := pagerduty.New(pagerduty.Config{RoutingKey: incidentbot.Secret(key), APIURL: f.URL()}, f.Client(), slog.New(slog.NewJSONHandler(logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestNotifyTriggersAndResolves(t *testing.T) {
+	t.Parallel()
+	f := fake.New(t)
+	var logs bytes.Buffer
+	c := newClient(t, f, f.RoutingKey(), &logs)
+	steps := []struct {
+		subject  string
+		action   string
+		severity string
+		open     bool
+	}{
+		{"[SEV1] INC-42 investigating: Checkout returns 504", "trigger", "critical", true},
+		{"[SEV1] INC-42 investigating: Checkout returns 504", "trigger", "critical", true},
+		{"[SEV2] INC-42 mitigated: Checkout returns 504", "trigger", "error", true},
+		{"[SEV2] INC-42 resolved: Checkout returns 504", "resolve", "", false},
+	}
+	for i, s := range steps {
+		if err := c.Notify(t.Context(), "security", s.subject, "body"); err != nil {
+			t.Fatalf("step %d: got %v, want success", i, err)
+		}
+		evs := f.Events()
+		ev := evs[len(evs)-1]
+		sev := ""
+		if ev.Payload != nil {
+			sev = ev.Payload.Severity
+		}
+		if ev.EventAction != s.action || ev.DedupKey != "INC-42" || sev != s.severity || f.Open("INC-42") != s.open {
+			t.Errorf("step %d: got %s %s %q open=%t, want %s INC-42 %q open=%t", i, ev.EventAction, ev.DedupKey, sev, f.Open("INC-42"), s.action, s.severity, s.open)
+		}
+	}
+	if first := f.Events()[0]; first.Payload.Source != "incidentbot" || first.Payload.CustomDetails["target"] != "security" || first.Payload.CustomDetails["text"] != "body" {
+		t.Errorf("got payload %+v, want source incidentbot and details", first.Payload)
+	}
+	if strings.Contains(logs.String(), f.RoutingKey()) {
+		t.Errorf("got the routing key in logs %s", logs.String())
+	}
+}
+
+func TestSendSeverities(t *testing.T) {
+	t.Parallel()
+	f := fake.New(t)
+	c := newClient(t, f, f.RoutingKey(), &bytes.Buffer{})
+	tests := []struct{ label, want string }{{"SEV1", "critical"}, {"SEV2", "error"}, {"SEV3", "warning"}, {"SEV4", "info"}, {"SEV?", "error"}}
+	for _, tc := range tests {
+		t.Run(tc.label, func(t *testing.T) {
+			t.Parallel()
+			key := "INC-" + tc.label
+			if err := c.Notify(t.Context(), "page", "["+tc.label+"] "+key+" investigating: x", ""); err != nil {
+				t.Fatal(err)
+			}
+			for _, ev := range f.Events() {
+				if ev.DedupKey == key && ev.Payload.Severity != tc.want {
+					t.Errorf("got %s, want %s", ev.Payload.Severity, tc.want)
+				}
+			}
+		})
+	}
+}
+
+func TestLongSummaryIsCut(t *testing.T) {
+	t.Parallel()
+	f := fake.New(t)
+	c := newClient(t, f, f.RoutingKey(), &bytes.Buffer{})
+	title := strings.Repeat("é", 2000)
+	if err := c.Notify(t.Context(), "page", "[SEV1] INC-1 investigating: "+title, ""); err != nil {
+		t.Fatalf("got %v, want the summary cut to the API's limit", err)
+	}
+	if got := []rune(f.Events()[0].Payload.Summary); len(got) != 1024 || got[1023] != '…' {
+		t.Errorf("got %d runes ending %q, want 1024 ending …", len(got), got[len(got)-1])
+	}
+}
+
+func TestErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		key     string
+		prep    func(*fake.Server)
+		subject string
+		code    string
+		message string
+		wait    time.Duration
+	}{
+		{name: "wrong routing key", key: "nope-secret-key", code: incidentbot.EINVALID, message: "'routing_key' is invalid"},
+		{name: "throttled", prep: func(f *fake.Server) { f.Throttle(0) }, code: incidentbot.EUNAVAILABLE, message: "rate limiting", wait: 30 * time.Second},
+		{name: "throttled with Retry-After", prep: func(f *fake.Server) { f.Throttle(7) }, code: incidentbot.EUNAVAILABLE, message: "rate limiting", wait: 7 * time.Second},
+		{name: "server error", prep: func(f *fake.Server) { f.FailWith(502) }, code: incidentbot.EUNAVAILABLE, message: "HTTP 502; the bot will retry"},
+		{name: "no incident key", subject: "Checkout down", code: incidentbot.EINVALID, message: "no incident key"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := fake.New(t)
+			if tc.prep != nil {
+				tc.prep(f)
+			}
+			key := tc.key
+			if key == "" {
+				key = f.RoutingKey()
+			}
+			subject := tc.subject
+			if subject == "" {
+				subject = "[SEV1] INC-7 investigating: Checkout down"
+			}
+			var logs bytes.Buffer
+			err := newClient(t, f, key, &logs).Notify(t.Context(), "page", subject, "")
+			if code := incidentbot.ErrorCode(err); code != tc.code || !strings.Contains(incidentbot.ErrorMessage(err), tc.message) {
+				t.Errorf("got %q %q, want %q containing %q", code, incidentbot.ErrorMessage(err), tc.code, tc.message)
+			}
+			var hint interface{ RetryAfter() time.Duration }
+			if got := errors.As(err, &hint); got != (tc.wait > 0) || got && hint.RetryAfter() != tc.wait {
+				t.Errorf("got retry hint %t, want %s", got, tc.wait)
+			}
+			if strings.Contains(err.Error(), key) || strings.Contains(logs.String(), key) {
+				t.Errorf("got the routing key in %v or logs", err)
+			}
+		})
+	}
+}
+
+func TestNewChecksConfig(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		cfg     pagerduty.Config
+		message string
+	}{
+		{"no key", pagerduty.Config{}, "PAGERDUTY_ROUTING_KEY is not set"},
+		{"bad URL", pagerduty.Config{RoutingKey: "k", APIURL: "events.pagerduty.com"}, "PAGERDUTY_API_URL is not an http(s) URL"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := pagerduty.New(tc.cfg, nil, nil)
+			if incidentbot.ErrorCode(err) != incidentbot.EINVALID || !strings.Contains(incidentbot.ErrorMessage(err), tc.message) {
+				t.Errorf("got %v, want EINVALID containing %q", err, tc.message)
+			}
+		})
+	}
+}
