@@ -7,6 +7,7 @@
 package fake
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -90,10 +91,12 @@ func WithUserGroups(groups ...UserGroup) Option {
 
 // Server is a fake Slack Web API. It is safe for concurrent use.
 type Server struct {
-	srv    *httptest.Server
-	token  string
-	now    func() time.Time
-	limits map[string]int
+	srv      *httptest.Server
+	token    string
+	appToken string
+	sock     sockets
+	now      func() time.Time
+	limits   map[string]int
 
 	mu       sync.Mutex
 	channels []*channel // creation order
@@ -129,6 +132,7 @@ var methods = map[string]handler{
 	"conversations.archive":    (*Server).conversationsArchive,
 	"conversations.members":    (*Server).conversationsMembers,
 	"conversations.history":    (*Server).conversationsHistory,
+	"apps.connections.open":    (*Server).appsConnectionsOpen,
 	"chat.postMessage":         (*Server).chatPostMessage,
 	"chat.postEphemeral":       (*Server).chatPostEphemeral,
 	"chat.update":              (*Server).chatUpdate,
@@ -144,6 +148,8 @@ var methods = map[string]handler{
 func New(t testing.TB, opts ...Option) *Server {
 	s := &Server{
 		token:    DefaultToken,
+		appToken: DefaultAppToken,
+		sock:     sockets{acks: map[string]json.RawMessage{}},
 		now:      time.Now,
 		limits:   map[string]int{},
 		triggers: map[string]*trigger{},
@@ -161,6 +167,8 @@ func New(t testing.TB, opts ...Option) *Server {
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
 	t.Cleanup(s.srv.Close)
+	t.Cleanup(s.closeSockets) // runs first: clients see their socket close
+
 	return s
 }
 
@@ -212,6 +220,10 @@ func (s *Server) Calls(method string) int {
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == socketPath {
+		s.serveSocket(w, r)
+		return
+	}
 	method, ok := strings.CutPrefix(r.URL.Path, "/api/")
 	if !ok || r.Method != http.MethodPost && r.Method != http.MethodGet {
 		http.NotFound(w, r)
@@ -243,7 +255,17 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, "not_authed")
 		return
 	}
-	if p.token != s.token {
+	// Socket Mode takes the app-level token; every other method the bot token.
+	want := s.token
+	if method == "apps.connections.open" {
+		want = s.appToken
+	}
+	switch {
+	case p.token == want:
+	case p.token == s.token || p.token == s.appToken:
+		writeError(w, "not_allowed_token_type")
+		return
+	default:
 		writeError(w, "invalid_auth")
 		return
 	}
@@ -323,8 +345,11 @@ func readParams(r *http.Request) (params, error) {
 		if err != nil {
 			return p, err
 		}
-		if err := json.Unmarshal(b, &p.json); err != nil {
-			return p, err
+		// apps.connections.open sends no arguments at all.
+		if len(bytes.TrimSpace(b)) > 0 {
+			if err := json.Unmarshal(b, &p.json); err != nil {
+				return p, err
+			}
 		}
 		p.values = url.Values{}
 		return p, nil

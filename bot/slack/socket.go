@@ -1,0 +1,170 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	slackapi "github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+	"golang.org/x/sync/errgroup"
+
+	"incidentbot"
+)
+
+// envelopeSource names Socket Mode envelope ids in the delivery store.
+const envelopeSource = "slack-envelope"
+
+// maxInFlight bounds the envelopes handled at once, each after its ack.
+const maxInFlight = 16
+
+// SocketDeps configure Socket Mode: the app-level token, and the same
+// dependencies as the HTTP handlers (SigningSecret is not used).
+type SocketDeps struct {
+	AppToken incidentbot.Secret // SLACK_APP_TOKEN, xapp-...
+	// APIURL overrides https://slack.com/api/ (tests point it at a fake).
+	APIURL string
+	InboundDeps
+}
+
+// Socket receives slash commands, interactions and events over Socket
+// Mode, for bots without a public URL, and handles them as Inbound does.
+type Socket struct {
+	in       *Inbound
+	appToken incidentbot.Secret
+	apiURL   string
+}
+
+// NewSocket returns a Socket; Run connects it.
+func NewSocket(deps SocketDeps) *Socket {
+	return &Socket{in: NewInbound(deps.InboundDeps), appToken: deps.AppToken, apiURL: deps.APIURL}
+}
+
+// Run connects to Slack and handles envelopes until ctx is done; it
+// reconnects when Slack asks to, and returns an error only when it cannot
+// connect (a bad token, say). Every envelope is acked within Slack's 3 s.
+func (s *Socket) Run(ctx context.Context) error {
+	opts := []slackapi.Option{slackapi.OptionAppLevelToken(s.appToken.Reveal())}
+	if s.apiURL != "" {
+		opts = append(opts, slackapi.OptionAPIURL(s.apiURL))
+	}
+	client := socketmode.New(slackapi.New("", opts...))
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		err := client.RunContext(ctx)
+		if ctx.Err() != nil {
+			return nil // shutting down
+		}
+		switch code := slackCode(err); code {
+		case "invalid_auth", "not_authed", "not_allowed_token_type", "token_revoked", "account_inactive":
+			return incidentbot.WrapError(incidentbot.EUNAUTHORIZED, err,
+				"Slack refused SLACK_APP_TOKEN (%s). Create an app-level token with the connections:write scope.", code)
+		}
+		return mapError("apps.connections.open", err)
+	})
+	g.Go(func() error {
+		work, ctx := errgroup.WithContext(ctx)
+		work.SetLimit(maxInFlight)
+		defer work.Wait()
+		for {
+			select {
+			case <-ctx.Done():
+				return nil
+			case evt := <-client.Events:
+				s.status(ctx, evt)
+				if evt.Request == nil || evt.Request.EnvelopeID == "" {
+					continue
+				}
+				req := *evt.Request
+				work.Go(func() error {
+					s.envelope(ctx, req, func(payload any) error { return client.AckCtx(ctx, req.EnvelopeID, payload) })
+					return nil
+				})
+			}
+		}
+	})
+	if err := g.Wait(); err != nil {
+		return fmt.Errorf("slack socket mode: %w", err)
+	}
+	return nil
+}
+
+// status logs what the client says of its connection.
+func (s *Socket) status(ctx context.Context, evt socketmode.Event) {
+	log := s.in.deps.Logger
+	switch evt.Type {
+	case socketmode.EventTypeConnected:
+		log.InfoContext(ctx, "slack socket mode connected")
+	case socketmode.EventTypeConnectionError, socketmode.EventTypeIncomingError, socketmode.EventTypeErrorWriteFailed:
+		log.WarnContext(ctx, "slack socket mode trouble", "type", string(evt.Type), "err", fmt.Sprint(evt.Data))
+	case socketmode.EventTypeErrorBadMessage:
+		log.WarnContext(ctx, "slack socket mode message not understood", "err", fmt.Sprint(evt.Data))
+	}
+}
+
+// envelope handles one request: it acks (with the answer when the request
+// takes one) and then does the work that may take longer. Envelopes Slack
+// redelivers (not acked in time) are acked and dropped.
+func (s *Socket) envelope(ctx context.Context, req socketmode.Request, ack func(payload any) error) {
+	in := s.in
+	log := in.deps.Logger.With("envelope", req.EnvelopeID, "type", req.Type)
+	send := func(payload any) {
+		if err := ack(payload); err != nil {
+			log.WarnContext(ctx, "slack envelope not acked", "err", err)
+		}
+	}
+	if req.Type != socketmode.RequestTypeEventsAPI && in.deps.Deliveries != nil {
+		// Events carry their own event_id, claimed below like over HTTP.
+		first, err := in.deps.Deliveries.ClaimDelivery(ctx, envelopeSource, req.EnvelopeID, in.deps.Clock.Now())
+		switch {
+		case err != nil:
+			log.WarnContext(ctx, "slack envelope not deduplicated", "code", incidentbot.ErrorCode(err), "err", err)
+		case !first:
+			log.InfoContext(ctx, "slack envelope repeated", "retry", req.RetryAttempt, "reason", req.RetryReason)
+			send(nil)
+			return
+		}
+	}
+	switch req.Type {
+	case socketmode.RequestTypeSlashCommands:
+		var cmd slashRequest
+		if err := json.Unmarshal(req.Payload, &cmd); err != nil || cmd.UserID == "" {
+			log.WarnContext(ctx, "slack slash command malformed", "err", err)
+			send(nil)
+			return
+		}
+		if resp := in.command(ctx, cmd); resp != nil {
+			send(resp)
+			return
+		}
+		send(nil)
+	case socketmode.RequestTypeInteractive:
+		var p interaction
+		if err := json.Unmarshal(req.Payload, &p); err != nil {
+			log.WarnContext(ctx, "slack interaction malformed", "err", err)
+			send(nil)
+			return
+		}
+		resp, after := in.interact(ctx, p)
+		send(resp)
+		if after != nil {
+			after(ctx)
+		}
+	case socketmode.RequestTypeEventsAPI:
+		var env eventEnvelope
+		if err := json.Unmarshal(req.Payload, &env); err != nil || env.Type != "event_callback" || env.EventID == "" {
+			send(nil)
+			return
+		}
+		first, err := in.claimEvent(ctx, env.EventID, fmt.Sprint(req.RetryAttempt))
+		if err != nil {
+			return // not acked: Slack redelivers it
+		}
+		send(nil)
+		if first {
+			in.event(ctx, env)
+		}
+	default:
+		send(nil)
+	}
+}
