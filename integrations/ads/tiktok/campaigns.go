@@ -1,0 +1,150 @@
+package tiktok
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"golang.org/x/sync/errgroup"
+
+	"incidentbot"
+)
+
+// campaignFields are the campaign/get/ fields the bot reads.
+const campaignFields = `["campaign_id","campaign_name","operation_status","budget","budget_mode"]`
+
+type campaignRow struct {
+	CampaignID      string `json:"campaign_id"`
+	CampaignName    string `json:"campaign_name"`
+	OperationStatus string `json:"operation_status"`
+	SecondaryStatus string `json:"secondary_status"`
+	Budget          amount `json:"budget"`
+	BudgetMode      string `json:"budget_mode"`
+}
+
+type campaignPage struct {
+	List     []campaignRow `json:"list"`
+	PageInfo struct {
+		Page      int `json:"page"`
+		TotalPage int `json:"total_page"`
+	} `json:"page_info"`
+}
+
+// amount reads a number TikTok may send as a JSON number or string (the
+// type of budget is unverified).
+type amount float64
+
+func (a *amount) UnmarshalJSON(b []byte) error {
+	b = bytes.Trim(b, `"`)
+	if len(b) == 0 || string(b) == "null" {
+		return nil
+	}
+	f, err := strconv.ParseFloat(string(b), 64)
+	if err != nil {
+		return fmt.Errorf("tiktok amount %q: %w", b, err)
+	}
+	*a = amount(f)
+	return nil
+}
+
+// Campaigns lists every campaign of every configured advertiser,
+// advertisers in parallel, following page_info.total_page.
+func (c *Client) Campaigns(ctx context.Context) ([]incidentbot.Campaign, error) {
+	currency, err := c.currencies(ctx, c.advertisers)
+	if err != nil {
+		return nil, err
+	}
+	per := make([][]incidentbot.Campaign, len(c.advertisers))
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(parallelAdvertisers)
+	for i, a := range c.advertisers {
+		g.Go(func() error {
+			cs, err := c.list(ctx, a, currency[a])
+			per[i] = cs
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	var out []incidentbot.Campaign
+	for _, cs := range per {
+		out = append(out, cs...)
+	}
+	return out, nil
+}
+
+// currencies reads each advertiser's currency with advertiser/info/.
+func (c *Client) currencies(ctx context.Context, advertisers []string) (map[string]string, error) {
+	out := map[string]string{}
+	for start := 0; start < len(advertisers); start += maxInfoIDs {
+		ids, _ := json.Marshal(advertisers[start:min(start+maxInfoIDs, len(advertisers))])
+		q := url.Values{"advertiser_ids": {string(ids)}, "fields": {`["advertiser_id","currency"]`}}
+		var data struct {
+			List []struct {
+				AdvertiserID string `json:"advertiser_id"`
+				Currency     string `json:"currency"`
+			} `json:"list"`
+		}
+		if err := c.call(ctx, http.MethodGet, "/advertiser/info/", q, nil, &data); err != nil {
+			return nil, fmt.Errorf("read tiktok advertisers: %w", err)
+		}
+		for _, a := range data.List {
+			out[a.AdvertiserID] = a.Currency
+		}
+	}
+	return out, nil
+}
+
+func (c *Client) list(ctx context.Context, advertiser, currency string) ([]incidentbot.Campaign, error) {
+	var out []incidentbot.Campaign
+	for page := 1; ; page++ {
+		q := url.Values{
+			"advertiser_id": {advertiser},
+			"fields":        {campaignFields},
+			"page":          {strconv.Itoa(page)},
+			"page_size":     {strconv.Itoa(pageSize)},
+		}
+		var data campaignPage
+		if err := c.call(ctx, http.MethodGet, "/campaign/get/", q, nil, &data); err != nil {
+			return nil, fmt.Errorf("list tiktok campaigns of advertiser %s: %w", advertiser, err)
+		}
+		for _, r := range data.List {
+			cp := incidentbot.Campaign{
+				Platform:  incidentbot.AdsTikTok,
+				Account:   advertiser,
+				ID:        r.CampaignID,
+				Name:      r.CampaignName,
+				Status:    status(r.OperationStatus),
+				RawStatus: r.OperationStatus,
+				Currency:  currency,
+			}
+			// Only a daily budget is a daily budget; total and
+			// unlimited budgets are not spread over days.
+			if r.BudgetMode == "BUDGET_MODE_DAY" {
+				cp.DailyBudget = float64(r.Budget)
+			}
+			out = append(out, cp)
+		}
+		if page >= data.PageInfo.TotalPage || len(data.List) == 0 {
+			return out, nil
+		}
+	}
+}
+
+// status maps the operation_status switch (what the bot flips) to the
+// neutral status; secondary_status says whether it delivers, which the
+// bot does not act on.
+func status(raw string) incidentbot.CampaignStatus {
+	switch raw {
+	case "ENABLE":
+		return incidentbot.CampaignActive
+	case "DISABLE":
+		return incidentbot.CampaignPaused
+	}
+	return incidentbot.CampaignOther
+}

@@ -1,0 +1,168 @@
+package tiktok
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"golang.org/x/sync/errgroup"
+
+	"incidentbot"
+)
+
+type statusUpdate struct {
+	AdvertiserID    string   `json:"advertiser_id"`
+	CampaignIDs     []string `json:"campaign_ids"`
+	OperationStatus string   `json:"operation_status"`
+}
+
+// SetStatus pauses (DISABLE) or resumes (ENABLE) campaigns with
+// campaign/status/update/, advertisers in parallel and at most maxIDs
+// campaigns per call, one call after the other within an advertiser.
+//
+// TikTok has no validate-only flag: DryRun reads the campaigns back and
+// reports, per campaign, whether it can be changed, without calling the
+// update endpoint.
+//
+// Whether one bad id fails the whole call is unverified, so a call refused
+// for its content (invalid or unknown id) is sent again one id at a time
+// to give each campaign its own result. A call refused as a whole
+// (throttled, auth, permission) gives its error to each of its campaigns
+// and to the returned error. A call whose outcome is unknown (5xx, system
+// error or timeout after every retry) gives its campaigns no result, so
+// the caller reads their status back.
+func (c *Client) SetStatus(ctx context.Context, campaigns []incidentbot.Campaign, to incidentbot.CampaignStatus, opts incidentbot.AdOptions) ([]incidentbot.CampaignResult, error) {
+	raw := map[incidentbot.CampaignStatus]string{incidentbot.CampaignActive: "ENABLE", incidentbot.CampaignPaused: "DISABLE"}[to]
+	if raw == "" {
+		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Campaigns can only be set active or paused, not %q.", to)
+	}
+	results := make([]*incidentbot.CampaignResult, len(campaigns))
+	byAdvertiser := map[string][]int{}
+	var order []string
+	for i, cp := range campaigns {
+		a := strings.TrimSpace(cp.Account)
+		if !advertiserID.MatchString(a) {
+			results[i] = &incidentbot.CampaignResult{Campaign: cp, Err: incidentbot.Errorf(incidentbot.EINVALID,
+				"TikTok campaign %s has advertiser %q, which is not an advertiser id.", cp.ID, cp.Account)}
+			continue
+		}
+		if _, ok := byAdvertiser[a]; !ok {
+			order = append(order, a)
+		}
+		byAdvertiser[a] = append(byAdvertiser[a], i)
+	}
+
+	errs := make([]error, len(order))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(parallelAdvertisers)
+	for n, a := range order {
+		g.Go(func() error {
+			idx := byAdvertiser[a]
+			if opts.DryRun {
+				errs[n] = c.check(gctx, a, campaigns, idx, raw, results)
+				return nil
+			}
+			for start := 0; start < len(idx); start += maxIDs {
+				chunk := idx[start:min(start+maxIDs, len(idx))]
+				if err := c.update(gctx, a, campaigns, chunk, raw, results); err != nil {
+					errs[n] = err
+					return nil // the other advertisers go on
+				}
+			}
+			return nil
+		})
+	}
+	g.Wait()
+
+	out := make([]incidentbot.CampaignResult, 0, len(campaigns))
+	for _, r := range results {
+		if r != nil {
+			out = append(out, *r)
+		}
+	}
+	return out, errors.Join(errs...)
+}
+
+// update sends one status update for the campaigns at chunk and fills
+// their results; the error is for a call that failed as a whole.
+func (c *Client) update(ctx context.Context, advertiser string, campaigns []incidentbot.Campaign, chunk []int, raw string, results []*incidentbot.CampaignResult) error {
+	req := statusUpdate{AdvertiserID: advertiser, CampaignIDs: make([]string, len(chunk)), OperationStatus: raw}
+	for j, i := range chunk {
+		req.CampaignIDs[j] = campaigns[i].ID
+	}
+	err := c.call(ctx, http.MethodPost, "/campaign/status/update/", nil, req, nil)
+	if err == nil {
+		for _, i := range chunk {
+			results[i] = &incidentbot.CampaignResult{Campaign: campaigns[i]}
+		}
+		return nil
+	}
+	var ae *apiError
+	switch {
+	case !errors.As(err, &ae) || ae.retryable():
+		// Outcome unknown: no result, the caller reads the campaigns back.
+		return fmt.Errorf("set %d tiktok campaigns of advertiser %s %s: %w", len(chunk), advertiser, raw, err)
+	case itemLevel(err) && len(chunk) > 1:
+		c.logger.InfoContext(ctx, "tiktok refused a status update, retrying one campaign at a time",
+			"advertiser", advertiser, "campaigns", len(chunk), "code", ae.Code, "request_id", ae.RequestID)
+		for _, i := range chunk {
+			if err := c.update(ctx, advertiser, campaigns, []int{i}, raw, results); err != nil {
+				return err
+			}
+		}
+		return nil
+	case itemLevel(err):
+		results[chunk[0]] = &incidentbot.CampaignResult{Campaign: campaigns[chunk[0]], Err: mapError(ae, 0, "campaign "+campaigns[chunk[0]].ID)}
+		return nil
+	}
+	err = fmt.Errorf("set %d tiktok campaigns of advertiser %s %s: %w", len(chunk), advertiser, raw, err)
+	for _, i := range chunk {
+		results[i] = &incidentbot.CampaignResult{Campaign: campaigns[i], Err: err}
+	}
+	return err
+}
+
+// itemLevel says a refusal is about the campaigns sent, not the caller.
+func itemLevel(err error) bool {
+	code := incidentbot.ErrorCode(err)
+	return code == incidentbot.EINVALID || code == incidentbot.ENOTFOUND
+}
+
+// check is the dry run of one advertiser: it lists the advertiser's
+// campaigns and reports each campaign asked for as changeable or not,
+// changing nothing.
+func (c *Client) check(ctx context.Context, advertiser string, campaigns []incidentbot.Campaign, idx []int, raw string, results []*incidentbot.CampaignResult) error {
+	current, err := c.list(ctx, advertiser, "")
+	if err != nil {
+		var ae *apiError
+		if errors.As(err, &ae) && !ae.retryable() {
+			for _, i := range idx {
+				results[i] = &incidentbot.CampaignResult{Campaign: campaigns[i], Err: err}
+			}
+		}
+		return err
+	}
+	byID := make(map[string]incidentbot.Campaign, len(current))
+	for _, cp := range current {
+		byID[cp.ID] = cp
+	}
+	changes := 0
+	for _, i := range idx {
+		cp, ok := byID[campaigns[i].ID]
+		var err error
+		switch {
+		case !ok:
+			err = incidentbot.Errorf(incidentbot.ENOTFOUND,
+				"TikTok has no campaign %s for advertiser %s: it may have been deleted.", campaigns[i].ID, advertiser)
+		case cp.RawStatus == "DELETE":
+			err = incidentbot.Errorf(incidentbot.EINVALID, "TikTok campaign %s is deleted and cannot be changed.", campaigns[i].ID)
+		case cp.RawStatus != raw:
+			changes++
+		}
+		results[i] = &incidentbot.CampaignResult{Campaign: campaigns[i], Err: err}
+	}
+	c.logger.InfoContext(ctx, "tiktok dry run", "advertiser", advertiser, "would_change", changes, "of", len(idx), "to", raw)
+	return nil
+}
