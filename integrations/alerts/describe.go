@@ -58,7 +58,8 @@ func describe(src source, a alert) string {
 		b.WriteString(strings.Join(what, " — "))
 		b.WriteByte('\n')
 	}
-	if len(a.Labels) > 0 {
+	// A generic alert's labels are made up from its title and severity.
+	if len(a.Labels) > 0 && a.Key == "" {
 		b.WriteString("*Labels:* ")
 		for i, k := range slices.Sorted(maps.Keys(a.Labels)) {
 			if i > 0 {
@@ -93,7 +94,9 @@ func describe(src source, a alert) string {
 		b.WriteByte('\n')
 	}
 	fmt.Fprintf(&b, "_%s", src.actor)
-	if a.Fingerprint != "" {
+	if key, ok := strings.CutPrefix(a.Key, "generic:"); ok {
+		fmt.Fprintf(&b, ", dedupe key %s", key)
+	} else if a.Fingerprint != "" {
 		fmt.Fprintf(&b, " alert %s", a.Fingerprint)
 	}
 	if !a.StartsAt.IsZero() {

@@ -1,0 +1,63 @@
+package alerts
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// TestDescribe checks the incident description (the welcome's impact) of
+// every fixture alert against testdata/describe/*.golden.
+func TestDescribe(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		file  string
+		src   source
+		parse func([]byte) ([]alert, error)
+	}{
+		{"alertmanager_firing", "alertmanager/firing.json", source{"alertmanager", "Alertmanager"}, parseAlertmanager},
+		{"alertmanager_storm_group", "alertmanager/storm_group.json", source{"alertmanager", "Alertmanager"}, parseAlertmanager},
+		{"grafana_firing", "grafana/firing.json", source{"grafana", "Grafana"}, parseGrafana},
+		{"generic", "", source{"generic", "Alert webhook"}, parseGeneric},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			body := []byte(`{"title":"Checkout returns 504","severity":"critical","dedupe_key":"checkout-504","url":"https://status.shop.example/checks/9","description":"Synthetic check failed 3 times"}`)
+			if tc.file != "" {
+				body = fixture(t, tc.file)
+			}
+			alerts, err := tc.parse(body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var b strings.Builder
+			for _, a := range alerts {
+				b.WriteString("title: " + alertTitle(a) + "\n")
+				b.WriteString(describe(tc.src, a))
+				b.WriteString("\n---\n")
+			}
+			golden := filepath.Join("testdata", "describe", tc.name+".golden")
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test ./integrations/alerts -run TestDescribe -update)", err)
+			}
+			if got := b.String(); got != string(want) {
+				t.Errorf("got:\n%s\nwant:\n%s", got, want)
+			}
+		})
+	}
+}
