@@ -1,0 +1,150 @@
+package ads_test
+
+import (
+	"fmt"
+	"log/slog"
+	"testing"
+	"time"
+
+	"incidentbot"
+	"incidentbot/integrations/ads"
+	"incidentbot/integrations/ads/googleads"
+	"incidentbot/integrations/ads/meta"
+	"incidentbot/integrations/ads/microsoft"
+	"incidentbot/integrations/ads/tiktok"
+	googlefake "incidentbot/internal/fake/googleads"
+	metafake "incidentbot/internal/fake/meta"
+	msfake "incidentbot/internal/fake/microsoft"
+	tiktokfake "incidentbot/internal/fake/tiktok"
+	"incidentbot/internal/storetest"
+)
+
+// allPlatforms starts the four fakes with perAccount serving campaigns in
+// each of two accounts per platform, fakeLatency per request, and returns
+// real clients of them.
+func allPlatforms(b *testing.B, perAccount int) []incidentbot.AdPlatform {
+	b.Helper()
+	g := googlefake.New(b)
+	customers := []string{"1000000001", "1000000002"}
+	for _, c := range customers {
+		g.AddCampaigns(c, perAccount, googlefake.Enabled)
+	}
+	g.SetLatency(fakeLatency)
+	gc, err := googleads.New(googleads.Config{
+		ClientID: googlefake.ClientID, ClientSecret: googlefake.ClientSecret, RefreshToken: googlefake.RefreshToken,
+		DeveloperToken: googlefake.DeveloperToken, CustomerIDs: customers, APIURL: g.URL(), TokenURL: g.TokenURL(),
+	}, g.Client(), nil)
+	if err != nil {
+		b.Fatalf("googleads.New: %v", err)
+	}
+
+	m := metafake.New(b)
+	metaAccounts := []string{"100000000000001", "100000000000002"}
+	for _, a := range metaAccounts {
+		m.AddCampaigns(a, perAccount, metafake.Active)
+	}
+	m.SetLatency(fakeLatency)
+	mc, err := meta.New(meta.Config{AccessToken: incidentbot.Secret(m.Token()), AccountIDs: metaAccounts, APIURL: m.URL()}, m.Client(), nil)
+	if err != nil {
+		b.Fatalf("meta.New: %v", err)
+	}
+
+	ms := msfake.New(b)
+	msAccounts := []string{"149000001", "149000002"}
+	for _, a := range msAccounts {
+		ms.AddCampaigns(a, perAccount, msfake.Active)
+	}
+	ms.SetLatency(fakeLatency)
+	msc, err := microsoft.New(microsoft.Config{
+		ClientID: msfake.ClientID, ClientSecret: msfake.ClientSecret, RefreshToken: msfake.RefreshToken, DeveloperToken: msfake.DeveloperToken,
+		CustomerID: msfake.CustomerID, AccountIDs: msAccounts, APIURL: ms.URL(), TokenURL: ms.TokenURL(),
+	}, ms.Client(), nil)
+	if err != nil {
+		b.Fatalf("microsoft.New: %v", err)
+	}
+
+	tt := tiktokfake.New(b)
+	advertisers := []string{"7000000000000000001", "7000000000000000002"}
+	for _, a := range advertisers {
+		tt.AddCampaigns(a, perAccount, tiktokfake.Enable)
+	}
+	tt.SetLatency(fakeLatency)
+	tc, err := tiktok.New(tiktok.Config{AccessToken: incidentbot.Secret(tt.Token()), AdvertiserIDs: advertisers, APIURL: tt.URL()}, tt.Client(), nil)
+	if err != nil {
+		b.Fatalf("tiktok.New: %v", err)
+	}
+	return []incidentbot.AdPlatform{gc, mc, msc, tc}
+}
+
+// BenchmarkAllPlatformsPauseResume pauses then resumes 1,000 campaigns,
+// 250 on each of Google Ads, Meta, Microsoft Advertising and TikTok (two
+// accounts each), with 100 ms per fake request, beside a naive sequential
+// run that sends one request per campaign over 40 campaigns (10 per
+// platform), extrapolated to 1,000.
+func BenchmarkAllPlatformsPauseResume(b *testing.B) {
+	b.Run("orchestrated-1000", func(b *testing.B) {
+		b.ReportAllocs()
+		ps := allPlatforms(b, 125)
+		db := storetest.SQLite(b)
+		orc := ads.New(db, ps, incidentbot.SystemClock{}, slog.New(slog.DiscardHandler))
+		var pause, resume time.Duration
+		n := 0
+		for b.Loop() {
+			inc := &incidentbot.Incident{Title: fmt.Sprintf("Outage %d", n), Severity: incidentbot.SEV1, Platform: incidentbot.PlatformConsole}
+			if err := db.CreateIncident(b.Context(), inc, incidentbot.Change{}); err != nil {
+				b.Fatalf("CreateIncident: %v", err)
+			}
+			start := time.Now()
+			rep, err := orc.Pause(b.Context(), inc, ads.Selection{})
+			if err != nil || len(rep.Paused) != 1000 {
+				b.Fatalf("Pause: %d paused, %v; want 1000", len(rep.Paused), err)
+			}
+			mid := time.Now()
+			rep, err = orc.Resume(b.Context(), inc, nil)
+			if err != nil || len(rep.Resumed) != 1000 {
+				b.Fatalf("Resume: %d resumed, %v; want 1000", len(rep.Resumed), err)
+			}
+			pause, resume = pause+mid.Sub(start), resume+time.Since(mid)
+			n++
+		}
+		b.ReportMetric(pause.Seconds()/float64(n), "pause-s")
+		b.ReportMetric(resume.Seconds()/float64(n), "resume-s")
+	})
+	b.Run("naive-sequential-40", func(b *testing.B) {
+		b.ReportAllocs()
+		ps := allPlatforms(b, 5)
+		var all [][]incidentbot.Campaign
+		sample := 0
+		for _, p := range ps {
+			cs, err := p.Campaigns(b.Context())
+			if err != nil {
+				b.Fatalf("Campaigns: %v", err)
+			}
+			all = append(all, cs)
+			sample += len(cs)
+		}
+		var pause, resume time.Duration
+		n := 0
+		for b.Loop() {
+			start := time.Now()
+			for _, to := range []incidentbot.CampaignStatus{incidentbot.CampaignPaused, incidentbot.CampaignActive} {
+				for i, p := range ps {
+					for _, c := range all[i] {
+						if _, err := p.SetStatus(b.Context(), []incidentbot.Campaign{c}, to, incidentbot.AdOptions{}); err != nil {
+							b.Fatalf("SetStatus: %v", err)
+						}
+					}
+				}
+				if to == incidentbot.CampaignPaused {
+					pause += time.Since(start)
+					start = time.Now()
+				}
+			}
+			resume += time.Since(start)
+			n++
+		}
+		b.ReportMetric(pause.Seconds()/float64(n), "pause-s")
+		b.ReportMetric(resume.Seconds()/float64(n), "resume-s")
+		b.ReportMetric(pause.Seconds()/float64(n)*1000/float64(sample), "pause-s-extrapolated-1000")
+	})
+}
