@@ -1,0 +1,266 @@
+package statuspage_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"incidentbot"
+	"incidentbot/integrations/statuspage"
+	fake "incidentbot/internal/fake/statuspage"
+)
+
+const title = "Checkout returns 504"
+
+func subject(status string) string { return "[SEV1] INC-42 " + status + ": " + title }
+
+func newClient(t *testing.T, f *fake.Server, logs *bytes.Buffer) *statuspage.Client {
+	t.Helper()
+	if logs == nil {
+		logs = &bytes.Buffer{}
+	}
+	c, err := statuspage.New(statuspage.Config{APIKey: incidentbot.Secret(f.APIKey()), PageID: f.PageID(), APIURL: f.URL(), MinInterval: -1},
+		f.Client(), slog.New(slog.NewJSONHandler(logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func statuses(inc fake.Incident) string {
+	var s []string
+	for _, u := range inc.Updates {
+		s = append(s, u.Status+":"+u.Body)
+	}
+	return strings.Join(s, " | ")
+}
+
+func TestLifecycle(t *testing.T) {
+	t.Parallel()
+	f := fake.New(t)
+	var logs bytes.Buffer
+	c := newClient(t, f, &logs)
+	steps := []struct{ status, body string }{
+		{"investigating", "Nous rencontrons des difficultés sur le paiement."},
+		{"mitigated", subject("mitigated")}, // no template: the title goes out
+		{"resolved", "Le paiement fonctionne de nouveau."},
+	}
+	for _, s := range steps {
+		if err := c.Notify(t.Context(), "statuspage", subject(s.status), s.body); err != nil {
+			t.Fatalf("%s: got %v, want success", s.status, err)
+		}
+	}
+	incs := f.Incidents()
+	if len(incs) != 1 {
+		t.Fatalf("got %d incidents, want 1", len(incs))
+	}
+	inc := incs[0]
+	want := "investigating:Nous rencontrons des difficultés sur le paiement. | monitoring:" + title + " | resolved:Le paiement fonctionne de nouveau."
+	if got := statuses(inc); got != want || inc.Name != title || inc.Impact != "critical" || inc.Status != "resolved" || inc.Metadata["incidentbot"]["incident_key"] != "INC-42" {
+		t.Errorf("got %q name %q impact %q status %q metadata %v, want %q %q critical resolved INC-42", got, inc.Name, inc.Impact, inc.Status, inc.Metadata, want, title)
+	}
+	wantReqs := []string{"GET /v1/pages/kctbh9vrtdwd/incidents/unresolved", "POST /v1/pages/kctbh9vrtdwd/incidents", "PATCH /v1/pages/kctbh9vrtdwd/incidents/" + inc.ID, "PATCH /v1/pages/kctbh9vrtdwd/incidents/" + inc.ID}
+	if got := f.Requests(); strings.Join(got, "\n") != strings.Join(wantReqs, "\n") {
+		t.Errorf("got requests %q, want %q", got, wantReqs)
+	}
+	if strings.Contains(logs.String(), f.APIKey()) {
+		t.Errorf("got the API key in logs %s", logs.String())
+	}
+}
+
+func TestRefindsAfterRestart(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		prep  func(f *fake.Server) // what is on the page before the restarted bot resolves
+		patch bool                 // the bot's incident is resolved, not another
+		code  string
+	}{
+		{"by metadata", func(f *fake.Server) {
+			f.AddIncident(fake.Incident{Name: "Other outage", Metadata: map[string]map[string]any{"incidentbot": {"incident_key": "INC-7"}}})
+			if err := newClient(t, f, nil).Notify(t.Context(), "statuspage", subject("investigating"), "x"); err != nil {
+				t.Fatal(err)
+			}
+			f.AddIncident(fake.Incident{Name: title}) // same name, made by hand: not ours
+		}, true, ""},
+		{"by name, made by hand", func(f *fake.Server) { f.AddIncident(fake.Incident{Name: title}) }, true, ""},
+		{"two by that name", func(f *fake.Server) {
+			f.AddIncident(fake.Incident{Name: title})
+			f.AddIncident(fake.Incident{Name: title})
+		}, false, incidentbot.ENOTFOUND},
+		{"nothing open", func(*fake.Server) {}, false, incidentbot.ENOTFOUND},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := fake.New(t)
+			tc.prep(f)
+			before := len(f.Incidents())
+			err := newClient(t, f, nil).Notify(t.Context(), "statuspage", subject("resolved"), "Résolu.")
+			if code := incidentbot.ErrorCode(err); code != tc.code {
+				t.Fatalf("got %q (%v), want %q", code, err, tc.code)
+			}
+			resolved := 0
+			for _, inc := range f.Incidents() {
+				if inc.Status == "resolved" {
+					resolved++
+					if inc.Name != title {
+						t.Errorf("got %q resolved, want %q", inc.Name, title)
+					}
+				}
+			}
+			if want := map[bool]int{true: 1}[tc.patch]; resolved != want || len(f.Incidents()) != before {
+				t.Errorf("got %d resolved of %d incidents, want %d of %d", resolved, len(f.Incidents()), want, before)
+			}
+		})
+	}
+}
+
+func TestDeletedOnThePageIsReopened(t *testing.T) {
+	t.Parallel()
+	f := fake.New(t)
+	c := newClient(t, f, nil)
+	if err := c.Notify(t.Context(), "statuspage", subject("investigating"), "a"); err != nil {
+		t.Fatal(err)
+	}
+	f.Delete(f.Incidents()[0].ID)
+	if err := c.Notify(t.Context(), "statuspage", subject("identified"), "b"); err != nil {
+		t.Fatalf("got %v, want a new incident", err)
+	}
+	if incs := f.Incidents(); len(incs) != 1 || statuses(incs[0]) != "identified:b" {
+		t.Errorf("got %+v, want one incident opened as identified", incs)
+	}
+}
+
+func TestConcurrentUpdatesOpenOneIncident(t *testing.T) {
+	t.Parallel()
+	f := fake.New(t)
+	c := newClient(t, f, nil)
+	var wg sync.WaitGroup
+	errs := make(chan error, 5)
+	for range 5 {
+		wg.Go(func() { errs <- c.Notify(t.Context(), "statuspage", subject("investigating"), "a") })
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if incs := f.Incidents(); len(incs) != 1 || len(incs[0].Updates) != 5 {
+		t.Errorf("got %d incidents, want 1 with 5 updates", len(incs))
+	}
+}
+
+func TestErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		key     string
+		page    string
+		prep    func(*fake.Server)
+		subject string
+		code    string
+		message string
+		wait    time.Duration
+	}{
+		{name: "wrong key", key: "sp-wrong-secret", code: incidentbot.EUNAUTHORIZED, message: "check STATUSPAGE_API_KEY"},
+		{name: "wrong page", page: "nopage", code: incidentbot.ENOTFOUND, message: "check STATUSPAGE_PAGE_ID"},
+		{name: "420", prep: func(f *fake.Server) { f.Throttle(420, 0) }, code: incidentbot.EUNAVAILABLE, message: "rate limiting", wait: time.Second},
+		{name: "429 with Retry-After", prep: func(f *fake.Server) { f.Throttle(429, 4) }, code: incidentbot.EUNAVAILABLE, message: "rate limiting", wait: 4 * time.Second},
+		{name: "server error", prep: func(f *fake.Server) { f.FailWith(503) }, code: incidentbot.EUNAVAILABLE, message: "HTTP 503; the bot will retry"},
+		{name: "unknown status", subject: "[SEV1] INC-42 closing: x", code: incidentbot.EINVALID, message: `Status "closing" has no status page equivalent`},
+		{name: "no incident key", subject: "Checkout down", code: incidentbot.EINVALID, message: "no incident key"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := fake.New(t)
+			if tc.prep != nil {
+				tc.prep(f)
+			}
+			cfg := statuspage.Config{APIKey: incidentbot.Secret(f.APIKey()), PageID: f.PageID(), APIURL: f.URL(), MinInterval: -1}
+			if tc.key != "" {
+				cfg.APIKey = incidentbot.Secret(tc.key)
+			}
+			if tc.page != "" {
+				cfg.PageID = tc.page
+			}
+			var logs bytes.Buffer
+			c, err := statuspage.New(cfg, f.Client(), slog.New(slog.NewJSONHandler(&logs, nil)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			subj := tc.subject
+			if subj == "" {
+				subj = subject("investigating")
+			}
+			err = c.Notify(t.Context(), "statuspage", subj, "a")
+			if code := incidentbot.ErrorCode(err); code != tc.code || !strings.Contains(incidentbot.ErrorMessage(err), tc.message) {
+				t.Errorf("got %q %q, want %q containing %q", code, incidentbot.ErrorMessage(err), tc.code, tc.message)
+			}
+			var hint interface{ RetryAfter() time.Duration }
+			if got := errors.As(err, &hint); got != (tc.wait > 0) || got && hint.RetryAfter() != tc.wait {
+				t.Errorf("got retry hint %t, want %s", got, tc.wait)
+			}
+			if secret := cfg.APIKey.Reveal(); strings.Contains(err.Error(), secret) || strings.Contains(logs.String(), secret) {
+				t.Errorf("got the API key in %v or logs", err)
+			}
+		})
+	}
+}
+
+func TestPacingHonoursContext(t *testing.T) {
+	t.Parallel()
+	f := fake.New(t)
+	c, err := statuspage.New(statuspage.Config{APIKey: incidentbot.Secret(f.APIKey()), PageID: f.PageID(), APIURL: f.URL(), MinInterval: time.Hour}, f.Client(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
+	defer cancel()
+	err = c.Notify(ctx, "statuspage", subject("investigating"), "a")
+	if code := incidentbot.ErrorCode(err); code != incidentbot.EUNAVAILABLE || len(f.Requests()) != 1 {
+		t.Errorf("got %q (%v) after %d requests, want %q after 1 (the second waits its turn)", code, err, len(f.Requests()), incidentbot.EUNAVAILABLE)
+	}
+}
+
+func TestNewChecksConfig(t *testing.T) {
+	t.Parallel()
+	_, err := statuspage.New(statuspage.Config{APIURL: "api.statuspage.io"}, nil, nil)
+	want := []string{"STATUSPAGE_API_KEY is not set", "STATUSPAGE_PAGE_ID is not set", "STATUSPAGE_API_URL is not an http(s) URL"}
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) != len(want) {
+		t.Fatalf("got %q, want %d lines", lines, len(want))
+	}
+	for i, w := range want {
+		if !strings.Contains(lines[i], w) {
+			t.Errorf("line %d: got %q, want %q", i, lines[i], w)
+		}
+	}
+}
+
+func FuzzNotifySubject(f *testing.F) {
+	for _, s := range []string{subject("investigating"), subject("resolved"), "[SEV?] K x: y", "[SEV9] INC-1 investigating: t", "", "[SEV1] INC-1 : t"} {
+		f.Add(s)
+	}
+	srv := fake.New(f)
+	c, err := statuspage.New(statuspage.Config{APIKey: incidentbot.Secret(srv.APIKey()), PageID: srv.PageID(), APIURL: srv.URL(), MinInterval: -1}, srv.Client(), nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, subj string) {
+		err := c.Notify(t.Context(), "statuspage", subj, "body")
+		switch code := incidentbot.ErrorCode(err); code {
+		case "", incidentbot.EINVALID, incidentbot.ENOTFOUND:
+		default:
+			t.Fatalf("got %q (%v), want success, EINVALID or ENOTFOUND", code, err)
+		}
+	})
+}

@@ -1,0 +1,340 @@
+// Package fake is a stateful fake of the Atlassian Statuspage REST API v1
+// (the incident endpoints) for tests and the demo, written from its
+// documentation: "Authorization: OAuth <key>", incidents with updates and
+// metadata, the unresolved list, 422 validation errors, and the 420/429
+// answers of its rate limit.
+package fake
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Defaults the fake accepts unless options say otherwise.
+const (
+	DefaultAPIKey = "sp-fake-0123456789abcdef"
+	DefaultPageID = "kctbh9vrtdwd"
+)
+
+// Update is one incident update as the page shows it.
+type Update struct {
+	ID        string    `json:"id"`
+	Status    string    `json:"status"`
+	Body      string    `json:"body"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Incident is one incident as the fake stores and serves it.
+type Incident struct {
+	ID         string                    `json:"id"`
+	PageID     string                    `json:"page_id"`
+	Name       string                    `json:"name"`
+	Status     string                    `json:"status"`
+	Impact     string                    `json:"impact"`
+	Shortlink  string                    `json:"shortlink"`
+	Metadata   map[string]map[string]any `json:"metadata,omitempty"`
+	Updates    []Update                  `json:"incident_updates"`
+	CreatedAt  time.Time                 `json:"created_at"`
+	UpdatedAt  time.Time                 `json:"updated_at"`
+	ResolvedAt *time.Time                `json:"resolved_at"`
+}
+
+// Option configures a Server.
+type Option func(*Server)
+
+// WithAPIKey sets the only API key the fake accepts.
+func WithAPIKey(key string) Option { return func(s *Server) { s.key = key } }
+
+// Server is a fake Statuspage API. It is safe for concurrent use.
+type Server struct {
+	srv  *httptest.Server
+	key  string
+	page string
+
+	mu        sync.Mutex
+	incidents []*Incident
+	seq       int
+	requests  []string
+	throttle  []throttle
+	statuses  []int
+}
+
+type throttle struct{ code, retryAfter int }
+
+// New starts a fake closed when the test ends.
+func New(tb testing.TB, opts ...Option) *Server {
+	s := &Server{key: DefaultAPIKey, page: DefaultPageID}
+	for _, o := range opts {
+		o(s)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /v1/pages/{page}/incidents/unresolved", s.unresolved)
+	mux.HandleFunc("POST /v1/pages/{page}/incidents", s.create)
+	mux.HandleFunc("PATCH /v1/pages/{page}/incidents/{id}", s.patch)
+	s.srv = httptest.NewServer(s.guard(mux))
+	tb.Cleanup(s.srv.Close)
+	return s
+}
+
+// URL is the API base (STATUSPAGE_API_URL).
+func (s *Server) URL() string { return s.srv.URL }
+
+// APIKey is the key the fake accepts.
+func (s *Server) APIKey() string { return s.key }
+
+// PageID is the fake's only page.
+func (s *Server) PageID() string { return s.page }
+
+// Client is an HTTP client for the fake.
+func (s *Server) Client() *http.Client { return s.srv.Client() }
+
+// Incidents returns copies of every incident, oldest first.
+func (s *Server) Incidents() []Incident {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Incident, len(s.incidents))
+	for i, inc := range s.incidents {
+		out[i] = *inc
+		out[i].Updates = slices.Clone(inc.Updates)
+	}
+	return out
+}
+
+// AddIncident stores an incident made elsewhere (by hand on the page, or by
+// an earlier run of the bot) and returns its id.
+func (s *Server) AddIncident(inc Incident) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.add(inc).ID
+}
+
+// Delete removes an incident, as someone deleting it on the page would.
+func (s *Server) Delete(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.incidents = slices.DeleteFunc(s.incidents, func(inc *Incident) bool { return inc.ID == id })
+}
+
+// Requests returns "METHOD path" of every request, in order.
+func (s *Server) Requests() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.requests)
+}
+
+// Throttle answers the next request with code (420 or 429) and, when
+// retryAfter > 0, a Retry-After header of that many seconds.
+func (s *Server) Throttle(code, retryAfter int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.throttle = append(s.throttle, throttle{code, retryAfter})
+}
+
+// FailWith answers the next requests with these bare statuses.
+func (s *Server) FailWith(statuses ...int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.statuses = append(s.statuses, statuses...)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// guard checks the key and the page and serves the injected failures.
+func (s *Server) guard(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		s.requests = append(s.requests, r.Method+" "+r.URL.Path)
+		var th *throttle
+		if len(s.throttle) > 0 {
+			th = &s.throttle[0]
+			s.throttle = s.throttle[1:]
+		}
+		status := 0
+		if th == nil && len(s.statuses) > 0 {
+			status = s.statuses[0]
+			s.statuses = s.statuses[1:]
+		}
+		s.mu.Unlock()
+		switch {
+		case th != nil:
+			if th.retryAfter > 0 {
+				w.Header().Set("Retry-After", strconv.Itoa(th.retryAfter))
+			}
+			writeJSON(w, th.code, map[string]string{"error": "Rate limit exceeded. Please retry later."})
+		case status != 0:
+			http.Error(w, http.StatusText(status), status)
+		case r.Header.Get("Authorization") != "OAuth "+s.key:
+			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "Could not authenticate"})
+		default:
+			next.ServeHTTP(w, r)
+		}
+	})
+}
+
+func (s *Server) pageOK(w http.ResponseWriter, r *http.Request) bool {
+	if r.PathValue("page") != s.page {
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "The requested resource could not be found."})
+		return false
+	}
+	return true
+}
+
+var statuses = map[string]bool{"investigating": true, "identified": true, "monitoring": true, "resolved": true}
+var impacts = map[string]bool{"": true, "none": true, "minor": true, "major": true, "critical": true}
+
+type incidentBody struct {
+	Incident struct {
+		Name           *string                   `json:"name"`
+		Status         *string                   `json:"status"`
+		Body           *string                   `json:"body"`
+		ImpactOverride *string                   `json:"impact_override"`
+		Metadata       map[string]map[string]any `json:"metadata"`
+	} `json:"incident"`
+}
+
+func decode(w http.ResponseWriter, r *http.Request) (incidentBody, bool) {
+	var b incidentBody
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&b); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "Could not parse request body"})
+		return b, false
+	}
+	var problems []string
+	if st := b.Incident.Status; st != nil && !statuses[*st] {
+		problems = append(problems, "Status is not included in the list")
+	}
+	if im := b.Incident.ImpactOverride; im != nil && !impacts[*im] {
+		problems = append(problems, "Impact override is not included in the list")
+	}
+	if len(problems) > 0 {
+		writeJSON(w, http.StatusUnprocessableEntity, map[string][]string{"error": problems})
+		return b, false
+	}
+	return b, true
+}
+
+func (s *Server) unresolved(w http.ResponseWriter, r *http.Request) {
+	if !s.pageOK(w, r) {
+		return
+	}
+	s.mu.Lock()
+	out := []Incident{}
+	for i := len(s.incidents) - 1; i >= 0; i-- { // newest first, as the API lists them
+		if inc := s.incidents[i]; inc.Status != "resolved" {
+			out = append(out, *inc)
+		}
+	}
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) create(w http.ResponseWriter, r *http.Request) {
+	if !s.pageOK(w, r) {
+		return
+	}
+	b, ok := decode(w, r)
+	if !ok {
+		return
+	}
+	in := b.Incident
+	if in.Name == nil || *in.Name == "" {
+		writeJSON(w, http.StatusUnprocessableEntity, map[string][]string{"error": {"Name can't be blank"}})
+		return
+	}
+	inc := Incident{Name: *in.Name, Status: "investigating", Metadata: in.Metadata}
+	if in.Status != nil {
+		inc.Status = *in.Status
+	}
+	if in.ImpactOverride != nil {
+		inc.Impact = *in.ImpactOverride
+	}
+	body := ""
+	if in.Body != nil {
+		body = *in.Body
+	}
+	s.mu.Lock()
+	created := s.add(inc)
+	s.update(created, inc.Status, body)
+	out := *created
+	s.mu.Unlock()
+	writeJSON(w, http.StatusCreated, out)
+}
+
+func (s *Server) patch(w http.ResponseWriter, r *http.Request) {
+	if !s.pageOK(w, r) {
+		return
+	}
+	b, ok := decode(w, r)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	i := slices.IndexFunc(s.incidents, func(inc *Incident) bool { return inc.ID == r.PathValue("id") })
+	if i < 0 {
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "The requested resource could not be found."})
+		return
+	}
+	inc := s.incidents[i]
+	in := b.Incident
+	if in.Name != nil && *in.Name != "" {
+		inc.Name = *in.Name
+	}
+	if in.Metadata != nil {
+		inc.Metadata = in.Metadata
+	}
+	status := inc.Status
+	if in.Status != nil {
+		status = *in.Status
+	}
+	body := ""
+	if in.Body != nil {
+		body = *in.Body
+	}
+	s.update(inc, status, body)
+	writeJSON(w, http.StatusOK, *inc)
+}
+
+// add stores inc with a new id; s.mu is held.
+func (s *Server) add(inc Incident) *Incident {
+	s.seq++
+	now := time.Now().UTC()
+	inc.ID = fmt.Sprintf("p31zjtct2jer%04d", s.seq)
+	inc.PageID = s.page
+	inc.Shortlink = "https://stspg.io/" + inc.ID
+	if inc.Status == "" {
+		inc.Status = "investigating"
+	}
+	if inc.CreatedAt.IsZero() {
+		inc.CreatedAt = now
+	}
+	inc.UpdatedAt = now
+	if inc.Updates == nil {
+		inc.Updates = []Update{}
+	}
+	p := &inc
+	s.incidents = append(s.incidents, p)
+	return p
+}
+
+// update records a status change or a new update body; s.mu is held.
+func (s *Server) update(inc *Incident, status, body string) {
+	s.seq++
+	now := time.Now().UTC()
+	inc.Status = status
+	inc.UpdatedAt = now
+	if status == "resolved" && inc.ResolvedAt == nil {
+		inc.ResolvedAt = &now
+	}
+	inc.Updates = append(inc.Updates, Update{ID: fmt.Sprintf("upd%04d", s.seq), Status: status, Body: body, CreatedAt: now})
+}
