@@ -67,7 +67,9 @@ func (d *deliveries) ClaimDelivery(ctx context.Context, source, id string, at ti
 	return first, nil
 }
 
-func (d *deliveries) PruneDeliveries(ctx context.Context, before time.Time) (int64, error) { return 0, nil }
+func (d *deliveries) PruneDeliveries(ctx context.Context, before time.Time) (int64, error) {
+	return 0, nil
+}
 
 func (d *deliveries) count() int {
 	d.mu.Lock()
