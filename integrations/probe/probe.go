@@ -395,3 +395,17 @@ func (p *Prober) Confirm(ctx context.Context, rawURL, expect string, n int, inte
 	}
 	return res
 }
+
+// Confirming is a Prober that calls a site down only after N failed checks,
+// Interval apart: give it to the engine so verify_site does not cry wolf.
+type Confirming struct {
+	Prober   *Prober
+	N        int
+	Interval time.Duration
+}
+
+var _ incidentbot.Prober = Confirming{}
+
+func (c Confirming) Probe(ctx context.Context, rawURL, expect string) incidentbot.ProbeResult {
+	return c.Prober.Confirm(ctx, rawURL, expect, c.N, c.Interval)
+}

@@ -297,7 +297,7 @@ func TestConfirm(t *testing.T) {
 				c <- time.Time{}
 				return c
 			}})
-			got := p.Confirm(t.Context(), srv.URL, "", tc.n, 30*time.Second)
+			got := probe.Confirming{Prober: p, N: tc.n, Interval: 30 * time.Second}.Probe(t.Context(), srv.URL, "")
 			if got.Healthy != tc.healthy || checks.Load() != tc.checks || !strings.Contains(got.Detail, tc.detail) {
 				t.Errorf("got healthy=%t after %d checks %q, want %t after %d containing %q", got.Healthy, checks.Load(), got.Detail, tc.healthy, tc.checks, tc.detail)
 			}
