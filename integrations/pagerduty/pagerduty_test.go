@@ -162,3 +162,20 @@ func TestNewChecksConfig(t *testing.T) {
 		})
 	}
 }
+
+func FuzzNotifySubject(f *testing.F) {
+	for _, s := range []string{"[SEV1] INC-42 investigating: Checkout down", "[SEV2] INC-42 resolved: x", "[SEV?] K closed: ", "[SEV9] INC-1 investigating: t", "", "[SEV1]  INC-1 x: t"} {
+		f.Add(s)
+	}
+	srv := fake.New(f)
+	c, err := pagerduty.New(pagerduty.Config{RoutingKey: incidentbot.Secret(srv.RoutingKey()), APIURL: srv.URL()}, srv.Client(), nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, subj string) {
+		err := c.Notify(t.Context(), "page", subj, "body")
+		if code := incidentbot.ErrorCode(err); code != "" && code != incidentbot.EINVALID {
+			t.Fatalf("got %q (%v), want success or EINVALID", code, err)
+		}
+	})
+}
