@@ -206,15 +206,50 @@ func diffCommands(before, after []*discordgo.ApplicationCommand) []string {
 	return out
 }
 
-// sameOption compares two options as Discord stores them: through JSON,
-// which is how the old one came back.
+// sameOption compares two options as JSON, leaving out empty values:
+// Discord omits the false, null and empty fields discordgo sends.
 func sameOption(a, b *discordgo.ApplicationCommandOption) bool {
 	var x, y any
 	ja, _ := json.Marshal(a)
 	jb, _ := json.Marshal(b)
 	_ = json.Unmarshal(ja, &x)
 	_ = json.Unmarshal(jb, &y)
-	return reflect.DeepEqual(x, y)
+	return reflect.DeepEqual(compact(x), compact(y))
+}
+
+// compact drops null, false, "" and empty lists and objects, recursively.
+func compact(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		out := map[string]any{}
+		for k, e := range t {
+			if e = compact(e); e != nil {
+				out[k] = e
+			}
+		}
+		if len(out) == 0 {
+			return nil
+		}
+		return out
+	case []any:
+		var out []any
+		for _, e := range t {
+			out = append(out, compact(e))
+		}
+		if len(out) == 0 {
+			return nil
+		}
+		return out
+	case bool:
+		if !t {
+			return nil
+		}
+	case string:
+		if t == "" {
+			return nil
+		}
+	}
+	return v
 }
 
 // commandLine turns a slash command's options into the line commands.Parse

@@ -1,0 +1,99 @@
+package discord
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/bwmarrin/discordgo"
+
+	fake "incidentbot/internal/fake/discord"
+)
+
+func TestCommandsGolden(t *testing.T) {
+	t.Parallel()
+	golden(t, "commands", indentJSON(t, Commands()))
+}
+
+// TestCommandsMirrorGrammar checks every subcommand's options: required
+// ones first (Discord refuses the command otherwise), and each option
+// either the key or placed in the command line.
+func TestCommandsMirrorGrammar(t *testing.T) {
+	t.Parallel()
+	for _, s := range subcommands {
+		t.Run(s.name, func(t *testing.T) {
+			t.Parallel()
+			optional := false
+			for _, o := range s.options {
+				if o.Required && optional {
+					t.Errorf("got required option %s after an optional one, want required first", o.Name)
+				}
+				optional = optional || !o.Required
+				if o.Name != optIncident && !slices.Contains(s.line, o.Name) {
+					t.Errorf("got option %s missing from the command line order %v", o.Name, s.line)
+				}
+			}
+		})
+	}
+}
+
+func TestRegisterCommands(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	chat, srv := newChat(t)
+	tests := []struct {
+		name    string
+		guild   string
+		prepare func()
+		want    []string
+	}{
+		{name: "first time in the guild", guild: fake.GuildID, want: []string{"added /incident"}},
+		{name: "again: nothing changed", guild: fake.GuildID, want: nil},
+		{name: "first time globally", guild: "", want: []string{"added /incident"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := RegisterCommands(ctx, chat, tc.guild)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+	if n := len(srv.Commands(fake.GuildID)); n != 1 {
+		t.Errorf("got %d guild commands, want 1", n)
+	}
+}
+
+func TestDiffCommands(t *testing.T) {
+	t.Parallel()
+	now := Commands()
+	old := Commands()
+	old[0].Options = slices.DeleteFunc(old[0].Options, func(o *discordgo.ApplicationCommandOption) bool { return o.Name == "drill" })
+	old[0].Options[0] = &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "declare", Description: "old"}
+	old[0].Options = append(old[0].Options, &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "page", Description: "gone"})
+	old = append(old, &discordgo.ApplicationCommand{Name: "legacy", Description: "old bot"})
+	got := diffCommands(old, now)
+	want := []string{"changed /incident declare", "added /incident drill", "removed /incident page", "removed /legacy"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestSameOptionIgnoresEmptyFields(t *testing.T) {
+	t.Parallel()
+	a := &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: "x", Description: "d"}
+	b := *a
+	b.Choices = []*discordgo.ApplicationCommandOptionChoice{}
+	c := *a
+	c.Required = true
+	if !sameOption(a, &b) {
+		t.Errorf("got nil and empty choices different, want the same")
+	}
+	if sameOption(a, &c) {
+		t.Errorf("got required and optional the same, want different")
+	}
+}
