@@ -37,6 +37,7 @@ const (
 	NotFound         = "page not found"
 	Refusing         = "access refused"
 	TooManyRedirects = "too many redirects"
+	BrokenRedirect   = "broken redirect"
 	BadURL           = "invalid URL"
 )
 
@@ -320,7 +321,7 @@ func classifyResponse(resp *http.Response, body []byte, expect string) (class, d
 	case code >= 400:
 		return Refusing, fmt.Sprintf("HTTP %d%s: the site refused the check. A firewall, bot protection or rate limit may block outside visitors too; check its rules.", code, via)
 	case code >= 300:
-		return TooManyRedirects, fmt.Sprintf("HTTP %d%s without a usable Location. Check the redirect rules.", code, via)
+		return BrokenRedirect, fmt.Sprintf("HTTP %d%s redirects nowhere (no usable Location header). Check the redirect rules in the server or CDN settings.", code, via)
 	case expect != "" && !strings.Contains(string(body), expect):
 		return MarkerMissing, fmt.Sprintf("HTTP %d%s but %q is not on the page: it is served empty or broken (template, database or plugin error). Open it in a private window and check the application logs.", code, via, expect)
 	}

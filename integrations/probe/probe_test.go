@@ -67,6 +67,7 @@ func TestProbeHTTP(t *testing.T) {
 		{"Fastly passes a 503 on", handler(503, map[string]string{"X-Served-By": "cache-par-lfpg1960089-PAR"}, "down for maintenance"), "", probe.ProxyError, 503, false, "through Fastly"},
 		{"not found", handler(404, nil, "no"), "", probe.NotFound, 404, false, "does not exist"},
 		{"refused by a firewall", handler(403, nil, "blocked"), "", probe.Refusing, 403, false, "firewall"},
+		{"redirect to nowhere", handler(302, nil, ""), "", probe.BrokenRedirect, 302, false, "redirects nowhere"},
 	}
 	p := probe.New(probe.Config{Timeout: 5 * time.Second})
 	for _, tc := range tests {
