@@ -34,11 +34,15 @@ type ChatConfig struct {
 	APIURL string
 	// Timeout bounds one API call; 0 means 15 seconds.
 	Timeout time.Duration
+	// PostInterval spaces chat.postMessage calls per channel after a short
+	// burst; 0 means 1 second (Slack's pace), negative turns pacing off.
+	PostInterval time.Duration
 }
 
 // Chat implements incidentbot.Chat on Slack's Web API.
 type Chat struct {
 	api    *slackapi.Client
+	pace   *pacer
 	logger *slog.Logger
 }
 
@@ -57,7 +61,11 @@ func NewChat(cfg ChatConfig, logger *slog.Logger) *Chat {
 	if cfg.APIURL != "" {
 		opts = append(opts, slackapi.OptionAPIURL(cfg.APIURL))
 	}
-	return &Chat{api: slackapi.New(cfg.BotToken.Reveal(), opts...), logger: logger}
+	interval := cfg.PostInterval
+	if interval == 0 {
+		interval = postInterval
+	}
+	return &Chat{api: slackapi.New(cfg.BotToken.Reveal(), opts...), pace: newPacer(interval, postBurst), logger: logger}
 }
 
 func (c *Chat) Platform() string { return "slack" }
@@ -248,7 +256,8 @@ func (c *Chat) SetTopic(ctx context.Context, channelID, topic string) error {
 	return mapError("conversations.setTopic", err)
 }
 
-// Post sends m, ephemerally when m.EphemeralTo is set.
+// Post sends m, ephemerally when m.EphemeralTo is set. Messages to one
+// channel are paced as Slack asks, so a burst waits rather than fails.
 func (c *Chat) Post(ctx context.Context, channelID string, m incidentbot.Message) (incidentbot.MessageRef, error) {
 	opts := msgOptions(render(m))
 	if m.EphemeralTo != "" {
@@ -257,6 +266,9 @@ func (c *Chat) Post(ctx context.Context, channelID string, m incidentbot.Message
 			return incidentbot.MessageRef{}, mapError("chat.postEphemeral", err)
 		}
 		return incidentbot.MessageRef{ChannelID: channelID, ID: ts}, nil
+	}
+	if err := c.pace.wait(ctx, channelID); err != nil {
+		return incidentbot.MessageRef{}, err
 	}
 	ch, ts, err := c.api.PostMessageContext(ctx, channelID, opts...)
 	if err != nil {
