@@ -118,15 +118,7 @@ func (c *Client) once(ctx context.Context, method, account, url string, payload 
 		return fmt.Errorf("read microsoft advertising answer: %w", err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		ae := &apiError{}
-		if json.Unmarshal(b, ae) != nil {
-			ae = &apiError{}
-		}
-		ae.HTTPStatus = resp.StatusCode
-		ae.RetryAfter = retryAfter(resp.Header.Get("Retry-After"))
-		if ae.TrackingID == "" {
-			ae.TrackingID = resp.Header.Get("TrackingId")
-		}
+		ae := parseFault(resp.StatusCode, resp.Header, b)
 		if ae.authExpired() {
 			c.invalidate(access)
 		}
@@ -136,6 +128,21 @@ func (c *Client) once(ctx context.Context, method, account, url string, payload 
 		return fmt.Errorf("decode microsoft advertising answer: %w", err)
 	}
 	return nil
+}
+
+// parseFault reads an error answer: an ApplicationFault when the body is
+// one, else just the status (a proxy's page).
+func parseFault(status int, h http.Header, b []byte) *apiError {
+	ae := &apiError{}
+	if json.Unmarshal(b, ae) != nil {
+		ae = &apiError{}
+	}
+	ae.HTTPStatus = status
+	ae.RetryAfter = retryAfter(h.Get("Retry-After"))
+	if ae.TrackingID == "" {
+		ae.TrackingID = h.Get("TrackingId")
+	}
+	return ae
 }
 
 // retryAfter reads a Retry-After header in seconds or as an HTTP date.

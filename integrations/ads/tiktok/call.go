@@ -111,23 +111,29 @@ func (c *Client) once(ctx context.Context, method, path string, query url.Values
 	if err != nil {
 		return fmt.Errorf("read tiktok answer: %w", err)
 	}
-	var env envelope
-	if json.Unmarshal(b, &env) != nil || env.Code == nil {
-		status := resp.StatusCode
-		if status == http.StatusOK {
-			// A 200 without an envelope: treat like a broken gateway.
-			status = http.StatusBadGateway
-		}
-		return &apiError{HTTPStatus: status, Code: -1, Message: http.StatusText(status)}
-	}
-	if *env.Code != 0 {
-		return &apiError{HTTPStatus: resp.StatusCode, Code: *env.Code, Message: env.Message, RequestID: env.RequestID}
-	}
-	if out == nil {
-		return nil
+	env, err := parseEnvelope(resp.StatusCode, b)
+	if err != nil || out == nil {
+		return err
 	}
 	if err := json.Unmarshal(env.Data, out); err != nil {
 		return fmt.Errorf("decode tiktok answer of %s (request_id %s): %w", path, env.RequestID, err)
 	}
 	return nil
+}
+
+// parseEnvelope reads an answer: the envelope of code 0, or an *apiError
+// for another code or for a body that is no envelope.
+func parseEnvelope(status int, b []byte) (envelope, error) {
+	var env envelope
+	if json.Unmarshal(b, &env) != nil || env.Code == nil {
+		if status == http.StatusOK {
+			// A 200 without an envelope: treat like a broken gateway.
+			status = http.StatusBadGateway
+		}
+		return env, &apiError{HTTPStatus: status, Code: -1, Message: http.StatusText(status)}
+	}
+	if *env.Code != 0 {
+		return env, &apiError{HTTPStatus: status, Code: *env.Code, Message: env.Message, RequestID: env.RequestID}
+	}
+	return env, nil
 }

@@ -59,10 +59,6 @@ func (e *apiError) retryable() bool {
 	return e.HTTPStatus >= 500 || e.Code >= 50000 && e.Code < 60000 || e.Code == 60001 || e.Code == 40202
 }
 
-// unknownOutcome says the call may have been applied: TikTok's answer was
-// not a return code (5xx, a proxy page).
-func (e *apiError) unknownOutcome() bool { return e.Code == -1 && e.HTTPStatus >= 500 }
-
 // mapError turns an API error into an *incidentbot.Error; what names the
 // campaign (or campaigns) concerned, "" for the request.
 func mapError(e *apiError, wait time.Duration, what string) error {
