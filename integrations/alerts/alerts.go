@@ -116,12 +116,12 @@ func storeFault(err error) bool {
 // process applies a notification's alerts in order. It stops at the first
 // store fault and returns it; other failures are per-alert results.
 func (r *Receiver) process(ctx context.Context, src source, alerts []alert) ([]result, error) {
-	actor := incidentbot.Actor{
+	n := &notification{src: src, actor: incidentbot.Actor{
 		Platform:  r.cfg.Platform,
 		Workspace: r.cfg.Workspace,
 		ChannelID: r.cfg.Channel,
 		User:      incidentbot.User{Name: src.actor},
-	}
+	}}
 	decisions := make([]decision, len(alerts))
 	firing := map[string]bool{} // dedupe keys still firing in this notification
 	for i, a := range alerts {
@@ -138,9 +138,9 @@ func (r *Receiver) process(ctx context.Context, src source, alerts []alert) ([]r
 		var res result
 		var err error
 		if a.Status == statusFiring {
-			res, err = r.fire(ctx, src, actor, a, decisions[i])
+			res, err = r.fire(ctx, n, a, decisions[i])
 		} else {
-			res, err = r.resolve(ctx, src, actor, a, decisions[i], !firing[decisions[i].key])
+			res, err = r.resolve(ctx, n, a, decisions[i], !firing[decisions[i].key])
 		}
 		res.Fingerprint = a.Fingerprint
 		if err != nil {
@@ -155,15 +155,27 @@ func (r *Receiver) process(ctx context.Context, src source, alerts []alert) ([]r
 	return out, nil
 }
 
+// notification is one delivery being applied.
+type notification struct {
+	src    source
+	actor  incidentbot.Actor
+	open   []*incidentbot.Incident // the workspace's open incidents
+	listed bool
+}
+
 // openIncident returns the open (investigating or mitigated) incident
-// holding key, or nil. The service lists a workspace's open incidents, a
-// handful at any time; the key is matched here.
-func (r *Receiver) openIncident(ctx context.Context, actor incidentbot.Actor, key string) (*incidentbot.Incident, error) {
-	open, err := r.svc.List(ctx, actor)
-	if err != nil {
-		return nil, err
+// holding key, or nil. The workspace's open incidents, a handful at any
+// time, are listed once per notification: a storm of repeats then costs
+// one query per notification and one delivery claim per alert.
+func (r *Receiver) openIncident(ctx context.Context, n *notification, key string) (*incidentbot.Incident, error) {
+	if !n.listed {
+		open, err := r.svc.List(ctx, n.actor)
+		if err != nil {
+			return nil, err
+		}
+		n.open, n.listed = open, true
 	}
-	for _, inc := range open {
+	for _, inc := range n.open {
 		if inc.DedupeKey == key && inc.Status.Open() {
 			return inc, nil
 		}
@@ -176,8 +188,9 @@ func (r *Receiver) openIncident(ctx context.Context, actor incidentbot.Actor, ke
 // and changes nothing. Declaring does not depend on the claim: the store
 // allows one open incident per dedupe key, so a retry after a failed
 // declaration declares, and concurrent first deliveries declare once.
-func (r *Receiver) fire(ctx context.Context, src source, actor incidentbot.Actor, a alert, d decision) (result, error) {
-	existing, err := r.openIncident(ctx, actor, d.key)
+func (r *Receiver) fire(ctx context.Context, n *notification, a alert, d decision) (result, error) {
+	src, actor := n.src, n.actor
+	existing, err := r.openIncident(ctx, n, d.key)
 	if err != nil {
 		return result{}, err
 	}
@@ -194,10 +207,12 @@ func (r *Receiver) fire(ctx context.Context, src source, actor incidentbot.Actor
 		var dup *incidentbot.DuplicateError
 		switch {
 		case err == nil:
+			n.open = append(n.open, inc)
 			r.logger.InfoContext(ctx, "incident declared from alert", "source", src.name, "incident", inc.Key, "fingerprint", a.Fingerprint, "rule", d.rule)
 			return result{Action: actDeclared, Incident: inc.Key}, nil
 		case errors.As(err, &dup):
 			existing = dup.Existing
+			n.open = append(n.open, existing)
 		default:
 			return result{}, err
 		}
@@ -248,8 +263,9 @@ func (r *Receiver) declare(ctx context.Context, src source, actor incidentbot.Ac
 // resolve suggestion (or the resolve itself when the rule says so). The
 // claim comes first so a redelivery never posts twice; a store failure
 // after it loses this entry, never the incident.
-func (r *Receiver) resolve(ctx context.Context, src source, actor incidentbot.Actor, a alert, d decision, allResolved bool) (result, error) {
-	inc, err := r.openIncident(ctx, actor, d.key)
+func (r *Receiver) resolve(ctx context.Context, n *notification, a alert, d decision, allResolved bool) (result, error) {
+	src, actor := n.src, n.actor
+	inc, err := r.openIncident(ctx, n, d.key)
 	if err != nil {
 		return result{}, err
 	}
