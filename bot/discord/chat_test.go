@@ -377,6 +377,7 @@ func TestResolveUsers(t *testing.T) {
 		{spec: "@oncall-web, <@" + carol + ">", wantIDs: []string{alice, bob, carol}},
 		{spec: "carol @bobby " + alice, wantIDs: []string{carol, bob, alice}},
 		{spec: "alice@shop.example", wantCode: incidentbot.EINVALID},
+		{spec: "<@U0MARKETING>", wantCode: incidentbot.EINVALID},
 		{spec: "<@123456789012>", wantCode: incidentbot.ENOTFOUND},
 		{spec: "@nobody", wantCode: incidentbot.ENOTFOUND},
 		{spec: " ", wantCode: incidentbot.EINVALID},

@@ -75,6 +75,9 @@ func (c *Chat) ResolveUsers(ctx context.Context, spec string) ([]incidentbot.Use
 				return nil, incidentbot.Errorf(incidentbot.ENOTFOUND, "Nobody has the role %s. Give it to someone, or mention people directly.", tok)
 			}
 			add(users...)
+		case strings.HasPrefix(tok, "<"):
+			return nil, incidentbot.Errorf(incidentbot.EINVALID,
+				"%q is not a Discord mention. Mention people as <@id> and roles as <@&id>.", tok)
 		case strings.Contains(tok, "@") && !strings.HasPrefix(tok, "@"):
 			return nil, incidentbot.Errorf(incidentbot.EINVALID,
 				"Discord does not share e-mail addresses, so %q cannot be found. Use a @mention, a @role or a username.", tok)

@@ -25,12 +25,15 @@ func (s *Server) Channel(id string) (Channel, bool) {
 	return Channel{}, false
 }
 
-// AddChannel creates a channel directly, as a person would in the client.
-// It returns the channel with its new id.
+// AddChannel creates a channel directly, as a person would in the client,
+// with a new id unless c has one. It returns the channel.
 func (s *Server) AddChannel(c Channel) Channel {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c.ID, c.GuildID = s.nextID(), GuildID
+	if c.ID == "" {
+		c.ID = s.nextID()
+	}
+	c.GuildID = GuildID
 	c.Overwrites = slices.Clone(c.Overwrites)
 	s.channels = append(s.channels, &c)
 	return c.clone()

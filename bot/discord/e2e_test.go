@@ -1,0 +1,295 @@
+package discord_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"incidentbot"
+	"incidentbot/bot"
+	"incidentbot/bot/discord"
+	"incidentbot/commands"
+	fake "incidentbot/internal/fake/discord"
+	"incidentbot/internal/storetest"
+	"incidentbot/playbooks"
+	"incidentbot/store"
+)
+
+const (
+	alice   = "1202445566778899300" // declares: commander
+	bob     = "1202445566778899301" // a bystander
+	carol   = "1202445566778899302" // on call: tech-lead by role
+	oncall  = "1302445566778899700" // the @oncall-web role
+	general = "1302445566778899200" // where the incident is declared
+)
+
+var (
+	seed, _ = hex.DecodeString("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60")
+	priv    = ed25519.NewKeyFromSeed(seed)
+)
+
+// testClock stands still unless moved.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// errorLog records the records logged at ERROR.
+type errorLog struct {
+	slog.Handler
+	mu   *sync.Mutex
+	msgs *[]string
+}
+
+func (h errorLog) Handle(ctx context.Context, r slog.Record) error {
+	if r.Level >= slog.LevelError {
+		h.mu.Lock()
+		*h.msgs = append(*h.msgs, r.Message)
+		h.mu.Unlock()
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h errorLog) WithAttrs(as []slog.Attr) slog.Handler {
+	return errorLog{h.Handler.WithAttrs(as), h.mu, h.msgs}
+}
+
+func (h errorLog) WithGroup(name string) slog.Handler {
+	return errorLog{h.Handler.WithGroup(name), h.mu, h.msgs}
+}
+
+// world is the bot on one store, talking to a fake Discord, reached
+// through its HTTP interaction endpoint.
+type world struct {
+	t       *testing.T
+	db      *store.DB
+	discord *fake.Server
+	engine  *bot.Engine
+	url     string
+	clock   *testClock
+	seq     int
+	errMu   sync.Mutex
+	errors  []string
+	summary fake.Channel
+}
+
+func newWorld(t *testing.T, db *store.DB) *world {
+	w := &world{t: t, db: db, clock: &testClock{now: time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)}}
+	logger := slog.New(errorLog{slog.NewTextHandler(io.Discard, nil), &w.errMu, &w.errors})
+	w.discord = fake.New(t, fake.WithClock(w.clock.Now),
+		fake.WithMembers(
+			fake.Member{User: fake.User{ID: alice, Username: "alice", GlobalName: "Alice"}},
+			fake.Member{User: fake.User{ID: bob, Username: "bob"}},
+			fake.Member{User: fake.User{ID: carol, Username: "carol"}, Roles: []string{oncall}},
+		),
+		fake.WithRoles(fake.Role{ID: oncall, Name: "oncall-web"}),
+	)
+	w.discord.AddChannel(fake.Channel{ID: general, Name: "general"})
+	w.summary = w.discord.AddChannel(fake.Channel{Name: "managers"})
+	chat, err := discord.NewChat(discord.ChatConfig{
+		BotToken: incidentbot.Secret(w.discord.Token()), GuildID: fake.GuildID, AppID: fake.AppID, APIURL: w.discord.URL(),
+	}, logger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.engine, err = bot.New(bot.Config{SummaryChannels: map[string]string{incidentbot.PlatformDiscord: w.summary.ID}},
+		bot.Deps{Store: db, Playbooks: playbooks.Defaults(), Chats: map[string]incidentbot.Chat{incidentbot.PlatformDiscord: chat},
+			Clock: w.clock, Logger: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := discord.NewInbound(discord.InboundDeps{
+		PublicKey: priv.Public().(ed25519.PublicKey), Handle: commands.NewHandler(w.engine, w.clock, logger).Handle,
+		Service: w.engine, Deliveries: db, Chat: chat, Clock: w.clock, Logger: logger,
+	})
+	srv := httptest.NewServer(in.Interactions())
+	t.Cleanup(srv.Close)
+	w.url = srv.URL
+	return w
+}
+
+// interaction builds an interaction body from a member in a channel.
+func (w *world) interaction(typ int, user, channel string, data any) (id string, body []byte) {
+	w.seq++
+	id = strconv.Itoa(1443211122233344400 + w.seq)
+	body, _ = json.Marshal(map[string]any{
+		"id": id, "application_id": fake.AppID, "type": typ, "token": "token-" + id, "version": 1,
+		"guild_id": fake.GuildID, "channel_id": channel, "data": data,
+		"member": map[string]any{"user": map[string]any{"id": user, "username": "u" + user[len(user)-3:]}, "roles": []string{}},
+	})
+	w.discord.AddInteraction(fake.Interaction{ID: id, Token: "token-" + id, ChannelID: channel})
+	return id, body
+}
+
+// deliver posts a signed interaction as Discord does and hands the answer
+// to the fake, as Discord would show it.
+func (w *world) deliver(id string, body []byte, ts time.Time, signer ed25519.PrivateKey) (int, map[string]any) {
+	w.t.Helper()
+	stamp := strconv.FormatInt(ts.Unix(), 10)
+	req, _ := http.NewRequest(http.MethodPost, w.url+"/discord/interactions", bytes.NewReader(body))
+	req.Header.Set("X-Signature-Timestamp", stamp)
+	req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(ed25519.Sign(signer, append([]byte(stamp), body...))))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		return resp.StatusCode, nil
+	}
+	var out map[string]any
+	if err := json.Unmarshal(raw, &out); err != nil {
+		w.t.Fatalf("answer %s: %v", raw, err)
+	}
+	_ = w.discord.RecordResponse(id, raw) // a repeat finds the interaction answered already
+	return resp.StatusCode, out
+}
+
+func (w *world) runJobs() {
+	w.t.Helper()
+	for range 20 {
+		n, err := w.engine.RunDue(context.Background(), 0)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+	}
+}
+
+func (w *world) incidents() []*incidentbot.Incident {
+	w.t.Helper()
+	list, err := w.engine.List(context.Background(), incidentbot.Actor{Platform: incidentbot.PlatformDiscord, User: incidentbot.User{ID: alice}})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return list
+}
+
+func declare(title string) map[string]any {
+	return map[string]any{"id": "1", "name": "incident", "type": 1, "options": []any{map[string]any{
+		"name": "declare", "type": 1, "options": []any{
+			map[string]any{"name": "title", "type": 3, "value": title},
+			map[string]any{"name": "severity", "type": 3, "value": "sev1"},
+			map[string]any{"name": "type", "type": 3, "value": "site-outage"},
+		}}}}
+}
+
+func answerText(resp map[string]any) string {
+	b, _ := json.Marshal(resp["data"])
+	return string(b)
+}
+
+func TestDiscordEndToEnd(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		now := w.clock.Now()
+
+		// Declare from #general; the same delivery again changes nothing.
+		id, body := w.interaction(2, alice, general, declare("Checkout returns 504"))
+		status, resp := w.deliver(id, body, now, priv)
+		if status != http.StatusOK || resp["type"] != 4.0 || !strings.Contains(answerText(resp), "INC-1 declared") {
+			t.Fatalf("declare: got %d %v, want a public confirmation", status, resp)
+		}
+		if d, _ := resp["data"].(map[string]any); d["flags"] != nil {
+			t.Errorf("got flags %v on the declare confirmation, want it public", d["flags"])
+		}
+		if status, _ := w.deliver(id, body, now, priv); status != http.StatusOK {
+			t.Errorf("repeat: got %d, want 200", status)
+		}
+		w.runJobs()
+		incs := w.incidents()
+		if len(incs) != 1 {
+			t.Fatalf("got %d incidents, want 1", len(incs))
+		}
+		inc := incs[0]
+
+		// The war room: in the Incidents category, private, with the right people.
+		room, ok := w.discord.Channel(inc.WarRoom)
+		if !ok {
+			t.Fatalf("war room %q not found", inc.WarRoom)
+		}
+		parent, _ := w.discord.Channel(room.ParentID)
+		if parent.Name != "Incidents" || parent.Type != fake.ChannelCategory {
+			t.Errorf("got parent %+v, want the Incidents category", parent)
+		}
+		if !strings.HasPrefix(room.Name, "inc-1-checkout-returns-504") || !strings.Contains(room.Topic, "INC-1") {
+			t.Errorf("got war room %q with topic %q, want inc-1-checkout-returns-504 about INC-1", room.Name, room.Topic)
+		}
+		for _, tc := range []struct {
+			who  string
+			want bool
+		}{{alice, true}, {carol, true}, {fake.AppID, true}, {bob, false}} {
+			if got := w.discord.CanSend(room.ID, tc.who); got != tc.want {
+				t.Errorf("member %s can write in the war room: got %v, want %v", tc.who, got, tc.want)
+			}
+		}
+		pins := w.discord.Pins(room.ID)
+		if len(pins) != 1 || len(pins[0].Embeds) != 1 || !strings.Contains(pins[0].Embeds[0].Title, "INC-1") ||
+			pins[0].Embeds[0].Color != 0xE74C3C || len(pins[0].Components) == 0 {
+			t.Errorf("got pins %+v, want the red welcome embed with buttons", pins)
+		}
+		if len(w.discord.Messages(w.summary.ID)) == 0 {
+			t.Errorf("got no summary for managers, want one")
+		}
+
+		// Forged, tampered or stale requests: 401, nothing changes.
+		other := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{9}, 32))
+		for name, tc := range map[string]struct {
+			signer ed25519.PrivateKey
+			at     time.Time
+		}{"bad signature": {other, now}, "stale timestamp": {priv, now.Add(-6 * time.Minute)}} {
+			id, body := w.interaction(2, alice, general, declare("Another outage "+name))
+			if status, _ := w.deliver(id, body, tc.at, tc.signer); status != http.StatusUnauthorized {
+				t.Errorf("%s: got %d, want 401", name, status)
+			}
+		}
+		w.runJobs()
+		if n := len(w.incidents()); n != 1 {
+			t.Errorf("got %d incidents after refused requests, want 1", n)
+		}
+
+		// A button from someone who is not the commander is refused, privately.
+		id, body = w.interaction(3, bob, room.ID, map[string]any{"custom_id": "resolve " + inc.Key, "component_type": 2})
+		status, resp = w.deliver(id, body, now, priv)
+		d, _ := resp["data"].(map[string]any)
+		if status != http.StatusOK || resp["type"] != 4.0 || d["flags"] != 64.0 || !strings.Contains(strings.ToLower(answerText(resp)), "commander") {
+			t.Errorf("bob resolves: got %d %v, want a private refusal naming the commander", status, resp)
+		}
+		if got := w.incidents()[0].Status; got != incidentbot.StatusInvestigating {
+			t.Errorf("got status %s after a refused click, want investigating", got)
+		}
+
+		// The commander's click works and answers privately.
+		id, body = w.interaction(3, alice, room.ID, map[string]any{"custom_id": "ack " + inc.Key, "component_type": 2})
+		if status, resp := w.deliver(id, body, now, priv); status != http.StatusOK || !strings.Contains(answerText(resp), "acknowledged") {
+			t.Errorf("alice acks: got %d %v, want a confirmation", status, resp)
+		}
+		w.runJobs()
+
+		w.errMu.Lock()
+		defer w.errMu.Unlock()
+		if len(w.errors) > 0 {
+			t.Errorf("got errors logged: %q, want none", w.errors)
+		}
+	})
+}
