@@ -9,6 +9,7 @@ import (
 	"os"
 	"reflect"
 	"strings"
+	"time"
 
 	"github.com/sethvargo/go-envconfig"
 
@@ -48,6 +49,22 @@ type config struct {
 	MetaAdsAccountIDs  []string           `env:"META_ADS_ACCOUNT_IDS"`
 	MetaAdsAPIURL      string             `env:"META_ADS_API_URL"`
 	MetaAdsAPIVersion  string             `env:"META_ADS_API_VERSION"`
+
+	NotifyTargets       string             `env:"NOTIFY_TARGETS"`
+	NotifySMTPAddr      string             `env:"NOTIFY_SMTP_ADDR"`
+	NotifySMTPFrom      string             `env:"NOTIFY_SMTP_FROM"`
+	NotifySMTPUsername  string             `env:"NOTIFY_SMTP_USERNAME"`
+	NotifySMTPPassword  incidentbot.Secret `env:"NOTIFY_SMTP_PASSWORD"`
+	NotifyWebhookToken  incidentbot.Secret `env:"NOTIFY_WEBHOOK_TOKEN"`
+	StatuspageAPIKey    incidentbot.Secret `env:"STATUSPAGE_API_KEY"`
+	StatuspagePageID    string             `env:"STATUSPAGE_PAGE_ID"`
+	StatuspageAPIURL    string             `env:"STATUSPAGE_API_URL"`
+	PagerDutyRoutingKey incidentbot.Secret `env:"PAGERDUTY_ROUTING_KEY"`
+	PagerDutyAPIURL     string             `env:"PAGERDUTY_API_URL"`
+
+	ProbeTimeout         time.Duration `env:"PROBE_TIMEOUT, default=10s"`
+	ProbeConfirm         int           `env:"PROBE_CONFIRM, default=3"`
+	ProbeConfirmInterval time.Duration `env:"PROBE_CONFIRM_INTERVAL, default=10s"`
 }
 
 // loadConfig reads the environment through getenv. Empty variables count as
@@ -122,6 +139,15 @@ func (c config) validate() error {
 	}
 	if c.SlackAPIURL != "" && !strings.HasSuffix(c.SlackAPIURL, "/") {
 		bad("SLACK_API_URL must end with a slash, like https://slack.com/api/")
+	}
+	if c.ProbeTimeout < time.Second || c.ProbeTimeout > 2*time.Minute {
+		bad("PROBE_TIMEOUT must be between 1s and 2m")
+	}
+	if c.ProbeConfirm < 1 || c.ProbeConfirm > 10 {
+		bad("PROBE_CONFIRM must be between 1 and 10 (checks in a row before the site counts as down)")
+	}
+	if c.ProbeConfirmInterval < 0 || c.ProbeConfirmInterval > 5*time.Minute {
+		bad("PROBE_CONFIRM_INTERVAL must be between 0s and 5m")
 	}
 	if c.GoogleAdsRefreshToken != "" && len(c.GoogleAdsCustomerIDs) == 0 {
 		bad("GOOGLE_ADS_CUSTOMER_IDS must list the ad accounts to pause (comma-separated, like 123-456-7890)")

@@ -39,6 +39,7 @@ func runConsole(ctx context.Context, args []string, cfg config, logger *slog.Log
 		clock:     incidentbot.SystemClock{},
 		chats:     []incidentbot.Chat{chat},
 		platforms: []incidentbot.AdPlatform{google, meta},
+		prober:    prober(cfg),
 	})
 	if err != nil {
 		return err

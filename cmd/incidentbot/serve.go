@@ -34,11 +34,17 @@ func runServe(ctx context.Context, cfg config, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	notes, err := notifier(cfg, logger)
+	if err != nil {
+		return err
+	}
 	a, err := newApp(ctx, cfg, logger, parts{
 		dsn:       cfg.dsn("incidentbot.db"),
 		clock:     clock,
 		chats:     []incidentbot.Chat{slackChat},
 		platforms: platforms,
+		prober:    prober(cfg),
+		notifier:  notes,
 	})
 	if err != nil {
 		return err

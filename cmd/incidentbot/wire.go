@@ -27,6 +27,7 @@ type parts struct {
 	chats     []incidentbot.Chat
 	platforms []incidentbot.AdPlatform
 	prober    incidentbot.Prober
+	notifier  incidentbot.Notifier
 }
 
 // newApp opens and migrates the store, loads playbooks and wires the engine.
@@ -65,6 +66,7 @@ func newApp(ctx context.Context, cfg config, logger *slog.Logger, p parts) (*app
 		Chats:     chats,
 		Ads:       orchestrator,
 		Prober:    p.prober,
+		Notifier:  p.notifier,
 		Clock:     p.clock,
 		Logger:    logger,
 	})
