@@ -17,20 +17,22 @@ import (
 // maxBody bounds what is read of one answer.
 const maxBody = 64 << 20
 
-// apiPath is the Campaign Management service's REST root.
-const apiPath = "/CampaignManagement/v13"
+// REST roots of the two services called.
+const (
+	campaignPath = "/CampaignManagement/v13"
+	customerPath = "/CustomerManagement/v13"
+)
 
-// call sends body to path for account and decodes a 200 answer into out.
+// call sends body to url for account and decodes a 200 answer into out.
 // It refreshes a refused token once, retries throttling (waiting
 // Retry-After or backoff), 5xx and network errors, maxAttempts tries in
 // all, never waiting past ctx. Status updates are idempotent, so a retried
 // UpdateCampaigns is safe.
-func (c *Client) call(ctx context.Context, method, account, path string, body, out any) error {
+func (c *Client) call(ctx context.Context, method, account, url string, body, out any) error {
 	payload, err := json.Marshal(body)
 	if err != nil {
 		return fmt.Errorf("encode microsoft advertising request: %w", err)
 	}
-	url := c.apiURL + apiPath + path
 	refreshed := false
 	for attempt := 1; ; attempt++ {
 		err := c.once(ctx, method, account, url, payload, out)
@@ -60,7 +62,7 @@ func (c *Client) call(ctx context.Context, method, account, path string, body, o
 		if attempt >= maxAttempts || !c.sleep(ctx, wait) {
 			return err
 		}
-		c.logger.InfoContext(ctx, "microsoft advertising call failed, retrying", "account", account, "path", path,
+		c.logger.InfoContext(ctx, "microsoft advertising call failed, retrying", "account", account, "url", url,
 			"attempt", attempt, "wait", wait, "code", incidentbot.ErrorCode(err), "err", err)
 	}
 }

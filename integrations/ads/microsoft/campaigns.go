@@ -31,8 +31,8 @@ type queryResponse struct {
 }
 
 // Campaigns lists every campaign of every configured account, accounts in
-// parallel; GetCampaignsByAccountId has no paging. Currency is left empty:
-// it lives on the account, in the Customer Management service.
+// parallel; GetCampaignsByAccountId has no paging. The currency lives on
+// the account, in the Customer Management service.
 func (c *Client) Campaigns(ctx context.Context) ([]incidentbot.Campaign, error) {
 	per := make([][]incidentbot.Campaign, len(c.accounts))
 	g, ctx := errgroup.WithContext(ctx)
@@ -54,10 +54,21 @@ func (c *Client) Campaigns(ctx context.Context) ([]incidentbot.Campaign, error) 
 	return out, nil
 }
 
+// list reads the campaigns of account and, at the same time, its currency.
 func (c *Client) list(ctx context.Context, account string) ([]incidentbot.Campaign, error) {
+	var (
+		currency string
+		g        errgroup.Group
+	)
+	g.Go(func() error {
+		currency = c.currencyOf(ctx, account)
+		return nil
+	})
 	var resp queryResponse
 	req := queryRequest{AccountID: account, CampaignType: campaignTypes}
-	if err := c.call(ctx, http.MethodPost, account, "/Campaigns/QueryByAccountId", req, &resp); err != nil {
+	err := c.call(ctx, http.MethodPost, account, c.campaignURL+"/Campaigns/QueryByAccountId", req, &resp)
+	g.Wait()
+	if err != nil {
 		return nil, fmt.Errorf("list microsoft advertising campaigns of account %s: %w", account, err)
 	}
 	out := make([]incidentbot.Campaign, 0, len(resp.Campaigns))
@@ -69,6 +80,7 @@ func (c *Client) list(ctx context.Context, account string) ([]incidentbot.Campai
 			Name:      r.Name,
 			Status:    status(r.Status),
 			RawStatus: r.Status,
+			Currency:  currency,
 		}
 		if r.DailyBudget != nil {
 			cp.DailyBudget = *r.DailyBudget
@@ -89,4 +101,30 @@ func status(raw string) incidentbot.CampaignStatus {
 		return incidentbot.CampaignPaused
 	}
 	return incidentbot.CampaignOther
+}
+
+// currencyOf returns the currency code of account from Customer Management
+// GetAccount, cached. It is "" when it cannot be read: pausing does not
+// depend on it, only the spend-avoided estimate does.
+func (c *Client) currencyOf(ctx context.Context, account string) string {
+	c.cmu.Lock()
+	cur, ok := c.currency[account]
+	c.cmu.Unlock()
+	if ok {
+		return cur
+	}
+	var resp struct {
+		Account struct {
+			CurrencyCode string `json:"CurrencyCode"`
+		} `json:"Account"`
+	}
+	if err := c.call(ctx, http.MethodPost, account, c.customerURL+"/Account/Query", map[string]string{"AccountId": account}, &resp); err != nil {
+		c.logger.WarnContext(ctx, "microsoft advertising account currency unknown", "account", account,
+			"code", incidentbot.ErrorCode(err), "err", err)
+		return ""
+	}
+	c.cmu.Lock()
+	defer c.cmu.Unlock()
+	c.currency[account] = resp.Account.CurrencyCode
+	return resp.Account.CurrencyCode
 }

@@ -22,6 +22,13 @@ const (
 	DefaultTokenURL = "https://login.microsoftonline.com/common/oauth2/v2.0/token"
 )
 
+// customerHost is the Customer Management service's host beside the
+// Campaign Management one (production and sandbox alike).
+const (
+	campaignHost = "campaign.api."
+	customerHost = "clientcenter.api."
+)
+
 // Scope is the OAuth scope of the Microsoft Advertising API; offline_access
 // makes the token endpoint return a new refresh token each time.
 const Scope = "https://ads.microsoft.com/msads.manage offline_access"
@@ -50,28 +57,36 @@ type Config struct {
 	DeveloperToken incidentbot.Secret
 	CustomerID     string   // the customer (manager) id sent as CustomerId
 	AccountIDs     []string // ad account ids (numbers, not the "X1234567" account numbers)
-	APIURL         string   // default DefaultAPIURL
-	TokenURL       string   // default DefaultTokenURL
+	// APIURL is the Campaign Management host, default DefaultAPIURL. The
+	// account currency is read from Customer Management at the matching
+	// clientcenter.api host, or at APIURL itself when it is not a
+	// campaign.api host (a fake or a proxy).
+	APIURL   string
+	TokenURL string // default DefaultTokenURL
 }
 
 // Client is a Microsoft Advertising client over the configured ad
 // accounts. It is safe for concurrent use.
 type Client struct {
-	apiURL   string
-	customer string
-	accounts []string
-	devToken incidentbot.Secret
-	clientID string
-	secret   incidentbot.Secret
-	tokenURL string
-	hc       *http.Client
-	logger   *slog.Logger
-	backoff  time.Duration // first wait after a throttle or 5xx, doubled each time
+	campaignURL string // Campaign Management root
+	customerURL string // Customer Management root
+	customer    string
+	accounts    []string
+	devToken    incidentbot.Secret
+	clientID    string
+	secret      incidentbot.Secret
+	tokenURL    string
+	hc          *http.Client
+	logger      *slog.Logger
+	backoff     time.Duration // first wait after a throttle or 5xx, doubled each time
 
 	mu      sync.Mutex
 	refresh incidentbot.Secret // the newest refresh token: Microsoft rotates them
 	access  string
 	expiry  time.Time
+
+	cmu      sync.Mutex
+	currency map[string]string // each account's currency, which never changes
 }
 
 var _ incidentbot.AdPlatform = (*Client)(nil)
@@ -102,13 +117,13 @@ func New(cfg Config, hc *http.Client, logger *slog.Logger) (*Client, error) {
 		problems = append(problems, "MICROSOFT_ADS_ACCOUNT_IDS is empty: list the ad account ids to pause, comma-separated")
 	}
 	c := &Client{
-		apiURL:   strings.TrimRight(cmpOr(cfg.APIURL, DefaultAPIURL), "/"),
 		customer: strings.TrimSpace(cfg.CustomerID),
 		devToken: cfg.DeveloperToken,
 		clientID: cfg.ClientID,
 		secret:   cfg.ClientSecret,
 		tokenURL: cmpOr(cfg.TokenURL, DefaultTokenURL),
 		refresh:  cfg.RefreshToken,
+		currency: map[string]string{},
 		hc:       hc,
 		logger:   logger,
 		backoff:  time.Second,
@@ -124,6 +139,9 @@ func New(cfg Config, hc *http.Client, logger *slog.Logger) (*Client, error) {
 	if len(problems) > 0 {
 		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Microsoft Advertising is not configured correctly: %s.", strings.Join(problems, "; "))
 	}
+	api := strings.TrimRight(cmpOr(cfg.APIURL, DefaultAPIURL), "/")
+	c.campaignURL = api + campaignPath
+	c.customerURL = strings.Replace(api, "://"+campaignHost, "://"+customerHost, 1) + customerPath
 	if c.hc == nil {
 		c.hc = &http.Client{Timeout: time.Minute}
 	}

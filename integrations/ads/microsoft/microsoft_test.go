@@ -42,12 +42,14 @@ func newClient(t *testing.T, srv *fake.Server, edit ...func(*Config)) *Client {
 	return c
 }
 
-// newServer has acctA with m1 (Search) and m2 (Shopping) active, m3
+// newServer has acctA (EUR) with m1 (Search) and m2 (Shopping) active, m3
 // paused, m4 budget-paused and m5 deleted, and acctB with n1 (Performance
-// Max) active.
+// Max) active, in USD.
 func newServer(t *testing.T, opts ...fake.Option) *fake.Server {
 	t.Helper()
 	srv := fake.New(t, opts...)
+	srv.AddAccount(acctA, "EUR")
+	srv.AddAccount(acctB, "USD")
 	srv.AddCampaign(acctA, fake.Campaign{ID: "701", Name: "Brand - FR", Status: fake.Active, DailyBudget: 50})
 	srv.AddCampaign(acctA, fake.Campaign{ID: "702", Name: "Shopping - Catalogue", Status: fake.Active, Type: fake.Shopping, DailyBudget: 120})
 	srv.AddCampaign(acctA, fake.Campaign{ID: "703", Name: "Generic - Shoes", Status: fake.Paused, DailyBudget: 30})
@@ -74,18 +76,18 @@ func TestCampaigns(t *testing.T) {
 		t.Fatalf("Campaigns: %v", err)
 	}
 	want := []incidentbot.Campaign{
-		{Platform: "microsoft", Account: acctA, ID: "701", Name: "Brand - FR", Status: incidentbot.CampaignActive, RawStatus: "Active", DailyBudget: 50},
-		{Platform: "microsoft", Account: acctA, ID: "702", Name: "Shopping - Catalogue", Status: incidentbot.CampaignActive, RawStatus: "Active", DailyBudget: 120},
-		{Platform: "microsoft", Account: acctA, ID: "703", Name: "Generic - Shoes", Status: incidentbot.CampaignPaused, RawStatus: "Paused", DailyBudget: 30},
-		{Platform: "microsoft", Account: acctA, ID: "704", Name: "Spent", Status: incidentbot.CampaignOther, RawStatus: "BudgetPaused", DailyBudget: 10},
-		{Platform: "microsoft", Account: acctB, ID: "801", Name: "PMax", Status: incidentbot.CampaignActive, RawStatus: "Active"},
+		{Platform: "microsoft", Account: acctA, ID: "701", Name: "Brand - FR", Status: incidentbot.CampaignActive, RawStatus: "Active", DailyBudget: 50, Currency: "EUR"},
+		{Platform: "microsoft", Account: acctA, ID: "702", Name: "Shopping - Catalogue", Status: incidentbot.CampaignActive, RawStatus: "Active", DailyBudget: 120, Currency: "EUR"},
+		{Platform: "microsoft", Account: acctA, ID: "703", Name: "Generic - Shoes", Status: incidentbot.CampaignPaused, RawStatus: "Paused", DailyBudget: 30, Currency: "EUR"},
+		{Platform: "microsoft", Account: acctA, ID: "704", Name: "Spent", Status: incidentbot.CampaignOther, RawStatus: "BudgetPaused", DailyBudget: 10, Currency: "EUR"},
+		{Platform: "microsoft", Account: acctB, ID: "801", Name: "PMax", Status: incidentbot.CampaignActive, RawStatus: "Active", Currency: "USD"},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %d campaigns, want %d (every type, deleted left out): %+v", len(got), len(want), got)
 	}
 	for i := range want {
 		if got[i].Key() != want[i].Key() || got[i].Name != want[i].Name || got[i].Status != want[i].Status ||
-			got[i].RawStatus != want[i].RawStatus || got[i].DailyBudget != want[i].DailyBudget {
+			got[i].RawStatus != want[i].RawStatus || got[i].DailyBudget != want[i].DailyBudget || got[i].Currency != want[i].Currency {
 			t.Errorf("campaign %d: got %+v, want %+v", i, got[i], want[i])
 		}
 	}
@@ -94,6 +96,28 @@ func TestCampaigns(t *testing.T) {
 	}
 	if n := srv.Calls("token"); n != 1 {
 		t.Errorf("got %d token requests, want 1 shared by both accounts", n)
+	}
+	if _, err := c.Campaigns(t.Context()); err != nil {
+		t.Fatalf("Campaigns again: %v", err)
+	}
+	if n := srv.Calls("account"); n != 2 {
+		t.Errorf("got %d GetAccount requests after two listings, want 2: currencies are cached", n)
+	}
+}
+
+func TestCurrencyUnknown(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	srv.RefuseGetAccount()
+	c := newClient(t, srv)
+	got, err := c.Campaigns(t.Context())
+	if err != nil || len(got) != 5 {
+		t.Fatalf("Campaigns: got %d campaigns, %v; want 5 and no error: the currency is not needed to pause", len(got), err)
+	}
+	for _, cp := range got {
+		if cp.Currency != "" {
+			t.Errorf("campaign %s: got currency %q, want none", cp.ID, cp.Currency)
+		}
 	}
 }
 
@@ -364,6 +388,9 @@ func TestCancelledContext(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t)
 	c := newClient(t, srv)
+	if _, err := c.Campaigns(t.Context()); err != nil { // currencies cached: one call per account from here
+		t.Fatalf("Campaigns: %v", err)
+	}
 	srv.Throttle429Next(1, 20*time.Second)
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 	defer cancel()

@@ -101,7 +101,7 @@ func (c *Client) update(ctx context.Context, account string, campaigns []inciden
 		req.Campaigns[j] = campaignUpdate{ID: campaigns[i].ID, Status: raw}
 	}
 	var resp updateResponse
-	err := c.call(ctx, http.MethodPut, account, "/Campaigns", req, &resp)
+	err := c.call(ctx, http.MethodPut, account, c.campaignURL+"/Campaigns", req, &resp)
 	if err != nil {
 		err = fmt.Errorf("set %d microsoft advertising campaigns of account %s %s: %w", len(chunk), account, raw, err)
 		var ae *apiError

@@ -60,3 +60,27 @@ func (s *Server) query(w http.ResponseWriter, _ *http.Request, body []byte) {
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]any{"Campaigns": out, "PartialErrors": nil})
 }
+
+// getAccount serves Customer Management's GetAccount, trimmed to the
+// fields an ad account always has.
+func (s *Server) getAccount(w http.ResponseWriter, _ *http.Request, body []byte) {
+	var req struct {
+		AccountID string `json:"AccountId"`
+	}
+	if err := json.Unmarshal(body, &req); err != nil {
+		writeFault(w, http.StatusBadRequest, apiFault(100, "NullRequest", "The request message is null."))
+		return
+	}
+	s.mu.Lock()
+	currency := s.accounts[req.AccountID].currency
+	refused := s.noAcct
+	s.mu.Unlock()
+	if refused {
+		writeFault(w, http.StatusForbidden, adAPIFault(106, "UserIsNotAuthorized", "The user does not represent a authorized developer."))
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"Account": map[string]any{
+		"Id": req.AccountID, "Name": "Account " + req.AccountID, "Number": "X" + req.AccountID, "CurrencyCode": currency,
+		"AccountLifeCycleStatus": "Active", "ParentCustomerId": CustomerID, "TimeZone": "BrusselsCopenhagenMadridParis",
+	}})
+}

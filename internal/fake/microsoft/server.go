@@ -64,6 +64,7 @@ type Campaign struct {
 }
 
 type account struct {
+	currency  string
 	order     []string
 	campaigns map[string]*Campaign
 }
@@ -93,6 +94,7 @@ type Server struct {
 	throttle []throttle
 	failures []int
 	failing  map[string]bool // "account/id": updates of it fail
+	noAcct   bool            // GetAccount refused
 	latency  time.Duration
 	seq      int
 	issued   int
@@ -121,12 +123,14 @@ func New(tb testing.TB, opts ...Option) *Server {
 	mux.HandleFunc("POST /common/oauth2/v2.0/token", s.token)
 	mux.HandleFunc("POST /CampaignManagement/v13/Campaigns/QueryByAccountId", s.api("query", s.query))
 	mux.HandleFunc("PUT /CampaignManagement/v13/Campaigns", s.api("update", s.update))
+	mux.HandleFunc("POST /CustomerManagement/v13/Account/Query", s.api("account", s.getAccount))
 	s.srv = httptest.NewServer(mux)
 	tb.Cleanup(s.srv.Close)
 	return s
 }
 
-// URL is the API base (MICROSOFT_ADS_API_URL).
+// URL is the API base (MICROSOFT_ADS_API_URL); it serves Customer
+// Management's GetAccount too, as clientcenter.api would.
 func (s *Server) URL() string { return s.srv.URL }
 
 // TokenURL is the OAuth token endpoint (MICROSOFT_ADS_TOKEN_URL).
@@ -135,18 +139,18 @@ func (s *Server) TokenURL() string { return s.srv.URL + "/common/oauth2/v2.0/tok
 // Client is an HTTP client for the fake's server.
 func (s *Server) Client() *http.Client { return s.srv.Client() }
 
-// AddAccount creates ad account id under CustomerID.
-func (s *Server) AddAccount(id string) {
+// AddAccount creates ad account id under CustomerID with its currency code.
+func (s *Server) AddAccount(id, currency string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.account(id)
+	s.account(id).currency = currency
 }
 
-// account returns account id, creating it; s.mu is held.
+// account returns account id, creating it in EUR; s.mu is held.
 func (s *Server) account(id string) *account {
 	a, ok := s.accounts[id]
 	if !ok {
-		a = &account{campaigns: map[string]*Campaign{}}
+		a = &account{currency: "EUR", campaigns: map[string]*Campaign{}}
 		s.accounts[id] = a
 	}
 	return a
@@ -231,6 +235,14 @@ func (s *Server) FailCampaign(accountID, id string) {
 	s.failing[accountID+"/"+id] = true
 }
 
+// RefuseGetAccount makes Customer Management's GetAccount answer
+// UserIsNotAuthorized (106), as for a user without access to it.
+func (s *Server) RefuseGetAccount() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.noAcct = true
+}
+
 // ClearFailures stops every FailCampaign.
 func (s *Server) ClearFailures() {
 	s.mu.Lock()
@@ -292,7 +304,7 @@ func (s *Server) SetLatency(d time.Duration) {
 	s.latency = d
 }
 
-// Calls counts requests by endpoint: "token", "query", "update"; refused
+// Calls counts requests by endpoint: "token", "query", "update", "account"; refused
 // requests count too.
 func (s *Server) Calls(endpoint string) int {
 	s.mu.Lock()

@@ -64,7 +64,7 @@ func TestLimits(t *testing.T) {
 			s := New(t)
 			s.AddCampaign("42", Campaign{ID: "1", Status: Active})
 			s.AddCampaign("42", Campaign{ID: "2", Status: Active, Type: Shopping})
-			s.AddAccount("43")
+			s.AddAccount("43", "USD")
 			status, body := call(t, s, tc.method, tc.path, tc.account, tc.body)
 			if status != tc.wantStatus || !strings.Contains(body, tc.wantText) {
 				t.Errorf("got %d %.300s, want %d with %s", status, body, tc.wantStatus, tc.wantText)
