@@ -43,6 +43,7 @@ type ChatConfig struct {
 type Chat struct {
 	api    *slackapi.Client
 	pace   *pacer
+	groups groupCache
 	logger *slog.Logger
 }
 

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
+	"time"
 
 	slackapi "github.com/slack-go/slack"
 
@@ -34,7 +36,6 @@ func (c *Chat) ResolveUsers(ctx context.Context, spec string) ([]incidentbot.Use
 			}
 		}
 	}
-	var groups []slackapi.UserGroup // read once, on the first @handle
 	for _, tok := range tokens {
 		switch {
 		case userMention.MatchString(tok) || userID.MatchString(tok):
@@ -54,20 +55,15 @@ func (c *Chat) ResolveUsers(ctx context.Context, spec string) ([]incidentbot.Use
 			}
 			add(ids...)
 		case strings.HasPrefix(tok, "@"):
-			if groups == nil {
-				list, err := c.api.GetUserGroupsContext(ctx)
-				if err != nil {
-					return nil, mapError("usergroups.list", err)
-				}
-				groups = list
+			id, err := c.groupID(ctx, strings.TrimPrefix(tok, "@"))
+			if err != nil {
+				return nil, err
 			}
-			handle := strings.TrimPrefix(tok, "@")
-			i := slices.IndexFunc(groups, func(g slackapi.UserGroup) bool { return strings.EqualFold(g.Handle, handle) })
-			if i < 0 {
+			if id == "" {
 				return nil, incidentbot.Errorf(incidentbot.ENOTFOUND,
 					"No Slack user group %s. Check the handle in Slack's People > User groups, or mention people with <@...>.", tok)
 			}
-			ids, err := c.groupMembers(ctx, groups[i].ID)
+			ids, err := c.groupMembers(ctx, id)
 			if err != nil {
 				return nil, err
 			}
@@ -91,10 +87,68 @@ func (c *Chat) ResolveUsers(ctx context.Context, spec string) ([]incidentbot.Use
 	return out, nil
 }
 
-func (c *Chat) groupMembers(ctx context.Context, groupID string) ([]incidentbot.User, error) {
-	ids, err := c.api.GetUserGroupMembersContext(ctx, groupID)
+// groupTTL is how long user groups and their members are reused: one
+// declaration resolves several groups, each 50 to 100 ms away, while
+// on-call rotations change far less often.
+const groupTTL = time.Minute
+
+// groupCache keeps usergroups.list and usergroups.users.list answers.
+type groupCache struct {
+	mu      sync.Mutex
+	groups  []slackapi.UserGroup
+	at      time.Time
+	members map[string]cachedMembers
+}
+
+type cachedMembers struct {
+	ids []string
+	at  time.Time
+}
+
+// groupID finds a user group by handle; "" when there is none. A handle
+// missing from a cached list is looked up afresh: it may be new.
+func (c *Chat) groupID(ctx context.Context, handle string) (string, error) {
+	find := func(groups []slackapi.UserGroup) string {
+		i := slices.IndexFunc(groups, func(g slackapi.UserGroup) bool { return strings.EqualFold(g.Handle, handle) })
+		if i < 0 {
+			return ""
+		}
+		return groups[i].ID
+	}
+	c.groups.mu.Lock()
+	cached, fresh := c.groups.groups, time.Since(c.groups.at) < groupTTL
+	c.groups.mu.Unlock()
+	if fresh {
+		if id := find(cached); id != "" {
+			return id, nil
+		}
+	}
+	list, err := c.api.GetUserGroupsContext(ctx)
 	if err != nil {
-		return nil, mapError("usergroups.users.list", err)
+		return "", mapError("usergroups.list", err)
+	}
+	c.groups.mu.Lock()
+	c.groups.groups, c.groups.at = list, time.Now()
+	c.groups.mu.Unlock()
+	return find(list), nil
+}
+
+func (c *Chat) groupMembers(ctx context.Context, groupID string) ([]incidentbot.User, error) {
+	c.groups.mu.Lock()
+	m, ok := c.groups.members[groupID]
+	c.groups.mu.Unlock()
+	ids := m.ids
+	if !ok || time.Since(m.at) >= groupTTL {
+		var err error
+		if ids, err = c.api.GetUserGroupMembersContext(ctx, groupID); err != nil {
+			return nil, mapError("usergroups.users.list", err)
+		}
+		c.groups.mu.Lock()
+		if c.groups.members == nil {
+			c.groups.members = map[string]cachedMembers{}
+		}
+		c.groups.members[groupID] = cachedMembers{ids: ids, at: time.Now()}
+		c.groups.mu.Unlock()
 	}
 	users := make([]incidentbot.User, 0, len(ids))
 	for _, id := range ids {

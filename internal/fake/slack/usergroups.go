@@ -49,3 +49,11 @@ func (s *Server) usergroupsUsersList(p params) (any, string) {
 	}
 	return nil, "no_such_subteam"
 }
+
+// AddUserGroup adds a user group while the fake is serving.
+func (s *Server) AddUserGroup(g UserGroup) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g.Users = slices.Clone(g.Users)
+	s.groups = append(s.groups, &g)
+}
