@@ -113,7 +113,9 @@ func TestMessagesAndPins(t *testing.T) {
 	if c, _ := s.Channel(ch); c.Name != "war-room" {
 		t.Errorf("got name %q, want Discord's war-room", c.Name)
 	}
-	button := func(id string) map[string]any { return map[string]any{"type": 2, "style": 1, "label": "x", "custom_id": id} }
+	button := func(id string) map[string]any {
+		return map[string]any{"type": 2, "style": 1, "label": "x", "custom_id": id}
+	}
 	row := func(n int) map[string]any {
 		var bs []any
 		for i := range n {
