@@ -22,8 +22,8 @@ const (
 	DefaultTokenURL = "https://login.microsoftonline.com/common/oauth2/v2.0/token"
 )
 
-// customerHost is the Customer Management service's host beside the
-// Campaign Management one (production and sandbox alike).
+// Host prefixes of the Campaign and Customer Management services, which
+// sit side by side in production and in the sandbox.
 const (
 	campaignHost = "campaign.api."
 	customerHost = "clientcenter.api."
