@@ -121,7 +121,7 @@ func (r *Receiver) process(ctx context.Context, src source, alerts []alert) ([]r
 		Workspace: r.cfg.Workspace,
 		ChannelID: r.cfg.Channel,
 		User:      incidentbot.User{Name: src.actor},
-	}}
+	}, concluded: map[int64]bool{}}
 	decisions := make([]decision, len(alerts))
 	firing := map[string]bool{} // dedupe keys still firing in this notification
 	for i, a := range alerts {
@@ -161,6 +161,10 @@ type notification struct {
 	actor  incidentbot.Actor
 	open   []*incidentbot.Incident // the workspace's open incidents
 	listed bool
+	// concluded holds the incidents already asked to resolve (or resolved)
+	// by this notification: one question per incident, however many of
+	// its alerts resolved together.
+	concluded map[int64]bool
 }
 
 // openIncident returns the open (investigating or mitigated) incident
@@ -292,7 +296,7 @@ func (r *Receiver) resolve(ctx context.Context, n *notification, a alert, d deci
 		Data: eventData(src, a, d),
 	}
 	var msg *incidentbot.Message
-	suggest := allResolved
+	suggest := allResolved && !n.concluded[inc.ID]
 	if suggest && d.resolve {
 		_, err := r.svc.SetStatus(ctx, actor, inc.Key, incidentbot.StatusResolved, title+" resolved.")
 		switch {
@@ -314,6 +318,9 @@ func (r *Receiver) resolve(ctx context.Context, n *notification, a alert, d deci
 	}
 	if _, err := r.svc.Record(ctx, actor, inc.Key, ev, msg); err != nil {
 		return result{}, err
+	}
+	if allResolved {
+		n.concluded[inc.ID] = true
 	}
 	return result{Action: actResolved, Incident: inc.Key}, nil
 }

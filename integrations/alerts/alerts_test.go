@@ -187,8 +187,8 @@ func TestAlertmanagerResolveInGroup(t *testing.T) {
 		t.Fatalf("got actions %q, want duplicate,resolved,resolved", actions(r.body.Results))
 	}
 	w.runJobs()
-	if n := len(resolveSuggestions(w.warRoom(inc), inc.Key)); n != 2 {
-		t.Errorf("got %d resolve suggestions, want 2 (one per alert resolved once none fires)", n)
+	if n := len(resolveSuggestions(w.warRoom(inc), inc.Key)); n != 1 {
+		t.Errorf("got %d resolve suggestions, want 1 for the two alerts resolved together", n)
 	}
 	if n := len(w.events(inc.ID, incidentbot.EventAlertResolved)); n != 3 {
 		t.Errorf("got %d alert_resolved events, want 3", n)
@@ -227,25 +227,58 @@ func TestResolveButton(t *testing.T) {
 	}
 }
 
-// TestAutoResolve: a rule with auto_resolve resolves the incident itself.
+// TestAutoResolve: a rule with auto_resolve resolves the incident itself,
+// once, however many of its alerts resolve together.
 func TestAutoResolve(t *testing.T) {
 	t.Parallel()
-	rules, err := ParseRules([]byte("rules:\n  - match: {alertname: CheckoutErrorRate}\n    auto_resolve: true\n"))
+	tests := []struct {
+		name             string
+		firing, resolved func(t *testing.T) []byte
+		wantActions      string
+	}{
+		{"one alert",
+			func(t *testing.T) []byte { return fixture(t, "alertmanager/firing.json") },
+			func(t *testing.T) []byte { return fixture(t, "alertmanager/resolved.json") },
+			"resolved"},
+		{"group of three",
+			func(t *testing.T) []byte { return fixture(t, "alertmanager/storm_group.json") },
+			func(t *testing.T) []byte {
+				return edit(t, fixture(t, "alertmanager/storm_group.json"), func(p map[string]any) {
+					for _, a := range p["alerts"].([]any) {
+						a.(map[string]any)["status"] = "resolved"
+						a.(map[string]any)["endsAt"] = "2026-11-24T11:59:00Z"
+					}
+				})
+			},
+			"resolved,resolved,resolved"},
+	}
+	rules, err := ParseRules([]byte("rules:\n  - match_re: {alertname: 'Checkout.*'}\n    auto_resolve: true\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := newWorld(t, storetest.SQLite(t), Config{Rules: rules})
-	h := w.recv.Alertmanager()
-	post(t, h, fixture(t, "alertmanager/firing.json"), testToken, nil)
-	w.runJobs()
-	post(t, h, fixture(t, "alertmanager/resolved.json"), testToken, nil)
-	w.runJobs()
-	inc := w.incidents()[0]
-	if inc.Status != incidentbot.StatusResolved {
-		t.Errorf("got status %s, want resolved", inc.Status)
-	}
-	if n := len(resolveSuggestions(w.warRoom(inc), inc.Key)); n != 0 {
-		t.Errorf("got %d suggestions, want 0 after an automatic resolve", n)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t, storetest.SQLite(t), Config{Rules: rules})
+			h := w.recv.Alertmanager()
+			post(t, h, tc.firing(t), testToken, nil)
+			w.runJobs()
+			r := post(t, h, tc.resolved(t), testToken, nil)
+			if got := actions(r.body.Results); got != tc.wantActions {
+				t.Errorf("got actions %q, want %q", got, tc.wantActions)
+			}
+			w.runJobs()
+			inc := w.incidents()[0]
+			if inc.Status != incidentbot.StatusResolved {
+				t.Errorf("got status %s, want resolved", inc.Status)
+			}
+			if n := len(resolveSuggestions(w.warRoom(inc), inc.Key)); n != 0 {
+				t.Errorf("got %d suggestions, want 0 after an automatic resolve", n)
+			}
+			if n := len(w.events(inc.ID, incidentbot.EventStatusChanged)); n != 1 {
+				t.Errorf("got %d status changes, want 1", n)
+			}
+		})
 	}
 }
 

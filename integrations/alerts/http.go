@@ -1,6 +1,7 @@
 package alerts
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -23,6 +24,9 @@ const (
 	GrafanaSignatureHeader = "X-Grafana-Alerting-Signature"
 	GrafanaTimestampHeader = "X-Grafana-Alerting-Timestamp"
 )
+
+// processTimeout bounds the work on one notification once it is accepted.
+const processTimeout = 30 * time.Second
 
 // maxSignatureAge refuses replays of an old signed Grafana notification.
 const maxSignatureAge = 5 * time.Minute
@@ -84,7 +88,11 @@ func (r *Receiver) handler(src source, auth func(req *http.Request, body []byte)
 			r.fail(w, http.StatusBadRequest, incidentbot.ErrorMessage(err))
 			return
 		}
-		results, err := r.process(ctx, src, alerts)
+		// A sender that hangs up must not cut the work between a delivery
+		// claim and the record it guards: its retry would find the claim taken.
+		pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), processTimeout)
+		defer cancel()
+		results, err := r.process(pctx, src, alerts)
 		if err != nil {
 			r.logger.ErrorContext(ctx, "alert not recorded, asking the sender to retry", "source", src.name, "code", incidentbot.ErrorCode(err), "err", err)
 			r.fail(w, http.StatusServiceUnavailable, "The incident store is unavailable: the alert was not recorded. Alertmanager retries by itself.")

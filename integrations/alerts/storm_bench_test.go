@@ -22,7 +22,7 @@ const (
 
 // BenchmarkAlertStorm sends 10,000 Alertmanager notifications of one alert
 // group (three alerts each, as storm_group.json) through the handler from
-// 64 goroutines, on the real engine and a Postgres store. Each iteration
+// 16 goroutines, on the real engine and a Postgres store. Each iteration
 // is a storm of its own alert group; it must yield exactly one incident.
 // Reported: the webhook latency p50 and p99 over every notification.
 func BenchmarkAlertStorm(b *testing.B) {
