@@ -88,3 +88,23 @@ func TestSecretNeverPrints(t *testing.T) {
 		t.Errorf("Reveal: got %q", s.Reveal())
 	}
 }
+
+func TestNoticeSubjectRoundTrip(t *testing.T) {
+	t.Parallel()
+	for _, n := range []Notice{
+		{SEV1, "INC-42", "investigating", "Checkout returns 504"},
+		{SEV4, "INC-7", "resolved", "Titles: with colons: kept"},
+		{SEV2, "INC-1", "monitoring", ""},
+		{SevUnknown, "INC-3", "investigating", "x"},
+	} {
+		got, ok := ParseNoticeSubject(n.Subject())
+		if !ok || got != n {
+			t.Errorf("ParseNoticeSubject(%q): got %+v, %v; want %+v", n.Subject(), got, ok, n)
+		}
+	}
+	for _, bad := range []string{"", "INC-42 investigating: x", "[SEV9] INC-1 open: x", "[SEV1] INC-1: x", "[SEV1] INC-1 two words: x"} {
+		if n, ok := ParseNoticeSubject(bad); ok {
+			t.Errorf("ParseNoticeSubject(%q): got %+v, want not ok", bad, n)
+		}
+	}
+}

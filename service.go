@@ -2,6 +2,8 @@ package incidentbot
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"time"
 )
 
@@ -108,4 +110,39 @@ type Prober interface {
 // status page ...).
 type Notifier interface {
 	Notify(ctx context.Context, target, subject, body string) error
+}
+
+// Notice is what the engine tells a Notifier about an incident. Its
+// Subject is "[SEV1] INC-42 investigating: Checkout returns 504"; services
+// that keep their own incident (a status page, a pager) read it back with
+// ParseNoticeSubject.
+type Notice struct {
+	Severity Severity
+	Key      string
+	Status   string // the incident's status or the playbook action's
+	Title    string
+}
+
+// Subject formats the notice as a subject line.
+func (n Notice) Subject() string {
+	return fmt.Sprintf("[%s] %s %s: %s", n.Severity.Label(), n.Key, n.Status, n.Title)
+}
+
+// ParseNoticeSubject reads back a subject written by Notice.Subject.
+func ParseNoticeSubject(s string) (Notice, bool) {
+	s = strings.TrimLeft(s, " \t")
+	label, rest, ok := strings.Cut(strings.TrimPrefix(s, "["), "] ")
+	if !ok || !strings.HasPrefix(s, "[") {
+		return Notice{}, false
+	}
+	sev, err := ParseSeverity(label)
+	if err != nil && label != SevUnknown.Label() {
+		return Notice{}, false
+	}
+	head, title, ok := strings.Cut(rest, ": ")
+	key, status, ok2 := strings.Cut(head, " ")
+	if !ok || !ok2 || key == "" || status == "" || strings.Contains(status, " ") {
+		return Notice{}, false
+	}
+	return Notice{Severity: sev, Key: key, Status: status, Title: title}, true
 }

@@ -244,7 +244,7 @@ func (e *Engine) runNotify(ctx context.Context, inc *incidentbot.Incident, a inc
 			break
 		}
 	}
-	subject := fmt.Sprintf("[%s] %s %s: %s", inc.Severity.Label(), inc.Key, data.Status, inc.Title)
+	subject := incidentbot.Notice{Severity: inc.Severity, Key: inc.Key, Status: data.Status, Title: inc.Title}.Subject()
 	body := subject
 	if tmpl, ok := pb.Templates[a.Template]; ok {
 		if body, err = incidentbot.RenderTemplate(a.Template, tmpl, data); err != nil {

@@ -12,7 +12,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -83,31 +82,28 @@ type Event struct {
 // maxSummary is the Events API's limit on payload.summary.
 const maxSummary = 1024
 
-// subject is what the engine's notify actions put first: "[SEV1] INC-42 investigating: title".
-var subject = regexp.MustCompile(`^\[(SEV[1-4?])\] (\S+) ([a-z_]+): (.*)$`)
-
 // Notify triggers (or, for a resolved or closed incident, resolves) the
 // alert of the incident named in subject.
 func (c *Client) Notify(ctx context.Context, target, subj, body string) error {
-	m := subject.FindStringSubmatch(strings.TrimSpace(subj))
-	if m == nil {
+	n, ok := incidentbot.ParseNoticeSubject(subj)
+	if !ok {
 		return incidentbot.Errorf(incidentbot.EINVALID, "The page has no incident key in its subject %q: pages come from incident actions only.", subj)
 	}
-	ev := Event{Action: Trigger, DedupKey: m[2], Summary: subj, Severity: severity(m[1]), Details: map[string]string{"target": target, "status": m[3], "text": body}}
-	if m[3] == string(incidentbot.StatusResolved) || m[3] == string(incidentbot.StatusClosed) {
+	ev := Event{Action: Trigger, DedupKey: n.Key, Summary: subj, Severity: severity(n.Severity), Details: map[string]string{"target": target, "status": n.Status, "text": body}}
+	if n.Status == string(incidentbot.StatusResolved) || n.Status == string(incidentbot.StatusClosed) {
 		ev.Action = Resolve
 	}
 	_, err := c.Send(ctx, ev)
 	return err
 }
 
-func severity(label string) string {
-	switch label {
-	case "SEV1":
+func severity(s incidentbot.Severity) string {
+	switch s {
+	case incidentbot.SEV1:
 		return "critical"
-	case "SEV3":
+	case incidentbot.SEV3:
 		return "warning"
-	case "SEV4":
+	case incidentbot.SEV4:
 		return "info"
 	}
 	return "error"

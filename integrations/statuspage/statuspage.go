@@ -14,7 +14,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -87,9 +86,6 @@ func New(cfg Config, hc *http.Client, logger *slog.Logger) (*Client, error) {
 	return &Client{cfg: cfg, hc: hc, logger: logger, sem: make(chan struct{}, 1), ids: map[string]string{}}, nil
 }
 
-// subject is what the engine's notify actions put first: "[SEV1] INC-42 investigating: title".
-var subject = regexp.MustCompile(`^\[(SEV[1-4?])\] (\S+) ([a-z_]+): (.*)$`)
-
 // pageStatus maps playbook and incident statuses to the page's.
 var pageStatus = map[string]string{
 	"investigating": "investigating",
@@ -100,19 +96,19 @@ var pageStatus = map[string]string{
 	"closed":        "resolved",
 }
 
-var impact = map[string]string{"SEV1": "critical", "SEV2": "major", "SEV3": "minor", "SEV4": "none"}
+var impact = map[incidentbot.Severity]string{incidentbot.SEV1: "critical", incidentbot.SEV2: "major", incidentbot.SEV3: "minor", incidentbot.SEV4: "none"}
 
 // Notify opens or updates the status page incident of the incident named
 // in subj; body is what customers read.
 func (c *Client) Notify(ctx context.Context, target, subj, body string) error {
-	m := subject.FindStringSubmatch(strings.TrimSpace(subj))
-	if m == nil {
+	n, ok := incidentbot.ParseNoticeSubject(subj)
+	if !ok {
 		return incidentbot.Errorf(incidentbot.EINVALID, "The status page update has no incident key in its subject %q: updates come from incident actions only.", subj)
 	}
-	label, key, title := m[1], m[2], m[4]
-	status, ok := pageStatus[m[3]]
+	key, title := n.Key, n.Title
+	status, ok := pageStatus[n.Status]
 	if !ok {
-		return incidentbot.Errorf(incidentbot.EINVALID, "Status %q has no status page equivalent: use investigating, identified, monitoring or resolved in the playbook's statuspage action.", m[3])
+		return incidentbot.Errorf(incidentbot.EINVALID, "Status %q has no status page equivalent: use investigating, identified, monitoring or resolved in the playbook's statuspage action.", n.Status)
 	}
 	if body == subj {
 		body = title // no template: customers get the title, not our internal key and severity
@@ -141,7 +137,7 @@ func (c *Client) Notify(ctx context.Context, target, subj, body string) error {
 	if status == "resolved" {
 		return incidentbot.Errorf(incidentbot.ENOTFOUND, "No open status page incident for %s (never opened, or already resolved on the page): nothing to resolve.", key)
 	}
-	id, err = c.create(ctx, key, title, status, body, impact[label])
+	id, err = c.create(ctx, key, title, status, body, impact[n.Severity])
 	if err != nil {
 		return err
 	}
