@@ -39,7 +39,8 @@ func (c *Client) token(ctx context.Context) (string, error) {
 	}
 	if t.RefreshToken != "" {
 		// Kept in memory only: a restart goes back to the configured one,
-		// which Microsoft keeps valid until it expires unused.
+		// which using it does not revoke but which still ends with its
+		// own lifetime (90 days on the identity platform).
 		c.refresh = incidentbot.Secret(t.RefreshToken)
 	}
 	c.access = t.AccessToken
