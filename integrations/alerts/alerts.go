@@ -199,7 +199,7 @@ func (r *Receiver) fire(ctx context.Context, n *notification, a alert, d decisio
 		return result{}, err
 	}
 	if existing == nil && d.mode == ModeAttach {
-		return result{Action: actIgnored, Reason: fmt.Sprintf("No open incident holds %s and the rule only attaches: nothing to join.", d.key)}, nil
+		return result{Action: actIgnored, Reason: fmt.Sprintf("No open incident holds %s, and this alert only joins one: set its severity to critical or error, or give it a rule with mode: declare, to open incidents.", d.key)}, nil
 	}
 	first, err := r.deliveries.ClaimDelivery(ctx, src.name, occurrence("fired", d.key, a), r.clock.Now())
 	if err != nil {

@@ -325,7 +325,7 @@ func TestStoreFailure(t *testing.T) {
 	broken := New(Config{Token: testToken, Platform: incidentbot.PlatformConsole, Workspace: "console", Channel: console.GeneralChannelID},
 		w.eng, failingDeliveries{w.db}, w.clock, slogTo(logs))
 	firing := fixture(t, "alertmanager/firing.json")
-	if r := post(t, broken.Alertmanager(), firing, testToken, nil); r.status != http.StatusServiceUnavailable || !strings.Contains(r.body.Error, "retries") {
+	if r := post(t, broken.Alertmanager(), firing, testToken, nil); r.status != http.StatusServiceUnavailable || !strings.Contains(r.body.Error, "Send the notification again") {
 		t.Errorf("got %d %q, want 503 saying Alertmanager retries", r.status, r.body.Error)
 	}
 	if n := len(w.incidents()); n != 0 {
@@ -516,7 +516,8 @@ func TestMalformed(t *testing.T) {
 		{"not json", (*Receiver).Alertmanager, []byte("alertname=x"), "invalid character"},
 		{"truncated", (*Receiver).Alertmanager, am[:100], "not a valid Alertmanager webhook payload"},
 		{"two values", (*Receiver).Alertmanager, append(append([]byte{}, am...), am...), "more than one JSON value"},
-		{"alerts not a list", (*Receiver).Alertmanager, []byte(`{"version":"4","alerts":{}}`), "field alerts must be"},
+		{"alerts not a list", (*Receiver).Alertmanager, []byte(`{"version":"4","alerts":{}}`), "field alerts must be a list, not object"},
+		{"labels not strings", (*Receiver).Alertmanager, []byte(`{"version":"4","alerts":[{"status":"firing","labels":{"a":1}}]}`), "field alerts.labels must be a string, not number"},
 		{"bad time", (*Receiver).Alertmanager, []byte(`{"version":"4","alerts":[{"status":"firing","labels":{"a":"b"},"startsAt":"yesterday"}]}`), "not a valid Alertmanager"},
 		{"bad status", (*Receiver).Alertmanager, []byte(`{"version":"4","alerts":[{"status":"pending","labels":{"a":"b"}}]}`), `alerts[0].status is "pending"`},
 		{"no labels", (*Receiver).Alertmanager, []byte(`{"version":"4","alerts":[{"status":"firing"}]}`), "alerts[0] has no labels"},

@@ -95,7 +95,7 @@ func (r *Receiver) handler(src source, auth func(req *http.Request, body []byte)
 		results, err := r.process(pctx, src, alerts)
 		if err != nil {
 			r.logger.ErrorContext(ctx, "alert not recorded, asking the sender to retry", "source", src.name, "code", incidentbot.ErrorCode(err), "err", err)
-			r.fail(w, http.StatusServiceUnavailable, "The incident store is unavailable: the alert was not recorded. Alertmanager retries by itself.")
+			r.fail(w, http.StatusServiceUnavailable, "The incident store is unavailable: nothing was recorded. Send the notification again (Alertmanager retries by itself).")
 			return
 		}
 		r.write(w, http.StatusOK, response{Results: results})

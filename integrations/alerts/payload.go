@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -82,11 +83,31 @@ func jsonReason(err error) string {
 	case errors.As(err, &syn):
 		return fmt.Sprintf("%v (at byte %d)", syn, syn.Offset)
 	case errors.As(err, &typ):
-		return fmt.Sprintf("field %s must be %s, not %s", typ.Field, typ.Type, typ.Value)
+		return fmt.Sprintf("field %s must be %s, not %s", typ.Field, jsonKind(typ.Type), typ.Value)
 	case errors.Is(err, io.EOF):
 		return "the body is empty"
 	}
 	return err.Error()
+}
+
+// jsonKind names what JSON a Go type decodes from.
+func jsonKind(t reflect.Type) string {
+	if t == reflect.TypeFor[time.Time]() {
+		return "an RFC 3339 time string"
+	}
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int64, reflect.Float64:
+		return "a number"
+	}
+	return t.Kind().String()
 }
 
 // parseAlertmanager reads an Alertmanager webhook v4 body.
