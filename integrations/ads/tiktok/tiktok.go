@@ -22,10 +22,9 @@ const DefaultAPIURL = "https://business-api.tiktok.com"
 const apiPath = "/open_api/v1.3"
 
 const (
-	// maxIDs is the campaign_ids limit of campaign/status/update/. 20 is
-	// read from the official SDK's OpenAPI file for the Smart+ twin
-	// (smart_plus/campaign/status/update/); the same limit for
-	// campaign/status/update/ is believed, not verified.
+	// maxIDs is the campaign_ids limit of campaign/status/update/: "1-20"
+	// in the official SDK's CampaignStatusUpdateBody model (its Smart+
+	// twin's OpenAPI says the same). TikTok's own page was not reachable.
 	maxIDs = 20
 	// pageSize is the campaigns asked for per page (1000 is the documented
 	// maximum of the Smart+ twin, assumed here too).

@@ -4,7 +4,7 @@
 // {code, message, request_id, data} envelope with HTTP 200 for errors, the
 // Access-Token header, campaign/get/ with page/page_size paging and
 // page_info.total_page, campaign/status/update/ limited to 20 campaign_ids
-// that fails the whole call on one bad id (the fixture's safer reading),
+// that fails the whole call on one bad id (unverified; the harder case),
 // advertiser/info/ for currencies, and rate limiting with code 40100.
 package fake
 
@@ -21,8 +21,8 @@ import (
 // DefaultToken is the access token the fake accepts unless WithToken says otherwise.
 const DefaultToken = "fake-tiktok-long-term-access-token"
 
-// MaxIDs is the most campaign_ids one status update may carry (unverified
-// for campaign/status/update/; read for its Smart+ twin).
+// MaxIDs is the most campaign_ids one status update may carry ("1-20" in
+// the official SDK's CampaignStatusUpdateBody model).
 const MaxIDs = 20
 
 // MaxPageSize is the largest page_size campaign/get/ accepts; DefaultPageSize
