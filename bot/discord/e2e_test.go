@@ -78,7 +78,7 @@ func (h errorLog) WithGroup(name string) slog.Handler {
 // world is the bot on one store, talking to a fake Discord, reached
 // through its HTTP interaction endpoint.
 type world struct {
-	t       *testing.T
+	t       testing.TB
 	db      *store.DB
 	discord *fake.Server
 	engine  *bot.Engine
@@ -87,12 +87,27 @@ type world struct {
 	seq     int
 	errMu   sync.Mutex
 	errors  []string
+	logMu   sync.Mutex
+	logs    bytes.Buffer // every record, guarded by logMu
 	summary fake.Channel
 }
 
-func newWorld(t *testing.T, db *store.DB) *world {
+// lockedWriter guards the log buffer, written by concurrent handlers.
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+func newWorld(t testing.TB, db *store.DB) *world {
 	w := &world{t: t, db: db, clock: &testClock{now: time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)}}
-	logger := slog.New(errorLog{slog.NewTextHandler(io.Discard, nil), &w.errMu, &w.errors})
+	text := slog.NewTextHandler(lockedWriter{&w.logMu, &w.logs}, &slog.HandlerOptions{Level: slog.LevelDebug})
+	logger := slog.New(errorLog{text, &w.errMu, &w.errors})
 	w.discord = fake.New(t, fake.WithClock(w.clock.Now),
 		fake.WithMembers(
 			fake.Member{User: fake.User{ID: alice, Username: "alice", GlobalName: "Alice"}},
@@ -290,6 +305,11 @@ func TestDiscordEndToEnd(t *testing.T) {
 		defer w.errMu.Unlock()
 		if len(w.errors) > 0 {
 			t.Errorf("got errors logged: %q, want none", w.errors)
+		}
+		w.logMu.Lock()
+		defer w.logMu.Unlock()
+		if strings.Contains(w.logs.String(), w.discord.Token()) {
+			t.Errorf("got the bot token in the logs")
 		}
 	})
 }

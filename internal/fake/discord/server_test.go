@@ -306,3 +306,19 @@ func TestCommandsOverwrite(t *testing.T) {
 		t.Errorf("got %d global commands, want 0", got)
 	}
 }
+
+func TestLatency(t *testing.T) {
+	t.Parallel()
+	s := New(t)
+	s.SetLatency("GET /guilds/{guild}/roles", time.Second)
+	client := &http.Client{Timeout: 20 * time.Millisecond}
+	req, _ := http.NewRequest("GET", s.URL()+"/api/v10/guilds/"+GuildID+"/roles", nil)
+	req.Header.Set("Authorization", "Bot "+s.Token())
+	if resp, err := client.Do(req); err == nil {
+		resp.Body.Close()
+		t.Errorf("got %d, want the client to time out", resp.StatusCode)
+	}
+	if status, _, _ := do(t, s, "GET", "/api/v10/guilds/"+GuildID+"/channels", nil, ""); status != 200 {
+		t.Errorf("another route: got %d, want 200 at once", status)
+	}
+}
