@@ -435,7 +435,15 @@ func FuzzInbound(f *testing.F) {
 	f.Add(fixture(f, "url_verification.json"))
 	f.Add([]byte(`{"type":"event_callback","event":{"type":"app_mention"}}`))
 	f.Add([]byte("payload=%7B%22type%22%3A%22block_actions%22%2C%22actions%22%3A%5B%7B%7D%5D%7D"))
+	f.Add([]byte("payload=" + url.QueryEscape(string(fixture(f, "view_submission.json")))))
+	f.Add([]byte(`{"type":"event_callback","event_id":"Ev1","event":{"type":"pin_added","user":"U1","item":{"type":"message","channel":"C1","message":{"ts":"1795521661.000200","text":"x"}}}}`))
+	f.Add([]byte(`{"type":"event_callback","event_id":"Ev2","event":{"type":"reaction_added","user":"U1","reaction":"pushpin","item":{"type":"message","channel":"C1","ts":"1.2"}}}`))
+	svc := (&declares{}).service()
+	svc.RecordFn = func(context.Context, incidentbot.Actor, string, incidentbot.TimelineEvent, *incidentbot.Message) (*incidentbot.Incident, error) {
+		return nil, incidentbot.Errorf(incidentbot.ENOTFOUND, "not a war room")
+	}
 	in := NewInbound(InboundDeps{
+		Service:       svc,
 		SigningSecret: signingSecret,
 		Handle: func(_ context.Context, a incidentbot.Actor, text string) commands.Reply {
 			return commands.Reply{Message: incidentbot.Message{Text: text, EphemeralTo: a.User.ID}}

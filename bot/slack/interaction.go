@@ -152,11 +152,12 @@ func (in *Inbound) click(ctx context.Context, actor incidentbot.Actor, p interac
 	if before != nil {
 		after, err := in.deps.Service.Status(ctx, actor, c.Key)
 		if err == nil && moved(before.Incident, after.Incident) {
-			if err := in.redraw(ctx, p, after); err == nil {
+			err = in.redraw(ctx, p, after)
+			if err == nil {
 				return
-			} else {
-				in.deps.Logger.WarnContext(ctx, "clicked message not updated", "code", incidentbot.ErrorCode(err), "err", err)
 			}
+			// The reply still tells the person what happened.
+			in.deps.Logger.WarnContext(ctx, "clicked message not updated", "code", incidentbot.ErrorCode(err), "err", err)
 		}
 	}
 	in.post(ctx, actor.ChannelID, reply)
