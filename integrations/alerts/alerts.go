@@ -263,10 +263,11 @@ func (r *Receiver) declare(ctx context.Context, src source, actor incidentbot.Ac
 }
 
 // resolve handles one resolved alert: a timeline entry on the open
-// incident holding its key (one resolved by hand already needs nothing) and, once nothing with that key fires any more, the
-// resolve suggestion (or the resolve itself when the rule says so). The
-// claim comes first so a redelivery never posts twice; a store failure
-// after it loses this entry, never the incident.
+// incident holding its key (one resolved by hand already needs nothing)
+// and, once nothing with that key fires any more, the resolve suggestion
+// (or the resolve itself when the rule says so). The claim comes first so
+// a redelivery never posts twice; a store failure after it loses this
+// entry, never the incident.
 func (r *Receiver) resolve(ctx context.Context, n *notification, a alert, d decision, allResolved bool) (result, error) {
 	src, actor := n.src, n.actor
 	inc, err := r.openIncident(ctx, n, d.key)

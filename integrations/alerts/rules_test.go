@@ -145,6 +145,18 @@ func TestLoadRules(t *testing.T) {
 			t.Errorf("got %+v, %v; want one checkout-failure rule", rules, err)
 		}
 	})
+	t.Run("example", func(t *testing.T) {
+		t.Parallel()
+		rules, err := LoadRules(filepath.Join("testdata", "rules.yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := decide(rules, map[string]string{"alertname": "StripeDown", "service": "payment", "severity": "warning", "pod": "p1"})
+		want := decision{rule: "payments", severity: incidentbot.SEV1, typ: "checkout-failure", mode: ModeDeclare, resolve: true, key: `alert:alertname="StripeDown",service="payment"`}
+		if d != want {
+			t.Errorf("got %+v, want %+v", d, want)
+		}
+	})
 	t.Run("problem names the file", func(t *testing.T) {
 		t.Parallel()
 		path := filepath.Join(t.TempDir(), "rules.yaml")
