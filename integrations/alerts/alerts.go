@@ -29,7 +29,8 @@ type Config struct {
 	Workspace string
 	Channel   string
 	Rules     []Rule // from LoadRules; nil: the defaults
-	// MaxBody bounds a request body; 0 means 4 MiB, room for a few thousand alerts.
+	// MaxBody bounds a request body; 0 means 1 MiB (server's own limit),
+	// room for about a thousand alerts in one notification.
 	MaxBody int64
 }
 
@@ -45,7 +46,7 @@ type Receiver struct {
 // New returns a Receiver. A nil clock is the wall clock; a nil logger discards.
 func New(cfg Config, svc incidentbot.IncidentService, deliveries incidentbot.DeliveryStore, clock incidentbot.Clock, logger *slog.Logger) *Receiver {
 	if cfg.MaxBody <= 0 {
-		cfg.MaxBody = 4 << 20
+		cfg.MaxBody = 1 << 20
 	}
 	if clock == nil {
 		clock = incidentbot.SystemClock{}
