@@ -48,6 +48,7 @@ type result struct {
 	data    json.RawMessage
 	extra   []incidentbot.TimelineEvent
 	summary bool // the manager summary changes (ads)
+	healthy bool // probe_result: the site answered as expected
 }
 
 func (e *Engine) action(ctx context.Context, job incidentbot.Job, inc *incidentbot.Incident) (complete, error) {
@@ -90,6 +91,9 @@ func (e *Engine) action(ctx context.Context, job incidentbot.Job, inc *incidentb
 	}})
 	if res.summary {
 		j.add(kindSummary, "summary/ads/"+e.seq(), nil)
+	}
+	if a.Kind == incidentbot.ActionVerifySite && res.kind == incidentbot.EventProbeResult && !res.healthy {
+		e.scheduleRecheck(j, recheckPayload{URL: a.URL, Expect: a.Expect})
 	}
 	if j.err != nil {
 		return nil, j.err
@@ -210,7 +214,7 @@ func (e *Engine) runProbe(ctx context.Context, inc *incidentbot.Incident, a inci
 	data, _ := json.Marshal(map[string]any{
 		"url": r.URL, "healthy": r.Healthy, "class": r.Class, "status": r.Status, "latency_ms": r.Latency.Milliseconds(),
 	})
-	return result{kind: incidentbot.EventProbeResult, text: text + ".", data: data}
+	return result{kind: incidentbot.EventProbeResult, text: text + ".", data: data, healthy: r.Healthy}
 }
 
 // templateData is what playbook templates are rendered with.

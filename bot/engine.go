@@ -29,6 +29,11 @@ type Config struct {
 	Lease            time.Duration
 	PollInterval     time.Duration // how often idle workers look for due jobs
 	MaxAttempts      int
+	// While an incident is open, the site it checked is checked again every
+	// RecheckInterval (default 2m); after RecheckHealthy healthy checks in a
+	// row (default 3) the war room is asked whether to resume ads and resolve.
+	RecheckInterval time.Duration
+	RecheckHealthy  int
 }
 
 // Deps are the parts the engine drives.
@@ -110,6 +115,12 @@ func New(cfg Config, deps Deps) (*Engine, error) {
 	}
 	if cfg.MaxAttempts == 0 {
 		cfg.MaxAttempts = 8
+	}
+	if cfg.RecheckInterval <= 0 {
+		cfg.RecheckInterval = 2 * time.Minute
+	}
+	if cfg.RecheckHealthy <= 0 {
+		cfg.RecheckHealthy = 3
 	}
 	var b [4]byte
 	_, _ = rand.Read(b[:])

@@ -29,6 +29,7 @@ const (
 	kindAdsReminder   = "ads_reminder"
 	kindPostmortem    = "postmortem"
 	kindArchive       = "archive"
+	kindRecheck       = "recheck"
 )
 
 func (e *Engine) jobHandlers() map[string]handler {
@@ -47,6 +48,7 @@ func (e *Engine) jobHandlers() map[string]handler {
 		kindAdsReminder:   e.adsReminder,
 		kindPostmortem:    e.postmortem,
 		kindArchive:       e.archive,
+		kindRecheck:       e.recheck,
 	}
 }
 

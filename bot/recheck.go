@@ -1,0 +1,90 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"incidentbot"
+)
+
+// recheckPayload follows one site while its incident is open.
+type recheckPayload struct {
+	URL     string
+	Expect  string
+	Healthy int // healthy checks in a row so far
+}
+
+func (e *Engine) scheduleRecheck(j *jobs, p recheckPayload) {
+	at := e.now().Add(e.cfg.RecheckInterval)
+	j.at(kindRecheck, "recheck/"+strconv.FormatInt(at.UnixNano(), 10), p, at)
+}
+
+// recheck checks the site again. A change between up and down goes on the
+// timeline; enough healthy checks in a row ask the war room whether to
+// resume the ads and resolve, and stop the checks. Closing, resolving or a
+// drill stops them too.
+func (e *Engine) recheck(ctx context.Context, job incidentbot.Job, inc *incidentbot.Incident) (complete, error) {
+	var p recheckPayload
+	if err := decode(job, &p); err != nil {
+		return nil, err
+	}
+	if !inc.Status.Open() || inc.Drill || e.prober == nil {
+		return nil, nil
+	}
+	r := e.prober.Probe(ctx, p.URL, p.Expect)
+	j := e.jobsFor(inc)
+	var events []incidentbot.TimelineEvent
+	wasHealthy := p.Healthy > 0
+	if r.Healthy {
+		p.Healthy++
+	} else {
+		p.Healthy = 0
+	}
+	if r.Healthy != wasHealthy {
+		events = append(events, incidentbot.TimelineEvent{Kind: incidentbot.EventProbeResult, At: e.now(),
+			Text: fmt.Sprintf("Re-check: %s looks %s.", r.URL, r.Class)})
+	}
+	if p.Healthy >= e.cfg.RecheckHealthy {
+		msg, err := e.siteBack(ctx, inc, p)
+		if err != nil {
+			return nil, err
+		}
+		j.add(kindPost, localKey(job)+"/back", postPayload{Message: msg})
+	} else {
+		e.scheduleRecheck(j, p)
+	}
+	if j.err != nil {
+		return nil, j.err
+	}
+	return func(*incidentbot.Incident) (incidentbot.Change, error) {
+		return incidentbot.Change{Events: events, Jobs: j.out}, nil
+	}, nil
+}
+
+// siteBack asks the commander to resume what the bot paused and resolve.
+func (e *Engine) siteBack(ctx context.Context, inc *incidentbot.Incident, p recheckPayload) (incidentbot.Message, error) {
+	pauses, err := e.store.Pauses(ctx, inc.ID)
+	if err != nil {
+		return incidentbot.Message{}, err
+	}
+	held := 0
+	for _, pause := range pauses {
+		if pause.State == incidentbot.PausePaused {
+			held++
+		}
+	}
+	text := fmt.Sprintf("%s answered as expected %d times in a row from outside.", p.URL, p.Healthy)
+	var buttons []incidentbot.Button
+	if held > 0 {
+		text += fmt.Sprintf(" %d campaigns are still paused.", held)
+		buttons = append(buttons, incidentbot.Button{ActionID: "ads resume " + inc.Key, Label: "Resume ads"})
+	}
+	buttons = append(buttons, incidentbot.Button{ActionID: "resolve " + inc.Key, Label: "Resolve", Style: incidentbot.ButtonPrimary})
+	return incidentbot.Message{
+		Title:    "The site is back",
+		Text:     text + " Resume the ads and resolve the incident?",
+		Severity: inc.Severity,
+		Buttons:  buttons,
+	}, nil
+}
