@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -331,25 +332,33 @@ func TestInteractionDeferred(t *testing.T) {
 	req, _ := http.NewRequest(http.MethodPost, ts.URL, bytes.NewReader(b))
 	req.Header.Set("X-Signature-Timestamp", fixtureTS)
 	req.Header.Set("X-Signature-Ed25519", sign(fixtureTS, b))
-	resp, err := http.DefaultClient.Do(req)
+	// The deferred answer is complete while the command still runs: a
+	// client reading to the end gets it (or times out if it never ends).
+	client := &http.Client{Timeout: 10 * time.Second}
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	// The deferred answer arrives while the command still runs.
+	raw, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
 	var first response
-	if err := json.NewDecoder(resp.Body).Decode(&first); err != nil || first.Type != callbackDeferred {
-		t.Fatalf("got %+v, %v, want a deferred answer", first, err)
+	if err != nil || json.Unmarshal(raw, &first) != nil || first.Type != callbackDeferred {
+		t.Fatalf("got %s, %v, want a complete deferred answer", raw, err)
 	}
-	raw, _ := json.Marshal(first)
 	if err := srv.RecordResponse("20", raw); err != nil {
 		t.Fatal(err)
 	}
 	close(rec.gate)
-	_, _ = io.Copy(io.Discard, resp.Body) // the handler returns once the follow-up is sent
-	answers := srv.Answers("20")
-	if len(answers) != 1 || answers[0].Content != "ran status INC-42" || answers[0].Flags != fake.FlagEphemeral {
-		t.Errorf("got answers %+v, want the deferred answer edited into the private reply", answers)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		answers := srv.Answers("20")
+		if len(answers) == 1 && answers[0].Content == "ran status INC-42" && answers[0].Flags == fake.FlagEphemeral {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("got answers %+v, want the deferred answer edited into the private reply", answers)
+		}
+		runtime.Gosched()
 	}
 }
 
@@ -420,6 +429,24 @@ func FuzzInteractions(f *testing.F) {
 		}
 		if w.Code == http.StatusOK && !json.Valid(w.Body.Bytes()) {
 			t.Errorf("got an invalid JSON answer %q", w.Body)
+		}
+	})
+}
+
+func FuzzVerify(f *testing.F) {
+	body := fixture(f, "ping.json")
+	f.Add(body, fixtureTS, fixtureSigns["ping.json"])
+	f.Add(body, "", "")
+	f.Add([]byte("{}"), "-1", "00")
+	f.Add(body, "99999999999999999999", fixtureSigns["ping.json"])
+	f.Fuzz(func(t *testing.T, body []byte, ts, sig string) {
+		h := http.Header{}
+		h.Set("X-Signature-Timestamp", ts)
+		h.Set("X-Signature-Ed25519", sig)
+		err := verify(testPub, h, body, fixtureTime)
+		valid := ts != "" && sig != "" && ts == strings.TrimSpace(ts) && sig == sign(ts, body)
+		if err == nil && !valid && sig != strings.ToUpper(sign(ts, body)) {
+			t.Errorf("verify(%q, %q) accepted a request not signed by the key", ts, sig)
 		}
 	})
 }
