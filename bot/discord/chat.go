@@ -130,9 +130,6 @@ func (t hostRewrite) RoundTrip(r *http.Request) (*http.Response, error) {
 
 func (c *Chat) Platform() string { return incidentbot.PlatformDiscord }
 
-// GuildID is the server the chat works in.
-func (c *Chat) GuildID() string { return c.cfg.GuildID }
-
 func (c *Chat) opts(ctx context.Context) []discordgo.RequestOption {
 	return []discordgo.RequestOption{discordgo.WithContext(ctx)}
 }

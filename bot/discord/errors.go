@@ -32,16 +32,11 @@ func (e *RateLimitError) RetryAfter() time.Duration { return e.Wait }
 
 // Discord JSON error codes the adapter tells apart (opcodes-and-status-codes.mdx).
 const (
-	codeUnknownChannel     = 10003
-	codeUnknownMember      = 10007
-	codeUnknownMessage     = 10008
-	codeUnknownInteraction = 10062
 	codeMaxChannels        = 30013
 	codeMaxPins            = 30003
+	codeAlreadyAcked       = 40060
 	codeMissingAccess      = 50001
 	codeMissingPermissions = 50013
-	codeInvalidForm        = 50035
-	codeAlreadyAcked       = 40060
 )
 
 // restCode returns Discord's JSON error code in err, or 0.

@@ -63,6 +63,9 @@ func (g *Gateway) interaction(ctx context.Context, i *discordgo.Interaction) {
 	_ = g.in.serve(ctx, i, func(resp response) error {
 		_, err := g.chat.s.RequestWithBucketID("POST", discordgo.EndpointInteractionResponse(i.ID, i.Token), resp,
 			discordgo.EndpointInteractionResponse(i.ID, ""), discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
+		if restCode(err) == codeAlreadyAcked {
+			return nil // answered already: by another replica, or a repeat
+		}
 		if err != nil {
 			err = mapError("answer interaction", err)
 			g.logger.WarnContext(ctx, "discord interaction not answered", "interaction", i.ID,
