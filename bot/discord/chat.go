@@ -1,6 +1,7 @@
 // Package discord is the Discord adapter: it implements incidentbot.Chat on
-// the REST API (bwmarrin/discordgo), serves interactions over HTTP
-// (POST /discord/interactions) and registers the /incident command.
+// the REST API (bwmarrin/discordgo), receives interactions over HTTP
+// (POST /discord/interactions) or the gateway through one code path, and
+// registers the /incident command.
 package discord
 
 import (

@@ -450,3 +450,28 @@ func FuzzVerify(f *testing.F) {
 		}
 	})
 }
+
+func TestParsePublicKey(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{"d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", true},
+		{"d75a98", false},
+		{"not hex at all, not hex at all, not hex at all, not hex at all!!", false},
+		{"", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.in, func(t *testing.T) {
+			t.Parallel()
+			key, err := ParsePublicKey(tc.in)
+			if got := err == nil; got != tc.want {
+				t.Fatalf("got error %v, want ok %v", err, tc.want)
+			}
+			if tc.want && !bytes.Equal(key, testPub) {
+				t.Errorf("got key %x, want the fixture key %x", key, testPub)
+			}
+		})
+	}
+}
