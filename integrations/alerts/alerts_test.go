@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
@@ -543,6 +544,15 @@ func TestMalformed(t *testing.T) {
 		recv := New(Config{Token: testToken, MaxBody: 100}, &mock.IncidentService{}, nil, nil, nil)
 		if r := post(t, recv.Alertmanager(), am, testToken, nil); r.status != http.StatusRequestEntityTooLarge {
 			t.Errorf("got %d, want 413", r.status)
+		}
+	})
+	t.Run("GET", func(t *testing.T) {
+		t.Parallel()
+		recv := New(Config{Token: testToken}, &mock.IncidentService{}, nil, nil, nil)
+		rec := httptest.NewRecorder()
+		recv.Alertmanager().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/webhooks/alertmanager", nil))
+		if rec.Code != http.StatusMethodNotAllowed || rec.Header().Get("Allow") != "POST, PUT" {
+			t.Errorf("got %d, Allow %q; want 405, Allow POST, PUT", rec.Code, rec.Header().Get("Allow"))
 		}
 	})
 	t.Run("unknown fields", func(t *testing.T) {
