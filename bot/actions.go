@@ -49,6 +49,7 @@ type result struct {
 	extra   []incidentbot.TimelineEvent
 	summary bool // the manager summary changes (ads)
 	healthy bool // probe_result: the site answered as expected
+	quiet   bool // timeline only, not posted in the war room
 }
 
 func (e *Engine) action(ctx context.Context, job incidentbot.Job, inc *incidentbot.Incident) (complete, error) {
@@ -85,10 +86,10 @@ func (e *Engine) action(ctx context.Context, job incidentbot.Job, inc *incidentb
 	if err != nil {
 		return nil, err
 	}
-	j := e.jobsFor(inc).add(kindPost, localKey(job)+"/post", postPayload{Message: incidentbot.Message{
-		Text:     res.text,
-		Severity: inc.Severity,
-	}})
+	j := e.jobsFor(inc)
+	if !res.quiet {
+		j.add(kindPost, localKey(job)+"/post", postPayload{Message: incidentbot.Message{Text: res.text, Severity: inc.Severity}})
+	}
 	if res.summary {
 		j.add(kindSummary, "summary/ads/"+e.seq(), nil)
 	}
@@ -112,8 +113,11 @@ func drillLabel(inc *incidentbot.Incident, text string) string {
 	return text
 }
 
+// skipped is an action the bot cannot run here: it goes on the timeline
+// (and the post-mortem) but not into the war room, where the checklist
+// already says what to do by hand.
 func skipped(what string) result {
-	return result{kind: incidentbot.EventActionSucceeded, text: "skipped: " + what}
+	return result{kind: incidentbot.EventActionSucceeded, text: "skipped: " + what, quiet: true}
 }
 
 // pauseDetail is one campaign in an ads_paused or ads_resumed event's Data.

@@ -196,8 +196,8 @@ func (f *fixture) runAll(step time.Duration) {
 	f.t.Fatalf("jobs still pending after 50 rounds")
 }
 
-// pending reports whether a job is pending or running, reminders aside
-// (they are always there while an incident is open).
+// pending reports whether a job is pending or running, reminders and site
+// re-checks aside (they are always there while an incident is open).
 func (f *fixture) pending() bool {
 	incs, err := f.db.FindIncidents(context.Background(), incidentbot.IncidentFilter{})
 	if err != nil {
@@ -205,7 +205,7 @@ func (f *fixture) pending() bool {
 	}
 	for _, inc := range incs {
 		for _, j := range f.jobs(inc) {
-			if j.Kind != kindReminder && j.Kind != kindAdsReminder && (j.State == incidentbot.JobPending || j.State == incidentbot.JobRunning) {
+			if j.Kind != kindReminder && j.Kind != kindAdsReminder && j.Kind != kindRecheck && (j.State == incidentbot.JobPending || j.State == incidentbot.JobRunning) {
 				return true
 			}
 		}
