@@ -130,6 +130,59 @@ func TestServeSlackEndToEnd(t *testing.T) {
 	}
 }
 
+func TestServeSlackSocketMode(t *testing.T) {
+	addr := freeAddr(t)
+	t.Chdir(t.TempDir())
+	slackAPI := fakeslack.New(t)
+	env := map[string]string{
+		"HTTP_ADDR":       addr,
+		"SLACK_BOT_TOKEN": fakeslack.DefaultToken,
+		"SLACK_APP_TOKEN": fakeslack.DefaultAppToken,
+		"SLACK_API_URL":   slackAPI.URL(),
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"incidentbot", "serve"}, envFrom(env), nil, &syncBuffer{}, &stderr)
+	}()
+	waitFor(t, "http://"+addr+"/healthz", 200)
+	if resp, err := http.Post("http://"+addr+"/slack/commands", "text/plain", nil); err != nil || resp.StatusCode != 404 {
+		t.Errorf("/slack/commands in Socket Mode: got %v %v, want 404", resp, err)
+	}
+
+	deadline := time.Now().Add(10 * time.Second)
+	for slackAPI.SocketConnections() == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("no Socket Mode connection within 10s; logs: %s", stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond) // polling interval, not a wait for work
+	}
+	if _, err := slackAPI.SendEnvelope(fakeslack.Envelope{Type: "slash_commands", Payload: map[string]string{
+		"team_id": "T01SHOPX9Q", "user_id": "U02ALICE5K", "user_name": "alice", "channel_id": "C0GENERAL1",
+		"command": "/incident", "text": "declare sev2 type:generic Search is slow",
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, ok := slackAPI.ChannelByName("inc-1-search-is-slow"); ok {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("war room not created within 10s; logs: %s", stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond) // polling interval, not a wait for work
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("run returned %v, want nil after shutdown; logs: %s", err, stderr.String())
+	}
+	if strings.Contains(stderr.String(), `"level":"ERROR"`) {
+		t.Errorf("error logged: %s", stderr.String())
+	}
+}
+
 func get(t *testing.T, url string) string {
 	t.Helper()
 	resp, err := http.Get(url)

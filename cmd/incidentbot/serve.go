@@ -51,24 +51,30 @@ func runServe(ctx context.Context, cfg config, logger *slog.Logger) error {
 	}
 	defer a.store.Close()
 
-	slackIn := slack.NewInbound(slack.InboundDeps{
+	slackDeps := slack.InboundDeps{
 		SigningSecret: cfg.SlackSigningSecret,
 		Handle:        a.commands.Handle,
+		Service:       a.engine,
 		Deliveries:    a.store,
+		Messages:      a.store,
 		Chat:          slackChat,
 		Clock:         clock,
 		Logger:        logger,
-	})
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	handler := server.NewServer(server.Deps{
-		Logger:            logger,
-		Ready:             func(r *http.Request) error { return a.store.Ready(r.Context()) },
-		Metrics:           promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
-		SlackCommands:     slackIn.Commands(),
-		SlackInteractions: slackIn.Interactions(),
-		SlackEvents:       slackIn.Events(),
-	})
+	}
+	deps := server.Deps{
+		Logger:  logger,
+		Ready:   func(r *http.Request) error { return a.store.Ready(r.Context()) },
+		Metrics: metricsHandler(),
+	}
+	var socket *slack.Socket
+	if cfg.SlackAppToken != "" {
+		// Socket Mode: Slack comes to us over a WebSocket, no public URL.
+		socket = slack.NewSocket(slack.SocketDeps{AppToken: cfg.SlackAppToken, APIURL: cfg.SlackAPIURL, InboundDeps: slackDeps})
+	} else {
+		in := slack.NewInbound(slackDeps)
+		deps.SlackCommands, deps.SlackInteractions, deps.SlackEvents = in.Commands(), in.Interactions(), in.Events()
+	}
+	handler := server.NewServer(deps)
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("listen on HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
@@ -84,9 +90,18 @@ func runServe(ctx context.Context, cfg config, logger *slog.Logger) error {
 		return serveHTTP(gctx, srv, ln)
 	})
 	g.Go(func() error { return a.engine.Run(wctx) })
+	if socket != nil {
+		g.Go(func() error { return socket.Run(gctx) })
+	}
 	err = g.Wait()
 	logger.InfoContext(ctx, "stopped")
 	return err
+}
+
+func metricsHandler() http.Handler {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 }
 
 // serveHTTP serves until ctx ends, then shuts down within 10 seconds.
