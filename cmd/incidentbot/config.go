@@ -50,6 +50,19 @@ type config struct {
 	MetaAdsAPIURL      string             `env:"META_ADS_API_URL"`
 	MetaAdsAPIVersion  string             `env:"META_ADS_API_VERSION"`
 
+	MicrosoftAdsClientID       string             `env:"MICROSOFT_ADS_CLIENT_ID"`
+	MicrosoftAdsClientSecret   incidentbot.Secret `env:"MICROSOFT_ADS_CLIENT_SECRET"`
+	MicrosoftAdsRefreshToken   incidentbot.Secret `env:"MICROSOFT_ADS_REFRESH_TOKEN"`
+	MicrosoftAdsDeveloperToken incidentbot.Secret `env:"MICROSOFT_ADS_DEVELOPER_TOKEN"`
+	MicrosoftAdsCustomerID     string             `env:"MICROSOFT_ADS_CUSTOMER_ID"`
+	MicrosoftAdsAccountIDs     []string           `env:"MICROSOFT_ADS_ACCOUNT_IDS"`
+	MicrosoftAdsAPIURL         string             `env:"MICROSOFT_ADS_API_URL"`
+	MicrosoftAdsTokenURL       string             `env:"MICROSOFT_ADS_TOKEN_URL"`
+
+	TikTokAdsAccessToken   incidentbot.Secret `env:"TIKTOK_ADS_ACCESS_TOKEN"`
+	TikTokAdsAdvertiserIDs []string           `env:"TIKTOK_ADS_ADVERTISER_IDS"`
+	TikTokAdsAPIURL        string             `env:"TIKTOK_ADS_API_URL"`
+
 	NotifyTargets       string             `env:"NOTIFY_TARGETS"`
 	NotifySMTPAddr      string             `env:"NOTIFY_SMTP_ADDR"`
 	NotifySMTPFrom      string             `env:"NOTIFY_SMTP_FROM"`
@@ -154,6 +167,12 @@ func (c config) validate() error {
 	}
 	if c.MetaAdsAccessToken != "" && len(c.MetaAdsAccountIDs) == 0 {
 		bad("META_ADS_ACCOUNT_IDS must list the ad accounts to pause (comma-separated, like act_1234567890)")
+	}
+	if c.MicrosoftAdsRefreshToken != "" && len(c.MicrosoftAdsAccountIDs) == 0 {
+		bad("MICROSOFT_ADS_ACCOUNT_IDS must list the ad account ids to pause (comma-separated numbers)")
+	}
+	if c.TikTokAdsAccessToken != "" && len(c.TikTokAdsAdvertiserIDs) == 0 {
+		bad("TIKTOK_ADS_ADVERTISER_IDS must list the advertiser ids to pause (comma-separated)")
 	}
 	return errors.Join(errs...)
 }

@@ -7,43 +7,58 @@ import (
 	"incidentbot"
 	"incidentbot/integrations/ads/googleads"
 	"incidentbot/integrations/ads/meta"
+	"incidentbot/integrations/ads/microsoft"
+	"incidentbot/integrations/ads/tiktok"
 )
 
 // adPlatforms builds a client for every ad platform that has credentials;
 // the others are off, said once in the log.
 func adPlatforms(ctx context.Context, cfg config, logger *slog.Logger) ([]incidentbot.AdPlatform, error) {
-	var out []incidentbot.AdPlatform
-	if cfg.GoogleAdsRefreshToken != "" {
-		c, err := googleads.New(googleads.Config{
-			ClientID:        cfg.GoogleAdsClientID,
-			ClientSecret:    cfg.GoogleAdsClientSecret,
-			RefreshToken:    cfg.GoogleAdsRefreshToken,
-			DeveloperToken:  cfg.GoogleAdsDeveloperToken,
-			CustomerIDs:     cfg.GoogleAdsCustomerIDs,
-			LoginCustomerID: cfg.GoogleAdsLoginCustomerID,
-			APIURL:          cfg.GoogleAdsAPIURL,
-			TokenURL:        cfg.GoogleAdsTokenURL,
-		}, nil, logger)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	} else {
-		logger.InfoContext(ctx, "ad platform off: no credentials", "platform", incidentbot.AdsGoogle, "set", "GOOGLE_ADS_REFRESH_TOKEN")
+	platforms := []struct {
+		name  string
+		on    bool
+		set   string // the variable that turns it on
+		build func() (incidentbot.AdPlatform, error)
+	}{
+		{incidentbot.AdsGoogle, cfg.GoogleAdsRefreshToken != "", "GOOGLE_ADS_REFRESH_TOKEN", func() (incidentbot.AdPlatform, error) {
+			return googleads.New(googleads.Config{
+				ClientID: cfg.GoogleAdsClientID, ClientSecret: cfg.GoogleAdsClientSecret,
+				RefreshToken: cfg.GoogleAdsRefreshToken, DeveloperToken: cfg.GoogleAdsDeveloperToken,
+				CustomerIDs: cfg.GoogleAdsCustomerIDs, LoginCustomerID: cfg.GoogleAdsLoginCustomerID,
+				APIURL: cfg.GoogleAdsAPIURL, TokenURL: cfg.GoogleAdsTokenURL,
+			}, nil, logger)
+		}},
+		{incidentbot.AdsMeta, cfg.MetaAdsAccessToken != "", "META_ADS_ACCESS_TOKEN", func() (incidentbot.AdPlatform, error) {
+			return meta.New(meta.Config{
+				AccessToken: cfg.MetaAdsAccessToken, AccountIDs: cfg.MetaAdsAccountIDs,
+				APIURL: cfg.MetaAdsAPIURL, APIVersion: cfg.MetaAdsAPIVersion,
+			}, nil, logger)
+		}},
+		{incidentbot.AdsMicrosoft, cfg.MicrosoftAdsRefreshToken != "", "MICROSOFT_ADS_REFRESH_TOKEN", func() (incidentbot.AdPlatform, error) {
+			return microsoft.New(microsoft.Config{
+				ClientID: cfg.MicrosoftAdsClientID, ClientSecret: cfg.MicrosoftAdsClientSecret,
+				RefreshToken: cfg.MicrosoftAdsRefreshToken, DeveloperToken: cfg.MicrosoftAdsDeveloperToken,
+				CustomerID: cfg.MicrosoftAdsCustomerID, AccountIDs: cfg.MicrosoftAdsAccountIDs,
+				APIURL: cfg.MicrosoftAdsAPIURL, TokenURL: cfg.MicrosoftAdsTokenURL,
+			}, nil, logger)
+		}},
+		{incidentbot.AdsTikTok, cfg.TikTokAdsAccessToken != "", "TIKTOK_ADS_ACCESS_TOKEN", func() (incidentbot.AdPlatform, error) {
+			return tiktok.New(tiktok.Config{
+				AccessToken: cfg.TikTokAdsAccessToken, AdvertiserIDs: cfg.TikTokAdsAdvertiserIDs, APIURL: cfg.TikTokAdsAPIURL,
+			}, nil, logger)
+		}},
 	}
-	if cfg.MetaAdsAccessToken != "" {
-		c, err := meta.New(meta.Config{
-			AccessToken: cfg.MetaAdsAccessToken,
-			AccountIDs:  cfg.MetaAdsAccountIDs,
-			APIURL:      cfg.MetaAdsAPIURL,
-			APIVersion:  cfg.MetaAdsAPIVersion,
-		}, nil, logger)
+	var out []incidentbot.AdPlatform
+	for _, p := range platforms {
+		if !p.on {
+			logger.InfoContext(ctx, "ad platform off: no credentials", "platform", p.name, "set", p.set)
+			continue
+		}
+		c, err := p.build()
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, c)
-	} else {
-		logger.InfoContext(ctx, "ad platform off: no credentials", "platform", incidentbot.AdsMeta, "set", "META_ADS_ACCESS_TOKEN")
 	}
 	return out, nil
 }
