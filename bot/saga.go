@@ -129,6 +129,14 @@ func (e *Engine) assignRoles(ctx context.Context, job incidentbot.Job, inc *inci
 		}
 		var users []incidentbot.User
 		if r.Assign == incidentbot.AssignDeclarer {
+			if inc.DeclaredBy.ID == "" {
+				// Declared by an alert, not a person: the role waits for one.
+				ch.Events = append(ch.Events, incidentbot.TimelineEvent{
+					Kind: incidentbot.EventNote, At: now,
+					Text: fmt.Sprintf("Declared by %s: take the %s role with /incident role %s @you.", inc.DeclaredBy.Name, r.Name, r.Name),
+				})
+				continue
+			}
 			users = []incidentbot.User{inc.DeclaredBy}
 		} else {
 			users, err = chat.ResolveUsers(ctx, r.Assign)

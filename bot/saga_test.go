@@ -354,3 +354,30 @@ func TestBackoff(t *testing.T) {
 		})
 	}
 }
+
+// An incident declared by an alert has no person to make commander: the
+// role stays open and anyone may act until someone takes it.
+func TestAlertDeclaredIncidentLeavesCommanderOpen(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, storetest.SQLite(t))
+	ctx := context.Background()
+	alert := incidentbot.Actor{Platform: incidentbot.PlatformConsole, Workspace: "console",
+		User: incidentbot.User{Name: "Alertmanager"}, ChannelID: summaryChannel}
+	inc, err := f.eng.Declare(ctx, alert, incidentbot.DeclareRequest{Title: "HighErrorRate", Severity: incidentbot.SEV2, Type: "generic", DedupeKey: "alert:x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.runAll(0)
+	roles, err := f.db.Roles(ctx, inc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range roles {
+		if r.Role == incidentbot.RoleCommander {
+			t.Fatalf("commander: got %+v, want nobody", r.User)
+		}
+	}
+	if _, err := f.eng.SetStatus(ctx, actor(bob, ""), inc.Key, incidentbot.StatusResolved, "fixed"); err != nil {
+		t.Errorf("bob resolving an alert incident with no commander: got %v, want it allowed", err)
+	}
+}
