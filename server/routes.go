@@ -10,6 +10,11 @@ func addRoutes(mux *http.ServeMux, deps Deps) {
 	handleIf(mux, "POST /slack/commands", deps.SlackCommands)
 	handleIf(mux, "POST /slack/interactions", deps.SlackInteractions)
 	handleIf(mux, "POST /slack/events", deps.SlackEvents)
+	handleIf(mux, "POST /discord/interactions", deps.DiscordInteractions)
+	handleIf(mux, "POST /webhooks/alertmanager", deps.Alertmanager)
+	handleIf(mux, "POST /webhooks/grafana", deps.Grafana)
+	handleIf(mux, "PUT /webhooks/grafana", deps.Grafana)
+	handleIf(mux, "POST /webhooks/generic", deps.GenericAlerts)
 }
 
 // handleIf serves the route only when its handler is configured: an

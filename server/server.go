@@ -20,8 +20,10 @@ type Deps struct {
 	Ready func(r *http.Request) error
 	// Metrics serves /metrics; nil serves 404.
 	Metrics http.Handler
-	// Slack's inbound endpoints; nil when Slack is not configured over HTTP.
+	// Inbound endpoints; each nil when its platform is not configured over HTTP.
 	SlackCommands, SlackInteractions, SlackEvents http.Handler
+	DiscordInteractions                           http.Handler
+	Alertmanager, Grafana, GenericAlerts          http.Handler
 }
 
 // NewServer returns the whole HTTP handler.

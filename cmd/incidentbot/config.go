@@ -36,6 +36,20 @@ type config struct {
 	SlackAppToken      incidentbot.Secret `env:"SLACK_APP_TOKEN"`
 	SlackAPIURL        string             `env:"SLACK_API_URL"`
 
+	DiscordBotToken  incidentbot.Secret `env:"DISCORD_BOT_TOKEN"`
+	DiscordAppID     string             `env:"DISCORD_APP_ID"`
+	DiscordPublicKey string             `env:"DISCORD_PUBLIC_KEY"`
+	DiscordGuildID   string             `env:"DISCORD_GUILD_ID"`
+	DiscordAPIURL    string             `env:"DISCORD_API_URL"`
+	DiscordMode      string             `env:"DISCORD_MODE, default=http"`
+
+	AlertWebhookToken incidentbot.Secret `env:"ALERT_WEBHOOK_TOKEN"`
+	AlertGrafanaHMAC  incidentbot.Secret `env:"ALERT_GRAFANA_HMAC_SECRET"`
+	AlertPlatform     string             `env:"ALERT_PLATFORM"`
+	AlertWorkspace    string             `env:"ALERT_WORKSPACE"`
+	AlertChannel      string             `env:"ALERT_CHANNEL"`
+	AlertRulesFile    string             `env:"ALERT_RULES_FILE"`
+
 	GoogleAdsClientID        string             `env:"GOOGLE_ADS_CLIENT_ID"`
 	GoogleAdsClientSecret    incidentbot.Secret `env:"GOOGLE_ADS_CLIENT_SECRET"`
 	GoogleAdsRefreshToken    incidentbot.Secret `env:"GOOGLE_ADS_REFRESH_TOKEN"`
@@ -152,6 +166,35 @@ func (c config) validate() error {
 	}
 	if c.SlackAPIURL != "" && !strings.HasSuffix(c.SlackAPIURL, "/") {
 		bad("SLACK_API_URL must end with a slash, like https://slack.com/api/")
+	}
+	if c.DiscordBotToken != "" {
+		if c.DiscordAppID == "" || c.DiscordGuildID == "" {
+			bad("DISCORD_APP_ID and DISCORD_GUILD_ID are needed with DISCORD_BOT_TOKEN (Developer Portal, and the server's id)")
+		}
+		if c.DiscordMode == "http" && c.DiscordPublicKey == "" {
+			bad("DISCORD_PUBLIC_KEY is needed to check interactions over HTTP (Developer Portal, General Information), or set DISCORD_MODE=gateway")
+		}
+	}
+	if c.DiscordMode != "http" && c.DiscordMode != "gateway" {
+		bad("DISCORD_MODE must be http (interactions endpoint) or gateway (no public URL)")
+	}
+	if c.AlertWebhookToken != "" || c.AlertGrafanaHMAC != "" {
+		switch {
+		case c.AlertPlatform != incidentbot.PlatformSlack && c.AlertPlatform != incidentbot.PlatformDiscord:
+			bad("ALERT_PLATFORM must be slack or discord: where incidents from alerts open their war rooms")
+		case c.AlertPlatform == incidentbot.PlatformSlack && c.SlackBotToken == "":
+			bad("ALERT_PLATFORM is slack but Slack is not configured (SLACK_BOT_TOKEN)")
+		case c.AlertPlatform == incidentbot.PlatformDiscord && c.DiscordBotToken == "":
+			bad("ALERT_PLATFORM is discord but Discord is not configured (DISCORD_BOT_TOKEN)")
+		}
+		if c.AlertChannel == "" {
+			bad("ALERT_CHANNEL must name the channel id where alert incidents are announced")
+		}
+	}
+	if c.AlertRulesFile != "" {
+		if _, err := os.Stat(c.AlertRulesFile); err != nil {
+			bad("ALERT_RULES_FILE must be an existing YAML file of alert rules")
+		}
 	}
 	if c.ProbeTimeout < time.Second || c.ProbeTimeout > 2*time.Minute {
 		bad("PROBE_TIMEOUT must be between 1s and 2m")

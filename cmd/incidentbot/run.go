@@ -18,6 +18,8 @@ Usage:
   incidentbot console [-as alice]   the bot in your terminal: type /incident commands
   incidentbot serve                 the HTTP server and job workers (config from the environment)
   incidentbot migrate               apply database migrations and exit
+  incidentbot register-discord-commands [--global]
+                                    create or update the /incident command in DISCORD_GUILD_ID (or everywhere)
   incidentbot healthcheck           exit 0 when the local server answers /healthz (for containers)
   incidentbot playbooks check [dir] validate playbook YAML files (default: the built-in ones)
   incidentbot slack-manifest --url https://bot.example.com [--socket]
@@ -63,6 +65,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runMigrate(ctx, cfg, logger, stdout)
 	case "healthcheck":
 		return runHealthcheck(ctx, cfg)
+	case "register-discord-commands":
+		return runRegisterDiscord(ctx, rest, cfg, logger, stdout, stderr)
 	case "demo":
 		return runDemo(ctx, rest, cfg, logger, stdout)
 	case "console":

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -18,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	fakediscord "incidentbot/internal/fake/discord"
 	fakeslack "incidentbot/internal/fake/slack"
 )
 
@@ -180,6 +182,99 @@ func TestServeSlackSocketMode(t *testing.T) {
 	}
 	if strings.Contains(stderr.String(), `"level":"ERROR"`) {
 		t.Errorf("error logged: %s", stderr.String())
+	}
+}
+
+// Discord over HTTP and a generic alert together: the alert opens its war
+// room on Discord; the commands are registered first.
+func TestServeDiscordAndAlerts(t *testing.T) {
+	addr := freeAddr(t)
+	t.Chdir(t.TempDir())
+	api := fakediscord.New(t)
+	priv := ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize))
+	env := map[string]string{
+		"HTTP_ADDR":           addr,
+		"DISCORD_BOT_TOKEN":   api.Token(),
+		"DISCORD_APP_ID":      fakediscord.AppID,
+		"DISCORD_GUILD_ID":    fakediscord.GuildID,
+		"DISCORD_PUBLIC_KEY":  hex.EncodeToString(priv.Public().(ed25519.PublicKey)),
+		"DISCORD_API_URL":     api.URL(),
+		"ALERT_WEBHOOK_TOKEN": "alert-token-1234",
+		"ALERT_PLATFORM":      "discord",
+		"ALERT_CHANNEL":       "1302445566778899200",
+	}
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"incidentbot", "register-discord-commands"}, envFrom(env), nil, &out, &out); err != nil {
+		t.Fatalf("register-discord-commands: %v\n%s", err, out.String())
+	}
+	if len(api.Commands(fakediscord.GuildID)) != 1 {
+		t.Fatalf("registered commands: got %d, want /incident alone", len(api.Commands(fakediscord.GuildID)))
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"incidentbot", "serve"}, envFrom(env), nil, &syncBuffer{}, &stderr)
+	}()
+	waitFor(t, "http://"+addr+"/healthz", 200)
+
+	// Discord's signed PING gets a PONG; a bad signature gets 401.
+	ping := []byte(`{"id":"1","application_id":"` + fakediscord.AppID + `","type":1,"token":"t","version":1}`)
+	for _, tc := range []struct {
+		key  ed25519.PrivateKey
+		want int
+	}{{priv, 200}, {ed25519.NewKeyFromSeed(bytes.Repeat([]byte{1}, ed25519.SeedSize)), 401}} {
+		stamp := strconv.FormatInt(time.Now().Unix(), 10)
+		req, _ := http.NewRequest("POST", "http://"+addr+"/discord/interactions", bytes.NewReader(ping))
+		req.Header.Set("X-Signature-Timestamp", stamp)
+		req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(ed25519.Sign(tc.key, append([]byte(stamp), ping...))))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tc.want {
+			t.Errorf("PING: got %d, want %d", resp.StatusCode, tc.want)
+		}
+	}
+
+	// No playbook word in the title: the generic playbook checks no outside site.
+	alert := `{"title":"Error rate above 20%","severity":"critical","dedupe_key":"errors","status":"firing"}`
+	for _, token := range []string{"wrong", "alert-token-1234"} {
+		req, _ := http.NewRequest("POST", "http://"+addr+"/webhooks/generic", strings.NewReader(alert))
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if want := map[string]int{"wrong": 401, "alert-token-1234": 200}[token]; resp.StatusCode != want {
+			t.Errorf("alert with token %s: got %d, want %d", token, resp.StatusCode, want)
+		}
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		found := false
+		for _, ch := range api.Channels() {
+			found = found || strings.HasPrefix(ch.Name, "inc-1-")
+		}
+		if found {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no war room on Discord within 10s; logs: %s", stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond) // polling interval, not a wait for work
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("run returned %v, want nil after shutdown; logs: %s", err, stderr.String())
+	}
+	if strings.Contains(stderr.String(), `"level":"ERROR"`) || strings.Contains(stderr.String(), api.Token()) {
+		t.Errorf("an error or the token was logged: %s", stderr.String())
 	}
 }
 

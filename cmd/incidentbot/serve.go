@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"io"
@@ -16,20 +17,36 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"incidentbot"
+	"incidentbot/bot/discord"
 	"incidentbot/bot/slack"
+	"incidentbot/integrations/alerts"
 	"incidentbot/playbooks"
 	"incidentbot/server"
 	"incidentbot/store"
 )
 
-// runServe serves HTTP and runs the job workers until ctx ends; then it
-// stops HTTP first, then the workers, then closes the store.
+// runServe serves HTTP, the chat platforms' inbound connections and the
+// job workers until ctx ends; then it stops HTTP and the connections first,
+// then the workers, then closes the store.
 func runServe(ctx context.Context, cfg config, logger *slog.Logger) error {
-	if cfg.SlackBotToken == "" {
-		return errors.New("no chat platform configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (see README.md, Run it in Slack); to try the bot without one, run incidentbot console")
+	if cfg.SlackBotToken == "" && cfg.DiscordBotToken == "" {
+		return errors.New("no chat platform configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (see README.md, Run it in Slack) or the DISCORD_* variables (Run it in Discord); to try the bot without one, run incidentbot console")
 	}
 	clock := incidentbot.SystemClock{}
-	slackChat := slack.NewChat(slack.ChatConfig{BotToken: cfg.SlackBotToken, APIURL: cfg.SlackAPIURL}, logger)
+	var chats []incidentbot.Chat
+	var slackChat *slack.Chat
+	if cfg.SlackBotToken != "" {
+		slackChat = slack.NewChat(slack.ChatConfig{BotToken: cfg.SlackBotToken, APIURL: cfg.SlackAPIURL}, logger)
+		chats = append(chats, slackChat)
+	}
+	var discordChat *discord.Chat
+	if cfg.DiscordBotToken != "" {
+		var err error
+		if discordChat, err = newDiscordChat(cfg, logger); err != nil {
+			return err
+		}
+		chats = append(chats, discordChat)
+	}
 	platforms, err := adPlatforms(ctx, cfg, logger)
 	if err != nil {
 		return err
@@ -41,7 +58,7 @@ func runServe(ctx context.Context, cfg config, logger *slog.Logger) error {
 	a, err := newApp(ctx, cfg, logger, parts{
 		dsn:       cfg.dsn("incidentbot.db"),
 		clock:     clock,
-		chats:     []incidentbot.Chat{slackChat},
+		chats:     chats,
 		platforms: platforms,
 		prober:    prober(cfg),
 		notifier:  notes,
@@ -51,51 +68,102 @@ func runServe(ctx context.Context, cfg config, logger *slog.Logger) error {
 	}
 	defer a.store.Close()
 
-	slackDeps := slack.InboundDeps{
-		SigningSecret: cfg.SlackSigningSecret,
-		Handle:        a.commands.Handle,
-		Service:       a.engine,
-		Deliveries:    a.store,
-		Messages:      a.store,
-		Chat:          slackChat,
-		Clock:         clock,
-		Logger:        logger,
-	}
 	deps := server.Deps{
 		Logger:  logger,
 		Ready:   func(r *http.Request) error { return a.store.Ready(r.Context()) },
 		Metrics: metricsHandler(),
 	}
-	var socket *slack.Socket
-	if cfg.SlackAppToken != "" {
-		// Socket Mode: Slack comes to us over a WebSocket, no public URL.
-		socket = slack.NewSocket(slack.SocketDeps{AppToken: cfg.SlackAppToken, APIURL: cfg.SlackAPIURL, InboundDeps: slackDeps})
-	} else {
-		in := slack.NewInbound(slackDeps)
-		deps.SlackCommands, deps.SlackInteractions, deps.SlackEvents = in.Commands(), in.Interactions(), in.Events()
+	// Connections that come to us over a WebSocket instead of HTTP.
+	var sockets []func(context.Context) error
+	if slackChat != nil {
+		slackDeps := slack.InboundDeps{
+			SigningSecret: cfg.SlackSigningSecret,
+			Handle:        a.commands.Handle,
+			Service:       a.engine,
+			Deliveries:    a.store,
+			Messages:      a.store,
+			Chat:          slackChat,
+			Clock:         clock,
+			Logger:        logger,
+		}
+		if cfg.SlackAppToken != "" {
+			sockets = append(sockets, slack.NewSocket(slack.SocketDeps{AppToken: cfg.SlackAppToken, APIURL: cfg.SlackAPIURL, InboundDeps: slackDeps}).Run)
+		} else {
+			in := slack.NewInbound(slackDeps)
+			deps.SlackCommands, deps.SlackInteractions, deps.SlackEvents = in.Commands(), in.Interactions(), in.Events()
+		}
 	}
-	handler := server.NewServer(deps)
+	if discordChat != nil {
+		var key ed25519.PublicKey
+		if cfg.DiscordPublicKey != "" {
+			if key, err = discord.ParsePublicKey(cfg.DiscordPublicKey); err != nil {
+				return fmt.Errorf("DISCORD_PUBLIC_KEY: %s", incidentbot.ErrorMessage(err))
+			}
+		}
+		in := discord.NewInbound(discord.InboundDeps{
+			PublicKey:  key,
+			Handle:     a.commands.Handle,
+			Service:    a.engine,
+			Deliveries: a.store,
+			Chat:       discordChat,
+			Clock:      clock,
+			Logger:     logger,
+		})
+		if cfg.DiscordMode == "gateway" {
+			sockets = append(sockets, discord.NewGateway(discordChat, in, logger).Run)
+		} else {
+			deps.DiscordInteractions = in.Interactions()
+		}
+	}
+	if cfg.AlertWebhookToken != "" || cfg.AlertGrafanaHMAC != "" {
+		rules, err := alerts.LoadRules(cfg.AlertRulesFile)
+		if err != nil {
+			return fmt.Errorf("ALERT_RULES_FILE: %w", err)
+		}
+		rx := alerts.New(alerts.Config{
+			Token:         cfg.AlertWebhookToken,
+			GrafanaSecret: cfg.AlertGrafanaHMAC,
+			Platform:      cfg.AlertPlatform,
+			Workspace:     cfg.AlertWorkspace,
+			Channel:       cfg.AlertChannel,
+			Rules:         rules,
+		}, a.engine, a.store, clock, logger)
+		deps.Alertmanager, deps.Grafana, deps.GenericAlerts = rx.Alertmanager(), rx.Grafana(), rx.Generic()
+	}
+
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("listen on HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
 	}
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: server.NewServer(deps), ReadHeaderTimeout: 10 * time.Second}
 	logger.InfoContext(ctx, "serving", "addr", ln.Addr().String(), "store", a.store.Dialect())
 
-	// Workers stop after HTTP, so no request enqueues work that nobody runs.
+	// Workers stop after HTTP and the sockets, so nothing enqueues work that nobody runs.
 	wctx, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
 	g, gctx := errgroup.WithContext(ctx)
+	inbound, ictx := errgroup.WithContext(gctx)
+	inbound.Go(func() error { return serveHTTP(ictx, srv, ln) })
+	for _, run := range sockets {
+		inbound.Go(func() error { return run(ictx) })
+	}
 	g.Go(func() error {
 		defer stopWorkers()
-		return serveHTTP(gctx, srv, ln)
+		return inbound.Wait()
 	})
 	g.Go(func() error { return a.engine.Run(wctx) })
-	if socket != nil {
-		g.Go(func() error { return socket.Run(gctx) })
-	}
 	err = g.Wait()
 	logger.InfoContext(ctx, "stopped")
 	return err
+}
+
+// newDiscordChat connects the Discord adapter to the configured guild.
+func newDiscordChat(cfg config, logger *slog.Logger) (*discord.Chat, error) {
+	return discord.NewChat(discord.ChatConfig{
+		BotToken: cfg.DiscordBotToken,
+		GuildID:  cfg.DiscordGuildID,
+		AppID:    cfg.DiscordAppID,
+		APIURL:   cfg.DiscordAPIURL,
+	}, logger)
 }
 
 func metricsHandler() http.Handler {
@@ -196,4 +264,36 @@ func runSlackManifest(args []string, stdout, stderr io.Writer) error {
 	}
 	_, err = stdout.Write(b)
 	return err
+}
+
+// runRegisterDiscord overwrites the /incident command in bulk and says
+// what changed.
+func runRegisterDiscord(ctx context.Context, args []string, cfg config, logger *slog.Logger, stdout, stderr io.Writer) error {
+	fs := newFlagSet("register-discord-commands", stderr)
+	global := fs.Bool("global", false, "register for every server the bot is in (takes up to an hour to show) instead of DISCORD_GUILD_ID")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if cfg.DiscordBotToken == "" {
+		return errors.New("set DISCORD_BOT_TOKEN, DISCORD_APP_ID and DISCORD_GUILD_ID first (see README.md, Run it in Discord)")
+	}
+	chat, err := newDiscordChat(cfg, logger)
+	if err != nil {
+		return err
+	}
+	guild := cfg.DiscordGuildID
+	if *global {
+		guild = ""
+	}
+	changes, err := discord.RegisterCommands(ctx, chat, guild)
+	if err != nil {
+		return errors.New(incidentbot.ErrorMessage(err))
+	}
+	if len(changes) == 0 {
+		fmt.Fprintln(stdout, "no changes: /incident is up to date")
+	}
+	for _, c := range changes {
+		fmt.Fprintln(stdout, c)
+	}
+	return nil
 }
