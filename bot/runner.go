@@ -33,7 +33,8 @@ const (
 )
 
 // Run claims and runs jobs with Config.Workers workers until ctx is done,
-// and returns once every worker has stopped.
+// prunes old inbound delivery ids on the side, and returns once every
+// worker has stopped.
 func (e *Engine) Run(ctx context.Context) error {
 	g, ctx := errgroup.WithContext(ctx)
 	for i := range e.cfg.Workers {
@@ -43,7 +44,37 @@ func (e *Engine) Run(ctx context.Context) error {
 			return nil
 		})
 	}
+	g.Go(func() error {
+		e.pruneDeliveries(ctx)
+		return nil
+	})
 	return g.Wait()
+}
+
+// deliveryRetention is how long inbound delivery ids are kept: far longer
+// than any platform retries (Slack: minutes; Alertmanager re-sends every
+// group_interval while an alert fires, and each re-send is a new claim).
+const deliveryRetention = 7 * 24 * time.Hour
+
+// pruneDeliveries forgets old delivery ids now and every hour, so the
+// dedupe table does not grow without end.
+func (e *Engine) pruneDeliveries(ctx context.Context) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		n, err := e.store.PruneDeliveries(ctx, e.now().Add(-deliveryRetention))
+		switch {
+		case err != nil && ctx.Err() == nil:
+			e.logger.WarnContext(ctx, "could not prune delivery ids", "code", incidentbot.ErrorCode(err), "err", err)
+		case n > 0:
+			e.logger.InfoContext(ctx, "pruned delivery ids", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }
 
 func (e *Engine) work(ctx context.Context, worker string) {

@@ -264,6 +264,10 @@ func TestRunProcessesDeclare(t *testing.T) {
 		f := newFixture(t, db)
 		eng := f.eng
 		eng.clock = incidentbot.SystemClock{}
+		old := time.Now().Add(-8 * 24 * time.Hour)
+		if _, err := db.ClaimDelivery(context.Background(), "test", "old", old); err != nil {
+			t.Fatal(err)
+		}
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
 		go func() { done <- eng.Run(ctx) }()
@@ -283,6 +287,20 @@ func TestRunProcessesDeclare(t *testing.T) {
 				t.Fatalf("Run returned early: %v", err)
 			case <-time.After(10 * time.Millisecond):
 			}
+		}
+		// Run also forgets delivery ids older than a week.
+		for {
+			first, err := db.ClaimDelivery(context.Background(), "test", "old", time.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if first {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("an 8-day-old delivery id was not pruned")
+			}
+			time.Sleep(10 * time.Millisecond) // polling interval, not a wait for work
 		}
 		cancel()
 		if err := <-done; err != nil {
