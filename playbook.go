@@ -53,6 +53,9 @@ const (
 	ActionNotify     = "notify"
 	ActionStatusPage = "statuspage"
 	ActionPage       = "page"
+	// ActionCheckProviders reads the providers' status pages (payment,
+	// hosting): is the fault theirs?
+	ActionCheckProviders = "check_providers"
 )
 
 // Action is one step a playbook runs on declare or on resolve. Only the

@@ -146,3 +146,16 @@ func ParseNoticeSubject(s string) (Notice, bool) {
 	}
 	return Notice{Severity: sev, Key: key, Status: status, Title: title}, true
 }
+
+// ProviderStatus is what a provider the shop depends on (payment, hosting,
+// platform) says on its public status page.
+type ProviderStatus struct {
+	Name        string
+	Healthy     bool
+	Description string // "All Systems Operational", "Partial outage", or why it could not be read
+}
+
+// ProviderChecker reads the status pages of the shop's providers.
+type ProviderChecker interface {
+	ProviderStatuses(ctx context.Context) []ProviderStatus
+}
