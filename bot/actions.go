@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"incidentbot"
@@ -78,6 +79,8 @@ func (e *Engine) action(ctx context.Context, job incidentbot.Job, inc *incidentb
 		res, err = e.runAds(ctx, inc, a)
 	case incidentbot.ActionVerifySite:
 		res = e.runProbe(ctx, inc, a)
+	case incidentbot.ActionCheckProviders:
+		res = e.runProviders(ctx, inc)
 	case incidentbot.ActionNotify, incidentbot.ActionStatusPage, incidentbot.ActionPage:
 		res, err = e.runNotify(ctx, inc, a)
 	default:
@@ -219,6 +222,31 @@ func (e *Engine) runProbe(ctx context.Context, inc *incidentbot.Incident, a inci
 		"url": r.URL, "healthy": r.Healthy, "class": r.Class, "status": r.Status, "latency_ms": r.Latency.Milliseconds(),
 	})
 	return result{kind: incidentbot.EventProbeResult, text: text + ".", data: data, healthy: r.Healthy}
+}
+
+// runProviders reads the providers' status pages: when the payment service
+// or the host has an incident of its own, the fix is theirs to make.
+func (e *Engine) runProviders(ctx context.Context, inc *incidentbot.Incident) result {
+	if inc.Drill {
+		return result{kind: incidentbot.EventActionSucceeded, text: drillLabel(inc, "would read the providers' status pages.")}
+	}
+	if e.providers == nil {
+		return skipped("no provider status page is configured (set PROVIDER_STATUS_PAGES).")
+	}
+	var lines []string
+	down := 0
+	for _, p := range e.providers.ProviderStatuses(ctx) {
+		mark := "ok"
+		if !p.Healthy {
+			mark, down = "NOT OK", down+1
+		}
+		lines = append(lines, fmt.Sprintf("- %s: %s (%s)", p.Name, mark, p.Description))
+	}
+	head := "Providers' status pages: all report no problem."
+	if down > 0 {
+		head = fmt.Sprintf("Providers' status pages: %d report a problem or could not be read. Contact them and follow their page.", down)
+	}
+	return result{kind: incidentbot.EventProbeResult, text: head + "\n" + strings.Join(lines, "\n")}
 }
 
 // templateData is what playbook templates are rendered with.

@@ -1,12 +1,14 @@
 package bot
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
 
 	"incidentbot"
 	"incidentbot/internal/storetest"
+	"incidentbot/playbooks"
 )
 
 // A throttled pause is retried, and what each run did is on the timeline.
@@ -34,5 +36,57 @@ func TestPauseAdsThrottledIsRetriedAndRecorded(t *testing.T) {
 		if c.Status != incidentbot.CampaignPaused {
 			t.Errorf("campaign %s: got %s, want paused after the retry", id, c.Status)
 		}
+	}
+}
+
+type providers []incidentbot.ProviderStatus
+
+func (p providers) ProviderStatuses(context.Context) []incidentbot.ProviderStatus { return p }
+
+func TestCheckProviders(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		provs incidentbot.ProviderChecker
+		drill bool
+		want  string // in the timeline
+		room  bool   // posted in the war room too
+	}{
+		{"one down", providers{{Name: "stripe", Healthy: true, Description: "All Systems Operational"}, {Name: "host", Description: "Major outage (major)"}},
+			false, "1 report a problem or could not be read. Contact them and follow their page.\n- stripe: ok (All Systems Operational)\n- host: NOT OK (Major outage (major))", true},
+		{"all fine", providers{{Name: "stripe", Healthy: true, Description: "All Systems Operational"}}, false, "all report no problem", true},
+		{"not configured", nil, false, "skipped: no provider status page is configured (set PROVIDER_STATUS_PAGES).", false},
+		{"drill", providers{{Name: "stripe"}}, true, "DRILL: would read the providers' status pages.", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t, storetest.SQLite(t))
+			pb, err := f.books.Match("generic", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			withProviders := *pb
+			withProviders.OnDeclare = []incidentbot.Action{{Kind: incidentbot.ActionCheckProviders}}
+			f.books = books{Set: playbooks.Defaults(), override: map[string]*incidentbot.Playbook{"generic": &withProviders}}
+			f.provs = tc.provs
+			f.eng = f.engine()
+			inc := f.declare(incidentbot.DeclareRequest{Title: "Payments failing", Type: "generic", Drill: tc.drill})
+			f.runAll(0)
+			found := false
+			for _, ev := range f.timeline(inc) {
+				found = found || strings.Contains(ev.Text, tc.want)
+			}
+			if !found {
+				t.Errorf("no timeline event contains %q", tc.want)
+			}
+			posted := false
+			for _, m := range f.warRoom(f.reload(inc)).Messages {
+				posted = posted || strings.Contains(m.Message.Text, tc.want)
+			}
+			if posted != tc.room {
+				t.Errorf("posted in the war room: got %v, want %v", posted, tc.room)
+			}
+		})
 	}
 }

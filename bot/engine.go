@@ -43,6 +43,7 @@ type Deps struct {
 	Chats     map[string]incidentbot.Chat // by Platform()
 	Ads       *ads.Orchestrator           // nil: ads actions say no ad platform is configured
 	Prober    incidentbot.Prober          // nil: verify says checks are not configured yet
+	Providers incidentbot.ProviderChecker // nil: check_providers is recorded as skipped
 	Notifier  incidentbot.Notifier        // nil: notify/statuspage/page actions are recorded as skipped
 	Clock     incidentbot.Clock
 	Logger    *slog.Logger
@@ -56,6 +57,7 @@ type Engine struct {
 	chats     map[string]incidentbot.Chat
 	ads       *ads.Orchestrator
 	prober    incidentbot.Prober
+	providers incidentbot.ProviderChecker
 	notifier  incidentbot.Notifier
 	clock     incidentbot.Clock
 	logger    *slog.Logger
@@ -131,6 +133,7 @@ func New(cfg Config, deps Deps) (*Engine, error) {
 		chats:     deps.Chats,
 		ads:       deps.Ads,
 		prober:    deps.Prober,
+		providers: deps.Providers,
 		notifier:  deps.Notifier,
 		clock:     deps.Clock,
 		logger:    deps.Logger,

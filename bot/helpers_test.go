@@ -102,6 +102,7 @@ type fixture struct {
 	clock    *clock
 	prober   *prober
 	notifier *notifier
+	provs    incidentbot.ProviderChecker
 	books    incidentbot.Playbooks
 	logs     *bytes.Buffer
 	eng      *Engine
@@ -147,6 +148,7 @@ func (f *fixture) engine() *Engine {
 		Ads:       ads.New(f.db, []incidentbot.AdPlatform{f.google}, f.clock, logger),
 		Prober:    f.prober,
 		Notifier:  f.notifier,
+		Providers: f.provs,
 		Clock:     f.clock,
 		Logger:    logger,
 	})

@@ -102,6 +102,8 @@ func describeAction(a incidentbot.Action) (what, byHand string) {
 		return "resume the ads", "Resume the campaigns the bot paused in each ad platform's console; /incident ads status lists them."
 	case incidentbot.ActionVerifySite:
 		return "check the site from outside", "Open the site from another network or browser, or run /incident verify again."
+	case incidentbot.ActionCheckProviders:
+		return "read the providers' status pages", "Open the payment provider's and the host's status pages in a browser."
 	default:
 		return a.Kind + " " + target(a), "Contact them by hand."
 	}
