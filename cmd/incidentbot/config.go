@@ -14,6 +14,7 @@ import (
 	"github.com/sethvargo/go-envconfig"
 
 	"incidentbot"
+	"incidentbot/integrations/probe"
 )
 
 // config is the whole environment-variable configuration. Later adapters
@@ -89,6 +90,7 @@ type config struct {
 	PagerDutyRoutingKey incidentbot.Secret `env:"PAGERDUTY_ROUTING_KEY"`
 	PagerDutyAPIURL     string             `env:"PAGERDUTY_API_URL"`
 
+	ProviderStatusPages  string        `env:"PROVIDER_STATUS_PAGES"`
 	ProbeTimeout         time.Duration `env:"PROBE_TIMEOUT, default=10s"`
 	ProbeConfirm         int           `env:"PROBE_CONFIRM, default=3"`
 	ProbeConfirmInterval time.Duration `env:"PROBE_CONFIRM_INTERVAL, default=10s"`
@@ -195,6 +197,9 @@ func (c config) validate() error {
 		if _, err := os.Stat(c.AlertRulesFile); err != nil {
 			bad("ALERT_RULES_FILE must be an existing YAML file of alert rules")
 		}
+	}
+	if _, err := probe.ParseProviderPages(c.ProviderStatusPages); err != nil {
+		bad("%s", incidentbot.ErrorMessage(err))
 	}
 	if c.ProbeTimeout < time.Second || c.ProbeTimeout > 2*time.Minute {
 		bad("PROBE_TIMEOUT must be between 1s and 2m")

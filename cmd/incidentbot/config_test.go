@@ -19,9 +19,9 @@ func TestLoadConfig(t *testing.T) {
 		{name: "every problem at once", env: map[string]string{
 			"HTTP_ADDR": "8080", "LOG_LEVEL": "loud", "BOT_LANGUAGE": "de", "PLAYBOOKS_DIR": "/does/not/exist",
 			"REVENUE_PER_MINUTE": "-3", "CURRENCY": "euro", "WORKERS": "0", "DATABASE_URL": "mysql://secretpw",
-			"PROBE_CONFIRM": "0", "SLACK_BOT_TOKEN": "secretpw", "SLACK_API_URL": "http://x", "META_ADS_ACCESS_TOKEN": "secretpw",
+			"PROBE_CONFIRM": "0", "PROVIDER_STATUS_PAGES": "stripe", "SLACK_BOT_TOKEN": "secretpw", "SLACK_API_URL": "http://x", "META_ADS_ACCESS_TOKEN": "secretpw",
 		}, wantErr: []string{"HTTP_ADDR", "LOG_LEVEL", "BOT_LANGUAGE", "PLAYBOOKS_DIR", "REVENUE_PER_MINUTE", "CURRENCY", "WORKERS", "DATABASE_URL",
-			"PROBE_CONFIRM", "SLACK_SIGNING_SECRET is needed", "SLACK_BOT_TOKEN must be a bot token", "SLACK_API_URL must end with a slash", "META_ADS_ACCOUNT_IDS"}},
+			"PROBE_CONFIRM", "PROVIDER_STATUS_PAGES takes name=", "SLACK_SIGNING_SECRET is needed", "SLACK_BOT_TOKEN must be a bot token", "SLACK_API_URL must end with a slash", "META_ADS_ACCOUNT_IDS"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -62,6 +62,7 @@ func runServe(ctx context.Context, cfg config, logger *slog.Logger) error {
 		platforms: platforms,
 		prober:    prober(cfg),
 		notifier:  notes,
+		providers: providers(cfg),
 	})
 	if err != nil {
 		return err

@@ -57,3 +57,13 @@ func prober(cfg config) incidentbot.Prober {
 		Interval: cfg.ProbeConfirmInterval,
 	}
 }
+
+// providers reads the status pages in PROVIDER_STATUS_PAGES (checked at
+// start); nil when there are none.
+func providers(cfg config) incidentbot.ProviderChecker {
+	pages, _ := probe.ParseProviderPages(cfg.ProviderStatusPages)
+	if len(pages) == 0 {
+		return nil
+	}
+	return probe.Providers{Client: &http.Client{Timeout: cfg.ProbeTimeout}, Pages: pages}
+}

@@ -28,6 +28,7 @@ type parts struct {
 	platforms []incidentbot.AdPlatform
 	prober    incidentbot.Prober
 	notifier  incidentbot.Notifier
+	providers incidentbot.ProviderChecker
 }
 
 // newApp opens and migrates the store, loads playbooks and wires the engine.
@@ -67,6 +68,7 @@ func newApp(ctx context.Context, cfg config, logger *slog.Logger, p parts) (*app
 		Ads:       orchestrator,
 		Prober:    p.prober,
 		Notifier:  p.notifier,
+		Providers: p.providers,
 		Clock:     p.clock,
 		Logger:    logger,
 	})
