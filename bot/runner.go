@@ -151,6 +151,13 @@ func (e *Engine) runOne(ctx context.Context, worker string) (bool, error) {
 			e.nudge()
 		}
 		return true, nil
+	case ctx.Err() != nil:
+		// Shutting down cut the job short: not its failure. Hand it back so
+		// the next worker, here or after the restart, runs it at once.
+		log.InfoContext(ctx, "job interrupted by shutdown", "err", err)
+		hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		return true, e.retry(hctx, job, worker, e.now(), err)
 	case errors.Is(err, errWarRoomNotReady):
 		log.DebugContext(ctx, "job waits for the war room")
 		return true, e.retry(ctx, job, worker, e.now().Add(warRoomRetry), err)

@@ -11,28 +11,35 @@ import (
 	"incidentbot/views"
 )
 
-// The war-room saga runs these steps in order, one job each; every step
-// enqueues the next in the transaction that completes it, and first checks
-// whether its effect is already there, so a re-run after a crash repeats nothing.
-var saga = []string{kindCreateChannel, kindAssignRoles, kindInvite, kindTopic, kindWelcome, kindPinWelcome}
+// The war-room saga: one job per step. A step enqueues the steps after it
+// in the transaction that completes it, and first checks whether its
+// effect is already there, so a re-run after a crash repeats nothing. Once
+// the roles are known, invite, topic and welcome go in parallel: the war
+// room is ready after create, roles, welcome and pin, not after all six.
+var saga = map[string][]string{
+	kindCreateChannel: {kindAssignRoles},
+	kindAssignRoles:   {kindInvite, kindTopic, kindWelcome},
+	kindWelcome:       {kindPinWelcome},
+}
 
 const maxChannelName = 80
 
-// next returns the saga step after the job's, when the job is that saga
-// step: its key ends with the step name (the same kinds also run outside
-// the saga, under keys such as "topic/<n>").
+// next returns the saga steps after the job's, when the job is a saga step:
+// its key ends with the step name (the same kinds also run outside the
+// saga, under keys such as "topic/<n>").
 func (e *Engine) next(inc *incidentbot.Incident, job incidentbot.Job) []incidentbot.Job {
-	for i, step := range saga {
-		if !strings.HasSuffix(job.Key, "/"+step) || i+1 == len(saga) {
-			continue
-		}
-		j, err := incidentbot.NewJob(inc, saga[i+1], saga[i+1], nil, e.now())
+	if !strings.HasSuffix(job.Key, "/"+job.Kind) {
+		return nil
+	}
+	var out []incidentbot.Job
+	for _, step := range saga[job.Kind] {
+		j, err := incidentbot.NewJob(inc, step, step, nil, e.now())
 		if err != nil {
 			return nil
 		}
-		return []incidentbot.Job{j}
+		out = append(out, j)
 	}
-	return nil
+	return out
 }
 
 // channelName renders the playbook's channel template and keeps what every

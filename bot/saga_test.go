@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/bot/console"
 	"incidentbot/internal/storetest"
 	"incidentbot/store"
 	"incidentbot/views"
@@ -397,5 +398,52 @@ func TestAlertDeclaredIncidentLeavesCommanderOpen(t *testing.T) {
 	}
 	if _, err := f.eng.SetStatus(ctx, actor(bob, ""), inc.Key, incidentbot.StatusResolved, "fixed"); err != nil {
 		t.Errorf("bob resolving an alert incident with no commander: got %v, want it allowed", err)
+	}
+}
+
+// cancelOnCreate stops the process (cancels the worker's context) while a
+// war room is being created, as a SIGTERM in the middle of the call would.
+type cancelOnCreate struct {
+	*console.Chat
+	cancel context.CancelFunc
+}
+
+func (c cancelOnCreate) CreateChannel(ctx context.Context, name string, o incidentbot.ChannelOptions) (incidentbot.Channel, error) {
+	c.cancel()
+	<-ctx.Done()
+	return incidentbot.Channel{}, fmt.Errorf("create channel: %w", ctx.Err())
+}
+
+// A job cut short by shutdown is handed back, not failed: the restart runs it.
+func TestShutdownHandsJobsBack(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, storetest.SQLite(t))
+	inc := f.declare(incidentbot.DeclareRequest{Title: "Slow shutdown", Type: "generic"})
+	ctx, cancel := context.WithCancel(context.Background())
+	f.eng.chats[incidentbot.PlatformConsole] = cancelOnCreate{Chat: f.chat, cancel: cancel}
+	for {
+		ran, err := f.eng.runOne(ctx, "w1")
+		if err != nil {
+			t.Fatalf("runOne: %v", err)
+		}
+		if !ran || ctx.Err() != nil {
+			break
+		}
+	}
+	if ctx.Err() == nil {
+		t.Fatal("the war room job never ran")
+	}
+	for _, j := range f.jobs(inc) {
+		if j.Kind == kindCreateChannel && j.State != incidentbot.JobPending {
+			t.Fatalf("create_channel after shutdown: got %s (%s), want pending", j.State, j.LastError)
+		}
+	}
+	f.eng = f.engine() // the restarted process
+	f.runAll(0)
+	if room := f.warRoom(f.reload(inc)); room.Name == "" {
+		t.Error("no war room after the restart")
+	}
+	if strings.Contains(f.logs.String(), "job failed") {
+		t.Errorf("a job was failed: %s", f.logs.String())
 	}
 }
