@@ -53,10 +53,13 @@ var actionFields = map[string][]string{
 	incidentbot.ActionNotify:     {"to", "template", "when"},
 	incidentbot.ActionStatusPage: {"status", "template", "when"},
 	incidentbot.ActionPage:       {"to", "when"},
+	// The pages to read come from PROVIDER_STATUS_PAGES: they are the shop's,
+	// not the playbook's.
+	incidentbot.ActionCheckProviders: {"when"},
 }
 
 var actionKinds = []string{incidentbot.ActionVerifySite, incidentbot.ActionPauseAds, incidentbot.ActionResumeAds,
-	incidentbot.ActionNotify, incidentbot.ActionStatusPage, incidentbot.ActionPage}
+	incidentbot.ActionNotify, incidentbot.ActionStatusPage, incidentbot.ActionPage, incidentbot.ActionCheckProviders}
 
 var adPlatforms = []string{incidentbot.AdsGoogle, incidentbot.AdsMeta, incidentbot.AdsMicrosoft, incidentbot.AdsTikTok}
 
