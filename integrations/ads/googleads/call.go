@@ -11,15 +11,14 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/integrations/ads/adsapi"
 )
 
-// maxBody bounds what is read of one answer.
-const maxBody = 64 << 20
-
 // post calls the API for customer and decodes a 200 answer into out. It
-// refreshes an expired token once, waits out 429 retryDelay and retries
-// 5xx and network errors with backoff, maxAttempts tries in all, never
-// waiting past ctx. Status updates are idempotent, so a retried mutate is safe.
+// refreshes an expired token once (not counted as a try), waits out 429
+// retryDelay and retries 5xx and network errors with backoff, maxAttempts
+// tries in all, never waiting past ctx. Status updates are idempotent, so
+// a retried mutate is safe.
 func (c *Client) post(ctx context.Context, customer, path string, body, out any) error {
 	payload, err := json.Marshal(body)
 	if err != nil {
@@ -27,62 +26,34 @@ func (c *Client) post(ctx context.Context, customer, path string, body, out any)
 	}
 	url := c.apiURL + "/" + APIVersion + "/customers/" + customer + "/" + path
 	refreshed := false
-	for attempt := 1; ; attempt++ {
-		err := c.once(ctx, customer, url, payload, out)
-		var ae *apiError
-		if err == nil || !errors.As(err, &ae) && !transient(ctx, err) {
-			return err
-		}
-		var wait time.Duration
-		switch {
-		case ae == nil:
-			wait = c.backoff << (attempt - 1)
-			err = incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "Google Ads did not answer in time; the bot will retry.")
-		case ae.HTTPStatus == http.StatusUnauthorized && !refreshed && ae.has("authenticationError", "OAUTH_TOKEN_EXPIRED", "OAUTH_TOKEN_INVALID"):
-			refreshed = true
-			c.logger.InfoContext(ctx, "google ads access token refused, refreshing", "customer", customer)
-			attempt-- // a refresh is not a failed try
-			continue
-		case ae.HTTPStatus == http.StatusTooManyRequests:
-			wait = max(ae.retryDelay(), c.backoff)
-			err = mapAPIError(customer, ae)
-		case ae.HTTPStatus >= 500:
-			wait = c.backoff << (attempt - 1)
-			err = mapAPIError(customer, ae)
-		default:
-			return mapAPIError(customer, ae)
-		}
-		if attempt >= maxAttempts || !c.sleep(ctx, wait) {
-			return err
-		}
-		c.logger.InfoContext(ctx, "google ads call failed, retrying", "customer", customer, "path", path,
-			"attempt", attempt, "wait", wait, "code", incidentbot.ErrorCode(err), "err", err)
-	}
-}
-
-// transient reports a network error worth retrying (not our own ctx ending).
-func transient(ctx context.Context, err error) bool {
-	var ie *incidentbot.Error
-	return ctx.Err() == nil && !errors.As(err, &ie)
-}
-
-// sleep waits d unless ctx ends first, or would end before d passes, or d
-// is longer than maxWait: then it returns false at once.
-func (c *Client) sleep(ctx context.Context, d time.Duration) bool {
-	if d > maxWait {
-		return false
-	}
-	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
-		return false
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
+	return c.retry.Retry(ctx, "google ads call failed, retrying", []any{"customer", customer, "path", path},
+		func(attempt int) (time.Duration, bool, error) {
+			err := c.once(ctx, customer, url, payload, out)
+			var ae *apiError
+			if errors.As(err, &ae) && !refreshed && ae.HTTPStatus == http.StatusUnauthorized &&
+				ae.has("authenticationError", "OAUTH_TOKEN_EXPIRED", "OAUTH_TOKEN_INVALID") {
+				refreshed = true
+				c.logger.InfoContext(ctx, "google ads access token refused, refreshing", "customer", customer)
+				ae = nil
+				err = c.once(ctx, customer, url, payload, out)
+				errors.As(err, &ae)
+			}
+			var ie *incidentbot.Error
+			switch {
+			case err == nil:
+				return 0, false, nil
+			case ae == nil && (ctx.Err() != nil || errors.As(err, &ie)):
+				return 0, false, err
+			case ae == nil:
+				return c.retry.Wait(attempt), true,
+					incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "Google Ads did not answer in time; the bot will retry.")
+			case ae.HTTPStatus == http.StatusTooManyRequests:
+				return max(ae.retryDelay(), c.retry.Backoff), true, mapAPIError(customer, ae)
+			case ae.HTTPStatus >= 500:
+				return c.retry.Wait(attempt), true, mapAPIError(customer, ae)
+			}
+			return 0, false, mapAPIError(customer, ae)
+		})
 }
 
 // once makes one request; HTTP errors come back as *apiError.
@@ -109,7 +80,7 @@ func (c *Client) once(ctx context.Context, customer, url string, payload []byte,
 		return fmt.Errorf("call google ads customer %s: %w", customer, err)
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	b, err := io.ReadAll(io.LimitReader(resp.Body, adsapi.MaxBody))
 	if err != nil {
 		return fmt.Errorf("read google ads answer: %w", err)
 	}

@@ -5,9 +5,8 @@ import (
 	"fmt"
 	"strconv"
 
-	"golang.org/x/sync/errgroup"
-
 	"incidentbot"
+	"incidentbot/integrations/ads/adsapi"
 )
 
 // campaignQuery lists every campaign (REMOVED ones too, so a campaign
@@ -34,24 +33,7 @@ type searchResponse struct {
 // Campaigns lists every campaign of every configured customer, customers
 // in parallel, following nextPageToken.
 func (c *Client) Campaigns(ctx context.Context) ([]incidentbot.Campaign, error) {
-	per := make([][]incidentbot.Campaign, len(c.customers))
-	g, ctx := errgroup.WithContext(ctx)
-	g.SetLimit(parallelCustomers)
-	for i, cid := range c.customers {
-		g.Go(func() error {
-			cs, err := c.list(ctx, cid)
-			per[i] = cs
-			return err
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return nil, err
-	}
-	var out []incidentbot.Campaign
-	for _, cs := range per {
-		out = append(out, cs...)
-	}
-	return out, nil
+	return adsapi.EachAccount(ctx, c.customers, parallelCustomers, c.list)
 }
 
 func (c *Client) list(ctx context.Context, customer string) ([]incidentbot.Campaign, error) {
@@ -75,7 +57,7 @@ func (c *Client) list(ctx context.Context, customer string) ([]incidentbot.Campa
 				Account:     customer,
 				ID:          r.Campaign.ID,
 				Name:        r.Campaign.Name,
-				Status:      status(r.Campaign.Status),
+				Status:      statuses.Neutral(r.Campaign.Status),
 				RawStatus:   r.Campaign.Status,
 				DailyBudget: float64(micros) / 1e6,
 				Currency:    r.Customer.CurrencyCode,
@@ -86,15 +68,4 @@ func (c *Client) list(ctx context.Context, customer string) ([]incidentbot.Campa
 		}
 		token = resp.NextPageToken
 	}
-}
-
-// status maps Google's campaign status to the neutral one.
-func status(raw string) incidentbot.CampaignStatus {
-	switch raw {
-	case "ENABLED":
-		return incidentbot.CampaignActive
-	case "PAUSED":
-		return incidentbot.CampaignPaused
-	}
-	return incidentbot.CampaignOther
 }

@@ -12,22 +12,8 @@ import (
 	"golang.org/x/oauth2"
 
 	"incidentbot"
+	"incidentbot/integrations/ads/adsapi"
 )
-
-// ThrottleError is Google Ads' 429 RESOURCE_EXHAUSTED that outlasted our
-// retries. It sits inside an EUNAVAILABLE error so the job runner retries
-// after RetryAfter.
-type ThrottleError struct {
-	Customer string
-	Wait     time.Duration
-}
-
-func (e *ThrottleError) Error() string {
-	return fmt.Sprintf("google ads customer %s: quota exhausted, retry after %s", e.Customer, e.Wait)
-}
-
-// RetryAfter is the retryDelay Google Ads asked for.
-func (e *ThrottleError) RetryAfter() time.Duration { return e.Wait }
 
 // apiError is the REST error envelope: google.rpc.Status with a
 // GoogleAdsFailure in its details.
@@ -133,7 +119,7 @@ func mapAPIError(customer string, e *apiError) error {
 		if wait <= 0 {
 			wait = time.Minute
 		}
-		return incidentbot.WrapError(incidentbot.EUNAVAILABLE, fmt.Errorf("%w: %w", &ThrottleError{Customer: customer, Wait: wait}, e),
+		return adsapi.Throttled(incidentbot.AdsGoogle, customer, wait, e,
 			"Google Ads quota is exhausted for customer %s; try again in %s.", customer, wait)
 	case e.HTTPStatus >= 500:
 		return incidentbot.WrapError(incidentbot.EUNAVAILABLE, e, "Google Ads is not answering right now; the bot will retry.")

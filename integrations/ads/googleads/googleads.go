@@ -4,6 +4,7 @@
 package googleads
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -16,6 +17,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"incidentbot"
+	"incidentbot/integrations/ads/adsapi"
 )
 
 // APIVersion is the Google Ads API major version called; Google ships four
@@ -35,10 +37,10 @@ const (
 	parallelCustomers = 4
 	// maxAttempts bounds the tries of one request (throttled or failing).
 	maxAttempts = 4
-	// maxWait is the longest the client waits inline before a retry; a
-	// longer retryDelay goes back to the caller as RetryAfter.
-	maxWait = 30 * time.Second
 )
+
+// statuses are Google's words for serving and paused.
+var statuses = adsapi.Statuses{Active: "ENABLED", Paused: "PAUSED"}
 
 // Config names the credentials and accounts; see the package README.
 type Config struct {
@@ -63,7 +65,7 @@ type Client struct {
 	oauth     *oauth2.Config
 	hc        *http.Client
 	logger    *slog.Logger
-	backoff   time.Duration // first wait after a 5xx, doubled each time
+	retry     adsapi.Policy
 
 	mu  sync.Mutex
 	tok *oauth2.Token
@@ -99,13 +101,11 @@ func New(cfg Config, hc *http.Client, logger *slog.Logger) (*Client, error) {
 		problems = append(problems, "GOOGLE_ADS_CUSTOMER_IDS is empty: list the accounts to pause, comma-separated")
 	}
 	c := &Client{
-		apiURL:   strings.TrimRight(cmpOr(cfg.APIURL, DefaultAPIURL), "/"),
+		apiURL:   strings.TrimRight(cmp.Or(cfg.APIURL, DefaultAPIURL), "/"),
 		login:    customerID(cfg.LoginCustomerID),
 		devToken: cfg.DeveloperToken,
 		refresh:  cfg.RefreshToken,
 		hc:       hc,
-		logger:   logger,
-		backoff:  time.Second,
 	}
 	for _, id := range cfg.CustomerIDs {
 		cid := customerID(id)
@@ -124,23 +124,15 @@ func New(cfg Config, hc *http.Client, logger *slog.Logger) (*Client, error) {
 	if c.hc == nil {
 		c.hc = &http.Client{Timeout: time.Minute}
 	}
-	if c.logger == nil {
-		c.logger = slog.New(slog.DiscardHandler)
-	}
+	c.logger = cmp.Or(logger, slog.New(slog.DiscardHandler))
+	c.retry = adsapi.Policy{Attempts: maxAttempts, Backoff: time.Second, Logger: c.logger}
 	c.oauth = &oauth2.Config{
 		ClientID:     cfg.ClientID,
 		ClientSecret: cfg.ClientSecret.Reveal(),
-		Endpoint:     oauth2.Endpoint{TokenURL: cmpOr(cfg.TokenURL, DefaultTokenURL), AuthStyle: oauth2.AuthStyleInParams},
+		Endpoint:     oauth2.Endpoint{TokenURL: cmp.Or(cfg.TokenURL, DefaultTokenURL), AuthStyle: oauth2.AuthStyleInParams},
 		Scopes:       []string{"https://www.googleapis.com/auth/adwords"},
 	}
 	return c, nil
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 func (c *Client) Name() string { return incidentbot.AdsGoogle }

@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-
-	"golang.org/x/sync/errgroup"
+	"slices"
 
 	"incidentbot"
+	"incidentbot/integrations/ads/adsapi"
 )
 
 type operation struct {
@@ -42,51 +42,27 @@ type mutateResponse struct {
 // is unknown (5xx or timeout after every retry) gives its campaigns no
 // result, so the caller reads their status back.
 func (c *Client) SetStatus(ctx context.Context, campaigns []incidentbot.Campaign, to incidentbot.CampaignStatus, opts incidentbot.AdOptions) ([]incidentbot.CampaignResult, error) {
-	raw := map[incidentbot.CampaignStatus]string{incidentbot.CampaignActive: "ENABLED", incidentbot.CampaignPaused: "PAUSED"}[to]
-	if raw == "" {
-		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Campaigns can only be set active or paused, not %q.", to)
+	raw, err := statuses.Raw(to)
+	if err != nil {
+		return nil, err
 	}
-	results := make([]*incidentbot.CampaignResult, len(campaigns))
-	byCustomer := map[string][]int{}
-	var order []string
-	for i, cp := range campaigns {
+	account := func(cp incidentbot.Campaign) (string, error) {
 		cid := customerID(cp.Account)
 		if !tenDigits.MatchString(cid) {
-			results[i] = &incidentbot.CampaignResult{Campaign: cp, Err: incidentbot.Errorf(incidentbot.EINVALID,
-				"Google Ads campaign %s has account %q, which is not a 10-digit customer id.", cp.ID, cp.Account)}
-			continue
+			return "", incidentbot.Errorf(incidentbot.EINVALID,
+				"Google Ads campaign %s has account %q, which is not a 10-digit customer id.", cp.ID, cp.Account)
 		}
-		if _, ok := byCustomer[cid]; !ok {
-			order = append(order, cid)
-		}
-		byCustomer[cid] = append(byCustomer[cid], i)
+		return cid, nil
 	}
-
-	errs := make([]error, len(order))
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(parallelCustomers)
-	for n, cid := range order {
-		g.Go(func() error {
-			idx := byCustomer[cid]
-			for start := 0; start < len(idx); start += maxOperations {
-				chunk := idx[start:min(start+maxOperations, len(idx))]
-				if err := c.mutate(gctx, cid, campaigns, chunk, raw, to, opts.DryRun, results); err != nil {
-					errs[n] = err
-					return nil // the other customers go on
+	return adsapi.SetByAccount(ctx, campaigns, parallelCustomers, account,
+		func(ctx context.Context, cid string, idx []int, results []*incidentbot.CampaignResult) error {
+			for chunk := range slices.Chunk(idx, maxOperations) {
+				if err := c.mutate(ctx, cid, campaigns, chunk, raw, to, opts.DryRun, results); err != nil {
+					return err
 				}
 			}
 			return nil
 		})
-	}
-	g.Wait()
-
-	out := make([]incidentbot.CampaignResult, 0, len(campaigns))
-	for _, r := range results {
-		if r != nil {
-			out = append(out, *r)
-		}
-	}
-	return out, errors.Join(errs...)
 }
 
 // mutate sends one request for the campaigns at chunk and fills their results.

@@ -8,9 +8,8 @@ import (
 	"net/url"
 	"strconv"
 
-	"golang.org/x/sync/errgroup"
-
 	"incidentbot"
+	"incidentbot/integrations/ads/adsapi"
 )
 
 // zeroDecimal lists currencies without a minor unit, whose budgets Meta
@@ -36,24 +35,7 @@ type campaignsPage struct {
 // Campaigns lists every campaign of every configured ad account, accounts
 // in parallel, following the cursors.
 func (c *Client) Campaigns(ctx context.Context) ([]incidentbot.Campaign, error) {
-	per := make([][]incidentbot.Campaign, len(c.accounts))
-	g, ctx := errgroup.WithContext(ctx)
-	g.SetLimit(parallelAccounts)
-	for i, a := range c.accounts {
-		g.Go(func() error {
-			cs, err := c.list(ctx, a)
-			per[i] = cs
-			return err
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return nil, err
-	}
-	var out []incidentbot.Campaign
-	for _, cs := range per {
-		out = append(out, cs...)
-	}
-	return out, nil
+	return adsapi.EachAccount(ctx, c.accounts, parallelAccounts, c.list)
 }
 
 func (c *Client) list(ctx context.Context, account string) ([]incidentbot.Campaign, error) {
@@ -84,7 +66,7 @@ func (c *Client) list(ctx context.Context, account string) ([]incidentbot.Campai
 				Account:   account,
 				ID:        d.ID,
 				Name:      d.Name,
-				Status:    status(d.Status),
+				Status:    statuses.Neutral(d.Status),
 				RawStatus: d.Status,
 				Currency:  acc.Currency,
 			}
@@ -103,16 +85,4 @@ func (c *Client) list(ctx context.Context, account string) ([]incidentbot.Campai
 		}
 		q.Set("after", page.Paging.Cursors.After)
 	}
-}
-
-// status maps Meta's configured campaign status to the neutral one; the
-// bot sets status, so it reads status rather than effective_status.
-func status(raw string) incidentbot.CampaignStatus {
-	switch raw {
-	case "ACTIVE":
-		return incidentbot.CampaignActive
-	case "PAUSED":
-		return incidentbot.CampaignPaused
-	}
-	return incidentbot.CampaignOther
 }

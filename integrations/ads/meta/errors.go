@@ -9,21 +9,8 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/integrations/ads/adsapi"
 )
-
-// ThrottleError is Meta's rate limiting that outlasted our retries. It
-// sits inside an EUNAVAILABLE error so the job runner retries after RetryAfter.
-type ThrottleError struct {
-	Code int
-	Wait time.Duration
-}
-
-func (e *ThrottleError) Error() string {
-	return fmt.Sprintf("meta: throttled (code %d), retry after %s", e.Code, e.Wait)
-}
-
-// RetryAfter is how long Meta said to wait, or our backoff when it did not say.
-func (e *ThrottleError) RetryAfter() time.Duration { return e.Wait }
 
 // graphError is the body of a Graph API error.
 type graphError struct {
@@ -73,7 +60,7 @@ func mapError(e *graphError, wait time.Duration, id string) error {
 	}
 	switch {
 	case e.throttled():
-		return incidentbot.WrapError(incidentbot.EUNAVAILABLE, fmt.Errorf("%w: %w", &ThrottleError{Code: e.Code, Wait: wait}, e),
+		return adsapi.Throttled(incidentbot.AdsMeta, "", wait, e,
 			"Meta is rate limiting the ad account; try again in %s.", wait.Round(time.Second))
 	case e.Code == 190 || e.Code == 102 || e.Code == 104 || e.Code == 463 || e.Code == 467:
 		return incidentbot.WrapError(incidentbot.EUNAUTHORIZED, e,

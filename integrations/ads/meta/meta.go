@@ -4,6 +4,7 @@
 package meta
 
 import (
+	"cmp"
 	"log/slog"
 	"net/http"
 	"regexp"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/integrations/ads/adsapi"
 )
 
 // Defaults used when Config leaves them empty.
@@ -29,10 +31,11 @@ const (
 	parallelAccounts = 4
 	// maxAttempts bounds the tries of one request or batch item.
 	maxAttempts = 4
-	// maxWait is the longest the client waits inline before a retry; a
-	// longer hint goes back to the caller as RetryAfter.
-	maxWait = 30 * time.Second
 )
+
+// statuses are Meta's words for serving and paused, in the configured
+// status: the bot sets status, so it reads status, not effective_status.
+var statuses = adsapi.Statuses{Active: "ACTIVE", Paused: "PAUSED"}
 
 // Config names the token and the ad accounts.
 type Config struct {
@@ -50,7 +53,7 @@ type Client struct {
 	accounts []string // ids without act_
 	hc       *http.Client
 	logger   *slog.Logger
-	backoff  time.Duration // first wait after a throttle or transient error, doubled each time
+	retry    adsapi.Policy // its Backoff is also the wait between batch rounds
 }
 
 var _ incidentbot.AdPlatform = (*Client)(nil)
@@ -70,7 +73,7 @@ func New(cfg Config, hc *http.Client, logger *slog.Logger) (*Client, error) {
 	if len(cfg.AccountIDs) == 0 {
 		problems = append(problems, "META_ADS_ACCOUNT_IDS is empty: list the ad accounts to pause, comma-separated")
 	}
-	c := &Client{token: cfg.AccessToken, hc: hc, logger: logger, backoff: time.Second}
+	c := &Client{token: cfg.AccessToken, hc: hc}
 	for _, id := range cfg.AccountIDs {
 		a := strings.TrimPrefix(strings.TrimSpace(id), "act_")
 		if !accountID.MatchString(a) {
@@ -79,27 +82,19 @@ func New(cfg Config, hc *http.Client, logger *slog.Logger) (*Client, error) {
 		}
 		c.accounts = append(c.accounts, a)
 	}
-	v := cfg.APIVersion
-	if v == "" {
-		v = DefaultAPIVersion
-	}
+	v := cmp.Or(cfg.APIVersion, DefaultAPIVersion)
 	if !version.MatchString(v) {
 		problems = append(problems, "the Meta API version must look like "+DefaultAPIVersion)
 	}
 	if len(problems) > 0 {
 		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Meta Ads is not configured correctly: %s.", strings.Join(problems, "; "))
 	}
-	u := cfg.APIURL
-	if u == "" {
-		u = DefaultAPIURL
-	}
-	c.base = strings.TrimRight(u, "/") + "/" + v
+	c.base = strings.TrimRight(cmp.Or(cfg.APIURL, DefaultAPIURL), "/") + "/" + v
 	if c.hc == nil {
 		c.hc = &http.Client{Timeout: time.Minute}
 	}
-	if c.logger == nil {
-		c.logger = slog.New(slog.DiscardHandler)
-	}
+	c.logger = cmp.Or(logger, slog.New(slog.DiscardHandler))
+	c.retry = adsapi.Policy{Attempts: maxAttempts, Backoff: time.Second, Logger: c.logger}
 	return c, nil
 }
 

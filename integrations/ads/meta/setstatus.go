@@ -9,9 +9,8 @@ import (
 	"net/url"
 	"strings"
 
-	"golang.org/x/sync/errgroup"
-
 	"incidentbot"
+	"incidentbot/integrations/ads/adsapi"
 )
 
 type batchItem struct {
@@ -36,43 +35,19 @@ type batchAnswer *struct {
 // to the returned error; campaigns whose outcome is unknown (a 5xx, a
 // timeout, or a null item) get no result, so the caller reads them back.
 func (c *Client) SetStatus(ctx context.Context, campaigns []incidentbot.Campaign, to incidentbot.CampaignStatus, opts incidentbot.AdOptions) ([]incidentbot.CampaignResult, error) {
-	raw := map[incidentbot.CampaignStatus]string{incidentbot.CampaignActive: "ACTIVE", incidentbot.CampaignPaused: "PAUSED"}[to]
-	if raw == "" {
-		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Campaigns can only be set active or paused, not %q.", to)
+	raw, err := statuses.Raw(to)
+	if err != nil {
+		return nil, err
 	}
 	body := url.Values{"status": {raw}}
 	if opts.DryRun {
 		body.Set("execution_options", `["validate_only"]`)
 	}
-	results := make([]*incidentbot.CampaignResult, len(campaigns))
-	byAccount := map[string][]int{}
-	var order []string
-	for i, cp := range campaigns {
-		a := strings.TrimPrefix(cp.Account, "act_")
-		if _, ok := byAccount[a]; !ok {
-			order = append(order, a)
-		}
-		byAccount[a] = append(byAccount[a], i)
-	}
-
-	errs := make([]error, len(order))
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(parallelAccounts)
-	for n, a := range order {
-		g.Go(func() error {
-			errs[n] = c.setAccount(gctx, campaigns, byAccount[a], body.Encode(), results)
-			return nil // the other accounts go on
+	account := func(cp incidentbot.Campaign) (string, error) { return strings.TrimPrefix(cp.Account, "act_"), nil }
+	return adsapi.SetByAccount(ctx, campaigns, parallelAccounts, account,
+		func(ctx context.Context, _ string, idx []int, results []*incidentbot.CampaignResult) error {
+			return c.setAccount(ctx, campaigns, idx, body.Encode(), results)
 		})
-	}
-	g.Wait()
-
-	out := make([]incidentbot.CampaignResult, 0, len(campaigns))
-	for _, r := range results {
-		if r != nil {
-			out = append(out, *r)
-		}
-	}
-	return out, errors.Join(errs...)
 }
 
 // setAccount updates the campaigns at idx, sending again the items that
@@ -102,8 +77,8 @@ func (c *Client) setAccount(ctx context.Context, campaigns []incidentbot.Campaig
 		if len(again) == 0 {
 			break
 		}
-		wait := c.backoff << (round - 1)
-		if round >= maxAttempts || !sleep(ctx, wait) {
+		wait := c.retry.Wait(round)
+		if round >= maxAttempts || !adsapi.Sleep(ctx, wait) {
 			for _, i := range again {
 				results[i] = &incidentbot.CampaignResult{Campaign: campaigns[i], Err: mapError(last, wait, campaigns[i].ID)}
 			}

@@ -12,10 +12,8 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/integrations/ads/adsapi"
 )
-
-// maxBody bounds what is read of one answer.
-const maxBody = 64 << 20
 
 // REST roots of the two services called.
 const (
@@ -24,72 +22,43 @@ const (
 )
 
 // call sends body to url for account and decodes a 200 answer into out.
-// It refreshes a refused token once, retries throttling (waiting
-// Retry-After or backoff), 5xx and network errors, maxAttempts tries in
-// all, never waiting past ctx. Status updates are idempotent, so a retried
-// UpdateCampaigns is safe.
+// It refreshes a refused token once (not counted as a try), retries
+// throttling (waiting Retry-After or backoff), 5xx and network errors,
+// maxAttempts tries in all, never waiting past ctx. Status updates are
+// idempotent, so a retried UpdateCampaigns is safe.
 func (c *Client) call(ctx context.Context, method, account, url string, body, out any) error {
 	payload, err := json.Marshal(body)
 	if err != nil {
 		return fmt.Errorf("encode microsoft advertising request: %w", err)
 	}
 	refreshed := false
-	for attempt := 1; ; attempt++ {
-		err := c.once(ctx, method, account, url, payload, out)
-		var ae *apiError
-		if err == nil || !errors.As(err, &ae) && !transient(ctx, err) {
-			return err
-		}
-		var wait time.Duration
-		switch {
-		case ae == nil:
-			wait = c.backoff << (attempt - 1)
-			err = incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "Microsoft Advertising could not be reached; the bot will retry.")
-		case ae.authExpired() && !ae.throttled() && !refreshed:
-			refreshed = true
-			c.logger.InfoContext(ctx, "microsoft advertising access token refused, refreshing", "account", account, "tracking_id", ae.TrackingID)
-			attempt-- // a refresh is not a failed try
-			continue
-		case ae.throttled():
-			wait = max(ae.RetryAfter, c.backoff<<(attempt-1))
-			err = mapAPIError(account, ae)
-		case ae.retryable():
-			wait = c.backoff << (attempt - 1)
-			err = mapAPIError(account, ae)
-		default:
-			return mapAPIError(account, ae)
-		}
-		if attempt >= maxAttempts || !c.sleep(ctx, wait) {
-			return err
-		}
-		c.logger.InfoContext(ctx, "microsoft advertising call failed, retrying", "account", account, "url", url,
-			"attempt", attempt, "wait", wait, "code", incidentbot.ErrorCode(err), "err", err)
-	}
-}
-
-// transient reports a network error worth retrying (not our own ctx ending).
-func transient(ctx context.Context, err error) bool {
-	var ie *incidentbot.Error
-	return ctx.Err() == nil && !errors.As(err, &ie)
-}
-
-// sleep waits d unless ctx ends first, or would end before d passes, or d
-// is longer than maxWait: then it returns false at once.
-func (c *Client) sleep(ctx context.Context, d time.Duration) bool {
-	if d > maxWait {
-		return false
-	}
-	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
-		return false
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
+	return c.retry.Retry(ctx, "microsoft advertising call failed, retrying", []any{"account", account, "url", url},
+		func(attempt int) (time.Duration, bool, error) {
+			err := c.once(ctx, method, account, url, payload, out)
+			var ae *apiError
+			if errors.As(err, &ae) && !refreshed && ae.authExpired() && !ae.throttled() {
+				refreshed = true
+				c.logger.InfoContext(ctx, "microsoft advertising access token refused, refreshing", "account", account, "tracking_id", ae.TrackingID)
+				ae = nil
+				err = c.once(ctx, method, account, url, payload, out)
+				errors.As(err, &ae)
+			}
+			var ie *incidentbot.Error
+			switch {
+			case err == nil:
+				return 0, false, nil
+			case ae == nil && (ctx.Err() != nil || errors.As(err, &ie)):
+				return 0, false, err
+			case ae == nil:
+				return c.retry.Wait(attempt), true,
+					incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "Microsoft Advertising could not be reached; the bot will retry.")
+			case ae.throttled():
+				return max(ae.RetryAfter, c.retry.Wait(attempt)), true, mapAPIError(account, ae)
+			case ae.retryable():
+				return c.retry.Wait(attempt), true, mapAPIError(account, ae)
+			}
+			return 0, false, mapAPIError(account, ae)
+		})
 }
 
 // once makes one request; fault answers come back as *apiError.
@@ -115,7 +84,7 @@ func (c *Client) once(ctx context.Context, method, account, url string, payload 
 		return fmt.Errorf("call microsoft advertising account %s: %w", account, err)
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	b, err := io.ReadAll(io.LimitReader(resp.Body, adsapi.MaxBody))
 	if err != nil {
 		return fmt.Errorf("read microsoft advertising answer: %w", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"incidentbot"
+	"incidentbot/integrations/ads/adsapi"
 )
 
 // campaignTypes lists every CampaignType (REST: comma-separated flag
@@ -34,24 +35,7 @@ type queryResponse struct {
 // parallel; GetCampaignsByAccountId has no paging. The currency lives on
 // the account, in the Customer Management service.
 func (c *Client) Campaigns(ctx context.Context) ([]incidentbot.Campaign, error) {
-	per := make([][]incidentbot.Campaign, len(c.accounts))
-	g, ctx := errgroup.WithContext(ctx)
-	g.SetLimit(parallelAccounts)
-	for i, a := range c.accounts {
-		g.Go(func() error {
-			cs, err := c.list(ctx, a)
-			per[i] = cs
-			return err
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return nil, err
-	}
-	var out []incidentbot.Campaign
-	for _, cs := range per {
-		out = append(out, cs...)
-	}
-	return out, nil
+	return adsapi.EachAccount(ctx, c.accounts, parallelAccounts, c.list)
 }
 
 // list reads the campaigns of account and, at the same time, its currency.
@@ -78,7 +62,7 @@ func (c *Client) list(ctx context.Context, account string) ([]incidentbot.Campai
 			Account:   account,
 			ID:        r.ID,
 			Name:      r.Name,
-			Status:    status(r.Status),
+			Status:    statuses.Neutral(r.Status),
 			RawStatus: r.Status,
 			Currency:  currency,
 		}
@@ -88,19 +72,6 @@ func (c *Client) list(ctx context.Context, account string) ([]incidentbot.Campai
 		out = append(out, cp)
 	}
 	return out, nil
-}
-
-// status maps Microsoft's campaign status to the neutral one. BudgetPaused
-// and BudgetAndManualPaused are set by the service and revert by
-// themselves, Suspended by Microsoft: the bot leaves them alone.
-func status(raw string) incidentbot.CampaignStatus {
-	switch raw {
-	case "Active":
-		return incidentbot.CampaignActive
-	case "Paused":
-		return incidentbot.CampaignPaused
-	}
-	return incidentbot.CampaignOther
 }
 
 // currencyOf returns the currency code of account from Customer Management

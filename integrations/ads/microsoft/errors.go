@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/integrations/ads/adsapi"
 )
 
 // Operation error codes the client acts on (guides/operation-error-codes).
@@ -19,22 +20,6 @@ const (
 	codeCallRate      = 117 // CallRateExceeded
 	codeInvalidID     = 1100
 )
-
-// ThrottleError is Microsoft's CallRateExceeded (or an HTTP 429) that
-// outlasted our retries. It sits inside an EUNAVAILABLE error so the job
-// runner retries after RetryAfter.
-type ThrottleError struct {
-	Account string
-	Wait    time.Duration
-}
-
-func (e *ThrottleError) Error() string {
-	return fmt.Sprintf("microsoft advertising account %s: call rate exceeded, retry after %s", e.Account, e.Wait)
-}
-
-// RetryAfter is Retry-After when Microsoft sent one, else its documented
-// one-minute window.
-func (e *ThrottleError) RetryAfter() time.Duration { return e.Wait }
 
 // faultError is one error of an ApplicationFault: AdApiError (Detail),
 // OperationError or BatchError (Details, Index).
@@ -98,7 +83,7 @@ func mapAPIError(account string, e *apiError) error {
 		if wait <= 0 {
 			wait = rateWindow
 		}
-		return incidentbot.WrapError(incidentbot.EUNAVAILABLE, fmt.Errorf("%w: %w", &ThrottleError{Account: account, Wait: wait}, e),
+		return adsapi.Throttled(incidentbot.AdsMicrosoft, account, wait, e,
 			"Microsoft Advertising is rate limiting account %s; try again in %s.", account, wait)
 	case e.has(codeInvalidCreds, codeTokenExpired) || e.HTTPStatus == http.StatusUnauthorized:
 		return incidentbot.WrapError(incidentbot.EUNAUTHORIZED, e,

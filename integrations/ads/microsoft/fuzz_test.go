@@ -38,6 +38,7 @@ func TestSecretsNeverLogged(t *testing.T) {
 	var logs bytes.Buffer
 	c := newClient(t, srv)
 	c.logger = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c.retry.Logger = c.logger
 	if _, err := c.Campaigns(t.Context()); err != nil {
 		t.Fatalf("Campaigns: %v", err)
 	}

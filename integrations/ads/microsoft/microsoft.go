@@ -5,6 +5,7 @@
 package microsoft
 
 import (
+	"cmp"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/integrations/ads/adsapi"
 )
 
 // Real endpoints, used when Config leaves them empty.
@@ -33,6 +35,11 @@ const (
 // makes the token endpoint return a new refresh token each time.
 const Scope = "https://ads.microsoft.com/msads.manage offline_access"
 
+// statuses are Microsoft's words for serving and paused. BudgetPaused and
+// BudgetAndManualPaused are set by the service and revert by themselves,
+// Suspended by Microsoft: the bot leaves them alone.
+var statuses = adsapi.Statuses{Active: "Active", Paused: "Paused"}
+
 const (
 	// maxCampaigns is UpdateCampaigns' limit of campaigns per call (error 1114 past it).
 	maxCampaigns = 100
@@ -41,9 +48,6 @@ const (
 	parallelAccounts = 4
 	// maxAttempts bounds the tries of one request (throttled or failing).
 	maxAttempts = 4
-	// maxWait is the longest the client waits inline before a retry; a
-	// longer hint goes back to the caller as RetryAfter.
-	maxWait = 30 * time.Second
 	// rateWindow is how long Microsoft says to wait after CallRateExceeded
 	// (a 60-second sliding window) when no Retry-After says otherwise.
 	rateWindow = time.Minute
@@ -78,7 +82,7 @@ type Client struct {
 	tokenURL    string
 	hc          *http.Client
 	logger      *slog.Logger
-	backoff     time.Duration // first wait after a throttle or 5xx, doubled each time
+	retry       adsapi.Policy
 
 	mu      sync.Mutex
 	refresh incidentbot.Secret // the newest refresh token: Microsoft rotates them
@@ -121,12 +125,10 @@ func New(cfg Config, hc *http.Client, logger *slog.Logger) (*Client, error) {
 		devToken: cfg.DeveloperToken,
 		clientID: cfg.ClientID,
 		secret:   cfg.ClientSecret,
-		tokenURL: cmpOr(cfg.TokenURL, DefaultTokenURL),
+		tokenURL: cmp.Or(cfg.TokenURL, DefaultTokenURL),
 		refresh:  cfg.RefreshToken,
 		currency: map[string]string{},
 		hc:       hc,
-		logger:   logger,
-		backoff:  time.Second,
 	}
 	for _, id := range cfg.AccountIDs {
 		a := strings.TrimSpace(id)
@@ -139,23 +141,15 @@ func New(cfg Config, hc *http.Client, logger *slog.Logger) (*Client, error) {
 	if len(problems) > 0 {
 		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Microsoft Advertising is not configured correctly: %s.", strings.Join(problems, "; "))
 	}
-	api := strings.TrimRight(cmpOr(cfg.APIURL, DefaultAPIURL), "/")
+	api := strings.TrimRight(cmp.Or(cfg.APIURL, DefaultAPIURL), "/")
 	c.campaignURL = api + campaignPath
 	c.customerURL = strings.Replace(api, "://"+campaignHost, "://"+customerHost, 1) + customerPath
 	if c.hc == nil {
 		c.hc = &http.Client{Timeout: time.Minute}
 	}
-	if c.logger == nil {
-		c.logger = slog.New(slog.DiscardHandler)
-	}
+	c.logger = cmp.Or(logger, slog.New(slog.DiscardHandler))
+	c.retry = adsapi.Policy{Attempts: maxAttempts, Backoff: time.Second, Logger: c.logger}
 	return c, nil
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 func (c *Client) Name() string { return incidentbot.AdsMicrosoft }

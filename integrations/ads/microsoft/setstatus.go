@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
-	"golang.org/x/sync/errgroup"
-
 	"incidentbot"
+	"incidentbot/integrations/ads/adsapi"
 )
 
 type updateRequest struct {
@@ -42,55 +42,30 @@ type updateResponse struct {
 // unknown (5xx or timeout after every retry) gives its campaigns no
 // result, so the caller reads their status back.
 func (c *Client) SetStatus(ctx context.Context, campaigns []incidentbot.Campaign, to incidentbot.CampaignStatus, opts incidentbot.AdOptions) ([]incidentbot.CampaignResult, error) {
-	raw := map[incidentbot.CampaignStatus]string{incidentbot.CampaignActive: "Active", incidentbot.CampaignPaused: "Paused"}[to]
-	if raw == "" {
-		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Campaigns can only be set active or paused, not %q.", to)
+	raw, err := statuses.Raw(to)
+	if err != nil {
+		return nil, err
 	}
-	results := make([]*incidentbot.CampaignResult, len(campaigns))
-	byAccount := map[string][]int{}
-	var order []string
-	for i, cp := range campaigns {
+	account := func(cp incidentbot.Campaign) (string, error) {
 		a := strings.TrimSpace(cp.Account)
 		if !digits.MatchString(a) {
-			results[i] = &incidentbot.CampaignResult{Campaign: cp, Err: incidentbot.Errorf(incidentbot.EINVALID,
-				"Microsoft Advertising campaign %s has account %q, which is not an account id.", cp.ID, cp.Account)}
-			continue
+			return "", incidentbot.Errorf(incidentbot.EINVALID,
+				"Microsoft Advertising campaign %s has account %q, which is not an account id.", cp.ID, cp.Account)
 		}
-		if _, ok := byAccount[a]; !ok {
-			order = append(order, a)
-		}
-		byAccount[a] = append(byAccount[a], i)
+		return a, nil
 	}
-
-	errs := make([]error, len(order))
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(parallelAccounts)
-	for n, a := range order {
-		g.Go(func() error {
-			idx := byAccount[a]
+	return adsapi.SetByAccount(ctx, campaigns, parallelAccounts, account,
+		func(ctx context.Context, a string, idx []int, results []*incidentbot.CampaignResult) error {
 			if opts.DryRun {
-				errs[n] = c.check(gctx, a, campaigns, idx, raw, results)
-				return nil
+				return c.check(ctx, a, campaigns, idx, raw, results)
 			}
-			for start := 0; start < len(idx); start += maxCampaigns {
-				chunk := idx[start:min(start+maxCampaigns, len(idx))]
-				if err := c.update(gctx, a, campaigns, chunk, raw, to, results); err != nil {
-					errs[n] = err
-					return nil // the other accounts go on
+			for chunk := range slices.Chunk(idx, maxCampaigns) {
+				if err := c.update(ctx, a, campaigns, chunk, raw, to, results); err != nil {
+					return err
 				}
 			}
 			return nil
 		})
-	}
-	g.Wait()
-
-	out := make([]incidentbot.CampaignResult, 0, len(campaigns))
-	for _, r := range results {
-		if r != nil {
-			out = append(out, *r)
-		}
-	}
-	return out, errors.Join(errs...)
 }
 
 // update sends one UpdateCampaigns call for the campaigns at chunk and fills their results.

@@ -12,10 +12,8 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/integrations/ads/adsapi"
 )
-
-// maxBody bounds what is read of one answer.
-const maxBody = 64 << 20
 
 // envelope is every answer's wrapper: code 0 is success, whatever the
 // HTTP status says.
@@ -40,48 +38,22 @@ func (c *Client) call(ctx context.Context, method, path string, query url.Values
 			return fmt.Errorf("encode tiktok request: %w", err)
 		}
 	}
-	for attempt := 1; ; attempt++ {
+	return c.retry.Retry(ctx, "tiktok call failed, retrying", []any{"path", path}, func(attempt int) (time.Duration, bool, error) {
 		err := c.once(ctx, method, path, query, payload, out)
-		if err == nil {
-			return nil
-		}
 		var ae *apiError
-		wait := c.backoff << (attempt - 1)
+		wait := c.retry.Wait(attempt)
 		switch {
+		case err == nil:
+			return 0, false, nil
 		case errors.As(err, &ae) && (ae.throttled() || ae.retryable()):
-			err = mapError(ae, wait, "")
+			return wait, true, mapError(ae, wait, "")
 		case ae != nil:
-			return mapError(ae, 0, "")
+			return 0, false, mapError(ae, 0, "")
 		case ctx.Err() != nil:
-			return incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "TikTok did not answer in time; the bot will retry.")
-		default:
-			err = incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "TikTok could not be reached; the bot will retry.")
+			return 0, false, incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "TikTok did not answer in time; the bot will retry.")
 		}
-		if attempt >= maxAttempts || !sleep(ctx, wait) {
-			return err
-		}
-		c.logger.InfoContext(ctx, "tiktok call failed, retrying", "path", path, "attempt", attempt, "wait", wait,
-			"code", incidentbot.ErrorCode(err), "err", err)
-	}
-}
-
-// sleep waits d unless ctx ends first, or would end before d passes, or d
-// is longer than maxWait: then it returns false at once.
-func sleep(ctx context.Context, d time.Duration) bool {
-	if d > maxWait {
-		return false
-	}
-	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
-		return false
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
+		return wait, true, incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "TikTok could not be reached; the bot will retry.")
+	})
 }
 
 // once makes one request; error answers come back as *apiError.
@@ -107,7 +79,7 @@ func (c *Client) once(ctx context.Context, method, path string, query url.Values
 		return fmt.Errorf("call tiktok %s: %w", path, err)
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	b, err := io.ReadAll(io.LimitReader(resp.Body, adsapi.MaxBody))
 	if err != nil {
 		return fmt.Errorf("read tiktok answer: %w", err)
 	}

@@ -9,9 +9,8 @@ import (
 	"net/url"
 	"strconv"
 
-	"golang.org/x/sync/errgroup"
-
 	"incidentbot"
+	"incidentbot/integrations/ads/adsapi"
 )
 
 // campaignFields are the campaign/get/ fields the bot reads.
@@ -58,24 +57,9 @@ func (c *Client) Campaigns(ctx context.Context) ([]incidentbot.Campaign, error) 
 	if err != nil {
 		return nil, err
 	}
-	per := make([][]incidentbot.Campaign, len(c.advertisers))
-	g, ctx := errgroup.WithContext(ctx)
-	g.SetLimit(parallelAdvertisers)
-	for i, a := range c.advertisers {
-		g.Go(func() error {
-			cs, err := c.list(ctx, a, currency[a])
-			per[i] = cs
-			return err
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return nil, err
-	}
-	var out []incidentbot.Campaign
-	for _, cs := range per {
-		out = append(out, cs...)
-	}
-	return out, nil
+	return adsapi.EachAccount(ctx, c.advertisers, parallelAdvertisers, func(ctx context.Context, a string) ([]incidentbot.Campaign, error) {
+		return c.list(ctx, a, currency[a])
+	})
 }
 
 // currencies reads each advertiser's currency with advertiser/info/.
@@ -119,7 +103,7 @@ func (c *Client) list(ctx context.Context, advertiser, currency string) ([]incid
 				Account:   advertiser,
 				ID:        r.CampaignID,
 				Name:      r.CampaignName,
-				Status:    status(r.OperationStatus),
+				Status:    statuses.Neutral(r.OperationStatus),
 				RawStatus: r.OperationStatus,
 				Currency:  currency,
 			}
@@ -134,17 +118,4 @@ func (c *Client) list(ctx context.Context, advertiser, currency string) ([]incid
 			return out, nil
 		}
 	}
-}
-
-// status maps the operation_status switch (what the bot flips) to the
-// neutral status; secondary_status says whether it delivers, which the
-// bot does not act on.
-func status(raw string) incidentbot.CampaignStatus {
-	switch raw {
-	case "ENABLE":
-		return incidentbot.CampaignActive
-	case "DISABLE":
-		return incidentbot.CampaignPaused
-	}
-	return incidentbot.CampaignOther
 }

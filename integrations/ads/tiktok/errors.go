@@ -7,21 +7,8 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/integrations/ads/adsapi"
 )
-
-// ThrottleError is TikTok's rate limiting that outlasted our retries. It
-// sits inside an EUNAVAILABLE error so the job runner retries after RetryAfter.
-type ThrottleError struct {
-	Code int
-	Wait time.Duration
-}
-
-func (e *ThrottleError) Error() string {
-	return fmt.Sprintf("tiktok: rate limited (code %d), retry after %s", e.Code, e.Wait)
-}
-
-// RetryAfter is our backoff: TikTok sends no hint.
-func (e *ThrottleError) RetryAfter() time.Duration { return e.Wait }
 
 // apiError is a non-zero code in the envelope (most errors come with HTTP
 // 200), or a bare HTTP error (Code -1) that never reached the API logic.
@@ -67,7 +54,7 @@ func mapError(e *apiError, wait time.Duration, what string) error {
 	}
 	switch {
 	case e.throttled():
-		return incidentbot.WrapError(incidentbot.EUNAVAILABLE, fmt.Errorf("%w: %w", &ThrottleError{Code: e.Code, Wait: wait}, e),
+		return adsapi.Throttled(incidentbot.AdsTikTok, "", wait, e,
 			"TikTok is rate limiting the app; try again in %s.", wait.Round(time.Millisecond))
 	case slices.Contains(authCodes, e.Code) || e.HTTPStatus == http.StatusUnauthorized:
 		return incidentbot.WrapError(incidentbot.EUNAUTHORIZED, e,

@@ -65,6 +65,7 @@ func TestTokenNeverLogged(t *testing.T) {
 	var logs bytes.Buffer
 	c := newClient(t, srv)
 	c.logger = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c.retry.Logger = c.logger
 	srv.ThrottleNext(2)
 	srv.FailStatusNext(1, http.StatusBadGateway)
 	if _, err := c.SetStatus(t.Context(), campaigns(advA, ids[0]), incidentbot.CampaignPaused, incidentbot.AdOptions{}); err != nil {

@@ -5,6 +5,7 @@
 package tiktok
 
 import (
+	"cmp"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/integrations/ads/adsapi"
 )
 
 // DefaultAPIURL is the real host, used when Config leaves it empty.
@@ -36,9 +38,12 @@ const (
 	parallelAdvertisers = 4
 	// maxAttempts bounds the tries of one request (throttled or failing).
 	maxAttempts = 4
-	// maxWait is the longest the client waits inline before a retry.
-	maxWait = 30 * time.Second
 )
+
+// statuses are the words of operation_status, the switch the bot flips;
+// secondary_status says whether a campaign delivers, which the bot does
+// not act on.
+var statuses = adsapi.Statuses{Active: "ENABLE", Paused: "DISABLE"}
 
 // Config names the token and the advertiser accounts.
 type Config struct {
@@ -55,7 +60,7 @@ type Client struct {
 	advertisers []string
 	hc          *http.Client
 	logger      *slog.Logger
-	backoff     time.Duration // first wait after a throttle or transient error, doubled each time
+	retry       adsapi.Policy // TikTok gives no wait hint: backoff only
 }
 
 var _ incidentbot.AdPlatform = (*Client)(nil)
@@ -72,7 +77,7 @@ func New(cfg Config, hc *http.Client, logger *slog.Logger) (*Client, error) {
 	if len(cfg.AdvertiserIDs) == 0 {
 		problems = append(problems, "TIKTOK_ADS_ADVERTISER_IDS is empty: list the advertiser accounts to pause, comma-separated")
 	}
-	c := &Client{token: cfg.AccessToken, hc: hc, logger: logger, backoff: time.Second}
+	c := &Client{token: cfg.AccessToken, hc: hc}
 	for _, id := range cfg.AdvertiserIDs {
 		a := strings.TrimSpace(id)
 		if !advertiserID.MatchString(a) {
@@ -84,17 +89,12 @@ func New(cfg Config, hc *http.Client, logger *slog.Logger) (*Client, error) {
 	if len(problems) > 0 {
 		return nil, incidentbot.Errorf(incidentbot.EINVALID, "TikTok Ads is not configured correctly: %s.", strings.Join(problems, "; "))
 	}
-	u := cfg.APIURL
-	if u == "" {
-		u = DefaultAPIURL
-	}
-	c.base = strings.TrimRight(u, "/") + apiPath
+	c.base = strings.TrimRight(cmp.Or(cfg.APIURL, DefaultAPIURL), "/") + apiPath
 	if c.hc == nil {
 		c.hc = &http.Client{Timeout: time.Minute}
 	}
-	if c.logger == nil {
-		c.logger = slog.New(slog.DiscardHandler)
-	}
+	c.logger = cmp.Or(logger, slog.New(slog.DiscardHandler))
+	c.retry = adsapi.Policy{Attempts: maxAttempts, Backoff: time.Second, Logger: c.logger}
 	return c, nil
 }
 

@@ -27,7 +27,7 @@ func newClient(t *testing.T, srv *fake.Server, edit ...func(*Config)) *Client {
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	c.backoff = time.Millisecond
+	c.retry.Backoff = time.Millisecond
 	return c
 }
 
