@@ -15,13 +15,14 @@ import (
 	"io"
 	"math"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"incidentbot/internal/fake/fakehttp"
 )
 
 // Identities the fake starts with. The bot's user id equals the
@@ -76,12 +77,13 @@ func WithRoles(roles ...Role) Option {
 
 // Server is a fake Discord REST API for one guild. It is safe for concurrent use.
 type Server struct {
-	srv    *httptest.Server
-	mux    *http.ServeMux
-	token  string
-	now    func() time.Time
-	limits map[string]limit
-	global limit
+	http    *fakehttp.Server
+	limiter *fakehttp.Limiter
+	mux     *http.ServeMux
+	token   string
+	now     func() time.Time
+	limits  map[string]limit
+	global  limit
 
 	mu           sync.Mutex
 	channels     []*Channel // creation order
@@ -91,24 +93,12 @@ type Server struct {
 	interactions map[string]*interaction
 	callbacks    []Callback
 	commands     map[string][]Command // by guild id, "" for global
-	calls        map[string]int
-	windows      map[string][]time.Time // per bucket, for rate limits
-	inject       map[string][]injection
-	latency      map[string]time.Duration // "" applies to every route
 	seq          int64
 }
 
 type limit struct {
 	n   int
 	per time.Duration
-}
-
-type injection struct {
-	status     int
-	code       int
-	message    string
-	retryAfter time.Duration // > 0: a 429
-	global     bool
 }
 
 // New starts a fake Discord closed when the test ends. The guild has an
@@ -121,10 +111,6 @@ func New(t testing.TB, opts ...Option) *Server {
 		messages:     map[string][]*Message{},
 		interactions: map[string]*interaction{},
 		commands:     map[string][]Command{},
-		calls:        map[string]int{},
-		windows:      map[string][]time.Time{},
-		inject:       map[string][]injection{},
-		latency:      map[string]time.Duration{},
 		seq:          1443300000000000000,
 	}
 	s.roles = []*Role{{ID: GuildID, Name: "@everyone"}}
@@ -134,13 +120,13 @@ func New(t testing.TB, opts ...Option) *Server {
 	}
 	s.mux = http.NewServeMux()
 	s.routes()
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
-	t.Cleanup(s.srv.Close)
+	s.limiter = fakehttp.NewLimiter(s.now)
+	s.http = fakehttp.New(t, http.HandlerFunc(s.serveHTTP))
 	return s
 }
 
 // URL is the fake's base URL, without a path.
-func (s *Server) URL() string { return s.srv.URL }
+func (s *Server) URL() string { return s.http.URL() }
 
 // Token is the bot token the fake accepts (without the "Bot " prefix).
 func (s *Server) Token() string { return s.token }
@@ -148,7 +134,7 @@ func (s *Server) Token() string { return s.token }
 // Transport returns a RoundTripper sending every request to the fake,
 // keeping the path: what a client built for https://discord.com needs.
 func (s *Server) Transport() http.RoundTripper {
-	u, _ := url.Parse(s.srv.URL)
+	u, _ := url.Parse(s.http.URL())
 	return rewrite{target: u}
 }
 
@@ -163,36 +149,24 @@ func (t rewrite) RoundTrip(r *http.Request) (*http.Response, error) {
 // FailNext makes the next n calls of route answer status with a Discord
 // error body {"message":..., "code":code}.
 func (s *Server) FailNext(route string, status, code int, message string, n int) {
-	s.queue(route, injection{status: status, code: code, message: message}, n)
+	s.http.FailNext(route, func(w http.ResponseWriter, _ *http.Request) {
+		writeError(w, &apiError{status: status, code: code, message: message})
+	}, n)
 }
 
 // RateLimitNext makes the next n calls of route answer 429 with
 // retry_after; global marks the global limit.
 func (s *Server) RateLimitNext(route string, retryAfter time.Duration, global bool, n int) {
-	s.queue(route, injection{retryAfter: retryAfter, global: global}, n)
-}
-
-func (s *Server) queue(route string, in injection, n int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for range n {
-		s.inject[route] = append(s.inject[route], in)
-	}
+	s.http.FailNext(route, func(w http.ResponseWriter, _ *http.Request) {
+		writeRateLimited(w, retryAfter, global, "injected")
+	}, n)
 }
 
 // SetLatency delays every call of route ("" for all routes) by d.
-func (s *Server) SetLatency(route string, d time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.latency[route] = d
-}
+func (s *Server) SetLatency(route string, d time.Duration) { s.http.SetLatency(route, d) }
 
 // Calls counts the requests to route, including refused ones.
-func (s *Server) Calls(route string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.calls[route]
-}
+func (s *Server) Calls(route string) int { return s.http.Calls(route) }
 
 // apiError is a Discord error answer.
 type apiError struct {
@@ -252,18 +226,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, route string, a a
 		writeError(w, errorf(http.StatusBadRequest, 50109, "The request body contains invalid JSON."))
 		return
 	}
-	s.mu.Lock()
-	s.calls[route]++
-	delay := s.latency[""] + s.latency[route]
-	s.mu.Unlock()
-	if delay > 0 {
-		t := time.NewTimer(delay)
-		select {
-		case <-r.Context().Done():
-			t.Stop()
-			return
-		case <-t.C:
-		}
+	if !s.http.Admit(r, route) {
+		return
 	}
 
 	s.mu.Lock()
@@ -272,29 +236,23 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, route string, a a
 		writeError(w, errorf(http.StatusUnauthorized, 0, "401: Unauthorized"))
 		return
 	}
-	if q := s.inject[route]; len(q) > 0 {
-		in := q[0]
-		s.inject[route] = q[1:]
-		if in.retryAfter > 0 {
-			writeRateLimited(w, in.retryAfter, in.global, "injected")
-			return
-		}
-		writeError(w, &apiError{status: in.status, code: in.code, message: in.message})
+	if s.http.Injected(w, r, route) {
 		return
 	}
 	if a == botAuth && s.global.n > 0 {
-		if wait := s.take("global", s.global); wait > 0 {
-			writeRateLimited(w, wait, true, "global")
+		if u, ok := s.limiter.Take("global", s.global.n, s.global.per); !ok {
+			writeRateLimited(w, u.ResetAfter, true, "global")
 			return
 		}
 	}
 	if l, ok := s.limits[route]; ok {
 		bucket := route + " " + major(r)
-		if wait := s.take(bucket, l); wait > 0 {
-			writeRateLimited(w, wait, false, bucketID(bucket))
+		u, ok := s.limiter.Take(bucket, l.n, l.per)
+		if !ok {
+			writeRateLimited(w, u.ResetAfter, false, bucketID(bucket))
 			return
 		}
-		s.rateHeaders(w, bucket, l)
+		s.rateHeaders(w, bucket, l.n, u)
 	}
 	if len(body) > 0 && !json.Valid(body) {
 		writeError(w, errorf(http.StatusBadRequest, 50109, "The request body contains invalid JSON."))
@@ -309,7 +267,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, route string, a a
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
-	writeJSON(w, status, v)
+	fakehttp.WriteJSON(w, status, v)
 }
 
 // major is the top-level resource a route's limit is kept per.
@@ -330,51 +288,25 @@ func bucketID(bucket string) string {
 	return strconv.FormatUint(h, 16)
 }
 
-// take records a request in a bucket and says how long to wait when the
-// window's allowance is spent. Called with s.mu held.
-func (s *Server) take(bucket string, l limit) time.Duration {
-	now := s.now()
-	kept := s.windows[bucket][:0]
-	for _, at := range s.windows[bucket] {
-		if now.Sub(at) < l.per {
-			kept = append(kept, at)
-		}
-	}
-	s.windows[bucket] = kept
-	if len(kept) >= l.n {
-		return l.per - now.Sub(kept[0])
-	}
-	s.windows[bucket] = append(kept, now)
-	return 0
-}
-
 // rateHeaders describes a bucket after a request it let through.
-func (s *Server) rateHeaders(w http.ResponseWriter, bucket string, l limit) {
-	used := s.windows[bucket]
-	resetAfter := l.per - s.now().Sub(used[0])
+func (s *Server) rateHeaders(w http.ResponseWriter, bucket string, n int, u fakehttp.Usage) {
 	h := w.Header()
-	h.Set("X-RateLimit-Limit", strconv.Itoa(l.n))
-	h.Set("X-RateLimit-Remaining", strconv.Itoa(l.n-len(used)))
-	h.Set("X-RateLimit-Reset-After", seconds(resetAfter))
-	h.Set("X-RateLimit-Reset", seconds(time.Duration(s.now().Add(resetAfter).UnixNano())))
+	h.Set("X-RateLimit-Limit", strconv.Itoa(n))
+	h.Set("X-RateLimit-Remaining", strconv.Itoa(u.Remaining))
+	h.Set("X-RateLimit-Reset-After", seconds(u.ResetAfter))
+	h.Set("X-RateLimit-Reset", seconds(time.Duration(s.now().Add(u.ResetAfter).UnixNano())))
 	h.Set("X-RateLimit-Bucket", bucketID(bucket))
 }
 
 func seconds(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), 'f', 3, 64) }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
 func writeError(w http.ResponseWriter, e *apiError) {
-	writeJSON(w, e.status, map[string]any{"message": e.message, "code": e.code})
+	fakehttp.WriteJSON(w, e.status, map[string]any{"message": e.message, "code": e.code})
 }
 
 func writeRateLimited(w http.ResponseWriter, wait time.Duration, global bool, bucket string) {
 	h := w.Header()
-	h.Set("Retry-After", strconv.FormatInt(int64(math.Ceil(wait.Seconds())), 10))
+	fakehttp.SetRetryAfter(h, wait)
 	h.Set("X-RateLimit-Limit", "1")
 	h.Set("X-RateLimit-Remaining", "0")
 	h.Set("X-RateLimit-Reset-After", seconds(wait))
@@ -385,7 +317,7 @@ func writeRateLimited(w http.ResponseWriter, wait time.Duration, global bool, bu
 		scope = "global"
 	}
 	h.Set("X-RateLimit-Scope", scope)
-	writeJSON(w, http.StatusTooManyRequests, map[string]any{
+	fakehttp.WriteJSON(w, http.StatusTooManyRequests, map[string]any{
 		"message": "You are being rate limited.", "retry_after": math.Round(wait.Seconds()*1000) / 1000, "global": global,
 	})
 }

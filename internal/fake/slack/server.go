@@ -13,13 +13,14 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"incidentbot/internal/fake/fakehttp"
 )
 
 // Identities the fake answers with.
@@ -91,12 +92,13 @@ func WithUserGroups(groups ...UserGroup) Option {
 
 // Server is a fake Slack Web API. It is safe for concurrent use.
 type Server struct {
-	srv      *httptest.Server
+	http     *fakehttp.Server
+	limiter  *fakehttp.Limiter
 	token    string
 	appToken string
 	sock     sockets
 	now      func() time.Time
-	limits   map[string]int
+	limits   map[string]int // per minute
 
 	mu       sync.Mutex
 	channels []*channel // creation order
@@ -104,19 +106,9 @@ type Server struct {
 	groups   []*UserGroup
 	triggers map[string]*trigger
 	views    []View
-	calls    map[string]int
-	recent   map[string][]time.Time // per method, for rate limits
-	inject   map[string][]injection
-	latency  map[string]time.Duration // "" applies to every method
 	lastSec  int64
 	lastUsec int64
 	seq      int
-}
-
-type injection struct {
-	slackError string
-	retryAfter time.Duration // > 0: a 429
-	status     int           // > 0: a bare HTTP status
 }
 
 type handler func(s *Server, p params) (any, string)
@@ -153,10 +145,6 @@ func New(t testing.TB, opts ...Option) *Server {
 		now:      time.Now,
 		limits:   map[string]int{},
 		triggers: map[string]*trigger{},
-		calls:    map[string]int{},
-		recent:   map[string][]time.Time{},
-		inject:   map[string][]injection{},
-		latency:  map[string]time.Duration{},
 	}
 	for m, n := range tiers {
 		s.limits[m] = n
@@ -165,22 +153,22 @@ func New(t testing.TB, opts ...Option) *Server {
 	for _, o := range opts {
 		o(s)
 	}
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
-	t.Cleanup(s.srv.Close)
+	s.limiter = fakehttp.NewLimiter(s.now)
+	s.http = fakehttp.New(t, http.HandlerFunc(s.serveHTTP))
 	t.Cleanup(s.closeSockets) // runs first: clients see their socket close
 
 	return s
 }
 
 // URL is the base for slack.OptionAPIURL, ending in "/api/".
-func (s *Server) URL() string { return s.srv.URL + "/api/" }
+func (s *Server) URL() string { return s.http.URL() + "/api/" }
 
 // Token is the bot token the fake accepts.
 func (s *Server) Token() string { return s.token }
 
 // FailNext makes the next n calls of method answer {"ok":false,"error":slackError}.
 func (s *Server) FailNext(method, slackError string, n int) {
-	s.queue(method, injection{slackError: slackError}, n)
+	s.http.FailNext(method, func(w http.ResponseWriter, _ *http.Request) { writeError(w, slackError) }, n)
 }
 
 // RateLimitNext makes the next n calls of method answer 429 with Retry-After.
@@ -188,36 +176,22 @@ func (s *Server) RateLimitNext(method string, retryAfter time.Duration, n int) {
 	if retryAfter < time.Second {
 		retryAfter = time.Second
 	}
-	s.queue(method, injection{retryAfter: retryAfter}, n)
+	s.http.FailNext(method, func(w http.ResponseWriter, _ *http.Request) { writeRateLimited(w, retryAfter) }, n)
 }
 
 // FailStatusNext makes the next n calls of method answer a bare HTTP
 // status, as Slack's edge does with 5xx.
 func (s *Server) FailStatusNext(method string, status, n int) {
-	s.queue(method, injection{status: status}, n)
-}
-
-func (s *Server) queue(method string, in injection, n int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for range n {
-		s.inject[method] = append(s.inject[method], in)
-	}
+	s.http.FailNext(method, func(w http.ResponseWriter, _ *http.Request) {
+		http.Error(w, http.StatusText(status), status)
+	}, n)
 }
 
 // SetLatency delays every call of method ("" for all methods) by d.
-func (s *Server) SetLatency(method string, d time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.latency[method] = d
-}
+func (s *Server) SetLatency(method string, d time.Duration) { s.http.SetLatency(method, d) }
 
 // Calls counts the requests to method, including refused ones.
-func (s *Server) Calls(method string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.calls[method]
-}
+func (s *Server) Calls(method string) int { return s.http.Calls(method) }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == socketPath {
@@ -235,18 +209,8 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	s.mu.Lock()
-	s.calls[method]++
-	delay := s.latency[""] + s.latency[method]
-	s.mu.Unlock()
-	if delay > 0 {
-		t := time.NewTimer(delay)
-		select {
-		case <-r.Context().Done():
-			t.Stop()
-			return
-		case <-t.C:
-		}
+	if !s.http.Admit(r, method) {
+		return
 	}
 
 	s.mu.Lock()
@@ -269,22 +233,14 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, "invalid_auth")
 		return
 	}
-	if q := s.inject[method]; len(q) > 0 {
-		in := q[0]
-		s.inject[method] = q[1:]
-		switch {
-		case in.retryAfter > 0:
-			writeRateLimited(w, in.retryAfter)
-		case in.status > 0:
-			http.Error(w, http.StatusText(in.status), in.status)
-		default:
-			writeError(w, in.slackError)
-		}
+	if s.http.Injected(w, r, method) {
 		return
 	}
-	if wait := s.limited(method); wait > 0 {
-		writeRateLimited(w, wait)
-		return
+	if limit := s.limits[method]; limit > 0 {
+		if u, ok := s.limiter.Take(method, limit, time.Minute); !ok {
+			writeRateLimited(w, u.ResetAfter)
+			return
+		}
 	}
 	h, ok := methods[method]
 	if !ok {
@@ -303,28 +259,6 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeJSON(w, http.StatusOK, out)
-}
-
-// limited records a call and says how long to wait when the method's
-// per-minute limit is spent. Called with s.mu held.
-func (s *Server) limited(method string) time.Duration {
-	limit := s.limits[method]
-	if limit <= 0 {
-		return 0
-	}
-	now := s.now()
-	kept := s.recent[method][:0]
-	for _, at := range s.recent[method] {
-		if now.Sub(at) < time.Minute {
-			kept = append(kept, at)
-		}
-	}
-	s.recent[method] = kept
-	if len(kept) >= limit {
-		return time.Minute - now.Sub(kept[0])
-	}
-	s.recent[method] = append(kept, now)
-	return 0
 }
 
 // params are a request's arguments, from a form, a query string or a JSON body.
@@ -385,10 +319,10 @@ func (p params) bool(name string) bool {
 	return b
 }
 
+// writeJSON answers as Slack does, with the charset in the Content-Type.
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	fakehttp.WriteJSON(w, status, v)
 }
 
 func writeError(w http.ResponseWriter, code string) {
@@ -396,8 +330,7 @@ func writeError(w http.ResponseWriter, code string) {
 }
 
 func writeRateLimited(w http.ResponseWriter, wait time.Duration) {
-	secs := int64((wait + time.Second - 1) / time.Second)
-	w.Header().Set("Retry-After", strconv.FormatInt(secs, 10))
+	fakehttp.SetRetryAfter(w.Header(), wait)
 	writeJSON(w, http.StatusTooManyRequests, map[string]any{"ok": false, "error": "ratelimited"})
 }
 

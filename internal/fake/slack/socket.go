@@ -44,7 +44,7 @@ func (s *Server) AppToken() string { return s.appToken }
 
 // appsConnectionsOpen hands out the WebSocket URL, as Slack does.
 func (s *Server) appsConnectionsOpen(params) (any, string) {
-	return map[string]any{"url": "ws" + strings.TrimPrefix(s.srv.URL, "http") + socketPath + "?ticket=" + s.nextID("T")}, ""
+	return map[string]any{"url": "ws" + strings.TrimPrefix(s.http.URL(), "http") + socketPath + "?ticket=" + s.nextID("T")}, ""
 }
 
 // SocketConnections counts the open Socket Mode connections.
