@@ -28,6 +28,12 @@ func (db *DB) SavePauses(ctx context.Context, pauses ...incidentbot.CampaignPaus
 				prior_status = excluded.prior_status, prior_raw = excluded.prior_raw, state = excluded.state,
 				shared = excluded.shared, error = excluded.error, paused_at = excluded.paused_at,
 				resumed_at = excluded.resumed_at, updated_at = excluded.updated_at`)
+		// One statement for the whole batch: a pause can hold a thousand campaigns.
+		stmt, err := tx.PrepareContext(ctx, q)
+		if err != nil {
+			return fmt.Errorf("prepare pause upsert: %w", mapErr(err))
+		}
+		defer stmt.Close()
 		for _, p := range pauses {
 			c := p.Campaign
 			if p.State == "" {
@@ -43,7 +49,7 @@ func (db *DB) SavePauses(ctx context.Context, pauses ...incidentbot.CampaignPaus
 			if p.UpdatedAt.IsZero() {
 				p.UpdatedAt = now
 			}
-			_, err := tx.ExecContext(ctx, q, p.IncidentID, c.Platform, c.Account, c.ID, c.Name, string(c.Status),
+			_, err := stmt.ExecContext(ctx, p.IncidentID, c.Platform, c.Account, c.ID, c.Name, string(c.Status),
 				c.RawStatus, jsonArg(labels), c.DailyBudget, c.Currency, string(p.PriorStatus), p.PriorRaw,
 				string(p.State), p.Shared, p.Error, db.tp(p.PausedAt), db.tp(p.ResumedAt), db.t(p.UpdatedAt))
 			if err != nil {
