@@ -10,11 +10,12 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
-	"strconv"
 	"sync"
 	"testing"
+	"time"
 	"unicode/utf8"
+
+	"incidentbot/internal/fake/fakehttp"
 )
 
 // DefaultRoutingKey is the integration key the fake accepts unless
@@ -43,14 +44,12 @@ func WithRoutingKey(key string) Option { return func(s *Server) { s.key = key } 
 
 // Server is a fake Events API. It is safe for concurrent use.
 type Server struct {
-	srv *httptest.Server
-	key string
+	http *fakehttp.Server
+	key  string
 
-	mu       sync.Mutex
-	events   []Event
-	open     map[string]bool // dedup key -> triggered and not resolved
-	throttle []int           // Retry-After seconds of the next 429s (0: no header)
-	statuses []int           // bare statuses for the next requests
+	mu     sync.Mutex
+	events []Event
+	open   map[string]bool // dedup key -> triggered and not resolved
 }
 
 // New starts a fake closed when the test ends.
@@ -59,21 +58,19 @@ func New(tb testing.TB, opts ...Option) *Server {
 	for _, o := range opts {
 		o(s)
 	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /v2/enqueue", s.enqueue)
-	s.srv = httptest.NewServer(mux)
-	tb.Cleanup(s.srv.Close)
+	s.http = fakehttp.New(tb, nil)
+	s.http.Handle("POST /v2/enqueue", http.HandlerFunc(s.enqueue))
 	return s
 }
 
 // URL is the API base (PAGERDUTY_API_URL).
-func (s *Server) URL() string { return s.srv.URL }
+func (s *Server) URL() string { return s.http.URL() }
 
 // RoutingKey is the key the fake accepts.
 func (s *Server) RoutingKey() string { return s.key }
 
 // Client is an HTTP client for the fake.
-func (s *Server) Client() *http.Client { return s.srv.Client() }
+func (s *Server) Client() *http.Client { return s.http.Client() }
 
 // Events returns the accepted events in order.
 func (s *Server) Events() []Event {
@@ -91,27 +88,27 @@ func (s *Server) Open(dedupKey string) bool {
 
 // Throttle answers 429 to the next requests, one per entry, with that many
 // seconds in Retry-After (0: no header, as PagerDuty usually sends).
+// Throttle and FailWith answers come in the order queued.
 func (s *Server) Throttle(retryAfter ...int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.throttle = append(s.throttle, retryAfter...)
+	for _, secs := range retryAfter {
+		s.http.FailNext("", func(w http.ResponseWriter, _ *http.Request) {
+			fakehttp.SetRetryAfter(w.Header(), time.Duration(secs)*time.Second)
+			fakehttp.WriteJSON(w, http.StatusTooManyRequests, map[string]string{"status": "throttle event", "message": "Requests for this service are arriving too quickly.  Please retry later."})
+		}, 1)
+	}
 }
 
 // FailWith answers the next requests with these bare statuses (500, 502 ...).
 func (s *Server) FailWith(statuses ...int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.statuses = append(s.statuses, statuses...)
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	for _, status := range statuses {
+		s.http.FailNext("", func(w http.ResponseWriter, _ *http.Request) {
+			http.Error(w, http.StatusText(status), status)
+		}, 1)
+	}
 }
 
 func invalid(w http.ResponseWriter, problems ...string) {
-	writeJSON(w, http.StatusBadRequest, map[string]any{"status": "invalid event", "message": "Event object is invalid", "errors": problems})
+	fakehttp.WriteJSON(w, http.StatusBadRequest, map[string]any{"status": "invalid event", "message": "Event object is invalid", "errors": problems})
 }
 
 var severities = map[string]bool{"critical": true, "error": true, "warning": true, "info": true}
@@ -119,21 +116,6 @@ var severities = map[string]bool{"critical": true, "error": true, "warning": tru
 func (s *Server) enqueue(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(s.throttle) > 0 {
-		wait := s.throttle[0]
-		s.throttle = s.throttle[1:]
-		if wait > 0 {
-			w.Header().Set("Retry-After", strconv.Itoa(wait))
-		}
-		writeJSON(w, http.StatusTooManyRequests, map[string]string{"status": "throttle event", "message": "Requests for this service are arriving too quickly.  Please retry later."})
-		return
-	}
-	if len(s.statuses) > 0 {
-		code := s.statuses[0]
-		s.statuses = s.statuses[1:]
-		http.Error(w, http.StatusText(code), code)
-		return
-	}
 	var ev Event
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 512<<10)).Decode(&ev); err != nil {
 		invalid(w, "Could not parse JSON: "+err.Error())
@@ -186,5 +168,5 @@ func (s *Server) enqueue(w http.ResponseWriter, r *http.Request) {
 		delete(s.open, ev.DedupKey)
 	}
 	s.events = append(s.events, ev)
-	writeJSON(w, http.StatusAccepted, map[string]string{"status": "success", "message": "Event processed", "dedup_key": ev.DedupKey})
+	fakehttp.WriteJSON(w, http.StatusAccepted, map[string]string{"status": "success", "message": "Event processed", "dedup_key": ev.DedupKey})
 }

@@ -9,12 +9,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"slices"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
+
+	"incidentbot/internal/fake/fakehttp"
 )
 
 // Defaults the fake accepts unless options say otherwise.
@@ -54,19 +54,14 @@ func WithAPIKey(key string) Option { return func(s *Server) { s.key = key } }
 
 // Server is a fake Statuspage API. It is safe for concurrent use.
 type Server struct {
-	srv  *httptest.Server
+	http *fakehttp.Server
 	key  string
 	page string
 
 	mu        sync.Mutex
 	incidents []*Incident
 	seq       int
-	requests  []string
-	throttle  []throttle
-	statuses  []int
 }
-
-type throttle struct{ code, retryAfter int }
 
 // New starts a fake closed when the test ends.
 func New(tb testing.TB, opts ...Option) *Server {
@@ -74,17 +69,15 @@ func New(tb testing.TB, opts ...Option) *Server {
 	for _, o := range opts {
 		o(s)
 	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /v1/pages/{page}/incidents/unresolved", s.unresolved)
-	mux.HandleFunc("POST /v1/pages/{page}/incidents", s.create)
-	mux.HandleFunc("PATCH /v1/pages/{page}/incidents/{id}", s.patch)
-	s.srv = httptest.NewServer(s.guard(mux))
-	tb.Cleanup(s.srv.Close)
+	s.http = fakehttp.New(tb, nil)
+	s.http.Handle("GET /v1/pages/{page}/incidents/unresolved", s.guard(s.unresolved))
+	s.http.Handle("POST /v1/pages/{page}/incidents", s.guard(s.create))
+	s.http.Handle("PATCH /v1/pages/{page}/incidents/{id}", s.guard(s.patch))
 	return s
 }
 
 // URL is the API base (STATUSPAGE_API_URL).
-func (s *Server) URL() string { return s.srv.URL }
+func (s *Server) URL() string { return s.http.URL() }
 
 // APIKey is the key the fake accepts.
 func (s *Server) APIKey() string { return s.key }
@@ -93,7 +86,7 @@ func (s *Server) APIKey() string { return s.key }
 func (s *Server) PageID() string { return s.page }
 
 // Client is an HTTP client for the fake.
-func (s *Server) Client() *http.Client { return s.srv.Client() }
+func (s *Server) Client() *http.Client { return s.http.Client() }
 
 // Incidents returns copies of every incident, oldest first.
 func (s *Server) Incidents() []Incident {
@@ -123,68 +116,41 @@ func (s *Server) Delete(id string) {
 }
 
 // Requests returns "METHOD path" of every request, in order.
-func (s *Server) Requests() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.requests)
-}
+func (s *Server) Requests() []string { return s.http.Requests() }
 
 // Throttle answers the next request with code (420 or 429) and, when
-// retryAfter > 0, a Retry-After header of that many seconds.
+// retryAfter > 0, a Retry-After header of that many seconds. Throttle and
+// FailWith answers come in the order queued.
 func (s *Server) Throttle(code, retryAfter int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.throttle = append(s.throttle, throttle{code, retryAfter})
+	s.http.FailNext("", func(w http.ResponseWriter, _ *http.Request) {
+		fakehttp.SetRetryAfter(w.Header(), time.Duration(retryAfter)*time.Second)
+		fakehttp.WriteJSON(w, code, map[string]string{"error": "Rate limit exceeded. Please retry later."})
+	}, 1)
 }
 
 // FailWith answers the next requests with these bare statuses.
 func (s *Server) FailWith(statuses ...int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.statuses = append(s.statuses, statuses...)
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
-// guard checks the key and the page and serves the injected failures.
-func (s *Server) guard(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.mu.Lock()
-		s.requests = append(s.requests, r.Method+" "+r.URL.Path)
-		var th *throttle
-		if len(s.throttle) > 0 {
-			th = &s.throttle[0]
-			s.throttle = s.throttle[1:]
-		}
-		status := 0
-		if th == nil && len(s.statuses) > 0 {
-			status = s.statuses[0]
-			s.statuses = s.statuses[1:]
-		}
-		s.mu.Unlock()
-		switch {
-		case th != nil:
-			if th.retryAfter > 0 {
-				w.Header().Set("Retry-After", strconv.Itoa(th.retryAfter))
-			}
-			writeJSON(w, th.code, map[string]string{"error": "Rate limit exceeded. Please retry later."})
-		case status != 0:
+	for _, status := range statuses {
+		s.http.FailNext("", func(w http.ResponseWriter, _ *http.Request) {
 			http.Error(w, http.StatusText(status), status)
-		case r.Header.Get("Authorization") != "OAuth "+s.key:
-			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "Could not authenticate"})
-		default:
-			next.ServeHTTP(w, r)
+		}, 1)
+	}
+}
+
+// guard checks the key; Statuspage answers its rate limit before that.
+func (s *Server) guard(next http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "OAuth "+s.key {
+			fakehttp.WriteJSON(w, http.StatusUnauthorized, map[string]string{"error": "Could not authenticate"})
+			return
 		}
+		next(w, r)
 	})
 }
 
 func (s *Server) pageOK(w http.ResponseWriter, r *http.Request) bool {
 	if r.PathValue("page") != s.page {
-		writeJSON(w, http.StatusNotFound, map[string]string{"error": "The requested resource could not be found."})
+		fakehttp.WriteJSON(w, http.StatusNotFound, map[string]string{"error": "The requested resource could not be found."})
 		return false
 	}
 	return true
@@ -206,7 +172,7 @@ type incidentBody struct {
 func decode(w http.ResponseWriter, r *http.Request) (incidentBody, bool) {
 	var b incidentBody
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&b); err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "Could not parse request body"})
+		fakehttp.WriteJSON(w, http.StatusBadRequest, map[string]string{"error": "Could not parse request body"})
 		return b, false
 	}
 	var problems []string
@@ -217,7 +183,7 @@ func decode(w http.ResponseWriter, r *http.Request) (incidentBody, bool) {
 		problems = append(problems, "Impact override is not included in the list")
 	}
 	if len(problems) > 0 {
-		writeJSON(w, http.StatusUnprocessableEntity, map[string][]string{"error": problems})
+		fakehttp.WriteJSON(w, http.StatusUnprocessableEntity, map[string][]string{"error": problems})
 		return b, false
 	}
 	return b, true
@@ -235,7 +201,7 @@ func (s *Server) unresolved(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, out)
+	fakehttp.WriteJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) create(w http.ResponseWriter, r *http.Request) {
@@ -248,7 +214,7 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 	}
 	in := b.Incident
 	if in.Name == nil || *in.Name == "" {
-		writeJSON(w, http.StatusUnprocessableEntity, map[string][]string{"error": {"Name can't be blank"}})
+		fakehttp.WriteJSON(w, http.StatusUnprocessableEntity, map[string][]string{"error": {"Name can't be blank"}})
 		return
 	}
 	inc := Incident{Name: *in.Name, Status: "investigating", Metadata: in.Metadata}
@@ -267,7 +233,7 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 	s.update(created, inc.Status, body)
 	out := *created
 	s.mu.Unlock()
-	writeJSON(w, http.StatusCreated, out)
+	fakehttp.WriteJSON(w, http.StatusCreated, out)
 }
 
 func (s *Server) patch(w http.ResponseWriter, r *http.Request) {
@@ -282,7 +248,7 @@ func (s *Server) patch(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	i := slices.IndexFunc(s.incidents, func(inc *Incident) bool { return inc.ID == r.PathValue("id") })
 	if i < 0 {
-		writeJSON(w, http.StatusNotFound, map[string]string{"error": "The requested resource could not be found."})
+		fakehttp.WriteJSON(w, http.StatusNotFound, map[string]string{"error": "The requested resource could not be found."})
 		return
 	}
 	inc := s.incidents[i]
@@ -302,7 +268,7 @@ func (s *Server) patch(w http.ResponseWriter, r *http.Request) {
 		body = *in.Body
 	}
 	s.update(inc, status, body)
-	writeJSON(w, http.StatusOK, *inc)
+	fakehttp.WriteJSON(w, http.StatusOK, *inc)
 }
 
 // add stores inc with a new id; s.mu is held.
