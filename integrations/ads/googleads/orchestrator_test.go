@@ -1,19 +1,13 @@
 package googleads_test
 
 import (
-	"log/slog"
 	"testing"
-	"time"
 
-	"incidentbot"
-	"incidentbot/integrations/ads"
+	"incidentbot/integrations/ads/adstest"
 	"incidentbot/integrations/ads/googleads"
 	fake "incidentbot/internal/fake/googleads"
-	"incidentbot/internal/storetest"
 )
 
-// TestOrchestrator runs the exact-set pause and resume over the real
-// client and the fake: the fake's final state is what counts.
 func TestOrchestrator(t *testing.T) {
 	t.Parallel()
 	const cust = "1234567890"
@@ -27,42 +21,10 @@ func TestOrchestrator(t *testing.T) {
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	db := storetest.SQLite(t)
-	orc := ads.New(db, []incidentbot.AdPlatform{c}, incidentbot.ClockFunc(func() time.Time { return time.Now().UTC() }), slog.New(slog.DiscardHandler))
-
-	for _, drill := range []bool{true, false} {
-		inc := &incidentbot.Incident{Title: "Checkout returns 504", Severity: incidentbot.SEV1, Drill: drill, Platform: incidentbot.PlatformConsole}
-		if err := db.CreateIncident(t.Context(), inc, incidentbot.Change{}); err != nil {
-			t.Fatalf("CreateIncident: %v", err)
-		}
-		rep, err := orc.Pause(t.Context(), inc, ads.Selection{})
-		if err != nil {
-			t.Fatalf("Pause (drill %v): %v", drill, err)
-		}
-		if len(rep.Paused) != len(active) {
-			t.Errorf("drill %v: got %d paused in the report, want %d", drill, len(rep.Paused), len(active))
-		}
-		wantPaused := map[bool]string{true: fake.Enabled, false: fake.Paused}[drill]
-		for _, id := range active {
-			if got, _ := srv.Campaign(cust, id); got.Status != wantPaused {
-				t.Errorf("drill %v, after pause: campaign %s got %s, want %s", drill, id, got.Status, wantPaused)
-			}
-		}
-		if drill {
-			continue
-		}
-		srv.SetStatus(cust, active[0], fake.Enabled) // someone resumes one by hand
-		srv.SetStatus(cust, active[0], fake.Paused)  // and pauses it again: still ours
-		if _, err := orc.Resume(t.Context(), inc, nil); err != nil {
-			t.Fatalf("Resume: %v", err)
-		}
-		for _, id := range active {
-			if got, _ := srv.Campaign(cust, id); got.Status != fake.Enabled {
-				t.Errorf("after resume: campaign %s got %s, want ENABLED", id, got.Status)
-			}
-		}
-		if got, _ := srv.Campaign(cust, before); got.Status != fake.Paused {
-			t.Errorf("campaign paused before the incident: got %s, want PAUSED", got.Status)
-		}
-	}
+	adstest.Orchestrator(t, adstest.Platform{
+		Client: c, Active: fake.Enabled, Paused: fake.Paused,
+		Serving: active, NotServing: map[string]string{before: fake.Paused},
+		Status:    func(id string) string { cp, _ := srv.Campaign(cust, id); return cp.Status },
+		SetStatus: func(id, status string) { srv.SetStatus(cust, id, status) },
+	})
 }

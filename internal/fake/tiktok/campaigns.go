@@ -50,6 +50,7 @@ func (s *Server) campaignGet(w http.ResponseWriter, r *http.Request) {
 	}
 	fields := campaignFields
 	if f := q.Get("fields"); f != "" {
+		fields = nil // decoding into campaignFields would overwrite it for every request
 		if err := json.Unmarshal([]byte(f), &fields); err != nil {
 			writeError(w, CodeParam, "fields: Not a valid list.")
 			return
