@@ -1,0 +1,73 @@
+package fakehttp_test
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"incidentbot/internal/fake/fakehttp"
+)
+
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+func TestLimiter(t *testing.T) {
+	t.Parallel()
+	type step struct {
+		advance time.Duration
+		bucket  string
+		want    fakehttp.Usage
+		ok      bool
+	}
+	tests := []struct {
+		name  string
+		n     int
+		steps []step
+	}{
+		{
+			name: "two a minute",
+			n:    2,
+			steps: []step{
+				{0, "a", fakehttp.Usage{Remaining: 1, ResetAfter: time.Minute}, true},
+				{10 * time.Second, "a", fakehttp.Usage{Remaining: 0, ResetAfter: 50 * time.Second}, true},
+				{20 * time.Second, "a", fakehttp.Usage{Remaining: 0, ResetAfter: 30 * time.Second}, false},
+				{0, "b", fakehttp.Usage{Remaining: 1, ResetAfter: time.Minute}, true},
+				{30 * time.Second, "a", fakehttp.Usage{Remaining: 0, ResetAfter: 10 * time.Second}, true},
+				{10 * time.Second, "a", fakehttp.Usage{Remaining: 0, ResetAfter: 50 * time.Second}, true},
+			},
+		},
+		{
+			name:  "none allowed",
+			n:     0,
+			steps: []step{{0, "a", fakehttp.Usage{ResetAfter: time.Minute}, false}},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c := &clock{now: time.Date(2026, 11, 26, 8, 0, 0, 0, time.UTC)}
+			l := fakehttp.NewLimiter(c.Now)
+			for i, st := range tc.steps {
+				c.Advance(st.advance)
+				got, ok := l.Take(st.bucket, tc.n, time.Minute)
+				if got != st.want || ok != st.ok {
+					t.Errorf("step %d: got %+v %v, want %+v %v", i, got, ok, st.want, st.ok)
+				}
+			}
+		})
+	}
+}
