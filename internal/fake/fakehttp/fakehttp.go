@@ -1,23 +1,32 @@
 // Package fakehttp is the plumbing the stateful fake APIs in internal/fake
-// share, so that each fake holds only what its API does: an httptest
-// server closed when the test ends, per-route call counters, latency and
-// queued failure answers, a log of the requests received, sliding-window
-// rate limits and the JSON and Retry-After writers.
+// share, so that each fake holds only what its API does.
 //
-// A fake names its routes as its tests do ("chat.postMessage",
-// "POST /channels/{channel}/messages"); "" in SetLatency and FailNext means
-// every route.
+// A Server is an httptest server closed when the test ends (New, URL,
+// Client) with knobs per route, a route being whatever name the fake's
+// tests use ("chat.postMessage", "POST /channels/{channel}/messages"):
 //
-//	s.http = fakehttp.New(tb, nil) // nil: the server's own mux, filled by Handle
-//	s.http.Handle("POST /v2/enqueue", http.HandlerFunc(s.enqueue))
-//	s.http.FailNext("", func(w http.ResponseWriter, r *http.Request) {
-//		fakehttp.WriteJSON(w, http.StatusBadGateway, apiError("bad gateway"))
-//	}, 1)
+//   - Calls(route) counts the calls, refused and failed ones included;
+//   - SetLatency(route, d) delays them ("" adds d to every route);
+//   - FailNext(route, answer, n) serves answer instead of the handler to the
+//     next n calls ("" for any route; the route's own answers go first;
+//     answers come in the order queued); Status(code) is the bare-status answer;
+//   - Requests() lists "METHOD path" of every request received.
 //
-// Handle (and Route) run, in order: count the call, wait the latency (giving
-// up when the client does), serve the next queued answer if any, then the
-// handler. A fake that must check credentials before a queued answer, as
-// most real APIs do, calls Admit and Injected itself around its own check.
+// With a nil handler, New serves the Server's own mux, which Handle fills;
+// Handle(pattern, h) is Route(pattern, h): Admit (count, then wait the
+// latency, giving up when the client does), then the next queued answer if
+// any, then h. A fake that must check credentials between the two, as most
+// real APIs do, serves its own handler and calls Admit and Injected itself:
+//
+//	s.http = fakehttp.New(tb, http.HandlerFunc(s.serveHTTP))
+//	...
+//	if !s.http.Admit(r, method) { return }
+//	if !authorized(r) { ...; return }
+//	if s.http.Injected(w, r, method) { return }
+//
+// Around the Server: Limiter keeps sliding-window rate limits per bucket on
+// an injected clock; WriteJSON and SetRetryAfter write answers. Each fake
+// keeps its own option names and knob signatures and forwards to these.
 package fakehttp
 
 import (
@@ -179,6 +188,12 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 	}
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// Status is an answer of a bare HTTP status with its text, as a proxy or
+// load balancer in front of an API sends.
+func Status(code int) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) { http.Error(w, http.StatusText(code), code) }
 }
 
 // SetRetryAfter sets Retry-After to d in whole seconds, rounded up as a

@@ -51,9 +51,6 @@ func call(t *testing.T, s *fakehttp.Server, route string) (int, string) {
 
 func TestFailNext(t *testing.T) {
 	t.Parallel()
-	answer := func(status int) http.HandlerFunc {
-		return func(w http.ResponseWriter, r *http.Request) { http.Error(w, "injected", status) }
-	}
 	tests := []struct {
 		name  string
 		queue func(s *fakehttp.Server)
@@ -68,15 +65,15 @@ func TestFailNext(t *testing.T) {
 		},
 		{
 			name:  "n answers for one route, others untouched",
-			queue: func(s *fakehttp.Server) { s.FailNext(ping, answer(503), 2) },
+			queue: func(s *fakehttp.Server) { s.FailNext(ping, fakehttp.Status(503), 2) },
 			calls: []string{pong, ping, ping, ping},
 			want:  []int{200, 503, 503, 200},
 		},
 		{
 			name: "every route, in the order queued",
 			queue: func(s *fakehttp.Server) {
-				s.FailNext("", answer(429), 1)
-				s.FailNext("", answer(502), 1)
+				s.FailNext("", fakehttp.Status(429), 1)
+				s.FailNext("", fakehttp.Status(502), 1)
 			},
 			calls: []string{pong, ping, ping},
 			want:  []int{429, 502, 200},
@@ -84,8 +81,8 @@ func TestFailNext(t *testing.T) {
 		{
 			name: "the route's own answers first",
 			queue: func(s *fakehttp.Server) {
-				s.FailNext("", answer(500), 1)
-				s.FailNext(ping, answer(404), 1)
+				s.FailNext("", fakehttp.Status(500), 1)
+				s.FailNext(ping, fakehttp.Status(404), 1)
 			},
 			calls: []string{ping, ping, ping},
 			want:  []int{404, 500, 200},

@@ -1,29 +1,11 @@
 package fakehttp_test
 
 import (
-	"sync"
 	"testing"
 	"time"
 
 	"incidentbot/internal/fake/fakehttp"
 )
-
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 func TestLimiter(t *testing.T) {
 	t.Parallel()
@@ -59,10 +41,10 @@ func TestLimiter(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			c := &clock{now: time.Date(2026, 11, 26, 8, 0, 0, 0, time.UTC)}
-			l := fakehttp.NewLimiter(c.Now)
+			now := time.Date(2026, 11, 26, 8, 0, 0, 0, time.UTC)
+			l := fakehttp.NewLimiter(func() time.Time { return now })
 			for i, st := range tc.steps {
-				c.Advance(st.advance)
+				now = now.Add(st.advance)
 				got, ok := l.Take(st.bucket, tc.n, time.Minute)
 				if got != st.want || ok != st.ok {
 					t.Errorf("step %d: got %+v %v, want %+v %v", i, got, ok, st.want, st.ok)

@@ -101,9 +101,7 @@ func (s *Server) Throttle(retryAfter ...int) {
 // FailWith answers the next requests with these bare statuses (500, 502 ...).
 func (s *Server) FailWith(statuses ...int) {
 	for _, status := range statuses {
-		s.http.FailNext("", func(w http.ResponseWriter, _ *http.Request) {
-			http.Error(w, http.StatusText(status), status)
-		}, 1)
+		s.http.FailNext("", fakehttp.Status(status), 1)
 	}
 }
 

@@ -182,9 +182,7 @@ func (s *Server) RateLimitNext(method string, retryAfter time.Duration, n int) {
 // FailStatusNext makes the next n calls of method answer a bare HTTP
 // status, as Slack's edge does with 5xx.
 func (s *Server) FailStatusNext(method string, status, n int) {
-	s.http.FailNext(method, func(w http.ResponseWriter, _ *http.Request) {
-		http.Error(w, http.StatusText(status), status)
-	}, n)
+	s.http.FailNext(method, fakehttp.Status(status), n)
 }
 
 // SetLatency delays every call of method ("" for all methods) by d.
