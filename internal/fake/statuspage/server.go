@@ -135,23 +135,19 @@ func (s *Server) FailWith(statuses ...int) {
 	}
 }
 
-// guard checks the key; Statuspage answers its rate limit before that.
+// guard checks the key, then the page; Statuspage answers its rate limit
+// before both.
 func (s *Server) guard(next http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("Authorization") != "OAuth "+s.key {
+		switch {
+		case r.Header.Get("Authorization") != "OAuth "+s.key:
 			fakehttp.WriteJSON(w, http.StatusUnauthorized, map[string]string{"error": "Could not authenticate"})
-			return
+		case r.PathValue("page") != s.page:
+			fakehttp.WriteJSON(w, http.StatusNotFound, map[string]string{"error": "The requested resource could not be found."})
+		default:
+			next(w, r)
 		}
-		next(w, r)
 	})
-}
-
-func (s *Server) pageOK(w http.ResponseWriter, r *http.Request) bool {
-	if r.PathValue("page") != s.page {
-		fakehttp.WriteJSON(w, http.StatusNotFound, map[string]string{"error": "The requested resource could not be found."})
-		return false
-	}
-	return true
 }
 
 var statuses = map[string]bool{"investigating": true, "identified": true, "monitoring": true, "resolved": true}
@@ -188,9 +184,6 @@ func decode(w http.ResponseWriter, r *http.Request) (incidentBody, bool) {
 }
 
 func (s *Server) unresolved(w http.ResponseWriter, r *http.Request) {
-	if !s.pageOK(w, r) {
-		return
-	}
 	s.mu.Lock()
 	out := []Incident{}
 	for i := len(s.incidents) - 1; i >= 0; i-- { // newest first, as the API lists them
@@ -203,9 +196,6 @@ func (s *Server) unresolved(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) create(w http.ResponseWriter, r *http.Request) {
-	if !s.pageOK(w, r) {
-		return
-	}
 	b, ok := decode(w, r)
 	if !ok {
 		return
@@ -235,9 +225,6 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) patch(w http.ResponseWriter, r *http.Request) {
-	if !s.pageOK(w, r) {
-		return
-	}
 	b, ok := decode(w, r)
 	if !ok {
 		return
