@@ -71,6 +71,10 @@ type Action struct {
 	Accounts  []string // pause_ads: empty means all
 	Include   []string // pause_ads: campaign name globs to pause (empty: all)
 	Exclude   []string // pause_ads: campaign name globs to keep serving (brand ...)
+	// IncludeLabels and ExcludeLabels select by campaign label (exact,
+	// case-insensitive) where the platform has labels: Google Ads, Meta.
+	IncludeLabels []string // pause_ads: pause only campaigns with one of these labels
+	ExcludeLabels []string // pause_ads: keep campaigns with one of these labels serving
 
 	To       string // notify: a NOTIFY_* target name; page: service
 	Template string // notify / statuspage: template name

@@ -48,7 +48,7 @@ var topFields = []string{"name", "description", "match", "channel", "private", "
 // actionFields lists, per action kind, the fields it accepts.
 var actionFields = map[string][]string{
 	incidentbot.ActionVerifySite: {"url", "expect", "when"},
-	incidentbot.ActionPauseAds:   {"platforms", "accounts", "include", "exclude", "when"},
+	incidentbot.ActionPauseAds:   {"platforms", "accounts", "include", "exclude", "include_labels", "exclude_labels", "when"},
 	incidentbot.ActionResumeAds:  {"platforms", "when"},
 	incidentbot.ActionNotify:     {"to", "template", "when"},
 	incidentbot.ActionStatusPage: {"status", "template", "when"},
@@ -490,6 +490,8 @@ func (d *decoder) actions(n *yaml.Node, path string, templates map[string]string
 			a.Accounts = d.texts(f, apath, "accounts", nil)
 			a.Include = d.texts(f, apath, "include", checkGlob)
 			a.Exclude = d.texts(f, apath, "exclude", checkGlob)
+			a.IncludeLabels = d.texts(f, apath, "include_labels", checkLabel)
+			a.ExcludeLabels = d.texts(f, apath, "exclude_labels", checkLabel)
 		case incidentbot.ActionNotify:
 			a.To = d.required(f, v, apath, "to", "the notification target, like hosting or agency")
 			if a.To != "" && !targetRE.MatchString(a.To) {
@@ -588,6 +590,15 @@ func (d *decoder) when(n *yaml.Node, path string) incidentbot.Condition {
 func checkGlob(s string) string {
 	if _, err := path.Match(s, ""); err != nil {
 		return fmt.Sprintf("%q is not a valid glob: check its [ ] brackets and \\ escapes (* matches any text)", s)
+	}
+	return ""
+}
+
+// checkLabel rejects what would never equal a label: labels match whole,
+// so a glob character means the author expected a pattern.
+func checkLabel(s string) string {
+	if strings.ContainsAny(s, "*?[") {
+		return fmt.Sprintf("%q is not a label: labels match whole (any case), without * ? or [ ]; use include or exclude for name patterns", s)
 	}
 	return ""
 }

@@ -31,6 +31,7 @@ func FuzzLoad(f *testing.F) {
 		"name: web\nroles: &r [{name: commander}]\ninvite: *r\n",
 		"name: web\nroles:\n  - name: commander\n assign: declarer\n",
 		minimal + "on_declare:\n  - pause_ads: {platforms: [meta], exclude: [\"[\"]}\n",
+		minimal + "on_declare:\n  - pause_ads: {include_labels: [Sale], exclude_labels: [\"brand*\"]}\n",
 		minimal + "channel: \"{{range 3}}x{{end}}\"\n",
 		minimal + "---\nname: other\n",
 	} {

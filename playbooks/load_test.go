@@ -108,6 +108,15 @@ func TestLoadProblems(t *testing.T) {
 			},
 		},
 		{
+			name: "labels that are globs or empty",
+			files: map[string]string{"a.yaml": minimal + "on_declare:\n  - pause_ads:\n      exclude_labels: [\"brand*\", Brand]\n" +
+				"      include_labels: [\"\"]\non_resolve:\n  - resume_ads:\n"},
+			want: []string{
+				`a.yaml:6: on_declare[0].pause_ads.exclude_labels[0]: "brand*" is not a label: labels match whole`,
+				`a.yaml:7: on_declare[0].pause_ads.include_labels[0]: an empty entry: remove it`,
+			},
+		},
+		{
 			name:  "template not in templates",
 			files: map[string]string{"a.yaml": minimal + "on_declare:\n  - statuspage: {status: investigating, template: customer-de}\ntemplates: {customer-fr: Bonjour}\n"},
 			want:  []string{`a.yaml:5: on_declare[0].statuspage.template: template "customer-de" is not in templates: add it there or use one of: customer-fr`},
@@ -290,7 +299,7 @@ invite: ["@oncall", "<@U0MKT>"]
 status_updates: {sev1: 10m, sev2: 1h30m, sev4: off}
 on_declare:
   - verify_site: {url: "https://shop.example.com/", expect: Panier}
-  - pause_ads: {platforms: [googleads, tiktok], accounts: ["123"], include: ["*"], exclude: ["brand*"], when: {severity: [sev1, SEV2]}}
+  - pause_ads: {platforms: [googleads, tiktok], accounts: ["123"], include: ["*"], exclude: ["brand*"], include_labels: [Sale], exclude_labels: [Brand, "Always on"], when: {severity: [sev1, SEV2]}}
   - notify: {to: hosting, template: alert}
   - page: {to: web-oncall}
 on_resolve:
@@ -330,6 +339,8 @@ archive_on_close: true
 		{"pause platforms", strings.Join(pb.OnDeclare[1].Platforms, ","), "googleads,tiktok"},
 		{"pause accounts", strings.Join(pb.OnDeclare[1].Accounts, ","), "123"},
 		{"pause exclude", strings.Join(pb.OnDeclare[1].Exclude, ","), "brand*"},
+		{"pause include labels", strings.Join(pb.OnDeclare[1].IncludeLabels, ","), "Sale"},
+		{"pause exclude labels", strings.Join(pb.OnDeclare[1].ExcludeLabels, ","), "Brand,Always on"},
 		{"pause on sev2", pb.OnDeclare[1].When.Holds(incidentbot.SEV2), true},
 		{"pause on sev3", pb.OnDeclare[1].When.Holds(incidentbot.SEV3), false},
 		{"notify", pb.OnDeclare[2].To + "/" + pb.OnDeclare[2].Template, "hosting/alert"},

@@ -37,11 +37,11 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 	f := &fixture{db: db, initial: []incidentbot.Campaign{
 		{Platform: "googleads", Account: "1111111111", ID: "g1", Name: "Search - Shoes", Status: active, DailyBudget: 48, Currency: "EUR"},
 		{Platform: "googleads", Account: "2222222222", ID: "g2", Name: "Search - Bags", Status: active},
-		{Platform: "googleads", Account: "1111111111", ID: "g3", Name: "Brand - Shop", Status: active},
+		{Platform: "googleads", Account: "1111111111", ID: "g3", Name: "Brand - Shop", Status: active, Labels: []string{"Brand"}},
 		{Platform: "googleads", Account: "1111111111", ID: "g4", Name: "Old promo", Status: paused},
 		{Platform: "googleads", Account: "1111111111", ID: "g5", Name: "Removed", Status: other},
 		{Platform: "meta", Account: "act_1", ID: "m1", Name: "Retargeting", Status: active},
-		{Platform: "meta", Account: "act_1", ID: "m2", Name: "FR / Summer sale", Status: active},
+		{Platform: "meta", Account: "act_1", ID: "m2", Name: "FR / Summer sale", Status: active, Labels: []string{"always-on", "Sale"}},
 		{Platform: "meta", Account: "act_1", ID: "m3", Name: "Winter", Status: paused},
 	}}
 	f.google = memads.New("googleads", f.initial[:5]...)
@@ -321,6 +321,10 @@ func TestPauseSelection(t *testing.T) {
 		{"unknown platform skipped", ads.Selection{Platforms: []string{"meta", "tiktok"}}, []string{"m1", "m2"}, []string{"tiktok"}, ""},
 		{"only unknown platforms", ads.Selection{Platforms: []string{"tiktok"}}, nil, []string{"tiktok"}, ""},
 		{"bad glob", ads.Selection{Include: []string{"[search"}}, nil, nil, incidentbot.EINVALID},
+		{"exclude label brand", ads.Selection{ExcludeLabels: []string{"brand"}}, []string{"g1", "g2", "m1", "m2"}, nil, ""},
+		{"include label", ads.Selection{IncludeLabels: []string{"SALE"}}, []string{"m2"}, nil, ""},
+		{"labels across platforms", ads.Selection{ExcludeLabels: []string{"Brand", "Always-On"}}, []string{"g1", "g2", "m1"}, nil, ""},
+		{"glob as label", ads.Selection{ExcludeLabels: []string{"brand*"}}, nil, nil, incidentbot.EINVALID},
 	}
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		for _, tc := range tests {

@@ -14,6 +14,12 @@ type Selection struct {
 	Accounts  []string // empty: all
 	Include   []string // campaign-name globs (path.Match, case-insensitive) to pause; empty: all serving
 	Exclude   []string // globs to keep serving (brand campaigns)
+	// IncludeLabels pauses only campaigns carrying one of these labels;
+	// ExcludeLabels keeps campaigns carrying one serving. Labels match
+	// whole, case-insensitively; a campaign without labels (or on a
+	// platform whose client reads none) matches no label.
+	IncludeLabels []string
+	ExcludeLabels []string
 }
 
 // SelectionFrom takes the selection of a pause_ads (or resume_ads) playbook action.
@@ -23,10 +29,13 @@ func SelectionFrom(a incidentbot.Action) Selection {
 		Accounts:  slices.Clone(a.Accounts),
 		Include:   slices.Clone(a.Include),
 		Exclude:   slices.Clone(a.Exclude),
+
+		IncludeLabels: slices.Clone(a.IncludeLabels),
+		ExcludeLabels: slices.Clone(a.ExcludeLabels),
 	}
 }
 
-// validate rejects malformed globs before anything is paused.
+// validate rejects malformed globs and labels before anything is paused.
 func (s Selection) validate() error {
 	for _, g := range slices.Concat(s.Include, s.Exclude) {
 		if _, err := path.Match(foldName(g), ""); err != nil {
@@ -34,11 +43,18 @@ func (s Selection) validate() error {
 				"Campaign pattern %q is not valid. Use * for any text, ? for one character and [abc] for one of a set.", g)
 		}
 	}
+	for _, l := range slices.Concat(s.IncludeLabels, s.ExcludeLabels) {
+		if strings.TrimSpace(l) == "" || strings.ContainsAny(l, "*?[") {
+			return incidentbot.Errorf(incidentbot.EINVALID,
+				"Campaign label %q is not valid. Write the whole label, without * ? or [ ]; use name patterns for those.", l)
+		}
+	}
 	return nil
 }
 
-// matches reports whether c is covered by the selection's accounts and
-// name globs; the platform is chosen beforehand. Exclude wins over Include.
+// matches reports whether c is covered by the selection's accounts, name
+// globs and labels; the platform is chosen beforehand. A campaign must pass
+// both includes (names and labels); either exclude keeps it serving.
 func (s Selection) matches(c incidentbot.Campaign) bool {
 	if len(s.Accounts) > 0 && !slices.ContainsFunc(s.Accounts, func(a string) bool { return foldAccount(a) == foldAccount(c.Account) }) {
 		return false
@@ -47,7 +63,17 @@ func (s Selection) matches(c incidentbot.Campaign) bool {
 	if len(s.Include) > 0 && !slices.ContainsFunc(s.Include, func(g string) bool { return globMatch(g, name) }) {
 		return false
 	}
-	return !slices.ContainsFunc(s.Exclude, func(g string) bool { return globMatch(g, name) })
+	if len(s.IncludeLabels) > 0 && !hasLabel(c, s.IncludeLabels) {
+		return false
+	}
+	return !slices.ContainsFunc(s.Exclude, func(g string) bool { return globMatch(g, name) }) && !hasLabel(c, s.ExcludeLabels)
+}
+
+// hasLabel reports whether c carries one of labels, in any case.
+func hasLabel(c incidentbot.Campaign, labels []string) bool {
+	return slices.ContainsFunc(c.Labels, func(l string) bool {
+		return slices.ContainsFunc(labels, func(want string) bool { return strings.EqualFold(strings.TrimSpace(l), strings.TrimSpace(want)) })
+	})
 }
 
 func globMatch(glob, foldedName string) bool {

@@ -9,8 +9,8 @@ import (
 
 func TestSelectionMatches(t *testing.T) {
 	t.Parallel()
-	c := func(account, name string) incidentbot.Campaign {
-		return incidentbot.Campaign{Platform: "googleads", Account: account, Name: name}
+	c := func(account, name string, labels ...string) incidentbot.Campaign {
+		return incidentbot.Campaign{Platform: "googleads", Account: account, Name: name, Labels: labels}
 	}
 	tests := []struct {
 		name string
@@ -31,6 +31,15 @@ func TestSelectionMatches(t *testing.T) {
 		{"account listed", Selection{Accounts: []string{"2", "1"}}, c("1", "X"), true},
 		{"account not listed", Selection{Accounts: []string{"2"}}, c("1", "X"), false},
 		{"google account with dashes", Selection{Accounts: []string{"123-456-7890"}}, c("1234567890", "X"), true},
+		{"exclude label keeps brand serving", Selection{ExcludeLabels: []string{"Brand"}}, c("1", "Shoes", "Q4", "brand"), false},
+		{"exclude label misses", Selection{ExcludeLabels: []string{"Brand"}}, c("1", "Shoes", "Brand FR"), true},
+		{"exclude label on unlabelled", Selection{ExcludeLabels: []string{"Brand"}}, c("1", "Brand"), true},
+		{"include label", Selection{IncludeLabels: []string{"sale", "Q4"}}, c("1", "Shoes", "q4"), true},
+		{"include label misses", Selection{IncludeLabels: []string{"sale"}}, c("1", "Shoes", "Q4"), false},
+		{"include label on unlabelled", Selection{IncludeLabels: []string{"sale"}}, c("1", "Sale"), false},
+		{"exclude label wins over include label", Selection{IncludeLabels: []string{"sale"}, ExcludeLabels: []string{"brand"}}, c("1", "X", "Sale", "Brand"), false},
+		{"name and label includes both apply", Selection{Include: []string{"search*"}, IncludeLabels: []string{"sale"}}, c("1", "Display", "Sale"), false},
+		{"name exclude with label include", Selection{Exclude: []string{"*brand*"}, IncludeLabels: []string{"sale"}}, c("1", "Brand sale", "Sale"), false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -55,6 +64,9 @@ func TestSelectionValidate(t *testing.T) {
 		{"valid", Selection{Include: []string{"a*"}, Exclude: []string{"[bc]?"}}, ""},
 		{"bad include", Selection{Include: []string{"[a"}}, incidentbot.EINVALID},
 		{"bad exclude", Selection{Exclude: []string{"x", "\\"}}, incidentbot.EINVALID},
+		{"valid labels", Selection{IncludeLabels: []string{"Sale"}, ExcludeLabels: []string{"Brand FR"}}, ""},
+		{"glob as label", Selection{ExcludeLabels: []string{"brand*"}}, incidentbot.EINVALID},
+		{"blank label", Selection{IncludeLabels: []string{" "}}, incidentbot.EINVALID},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -69,12 +81,15 @@ func TestSelectionValidate(t *testing.T) {
 func TestSelectionFrom(t *testing.T) {
 	t.Parallel()
 	a := incidentbot.Action{Kind: incidentbot.ActionPauseAds, Platforms: []string{"meta"}, Accounts: []string{"act_1"},
-		Include: []string{"sale*"}, Exclude: []string{"brand*"}}
+		Include: []string{"sale*"}, Exclude: []string{"brand*"}, IncludeLabels: []string{"Sale"}, ExcludeLabels: []string{"Brand"}}
 	got := SelectionFrom(a)
 	a.Platforms[0] = "changed"
-	want := Selection{Platforms: []string{"meta"}, Accounts: []string{"act_1"}, Include: []string{"sale*"}, Exclude: []string{"brand*"}}
+	a.ExcludeLabels[0] = "changed"
+	want := Selection{Platforms: []string{"meta"}, Accounts: []string{"act_1"}, Include: []string{"sale*"}, Exclude: []string{"brand*"},
+		IncludeLabels: []string{"Sale"}, ExcludeLabels: []string{"Brand"}}
 	if !slices.Equal(got.Platforms, want.Platforms) || !slices.Equal(got.Accounts, want.Accounts) ||
-		!slices.Equal(got.Include, want.Include) || !slices.Equal(got.Exclude, want.Exclude) {
+		!slices.Equal(got.Include, want.Include) || !slices.Equal(got.Exclude, want.Exclude) ||
+		!slices.Equal(got.IncludeLabels, want.IncludeLabels) || !slices.Equal(got.ExcludeLabels, want.ExcludeLabels) {
 		t.Errorf("got %+v, want %+v", got, want)
 	}
 }

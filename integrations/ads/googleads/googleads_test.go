@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -50,11 +51,11 @@ func newServer(t *testing.T, opts ...fake.Option) *fake.Server {
 	srv := fake.New(t, append([]fake.Option{fake.WithPageSize(2)}, opts...)...)
 	srv.AddCustomer(custA, "EUR")
 	srv.AddCustomer(custB, "USD")
-	srv.AddCampaign(custA, fake.Campaign{ID: "a1", Name: "Search - Shoes", Status: fake.Enabled, BudgetMicros: 48_500_000})
+	srv.AddCampaign(custA, fake.Campaign{ID: "a1", Name: "Search - Shoes", Status: fake.Enabled, BudgetMicros: 48_500_000, Labels: []string{"Sale", "FR"}})
 	srv.AddCampaign(custA, fake.Campaign{ID: "a2", Name: "Old promo", Status: fake.Paused})
 	srv.AddCampaign(custA, fake.Campaign{ID: "a3", Name: "Removed", Status: fake.Removed})
-	srv.AddCampaign(custA, fake.Campaign{ID: "a4", Name: "PMax", Status: fake.Enabled})
-	srv.AddCampaign(custB, fake.Campaign{ID: "b1", Name: "Brand", Status: fake.Enabled, BudgetMicros: 10_000_000})
+	srv.AddCampaign(custA, fake.Campaign{ID: "a4", Name: "PMax", Status: fake.Enabled, Labels: []string{"Sale"}})
+	srv.AddCampaign(custB, fake.Campaign{ID: "b1", Name: "Brand", Status: fake.Enabled, BudgetMicros: 10_000_000, Labels: []string{"Brand"}})
 	srv.AddCampaign(custB, fake.Campaign{ID: "b2", Name: "Generic", Status: fake.Enabled})
 	return srv
 }
@@ -72,11 +73,11 @@ func TestCampaigns(t *testing.T) {
 		t.Fatalf("Campaigns: %v", err)
 	}
 	want := []incidentbot.Campaign{
-		{Platform: "googleads", Account: custA, ID: "a1", Name: "Search - Shoes", Status: incidentbot.CampaignActive, RawStatus: "ENABLED", DailyBudget: 48.5, Currency: "EUR"},
+		{Platform: "googleads", Account: custA, ID: "a1", Name: "Search - Shoes", Status: incidentbot.CampaignActive, RawStatus: "ENABLED", DailyBudget: 48.5, Currency: "EUR", Labels: []string{"Sale", "FR"}},
 		{Platform: "googleads", Account: custA, ID: "a2", Name: "Old promo", Status: incidentbot.CampaignPaused, RawStatus: "PAUSED", Currency: "EUR"},
 		{Platform: "googleads", Account: custA, ID: "a3", Name: "Removed", Status: incidentbot.CampaignOther, RawStatus: "REMOVED", Currency: "EUR"},
-		{Platform: "googleads", Account: custA, ID: "a4", Name: "PMax", Status: incidentbot.CampaignActive, RawStatus: "ENABLED", Currency: "EUR"},
-		{Platform: "googleads", Account: custB, ID: "b1", Name: "Brand", Status: incidentbot.CampaignActive, RawStatus: "ENABLED", DailyBudget: 10, Currency: "USD"},
+		{Platform: "googleads", Account: custA, ID: "a4", Name: "PMax", Status: incidentbot.CampaignActive, RawStatus: "ENABLED", Currency: "EUR", Labels: []string{"Sale"}},
+		{Platform: "googleads", Account: custB, ID: "b1", Name: "Brand", Status: incidentbot.CampaignActive, RawStatus: "ENABLED", DailyBudget: 10, Currency: "USD", Labels: []string{"Brand"}},
 		{Platform: "googleads", Account: custB, ID: "b2", Name: "Generic", Status: incidentbot.CampaignActive, RawStatus: "ENABLED", Currency: "USD"},
 	}
 	if len(got) != len(want) {
@@ -84,13 +85,15 @@ func TestCampaigns(t *testing.T) {
 	}
 	for i := range want {
 		if got[i].Key() != want[i].Key() || got[i].Name != want[i].Name || got[i].Status != want[i].Status ||
-			got[i].RawStatus != want[i].RawStatus || got[i].DailyBudget != want[i].DailyBudget || got[i].Currency != want[i].Currency {
+			got[i].RawStatus != want[i].RawStatus || got[i].DailyBudget != want[i].DailyBudget || got[i].Currency != want[i].Currency ||
+			!slices.Equal(got[i].Labels, want[i].Labels) {
 			t.Errorf("campaign %d: got %+v, want %+v", i, got[i], want[i])
 		}
 	}
-	// custA: 4 rows in pages of 2; custB: 2 rows, one page.
-	if n := srv.Calls("search"); n != 3 {
-		t.Errorf("got %d search requests, want 3", n)
+	// custA: 4 campaign rows and 3 label rows, each in pages of 2; custB:
+	// 2 campaign rows and 1 label row, one page each.
+	if n := srv.Calls("search"); n != 6 {
+		t.Errorf("got %d search requests, want 6", n)
 	}
 	if n := srv.Calls("token"); n != 1 {
 		t.Errorf("got %d token requests, want 1 shared by both customers", n)

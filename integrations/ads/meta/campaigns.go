@@ -23,6 +23,9 @@ type campaignsPage struct {
 		Status          string `json:"status"`
 		EffectiveStatus string `json:"effective_status"`
 		DailyBudget     string `json:"daily_budget"`
+		AdLabels        []struct {
+			Name string `json:"name"`
+		} `json:"adlabels"`
 	} `json:"data"`
 	Paging struct {
 		Cursors struct {
@@ -49,7 +52,7 @@ func (c *Client) list(ctx context.Context, account string) ([]incidentbot.Campai
 	if err := json.Unmarshal(b, &acc); err != nil {
 		return nil, fmt.Errorf("decode meta ad account %s: %w", account, err)
 	}
-	q := url.Values{"fields": {"id,name,status,effective_status,daily_budget"}, "limit": {strconv.Itoa(pageLimit)}}
+	q := url.Values{"fields": {"id,name,status,effective_status,daily_budget,adlabels{name}"}, "limit": {strconv.Itoa(pageLimit)}}
 	var out []incidentbot.Campaign
 	for {
 		b, err := c.call(ctx, http.MethodGet, "/act_"+account+"/campaigns", q)
@@ -69,6 +72,9 @@ func (c *Client) list(ctx context.Context, account string) ([]incidentbot.Campai
 				Status:    statuses.Neutral(d.Status),
 				RawStatus: d.Status,
 				Currency:  acc.Currency,
+			}
+			for _, l := range d.AdLabels {
+				cp.Labels = append(cp.Labels, l.Name)
 			}
 			if minor, err := strconv.ParseFloat(d.DailyBudget, 64); err == nil {
 				cp.DailyBudget = minor / 100

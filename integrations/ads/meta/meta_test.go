@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -39,9 +40,9 @@ func newServer(t *testing.T) (*fake.Server, []string) {
 	srv.AddAccount(acctA, "EUR")
 	srv.AddAccount(acctB, "JPY")
 	ids := srv.AddCampaigns(acctA, 150, fake.Active)
-	srv.AddCampaign(acctA, fake.Campaign{ID: "901", Name: "Winter", Status: fake.Paused, DailyBudget: 15000})
+	srv.AddCampaign(acctA, fake.Campaign{ID: "901", Name: "Winter", Status: fake.Paused, DailyBudget: 15000, Labels: []string{"Seasonal"}})
 	srv.AddCampaign(acctA, fake.Campaign{ID: "902", Name: "Old", Status: fake.Archived})
-	srv.AddCampaign(acctB, fake.Campaign{ID: "903", Name: "Tokyo", Status: fake.Active, DailyBudget: 3000})
+	srv.AddCampaign(acctB, fake.Campaign{ID: "903", Name: "Tokyo", Status: fake.Active, DailyBudget: 3000, Labels: []string{"Brand", "JP"}})
 	return srv, ids
 }
 
@@ -69,13 +70,14 @@ func TestCampaigns(t *testing.T) {
 		want incidentbot.Campaign
 	}{
 		{0, incidentbot.Campaign{Platform: "meta", Account: acctA, ID: ids[0], Status: incidentbot.CampaignActive, RawStatus: "ACTIVE", DailyBudget: 50, Currency: "EUR"}},
-		{150, incidentbot.Campaign{Platform: "meta", Account: acctA, ID: "901", Status: incidentbot.CampaignPaused, RawStatus: "PAUSED", DailyBudget: 150, Currency: "EUR"}},
+		{150, incidentbot.Campaign{Platform: "meta", Account: acctA, ID: "901", Status: incidentbot.CampaignPaused, RawStatus: "PAUSED", DailyBudget: 150, Currency: "EUR", Labels: []string{"Seasonal"}}},
 		{151, incidentbot.Campaign{Platform: "meta", Account: acctA, ID: "902", Status: incidentbot.CampaignOther, RawStatus: "ARCHIVED", Currency: "EUR"}},
-		{152, incidentbot.Campaign{Platform: "meta", Account: acctB, ID: "903", Status: incidentbot.CampaignActive, RawStatus: "ACTIVE", DailyBudget: 3000, Currency: "JPY"}},
+		{152, incidentbot.Campaign{Platform: "meta", Account: acctB, ID: "903", Status: incidentbot.CampaignActive, RawStatus: "ACTIVE", DailyBudget: 3000, Currency: "JPY", Labels: []string{"Brand", "JP"}}},
 	}
 	for _, ck := range checks {
 		g := got[ck.i]
-		if g.Key() != ck.want.Key() || g.Status != ck.want.Status || g.RawStatus != ck.want.RawStatus || g.DailyBudget != ck.want.DailyBudget || g.Currency != ck.want.Currency {
+		if g.Key() != ck.want.Key() || g.Status != ck.want.Status || g.RawStatus != ck.want.RawStatus || g.DailyBudget != ck.want.DailyBudget || g.Currency != ck.want.Currency ||
+			!slices.Equal(g.Labels, ck.want.Labels) {
 			t.Errorf("campaign %d: got %+v, want %+v", ck.i, g, ck.want)
 		}
 	}

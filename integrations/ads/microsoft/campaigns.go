@@ -39,6 +39,10 @@ func (c *Client) Campaigns(ctx context.Context) ([]incidentbot.Campaign, error) 
 }
 
 // list reads the campaigns of account and, at the same time, its currency.
+// It reads no labels: Microsoft keeps them apart from campaigns
+// (GetLabelAssociationsByEntityIds, then GetLabelsByIds for their names),
+// two more throttled calls per account on every pause, so label selection
+// does not apply to Microsoft Advertising; name patterns do.
 func (c *Client) list(ctx context.Context, account string) ([]incidentbot.Campaign, error) {
 	var (
 		currency string

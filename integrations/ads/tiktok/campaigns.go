@@ -84,6 +84,9 @@ func (c *Client) currencies(ctx context.Context, advertisers []string) (map[stri
 	return out, nil
 }
 
+// list reads the campaigns of advertiser. It reads no labels: campaign/get/
+// has no label field, so label selection does not apply to TikTok; name
+// patterns do.
 func (c *Client) list(ctx context.Context, advertiser, currency string) ([]incidentbot.Campaign, error) {
 	var out []incidentbot.Campaign
 	for page := 1; ; page++ {

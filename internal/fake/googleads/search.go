@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"hash/crc32"
 	"net/http"
 	"regexp"
 	"slices"
@@ -12,8 +13,14 @@ import (
 )
 
 // fields maps each GAQL field the fake knows to the JSON path of its value
-// in a result row (proto3 JSON: lowerCamelCase, int64 as strings).
+// in a result row (proto3 JSON: lowerCamelCase, int64 as strings). Every
+// field can be selected from campaign_label (campaign, customer and label
+// are its attributed resources); label and campaign_label fields only
+// from campaign_label.
 var fields = map[string][2]string{
+	"label.name":                    {"label", "name"},
+	"label.resource_name":           {"label", "resourceName"},
+	"campaign_label.resource_name":  {"campaignLabel", "resourceName"},
 	"campaign.id":                   {"campaign", "id"},
 	"campaign.name":                 {"campaign", "name"},
 	"campaign.status":               {"campaign", "status"},
@@ -36,6 +43,7 @@ type condition struct {
 }
 
 type query struct {
+	from   string // campaign or campaign_label
 	fields []string
 	conds  []condition
 	limit  int
@@ -48,14 +56,18 @@ func parseQuery(q string) (query, *adsError) {
 	if m == nil {
 		return query{}, queryError("UNEXPECTED_INPUT", "Error in query: unexpected input.")
 	}
-	if !strings.EqualFold(m[2], "campaign") {
-		return query{}, queryError("INVALID_RESOURCE_NAME", fmt.Sprintf("Error in FROM clause: fake supports only 'campaign', not '%s'.", m[2]))
+	out := query{from: strings.ToLower(m[2])}
+	if out.from != "campaign" && out.from != "campaign_label" {
+		return query{}, queryError("INVALID_RESOURCE_NAME", fmt.Sprintf("Error in FROM clause: fake supports only 'campaign' and 'campaign_label', not '%s'.", m[2]))
 	}
-	var out query
 	for f := range strings.SplitSeq(m[1], ",") {
 		f = strings.TrimSpace(f)
 		if _, ok := fields[f]; !ok {
 			return query{}, queryError("UNRECOGNIZED_FIELD", fmt.Sprintf("Error in SELECT clause: unrecognized field '%s'.", f))
+		}
+		if out.from == "campaign" && (strings.HasPrefix(f, "label.") || strings.HasPrefix(f, "campaign_label.")) {
+			return query{}, queryError("PROHIBITED_RESOURCE_TYPE_IN_SELECT_CLAUSE",
+				fmt.Sprintf("Error in SELECT clause: '%s' cannot be selected from 'campaign'.", f))
 		}
 		out.fields = append(out.fields, f)
 	}
@@ -95,7 +107,24 @@ func queryError(enum, message string) *adsError {
 	return &adsError{ErrorCode: map[string]string{"queryError": enum}, Message: message}
 }
 
-// row builds one result row with every field of the table, as flat values.
+// rows builds the result rows of one campaign with every field of the
+// table, as flat values: one row from campaign, one per label from campaign_label.
+func (q query) rows(customerID string, cu *customer, c *Campaign) []map[string]string {
+	if q.from == "campaign" {
+		return []map[string]string{row(customerID, cu, c)}
+	}
+	var out []map[string]string
+	for _, name := range c.Labels {
+		rw := row(customerID, cu, c)
+		id := strconv.FormatUint(uint64(crc32.ChecksumIEEE([]byte(name))), 10)
+		rw["label.name"] = name
+		rw["label.resource_name"] = "customers/" + customerID + "/labels/" + id
+		rw["campaign_label.resource_name"] = "customers/" + customerID + "/campaignLabels/" + c.ID + "~" + id
+		out = append(out, rw)
+	}
+	return out
+}
+
 func row(customerID string, cu *customer, c *Campaign) map[string]string {
 	return map[string]string{
 		"campaign.id":                   c.ID,
@@ -155,8 +184,10 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, customerID strin
 	cu := s.customers[customerID]
 	var rows []map[string]string
 	for _, id := range cu.order {
-		if rw := row(customerID, cu, cu.campaigns[id]); q.matches(rw) {
-			rows = append(rows, rw)
+		for _, rw := range q.rows(customerID, cu, cu.campaigns[id]) {
+			if q.matches(rw) {
+				rows = append(rows, rw)
+			}
 		}
 	}
 	s.mu.Unlock()
@@ -179,6 +210,8 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, customerID strin
 					res[path[0]]["resourceName"] = "customers/" + customerID + "/campaignBudgets/" + rw["campaign.id"]
 				case "customer":
 					res[path[0]]["resourceName"] = "customers/" + customerID
+				case "label":
+					res[path[0]]["resourceName"] = rw["label.resource_name"]
 				}
 			}
 			res[path[0]][path[1]] = rw[f]

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -48,8 +49,9 @@ const (
 type Campaign struct {
 	ID           string
 	Name         string
-	Status       string // ENABLED, PAUSED or REMOVED
-	BudgetMicros int64  // daily budget in micros of the customer's currency
+	Status       string   // ENABLED, PAUSED or REMOVED
+	BudgetMicros int64    // daily budget in micros of the customer's currency
+	Labels       []string // label names, served by FROM campaign_label
 }
 
 type customer struct {
@@ -148,6 +150,7 @@ func (s *Server) AddCampaign(customerID string, c Campaign) {
 	if _, ok := cu.campaigns[c.ID]; !ok {
 		cu.order = append(cu.order, c.ID)
 	}
+	c.Labels = slices.Clone(c.Labels)
 	cu.campaigns[c.ID] = &c
 }
 
@@ -173,7 +176,9 @@ func (s *Server) Campaign(customerID, id string) (Campaign, bool) {
 	defer s.mu.Unlock()
 	if cu, ok := s.customers[customerID]; ok {
 		if c, ok := cu.campaigns[id]; ok {
-			return *c, true
+			out := *c
+			out.Labels = slices.Clone(c.Labels)
+			return out, true
 		}
 	}
 	return Campaign{}, false

@@ -51,13 +51,16 @@ func TestLimits(t *testing.T) {
 		{"bad page token", "googleAds:search", `{"query":"SELECT campaign.id FROM campaign","pageToken":"nope"}`, 400, "INVALID_PAGE_TOKEN"},
 		{"unknown field", "googleAds:search", `{"query":"SELECT campaign.budget FROM campaign"}`, 400, "UNRECOGNIZED_FIELD"},
 		{"where", "googleAds:search", `{"query":"SELECT campaign.id FROM campaign WHERE campaign.status IN ('PAUSED')"}`, 200, `"id":"2"`},
+		{"labels", "googleAds:search", `{"query":"SELECT campaign.id, label.name FROM campaign_label"}`, 200, `"label":{"name":"Brand","resourceName":"customers/1234567890/labels/`},
+		{"label of one campaign", "googleAds:search", `{"query":"SELECT campaign.id, label.name FROM campaign_label WHERE campaign.id = '2'"}`, 200, `"results":[]`},
+		{"label from campaign", "googleAds:search", `{"query":"SELECT label.name FROM campaign"}`, 400, "PROHIBITED_RESOURCE_TYPE_IN_SELECT_CLAUSE"},
 		{"all or nothing", "campaigns:mutate", `{"operations":[{"updateMask":"status","update":{"resourceName":"customers/1234567890/campaigns/1","status":"PAUSED"}},{"updateMask":"status","update":{"resourceName":"customers/1234567890/campaigns/9","status":"PAUSED"}}]}`, 400, "RESOURCE_NOT_FOUND"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			s := New(t)
-			s.AddCampaign("1234567890", Campaign{ID: "1", Status: Enabled})
+			s.AddCampaign("1234567890", Campaign{ID: "1", Status: Enabled, Labels: []string{"Brand"}})
 			s.AddCampaign("1234567890", Campaign{ID: "2", Status: Paused})
 			status, body := call(t, s, tc.path, tc.body)
 			if status != tc.wantStatus || !strings.Contains(body, tc.wantText) {
@@ -74,6 +77,7 @@ func FuzzParseQuery(f *testing.F) {
 	f.Add("SELECT campaign.id, campaign.name, campaign.status FROM campaign WHERE campaign.status = 'ENABLED'")
 	f.Add("SELECT customer.currency_code, campaign.id FROM campaign WHERE campaign.status NOT IN ('REMOVED') AND campaign.id != '1' LIMIT 5")
 	f.Add("SELECT campaign.id FROM ad_group")
+	f.Add("SELECT campaign.id, label.name FROM campaign_label WHERE campaign.id IN ('1', '2')")
 	f.Fuzz(func(t *testing.T, q string) {
 		got, err := parseQuery(q)
 		if err == nil && len(got.fields) == 0 {

@@ -3,6 +3,7 @@ package fake
 import (
 	"encoding/base64"
 	"encoding/json"
+	"hash/crc32"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -69,9 +70,17 @@ func (s *Server) list(accountID, rel string, form url.Values, r *http.Request) (
 		}
 	}
 	want := []string{"id"}
-	for f := range strings.SplitSeq(form.Get("fields"), ",") {
-		if f = strings.TrimSpace(f); f != "" && f != "id" {
-			if !slices.Contains([]string{"name", "status", "effective_status", "daily_budget", "account_id"}, f) {
+	labelFields := []string{"id", "name"} // adlabels' fields when the request does not name them
+	for _, f := range splitFields(form.Get("fields")) {
+		if name, sub, ok := strings.Cut(f, "{"); ok && name == "adlabels" && strings.HasSuffix(sub, "}") {
+			labelFields = splitFields(strings.TrimSuffix(sub, "}"))
+			if i := slices.IndexFunc(labelFields, func(l string) bool { return l != "id" && l != "name" }); i >= 0 {
+				return http.StatusBadRequest, graphError(100, 0, "(#100) Tried accessing nonexisting field ("+labelFields[i]+") on node type (AdLabel)", "OAuthException"), nil
+			}
+			f = name
+		}
+		if f != "id" {
+			if !slices.Contains([]string{"name", "status", "effective_status", "daily_budget", "account_id", "adlabels"}, f) {
 				return http.StatusBadRequest, graphError(100, 0, "(#100) Tried accessing nonexisting field ("+f+") on node type (Campaign)", "OAuthException"), nil
 			}
 			want = append(want, f)
@@ -92,17 +101,30 @@ func (s *Server) list(accountID, rel string, form url.Values, r *http.Request) (
 		s.mu.Unlock()
 		return http.StatusBadRequest, graphError(100, 33, unsupported(http.MethodGet, "act_"+accountID), "GraphMethodException"), nil
 	}
-	var rows []map[string]string
+	var rows []map[string]any
 	for _, id := range a.order {
 		c := a.campaigns[id]
 		if len(filter) > 0 && !slices.Contains(filter, effectiveStatus(c)) {
 			continue
 		}
-		all := map[string]string{"id": c.ID, "name": c.Name, "status": c.Status, "effective_status": effectiveStatus(c), "account_id": accountID}
+		all := map[string]any{"id": c.ID, "name": c.Name, "status": c.Status, "effective_status": effectiveStatus(c), "account_id": accountID}
 		if c.DailyBudget > 0 {
 			all["daily_budget"] = strconv.FormatInt(c.DailyBudget, 10)
 		}
-		row := map[string]string{}
+		if len(c.Labels) > 0 { // Graph leaves out an empty edge
+			var labels []map[string]string
+			for _, name := range c.Labels {
+				l := map[string]string{"id": labelID(name), "name": name}
+				for k := range l {
+					if !slices.Contains(labelFields, k) {
+						delete(l, k)
+					}
+				}
+				labels = append(labels, l)
+			}
+			all["adlabels"] = labels
+		}
+		row := map[string]any{}
 		for _, f := range want {
 			if v, ok := all[f]; ok {
 				row[f] = v
@@ -174,4 +196,30 @@ func (s *Server) accountInfo(accountID string, form url.Values) (int, any, http.
 		out[f] = v
 	}
 	return http.StatusOK, out, nil
+}
+
+// splitFields splits a Graph fields list at the commas outside braces:
+// "id,adlabels{id,name}" is two fields.
+func splitFields(s string) []string {
+	var out []string
+	depth, start := 0, 0
+	for i, r := range s + "," {
+		switch {
+		case r == '{':
+			depth++
+		case r == '}':
+			depth--
+		case r == ',' && depth == 0:
+			if f := strings.TrimSpace(s[start:i]); f != "" {
+				out = append(out, f)
+			}
+			start = i + 1
+		}
+	}
+	return out
+}
+
+// labelID is a stable id for an ad label name, as Graph gives each label one.
+func labelID(name string) string {
+	return "238" + strconv.FormatUint(uint64(crc32.ChecksumIEEE([]byte(name))), 10)
 }

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -43,7 +44,8 @@ type Campaign struct {
 	ID          string
 	Name        string
 	Status      string
-	DailyBudget int64 // minor unit (cents) of the account currency; 0: none (budget on the ad sets)
+	DailyBudget int64    // minor unit (cents) of the account currency; 0: none (budget on the ad sets)
+	Labels      []string // ad label names, served as the adlabels field
 }
 
 type account struct {
@@ -157,7 +159,9 @@ func (s *Server) Campaign(accountID, id string) (Campaign, bool) {
 	defer s.mu.Unlock()
 	if a, ok := s.accounts[strings.TrimPrefix(accountID, "act_")]; ok {
 		if c, ok := a.campaigns[id]; ok {
-			return *c, true
+			out := *c
+			out.Labels = slices.Clone(c.Labels)
+			return out, true
 		}
 	}
 	return Campaign{}, false

@@ -72,3 +72,35 @@ func TestPagingNextKeepsToken(t *testing.T) {
 		t.Errorf("got %d rows and next %q, want 2 and a next URL repeating the token", len(page.Data), page.Paging.Next)
 	}
 }
+
+func TestAdLabels(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, fields string
+		wantStatus   int
+		wantText     string
+	}{
+		{"names only", "id,adlabels{name}", http.StatusOK, `"adlabels":[{"name":"Brand"},{"name":"FR"}]`},
+		{"default label fields", "adlabels", http.StatusOK, `"id":"238`},
+		{"no labels, no field", "id,adlabels{name}", http.StatusOK, `{"id":"2"}`},
+		{"unknown label field", "adlabels{color}", http.StatusBadRequest, "(color) on node type (AdLabel)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := New(t)
+			s.AddCampaign("42", Campaign{ID: "1", Status: Active, Labels: []string{"Brand", "FR"}})
+			s.AddCampaign("42", Campaign{ID: "2", Status: Active})
+			q := url.Values{"fields": {tc.fields}, "access_token": {s.Token()}}
+			resp, err := http.Get(s.URL() + "/" + Version + "/act_42/campaigns?" + q.Encode())
+			if err != nil {
+				t.Fatalf("get: %v", err)
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != tc.wantStatus || !strings.Contains(string(b), tc.wantText) {
+				t.Errorf("got %d %s, want %d with %s", resp.StatusCode, b, tc.wantStatus, tc.wantText)
+			}
+		})
+	}
+}
