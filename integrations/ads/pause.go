@@ -23,66 +23,11 @@ import (
 // in Report.Failed), or that the store failed; calling Pause again is safe.
 func (o *Orchestrator) Pause(ctx context.Context, inc *incidentbot.Incident, sel Selection) (Report, error) {
 	rep := Report{DryRun: inc.Drill, kind: kindPause}
-	if err := sel.validate(); err != nil {
+	pl, err := o.plan(ctx, inc, sel, &rep)
+	if err != nil {
 		return rep, err
 	}
-	platforms, skipped := o.pick(sel.Platforms)
-	rep.Skipped = skipped
-	if len(platforms) == 0 {
-		return rep, nil
-	}
-	ownList, err := o.store.Pauses(ctx, inc.ID)
-	if err != nil {
-		return rep, fmt.Errorf("pause ads for %s: %w", inc.Key, err)
-	}
-	own := make(map[incidentbot.CampaignKey]incidentbot.CampaignPause, len(ownList))
-	for _, p := range ownList {
-		own[p.Campaign.Key()] = p
-	}
-	held, err := o.heldBy(ctx, inc)
-	if err != nil {
-		return rep, fmt.Errorf("pause ads for %s: %w", inc.Key, err)
-	}
-
-	now := o.clock.Now()
-	var (
-		errs    []error
-		settled []incidentbot.CampaignPause // final without an API call
-		changes []*change
-	)
-	for _, l := range list(ctx, platforms) {
-		if l.err != nil {
-			errs = append(errs, fmt.Errorf("list %s campaigns: %w", l.platform.Name(), l.err))
-			rep.Errors = append(rep.Errors, l.platform.Name()+": "+incidentbot.ErrorMessage(l.err))
-			continue
-		}
-		ch := &change{platform: l.platform}
-		for _, k := range l.order {
-			c := l.campaigns[k]
-			r, ok := planPause(inc, c, own, held, sel, now)
-			if !ok {
-				continue
-			}
-			if r.State == incidentbot.PausePausing {
-				ch.records = append(ch.records, r)
-			} else {
-				settled = append(settled, r)
-			}
-		}
-		// A record left pausing whose campaign is gone cannot be reconciled.
-		for _, r := range ownList {
-			k := r.Campaign.Key()
-			if k.Platform == l.platform.Name() && r.State == incidentbot.PausePausing {
-				if _, ok := l.campaigns[k]; !ok {
-					settled = append(settled, settle(r, incidentbot.PauseFailed,
-						fmt.Sprintf("no longer found on %s: not paused", k.Platform), now))
-				}
-			}
-		}
-		if len(ch.records) > 0 {
-			changes = append(changes, ch)
-		}
-	}
+	now, errs, settled, changes := pl.now, pl.errs, pl.settled, pl.changes
 
 	if err := o.saveIntents(ctx, inc, "pause", settled, changes); err != nil {
 		return rep, err
@@ -115,6 +60,95 @@ func (o *Orchestrator) Pause(ctx context.Context, inc *incidentbot.Incident, sel
 	o.logger.InfoContext(ctx, "ads pause done", "incident", inc.Key, "drill", inc.Drill,
 		"paused", len(rep.Paused), "shared", len(rep.Shared), "failed", len(rep.Failed))
 	return rep, errors.Join(errs...)
+}
+
+// pausePlan is what a pause run would do, before anything is written.
+type pausePlan struct {
+	now     time.Time
+	errs    []error                     // platforms that could not be listed
+	settled []incidentbot.CampaignPause // final without an API call
+	changes []*change                   // intents (State pausing), per platform
+}
+
+// plan lists the platforms sel names and decides, per campaign, what a
+// pause for inc does; rep gets the skipped platforms and listing errors.
+func (o *Orchestrator) plan(ctx context.Context, inc *incidentbot.Incident, sel Selection, rep *Report) (pausePlan, error) {
+	pl := pausePlan{now: o.clock.Now()}
+	if err := sel.validate(); err != nil {
+		return pl, err
+	}
+	platforms, skipped := o.pick(sel.Platforms)
+	rep.Skipped = skipped
+	if len(platforms) == 0 {
+		return pl, nil
+	}
+	ownList, err := o.store.Pauses(ctx, inc.ID)
+	if err != nil {
+		return pl, fmt.Errorf("pause ads for %s: %w", inc.Key, err)
+	}
+	own := make(map[incidentbot.CampaignKey]incidentbot.CampaignPause, len(ownList))
+	for _, p := range ownList {
+		own[p.Campaign.Key()] = p
+	}
+	held, err := o.heldBy(ctx, inc)
+	if err != nil {
+		return pl, fmt.Errorf("pause ads for %s: %w", inc.Key, err)
+	}
+	for _, l := range list(ctx, platforms) {
+		if l.err != nil {
+			pl.errs = append(pl.errs, fmt.Errorf("list %s campaigns: %w", l.platform.Name(), l.err))
+			rep.Errors = append(rep.Errors, l.platform.Name()+": "+incidentbot.ErrorMessage(l.err))
+			continue
+		}
+		ch := &change{platform: l.platform}
+		for _, k := range l.order {
+			r, ok := planPause(inc, l.campaigns[k], own, held, sel, pl.now)
+			if !ok {
+				continue
+			}
+			if r.State == incidentbot.PausePausing {
+				ch.records = append(ch.records, r)
+			} else {
+				pl.settled = append(pl.settled, r)
+			}
+		}
+		// A record left pausing whose campaign is gone cannot be reconciled.
+		for _, r := range ownList {
+			k := r.Campaign.Key()
+			if k.Platform == l.platform.Name() && r.State == incidentbot.PausePausing {
+				if _, ok := l.campaigns[k]; !ok {
+					pl.settled = append(pl.settled, settle(r, incidentbot.PauseFailed,
+						fmt.Sprintf("no longer found on %s: not paused", k.Platform), pl.now))
+				}
+			}
+		}
+		if len(ch.records) > 0 {
+			pl.changes = append(pl.changes, ch)
+		}
+	}
+	return pl, nil
+}
+
+// Preview says what Pause would do for inc and sel without doing it: it
+// lists the campaigns, writes nothing and changes nothing. Report.Paused
+// holds the serving campaigns Pause would pause, Report.Shared those
+// another open incident already paused; DryRun is set. The error is for a
+// platform that could not be listed (its reason is in Report.Errors).
+func (o *Orchestrator) Preview(ctx context.Context, inc *incidentbot.Incident, sel Selection) (Report, error) {
+	rep := Report{DryRun: true, kind: kindPause}
+	pl, err := o.plan(ctx, inc, sel, &rep)
+	if err != nil {
+		return rep, err
+	}
+	for _, r := range pl.settled {
+		rep.add(r)
+	}
+	for _, ch := range pl.changes {
+		for _, r := range ch.records {
+			rep.add(settle(r, incidentbot.PausePaused, "", pl.now))
+		}
+	}
+	return rep, errors.Join(pl.errs...)
 }
 
 // planPause decides what this run does to campaign c for inc: a record to
