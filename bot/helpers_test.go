@@ -18,24 +18,6 @@ import (
 	"incidentbot/store"
 )
 
-// clock is a test clock that moves only when told to.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // prober answers every probe with the same result and counts the calls.
 type prober struct {
 	mu     sync.Mutex
@@ -99,7 +81,7 @@ type fixture struct {
 	db       *store.DB
 	chat     *console.Chat
 	google   *memads.Platform
-	clock    *clock
+	clock    *incidentbot.ManualClock
 	prober   *prober
 	notifier *notifier
 	provs    incidentbot.ProviderChecker
@@ -114,7 +96,7 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 		t:        t,
 		db:       db,
 		chat:     console.NewChat(nil, console.DefaultDirectory()),
-		clock:    &clock{now: time.Date(2025, 11, 28, 9, 0, 0, 0, time.UTC)},
+		clock:    incidentbot.NewManualClock(time.Date(2025, 11, 28, 9, 0, 0, 0, time.UTC)),
 		prober:   &prober{result: incidentbot.ProbeResult{Healthy: false, Class: "5xx from the application", Status: 503}},
 		notifier: &notifier{},
 		books:    playbooks.Defaults(),

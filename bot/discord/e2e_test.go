@@ -39,18 +39,6 @@ var (
 	priv    = ed25519.NewKeyFromSeed(seed)
 )
 
-// testClock stands still unless moved.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
 // errorLog records the records logged at ERROR.
 type errorLog struct {
 	slog.Handler
@@ -83,7 +71,7 @@ type world struct {
 	discord *fake.Server
 	engine  *bot.Engine
 	url     string
-	clock   *testClock
+	clock   *incidentbot.ManualClock
 	seq     int
 	errMu   sync.Mutex
 	errors  []string
@@ -105,7 +93,7 @@ func (l lockedWriter) Write(p []byte) (int, error) {
 }
 
 func newWorld(t testing.TB, db *store.DB) *world {
-	w := &world{t: t, db: db, clock: &testClock{now: time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)}}
+	w := &world{t: t, db: db, clock: incidentbot.NewManualClock(time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC))}
 	text := slog.NewTextHandler(lockedWriter{&w.logMu, &w.logs}, &slog.HandlerOptions{Level: slog.LevelDebug})
 	logger := slog.New(errorLog{text, &w.errMu, &w.errors})
 	w.discord = fake.New(t, fake.WithClock(w.clock.Now),

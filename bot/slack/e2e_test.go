@@ -38,24 +38,6 @@ var (
 	dan   = fake.User{ID: "U05DAN3MKT", Name: "dan", RealName: "Dan Roy", Email: "dan@shop.example"}
 )
 
-// clock moves only when told to.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // logBuffer collects JSON log lines from every goroutine.
 type logBuffer struct {
 	mu sync.Mutex
@@ -88,7 +70,7 @@ type world struct {
 	db      *store.DB
 	srv     *fake.Server
 	eng     *bot.Engine
-	clock   *clock
+	clock   *incidentbot.ManualClock
 	logs    *logBuffer
 	http    *httptest.Server
 	ops     fake.Channel // where people type commands
@@ -97,7 +79,7 @@ type world struct {
 
 func newWorld(t testing.TB, db *store.DB, postInterval time.Duration, opts ...fake.Option) *world {
 	t.Helper()
-	w := &world{t: t, db: db, clock: &clock{now: time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)}, logs: &logBuffer{}}
+	w := &world{t: t, db: db, clock: incidentbot.NewManualClock(time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)), logs: &logBuffer{}}
 	opts = append([]fake.Option{
 		fake.WithClock(w.clock.Now),
 		fake.WithUsers(alice, bob, carol, dan),

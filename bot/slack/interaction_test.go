@@ -13,24 +13,6 @@ import (
 	"incidentbot/mock"
 )
 
-// testClock moves only when told to.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // savedMessages is a SavedMessages with a fixed welcome message.
 type savedMessages map[string]incidentbot.MessageRef
 
@@ -64,7 +46,7 @@ func click(t *testing.T, room, ts, actionID, user string) []byte {
 func TestRepeatedClicks(t *testing.T) {
 	t.Parallel()
 	e := newInbound(t)
-	clock := &testClock{now: vectorTime}
+	clock := incidentbot.NewManualClock(vectorTime)
 	e.in.deps.Clock = clock
 	room, _ := e.chat.CreateChannel(context.Background(), "inc-42", incidentbot.ChannelOptions{})
 	_ = e.chat.Invite(context.Background(), room.ID, []string{alice.ID, bob.ID})

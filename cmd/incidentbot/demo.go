@@ -34,7 +34,9 @@ func runDemo(ctx context.Context, args []string, cfg config, logger *slog.Logger
 		*dbPath = filepath.Join(dir, "demo.db")
 	}
 
-	clock := &demoClock{now: time.Now().UTC().Truncate(time.Minute)}
+	// The demo's time moves only when the script says, so the post-mortem
+	// shows a realistic 30-minute incident played in a second.
+	clock := incidentbot.NewManualClock(time.Now().UTC().Truncate(time.Minute))
 	chat := console.NewChat(stdout, console.DefaultDirectory())
 	google, meta := demoAdPlatforms()
 	site := &demoSite{}
@@ -60,7 +62,7 @@ func runDemo(ctx context.Context, args []string, cfg config, logger *slog.Logger
 	}
 	warRoom := ""
 	step := func(after time.Duration, who, line string) error {
-		clock.advance(after)
+		clock.Advance(after)
 		channel := warRoom
 		if channel == "" {
 			channel = console.GeneralChannelID
@@ -153,25 +155,6 @@ func demoAdPlatforms() (*memads.Platform, *memads.Platform) {
 		c(incidentbot.AdsMeta, "act_9876543210", "2002", "Prospecting - lookalike buyers", incidentbot.CampaignActive, 500),
 	)
 	return google, meta
-}
-
-// demoClock is the demo's time: it moves only when the script says, so the
-// post-mortem shows a realistic 30-minute incident in a second.
-type demoClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *demoClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *demoClock) advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
 }
 
 // demoSite answers outside-in checks like a shop whose checkout is down, then back.

@@ -23,24 +23,6 @@ import (
 
 const testToken = "synthetic-alert-webhook-token"
 
-// testClock is a clock that moves only when told to.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
-
 // syncBuffer collects log lines from concurrent handlers.
 type syncBuffer struct {
 	mu sync.Mutex
@@ -69,7 +51,7 @@ type world struct {
 	t     testing.TB
 	db    *store.DB
 	chat  *console.Chat
-	clock *testClock
+	clock *incidentbot.ManualClock
 	eng   *bot.Engine
 	recv  *Receiver
 	logs  *syncBuffer
@@ -80,7 +62,7 @@ var fixtureNow = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 
 func newWorld(t testing.TB, db *store.DB, cfg Config) *world {
 	t.Helper()
-	w := &world{t: t, db: db, chat: console.NewChat(nil, console.DefaultDirectory()), clock: &testClock{now: fixtureNow}, logs: &syncBuffer{}}
+	w := &world{t: t, db: db, chat: console.NewChat(nil, console.DefaultDirectory()), clock: incidentbot.NewManualClock(fixtureNow), logs: &syncBuffer{}}
 	logger := slog.New(slog.NewTextHandler(w.logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	eng, err := bot.New(bot.Config{}, bot.Deps{
 		Store:     db,
