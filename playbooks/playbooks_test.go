@@ -3,7 +3,6 @@ package playbooks
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -12,10 +11,10 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"incidentbot/internal/golden"
+
 	"incidentbot"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // templateData has the shape the engine renders playbook templates with
 // (see the package comment).
@@ -280,19 +279,7 @@ func TestCheck(t *testing.T) {
 		b.WriteString(filepath.ToSlash(p.String()))
 		b.WriteByte('\n')
 	}
-	golden := filepath.Join("testdata", "broken.golden")
-	if *update {
-		if err := os.WriteFile(golden, b.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test ./playbooks -update to create it)", err)
-	}
-	if got := b.String(); got != string(want) {
-		t.Errorf("problems differ from %s (run with -update after checking them):\ngot\n%s\nwant\n%s", golden, got, want)
-	}
+	golden.Check(t, "broken.golden", b.Bytes())
 }
 
 func BenchmarkLoadDefaults(b *testing.B) {

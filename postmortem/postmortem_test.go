@@ -1,18 +1,15 @@
 package postmortem
 
 import (
-	"flag"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"incidentbot/internal/golden"
+
 	"incidentbot"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // t0 is when the fixtures' outage starts: a Friday evening sale.
 var t0 = time.Date(2025, 11, 28, 18, 2, 0, 0, time.UTC)
@@ -198,19 +195,7 @@ func TestRenderGolden(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Render: %v", err)
 			}
-			golden := filepath.Join("testdata", tc.name+".golden")
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("read golden file (run go test ./postmortem -update to create it): %v", err)
-			}
-			if got != string(want) {
-				t.Errorf("Render(%s) differs from %s; run go test ./postmortem -update and review the diff.\ngot:\n%s", tc.name, golden, got)
-			}
+			golden.Check(t, tc.name+".golden", []byte(got))
 		})
 	}
 }

@@ -1,18 +1,14 @@
 package views
 
 import (
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"incidentbot"
+	"incidentbot/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 var now = time.Date(2026, 3, 14, 15, 30, 0, 0, time.UTC)
 
@@ -142,24 +138,6 @@ func render(m incidentbot.Message) string {
 	return b.String()
 }
 
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("read golden file (run go test ./views -update to create it): %v", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s: got\n%s\nwant\n%s", path, got, want)
-	}
-}
-
 func TestBuilders(t *testing.T) {
 	t.Parallel()
 	builders := map[string]func(*incidentbot.IncidentStatus, time.Time) incidentbot.Message{
@@ -175,7 +153,7 @@ func TestBuilders(t *testing.T) {
 		for fname, st := range fixtures() {
 			t.Run(bname+"/"+fname, func(t *testing.T) {
 				t.Parallel()
-				golden(t, bname+"-"+fname, render(build(st, now)))
+				golden.Check(t, bname+"-"+fname+".golden", []byte(render(build(st, now))))
 			})
 		}
 	}
@@ -194,7 +172,7 @@ func TestIncidents(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			golden(t, tc.name, render(Incidents(tc.list, now)))
+			golden.Check(t, tc.name+".golden", []byte(render(Incidents(tc.list, now))))
 		})
 	}
 }

@@ -3,35 +3,12 @@ package console_test
 import (
 	"bytes"
 	"context"
-	"flag"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"incidentbot"
 	"incidentbot/bot/console"
+	"incidentbot/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
-
-// golden compares got with testdata/name, rewriting it under -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./bot/console -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s: got\n%s\nwant\n%s", path, got, want)
-	}
-}
 
 func TestRender(t *testing.T) {
 	t.Parallel()
@@ -65,7 +42,7 @@ func TestRender(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			golden(t, "render_"+tc.name+".golden", console.Render(tc.m))
+			golden.Check(t, "render_"+tc.name+".golden", []byte(console.Render(tc.m)))
 		})
 	}
 }
@@ -113,5 +90,5 @@ func TestTranscript(t *testing.T) {
 	must(c.Archive(ctx, ch.ID))
 	_, err = c.CreateChannel(ctx, "inc-42-checkout-returns-504", incidentbot.ChannelOptions{Purpose: "INC-43"})
 	must(err)
-	golden(t, "transcript.golden", out.String())
+	golden.Check(t, "transcript.golden", []byte(out.String()))
 }

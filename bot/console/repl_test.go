@@ -13,6 +13,7 @@ import (
 
 	"incidentbot"
 	"incidentbot/bot/console"
+	"incidentbot/internal/golden"
 )
 
 type handled struct {
@@ -78,7 +79,7 @@ func TestRunREPL(t *testing.T) {
 	if err := console.RunREPL(context.Background(), strings.NewReader(script), &out, chat, alice, console.GeneralChannelID, h.handle); err != nil {
 		t.Fatalf("RunREPL: %v", err)
 	}
-	golden(t, "repl.golden", out.String())
+	golden.Check(t, "repl.golden", []byte(out.String()))
 
 	bob := incidentbot.User{ID: "U_BOB", Name: "bob"}
 	want := []handled{

@@ -5,10 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,30 +13,11 @@ import (
 
 	"incidentbot"
 	fake "incidentbot/internal/fake/discord"
+	"incidentbot/internal/golden"
 	"incidentbot/views"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
-
 var now = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("read golden file (run go test ./bot/discord -update to create it): %v", err)
-	}
-	if string(got) != string(want) {
-		t.Errorf("%s: got\n%s\nwant\n%s", path, got, want)
-	}
-}
 
 func indentJSON(t *testing.T, v any) []byte {
 	t.Helper()
@@ -106,7 +84,7 @@ func TestRenderGolden(t *testing.T) {
 	for name, m := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			golden(t, name, indentJSON(t, render(m)))
+			golden.Check(t, name+".golden", indentJSON(t, render(m)))
 		})
 	}
 }

@@ -9,11 +9,12 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	fake "incidentbot/internal/fake/discord"
+	"incidentbot/internal/golden"
 )
 
 func TestCommandsGolden(t *testing.T) {
 	t.Parallel()
-	golden(t, "commands", indentJSON(t, Commands()))
+	golden.Check(t, "commands"+".golden", indentJSON(t, Commands()))
 }
 
 // TestCommandsMirrorGrammar checks every subcommand's options: required

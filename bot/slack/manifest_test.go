@@ -6,6 +6,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"incidentbot"
+	"incidentbot/internal/golden"
 )
 
 func TestManifestGolden(t *testing.T) {
@@ -32,7 +33,7 @@ func TestManifestGolden(t *testing.T) {
 			if back.Settings.SocketModeEnabled != tc.socket {
 				t.Errorf("got socket_mode_enabled %v, want %v", back.Settings.SocketModeEnabled, tc.socket)
 			}
-			golden(t, tc.name, got)
+			golden.Check(t, tc.name+".golden", got)
 		})
 	}
 }

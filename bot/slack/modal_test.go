@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"incidentbot"
+	"incidentbot/internal/golden"
 	"incidentbot/mock"
 	"incidentbot/playbooks"
 )
@@ -50,7 +51,7 @@ func TestDeclareView(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "modal-declare", append(b, '\n'))
+	golden.Check(t, "modal-declare"+".golden", append(b, '\n'))
 }
 
 func TestDeclareModalOpens(t *testing.T) {

@@ -3,39 +3,17 @@ package slack
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
 
 	"incidentbot"
+	"incidentbot/internal/golden"
 	"incidentbot/views"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
-
 var now = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("read golden file (run go test ./bot/slack -update to create it): %v", err)
-	}
-	if string(got) != string(want) {
-		t.Errorf("%s: got\n%s\nwant\n%s", path, got, want)
-	}
-}
 
 func incidentStatus() *incidentbot.IncidentStatus {
 	alice := incidentbot.User{ID: "U02ALICE5K", Name: "alice"}
@@ -97,7 +75,7 @@ func TestRenderGolden(t *testing.T) {
 			if err := enc.Encode(render(m)); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, name, b.Bytes())
+			golden.Check(t, name+".golden", b.Bytes())
 		})
 	}
 }

@@ -1,14 +1,12 @@
 package alerts
 
 import (
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files")
+	"incidentbot/internal/golden"
+)
 
 // TestDescribe checks the incident description (the welcome's impact) of
 // every fixture alert against testdata/describe/*.golden.
@@ -42,22 +40,7 @@ func TestDescribe(t *testing.T) {
 				b.WriteString(describe(tc.src, a))
 				b.WriteString("\n---\n")
 			}
-			golden := filepath.Join("testdata", "describe", tc.name+".golden")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./integrations/alerts -run TestDescribe -update)", err)
-			}
-			if got := b.String(); got != string(want) {
-				t.Errorf("got:\n%s\nwant:\n%s", got, want)
-			}
+			golden.Check(t, filepath.Join("describe", tc.name+".golden"), []byte(b.String()))
 		})
 	}
 }

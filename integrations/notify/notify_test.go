@@ -5,13 +5,10 @@ import (
 	"context"
 	"crypto/tls"
 	"encoding/json"
-	"flag"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -20,9 +17,8 @@ import (
 	"incidentbot"
 	"incidentbot/integrations/notify"
 	fakesmtp "incidentbot/internal/fake/smtp"
+	"incidentbot/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 const (
 	password = "pa55-never-shown"
@@ -32,23 +28,6 @@ const (
 )
 
 var fixed = incidentbot.ClockFunc(func() time.Time { return time.Date(2026, 11, 26, 8, 5, 0, 0, time.UTC) })
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("got\n%s\nwant\n%s", got, want)
-	}
-}
 
 // service is a stub Notifier for the statuspage and pagerduty routes.
 type service struct {
@@ -108,7 +87,7 @@ func TestNotifyEmailAndWebhook(t *testing.T) {
 	if len(msgs) != 1 || !msgs[0].TLS || msgs[0].User != "bot" || msgs[0].From != "incidents@shop.example" || len(msgs[0].To) != 2 {
 		t.Fatalf("got %+v, want one message over TLS as bot to 2 recipients", msgs)
 	}
-	golden(t, "email.golden", []byte(msgs[0].Data))
+	golden.Check(t, "email.golden", []byte(msgs[0].Data))
 	if len(hook.bodies) != 1 || hook.auth[0] != "Bearer "+token {
 		t.Fatalf("got %d webhook calls with auth %q, want 1 with the bearer token", len(hook.bodies), hook.auth)
 	}
@@ -116,7 +95,7 @@ func TestNotifyEmailAndWebhook(t *testing.T) {
 	if err := json.Indent(&pretty, hook.bodies[0], "", "  "); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "webhook.golden", pretty.Bytes())
+	golden.Check(t, "webhook.golden", pretty.Bytes())
 	if strings.Contains(logs.String(), password) || strings.Contains(logs.String(), token) {
 		t.Errorf("got logs %s, want no secret", logs.String())
 	}
