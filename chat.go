@@ -1,6 +1,10 @@
 package incidentbot
 
-import "context"
+import (
+	"context"
+	"strconv"
+	"strings"
+)
 
 // Chat is what the engine needs from a chat platform. Adapters (Slack,
 // Discord, console) implement it and keep each platform's limits.
@@ -76,4 +80,43 @@ type Button struct {
 	ActionID string
 	Label    string
 	Style    ButtonStyle
+}
+
+// ChannelName keeps what every platform accepts in a channel name:
+// lowercase a-z, 0-9, - and _, runs of anything else folded into one dash,
+// at most max characters; "" when nothing is left.
+func ChannelName(name string, max int) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '_':
+			b.WriteRune(r)
+			dash = false
+		case !dash && b.Len() > 0:
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	s := strings.TrimRight(b.String(), "-")
+	if len(s) > max {
+		s = strings.TrimRight(s[:max], "-")
+	}
+	if strings.Trim(s, "-_") == "" {
+		return ""
+	}
+	return s
+}
+
+// ChannelNameTry is the name to try the n-th time when base is taken:
+// base, then base-2, base-3 ..., base shortened to stay within max.
+func ChannelNameTry(base string, n, max int) string {
+	if n <= 1 {
+		return base
+	}
+	suffix := "-" + strconv.Itoa(n)
+	if len(base)+len(suffix) > max {
+		base = strings.TrimRight(base[:max-len(suffix)], "-")
+	}
+	return base + suffix
 }

@@ -56,19 +56,7 @@ func channelName(pb *incidentbot.Playbook, inc *incidentbot.Incident) string {
 	if inc.Drill {
 		raw = "drill-" + raw
 	}
-	var b strings.Builder
-	for _, r := range strings.ToLower(raw) {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-', r == '_':
-			b.WriteRune(r)
-		case r == ' ':
-			b.WriteByte('-')
-		}
-	}
-	name := strings.Trim(b.String(), "-_")
-	if len(name) > maxChannelName {
-		name = strings.TrimRight(name[:maxChannelName], "-_")
-	}
+	name := strings.Trim(incidentbot.ChannelName(raw, maxChannelName), "_")
 	if name == "" {
 		name = strings.ToLower(inc.Key)
 	}

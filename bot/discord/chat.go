@@ -145,7 +145,7 @@ func (c *Chat) opts(ctx context.Context) []discordgo.RequestOption {
 // overwrite lets them see it. So every war room denies @everyone and
 // allows the bot and each invited person, whatever opts.Private says.
 func (c *Chat) CreateChannel(ctx context.Context, name string, opts incidentbot.ChannelOptions) (incidentbot.Channel, error) {
-	base := channelName(name)
+	base := incidentbot.ChannelName(name, maxChannelName)
 	if base == "" {
 		return incidentbot.Channel{}, incidentbot.Errorf(incidentbot.EINVALID,
 			"Channel name %q has no letters or digits. Give the incident a title.", name)
@@ -169,14 +169,14 @@ func (c *Chat) CreateChannel(ctx context.Context, name string, opts incidentbot.
 	}
 	candidate := ""
 	for try := 1; try <= maxNameTries && candidate == ""; try++ {
-		if n := withSuffix(base, try); !taken[n] {
+		if n := incidentbot.ChannelNameTry(base, try, maxChannelName); !taken[n] {
 			candidate = n
 		}
 	}
 	if candidate == "" {
 		return incidentbot.Channel{}, incidentbot.Errorf(incidentbot.ECONFLICT,
 			"Channels %s to %s are all taken. Archive old ones or change the playbook's channel template.",
-			base, withSuffix(base, maxNameTries))
+			base, incidentbot.ChannelNameTry(base, maxNameTries, maxChannelName))
 	}
 	parent, err := c.category(ctx, channels, c.cfg.Category)
 	if err != nil {
@@ -266,43 +266,6 @@ func fitTopic(topic, purpose string) string {
 		return truncate(topic, maxTopic)
 	}
 	return truncate(topic, maxTopic-runes(purpose)-3) + " · " + purpose
-}
-
-// channelName keeps what Discord shows for text channels: lowercase
-// letters, digits, - and _, at most 100 characters.
-func channelName(name string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(name) {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '_':
-			b.WriteRune(r)
-			dash = false
-		case !dash && b.Len() > 0:
-			b.WriteByte('-')
-			dash = true
-		}
-	}
-	s := strings.TrimRight(b.String(), "-")
-	if len(s) > maxChannelName {
-		s = strings.TrimRight(s[:maxChannelName], "-")
-	}
-	if strings.Trim(s, "-_") == "" {
-		return ""
-	}
-	return s
-}
-
-// withSuffix returns base for try 1 and base-N after, within 100 characters.
-func withSuffix(base string, try int) string {
-	if try == 1 {
-		return base
-	}
-	suffix := "-" + strconv.Itoa(try)
-	if len(base)+len(suffix) > maxChannelName {
-		base = strings.TrimRight(base[:maxChannelName-len(suffix)], "-")
-	}
-	return base + suffix
 }
 
 // Invite gives each person an overwrite that lets them see and write in

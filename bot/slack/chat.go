@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -76,14 +75,14 @@ func (c *Chat) Platform() string { return "slack" }
 // opts.Purpose is one an earlier attempt made (the job is being retried
 // after a crash), so it is reused rather than duplicated.
 func (c *Chat) CreateChannel(ctx context.Context, name string, opts incidentbot.ChannelOptions) (incidentbot.Channel, error) {
-	base := channelName(name)
+	base := incidentbot.ChannelName(name, maxChannelName)
 	if base == "" {
 		return incidentbot.Channel{}, incidentbot.Errorf(incidentbot.EINVALID,
 			"Channel name %q has no letters or digits. Give the incident a title.", name)
 	}
 	var existing map[string]slackapi.Channel // by name, read once on the first name_taken
 	for try := 1; try <= maxNameTries; try++ {
-		candidate := withSuffix(base, try)
+		candidate := incidentbot.ChannelNameTry(base, try, maxChannelName)
 		if ch, ok := existing[candidate]; ok {
 			if ours(ch, opts) {
 				c.logger.InfoContext(ctx, "reusing channel an earlier attempt created", "channel", ch.ID, "name", ch.Name)
@@ -112,7 +111,7 @@ func (c *Chat) CreateChannel(ctx context.Context, name string, opts incidentbot.
 	}
 	return incidentbot.Channel{}, incidentbot.Errorf(incidentbot.ECONFLICT,
 		"Channels %s to %s are all taken. Archive old ones or change the playbook's channel template.",
-		base, withSuffix(base, maxNameTries))
+		base, incidentbot.ChannelNameTry(base, maxNameTries, maxChannelName))
 }
 
 // ours reports whether ch is the channel opts describe: same purpose, still open.
@@ -154,44 +153,6 @@ func (c *Chat) channelsByName(ctx context.Context) (map[string]slackapi.Channel,
 		}
 		params.Cursor = next
 	}
-}
-
-// channelName keeps what Slack allows: lowercase a-z, 0-9, - and _, at
-// most 80 characters; anything else becomes a single "-".
-func channelName(name string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(name) {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '_':
-			b.WriteRune(r)
-			dash = false
-		case !dash && b.Len() > 0:
-			b.WriteByte('-')
-			dash = true
-		}
-	}
-	s := strings.TrimRight(b.String(), "-")
-	if len(s) > maxChannelName {
-		s = strings.TrimRight(s[:maxChannelName], "-")
-	}
-	if strings.Trim(s, "-_") == "" {
-		return ""
-	}
-	return s
-}
-
-// withSuffix returns base for try 1 and base-N after, shortening base so
-// the whole stays within Slack's limit.
-func withSuffix(base string, try int) string {
-	if try == 1 {
-		return base
-	}
-	suffix := "-" + strconv.Itoa(try)
-	if len(base)+len(suffix) > maxChannelName {
-		base = strings.TrimRight(base[:maxChannelName-len(suffix)], "-")
-	}
-	return base + suffix
 }
 
 // Invite adds users in chunks. Slack refuses a whole chunk when one user

@@ -34,27 +34,6 @@ func newChat(t *testing.T, opts ...fake.Option) (*fake.Server, *Chat, *bytes.Buf
 	return srv, chat, &logs
 }
 
-func TestChannelName(t *testing.T) {
-	t.Parallel()
-	tests := []struct{ in, want string }{
-		{"inc-42-checkout-down", "inc-42-checkout-down"},
-		{"INC-42 Checkout returns 504!", "inc-42-checkout-returns-504"},
-		{"  Café  crème  ", "caf-cr-me"},
-		{"snake_case__ok", "snake_case__ok"},
-		{"!!!", ""},
-		{"___", ""},
-		{strings.Repeat("ab-", 40), strings.Repeat("ab-", 26) + "ab"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.in, func(t *testing.T) {
-			t.Parallel()
-			if got := channelName(tc.in); got != tc.want {
-				t.Errorf("got %q, want %q", got, tc.want)
-			}
-		})
-	}
-}
-
 func TestCreateChannel(t *testing.T) {
 	t.Parallel()
 	long := strings.Repeat("x", 80)

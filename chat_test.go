@@ -1,0 +1,45 @@
+package incidentbot
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestChannelName(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"inc-42-checkout-down", "inc-42-checkout-down"},
+		{"INC-42 Checkout returns 504!", "inc-42-checkout-returns-504"},
+		{"  Café  crème  ", "caf-cr-me"},
+		{"snake_case__ok", "snake_case__ok"},
+		{"!!!", ""},
+		{"___", ""},
+		{strings.Repeat("ab-", 40), strings.Repeat("ab-", 26) + "ab"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.in, func(t *testing.T) {
+			t.Parallel()
+			if got := ChannelName(tc.in, 80); got != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestChannelNameTry(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("x", 80)
+	for _, tc := range []struct {
+		base string
+		n    int
+		want string
+	}{
+		{"inc-1", 1, "inc-1"},
+		{"inc-1", 2, "inc-1-2"},
+		{long, 12, strings.Repeat("x", 77) + "-12"},
+	} {
+		if got := ChannelNameTry(tc.base, tc.n, 80); got != tc.want {
+			t.Errorf("ChannelNameTry(%q, %d): got %q, want %q", tc.base, tc.n, got, tc.want)
+		}
+	}
+}
