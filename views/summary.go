@@ -2,6 +2,7 @@ package views
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"incidentbot"
@@ -11,7 +12,9 @@ import (
 // no jargon beyond the severity.
 func Summary(st *incidentbot.IncidentStatus, now time.Time) incidentbot.Message {
 	inc := st.Incident
-	impact := inc.Impact
+	// The first line only: alert incidents carry labels and links below it,
+	// which are for the war room, not for managers.
+	impact, _, _ := strings.Cut(strings.TrimSpace(inc.Impact), "\n")
 	if impact == "" {
 		impact = "being assessed"
 	}

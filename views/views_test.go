@@ -61,7 +61,7 @@ func fixtures() map[string]*incidentbot.IncidentStatus {
 				Status: incidentbot.StatusMitigated, Type: "checkout-failure", Drill: true, DeclaredBy: bob,
 				DetectedAt: now.Add(-95 * time.Minute), DeclaredAt: now.Add(-95 * time.Minute),
 				AcknowledgedAt: at(-93 * time.Minute), MitigatedAt: at(-20 * time.Minute),
-				NextReminderAt: at(-time.Minute), Impact: "About 30% of payments refused",
+				NextReminderAt: at(-time.Minute), Impact: "About 30% of payments refused\nalertname=PaymentErrors service=checkout",
 			},
 			Playbook: outage,
 			Roles: []incidentbot.RoleAssignment{
