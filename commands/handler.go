@@ -26,7 +26,15 @@ type Handler struct {
 	logger *slog.Logger
 }
 
+// NewHandler returns a handler; a nil clock is the system clock and a nil
+// logger discards.
 func NewHandler(svc incidentbot.IncidentService, clock incidentbot.Clock, logger *slog.Logger) *Handler {
+	if clock == nil {
+		clock = incidentbot.SystemClock{}
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
 	return &Handler{svc: svc, clock: clock, logger: logger}
 }
 
