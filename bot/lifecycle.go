@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/integrations/ads"
 )
 
 // Status returns the one-screen state of an incident.
@@ -353,36 +354,9 @@ func (e *Engine) Ads(ctx context.Context, actor incidentbot.Actor, key string, o
 	if op == incidentbot.AdsStatus {
 		return e.status(ctx, inc)
 	}
-	var a incidentbot.Action
-	switch op {
-	case incidentbot.AdsPause:
-		a.Kind = incidentbot.ActionPauseAds
-	case incidentbot.AdsResume:
-		a.Kind = incidentbot.ActionResumeAds
-	default:
-		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Unknown ads command %q. Use /incident ads pause, resume or status.", op)
-	}
-	roles, err := e.store.Roles(ctx, inc.ID)
+	a, err := e.adsAction(ctx, actor, inc, op, platform)
 	if err != nil {
 		return nil, err
-	}
-	if err := authorize(actor, inc, roles, rightAds, string(op)+" the ads of", e.cfg.AdsAdmins); err != nil {
-		return nil, err
-	}
-	if e.ads == nil {
-		return nil, incidentbot.Errorf(incidentbot.EINVALID, "No ad platform is configured: set the GOOGLE_ADS_*, META_ADS_*, MICROSOFT_ADS_* or TIKTOK_ADS_* variables and restart the bot.")
-	}
-	if platform != "" {
-		known := e.ads.Platforms()
-		if !slices.Contains(known, platform) {
-			return nil, incidentbot.Errorf(incidentbot.EINVALID, "No ad platform %q is configured. Configured: %s.", platform, strings.Join(known, ", "))
-		}
-		a.Platforms = []string{platform}
-	}
-	if op == incidentbot.AdsPause {
-		if err := notClosed(inc); err != nil {
-			return nil, err
-		}
 	}
 	j := e.jobsFor(inc).add(kindAction, "ads/"+string(op)+"/"+e.seq(), actionPayload{Phase: "manual", Action: a, By: actor.User})
 	if j.err != nil {
@@ -392,6 +366,67 @@ func (e *Engine) Ads(ctx context.Context, actor incidentbot.Actor, key string, o
 		return nil, err
 	}
 	return e.status(ctx, inc)
+}
+
+// AdsPreview lists the serving campaigns a manual "ads pause" on platform
+// ("" for all) would pause now, with the same checks as Ads, so the person
+// confirms knowing how many. It changes nothing; campaigns another open
+// incident already paused are not in the list.
+func (e *Engine) AdsPreview(ctx context.Context, actor incidentbot.Actor, key, platform string) (*incidentbot.Incident, []incidentbot.Campaign, error) {
+	inc, err := e.incident(ctx, actor, key)
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := e.adsAction(ctx, actor, inc, incidentbot.AdsPause, platform)
+	if err != nil {
+		return nil, nil, err
+	}
+	rep, err := e.ads.Preview(ctx, inc, ads.SelectionFrom(a))
+	if err != nil {
+		return nil, nil, err
+	}
+	out := make([]incidentbot.Campaign, len(rep.Paused))
+	for i, p := range rep.Paused {
+		out[i] = p.Campaign
+	}
+	return inc, out, nil
+}
+
+// adsAction checks that actor may run op (pause or resume) on inc's ads on
+// platform ("" for all) and returns the action to run.
+func (e *Engine) adsAction(ctx context.Context, actor incidentbot.Actor, inc *incidentbot.Incident, op incidentbot.AdsOp, platform string) (incidentbot.Action, error) {
+	var a incidentbot.Action
+	switch op {
+	case incidentbot.AdsPause:
+		a.Kind = incidentbot.ActionPauseAds
+	case incidentbot.AdsResume:
+		a.Kind = incidentbot.ActionResumeAds
+	default:
+		return a, incidentbot.Errorf(incidentbot.EINVALID, "Unknown ads command %q. Use /incident ads pause, resume or status.", op)
+	}
+	roles, err := e.store.Roles(ctx, inc.ID)
+	if err != nil {
+		return a, err
+	}
+	if err := authorize(actor, inc, roles, rightAds, string(op)+" the ads of", e.cfg.AdsAdmins); err != nil {
+		return a, err
+	}
+	if e.ads == nil {
+		return a, incidentbot.Errorf(incidentbot.EINVALID, "No ad platform is configured: set the GOOGLE_ADS_*, META_ADS_*, MICROSOFT_ADS_* or TIKTOK_ADS_* variables and restart the bot.")
+	}
+	if platform != "" {
+		known := e.ads.Platforms()
+		if !slices.Contains(known, platform) {
+			return a, incidentbot.Errorf(incidentbot.EINVALID, "No ad platform %q is configured. Configured: %s.", platform, strings.Join(known, ", "))
+		}
+		a.Platforms = []string{platform}
+	}
+	if op == incidentbot.AdsPause {
+		if err := notClosed(inc); err != nil {
+			return a, err
+		}
+	}
+	return a, nil
 }
 
 // Verify runs the outside-in probe now, as a job.

@@ -2,7 +2,9 @@ package commands
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"time"
 
 	"incidentbot"
 	"incidentbot/views"
@@ -10,22 +12,54 @@ import (
 
 var adPlatforms = []string{incidentbot.AdsGoogle, incidentbot.AdsMeta, incidentbot.AdsMicrosoft, incidentbot.AdsTikTok}
 
+// confirmFlag ends an "ads pause" that goes ahead: without it the bot
+// first says what would be paused and offers a button that adds it.
+const confirmFlag = "--confirm"
+
+// previewTimeout bounds the campaign listing behind that answer: chat
+// platforms drop a command not answered within 3 seconds.
+const previewTimeout = 2 * time.Second
+
+// adsPreviewer is the service's read-only look at what a manual pause
+// would pause (bot.Engine has it). A service without it gets a
+// confirmation that gives no count.
+type adsPreviewer interface {
+	AdsPreview(ctx context.Context, actor incidentbot.Actor, key, platform string) (*incidentbot.Incident, []incidentbot.Campaign, error)
+}
+
 // adsCmd takes the key before or after the operation: buttons send
-// "ads pause INC-42", people type either.
+// "ads pause INC-42 --confirm", people type either.
 var adsCmd = &spec{
 	name:    "ads",
-	usage:   "pause|resume|status [INC-42] [googleads|meta|microsoft|tiktok]",
-	summary: "Pause or resume the ad campaigns by hand, or see what was paused. Without an action: status.",
+	usage:   "pause|resume|status [INC-42] [googleads|meta|microsoft|tiktok] [--confirm]",
+	summary: "Pause or resume the ad campaigns by hand, or see what was paused. Without an action: status. A pause first says what it would pause.",
 	example: "ads pause meta",
 	key:     true,
 	parse:   parseAds,
 	format: func(c Command) string {
-		return join(c.Name, string(c.AdsOp), c.Key, c.Platform)
+		confirm := ""
+		if c.Force {
+			confirm = confirmFlag
+		}
+		return join(c.Name, string(c.AdsOp), c.Key, c.Platform, confirm)
 	},
 	handle: handleAds,
 }
 
 func parseAds(s *spec, c *Command, args string) error {
+	if rest, tok := last(args); strings.EqualFold(tok, confirmFlag) {
+		c.Force, args = true, rest
+	}
+	if err := parseAdsArgs(s, c, args); err != nil {
+		return err
+	}
+	if c.Force && c.AdsOp != incidentbot.AdsPause {
+		return s.invalid("Only ads pause takes %s: %s needs no confirmation.", confirmFlag, c.AdsOp)
+	}
+	return nil
+}
+
+func parseAdsArgs(s *spec, c *Command, args string) error {
 	op, rest := next(args)
 	switch o := incidentbot.AdsOp(strings.ToLower(op)); o {
 	case "":
@@ -61,6 +95,9 @@ func parseAds(s *spec, c *Command, args string) error {
 }
 
 func handleAds(ctx context.Context, h *Handler, actor incidentbot.Actor, c Command) (Reply, error) {
+	if c.AdsOp == incidentbot.AdsPause && !c.Force {
+		return confirmPause(ctx, h, actor, c)
+	}
 	st, err := h.svc.Ads(ctx, actor, c.Key, c.AdsOp, c.Platform)
 	if err != nil {
 		return Reply{}, err
@@ -90,4 +127,75 @@ func handleAds(ctx context.Context, h *Handler, actor incidentbot.Actor, c Comma
 		r.Message.Footer = "Only " + c.Platform + "."
 	}
 	return r, nil
+}
+
+// confirmPause answers a typed "ads pause" with what it would pause and a
+// button that runs it with confirmFlag. Only the confirmed command pauses:
+// a stray pause stops every sale the ads bring.
+func confirmPause(ctx context.Context, h *Handler, actor incidentbot.Actor, c Command) (Reply, error) {
+	c.Force = true
+	where := "every platform"
+	if c.Platform != "" {
+		where = c.Platform
+	}
+	p, ok := h.svc.(adsPreviewer)
+	if !ok {
+		return pauseQuestion(c, fmt.Sprintf("This pauses every serving campaign on %s.", where), "Pause them"), nil
+	}
+	pctx, cancel := context.WithTimeout(ctx, previewTimeout)
+	defer cancel()
+	inc, campaigns, err := p.AdsPreview(pctx, actor, c.Key, c.Platform)
+	switch {
+	case err != nil && pctx.Err() != nil && ctx.Err() == nil:
+		h.logger.InfoContext(ctx, "ads preview too slow", "key", c.Key, "err", err)
+		return pauseQuestion(c, fmt.Sprintf("Could not list the campaigns in time; pause anyway with `%s %s`.", prefix, c), "Pause anyway"), nil
+	case incidentbot.ErrorCode(err) == incidentbot.EUNAVAILABLE:
+		return pauseQuestion(c, fmt.Sprintf("Could not list the campaigns: %s Pause anyway with `%s %s`.", incidentbot.ErrorMessage(err), prefix, c), "Pause anyway"), nil
+	case err != nil:
+		return Reply{}, err
+	}
+	c.Key = inc.Key
+	if len(campaigns) == 0 {
+		return text("%s has no serving campaign to pause on %s: nothing to do.", inc.Key, where), nil
+	}
+	count := map[string]int{}
+	for _, cp := range campaigns {
+		count[cp.Platform]++
+	}
+	var parts []string
+	for _, name := range adPlatforms {
+		if n := count[name]; n > 0 {
+			if len(parts) == 0 {
+				word := "campaigns"
+				if n == 1 {
+					word = "campaign"
+				}
+				parts = append(parts, fmt.Sprintf("%d serving %s on %s", n, word, name))
+			} else {
+				parts = append(parts, fmt.Sprintf("%d on %s", n, name))
+			}
+		}
+	}
+	label := "Pause them"
+	if len(campaigns) == 1 {
+		label = "Pause it"
+	}
+	r := pauseQuestion(c, "This pauses "+andList(parts)+".", label)
+	r.Message.Title = "Pause the ads of " + inc.Key + "?"
+	return r, nil
+}
+
+// pauseQuestion is the confirmation reply: msg and a button running c.
+func pauseQuestion(c Command, msg, label string) Reply {
+	r := text("%s", msg)
+	r.Message.Buttons = []incidentbot.Button{{ActionID: c.String(), Label: label, Style: incidentbot.ButtonDanger}}
+	return r
+}
+
+// andList joins "a", "b" and "c" as "a, b and c".
+func andList(parts []string) string {
+	if len(parts) < 2 {
+		return strings.Join(parts, "")
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
 }

@@ -148,7 +148,7 @@ func TestHandle(t *testing.T) {
 		{"note", "note Deploy went out", []string{`AddNote "" "Deploy went out"`}, "Note added to the INC-42 timeline.", false},
 		{"check", "check 2", []string{`Check "" 2 true`}, "Done: 2. Check recent deploys", false},
 		{"uncheck", "uncheck INC-42 2", []string{`Check "INC-42" 2 false`}, "Open again: 2. Check recent deploys", false},
-		{"ads pause", "ads pause INC-42 meta", []string{`Ads "INC-42" pause "meta"`}, "Pausing the serving campaigns on meta for INC-42. Results follow in the war room.", false},
+		{"ads pause", "ads pause INC-42 meta --confirm", []string{`Ads "INC-42" pause "meta"`}, "Pausing the serving campaigns on meta for INC-42. Results follow in the war room.", false},
 		{"ads resume", "ads resume", []string{`Ads "" resume ""`}, "Resuming the campaigns INC-42 paused on every platform. Results follow in the war room.", false},
 		{"ads status platform", "ads status meta", []string{`Ads "" status "meta"`}, "- meta · Spring sale: paused", false},
 		{"verify", "verify https://shop.example.com/", []string{`Verify "" "https://shop.example.com/"`}, "Checking https://shop.example.com/ from outside for INC-42. The result follows in the war room.", false},

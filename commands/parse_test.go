@@ -88,7 +88,7 @@ func TestParseErrors(t *testing.T) {
 		declareUsage = "\nUsage: `/incident declare [sev1..sev4] [type:<playbook>] <title> [--force]`"
 		statusUsage  = "\nUsage: `/incident status [INC-42]`"
 		roleUsage    = "\nUsage: `/incident role [INC-42] <role> <@person|@group|e-mail>`"
-		adsUsage     = "\nUsage: `/incident ads pause|resume|status [INC-42] [googleads|meta|microsoft|tiktok]`"
+		adsUsage     = "\nUsage: `/incident ads pause|resume|status [INC-42] [googleads|meta|microsoft|tiktok] [--confirm]`"
 		remindUsage  = "\nUsage: `/incident remind [INC-42] on|off|snooze <duration>`"
 		checkUsage   = "\nUsage: `/incident check [INC-42] <n>`"
 	)
