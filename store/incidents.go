@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -364,11 +365,14 @@ func (db *DB) applyChange(ctx context.Context, tx *sqlx.Tx, incidentID int64, at
 			return err
 		}
 	}
-	for _, c := range ch.Checklist {
-		if c.IncidentID == 0 {
-			c.IncidentID = incidentID
+	if len(ch.Checklist) > 0 {
+		items := slices.Clone(ch.Checklist)
+		for i := range items {
+			if items[i].IncidentID == 0 {
+				items[i].IncidentID = incidentID
+			}
 		}
-		if err := db.upsertChecklist(ctx, tx, c); err != nil {
+		if err := db.upsertChecklist(ctx, tx, items); err != nil {
 			return err
 		}
 	}

@@ -69,10 +69,7 @@ func (db *DB) EnqueueJobs(ctx context.Context, jobs ...incidentbot.Job) error {
 
 func (db *DB) insertJobs(ctx context.Context, tx *sqlx.Tx, jobs []incidentbot.Job) error {
 	now := db.now()
-	q := tx.Rebind(`INSERT INTO jobs (key, kind, incident_id, payload, state, attempts, run_at, locked_by,
-		locked_until, last_error, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (key) DO NOTHING`)
+	rows := make([][]any, 0, len(jobs))
 	for _, j := range jobs {
 		if j.Key == "" || j.Kind == "" {
 			return incidentbot.Errorf(incidentbot.EINVALID, "A job needs a key and a kind (got key %q, kind %q).", j.Key, j.Kind)
@@ -87,11 +84,13 @@ func (db *DB) insertJobs(ctx context.Context, tx *sqlx.Tx, jobs []incidentbot.Jo
 		if j.IncidentID != 0 {
 			incidentID = j.IncidentID
 		}
-		_, err := tx.ExecContext(ctx, q, j.Key, j.Kind, incidentID, jsonArg(j.Payload), string(j.State), j.Attempts,
-			db.t(j.RunAt), j.LockedBy, db.tp(j.LockedUntil), j.LastError, db.t(now), db.t(now))
-		if err != nil {
-			return fmt.Errorf("enqueue job %s: %w", j.Key, mapErr(err))
-		}
+		rows = append(rows, []any{j.Key, j.Kind, incidentID, jsonArg(j.Payload), string(j.State), j.Attempts,
+			db.t(j.RunAt), j.LockedBy, db.tp(j.LockedUntil), j.LastError, db.t(now), db.t(now)})
+	}
+	err := insertRows(ctx, tx, `INSERT INTO jobs (key, kind, incident_id, payload, state, attempts, run_at, locked_by,
+		locked_until, last_error, created_at, updated_at)`, `ON CONFLICT (key) DO NOTHING`, rows)
+	if err != nil {
+		return fmt.Errorf("enqueue %d jobs: %w", len(jobs), mapErr(err))
 	}
 	return nil
 }

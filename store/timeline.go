@@ -100,16 +100,27 @@ func (db *DB) Roles(ctx context.Context, incidentID int64) ([]incidentbot.RoleAs
 	return out, nil
 }
 
-func (db *DB) upsertChecklist(ctx context.Context, tx *sqlx.Tx, c incidentbot.ChecklistEntry) error {
-	if c.State == "" {
-		c.State = incidentbot.ChecklistOpen
+func (db *DB) upsertChecklist(ctx context.Context, tx *sqlx.Tx, items []incidentbot.ChecklistEntry) error {
+	// One statement may not update a row twice: the last entry per position wins.
+	last := map[int]int{}
+	for i, c := range items {
+		last[c.Position] = i
 	}
-	q := tx.Rebind(`INSERT INTO checklist_items (incident_id, position, text, state, by_id, by_name, at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (incident_id, position) DO UPDATE SET text = excluded.text, state = excluded.state,
-			by_id = excluded.by_id, by_name = excluded.by_name, at = excluded.at`)
-	if _, err := tx.ExecContext(ctx, q, c.IncidentID, c.Position, c.Text, string(c.State), c.By.ID, c.By.Name, db.tp(c.At)); err != nil {
-		return fmt.Errorf("save checklist item %d: %w", c.Position, mapErr(err))
+	rows := make([][]any, 0, len(last))
+	for i, c := range items {
+		if last[c.Position] != i {
+			continue
+		}
+		if c.State == "" {
+			c.State = incidentbot.ChecklistOpen
+		}
+		rows = append(rows, []any{c.IncidentID, c.Position, c.Text, string(c.State), c.By.ID, c.By.Name, db.tp(c.At)})
+	}
+	err := insertRows(ctx, tx, `INSERT INTO checklist_items (incident_id, position, text, state, by_id, by_name, at)`,
+		`ON CONFLICT (incident_id, position) DO UPDATE SET text = excluded.text, state = excluded.state,
+			by_id = excluded.by_id, by_name = excluded.by_name, at = excluded.at`, rows)
+	if err != nil {
+		return fmt.Errorf("save %d checklist items: %w", len(items), mapErr(err))
 	}
 	return nil
 }
