@@ -2,7 +2,6 @@ package googleads
 
 import (
 	"context"
-	"errors"
 	"io"
 	"log/slog"
 	"slices"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/integrations/ads/adstest"
 	fake "incidentbot/internal/fake/googleads"
 )
 
@@ -61,7 +61,7 @@ func newServer(t *testing.T, opts ...fake.Option) *fake.Server {
 }
 
 func campaign(cust, id string) incidentbot.Campaign {
-	return incidentbot.Campaign{Platform: incidentbot.AdsGoogle, Account: cust, ID: id}
+	return adstest.Campaigns(incidentbot.AdsGoogle, cust, id)[0]
 }
 
 func TestCampaigns(t *testing.T) {
@@ -105,28 +105,10 @@ func TestPauseThenResume(t *testing.T) {
 	srv := newServer(t)
 	c := newClient(t, srv)
 	cs := []incidentbot.Campaign{campaign(custA, "a1"), campaign(custA, "a4"), campaign(custB, "b1"), campaign("123-456-7891", "b2")}
-	for _, step := range []struct {
-		to   incidentbot.CampaignStatus
-		want string
-	}{{incidentbot.CampaignPaused, fake.Paused}, {incidentbot.CampaignActive, fake.Enabled}} {
-		res, err := c.SetStatus(t.Context(), cs, step.to, incidentbot.AdOptions{})
-		if err != nil {
-			t.Fatalf("SetStatus %s: %v", step.to, err)
-		}
-		if len(res) != len(cs) {
-			t.Fatalf("SetStatus %s: got %d results, want %d", step.to, len(res), len(cs))
-		}
-		for i, r := range res {
-			if r.Err != nil || r.Campaign.Key() != cs[i].Key() {
-				t.Errorf("result %d: got %v %v, want %v and no error", i, r.Campaign.Key(), r.Err, cs[i].Key())
-			}
-		}
-		for _, cp := range cs {
-			if got, _ := srv.Campaign(customerID(cp.Account), cp.ID); got.Status != step.want {
-				t.Errorf("after %s: campaign %s got %s, want %s", step.to, cp.ID, got.Status, step.want)
-			}
-		}
-	}
+	adstest.PauseResume(t, c, cs, func(cp incidentbot.Campaign) string {
+		got, _ := srv.Campaign(customerID(cp.Account), cp.ID)
+		return got.Status
+	}, fake.Paused, fake.Enabled)
 	if got, _ := srv.Campaign(custA, "a2"); got.Status != fake.Paused {
 		t.Errorf("untouched a2: got %s, want PAUSED", got.Status)
 	}
@@ -211,10 +193,7 @@ func TestRetries(t *testing.T) {
 			if got := incidentbot.ErrorCode(err); got != tc.wantCode {
 				t.Fatalf("got code %q (%v), want %q", got, err, tc.wantCode)
 			}
-			var hint interface{ RetryAfter() time.Duration }
-			if got := errors.As(err, &hint); got != (tc.wantAfter > 0) || got && hint.RetryAfter() != tc.wantAfter {
-				t.Errorf("got RetryAfter %v (present %v), want %v", hint, got, tc.wantAfter)
-			}
+			adstest.WantRetryAfter(t, err, tc.wantAfter)
 			a1, _ := srv.Campaign(custA, "a1")
 			switch {
 			case tc.wantCode == "" && (a1.Status != fake.Paused || len(res) != 1 || res[0].Err != nil):

@@ -1,7 +1,6 @@
 package meta
 
 import (
-	"errors"
 	"io"
 	"log/slog"
 	"slices"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/integrations/ads/adstest"
 	fake "incidentbot/internal/fake/meta"
 )
 
@@ -47,11 +47,7 @@ func newServer(t *testing.T) (*fake.Server, []string) {
 }
 
 func campaigns(account string, ids ...string) []incidentbot.Campaign {
-	out := make([]incidentbot.Campaign, len(ids))
-	for i, id := range ids {
-		out[i] = incidentbot.Campaign{Platform: incidentbot.AdsMeta, Account: account, ID: id}
-	}
-	return out
+	return adstest.Campaigns(incidentbot.AdsMeta, account, ids...)
 }
 
 func TestCampaigns(t *testing.T) {
@@ -91,30 +87,13 @@ func TestPauseThenResume(t *testing.T) {
 	srv, ids := newServer(t)
 	c := newClient(t, srv)
 	cs := append(campaigns(acctA, ids...), campaigns("act_"+acctB, "903")...)
-	for _, step := range []struct {
-		to   incidentbot.CampaignStatus
-		want string
-	}{{incidentbot.CampaignPaused, fake.Paused}, {incidentbot.CampaignActive, fake.Active}} {
-		res, err := c.SetStatus(t.Context(), cs, step.to, incidentbot.AdOptions{})
-		if err != nil || len(res) != len(cs) {
-			t.Fatalf("SetStatus %s: got %d results, %v; want %d, nil", step.to, len(res), err, len(cs))
-		}
-		for i, r := range res {
-			if r.Err != nil || r.Campaign.Key() != cs[i].Key() {
-				t.Fatalf("result %d: got %v %v, want %v and no error", i, r.Campaign.Key(), r.Err, cs[i].Key())
-			}
-		}
-		for key, got := range srv.Statuses() {
-			want := step.want
-			switch key {
-			case acctA + "/901":
-				want = fake.Paused
-			case acctA + "/902":
-				want = fake.Archived
-			}
-			if got != want {
-				t.Errorf("after %s: campaign %s got %s, want %s", step.to, key, got, want)
-			}
+	adstest.PauseResume(t, c, cs, func(cp incidentbot.Campaign) string {
+		got, _ := srv.Campaign(cp.Account, cp.ID)
+		return got.Status
+	}, fake.Paused, fake.Active)
+	for id, want := range map[string]string{"901": fake.Paused, "902": fake.Archived} {
+		if got, _ := srv.Campaign(acctA, id); got.Status != want {
+			t.Errorf("untouched %s: got %s, want %s", id, got.Status, want)
 		}
 	}
 	// 150 in acctA: batches of 50, 50, 50; 1 in acctB; two steps.
@@ -183,10 +162,7 @@ func TestRetries(t *testing.T) {
 			if got := incidentbot.ErrorCode(err); got != tc.wantCode {
 				t.Fatalf("got code %q (%v), want %q", got, err, tc.wantCode)
 			}
-			var hint interface{ RetryAfter() time.Duration }
-			if got := errors.As(err, &hint); got != (tc.wantAfter > 0) || got && hint.RetryAfter() != tc.wantAfter {
-				t.Errorf("got RetryAfter %v (present %v), want %v", hint, got, tc.wantAfter)
-			}
+			adstest.WantRetryAfter(t, err, tc.wantAfter)
 			want := map[bool]string{true: fake.Paused, false: fake.Active}[tc.wantCode == ""]
 			for _, id := range ids[:2] {
 				if got, _ := srv.Campaign(acctA, id); got.Status != want {

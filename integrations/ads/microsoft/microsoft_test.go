@@ -2,7 +2,6 @@ package microsoft
 
 import (
 	"context"
-	"errors"
 	"io"
 	"log/slog"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/integrations/ads/adstest"
 	fake "incidentbot/internal/fake/microsoft"
 )
 
@@ -60,11 +60,7 @@ func newServer(t *testing.T, opts ...fake.Option) *fake.Server {
 }
 
 func campaigns(account string, ids ...string) []incidentbot.Campaign {
-	out := make([]incidentbot.Campaign, len(ids))
-	for i, id := range ids {
-		out[i] = incidentbot.Campaign{Platform: incidentbot.AdsMicrosoft, Account: account, ID: id}
-	}
-	return out
+	return adstest.Campaigns(incidentbot.AdsMicrosoft, account, ids...)
 }
 
 func TestCampaigns(t *testing.T) {
@@ -126,25 +122,10 @@ func TestPauseThenResume(t *testing.T) {
 	srv := newServer(t)
 	c := newClient(t, srv)
 	cs := append(campaigns(acctA, "701", "702"), campaigns(acctB, "801")...)
-	for _, step := range []struct {
-		to   incidentbot.CampaignStatus
-		want string
-	}{{incidentbot.CampaignPaused, fake.Paused}, {incidentbot.CampaignActive, fake.Active}} {
-		res, err := c.SetStatus(t.Context(), cs, step.to, incidentbot.AdOptions{})
-		if err != nil || len(res) != len(cs) {
-			t.Fatalf("SetStatus %s: got %d results, %v; want %d, nil", step.to, len(res), err, len(cs))
-		}
-		for i, r := range res {
-			if r.Err != nil || r.Campaign.Key() != cs[i].Key() {
-				t.Errorf("result %d: got %v %v, want %v and no error", i, r.Campaign.Key(), r.Err, cs[i].Key())
-			}
-		}
-		for _, cp := range cs {
-			if got, _ := srv.Campaign(cp.Account, cp.ID); got.Status != step.want {
-				t.Errorf("after %s: campaign %s got %s, want %s", step.to, cp.ID, got.Status, step.want)
-			}
-		}
-	}
+	adstest.PauseResume(t, c, cs, func(cp incidentbot.Campaign) string {
+		got, _ := srv.Campaign(cp.Account, cp.ID)
+		return got.Status
+	}, fake.Paused, fake.Active)
 	if got, _ := srv.Campaign(acctA, "703"); got.Status != fake.Paused {
 		t.Errorf("untouched 703: got %s, want Paused", got.Status)
 	}
@@ -235,10 +216,7 @@ func TestRetries(t *testing.T) {
 			if got := incidentbot.ErrorCode(err); got != tc.wantCode {
 				t.Fatalf("got code %q (%v), want %q", got, err, tc.wantCode)
 			}
-			var hint interface{ RetryAfter() time.Duration }
-			if got := errors.As(err, &hint); got != (tc.wantAfter > 0) || got && hint.RetryAfter() != tc.wantAfter {
-				t.Errorf("got RetryAfter %v (present %v), want %v", hint, got, tc.wantAfter)
-			}
+			adstest.WantRetryAfter(t, err, tc.wantAfter)
 			m1, _ := srv.Campaign(acctA, "701")
 			switch {
 			case tc.wantCode == "" && (m1.Status != fake.Paused || len(res) != 1 || res[0].Err != nil):

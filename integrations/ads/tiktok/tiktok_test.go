@@ -1,7 +1,6 @@
 package tiktok
 
 import (
-	"errors"
 	"io"
 	"log/slog"
 	"strings"
@@ -9,6 +8,7 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/integrations/ads/adstest"
 	fake "incidentbot/internal/fake/tiktok"
 )
 
@@ -47,11 +47,7 @@ func newServer(t *testing.T) (*fake.Server, []string) {
 }
 
 func campaigns(advertiser string, ids ...string) []incidentbot.Campaign {
-	out := make([]incidentbot.Campaign, len(ids))
-	for i, id := range ids {
-		out[i] = incidentbot.Campaign{Platform: incidentbot.AdsTikTok, Account: advertiser, ID: id}
-	}
-	return out
+	return adstest.Campaigns(incidentbot.AdsTikTok, advertiser, ids...)
 }
 
 func TestCampaigns(t *testing.T) {
@@ -94,25 +90,10 @@ func TestPauseThenResume(t *testing.T) {
 	srv, ids := newServer(t)
 	c := newClient(t, srv)
 	cs := append(campaigns(advA, ids[:45]...), campaigns(advB, "904")...)
-	for _, step := range []struct {
-		to   incidentbot.CampaignStatus
-		want string
-	}{{incidentbot.CampaignPaused, fake.Disable}, {incidentbot.CampaignActive, fake.Enable}} {
-		res, err := c.SetStatus(t.Context(), cs, step.to, incidentbot.AdOptions{})
-		if err != nil || len(res) != len(cs) {
-			t.Fatalf("SetStatus %s: got %d results, %v; want %d, nil", step.to, len(res), err, len(cs))
-		}
-		for i, r := range res {
-			if r.Err != nil || r.Campaign.Key() != cs[i].Key() {
-				t.Fatalf("result %d: got %v %v, want %v and no error", i, r.Campaign.Key(), r.Err, cs[i].Key())
-			}
-		}
-		for _, cp := range cs {
-			if got, _ := srv.Campaign(cp.Account, cp.ID); got.OperationStatus != step.want {
-				t.Errorf("after %s: campaign %s got %s, want %s", step.to, cp.ID, got.OperationStatus, step.want)
-			}
-		}
-	}
+	adstest.PauseResume(t, c, cs, func(cp incidentbot.Campaign) string {
+		got, _ := srv.Campaign(cp.Account, cp.ID)
+		return got.OperationStatus
+	}, fake.Disable, fake.Enable)
 	if got, _ := srv.Campaign(advA, "901"); got.OperationStatus != fake.Disable {
 		t.Errorf("untouched 901: got %s, want DISABLE", got.OperationStatus)
 	}
@@ -194,10 +175,7 @@ func TestRetries(t *testing.T) {
 			if got := incidentbot.ErrorCode(err); got != tc.wantCode {
 				t.Fatalf("got code %q (%v), want %q", got, err, tc.wantCode)
 			}
-			var hint interface{ RetryAfter() time.Duration }
-			if got := errors.As(err, &hint); got != (tc.wantAfter > 0) || got && hint.RetryAfter() != tc.wantAfter {
-				t.Errorf("got RetryAfter %v (present %v), want %v", hint, got, tc.wantAfter)
-			}
+			adstest.WantRetryAfter(t, err, tc.wantAfter)
 			want := map[bool]string{true: fake.Disable, false: fake.Enable}[tc.wantCode == ""]
 			for _, id := range ids[:2] {
 				if got, _ := srv.Campaign(advA, id); got.OperationStatus != want {
