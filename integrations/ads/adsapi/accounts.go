@@ -77,3 +77,26 @@ func SetByAccount(ctx context.Context, campaigns []incidentbot.Campaign, limit i
 	}
 	return out, errors.Join(errs...)
 }
+
+// Check is the dry run of platforms without a validate-only mode: given
+// current, an account's campaigns as listed now, it gives each campaign at
+// idx a result saying whether setting it to raw could be done, changing
+// nothing, and returns how many would change. refuse says why a campaign
+// cannot be changed (found is false when it is not listed), nil when it can.
+func Check(current, campaigns []incidentbot.Campaign, idx []int, raw string, results []*incidentbot.CampaignResult,
+	refuse func(id string, cur incidentbot.Campaign, found bool) error) int {
+	byID := make(map[string]incidentbot.Campaign, len(current))
+	for _, cp := range current {
+		byID[cp.ID] = cp
+	}
+	changes := 0
+	for _, i := range idx {
+		cur, found := byID[campaigns[i].ID]
+		err := refuse(campaigns[i].ID, cur, found)
+		if err == nil && cur.RawStatus != raw {
+			changes++
+		}
+		results[i] = &incidentbot.CampaignResult{Campaign: campaigns[i], Err: err}
+	}
+	return changes
+}

@@ -225,3 +225,28 @@ func TestSetByAccount(t *testing.T) {
 		t.Errorf("got results %q, want %q", got, want)
 	}
 }
+
+func TestCheck(t *testing.T) {
+	t.Parallel()
+	current := []incidentbot.Campaign{{ID: "1", RawStatus: "ENABLE"}, {ID: "2", RawStatus: "DISABLE"}, {ID: "3", RawStatus: "DELETE"}}
+	campaigns := []incidentbot.Campaign{{ID: "1"}, {ID: "2"}, {ID: "3"}, {ID: "4"}}
+	errGone, errDeleted := errors.New("gone"), errors.New("deleted")
+	results := make([]*incidentbot.CampaignResult, len(campaigns))
+	changes := Check(current, campaigns, []int{0, 1, 2, 3}, "DISABLE", results, func(_ string, cur incidentbot.Campaign, found bool) error {
+		switch {
+		case !found:
+			return errGone
+		case cur.RawStatus == "DELETE":
+			return errDeleted
+		}
+		return nil
+	})
+	if changes != 1 {
+		t.Errorf("got %d changes, want 1 (campaign 1)", changes)
+	}
+	for i, want := range []error{nil, nil, errDeleted, errGone} {
+		if results[i] == nil || results[i].Campaign.ID != campaigns[i].ID || results[i].Err != want {
+			t.Errorf("result %d: got %+v, want campaign %s with error %v", i, results[i], campaigns[i].ID, want)
+		}
+	}
+}

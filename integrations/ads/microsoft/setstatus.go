@@ -117,23 +117,12 @@ func (c *Client) check(ctx context.Context, account string, campaigns []incident
 		}
 		return err
 	}
-	byID := make(map[string]incidentbot.Campaign, len(current))
-	for _, cp := range current {
-		byID[cp.ID] = cp
-	}
-	changes := 0
-	for _, i := range idx {
-		cp, ok := byID[campaigns[i].ID]
-		var err error
-		switch {
-		case !ok:
-			err = incidentbot.Errorf(incidentbot.ENOTFOUND,
-				"Microsoft Advertising has no campaign %s in account %s: it may have been deleted.", campaigns[i].ID, account)
-		case cp.RawStatus != raw:
-			changes++
+	changes := adsapi.Check(current, campaigns, idx, raw, results, func(id string, _ incidentbot.Campaign, found bool) error {
+		if !found {
+			return incidentbot.Errorf(incidentbot.ENOTFOUND, "Microsoft Advertising has no campaign %s in account %s: it may have been deleted.", id, account)
 		}
-		results[i] = &incidentbot.CampaignResult{Campaign: campaigns[i], Err: err}
-	}
+		return nil
+	})
 	c.logger.InfoContext(ctx, "microsoft advertising dry run", "account", account, "would_change", changes, "of", len(idx), "to", raw)
 	return nil
 }

@@ -119,25 +119,15 @@ func (c *Client) check(ctx context.Context, advertiser string, campaigns []incid
 		}
 		return err
 	}
-	byID := make(map[string]incidentbot.Campaign, len(current))
-	for _, cp := range current {
-		byID[cp.ID] = cp
-	}
-	changes := 0
-	for _, i := range idx {
-		cp, ok := byID[campaigns[i].ID]
-		var err error
+	changes := adsapi.Check(current, campaigns, idx, raw, results, func(id string, cur incidentbot.Campaign, found bool) error {
 		switch {
-		case !ok:
-			err = incidentbot.Errorf(incidentbot.ENOTFOUND,
-				"TikTok has no campaign %s for advertiser %s: it may have been deleted.", campaigns[i].ID, advertiser)
-		case cp.RawStatus == "DELETE":
-			err = incidentbot.Errorf(incidentbot.EINVALID, "TikTok campaign %s is deleted and cannot be changed.", campaigns[i].ID)
-		case cp.RawStatus != raw:
-			changes++
+		case !found:
+			return incidentbot.Errorf(incidentbot.ENOTFOUND, "TikTok has no campaign %s for advertiser %s: it may have been deleted.", id, advertiser)
+		case cur.RawStatus == "DELETE":
+			return incidentbot.Errorf(incidentbot.EINVALID, "TikTok campaign %s is deleted and cannot be changed.", id)
 		}
-		results[i] = &incidentbot.CampaignResult{Campaign: campaigns[i], Err: err}
-	}
+		return nil
+	})
 	c.logger.InfoContext(ctx, "tiktok dry run", "advertiser", advertiser, "would_change", changes, "of", len(idx), "to", raw)
 	return nil
 }
