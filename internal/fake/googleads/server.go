@@ -11,13 +11,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"incidentbot/internal/fake/fakehttp"
 )
 
 // Credentials the fake accepts unless options say otherwise.
@@ -76,7 +77,7 @@ func WithPageSize(n int) Option { return func(s *Server) { s.pageSize = n } }
 
 // Server is a fake Google Ads API. It is safe for concurrent use.
 type Server struct {
-	srv      *httptest.Server
+	http     *fakehttp.Server // calls, latency and queued throttles and failures
 	now      func() time.Time
 	ttl      time.Duration
 	pageSize int
@@ -84,14 +85,10 @@ type Server struct {
 	mu        sync.Mutex
 	customers map[string]*customer
 	tokens    map[string]time.Time // access token -> expiry
-	calls     map[string]int
 	ops       int
-	throttle  []time.Duration
-	failures  []int
 	failing   map[string]bool // "customer/id": operations on it fail
-	latency   time.Duration
-	seq       int // campaign ids
-	issued    int // access tokens
+	seq       int             // campaign ids
+	issued    int             // access tokens
 }
 
 // New starts a fake closed when the test ends.
@@ -102,7 +99,6 @@ func New(tb testing.TB, opts ...Option) *Server {
 		pageSize:  PageSize,
 		customers: map[string]*customer{},
 		tokens:    map[string]time.Time{},
-		calls:     map[string]int{},
 		failing:   map[string]bool{},
 	}
 	for _, o := range opts {
@@ -111,19 +107,18 @@ func New(tb testing.TB, opts ...Option) *Server {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /token", s.token)
 	mux.HandleFunc("POST /"+Version+"/customers/{rest...}", s.api)
-	s.srv = httptest.NewServer(mux)
-	tb.Cleanup(s.srv.Close)
+	s.http = fakehttp.New(tb, mux)
 	return s
 }
 
 // URL is the API base (GOOGLE_ADS_API_URL), without the version.
-func (s *Server) URL() string { return s.srv.URL }
+func (s *Server) URL() string { return s.http.URL() }
 
 // TokenURL is the OAuth token endpoint (GOOGLE_ADS_TOKEN_URL).
-func (s *Server) TokenURL() string { return s.srv.URL + "/token" }
+func (s *Server) TokenURL() string { return s.http.URL() + "/token" }
 
 // Client is an HTTP client for the fake's server.
-func (s *Server) Client() *http.Client { return s.srv.Client() }
+func (s *Server) Client() *http.Client { return s.http.Client() }
 
 // AddCustomer creates customer id (10 digits) with its currency code.
 func (s *Server) AddCustomer(id, currency string) {
@@ -224,23 +219,31 @@ func (s *Server) ClearFailures() {
 }
 
 // ThrottleNext makes the next n API requests answer 429 RESOURCE_EXHAUSTED
-// with retryDelay.
+// with retryDelay. Throttles and failures are served in the order queued.
 func (s *Server) ThrottleNext(n int, retryDelay time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for range n {
-		s.throttle = append(s.throttle, retryDelay)
-	}
+	s.http.FailNext("", func(w http.ResponseWriter, _ *http.Request) {
+		writeFailure(w, http.StatusTooManyRequests, "RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota).",
+			[]adsError{{ErrorCode: map[string]string{"quotaError": "RESOURCE_EXHAUSTED"},
+				Message: fmt.Sprintf("Too many requests. Retry in %s.", retryDelay),
+				Details: map[string]any{"quotaErrorDetails": map[string]string{
+					"rateScope": "ACCOUNT", "rateName": "Requests per account", "retryDelay": duration(retryDelay)}}}})
+	}, n)
 }
 
 // FailNext makes the next n API requests answer status (500, 503 or 504)
 // with the matching error body.
 func (s *Server) FailNext(n, status int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for range n {
-		s.failures = append(s.failures, status)
-	}
+	s.http.FailNext("", func(w http.ResponseWriter, _ *http.Request) {
+		switch status {
+		case http.StatusServiceUnavailable:
+			writeFailure(w, status, "UNAVAILABLE", "The service is currently unavailable.", nil)
+		case http.StatusGatewayTimeout:
+			writeFailure(w, status, "DEADLINE_EXCEEDED", "Deadline exceeded.", nil)
+		default:
+			writeFailure(w, status, "INTERNAL", "Internal error encountered.",
+				[]adsError{{ErrorCode: map[string]string{"internalError": "INTERNAL_ERROR"}, Message: "An internal error has occurred."}})
+		}
+	}, n)
 }
 
 // ExpireTokens ends every access token issued so far, as an hour passing would.
@@ -251,44 +254,17 @@ func (s *Server) ExpireTokens() {
 }
 
 // SetLatency delays every request, token requests included, by d.
-func (s *Server) SetLatency(d time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.latency = d
-}
+func (s *Server) SetLatency(d time.Duration) { s.http.SetLatency("", d) }
 
 // Calls counts requests by endpoint: "token", "search", "mutate"; refused
 // requests count too.
-func (s *Server) Calls(endpoint string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.calls[endpoint]
-}
+func (s *Server) Calls(endpoint string) int { return s.http.Calls(endpoint) }
 
 // Operations counts the mutate operations received.
 func (s *Server) Operations() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.ops
-}
-
-// delay waits the configured latency; false when the client went away.
-func (s *Server) delay(r *http.Request, endpoint string) bool {
-	s.mu.Lock()
-	s.calls[endpoint]++
-	d := s.latency
-	s.mu.Unlock()
-	if d <= 0 {
-		return true
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-r.Context().Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }
 
 var customerPath = regexp.MustCompile(`^([0-9]{10})/(googleAds:search|campaigns:mutate)$`)
@@ -300,7 +276,7 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 	if m != nil {
 		endpoint = map[string]string{"googleAds:search": "search", "campaigns:mutate": "mutate"}[m[2]]
 	}
-	if !s.delay(r, endpoint) {
+	if !s.http.Admit(r, endpoint) {
 		return
 	}
 	if m == nil {
@@ -310,7 +286,7 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 	if !s.authorized(w, r, m[1]) {
 		return
 	}
-	if s.injected(w) {
+	if s.http.Injected(w, r, endpoint) {
 		return
 	}
 	switch endpoint {
@@ -362,41 +338,6 @@ func (s *Server) authorized(w http.ResponseWriter, r *http.Request, customerID s
 		return true
 	}
 	return false
-}
-
-// injected answers a queued throttle or server error, if any.
-func (s *Server) injected(w http.ResponseWriter) bool {
-	s.mu.Lock()
-	var (
-		delay  time.Duration
-		status int
-	)
-	switch {
-	case len(s.throttle) > 0:
-		delay, s.throttle = s.throttle[0], s.throttle[1:]
-		status = http.StatusTooManyRequests
-	case len(s.failures) > 0:
-		status, s.failures = s.failures[0], s.failures[1:]
-	}
-	s.mu.Unlock()
-	switch status {
-	case 0:
-		return false
-	case http.StatusTooManyRequests:
-		writeFailure(w, status, "RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota).",
-			[]adsError{{ErrorCode: map[string]string{"quotaError": "RESOURCE_EXHAUSTED"},
-				Message: fmt.Sprintf("Too many requests. Retry in %s.", delay),
-				Details: map[string]any{"quotaErrorDetails": map[string]string{
-					"rateScope": "ACCOUNT", "rateName": "Requests per account", "retryDelay": duration(delay)}}}})
-	case http.StatusServiceUnavailable:
-		writeFailure(w, status, "UNAVAILABLE", "The service is currently unavailable.", nil)
-	case http.StatusGatewayTimeout:
-		writeFailure(w, status, "DEADLINE_EXCEEDED", "Deadline exceeded.", nil)
-	default:
-		writeFailure(w, status, "INTERNAL", "Internal error encountered.",
-			[]adsError{{ErrorCode: map[string]string{"internalError": "INTERNAL_ERROR"}, Message: "An internal error has occurred."}})
-	}
-	return true
 }
 
 // duration formats d as a google.protobuf.Duration in JSON ("30s", "0.250s").

@@ -8,7 +8,7 @@ import (
 // token serves Google's OAuth 2.0 token endpoint for the refresh-token
 // grant: client credentials in the form or in HTTP Basic auth.
 func (s *Server) token(w http.ResponseWriter, r *http.Request) {
-	if !s.delay(r, "token") {
+	if !s.http.Admit(r, "token") {
 		return
 	}
 	if err := r.ParseForm(); err != nil {

@@ -14,11 +14,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
+
+	"incidentbot/internal/fake/fakehttp"
 )
 
 // Credentials the fake accepts.
@@ -81,28 +81,19 @@ func WithTokenTTL(d time.Duration) Option { return func(s *Server) { s.ttl = d }
 
 // Server is a fake Campaign Management API. It is safe for concurrent use.
 type Server struct {
-	srv *httptest.Server
-	now func() time.Time
-	ttl time.Duration
+	http *fakehttp.Server // calls, latency and queued throttles and failures
+	now  func() time.Time
+	ttl  time.Duration
 
 	mu       sync.Mutex
 	accounts map[string]*account
 	tokens   map[string]time.Time // access token -> expiry
 	refresh  map[string]bool      // refresh tokens still valid
-	calls    map[string]int
 	items    int
-	throttle []throttle
-	failures []int
 	failing  map[string]bool // "account/id": updates of it fail
 	noAcct   bool            // GetAccount refused
-	latency  time.Duration
 	seq      int
 	issued   int
-}
-
-type throttle struct {
-	status     int // 400 (a fault) or 429
-	retryAfter time.Duration
 }
 
 // New starts a fake closed when the test ends.
@@ -113,7 +104,6 @@ func New(tb testing.TB, opts ...Option) *Server {
 		accounts: map[string]*account{},
 		tokens:   map[string]time.Time{},
 		refresh:  map[string]bool{RefreshToken: true},
-		calls:    map[string]int{},
 		failing:  map[string]bool{},
 	}
 	for _, o := range opts {
@@ -124,20 +114,19 @@ func New(tb testing.TB, opts ...Option) *Server {
 	mux.HandleFunc("POST /CampaignManagement/v13/Campaigns/QueryByAccountId", s.api("query", s.query))
 	mux.HandleFunc("PUT /CampaignManagement/v13/Campaigns", s.api("update", s.update))
 	mux.HandleFunc("POST /CustomerManagement/v13/Account/Query", s.api("account", s.getAccount))
-	s.srv = httptest.NewServer(mux)
-	tb.Cleanup(s.srv.Close)
+	s.http = fakehttp.New(tb, mux)
 	return s
 }
 
 // URL is the API base (MICROSOFT_ADS_API_URL); it serves Customer
 // Management's GetAccount too, as clientcenter.api would.
-func (s *Server) URL() string { return s.srv.URL }
+func (s *Server) URL() string { return s.http.URL() }
 
 // TokenURL is the OAuth token endpoint (MICROSOFT_ADS_TOKEN_URL).
-func (s *Server) TokenURL() string { return s.srv.URL + "/common/oauth2/v2.0/token" }
+func (s *Server) TokenURL() string { return s.http.URL() + "/common/oauth2/v2.0/token" }
 
 // Client is an HTTP client for the fake's server.
-func (s *Server) Client() *http.Client { return s.srv.Client() }
+func (s *Server) Client() *http.Client { return s.http.Client() }
 
 // AddAccount creates ad account id under CustomerID with its currency code.
 func (s *Server) AddAccount(id, currency string) {
@@ -252,34 +241,39 @@ func (s *Server) ClearFailures() {
 
 // ThrottleNext makes the next n API requests answer HTTP 400 with an
 // AdApiFaultDetail CallRateExceeded (117) and no Retry-After, as
-// documented for SOAP and assumed for REST.
+// documented for SOAP and assumed for REST. Throttles and failures are
+// served in the order queued.
 func (s *Server) ThrottleNext(n int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for range n {
-		s.throttle = append(s.throttle, throttle{status: http.StatusBadRequest})
-	}
+	s.http.FailNext("", throttled(http.StatusBadRequest, 0), n)
 }
 
 // Throttle429Next makes the next n API requests answer HTTP 429 with the
 // same fault and, when retryAfter > 0, Retry-After in whole seconds
 // (rounded up): whether Microsoft ever answers 429 is unverified.
 func (s *Server) Throttle429Next(n int, retryAfter time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for range n {
-		s.throttle = append(s.throttle, throttle{status: http.StatusTooManyRequests, retryAfter: retryAfter})
+	s.http.FailNext("", throttled(http.StatusTooManyRequests, retryAfter), n)
+}
+
+func throttled(status int, retryAfter time.Duration) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		fakehttp.SetRetryAfter(w.Header(), retryAfter)
+		writeFault(w, status, adAPIFault(117, "CallRateExceeded",
+			"You have exceeded the number of calls that you are allowed to make in a minute. Please reduce the number of calls that you make per minute."))
 	}
 }
 
 // FailNext makes the next n API requests answer status: 500 with an
 // InternalError fault, other statuses with a bare proxy page.
 func (s *Server) FailNext(n, status int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for range n {
-		s.failures = append(s.failures, status)
-	}
+	s.http.FailNext("", func(w http.ResponseWriter, _ *http.Request) {
+		if status == http.StatusInternalServerError {
+			writeFault(w, status, adAPIFault(0, "InternalError", "An internal error has occurred."))
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(status)
+		fmt.Fprintf(w, "<html><body>%d %s</body></html>", status, http.StatusText(status))
+	}, n)
 }
 
 // ExpireTokens ends every access token issued so far, as an hour passing would.
@@ -298,19 +292,11 @@ func (s *Server) RevokeRefreshTokens() {
 }
 
 // SetLatency delays every request, token requests included, by d.
-func (s *Server) SetLatency(d time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.latency = d
-}
+func (s *Server) SetLatency(d time.Duration) { s.http.SetLatency("", d) }
 
 // Calls counts requests by endpoint: "token", "query", "update", "account"; refused
 // requests count too.
-func (s *Server) Calls(endpoint string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.calls[endpoint]
-}
+func (s *Server) Calls(endpoint string) int { return s.http.Calls(endpoint) }
 
 // Items counts the campaigns received in UpdateCampaigns calls.
 func (s *Server) Items() int {
@@ -319,30 +305,10 @@ func (s *Server) Items() int {
 	return s.items
 }
 
-// delay counts the request and waits the configured latency; false when
-// the client went away.
-func (s *Server) delay(r *http.Request, endpoint string) bool {
-	s.mu.Lock()
-	s.calls[endpoint]++
-	d := s.latency
-	s.mu.Unlock()
-	if d <= 0 {
-		return true
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-r.Context().Done():
-		return false
-	case <-t.C:
-		return true
-	}
-}
-
 // api wraps an endpoint with latency, authentication and injected faults.
 func (s *Server) api(endpoint string, h func(http.ResponseWriter, *http.Request, []byte)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if !s.delay(r, endpoint) {
+		if !s.http.Admit(r, endpoint) {
 			return
 		}
 		var body []byte
@@ -353,7 +319,7 @@ func (s *Server) api(endpoint string, h func(http.ResponseWriter, *http.Request,
 				return
 			}
 		}
-		if !s.authorized(w, r, body) || s.injected(w) {
+		if !s.authorized(w, r, body) || s.http.Injected(w, r, endpoint) {
 			return
 		}
 		h(w, r, body)
@@ -398,39 +364,6 @@ func cutBearer(h string) (string, bool) {
 		return "", false
 	}
 	return h[len(p):], true
-}
-
-// injected answers a queued throttle or server error, if any.
-func (s *Server) injected(w http.ResponseWriter) bool {
-	s.mu.Lock()
-	var (
-		th     *throttle
-		status int
-	)
-	switch {
-	case len(s.throttle) > 0:
-		th, s.throttle = &s.throttle[0], s.throttle[1:]
-	case len(s.failures) > 0:
-		status, s.failures = s.failures[0], s.failures[1:]
-	}
-	s.mu.Unlock()
-	switch {
-	case th != nil:
-		if th.retryAfter > 0 {
-			w.Header().Set("Retry-After", strconv.Itoa(int((th.retryAfter+time.Second-1)/time.Second)))
-		}
-		writeFault(w, th.status, adAPIFault(117, "CallRateExceeded",
-			"You have exceeded the number of calls that you are allowed to make in a minute. Please reduce the number of calls that you make per minute."))
-	case status == http.StatusInternalServerError:
-		writeFault(w, status, adAPIFault(0, "InternalError", "An internal error has occurred."))
-	case status != 0:
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.WriteHeader(status)
-		fmt.Fprintf(w, "<html><body>%d %s</body></html>", status, http.StatusText(status))
-	default:
-		return false
-	}
-	return true
 }
 
 // fault is an ApplicationFault body.

@@ -11,7 +11,7 @@ import (
 // Basic auth), the msads.manage scope, and a new refresh token in every
 // answer; earlier refresh tokens stay valid until revoked.
 func (s *Server) token(w http.ResponseWriter, r *http.Request) {
-	if !s.delay(r, "token") {
+	if !s.http.Admit(r, "token") {
 		return
 	}
 	if err := r.ParseForm(); err != nil {
