@@ -1,5 +1,5 @@
 // Package fake is a stateful fake of the Discord REST API (v9 and v10
-// paths) for tests and the demo, written from
+// paths) and of its gateway websocket for tests and the demo, written from
 // ../shared/fixtures/discord/README.md rather than from our client: real
 // error bodies and codes, per-route and global rate limits with 429s and
 // X-RateLimit-* headers, interaction callbacks and webhooks with their
@@ -94,6 +94,8 @@ type Server struct {
 	callbacks    []Callback
 	commands     map[string][]Command // by guild id, "" for global
 	seq          int64
+
+	gw gateway // its own lock: writes to sockets never hold s.mu
 }
 
 type limit struct {
@@ -121,7 +123,9 @@ func New(t testing.TB, opts ...Option) *Server {
 	s.mux = http.NewServeMux()
 	s.routes()
 	s.limiter = fakehttp.NewLimiter(s.now)
+	s.gw = gateway{conns: map[*gatewayConn]bool{}, sessions: map[string]*gatewaySession{}}
 	s.http = fakehttp.New(t, http.HandlerFunc(s.serveHTTP))
+	t.Cleanup(s.closeGateway) // runs before the HTTP server closes
 	return s
 }
 
@@ -194,6 +198,7 @@ type auth int
 const (
 	botAuth     auth = iota // Authorization: Bot <token>, counted in the global limit
 	tokenInPath             // interaction and webhook routes: the token is the credential
+	public                  // GET /gateway: no credential
 )
 
 func (s *Server) handle(pattern string, a auth, h handler) {
@@ -202,6 +207,10 @@ func (s *Server) handle(pattern string, a auth, h handler) {
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/" {
+		s.serveGateway(w, r)
+		return
+	}
 	path, ok := strings.CutPrefix(r.URL.Path, "/api/v10/")
 	if !ok {
 		path, ok = strings.CutPrefix(r.URL.Path, "/api/v9/")
@@ -350,6 +359,9 @@ func (s *Server) routes() {
 	s.handle("POST /interactions/{interaction}/{token}/callback", tokenInPath, (*Server).callback)
 	s.handle("POST /webhooks/{app}/{token}", tokenInPath, (*Server).followup)
 	s.handle("PATCH /webhooks/{app}/{token}/messages/{message}", tokenInPath, (*Server).editFollowup)
+
+	s.handle("GET /gateway", public, (*Server).getGateway)
+	s.handle("GET /gateway/bot", botAuth, (*Server).getGatewayBot)
 
 	s.handle("GET /applications/{app}/commands", botAuth, (*Server).listCommands)
 	s.handle("PUT /applications/{app}/commands", botAuth, (*Server).overwriteCommands)

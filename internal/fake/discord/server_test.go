@@ -72,7 +72,7 @@ func TestAuthAndPaths(t *testing.T) {
 		{"no token", "GET", "/api/v10/guilds/" + GuildID + "/channels", "-", 401},
 		{"bearer is not a bot token", "GET", "/api/v10/guilds/" + GuildID + "/channels", "Bearer " + DefaultToken, 401},
 		{"unknown guild", "GET", "/api/v10/guilds/1/channels", "", 404},
-		{"unknown route", "GET", "/api/v10/gateway/bot", "", 404},
+		{"unknown route", "GET", "/api/v10/voice/regions", "", 404},
 		{"webhooks need no bot token", "POST", "/api/v10/webhooks/" + AppID + "/nope", "-", 404},
 	}
 	for _, tc := range tests {
