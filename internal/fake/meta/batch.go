@@ -41,7 +41,7 @@ func (s *Server) batch(w http.ResponseWriter, r *http.Request) {
 	out := make([]batchResult, len(items))
 	for i, it := range items {
 		s.mu.Lock()
-		s.calls["item"]++
+		s.items++
 		throttled := s.itemThrot > 0
 		if throttled {
 			s.itemThrot--

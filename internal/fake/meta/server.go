@@ -12,13 +12,14 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"incidentbot/internal/fake/fakehttp"
 )
 
 // DefaultToken is the access token the fake accepts unless WithToken says otherwise.
@@ -63,20 +64,16 @@ func WithToken(token string) Option { return func(s *Server) { s.token = token }
 // Server is a fake Graph API for ad accounts and campaigns. It is safe for
 // concurrent use.
 type Server struct {
-	srv   *httptest.Server
+	http  *fakehttp.Server // calls, latency and queued throttles and failures
 	token string
 
 	mu        sync.Mutex
 	accounts  map[string]*account // by id without act_
 	owner     map[string]string   // campaign id -> account id
 	expired   bool
-	calls     map[string]int
-	throttle  []time.Duration
+	items     int // batch items received
 	itemThrot int
-	failures  []int // Graph error codes
-	statuses  []int // bare HTTP statuses
 	failing   map[string]bool
-	latency   time.Duration
 	seq       int
 }
 
@@ -86,25 +83,23 @@ func New(tb testing.TB, opts ...Option) *Server {
 		token:    DefaultToken,
 		accounts: map[string]*account{},
 		owner:    map[string]string{},
-		calls:    map[string]int{},
 		failing:  map[string]bool{},
 	}
 	for _, o := range opts {
 		o(s)
 	}
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
-	tb.Cleanup(s.srv.Close)
+	s.http = fakehttp.New(tb, http.HandlerFunc(s.serveHTTP))
 	return s
 }
 
 // URL is the Graph base (META_ADS_API_URL), without the version.
-func (s *Server) URL() string { return s.srv.URL }
+func (s *Server) URL() string { return s.http.URL() }
 
 // Token is the access token the fake accepts.
 func (s *Server) Token() string { return s.token }
 
 // Client is an HTTP client for the fake's server.
-func (s *Server) Client() *http.Client { return s.srv.Client() }
+func (s *Server) Client() *http.Client { return s.http.Client() }
 
 // AddAccount creates ad account id ("act_" optional) with its currency.
 func (s *Server) AddAccount(id, currency string) {
@@ -206,13 +201,21 @@ func (s *Server) ClearFailures() {
 
 // ThrottleNext makes the next n requests (a batch counts as one) answer
 // error 80004 with an X-Business-Use-Case-Usage header whose
-// estimated_time_to_regain_access is retryAfter in whole minutes, rounded up.
+// estimated_time_to_regain_access is retryAfter in whole minutes, rounded
+// up. Throttles and failures are served in the order queued.
 func (s *Server) ThrottleNext(n int, retryAfter time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for range n {
-		s.throttle = append(s.throttle, retryAfter)
-	}
+	s.http.FailNext("", func(w http.ResponseWriter, _ *http.Request) {
+		minutes := int(math.Ceil(retryAfter.Minutes()))
+		usage := map[string]any{}
+		s.mu.Lock()
+		for id := range s.accounts {
+			usage[id] = []map[string]any{{"type": "ads_management", "call_count": 100, "total_cputime": 12, "total_time": 15,
+				"estimated_time_to_regain_access": minutes, "ads_api_access_tier": "standard_access"}}
+		}
+		s.mu.Unlock()
+		hdr, _ := json.Marshal(usage)
+		writeJSON(w, http.StatusBadRequest, throttleError(80004), http.Header{"X-Business-Use-Case-Usage": {string(hdr)}})
+	}, n)
 }
 
 // ThrottleItemsNext makes the next n batch items answer error 17 (user
@@ -226,20 +229,18 @@ func (s *Server) ThrottleItemsNext(n int) {
 // FailNext makes the next n requests answer the Graph error with code (1,
 // 2, 4, 17, 613, 190 ...) and its usual body.
 func (s *Server) FailNext(n, code int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for range n {
-		s.failures = append(s.failures, code)
-	}
+	s.http.FailNext("", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusBadRequest, codeError(code), nil)
+	}, n)
 }
 
 // FailStatusNext makes the next n requests answer a bare HTTP status (500, 502, 503).
 func (s *Server) FailStatusNext(n, status int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for range n {
-		s.statuses = append(s.statuses, status)
-	}
+	s.http.FailNext("", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(status)
+		fmt.Fprintf(w, "<html><body>%d %s</body></html>", status, http.StatusText(status))
+	}, n)
 }
 
 // ExpireToken makes the access token expired (error 190, subcode 463).
@@ -250,18 +251,17 @@ func (s *Server) ExpireToken() {
 }
 
 // SetLatency delays every request by d.
-func (s *Server) SetLatency(d time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.latency = d
-}
+func (s *Server) SetLatency(d time.Duration) { s.http.SetLatency("", d) }
 
 // Calls counts requests by kind: "list", "account", "update", "batch"
 // (top-level requests, refused ones included) and "item" (batch items).
 func (s *Server) Calls(kind string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.calls[kind]
+	if kind == "item" {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.items
+	}
+	return s.http.Calls(kind)
 }
 
 var versionPath = regexp.MustCompile(`^/v2[4-6]\.0(/.*)?$`)
@@ -277,18 +277,8 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	kind := kindOf(r.Method, rel, r.Form.Has("batch"))
-	s.mu.Lock()
-	s.calls[kind]++
-	d := s.latency
-	s.mu.Unlock()
-	if d > 0 {
-		t := time.NewTimer(d)
-		select {
-		case <-r.Context().Done():
-			t.Stop()
-			return
-		case <-t.C:
-		}
+	if !s.http.Admit(r, kind) {
+		return
 	}
 	if m == nil {
 		writeJSON(w, http.StatusBadRequest, graphError(2500, 0, "Unknown path components: "+r.URL.Path, "OAuthException"), nil)
@@ -304,7 +294,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, status, body, nil)
 		return
 	}
-	if s.injected(w) {
+	if s.http.Injected(w, r, kind) {
 		return
 	}
 	if kind == "batch" {
@@ -343,38 +333,6 @@ func (s *Server) authError(token string) (int, any, bool) {
 		return http.StatusBadRequest, graphError(190, 463, "Error validating access token: Session has expired.", "OAuthException"), false
 	}
 	return 0, nil, true
-}
-
-// injected answers a queued throttle or failure, if any.
-func (s *Server) injected(w http.ResponseWriter) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	switch {
-	case len(s.throttle) > 0:
-		wait := s.throttle[0]
-		s.throttle = s.throttle[1:]
-		minutes := int(math.Ceil(wait.Minutes()))
-		usage := map[string]any{}
-		for id := range s.accounts {
-			usage[id] = []map[string]any{{"type": "ads_management", "call_count": 100, "total_cputime": 12, "total_time": 15,
-				"estimated_time_to_regain_access": minutes, "ads_api_access_tier": "standard_access"}}
-		}
-		hdr, _ := json.Marshal(usage)
-		writeJSON(w, http.StatusBadRequest, throttleError(80004), http.Header{"X-Business-Use-Case-Usage": {string(hdr)}})
-	case len(s.failures) > 0:
-		code := s.failures[0]
-		s.failures = s.failures[1:]
-		writeJSON(w, http.StatusBadRequest, codeError(code), nil)
-	case len(s.statuses) > 0:
-		status := s.statuses[0]
-		s.statuses = s.statuses[1:]
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.WriteHeader(status)
-		fmt.Fprintf(w, "<html><body>%d %s</body></html>", status, http.StatusText(status))
-	default:
-		return false
-	}
-	return true
 }
 
 // codeError is the usual body of a Graph error code.

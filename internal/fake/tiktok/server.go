@@ -12,10 +12,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
+
+	"incidentbot/internal/fake/fakehttp"
 )
 
 // DefaultToken is the access token the fake accepts unless WithToken says otherwise.
@@ -75,19 +76,15 @@ func WithToken(token string) Option { return func(s *Server) { s.token = token }
 
 // Server is a fake TikTok Marketing API. It is safe for concurrent use.
 type Server struct {
-	srv   *httptest.Server
+	http  *fakehttp.Server // calls, latency and queued failures
 	token string
 
 	mu          sync.Mutex
 	advertisers map[string]*advertiser
 	forbidden   map[string]bool // advertisers the token may not manage
 	expired     bool
-	calls       map[string]int
 	items       int
-	codes       []int // queued envelope codes
-	statuses    []int // queued bare HTTP statuses
 	failing     map[string]bool
-	latency     time.Duration
 	seq         int
 }
 
@@ -97,7 +94,6 @@ func New(tb testing.TB, opts ...Option) *Server {
 		token:       DefaultToken,
 		advertisers: map[string]*advertiser{},
 		forbidden:   map[string]bool{},
-		calls:       map[string]int{},
 		failing:     map[string]bool{},
 	}
 	for _, o := range opts {
@@ -107,19 +103,18 @@ func New(tb testing.TB, opts ...Option) *Server {
 	mux.HandleFunc("GET /open_api/v1.3/campaign/get/", s.api("get", s.campaignGet))
 	mux.HandleFunc("POST /open_api/v1.3/campaign/status/update/", s.api("update", s.statusUpdate))
 	mux.HandleFunc("GET /open_api/v1.3/advertiser/info/", s.api("info", s.advertiserInfo))
-	s.srv = httptest.NewServer(mux)
-	tb.Cleanup(s.srv.Close)
+	s.http = fakehttp.New(tb, mux)
 	return s
 }
 
 // URL is the API host (TIKTOK_ADS_API_URL), without /open_api/v1.3.
-func (s *Server) URL() string { return s.srv.URL }
+func (s *Server) URL() string { return s.http.URL() }
 
 // Token is the access token the fake accepts.
 func (s *Server) Token() string { return s.token }
 
 // Client is an HTTP client for the fake's server.
-func (s *Server) Client() *http.Client { return s.srv.Client() }
+func (s *Server) Client() *http.Client { return s.http.Client() }
 
 // AddAdvertiser creates advertiser id with its currency.
 func (s *Server) AddAdvertiser(id, currency string) {
@@ -230,23 +225,20 @@ func (s *Server) Forbid(advertiserID string) {
 func (s *Server) ThrottleNext(n int) { s.FailNext(n, CodeRateLimit) }
 
 // FailNext makes the next n requests answer the envelope code (40100,
-// 40133, 50000, 60001 ...) with HTTP 200.
+// 40133, 50000, 60001 ...) with HTTP 200. Failures are served in the
+// order queued.
 func (s *Server) FailNext(n, code int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for range n {
-		s.codes = append(s.codes, code)
-	}
+	s.http.FailNext("", func(w http.ResponseWriter, _ *http.Request) { writeError(w, code, codeMessage(code)) }, n)
 }
 
 // FailStatusNext makes the next n requests answer a bare HTTP status
 // (500, 502, 503, 504) that never reached the API logic.
 func (s *Server) FailStatusNext(n, status int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for range n {
-		s.statuses = append(s.statuses, status)
-	}
+	s.http.FailNext("", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(status)
+		fmt.Fprintf(w, "<html><body>%d %s</body></html>", status, http.StatusText(status))
+	}, n)
 }
 
 // ExpireToken makes the access token expired (code 40102).
@@ -257,19 +249,11 @@ func (s *Server) ExpireToken() {
 }
 
 // SetLatency delays every request by d.
-func (s *Server) SetLatency(d time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.latency = d
-}
+func (s *Server) SetLatency(d time.Duration) { s.http.SetLatency("", d) }
 
 // Calls counts requests by endpoint: "get", "update", "info"; refused
 // requests count too.
-func (s *Server) Calls(endpoint string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.calls[endpoint]
-}
+func (s *Server) Calls(endpoint string) int { return s.http.Calls(endpoint) }
 
 // Items counts the campaign ids received in status updates.
 func (s *Server) Items() int {
@@ -281,20 +265,10 @@ func (s *Server) Items() int {
 // api wraps an endpoint with latency, the token check and injected failures.
 func (s *Server) api(endpoint string, h func(w http.ResponseWriter, r *http.Request)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		s.mu.Lock()
-		s.calls[endpoint]++
-		d := s.latency
-		s.mu.Unlock()
-		if d > 0 {
-			t := time.NewTimer(d)
-			select {
-			case <-r.Context().Done():
-				t.Stop()
-				return
-			case <-t.C:
-			}
+		if !s.http.Admit(r, endpoint) {
+			return
 		}
-		if !s.authorized(w, r) || s.injected(w) {
+		if !s.authorized(w, r) || s.http.Injected(w, r, endpoint) {
 			return
 		}
 		h(w, r)
@@ -318,30 +292,6 @@ func (s *Server) authorized(w http.ResponseWriter, r *http.Request) bool {
 		return true
 	}
 	return false
-}
-
-// injected answers a queued code or HTTP failure, if any.
-func (s *Server) injected(w http.ResponseWriter) bool {
-	s.mu.Lock()
-	var code, status int
-	switch {
-	case len(s.codes) > 0:
-		code, s.codes = s.codes[0], s.codes[1:]
-	case len(s.statuses) > 0:
-		status, s.statuses = s.statuses[0], s.statuses[1:]
-	}
-	s.mu.Unlock()
-	switch {
-	case code != 0:
-		writeError(w, code, codeMessage(code))
-	case status != 0:
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.WriteHeader(status)
-		fmt.Fprintf(w, "<html><body>%d %s</body></html>", status, http.StatusText(status))
-	default:
-		return false
-	}
-	return true
 }
 
 // codeMessage is a plausible message for code (TikTok's texts are unverified).
