@@ -2,11 +2,13 @@ package discord
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/gorilla/websocket"
 
 	"incidentbot"
 )
@@ -31,30 +33,66 @@ func NewGateway(chat *Chat, in *Inbound, logger *slog.Logger) *Gateway {
 }
 
 // Run connects, serves interactions until ctx ends, then disconnects and
-// waits for the interactions in progress.
+// waits for the interactions in progress. A refused token is an
+// EUNAUTHORIZED error naming DISCORD_BOT_TOKEN.
 func (g *Gateway) Run(ctx context.Context) error {
-	var wg sync.WaitGroup
 	s := g.chat.s
 	// Interactions arrive whatever the intents; Guilds keeps the session lean.
 	s.Identify.Intents = discordgo.IntentsGuilds
+	// discordgo calls handlers on goroutines of its own; Run starts the
+	// work itself so that it can wait for all of it.
+	received := make(chan *discordgo.Interaction)
 	remove := s.AddHandler(func(_ *discordgo.Session, ic *discordgo.InteractionCreate) {
-		wg.Add(1)
-		defer wg.Done()
-		g.interaction(ctx, ic.Interaction)
+		select {
+		case received <- ic.Interaction:
+		case <-ctx.Done(): // shutting down: the interaction fails for its user
+		}
 	})
 	defer remove()
 	if err := s.Open(); err != nil {
-		return fmt.Errorf("discord gateway: %w", mapError("connect", err))
+		return fmt.Errorf("discord gateway: %w", gatewayError(err))
 	}
 	g.logger.InfoContext(ctx, "discord gateway connected")
-	<-ctx.Done()
-	err := s.Close()
-	wg.Wait()
-	if err != nil {
-		return fmt.Errorf("discord gateway close: %w", err)
+	var wg sync.WaitGroup
+	for {
+		select {
+		case i := <-received:
+			wg.Go(func() { g.interaction(ctx, i) })
+		case <-ctx.Done():
+			err := s.Close()
+			wg.Wait()
+			if err != nil {
+				return fmt.Errorf("discord gateway close: %w", err)
+			}
+			g.logger.InfoContext(ctx, "discord gateway disconnected")
+			return nil
+		}
 	}
-	return nil
 }
+
+// gatewayError maps the gateway's close codes (opcodes-and-status-codes.mdx)
+// to errors people can act on; REST failures go through mapError.
+func gatewayError(err error) error {
+	var ce *websocket.CloseError
+	if !errors.As(err, &ce) {
+		return mapError("connect", err)
+	}
+	switch ce.Code {
+	case closeAuthFailed:
+		return incidentbot.WrapError(incidentbot.EUNAUTHORIZED, err,
+			"Discord refused the bot token. Check DISCORD_BOT_TOKEN (Developer Portal > Bot > Reset Token).")
+	case closeDisallowedIntents:
+		return incidentbot.WrapError(incidentbot.EFORBIDDEN, err,
+			"Discord refused the gateway intents. Check the application's Privileged Gateway Intents in the Developer Portal > Bot.")
+	}
+	return incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "Discord closed the gateway connection (code %d). Start the bot again; if it persists, check discordstatus.com.", ce.Code)
+}
+
+// Gateway close codes the adapter tells apart.
+const (
+	closeAuthFailed        = 4004
+	closeDisallowedIntents = 4014
+)
 
 // interaction serves one gateway interaction, answering through the
 // callback endpoint without waiting behind a rate limit.
