@@ -8,12 +8,8 @@ import (
 
 	"incidentbot"
 	"incidentbot/integrations/ads"
-	"incidentbot/integrations/ads/googleads"
-	"incidentbot/integrations/ads/meta"
 	"incidentbot/integrations/ads/microsoft"
 	"incidentbot/integrations/ads/tiktok"
-	googlefake "incidentbot/internal/fake/googleads"
-	metafake "incidentbot/internal/fake/meta"
 	msfake "incidentbot/internal/fake/microsoft"
 	tiktokfake "incidentbot/internal/fake/tiktok"
 	"incidentbot/internal/storetest"
@@ -24,31 +20,6 @@ import (
 // real clients of them.
 func allPlatforms(b *testing.B, perAccount int) []incidentbot.AdPlatform {
 	b.Helper()
-	g := googlefake.New(b)
-	customers := []string{"1000000001", "1000000002"}
-	for _, c := range customers {
-		g.AddCampaigns(c, perAccount, googlefake.Enabled)
-	}
-	g.SetLatency(fakeLatency)
-	gc, err := googleads.New(googleads.Config{
-		ClientID: googlefake.ClientID, ClientSecret: googlefake.ClientSecret, RefreshToken: googlefake.RefreshToken,
-		DeveloperToken: googlefake.DeveloperToken, CustomerIDs: customers, APIURL: g.URL(), TokenURL: g.TokenURL(),
-	}, g.Client(), nil)
-	if err != nil {
-		b.Fatalf("googleads.New: %v", err)
-	}
-
-	m := metafake.New(b)
-	metaAccounts := []string{"100000000000001", "100000000000002"}
-	for _, a := range metaAccounts {
-		m.AddCampaigns(a, perAccount, metafake.Active)
-	}
-	m.SetLatency(fakeLatency)
-	mc, err := meta.New(meta.Config{AccessToken: incidentbot.Secret(m.Token()), AccountIDs: metaAccounts, APIURL: m.URL()}, m.Client(), nil)
-	if err != nil {
-		b.Fatalf("meta.New: %v", err)
-	}
-
 	ms := msfake.New(b)
 	msAccounts := []string{"149000001", "149000002"}
 	for _, a := range msAccounts {
@@ -73,7 +44,11 @@ func allPlatforms(b *testing.B, perAccount int) []incidentbot.AdPlatform {
 	if err != nil {
 		b.Fatalf("tiktok.New: %v", err)
 	}
-	return []incidentbot.AdPlatform{gc, mc, msc, tc}
+	return []incidentbot.AdPlatform{
+		googleClient(b, []string{"1000000001", "1000000002"}, perAccount),
+		metaClient(b, []string{"100000000000001", "100000000000002"}, perAccount),
+		msc, tc,
+	}
 }
 
 // BenchmarkAllPlatformsPauseResume pauses then resumes 1,000 campaigns,

@@ -23,10 +23,19 @@ const fakeLatency = 100 * time.Millisecond
 // clients of them.
 func platforms(b *testing.B, perGoogle, perMeta int) []incidentbot.AdPlatform {
 	b.Helper()
+	return []incidentbot.AdPlatform{
+		googleClient(b, []string{"1000000001", "1000000002", "1000000003"}, perGoogle),
+		metaClient(b, []string{"100000000000001", "100000000000002"}, perMeta),
+	}
+}
+
+// googleClient starts a Google Ads fake with per serving campaigns in each
+// customer, fakeLatency per request, and returns a real client of it.
+func googleClient(b *testing.B, customers []string, per int) incidentbot.AdPlatform {
+	b.Helper()
 	g := googlefake.New(b)
-	customers := []string{"1000000001", "1000000002", "1000000003"}
 	for _, c := range customers {
-		g.AddCampaigns(c, perGoogle, googlefake.Enabled)
+		g.AddCampaigns(c, per, googlefake.Enabled)
 	}
 	g.SetLatency(fakeLatency)
 	gc, err := googleads.New(googleads.Config{
@@ -36,17 +45,23 @@ func platforms(b *testing.B, perGoogle, perMeta int) []incidentbot.AdPlatform {
 	if err != nil {
 		b.Fatalf("googleads.New: %v", err)
 	}
+	return gc
+}
+
+// metaClient starts a Meta fake with per serving campaigns in each ad
+// account, fakeLatency per request, and returns a real client of it.
+func metaClient(b *testing.B, accounts []string, per int) incidentbot.AdPlatform {
+	b.Helper()
 	m := metafake.New(b)
-	accounts := []string{"100000000000001", "100000000000002"}
 	for _, a := range accounts {
-		m.AddCampaigns(a, perMeta, metafake.Active)
+		m.AddCampaigns(a, per, metafake.Active)
 	}
 	m.SetLatency(fakeLatency)
 	mc, err := meta.New(meta.Config{AccessToken: incidentbot.Secret(m.Token()), AccountIDs: accounts, APIURL: m.URL()}, m.Client(), nil)
 	if err != nil {
 		b.Fatalf("meta.New: %v", err)
 	}
-	return []incidentbot.AdPlatform{gc, mc}
+	return mc
 }
 
 // BenchmarkPlatformsPauseResume pauses then resumes 1,000 campaigns (600 on
