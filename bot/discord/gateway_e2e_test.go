@@ -191,3 +191,28 @@ func TestGatewayBadToken(t *testing.T) {
 		t.Errorf("got %d gateway connections, want 0", n)
 	}
 }
+
+func TestGatewayResumes(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, storetest.SQLite(t))
+	stop := runGateway(t, w, w.db)
+	// discordgo v0.29.0 sends its first heartbeat on a goroutine of its own
+	// which, when the connection drops before that, closes whatever
+	// connection the session has by then, invalidating the resumed session.
+	eventually(t, "the first heartbeat", func() bool { return w.discord.GatewayHeartbeats() > 0 })
+
+	// The network drops; what Discord sends meanwhile arrives after the RESUME.
+	w.discord.DropGatewayConnections()
+	const id = "1443211122233345101"
+	if err := w.discord.Dispatch("INTERACTION_CREATE", gatewayInteraction(id, alice, general, 2, declare("Search is down"))); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the declare answer after resuming", func() bool { return len(w.discord.Callbacks(id)) == 1 })
+	if got := w.discord.GatewayResumes(); got != 1 {
+		t.Errorf("got %d resumes, want 1", got)
+	}
+	if err := stop(); err != nil {
+		t.Errorf("Run: got %v, want nil", err)
+	}
+	eventually(t, "the connection to close", func() bool { return w.discord.GatewayConnections() == 0 })
+}

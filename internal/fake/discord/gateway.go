@@ -53,6 +53,7 @@ type gateway struct {
 	conns    map[*gatewayConn]bool
 	sessions map[string]*gatewaySession
 	seq      int
+	beats    int // heartbeats received
 	closed   bool
 	wg       sync.WaitGroup // connection handlers, which httptest forgets once hijacked
 }
@@ -199,6 +200,9 @@ func (s *Server) gatewayFrame(c *gatewayConn, msg []byte) (int, string) {
 	s.gw.mu.Unlock()
 	switch f.Op {
 	case opHeartbeat:
+		s.gw.mu.Lock()
+		s.gw.beats++
+		s.gw.mu.Unlock()
 		if c.write(encodeFrame(opHeartbeatACK, nil, 0, "")) != nil {
 			return websocket.CloseAbnormalClosure, ""
 		}
@@ -254,7 +258,7 @@ func (s *Server) identify(c *gatewayConn, compress bool) {
 		"shard":              []int{0, 1},
 		"application":        map[string]any{"id": AppID, "flags": 0},
 	}
-	_ = s.send(sess, "READY", ready)
+	s.send(sess, "READY", ready)
 }
 
 // resume continues a session on c: the dispatches after seq, then
@@ -276,22 +280,41 @@ func (s *Server) resume(c *gatewayConn, id string, seq int64) {
 	s.gw.conns[c] = true
 	for _, p := range sess.sent[seq:] {
 		if c.write(p) != nil {
+			s.detach(c)
 			return
 		}
 	}
-	_ = s.send(sess, "RESUMED", map[string]any{})
+	s.send(sess, "RESUMED", map[string]any{})
 }
 
 // send numbers a dispatch in its session, keeps it for a RESUME and
-// writes it to the session's connection. Called with s.gw.mu held.
-func (s *Server) send(sess *gatewaySession, t string, data any) error {
+// writes it to the session's connection; a connection that fails the
+// write is dropped, leaving the session to be resumed. Called with
+// s.gw.mu held.
+func (s *Server) send(sess *gatewaySession, t string, data any) {
 	sess.seq++
 	p := encodeFrame(opDispatch, data, sess.seq, t)
 	sess.sent = append(sess.sent, p)
 	if sess.conn == nil {
-		return nil
+		return
 	}
-	return sess.conn.write(p)
+	if sess.conn.write(p) != nil {
+		s.detach(sess.conn)
+	}
+}
+
+// detach takes c off its sessions and ends it; its handler forgets it.
+// Called with s.gw.mu held.
+func (s *Server) detach(c *gatewayConn) {
+	for _, sess := range s.gw.sessions {
+		if sess.conn == c {
+			sess.conn = nil
+		}
+	}
+	if _, ok := s.gw.conns[c]; ok {
+		s.gw.conns[c] = false
+	}
+	_ = c.ws.Close()
 }
 
 // endSession forgets the session on c: it can no longer be resumed.
@@ -355,13 +378,10 @@ func (s *Server) Dispatch(t string, data any) error {
 	if len(s.gw.sessions) == 0 {
 		return fmt.Errorf("fake discord: no gateway session to dispatch %s to", t)
 	}
-	var errs []error
 	for _, sess := range s.gw.sessions {
-		if err := s.send(sess, t, json.RawMessage(raw)); err != nil {
-			errs = append(errs, fmt.Errorf("fake discord: dispatch %s to %s: %w", t, sess.id, err))
-		}
+		s.send(sess, t, json.RawMessage(raw))
 	}
-	return errors.Join(errs...)
+	return nil
 }
 
 // register records a dispatched interaction the fake does not know yet.
@@ -403,6 +423,13 @@ func (s *Server) GatewayConnections() int {
 	return n
 }
 
+// GatewayHeartbeats counts the heartbeats received on every connection.
+func (s *Server) GatewayHeartbeats() int {
+	s.gw.mu.Lock()
+	defer s.gw.mu.Unlock()
+	return s.gw.beats
+}
+
 // GatewayResumes counts the sessions resumed on a new connection.
 func (s *Server) GatewayResumes() int {
 	s.gw.mu.Lock()
@@ -418,12 +445,8 @@ func (s *Server) GatewayResumes() int {
 // frame, as a network failure does; the sessions stay resumable.
 func (s *Server) DropGatewayConnections() {
 	s.gw.mu.Lock()
-	conns := make([]*gatewayConn, 0, len(s.gw.conns))
+	defer s.gw.mu.Unlock()
 	for c := range s.gw.conns {
-		conns = append(conns, c)
-	}
-	s.gw.mu.Unlock()
-	for _, c := range conns {
-		_ = c.ws.Close()
+		s.detach(c)
 	}
 }

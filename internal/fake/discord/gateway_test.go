@@ -238,6 +238,9 @@ func TestGatewaySession(t *testing.T) {
 			if p := read(t, ws); p.Op != opHeartbeatACK {
 				t.Fatalf("got %+v, want a heartbeat ACK", p)
 			}
+			if got := s.GatewayHeartbeats(); got != 2 {
+				t.Errorf("got %d heartbeats, want 2", got)
+			}
 			in := map[string]any{"id": "77", "token": "token-77", "type": 2, "channel_id": "5"}
 			for i := range 2 { // a redelivery is numbered anew, the interaction is kept
 				if err := s.Dispatch("INTERACTION_CREATE", in); err != nil {
