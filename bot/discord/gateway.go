@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"sync"
 
 	"github.com/bwmarrin/discordgo"
@@ -75,7 +76,13 @@ func (g *Gateway) Run(ctx context.Context) error {
 func gatewayError(err error) error {
 	var ce *websocket.CloseError
 	if !errors.As(err, &ce) {
-		return mapError("connect", err)
+		mapped := mapError("connect", err)
+		var oe *net.OpError
+		if incidentbot.ErrorCode(mapped) == incidentbot.EINTERNAL && (errors.As(err, &oe) || errors.Is(err, websocket.ErrBadHandshake)) {
+			return incidentbot.WrapError(incidentbot.EUNAVAILABLE, mapped,
+				"Could not reach Discord's gateway. Check the network (and DISCORD_API_URL if set), then start the bot again.")
+		}
+		return mapped
 	}
 	switch ce.Code {
 	case closeAuthFailed:

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"log/slog"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -163,32 +164,54 @@ func embedText(m fake.Message) string {
 	return b.String()
 }
 
-func TestGatewayBadToken(t *testing.T) {
+func TestGatewayConnectFails(t *testing.T) {
 	t.Parallel()
-	const token = "not-the-token-4711"
-	srv := fake.New(t)
-	var logs bytes.Buffer
-	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	chat, err := discord.NewChat(discord.ChatConfig{
-		BotToken: token, GuildID: fake.GuildID, AppID: fake.AppID, APIURL: srv.URL(),
-	}, logger)
-	if err != nil {
-		t.Fatal(err)
+	const badToken = "not-the-token-4711"
+	tests := []struct {
+		name     string
+		token    string // "" for the right one
+		down     bool
+		code     string
+		mentions string
+	}{
+		{"bad token", badToken, false, incidentbot.EUNAUTHORIZED, "DISCORD_BOT_TOKEN"},
+		{"gateway down", "", true, incidentbot.EUNAVAILABLE, "start the bot again"},
 	}
-	err = discord.NewGateway(chat, discord.NewInbound(discord.InboundDeps{}), logger).Run(context.Background())
-	if got := incidentbot.ErrorCode(err); got != incidentbot.EUNAUTHORIZED {
-		t.Fatalf("got code %q (%v), want EUNAUTHORIZED", got, err)
-	}
-	if msg := incidentbot.ErrorMessage(err); !strings.Contains(msg, "DISCORD_BOT_TOKEN") {
-		t.Errorf("got message %q, want it to name DISCORD_BOT_TOKEN", msg)
-	}
-	for name, s := range map[string]string{"error": err.Error(), "message": incidentbot.ErrorMessage(err), "logs": logs.String()} {
-		if strings.Contains(s, token) {
-			t.Errorf("got the token in the %s: %q", name, s)
-		}
-	}
-	if n := srv.GatewayConnections(); n != 0 {
-		t.Errorf("got %d gateway connections, want 0", n)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := fake.New(t)
+			if tc.down {
+				srv.FailNext(fake.GatewayRoute, http.StatusServiceUnavailable, 0, "upstream connect error", 1)
+			}
+			token := tc.token
+			if token == "" {
+				token = srv.Token()
+			}
+			var logs bytes.Buffer
+			logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+			chat, err := discord.NewChat(discord.ChatConfig{
+				BotToken: incidentbot.Secret(token), GuildID: fake.GuildID, AppID: fake.AppID, APIURL: srv.URL(),
+			}, logger)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = discord.NewGateway(chat, discord.NewInbound(discord.InboundDeps{}), logger).Run(context.Background())
+			if got := incidentbot.ErrorCode(err); got != tc.code {
+				t.Fatalf("got code %q (%v), want %s", got, err, tc.code)
+			}
+			if msg := incidentbot.ErrorMessage(err); !strings.Contains(msg, tc.mentions) {
+				t.Errorf("got message %q, want it to mention %q", msg, tc.mentions)
+			}
+			for name, s := range map[string]string{"error": err.Error(), "logs": logs.String()} {
+				if strings.Contains(s, token) {
+					t.Errorf("got the token in the %s: %q", name, s)
+				}
+			}
+			if n := srv.GatewayConnections(); n != 0 {
+				t.Errorf("got %d gateway connections, want 0", n)
+			}
+		})
 	}
 }
 

@@ -311,3 +311,40 @@ func TestGatewayResume(t *testing.T) {
 }
 
 func jsonLine(p payload) string { return fmt.Sprintf("%d %s %d", p.Op, p.T, p.S) }
+
+func TestGatewayUpgrade(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		query string
+		fail  bool
+		want  int
+	}{
+		{"as discordgo asks", "?v=9&encoding=json", false, http.StatusSwitchingProtocols},
+		{"etf is not spoken", "?v=10&encoding=etf", false, http.StatusBadRequest},
+		{"no transport compression", "?v=10&encoding=json&compress=zlib-stream", false, http.StatusBadRequest},
+		{"injected outage", "?v=10&encoding=json", true, http.StatusServiceUnavailable},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := New(t)
+			if tc.fail {
+				s.FailNext(GatewayRoute, http.StatusServiceUnavailable, 0, "upstream connect error", 1)
+			}
+			ws, resp, err := websocket.DefaultDialer.Dial("ws"+s.URL()[len("http"):]+"/"+tc.query, nil)
+			if ws != nil {
+				ws.Close()
+			}
+			if resp == nil {
+				t.Fatalf("dial: %v", err)
+			}
+			if resp.StatusCode != tc.want {
+				t.Errorf("got %d, want %d", resp.StatusCode, tc.want)
+			}
+			if got := s.Calls(GatewayRoute); got != 1 {
+				t.Errorf("got %d calls of %s, want 1", got, GatewayRoute)
+			}
+		})
+	}
+}
