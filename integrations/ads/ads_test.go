@@ -352,6 +352,26 @@ func TestPauseSelection(t *testing.T) {
 	})
 }
 
+// TestResumeAfterHandRoundTrip: a campaign re-enabled by hand and paused
+// again before the resume is paused as the bot left it: still the
+// incident's to resume.
+func TestResumeAfterHandRoundTrip(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, storetest.SQLite(t))
+	inc := f.incident(t, false)
+	if _, err := f.orc.Pause(t.Context(), inc, ads.Selection{}); err != nil {
+		t.Fatalf("Pause: %v", err)
+	}
+	f.setByHand("g1", active)
+	f.setByHand("g1", paused)
+	rep, err := f.orc.Resume(t.Context(), inc, nil)
+	if err != nil {
+		t.Fatalf("Resume: %v", err)
+	}
+	wantReport(t, rep, nil, nil, nil, allServing, nil)
+	f.wantStatuses(t, nil)
+}
+
 func TestResumeLeavesHandChangesAlone(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
