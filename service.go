@@ -70,6 +70,9 @@ type IncidentService interface {
 	SetStatus(ctx context.Context, actor Actor, key string, to Status, summary string) (*Incident, error)
 	// Ads pauses or resumes (as jobs: results follow in the war room) or reports.
 	Ads(ctx context.Context, actor Actor, key string, op AdsOp, platform string) (*IncidentStatus, error)
+	// AdsPreview lists, without changing anything, the serving campaigns a
+	// manual pause on platform ("" for all) would pause.
+	AdsPreview(ctx context.Context, actor Actor, key, platform string) (*Incident, []Campaign, error)
 	// Verify runs the outside-in probe now (as a job).
 	Verify(ctx context.Context, actor Actor, key, url string) (*Incident, error)
 	// Check marks a checklist item (1-based) done, or open again when done is false.

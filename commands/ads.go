@@ -20,13 +20,6 @@ const confirmFlag = "--confirm"
 // platforms drop a command not answered within 3 seconds.
 const previewTimeout = 2 * time.Second
 
-// adsPreviewer is the service's read-only look at what a manual pause
-// would pause (bot.Engine has it). A service without it gets a
-// confirmation that gives no count.
-type adsPreviewer interface {
-	AdsPreview(ctx context.Context, actor incidentbot.Actor, key, platform string) (*incidentbot.Incident, []incidentbot.Campaign, error)
-}
-
 // adsCmd takes the key before or after the operation: buttons send
 // "ads pause INC-42 --confirm", people type either.
 var adsCmd = &spec{
@@ -138,13 +131,9 @@ func confirmPause(ctx context.Context, h *Handler, actor incidentbot.Actor, c Co
 	if c.Platform != "" {
 		where = c.Platform
 	}
-	p, ok := h.svc.(adsPreviewer)
-	if !ok {
-		return pauseQuestion(c, fmt.Sprintf("This pauses every serving campaign on %s.", where), "Pause them"), nil
-	}
 	pctx, cancel := context.WithTimeout(ctx, previewTimeout)
 	defer cancel()
-	inc, campaigns, err := p.AdsPreview(pctx, actor, c.Key, c.Platform)
+	inc, campaigns, err := h.svc.AdsPreview(pctx, actor, c.Key, c.Platform)
 	switch {
 	case err != nil && pctx.Err() != nil && ctx.Err() == nil:
 		h.logger.InfoContext(ctx, "ads preview too slow", "key", c.Key, "err", err)

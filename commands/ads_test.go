@@ -183,16 +183,3 @@ func TestAdsPauseConfirmation(t *testing.T) {
 		})
 	}
 }
-
-// TestAdsPauseWithoutPreview: a service without AdsPreview still asks first.
-func TestAdsPauseWithoutPreview(t *testing.T) {
-	t.Parallel()
-	r := NewHandler(&mock.IncidentService{}, clock, slog.New(slog.DiscardHandler)).Handle(context.Background(), actor, "ads pause meta")
-	if want := "This pauses every serving campaign on meta."; r.Message.Text != want {
-		t.Errorf("got %q, want %q", r.Message.Text, want)
-	}
-	want := []incidentbot.Button{{ActionID: "ads pause meta --confirm", Label: "Pause them", Style: incidentbot.ButtonDanger}}
-	if !slices.Equal(r.Message.Buttons, want) {
-		t.Errorf("got buttons %+v, want %+v", r.Message.Buttons, want)
-	}
-}

@@ -24,6 +24,7 @@ type IncidentService struct {
 	RecordFn      func(ctx context.Context, actor incidentbot.Actor, key string, ev incidentbot.TimelineEvent, announce *incidentbot.Message) (*incidentbot.Incident, error)
 	SetStatusFn   func(ctx context.Context, actor incidentbot.Actor, key string, to incidentbot.Status, summary string) (*incidentbot.Incident, error)
 	AdsFn         func(ctx context.Context, actor incidentbot.Actor, key string, op incidentbot.AdsOp, platform string) (*incidentbot.IncidentStatus, error)
+	AdsPreviewFn  func(ctx context.Context, actor incidentbot.Actor, key, platform string) (*incidentbot.Incident, []incidentbot.Campaign, error)
 	VerifyFn      func(ctx context.Context, actor incidentbot.Actor, key, url string) (*incidentbot.Incident, error)
 	CheckFn       func(ctx context.Context, actor incidentbot.Actor, key string, item int, done bool) (*incidentbot.ChecklistEntry, error)
 	RemindFn      func(ctx context.Context, actor incidentbot.Actor, key string, op incidentbot.RemindOp, d time.Duration) (*incidentbot.Incident, error)
@@ -73,6 +74,10 @@ func (s *IncidentService) SetStatus(ctx context.Context, actor incidentbot.Actor
 
 func (s *IncidentService) Ads(ctx context.Context, actor incidentbot.Actor, key string, op incidentbot.AdsOp, platform string) (*incidentbot.IncidentStatus, error) {
 	return s.AdsFn(ctx, actor, key, op, platform)
+}
+
+func (s *IncidentService) AdsPreview(ctx context.Context, actor incidentbot.Actor, key, platform string) (*incidentbot.Incident, []incidentbot.Campaign, error) {
+	return s.AdsPreviewFn(ctx, actor, key, platform)
 }
 
 func (s *IncidentService) Verify(ctx context.Context, actor incidentbot.Actor, key, url string) (*incidentbot.Incident, error) {
