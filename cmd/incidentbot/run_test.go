@@ -278,6 +278,45 @@ func TestServeDiscordAndAlerts(t *testing.T) {
 	}
 }
 
+func TestServeDiscordGateway(t *testing.T) {
+	addr := freeAddr(t)
+	t.Chdir(t.TempDir())
+	api := fakediscord.New(t)
+	env := map[string]string{
+		"HTTP_ADDR":         addr,
+		"DISCORD_BOT_TOKEN": api.Token(),
+		"DISCORD_APP_ID":    fakediscord.AppID,
+		"DISCORD_GUILD_ID":  fakediscord.GuildID,
+		"DISCORD_API_URL":   api.URL(),
+		"DISCORD_MODE":      "gateway",
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"incidentbot", "serve"}, envFrom(env), nil, &syncBuffer{}, &stderr)
+	}()
+	waitFor(t, "http://"+addr+"/healthz", 200)
+	if resp, err := http.Post("http://"+addr+"/discord/interactions", "application/json", nil); err != nil || resp.StatusCode != 404 {
+		t.Errorf("/discord/interactions in gateway mode: got %v %v, want 404", resp, err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for api.GatewayConnections() == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("no gateway connection within 10s; logs: %s", stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond) // polling interval, not a wait for work
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("run returned %v, want nil after shutdown; logs: %s", err, stderr.String())
+	}
+	if strings.Contains(stderr.String(), api.Token()) {
+		t.Errorf("the token was logged")
+	}
+}
+
 func get(t *testing.T, url string) string {
 	t.Helper()
 	resp, err := http.Get(url)

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/bwmarrin/discordgo"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -159,6 +160,20 @@ func runServe(ctx context.Context, cfg config, logger *slog.Logger) error {
 
 // newDiscordChat connects the Discord adapter to the configured guild.
 func newDiscordChat(cfg config, logger *slog.Logger) (*discord.Chat, error) {
+	// discordgo logs through the standard log package; keep its lines in
+	// our JSON log. Its messages never hold the token.
+	discordgo.Logger = func(level, _ int, format string, args ...any) {
+		l := slog.LevelInfo
+		switch level {
+		case discordgo.LogError:
+			l = slog.LevelError
+		case discordgo.LogWarning:
+			l = slog.LevelWarn
+		case discordgo.LogDebug:
+			l = slog.LevelDebug
+		}
+		logger.Log(context.Background(), l, "discordgo", "detail", fmt.Sprintf(format, args...))
+	}
 	return discord.NewChat(discord.ChatConfig{
 		BotToken: cfg.DiscordBotToken,
 		GuildID:  cfg.DiscordGuildID,
