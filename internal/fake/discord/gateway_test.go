@@ -300,13 +300,16 @@ func TestGatewayResume(t *testing.T) {
 					t.Errorf("got %s, want %s", got, want)
 				}
 			}
+			// Checked here: the subtest's cleanup closes its connection.
+			if tc.session == session {
+				if got := s.GatewayConnections(); got != 1 {
+					t.Errorf("got %d connections, want the resumed one", got)
+				}
+			}
 		})
 	}
 	if got := s.GatewayResumes(); got != 1 {
 		t.Errorf("got %d resumes, want 1", got)
-	}
-	if got := s.GatewayConnections(); got != 1 {
-		t.Errorf("got %d connections, want the resumed one", got)
 	}
 }
 
