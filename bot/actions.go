@@ -196,7 +196,29 @@ func adsEvent(kind incidentbot.EventKind, rep ads.Report, at time.Time) (inciden
 	if err != nil {
 		return incidentbot.TimelineEvent{}, false, fmt.Errorf("ads event data: %w", err)
 	}
-	return incidentbot.TimelineEvent{Kind: kind, At: at, Text: rep.Summary(), Data: data}, true, nil
+	return incidentbot.TimelineEvent{Kind: kind, At: at, Text: campaignList(detail), Data: data}, true, nil
+}
+
+// maxNamedCampaigns bounds the names an ads event lists; Data has them all.
+const maxNamedCampaigns = 10
+
+// campaignList names the campaigns an ads event touched, with their
+// outcome: the summary line is the action's own event, this is the detail
+// the post-mortem and the ads status read.
+func campaignList(detail []pauseDetail) string {
+	var parts []string
+	for i, d := range detail {
+		if i == maxNamedCampaigns {
+			parts = append(parts, fmt.Sprintf("and %d more", len(detail)-i))
+			break
+		}
+		part := fmt.Sprintf("%s %q %s", d.Platform, d.Name, strings.ReplaceAll(d.State, "_", " "))
+		if d.Error != "" {
+			part += " (" + d.Error + ")"
+		}
+		parts = append(parts, part)
+	}
+	return "Campaigns: " + strings.Join(parts, "; ") + "."
 }
 
 func (e *Engine) runProbe(ctx context.Context, inc *incidentbot.Incident, a incidentbot.Action) result {

@@ -90,3 +90,18 @@ func TestCheckProviders(t *testing.T) {
 		})
 	}
 }
+
+func TestCampaignList(t *testing.T) {
+	t.Parallel()
+	one := []pauseDetail{{Platform: "meta", Name: "Retargeting", State: "left_paused", Error: "changed by hand"}}
+	if got, want := campaignList(one), `Campaigns: meta "Retargeting" left paused (changed by hand).`; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	many := make([]pauseDetail, 13)
+	for i := range many {
+		many[i] = pauseDetail{Platform: "googleads", Name: "c", State: "paused"}
+	}
+	if got := campaignList(many); !strings.HasSuffix(got, "; and 3 more.") || strings.Count(got, `"c"`) != 10 {
+		t.Errorf("got %q, want 10 names and 3 more", got)
+	}
+}
