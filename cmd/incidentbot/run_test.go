@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -53,30 +54,81 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
+// served is a `serve` run in the background, in a fresh working folder
+// (without DATABASE_URL it keeps incidentbot.db there).
+type served struct {
+	t      *testing.T
+	addr   string
+	dir    string
+	logs   *syncBuffer
+	cancel context.CancelFunc
+	done   chan error
+}
+
+// startServe runs serve with env and a free HTTP_ADDR until /healthz answers.
+func startServe(t *testing.T, env map[string]string) *served {
+	t.Helper()
+	s := &served{t: t, addr: freeAddr(t), dir: t.TempDir(), logs: &syncBuffer{}, done: make(chan error, 1)}
+	t.Chdir(s.dir)
+	env["HTTP_ADDR"] = s.addr
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	t.Cleanup(cancel)
+	go func() {
+		s.done <- run(ctx, []string{"incidentbot", "serve"}, envFrom(env), nil, &syncBuffer{}, s.logs)
+	}()
+	waitFor(t, s.url("/healthz"), 200)
+	return s
+}
+
+func (s *served) url(path string) string { return "http://" + s.addr + path }
+
+// until polls cond until it holds, failing with the logs after 10 seconds.
+func (s *served) until(what string, cond func() bool) {
+	s.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			s.t.Fatalf("%s: not within 10s; logs: %s", what, s.logs.String())
+		}
+		time.Sleep(20 * time.Millisecond) // polling interval, not a wait for work
+	}
+}
+
+// stop shuts serve down as SIGTERM would and checks it stopped cleanly,
+// logged no error and none of the secrets.
+func (s *served) stop(secrets ...string) {
+	s.t.Helper()
+	s.cancel()
+	select {
+	case err := <-s.done:
+		if err != nil {
+			s.t.Fatalf("run returned %v, want nil after shutdown; logs: %s", err, s.logs.String())
+		}
+	case <-time.After(15 * time.Second):
+		s.t.Fatal("serve did not stop within 15s of cancel")
+	}
+	logs := s.logs.String()
+	if strings.Contains(logs, `"level":"ERROR"`) {
+		s.t.Errorf("error logged: %s", logs)
+	}
+	for _, secret := range secrets {
+		if strings.Contains(logs, secret) {
+			s.t.Errorf("a secret reached the logs")
+		}
+	}
+}
+
 func TestServeSlackEndToEnd(t *testing.T) {
-	addr := freeAddr(t)
-	dir := t.TempDir()
-	t.Chdir(dir) // without DATABASE_URL serve uses incidentbot.db in the working folder
 	slackAPI := fakeslack.New(t)
 	const signingSecret = "0f2e8a9d4b7c6e1a3f5d9c8b7a6e5d4c"
-	env := map[string]string{
-		"HTTP_ADDR":            addr,
+	srv := startServe(t, map[string]string{
 		"SLACK_BOT_TOKEN":      fakeslack.DefaultToken,
 		"SLACK_SIGNING_SECRET": signingSecret,
 		"SLACK_API_URL":        slackAPI.URL(),
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var stderr syncBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"incidentbot", "serve"}, envFrom(env), nil, &syncBuffer{}, &stderr)
-	}()
-
-	waitFor(t, "http://"+addr+"/healthz", 200)
-	waitFor(t, "http://"+addr+"/readyz", 200)
-	body := get(t, "http://"+addr+"/metrics")
-	if !strings.Contains(body, "go_goroutines") {
+	})
+	waitFor(t, srv.url("/readyz"), 200)
+	if body := get(t, srv.url("/metrics")); !strings.Contains(body, "go_goroutines") {
 		t.Errorf("/metrics lacks go_goroutines")
 	}
 
@@ -87,7 +139,7 @@ func TestServeSlackEndToEnd(t *testing.T) {
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
 	mac := hmac.New(sha256.New, []byte(signingSecret))
 	mac.Write([]byte("v0:" + ts + ":" + form))
-	req, _ := http.NewRequest("POST", "http://"+addr+"/slack/commands", strings.NewReader(form))
+	req, _ := http.NewRequest("POST", srv.url("/slack/commands"), strings.NewReader(form))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("X-Slack-Request-Timestamp", ts)
 	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
@@ -101,99 +153,43 @@ func TestServeSlackEndToEnd(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(ack.String(), "INC-1") {
 		t.Fatalf("slash command ack: got %d %s, want 200 naming INC-1", resp.StatusCode, ack.String())
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if ch, ok := slackAPI.ChannelByName("inc-1-checkout-returns-504"); ok && len(slackAPI.Pinned(ch.ID)) == 1 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("war room not ready within 10s; logs: %s", stderr.String())
-		}
-		time.Sleep(20 * time.Millisecond) // polling interval, not a wait for work
-	}
-
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("run returned %v, want nil after shutdown; logs: %s", err, stderr.String())
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("serve did not stop within 15s of cancel")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "incidentbot.db")); err != nil {
+	srv.until("war room with a pinned welcome", func() bool {
+		ch, ok := slackAPI.ChannelByName("inc-1-checkout-returns-504")
+		return ok && len(slackAPI.Pinned(ch.ID)) == 1
+	})
+	srv.stop(fakeslack.DefaultToken, signingSecret)
+	if _, err := os.Stat(filepath.Join(srv.dir, "incidentbot.db")); err != nil {
 		t.Errorf("no SQLite file in the working folder: %v", err)
-	}
-	if strings.Contains(stderr.String(), `"level":"ERROR"`) {
-		t.Errorf("error logged: %s", stderr.String())
-	}
-	if strings.Contains(stderr.String(), fakeslack.DefaultToken) || strings.Contains(stderr.String(), signingSecret) {
-		t.Errorf("a secret reached the logs")
 	}
 }
 
 func TestServeSlackSocketMode(t *testing.T) {
-	addr := freeAddr(t)
-	t.Chdir(t.TempDir())
 	slackAPI := fakeslack.New(t)
-	env := map[string]string{
-		"HTTP_ADDR":       addr,
+	srv := startServe(t, map[string]string{
 		"SLACK_BOT_TOKEN": fakeslack.DefaultToken,
 		"SLACK_APP_TOKEN": fakeslack.DefaultAppToken,
 		"SLACK_API_URL":   slackAPI.URL(),
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var stderr syncBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"incidentbot", "serve"}, envFrom(env), nil, &syncBuffer{}, &stderr)
-	}()
-	waitFor(t, "http://"+addr+"/healthz", 200)
-	if resp, err := http.Post("http://"+addr+"/slack/commands", "text/plain", nil); err != nil || resp.StatusCode != 404 {
+	})
+	if resp, err := http.Post(srv.url("/slack/commands"), "text/plain", nil); err != nil || resp.StatusCode != 404 {
 		t.Errorf("/slack/commands in Socket Mode: got %v %v, want 404", resp, err)
 	}
-
-	deadline := time.Now().Add(10 * time.Second)
-	for slackAPI.SocketConnections() == 0 {
-		if time.Now().After(deadline) {
-			t.Fatalf("no Socket Mode connection within 10s; logs: %s", stderr.String())
-		}
-		time.Sleep(20 * time.Millisecond) // polling interval, not a wait for work
-	}
+	srv.until("Socket Mode connection", func() bool { return slackAPI.SocketConnections() > 0 })
 	if _, err := slackAPI.SendEnvelope(fakeslack.Envelope{Type: "slash_commands", Payload: map[string]string{
 		"team_id": "T01SHOPX9Q", "user_id": "U02ALICE5K", "user_name": "alice", "channel_id": "C0GENERAL1",
 		"command": "/incident", "text": "declare sev2 type:generic Search is slow",
 	}}); err != nil {
 		t.Fatal(err)
 	}
-	for {
-		if _, ok := slackAPI.ChannelByName("inc-1-search-is-slow"); ok {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("war room not created within 10s; logs: %s", stderr.String())
-		}
-		time.Sleep(20 * time.Millisecond) // polling interval, not a wait for work
-	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatalf("run returned %v, want nil after shutdown; logs: %s", err, stderr.String())
-	}
-	if strings.Contains(stderr.String(), `"level":"ERROR"`) {
-		t.Errorf("error logged: %s", stderr.String())
-	}
+	srv.until("war room", func() bool { _, ok := slackAPI.ChannelByName("inc-1-search-is-slow"); return ok })
+	srv.stop(fakeslack.DefaultToken, fakeslack.DefaultAppToken)
 }
 
 // Discord over HTTP and a generic alert together: the alert opens its war
 // room on Discord; the commands are registered first.
 func TestServeDiscordAndAlerts(t *testing.T) {
-	addr := freeAddr(t)
-	t.Chdir(t.TempDir())
 	api := fakediscord.New(t)
 	priv := ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize))
 	env := map[string]string{
-		"HTTP_ADDR":           addr,
 		"DISCORD_BOT_TOKEN":   api.Token(),
 		"DISCORD_APP_ID":      fakediscord.AppID,
 		"DISCORD_GUILD_ID":    fakediscord.GuildID,
@@ -211,14 +207,7 @@ func TestServeDiscordAndAlerts(t *testing.T) {
 		t.Fatalf("registered commands: got %d, want /incident alone", len(api.Commands(fakediscord.GuildID)))
 	}
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var stderr syncBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"incidentbot", "serve"}, envFrom(env), nil, &syncBuffer{}, &stderr)
-	}()
-	waitFor(t, "http://"+addr+"/healthz", 200)
+	srv := startServe(t, env)
 
 	// Discord's signed PING gets a PONG; a bad signature gets 401.
 	ping := []byte(`{"id":"1","application_id":"` + fakediscord.AppID + `","type":1,"token":"t","version":1}`)
@@ -227,7 +216,7 @@ func TestServeDiscordAndAlerts(t *testing.T) {
 		want int
 	}{{priv, 200}, {ed25519.NewKeyFromSeed(bytes.Repeat([]byte{1}, ed25519.SeedSize)), 401}} {
 		stamp := strconv.FormatInt(time.Now().Unix(), 10)
-		req, _ := http.NewRequest("POST", "http://"+addr+"/discord/interactions", bytes.NewReader(ping))
+		req, _ := http.NewRequest("POST", srv.url("/discord/interactions"), bytes.NewReader(ping))
 		req.Header.Set("X-Signature-Timestamp", stamp)
 		req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(ed25519.Sign(tc.key, append([]byte(stamp), ping...))))
 		resp, err := http.DefaultClient.Do(req)
@@ -243,7 +232,7 @@ func TestServeDiscordAndAlerts(t *testing.T) {
 	// No playbook word in the title: the generic playbook checks no outside site.
 	alert := `{"title":"Error rate above 20%","severity":"critical","dedupe_key":"errors","status":"firing"}`
 	for _, token := range []string{"wrong", "alert-token-1234"} {
-		req, _ := http.NewRequest("POST", "http://"+addr+"/webhooks/generic", strings.NewReader(alert))
+		req, _ := http.NewRequest("POST", srv.url("/webhooks/generic"), strings.NewReader(alert))
 		req.Header.Set("Authorization", "Bearer "+token)
 		req.Header.Set("Content-Type", "application/json")
 		resp, err := http.DefaultClient.Do(req)
@@ -255,66 +244,26 @@ func TestServeDiscordAndAlerts(t *testing.T) {
 			t.Errorf("alert with token %s: got %d, want %d", token, resp.StatusCode, want)
 		}
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		found := false
-		for _, ch := range api.Channels() {
-			found = found || strings.HasPrefix(ch.Name, "inc-1-")
-		}
-		if found {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no war room on Discord within 10s; logs: %s", stderr.String())
-		}
-		time.Sleep(20 * time.Millisecond) // polling interval, not a wait for work
-	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatalf("run returned %v, want nil after shutdown; logs: %s", err, stderr.String())
-	}
-	if strings.Contains(stderr.String(), `"level":"ERROR"`) || strings.Contains(stderr.String(), api.Token()) {
-		t.Errorf("an error or the token was logged: %s", stderr.String())
-	}
+	srv.until("war room on Discord", func() bool {
+		return slices.ContainsFunc(api.Channels(), func(ch fakediscord.Channel) bool { return strings.HasPrefix(ch.Name, "inc-1-") })
+	})
+	srv.stop(api.Token())
 }
 
 func TestServeDiscordGateway(t *testing.T) {
-	addr := freeAddr(t)
-	t.Chdir(t.TempDir())
 	api := fakediscord.New(t)
-	env := map[string]string{
-		"HTTP_ADDR":         addr,
+	srv := startServe(t, map[string]string{
 		"DISCORD_BOT_TOKEN": api.Token(),
 		"DISCORD_APP_ID":    fakediscord.AppID,
 		"DISCORD_GUILD_ID":  fakediscord.GuildID,
 		"DISCORD_API_URL":   api.URL(),
 		"DISCORD_MODE":      "gateway",
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var stderr syncBuffer
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"incidentbot", "serve"}, envFrom(env), nil, &syncBuffer{}, &stderr)
-	}()
-	waitFor(t, "http://"+addr+"/healthz", 200)
-	if resp, err := http.Post("http://"+addr+"/discord/interactions", "application/json", nil); err != nil || resp.StatusCode != 404 {
+	})
+	if resp, err := http.Post(srv.url("/discord/interactions"), "application/json", nil); err != nil || resp.StatusCode != 404 {
 		t.Errorf("/discord/interactions in gateway mode: got %v %v, want 404", resp, err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for api.GatewayConnections() == 0 {
-		if time.Now().After(deadline) {
-			t.Fatalf("no gateway connection within 10s; logs: %s", stderr.String())
-		}
-		time.Sleep(20 * time.Millisecond) // polling interval, not a wait for work
-	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatalf("run returned %v, want nil after shutdown; logs: %s", err, stderr.String())
-	}
-	if strings.Contains(stderr.String(), api.Token()) {
-		t.Errorf("the token was logged")
-	}
+	srv.until("gateway connection", func() bool { return api.GatewayConnections() > 0 })
+	srv.stop(api.Token())
 }
 
 func get(t *testing.T, url string) string {
