@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -158,22 +160,32 @@ func runServe(ctx context.Context, cfg config, logger *slog.Logger) error {
 	return err
 }
 
+// discordLogger receives discordgo's log lines; discordgo.Logger is a
+// process-wide variable, so it is set once and reads the current logger.
+var (
+	discordLogger     atomic.Pointer[slog.Logger]
+	discordLoggerOnce sync.Once
+)
+
+// routeDiscordLogs sends discordgo's lines (it logs through the standard
+// log package) to our JSON log. They are its own connection chatter, never
+// our failure to act on: warnings at most. They never hold the token.
+func routeDiscordLogs(logger *slog.Logger) {
+	discordLogger.Store(logger)
+	discordLoggerOnce.Do(func() {
+		discordgo.Logger = func(level, _ int, format string, args ...any) {
+			l := slog.LevelDebug
+			if level <= discordgo.LogWarning {
+				l = slog.LevelWarn
+			}
+			discordLogger.Load().Log(context.Background(), l, "discordgo", "detail", fmt.Sprintf(format, args...))
+		}
+	})
+}
+
 // newDiscordChat connects the Discord adapter to the configured guild.
 func newDiscordChat(cfg config, logger *slog.Logger) (*discord.Chat, error) {
-	// discordgo logs through the standard log package; keep its lines in
-	// our JSON log. Its messages never hold the token.
-	discordgo.Logger = func(level, _ int, format string, args ...any) {
-		l := slog.LevelInfo
-		switch level {
-		case discordgo.LogError:
-			l = slog.LevelError
-		case discordgo.LogWarning:
-			l = slog.LevelWarn
-		case discordgo.LogDebug:
-			l = slog.LevelDebug
-		}
-		logger.Log(context.Background(), l, "discordgo", "detail", fmt.Sprintf(format, args...))
-	}
+	routeDiscordLogs(logger)
 	return discord.NewChat(discord.ChatConfig{
 		BotToken: cfg.DiscordBotToken,
 		GuildID:  cfg.DiscordGuildID,
