@@ -15,7 +15,7 @@ type Playbook struct {
 	Description string
 	Match       PlaybookMatch
 	// Channel is a text/template for the war-room name, rendered with the
-	// Incident; funcs: lower, upper, slug.
+	// Incident; funcs: lower, upper, slug. Empty: DefaultChannelTemplate.
 	Channel        string
 	Private        bool
 	Roles          []Role
@@ -33,6 +33,9 @@ type PlaybookMatch struct {
 	Types           []string // names people type ("outage", "site-down"), also looked for in titles
 	DefaultSeverity Severity
 }
+
+// DefaultChannelTemplate names war rooms "inc-42-checkout-returns-504".
+const DefaultChannelTemplate = "{{.Key | lower}}-{{.Title | slug}}"
 
 // Role is a job in the war room. Assign says who gets it at declaration:
 // "declarer", a user spec ("<@U1>", "@group", e-mail) or "" (assigned by hand).

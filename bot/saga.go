@@ -47,7 +47,7 @@ func (e *Engine) next(inc *incidentbot.Incident, job incidentbot.Job) []incident
 func channelName(pb *incidentbot.Playbook, inc *incidentbot.Incident) string {
 	tmpl := pb.Channel
 	if tmpl == "" {
-		tmpl = "{{.Key | lower}}-{{.Title | slug}}"
+		tmpl = incidentbot.DefaultChannelTemplate
 	}
 	raw, err := incidentbot.RenderTemplate("channel", tmpl, inc)
 	if err != nil {

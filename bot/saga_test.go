@@ -315,7 +315,7 @@ func TestRunProcessesDeclare(t *testing.T) {
 
 func TestChannelName(t *testing.T) {
 	t.Parallel()
-	pb := &incidentbot.Playbook{Channel: "{{.Key | lower}}-{{.Title | slug}}"}
+	pb := &incidentbot.Playbook{Channel: incidentbot.DefaultChannelTemplate}
 	tests := []struct {
 		name  string
 		title string

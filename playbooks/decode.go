@@ -20,9 +20,6 @@ import (
 	"incidentbot"
 )
 
-// DefaultChannel is the war-room name template of playbooks that set none.
-const DefaultChannel = "{{.Key | lower}}-{{.Title | slug}}"
-
 // DefaultSeverity is the severity of playbooks whose match sets none.
 const DefaultSeverity = incidentbot.SEV3
 
@@ -172,7 +169,7 @@ func (d *decoder) syntax(err error) {
 func (d *decoder) playbook(root *yaml.Node) entry {
 	f := d.fields(root, "", topFields)
 	pb := &incidentbot.Playbook{
-		Channel:       DefaultChannel,
+		Channel:       incidentbot.DefaultChannelTemplate,
 		StatusUpdates: map[incidentbot.Severity]time.Duration{},
 		Match:         incidentbot.PlaybookMatch{DefaultSeverity: DefaultSeverity},
 	}

@@ -364,8 +364,8 @@ func TestLoadDefaultsApplied(t *testing.T) {
 		t.Fatalf("Load: %v", err)
 	}
 	pb, _ := s.Get("web")
-	if pb.Channel != DefaultChannel {
-		t.Errorf("got channel %q, want %q", pb.Channel, DefaultChannel)
+	if pb.Channel != incidentbot.DefaultChannelTemplate {
+		t.Errorf("got channel %q, want %q", pb.Channel, incidentbot.DefaultChannelTemplate)
 	}
 	if pb.Match.DefaultSeverity != DefaultSeverity {
 		t.Errorf("got default severity %v, want %v", pb.Match.DefaultSeverity, DefaultSeverity)

@@ -14,9 +14,6 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata/")
 
-// Updating reports whether -update was given.
-func Updating() bool { return *update }
-
 // Check compares got with testdata/file, or writes it there under -update.
 func Check(t testing.TB, file string, got []byte) {
 	t.Helper()
