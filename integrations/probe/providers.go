@@ -28,7 +28,7 @@ type ProviderPage struct {
 // name=url pairs, such as "stripe=https://status.stripe.com,hosting=https://status.host.example".
 func ParseProviderPages(spec string) ([]ProviderPage, error) {
 	var out []ProviderPage
-	for item := range strings.SplitSeq(spec, ",") {
+	for n, item := range strings.Split(spec, ",") {
 		item = strings.TrimSpace(item)
 		if item == "" {
 			continue
@@ -36,7 +36,8 @@ func ParseProviderPages(spec string) ([]ProviderPage, error) {
 		name, url, ok := strings.Cut(item, "=")
 		name, url = strings.TrimSpace(name), strings.TrimSpace(url)
 		if !ok || name == "" || !(strings.HasPrefix(url, "https://") || strings.HasPrefix(url, "http://")) {
-			return nil, incidentbot.Errorf(incidentbot.EINVALID, "PROVIDER_STATUS_PAGES takes name=https://status-page pairs separated by commas; %q is not one.", item)
+			// The item itself is not quoted: configuration errors never echo values.
+			return nil, incidentbot.Errorf(incidentbot.EINVALID, "PROVIDER_STATUS_PAGES takes name=https://status-page pairs separated by commas; item %d is not one.", n+1)
 		}
 		out = append(out, ProviderPage{Name: name, URL: url})
 	}
