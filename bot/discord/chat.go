@@ -43,6 +43,9 @@ const (
 type ChatConfig struct {
 	BotToken incidentbot.Secret
 	GuildID  string
+	// CommandsOnly is a Chat that only registers commands: global
+	// registration needs no guild.
+	CommandsOnly bool
 	// AppID is the application id, which is also the bot's user id.
 	AppID string
 	// APIURL sends every request to this scheme and host instead of
@@ -76,7 +79,7 @@ func NewChat(cfg ChatConfig, logger *slog.Logger) (*Chat, error) {
 	if cfg.BotToken == "" {
 		errs = append(errs, errors.New("discord: DISCORD_BOT_TOKEN is required: copy it from the Developer Portal > Bot"))
 	}
-	if cfg.GuildID == "" {
+	if cfg.GuildID == "" && !cfg.CommandsOnly {
 		errs = append(errs, errors.New("discord: DISCORD_GUILD_ID is required: the server id (Developer Mode > right-click the server > Copy ID)"))
 	}
 	if cfg.AppID == "" {

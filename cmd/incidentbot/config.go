@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"reflect"
 	"strings"
@@ -96,36 +97,71 @@ type config struct {
 	ProbeConfirmInterval time.Duration `env:"PROBE_CONFIRM_INTERVAL, default=10s"`
 }
 
-// loadConfig reads the environment through getenv. Empty variables count as
-// unset. Every problem is reported, one line each, naming the variable and
-// the fix but never the value (it may be a secret).
-func loadConfig(ctx context.Context, getenv func(string) string) (config, error) {
-	var cfg config
-	lookup := envconfig.LookuperFunc(func(key string) (string, bool) {
-		v := getenv(key)
-		return v, v != ""
-	})
-	if err := envconfig.ProcessWith(ctx, &envconfig.Config{Target: &cfg, Lookuper: lookup}); err != nil {
-		return cfg, fmt.Errorf("configuration: %s", describeEnvError(err))
-	}
-	if err := cfg.validate(); err != nil {
+// loadConfig reads the environment through getenv and checks what cmd
+// needs. Empty variables count as unset. Every problem is reported at once,
+// one line each, naming the variable and the fix but never the value (it
+// may be a secret).
+func loadConfig(ctx context.Context, cmd string, getenv func(string) string) (config, error) {
+	cfg, typeErrs := readEnv(ctx, getenv)
+	if err := errors.Join(append(typeErrs, cfg.validate(cmd))...); err != nil {
 		return cfg, fmt.Errorf("configuration:\n%w", err)
 	}
 	return cfg, nil
 }
 
-// describeEnvError names the variable behind envconfig's error, which starts
-// with the Go field name, and drops the rest: it may quote the value.
-func describeEnvError(err error) string {
-	field, _, _ := strings.Cut(err.Error(), ":")
-	if f, ok := reflect.TypeFor[config]().FieldByName(field); ok {
-		name, _, _ := strings.Cut(f.Tag.Get("env"), ",")
-		return fmt.Sprintf("%s has a value of the wrong type: see README.md, Configuration", name)
+// readEnv fills a config from the environment. envconfig stops at the first
+// value it cannot parse, so each bad variable is noted, treated as unset
+// (its default applies) and the rest read again: one line per bad variable.
+func readEnv(ctx context.Context, getenv func(string) string) (config, []error) {
+	bad := map[string]bool{}
+	lookup := envconfig.LookuperFunc(func(key string) (string, bool) {
+		v := getenv(key)
+		return v, v != "" && !bad[key]
+	})
+	var errs []error
+	for {
+		var cfg config
+		err := envconfig.ProcessWith(ctx, &envconfig.Config{Target: &cfg, Lookuper: lookup})
+		if err == nil {
+			return cfg, errs
+		}
+		name, want := describeEnvError(err)
+		if name == "" || bad[name] {
+			return cfg, append(errs, errors.New("- a variable has a value of the wrong type: see README.md, Configuration"))
+		}
+		bad[name] = true
+		errs = append(errs, fmt.Errorf("- %s must be %s", name, want))
 	}
-	return "a variable has a value of the wrong type (REVENUE_PER_MINUTE and WORKERS take numbers)"
 }
 
-func (c config) validate() error {
+// describeEnvError names the variable behind envconfig's error, which starts
+// with the Go field name, and the form it expects; the rest of the error is
+// dropped because it may quote the value.
+func describeEnvError(err error) (name, want string) {
+	field, _, _ := strings.Cut(err.Error(), ":")
+	f, ok := reflect.TypeFor[config]().FieldByName(field)
+	if !ok {
+		return "", ""
+	}
+	name, _, _ = strings.Cut(f.Tag.Get("env"), ",")
+	switch f.Type {
+	case reflect.TypeFor[time.Duration]():
+		return name, "a duration such as 10s, 500ms or 2m"
+	}
+	switch f.Type.Kind() {
+	case reflect.Float32, reflect.Float64:
+		return name, "a number such as 12.5"
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		return name, "a whole number such as 4"
+	case reflect.Bool:
+		return name, "true or false"
+	}
+	return name, "in the form README.md, Configuration shows"
+}
+
+// validate checks the values together. cmd is the subcommand: registering
+// Discord commands needs less than serving.
+func (c config) validate(cmd string) error {
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf("- "+format, args...)) }
 	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
@@ -151,8 +187,10 @@ func (c config) validate() error {
 	if c.Workers < 1 || c.Workers > 64 {
 		bad("WORKERS must be between 1 and 64")
 	}
-	if u := c.DatabaseURL.Reveal(); u != "" && !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") {
-		bad("DATABASE_URL must be a postgres:// URL; leave it unset to use the embedded SQLite file incidentbot.db")
+	if u := c.DatabaseURL.Reveal(); u != "" {
+		if msg := checkDatabaseURL(u); msg != "" {
+			bad("DATABASE_URL %s; leave it unset to use the embedded SQLite file incidentbot.db", msg)
+		}
 	}
 	if c.SlackBotToken != "" && c.SlackSigningSecret == "" && c.SlackAppToken == "" {
 		bad("SLACK_SIGNING_SECRET is needed with SLACK_BOT_TOKEN to check requests from Slack (Basic Information page of your Slack app)")
@@ -170,10 +208,14 @@ func (c config) validate() error {
 		bad("SLACK_API_URL must end with a slash, like https://slack.com/api/")
 	}
 	if c.DiscordBotToken != "" {
-		if c.DiscordAppID == "" || c.DiscordGuildID == "" {
-			bad("DISCORD_APP_ID and DISCORD_GUILD_ID are needed with DISCORD_BOT_TOKEN (Developer Portal, and the server's id)")
+		if c.DiscordAppID == "" {
+			bad("DISCORD_APP_ID is needed with DISCORD_BOT_TOKEN (Developer Portal, General Information, Application ID)")
 		}
-		if c.DiscordMode == "http" && c.DiscordPublicKey == "" {
+		// register-discord-commands checks the guild itself: --global needs none.
+		if c.DiscordGuildID == "" && cmd != cmdRegisterDiscord {
+			bad("DISCORD_GUILD_ID is needed with DISCORD_BOT_TOKEN (the server's id: right-click the server, Copy Server ID)")
+		}
+		if c.DiscordMode == "http" && c.DiscordPublicKey == "" && cmd != cmdRegisterDiscord {
 			bad("DISCORD_PUBLIC_KEY is needed to check interactions over HTTP (Developer Portal, General Information), or set DISCORD_MODE=gateway")
 		}
 	}
@@ -210,19 +252,65 @@ func (c config) validate() error {
 	if c.ProbeConfirmInterval < 0 || c.ProbeConfirmInterval > 5*time.Minute {
 		bad("PROBE_CONFIRM_INTERVAL must be between 0s and 5m")
 	}
-	if c.GoogleAdsRefreshToken != "" && len(c.GoogleAdsCustomerIDs) == 0 {
-		bad("GOOGLE_ADS_CUSTOMER_IDS must list the ad accounts to pause (comma-separated, like 123-456-7890)")
-	}
-	if c.MetaAdsAccessToken != "" && len(c.MetaAdsAccountIDs) == 0 {
-		bad("META_ADS_ACCOUNT_IDS must list the ad accounts to pause (comma-separated, like act_1234567890)")
-	}
-	if c.MicrosoftAdsRefreshToken != "" && len(c.MicrosoftAdsAccountIDs) == 0 {
-		bad("MICROSOFT_ADS_ACCOUNT_IDS must list the ad account ids to pause (comma-separated numbers)")
-	}
-	if c.TikTokAdsAccessToken != "" && len(c.TikTokAdsAdvertiserIDs) == 0 {
-		bad("TIKTOK_ADS_ADVERTISER_IDS must list the advertiser ids to pause (comma-separated)")
+	for _, p := range c.adPlatformVars() {
+		if missing := p.missing(); len(missing) > 0 && len(missing) < len(p.required) {
+			bad("%s is half configured: set %s too (README.md, Ad platforms), or unset its variables to leave it off", p.name, strings.Join(missing, ", "))
+		}
 	}
 	return errors.Join(errs...)
+}
+
+// adPlatform is one ad platform's required variables, by name, and whether
+// each is set. All set turns the platform on; none leaves it off.
+type adPlatform struct {
+	name     string
+	required []string
+	set      []bool
+}
+
+func (p adPlatform) missing() []string {
+	var out []string
+	for i, name := range p.required {
+		if !p.set[i] {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// on says every required variable is set.
+func (p adPlatform) on() bool { return len(p.missing()) == 0 }
+
+func (c config) adPlatformVars() []adPlatform {
+	return []adPlatform{
+		{"Google Ads",
+			[]string{"GOOGLE_ADS_CLIENT_ID", "GOOGLE_ADS_CLIENT_SECRET", "GOOGLE_ADS_REFRESH_TOKEN", "GOOGLE_ADS_DEVELOPER_TOKEN", "GOOGLE_ADS_CUSTOMER_IDS"},
+			[]bool{c.GoogleAdsClientID != "", c.GoogleAdsClientSecret != "", c.GoogleAdsRefreshToken != "", c.GoogleAdsDeveloperToken != "", len(c.GoogleAdsCustomerIDs) > 0}},
+		{"Meta Ads",
+			[]string{"META_ADS_ACCESS_TOKEN", "META_ADS_ACCOUNT_IDS"},
+			[]bool{c.MetaAdsAccessToken != "", len(c.MetaAdsAccountIDs) > 0}},
+		{"Microsoft Advertising",
+			[]string{"MICROSOFT_ADS_CLIENT_ID", "MICROSOFT_ADS_REFRESH_TOKEN", "MICROSOFT_ADS_DEVELOPER_TOKEN", "MICROSOFT_ADS_CUSTOMER_ID", "MICROSOFT_ADS_ACCOUNT_IDS"},
+			[]bool{c.MicrosoftAdsClientID != "", c.MicrosoftAdsRefreshToken != "", c.MicrosoftAdsDeveloperToken != "", c.MicrosoftAdsCustomerID != "", len(c.MicrosoftAdsAccountIDs) > 0}},
+		{"TikTok Ads",
+			[]string{"TIKTOK_ADS_ACCESS_TOKEN", "TIKTOK_ADS_ADVERTISER_IDS"},
+			[]bool{c.TikTokAdsAccessToken != "", len(c.TikTokAdsAdvertiserIDs) > 0}},
+	}
+}
+
+// checkDatabaseURL says what is wrong with a Postgres URL, or "". It never
+// quotes the URL: it holds the password.
+func checkDatabaseURL(raw string) string {
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		return "is not a valid URL (percent-encode special characters in the user name and password)"
+	case u.Scheme != "postgres" && u.Scheme != "postgresql":
+		return "must be a postgres:// URL"
+	case u.Host == "" && u.Query().Get("host") == "":
+		return "must name the server, like postgres://user:password@db.example.com:5432/incidentbot"
+	}
+	return ""
 }
 
 // dsn is the store to open: Postgres when DATABASE_URL is set, else the SQLite file.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -15,7 +16,7 @@ func TestLoadConfig(t *testing.T) {
 	}{
 		{name: "defaults", env: nil},
 		{name: "postgres", env: map[string]string{"DATABASE_URL": "postgres://u:secretpw@db/x"}},
-		{name: "revenue not a number", env: map[string]string{"REVENUE_PER_MINUTE": "lots-secretpw"}, wantErr: []string{"REVENUE_PER_MINUTE has a value of the wrong type"}},
+		{name: "revenue not a number", env: map[string]string{"REVENUE_PER_MINUTE": "lots-secretpw"}, wantErr: []string{"REVENUE_PER_MINUTE must be a number such as 12.5"}},
 		{name: "every problem at once", env: map[string]string{
 			"HTTP_ADDR": "8080", "LOG_LEVEL": "loud", "BOT_LANGUAGE": "de", "PLAYBOOKS_DIR": "/does/not/exist",
 			"REVENUE_PER_MINUTE": "-3", "CURRENCY": "euro", "WORKERS": "0", "DATABASE_URL": "mysql://secretpw",
@@ -26,7 +27,7 @@ func TestLoadConfig(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			cfg, err := loadConfig(context.Background(), func(k string) string { return tc.env[k] })
+			cfg, err := loadConfig(context.Background(), "serve", func(k string) string { return tc.env[k] })
 			if len(tc.wantErr) == 0 {
 				if err != nil {
 					t.Fatalf("got error %v, want none", err)
@@ -48,5 +49,127 @@ func TestLoadConfig(t *testing.T) {
 				t.Errorf("error leaks a value: %q", err)
 			}
 		})
+	}
+}
+
+// TestConfigErrorsJoined: every problem is reported at once, type errors
+// included, each saying the expected form and never the value.
+func TestConfigErrorsJoined(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{
+		"REVENUE_PER_MINUTE": "abc-secretpw", "PROBE_TIMEOUT": "10", "WORKERS": "four-secretpw",
+		"PROBE_CONFIRM_INTERVAL": "soon-secretpw", "LOG_LEVEL": "loud", "BOT_LANGUAGE": "de",
+	}
+	_, err := loadConfig(context.Background(), "serve", func(k string) string { return env[k] })
+	if err == nil {
+		t.Fatal("got no error, want one per bad variable")
+	}
+	for _, want := range []string{
+		"REVENUE_PER_MINUTE must be a number such as 12.5",
+		"PROBE_TIMEOUT must be a duration such as 10s",
+		"PROBE_CONFIRM_INTERVAL must be a duration such as 10s",
+		"WORKERS must be a whole number such as 4",
+		"LOG_LEVEL must be debug, info, warn or error",
+		"BOT_LANGUAGE must be en or fr",
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%s", want, err)
+		}
+	}
+	if got := strings.Count(err.Error(), "\n- "); got != 6 {
+		t.Errorf("got %d problem lines, want 6:\n%s", got, err)
+	}
+	if strings.Contains(err.Error(), "secretpw") || strings.Contains(err.Error(), `"10"`) {
+		t.Errorf("error echoes a value: %q", err)
+	}
+}
+
+// TestConfigAdPlatformsHalfConfigured: an ad platform with some of its
+// variables is an error naming the missing ones; all or none is fine.
+func TestConfigAdPlatformsHalfConfigured(t *testing.T) {
+	t.Parallel()
+	google := map[string]string{
+		"GOOGLE_ADS_CLIENT_ID": "id.apps.googleusercontent.com", "GOOGLE_ADS_CLIENT_SECRET": "secretpw",
+		"GOOGLE_ADS_REFRESH_TOKEN": "secretpw", "GOOGLE_ADS_DEVELOPER_TOKEN": "secretpw", "GOOGLE_ADS_CUSTOMER_IDS": "123-456-7890",
+	}
+	without := func(m map[string]string, drop ...string) map[string]string {
+		out := map[string]string{}
+		for k, v := range m {
+			if !slices.Contains(drop, k) {
+				out[k] = v
+			}
+		}
+		return out
+	}
+	tests := []struct {
+		name        string
+		env         map[string]string
+		want        string   // "" means no error
+		wantMissing []string // named in the error
+	}{
+		{"google complete", google, "", nil},
+		{"google without refresh token", without(google, "GOOGLE_ADS_REFRESH_TOKEN"), "Google Ads is half configured", []string{"GOOGLE_ADS_REFRESH_TOKEN"}},
+		{"google ids alone", map[string]string{"GOOGLE_ADS_CUSTOMER_IDS": "1234567890"}, "Google Ads is half configured",
+			[]string{"GOOGLE_ADS_CLIENT_ID", "GOOGLE_ADS_CLIENT_SECRET", "GOOGLE_ADS_REFRESH_TOKEN", "GOOGLE_ADS_DEVELOPER_TOKEN"}},
+		{"tiktok ids without token", map[string]string{"TIKTOK_ADS_ADVERTISER_IDS": "7000000000000000001"}, "TikTok Ads is half configured", []string{"TIKTOK_ADS_ACCESS_TOKEN"}},
+		{"tiktok token without ids", map[string]string{"TIKTOK_ADS_ACCESS_TOKEN": "secretpw"}, "TikTok Ads is half configured", []string{"TIKTOK_ADS_ADVERTISER_IDS"}},
+		{"meta ids without token", map[string]string{"META_ADS_ACCOUNT_IDS": "act_1"}, "Meta Ads is half configured", []string{"META_ADS_ACCESS_TOKEN"}},
+		{"microsoft without customer", map[string]string{
+			"MICROSOFT_ADS_CLIENT_ID": "x", "MICROSOFT_ADS_REFRESH_TOKEN": "secretpw", "MICROSOFT_ADS_DEVELOPER_TOKEN": "secretpw", "MICROSOFT_ADS_ACCOUNT_IDS": "1",
+		}, "Microsoft Advertising is half configured", []string{"MICROSOFT_ADS_CUSTOMER_ID"}},
+		{"only an API URL", map[string]string{"GOOGLE_ADS_API_URL": "http://127.0.0.1:1"}, "", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := loadConfig(context.Background(), "serve", func(k string) string { return tc.env[k] })
+			if tc.want == "" {
+				if err != nil {
+					t.Fatalf("got %v, want no error", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want %q", err, tc.want)
+			}
+			for _, m := range tc.wantMissing {
+				if !strings.Contains(err.Error(), m) {
+					t.Errorf("error does not name %s: %v", m, err)
+				}
+			}
+			if strings.Contains(err.Error(), "secretpw") {
+				t.Errorf("error echoes a value: %v", err)
+			}
+		})
+	}
+}
+
+// TestConfigDatabaseURL: DATABASE_URL is parsed at start; a bad one is named
+// without its password.
+func TestConfigDatabaseURL(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ url, want string }{
+		{"postgres://bot:secretpw@db:5432/incidentbot?sslmode=disable", ""},
+		{"postgresql:///incidentbot?host=/var/run/postgresql", ""},
+		{"postgres://bot:secret%zzpw@db/incidentbot", "DATABASE_URL is not a valid URL"},
+		{"postgres://bot:secretpw@/incidentbot", "DATABASE_URL must name the server"},
+		{"mysql://bot:secretpw@db/incidentbot", "DATABASE_URL must be a postgres:// URL"},
+	}
+	for _, tc := range tests {
+		_, err := loadConfig(context.Background(), "serve", func(k string) string {
+			return map[string]string{"DATABASE_URL": tc.url}[k]
+		})
+		if tc.want == "" {
+			if err != nil {
+				t.Errorf("%s: got %v, want no error", tc.want, err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("got %v, want %q", err, tc.want)
+		}
+		if err != nil && strings.Contains(err.Error(), "secret") {
+			t.Errorf("error leaks the password: %v", err)
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os/signal"
+	"slices"
 	"syscall"
 )
 
@@ -49,7 +50,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runSlackManifest(rest, stdout, stderr)
 	}
 
-	cfg, err := loadConfig(ctx, getenv)
+	// An unknown command is the first thing to fix, before any variable.
+	if !slices.Contains(configuredCommands, cmd) {
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+	cfg, err := loadConfig(ctx, cmd, getenv)
 	if err != nil {
 		return err
 	}
@@ -65,16 +71,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runMigrate(ctx, cfg, logger, stdout)
 	case "healthcheck":
 		return runHealthcheck(ctx, cfg)
-	case "register-discord-commands":
+	case cmdRegisterDiscord:
 		return runRegisterDiscord(ctx, rest, cfg, logger, stdout, stderr)
 	case "demo":
 		return runDemo(ctx, rest, cfg, logger, stdout)
 	case "console":
 		return runConsole(ctx, rest, cfg, logger, stdin, stdout)
 	}
-	fmt.Fprint(stderr, usage)
-	return fmt.Errorf("unknown command %q", cmd)
+	return fmt.Errorf("command %q is listed but not run", cmd)
 }
+
+const cmdRegisterDiscord = "register-discord-commands"
+
+// configuredCommands read the environment before they run.
+var configuredCommands = []string{"serve", "migrate", "healthcheck", cmdRegisterDiscord, "demo", "console"}
 
 // newLogger builds the one JSON logger the program uses. In the terminal
 // modes only warnings and errors are shown unless LOG_LEVEL asks for more,

@@ -303,19 +303,29 @@ func runRegisterDiscord(ctx context.Context, args []string, cfg config, logger *
 		return err
 	}
 	if cfg.DiscordBotToken == "" {
-		return errors.New("set DISCORD_BOT_TOKEN, DISCORD_APP_ID and DISCORD_GUILD_ID first (see README.md, Run it in Discord)")
-	}
-	chat, err := newDiscordChat(cfg, logger)
-	if err != nil {
-		return err
+		return errors.New("set DISCORD_BOT_TOKEN and DISCORD_APP_ID first, and DISCORD_GUILD_ID unless --global (see README.md, Run it in Discord)")
 	}
 	guild := cfg.DiscordGuildID
 	if *global {
 		guild = ""
+	} else if guild == "" {
+		return errors.New("set DISCORD_GUILD_ID (the server's id: right-click the server, Copy Server ID), or pass --global to register in every server")
+	}
+	routeDiscordLogs(logger)
+	chat, err := discord.NewChat(discord.ChatConfig{
+		BotToken: cfg.DiscordBotToken, GuildID: guild, AppID: cfg.DiscordAppID, APIURL: cfg.DiscordAPIURL, CommandsOnly: true,
+	}, logger)
+	if err != nil {
+		return err
 	}
 	changes, err := discord.RegisterCommands(ctx, chat, guild)
 	if err != nil {
-		return errors.New(incidentbot.ErrorMessage(err))
+		// Without a message for people (a network error), the cause says
+		// what failed; it holds no token (that travels in a header).
+		if incidentbot.ErrorCode(err) == incidentbot.EINTERNAL {
+			return fmt.Errorf("register /incident with Discord: %w", err)
+		}
+		return fmt.Errorf("register /incident with Discord: %s", incidentbot.ErrorMessage(err))
 	}
 	if len(changes) == 0 {
 		fmt.Fprintln(stdout, "no changes: /incident is up to date")
