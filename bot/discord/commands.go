@@ -129,13 +129,19 @@ var subcommands = func() []subcommand {
 // overwrite.
 func Commands() []*discordgo.ApplicationCommand {
 	perms := int64(discordgo.PermissionSendMessages)
-	dm := false
+	// Servers only: incidents live in a guild. contexts replaces the
+	// deprecated dm_permission; integration_types says the command comes
+	// with the app installed to a server, not to a user (Discord docs,
+	// Application Commands > Application Command Object).
+	contexts := []discordgo.InteractionContextType{discordgo.InteractionContextGuild}
+	installs := []discordgo.ApplicationIntegrationType{discordgo.ApplicationIntegrationGuildInstall}
 	cmd := &discordgo.ApplicationCommand{
 		Name:                     commandName,
 		Type:                     discordgo.ChatApplicationCommand,
 		Description:              "Declare and run incidents",
 		DefaultMemberPermissions: &perms,
-		DMPermission:             &dm,
+		Contexts:                 &contexts,
+		IntegrationTypes:         &installs,
 	}
 	for _, s := range subcommands {
 		cmd.Options = append(cmd.Options, &discordgo.ApplicationCommandOption{
@@ -197,6 +203,9 @@ func diffCommands(before, after []*discordgo.ApplicationCommand) []string {
 		if o.Description != c.Description {
 			out = append(out, "changed /"+c.Name+" description")
 		}
+		if !sameContexts(o, c) {
+			out = append(out, "changed /"+c.Name+" where it can be used")
+		}
 	}
 	for _, c := range before {
 		if _, gone := old[c.Name]; gone {
@@ -204,6 +213,20 @@ func diffCommands(before, after []*discordgo.ApplicationCommand) []string {
 		}
 	}
 	return out
+}
+
+// sameContexts compares where two commands can be used; commands
+// registered before contexts existed come back with none.
+func sameContexts(a, b *discordgo.ApplicationCommand) bool {
+	return fmt.Sprint(deref(a.Contexts)) == fmt.Sprint(deref(b.Contexts)) &&
+		fmt.Sprint(deref(a.IntegrationTypes)) == fmt.Sprint(deref(b.IntegrationTypes))
+}
+
+func deref[T any](p *[]T) []T {
+	if p == nil {
+		return nil
+	}
+	return *p
 }
 
 // sameOption compares two options as JSON, leaving out empty values:

@@ -67,6 +67,16 @@ func TestRegisterCommands(t *testing.T) {
 	if n := len(srv.Commands(fake.GuildID)); n != 1 {
 		t.Errorf("got %d guild commands, want 1", n)
 	}
+	// Servers only, through contexts rather than the deprecated dm_permission.
+	for _, g := range []string{fake.GuildID, ""} {
+		c := srv.Commands(g)[0]
+		if fmt.Sprint(c["contexts"]) != "[0]" || fmt.Sprint(c["integration_types"]) != "[0]" {
+			t.Errorf("guild %q: got contexts %v, integration_types %v, want [0] and [0]", g, c["contexts"], c["integration_types"])
+		}
+		if _, ok := c["dm_permission"]; ok {
+			t.Errorf("guild %q: dm_permission sent", g)
+		}
+	}
 }
 
 func TestDiffCommands(t *testing.T) {
@@ -76,9 +86,10 @@ func TestDiffCommands(t *testing.T) {
 	old[0].Options = slices.DeleteFunc(old[0].Options, func(o *discordgo.ApplicationCommandOption) bool { return o.Name == "drill" })
 	old[0].Options[0] = &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "declare", Description: "old"}
 	old[0].Options = append(old[0].Options, &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "page", Description: "gone"})
+	old[0].Contexts = nil // registered with dm_permission, before contexts
 	old = append(old, &discordgo.ApplicationCommand{Name: "legacy", Description: "old bot"})
 	got := diffCommands(old, now)
-	want := []string{"changed /incident declare", "added /incident drill", "removed /incident page", "removed /legacy"}
+	want := []string{"changed /incident declare", "added /incident drill", "removed /incident page", "changed /incident where it can be used", "removed /legacy"}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("got %q, want %q", got, want)
 	}

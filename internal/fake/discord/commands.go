@@ -70,6 +70,14 @@ func (s *Server) overwriteCommands(r *http.Request, body []byte) (int, any, *api
 		if _, ok := c["type"]; !ok {
 			c["type"] = 1.0
 		}
+		// Discord answers integration_types [0] when none was sent, and
+		// contexts null (discord-api-docs issue 6744).
+		if _, ok := c["integration_types"]; !ok {
+			c["integration_types"] = []any{0.0}
+		}
+		if _, ok := c["contexts"]; !ok {
+			c["contexts"] = nil
+		}
 		out = append(out, c)
 	}
 	s.commands[g] = out
@@ -86,6 +94,21 @@ func checkCommand(c map[string]any, depth int) *apiError {
 	desc, _ := c["description"].(string)
 	if n := utf8.RuneCountInString(desc); n < 1 || n > 100 {
 		return invalidForm(name+".description", "Must be between 1 and 100 in length.")
+	}
+	if depth == 0 {
+		// Application Command Object: contexts are interaction context
+		// types 0 GUILD, 1 BOT_DM, 2 PRIVATE_CHANNEL; integration_types are
+		// 0 GUILD_INSTALL, 1 USER_INSTALL. dm_permission is deprecated in
+		// favour of contexts: the fake refuses it so the bot never relies on it.
+		if err := checkEnumList(c, "contexts", 2); err != nil {
+			return err
+		}
+		if err := checkEnumList(c, "integration_types", 1); err != nil {
+			return err
+		}
+		if _, ok := c["dm_permission"]; ok {
+			return invalidForm(name+".dm_permission", "Deprecated: use contexts.")
+		}
 	}
 	opts, _ := c["options"].([]any)
 	if len(opts) > 25 {
@@ -108,6 +131,28 @@ func checkCommand(c map[string]any, depth int) *apiError {
 		if err := checkCommand(om, depth+1); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// checkEnumList checks that c[field], when present and not null, is a
+// list of distinct whole numbers from 0 to max.
+func checkEnumList(c map[string]any, field string, max float64) *apiError {
+	v, ok := c[field]
+	if !ok || v == nil {
+		return nil
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return invalidForm(field, "Must be a list.")
+	}
+	seen := map[float64]bool{}
+	for _, x := range list {
+		n, ok := x.(float64)
+		if !ok || n != float64(int(n)) || n < 0 || n > max || seen[n] {
+			return invalidForm(field, "Value is not a valid enum value.")
+		}
+		seen[n] = true
 	}
 	return nil
 }

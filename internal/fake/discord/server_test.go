@@ -307,3 +307,40 @@ func TestLatency(t *testing.T) {
 		t.Errorf("another route: got %d, want 200 at once", status)
 	}
 }
+
+// TestCommandContexts: registration takes contexts and integration_types
+// (checked as enums) and refuses the deprecated dm_permission; Discord's
+// defaults come back when they are left out.
+func TestCommandContexts(t *testing.T) {
+	t.Parallel()
+	s := New(t)
+	path := "/api/v10/applications/" + AppID + "/guilds/" + GuildID + "/commands"
+	cmd := func(extra map[string]any) []any {
+		c := map[string]any{"name": "incident", "description": "Declare and run incidents"}
+		for k, v := range extra {
+			c[k] = v
+		}
+		return []any{c}
+	}
+	tests := []struct {
+		name  string
+		extra map[string]any
+		want  int
+	}{
+		{"contexts and integration types", map[string]any{"contexts": []int{0}, "integration_types": []int{0}}, http.StatusOK},
+		{"deprecated dm_permission", map[string]any{"dm_permission": false}, http.StatusBadRequest},
+		{"unknown context", map[string]any{"contexts": []int{3}}, http.StatusBadRequest},
+		{"unknown integration type", map[string]any{"integration_types": []int{2}}, http.StatusBadRequest},
+		{"defaults", nil, http.StatusOK},
+	}
+	for _, tc := range tests {
+		status, _, _ := do(t, s, "PUT", path, cmd(tc.extra), "")
+		if status != tc.want {
+			t.Errorf("%s: got %d, want %d", tc.name, status, tc.want)
+		}
+	}
+	got := s.Commands(GuildID)
+	if len(got) != 1 || fmt.Sprint(got[0]["integration_types"]) != "[0]" || got[0]["contexts"] != nil {
+		t.Errorf("defaults: got %v, want integration_types [0] and contexts null", got)
+	}
+}
