@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"strings"
@@ -15,8 +16,10 @@ import (
 )
 
 // call makes a Graph request and returns the body of its 200 answer. The
-// token goes in the Authorization header, so no URL (nor *url.Error) ever
-// holds it. Throttling and transient errors are retried, maxAttempts tries
+// token goes in the body of a POST (the batch endpoint documents the
+// access_token parameter, not the header: developers.facebook.com/docs/
+// graph-api/making-multiple-requests) and in the Authorization header of a
+// GET, so no URL (nor *url.Error) ever holds it. Throttling and transient errors are retried, maxAttempts tries
 // in all, waiting Meta's hint or backoff, never past ctx.
 func (c *Client) call(ctx context.Context, method, path string, form url.Values) ([]byte, error) {
 	var b []byte
@@ -56,14 +59,17 @@ func (c *Client) once(ctx context.Context, method, path string, form url.Values)
 	if method == http.MethodGet {
 		u += "?" + form.Encode()
 	} else {
-		body = strings.NewReader(form.Encode())
+		withToken := maps.Clone(form)
+		withToken.Set("access_token", c.token.Reveal())
+		body = strings.NewReader(withToken.Encode())
 	}
 	req, err := http.NewRequestWithContext(ctx, method, u, body)
 	if err != nil {
 		return nil, nil, fmt.Errorf("meta request: %w", err)
 	}
-	req.Header.Set("Authorization", "Bearer "+c.token.Reveal())
-	if body != nil {
+	if body == nil {
+		req.Header.Set("Authorization", "Bearer "+c.token.Reveal())
+	} else {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
 	resp, err := c.hc.Do(req)

@@ -12,9 +12,15 @@ import (
 	"incidentbot/integrations/ads/adsapi"
 )
 
-// zeroDecimal lists currencies without a minor unit, whose budgets Meta
-// gives in the main unit (ISO 4217; Meta's own offset table not re-read).
-var zeroDecimal = map[string]bool{"JPY": true, "KRW": true, "CLP": true, "ISK": true, "VND": true, "PYG": true}
+// zeroDecimal lists the currencies of offset 1 in Meta's currency table
+// (developers.facebook.com/docs/marketing-api/currencies): their budgets
+// come in the main unit, every other currency's in hundredths. Meta's
+// table, not ISO 4217, decides: COP, CRC, HUF, IDR and TWD have minor
+// units in ISO but offset 1 at Meta.
+var zeroDecimal = map[string]bool{
+	"CLP": true, "COP": true, "CRC": true, "HUF": true, "IDR": true, "ISK": true,
+	"JPY": true, "KRW": true, "PYG": true, "TWD": true, "VND": true,
+}
 
 type campaignsPage struct {
 	Data []struct {

@@ -235,3 +235,57 @@ func TestNew(t *testing.T) {
 		})
 	}
 }
+
+// TestMetaBudgetCurrencyOffset reads budgets through Meta's currency
+// offsets: the offset-1 currencies come in the main unit, the others in
+// hundredths (developers.facebook.com/docs/marketing-api/currencies).
+func TestMetaBudgetCurrencyOffset(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		currency string
+		minor    int64
+		want     float64
+	}{
+		{"EUR", 5000, 50},
+		{"USD", 1999, 19.99},
+		{"JPY", 3000, 3000},
+		{"COP", 200000, 200000},
+		{"CRC", 25000, 25000},
+		{"HUF", 15000, 15000},
+		{"IDR", 750000, 750000},
+		{"TWD", 1500, 1500},
+		{"VND", 900000, 900000},
+	}
+	for _, tc := range tests {
+		t.Run(tc.currency, func(t *testing.T) {
+			t.Parallel()
+			srv := fake.New(t)
+			srv.AddAccount(acctA, tc.currency)
+			srv.AddCampaign(acctA, fake.Campaign{ID: "1", Status: fake.Active, DailyBudget: tc.minor})
+			c := newClient(t, srv, func(cfg *Config) { cfg.AccountIDs = []string{acctA} })
+			got, err := c.Campaigns(t.Context())
+			if err != nil || len(got) != 1 {
+				t.Fatalf("Campaigns: got %d, %v; want 1 campaign", len(got), err)
+			}
+			if got[0].DailyBudget != tc.want || got[0].Currency != tc.currency {
+				t.Errorf("got %v %s, want %v %s", got[0].DailyBudget, got[0].Currency, tc.want, tc.currency)
+			}
+		})
+	}
+}
+
+// TestMetaBatchTokenInBody pauses through a batch: the fake, like Graph,
+// reads a batch's token from its access_token parameter only.
+func TestMetaBatchTokenInBody(t *testing.T) {
+	t.Parallel()
+	srv, _ := newServer(t)
+	c := newClient(t, srv)
+	cs := campaigns(acctB, "903")
+	res, err := c.SetStatus(t.Context(), cs, incidentbot.CampaignPaused, incidentbot.AdOptions{})
+	if err != nil || len(res) != 1 || res[0].Err != nil {
+		t.Fatalf("SetStatus: got %v, %v; want one clean result", res, err)
+	}
+	if cp, _ := srv.Campaign(acctB, "903"); cp.Status != fake.Paused {
+		t.Errorf("campaign 903: got %s, want %s", cp.Status, fake.Paused)
+	}
+}

@@ -45,7 +45,7 @@ type Campaign struct {
 	ID          string
 	Name        string
 	Status      string
-	DailyBudget int64    // minor unit (cents) of the account currency; 0: none (budget on the ad sets)
+	DailyBudget int64    // main unit times the currency's offset (100, or 1 for JPY, HUF ...); 0: none (budget on the ad sets)
 	Labels      []string // ad label names, served as the adlabels field
 }
 
@@ -284,11 +284,16 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, graphError(2500, 0, "Unknown path components: "+r.URL.Path, "OAuthException"), nil)
 		return
 	}
+	// A batch reads only its access_token parameter (query or body), as
+	// developers.facebook.com/docs/graph-api/making-multiple-requests
+	// documents it; other calls also take the Authorization header.
 	token := r.Form.Get("access_token")
-	if bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
-		token = bearer
-	} else if after, ok := strings.CutPrefix(r.Header.Get("Authorization"), "OAuth "); ok {
-		token = after
+	if kind != "batch" {
+		if bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+			token = bearer
+		} else if after, ok := strings.CutPrefix(r.Header.Get("Authorization"), "OAuth "); ok {
+			token = after
+		}
 	}
 	if status, body, ok := s.authError(token); !ok {
 		writeJSON(w, status, body, nil)

@@ -104,3 +104,27 @@ func TestAdLabels(t *testing.T) {
 		})
 	}
 }
+
+// TestBatchTokenParameter: a batch carries its token as the access_token
+// parameter; the Authorization header alone is refused (code 104).
+func TestBatchTokenParameter(t *testing.T) {
+	t.Parallel()
+	s := New(t)
+	s.AddCampaign("act_42", Campaign{ID: "1", Status: Active})
+	form := url.Values{"batch": {`[{"method":"POST","relative_url":"1","body":"status=PAUSED"}]`}}
+	req, _ := http.NewRequest(http.MethodPost, s.URL()+"/"+Version+"/", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Authorization", "Bearer "+s.Token())
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("post: %v", err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(b), `"code":104`) {
+		t.Errorf("got %d %s, want 400 with code 104", resp.StatusCode, b)
+	}
+	if c, _ := s.Campaign("42", "1"); c.Status != Active {
+		t.Errorf("campaign 1: got %s, want %s (unchanged)", c.Status, Active)
+	}
+}
