@@ -14,7 +14,24 @@ import (
 )
 
 // campaignFields are the campaign/get/ fields the bot reads.
-const campaignFields = `["campaign_id","campaign_name","operation_status","budget","budget_mode"]`
+const campaignFields = `["campaign_id","campaign_name","operation_status","budget","budget_mode","campaign_automation_type"]`
+
+// listFilters cover every campaign: campaign/get/ defaults to buying types
+// AUCTION and RESERVATION_RF and to origin TT_ADS_PLATFORM, which leaves
+// out Promote campaigns, and RESERVATION_TOP_VIEW cannot be combined with
+// another buying type, so TopView takes a query of its own
+// (business-api.tiktok.com/portal/docs?id=1739315828649986).
+var listFilters = []struct {
+	filtering string
+	topView   bool
+}{
+	{`{"buying_types":["AUCTION","RESERVATION_RF"],"campaign_system_origins":["TT_ADS_PLATFORM","PROMOTE"]}`, false},
+	{`{"buying_types":["RESERVATION_TOP_VIEW"]}`, true},
+}
+
+// dailyModes are the budget modes whose budget is spent per day; a
+// dynamic daily budget is the average daily budget over a week.
+var dailyModes = map[string]bool{"BUDGET_MODE_DAY": true, "BUDGET_MODE_DYNAMIC_DAILY_BUDGET": true}
 
 type campaignRow struct {
 	CampaignID      string `json:"campaign_id"`
@@ -23,6 +40,7 @@ type campaignRow struct {
 	SecondaryStatus string `json:"secondary_status"`
 	Budget          amount `json:"budget"`
 	BudgetMode      string `json:"budget_mode"`
+	Automation      string `json:"campaign_automation_type"`
 }
 
 type campaignPage struct {
@@ -84,41 +102,51 @@ func (c *Client) currencies(ctx context.Context, advertisers []string) (map[stri
 	return out, nil
 }
 
-// list reads the campaigns of advertiser. It reads no labels: campaign/get/
-// has no label field, so label selection does not apply to TikTok; name
-// patterns do.
+// list reads the campaigns of advertiser, every buying type and origin,
+// and remembers the kind of each for SetStatus. It reads no labels:
+// campaign/get/ has no label field, so label selection does not apply to
+// TikTok; name patterns do.
 func (c *Client) list(ctx context.Context, advertiser, currency string) ([]incidentbot.Campaign, error) {
 	var out []incidentbot.Campaign
-	for page := 1; ; page++ {
-		q := url.Values{
-			"advertiser_id": {advertiser},
-			"fields":        {campaignFields},
-			"page":          {strconv.Itoa(page)},
-			"page_size":     {strconv.Itoa(pageSize)},
-		}
-		var data campaignPage
-		if err := c.call(ctx, http.MethodGet, "/campaign/get/", q, nil, &data); err != nil {
-			return nil, fmt.Errorf("list tiktok campaigns of advertiser %s: %w", advertiser, err)
-		}
-		for _, r := range data.List {
-			cp := incidentbot.Campaign{
-				Platform:  incidentbot.AdsTikTok,
-				Account:   advertiser,
-				ID:        r.CampaignID,
-				Name:      r.CampaignName,
-				Status:    statuses.Neutral(r.OperationStatus),
-				RawStatus: r.OperationStatus,
-				Currency:  currency,
+	kinds := map[string]kind{}
+	for _, f := range listFilters {
+		for page := 1; ; page++ {
+			q := url.Values{
+				"advertiser_id": {advertiser},
+				"fields":        {campaignFields},
+				"filtering":     {f.filtering},
+				"page":          {strconv.Itoa(page)},
+				"page_size":     {strconv.Itoa(pageSize)},
 			}
-			// Only a daily budget is a daily budget; total and
-			// unlimited budgets are not spread over days.
-			if r.BudgetMode == "BUDGET_MODE_DAY" {
-				cp.DailyBudget = float64(r.Budget)
+			var data campaignPage
+			if err := c.call(ctx, http.MethodGet, "/campaign/get/", q, nil, &data); err != nil {
+				return nil, fmt.Errorf("list tiktok campaigns of advertiser %s: %w", advertiser, err)
 			}
-			out = append(out, cp)
-		}
-		if page >= data.PageInfo.TotalPage || len(data.List) == 0 {
-			return out, nil
+			for _, r := range data.List {
+				if _, seen := kinds[r.CampaignID]; seen {
+					continue
+				}
+				kinds[r.CampaignID] = kindOf(r.Automation, f.topView)
+				cp := incidentbot.Campaign{
+					Platform:  incidentbot.AdsTikTok,
+					Account:   advertiser,
+					ID:        r.CampaignID,
+					Name:      r.CampaignName,
+					Status:    statuses.Neutral(r.OperationStatus),
+					RawStatus: r.OperationStatus,
+					Currency:  currency,
+				}
+				// Total and unlimited budgets are not spread over days.
+				if dailyModes[r.BudgetMode] {
+					cp.DailyBudget = float64(r.Budget)
+				}
+				out = append(out, cp)
+			}
+			if page >= data.PageInfo.TotalPage || len(data.List) == 0 {
+				break
+			}
 		}
 	}
+	c.remember(advertiser, kinds)
+	return out, nil
 }

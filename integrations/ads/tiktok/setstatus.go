@@ -51,8 +51,25 @@ func (c *Client) SetStatus(ctx context.Context, campaigns []incidentbot.Campaign
 			if opts.DryRun {
 				return c.check(ctx, a, campaigns, idx, raw, results)
 			}
-			for chunk := range slices.Chunk(idx, maxIDs) {
+			kinds := c.kindsOf(ctx, a, campaigns, idx)
+			var manual, upgraded []int
+			for _, i := range idx {
+				switch k := kinds[i]; k {
+				case kindManual:
+					manual = append(manual, i)
+				case kindUpgraded:
+					upgraded = append(upgraded, i)
+				default:
+					results[i] = &incidentbot.CampaignResult{Campaign: campaigns[i], Err: k.refusal(campaigns[i].ID)}
+				}
+			}
+			for chunk := range slices.Chunk(manual, maxIDs) {
 				if err := c.update(ctx, a, campaigns, chunk, raw, results); err != nil {
+					return err
+				}
+			}
+			for chunk := range slices.Chunk(upgraded, maxIDs) {
+				if err := c.updateSmartPlus(ctx, a, campaigns, chunk, raw, results); err != nil {
 					return err
 				}
 			}
@@ -60,17 +77,34 @@ func (c *Client) SetStatus(ctx context.Context, campaigns []incidentbot.Campaign
 		})
 }
 
+// unchanged is the result of a campaign TikTok answered for without
+// changing it.
+func unchanged(id, why string) error {
+	return incidentbot.Errorf(incidentbot.EFORBIDDEN,
+		"TikTok did not change campaign %s (%s): check it in TikTok Ads Manager.", id, why)
+}
+
 // update sends one status update for the campaigns at chunk and fills
-// their results; the error is for a call that failed as a whole.
+// their results; the error is for a call that failed as a whole. A code-0
+// answer lists the campaigns it changed in data.campaign_ids ("a list of
+// modified campaign ids", docs id=1739320994354178): any other campaign of
+// the chunk was not changed and fails.
 func (c *Client) update(ctx context.Context, advertiser string, campaigns []incidentbot.Campaign, chunk []int, raw string, results []*incidentbot.CampaignResult) error {
 	req := statusUpdate{AdvertiserID: advertiser, CampaignIDs: make([]string, len(chunk)), OperationStatus: raw}
 	for j, i := range chunk {
 		req.CampaignIDs[j] = campaigns[i].ID
 	}
-	err := c.call(ctx, http.MethodPost, "/campaign/status/update/", nil, req, nil)
+	var data struct {
+		CampaignIDs []string `json:"campaign_ids"`
+	}
+	err := c.call(ctx, http.MethodPost, "/campaign/status/update/", nil, req, &data)
 	if err == nil {
 		for _, i := range chunk {
-			results[i] = &incidentbot.CampaignResult{Campaign: campaigns[i]}
+			var err error
+			if !slices.Contains(data.CampaignIDs, campaigns[i].ID) {
+				err = unchanged(campaigns[i].ID, "it was left out of the answer's campaign_ids")
+			}
+			results[i] = &incidentbot.CampaignResult{Campaign: campaigns[i], Err: err}
 		}
 		return nil
 	}
@@ -97,6 +131,51 @@ func (c *Client) update(ctx context.Context, advertiser string, campaigns []inci
 		results[i] = &incidentbot.CampaignResult{Campaign: campaigns[i], Err: err}
 	}
 	return err
+}
+
+// updateSmartPlus sends one status update for Upgraded Smart+ campaigns
+// to their own endpoint, whose answer gives each campaign its outcome in
+// data.campaign_list or data.error_list (SDK yml_files/
+// smart_plus_campaign_status_update.yml); a campaign in neither fails.
+func (c *Client) updateSmartPlus(ctx context.Context, advertiser string, campaigns []incidentbot.Campaign, chunk []int, raw string, results []*incidentbot.CampaignResult) error {
+	req := statusUpdate{AdvertiserID: advertiser, CampaignIDs: make([]string, len(chunk)), OperationStatus: raw}
+	for j, i := range chunk {
+		req.CampaignIDs[j] = campaigns[i].ID
+	}
+	var data struct {
+		CampaignList []struct {
+			CampaignID string `json:"campaign_id"`
+		} `json:"campaign_list"`
+		ErrorList []struct {
+			CampaignID   string `json:"campaign_id"`
+			ErrorMessage string `json:"error_message"`
+		} `json:"error_list"`
+	}
+	if err := c.call(ctx, http.MethodPost, "/smart_plus/campaign/status/update/", nil, req, &data); err != nil {
+		err = fmt.Errorf("set %d tiktok smart+ campaigns of advertiser %s %s: %w", len(chunk), advertiser, raw, err)
+		var ae *apiError
+		if errors.As(err, &ae) && !ae.retryable() {
+			for _, i := range chunk {
+				results[i] = &incidentbot.CampaignResult{Campaign: campaigns[i], Err: err}
+			}
+		}
+		return err
+	}
+	outcome := map[string]error{}
+	for _, e := range data.ErrorList {
+		outcome[e.CampaignID] = unchanged(e.CampaignID, e.ErrorMessage)
+	}
+	for _, d := range data.CampaignList {
+		outcome[d.CampaignID] = nil
+	}
+	for _, i := range chunk {
+		err, ok := outcome[campaigns[i].ID]
+		if !ok {
+			err = unchanged(campaigns[i].ID, "it was left out of the answer")
+		}
+		results[i] = &incidentbot.CampaignResult{Campaign: campaigns[i], Err: err}
+	}
+	return nil
 }
 
 // itemLevel says a refusal is about the campaigns sent, not the caller.
@@ -126,7 +205,7 @@ func (c *Client) check(ctx context.Context, advertiser string, campaigns []incid
 		case cur.RawStatus == "DELETE":
 			return incidentbot.Errorf(incidentbot.EINVALID, "TikTok campaign %s is deleted and cannot be changed.", id)
 		}
-		return nil
+		return c.kindsOf(ctx, advertiser, []incidentbot.Campaign{cur}, []int{0})[0].refusal(id)
 	})
 	c.logger.InfoContext(ctx, "tiktok dry run", "advertiser", advertiser, "would_change", changes, "of", len(idx), "to", raw)
 	return nil

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"incidentbot"
@@ -61,6 +62,9 @@ type Client struct {
 	hc          *http.Client
 	logger      *slog.Logger
 	retry       adsapi.Policy // TikTok gives no wait hint: backoff only
+
+	mu    sync.Mutex
+	kinds map[string]kind // "advertiser/campaign" -> kind, from the last listing
 }
 
 var _ incidentbot.AdPlatform = (*Client)(nil)
@@ -77,7 +81,7 @@ func New(cfg Config, hc *http.Client, logger *slog.Logger) (*Client, error) {
 	if len(cfg.AdvertiserIDs) == 0 {
 		problems = append(problems, "TIKTOK_ADS_ADVERTISER_IDS is empty: list the advertiser accounts to pause, comma-separated")
 	}
-	c := &Client{token: cfg.AccessToken, hc: hc}
+	c := &Client{token: cfg.AccessToken, hc: hc, kinds: map[string]kind{}}
 	for _, id := range cfg.AdvertiserIDs {
 		a := strings.TrimSpace(id)
 		if !advertiserID.MatchString(a) {

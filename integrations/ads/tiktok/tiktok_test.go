@@ -77,8 +77,8 @@ func TestCampaigns(t *testing.T) {
 			t.Errorf("campaign %d: got %+v, want %+v", ck.i, g, ck.want)
 		}
 	}
-	if n := srv.Calls("get"); n != 3 {
-		t.Errorf("got %d campaign/get requests, want 3 (two pages for advA, one for advB)", n)
+	if n := srv.Calls("get"); n != 5 {
+		t.Errorf("got %d campaign/get requests, want 5 (two pages for advA, one for advB, one TopView query each)", n)
 	}
 	if n := srv.Calls("info"); n != 1 {
 		t.Errorf("got %d advertiser/info requests, want 1 for both advertisers", n)
@@ -169,6 +169,9 @@ func TestRetries(t *testing.T) {
 			t.Parallel()
 			srv, ids := newServer(t)
 			c := newClient(t, srv)
+			if _, err := c.Campaigns(t.Context()); err != nil { // as the orchestrator does: list, then pause
+				t.Fatalf("Campaigns: %v", err)
+			}
 			tc.inject(srv)
 			cs := campaigns(advA, ids[0], ids[1])
 			res, err := c.SetStatus(t.Context(), cs, incidentbot.CampaignPaused, incidentbot.AdOptions{})
@@ -251,5 +254,92 @@ func TestNew(t *testing.T) {
 				t.Errorf("got %v, want EINVALID saying %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// kindsServer: advA holds one campaign of each buying type, origin and
+// automation type, every one enabled.
+func kindsServer(t *testing.T) *fake.Server {
+	t.Helper()
+	srv := fake.New(t)
+	srv.AddAdvertiser(advA, "EUR")
+	for _, cp := range []fake.Campaign{
+		{ID: "1", Name: "Auction", Budget: 80},
+		{ID: "2", Name: "Reach and frequency", BuyingType: fake.ReservationRF, Budget: 0, BudgetMode: "BUDGET_MODE_TOTAL"},
+		{ID: "3", Name: "TopView", BuyingType: fake.ReservationTopView, Budget: 0, BudgetMode: "BUDGET_MODE_TOTAL"},
+		{ID: "4", Name: "Promote", Origin: fake.Promote, Budget: 20},
+		{ID: "5", Name: "Smart+", Automation: fake.UpgradedSmartPlus, Budget: 140, BudgetMode: "BUDGET_MODE_DYNAMIC_DAILY_BUDGET"},
+		{ID: "6", Name: "Legacy Smart+", Automation: fake.SmartPlus, Budget: 60},
+	} {
+		cp.OperationStatus = fake.Enable
+		srv.AddCampaign(advA, cp)
+	}
+	return srv
+}
+
+// TestTikTokListsEveryKind lists campaigns of every buying type and origin
+// (campaign/get/ leaves out TopView and Promote by default) and counts a
+// dynamic daily budget as daily.
+func TestTikTokListsEveryKind(t *testing.T) {
+	t.Parallel()
+	srv := kindsServer(t)
+	c := newClient(t, srv, func(cfg *Config) { cfg.AdvertiserIDs = []string{advA} })
+	got, err := c.Campaigns(t.Context())
+	if err != nil {
+		t.Fatalf("Campaigns: %v", err)
+	}
+	budgets := map[string]float64{}
+	for _, cp := range got {
+		budgets[cp.ID] = cp.DailyBudget
+		if cp.Status != incidentbot.CampaignActive {
+			t.Errorf("campaign %s: got %s, want active", cp.ID, cp.Status)
+		}
+	}
+	want := map[string]float64{"1": 80, "2": 0, "3": 0, "4": 0, "5": 140, "6": 60}
+	if len(budgets) != len(want) || len(got) != len(want) {
+		t.Fatalf("got campaigns %v, want %v", budgets, want)
+	}
+	for id, b := range want {
+		if budgets[id] != b {
+			t.Errorf("campaign %s: got daily budget %v, want %v", id, budgets[id], b)
+		}
+	}
+}
+
+// TestTikTokUnchangedCampaignsFail pauses one campaign of each kind: manual
+// ones through campaign/status/update/, Upgraded Smart+ through its own
+// endpoint, TopView and legacy Smart+ refused without a call; a campaign
+// TikTok leaves out of data.campaign_ids fails instead of counting as
+// paused. Kinds come from a listing the client makes itself (a restart
+// between list and pause).
+func TestTikTokUnchangedCampaignsFail(t *testing.T) {
+	t.Parallel()
+	srv := kindsServer(t)
+	srv.LeaveUnchanged("2")
+	c := newClient(t, srv, func(cfg *Config) { cfg.AdvertiserIDs = []string{advA} })
+	cs := campaigns(advA, "1", "2", "3", "4", "5", "6")
+	res, err := c.SetStatus(t.Context(), cs, incidentbot.CampaignPaused, incidentbot.AdOptions{})
+	if err != nil || len(res) != len(cs) {
+		t.Fatalf("SetStatus: got %d results, %v; want %d, nil", len(res), err, len(cs))
+	}
+	wantFail := map[string]string{"2": "left out", "3": "TopView", "6": "legacy Smart+"}
+	for _, r := range res {
+		id := r.Campaign.ID
+		cp, _ := srv.Campaign(advA, id)
+		if sub, fail := wantFail[id]; fail {
+			if r.Err == nil || !strings.Contains(incidentbot.ErrorMessage(r.Err), sub) {
+				t.Errorf("campaign %s: got error %v, want one saying %q", id, r.Err, sub)
+			}
+			if cp.OperationStatus != fake.Enable {
+				t.Errorf("campaign %s: got %s on the fake, want ENABLE", id, cp.OperationStatus)
+			}
+			continue
+		}
+		if r.Err != nil || cp.OperationStatus != fake.Disable {
+			t.Errorf("campaign %s: got %v and %s on the fake, want no error and DISABLE", id, r.Err, cp.OperationStatus)
+		}
+	}
+	if n := srv.Calls("smartplus"); n != 1 {
+		t.Errorf("got %d smart_plus/campaign/status/update/ calls, want 1", n)
 	}
 }

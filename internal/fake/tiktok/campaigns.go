@@ -8,7 +8,11 @@ import (
 )
 
 var campaignFields = []string{"advertiser_id", "campaign_id", "campaign_name", "operation_status", "secondary_status",
-	"objective_type", "budget_mode", "budget", "create_time", "modify_time"}
+	"objective_type", "budget_mode", "budget", "create_time", "modify_time", "campaign_automation_type", "campaign_system_origin"}
+
+// promoteFields are the only settings campaign/get/ returns for a Promote
+// campaign, which also carries campaign_system_origin (docs id=1739315828649986).
+var promoteFields = []string{"advertiser_id", "campaign_id", "create_time", "campaign_name", "operation_status", "secondary_status", "campaign_system_origin"}
 
 // secondaryStatus is the delivery status the fake reports for an operation status.
 func secondaryStatus(op string) string {
@@ -41,12 +45,25 @@ func (s *Server) campaignGet(w http.ResponseWriter, r *http.Request) {
 	var filter struct {
 		CampaignIDs     []string `json:"campaign_ids"`
 		SecondaryStatus string   `json:"secondary_status"`
+		BuyingTypes     []string `json:"buying_types"`
+		Origins         []string `json:"campaign_system_origins"`
 	}
 	if f := q.Get("filtering"); f != "" {
 		if err := json.Unmarshal([]byte(f), &filter); err != nil {
 			writeError(w, CodeParam, "filtering: Not a valid JSON object.")
 			return
 		}
+	}
+	// The documented defaults leave out TopView and Promote campaigns.
+	if len(filter.BuyingTypes) == 0 {
+		filter.BuyingTypes = []string{Auction, ReservationRF}
+	}
+	if len(filter.Origins) == 0 {
+		filter.Origins = []string{AdsPlatform}
+	}
+	if slices.Contains(filter.BuyingTypes, ReservationTopView) && len(filter.BuyingTypes) > 1 {
+		writeError(w, CodeParam, "filtering.buying_types: RESERVATION_TOP_VIEW cannot be combined with other values.")
+		return
 	}
 	fields := campaignFields
 	if f := q.Get("fields"); f != "" {
@@ -71,15 +88,22 @@ func (s *Server) campaignGet(w http.ResponseWriter, r *http.Request) {
 	for _, id := range a.order {
 		c := a.campaigns[id]
 		if len(filter.CampaignIDs) > 0 && !slices.Contains(filter.CampaignIDs, id) ||
-			filter.SecondaryStatus != "" && filter.SecondaryStatus != "CAMPAIGN_STATUS_ALL" && filter.SecondaryStatus != secondaryStatus(c.OperationStatus) {
+			filter.SecondaryStatus != "" && filter.SecondaryStatus != "CAMPAIGN_STATUS_ALL" && filter.SecondaryStatus != secondaryStatus(c.OperationStatus) ||
+			!slices.Contains(filter.BuyingTypes, c.BuyingType) || !slices.Contains(filter.Origins, c.Origin) {
 			continue
 		}
 		all := map[string]any{"advertiser_id": adv, "campaign_id": c.ID, "campaign_name": c.Name, "operation_status": c.OperationStatus,
 			"secondary_status": secondaryStatus(c.OperationStatus), "objective_type": "WEB_CONVERSIONS", "budget_mode": c.BudgetMode,
-			"budget": c.Budget, "create_time": "2026-11-01 09:12:33", "modify_time": "2026-11-20 17:45:02"}
+			"budget": c.Budget, "create_time": "2026-11-01 09:12:33", "modify_time": "2026-11-20 17:45:02",
+			"campaign_automation_type": c.Automation}
+		if c.Origin == Promote {
+			all["campaign_system_origin"] = Promote
+		}
 		row := map[string]any{}
 		for _, f := range fields {
-			row[f] = all[f]
+			if v, ok := all[f]; ok && (c.Origin != Promote || slices.Contains(promoteFields, f)) {
+				row[f] = v
+			}
 		}
 		rows = append(rows, row)
 	}

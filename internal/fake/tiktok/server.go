@@ -4,11 +4,17 @@
 // {code, message, request_id, data} envelope with HTTP 200 for errors, the
 // Access-Token header, campaign/get/ with page/page_size paging and
 // page_info.total_page, campaign/status/update/ limited to 20 campaign_ids
-// that fails the whole call on one bad id (unverified; the harder case),
+// that fails the whole call on one bad id (unverified; the harder case)
+// and answers in data.campaign_ids the ids it changed (docs
+// id=1739320994354178), campaign/get/ filtering by buying type and origin
+// with the documented defaults (docs id=1739315828649986), the Smart+
+// twin smart_plus/campaign/status/update/ (SDK
+// yml_files/smart_plus_campaign_status_update.yml),
 // advertiser/info/ for currencies, and rate limiting with code 40100.
 package fake
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -53,6 +59,20 @@ const (
 	CodeSystem       = 50000
 )
 
+// Buying types, origins and automation types of campaign/get/ (docs
+// id=1739315828649986: filtering.buying_types, campaign_system_origins,
+// campaign_automation_type).
+const (
+	Auction            = "AUCTION"
+	ReservationRF      = "RESERVATION_RF"
+	ReservationTopView = "RESERVATION_TOP_VIEW"
+	Promote            = "PROMOTE"
+	AdsPlatform        = "TT_ADS_PLATFORM"
+	Manual             = "MANUAL"
+	SmartPlus          = "SMART_PLUS"          // legacy Smart+: no API status change since 2026-06-30
+	UpgradedSmartPlus  = "UPGRADED_SMART_PLUS" // paused through smart_plus/campaign/status/update/
+)
+
 // Campaign is one campaign as the fake stores it.
 type Campaign struct {
 	ID              string
@@ -60,6 +80,9 @@ type Campaign struct {
 	OperationStatus string  // ENABLE, DISABLE or DELETE
 	Budget          float64 // in the advertiser's currency
 	BudgetMode      string  // default BUDGET_MODE_DAY
+	BuyingType      string  // default AUCTION
+	Origin          string  // default TT_ADS_PLATFORM
+	Automation      string  // default MANUAL
 }
 
 type advertiser struct {
@@ -85,6 +108,7 @@ type Server struct {
 	expired     bool
 	items       int
 	failing     map[string]bool
+	unchanged   map[string]bool // LeaveUnchanged
 	seq         int
 }
 
@@ -95,6 +119,7 @@ func New(tb testing.TB, opts ...Option) *Server {
 		advertisers: map[string]*advertiser{},
 		forbidden:   map[string]bool{},
 		failing:     map[string]bool{},
+		unchanged:   map[string]bool{},
 	}
 	for _, o := range opts {
 		o(s)
@@ -102,6 +127,7 @@ func New(tb testing.TB, opts ...Option) *Server {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /open_api/v1.3/campaign/get/", s.api("get", s.campaignGet))
 	mux.HandleFunc("POST /open_api/v1.3/campaign/status/update/", s.api("update", s.statusUpdate))
+	mux.HandleFunc("POST /open_api/v1.3/smart_plus/campaign/status/update/", s.api("smartplus", s.smartPlusStatusUpdate))
 	mux.HandleFunc("GET /open_api/v1.3/advertiser/info/", s.api("info", s.advertiserInfo))
 	s.http = fakehttp.New(tb, mux)
 	return s
@@ -137,9 +163,10 @@ func (s *Server) advertiser(id string) *advertiser {
 func (s *Server) AddCampaign(advertiserID string, c Campaign) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if c.BudgetMode == "" {
-		c.BudgetMode = "BUDGET_MODE_DAY"
-	}
+	c.BudgetMode = cmp.Or(c.BudgetMode, "BUDGET_MODE_DAY")
+	c.BuyingType = cmp.Or(c.BuyingType, Auction)
+	c.Origin = cmp.Or(c.Origin, AdsPlatform)
+	c.Automation = cmp.Or(c.Automation, Manual)
 	a := s.advertiser(advertiserID)
 	if _, ok := a.campaigns[c.ID]; !ok {
 		a.order = append(a.order, c.ID)
@@ -157,7 +184,8 @@ func (s *Server) AddCampaigns(advertiserID string, n int, status string) []strin
 		s.seq++
 		id := fmt.Sprintf("17901%014d", s.seq)
 		a.order = append(a.order, id)
-		a.campaigns[id] = &Campaign{ID: id, Name: fmt.Sprintf("Campaign %d", s.seq), OperationStatus: status, Budget: 80, BudgetMode: "BUDGET_MODE_DAY"}
+		a.campaigns[id] = &Campaign{ID: id, Name: fmt.Sprintf("Campaign %d", s.seq), OperationStatus: status, Budget: 80,
+			BudgetMode: "BUDGET_MODE_DAY", BuyingType: Auction, Origin: AdsPlatform, Automation: Manual}
 		ids[i] = id
 	}
 	return ids
@@ -207,6 +235,15 @@ func (s *Server) FailCampaign(id string) {
 	s.failing[id] = true
 }
 
+// LeaveUnchanged makes campaign/status/update/ answer code 0 without
+// changing campaign id, leaving it out of data.campaign_ids, as TikTok does
+// for a campaign it does not modify.
+func (s *Server) LeaveUnchanged(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.unchanged[id] = true
+}
+
 // ClearFailures stops every FailCampaign.
 func (s *Server) ClearFailures() {
 	s.mu.Lock()
@@ -251,7 +288,7 @@ func (s *Server) ExpireToken() {
 // SetLatency delays every request by d.
 func (s *Server) SetLatency(d time.Duration) { s.http.SetLatency("", d) }
 
-// Calls counts requests by endpoint: "get", "update", "info"; refused
+// Calls counts requests by endpoint: "get", "update", "smartplus", "info"; refused
 // requests count too.
 func (s *Server) Calls(endpoint string) int { return s.http.Calls(endpoint) }
 
