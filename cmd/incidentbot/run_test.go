@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
-	"crypto/hmac"
-	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"net"
@@ -68,8 +66,18 @@ type served struct {
 // startServe runs serve with env and a free HTTP_ADDR until /healthz answers.
 func startServe(t *testing.T, env map[string]string) *served {
 	t.Helper()
-	s := &served{t: t, addr: freeAddr(t), dir: t.TempDir(), logs: &syncBuffer{}, done: make(chan error, 1)}
-	t.Chdir(s.dir)
+	dir := t.TempDir()
+	t.Chdir(dir)
+	s := launch(t, env)
+	s.dir = dir
+	return s
+}
+
+// launch runs serve with env and a free HTTP_ADDR until /healthz answers,
+// in the test's working folder (without DATABASE_URL, SQLite keeps its file there).
+func launch(t *testing.T, env map[string]string) *served {
+	t.Helper()
+	s := &served{t: t, addr: freeAddr(t), logs: &syncBuffer{}, done: make(chan error, 1)}
 	env["HTTP_ADDR"] = s.addr
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
@@ -77,7 +85,19 @@ func startServe(t *testing.T, env map[string]string) *served {
 	go func() {
 		s.done <- run(ctx, []string{"incidentbot", "serve"}, envFrom(env), nil, &syncBuffer{}, s.logs)
 	}()
-	waitFor(t, s.url("/healthz"), 200)
+	s.until("/healthz answers", func() bool {
+		select {
+		case err := <-s.done:
+			t.Fatalf("serve stopped before it was healthy: %v; logs: %s", err, s.logs.String())
+		default:
+		}
+		resp, err := http.Get(s.url("/healthz"))
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	})
 	return s
 }
 
@@ -136,22 +156,9 @@ func TestServeSlackEndToEnd(t *testing.T) {
 	// room. The generic playbook has no site check: tests reach no outside host.
 	form := url.Values{"team_id": {"T01SHOPX9Q"}, "user_id": {"U02ALICE5K"}, "user_name": {"alice"},
 		"channel_id": {"C0GENERAL1"}, "command": {"/incident"}, "text": {"declare sev1 type:generic Checkout returns 504"}}.Encode()
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	mac := hmac.New(sha256.New, []byte(signingSecret))
-	mac.Write([]byte("v0:" + ts + ":" + form))
-	req, _ := http.NewRequest("POST", srv.url("/slack/commands"), strings.NewReader(form))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("X-Slack-Request-Timestamp", ts)
-	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ack bytes.Buffer
-	ack.ReadFrom(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 200 || !strings.Contains(ack.String(), "INC-1") {
-		t.Fatalf("slash command ack: got %d %s, want 200 naming INC-1", resp.StatusCode, ack.String())
+	status, ack := postSlack(t, srv.url("/slack/commands"), signingSecret, form)
+	if status != 200 || !strings.Contains(string(ack), "INC-1") {
+		t.Fatalf("slash command ack: got %d %s, want 200 naming INC-1", status, ack)
 	}
 	srv.until("war room with a pinned welcome", func() bool {
 		ch, ok := slackAPI.ChannelByName("inc-1-checkout-returns-504")

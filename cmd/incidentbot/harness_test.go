@@ -1,0 +1,529 @@
+package main
+
+// The strict end-to-end harness, after goalert's smoke harness: the real
+// serve wiring on the real clock, a fake chat platform over HTTP, a fresh
+// database, and a scenario that declares every message the bot may post.
+// A missing post fails the test when the scenario waits for it; an extra
+// post fails it as soon as the harness sees it, and again when it ends.
+//
+//	h := newHarness(t, newFakeSlack(t), e2eDB(t))
+//	h.command(alice, general, "declare sev1 type:generic Checkout returns 504") // the answer the user sees
+//	h.expect("inc-1-checkout-returns-504", `Welcome`)                        // one public post, by channel name and regexp
+//	h.expect(managers, `INC-1`)
+//	h.settle() // every expected post is there and none other
+//	h.finish() // stop serve; check again; no ERROR logged and no secret anywhere
+//
+// Command answers (Slack's HTTP response, Discord's interaction answer)
+// are what h.command returns; every other post counts. Edits are not new
+// posts: a post is matched by its text when first seen.
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"incidentbot"
+	fakediscord "incidentbot/internal/fake/discord"
+	fakeslack "incidentbot/internal/fake/slack"
+	"incidentbot/internal/storetest"
+	"incidentbot/store"
+)
+
+// People and channels every harness platform has.
+const (
+	alice    = "alice" // declares, so commands the incidents
+	bob      = "bob"
+	general  = "general"  // where incidents are declared
+	managers = "managers" // the summary channel
+)
+
+// e2eDB gives a scenario a fresh database: a Postgres database of its own
+// when TEST_DATABASE_URL is set, and the test runs in parallel; otherwise
+// the embedded SQLite file, in a temporary working folder (serve keeps it
+// there), and the test runs alone.
+func e2eDB(t *testing.T) map[string]string {
+	t.Helper()
+	if os.Getenv(storetest.EnvPostgres) != "" {
+		t.Parallel()
+		return map[string]string{"DATABASE_URL": storetest.PostgresDSN(t)}
+	}
+	t.Chdir(t.TempDir())
+	return map[string]string{}
+}
+
+// post is one message the bot posted, as the harness matches it.
+type post struct {
+	ID      string // unique within the platform
+	Channel string // channel name
+	Text    string // everything people read: text, title, fields, footer
+	Only    string // for an ephemeral post, the person who sees it
+}
+
+// chatFake is a fake chat platform as the harness drives it.
+type chatFake interface {
+	// env points serve at the fake; it names the summary channel.
+	env() map[string]string
+	secrets() []string
+	// command runs /incident line as user (alice, bob) from the channel
+	// named channel at url (serve's base URL), and returns the answer the
+	// user sees.
+	command(t *testing.T, base, user, channel, line string) string
+	// posts returns what the bot posted, command answers left out.
+	posts() []post
+}
+
+type expectation struct {
+	channel, only string
+	re            *regexp.Regexp
+	matched       string // the post's ID once seen
+}
+
+// harness is one serve run held to the posts its scenario declares.
+type harness struct {
+	*served
+	chat chatFake
+
+	db *store.DB // the same database, read to know when the bot is idle
+
+	mu      sync.Mutex
+	expects []*expectation
+	claimed map[string]bool // post IDs matched by an expectation
+}
+
+// newHarness starts serve against chat with env added (e2eDB's).
+func newHarness(t *testing.T, chat chatFake, env map[string]string) *harness {
+	t.Helper()
+	all := chat.env()
+	for k, v := range env {
+		all[k] = v
+	}
+	h := &harness{served: launch(t, all), chat: chat, claimed: map[string]bool{}}
+	dsn := all["DATABASE_URL"]
+	if dsn == "" {
+		dsn = "incidentbot.db" // serve's default, in the working folder
+	}
+	db, err := store.Open(t.Context(), nil, dsn)
+	if err != nil {
+		t.Fatalf("open the scenario's database: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	h.db = db
+	return h
+}
+
+// idle reports whether no job is running or due: whatever the bot was
+// asked so far has been posted (or is waiting for a later time).
+func (h *harness) idle() bool {
+	h.t.Helper()
+	ctx := context.Background()
+	incs, err := h.db.FindIncidents(ctx, incidentbot.IncidentFilter{})
+	if err != nil {
+		h.t.Fatalf("list incidents: %v", err)
+	}
+	now := time.Now()
+	for _, inc := range incs {
+		jobs, err := h.db.Jobs(ctx, inc.ID)
+		if err != nil {
+			h.t.Fatalf("list jobs: %v", err)
+		}
+		for _, j := range jobs {
+			if j.State == incidentbot.JobRunning || j.State == incidentbot.JobPending && !j.RunAt.After(now) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// expect declares one public post in the named channel whose text matches
+// the regexp pattern.
+func (h *harness) expect(channel, pattern string) {
+	h.expectOnly(channel, "", pattern)
+}
+
+// expectOnly declares one ephemeral post in channel that only user sees.
+func (h *harness) expectOnly(channel, user, pattern string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.expects = append(h.expects, &expectation{channel: channel, only: user, re: regexp.MustCompile(pattern)})
+}
+
+// command runs /incident line as user from channel and returns the answer.
+func (h *harness) command(user, channel, line string) string {
+	h.t.Helper()
+	return h.chat.command(h.t, h.url(""), user, channel, line)
+}
+
+// match claims new posts for the waiting expectations, in declaration
+// order, and returns the posts no expectation wants and what still waits.
+func (h *harness) match() (unexpected []post, waiting []string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, p := range h.chat.posts() {
+		if h.claimed[p.ID] {
+			continue
+		}
+		found := false
+		for _, e := range h.expects {
+			if e.matched == "" && e.channel == p.Channel && e.only == p.Only && e.re.MatchString(p.Text) {
+				e.matched, h.claimed[p.ID], found = p.ID, true, true
+				break
+			}
+		}
+		if !found {
+			unexpected = append(unexpected, p)
+		}
+	}
+	for _, e := range h.expects {
+		if e.matched == "" {
+			waiting = append(waiting, fmt.Sprintf("#%s only:%q /%s/", e.channel, e.only, e.re))
+		}
+	}
+	return unexpected, waiting
+}
+
+// settle waits until every expected post is there and no job is running
+// or due, failing at once on a post nobody expected and after 20 seconds
+// on one that never came. Scenarios that wait on a longer clock
+// (reminders) use settleWithin.
+func (h *harness) settle() {
+	h.t.Helper()
+	h.settleWithin(20 * time.Second)
+}
+
+func (h *harness) settleWithin(d time.Duration) {
+	h.t.Helper()
+	deadline := time.Now().Add(d)
+	for {
+		idle := h.idle()
+		unexpected, waiting := h.match()
+		if len(unexpected) > 0 {
+			h.t.Fatalf("unexpected posts:\n%s\nstill expected: %q\nlogs: %s", describePosts(unexpected), waiting, h.logs.String())
+		}
+		if len(waiting) == 0 && idle {
+			return
+		}
+		if time.Now().After(deadline) {
+			h.t.Fatalf("not settled within %s (idle: %v); still expected: %q\nall posts:\n%s\nlogs: %s",
+				d, idle, waiting, describePosts(h.chat.posts()), h.logs.String())
+		}
+		time.Sleep(25 * time.Millisecond) // polling interval, not a wait for work
+	}
+}
+
+// finish stops serve (checking it stopped cleanly, logged no ERROR and no
+// secret), then checks that every expected post came and nothing else did.
+func (h *harness) finish() {
+	h.t.Helper()
+	h.stop(h.chat.secrets()...)
+	unexpected, waiting := h.match()
+	if len(unexpected) > 0 || len(waiting) > 0 {
+		h.t.Errorf("at the end: unexpected posts:\n%s\nnever posted: %q", describePosts(unexpected), waiting)
+	}
+	for _, p := range h.chat.posts() {
+		for _, s := range h.chat.secrets() {
+			if strings.Contains(p.Text, s) {
+				h.t.Errorf("a secret reached a post in #%s", p.Channel)
+			}
+		}
+	}
+}
+
+func describePosts(ps []post) string {
+	var b strings.Builder
+	for _, p := range ps {
+		fmt.Fprintf(&b, "  #%s only:%q %q\n", p.Channel, p.Only, p.Text)
+	}
+	return b.String()
+}
+
+// slackChat is the Slack fake with a workspace of two people and the
+// general and managers channels, reached by signed slash commands.
+type slackChat struct {
+	api    *fakeslack.Server
+	secret string
+	users  map[string]fakeslack.User
+}
+
+const slackSigningSecret = "0f2e8a9d4b7c6e1a3f5d9c8b7a6e5d4c"
+
+func newFakeSlack(t *testing.T) *slackChat {
+	users := map[string]fakeslack.User{
+		alice: {ID: "U02ALICE5K", Name: "alice", RealName: "Alice Martin"},
+		bob:   {ID: "U03BOB7Q2M", Name: "bob", RealName: "Bob Durand"},
+	}
+	c := &slackChat{api: fakeslack.New(t, fakeslack.WithUsers(users[alice], users[bob])), secret: slackSigningSecret, users: users}
+	c.api.AddChannel(general, "", false)
+	c.api.AddChannel(managers, "", false)
+	return c
+}
+
+func (c *slackChat) channelID(name string) string {
+	ch, ok := c.api.ChannelByName(name)
+	if !ok {
+		return "C0NOSUCH00"
+	}
+	return ch.ID
+}
+
+func (c *slackChat) env() map[string]string {
+	return map[string]string{
+		"SLACK_BOT_TOKEN":       c.api.Token(),
+		"SLACK_SIGNING_SECRET":  c.secret,
+		"SLACK_API_URL":         c.api.URL(),
+		"SUMMARY_CHANNEL_SLACK": c.channelID(managers),
+	}
+}
+
+func (c *slackChat) secrets() []string { return []string{c.api.Token(), c.secret} }
+
+func (c *slackChat) command(t *testing.T, base, user, channel, line string) string {
+	t.Helper()
+	u := c.users[user]
+	form := url.Values{"team_id": {fakeslack.TeamID}, "user_id": {u.ID}, "user_name": {u.Name},
+		"channel_id": {c.channelID(channel)}, "command": {"/incident"}, "text": {line}}.Encode()
+	status, body := postSlack(t, base+"/slack/commands", c.secret, form)
+	if status != http.StatusOK {
+		t.Fatalf("/incident %s: got %d %s, want 200", line, status, body)
+	}
+	var resp struct {
+		Text string `json:"text"`
+	}
+	if err := json.Unmarshal(body, &resp); err != nil {
+		t.Fatalf("/incident %s: answer %s: %v", line, body, err)
+	}
+	return resp.Text
+}
+
+// postSlack sends a form signed as Slack signs requests.
+func postSlack(t *testing.T, url, secret, form string) (int, []byte) {
+	t.Helper()
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte("v0:" + ts + ":" + form))
+	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(form))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Slack-Request-Timestamp", ts)
+	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, body
+}
+
+func (c *slackChat) posts() []post {
+	var out []post
+	for _, ch := range c.api.Channels() {
+		for _, m := range c.api.Messages(ch.ID) {
+			if m.User != fakeslack.BotUserID {
+				continue
+			}
+			out = append(out, post{ID: m.Channel + "/" + m.TS, Channel: ch.Name, Text: m.Text, Only: c.name(m.EphemeralTo)})
+		}
+	}
+	return out
+}
+
+// name turns a Slack user id back into the harness's name for the person.
+func (c *slackChat) name(id string) string {
+	for name, u := range c.users {
+		if u.ID == id {
+			return name
+		}
+	}
+	return id
+}
+
+// discordChat is the Discord fake with a guild of two people and the
+// general and managers channels, reached by signed HTTP interactions.
+type discordChat struct {
+	api     *fakediscord.Server
+	key     ed25519.PrivateKey
+	members map[string]fakediscord.User
+	mu      sync.Mutex
+	seq     int
+	asked   map[string]bool // interaction ids the harness sent
+}
+
+func newFakeDiscord(t *testing.T) *discordChat {
+	members := map[string]fakediscord.User{
+		alice: {ID: "1202445566778899300", Username: "alice", GlobalName: "Alice"},
+		bob:   {ID: "1202445566778899301", Username: "bob"},
+	}
+	c := &discordChat{
+		api: fakediscord.New(t, fakediscord.WithMembers(fakediscord.Member{User: members[alice]}, fakediscord.Member{User: members[bob]})),
+		key: ed25519.NewKeyFromSeed(bytes.Repeat([]byte{7}, ed25519.SeedSize)), members: members, asked: map[string]bool{},
+	}
+	c.api.AddChannel(fakediscord.Channel{Name: general})
+	c.api.AddChannel(fakediscord.Channel{Name: managers})
+	return c
+}
+
+func (c *discordChat) channelID(name string) string {
+	for _, ch := range c.api.Channels() {
+		if ch.Name == name {
+			return ch.ID
+		}
+	}
+	return "1"
+}
+
+func (c *discordChat) env() map[string]string {
+	return map[string]string{
+		"DISCORD_BOT_TOKEN":       c.api.Token(),
+		"DISCORD_APP_ID":          fakediscord.AppID,
+		"DISCORD_GUILD_ID":        fakediscord.GuildID,
+		"DISCORD_PUBLIC_KEY":      hex.EncodeToString(c.key.Public().(ed25519.PublicKey)),
+		"DISCORD_API_URL":         c.api.URL(),
+		"SUMMARY_CHANNEL_DISCORD": c.channelID(managers),
+	}
+}
+
+func (c *discordChat) secrets() []string { return []string{c.api.Token()} }
+
+// discordOptions says which option each word of a command line fills, for
+// the subcommands scenarios use: the rest of the line goes to the last one.
+var discordOptions = map[string][]string{
+	"update":  {"text"},
+	"note":    {"text"},
+	"resolve": {"summary"},
+	"remind":  {"switch", "duration"},
+	"sev":     {"severity"},
+}
+
+// interactionData turns a command line into the application command data
+// Discord would send for it.
+func interactionData(line string) map[string]any {
+	words := strings.Fields(line)
+	sub, args := words[0], words[1:]
+	var opts []any
+	opt := func(name, value string) {
+		opts = append(opts, map[string]any{"name": name, "type": 3, "value": value})
+	}
+	if len(args) > 0 && regexp.MustCompile(`^INC-\d+$`).MatchString(args[0]) {
+		opt("incident", args[0])
+		args = args[1:]
+	}
+	switch sub {
+	case "declare", "drill":
+		for len(args) > 0 {
+			if strings.HasPrefix(args[0], "sev") {
+				opt("severity", args[0])
+			} else if typ, ok := strings.CutPrefix(args[0], "type:"); ok {
+				opt("type", typ)
+			} else {
+				break
+			}
+			args = args[1:]
+		}
+		opt("title", strings.Join(args, " "))
+	default:
+		names := discordOptions[sub]
+		for i, name := range names {
+			if len(args) == 0 {
+				break
+			}
+			if i == len(names)-1 {
+				opt(name, strings.Join(args, " "))
+				break
+			}
+			opt(name, args[0])
+			args = args[1:]
+		}
+	}
+	return map[string]any{"id": "1", "name": "incident", "type": 1, "options": []any{
+		map[string]any{"name": sub, "type": 1, "options": opts}}}
+}
+
+func (c *discordChat) command(t *testing.T, base, user, channel, line string) string {
+	t.Helper()
+	c.mu.Lock()
+	c.seq++
+	id := strconv.Itoa(1443211122233344400 + c.seq)
+	c.asked[id] = true
+	c.mu.Unlock()
+	m := c.members[user]
+	chID := c.channelID(channel)
+	body, _ := json.Marshal(map[string]any{
+		"id": id, "application_id": fakediscord.AppID, "type": 2, "token": "token-" + id, "version": 1,
+		"guild_id": fakediscord.GuildID, "channel_id": chID, "data": interactionData(line),
+		"member": map[string]any{"user": map[string]any{"id": m.ID, "username": m.Username}, "roles": []string{}},
+	})
+	c.api.AddInteraction(fakediscord.Interaction{ID: id, Token: "token-" + id, ChannelID: chID})
+	stamp := strconv.FormatInt(time.Now().Unix(), 10)
+	req, _ := http.NewRequest(http.MethodPost, base+"/discord/interactions", bytes.NewReader(body))
+	req.Header.Set("X-Signature-Timestamp", stamp)
+	req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(ed25519.Sign(c.key, append([]byte(stamp), body...))))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("/incident %s: got %d %s, want 200", line, resp.StatusCode, raw)
+	}
+	if err := c.api.RecordResponse(id, raw); err != nil {
+		t.Fatalf("/incident %s: %v", line, err)
+	}
+	// A deferred answer ("thinking…") is edited in later through the webhook.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		answers := c.api.Answers(id)
+		if len(answers) > 0 && answers[0].Flags&128 == 0 {
+			return discordText(answers[0])
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/incident %s: no answer within 10s", line)
+		}
+		time.Sleep(25 * time.Millisecond) // polling interval, not a wait for work
+	}
+}
+
+func (c *discordChat) posts() []post {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []post
+	for _, ch := range c.api.Channels() {
+		for _, m := range c.api.Messages(ch.ID) {
+			if m.Author.ID != fakediscord.AppID || c.asked[m.InteractionID] {
+				continue
+			}
+			out = append(out, post{ID: m.ID, Channel: ch.Name, Text: discordText(m)})
+		}
+	}
+	return out
+}
+
+// discordText is everything people read in a message.
+func discordText(m fakediscord.Message) string {
+	parts := []string{m.Content}
+	for _, e := range m.Embeds {
+		parts = append(parts, e.Title, e.Description)
+		for _, f := range e.Fields {
+			parts = append(parts, f.Name+": "+f.Value)
+		}
+		if e.Footer != nil {
+			parts = append(parts, e.Footer.Text)
+		}
+	}
+	return strings.TrimSpace(strings.Join(parts, "\n"))
+}
