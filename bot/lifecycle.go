@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"incidentbot"
 	"incidentbot/integrations/ads"
+	"incidentbot/views"
 )
 
 // Status returns the one-screen state of an incident.
@@ -30,13 +32,21 @@ func (e *Engine) List(ctx context.Context, actor incidentbot.Actor) ([]*incident
 }
 
 // update loads the incident a command acts on and applies fn to it under
-// the store's lock; the jobs fn adds wake a worker.
+// the store's lock; the jobs fn adds wake a worker. A closed incident is
+// read-only: fn never sees one.
 func (e *Engine) update(ctx context.Context, actor incidentbot.Actor, key string, fn func(inc *incidentbot.Incident, j *jobs) ([]incidentbot.TimelineEvent, error)) (*incidentbot.Incident, error) {
 	inc, err := e.incident(ctx, actor, key)
 	if err != nil {
 		return nil, err
 	}
+	if err := notClosed(inc); err != nil {
+		return nil, err
+	}
 	return e.updateByID(ctx, inc.ID, func(inc *incidentbot.Incident) (incidentbot.Change, error) {
+		// Checked again under the lock: it may have closed meanwhile.
+		if err := notClosed(inc); err != nil {
+			return incidentbot.Change{}, err
+		}
 		j := e.jobsFor(inc)
 		events, err := fn(inc, j)
 		if err != nil {
@@ -55,6 +65,8 @@ func (e *Engine) updateByID(ctx context.Context, id int64, fn func(inc *incident
 	return inc, nil
 }
 
+// notClosed is the one answer every command that writes gives on a closed
+// incident (ads resume aside: it ends a pause the close left behind).
 func notClosed(inc *incidentbot.Incident) error {
 	if inc.Status == incidentbot.StatusClosed {
 		return incidentbot.Errorf(incidentbot.EINVALID, "%s is closed: nothing can change it now. Declare a new incident if the problem is back.", inc.Key)
@@ -62,16 +74,45 @@ func notClosed(inc *incidentbot.Incident) error {
 	return nil
 }
 
-// Acknowledge records that someone is on it; only the first counts.
+// errAlreadyAcknowledged stops a repeated ack under the lock; Acknowledge
+// then says who acknowledged and when.
+var errAlreadyAcknowledged = incidentbot.Errorf(incidentbot.ECONFLICT, "The incident is already acknowledged: nothing changed.")
+
+// Acknowledge records that someone is on it; only the first counts, and a
+// repeat says who was first and when.
 func (e *Engine) Acknowledge(ctx context.Context, actor incidentbot.Actor, key string) (*incidentbot.Incident, error) {
-	return e.update(ctx, actor, key, func(inc *incidentbot.Incident, j *jobs) ([]incidentbot.TimelineEvent, error) {
-		if err := notClosed(inc); err != nil || inc.AcknowledgedAt != nil {
-			return nil, err
+	inc, err := e.update(ctx, actor, key, func(inc *incidentbot.Incident, j *jobs) ([]incidentbot.TimelineEvent, error) {
+		if inc.AcknowledgedAt != nil {
+			return nil, errAlreadyAcknowledged
 		}
 		now := e.now()
 		inc.AcknowledgedAt = &now
 		return []incidentbot.TimelineEvent{{Kind: incidentbot.EventAcknowledged, Actor: actor.User, At: now, Text: actor.User.Name + " acknowledged."}}, nil
 	})
+	if !errors.Is(err, errAlreadyAcknowledged) {
+		return inc, err
+	}
+	if inc, err = e.incident(ctx, actor, key); err != nil {
+		return nil, err
+	}
+	timeline, err := e.store.Timeline(ctx, inc.ID)
+	if err != nil {
+		return nil, err
+	}
+	by := "someone"
+	if i := slices.IndexFunc(timeline, func(ev incidentbot.TimelineEvent) bool { return ev.Kind == incidentbot.EventAcknowledged }); i >= 0 {
+		by = timeline[i].Actor.Name
+	}
+	return nil, incidentbot.Errorf(incidentbot.ECONFLICT, "%s was already acknowledged by %s %s: nothing changed.", inc.Key, by, e.when(*inc.AcknowledgedAt))
+}
+
+// when says at what time something happened and how long ago, for a reply.
+func (e *Engine) when(t time.Time) string {
+	s := "at " + t.UTC().Format("15:04 UTC")
+	if ago := e.now().Sub(t); ago >= time.Minute {
+		s += " (" + views.Duration(ago) + " ago)"
+	}
+	return s
 }
 
 // PostUpdate records a status update, resets the reminder, and tells the
@@ -82,9 +123,6 @@ func (e *Engine) PostUpdate(ctx context.Context, actor incidentbot.Actor, key, t
 		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Say what changed, e.g. /incident update Database restarted, checkout recovering.")
 	}
 	return e.update(ctx, actor, key, func(inc *incidentbot.Incident, j *jobs) ([]incidentbot.TimelineEvent, error) {
-		if err := notClosed(inc); err != nil {
-			return nil, err
-		}
 		pb, err := e.playbook(inc)
 		if err != nil {
 			return nil, err
@@ -175,10 +213,14 @@ func (e *Engine) AssignRole(ctx context.Context, actor incidentbot.Actor, key, r
 	return e.store.Roles(ctx, inc.ID)
 }
 
-// commanderOnly loads the incident and checks that actor may command it.
+// commanderOnly loads the incident and checks that it is not closed and
+// that actor may command it, in that order: nobody may change a closed one.
 func (e *Engine) commanderOnly(ctx context.Context, actor incidentbot.Actor, key, verb string) (*incidentbot.Incident, error) {
 	inc, err := e.incident(ctx, actor, key)
 	if err != nil {
+		return nil, err
+	}
+	if err := notClosed(inc); err != nil {
 		return nil, err
 	}
 	roles, err := e.store.Roles(ctx, inc.ID)
@@ -203,9 +245,6 @@ func (e *Engine) SetSeverity(ctx context.Context, actor incidentbot.Actor, key s
 		return nil, err
 	}
 	return e.update(ctx, actor, inc.Key, func(inc *incidentbot.Incident, j *jobs) ([]incidentbot.TimelineEvent, error) {
-		if err := notClosed(inc); err != nil {
-			return nil, err
-		}
 		if inc.Severity == sev {
 			return nil, incidentbot.Errorf(incidentbot.EINVALID, "%s is already %s.", inc.Key, sev.Label())
 		}
@@ -271,20 +310,19 @@ func (e *Engine) Record(ctx context.Context, actor incidentbot.Actor, key string
 // on_resolve actions; close posts the post-mortem draft, archives the war
 // room when the playbook says so, and warns loudly about ads still paused.
 func (e *Engine) SetStatus(ctx context.Context, actor incidentbot.Actor, key string, to incidentbot.Status, summary string) (*incidentbot.Incident, error) {
-	inc, err := e.incident(ctx, actor, key)
-	if err != nil {
-		return nil, err
-	}
-	if err := incidentbot.CheckTransition(inc.Status, to); err != nil {
-		return nil, err
-	}
 	verb := map[incidentbot.Status]string{
 		incidentbot.StatusMitigated:     "mark as mitigated",
 		incidentbot.StatusResolved:      "resolve",
 		incidentbot.StatusClosed:        "close",
 		incidentbot.StatusInvestigating: "reopen",
 	}[to]
-	if _, err := e.commanderOnly(ctx, actor, inc.Key, verb); err != nil {
+	// Rights come before the lifecycle: someone who may not close gets
+	// told so and who can, not why closing would not work yet.
+	inc, err := e.commanderOnly(ctx, actor, key, verb)
+	if err != nil {
+		return nil, err
+	}
+	if err := incidentbot.CheckTransition(inc.Status, to); err != nil {
 		return nil, err
 	}
 	var pauses []incidentbot.CampaignPause
@@ -404,6 +442,11 @@ func (e *Engine) adsAction(ctx context.Context, actor incidentbot.Actor, inc *in
 	default:
 		return a, incidentbot.Errorf(incidentbot.EINVALID, "Unknown ads command %q. Use /incident ads pause, resume or status.", op)
 	}
+	if op == incidentbot.AdsPause {
+		if err := notClosed(inc); err != nil {
+			return a, err
+		}
+	}
 	roles, err := e.store.Roles(ctx, inc.ID)
 	if err != nil {
 		return a, err
@@ -421,11 +464,6 @@ func (e *Engine) adsAction(ctx context.Context, actor incidentbot.Actor, inc *in
 		}
 		a.Platforms = []string{platform}
 	}
-	if op == incidentbot.AdsPause {
-		if err := notClosed(inc); err != nil {
-			return a, err
-		}
-	}
 	return a, nil
 }
 
@@ -433,6 +471,9 @@ func (e *Engine) adsAction(ctx context.Context, actor incidentbot.Actor, inc *in
 func (e *Engine) Verify(ctx context.Context, actor incidentbot.Actor, key, url string) (*incidentbot.Incident, error) {
 	inc, err := e.incident(ctx, actor, key)
 	if err != nil {
+		return nil, err
+	}
+	if err := notClosed(inc); err != nil {
 		return nil, err
 	}
 	if e.prober == nil {
@@ -470,6 +511,9 @@ func (e *Engine) Check(ctx context.Context, actor incidentbot.Actor, key string,
 	if err != nil {
 		return nil, err
 	}
+	if err := notClosed(inc); err != nil {
+		return nil, err
+	}
 	list, err := e.store.Checklist(ctx, inc.ID)
 	if err != nil {
 		return nil, err
@@ -479,6 +523,19 @@ func (e *Engine) Check(ctx context.Context, actor incidentbot.Actor, key string,
 		return nil, incidentbot.Errorf(incidentbot.EINVALID, "There is no checklist item %d: %s has %d. /incident status shows them.", item, inc.Key, len(list))
 	}
 	entry := list[i]
+	switch {
+	case done && entry.State == incidentbot.ChecklistDone:
+		by := ""
+		if entry.By.Name != "" {
+			by = " by " + entry.By.Name
+		}
+		if entry.At != nil {
+			by += " " + e.when(*entry.At)
+		}
+		return nil, incidentbot.Errorf(incidentbot.ECONFLICT, "Item %d was already done%s: nothing changed.", entry.Position, by)
+	case !done && entry.State == incidentbot.ChecklistOpen:
+		return nil, incidentbot.Errorf(incidentbot.ECONFLICT, "Item %d is already open: nothing changed.", entry.Position)
+	}
 	now := e.now()
 	entry.State, entry.By, entry.At = incidentbot.ChecklistDone, actor.User, &now
 	mark := "✓"

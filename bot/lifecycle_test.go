@@ -36,11 +36,15 @@ func TestSetStatus(t *testing.T) {
 			{"resolved to mitigated", []incidentbot.Status{incidentbot.StatusResolved}, alice, incidentbot.StatusMitigated,
 				incidentbot.EINVALID, "Cannot go from resolved to mitigated. From resolved the incident can become: investigating, closed."},
 			{"anything from closed", []incidentbot.Status{incidentbot.StatusResolved, incidentbot.StatusClosed}, alice, incidentbot.StatusInvestigating,
-				incidentbot.EINVALID, "The incident is closed: that is final, nothing can change it now."},
+				incidentbot.EINVALID, "%s is closed: nothing can change it now. Declare a new incident if the problem is back."},
+			{"not the commander closing too early", nil, bob, incidentbot.StatusClosed,
+				incidentbot.EFORBIDDEN, "Only the commander can close %s. Ask <@U_ALICE> (commander) to do it, or to hand you the role: /incident role commander <@U_BOB>"},
+			{"commander closing too early", nil, alice, incidentbot.StatusClosed,
+				incidentbot.EINVALID, "Cannot go from investigating to closed. From investigating the incident can become: mitigated, resolved."},
 			{"not the commander", nil, bob, incidentbot.StatusResolved,
-				incidentbot.EFORBIDDEN, "Only the incident commander (alice) can resolve %s. Ask them, or take the role with /incident role commander @you."},
+				incidentbot.EFORBIDDEN, "Only the commander can resolve %s. Ask <@U_ALICE> (commander) to do it, or to hand you the role: /incident role commander <@U_BOB>"},
 			{"not the commander reopening", []incidentbot.Status{incidentbot.StatusResolved}, bob, incidentbot.StatusInvestigating,
-				incidentbot.EFORBIDDEN, "Only the incident commander (alice) can reopen %s. Ask them, or take the role with /incident role commander @you."},
+				incidentbot.EFORBIDDEN, "Only the commander can reopen %s. Ask <@U_ALICE> (commander) to do it, or to hand you the role: /incident role commander <@U_BOB>"},
 			{"commander", nil, alice, incidentbot.StatusMitigated, "", ""},
 		}
 		for _, tc := range tests {
@@ -89,7 +93,7 @@ func TestCommanderOnlyCommands(t *testing.T) {
 		t.Errorf("bob sets severity: got %v, want EFORBIDDEN", err)
 	}
 	_, err := f.eng.AssignRole(ctx, bobHere, "", "commander", "<@U_BOB>")
-	if want := "Only the incident commander (alice) can assign roles in " + inc.Key + ". Ask them to give you the role with /incident role commander @you."; incidentbot.ErrorMessage(err) != want {
+	if want := "Only the commander can assign roles in " + inc.Key + ". Ask <@U_ALICE> (commander) to do it, or to hand you the role: /incident role commander <@U_BOB>"; incidentbot.ErrorMessage(err) != want {
 		t.Errorf("bob takes command: got %q, want %q", incidentbot.ErrorMessage(err), want)
 	}
 	if _, err := f.eng.AddNote(ctx, bobHere, "", "Anyone may add notes"); err != nil {
@@ -379,9 +383,11 @@ func TestLifecycleRecords(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.clock.Advance(time.Minute)
-	got, err := f.eng.Acknowledge(ctx, actor(alice, inc.WarRoom), "")
-	if err != nil || !got.AcknowledgedAt.Equal(f.reload(inc).DeclaredAt) {
-		t.Errorf("second ack: got %v, %v, want the first time kept", got.AcknowledgedAt, err)
+	if _, err := f.eng.Acknowledge(ctx, actor(alice, inc.WarRoom), ""); incidentbot.ErrorCode(err) != incidentbot.ECONFLICT {
+		t.Errorf("second ack: got %v, want ECONFLICT", err)
+	}
+	if got := f.reload(inc); !got.AcknowledgedAt.Equal(got.DeclaredAt) {
+		t.Errorf("second ack: acknowledged at %v, want the first time kept", got.AcknowledgedAt)
 	}
 	entry, err := f.eng.Check(ctx, here, "", 2, true)
 	if err != nil || entry.State != incidentbot.ChecklistDone || entry.By != bob {

@@ -32,19 +32,21 @@ func authorize(actor incidentbot.Actor, inc *incidentbot.Incident, roles []incid
 	if r == rightAds && (holds(holders(roles, incidentbot.RoleComms), actor.User.ID) || slices.Contains(adsAdmins, actor.User.ID)) {
 		return nil
 	}
-	names := make([]string, len(commanders))
+	mentions := make([]string, len(commanders))
 	for i, u := range commanders {
-		names[i] = u.Name
+		mentions[i] = u.Mention()
 	}
-	who := "the incident commander (" + strings.Join(names, ", ") + ")"
+	who, holder := "the commander", strings.Join(mentions, " or ")+" (commander)"
+	if len(commanders) > 1 {
+		holder = strings.Join(mentions, " or ") + " (commanders)"
+	}
 	if r == rightAds {
-		who = "the incident commander (" + strings.Join(names, ", ") + "), the comms lead or an ads admin"
+		who = "the commander, the comms lead or an ads admin"
 	}
-	next := "Ask them, or take the role with /incident role commander @you."
-	if r == rightRoles {
-		next = "Ask them to give you the role with /incident role commander @you."
-	}
-	return incidentbot.Errorf(incidentbot.EFORBIDDEN, "Only %s can %s %s. %s", who, verb, inc.Key, next)
+	// Only a commander hands out roles, so the advice is to ask one: taking
+	// the role yourself would be refused too.
+	return incidentbot.Errorf(incidentbot.EFORBIDDEN, "Only %s can %s %s. Ask %s to do it, or to hand you the role: /incident role commander %s",
+		who, verb, inc.Key, holder, actor.User.Mention())
 }
 
 func holds(users []incidentbot.User, id string) bool {

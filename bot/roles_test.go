@@ -6,7 +6,7 @@ import (
 	"incidentbot"
 )
 
-func TestAuthorize(t *testing.T) {
+func TestWordingAuthorize(t *testing.T) {
 	t.Parallel()
 	inc := &incidentbot.Incident{Key: "INC-42"}
 	chloe := incidentbot.User{ID: "U_CHLOE", Name: "chloe"}
@@ -24,18 +24,20 @@ func TestAuthorize(t *testing.T) {
 	}{
 		{"commander resolves", staffed, alice, rightCommand, ""},
 		{"other refused", staffed, bob, rightCommand,
-			"Only the incident commander (alice) can resolve INC-42. Ask them, or take the role with /incident role commander @you."},
+			"Only the commander can resolve INC-42. Ask <@U_ALICE> (commander) to do it, or to hand you the role: /incident role commander <@U_BOB>"},
 		{"comms may not resolve", staffed, chloe, rightCommand,
-			"Only the incident commander (alice) can resolve INC-42. Ask them, or take the role with /incident role commander @you."},
+			"Only the commander can resolve INC-42. Ask <@U_ALICE> (commander) to do it, or to hand you the role: /incident role commander <@U_CHLOE>"},
 		{"nobody commands", noCommander, bob, rightCommand, ""},
 		{"nobody commands, roles", noCommander, bob, rightRoles, ""},
 		{"roles once commanded", staffed, bob, rightRoles,
-			"Only the incident commander (alice) can resolve INC-42. Ask them to give you the role with /incident role commander @you."},
+			"Only the commander can resolve INC-42. Ask <@U_ALICE> (commander) to do it, or to hand you the role: /incident role commander <@U_BOB>"},
 		{"ads commander", staffed, alice, rightAds, ""},
 		{"ads comms", staffed, chloe, rightAds, ""},
 		{"ads admin", staffed, emma, rightAds, ""},
+		{"two commanders", append(staffed, incidentbot.RoleAssignment{Role: incidentbot.RoleCommander, User: emma}), bob, rightCommand,
+			"Only the commander can resolve INC-42. Ask <@U_ALICE> or <@U_EMMA> (commanders) to do it, or to hand you the role: /incident role commander <@U_BOB>"},
 		{"ads other", staffed, bob, rightAds,
-			"Only the incident commander (alice), the comms lead or an ads admin can resolve INC-42. Ask them, or take the role with /incident role commander @you."},
+			"Only the commander, the comms lead or an ads admin can resolve INC-42. Ask <@U_ALICE> (commander) to do it, or to hand you the role: /incident role commander <@U_BOB>"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

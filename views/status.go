@@ -19,7 +19,7 @@ func Status(st *incidentbot.IncidentStatus, now time.Time) incidentbot.Message {
 		{Label: "Next reminder", Value: nextReminder(inc, now), Short: true},
 		{Label: "Roles", Value: rolesLine(st)},
 		{Label: "Ads", Value: adsLine(st.Pauses, now)},
-		{Label: "Last update", Value: lastUpdate(st.LastUpdate, now)},
+		{Label: "Last update", Value: lastUpdate(inc, st.LastUpdate, now)},
 	}
 	if len(st.Checklist) > 0 {
 		fields = append(fields, incidentbot.Field{
@@ -74,9 +74,14 @@ func adsLine(pauses []incidentbot.CampaignPause, now time.Time) string {
 	return s
 }
 
-func lastUpdate(ev *incidentbot.TimelineEvent, now time.Time) string {
-	if ev == nil {
+// lastUpdate asks for an update only while one is still wanted: a
+// resolved or closed incident needs none.
+func lastUpdate(inc *incidentbot.Incident, ev *incidentbot.TimelineEvent, now time.Time) string {
+	switch {
+	case ev == nil && inc.Status.Open():
 		return "none yet: post one with `/incident update <what changed>`"
+	case ev == nil:
+		return "none"
 	}
 	s := ago(ev.At, now)
 	if ev.Actor.ID != "" || ev.Actor.Name != "" {

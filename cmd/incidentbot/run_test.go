@@ -373,7 +373,7 @@ func TestDemo(t *testing.T) {
 	transcript := out.String()
 	for _, want := range []string{
 		"#inc-1-checkout-returns-504",
-		"Only the incident commander",
+		"Only the commander can",
 		"Demo finished. Ad platforms now: googleads 3/4 serving, meta 2/2 serving",
 		"Post-mortem",
 	} {
