@@ -139,7 +139,7 @@ func runServe(ctx context.Context, cfg config, logger *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("listen on HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
 	}
-	srv := &http.Server{Handler: server.NewServer(deps), ReadHeaderTimeout: 10 * time.Second}
+	srv := newHTTPServer(server.NewServer(deps), serverTimeouts)
 	logger.InfoContext(ctx, "serving", "addr", ln.Addr().String(), "store", a.store.Dialect())
 
 	// Workers stop after HTTP and the sockets, so nothing enqueues work that nobody runs.
@@ -192,6 +192,20 @@ func newDiscordChat(cfg config, logger *slog.Logger) (*discord.Chat, error) {
 		AppID:    cfg.DiscordAppID,
 		APIURL:   cfg.DiscordAPIURL,
 	}, logger)
+}
+
+// httpTimeouts bound how long a client may hold a connection: a slow
+// header, a slow body or an idle keep-alive cannot pin it for ever.
+type httpTimeouts struct {
+	header, read, idle time.Duration
+}
+
+// serverTimeouts are serve's: every inbound body (a Slack command, an
+// alert group) arrives well within 30 seconds.
+var serverTimeouts = httpTimeouts{header: 10 * time.Second, read: 30 * time.Second, idle: 60 * time.Second}
+
+func newHTTPServer(h http.Handler, t httpTimeouts) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: t.header, ReadTimeout: t.read, IdleTimeout: t.idle}
 }
 
 func metricsHandler() http.Handler {
