@@ -12,7 +12,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -195,8 +194,8 @@ func (e *RateLimitError) RetryAfter() time.Duration { return e.Wait }
 const defaultWait = 30 * time.Second
 
 func retryAfter(h http.Header) time.Duration {
-	if s, err := strconv.Atoi(strings.TrimSpace(h.Get("Retry-After"))); err == nil && s > 0 {
-		return time.Duration(s) * time.Second
+	if d := incidentbot.ParseRetryAfter(h.Get("Retry-After"), time.Now()); d > 0 {
+		return d
 	}
 	return defaultWait
 }

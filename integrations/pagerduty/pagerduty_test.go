@@ -108,6 +108,7 @@ func TestErrors(t *testing.T) {
 		{name: "wrong routing key", key: "nope-secret-key", code: incidentbot.EINVALID, message: "'routing_key' is invalid"},
 		{name: "throttled", prep: func(f *fake.Server) { f.Throttle(0) }, code: incidentbot.EUNAVAILABLE, message: "rate limiting", wait: 30 * time.Second},
 		{name: "throttled with Retry-After", prep: func(f *fake.Server) { f.Throttle(7) }, code: incidentbot.EUNAVAILABLE, message: "rate limiting", wait: 7 * time.Second},
+		{name: "throttled with a huge Retry-After", prep: func(f *fake.Server) { f.Throttle(9223372037) }, code: incidentbot.EUNAVAILABLE, message: "rate limiting", wait: incidentbot.MaxRetryAfter},
 		{name: "server error", prep: func(f *fake.Server) { f.FailWith(502) }, code: incidentbot.EUNAVAILABLE, message: "HTTP 502; the bot will retry"},
 		{name: "no incident key", subject: "Checkout down", code: incidentbot.EINVALID, message: "no incident key"},
 	}

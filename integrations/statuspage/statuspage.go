@@ -14,7 +14,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -340,8 +339,8 @@ func (e *RateLimitError) Error() string {
 func (e *RateLimitError) RetryAfter() time.Duration { return e.Wait }
 
 func retryAfter(h http.Header) time.Duration {
-	if s, err := strconv.Atoi(strings.TrimSpace(h.Get("Retry-After"))); err == nil && s > 0 {
-		return time.Duration(s) * time.Second
+	if d := incidentbot.ParseRetryAfter(h.Get("Retry-After"), time.Now()); d > 0 {
+		return d
 	}
 	return DefaultMinInterval
 }

@@ -174,6 +174,7 @@ func TestErrors(t *testing.T) {
 		{name: "wrong page", page: "nopage", code: incidentbot.ENOTFOUND, message: "check STATUSPAGE_PAGE_ID"},
 		{name: "420", prep: func(f *fake.Server) { f.Throttle(420, 0) }, code: incidentbot.EUNAVAILABLE, message: "rate limiting", wait: time.Second},
 		{name: "429 with Retry-After", prep: func(f *fake.Server) { f.Throttle(429, 4) }, code: incidentbot.EUNAVAILABLE, message: "rate limiting", wait: 4 * time.Second},
+		{name: "429 with a huge Retry-After", prep: func(f *fake.Server) { f.Throttle(429, 9223372037) }, code: incidentbot.EUNAVAILABLE, message: "rate limiting", wait: incidentbot.MaxRetryAfter},
 		{name: "server error", prep: func(f *fake.Server) { f.FailWith(503) }, code: incidentbot.EUNAVAILABLE, message: "HTTP 503; the bot will retry"},
 		{name: "unknown status", subject: "[SEV1] INC-42 closing: x", code: incidentbot.EINVALID, message: `Status "closing" has no status page equivalent`},
 		{name: "no incident key", subject: "Checkout down", code: incidentbot.EINVALID, message: "no incident key"},

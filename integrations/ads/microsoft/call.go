@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"time"
 
 	"incidentbot"
@@ -109,23 +108,9 @@ func parseFault(status int, h http.Header, b []byte) *apiError {
 		ae = &apiError{}
 	}
 	ae.HTTPStatus = status
-	ae.RetryAfter = retryAfter(h.Get("Retry-After"))
+	ae.RetryAfter = incidentbot.ParseRetryAfter(h.Get("Retry-After"), time.Now())
 	if ae.TrackingID == "" {
 		ae.TrackingID = h.Get("TrackingId")
 	}
 	return ae
-}
-
-// retryAfter reads a Retry-After header in seconds or as an HTTP date.
-func retryAfter(h string) time.Duration {
-	if h == "" {
-		return 0
-	}
-	if s, err := strconv.Atoi(h); err == nil && s > 0 {
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(h); err == nil {
-		return max(time.Until(t), 0)
-	}
-	return 0
 }

@@ -10,9 +10,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"sync"
 	"testing"
-	"time"
 	"unicode/utf8"
 
 	"incidentbot/internal/fake/fakehttp"
@@ -92,7 +92,10 @@ func (s *Server) Open(dedupKey string) bool {
 func (s *Server) Throttle(retryAfter ...int) {
 	for _, secs := range retryAfter {
 		s.http.FailNext("", func(w http.ResponseWriter, _ *http.Request) {
-			fakehttp.SetRetryAfter(w.Header(), time.Duration(secs)*time.Second)
+			if secs > 0 {
+				// As sent, unconverted: a huge value must reach the client whole.
+				w.Header().Set("Retry-After", strconv.Itoa(secs))
+			}
 			fakehttp.WriteJSON(w, http.StatusTooManyRequests, map[string]string{"status": "throttle event", "message": "Requests for this service are arriving too quickly.  Please retry later."})
 		}, 1)
 	}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -123,7 +124,10 @@ func (s *Server) Requests() []string { return s.http.Requests() }
 // FailWith answers come in the order queued.
 func (s *Server) Throttle(code, retryAfter int) {
 	s.http.FailNext("", func(w http.ResponseWriter, _ *http.Request) {
-		fakehttp.SetRetryAfter(w.Header(), time.Duration(retryAfter)*time.Second)
+		if retryAfter > 0 {
+			// As sent, unconverted: a huge value must reach the client whole.
+			w.Header().Set("Retry-After", strconv.Itoa(retryAfter))
+		}
 		fakehttp.WriteJSON(w, code, map[string]string{"error": "Rate limit exceeded. Please retry later."})
 	}, 1)
 }
