@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sort"
+	"strings"
 
 	"incidentbot"
 )
@@ -29,7 +30,7 @@ type SMTP struct {
 type Config struct {
 	Targets      map[string]Target               // from ParseTargets(NOTIFY_TARGETS)
 	SMTP         SMTP                            // needed when a target has e-mail
-	WebhookToken incidentbot.Secret              // sent as a bearer token to every webhook (NOTIFY_WEBHOOK_TOKEN)
+	WebhookToken incidentbot.Secret              // sent as a bearer token to every webhook (NOTIFY_WEBHOOK_TOKEN); New refuses it with an http:// webhook
 	Services     map[string]incidentbot.Notifier // ViaStatuspage, ViaPagerDuty; nil when not configured
 	Clock        incidentbot.Clock
 }
@@ -79,6 +80,10 @@ func New(cfg Config, hc *http.Client, logger *slog.Logger) (*Notifier, error) {
 		t := cfg.Targets[name]
 		if len(t.Email) > 0 && mail == "" {
 			mail = name
+		}
+		if cfg.WebhookToken != "" && t.Webhook != "" && !strings.HasPrefix(strings.ToLower(t.Webhook), "https://") {
+			problems = append(problems, incidentbot.Errorf(incidentbot.EINVALID,
+				"NOTIFY_TARGETS gives %s an http:// webhook: NOTIFY_WEBHOOK_TOKEN is sent over https:// only; use an https:// URL or unset the token.", name))
 		}
 		if t.Via != "" && cfg.Services[t.Via] == nil {
 			problems = append(problems, incidentbot.Errorf(incidentbot.EINVALID,

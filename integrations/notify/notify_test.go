@@ -52,7 +52,7 @@ type webhook struct {
 
 func newWebhook(t *testing.T, status int) *webhook {
 	w := &webhook{}
-	w.srv = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+	w.srv = httptest.NewTLSServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
 		w.mu.Lock()
 		w.bodies = append(w.bodies, b)
@@ -183,6 +183,27 @@ func TestNotifyErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestNotifyWebhookTokenNeedsHTTPS refuses a configuration that would send
+// NOTIFY_WEBHOOK_TOKEN in clear; without a token, http:// webhooks stay allowed.
+func TestNotifyWebhookTokenNeedsHTTPS(t *testing.T) {
+	t.Parallel()
+	targets := map[string]notify.Target{
+		"agency":  {Webhook: "http://hooks.agency.example/in?key=abc"},
+		"hosting": {Webhook: "HTTPS://hooks.host.example/in"},
+	}
+	_, err := notify.New(notify.Config{Targets: targets, WebhookToken: token}, nil, nil)
+	msg := incidentbot.ErrorMessage(err)
+	if code := incidentbot.ErrorCode(err); code != incidentbot.EINVALID || !strings.Contains(msg, "NOTIFY_WEBHOOK_TOKEN") || !strings.Contains(msg, "agency") || strings.Contains(msg, "hosting") {
+		t.Errorf("got %q %q, want %q naming NOTIFY_WEBHOOK_TOKEN and agency only", code, msg, incidentbot.EINVALID)
+	}
+	if err != nil && (strings.Contains(err.Error(), "hooks.agency.example") || strings.Contains(err.Error(), token)) {
+		t.Errorf("got %q, want neither the URL nor the token", err)
+	}
+	if _, err := notify.New(notify.Config{Targets: targets}, nil, nil); err != nil {
+		t.Errorf("without a token: got %v, want http:// webhooks accepted", err)
 	}
 }
 
