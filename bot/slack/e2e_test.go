@@ -138,11 +138,17 @@ const (
 // send posts body to path as Slack would, and returns the status and body.
 func (w *world) send(path string, body []byte, how request) (int, string) {
 	w.t.Helper()
+	return w.sendAt(path, body, how, w.clock.Now())
+}
+
+// sendAt is send with the request signed at the given time: sent twice with
+// the same time and body, it is a byte-identical replay.
+func (w *world) sendAt(path string, body []byte, how request, at time.Time) (int, string) {
+	w.t.Helper()
 	r, err := http.NewRequest(http.MethodPost, w.http.URL+path, bytes.NewReader(body))
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	at := w.clock.Now()
 	if how == sixMinutesOld {
 		at = at.Add(-6 * time.Minute)
 	}
@@ -170,19 +176,28 @@ func (w *world) send(path string, body []byte, how request) (int, string) {
 // command runs a slash command typed by user in #ops.
 func (w *world) command(user fake.User, text, trigger string, how request) (int, string) {
 	w.t.Helper()
-	form := url.Values{"team_id": {fake.TeamID}, "channel_id": {w.ops.ID}, "channel_name": {"ops"}, "user_id": {user.ID},
+	return w.send("/slack/commands", commandForm(w.ops.ID, user, text, trigger), how)
+}
+
+func commandForm(channel string, user fake.User, text, trigger string) []byte {
+	form := url.Values{"team_id": {fake.TeamID}, "channel_id": {channel}, "channel_name": {"ops"}, "user_id": {user.ID},
 		"user_name": {user.Name}, "command": {"/incident"}, "text": {text}, "trigger_id": {trigger}}
-	return w.send("/slack/commands", []byte(form.Encode()), how)
+	return []byte(form.Encode())
 }
 
 // interact sends an interactivity payload.
 func (w *world) interact(payload any) (int, string) {
 	w.t.Helper()
-	b, err := json.Marshal(payload)
+	return w.send("/slack/interactions", w.payload(payload), signedNow)
+}
+
+func (w *world) payload(v any) []byte {
+	w.t.Helper()
+	b, err := json.Marshal(v)
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	return w.send("/slack/interactions", []byte("payload="+url.QueryEscape(string(b))), signedNow)
+	return []byte("payload=" + url.QueryEscape(string(b)))
 }
 
 // settle runs due jobs, advancing the clock, until cond holds.

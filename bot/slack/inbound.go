@@ -2,6 +2,8 @@ package slack
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
@@ -81,8 +83,48 @@ func (in *Inbound) read(w http.ResponseWriter, r *http.Request) []byte {
 	return body
 }
 
+// requestSource names accepted slash commands and interactions in the
+// delivery store.
+const requestSource = "slack-request"
+
+// firstRequest records a verified request by a hash of what Slack signed
+// (timestamp and body) and reports whether it is the first time. Slack
+// never retries commands or interactions, and a person acting again makes a
+// new request with a new timestamp: an identical one is a captured request
+// replayed within the signature window. The insert is the check (unique
+// key), so replicas sharing the store agree. Without a store (tests of the
+// transport alone) every request is first.
+func (in *Inbound) firstRequest(ctx context.Context, h http.Header, body []byte) (bool, error) {
+	if in.deps.Deliveries == nil {
+		return true, nil
+	}
+	sum := sha256.New()
+	sum.Write([]byte("v0:" + h.Get("X-Slack-Request-Timestamp") + ":"))
+	sum.Write(body)
+	return in.deps.Deliveries.ClaimDelivery(ctx, requestSource, hex.EncodeToString(sum.Sum(nil)), in.deps.Clock.Now())
+}
+
+// once claims the request; when it is not the first, or cannot be recorded,
+// it logs why and returns false: the caller answers without acting.
+func (in *Inbound) once(r *http.Request, body []byte) (first bool, err error) {
+	first, err = in.firstRequest(r.Context(), r.Header, body)
+	switch {
+	case err != nil:
+		in.deps.Logger.ErrorContext(r.Context(), "slack request not recorded, refused", "path", r.URL.Path,
+			"code", incidentbot.ErrorCode(err), "err", err)
+	case !first:
+		in.deps.Logger.WarnContext(r.Context(), "slack request replayed, ignored", "path", r.URL.Path,
+			"remote", r.RemoteAddr)
+	}
+	return first, err
+}
+
+// notRecorded is the answer when the store could not record a command.
+const notRecorded = "The bot could not record this request (its database is unavailable), so nothing was done. Try again in a moment."
+
 // Commands serves POST /slack/commands: the command runs at once and its
-// reply is the acknowledgement, shown to the person or to the channel.
+// reply is the acknowledgement, shown to the person or to the channel. A
+// replayed request gets an empty 200 and does nothing.
 func (in *Inbound) Commands() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body := in.read(w, r)
@@ -102,6 +144,15 @@ func (in *Inbound) Commands() http.Handler {
 			http.Error(w, "missing user_id", http.StatusBadRequest)
 			return
 		}
+		first, err := in.once(r, body)
+		if err != nil {
+			writeJSON(w, slashResponse{ResponseType: "ephemeral", Text: notRecorded})
+			return
+		}
+		if !first {
+			ack(w)
+			return
+		}
 		if resp := in.command(r.Context(), cmd); resp != nil {
 			writeJSON(w, resp)
 			return
@@ -112,7 +163,8 @@ func (in *Inbound) Commands() http.Handler {
 
 // Interactions serves POST /slack/interactions: buttons, the declare modal
 // and the Declare shortcut. Slack gets its answer first; replies that take
-// longer are posted after, through the Web API.
+// longer are posted after, through the Web API. A replayed request gets
+// an empty 200 and does nothing.
 func (in *Inbound) Interactions() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body := in.read(w, r)
@@ -126,6 +178,16 @@ func (in *Inbound) Interactions() http.Handler {
 		}
 		if err != nil {
 			http.Error(w, "malformed interaction payload", http.StatusBadRequest)
+			return
+		}
+		first, err := in.once(r, body)
+		if err != nil {
+			// Slack shows the person that the click failed; they can click again.
+			http.Error(w, "could not record the request; try again", http.StatusServiceUnavailable)
+			return
+		}
+		if !first {
+			ack(w)
 			return
 		}
 		resp, after := in.interact(r.Context(), p)

@@ -376,7 +376,7 @@ func TestGrafana(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newWorld(t, db, Config{GrafanaSecret: "synthetic-grafana-hmac-secret"})
 		body := fixture(t, "grafana/firing.json")
-		sig := map[string]string{GrafanaSignatureHeader: "5e5fe678d0f0852635c1ccff35b7a650086cdd1fe809a5d292b4a0fddfac2be4"}
+		sig := grafanaSigned("synthetic-grafana-hmac-secret", fixtureNow, body)
 		for i := range 3 {
 			r := post(t, w.recv.Grafana(), body, testToken, sig)
 			want := actDuplicate
@@ -418,15 +418,18 @@ func TestGrafanaSignature(t *testing.T) {
 		secret incidentbot.Secret
 		want   string // "" for success, else a part of the refusal
 	}{
-		{name: "body signed", sig: plainSig, now: signedAt, want: ""},
 		{name: "timestamp signed", sig: tsSig, ts: "1795521220", now: signedAt.Add(time.Minute), want: ""},
-		{name: "uppercase hex", sig: strings.ToUpper(plainSig), now: signedAt, want: ""},
+		{name: "uppercase hex", sig: strings.ToUpper(tsSig), ts: "1795521220", now: signedAt, want: ""},
 		{name: "missing", now: signedAt, want: "Missing X-Grafana-Alerting-Signature"},
-		{name: "not hex", sig: "zz", now: signedAt, want: "not hex"},
-		{name: "wrong secret", sig: plainSig, now: signedAt, secret: "another-secret", want: "Wrong X-Grafana-Alerting-Signature"},
-		{name: "body changed", sig: plainSig, now: signedAt, body: append(append([]byte{}, body...), ' '), want: "Wrong"},
-		{name: "timestamp dropped", sig: tsSig, now: signedAt, want: "Wrong"},
+		{name: "not hex", sig: "zz", ts: "1795521220", now: signedAt, want: "not hex"},
+		{name: "wrong secret", sig: tsSig, ts: "1795521220", now: signedAt, secret: "another-secret", want: "Wrong X-Grafana-Alerting-Signature"},
+		{name: "body changed", sig: tsSig, ts: "1795521220", now: signedAt, body: append(append([]byte{}, body...), ' '), want: "Wrong"},
+		{name: "timestamp changed", sig: tsSig, ts: "1795521221", now: signedAt, want: "Wrong"},
+		// A body-only signature never expires: refused, however valid.
+		{name: "body signed without timestamp", sig: plainSig, now: signedAt, want: "Missing X-Grafana-Alerting-Timestamp"},
+		{name: "timestamp dropped", sig: tsSig, now: signedAt, want: "Missing X-Grafana-Alerting-Timestamp"},
 		{name: "timestamp old", sig: tsSig, ts: "1795521220", now: signedAt.Add(time.Hour), want: "replay"},
+		{name: "timestamp ahead", sig: tsSig, ts: "1795521220", now: signedAt.Add(-6 * time.Minute), want: "replay"},
 		{name: "timestamp garbage", sig: tsSig, ts: "yesterday", now: signedAt, want: "Unix time"},
 	}
 	for _, tc := range tests {

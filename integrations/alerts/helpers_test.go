@@ -3,12 +3,16 @@ package alerts
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -191,4 +195,14 @@ func actions(rs []result) string {
 		s = append(s, r.Action)
 	}
 	return strings.Join(s, ",")
+}
+
+// grafanaSigned returns the headers Grafana sends with an HMAC secret and
+// the timestamp header configured: the hex HMAC-SHA256 of "ts:body".
+func grafanaSigned(secret string, at time.Time, body []byte) map[string]string {
+	ts := strconv.FormatInt(at.Unix(), 10)
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte(ts + ":"))
+	mac.Write(body)
+	return map[string]string{GrafanaSignatureHeader: hex.EncodeToString(mac.Sum(nil)), GrafanaTimestampHeader: ts}
 }

@@ -19,7 +19,9 @@ import (
 
 // Grafana signature headers. The signature header is Grafana's default
 // name; Grafana has no default timestamp header, so this is the name to
-// configure there (Contact point > Webhook > HMAC > Timestamp header).
+// configure there (Contact point > Webhook > HMAC > Timestamp header). It
+// is required: a signature of the body alone never expires, so a captured
+// notification could be replayed for ever.
 const (
 	GrafanaSignatureHeader = "X-Grafana-Alerting-Signature"
 	GrafanaTimestampHeader = "X-Grafana-Alerting-Timestamp"
@@ -39,7 +41,8 @@ func (r *Receiver) Alertmanager() http.Handler {
 
 // Grafana serves POST (or PUT) /webhooks/grafana (unified alerting payload
 // version 1): the bearer token when ALERT_WEBHOOK_TOKEN is set and the HMAC
-// signature when the Grafana secret is set; at least one of them.
+// signature with its timestamp when the Grafana secret is set; at least one
+// of them.
 func (r *Receiver) Grafana() http.Handler {
 	return r.handler(source{name: "grafana", actor: "Grafana"}, r.checkGrafana, parseGrafana)
 }
@@ -151,27 +154,28 @@ func (r *Receiver) checkGrafana(req *http.Request, body []byte) error {
 	return nil
 }
 
-// checkSignature verifies Grafana's hex HMAC-SHA256 of the body, or of
-// "timestamp:body" when a timestamp is sent, which must then be recent.
+// checkSignature verifies Grafana's hex HMAC-SHA256 of "timestamp:body"
+// with a timestamp within maxSignatureAge of now.
 func checkSignature(secret incidentbot.Secret, sig, ts string, body []byte, now time.Time) error {
 	if sig == "" {
 		return incidentbot.Errorf(incidentbot.EUNAUTHORIZED, "Missing %s header: configure the HMAC secret in the Grafana contact point.", GrafanaSignatureHeader)
+	}
+	if ts == "" {
+		return incidentbot.Errorf(incidentbot.EUNAUTHORIZED, "Missing %s header: set the contact point's HMAC Timestamp header to %s, so a captured notification cannot be replayed later.", GrafanaTimestampHeader, GrafanaTimestampHeader)
 	}
 	got, err := hex.DecodeString(strings.TrimSpace(sig))
 	if err != nil {
 		return incidentbot.Errorf(incidentbot.EUNAUTHORIZED, "The %s header is not hex: check the Grafana contact point.", GrafanaSignatureHeader)
 	}
-	mac := hmac.New(sha256.New, []byte(secret.Reveal()))
-	if ts != "" {
-		sec, err := strconv.ParseInt(strings.TrimSpace(ts), 10, 64)
-		if err != nil {
-			return incidentbot.Errorf(incidentbot.EUNAUTHORIZED, "The %s header is not a Unix time in seconds.", GrafanaTimestampHeader)
-		}
-		if age := now.Sub(time.Unix(sec, 0)); age > maxSignatureAge || age < -maxSignatureAge {
-			return incidentbot.Errorf(incidentbot.EUNAUTHORIZED, "The signed notification is %s old: refused as a possible replay. Check the clocks of Grafana and this bot.", age.Round(time.Second))
-		}
-		mac.Write([]byte(strings.TrimSpace(ts) + ":"))
+	sec, err := strconv.ParseInt(strings.TrimSpace(ts), 10, 64)
+	if err != nil {
+		return incidentbot.Errorf(incidentbot.EUNAUTHORIZED, "The %s header is not a Unix time in seconds.", GrafanaTimestampHeader)
 	}
+	if age := now.Sub(time.Unix(sec, 0)); age > maxSignatureAge || age < -maxSignatureAge {
+		return incidentbot.Errorf(incidentbot.EUNAUTHORIZED, "The signed notification is %s old: refused as a possible replay. Check the clocks of Grafana and this bot.", age.Round(time.Second))
+	}
+	mac := hmac.New(sha256.New, []byte(secret.Reveal()))
+	mac.Write([]byte(strings.TrimSpace(ts) + ":"))
 	mac.Write(body)
 	if !hmac.Equal(got, mac.Sum(nil)) {
 		return incidentbot.Errorf(incidentbot.EUNAUTHORIZED, "Wrong %s: the Grafana HMAC secret differs from this bot's.", GrafanaSignatureHeader)
