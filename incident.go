@@ -186,6 +186,12 @@ func ParseIncidentKey(key string) (int64, error) {
 	return id, nil
 }
 
+// IncidentNotFound is the one answer to a key that names no incident of
+// the caller's workspace: the same whether it exists elsewhere or not.
+func IncidentNotFound(key string) *Error {
+	return Errorf(ENOTFOUND, "Incident %s not found. Run /incident list to see open incidents.", key)
+}
+
 // Duration is how long the incident has lasted (until resolve, or now).
 func (inc *Incident) Duration(now time.Time) time.Duration {
 	end := now

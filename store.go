@@ -49,10 +49,17 @@ type IncidentStore interface {
 	// sets inc.ID and inc.Key. A DedupeKey held by an open incident gives an
 	// ECONFLICT error wrapping *DuplicateError.
 	CreateIncident(ctx context.Context, inc *Incident, ch Change) error
-	// Incident returns one incident or ENOTFOUND.
+	// Incident returns one incident or ENOTFOUND, whatever its workspace:
+	// for the engine's own jobs, never for a lookup on behalf of a person.
 	Incident(ctx context.Context, id int64) (*Incident, error)
-	// IncidentByWarRoom finds the incident whose war room is channelID, or ENOTFOUND.
-	IncidentByWarRoom(ctx context.Context, platform, channelID string) (*Incident, error)
+	// IncidentByKey returns the incident with id if it belongs to workspace
+	// on platform. One that does not exist and one of another workspace or
+	// platform give the same ENOTFOUND (NotFound), so a key's existence
+	// elsewhere is never confirmed. An empty platform or workspace finds nothing.
+	IncidentByKey(ctx context.Context, platform, workspace string, id int64) (*Incident, error)
+	// IncidentByWarRoom finds the incident of workspace on platform whose war
+	// room is channelID, or ENOTFOUND. An empty platform or workspace finds nothing.
+	IncidentByWarRoom(ctx context.Context, platform, workspace, channelID string) (*Incident, error)
 	// FindIncidents lists incidents, newest first.
 	FindIncidents(ctx context.Context, f IncidentFilter) ([]*Incident, error)
 	// UpdateIncident locks the incident, lets fn change it and describe the

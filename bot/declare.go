@@ -15,6 +15,9 @@ import (
 // Nothing here talks to a chat or an API: the person gets an answer in
 // milliseconds and the jobs do the rest.
 func (e *Engine) Declare(ctx context.Context, actor incidentbot.Actor, req incidentbot.DeclareRequest) (*incidentbot.Incident, error) {
+	if err := inWorkspace(actor); err != nil {
+		return nil, err
+	}
 	title := strings.TrimSpace(req.Title)
 	if title == "" {
 		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Give the incident a title, e.g. /incident declare sev1 Checkout returns 504.")

@@ -23,7 +23,7 @@ type Config struct {
 	SummaryChannels  map[string]string // platform -> summary channel id ("" or missing: no summaries there)
 	RevenuePerMinute float64
 	Currency         string   // default "EUR"
-	AdsAdmins        []string // user ids allowed to run ads commands besides commander/comms
+	AdsAdmins        []string // AdsAdmin(platform, user id) of the people allowed to run ads commands besides commander/comms
 	Language         string   // "en" | "fr" (post-mortem language)
 	Workers          int      // default 4
 	Lease            time.Duration
@@ -183,10 +183,12 @@ func (e *Engine) playbook(inc *incidentbot.Incident) (*incidentbot.Playbook, err
 }
 
 // incident resolves the incident a command acts on: the key, or the war
-// room the command was typed in.
+// room the command was typed in, within the actor's workspace only. An
+// incident of another workspace or platform is "not found", as a missing
+// key is: the store query is scoped, so no caller can forget to check.
 func (e *Engine) incident(ctx context.Context, actor incidentbot.Actor, key string) (*incidentbot.Incident, error) {
 	if key == "" {
-		inc, err := e.store.IncidentByWarRoom(ctx, actor.Platform, actor.ChannelID)
+		inc, err := e.store.IncidentByWarRoom(ctx, actor.Platform, actor.Workspace, actor.ChannelID)
 		if incidentbot.ErrorCode(err) == incidentbot.ENOTFOUND {
 			return nil, incidentbot.WrapError(incidentbot.ENOTFOUND, err, "This channel is not an incident war room. Add the incident key, e.g. /incident status INC-42.")
 		}
@@ -196,7 +198,17 @@ func (e *Engine) incident(ctx context.Context, actor incidentbot.Actor, key stri
 	if err != nil {
 		return nil, err
 	}
-	return e.store.Incident(ctx, id)
+	return e.store.IncidentByKey(ctx, actor.Platform, actor.Workspace, id)
+}
+
+// inWorkspace refuses an actor who names no platform or workspace: nothing
+// can be declared or listed outside a workspace. Adapters refuse such
+// requests first; this keeps the engine safe on its own.
+func inWorkspace(actor incidentbot.Actor) error {
+	if actor.Platform == "" || actor.Workspace == "" {
+		return incidentbot.Errorf(incidentbot.EFORBIDDEN, "Incidents live in a workspace: run /incident in a channel of the workspace where the bot is installed.")
+	}
+	return nil
 }
 
 // status builds the one-screen state of an incident.

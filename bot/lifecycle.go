@@ -24,6 +24,9 @@ func (e *Engine) Status(ctx context.Context, actor incidentbot.Actor, key string
 
 // List returns the open incidents of the actor's workspace.
 func (e *Engine) List(ctx context.Context, actor incidentbot.Actor) ([]*incidentbot.Incident, error) {
+	if err := inWorkspace(actor); err != nil {
+		return nil, err
+	}
 	found, err := e.store.FindIncidents(ctx, incidentbot.IncidentFilter{OpenOnly: true, Platform: actor.Platform, Workspace: actor.Workspace})
 	if err != nil {
 		return nil, err

@@ -22,14 +22,23 @@ const (
 
 // authorize says whether actor may do what verb describes ("resolve",
 // "change the severity of" ...) to inc. Commanders may do everything; when
-// nobody holds the commander role anyone may, so an incident is never stuck.
-// Ads also admit the comms holders and the configured ads admins.
+// nobody holds the commander role anyone of the incident's workspace may,
+// so an incident is never stuck. Ads also admit the comms holders and the
+// configured ads admins ("platform:user id").
+//
+// A role is held by a user id on the incident's platform: the same id on
+// another platform, or in another workspace, is someone else, and holds
+// nothing here (their lookups already say "not found"; this is the rule
+// again, where rights are decided).
 func authorize(actor incidentbot.Actor, inc *incidentbot.Incident, roles []incidentbot.RoleAssignment, r right, verb string, adsAdmins []string) error {
+	if actor.Platform != inc.Platform || actor.Workspace != inc.Workspace {
+		return incidentbot.IncidentNotFound(inc.Key)
+	}
 	commanders := holders(roles, incidentbot.RoleCommander)
 	if len(commanders) == 0 || holds(commanders, actor.User.ID) {
 		return nil
 	}
-	if r == rightAds && (holds(holders(roles, incidentbot.RoleComms), actor.User.ID) || slices.Contains(adsAdmins, actor.User.ID)) {
+	if r == rightAds && (holds(holders(roles, incidentbot.RoleComms), actor.User.ID) || slices.Contains(adsAdmins, AdsAdmin(actor.Platform, actor.User.ID))) {
 		return nil
 	}
 	mentions := make([]string, len(commanders))
@@ -48,6 +57,9 @@ func authorize(actor incidentbot.Actor, inc *incidentbot.Incident, roles []incid
 	return incidentbot.Errorf(incidentbot.EFORBIDDEN, "Only %s can %s %s. Ask %s to do it, or to hand you the role: /incident role commander %s",
 		who, verb, inc.Key, holder, actor.User.Mention())
 }
+
+// AdsAdmin names an ads admin as Config.AdsAdmins lists them: "slack:U0123".
+func AdsAdmin(platform, userID string) string { return platform + ":" + userID }
 
 func holds(users []incidentbot.User, id string) bool {
 	return slices.ContainsFunc(users, func(u incidentbot.User) bool { return u.ID == id })

@@ -207,7 +207,7 @@ func (db *DB) incident(ctx context.Context, q querier, id int64, suffix string) 
 	var r incidentRow
 	err := q.GetContext(ctx, &r, db.x.Rebind(`SELECT `+incidentColumns+` FROM incidents WHERE id = ?`+suffix), id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, incidentbot.Errorf(incidentbot.ENOTFOUND, "Incident %s not found. Run /incident list to see open incidents.", incidentbot.IncidentKey(id))
+		return nil, incidentbot.IncidentNotFound(incidentbot.IncidentKey(id))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("get incident %d: %w", id, mapErr(err))
@@ -215,18 +215,38 @@ func (db *DB) incident(ctx context.Context, q querier, id int64, suffix string) 
 	return r.incident(), nil
 }
 
-// IncidentByWarRoom finds the incident whose war room is channelID, or ENOTFOUND.
-func (db *DB) IncidentByWarRoom(ctx context.Context, platform, channelID string) (*incidentbot.Incident, error) {
-	if channelID == "" {
-		return nil, incidentbot.Errorf(incidentbot.ENOTFOUND, "This channel is not an incident war room. Give an incident key, like INC-42.")
+// IncidentByKey returns the incident with id if it belongs to workspace on
+// platform; any other gives the very ENOTFOUND of a missing id.
+func (db *DB) IncidentByKey(ctx context.Context, platform, workspace string, id int64) (*incidentbot.Incident, error) {
+	if platform == "" || workspace == "" {
+		return nil, incidentbot.IncidentNotFound(incidentbot.IncidentKey(id))
+	}
+	var r incidentRow
+	err := db.x.GetContext(ctx, &r, db.x.Rebind(`SELECT `+incidentColumns+` FROM incidents
+		WHERE id = ? AND platform = ? AND workspace = ?`), id, platform, workspace)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, incidentbot.IncidentNotFound(incidentbot.IncidentKey(id))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get incident %d: %w", id, mapErr(err))
+	}
+	return r.incident(), nil
+}
+
+// IncidentByWarRoom finds the incident of workspace on platform whose war
+// room is channelID, or ENOTFOUND.
+func (db *DB) IncidentByWarRoom(ctx context.Context, platform, workspace, channelID string) (*incidentbot.Incident, error) {
+	notRoom := incidentbot.Errorf(incidentbot.ENOTFOUND, "This channel is not an incident war room. Give an incident key, like INC-42.")
+	if platform == "" || workspace == "" || channelID == "" {
+		return nil, notRoom
 	}
 	var r incidentRow
 	// A channel id is unique per platform, but newest first keeps the answer
 	// stable should a war room ever be reused.
 	err := db.x.GetContext(ctx, &r, db.x.Rebind(`SELECT `+incidentColumns+` FROM incidents
-		WHERE platform = ? AND war_room = ? ORDER BY id DESC LIMIT 1`), platform, channelID)
+		WHERE platform = ? AND war_room = ? AND workspace = ? ORDER BY id DESC LIMIT 1`), platform, channelID, workspace)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, incidentbot.Errorf(incidentbot.ENOTFOUND, "This channel is not an incident war room. Give an incident key, like INC-42.")
+		return nil, notRoom
 	}
 	if err != nil {
 		return nil, fmt.Errorf("get incident by war room: %w", mapErr(err))
@@ -382,4 +402,18 @@ func (db *DB) applyChange(ctx context.Context, tx *sqlx.Tx, incidentID int64, at
 		}
 	}
 	return nil
+}
+
+// AdoptIncidents gives the incidents of platform that belong to no
+// workspace (alert incidents opened before alerts had one) to workspace,
+// so its members reach them again. It returns how many it moved.
+func (db *DB) AdoptIncidents(ctx context.Context, platform, workspace string) (int64, error) {
+	if platform == "" || workspace == "" {
+		return 0, nil
+	}
+	res, err := db.x.ExecContext(ctx, db.x.Rebind(`UPDATE incidents SET workspace = ? WHERE platform = ? AND workspace = ''`), workspace, platform)
+	if err != nil {
+		return 0, fmt.Errorf("adopt incidents: %w", mapErr(err))
+	}
+	return res.RowsAffected()
 }

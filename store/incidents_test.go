@@ -189,7 +189,7 @@ func TestNotFound(t *testing.T) {
 				})
 				return err
 			}, "Incident INC-9 not found."},
-			{"IncidentByWarRoom", func() error { _, err := db.IncidentByWarRoom(t.Context(), "slack", "C404"); return err }, "not an incident war room"},
+			{"IncidentByWarRoom", func() error { _, err := db.IncidentByWarRoom(t.Context(), "slack", "T1", "C404"); return err }, "not an incident war room"},
 			{"Message", func() error { _, err := db.Message(t.Context(), 9, "welcome"); return err }, "No welcome message"},
 		}
 		for _, tc := range tests {
@@ -253,16 +253,70 @@ func TestIncidentByWarRoom(t *testing.T) {
 		inc := newIncident("Checkout down")
 		inc.WarRoom = "C-war"
 		create(t, db, inc, incidentbot.Change{})
-		got, err := db.IncidentByWarRoom(t.Context(), incidentbot.PlatformSlack, "C-war")
+		got, err := db.IncidentByWarRoom(t.Context(), incidentbot.PlatformSlack, "T1", "C-war")
 		if err != nil {
 			t.Fatalf("IncidentByWarRoom: %v", err)
 		}
 		if got.ID != inc.ID {
 			t.Errorf("got incident %d, want %d", got.ID, inc.ID)
 		}
-		_, err = db.IncidentByWarRoom(t.Context(), incidentbot.PlatformDiscord, "C-war")
+		_, err = db.IncidentByWarRoom(t.Context(), incidentbot.PlatformDiscord, "T1", "C-war")
 		if code := incidentbot.ErrorCode(err); code != incidentbot.ENOTFOUND {
 			t.Errorf("other platform: got code %q, want %q", code, incidentbot.ENOTFOUND)
+		}
+	})
+}
+
+// TestTenancyStoreLookups: a lookup by key or by war room finds an
+// incident only in its own (platform, workspace); anywhere else the answer
+// is exactly the one for a key or channel that does not exist.
+func TestTenancyStoreLookups(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		inc := newIncident("Checkout down")
+		inc.WarRoom = "C-war"
+		create(t, db, inc, incidentbot.Change{})
+		legacy := newIncident("From an alert, before workspaces")
+		legacy.Workspace = ""
+		create(t, db, legacy, incidentbot.Change{})
+
+		got, err := db.IncidentByKey(t.Context(), incidentbot.PlatformSlack, "T1", inc.ID)
+		if err != nil || got.ID != inc.ID {
+			t.Fatalf("own workspace: got %v, %v; want %s", got, err, inc.Key)
+		}
+		missingKey := incidentbot.ErrorMessage(incidentbot.IncidentNotFound(inc.Key))
+		keys := []struct {
+			name, platform, workspace string
+			id                        int64
+		}{
+			{"another workspace", incidentbot.PlatformSlack, "T2", inc.ID},
+			{"another platform, same workspace id", incidentbot.PlatformDiscord, "T1", inc.ID},
+			{"no workspace", incidentbot.PlatformSlack, "", inc.ID},
+			{"no workspace, incident without one", incidentbot.PlatformSlack, "", legacy.ID},
+		}
+		for _, tc := range keys {
+			_, err := db.IncidentByKey(t.Context(), tc.platform, tc.workspace, tc.id)
+			want := incidentbot.ErrorMessage(incidentbot.IncidentNotFound(incidentbot.IncidentKey(tc.id)))
+			if code, msg := incidentbot.ErrorCode(err), incidentbot.ErrorMessage(err); code != incidentbot.ENOTFOUND || msg != want {
+				t.Errorf("IncidentByKey, %s: got %q %q, want %q %q", tc.name, code, msg, incidentbot.ENOTFOUND, want)
+			}
+		}
+		_, err = db.IncidentByKey(t.Context(), incidentbot.PlatformSlack, "T2", 9999)
+		if msg := incidentbot.ErrorMessage(err); msg != strings.ReplaceAll(missingKey, inc.Key, "INC-9999") {
+			t.Errorf("missing key: got %q, want the same message as for another workspace", msg)
+		}
+
+		_, missingRoom := db.IncidentByWarRoom(t.Context(), incidentbot.PlatformSlack, "T1", "C-nothing")
+		rooms := []struct{ name, platform, workspace, channel string }{
+			{"another workspace", incidentbot.PlatformSlack, "T2", "C-war"},
+			{"another platform", incidentbot.PlatformDiscord, "T1", "C-war"},
+			{"no workspace", incidentbot.PlatformSlack, "", "C-war"},
+		}
+		for _, tc := range rooms {
+			_, err := db.IncidentByWarRoom(t.Context(), tc.platform, tc.workspace, tc.channel)
+			if code, msg := incidentbot.ErrorCode(err), incidentbot.ErrorMessage(err); code != incidentbot.ENOTFOUND || msg != incidentbot.ErrorMessage(missingRoom) {
+				t.Errorf("IncidentByWarRoom, %s: got %q %q, want the answer for a plain channel %q", tc.name, code, msg, incidentbot.ErrorMessage(missingRoom))
+			}
 		}
 	})
 }
@@ -565,4 +619,35 @@ func BenchmarkCreateIncident(b *testing.B) {
 			}
 		})
 	}
+}
+
+// TestTenancyAdoptIncidents: alert incidents stored without a workspace
+// (before alerts had one) go to the alert workspace; nothing else moves.
+func TestTenancyAdoptIncidents(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		orphan := newIncident("Alert from before")
+		orphan.Workspace = ""
+		create(t, db, orphan, incidentbot.Change{})
+		otherPlatform := newIncident("Discord orphan")
+		otherPlatform.Platform, otherPlatform.Workspace = incidentbot.PlatformDiscord, ""
+		create(t, db, otherPlatform, incidentbot.Change{})
+		owned := newIncident("Owned elsewhere")
+		owned.Workspace = "T9"
+		create(t, db, owned, incidentbot.Change{})
+
+		n, err := db.AdoptIncidents(t.Context(), incidentbot.PlatformSlack, "T1")
+		if err != nil || n != 1 {
+			t.Fatalf("AdoptIncidents: got %d, %v; want 1", n, err)
+		}
+		for _, tc := range []struct {
+			inc  *incidentbot.Incident
+			want string
+		}{{orphan, "T1"}, {otherPlatform, ""}, {owned, "T9"}} {
+			got, err := db.Incident(t.Context(), tc.inc.ID)
+			if err != nil || got.Workspace != tc.want {
+				t.Errorf("%s: got workspace %q (%v), want %q", tc.inc.Title, got.Workspace, err, tc.want)
+			}
+		}
+	})
 }

@@ -181,7 +181,7 @@ func (w *world) runJobs() {
 
 func (w *world) incidents() []*incidentbot.Incident {
 	w.t.Helper()
-	list, err := w.engine.List(context.Background(), incidentbot.Actor{Platform: incidentbot.PlatformDiscord, User: incidentbot.User{ID: alice}})
+	list, err := w.engine.List(context.Background(), incidentbot.Actor{Platform: incidentbot.PlatformDiscord, Workspace: fake.GuildID, User: incidentbot.User{ID: alice}})
 	if err != nil {
 		w.t.Fatal(err)
 	}

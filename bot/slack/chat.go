@@ -273,3 +273,17 @@ func (c *Chat) Archive(ctx context.Context, channelID string) error {
 	}
 	return mapError("conversations.archive", err)
 }
+
+// Team asks Slack (auth.test) which workspace the bot token belongs to and
+// returns its team id: the workspace the bot serves unless SLACK_TEAM_IDS
+// says otherwise.
+func (c *Chat) Team(ctx context.Context) (string, error) {
+	resp, err := c.api.AuthTestContext(ctx)
+	if err != nil {
+		return "", mapError("auth.test", err)
+	}
+	if resp.TeamID == "" {
+		return "", incidentbot.Errorf(incidentbot.EINTERNAL, "Slack's auth.test named no workspace for the bot token.")
+	}
+	return resp.TeamID, nil
+}

@@ -9,12 +9,14 @@ import (
 	"net/url"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/sethvargo/go-envconfig"
 
 	"incidentbot"
+	"incidentbot/bot"
 	"incidentbot/integrations/probe"
 )
 
@@ -37,6 +39,7 @@ type config struct {
 	SlackSigningSecret incidentbot.Secret `env:"SLACK_SIGNING_SECRET"`
 	SlackAppToken      incidentbot.Secret `env:"SLACK_APP_TOKEN"`
 	SlackAPIURL        string             `env:"SLACK_API_URL"`
+	SlackTeamIDs       []string           `env:"SLACK_TEAM_IDS"`
 
 	DiscordBotToken  incidentbot.Secret `env:"DISCORD_BOT_TOKEN"`
 	DiscordAppID     string             `env:"DISCORD_APP_ID"`
@@ -178,6 +181,9 @@ func (c config) validate(cmd string) error {
 			bad("PLAYBOOKS_DIR must be an existing folder of playbook YAML files")
 		}
 	}
+	if _, err := c.adsAdmins(); err != nil {
+		bad("%v", err)
+	}
 	if c.RevenuePerMinute < 0 {
 		bad("REVENUE_PER_MINUTE must be zero or more (the shop's average revenue per minute)")
 	}
@@ -230,6 +236,12 @@ func (c config) validate(cmd string) error {
 			bad("ALERT_PLATFORM is slack but Slack is not configured (SLACK_BOT_TOKEN)")
 		case c.AlertPlatform == incidentbot.PlatformDiscord && c.DiscordBotToken == "":
 			bad("ALERT_PLATFORM is discord but Discord is not configured (DISCORD_BOT_TOKEN)")
+		}
+		if c.AlertWorkspace != "" && c.AlertPlatform == incidentbot.PlatformDiscord && c.AlertWorkspace != c.DiscordGuildID {
+			bad("ALERT_WORKSPACE must be DISCORD_GUILD_ID (or unset): the bot answers no other server, so nobody could reach those incidents")
+		}
+		if c.AlertWorkspace != "" && c.AlertPlatform == incidentbot.PlatformSlack && len(c.SlackTeamIDs) > 0 && !slices.Contains(c.SlackTeamIDs, c.AlertWorkspace) {
+			bad("ALERT_WORKSPACE must be one of SLACK_TEAM_IDS (or unset): the bot answers no other workspace, so nobody could reach those incidents")
 		}
 		if c.AlertChannel == "" {
 			bad("ALERT_CHANNEL must name the channel id where alert incidents are announced")
@@ -330,6 +342,38 @@ func (c config) summaryChannels() map[string]string {
 		m[incidentbot.PlatformDiscord] = c.SummaryDiscord
 	}
 	return m
+}
+
+// adsAdmins returns ADS_ADMINS as the engine compares them: a role, or
+// an admin, is held by a user id on one platform. Entries are
+// platform:user-id; a bare id is read by its shape, which is unambiguous
+// (Slack ids are U or W and capitals, Discord ids are digits).
+func (c config) adsAdmins() ([]string, error) {
+	out := make([]string, 0, len(c.AdsAdmins))
+	for i, a := range c.AdsAdmins {
+		a = strings.TrimSpace(a)
+		platform, id, ok := strings.Cut(a, ":")
+		if !ok {
+			platform, id = bareUserPlatform(a), a
+		}
+		if (platform != incidentbot.PlatformSlack && platform != incidentbot.PlatformDiscord && platform != incidentbot.PlatformConsole) || id == "" {
+			return nil, fmt.Errorf("ADS_ADMINS item %d must be platform:user-id, like slack:U0123ABCD or discord:80351110224678912", i+1)
+		}
+		out = append(out, bot.AdsAdmin(platform, id))
+	}
+	return out, nil
+}
+
+func bareUserPlatform(id string) string {
+	switch {
+	case id == "":
+		return ""
+	case strings.Trim(id, "0123456789") == "":
+		return incidentbot.PlatformDiscord
+	case (id[0] == 'U' || id[0] == 'W') && strings.Trim(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == "":
+		return incidentbot.PlatformSlack
+	}
+	return ""
 }
 
 func parseLevel(s string) (slog.Level, error) {

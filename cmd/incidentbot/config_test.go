@@ -173,3 +173,44 @@ func TestConfigDatabaseURL(t *testing.T) {
 		}
 	}
 }
+
+// TestTenancyAdsAdmins: an ads admin is a user id on one platform; bare
+// ids are read by their shape, anything else is refused at start.
+func TestTenancyAdsAdmins(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		env     string
+		want    []string
+		wantErr bool
+	}{
+		{"", []string{}, false},
+		{"slack:U0123ABCD, discord:80351110224678912", []string{"slack:U0123ABCD", "discord:80351110224678912"}, false},
+		{"U0123ABCD,W0456EFGH,80351110224678912", []string{"slack:U0123ABCD", "slack:W0456EFGH", "discord:80351110224678912"}, false},
+		{"console:alice", []string{"console:alice"}, false},
+		{"alice", nil, true},
+		{"teams:U0123ABCD", nil, true},
+		{"slack:", nil, true},
+	}
+	for _, tc := range tests {
+		cfg, err := loadConfig(context.Background(), "serve", func(k string) string {
+			if k == "ADS_ADMINS" {
+				return tc.env
+			}
+			return ""
+		})
+		if tc.wantErr {
+			if err == nil || !strings.Contains(err.Error(), "ADS_ADMINS item 1 must be platform:user-id") {
+				t.Errorf("%q: got %v, want the ADS_ADMINS form explained", tc.env, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%q: %v", tc.env, err)
+			continue
+		}
+		got, _ := cfg.adsAdmins()
+		if strings.Join(got, ",") != strings.Join(tc.want, ",") {
+			t.Errorf("%q: got %v, want %v", tc.env, got, tc.want)
+		}
+	}
+}

@@ -38,9 +38,14 @@ func runServe(ctx context.Context, cfg config, logger *slog.Logger) error {
 	clock := incidentbot.SystemClock{}
 	var chats []incidentbot.Chat
 	var slackChat *slack.Chat
+	var slackTeam string // the workspace the bot token belongs to
 	if cfg.SlackBotToken != "" {
 		slackChat = slack.NewChat(slack.ChatConfig{BotToken: cfg.SlackBotToken, APIURL: cfg.SlackAPIURL}, logger)
 		chats = append(chats, slackChat)
+		var err error
+		if slackTeam, err = slackChat.Team(ctx); err != nil {
+			return fmt.Errorf("SLACK_BOT_TOKEN: could not ask Slack which workspace the bot serves (auth.test): %s", incidentbot.ErrorMessage(err))
+		}
 	}
 	var discordChat *discord.Chat
 	if cfg.DiscordBotToken != "" {
@@ -124,11 +129,17 @@ func runServe(ctx context.Context, cfg config, logger *slog.Logger) error {
 		if err != nil {
 			return fmt.Errorf("ALERT_RULES_FILE: %w", err)
 		}
+		ws := alertWorkspace(cfg, slackTeam)
+		if n, err := a.store.AdoptIncidents(ctx, cfg.AlertPlatform, ws); err != nil {
+			return err
+		} else if n > 0 {
+			logger.InfoContext(ctx, "alert incidents without a workspace given to the alert workspace", "count", n, "platform", cfg.AlertPlatform)
+		}
 		rx := alerts.New(alerts.Config{
 			Token:         cfg.AlertWebhookToken,
 			GrafanaSecret: cfg.AlertGrafanaHMAC,
 			Platform:      cfg.AlertPlatform,
-			Workspace:     cfg.AlertWorkspace,
+			Workspace:     ws,
 			Channel:       cfg.AlertChannel,
 			Rules:         rules,
 		}, a.engine, a.store, clock, logger)
@@ -158,6 +169,21 @@ func runServe(ctx context.Context, cfg config, logger *slog.Logger) error {
 	err = g.Wait()
 	logger.InfoContext(ctx, "stopped")
 	return err
+}
+
+// alertWorkspace is where alert incidents belong: ALERT_WORKSPACE, else
+// the bot's own workspace on ALERT_PLATFORM, so its members list and act
+// on them.
+func alertWorkspace(cfg config, slackTeam string) string {
+	switch {
+	case cfg.AlertWorkspace != "":
+		return cfg.AlertWorkspace
+	case cfg.AlertPlatform == incidentbot.PlatformSlack:
+		return slackTeam
+	case cfg.AlertPlatform == incidentbot.PlatformDiscord:
+		return cfg.DiscordGuildID
+	}
+	return ""
 }
 
 // discordLogger receives discordgo's log lines; discordgo.Logger is a

@@ -34,6 +34,10 @@ type parts struct {
 // newApp opens and migrates the store, loads playbooks and wires the engine.
 // The caller closes app.store.
 func newApp(ctx context.Context, cfg config, logger *slog.Logger, p parts) (*app, error) {
+	admins, err := cfg.adsAdmins()
+	if err != nil {
+		return nil, err
+	}
 	books, err := playbooks.LoadDir(cfg.PlaybooksDir)
 	if err != nil {
 		return nil, fmt.Errorf("playbooks in %s: %w", cfg.PlaybooksDir, err)
@@ -58,7 +62,7 @@ func newApp(ctx context.Context, cfg config, logger *slog.Logger, p parts) (*app
 		SummaryChannels:  cfg.summaryChannels(),
 		RevenuePerMinute: cfg.RevenuePerMinute,
 		Currency:         cfg.Currency,
-		AdsAdmins:        cfg.AdsAdmins,
+		AdsAdmins:        admins,
 		Language:         cfg.Language,
 		Workers:          cfg.Workers,
 	}, bot.Deps{

@@ -115,6 +115,7 @@ type handler func(s *Server, p params) (any, string)
 
 // methods routes each Web API method to its handler (one file per family).
 var methods = map[string]handler{
+	"auth.test":                (*Server).authTest,
 	"conversations.create":     (*Server).conversationsCreate,
 	"conversations.invite":     (*Server).conversationsInvite,
 	"conversations.setTopic":   (*Server).conversationsSetTopic,
