@@ -120,7 +120,7 @@ func newWorld(t testing.TB, db *store.DB) *world {
 	}
 	in := discord.NewInbound(discord.InboundDeps{
 		PublicKey: priv.Public().(ed25519.PublicKey), Handle: commands.NewHandler(w.engine, w.clock, logger).Handle,
-		Service: w.engine, Deliveries: db, Chat: chat, Clock: w.clock, Logger: logger,
+		Service: w.engine, Deliveries: db, Chat: chat, Clock: w.clock, Logger: logger, GuildID: fake.GuildID,
 	})
 	srv := httptest.NewServer(in.Interactions())
 	t.Cleanup(srv.Close)
@@ -130,13 +130,26 @@ func newWorld(t testing.TB, db *store.DB) *world {
 
 // interaction builds an interaction body from a member in a channel.
 func (w *world) interaction(typ int, user, channel string, data any) (id string, body []byte) {
+	return w.interactionIn(fake.GuildID, typ, user, channel, data)
+}
+
+// interactionIn builds an interaction from a member of guild; no guild is
+// a direct message, which names a user instead of a member.
+func (w *world) interactionIn(guild string, typ int, user, channel string, data any) (id string, body []byte) {
 	w.seq++
 	id = strconv.Itoa(1443211122233344400 + w.seq)
-	body, _ = json.Marshal(map[string]any{
+	from := map[string]any{"id": user, "username": "u" + user[len(user)-3:]}
+	i := map[string]any{
 		"id": id, "application_id": fake.AppID, "type": typ, "token": "token-" + id, "version": 1,
-		"guild_id": fake.GuildID, "channel_id": channel, "data": data,
-		"member": map[string]any{"user": map[string]any{"id": user, "username": "u" + user[len(user)-3:]}, "roles": []string{}},
-	})
+		"channel_id": channel, "data": data,
+	}
+	if guild != "" {
+		i["guild_id"] = guild
+		i["member"] = map[string]any{"user": from, "roles": []string{}}
+	} else {
+		i["user"] = from
+	}
+	body, _ = json.Marshal(i)
 	w.discord.AddInteraction(fake.Interaction{ID: id, Token: "token-" + id, ChannelID: channel})
 	return id, body
 }

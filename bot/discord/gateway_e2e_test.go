@@ -45,7 +45,7 @@ func runGateway(t *testing.T, w *world, db *store.DB) (stop func() error) {
 	}
 	in := discord.NewInbound(discord.InboundDeps{
 		PublicKey: priv.Public().(ed25519.PublicKey), Handle: commands.NewHandler(w.engine, w.clock, logger).Handle,
-		Service: w.engine, Deliveries: db, Chat: chat, Clock: w.clock, Logger: logger,
+		Service: w.engine, Deliveries: db, Chat: chat, Clock: w.clock, Logger: logger, GuildID: fake.GuildID,
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

@@ -48,7 +48,11 @@ type HandleFunc func(ctx context.Context, actor incidentbot.Actor, text string) 
 // InboundDeps are what the interaction handler needs.
 type InboundDeps struct {
 	PublicKey ed25519.PublicKey
-	Handle    HandleFunc
+	// GuildID is the one server the bot serves (DISCORD_GUILD_ID):
+	// interactions from any other server are refused, with no effect. ""
+	// accepts every server. Direct messages are refused either way.
+	GuildID string
+	Handle  HandleFunc
 	// Service answers autocomplete: playbook types and open incidents.
 	Service    incidentbot.IncidentService
 	Deliveries incidentbot.DeliveryStore
@@ -158,16 +162,21 @@ func (in *Inbound) serve(ctx context.Context, i *discordgo.Interaction, respond 
 	case discordgo.InteractionPing:
 		return respond(response{Type: callbackPong})
 	case discordgo.InteractionApplicationCommandAutocomplete:
-		return respond(response{Type: callbackAutocomplete, Data: choicesData{Choices: in.autocomplete(ctx, i)}})
+		choices := []*discordgo.ApplicationCommandOptionChoice{}
+		if in.stranger(i) == "" {
+			choices = in.autocomplete(ctx, i)
+		}
+		return respond(response{Type: callbackAutocomplete, Data: choicesData{Choices: choices}})
 	case discordgo.InteractionApplicationCommand, discordgo.InteractionMessageComponent, discordgo.InteractionModalSubmit:
 	default:
 		in.deps.Logger.DebugContext(ctx, "discord interaction ignored", "type", int(i.Type))
 		return respond(ephemeral("This bot does not handle that kind of interaction."))
 	}
-	actor := actorOf(i)
-	if actor.User.ID == "" {
-		return respond(ephemeral("Use /incident in a server channel, not in a direct message."))
+	if refusal := in.stranger(i); refusal != "" {
+		in.deps.Logger.InfoContext(ctx, "discord interaction from outside the server refused", "interaction", i.ID, "guild", i.GuildID)
+		return respond(ephemeral(refusal))
 	}
+	actor := actorOf(i)
 	first, err := in.deps.Deliveries.ClaimDelivery(ctx, deliverySource, i.ID, in.deps.Clock.Now())
 	if err != nil {
 		in.deps.Logger.ErrorContext(ctx, "discord interaction not recorded", "interaction", i.ID,
@@ -365,6 +374,19 @@ func (in *Inbound) followUp(ctx context.Context, i *discordgo.Interaction, reply
 	}
 	in.deps.Logger.WarnContext(ctx, "discord reply not sent", "interaction", i.ID, "channel", i.ChannelID,
 		"code", code, "err", err)
+}
+
+// stranger says why an interaction comes from outside the server the bot
+// serves, or "" when it does not: a direct message (no guild, or no
+// member), or another server (a global command, a public bot).
+func (in *Inbound) stranger(i *discordgo.Interaction) string {
+	switch {
+	case i.GuildID == "" || i.Member == nil || i.Member.User == nil || i.Member.User.ID == "":
+		return "Use /incident in a channel of the incident team's server, not in a direct message."
+	case in.deps.GuildID != "" && i.GuildID != in.deps.GuildID:
+		return "This bot serves its own team's server only: /incident does nothing here."
+	}
+	return ""
 }
 
 // actorOf is who acted, from where. The display name is the server

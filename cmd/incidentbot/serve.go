@@ -111,6 +111,7 @@ func runServe(ctx context.Context, cfg config, logger *slog.Logger) error {
 		}
 		in := discord.NewInbound(discord.InboundDeps{
 			PublicKey:  key,
+			GuildID:    cfg.DiscordGuildID,
 			Handle:     a.commands.Handle,
 			Service:    a.engine,
 			Deliveries: a.store,
