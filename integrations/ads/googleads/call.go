@@ -68,8 +68,17 @@ func (c *Client) once(ctx context.Context, customer, url string, payload []byte,
 	}
 	req.Header.Set("Authorization", "Bearer "+access)
 	req.Header.Set("developer-token", c.devToken.Reveal())
-	if c.login != "" {
-		req.Header.Set("login-customer-id", c.login)
+	// Each customer is called through its own manager: a login-customer-id
+	// that is not a manager above the customer is refused with
+	// USER_PERMISSION_DENIED (developers.google.com/google-ads/api/docs/
+	// oauth/access-model). A customer not configured (a campaign of a
+	// removed account) goes through the default manager.
+	login, ok := c.login[customer]
+	if !ok {
+		login = c.defaultLogin
+	}
+	if login != "" {
+		req.Header.Set("login-customer-id", login)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := c.hc.Do(req)

@@ -113,7 +113,7 @@ func mapAPIError(customer string, e *apiError) error {
 			"Google Ads refused the credentials. Check GOOGLE_ADS_CLIENT_ID, GOOGLE_ADS_CLIENT_SECRET, GOOGLE_ADS_REFRESH_TOKEN and GOOGLE_ADS_DEVELOPER_TOKEN.")
 	case e.HTTPStatus == http.StatusForbidden:
 		return incidentbot.WrapError(incidentbot.EFORBIDDEN, e,
-			"Google Ads denied access to customer %s. Give the OAuth user access to it, or set GOOGLE_ADS_LOGIN_CUSTOMER_ID to its manager account.", customer)
+			"Google Ads denied access to customer %s. Give the OAuth user access to it, or name its manager account in GOOGLE_ADS_CUSTOMER_IDS (customer:manager) or GOOGLE_ADS_LOGIN_CUSTOMER_ID.", customer)
 	case e.HTTPStatus == http.StatusTooManyRequests:
 		wait := e.retryDelay()
 		if wait <= 0 {

@@ -44,14 +44,18 @@ var statuses = adsapi.Statuses{Active: "ENABLED", Paused: "PAUSED"}
 
 // Config names the credentials and accounts; see the package README.
 type Config struct {
-	ClientID        string
-	ClientSecret    incidentbot.Secret
-	RefreshToken    incidentbot.Secret
-	DeveloperToken  incidentbot.Secret
-	CustomerIDs     []string // 10 digits, hyphens allowed ("123-456-7890")
-	LoginCustomerID string   // the manager account called through, if any
-	APIURL          string   // default DefaultAPIURL
-	TokenURL        string   // default DefaultTokenURL
+	ClientID       string
+	ClientSecret   incidentbot.Secret
+	RefreshToken   incidentbot.Secret
+	DeveloperToken incidentbot.Secret
+	// CustomerIDs are 10 digits, hyphens allowed ("123-456-7890"), each
+	// optionally followed by ":" and the manager account to call it
+	// through ("123-456-7890:987-654-3210"), for customers under different
+	// managers.
+	CustomerIDs     []string
+	LoginCustomerID string // the manager account called through when a customer names none
+	APIURL          string // default DefaultAPIURL
+	TokenURL        string // default DefaultTokenURL
 }
 
 // Client is a Google Ads API client over the configured customers. It is
@@ -59,13 +63,15 @@ type Config struct {
 type Client struct {
 	apiURL    string
 	customers []string
-	login     string
-	devToken  incidentbot.Secret
-	refresh   incidentbot.Secret
-	oauth     *oauth2.Config
-	hc        *http.Client
-	logger    *slog.Logger
-	retry     adsapi.Policy
+	login     map[string]string // customer -> login-customer-id ("" for none)
+	// defaultLogin is GOOGLE_ADS_LOGIN_CUSTOMER_ID, for customers not listed.
+	defaultLogin string
+	devToken     incidentbot.Secret
+	refresh      incidentbot.Secret
+	oauth        *oauth2.Config
+	hc           *http.Client
+	logger       *slog.Logger
+	retry        adsapi.Policy
 
 	mu  sync.Mutex
 	tok *oauth2.Token
@@ -102,21 +108,31 @@ func New(cfg Config, hc *http.Client, logger *slog.Logger) (*Client, error) {
 	}
 	c := &Client{
 		apiURL:   strings.TrimRight(cmp.Or(cfg.APIURL, DefaultAPIURL), "/"),
-		login:    customerID(cfg.LoginCustomerID),
+		login:    map[string]string{},
 		devToken: cfg.DeveloperToken,
 		refresh:  cfg.RefreshToken,
 		hc:       hc,
 	}
-	for _, id := range cfg.CustomerIDs {
-		cid := customerID(id)
-		if !tenDigits.MatchString(cid) {
+	defaultLogin := customerID(cfg.LoginCustomerID)
+	if defaultLogin != "" && !tenDigits.MatchString(defaultLogin) {
+		problems = append(problems, "GOOGLE_ADS_LOGIN_CUSTOMER_ID is not a 10-digit customer id")
+	}
+	c.defaultLogin = defaultLogin
+	for _, entry := range cfg.CustomerIDs {
+		id, manager, paired := strings.Cut(entry, ":")
+		cid, login := customerID(id), cmp.Or(customerID(manager), defaultLogin)
+		switch {
+		case !tenDigits.MatchString(cid):
 			problems = append(problems, fmt.Sprintf("GOOGLE_ADS_CUSTOMER_IDS: %q is not a 10-digit customer id", id))
 			continue
+		case paired && !tenDigits.MatchString(customerID(manager)):
+			problems = append(problems, fmt.Sprintf("GOOGLE_ADS_CUSTOMER_IDS: %q after %s: is not a 10-digit manager account id", manager, id))
+			continue
 		}
-		c.customers = append(c.customers, cid)
-	}
-	if c.login != "" && !tenDigits.MatchString(c.login) {
-		problems = append(problems, "GOOGLE_ADS_LOGIN_CUSTOMER_ID is not a 10-digit customer id")
+		if _, dup := c.login[cid]; !dup {
+			c.customers = append(c.customers, cid)
+		}
+		c.login[cid] = login
 	}
 	if len(problems) > 0 {
 		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Google Ads is not configured correctly: %s.", strings.Join(problems, "; "))

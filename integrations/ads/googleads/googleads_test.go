@@ -314,6 +314,8 @@ func TestNew(t *testing.T) {
 		{"no customers", func(c *Config) { c.CustomerIDs = nil }, "GOOGLE_ADS_CUSTOMER_IDS is empty"},
 		{"short customer id", func(c *Config) { c.CustomerIDs = []string{"12345"} }, `"12345" is not a 10-digit customer id`},
 		{"bad login id", func(c *Config) { c.LoginCustomerID = "abc" }, "GOOGLE_ADS_LOGIN_CUSTOMER_ID"},
+		{"customer:manager pair", func(c *Config) { c.CustomerIDs = []string{"123-456-7890:987-654-3210", "1234567891"} }, ""},
+		{"bad manager in a pair", func(c *Config) { c.CustomerIDs = []string{"123-456-7890:98765"} }, `"98765" after 123-456-7890: is not a 10-digit manager`},
 		{"no refresh token", func(c *Config) { c.RefreshToken = "" }, "GOOGLE_ADS_REFRESH_TOKEN is empty"},
 	}
 	for _, tc := range tests {
@@ -342,5 +344,48 @@ func TestCancelledContext(t *testing.T) {
 	_, err := c.Campaigns(ctx)
 	if got := incidentbot.ErrorCode(err); got != incidentbot.EUNAVAILABLE {
 		t.Fatalf("got %q (%v), want EUNAVAILABLE without waiting past the deadline", got, err)
+	}
+}
+
+// TestGoogleAdsTwoManagers lists and pauses customers under two manager
+// accounts, each called through its own login-customer-id: the fake, as
+// the API, refuses a customer called through the other manager.
+func TestGoogleAdsTwoManagers(t *testing.T) {
+	t.Parallel()
+	const (
+		mgr1, mgr2   = "1111111111", "2222222222"
+		cust1, cust2 = "3333333333", "4444444444"
+		cust3        = "5555555555" // directly accessible: no login-customer-id
+	)
+	srv := fake.New(t)
+	srv.AddManager(mgr1)
+	srv.AddManager(mgr2)
+	srv.LinkCustomer(cust1, "EUR", mgr1)
+	srv.LinkCustomer(cust2, "USD", mgr2)
+	srv.AddCampaign(cust1, fake.Campaign{ID: "c1", Status: fake.Enabled})
+	srv.AddCampaign(cust2, fake.Campaign{ID: "c2", Status: fake.Enabled})
+	srv.AddCampaign(cust3, fake.Campaign{ID: "c3", Status: fake.Enabled})
+
+	c := newClient(t, srv, func(cfg *Config) {
+		cfg.CustomerIDs = []string{"333-333-3333:111-111-1111", cust2 + ":" + mgr2, cust3}
+		cfg.LoginCustomerID = ""
+	})
+	got, err := c.Campaigns(t.Context())
+	if err != nil || len(got) != 3 {
+		t.Fatalf("Campaigns: got %d, %v; want 3 campaigns, nil", len(got), err)
+	}
+	adstest.PauseResume(t, c, got, func(cp incidentbot.Campaign) string {
+		s, _ := srv.Campaign(cp.Account, cp.ID)
+		return s.Status
+	}, fake.Paused, fake.Enabled)
+
+	// One manager for all, as before: the other tree is refused.
+	one := newClient(t, srv, func(cfg *Config) {
+		cfg.CustomerIDs = []string{cust1, cust2}
+		cfg.LoginCustomerID = mgr1
+	})
+	_, err = one.Campaigns(t.Context())
+	if incidentbot.ErrorCode(err) != incidentbot.EFORBIDDEN || !strings.Contains(incidentbot.ErrorMessage(err), "customer:manager") {
+		t.Errorf("one login for two trees: got %v, want EFORBIDDEN naming the customer:manager form", err)
 	}
 }

@@ -3,8 +3,9 @@
 // written from ../shared/fixtures/googleads, not from our client: the
 // GoogleAdsFailure error envelope, fixed-size search pages with opaque
 // nextPageToken, the 10,000-operation mutate limit, partialFailure and
-// validateOnly, 429 RESOURCE_EXHAUSTED with retryDelay, and access tokens
-// that expire.
+// validateOnly, 429 RESOURCE_EXHAUSTED with retryDelay, access tokens
+// that expire, and an account tree in which a login-customer-id must be a
+// manager above the customer called (USER_PERMISSION_DENIED otherwise).
 package fake
 
 import (
@@ -27,7 +28,7 @@ const (
 	ClientSecret   = "GOCSPX-fake-client-secret"
 	RefreshToken   = "1//fake-refresh-token"
 	DeveloperToken = "fake-developer-token"
-	ManagerID      = "9876543210" // the manager account (MCC) login-customer-id may name
+	ManagerID      = "9876543210" // the manager account (MCC) every customer is linked under unless LinkCustomer says otherwise
 )
 
 // Version is the API version the fake serves under /{Version}/.
@@ -59,6 +60,8 @@ type customer struct {
 	currency  string
 	order     []string
 	campaigns map[string]*Campaign
+	managers  []string // manager accounts this account is linked under
+	direct    bool     // the OAuth user was invited to this very account
 }
 
 // Option configures a Server.
@@ -97,7 +100,7 @@ func New(tb testing.TB, opts ...Option) *Server {
 		now:       time.Now,
 		ttl:       time.Hour,
 		pageSize:  PageSize,
-		customers: map[string]*customer{},
+		customers: map[string]*customer{ManagerID: {currency: "EUR", campaigns: map[string]*Campaign{}, direct: true}},
 		tokens:    map[string]time.Time{},
 		failing:   map[string]bool{},
 	}
@@ -127,14 +130,52 @@ func (s *Server) AddCustomer(id, currency string) {
 	s.customer(id).currency = currency
 }
 
-// customer returns customer id, creating it in EUR; s.mu is held.
+// customer returns customer id, creating it in EUR, linked under ManagerID
+// and directly accessible to the user; s.mu is held.
 func (s *Server) customer(id string) *customer {
 	c, ok := s.customers[id]
 	if !ok {
-		c = &customer{currency: "EUR", campaigns: map[string]*Campaign{}}
+		c = &customer{currency: "EUR", campaigns: map[string]*Campaign{}, managers: []string{ManagerID}, direct: true}
 		s.customers[id] = c
 	}
 	return c
+}
+
+// AddManager creates manager account id, which the OAuth user was invited
+// to (direct access), linked under no other manager.
+func (s *Server) AddManager(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.customers[id] = &customer{currency: "EUR", campaigns: map[string]*Campaign{}, direct: true}
+}
+
+// LinkCustomer creates (or moves) customer id with its currency, linked
+// only under manager and not directly accessible to the user: it can be
+// called only with a login-customer-id of manager (or of a manager above).
+func (s *Server) LinkCustomer(id, currency, manager string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.customer(id)
+	c.currency, c.managers, c.direct = currency, []string{manager}, false
+}
+
+// reaches says a call through login may act on customer id: login is the
+// account itself or a manager above it (docs: developers.google.com/
+// google-ads/api/docs/oauth/access-model); s.mu is held.
+func (s *Server) reaches(login, id string) bool {
+	if login == id {
+		return true
+	}
+	c, ok := s.customers[id]
+	if !ok {
+		return false
+	}
+	for _, m := range c.managers {
+		if m != id && s.reaches(login, m) {
+			return true
+		}
+	}
+	return false
 }
 
 // AddCampaign adds (or replaces) a campaign of customer id, creating the customer.
@@ -304,7 +345,17 @@ func (s *Server) authorized(w http.ResponseWriter, r *http.Request, customerID s
 	s.mu.Lock()
 	expiry, known := s.tokens[token]
 	now := s.now()
-	_, exists := s.customers[customerID]
+	cu, exists := s.customers[customerID]
+	// Without login-customer-id the user needs direct access to the
+	// customer; with it, direct access to the login account, which must be
+	// the customer or a manager above it (developers.google.com/google-ads/
+	// api/docs/oauth/access-model, "Login customer ID").
+	login := r.Header.Get("login-customer-id")
+	permitted := exists && cu.direct
+	if login != "" {
+		lc, ok := s.customers[login]
+		permitted = exists && ok && lc.direct && s.reaches(login, customerID)
+	}
 	s.mu.Unlock()
 	switch {
 	case !ok || token == "":
@@ -323,18 +374,11 @@ func (s *Server) authorized(w http.ResponseWriter, r *http.Request, customerID s
 		// DEVELOPER_TOKEN_INVALID is marked deprecated in v26's enum; still the closest answer.
 		writeFailure(w, http.StatusUnauthorized, "UNAUTHENTICATED", "The developer token is not valid.",
 			[]adsError{{ErrorCode: map[string]string{"authenticationError": "DEVELOPER_TOKEN_INVALID"}, Message: "The developer token is not valid."}})
-	case !exists:
+	case !permitted:
 		writeFailure(w, http.StatusForbidden, "PERMISSION_DENIED", "The caller does not have permission",
 			[]adsError{{ErrorCode: map[string]string{"authorizationError": "USER_PERMISSION_DENIED"},
 				Message: "User doesn't have permission to access customer. Note: If you're accessing a client customer, the manager's customer id must be set in the 'login-customer-id' header."}})
 	default:
-		login := r.Header.Get("login-customer-id")
-		if login != "" && login != ManagerID && login != customerID {
-			writeFailure(w, http.StatusForbidden, "PERMISSION_DENIED", "The caller does not have permission",
-				[]adsError{{ErrorCode: map[string]string{"authorizationError": "USER_PERMISSION_DENIED"},
-					Message: "User doesn't have permission to access customer. Note: If you're accessing a client customer, the manager's customer id must be set in the 'login-customer-id' header."}})
-			return false
-		}
 		return true
 	}
 	return false
