@@ -21,8 +21,9 @@ const (
 )
 
 // call sends body to url for account and decodes a 200 answer into out.
-// It refreshes a refused token once (not counted as a try), retries
-// throttling (waiting Retry-After or backoff), 5xx and network errors,
+// It refreshes a refused token once (not counted as a try), hands
+// CallRateExceeded without Retry-After back at once (see below), retries
+// other throttling (waiting Retry-After or backoff), 5xx and network errors,
 // maxAttempts tries in all, never waiting past ctx. Status updates are
 // idempotent, so a retried UpdateCampaigns is safe.
 func (c *Client) call(ctx context.Context, method, account, url string, body, out any) error {
@@ -51,6 +52,12 @@ func (c *Client) call(ctx context.Context, method, account, url string, body, ou
 			case ae == nil:
 				return c.retry.Wait(attempt), true,
 					incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "Microsoft Advertising could not be reached; the bot will retry.")
+			case ae.has(codeCallRate) && ae.RetryAfter == 0:
+				// CallRateExceeded counts calls in a 60-second sliding window
+				// (guides/services-protocol, "Handle Throttling"): a retry
+				// within it spends another call of the same window, so the
+				// job runner retries after rateWindow instead.
+				return 0, false, mapAPIError(account, ae)
 			case ae.throttled():
 				return max(ae.RetryAfter, c.retry.Wait(attempt)), true, mapAPIError(account, ae)
 			case ae.retryable():
@@ -72,7 +79,13 @@ func (c *Client) once(ctx context.Context, method, account, url string, payload 
 	}
 	req.Header.Set("Authorization", "Bearer "+access)
 	req.Header.Set("DeveloperToken", c.devToken.Reveal())
-	req.Header.Set("CustomerId", c.customer)
+	// CustomerId is the manager account the ad account belongs to, which
+	// differs between accounts of several customers.
+	customer, ok := c.customer[account]
+	if !ok {
+		customer = c.defaultCustomer
+	}
+	req.Header.Set("CustomerId", customer)
 	req.Header.Set("CustomerAccountId", account)
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := c.hc.Do(req)

@@ -30,7 +30,7 @@ func FuzzParseFault(f *testing.F) {
 	})
 }
 
-// TestSecretsNeverLogged refreshes an expired token and retries throttled
+// TestSecretsNeverLogged refreshes an expired token and retries failed
 // calls with logging on: the log names the calls, never a credential.
 func TestSecretsNeverLogged(t *testing.T) {
 	t.Parallel()
@@ -43,8 +43,7 @@ func TestSecretsNeverLogged(t *testing.T) {
 		t.Fatalf("Campaigns: %v", err)
 	}
 	srv.ExpireTokens()
-	srv.ThrottleNext(1)
-	srv.FailNext(1, http.StatusInternalServerError)
+	srv.FailNext(2, http.StatusInternalServerError)
 	if _, err := c.SetStatus(t.Context(), campaigns(acctA, "701"), incidentbot.CampaignPaused, incidentbot.AdOptions{}); err != nil {
 		t.Fatalf("SetStatus: %v", err)
 	}

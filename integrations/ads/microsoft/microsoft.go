@@ -59,8 +59,11 @@ type Config struct {
 	ClientSecret   incidentbot.Secret // empty for a public (native) app registration
 	RefreshToken   incidentbot.Secret
 	DeveloperToken incidentbot.Secret
-	CustomerID     string   // the customer (manager) id sent as CustomerId
-	AccountIDs     []string // ad account ids (numbers, not the "X1234567" account numbers)
+	CustomerID     string // the customer (manager account) id sent as CustomerId for accounts that name none
+	// AccountIDs are ad account ids (numbers, not the "X1234567" account
+	// numbers), each optionally followed by ":" and the customer it
+	// belongs to ("149876543:251234567"), for accounts of several customers.
+	AccountIDs []string
 	// APIURL is the Campaign Management host, default DefaultAPIURL. The
 	// account currency is read from Customer Management at the matching
 	// clientcenter.api host, or at APIURL itself when it is not a
@@ -72,17 +75,19 @@ type Config struct {
 // Client is a Microsoft Advertising client over the configured ad
 // accounts. It is safe for concurrent use.
 type Client struct {
-	campaignURL string // Campaign Management root
-	customerURL string // Customer Management root
-	customer    string
-	accounts    []string
-	devToken    incidentbot.Secret
-	clientID    string
-	secret      incidentbot.Secret
-	tokenURL    string
-	hc          *http.Client
-	logger      *slog.Logger
-	retry       adsapi.Policy
+	campaignURL string            // Campaign Management root
+	customerURL string            // Customer Management root
+	customer    map[string]string // ad account -> its customer (CustomerId)
+	// defaultCustomer is MICROSOFT_ADS_CUSTOMER_ID, for accounts not listed.
+	defaultCustomer string
+	accounts        []string
+	devToken        incidentbot.Secret
+	clientID        string
+	secret          incidentbot.Secret
+	tokenURL        string
+	hc              *http.Client
+	logger          *slog.Logger
+	retry           adsapi.Policy
 
 	mu      sync.Mutex
 	refresh incidentbot.Secret // the newest refresh token: Microsoft rotates them
@@ -108,20 +113,20 @@ func New(cfg Config, hc *http.Client, logger *slog.Logger) (*Client, error) {
 		{"MICROSOFT_ADS_CLIENT_ID", cfg.ClientID == ""},
 		{"MICROSOFT_ADS_REFRESH_TOKEN", cfg.RefreshToken == ""},
 		{"MICROSOFT_ADS_DEVELOPER_TOKEN", cfg.DeveloperToken == ""},
-		{"MICROSOFT_ADS_CUSTOMER_ID", cfg.CustomerID == ""},
 	} {
 		if f.empty {
 			problems = append(problems, f.name+" is empty")
 		}
 	}
-	if cfg.CustomerID != "" && !digits.MatchString(strings.TrimSpace(cfg.CustomerID)) {
+	defaultCustomer := strings.TrimSpace(cfg.CustomerID)
+	if defaultCustomer != "" && !digits.MatchString(defaultCustomer) {
 		problems = append(problems, "MICROSOFT_ADS_CUSTOMER_ID is not a customer id (digits)")
 	}
 	if len(cfg.AccountIDs) == 0 {
 		problems = append(problems, "MICROSOFT_ADS_ACCOUNT_IDS is empty: list the ad account ids to pause, comma-separated")
 	}
 	c := &Client{
-		customer: strings.TrimSpace(cfg.CustomerID),
+		customer: map[string]string{},
 		devToken: cfg.DeveloperToken,
 		clientID: cfg.ClientID,
 		secret:   cfg.ClientSecret,
@@ -130,14 +135,28 @@ func New(cfg Config, hc *http.Client, logger *slog.Logger) (*Client, error) {
 		currency: map[string]string{},
 		hc:       hc,
 	}
-	for _, id := range cfg.AccountIDs {
-		a := strings.TrimSpace(id)
-		if !digits.MatchString(a) {
+	unpaired := false
+	for _, entry := range cfg.AccountIDs {
+		id, cust, paired := strings.Cut(entry, ":")
+		a, cust := strings.TrimSpace(id), strings.TrimSpace(cust)
+		switch {
+		case !digits.MatchString(a):
 			problems = append(problems, fmt.Sprintf("MICROSOFT_ADS_ACCOUNT_IDS: %q is not an account id (digits; the account number like X1234567 will not do)", id))
 			continue
+		case paired && !digits.MatchString(cust):
+			problems = append(problems, fmt.Sprintf("MICROSOFT_ADS_ACCOUNT_IDS: %q after %s: is not a customer id (digits)", cust, a))
+			continue
 		}
-		c.accounts = append(c.accounts, a)
+		if _, dup := c.customer[a]; !dup {
+			c.accounts = append(c.accounts, a)
+		}
+		c.customer[a] = cmp.Or(cust, defaultCustomer)
+		unpaired = unpaired || !paired
 	}
+	if unpaired && defaultCustomer == "" {
+		problems = append(problems, "MICROSOFT_ADS_CUSTOMER_ID is empty: set it, or give each account its customer in MICROSOFT_ADS_ACCOUNT_IDS (account:customer)")
+	}
+	c.defaultCustomer = defaultCustomer
 	if len(problems) > 0 {
 		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Microsoft Advertising is not configured correctly: %s.", strings.Join(problems, "; "))
 	}

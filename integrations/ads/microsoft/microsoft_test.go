@@ -195,8 +195,7 @@ func TestRetries(t *testing.T) {
 		wantCode  string
 		wantAfter time.Duration // RetryAfter in the error, when throttled
 	}{
-		{"CallRateExceeded then ok", func(s *fake.Server) { s.ThrottleNext(3) }, "", 0},
-		{"429 then ok", func(s *fake.Server) { s.Throttle429Next(2, 0) }, "", 0},
+		{"429 with a short Retry-After then ok", func(s *fake.Server) { s.Throttle429Next(1, time.Second) }, "", 0},
 		{"throttle storm", func(s *fake.Server) { s.ThrottleNext(maxAttempts) }, incidentbot.EUNAVAILABLE, rateWindow},
 		{"Retry-After too long to wait", func(s *fake.Server) { s.Throttle429Next(1, time.Hour) }, incidentbot.EUNAVAILABLE, time.Hour},
 		{"5xx then ok", func(s *fake.Server) { s.FailNext(2, 503); s.FailNext(1, 500) }, "", 0},
@@ -344,6 +343,11 @@ func TestNew(t *testing.T) {
 		{"account number", func(c *Config) { c.AccountIDs = []string{"X1234567"} }, `"X1234567" is not an account id`},
 		{"no customer", func(c *Config) { c.CustomerID = "" }, "MICROSOFT_ADS_CUSTOMER_ID is empty"},
 		{"bad customer", func(c *Config) { c.CustomerID = "abc" }, "MICROSOFT_ADS_CUSTOMER_ID is not a customer id"},
+		{"every account paired", func(c *Config) {
+			c.CustomerID = ""
+			c.AccountIDs = []string{"149876543:251234567", "149800001:251999999"}
+		}, ""},
+		{"bad customer in a pair", func(c *Config) { c.AccountIDs = []string{"149876543:C251"} }, `"C251" after 149876543: is not a customer id`},
 		{"no developer token", func(c *Config) { c.DeveloperToken = "" }, "MICROSOFT_ADS_DEVELOPER_TOKEN is empty"},
 	}
 	for _, tc := range tests {
@@ -375,5 +379,74 @@ func TestCancelledContext(t *testing.T) {
 	_, err := c.Campaigns(ctx)
 	if got := incidentbot.ErrorCode(err); got != incidentbot.EUNAVAILABLE {
 		t.Fatalf("got %q (%v), want EUNAVAILABLE without waiting past the deadline", got, err)
+	}
+}
+
+// TestMicrosoftCallRateWaitsTheWindow: CallRateExceeded (117) counts calls
+// in a 60-second sliding window, so the client makes no more calls in it
+// and hands the job runner a RetryAfter of the whole window (the runner
+// reschedules; nothing waits here).
+func TestMicrosoftCallRateWaitsTheWindow(t *testing.T) {
+	t.Parallel()
+	for _, status := range []int{400, 429} {
+		srv := newServer(t)
+		c := newClient(t, srv, func(cfg *Config) { cfg.AccountIDs = []string{acctA} })
+		if _, err := c.Campaigns(t.Context()); err != nil {
+			t.Fatalf("Campaigns: %v", err)
+		}
+		before := srv.Calls("update")
+		if status == 429 {
+			srv.Throttle429Next(1, 0)
+		} else {
+			srv.ThrottleNext(1)
+		}
+		_, err := c.SetStatus(t.Context(), campaigns(acctA, "701"), incidentbot.CampaignPaused, incidentbot.AdOptions{})
+		if got := incidentbot.ErrorCode(err); got != incidentbot.EUNAVAILABLE {
+			t.Fatalf("HTTP %d: got %v, want EUNAVAILABLE", status, err)
+		}
+		adstest.WantRetryAfter(t, err, time.Minute)
+		if n := srv.Calls("update") - before; n != 1 {
+			t.Errorf("HTTP %d: got %d UpdateCampaigns calls, want 1: a retry inside the window spends another call", status, n)
+		}
+		if m, _ := srv.Campaign(acctA, "701"); m.Status != fake.Active {
+			t.Errorf("HTTP %d: got status %s, want Active", status, m.Status)
+		}
+	}
+}
+
+// TestMicrosoftAccountsOfTwoCustomers lists and pauses ad accounts of two
+// customers, each call with the CustomerId its account belongs to: the
+// fake refuses another customer's id (106).
+func TestMicrosoftAccountsOfTwoCustomers(t *testing.T) {
+	t.Parallel()
+	const (
+		otherAccount  = "149800001"
+		otherCustomer = "251999999"
+	)
+	srv := newServer(t)
+	srv.AddAccountUnder(otherAccount, "USD", otherCustomer)
+	srv.AddCampaign(otherAccount, fake.Campaign{ID: "901", Name: "US", Status: fake.Active})
+	c := newClient(t, srv, func(cfg *Config) { cfg.AccountIDs = []string{acctA, otherAccount + ":" + otherCustomer} })
+	got, err := c.Campaigns(t.Context())
+	if err != nil {
+		t.Fatalf("Campaigns: %v", err)
+	}
+	var cs []incidentbot.Campaign
+	for _, cp := range got {
+		if cp.ID == "701" || cp.ID == "901" {
+			cs = append(cs, cp)
+		}
+	}
+	if len(cs) != 2 || cs[1].Currency != "USD" {
+		t.Fatalf("got %+v, want campaigns 701 and 901 (USD)", cs)
+	}
+	adstest.PauseResume(t, c, cs, func(cp incidentbot.Campaign) string {
+		m, _ := srv.Campaign(cp.Account, cp.ID)
+		return m.Status
+	}, fake.Paused, fake.Active)
+
+	one := newClient(t, srv, func(cfg *Config) { cfg.AccountIDs = []string{otherAccount} })
+	if _, err := one.Campaigns(t.Context()); incidentbot.ErrorCode(err) != incidentbot.EFORBIDDEN {
+		t.Errorf("account under another customer, default CustomerId: got %v, want EFORBIDDEN", err)
 	}
 }

@@ -72,7 +72,10 @@ func (s *Server) getAccount(w http.ResponseWriter, _ *http.Request, body []byte)
 		return
 	}
 	s.mu.Lock()
-	currency := s.accounts[req.AccountID].currency
+	var currency, customer string
+	if a, ok := s.accounts[req.AccountID]; ok {
+		currency, customer = a.currency, a.customer
+	}
 	refused := s.noAcct
 	s.mu.Unlock()
 	if refused {
@@ -81,6 +84,6 @@ func (s *Server) getAccount(w http.ResponseWriter, _ *http.Request, body []byte)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"Account": map[string]any{
 		"Id": req.AccountID, "Name": "Account " + req.AccountID, "Number": "X" + req.AccountID, "CurrencyCode": currency,
-		"AccountLifeCycleStatus": "Active", "ParentCustomerId": CustomerID, "TimeZone": "BrusselsCopenhagenMadridParis",
+		"AccountLifeCycleStatus": "Active", "ParentCustomerId": customer, "TimeZone": "BrusselsCopenhagenMadridParis",
 	}})
 }

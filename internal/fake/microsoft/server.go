@@ -6,7 +6,8 @@
 // CustomerAccountId headers, GetCampaignsByAccountId returning only Search
 // campaigns unless CampaignType lists others, UpdateCampaigns limited to
 // 100 campaigns with PartialErrors by Index, ApplicationFault bodies,
-// CallRateExceeded (117), access tokens that expire and refresh tokens
+// CallRateExceeded (117), CustomerId checked against the account's
+// manager account, access tokens that expire and refresh tokens
 // that rotate.
 package fake
 
@@ -27,7 +28,7 @@ const (
 	ClientSecret   = "fake~microsoft~client~secret"
 	RefreshToken   = "M.C5_fake.refresh-token-0"
 	DeveloperToken = "FAKEDEVTOKEN0123456789"
-	CustomerID     = "251234567" // the customer every account belongs to
+	CustomerID     = "251234567" // the customer every account belongs to unless AddAccountUnder says otherwise
 )
 
 // Scope is the scope a token request must ask for.
@@ -64,6 +65,7 @@ type Campaign struct {
 }
 
 type account struct {
+	customer  string // the manager account (customer) it belongs to
 	currency  string
 	order     []string
 	campaigns map[string]*Campaign
@@ -135,11 +137,20 @@ func (s *Server) AddAccount(id, currency string) {
 	s.account(id).currency = currency
 }
 
-// account returns account id, creating it in EUR; s.mu is held.
+// AddAccountUnder creates ad account id under customer, another manager
+// account than CustomerID: calls for it must send that CustomerId.
+func (s *Server) AddAccountUnder(id, currency, customer string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.account(id)
+	a.currency, a.customer = currency, customer
+}
+
+// account returns account id, creating it in EUR under CustomerID; s.mu is held.
 func (s *Server) account(id string) *account {
 	a, ok := s.accounts[id]
 	if !ok {
-		a = &account{currency: "EUR", campaigns: map[string]*Campaign{}}
+		a = &account{customer: CustomerID, currency: "EUR", campaigns: map[string]*Campaign{}}
 		s.accounts[id] = a
 	}
 	return a
@@ -338,7 +349,11 @@ func (s *Server) authorized(w http.ResponseWriter, r *http.Request, body []byte)
 	s.mu.Lock()
 	expiry, known := s.tokens[token]
 	now := s.now()
-	_, exists := s.accounts[accountHdr]
+	a, exists := s.accounts[accountHdr]
+	// CustomerId names the manager account the user operates from
+	// (learn.microsoft.com/advertising: request header elements): it must
+	// be the one the ad account belongs to.
+	owner := exists && r.Header.Get("CustomerId") == a.customer
 	s.mu.Unlock()
 	switch {
 	case !ok || r.Header.Get("DeveloperToken") == "" || r.Header.Get("CustomerAccountId") == "":
@@ -349,7 +364,7 @@ func (s *Server) authorized(w http.ResponseWriter, r *http.Request, body []byte)
 		writeFault(w, http.StatusUnauthorized, adAPIFault(109, "AuthenticationTokenExpired", "Authentication token expired. Please renew it or obtain a new authentication token."))
 	case r.Header.Get("DeveloperToken") != DeveloperToken:
 		writeFault(w, http.StatusUnauthorized, adAPIFault(105, "InvalidCredentials", "Authentication failed. Either supplied credentials are invalid or the account is inactive."))
-	case r.Header.Get("CustomerId") != CustomerID || !exists || acc.AccountID != accountHdr:
+	case !owner || acc.AccountID != accountHdr:
 		// The HTTP status of this fault is unverified.
 		writeFault(w, http.StatusForbidden, adAPIFault(106, "UserIsNotAuthorized", "The user does not represent a authorized developer."))
 	default:
