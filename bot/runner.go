@@ -118,7 +118,15 @@ func (e *Engine) RunDue(ctx context.Context, max int) (int, error) {
 // runOne claims one due job and runs it. The error is for the queue itself;
 // a job's own failure is recorded on the job and the timeline.
 func (e *Engine) runOne(ctx context.Context, worker string) (bool, error) {
-	jobs, err := e.store.ClaimJobs(ctx, worker, e.now(), e.cfg.Lease, 1)
+	if ctx.Err() != nil {
+		return false, nil
+	}
+	// The claim and the outcome are written on contexts that shutdown does
+	// not cut: a claim that commits must come back to be handed back, and a
+	// finished job must be recorded, or its lease holds it from the restart.
+	cctx, cancel := settle(ctx)
+	jobs, err := e.store.ClaimJobs(cctx, worker, e.now(), e.cfg.Lease, 1)
+	cancel()
 	if err != nil {
 		return false, fmt.Errorf("claim jobs: %w", err)
 	}
@@ -128,16 +136,20 @@ func (e *Engine) runOne(ctx context.Context, worker string) (bool, error) {
 	job := jobs[0]
 	log := e.logger.With("incident", incidentbot.IncidentKey(job.IncidentID), "job", job.Key, "kind", job.Kind, "attempt", job.Attempts)
 	inc, err := e.store.Incident(ctx, job.IncidentID)
-	if err != nil && incidentbot.ErrorCode(err) != incidentbot.ENOTFOUND {
-		return true, e.retry(ctx, job, worker, e.now().Add(backoff(job.Attempts, err)), err)
-	}
 	var done complete
-	if err == nil {
-		done, err = e.execute(ctx, job, inc)
-	}
 	switch {
 	case err == nil:
-		err = e.store.CompleteJob(ctx, job, worker, done)
+		done, err = e.execute(ctx, job, inc)
+	case incidentbot.ErrorCode(err) != incidentbot.ENOTFOUND && ctx.Err() == nil:
+		sctx, cancel := settle(ctx)
+		defer cancel()
+		return true, e.retry(sctx, job, worker, e.now().Add(backoff(job.Attempts, err)), err)
+	}
+	sctx, cancel := settle(ctx)
+	defer cancel()
+	switch {
+	case err == nil:
+		err = e.store.CompleteJob(sctx, job, worker, done)
 		if incidentbot.ErrorCode(err) == incidentbot.ECONFLICT {
 			log.WarnContext(ctx, "job lease lost", "err", err)
 			return true, nil
@@ -155,18 +167,16 @@ func (e *Engine) runOne(ctx context.Context, worker string) (bool, error) {
 		// Shutting down cut the job short: not its failure. Hand it back so
 		// the next worker, here or after the restart, runs it at once.
 		log.InfoContext(ctx, "job interrupted by shutdown", "err", err)
-		hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer cancel()
-		return true, e.retry(hctx, job, worker, e.now(), err)
+		return true, e.retry(sctx, job, worker, e.now(), err)
 	case errors.Is(err, errWarRoomNotReady):
 		log.DebugContext(ctx, "job waits for the war room")
-		return true, e.retry(ctx, job, worker, e.now().Add(warRoomRetry), err)
+		return true, e.retry(sctx, job, worker, e.now().Add(warRoomRetry), err)
 	case incidentbot.ErrorCode(err) == incidentbot.EUNAVAILABLE && job.Attempts < e.cfg.MaxAttempts:
 		log.InfoContext(ctx, "job will retry", "code", incidentbot.ErrorCode(err), "err", err)
-		return true, e.retry(ctx, job, worker, e.now().Add(backoff(job.Attempts, err)), err)
+		return true, e.retry(sctx, job, worker, e.now().Add(backoff(job.Attempts, err)), err)
 	}
 	log.ErrorContext(ctx, "job failed", "code", incidentbot.ErrorCode(err), "err", err)
-	ferr := e.store.FailJob(ctx, job, worker, err.Error(), e.failure(inc, job, err))
+	ferr := e.store.FailJob(sctx, job, worker, err.Error(), e.failure(inc, job, err))
 	if incidentbot.ErrorCode(ferr) == incidentbot.ECONFLICT {
 		log.WarnContext(ctx, "job lease lost", "err", ferr)
 		return true, nil
@@ -176,6 +186,14 @@ func (e *Engine) runOne(ctx context.Context, worker string) (bool, error) {
 	}
 	e.nudge()
 	return true, nil
+}
+
+// settleTimeout bounds a store write that records a job's claim or outcome.
+const settleTimeout = 5 * time.Second
+
+// settle is the context for such a write: not cancelled with ctx.
+func settle(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
 }
 
 func (e *Engine) retry(ctx context.Context, job incidentbot.Job, worker string, at time.Time, cause error) error {

@@ -414,6 +414,53 @@ func (c cancelOnCreate) CreateChannel(ctx context.Context, name string, o incide
 	return incidentbot.Channel{}, fmt.Errorf("create channel: %w", ctx.Err())
 }
 
+// finishDespiteCancel is a chat whose call completes although shutdown
+// began during it, as the console's (which ignores ctx) does.
+type finishDespiteCancel struct {
+	*console.Chat
+	cancel context.CancelFunc
+}
+
+func (c finishDespiteCancel) CreateChannel(ctx context.Context, name string, o incidentbot.ChannelOptions) (incidentbot.Channel, error) {
+	c.cancel()
+	return c.Chat.CreateChannel(context.WithoutCancel(ctx), name, o)
+}
+
+// TestShutdownRecordsFinishedJob: a job that finished while shutdown began
+// is recorded done, not left running under its lease (the console's /quit
+// left such jobs locked for two minutes), and nothing is claimed after.
+func TestShutdownRecordsFinishedJob(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		inc := f.declare(incidentbot.DeclareRequest{Title: "Quit while working", Type: "generic"})
+		ctx, cancel := context.WithCancel(context.Background())
+		f.eng.chats[incidentbot.PlatformConsole] = finishDespiteCancel{Chat: f.chat, cancel: cancel}
+		for ctx.Err() == nil {
+			ran, err := f.eng.runOne(ctx, "w1")
+			if err != nil {
+				t.Fatalf("runOne: %v", err)
+			}
+			if !ran {
+				break
+			}
+		}
+		if ctx.Err() == nil {
+			t.Fatal("the war room job never ran")
+		}
+		if ran, err := f.eng.runOne(ctx, "w1"); ran || err != nil {
+			t.Errorf("runOne after shutdown: got ran=%v, %v, want nothing claimed", ran, err)
+		}
+		for _, j := range f.jobs(inc) {
+			if j.State == incidentbot.JobRunning || j.LockedUntil != nil {
+				t.Errorf("job %s after shutdown: got %s, locked until %v, want its lease handed back", j.Key, j.State, j.LockedUntil)
+			}
+			if j.Kind == kindCreateChannel && j.State != incidentbot.JobDone {
+				t.Errorf("create_channel: got %s (%s), want done", j.State, j.LastError)
+			}
+		}
+	})
+}
+
 // A job cut short by shutdown is handed back, not failed: the restart runs it.
 func TestShutdownHandsJobsBack(t *testing.T) {
 	t.Parallel()

@@ -72,13 +72,20 @@ const createSchemaMigrations = `CREATE TABLE IF NOT EXISTS schema_migrations (
 // run twice, and from several processes at once: on Postgres they queue on
 // an advisory lock; on SQLite on the file's write lock (BEGIN IMMEDIATE).
 func (db *DB) Migrate(ctx context.Context) error {
+	_, err := db.ApplyMigrations(ctx)
+	return err
+}
+
+// ApplyMigrations is Migrate, returning the names of the migrations this
+// call applied (none when the schema was up to date), in order.
+func (db *DB) ApplyMigrations(ctx context.Context) (applied []string, err error) {
 	ms, err := migrations(db.dialect)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	conn, err := db.x.Connx(ctx)
 	if err != nil {
-		return incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "Cannot reach the database to migrate it. Check DATABASE_URL.")
+		return nil, incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "Cannot reach the database to migrate it. Check DATABASE_URL.")
 	}
 	defer conn.Close()
 
@@ -86,7 +93,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if db.dialect == Postgres {
 		timeType = "TIMESTAMPTZ"
 		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, migrateLockID); err != nil {
-			return fmt.Errorf("take migration lock: %w", mapErr(err))
+			return nil, fmt.Errorf("take migration lock: %w", mapErr(err))
 		}
 		defer func() {
 			if _, err := conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrateLockID); err != nil {
@@ -101,10 +108,10 @@ func (db *DB) Migrate(ctx context.Context) error {
 		_, err := tx.ExecContext(ctx, fmt.Sprintf(createSchemaMigrations, timeType))
 		return err
 	}); err != nil {
-		return fmt.Errorf("create schema_migrations: %w", mapErr(err))
+		return nil, fmt.Errorf("create schema_migrations: %w", mapErr(err))
 	}
 	for _, m := range ms {
-		applied := false
+		done := false
 		err := migrateTx(ctx, conn, func(tx *sqlx.Tx) error {
 			var n int
 			if err := tx.GetContext(ctx, &n, tx.Rebind(`SELECT count(*) FROM schema_migrations WHERE version = ?`), m.Version); err != nil {
@@ -119,17 +126,18 @@ func (db *DB) Migrate(ctx context.Context) error {
 			if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`), m.Version, db.t(db.now())); err != nil {
 				return err
 			}
-			applied = true
+			done = true
 			return nil
 		})
 		if err != nil {
-			return fmt.Errorf("migration %s/%s: %w", db.dialect, m.Name, mapErr(err))
+			return applied, fmt.Errorf("migration %s/%s: %w", db.dialect, m.Name, mapErr(err))
 		}
-		if applied {
+		if done {
+			applied = append(applied, m.Name)
 			db.logger.InfoContext(ctx, "migration applied", "dialect", db.dialect, "version", m.Version, "name", m.Name)
 		}
 	}
-	return nil
+	return applied, nil
 }
 
 func migrateTx(ctx context.Context, conn *sqlx.Conn, fn func(tx *sqlx.Tx) error) error {

@@ -141,3 +141,40 @@ func TestOpenErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestMigrateReportsApplied: the first run names every migration it
+// applied, in order; the next run applies none.
+func TestMigrateReportsApplied(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		dsn  func(testing.TB) string
+	}{
+		{store.SQLite, storetest.SQLiteDSN},
+		{store.Postgres, storetest.PostgresDSN},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			entries, err := fs.ReadDir(store.MigrationsFS(), "migrations/"+tc.name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var all []string
+			for _, e := range entries {
+				all = append(all, e.Name())
+			}
+			db, err := store.Open(t.Context(), slog.New(slog.DiscardHandler), tc.dsn(t))
+			if err != nil {
+				t.Fatalf("Open: %v", err)
+			}
+			t.Cleanup(func() { db.Close() })
+			got, err := db.ApplyMigrations(t.Context())
+			if err != nil || !slices.Equal(got, all) {
+				t.Fatalf("first run: got %v, %v, want %v", got, err, all)
+			}
+			got, err = db.ApplyMigrations(t.Context())
+			if err != nil || len(got) != 0 {
+				t.Errorf("second run: got %v, %v, want none applied", got, err)
+			}
+		})
+	}
+}

@@ -267,10 +267,16 @@ func runMigrate(ctx context.Context, cfg config, logger *slog.Logger, stdout io.
 		return fmt.Errorf("open store: %w", err)
 	}
 	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
+	applied, err := db.ApplyMigrations(ctx)
+	for _, name := range applied {
+		fmt.Fprintf(stdout, "applied %s (%s)\n", name, db.Dialect())
+	}
+	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	fmt.Fprintf(stdout, "migrations applied (%s)\n", db.Dialect())
+	if len(applied) == 0 {
+		fmt.Fprintf(stdout, "no migrations needed: the %s schema is up to date\n", db.Dialect())
+	}
 	return nil
 }
 
