@@ -7,6 +7,16 @@ import (
 	"time"
 )
 
+// Lengths people's text may have. Longer text is refused with a message
+// that says so (alert descriptions are cut instead: nobody is there to
+// shorten them): it is read on phones, in the managers' summary and in
+// one chat message, and a wall of text pushes the rest off the screen.
+const (
+	MaxTitle       = 150  // a title, as the declare command accepts
+	MaxDescription = 2000 // what people see (Impact), from the declare form or an alert
+	MaxUpdateText  = 3000 // one status update or note: one Slack section
+)
+
 // DeclareRequest is what a person (or an alert) gives to open an incident.
 type DeclareRequest struct {
 	Title       string

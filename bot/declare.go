@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"incidentbot"
 )
@@ -22,12 +23,23 @@ func (e *Engine) Declare(ctx context.Context, actor incidentbot.Actor, req incid
 	if title == "" {
 		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Give the incident a title, e.g. /incident declare sev1 Checkout returns 504.")
 	}
+	if n := utf8.RuneCountInString(title); n > incidentbot.MaxTitle {
+		return nil, incidentbot.Errorf(incidentbot.EINVALID, "The title is %d characters long; keep it under %d and put details in an update.", n, incidentbot.MaxTitle)
+	}
+	if n := utf8.RuneCountInString(strings.TrimSpace(req.Description)); n > incidentbot.MaxDescription {
+		return nil, incidentbot.Errorf(incidentbot.EINVALID, "The description is %d characters long; keep it under %d and post the rest as updates.", n, incidentbot.MaxDescription)
+	}
 	if req.Severity != incidentbot.SevUnknown && !req.Severity.Valid() {
 		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Unknown severity. Use sev1 (site down) to sev4 (minor).")
 	}
 	pb, err := e.playbooks.Match(req.Type, title)
 	if err != nil {
 		return nil, err
+	}
+	if req.PauseAds != nil && *req.PauseAds {
+		if err := e.mayPauseAds(actor, pb); err != nil {
+			return nil, err
+		}
 	}
 	if !req.Force {
 		if err := e.duplicate(ctx, actor, title); err != nil {
@@ -84,6 +96,30 @@ func (e *Engine) Declare(ctx context.Context, actor incidentbot.Actor, req incid
 	e.logger.InfoContext(ctx, "incident declared", "incident", inc.Key, "severity", sev.String(), "playbook", pb.Name, "drill", inc.Drill)
 	e.nudge()
 	return inc, nil
+}
+
+// mayPauseAds applies the rule of "/incident ads pause" to the declare
+// form's "Pause ads now" box: the declarer must be who the playbook makes
+// commander or comms lead, or an ads admin. The roles are not assigned
+// yet, so they are read from the playbook: a role given to "declarer" is
+// the declarer's, one given to a group or a person is someone else's.
+func (e *Engine) mayPauseAds(actor incidentbot.Actor, pb *incidentbot.Playbook) error {
+	var roles []incidentbot.RoleAssignment
+	for _, r := range pb.Roles {
+		switch r.Assign {
+		case "":
+		case incidentbot.AssignDeclarer:
+			roles = append(roles, incidentbot.RoleAssignment{Role: r.Name, User: actor.User})
+		default:
+			roles = append(roles, incidentbot.RoleAssignment{Role: r.Name, User: incidentbot.User{Name: r.Assign}})
+		}
+	}
+	inc := &incidentbot.Incident{Key: "this incident"}
+	if err := authorize(actor, inc, roles, rightAds, "pause the ads of", e.cfg.AdsAdmins); err != nil {
+		return incidentbot.WrapError(incidentbot.EFORBIDDEN, err,
+			"Only the incident commander, the comms lead or an ads admin can pause the ads. Untick \"Pause ads now\": the %s playbook pauses them when the severity calls for it.", pb.Name)
+	}
+	return nil
 }
 
 // duplicate refuses a second open incident with the same title in the

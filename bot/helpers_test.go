@@ -87,6 +87,7 @@ type fixture struct {
 	provs    incidentbot.ProviderChecker
 	books    incidentbot.Playbooks
 	logs     *bytes.Buffer
+	admins   []string // Config.AdsAdmins
 	eng      *Engine
 }
 
@@ -123,6 +124,7 @@ func (f *fixture) engine() *Engine {
 	e, err := New(Config{
 		SummaryChannels: map[string]string{incidentbot.PlatformConsole: summaryChannel},
 		MaxAttempts:     4,
+		AdsAdmins:       f.admins,
 	}, Deps{
 		Store:     f.db,
 		Playbooks: f.books,

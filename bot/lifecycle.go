@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"incidentbot"
 	"incidentbot/integrations/ads"
@@ -68,6 +69,14 @@ func (e *Engine) updateByID(ctx context.Context, id int64, fn func(inc *incident
 	return inc, nil
 }
 
+// textLength refuses an update or a note longer than one chat message holds.
+func textLength(what, text string) error {
+	if n := utf8.RuneCountInString(text); n > incidentbot.MaxUpdateText {
+		return incidentbot.Errorf(incidentbot.EINVALID, "The %s is %d characters long; keep it under %d, or split it in two.", what, n, incidentbot.MaxUpdateText)
+	}
+	return nil
+}
+
 // notClosed is the one answer every command that writes gives on a closed
 // incident (ads resume aside: it ends a pause the close left behind).
 func notClosed(inc *incidentbot.Incident) error {
@@ -124,6 +133,9 @@ func (e *Engine) PostUpdate(ctx context.Context, actor incidentbot.Actor, key, t
 	text = strings.TrimSpace(text)
 	if text == "" {
 		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Say what changed, e.g. /incident update Database restarted, checkout recovering.")
+	}
+	if err := textLength("update", text); err != nil {
+		return nil, err
 	}
 	return e.update(ctx, actor, key, func(inc *incidentbot.Incident, j *jobs) ([]incidentbot.TimelineEvent, error) {
 		pb, err := e.playbook(inc)
@@ -283,6 +295,9 @@ func (e *Engine) AddNote(ctx context.Context, actor incidentbot.Actor, key, text
 	text = strings.TrimSpace(text)
 	if text == "" {
 		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Write the note after the command, e.g. /incident note Rolled back deploy 1234.")
+	}
+	if err := textLength("note", text); err != nil {
+		return nil, err
 	}
 	return e.update(ctx, actor, key, func(inc *incidentbot.Incident, j *jobs) ([]incidentbot.TimelineEvent, error) {
 		return []incidentbot.TimelineEvent{{Kind: incidentbot.EventNote, Actor: actor.User, At: e.now(), Text: text}}, nil

@@ -83,7 +83,11 @@ func formatMoney(v float64, currency string, l *locale) string {
 
 // cellEscaper keeps user text inside one Markdown table cell: a pipe would
 // open a new column and a newline would end the row; backticks could open a
-// code span that swallows the rest of the row.
+// code span that swallows the rest of the row. Every escaper also
+// backslash-escapes < and [ (CommonMark shows an escaped character as
+// itself): user text then opens no raw HTML (<script>, <img onerror>), no
+// autolink and no link or image, so no [x](javascript:...), wherever the
+// draft is shown.
 var cellEscaper = strings.NewReplacer(
 	"\r\n", "<br>",
 	"\r", "<br>",
@@ -91,11 +95,13 @@ var cellEscaper = strings.NewReplacer(
 	"|", `\|`,
 	"`", "\\`",
 	`\`, `\\`,
+	"<", `\<`,
+	"[", `\[`,
 )
 
 // special lists the characters the escapers change; most text has none,
 // and skipping the replacer for it saves an allocation per row.
-const special = "\r\n|`\\"
+const special = "\r\n|`\\<["
 
 // cell escapes user text for a Markdown table cell.
 func cell(s string) string {
@@ -125,6 +131,8 @@ var inlineEscaper = strings.NewReplacer(
 	"|", `\|`,
 	"`", "\\`",
 	`\`, `\\`,
+	"<", `\<`,
+	"[", `\[`,
 )
 
 // inline escapes user text for one line of a list item or a heading.

@@ -1,6 +1,7 @@
 package postmortem
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -177,6 +178,38 @@ func french() Data {
 	return d
 }
 
+// hostile is an incident whose people typed HTML and links: the draft
+// must show them as text.
+func hostile() Data {
+	d := minimal()
+	inc := *d.Incident
+	inc.Title = `Checkout <script>alert(1)</script> down`
+	inc.Summary = "See [x](javascript:alert(1)) and ![i](javascript:alert(2))\n<img src=x onerror=alert(3)>"
+	inc.Impact = "<div>all carts</div> [ref]: javascript:alert(4)"
+	d.Incident = &inc
+	d.Timeline = append(d.Timeline[:len(d.Timeline):len(d.Timeline)],
+		incidentbot.TimelineEvent{At: at(2), Kind: incidentbot.EventNote, Actor: incidentbot.User{Name: "<b>Eve</b>"}, Text: "[click](javascript:alert(5)) <iframe src=//evil.example>"},
+	)
+	return d
+}
+
+// TestPublicTextPostmortemEscapesHTMLAndLinks: what people typed opens no
+// HTML element and no link in the draft.
+func TestPublicTextPostmortemEscapesHTMLAndLinks(t *testing.T) {
+	t.Parallel()
+	got, err := Render(hostile())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An opening < or [ without a backslash before it would be markup.
+	if m := regexp.MustCompile(`(^|[^\\])(<(script|img|div|iframe|b>)|\[(x|i|click|ref)\])`).FindString(got); m != "" {
+		t.Errorf("the draft keeps %q as markup:\n%s", m, got)
+	}
+	if !strings.Contains(got, `\[x](javascript:alert(1))`) || !strings.Contains(got, `\<script>`) {
+		t.Errorf("the draft does not show the typed text escaped:\n%s", got)
+	}
+}
+
 func TestRenderGolden(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -187,6 +220,7 @@ func TestRenderGolden(t *testing.T) {
 		{"minimal", minimal()},
 		{"drill", drill()},
 		{"french", french()},
+		{"hostile", hostile()},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -314,13 +314,13 @@ func (c *Chat) Post(ctx context.Context, channelID string, m incidentbot.Message
 	}
 	r := render(m)
 	msg, err := c.s.ChannelMessageSendComplex(channelID, &discordgo.MessageSend{
-		Content: r.Content, Embeds: r.Embeds, Components: r.Components,
+		Content: r.Content, Embeds: r.Embeds, Components: r.Components, AllowedMentions: noMentions(),
 	}, c.opts(ctx)...)
 	if err != nil {
 		return incidentbot.MessageRef{}, mapError("post message", err)
 	}
 	for _, more := range r.Overflow {
-		if _, err := c.s.ChannelMessageSendComplex(channelID, &discordgo.MessageSend{Content: more}, c.opts(ctx)...); err != nil {
+		if _, err := c.s.ChannelMessageSendComplex(channelID, &discordgo.MessageSend{Content: more, AllowedMentions: noMentions()}, c.opts(ctx)...); err != nil {
 			return incidentbot.MessageRef{}, mapError("post message", err)
 		}
 	}
@@ -340,6 +340,7 @@ func (c *Chat) Update(ctx context.Context, ref incidentbot.MessageRef, m inciden
 	}
 	_, err := c.s.ChannelMessageEditComplex(&discordgo.MessageEdit{
 		ID: ref.ID, Channel: ref.ChannelID, Content: &content, Embeds: &embeds, Components: &comps,
+		AllowedMentions: noMentions(),
 	}, c.opts(ctx)...)
 	return mapError("update message", err)
 }

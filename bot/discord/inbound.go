@@ -288,7 +288,7 @@ func prompt(line string) (response, bool) {
 		}
 		return response{Type: callbackMessage, Data: messageData{
 			Content: "New severity for" + orWarRoom(key) + "?", Components: components(buttons),
-			Embeds: []*discordgo.MessageEmbed{}, Flags: flagEphemeral,
+			Embeds: []*discordgo.MessageEmbed{}, Flags: flagEphemeral, AllowedMentions: noMentions(),
 		}}, true
 	}
 	return response{}, false
@@ -322,8 +322,7 @@ func replyData(reply commands.Reply) messageData {
 		m.Fields = append(m.Fields, incidentbot.Field{Label: a.Name, Value: "```\n" + truncate(a.Content, maxFieldValue-12) + "\n```"})
 	}
 	r := render(m)
-	d := messageData{Content: r.Content, Embeds: r.Embeds, Components: r.Components,
-		AllowedMentions: &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{discordgo.AllowedMentionTypeUsers}}}
+	d := messageData{Content: r.Content, Embeds: r.Embeds, Components: r.Components, AllowedMentions: noMentions()}
 	if len(r.Overflow) > 0 {
 		const cut = " … (cut: too long for one Discord message)"
 		if len(d.Embeds) > 0 {
@@ -347,6 +346,7 @@ func replyData(reply commands.Reply) messageData {
 func ephemeral(text string) response {
 	return response{Type: callbackMessage, Data: messageData{
 		Content: text, Flags: flagEphemeral, Embeds: []*discordgo.MessageEmbed{}, Components: []discordgo.MessageComponent{},
+		AllowedMentions: noMentions(),
 	}}
 }
 

@@ -40,6 +40,16 @@ var buttonStyles = map[incidentbot.ButtonStyle]discordgo.ButtonStyle{
 	incidentbot.ButtonDanger:  discordgo.DangerButton,
 }
 
+// noMentions is the allowed_mentions of every message the bot sends,
+// edits or follows up: Discord then reads no mention in the content, so
+// neither text people typed (an update saying @everyone, a <@&role>) nor
+// the bot's own role lines notify anyone. Embeds never notify anyway; the
+// people the bot means to reach get the war room opened to them. Parse
+// must be an empty list: null is not "none".
+func noMentions() *discordgo.MessageAllowedMentions {
+	return &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
+}
+
 // rendered is a neutral Message in Discord's terms: the first message,
 // and any text that did not fit, to follow as plain messages.
 type rendered struct {

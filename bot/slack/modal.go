@@ -65,7 +65,7 @@ func declareView(books []*incidentbot.Playbook, meta string) slackapi.ModalViewR
 		blocks = append(blocks, typ)
 	}
 	desc := slackapi.NewInputBlock("description", plain("Details"), nil,
-		slackapi.NewPlainTextInputBlockElement(nil, "description_input").WithMultiline(true))
+		slackapi.NewPlainTextInputBlockElement(nil, "description_input").WithMultiline(true).WithMaxLength(incidentbot.MaxDescription))
 	desc.Optional = true
 	ads := slackapi.NewInputBlock("ads", plain("Paid campaigns"), plain("Unticked: as the playbook says."),
 		slackapi.NewCheckboxGroupsBlockElement("ads_checkbox", slackapi.NewOptionBlockObject("pause_ads", plain("Pause ads now"), nil)))
@@ -141,6 +141,9 @@ func declareRequest(state viewState) (incidentbot.DeclareRequest, map[string]str
 	case n > maxModalTitle:
 		bad["title"] = fmt.Sprintf("Keep it under %d characters; put details below.", maxModalTitle)
 	}
+	if n := utf8.RuneCountInString(req.Description); n > incidentbot.MaxDescription {
+		bad["description"] = fmt.Sprintf("Keep it under %d characters (now %d); post the rest as updates.", incidentbot.MaxDescription, n)
+	}
 	sev, err := incidentbot.ParseSeverity(state.value("severity", "severity_select"))
 	if err != nil {
 		bad["severity"] = "Pick a severity: SEV1 if customers cannot buy."
@@ -174,6 +177,8 @@ func (in *Inbound) submitDeclare(ctx context.Context, p interaction) (any, func(
 	switch {
 	case errors.As(err, &dup):
 		return nil, in.later(meta.OriginChannel, duplicateReply(dup.Existing, req, actor))
+	case incidentbot.ErrorCode(err) == incidentbot.EFORBIDDEN && req.PauseAds != nil:
+		return modalErrors{ResponseAction: "errors", Errors: map[string]string{"ads": incidentbot.ErrorMessage(err)}}, nil
 	case incidentbot.ErrorCode(err) == incidentbot.EINVALID:
 		block := "title"
 		if req.Type != "" && strings.Contains(incidentbot.ErrorMessage(err), req.Type) {

@@ -155,6 +155,11 @@ func TestDeclareModalSubmit(t *testing.T) {
 		}, wantErrors: map[string]string{"title": "Keep it under 150 characters; put details below."}},
 		{name: "refused by the service", declareErr: incidentbot.Errorf(incidentbot.EINVALID, "Titles need a letter."),
 			wantReq: &incidentbot.DeclareRequest{Title: "Checkout returns 504", Severity: incidentbot.SEV1, PauseAds: &yes}, wantErrors: map[string]string{"title": "Titles need a letter."}},
+		{name: "ads box refused by the service", declareErr: incidentbot.Errorf(incidentbot.EFORBIDDEN, "Only the incident commander can pause the ads."),
+			wantReq: &incidentbot.DeclareRequest{Title: "Checkout returns 504", Severity: incidentbot.SEV1, PauseAds: &yes}, wantErrors: map[string]string{"ads": "Only the incident commander can pause the ads."}},
+		{name: "details too long", edit: func(s string) string {
+			return strings.Replace(s, `{"type": "plain_text_input", "value": null}`, `{"type": "plain_text_input", "value": "`+strings.Repeat("d", incidentbot.MaxDescription+1)+`"}`, 1)
+		}, wantErrors: map[string]string{"description": "Keep it under 2000 characters (now 2001); post the rest as updates."}},
 		{name: "duplicate", declareErr: &incidentbot.Error{Code: incidentbot.ECONFLICT, Message: "open", Err: &incidentbot.DuplicateError{
 			Existing: &incidentbot.Incident{Key: "INC-12", Title: "Checkout returns 504", Severity: incidentbot.SEV1, Status: incidentbot.StatusInvestigating}}},
 			wantReq:  &incidentbot.DeclareRequest{Title: "Checkout returns 504", Severity: incidentbot.SEV1, PauseAds: &yes},

@@ -128,10 +128,14 @@ func mrkdwn(s string) *slackapi.TextBlockObject {
 }
 
 // special matches what Slack reads as markup and must stay as it is:
-// <@U1> mentions, <#C1> channels, <!here>, <!subteam^S1> and <https://...|links>.
-var special = regexp.MustCompile(`<(?:[@#!][^<>\s]+|(?:https?|mailto):[^<>\s]+)>`)
+// <@U1> mentions, <#C1> channels and <https://...|links>. Broadcasts
+// (<!here>, <!channel>, <!everyone>, <!subteam^S1>) are not kept: the bot
+// never writes them, so one in a message came from someone's text, and
+// escaped it shows as typed and pings nobody.
+var special = regexp.MustCompile(`<(?:[@#][^<>\s]+|(?:https?|mailto):[^<>\s]+)>`)
 
-// escape encodes &, < and > as Slack asks, keeping mentions and links.
+// escape encodes &, < and > as Slack asks, keeping user mentions, channel
+// links and links.
 func escape(s string) string {
 	var b strings.Builder
 	last := 0

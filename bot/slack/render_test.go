@@ -89,7 +89,8 @@ func TestFit(t *testing.T) {
 	}{
 		{"a & b", 20, "a &amp; b"},
 		{"<@U1> <b>", 20, "<@U1> &lt;b&gt;"},
-		{"<!subteam^S1|@web> <#C1> <https://x.example|x>", 80, "<!subteam^S1|@web> <#C1> <https://x.example|x>"},
+		{"<@U1> <#C1> <https://x.example|x>", 80, "<@U1> <#C1> <https://x.example|x>"},
+		{"<!subteam^S1|@web> <!channel>", 80, "&lt;!subteam^S1|@web&gt; &lt;!channel&gt;"},
 		{"abc & def", 7, "abc …"},
 		{"abc <@U12345>", 10, "abc …"},
 		{"abcdefgh", 5, "abcd…"},

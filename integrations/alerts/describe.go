@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"incidentbot"
 )
 
 // maxTitle keeps titles readable in channel lists and on phones.
@@ -103,5 +105,14 @@ func describe(src source, a alert) string {
 		fmt.Fprintf(&b, ", firing since %s", a.StartsAt.UTC().Format(time.DateTime+" UTC"))
 	}
 	b.WriteString("._")
-	return b.String()
+	return cut(b.String(), incidentbot.MaxDescription)
+}
+
+// cut keeps the first n characters of a description, lines and all: the
+// engine refuses longer ones, and an alert has nobody to shorten it.
+func cut(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
 }

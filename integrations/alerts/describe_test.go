@@ -4,7 +4,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
+	"incidentbot"
 	"incidentbot/internal/golden"
 )
 
@@ -42,5 +44,16 @@ func TestDescribe(t *testing.T) {
 			}
 			golden.Check(t, filepath.Join("describe", tc.name+".golden"), []byte(b.String()))
 		})
+	}
+}
+
+// TestPublicTextAlertDescriptionCapped: an alert's description, however
+// long its annotations, fits the length the engine accepts.
+func TestPublicTextAlertDescriptionCapped(t *testing.T) {
+	t.Parallel()
+	a := alert{Annotations: map[string]string{"description": strings.Repeat("é", 3*incidentbot.MaxDescription)}}
+	got := describe(source{"generic", "Alert webhook"}, a)
+	if n := utf8.RuneCountInString(got); n != incidentbot.MaxDescription || !strings.HasSuffix(got, "…") {
+		t.Errorf("got %d characters ending %q, want %d ending with …", n, got[len(got)-8:], incidentbot.MaxDescription)
 	}
 }

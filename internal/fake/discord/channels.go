@@ -99,6 +99,8 @@ type messageParams struct {
 	Components *[]ActionRow `json:"components"`
 	Flags      *int         `json:"flags"`
 	Reference  *MessageLink `json:"message_reference"`
+	// AllowedMentions is recorded with every write (see Writes).
+	AllowedMentions *AllowedMentions `json:"allowed_mentions"`
 }
 
 func (s *Server) textChannel(id string) (*Channel, *apiError) {
@@ -225,8 +227,12 @@ func (s *Server) newMessage(channelID string, body []byte, author User) (*Messag
 	if p.Reference != nil {
 		m.Reference = p.Reference
 	}
+	if err := checkAllowed(p.AllowedMentions); err != nil {
+		return nil, err
+	}
 	m.Mentions = s.mentions(m.Content)
 	s.messages[channelID] = append(s.messages[channelID], m)
+	s.record(m, p.AllowedMentions, false)
 	return m, nil
 }
 
@@ -373,10 +379,14 @@ func (s *Server) edit(m *Message, body []byte) (int, any, *apiError) {
 	if next.Content == "" && len(next.Embeds) == 0 && len(next.Components) == 0 {
 		return 0, nil, errorf(http.StatusBadRequest, 50006, "Cannot send an empty message")
 	}
+	if err := checkAllowed(p.AllowedMentions); err != nil {
+		return 0, nil, err
+	}
 	at := s.now().UTC()
 	next.EditedAt = &at
 	next.Mentions = s.mentions(next.Content)
 	*m = next
+	s.record(m, p.AllowedMentions, true)
 	return http.StatusOK, *m, nil
 }
 

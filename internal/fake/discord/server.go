@@ -92,6 +92,7 @@ type Server struct {
 	roles        []*Role
 	interactions map[string]*interaction
 	callbacks    []Callback
+	writes       []Write
 	commands     map[string][]Command // by guild id, "" for global
 	seq          int64
 
