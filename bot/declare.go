@@ -114,7 +114,7 @@ func (e *Engine) mayPauseAds(actor incidentbot.Actor, pb *incidentbot.Playbook) 
 			roles = append(roles, incidentbot.RoleAssignment{Role: r.Name, User: incidentbot.User{Name: r.Assign}})
 		}
 	}
-	inc := &incidentbot.Incident{Key: "this incident"}
+	inc := &incidentbot.Incident{Key: "this incident", Platform: actor.Platform, Workspace: actor.Workspace}
 	if err := authorize(actor, inc, roles, rightAds, "pause the ads of", e.cfg.AdsAdmins); err != nil {
 		return incidentbot.WrapError(incidentbot.EFORBIDDEN, err,
 			"Only the incident commander, the comms lead or an ads admin can pause the ads. Untick \"Pause ads now\": the %s playbook pauses them when the severity calls for it.", pb.Name)

@@ -75,7 +75,7 @@ func TestPublicTextPauseAdsBoxFollowsAdsRule(t *testing.T) {
 		if _, err := f.eng.Declare(ctx, actor(bob, console.GeneralChannelID), incidentbot.DeclareRequest{Title: "Slow pages", Type: "generic"}); err != nil {
 			t.Errorf("bob without the box: %v", err)
 		}
-		f.admins = []string{emma.ID}
+		f.admins = []string{AdsAdmin(incidentbot.PlatformConsole, emma.ID)}
 		f.eng = f.engine()
 		_, err = f.eng.Declare(ctx, actor(emma, console.GeneralChannelID), incidentbot.DeclareRequest{Title: "Slow checkout", Type: "generic", PauseAds: &yes})
 		if err != nil {
