@@ -303,11 +303,17 @@ func (c config) adPlatformVars() []adPlatform {
 			[]bool{c.MetaAdsAccessToken != "", len(c.MetaAdsAccountIDs) > 0}},
 		{"Microsoft Advertising",
 			[]string{"MICROSOFT_ADS_CLIENT_ID", "MICROSOFT_ADS_REFRESH_TOKEN", "MICROSOFT_ADS_DEVELOPER_TOKEN", "MICROSOFT_ADS_CUSTOMER_ID", "MICROSOFT_ADS_ACCOUNT_IDS"},
-			[]bool{c.MicrosoftAdsClientID != "", c.MicrosoftAdsRefreshToken != "", c.MicrosoftAdsDeveloperToken != "", c.MicrosoftAdsCustomerID != "", len(c.MicrosoftAdsAccountIDs) > 0}},
+			[]bool{c.MicrosoftAdsClientID != "", c.MicrosoftAdsRefreshToken != "", c.MicrosoftAdsDeveloperToken != "", c.MicrosoftAdsCustomerID != "" || everyPaired(c.MicrosoftAdsAccountIDs), len(c.MicrosoftAdsAccountIDs) > 0}},
 		{"TikTok Ads",
 			[]string{"TIKTOK_ADS_ACCESS_TOKEN", "TIKTOK_ADS_ADVERTISER_IDS"},
 			[]bool{c.TikTokAdsAccessToken != "", len(c.TikTokAdsAdvertiserIDs) > 0}},
 	}
+}
+
+// everyPaired says every account names its customer (account:customer),
+// which makes MICROSOFT_ADS_CUSTOMER_ID optional.
+func everyPaired(ids []string) bool {
+	return len(ids) > 0 && !slices.ContainsFunc(ids, func(id string) bool { return !strings.Contains(id, ":") })
 }
 
 // checkDatabaseURL says what is wrong with a Postgres URL, or "". It never

@@ -117,6 +117,9 @@ func TestConfigAdPlatformsHalfConfigured(t *testing.T) {
 		{"microsoft without customer", map[string]string{
 			"MICROSOFT_ADS_CLIENT_ID": "x", "MICROSOFT_ADS_REFRESH_TOKEN": "secretpw", "MICROSOFT_ADS_DEVELOPER_TOKEN": "secretpw", "MICROSOFT_ADS_ACCOUNT_IDS": "1",
 		}, "Microsoft Advertising is half configured", []string{"MICROSOFT_ADS_CUSTOMER_ID"}},
+		{"microsoft accounts with their customers", map[string]string{
+			"MICROSOFT_ADS_CLIENT_ID": "x", "MICROSOFT_ADS_REFRESH_TOKEN": "secretpw", "MICROSOFT_ADS_DEVELOPER_TOKEN": "secretpw", "MICROSOFT_ADS_ACCOUNT_IDS": "1:10,2:20",
+		}, "", nil},
 		{"only an API URL", map[string]string{"GOOGLE_ADS_API_URL": "http://127.0.0.1:1"}, "", nil},
 	}
 	for _, tc := range tests {
