@@ -19,6 +19,7 @@ const (
 	EventActionStarted   EventKind = "action_started"
 	EventActionSucceeded EventKind = "action_succeeded"
 	EventActionFailed    EventKind = "action_failed"
+	EventActionSkipped   EventKind = "action_skipped" // the bot cannot run it here: Text says why
 	EventAdsPaused       EventKind = "ads_paused"
 	EventAdsResumed      EventKind = "ads_resumed"
 	EventAlertFired      EventKind = "alert_fired"
@@ -39,6 +40,14 @@ type TimelineEvent struct {
 	Actor      User
 	Text       string
 	Data       json.RawMessage // kind-specific details, may be nil
+}
+
+// ActionRef is in the Data of an action_started event and of the event
+// that says how that action ended (succeeded, failed, skipped or a probe
+// result), so readers such as the post-mortem can pair them.
+type ActionRef struct {
+	Job    int64  `json:"job"`              // the job that ran the action
+	Action string `json:"action,omitempty"` // what it does, "check the site from outside": on action_started
 }
 
 // ChecklistState is the state of one checklist item in one incident.

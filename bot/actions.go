@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"incidentbot"
 	"incidentbot/integrations/ads"
@@ -44,7 +46,7 @@ func target(a incidentbot.Action) string {
 
 // result is what an action did, for the timeline, the war room and the summary.
 type result struct {
-	kind    incidentbot.EventKind // action_succeeded, action_failed or probe_result
+	kind    incidentbot.EventKind // action_succeeded, action_failed, action_skipped or probe_result
 	text    string
 	data    json.RawMessage
 	extra   []incidentbot.TimelineEvent
@@ -61,9 +63,13 @@ func (e *Engine) action(ctx context.Context, job incidentbot.Job, inc *incidentb
 	a := p.Action
 	if job.Attempts == 1 {
 		what, _ := describeAction(a)
-		_, err := e.store.UpdateIncident(ctx, inc.ID, func(*incidentbot.Incident) (incidentbot.Change, error) {
+		data, err := json.Marshal(incidentbot.ActionRef{Job: job.ID, Action: what})
+		if err != nil {
+			return nil, fmt.Errorf("action data: %w", err)
+		}
+		_, err = e.store.UpdateIncident(ctx, inc.ID, func(*incidentbot.Incident) (incidentbot.Change, error) {
 			return incidentbot.Change{Events: []incidentbot.TimelineEvent{{
-				Kind: incidentbot.EventActionStarted, Actor: p.By, At: e.now(), Text: drillLabel(inc, "Started: "+what+"."),
+				Kind: incidentbot.EventActionStarted, Actor: p.By, At: e.now(), Text: drillLabel(inc, sentence(what)), Data: data,
 			}}}, nil
 		})
 		if err != nil {
@@ -89,6 +95,10 @@ func (e *Engine) action(ctx context.Context, job incidentbot.Job, inc *incidentb
 	if err != nil {
 		return nil, err
 	}
+	if res.kind == incidentbot.EventActionSkipped {
+		what, _ := describeAction(a)
+		res.text = sentence(what + ": " + res.text)
+	}
 	j := e.jobsFor(inc)
 	if !res.quiet {
 		j.add(kindPost, localKey(job)+"/post", postPayload{Message: incidentbot.Message{Text: res.text, Severity: inc.Severity}})
@@ -102,7 +112,11 @@ func (e *Engine) action(ctx context.Context, job incidentbot.Job, inc *incidentb
 	if j.err != nil {
 		return nil, j.err
 	}
-	events := append([]incidentbot.TimelineEvent{{Kind: res.kind, Actor: p.By, At: e.now(), Text: res.text, Data: res.data}}, res.extra...)
+	data, err := withJob(res.data, job.ID)
+	if err != nil {
+		return nil, err
+	}
+	events := append([]incidentbot.TimelineEvent{{Kind: res.kind, Actor: p.By, At: e.now(), Text: res.text, Data: data}}, res.extra...)
 	return func(*incidentbot.Incident) (incidentbot.Change, error) {
 		return incidentbot.Change{Events: events, Jobs: j.out}, nil
 	}, nil
@@ -116,11 +130,42 @@ func drillLabel(inc *incidentbot.Incident, text string) string {
 	return text
 }
 
-// skipped is an action the bot cannot run here: it goes on the timeline
-// (and the post-mortem) but not into the war room, where the checklist
-// already says what to do by hand.
-func skipped(what string) result {
-	return result{kind: incidentbot.EventActionSucceeded, text: "skipped: " + what, quiet: true}
+// skipped is an action the bot cannot run here, and why (action puts what
+// in front): it goes on the timeline (and the post-mortem) but not into
+// the war room, where the checklist already says what to do by hand.
+func skipped(why string) result {
+	return result{kind: incidentbot.EventActionSkipped, text: why, quiet: true}
+}
+
+// sentence capitalises s and ends it with a full stop, once.
+func sentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return s
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	s = string(unicode.ToUpper(r)) + s[n:]
+	if !strings.HasSuffix(s, ".") {
+		s += "."
+	}
+	return s
+}
+
+// withJob adds the job to an outcome's Data (a JSON object or nothing),
+// so the post-mortem pairs the outcome with the action's start.
+func withJob(data json.RawMessage, job int64) (json.RawMessage, error) {
+	m := map[string]any{}
+	if len(data) > 0 {
+		if err := json.Unmarshal(data, &m); err != nil {
+			return nil, fmt.Errorf("action outcome data: %w", err)
+		}
+	}
+	m["job"] = job
+	out, err := json.Marshal(m)
+	if err != nil {
+		return nil, fmt.Errorf("action outcome data: %w", err)
+	}
+	return out, nil
 }
 
 // pauseDetail is one campaign in an ads_paused or ads_resumed event's Data.
@@ -136,7 +181,7 @@ type pauseDetail struct {
 
 func (e *Engine) runAds(ctx context.Context, inc *incidentbot.Incident, a incidentbot.Action) (result, error) {
 	if e.ads == nil {
-		return skipped("no ad platform is configured (set the *_ADS_* variables to let the bot pause campaigns)."), nil
+		return skipped("no ad platform is configured (set the *_ADS_* variables to let the bot pause campaigns)"), nil
 	}
 	var (
 		rep  ads.Report
@@ -226,7 +271,7 @@ func (e *Engine) runProbe(ctx context.Context, inc *incidentbot.Incident, a inci
 		return result{kind: incidentbot.EventActionSucceeded, text: drillLabel(inc, "would check "+a.URL+" from outside.")}
 	}
 	if e.prober == nil {
-		return skipped("outside-in checks are not configured yet.")
+		return skipped("outside-in checks are not configured yet")
 	}
 	r := e.prober.Probe(ctx, a.URL, a.Expect)
 	text := fmt.Sprintf("%s looks %s", r.URL, r.Class)
@@ -253,7 +298,7 @@ func (e *Engine) runProviders(ctx context.Context, inc *incidentbot.Incident) re
 		return result{kind: incidentbot.EventActionSucceeded, text: drillLabel(inc, "would read the providers' status pages.")}
 	}
 	if e.providers == nil {
-		return skipped("no provider status page is configured (set PROVIDER_STATUS_PAGES).")
+		return skipped("no provider status page is configured (set PROVIDER_STATUS_PAGES)")
 	}
 	var lines []string
 	down := 0
@@ -309,14 +354,22 @@ func (e *Engine) runNotify(ctx context.Context, inc *incidentbot.Incident, a inc
 			return result{}, err
 		}
 	}
+	what, _ := describeAction(a)
 	if inc.Drill {
-		return result{kind: incidentbot.EventActionSucceeded, text: drillLabel(inc, fmt.Sprintf("would send %s to %s: %s", a.Kind, to, subject))}, nil
+		return result{kind: incidentbot.EventActionSucceeded, text: drillLabel(inc, fmt.Sprintf("would %s: %s", what, subject))}, nil
 	}
 	if e.notifier == nil {
-		return skipped(a.Kind + " is not configured (set the NOTIFY_* or STATUSPAGE_* variables)."), nil
+		return skipped("not configured (set the NOTIFY_* or STATUSPAGE_* variables)"), nil
 	}
 	if err := e.notifier.Notify(ctx, to, subject, body); err != nil {
 		return result{}, fmt.Errorf("%s %s: %w", a.Kind, to, err)
 	}
-	return result{kind: incidentbot.EventActionSucceeded, text: fmt.Sprintf("Sent %s to %s: %s", a.Kind, to, subject)}, nil
+	done := "Sent to " + to
+	switch a.Kind {
+	case incidentbot.ActionStatusPage:
+		done = "Status page updated"
+	case incidentbot.ActionPage:
+		done = "Paged " + to
+	}
+	return result{kind: incidentbot.EventActionSucceeded, text: done + ": " + subject}, nil
 }

@@ -55,7 +55,7 @@ func TestCheckProviders(t *testing.T) {
 		{"one down", providers{{Name: "stripe", Healthy: true, Description: "All Systems Operational"}, {Name: "host", Description: "Major outage (major)"}},
 			false, "1 report a problem or could not be read. Contact them and follow their page.\n- stripe: ok (All Systems Operational)\n- host: NOT OK (Major outage (major))", true},
 		{"all fine", providers{{Name: "stripe", Healthy: true, Description: "All Systems Operational"}}, false, "all report no problem", true},
-		{"not configured", nil, false, "skipped: no provider status page is configured (set PROVIDER_STATUS_PAGES).", false},
+		{"not configured", nil, false, "Read the providers' status pages: no provider status page is configured (set PROVIDER_STATUS_PAGES).", false},
 		{"drill", providers{{Name: "stripe"}}, true, "DRILL: would read the providers' status pages.", true},
 	}
 	for _, tc := range tests {

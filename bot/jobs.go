@@ -104,8 +104,15 @@ func describeAction(a incidentbot.Action) (what, byHand string) {
 		return "check the site from outside", "Open the site from another network or browser, or run /incident verify again."
 	case incidentbot.ActionCheckProviders:
 		return "read the providers' status pages", "Open the payment provider's and the host's status pages in a browser."
+	case incidentbot.ActionStatusPage:
+		if a.To != "" && a.To != a.Kind {
+			return "update the status page " + a.To, "Update the status page by hand."
+		}
+		return "update the status page", "Update the status page by hand."
+	case incidentbot.ActionPage:
+		return "page " + target(a), "Call them by hand."
 	default:
-		return a.Kind + " " + target(a), "Contact them by hand."
+		return "notify " + target(a), "Contact them by hand."
 	}
 }
 

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -247,10 +248,13 @@ func backoff(attempt int, err error) time.Duration {
 func (e *Engine) failure(inc *incidentbot.Incident, job incidentbot.Job, err error) incidentbot.Change {
 	what, byHand := describe(job)
 	text := fmt.Sprintf("Could not %s: %s", what, incidentbot.ErrorMessage(err))
+	// The job ties a playbook action's failure to its start in the post-mortem.
+	data, _ := json.Marshal(incidentbot.ActionRef{Job: job.ID})
 	ch := incidentbot.Change{Events: []incidentbot.TimelineEvent{{
 		Kind: incidentbot.EventActionFailed,
 		Text: text,
 		At:   e.now(),
+		Data: data,
 	}}}
 	if inc == nil || job.Kind == kindNotice {
 		return ch

@@ -2,8 +2,11 @@ package bot
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"incidentbot"
 	"incidentbot/commands"
@@ -156,4 +159,71 @@ func TestAlreadyDoneCheck(t *testing.T) {
 			t.Errorf("item 1: got %+v, want done by bob", list[0])
 		}
 	})
+}
+
+func TestWordingTimelineSkippedActions(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, storetest.SQLite(t))
+	f.eng.notifier, f.eng.ads = nil, nil // nothing to notify or pause with: those actions are skipped
+	inc := ready(t, f)
+	tl := f.timeline(inc)
+
+	var skippedTexts []string
+	for _, e := range events(tl, incidentbot.EventActionSkipped) {
+		skippedTexts = append(skippedTexts, e.Text)
+	}
+	wantSkipped := []string{
+		"Pause the ads: no ad platform is configured (set the *_ADS_* variables to let the bot pause campaigns).",
+		"Notify hosting: not configured (set the NOTIFY_* or STATUSPAGE_* variables).",
+		"Notify agency: not configured (set the NOTIFY_* or STATUSPAGE_* variables).",
+		"Update the status page: not configured (set the NOTIFY_* or STATUSPAGE_* variables).",
+	}
+	slices.Sort(skippedTexts)
+	slices.Sort(wantSkipped)
+	if !slices.Equal(skippedTexts, wantSkipped) {
+		t.Errorf("skipped events:\ngot  %q\nwant %q", skippedTexts, wantSkipped)
+	}
+	for _, e := range tl {
+		if e.Kind == incidentbot.EventActionSucceeded && strings.Contains(strings.ToLower(e.Text), "skipped") {
+			t.Errorf("a skipped action is recorded as succeeded: %q", e.Text)
+		}
+		if w := repeatedWord(e.Text); w != "" {
+			t.Errorf("%s event repeats %q: %q", e.Kind, w, e.Text)
+		}
+		if strings.HasPrefix(e.Text, "Started:") {
+			t.Errorf("%s event repeats its kind: %q", e.Kind, e.Text)
+		}
+	}
+
+	md, err := f.eng.Postmortem(context.Background(), actor(alice, inc.WarRoom), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, _ := strings.Cut(md, "## Actions and their results\n\n")
+	section, _, _ = strings.Cut(section, "\n\n")
+	lines := strings.Split(section, "\n")
+	if started := len(events(tl, incidentbot.EventActionStarted)); len(lines) != started {
+		t.Errorf("got %d lines in Actions and their results, want one per action (%d):\n%s", len(lines), started, section)
+	}
+	for _, want := range []string{
+		"· check the site from outside · result: https://shop.example.com/",
+		"· pause the ads · skipped: no ad platform is configured (set the *_ADS_* variables to let the bot pause campaigns).",
+		"· update the status page · skipped: not configured (set the NOTIFY_* or STATUSPAGE_* variables).",
+	} {
+		if !strings.Contains(section, want) {
+			t.Errorf("Actions and their results lacks %q:\n%s", want, section)
+		}
+	}
+}
+
+// repeatedWord returns a word that follows itself in s ("statuspage
+// statuspage"), or "".
+func repeatedWord(s string) string {
+	words := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '_' })
+	for i := 1; i < len(words); i++ {
+		if words[i] == words[i-1] {
+			return words[i]
+		}
+	}
+	return ""
 }

@@ -16,6 +16,9 @@ type locale struct {
 	minutes            func(m int64) string
 	seconds            func(s int64) string
 	kinds              map[incidentbot.EventKind]string
+	outcomes           map[incidentbot.EventKind]string // how an action ended, in "Actions and their results"
+	noOutcome          string                           // an action started with nothing recorded since
+	at                 string                           // before the time an action ended: " at "
 	statuses           map[incidentbot.Status]string
 	colon              string // between a label and its detail
 	bot                string // who did what the bot did on its own
@@ -41,6 +44,7 @@ var locales = map[string]*locale{
 			incidentbot.EventActionStarted:   "action started",
 			incidentbot.EventActionSucceeded: "action succeeded",
 			incidentbot.EventActionFailed:    "action failed",
+			incidentbot.EventActionSkipped:   "skipped",
 			incidentbot.EventAdsPaused:       "ads paused",
 			incidentbot.EventAdsResumed:      "ads resumed",
 			incidentbot.EventAlertFired:      "alert fired",
@@ -56,9 +60,17 @@ var locales = map[string]*locale{
 			incidentbot.StatusResolved:      "resolved",
 			incidentbot.StatusClosed:        "closed",
 		},
-		colon:    ": ",
-		bot:      "incidentbot",
-		noReason: "no reason recorded: check the campaign on the platform",
+		outcomes: map[incidentbot.EventKind]string{
+			incidentbot.EventActionSucceeded: "done",
+			incidentbot.EventActionFailed:    "failed",
+			incidentbot.EventActionSkipped:   "skipped",
+			incidentbot.EventProbeResult:     "result",
+		},
+		noOutcome: "no result recorded yet",
+		at:        " at ",
+		colon:     ": ",
+		bot:       "incidentbot",
+		noReason:  "no reason recorded: check the campaign on the platform",
 	},
 	"fr": {
 		thousands: "\u00a0",
@@ -78,6 +90,7 @@ var locales = map[string]*locale{
 			incidentbot.EventActionStarted:   "action lancée",
 			incidentbot.EventActionSucceeded: "action réussie",
 			incidentbot.EventActionFailed:    "action échouée",
+			incidentbot.EventActionSkipped:   "action ignorée",
 			incidentbot.EventAdsPaused:       "publicités en pause",
 			incidentbot.EventAdsResumed:      "publicités relancées",
 			incidentbot.EventAlertFired:      "alerte",
@@ -93,9 +106,17 @@ var locales = map[string]*locale{
 			incidentbot.StatusResolved:      "résolu",
 			incidentbot.StatusClosed:        "clos",
 		},
-		colon:    " : ",
-		bot:      "incidentbot",
-		noReason: "aucune raison enregistrée : vérifiez la campagne sur la plateforme",
+		outcomes: map[incidentbot.EventKind]string{
+			incidentbot.EventActionSucceeded: "terminée",
+			incidentbot.EventActionFailed:    "échouée",
+			incidentbot.EventActionSkipped:   "ignorée",
+			incidentbot.EventProbeResult:     "résultat",
+		},
+		noOutcome: "pas encore de résultat",
+		at:        " à ",
+		colon:     " : ",
+		bot:       "incidentbot",
+		noReason:  "aucune raison enregistrée : vérifiez la campagne sur la plateforme",
 	},
 }
 

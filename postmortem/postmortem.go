@@ -8,10 +8,13 @@ package postmortem
 import (
 	"cmp"
 	"embed"
+	"encoding/json"
 	"slices"
 	"strings"
 	"text/template"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"incidentbot"
 )
@@ -282,45 +285,128 @@ func timelineRows(events []incidentbot.TimelineEvent, l *locale) string {
 	return b.String()
 }
 
-// actionKinds are the events that report what the bot or people did and
-// how it went.
+// actionKinds are the events that report what the bot did and how it
+// went. The ads_paused and ads_resumed details are left to "Paid ads".
 var actionKinds = map[incidentbot.EventKind]bool{
 	incidentbot.EventActionStarted:   true,
 	incidentbot.EventActionSucceeded: true,
 	incidentbot.EventActionFailed:    true,
+	incidentbot.EventActionSkipped:   true,
 	incidentbot.EventProbeResult:     true,
-	incidentbot.EventAdsPaused:       true,
-	incidentbot.EventAdsResumed:      true,
 }
 
-// actionRows renders one list item per action event: time, kind (bold
-// when it failed), who, and what came of it.
+// action is one line of "Actions and their results": an action's start
+// and the event that says how it ended, either of which may be missing.
+type action struct {
+	start, end *incidentbot.TimelineEvent
+	what       string
+}
+
+// actionRows renders one list item per action, not per event: when it
+// started, what it does (and who asked, when a person did), how it ended
+// and when, so the section summarises what the timeline lists in full.
+// An outcome with no recorded start gets a line of its own.
 func actionRows(events []incidentbot.TimelineEvent, l *locale) string {
-	var b strings.Builder
-	var st stamper
-	var buf []byte
-	for _, e := range events {
+	var list []*action
+	byJob := map[int64]*action{}
+	for i := range events {
+		e := &events[i]
 		if !actionKinds[e.Kind] {
 			continue
 		}
-		buf = st.stamp(buf[:0], e.At)
+		var ref incidentbot.ActionRef
+		if len(e.Data) > 0 && e.Data[0] == '{' {
+			_ = json.Unmarshal(e.Data, &ref) // a row without a job stands alone
+		}
+		if e.Kind == incidentbot.EventActionStarted {
+			a := &action{start: e, what: cmp.Or(ref.Action, e.Text)}
+			list = append(list, a)
+			if ref.Job != 0 {
+				byJob[ref.Job] = a
+			}
+			continue
+		}
+		if a, ok := byJob[ref.Job]; ok && ref.Job != 0 && a.end == nil {
+			a.end = e
+			continue
+		}
+		list = append(list, &action{end: e})
+	}
+	var b strings.Builder
+	var st stamper
+	var buf []byte
+	for _, a := range list {
+		first := a.start
+		if first == nil {
+			first = a.end
+		}
+		buf = st.stamp(buf[:0], first.At)
 		b.WriteString("- ")
 		b.Write(buf)
 		b.WriteString(" · ")
-		if e.Kind == incidentbot.EventActionFailed {
-			b.WriteString("**" + l.kind(e.Kind) + "**")
-		} else {
-			b.WriteString(l.kind(e.Kind))
+		if a.start == nil {
+			writeOutcome(&b, l.kind(a.end.Kind), a.end.Kind)
+			b.WriteString(" · ")
+			writeEscaped(&b, inlineEscaper, l.who(a.end.Actor))
+			writeText(&b, l, a.end.Text)
+			b.WriteByte('\n')
+			continue
+		}
+		writeEscaped(&b, inlineEscaper, a.what)
+		if a.start.Actor != (incidentbot.User{}) {
+			b.WriteString(" (")
+			writeEscaped(&b, inlineEscaper, l.who(a.start.Actor))
+			b.WriteString(")")
 		}
 		b.WriteString(" · ")
-		writeEscaped(&b, inlineEscaper, l.who(e.Actor))
-		if text := strings.TrimSpace(e.Text); text != "" {
-			b.WriteString(l.colon)
-			writeEscaped(&b, inlineEscaper, text)
+		if a.end == nil {
+			b.WriteString(l.noOutcome)
+			b.WriteByte('\n')
+			continue
 		}
+		writeOutcome(&b, cmp.Or(l.outcomes[a.end.Kind], l.kind(a.end.Kind)), a.end.Kind)
+		if end := a.end.At.UTC(); end.Truncate(time.Minute) != a.start.At.UTC().Truncate(time.Minute) {
+			b.WriteString(l.at)
+			layout := "15:04"
+			if y, m, d := end.Date(); y != st.y || m != st.m || d != st.d {
+				layout = "2006-01-02 15:04"
+			}
+			b.WriteString(end.Format(layout))
+		}
+		writeText(&b, l, a.end.Text, "Could not "+a.what+": ", capitalised(a.what)+": ")
 		b.WriteByte('\n')
 	}
 	return b.String()
+}
+
+// capitalised upper-cases the first letter, as the engine writes a
+// sentence about an action.
+func capitalised(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// writeOutcome writes an outcome word, bold when the action failed.
+func writeOutcome(b *strings.Builder, word string, k incidentbot.EventKind) {
+	if k == incidentbot.EventActionFailed {
+		b.WriteString("**" + word + "**")
+		return
+	}
+	b.WriteString(word)
+}
+
+// writeText writes an event's text after a colon, without a prefix that
+// would repeat what the line already says.
+func writeText(b *strings.Builder, l *locale, text string, repeats ...string) {
+	text = strings.TrimSpace(text)
+	for _, r := range repeats {
+		text = strings.TrimPrefix(text, r)
+	}
+	if text == "" {
+		return
+	}
+	b.WriteString(l.colon)
+	writeEscaped(b, inlineEscaper, text)
 }
 
 // roles lists the playbook's roles in its order, with whoever held them

@@ -1,6 +1,7 @@
 package postmortem
 
 import (
+	"encoding/json"
 	"regexp"
 	"slices"
 	"strings"
@@ -38,6 +39,15 @@ func siteOutagePlaybook() *incidentbot.Playbook {
 	}
 }
 
+// ref is the Data the engine gives an action's start and outcome.
+func ref(job int64, what string) json.RawMessage {
+	b, err := json.Marshal(incidentbot.ActionRef{Job: job, Action: what})
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
 // siteOutage is a whole SEV1: roles, updates, ads paused and resumed with
 // one left paused and one failed, checklist partly done, revenue known.
 func siteOutage() Data {
@@ -63,16 +73,27 @@ func siteOutage() Data {
 		{At: at(0), Kind: incidentbot.EventAlertFired, Actor: bot, Text: "Alertmanager: CheckoutErrorRate > 20% (firing)"},
 		{At: at(4), Kind: incidentbot.EventDeclared, Actor: alice, Text: "sev1 Checkout returns 504"},
 		{At: at(4), Kind: incidentbot.EventRoleAssigned, Actor: bot, Text: "commander: Alice Martin"},
-		{At: at(5), Kind: incidentbot.EventActionStarted, Actor: bot, Text: "verify_site https://shop.example.com/"},
-		{At: at(5), Kind: incidentbot.EventProbeResult, Actor: bot, Text: "https://shop.example.com/checkout: 5xx from the application (504, 30.0s)"},
+		{At: at(5), Kind: incidentbot.EventActionStarted, Actor: bot, Text: "Check the site from outside.", Data: ref(1, "check the site from outside")},
+		{At: at(5), Kind: incidentbot.EventActionStarted, Actor: bot, Text: "Pause the ads.", Data: ref(2, "pause the ads")},
+		{At: at(5), Kind: incidentbot.EventActionStarted, Actor: bot, Text: "Notify hosting.", Data: ref(3, "notify hosting")},
+		{At: at(5), Kind: incidentbot.EventActionStarted, Actor: bot, Text: "Update the status page.", Data: ref(4, "update the status page")},
+		{At: at(5), Kind: incidentbot.EventProbeResult, Actor: bot, Text: "https://shop.example.com/checkout: 5xx from the application (504, 30.0s)", Data: json.RawMessage(`{"healthy":false,"job":1}`)},
+		{At: at(5), Kind: incidentbot.EventActionSkipped, Actor: bot, Text: "Update the status page: not configured (set the NOTIFY_* or STATUSPAGE_* variables).", Data: ref(4, "")},
 		{At: at(6), Kind: incidentbot.EventAcknowledged, Actor: bruno},
-		{At: at(6), Kind: incidentbot.EventAdsPaused, Actor: bot, Text: "Paused 4 campaigns: googleads 3, meta 1; 1 failed (meta)"},
-		{At: at(7), Kind: incidentbot.EventActionFailed, Actor: bot, Text: "notify hosting: SMTP server refused the connection | retried 5 times"},
+		{At: at(6), Kind: incidentbot.EventActionSucceeded, Actor: bot, Text: "Paused 4 campaigns: googleads 3, meta 1; 1 failed (meta)", Data: ref(2, "")},
+		{At: at(6), Kind: incidentbot.EventAdsPaused, Actor: bot, Text: `Campaigns: googleads "Spring sale" paused; meta "Lookalike" failed.`, Data: json.RawMessage(`[{"id":"1"}]`)},
+		{At: at(14), Kind: incidentbot.EventActionFailed, Actor: bot, Text: "Could not notify hosting: SMTP server refused the connection | retried 5 times", Data: ref(3, "")},
 		{At: at(15), Kind: incidentbot.EventStatusUpdate, Actor: chloe, Text: "Banner on the site and a post on Instagram.\nSupport answers with the same text."},
 		{At: at(22), Kind: incidentbot.EventNote, Actor: bruno, Text: "Pool size is `10` since deploy v2.14.0 (was 20)"},
 		{At: at(30), Kind: incidentbot.EventStatusUpdate, Actor: chloe, Text: "Rolling back v2.14.0"},
 		{At: at(47), Kind: incidentbot.EventStatusChanged, Actor: alice, Text: "investigating -> mitigated"},
-		{At: at(70), Kind: incidentbot.EventAdsResumed, Actor: bot, Text: "Resumed 2 campaigns; 1 left paused (changed by hand)"},
+		{At: at(40), Kind: incidentbot.EventActionStarted, Actor: bruno, Text: "Check the site from outside.", Data: ref(5, "check the site from outside")},
+		{At: at(40), Kind: incidentbot.EventProbeResult, Actor: bruno, Text: "https://shop.example.com/checkout answered 200 in 0.4s.", Data: json.RawMessage(`{"healthy":true,"job":5}`)},
+		{At: at(50), Kind: incidentbot.EventProbeResult, Actor: bot, Text: "https://shop.example.com/ answered 200 in 0.3s."},
+		{At: at(70), Kind: incidentbot.EventActionStarted, Actor: bot, Text: "Resume the ads.", Data: ref(6, "resume the ads")},
+		{At: at(70), Kind: incidentbot.EventActionSucceeded, Actor: bot, Text: "Resumed 2 campaigns; 1 left paused (changed by hand)", Data: ref(6, "")},
+		{At: at(70), Kind: incidentbot.EventAdsResumed, Actor: bot, Text: `Campaigns: googleads "Spring sale" resumed; googleads "Brand" left paused.`},
+		{At: at(71), Kind: incidentbot.EventActionStarted, Actor: bot, Text: "Notify agency.", Data: ref(7, "notify agency")},
 		{At: at(71), Kind: incidentbot.EventStatusChanged, Actor: alice, Text: "mitigated -> resolved"},
 		{At: at(24*60 + 30), Kind: incidentbot.EventStatusChanged, Actor: alice, Text: "resolved -> closed"},
 	}
@@ -169,7 +190,8 @@ func french() Data {
 	inc.Summary = ""
 	inc.ResolvedAt, inc.ClosedAt = nil, nil
 	d.Incident = &inc
-	d.Timeline = d.Timeline[:12]
+	// Up to the mitigation: the incident is still open.
+	d.Timeline = slices.DeleteFunc(d.Timeline, func(e incidentbot.TimelineEvent) bool { return e.At.After(*inc.MitigatedAt) })
 	d.Pauses = append(d.Pauses[:0:0], d.Pauses...)
 	d.Pauses[0].State, d.Pauses[0].ResumedAt = incidentbot.PausePaused, nil
 	d.Pauses[1].State = incidentbot.PausePausing
