@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -46,7 +47,9 @@ type ChatConfig struct {
 	// CommandsOnly is a Chat that only registers commands: global
 	// registration needs no guild.
 	CommandsOnly bool
-	// AppID is the application id, which is also the bot's user id.
+	// AppID is the application id, for commands and interactions. The
+	// bot's user id, which its permission overwrites name, is read from
+	// GET /users/@me: older applications have a different one.
 	AppID string
 	// APIURL sends every request to this scheme and host instead of
 	// https://discord.com (tests and the demo point it at a fake).
@@ -65,6 +68,9 @@ type Chat struct {
 	s      *discordgo.Session
 	cfg    ChatConfig
 	logger *slog.Logger
+
+	mu    sync.Mutex
+	botID string // the bot's user id, once read
 }
 
 var _ incidentbot.Chat = (*Chat)(nil)
@@ -185,6 +191,10 @@ func (c *Chat) CreateChannel(ctx context.Context, name string, opts incidentbot.
 	if err != nil {
 		return incidentbot.Channel{}, err
 	}
+	bot, err := c.botUserID(ctx)
+	if err != nil {
+		return incidentbot.Channel{}, err
+	}
 	topic := opts.Topic
 	if opts.Purpose != "" && !hasWord(topic, opts.Purpose) {
 		topic = strings.TrimSpace(topic + " · " + opts.Purpose)
@@ -196,7 +206,7 @@ func (c *Chat) CreateChannel(ctx context.Context, name string, opts incidentbot.
 		ParentID: parent,
 		PermissionOverwrites: []*discordgo.PermissionOverwrite{
 			{ID: c.cfg.GuildID, Type: discordgo.PermissionOverwriteTypeRole, Deny: permView},
-			{ID: c.cfg.AppID, Type: discordgo.PermissionOverwriteTypeMember, Allow: botAllow},
+			{ID: bot, Type: discordgo.PermissionOverwriteTypeMember, Allow: botAllow},
 		},
 	}, c.opts(ctx)...)
 	if err != nil {
@@ -274,6 +284,10 @@ func fitTopic(topic, purpose string) string {
 // Invite gives each person an overwrite that lets them see and write in
 // the channel; setting it again is harmless, so a repeat is a success.
 func (c *Chat) Invite(ctx context.Context, channelID string, userIDs []string) error {
+	bot, err := c.botUserID(ctx)
+	if err != nil {
+		return err
+	}
 	var done []string
 	for _, id := range userIDs {
 		id = strings.TrimSpace(id)
@@ -282,7 +296,7 @@ func (c *Chat) Invite(ctx context.Context, channelID string, userIDs []string) e
 		}
 		done = append(done, id)
 		allow := int64(memberAllow)
-		if id == c.cfg.AppID {
+		if id == bot {
 			allow = botAllow
 		}
 		err := c.s.ChannelPermissionSet(channelID, id, discordgo.PermissionOverwriteTypeMember, allow, 0, c.opts(ctx)...)
@@ -346,8 +360,30 @@ func (c *Chat) Update(ctx context.Context, ref incidentbot.MessageRef, m inciden
 }
 
 // Pin pins a message; pinning one pinned already is a success on Discord.
+// It uses the current route, PUT /channels/{id}/messages/pins/{id}:
+// discordgo's ChannelMessagePin still calls the deprecated
+// /channels/{id}/pins/{id} (discord.com/developers/docs/resources/message#pin-message).
 func (c *Chat) Pin(ctx context.Context, ref incidentbot.MessageRef) error {
-	return mapError("pin message", c.s.ChannelMessagePin(ref.ChannelID, ref.ID, c.opts(ctx)...))
+	pins := discordgo.EndpointChannel(ref.ChannelID) + "/messages/pins/"
+	_, err := c.s.RequestWithBucketID(http.MethodPut, pins+ref.ID, nil, pins, c.opts(ctx)...)
+	return mapError("pin message", err)
+}
+
+// botUserID returns the bot's user id, read once with GET /users/@me
+// (discord.com/developers/docs/resources/user#get-current-user). It is not
+// DISCORD_APP_ID for applications older than their bot user.
+func (c *Chat) botUserID(ctx context.Context) (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.botID != "" {
+		return c.botID, nil
+	}
+	u, err := c.s.User("@me", c.opts(ctx)...)
+	if err != nil {
+		return "", mapError("read the bot's own user", err)
+	}
+	c.botID = u.ID
+	return c.botID, nil
 }
 
 // Archive moves the channel to the archive category and locks it: every
@@ -369,7 +405,11 @@ func (c *Chat) Archive(ctx context.Context, channelID string) error {
 			return err
 		}
 	}
-	overwrites, changed := locked(ch.PermissionOverwrites, c.cfg.GuildID, c.cfg.AppID)
+	bot, err := c.botUserID(ctx)
+	if err != nil {
+		return err
+	}
+	overwrites, changed := locked(ch.PermissionOverwrites, c.cfg.GuildID, bot)
 	if parent == ch.ParentID && !changed {
 		return nil
 	}

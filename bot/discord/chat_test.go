@@ -219,9 +219,9 @@ func TestCreateChannel(t *testing.T) {
 	if got.Topic != opts.Topic {
 		t.Errorf("got topic %q, want %q", got.Topic, opts.Topic)
 	}
-	if srv.CanView(ch.ID, carol) || !srv.CanView(ch.ID, fake.AppID) || !srv.CanSend(ch.ID, fake.AppID) {
+	if srv.CanView(ch.ID, carol) || !srv.CanView(ch.ID, fake.BotUserID) || !srv.CanSend(ch.ID, fake.BotUserID) {
 		t.Errorf("got carol sees %v, bot sees %v: want a private channel the bot can write in",
-			srv.CanView(ch.ID, carol), srv.CanView(ch.ID, fake.AppID))
+			srv.CanView(ch.ID, carol), srv.CanView(ch.ID, fake.BotUserID))
 	}
 
 	again, err := c.CreateChannel(ctx, "inc-42-checkout-down", opts)
@@ -296,7 +296,7 @@ func TestInviteTopicArchive(t *testing.T) {
 	if parent.Name != "Incidents archive" {
 		t.Errorf("got parent %q, want Incidents archive", parent.Name)
 	}
-	if srv.CanSend(ch.ID, alice) || !srv.CanView(ch.ID, alice) || !srv.CanSend(ch.ID, fake.AppID) {
+	if srv.CanSend(ch.ID, alice) || !srv.CanView(ch.ID, alice) || !srv.CanSend(ch.ID, fake.BotUserID) {
 		t.Errorf("got alice sends %v, views %v: want the war room readable and locked", srv.CanSend(ch.ID, alice), srv.CanView(ch.ID, alice))
 	}
 	if n := len(srv.Channels()); n != 3 {
@@ -429,5 +429,38 @@ func TestErrorMapping(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestDiscordBotUserIDNotAppID: the fake's bot user id differs from the
+// application id, as for older applications. The war room's overwrite
+// names the bot user read from GET /users/@me, so the bot can still post
+// there, and pins use the current route (the fake has no deprecated one).
+func TestDiscordBotUserIDNotAppID(t *testing.T) {
+	t.Parallel()
+	c, srv := newChat(t)
+	ctx := t.Context()
+	ch, err := c.CreateChannel(ctx, "inc-7-checkout", incidentbot.ChannelOptions{Topic: "INC-7"})
+	if err != nil {
+		t.Fatalf("CreateChannel: %v", err)
+	}
+	room, _ := srv.Channel(ch.ID)
+	for _, o := range room.Overwrites {
+		if o.ID == fake.AppID {
+			t.Errorf("got an overwrite for the application id %s, want the bot user's %s", fake.AppID, fake.BotUserID)
+		}
+	}
+	ref, err := c.Post(ctx, ch.ID, incidentbot.Message{Text: "War room open"})
+	if err != nil {
+		t.Fatalf("Post in the war room: %v", err)
+	}
+	if err := c.Pin(ctx, ref); err != nil {
+		t.Fatalf("Pin: %v", err)
+	}
+	if pins := srv.Pins(ch.ID); len(pins) != 1 || pins[0].ID != ref.ID {
+		t.Errorf("got pins %+v, want message %s", pins, ref.ID)
+	}
+	if err := c.Invite(ctx, ch.ID, []string{fake.BotUserID}); err != nil || !srv.CanSend(ch.ID, fake.BotUserID) {
+		t.Errorf("Invite the bot: got %v, bot can send %v; want nil, true", err, srv.CanSend(ch.ID, fake.BotUserID))
 	}
 }

@@ -254,7 +254,7 @@ func TestDiscordEndToEnd(t *testing.T) {
 		for _, tc := range []struct {
 			who  string
 			want bool
-		}{{alice, true}, {carol, true}, {fake.AppID, true}, {bob, false}} {
+		}{{alice, true}, {carol, true}, {fake.BotUserID, true}, {bob, false}} {
 			if got := w.discord.CanSend(room.ID, tc.who); got != tc.want {
 				t.Errorf("member %s can write in the war room: got %v, want %v", tc.who, got, tc.want)
 			}

@@ -504,7 +504,7 @@ func (c *discordChat) posts() []post {
 	var out []post
 	for _, ch := range c.api.Channels() {
 		for _, m := range c.api.Messages(ch.ID) {
-			if m.Author.ID != fakediscord.AppID || c.asked[m.InteractionID] {
+			if m.Author.ID != fakediscord.BotUserID || c.asked[m.InteractionID] {
 				continue
 			}
 			out = append(out, post{ID: m.ID, Channel: ch.Name, Text: discordText(m)})

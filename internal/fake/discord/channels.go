@@ -200,7 +200,10 @@ func (s *Server) postMessage(r *http.Request, body []byte) (int, any, *apiError)
 	if err != nil {
 		return 0, nil, err
 	}
-	m, err := s.newMessage(c.ID, body, User{ID: AppID, Username: BotName, Bot: true})
+	if !s.allowedLocked(c.ID, BotUserID, PermissionView|PermissionSend) {
+		return 0, nil, errorf(http.StatusForbidden, 50001, "Missing Access")
+	}
+	m, err := s.newMessage(c.ID, body, botUser)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -360,7 +363,7 @@ func (s *Server) editMessage(r *http.Request, body []byte) (int, any, *apiError)
 	if err != nil {
 		return 0, nil, err
 	}
-	if m.Author.ID != AppID {
+	if m.Author.ID != BotUserID {
 		return 0, nil, errorf(http.StatusForbidden, 50005, "Cannot edit a message authored by another user")
 	}
 	return s.edit(m, body)
@@ -390,7 +393,7 @@ func (s *Server) edit(m *Message, body []byte) (int, any, *apiError) {
 	return http.StatusOK, *m, nil
 }
 
-// pin serves both the current and the deprecated pin routes.
+// pin serves PUT /channels/{channel}/messages/pins/{message}.
 func (s *Server) pin(r *http.Request, _ []byte) (int, any, *apiError) {
 	m, err := s.message(r.PathValue("channel"), r.PathValue("message"))
 	if err != nil {

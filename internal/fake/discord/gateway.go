@@ -251,7 +251,7 @@ func (s *Server) identify(c *gatewayConn, compress bool) {
 	s.gw.conns[c] = true
 	ready := map[string]any{
 		"v":                  10,
-		"user":               User{ID: AppID, Username: BotName, Bot: true},
+		"user":               botUser,
 		"guilds":             []map[string]any{{"id": GuildID, "unavailable": true}},
 		"session_id":         sess.id,
 		"resume_gateway_url": s.gatewayURL(),

@@ -105,7 +105,7 @@ func ready(t *testing.T, ws *websocket.Conn) string {
 		} `json:"guilds"`
 	}
 	_ = json.Unmarshal(p.D, &d)
-	if p.Op != opDispatch || p.T != "READY" || p.S != 1 || d.SessionID == "" || d.User.ID != AppID ||
+	if p.Op != opDispatch || p.T != "READY" || p.S != 1 || d.SessionID == "" || d.User.ID != BotUserID ||
 		len(d.Guilds) != 1 || d.Guilds[0].ID != GuildID {
 		t.Fatalf("got %+v, want READY (s 1) for the bot with a session id and the guild", p)
 	}

@@ -316,3 +316,12 @@ func (s *Server) listRoles(r *http.Request, _ []byte) (int, any, *apiError) {
 	}
 	return http.StatusOK, out, nil
 }
+
+// botUser is the bot's own user: its id is BotUserID, not AppID.
+var botUser = User{ID: BotUserID, Username: BotName, Bot: true}
+
+// me is GET /users/@me: the bot's user, whose id the bot's permission
+// overwrites must name (discord.com/developers/docs/resources/user#get-current-user).
+func (s *Server) me(*http.Request, []byte) (int, any, *apiError) {
+	return http.StatusOK, botUser, nil
+}

@@ -97,6 +97,11 @@ const (
 func (s *Server) allowed(channelID, userID string, want uint64) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.allowedLocked(channelID, userID, want)
+}
+
+// allowedLocked is allowed with s.mu held.
+func (s *Server) allowedLocked(channelID, userID string, want uint64) bool {
 	c := s.channel(channelID)
 	m := s.member(userID)
 	if c == nil || m == nil {

@@ -110,7 +110,7 @@ func (s *Server) respond(in *interaction, body []byte) *apiError {
 	if err := json.Unmarshal(body, &cb); err != nil || cb.Type < CallbackPong || cb.Type > CallbackModal || cb.Type == 2 || cb.Type == 3 {
 		return invalidForm("type", "Value must be a valid interaction callback type.")
 	}
-	bot := User{ID: AppID, Username: BotName, Bot: true}
+	bot := botUser
 	switch cb.Type {
 	case CallbackMessage:
 		m, err := s.newMessage(in.ChannelID, cb.Data, bot)
@@ -176,7 +176,7 @@ func (s *Server) followup(r *http.Request, body []byte) (int, any, *apiError) {
 	if err != nil {
 		return 0, nil, err
 	}
-	m, err := s.newMessage(in.ChannelID, body, User{ID: AppID, Username: BotName, Bot: true})
+	m, err := s.newMessage(in.ChannelID, body, botUser)
 	if err != nil {
 		return 0, nil, err
 	}

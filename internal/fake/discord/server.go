@@ -25,11 +25,13 @@ import (
 	"incidentbot/internal/fake/fakehttp"
 )
 
-// Identities the fake starts with. The bot's user id equals the
-// application id, as for every Discord bot.
+// Identities the fake starts with. The bot's user id differs from the
+// application id, as for applications older than their bot user (GET
+// /users/@me says which is which), so a client mixing them is caught.
 const (
 	DefaultToken = "fake-discord-bot-token"
 	AppID        = "1302445566778899001"
+	BotUserID    = "1302445566778899002"
 	GuildID      = "1302445566778899100"
 	BotName      = "incidentbot"
 )
@@ -117,7 +119,7 @@ func New(t testing.TB, opts ...Option) *Server {
 		seq:          1443300000000000000,
 	}
 	s.roles = []*Role{{ID: GuildID, Name: "@everyone"}}
-	s.members = []*Member{{User: User{ID: AppID, Username: BotName, Bot: true}}}
+	s.members = []*Member{{User: botUser}}
 	for _, o := range opts {
 		o(s)
 	}
@@ -354,8 +356,12 @@ func (s *Server) routes() {
 	s.handle("POST /channels/{channel}/messages", botAuth, (*Server).postMessage)
 	s.handle("GET /channels/{channel}/messages/{message}", botAuth, (*Server).getMessage)
 	s.handle("PATCH /channels/{channel}/messages/{message}", botAuth, (*Server).editMessage)
-	s.handle("PUT /channels/{channel}/pins/{message}", botAuth, (*Server).pin)
+	// Only the current pin route: PUT /channels/{id}/pins/{id} is
+	// deprecated (discord.com/developers/docs/resources/message#pin-message),
+	// so a client still on it gets the fake's 404.
 	s.handle("PUT /channels/{channel}/messages/pins/{message}", botAuth, (*Server).pin)
+
+	s.handle("GET /users/@me", botAuth, (*Server).me)
 
 	s.handle("POST /interactions/{interaction}/{token}/callback", tokenInPath, (*Server).callback)
 	s.handle("POST /webhooks/{app}/{token}", tokenInPath, (*Server).followup)
