@@ -24,6 +24,9 @@ type slashRequest struct {
 // command runs a slash command and returns the answer Slack shows, or nil
 // for an empty acknowledgement (the declare modal is open).
 func (in *Inbound) command(ctx context.Context, cmd slashRequest) *slashResponse {
+	if in.foreign(ctx, cmd.TeamID, "command") {
+		return &slashResponse{ResponseType: "ephemeral", Text: refusedTeam}
+	}
 	actor := incidentbot.Actor{
 		Platform:  "slack",
 		Workspace: cmd.TeamID,

@@ -108,6 +108,7 @@ func newWorld(t testing.TB, db *store.DB, postInterval time.Duration, opts ...fa
 	w.eng = eng
 	in := slack.NewInbound(slack.InboundDeps{
 		SigningSecret: secret,
+		Teams:         []string{fake.TeamID},
 		Handle:        commands.NewHandler(eng, w.clock, logger).Handle,
 		Service:       eng,
 		Deliveries:    db,

@@ -64,6 +64,9 @@ func (in *Inbound) claimEvent(ctx context.Context, eventID, retry string) (bool,
 
 // event acts on one event callback, delivered once.
 func (in *Inbound) event(ctx context.Context, env eventEnvelope) {
+	if in.foreign(ctx, env.TeamID, "event") {
+		return
+	}
 	ev := env.Event
 	for _, a := range env.Authorizations {
 		if ev.User == a.UserID {

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 
 	"incidentbot"
 	"incidentbot/commands"
@@ -31,7 +32,11 @@ type SavedMessages interface {
 // InboundDeps are what the HTTP and Socket Mode handlers need.
 type InboundDeps struct {
 	SigningSecret incidentbot.Secret // HTTP only: Socket Mode is authenticated by the app token
-	Handle        HandleFunc
+	// Teams are the workspaces served (SLACK_TEAM_IDS, else the bot
+	// token's own team): a request from any other team is refused with no
+	// effect. Empty accepts every team; a request naming none is refused.
+	Teams  []string
+	Handle HandleFunc
 	// Service declares from the modal, records pins and redraws clicked
 	// messages; without it those features are off.
 	Service    incidentbot.IncidentService
@@ -243,6 +248,19 @@ func (in *Inbound) Events() http.Handler {
 			in.event(context.WithoutCancel(ctx), env)
 		}
 	})
+}
+
+// refusedTeam is the answer to a person in a workspace the bot does not serve.
+const refusedTeam = "This incident bot serves its own team's Slack workspace only: /incident does nothing here."
+
+// foreign reports (and logs) a request from a workspace the bot does not
+// serve; nothing of it may run.
+func (in *Inbound) foreign(ctx context.Context, team, kind string) bool {
+	if team != "" && (len(in.deps.Teams) == 0 || slices.Contains(in.deps.Teams, team)) {
+		return false
+	}
+	in.deps.Logger.InfoContext(ctx, "slack request from another workspace refused", "kind", kind, "team", team)
+	return true
 }
 
 // post sends a reply where the person acted; failures are logged, as

@@ -169,6 +169,7 @@ func newInbound(t *testing.T) *env {
 	e := &env{rec: &recorder{}, store: &deliveries{}, srv: srv, chat: chat}
 	e.in = NewInbound(InboundDeps{
 		SigningSecret: signingSecret,
+		Teams:         []string{fake.TeamID},
 		Handle:        e.rec.handle,
 		Deliveries:    e.store,
 		Chat:          chat,

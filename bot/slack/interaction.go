@@ -73,6 +73,13 @@ func (p interaction) actor(channel string) incidentbot.Actor {
 // interact handles one interactivity payload. It returns the body of the
 // acknowledgement (nil: empty) and the work to do after it, if any.
 func (in *Inbound) interact(ctx context.Context, p interaction) (any, func(context.Context)) {
+	if in.foreign(ctx, p.Team.ID, "interaction") {
+		// Only a form can show a reply in the answer itself; a click has none.
+		if p.Type == "view_submission" {
+			return modalErrors{ResponseAction: "errors", Errors: map[string]string{"title": refusedTeam}}, nil
+		}
+		return nil, nil
+	}
 	switch {
 	case p.Type == "block_actions" && len(p.Actions) > 0:
 		return nil, func(ctx context.Context) { in.actions(ctx, p) }

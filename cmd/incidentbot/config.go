@@ -181,6 +181,14 @@ func (c config) validate(cmd string) error {
 			bad("PLAYBOOKS_DIR must be an existing folder of playbook YAML files")
 		}
 	}
+	for i, id := range c.slackTeams() {
+		if len(id) < 2 || (id[0] != 'T' && id[0] != 'E') || strings.Trim(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != "" {
+			bad("SLACK_TEAM_IDS item %d must be a Slack team id, like T01ABCDE2F (Slack: workspace settings, or the team_id of a request)", i+1)
+		}
+	}
+	if len(c.SlackTeamIDs) > 0 && c.SlackBotToken == "" {
+		bad("SLACK_TEAM_IDS is set but Slack is not configured (SLACK_BOT_TOKEN)")
+	}
 	if _, err := c.adsAdmins(); err != nil {
 		bad("%v", err)
 	}
@@ -240,7 +248,7 @@ func (c config) validate(cmd string) error {
 		if c.AlertWorkspace != "" && c.AlertPlatform == incidentbot.PlatformDiscord && c.AlertWorkspace != c.DiscordGuildID {
 			bad("ALERT_WORKSPACE must be DISCORD_GUILD_ID (or unset): the bot answers no other server, so nobody could reach those incidents")
 		}
-		if c.AlertWorkspace != "" && c.AlertPlatform == incidentbot.PlatformSlack && len(c.SlackTeamIDs) > 0 && !slices.Contains(c.SlackTeamIDs, c.AlertWorkspace) {
+		if c.AlertWorkspace != "" && c.AlertPlatform == incidentbot.PlatformSlack && len(c.slackTeams()) > 0 && !slices.Contains(c.slackTeams(), c.AlertWorkspace) {
 			bad("ALERT_WORKSPACE must be one of SLACK_TEAM_IDS (or unset): the bot answers no other workspace, so nobody could reach those incidents")
 		}
 		if c.AlertChannel == "" {
@@ -348,6 +356,18 @@ func (c config) summaryChannels() map[string]string {
 		m[incidentbot.PlatformDiscord] = c.SummaryDiscord
 	}
 	return m
+}
+
+// slackTeams is SLACK_TEAM_IDS without blanks: the only Slack workspaces
+// served; empty means the team of the bot token.
+func (c config) slackTeams() []string {
+	var out []string
+	for _, id := range c.SlackTeamIDs {
+		if id = strings.TrimSpace(id); id != "" {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // adsAdmins returns ADS_ADMINS as the engine compares them: a role, or

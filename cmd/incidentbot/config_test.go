@@ -217,3 +217,45 @@ func TestTenancyAdsAdmins(t *testing.T) {
 		}
 	}
 }
+
+// TestTenancySlackTeamIDs: SLACK_TEAM_IDS lists team ids, with Slack
+// configured; an alert workspace outside it could never be reached.
+func TestTenancySlackTeamIDs(t *testing.T) {
+	t.Parallel()
+	slack := map[string]string{"SLACK_BOT_TOKEN": "xoxb-1-secretpw", "SLACK_SIGNING_SECRET": "secretpw"}
+	with := func(extra map[string]string) map[string]string {
+		out := map[string]string{}
+		for k, v := range slack {
+			out[k] = v
+		}
+		for k, v := range extra {
+			out[k] = v
+		}
+		return out
+	}
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string // "" means no error
+	}{
+		{"two teams", with(map[string]string{"SLACK_TEAM_IDS": "T01SHOPX9Q, T02AGENCY7"}), ""},
+		{"not a team id", with(map[string]string{"SLACK_TEAM_IDS": "T01SHOPX9Q,shop"}), "SLACK_TEAM_IDS item 2 must be a Slack team id"},
+		{"without Slack", map[string]string{"SLACK_TEAM_IDS": "T01SHOPX9Q"}, "SLACK_TEAM_IDS is set but Slack is not configured"},
+		{"alert workspace outside", with(map[string]string{"SLACK_TEAM_IDS": "T01SHOPX9Q", "ALERT_WEBHOOK_TOKEN": "secretpw",
+			"ALERT_PLATFORM": "slack", "ALERT_CHANNEL": "C1", "ALERT_WORKSPACE": "T09OTHERWS"}), "ALERT_WORKSPACE must be one of SLACK_TEAM_IDS"},
+	}
+	for _, tc := range tests {
+		cfg, err := loadConfig(context.Background(), "serve", envFrom(tc.env))
+		if tc.want == "" {
+			if err != nil {
+				t.Errorf("%s: %v", tc.name, err)
+			} else if got := cfg.slackTeams(); len(got) != 2 || got[1] != "T02AGENCY7" {
+				t.Errorf("%s: got teams %q, want both, trimmed", tc.name, got)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "secretpw") {
+			t.Errorf("%s: got %v, want %q", tc.name, err, tc.want)
+		}
+	}
+}

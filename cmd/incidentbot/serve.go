@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -85,8 +86,13 @@ func runServe(ctx context.Context, cfg config, logger *slog.Logger) error {
 	// Connections that come to us over a WebSocket instead of HTTP.
 	var sockets []func(context.Context) error
 	if slackChat != nil {
+		teams := cfg.slackTeams()
+		if len(teams) == 0 {
+			teams = []string{slackTeam}
+		}
 		slackDeps := slack.InboundDeps{
 			SigningSecret: cfg.SlackSigningSecret,
+			Teams:         teams,
 			Handle:        a.commands.Handle,
 			Service:       a.engine,
 			Deliveries:    a.store,
@@ -131,6 +137,9 @@ func runServe(ctx context.Context, cfg config, logger *slog.Logger) error {
 			return fmt.Errorf("ALERT_RULES_FILE: %w", err)
 		}
 		ws := alertWorkspace(cfg, slackTeam)
+		if teams := cfg.slackTeams(); cfg.AlertPlatform == incidentbot.PlatformSlack && len(teams) > 0 && !slices.Contains(teams, ws) {
+			return errors.New("ALERT_WORKSPACE is unset, so alert incidents go to the bot token's own Slack workspace, which SLACK_TEAM_IDS leaves out: add it to SLACK_TEAM_IDS or set ALERT_WORKSPACE")
+		}
 		if n, err := a.store.AdoptIncidents(ctx, cfg.AlertPlatform, ws); err != nil {
 			return err
 		} else if n > 0 {
