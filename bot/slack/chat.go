@@ -4,9 +4,15 @@
 package slack
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -41,6 +47,8 @@ type ChatConfig struct {
 // Chat implements incidentbot.Chat on Slack's Web API.
 type Chat struct {
 	api    *slackapi.Client
+	hc     *http.Client
+	hooks  string // the scheme and host response_urls must have
 	pace   *pacer
 	groups groupCache
 	logger *slog.Logger
@@ -57,15 +65,20 @@ func NewChat(cfg ChatConfig, logger *slog.Logger) *Chat {
 	if timeout == 0 {
 		timeout = 15 * time.Second
 	}
-	opts := []slackapi.Option{slackapi.OptionHTTPClient(&http.Client{Timeout: timeout})}
+	hc := &http.Client{Timeout: timeout}
+	opts := []slackapi.Option{slackapi.OptionHTTPClient(hc)}
+	hooks := "https://hooks.slack.com"
 	if cfg.APIURL != "" {
 		opts = append(opts, slackapi.OptionAPIURL(cfg.APIURL))
+		if u, err := url.Parse(cfg.APIURL); err == nil {
+			hooks = u.Scheme + "://" + u.Host // a fake serves both
+		}
 	}
 	interval := cfg.PostInterval
 	if interval == 0 {
 		interval = postInterval
 	}
-	return &Chat{api: slackapi.New(cfg.BotToken.Reveal(), opts...), pace: newPacer(interval, postBurst), logger: logger}
+	return &Chat{api: slackapi.New(cfg.BotToken.Reveal(), opts...), hc: hc, hooks: hooks, pace: newPacer(interval, postBurst), logger: logger}
 }
 
 func (c *Chat) Platform() string { return "slack" }
@@ -237,6 +250,48 @@ func (c *Chat) Post(ctx context.Context, channelID string, m incidentbot.Message
 		return incidentbot.MessageRef{}, mapError("chat.postMessage", err)
 	}
 	return incidentbot.MessageRef{ChannelID: ch, ID: ts}, nil
+}
+
+// Respond answers through a response_url of a slash command, click or
+// message shortcut: it shows m in that channel, to the person alone unless
+// inChannel, whether or not the bot is a member (Slack allows 5 uses in 30
+// minutes: api.slack.com/interactivity/handling#message_responses). The
+// URL is a credential of sorts: it never reaches an error or a log.
+func (c *Chat) Respond(ctx context.Context, responseURL string, m incidentbot.Message, inChannel bool) error {
+	if !strings.HasPrefix(responseURL, c.hooks+"/") {
+		return incidentbot.Errorf(incidentbot.EINVALID, "The reply address Slack gave is not a %s address.", c.hooks)
+	}
+	r := render(m)
+	msg := slackapi.WebhookMessage{Text: r.Text, Attachments: r.Attachments, ResponseType: "ephemeral"}
+	if len(r.Blocks) > 0 {
+		msg.Blocks = &slackapi.Blocks{BlockSet: r.Blocks}
+	}
+	if inChannel && m.EphemeralTo == "" {
+		msg.ResponseType = "in_channel"
+	}
+	body, err := json.Marshal(msg)
+	if err != nil {
+		return fmt.Errorf("encode slack response: %w", err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, responseURL, bytes.NewReader(body))
+	if err != nil {
+		return incidentbot.Errorf(incidentbot.EINVALID, "The reply address Slack gave is not valid.")
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // without the URL
+		}
+		return incidentbot.WrapError(incidentbot.EUNAVAILABLE, fmt.Errorf("slack response_url: %w", err), "Slack did not take the reply; try again.")
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<10))
+	if resp.StatusCode != http.StatusOK {
+		return incidentbot.Errorf(incidentbot.EUNAVAILABLE, "Slack did not take the reply (HTTP %d %s); try again.", resp.StatusCode, strings.TrimSpace(string(b)))
+	}
+	return nil
 }
 
 // Update replaces a posted message in place.

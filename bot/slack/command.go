@@ -19,6 +19,8 @@ type slashRequest struct {
 	UserName  string `json:"user_name"`
 	Text      string `json:"text"`
 	TriggerID string `json:"trigger_id"`
+	// ResponseURL answers the person even where the bot is not a member.
+	ResponseURL string `json:"response_url"`
 }
 
 // command runs a slash command and returns the answer Slack shows, or nil
@@ -35,7 +37,7 @@ func (in *Inbound) command(ctx context.Context, cmd slashRequest) *slashResponse
 	}
 	if wantsModal(cmd.Text) && cmd.TriggerID != "" && in.deps.Service != nil && in.deps.Chat != nil {
 		// The trigger id lives 3 seconds: open the modal now, before the ack.
-		if err := in.openDeclare(ctx, cmd.TriggerID, cmd.ChannelID); err != nil {
+		if err := in.openDeclare(ctx, cmd.TriggerID, cmd.ChannelID, cmd.ResponseURL); err != nil {
 			in.deps.Logger.WarnContext(ctx, "declare modal not opened", "code", incidentbot.ErrorCode(err), "err", err)
 			resp := commandResponse(commands.Reply{Message: incidentbot.Message{
 				Text: "Could not open the declare form (" + incidentbot.ErrorMessage(err) + "). " +

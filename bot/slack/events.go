@@ -80,7 +80,7 @@ func (in *Inbound) event(ctx context.Context, env eventEnvelope) {
 	switch {
 	case ev.Type == "app_mention":
 		actor.ChannelID = ev.Channel
-		in.post(ctx, ev.Channel, in.deps.Handle(ctx, actor, "help"))
+		in.post(ctx, ev.Channel, "", in.deps.Handle(ctx, actor, "help"))
 	case ev.Type == "pin_added" && ev.Item.Type == "message":
 		actor.ChannelID = ev.Item.Channel
 		in.pinned(ctx, actor, ev.Item.Message.TS, ev.Item.Message.Text)

@@ -263,13 +263,21 @@ func (in *Inbound) foreign(ctx context.Context, team, kind string) bool {
 	return true
 }
 
-// post sends a reply where the person acted; failures are logged, as
-// Slack has its answer already.
-func (in *Inbound) post(ctx context.Context, channel string, reply commands.Reply) {
+// post sends a reply where the person acted. Where the bot is not a
+// member (chat.post* answer not_in_channel, or channel_not_found for a
+// private channel or DM), it answers through responseURL, which needs no
+// membership. Other failures are logged, as Slack has its answer already.
+func (in *Inbound) post(ctx context.Context, channel, responseURL string, reply commands.Reply) {
 	if channel == "" || in.deps.Chat == nil {
 		return
 	}
-	if _, err := in.deps.Chat.Post(ctx, channel, reply.Message); err != nil {
+	_, err := in.deps.Chat.Post(ctx, channel, reply.Message)
+	if err != nil && responseURL != "" {
+		if code := slackCode(err); code == "not_in_channel" || code == "channel_not_found" {
+			err = in.deps.Chat.Respond(ctx, responseURL, reply.Message, reply.InChannel)
+		}
+	}
+	if err != nil {
 		in.deps.Logger.WarnContext(ctx, "slack reply not posted", "channel", channel,
 			"code", incidentbot.ErrorCode(err), "err", err)
 	}

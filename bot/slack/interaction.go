@@ -23,7 +23,10 @@ type interaction struct {
 	Type       string `json:"type"`
 	CallbackID string `json:"callback_id"` // shortcuts
 	TriggerID  string `json:"trigger_id"`
-	Team       struct {
+	// ResponseURL answers the person who clicked, even where the bot is
+	// not a member (block_actions and message shortcuts carry one).
+	ResponseURL string `json:"response_url"`
+	Team        struct {
 		ID string `json:"id"`
 	} `json:"team"`
 	User struct {
@@ -88,7 +91,7 @@ func (in *Inbound) interact(ctx context.Context, p interaction) (any, func(conte
 	case (p.Type == "shortcut" || p.Type == "message_action") && p.CallbackID == declareCallback &&
 		p.TriggerID != "" && in.deps.Service != nil && in.deps.Chat != nil:
 		// Before the ack: the trigger id expires in 3 seconds.
-		if err := in.openDeclare(ctx, p.TriggerID, p.channel()); err != nil {
+		if err := in.openDeclare(ctx, p.TriggerID, p.channel(), p.ResponseURL); err != nil {
 			in.deps.Logger.WarnContext(ctx, "declare modal not opened", "code", incidentbot.ErrorCode(err), "err", err)
 		}
 		return nil, nil
@@ -167,7 +170,7 @@ func (in *Inbound) click(ctx context.Context, actor incidentbot.Actor, p interac
 			in.deps.Logger.WarnContext(ctx, "clicked message not updated", "code", incidentbot.ErrorCode(err), "err", err)
 		}
 	}
-	in.post(ctx, actor.ChannelID, reply)
+	in.post(ctx, actor.ChannelID, p.ResponseURL, reply)
 }
 
 func moved(a, b *incidentbot.Incident) bool {

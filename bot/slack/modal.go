@@ -26,11 +26,13 @@ const (
 // modalMeta travels in the view's private_metadata, back to us on submit.
 type modalMeta struct {
 	OriginChannel string `json:"origin_channel"`
+	ResponseURL   string `json:"response_url,omitempty"`
 }
 
-// openDeclare opens the declare modal; origin is where the confirmation goes.
-func (in *Inbound) openDeclare(ctx context.Context, triggerID, origin string) error {
-	meta, err := json.Marshal(modalMeta{OriginChannel: origin})
+// openDeclare opens the declare modal; origin is where the confirmation
+// goes, through responseURL (kept in the modal) when the bot cannot post there.
+func (in *Inbound) openDeclare(ctx context.Context, triggerID, origin, responseURL string) error {
+	meta, err := json.Marshal(modalMeta{OriginChannel: origin, ResponseURL: responseURL})
 	if err != nil {
 		return fmt.Errorf("declare modal metadata: %w", err)
 	}
@@ -176,7 +178,7 @@ func (in *Inbound) submitDeclare(ctx context.Context, p interaction) (any, func(
 	var dup *incidentbot.DuplicateError
 	switch {
 	case errors.As(err, &dup):
-		return nil, in.later(meta.OriginChannel, duplicateReply(dup.Existing, req, actor))
+		return nil, in.later(meta, duplicateReply(dup.Existing, req, actor))
 	case incidentbot.ErrorCode(err) == incidentbot.EFORBIDDEN && req.PauseAds != nil:
 		return modalErrors{ResponseAction: "errors", Errors: map[string]string{"ads": incidentbot.ErrorMessage(err)}}, nil
 	case incidentbot.ErrorCode(err) == incidentbot.EINVALID:
@@ -187,7 +189,7 @@ func (in *Inbound) submitDeclare(ctx context.Context, p interaction) (any, func(
 		return modalErrors{ResponseAction: "errors", Errors: map[string]string{block: incidentbot.ErrorMessage(err)}}, nil
 	case err != nil:
 		in.deps.Logger.ErrorContext(ctx, "declare from modal failed", "user", actor.User.ID, "code", incidentbot.ErrorCode(err), "err", err)
-		return nil, in.later(meta.OriginChannel, commands.Reply{Message: incidentbot.Message{
+		return nil, in.later(meta, commands.Reply{Message: incidentbot.Message{
 			Text: incidentbot.ErrorMessage(err) + " Try again, or type `/incident declare sev1 <title>`.", EphemeralTo: actor.User.ID,
 		}})
 	}
@@ -201,7 +203,7 @@ func (in *Inbound) submitDeclare(ctx context.Context, p interaction) (any, func(
 		fmt.Fprintf(&b, " with the %s playbook", inc.Type)
 	}
 	b.WriteString(". Opening the war room now.")
-	return nil, in.later(meta.OriginChannel, commands.Reply{Message: incidentbot.Message{
+	return nil, in.later(meta, commands.Reply{Message: incidentbot.Message{
 		Title:       inc.Key + " declared: " + inc.Title,
 		Text:        b.String(),
 		Severity:    inc.Severity,
@@ -226,7 +228,8 @@ func duplicateReply(inc *incidentbot.Incident, req incidentbot.DeclareRequest, a
 	}}
 }
 
-// later posts reply in channel after the ack; nothing without a channel.
-func (in *Inbound) later(channel string, reply commands.Reply) func(context.Context) {
-	return func(ctx context.Context) { in.post(ctx, channel, reply) }
+// later posts reply where the modal was opened, after the ack; nothing
+// without a channel.
+func (in *Inbound) later(meta modalMeta, reply commands.Reply) func(context.Context) {
+	return func(ctx context.Context) { in.post(ctx, meta.OriginChannel, meta.ResponseURL, reply) }
 }

@@ -66,7 +66,7 @@ func TestDeclareModalOpens(t *testing.T) {
 		{name: "with the prefix", text: " /incident  DECLARE ", trigger: func(e *env) string { return e.srv.NewTrigger() }, wantView: true},
 		{name: "trigger already used", text: "declare", trigger: func(e *env) string {
 			tr := e.srv.NewTrigger()
-			if err := e.in.openDeclare(context.Background(), tr, "C1"); err != nil {
+			if err := e.in.openDeclare(context.Background(), tr, "C1", ""); err != nil {
 				t.Fatal(err)
 			}
 			return tr

@@ -161,7 +161,8 @@ func (s *Server) conversationsCreate(p params) (any, string) {
 func (s *Server) writable(id string) (*channel, string) {
 	c := s.channel(id)
 	switch {
-	case c == nil:
+	case c == nil || c.Private && !slices.Contains(c.Members, BotUserID):
+		// A private channel (or DM) the bot is not in is one it cannot see.
 		return nil, "channel_not_found"
 	case c.Archived:
 		return nil, "is_archived"
@@ -313,4 +314,17 @@ func (s *Server) conversationsMembers(p params) (any, string) {
 		"members":           slices.Clone(c.Members),
 		"response_metadata": map[string]any{"next_cursor": ""},
 	}, ""
+}
+
+// AddChannelWithout creates a channel whose members are the given people
+// but not the bot, as a channel where someone types a command before
+// anyone invited the app.
+func (s *Server) AddChannelWithout(name string, private bool, members ...string) Channel {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := &channel{Channel: Channel{
+		ID: s.nextID("C"), Name: name, Private: private, Created: s.now().Unix(), Members: slices.Clone(members),
+	}}
+	s.channels = append(s.channels, c)
+	return c.snapshot()
 }

@@ -100,15 +100,16 @@ type Server struct {
 	now      func() time.Time
 	limits   map[string]int // per minute
 
-	mu       sync.Mutex
-	channels []*channel // creation order
-	users    []*User
-	groups   []*UserGroup
-	triggers map[string]*trigger
-	views    []View
-	lastSec  int64
-	lastUsec int64
-	seq      int
+	mu        sync.Mutex
+	channels  []*channel // creation order
+	users     []*User
+	groups    []*UserGroup
+	triggers  map[string]*trigger
+	responses map[string]*responseURL // by id: ResponseURL
+	views     []View
+	lastSec   int64
+	lastUsec  int64
+	seq       int
 }
 
 type handler func(s *Server, p params) (any, string)
@@ -195,6 +196,10 @@ func (s *Server) Calls(method string) int { return s.http.Calls(method) }
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == socketPath {
 		s.serveSocket(w, r)
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, responsePath) {
+		s.respond(w, r)
 		return
 	}
 	method, ok := strings.CutPrefix(r.URL.Path, "/api/")

@@ -395,3 +395,23 @@ func TestLatency(t *testing.T) {
 		t.Errorf("got %v, want users_not_found without latency", err)
 	}
 }
+
+// TestNotAMember: chat.postEphemeral where the bot is not a member answers
+// not_in_channel, or channel_not_found for a private channel it cannot
+// see; a response_url still answers the person there.
+func TestNotAMember(t *testing.T) {
+	t.Parallel()
+	s := New(t, WithUsers(alice))
+	pub := s.AddChannelWithout("shop", false, alice.ID)
+	priv := s.AddChannelWithout("secret", true, alice.ID)
+	wantError(t, s, "chat.postEphemeral", url.Values{"channel": {pub.ID}, "user": {alice.ID}, "text": {"hi"}}, "not_in_channel")
+	wantError(t, s, "chat.postEphemeral", url.Values{"channel": {priv.ID}, "user": {alice.ID}, "text": {"hi"}}, "channel_not_found")
+	resp, err := http.Post(s.ResponseURL(priv.ID, alice.ID), "application/json", strings.NewReader(`{"text":"only you"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if msgs := s.Messages(priv.ID); resp.StatusCode != 200 || len(msgs) != 1 || msgs[0].EphemeralTo != alice.ID || msgs[0].Text != "only you" {
+		t.Errorf("response_url: got %d and %+v, want one message for alice", resp.StatusCode, msgs)
+	}
+}
