@@ -128,7 +128,7 @@ func (e *Engine) when(t time.Time) string {
 }
 
 // PostUpdate records a status update, resets the reminder, and tells the
-// war room (when typed elsewhere) and the managers.
+// war room and the managers.
 func (e *Engine) PostUpdate(ctx context.Context, actor incidentbot.Actor, key, text string) (*incidentbot.Incident, error) {
 	text = strings.TrimSpace(text)
 	if text == "" {
@@ -145,11 +145,11 @@ func (e *Engine) PostUpdate(ctx context.Context, actor incidentbot.Actor, key, t
 		now := e.now()
 		inc.LastUpdateAt = &now
 		e.schedule(inc, j, now.Add(pb.Cadence(inc.Severity)), pb.Cadence(inc.Severity) > 0 && !inc.RemindersOff)
-		if actor.ChannelID != inc.WarRoom {
-			j.add(kindPost, "post/update/"+e.seq(), postPayload{Message: incidentbot.Message{
-				Title: "Update from " + actor.User.Name, Text: drillLabel(inc, text), Severity: inc.Severity,
-			}})
-		}
+		// Posted even when typed in the war room: a slash command is seen
+		// only by the person who typed it.
+		j.add(kindPost, "post/update/"+e.seq(), postPayload{Message: incidentbot.Message{
+			Title: "Update from " + actor.User.Name, Text: drillLabel(inc, text), Severity: inc.Severity,
+		}})
 		j.add(kindSummary, "summary/update/"+e.seq(), nil)
 		return []incidentbot.TimelineEvent{{Kind: incidentbot.EventStatusUpdate, Actor: actor.User, At: now, Text: text}}, nil
 	})

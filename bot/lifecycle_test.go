@@ -302,8 +302,23 @@ func TestDuplicateDeclare(t *testing.T) {
 
 func TestReminders(t *testing.T) {
 	t.Parallel()
+	testReminders(t, time.Time{})
+}
+
+// TestReminderSubMicrosecondClock: on a clock with nanoseconds, as the real
+// one has, reminders and snoozes still fire (the store keeps microseconds).
+func TestReminderSubMicrosecondClock(t *testing.T) {
+	t.Parallel()
+	testReminders(t, time.Date(2026, 12, 5, 9, 0, 0, 123456789, time.UTC))
+}
+
+// testReminders runs the reminder flow from start (zero: the fixture's time).
+func testReminders(t *testing.T, start time.Time) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
+		if !start.IsZero() {
+			f.clock.Set(start)
+		}
 		inc := ready(t, f)
 		ctx := context.Background()
 		nudges := func() int { return len(posts(f.warRoom(inc), "No update for")) }
@@ -502,5 +517,32 @@ func TestRecordKeepsTheEventTimeAndAnnounces(t *testing.T) {
 	last := room.Messages[len(room.Messages)-1].Message.Text
 	if !strings.Contains(last, "Cache hit ratio fell to 3%") {
 		t.Errorf("last war-room message: got %q, want the announcement", last)
+	}
+}
+
+// TestUpdateSeenByEveryone: an update is posted in the war room for
+// everyone, whether typed there (a slash command only its author sees) or
+// elsewhere with the key.
+func TestUpdateSeenByEveryone(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, storetest.SQLite(t))
+	inc := ready(t, f)
+	for _, tc := range []struct{ channel, key, text string }{
+		{inc.WarRoom, "", "Database restarted"},
+		{console.GeneralChannelID, inc.Key, "Checkout recovering"},
+	} {
+		if _, err := f.eng.PostUpdate(context.Background(), actor(bob, tc.channel), tc.key, tc.text); err != nil {
+			t.Fatal(err)
+		}
+		f.runAll(0)
+		var public []string
+		for _, m := range f.warRoom(inc).Messages {
+			if m.Message.EphemeralTo == "" && strings.Contains(m.Message.Text, tc.text) {
+				public = append(public, m.Message.Title)
+			}
+		}
+		if len(public) != 1 || !strings.Contains(public[0], "bob") {
+			t.Errorf("update typed in %s: got public war-room posts %q, want one from bob", tc.channel, public)
+		}
 	}
 }

@@ -202,8 +202,8 @@ func isTransient(err error) bool {
 // is time order. Postgres keeps microseconds, so both dialects do.
 const timeLayout = "2006-01-02T15:04:05.000000Z"
 
-// normTime is t as the store keeps it: UTC, to the microsecond.
-func normTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+// normTime is t as the store keeps it: the domain's one rule.
+func normTime(t time.Time) time.Time { return incidentbot.StoredTime(t) }
 
 func normTimePtr(t *time.Time) *time.Time {
 	if t == nil {

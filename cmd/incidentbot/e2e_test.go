@@ -1,30 +1,66 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestE2E* run whole incidents through the strict harness (harness_test.go):
 // the real serve wiring, the real clock, the fakes over HTTP.
 
 func TestE2ESlackIncident(t *testing.T) {
-	scenarioIncident(t, newHarness(t, newFakeSlack(t), e2eDB(t)))
+	scenarioIncident(t, newHarness(t, newFakeSlack(t), quickPlaybook(t, e2eDB(t))))
 }
 
 func TestE2EDiscordIncident(t *testing.T) {
-	scenarioIncident(t, newHarness(t, newFakeDiscord(t), e2eDB(t)))
+	scenarioIncident(t, newHarness(t, newFakeDiscord(t), quickPlaybook(t, e2eDB(t))))
 }
 
-// scenarioIncident: declare, war room, resolve.
+// quickPlaybook adds to env a PLAYBOOKS_DIR holding the "quick" playbook:
+// a status update every minute (the shortest cadence a playbook may ask)
+// at sev2, so a reminder comes within the test.
+func quickPlaybook(t *testing.T, env map[string]string) map[string]string {
+	dir := t.TempDir()
+	yaml := `name: quick
+description: A playbook for end-to-end tests, with a reminder every minute.
+match: {types: [quick], default_severity: sev2}
+channel: "{{.Key | lower}}-{{.Title | slug}}"
+roles:
+  - {name: commander, description: coordinates and decides, assign: declarer}
+status_updates: {sev1: 1m, sev2: 1m, sev3: 1m, sev4: off}
+checklist:
+  - Confirm the problem from outside
+`
+	if err := os.WriteFile(filepath.Join(dir, "quick.yaml"), []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env["PLAYBOOKS_DIR"] = dir
+	return env
+}
+
+// scenarioIncident: declare, the war room, an update typed in the war
+// room that everyone sees, the reminder a minute later, resolve.
 func scenarioIncident(t *testing.T, h *harness) {
 	const room = "inc-1-checkout-returns-504"
-	if got := h.command(alice, general, "declare sev2 type:generic Checkout returns 504"); !strings.Contains(got, "INC-1") {
+	if got := h.command(alice, general, "declare sev2 type:quick Checkout returns 504"); !strings.Contains(got, "INC-1") {
 		t.Fatalf("declare answered %q, want INC-1 named", got)
 	}
 	h.expect(room, `(?s)INC-1 Checkout returns 504.*Roles.*Checklist`)
 	h.expect(managers, `SEV2 · INC-1 Checkout returns 504`)
 	h.settle()
+
+	if got := h.command(alice, room, "update Payment module rolled back"); !strings.Contains(got, "Update posted") {
+		t.Fatalf("update answered %q, want it posted", got)
+	}
+	h.expect(room, `(?s)Update from alice.*Payment module rolled back`)
+	h.settle()
+
+	// No update for a minute: the commander (no comms lead here) is nudged.
+	h.expect(room, `No update for 1m0s: post one with /incident update`)
+	h.settleWithin(90 * time.Second)
 
 	if got := h.command(alice, room, "resolve Rolled back the payment module"); !strings.Contains(got, "resolved") {
 		t.Fatalf("resolve answered %q, want it resolved", got)
