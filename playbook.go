@@ -115,6 +115,22 @@ func (p *Playbook) Role(name string) (Role, bool) {
 	return Role{}, false
 }
 
+// Template returns the text of the template an action names, in lang
+// ("en", "fr") when the playbook has one per language: an action naming
+// "customer" gets "customer-fr" when lang is fr, else "customer-en", else
+// the other language. A name defined as it is wins.
+func (p *Playbook) Template(name, lang string) (string, bool) {
+	if t, ok := p.Templates[name]; ok {
+		return t, true
+	}
+	for _, l := range []string{lang, "en", "fr"} {
+		if t, ok := p.Templates[name+"-"+l]; ok && l != "" {
+			return t, true
+		}
+	}
+	return "", false
+}
+
 // TemplateFuncs are the functions playbook templates may call.
 var TemplateFuncs = template.FuncMap{
 	"lower": strings.ToLower,

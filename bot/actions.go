@@ -61,6 +61,9 @@ func (e *Engine) action(ctx context.Context, job incidentbot.Job, inc *incidentb
 		return nil, err
 	}
 	a := p.Action
+	if a.Kind == incidentbot.ActionVerifySite && a.URL == "" {
+		a.URL = e.cfg.ShopURL // a playbook check without url is the shop's
+	}
 	if job.Attempts == 1 {
 		what, _ := describeAction(a)
 		data, err := json.Marshal(incidentbot.ActionRef{Job: job.ID, Action: what})
@@ -266,7 +269,15 @@ func campaignList(detail []pauseDetail) string {
 	return "Campaigns: " + strings.Join(parts, "; ") + "."
 }
 
+// noShopURL is said in the war room instead of checking a placeholder.
+const noShopURL = "Nothing was checked from outside: SHOP_URL is empty. Give it the shop's public address " +
+	"(for example SHOP_URL=https://www.your-shop.com/) and restart the bot; meanwhile open the shop from a phone on mobile data, " +
+	"or run /incident verify with the address."
+
 func (e *Engine) runProbe(ctx context.Context, inc *incidentbot.Incident, a incidentbot.Action) result {
+	if a.URL == "" {
+		return result{kind: incidentbot.EventActionSucceeded, text: drillLabel(inc, noShopURL)}
+	}
 	if inc.Drill {
 		return result{kind: incidentbot.EventActionSucceeded, text: drillLabel(inc, "would check "+a.URL+" from outside.")}
 	}
@@ -341,18 +352,33 @@ func (e *Engine) runNotify(ctx context.Context, inc *incidentbot.Incident, a inc
 	if c := holders(roles, incidentbot.RoleCommander); len(c) > 0 {
 		data.Commander = c[0].Name
 	}
+	data.URL = e.cfg.ShopURL
 	for _, v := range pb.OnDeclare {
-		if v.Kind == incidentbot.ActionVerifySite {
+		if v.Kind == incidentbot.ActionVerifySite && v.URL != "" {
 			data.URL = v.URL
 			break
 		}
 	}
-	subject := incidentbot.Notice{Severity: inc.Severity, Key: inc.Key, Status: data.Status, Title: inc.Title}.Subject()
-	body := subject
-	if tmpl, ok := pb.Templates[a.Template]; ok {
+	notice := incidentbot.Notice{Severity: inc.Severity, Key: inc.Key, Status: data.Status, Title: inc.Title}
+	body := ""
+	if tmpl, ok := pb.Template(a.Template, e.cfg.Language); ok {
 		if body, err = incidentbot.RenderTemplate(a.Template, tmpl, data); err != nil {
 			return result{}, err
 		}
+	}
+	if a.Kind == incidentbot.ActionStatusPage {
+		// The public reads the playbook's words only, never the title or
+		// anything else people typed: the page's incident is named after
+		// the template's first sentence.
+		if strings.TrimSpace(body) == "" {
+			return result{}, incidentbot.Errorf(incidentbot.EINVALID,
+				"The %s playbook's statuspage action has no customer template, and the bot never publishes the incident's title: add template: customer to the action, with customer-en and customer-fr under templates.", pb.Name)
+		}
+		notice.Title = publicName(body)
+	}
+	subject := notice.Subject()
+	if body == "" {
+		body = subject
 	}
 	what, _ := describeAction(a)
 	if inc.Drill {
@@ -362,6 +388,9 @@ func (e *Engine) runNotify(ctx context.Context, inc *incidentbot.Incident, a inc
 		return skipped("not configured (set the NOTIFY_* or STATUSPAGE_* variables)"), nil
 	}
 	if err := e.notifier.Notify(ctx, to, subject, body); err != nil {
+		if a.Kind == incidentbot.ActionStatusPage && data.Status == string(incidentbot.StatusResolved) && incidentbot.ErrorCode(err) == incidentbot.ENOTFOUND {
+			return skipped("nothing to resolve, no status page incident was open (it was never published, or was resolved on the page)"), nil
+		}
 		return result{}, fmt.Errorf("%s %s: %w", a.Kind, to, err)
 	}
 	done := "Sent to " + to
@@ -372,4 +401,24 @@ func (e *Engine) runNotify(ctx context.Context, inc *incidentbot.Incident, a inc
 		done = "Paged " + to
 	}
 	return result{kind: incidentbot.EventActionSucceeded, text: done + ": " + subject}, nil
+}
+
+// maxPublicName keeps a status page incident's name to one line on a phone.
+const maxPublicName = 100
+
+// publicName is the first sentence of a customer message, without its
+// full stop: "Our online shop has a technical problem and some pages do
+// not load".
+func publicName(body string) string {
+	s, _, _ := strings.Cut(strings.TrimSpace(body), "\n")
+	for _, end := range []string{". ", "! ", "? "} {
+		if i := strings.Index(s, end); i > 0 {
+			s = s[:i+1]
+		}
+	}
+	s = strings.TrimRight(strings.TrimSpace(s), ".")
+	if r := []rune(s); len(r) > maxPublicName {
+		s = string(r[:maxPublicName-1]) + "…"
+	}
+	return s
 }

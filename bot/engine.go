@@ -24,7 +24,10 @@ type Config struct {
 	RevenuePerMinute float64
 	Currency         string   // default "EUR"
 	AdsAdmins        []string // AdsAdmin(platform, user id) of the people allowed to run ads commands besides commander/comms
-	Language         string   // "en" | "fr" (post-mortem language)
+	Language         string   // "en" | "fr": post-mortem and customer templates
+	// ShopURL is the shop's public address (SHOP_URL): what a playbook's
+	// verify_site without url checks, and what customer templates link to.
+	ShopURL string
 	Workers          int      // default 4
 	Lease            time.Duration
 	PollInterval     time.Duration // how often idle workers look for due jobs

@@ -34,16 +34,21 @@ func (p *prober) Probe(ctx context.Context, url, expect string) incidentbot.Prob
 	return r
 }
 
-// notifier records what it was asked to send.
+// notifier records what it was asked to send, and hands the status page's
+// updates to statuspage when set (a real client on a fake page).
 type notifier struct {
-	mu   sync.Mutex
-	sent []string // "target: subject"
+	mu         sync.Mutex
+	sent       []string // "target: subject"
+	statuspage incidentbot.Notifier
 }
 
 func (n *notifier) Notify(ctx context.Context, target, subject, body string) error {
 	n.mu.Lock()
-	defer n.mu.Unlock()
 	n.sent = append(n.sent, target+": "+subject)
+	n.mu.Unlock()
+	if target == incidentbot.ActionStatusPage && n.statuspage != nil {
+		return n.statuspage.Notify(ctx, target, subject, body)
+	}
 	return nil
 }
 
@@ -88,6 +93,8 @@ type fixture struct {
 	books    incidentbot.Playbooks
 	logs     *bytes.Buffer
 	admins   []string // Config.AdsAdmins
+	shop     string   // Config.ShopURL
+	lang     string   // Config.Language
 	eng      *Engine
 }
 
@@ -101,6 +108,7 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 		prober:   &prober{result: incidentbot.ProbeResult{Healthy: false, Class: "5xx from the application", Status: 503}},
 		notifier: &notifier{},
 		books:    playbooks.Defaults(),
+		shop:     "https://shop.example.com/",
 		logs:     &bytes.Buffer{},
 		google: memads.New(incidentbot.AdsGoogle,
 			campaign("g1", "Black Friday search", incidentbot.CampaignActive),
@@ -125,6 +133,8 @@ func (f *fixture) engine() *Engine {
 		SummaryChannels: map[string]string{incidentbot.PlatformConsole: summaryChannel},
 		MaxAttempts:     4,
 		AdsAdmins:       f.admins,
+		ShopURL:         f.shop,
+		Language:        f.lang,
 	}, Deps{
 		Store:     f.db,
 		Playbooks: f.books,

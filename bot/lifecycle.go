@@ -511,7 +511,10 @@ func (e *Engine) Verify(ctx context.Context, actor incidentbot.Actor, key, url s
 		}
 	}
 	if a.URL == "" {
-		return nil, incidentbot.Errorf(incidentbot.EINVALID, "The %s playbook names no site to check: give one, e.g. /incident verify https://shop.example.com/.", inc.Type)
+		a.URL = e.cfg.ShopURL
+	}
+	if a.URL == "" {
+		return nil, incidentbot.Errorf(incidentbot.EINVALID, "No site to check: SHOP_URL is not set and the %s playbook names none. Give one, e.g. /incident verify https://www.your-shop.com/, or set SHOP_URL.", inc.Type)
 	}
 	j := e.jobsFor(inc).add(kindAction, "verify/"+e.seq(), actionPayload{Phase: "manual", Action: a, By: actor.User})
 	if j.err != nil {

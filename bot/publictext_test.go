@@ -8,6 +8,8 @@ import (
 
 	"incidentbot"
 	"incidentbot/bot/console"
+	"incidentbot/integrations/statuspage"
+	fakestatuspage "incidentbot/internal/fake/statuspage"
 	"incidentbot/internal/storetest"
 	"incidentbot/playbooks"
 	"incidentbot/store"
@@ -86,4 +88,91 @@ func TestPublicTextPauseAdsBoxFollowsAdsRule(t *testing.T) {
 			t.Errorf("got g1 %s after the admin's declaration, want paused", got)
 		}
 	})
+}
+
+// statusPage points the fixture's status page updates at a real Statuspage
+// client on a fake page.
+func statusPage(t *testing.T, f *fixture) *fakestatuspage.Server {
+	t.Helper()
+	srv := fakestatuspage.New(t)
+	c, err := statuspage.New(statuspage.Config{APIKey: fakestatuspage.DefaultAPIKey, PageID: srv.PageID(), APIURL: srv.URL(), MinInterval: -1}, srv.Client(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.notifier.statuspage = c
+	return srv
+}
+
+// TestPublicTextStatusPage: what a declarer types never reaches the public
+// page. A SEV4 publishes nothing; a SEV1 publishes the playbook's customer
+// text in BOT_LANGUAGE, named after its first sentence, not the title.
+func TestPublicTextStatusPage(t *testing.T) {
+	t.Parallel()
+	const title = "Card data leaked, see evil.example"
+	tests := []struct {
+		lang, want, wantName string
+	}{
+		{"en", "Payments on our shop are failing right now.", "Payments on our shop are failing right now"},
+		{"fr", "Le paiement sur notre boutique échoue en ce moment.", "Le paiement sur notre boutique échoue en ce moment"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.lang, func(t *testing.T) {
+			t.Parallel()
+			storetest.Each(t, func(t *testing.T, db *store.DB) {
+				f := newFixture(t, db)
+				f.lang = tc.lang
+				f.eng = f.engine()
+				page := statusPage(t, f)
+				f.declare(incidentbot.DeclareRequest{Title: title, Severity: incidentbot.SEV4, Type: "checkout"})
+				f.runAll(time.Second)
+				if got := page.Incidents(); len(got) != 0 {
+					t.Fatalf("a SEV4 reached the status page: %+v", got)
+				}
+				if got := f.notifier.Sent(); len(got) != 0 {
+					t.Errorf("a SEV4 notified %q, want nobody outside", got)
+				}
+				f.declare(incidentbot.DeclareRequest{Title: title + " again", Severity: incidentbot.SEV1, Type: "checkout"})
+				f.runAll(time.Second)
+				got := page.Incidents()
+				if len(got) != 1 || len(got[0].Updates) == 0 {
+					t.Fatalf("got %d status page incidents, want 1 with its update: %+v", len(got), got)
+				}
+				body := got[0].Updates[0].Body
+				for _, s := range []string{got[0].Name, body} {
+					if strings.Contains(s, "Card") || strings.Contains(s, "evil.example") || strings.Contains(s, "INC-") {
+						t.Errorf("the public page shows what the declarer typed: %q", s)
+					}
+				}
+				if got[0].Name != tc.wantName || !strings.HasPrefix(body, tc.want) || !strings.Contains(body, "https://shop.example.com/") {
+					t.Errorf("got %q: %q, want %q: %q... linking SHOP_URL", got[0].Name, body, tc.wantName, tc.want)
+				}
+			})
+		})
+	}
+}
+
+// TestPublicTextNoShopURL: without SHOP_URL nothing is probed (no
+// placeholder), the war room is told how to set it, and customer text has
+// no dangling link.
+func TestPublicTextNoShopURL(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, storetest.SQLite(t))
+	f.shop = ""
+	f.eng = f.engine()
+	page := statusPage(t, f)
+	inc := f.declare(incidentbot.DeclareRequest{Title: "Shop down", Severity: incidentbot.SEV1, Type: "site-outage"})
+	f.runAll(time.Second)
+	if f.prober.calls != 0 {
+		t.Errorf("got %d probes, want none without SHOP_URL", f.prober.calls)
+	}
+	if got := posts(f.warRoom(inc), "SHOP_URL is empty"); len(got) != 1 {
+		t.Errorf("got %d war-room posts saying SHOP_URL is empty, want 1", len(got))
+	}
+	got := page.Incidents()
+	if len(got) != 1 || strings.Contains(got[0].Updates[0].Body, "Follow along") || strings.Contains(got[0].Updates[0].Body, "example.com") {
+		t.Errorf("got status page %+v, want the customer text without a link", got)
+	}
+	if _, err := f.eng.Verify(context.Background(), actor(alice, console.GeneralChannelID), inc.Key, ""); incidentbot.ErrorCode(err) != incidentbot.EINVALID || !strings.Contains(incidentbot.ErrorMessage(err), "SHOP_URL") {
+		t.Errorf("verify without a url: got %v, want EINVALID naming SHOP_URL", err)
+	}
 }

@@ -463,7 +463,10 @@ func (d *decoder) actions(n *yaml.Node, path string, templates map[string]string
 		}
 		switch kind {
 		case incidentbot.ActionVerifySite:
-			a.URL = d.required(f, v, apath, "url", "the address to check from outside, like https://shop.example.com/")
+			// Without url the shop's own address is checked (SHOP_URL).
+			if un, ok := f["url"]; ok {
+				a.URL = d.text(un, apath+".url")
+			}
 			if a.URL != "" {
 				if u, err := url.Parse(a.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 					d.add(f["url"], apath+".url", "%q is not a web address: write a full URL, like https://shop.example.com/", a.URL)
@@ -507,7 +510,9 @@ func (d *decoder) actions(n *yaml.Node, path string, templates map[string]string
 			a.To = d.required(f, v, apath, "to", "the service or team to page")
 		}
 		if a.Template != "" {
-			if _, ok := templates[a.Template]; !ok && len(templates) == 0 {
+			// Defined as named, or once per language (customer-en, customer-fr).
+			probe := incidentbot.Playbook{Templates: templates}
+			if _, ok := probe.Template(a.Template, ""); !ok && len(templates) == 0 {
 				d.add(f["template"], apath+".template", "template %q is not defined: add it under templates:", a.Template)
 			} else if !ok {
 				d.add(f["template"], apath+".template", "template %q is not in templates: add it there or use one of: %s", a.Template, strings.Join(sortedKeys(templates), ", "))

@@ -88,11 +88,6 @@ func TestLoadProblems(t *testing.T) {
 			want:  []string{"a.yaml:5: on_declare[0].notify.cc: unknown field"},
 		},
 		{
-			name:  "verify_site without url",
-			files: map[string]string{"a.yaml": minimal + "on_declare:\n  - verify_site: {expect: Cart}\n"},
-			want:  []string{"a.yaml:5: on_declare[0].verify_site.url: url is required"},
-		},
-		{
 			name:  "verify_site with a relative url",
 			files: map[string]string{"a.yaml": minimal + "on_declare:\n  - verify_site: {url: shop.example.com}\n"},
 			want:  []string{`a.yaml:5: on_declare[0].verify_site.url: "shop.example.com" is not a web address`},

@@ -73,10 +73,11 @@ func TestDefaults(t *testing.T) {
 				}
 			}
 			for _, a := range slices.Concat(pb.OnDeclare, pb.OnResolve) {
-				if a.Kind == incidentbot.ActionVerifySite && a.URL != "https://shop.example.com/" {
-					t.Errorf("got verify_site url %q, want https://shop.example.com/", a.URL)
+				if a.Kind == incidentbot.ActionVerifySite && a.URL != "" {
+					t.Errorf("got verify_site url %q, want none: the defaults check SHOP_URL, never a placeholder", a.URL)
 				}
 			}
+			publicTextDefaults(t, pb, inc)
 		})
 	}
 }
@@ -322,6 +323,37 @@ func TestMatchByTitle(t *testing.T) {
 		}
 		if pb.Name != tc.want {
 			t.Errorf("Match(%q, %q): got %s, want %s", tc.typ, tc.title, pb.Name, tc.want)
+		}
+	}
+}
+
+// publicTextDefaults checks what a default playbook sends outside: every
+// outward action on declare waits for SEV1 or SEV2, the status page
+// speaks a customer template in the bot's language (never the title), and
+// no customer message ends on a dangling "Follow along:" without SHOP_URL.
+func publicTextDefaults(t *testing.T, pb *incidentbot.Playbook, inc incidentbot.Incident) {
+	t.Helper()
+	for _, a := range pb.OnDeclare {
+		switch a.Kind {
+		case incidentbot.ActionStatusPage, incidentbot.ActionPage, incidentbot.ActionNotify:
+			if len(a.When.Severity) == 0 || a.When.Holds(incidentbot.SEV3) || a.When.Holds(incidentbot.SEV4) {
+				t.Errorf("%s %s: got condition %v, want SEV1 or SEV2 only", a.Kind, a.To, a.When.Severity)
+			}
+		}
+	}
+	for _, a := range slices.Concat(pb.OnDeclare, pb.OnResolve) {
+		if a.Kind != incidentbot.ActionStatusPage {
+			continue
+		}
+		for lang, word := range map[string]string{"en": "shop", "fr": "boutique"} {
+			tmpl, ok := pb.Template(a.Template, lang)
+			if !ok {
+				t.Fatalf("statuspage template %q: none in %s", a.Template, lang)
+			}
+			got, err := incidentbot.RenderTemplate(a.Template, tmpl, templateData{Incident: &inc, Status: a.Status})
+			if err != nil || !strings.Contains(got, word) || strings.Contains(got, inc.Title) || strings.Contains(got, ":\n") || strings.HasSuffix(strings.TrimSpace(got), ":") {
+				t.Errorf("statuspage %s in %s: got %q, %v; want the %s customer text, no title, no dangling link", a.Status, lang, got, err, lang)
+			}
 		}
 	}
 }

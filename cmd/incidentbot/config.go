@@ -27,6 +27,7 @@ type config struct {
 	HTTPAddr         string             `env:"HTTP_ADDR, default=:8080"`
 	LogLevel         string             `env:"LOG_LEVEL, default=info"`
 	Language         string             `env:"BOT_LANGUAGE, default=en"`
+	ShopURL          string             `env:"SHOP_URL"`
 	PlaybooksDir     string             `env:"PLAYBOOKS_DIR"`
 	SummarySlack     string             `env:"SUMMARY_CHANNEL_SLACK"`
 	SummaryDiscord   string             `env:"SUMMARY_CHANNEL_DISCORD"`
@@ -175,6 +176,11 @@ func (c config) validate(cmd string) error {
 	}
 	if c.Language != "en" && c.Language != "fr" {
 		bad("BOT_LANGUAGE must be en or fr")
+	}
+	if c.ShopURL != "" {
+		if u, err := url.Parse(c.ShopURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("SHOP_URL must be the shop's public address, like https://www.your-shop.com/")
+		}
 	}
 	if c.PlaybooksDir != "" {
 		if st, err := os.Stat(c.PlaybooksDir); err != nil || !st.IsDir() {

@@ -41,6 +41,9 @@ func runDemo(ctx context.Context, args []string, cfg config, logger *slog.Logger
 	google, meta := demoAdPlatforms()
 	site := &demoSite{}
 	cfg.DatabaseURL = ""
+	if cfg.ShopURL == "" {
+		cfg.ShopURL = "https://shop.example.com/" // checked by demoSite, never over the network
+	}
 	if cfg.RevenuePerMinute == 0 {
 		cfg.RevenuePerMinute = 180 // a shop selling about 260,000 EUR a day
 	}

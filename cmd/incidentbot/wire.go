@@ -64,6 +64,7 @@ func newApp(ctx context.Context, cfg config, logger *slog.Logger, p parts) (*app
 		Currency:         cfg.Currency,
 		AdsAdmins:        admins,
 		Language:         cfg.Language,
+		ShopURL:          cfg.ShopURL,
 		Workers:          cfg.Workers,
 	}, bot.Deps{
 		Store:     db,
