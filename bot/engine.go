@@ -27,11 +27,11 @@ type Config struct {
 	Language         string   // "en" | "fr": post-mortem and customer templates
 	// ShopURL is the shop's public address (SHOP_URL): what a playbook's
 	// verify_site without url checks, and what customer templates link to.
-	ShopURL string
-	Workers          int      // default 4
-	Lease            time.Duration
-	PollInterval     time.Duration // how often idle workers look for due jobs
-	MaxAttempts      int
+	ShopURL      string
+	Workers      int // default 4
+	Lease        time.Duration
+	PollInterval time.Duration // how often idle workers look for due jobs
+	MaxAttempts  int
 	// While an incident is open, the site it checked is checked again every
 	// RecheckInterval (default 2m); after RecheckHealthy healthy checks in a
 	// row (default 3) the war room is asked whether to resume ads and resolve.
