@@ -389,3 +389,25 @@ func TestGoogleAdsTwoManagers(t *testing.T) {
 		t.Errorf("one login for two trees: got %v, want EFORBIDDEN naming the customer:manager form", err)
 	}
 }
+
+// FuzzCustomerIDs: any GOOGLE_ADS_CUSTOMER_IDS entry gives a client whose
+// customers and logins are 10 digits, or an EINVALID error; never a panic.
+func FuzzCustomerIDs(f *testing.F) {
+	for _, s := range []string{"123-456-7890", "123-456-7890:987-654-3210", "1234567890:", ":", "12:34", "123-456-7890:98765", " 1234567890 : 9876543210 "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, entry string) {
+		c, err := New(Config{ClientID: "id", ClientSecret: "s", RefreshToken: "r", DeveloperToken: "d", CustomerIDs: []string{entry}}, nil, nil)
+		if err != nil {
+			if incidentbot.ErrorCode(err) != incidentbot.EINVALID {
+				t.Fatalf("New(%q): got %v, want EINVALID", entry, err)
+			}
+			return
+		}
+		for _, cid := range c.customers {
+			if login := c.login[cid]; !tenDigits.MatchString(cid) || login != "" && !tenDigits.MatchString(login) {
+				t.Fatalf("New(%q): customer %q login %q, want 10 digits", entry, cid, login)
+			}
+		}
+	})
+}

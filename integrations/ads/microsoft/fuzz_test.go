@@ -58,3 +58,25 @@ func TestSecretsNeverLogged(t *testing.T) {
 		}
 	}
 }
+
+// FuzzAccountIDs: any MICROSOFT_ADS_ACCOUNT_IDS entry gives a client whose
+// accounts and customers are digits, or an EINVALID error; never a panic.
+func FuzzAccountIDs(f *testing.F) {
+	for _, s := range []string{"149876543", "149876543:251234567", "149876543:", ":", "X1234567", "149876543:C1", " 1 : 2 "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, entry string) {
+		c, err := New(Config{ClientID: "id", RefreshToken: "r", DeveloperToken: "d", CustomerID: "251234567", AccountIDs: []string{entry}}, nil, nil)
+		if err != nil {
+			if incidentbot.ErrorCode(err) != incidentbot.EINVALID {
+				t.Fatalf("New(%q): got %v, want EINVALID", entry, err)
+			}
+			return
+		}
+		for _, a := range c.accounts {
+			if !digits.MatchString(a) || !digits.MatchString(c.customer[a]) {
+				t.Fatalf("New(%q): account %q customer %q, want digits", entry, a, c.customer[a])
+			}
+		}
+	})
+}

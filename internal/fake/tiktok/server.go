@@ -126,8 +126,8 @@ func New(tb testing.TB, opts ...Option) *Server {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /open_api/v1.3/campaign/get/", s.api("get", s.campaignGet))
-	mux.HandleFunc("POST /open_api/v1.3/campaign/status/update/", s.api("update", s.statusUpdate))
-	mux.HandleFunc("POST /open_api/v1.3/smart_plus/campaign/status/update/", s.api("smartplus", s.smartPlusStatusUpdate))
+	mux.HandleFunc("POST /open_api/v1.3/campaign/status/update/", s.api("update", s.statusHandler(s.statusUpdate)))
+	mux.HandleFunc("POST /open_api/v1.3/smart_plus/campaign/status/update/", s.api("smartplus", s.statusHandler(s.smartPlusStatusUpdate)))
 	mux.HandleFunc("GET /open_api/v1.3/advertiser/info/", s.api("info", s.advertiserInfo))
 	s.http = fakehttp.New(tb, mux)
 	return s

@@ -12,25 +12,34 @@ type statusRequest struct {
 	OperationStatus string   `json:"operation_status"`
 }
 
-// decodeStatus reads and checks a status update body (1 to MaxIDs
-// campaign_ids, operation_status ENABLE, DISABLE or DELETE) and returns the
-// advertiser, or writes the error.
-func (s *Server) decodeStatus(w http.ResponseWriter, r *http.Request) (statusRequest, *advertiser, bool) {
-	var req statusRequest
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-		writeError(w, CodeParam, "Request body is not valid JSON.")
-		return req, nil, false
+// statusHandler serves a status update endpoint: it reads and checks the
+// body (1 to MaxIDs campaign_ids, operation_status ENABLE, DISABLE or
+// DELETE) and the advertiser, writing the error, then runs apply with s.mu
+// held, counting the ids received.
+func (s *Server) statusHandler(apply func(w http.ResponseWriter, req statusRequest, a *advertiser)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var req statusRequest
+		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+			writeError(w, CodeParam, "Request body is not valid JSON.")
+			return
+		}
+		switch {
+		case len(req.CampaignIDs) < 1 || len(req.CampaignIDs) > MaxIDs:
+			writeError(w, CodeParam, "campaign_ids: Length must be between 1 and "+strconv.Itoa(MaxIDs)+".")
+			return
+		case req.OperationStatus != Enable && req.OperationStatus != Disable && req.OperationStatus != Delete:
+			writeError(w, CodeParam, "operation_status: Must be one of: ENABLE, DISABLE, DELETE.")
+			return
+		}
+		a, ok := s.manage(w, req.AdvertiserID)
+		if !ok {
+			return
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.items += len(req.CampaignIDs)
+		apply(w, req, a)
 	}
-	switch {
-	case len(req.CampaignIDs) < 1 || len(req.CampaignIDs) > MaxIDs:
-		writeError(w, CodeParam, "campaign_ids: Length must be between 1 and "+strconv.Itoa(MaxIDs)+".")
-		return req, nil, false
-	case req.OperationStatus != Enable && req.OperationStatus != Disable && req.OperationStatus != Delete:
-		writeError(w, CodeParam, "operation_status: Must be one of: ENABLE, DISABLE, DELETE.")
-		return req, nil, false
-	}
-	a, ok := s.manage(w, req.AdvertiserID)
-	return req, a, ok
 }
 
 // statusUpdate serves campaign/status/update/. One unknown, deleted or
@@ -40,14 +49,7 @@ func (s *Server) decodeStatus(w http.ResponseWriter, r *http.Request) (statusReq
 // campaign_ids, "a list of modified campaign ids" (docs
 // id=1739320994354178): TopView cannot be updated through the API, legacy
 // Smart+ lost this endpoint on 2026-06-30 and Upgraded Smart+ has its own.
-func (s *Server) statusUpdate(w http.ResponseWriter, r *http.Request) {
-	req, a, ok := s.decodeStatus(w, r)
-	if !ok {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.items += len(req.CampaignIDs)
+func (s *Server) statusUpdate(w http.ResponseWriter, req statusRequest, a *advertiser) {
 	for _, id := range req.CampaignIDs {
 		c := a.campaigns[id]
 		switch {
@@ -78,14 +80,7 @@ func (s *Server) statusUpdate(w http.ResponseWriter, r *http.Request) {
 // succeeds or fails on its own, in data.campaign_list or data.error_list
 // (SDK yml_files/smart_plus_campaign_status_update.yml, response_rule).
 // Only Upgraded Smart+ campaigns change here.
-func (s *Server) smartPlusStatusUpdate(w http.ResponseWriter, r *http.Request) {
-	req, a, ok := s.decodeStatus(w, r)
-	if !ok {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.items += len(req.CampaignIDs)
+func (s *Server) smartPlusStatusUpdate(w http.ResponseWriter, req statusRequest, a *advertiser) {
 	done, failed := []map[string]string{}, []map[string]string{}
 	for _, id := range req.CampaignIDs {
 		c := a.campaigns[id]
