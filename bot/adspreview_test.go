@@ -75,8 +75,16 @@ func TestAdsPreviewThenConfirm(t *testing.T) {
 				t.Errorf("after the confirmation: %s got %s, want %s", id, s, want)
 			}
 		}
-		if r := h.Handle(ctx, here, "ads pause"); r.Message.Text != inc.Key+" has no serving campaign to pause on every platform: nothing to do." || len(r.Message.Buttons) != 0 {
+		if r := h.Handle(ctx, here, "ads pause"); r.Message.Text != inc.Key+" has no serving campaign to pause on any platform: nothing to do." || len(r.Message.Buttons) != 0 {
 			t.Errorf("once paused: got %q with %d buttons, want nothing to do", r.Message.Text, len(r.Message.Buttons))
+		}
+		// Confirmed, with nothing serving: the same answer, and no job.
+		jobs := len(f.jobs(inc))
+		if r := h.Handle(ctx, here, "ads pause --confirm googleads"); r.Message.Text != inc.Key+" has no serving campaign to pause on googleads: nothing to do." {
+			t.Errorf("confirmed once paused: got %q, want nothing to do", r.Message.Text)
+		}
+		if n := len(f.jobs(inc)); n != jobs {
+			t.Errorf("a confirmed pause with nothing serving queued %d jobs", n-jobs)
 		}
 	})
 }

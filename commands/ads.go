@@ -25,7 +25,7 @@ const previewTimeout = 2 * time.Second
 var adsCmd = &spec{
 	name:    "ads",
 	usage:   "pause|resume|status [INC-42] [googleads|meta|microsoft|tiktok] [--confirm]",
-	summary: "Pause or resume the ad campaigns by hand, or see what was paused. Without an action: status. A pause first says what it would pause.",
+	summary: "Pause or resume the ad campaigns by hand, or see what was paused. Without an action: status. A pause first says what it would pause; --confirm (anywhere) goes ahead.",
 	example: "ads pause meta",
 	key:     true,
 	parse:   parseAds,
@@ -39,9 +39,28 @@ var adsCmd = &spec{
 	handle: handleAds,
 }
 
+// parseAds takes --confirm anywhere after "ads", as people type flags
+// where they think of them ("ads pause --confirm meta").
 func parseAds(s *spec, c *Command, args string) error {
-	if rest, tok := last(args); strings.EqualFold(tok, confirmFlag) {
-		c.Force, args = true, rest
+	var kept []string
+	for _, tok := range strings.Fields(args) {
+		switch {
+		case strings.EqualFold(tok, confirmFlag):
+			c.Force = true
+		case strings.HasPrefix(tok, "--"):
+			return s.invalid("Unknown option %q: ads takes only %s.", truncate(tok, 40), confirmFlag)
+		default:
+			kept = append(kept, tok)
+		}
+	}
+	args = strings.Join(kept, " ")
+	// The flag may have stood before the key ("ads --confirm INC-42 pause").
+	if tok, rest := next(args); c.Key == "" && looksLikeKey(tok) {
+		key, err := parseKey(s, tok)
+		if err != nil {
+			return err
+		}
+		c.Key, args = key, rest
 	}
 	if err := parseAdsArgs(s, c, args); err != nil {
 		return err
@@ -88,8 +107,10 @@ func parseAdsArgs(s *spec, c *Command, args string) error {
 }
 
 func handleAds(ctx context.Context, h *Handler, actor incidentbot.Actor, c Command) (Reply, error) {
-	if c.AdsOp == incidentbot.AdsPause && !c.Force {
-		return confirmPause(ctx, h, actor, c)
+	if c.AdsOp == incidentbot.AdsPause {
+		if r, answered, err := previewPause(ctx, h, actor, c); answered || err != nil {
+			return r, err
+		}
 	}
 	st, err := h.svc.Ads(ctx, actor, c.Key, c.AdsOp, c.Platform)
 	if err != nil {
@@ -122,12 +143,16 @@ func handleAds(ctx context.Context, h *Handler, actor incidentbot.Actor, c Comma
 	return r, nil
 }
 
-// confirmPause answers a typed "ads pause" with what it would pause and a
-// button that runs it with confirmFlag. Only the confirmed command pauses:
-// a stray pause stops every sale the ads bring.
-func confirmPause(ctx context.Context, h *Handler, actor incidentbot.Actor, c Command) (Reply, error) {
+// previewPause looks at what an "ads pause" would pause. Unconfirmed, it
+// answers with that and a button that runs the command with confirmFlag:
+// only the confirmed command pauses, as a stray pause stops every sale the
+// ads bring. Confirmed, it answers only when nothing is serving, so no job
+// is queued for nothing; when the listing fails, the confirmed pause goes
+// ahead (answered is false).
+func previewPause(ctx context.Context, h *Handler, actor incidentbot.Actor, c Command) (r Reply, answered bool, err error) {
+	confirmed := c.Force
 	c.Force = true
-	where := "every platform"
+	where := "any platform"
 	if c.Platform != "" {
 		where = c.Platform
 	}
@@ -137,15 +162,24 @@ func confirmPause(ctx context.Context, h *Handler, actor incidentbot.Actor, c Co
 	switch {
 	case err != nil && pctx.Err() != nil && ctx.Err() == nil:
 		h.logger.InfoContext(ctx, "ads preview too slow", "key", c.Key, "err", err)
-		return pauseQuestion(c, fmt.Sprintf("Could not list the campaigns in time; pause anyway with `%s %s`.", prefix, c), "Pause anyway"), nil
+		if confirmed {
+			return Reply{}, false, nil
+		}
+		return pauseQuestion(c, fmt.Sprintf("Could not list the campaigns in time; pause anyway with `%s %s`.", prefix, c), "Pause anyway"), true, nil
 	case incidentbot.ErrorCode(err) == incidentbot.EUNAVAILABLE:
-		return pauseQuestion(c, fmt.Sprintf("Could not list the campaigns: %s Pause anyway with `%s %s`.", incidentbot.ErrorMessage(err), prefix, c), "Pause anyway"), nil
+		if confirmed {
+			return Reply{}, false, nil
+		}
+		return pauseQuestion(c, fmt.Sprintf("Could not list the campaigns: %s Pause anyway with `%s %s`.", incidentbot.ErrorMessage(err), prefix, c), "Pause anyway"), true, nil
 	case err != nil:
-		return Reply{}, err
+		return Reply{}, true, err
 	}
 	c.Key = inc.Key
 	if len(campaigns) == 0 {
-		return text("%s has no serving campaign to pause on %s: nothing to do.", inc.Key, where), nil
+		return text("%s has no serving campaign to pause on %s: nothing to do.", inc.Key, where), true, nil
+	}
+	if confirmed {
+		return Reply{}, false, nil
 	}
 	count := map[string]int{}
 	for _, cp := range campaigns {
@@ -169,9 +203,9 @@ func confirmPause(ctx context.Context, h *Handler, actor incidentbot.Actor, c Co
 	if len(campaigns) == 1 {
 		label = "Pause it"
 	}
-	r := pauseQuestion(c, "This pauses "+andList(parts)+".", label)
+	r = pauseQuestion(c, "This pauses "+andList(parts)+".", label)
 	r.Message.Title = "Pause the ads of " + inc.Key + "?"
-	return r, nil
+	return r, true, nil
 }
 
 // pauseQuestion is the confirmation reply: msg and a button running c.

@@ -22,6 +22,11 @@ func TestParseAdsConfirm(t *testing.T) {
 		{"ads INC-42 pause meta --CONFIRM", Command{Name: "ads", Key: "INC-42", AdsOp: incidentbot.AdsPause, Platform: "meta", Force: true}, "ads pause INC-42 meta --confirm"},
 		{"ads pause --confirm", Command{Name: "ads", AdsOp: incidentbot.AdsPause, Force: true}, "ads pause --confirm"},
 		{"ads pause meta", Command{Name: "ads", AdsOp: incidentbot.AdsPause, Platform: "meta"}, "ads pause meta"},
+		// Flags anywhere after the command.
+		{"ads pause --confirm googleads", Command{Name: "ads", AdsOp: incidentbot.AdsPause, Platform: "googleads", Force: true}, "ads pause googleads --confirm"},
+		{"ads --confirm pause INC-42 meta", Command{Name: "ads", Key: "INC-42", AdsOp: incidentbot.AdsPause, Platform: "meta", Force: true}, "ads pause INC-42 meta --confirm"},
+		{"ads --confirm INC-42 pause", Command{Name: "ads", Key: "INC-42", AdsOp: incidentbot.AdsPause, Force: true}, "ads pause INC-42 --confirm"},
+		{"ads pause INC-42 --confirm meta", Command{Name: "ads", Key: "INC-42", AdsOp: incidentbot.AdsPause, Platform: "meta", Force: true}, "ads pause INC-42 meta --confirm"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.in, func(t *testing.T) {
@@ -41,10 +46,13 @@ func TestParseAdsConfirm(t *testing.T) {
 			}
 		})
 	}
-	for _, in := range []string{"ads resume --confirm", "ads status INC-1 --confirm", "ads --confirm", "ads pause --confirm meta"} {
+	for _, in := range []string{"ads resume --confirm", "ads status INC-1 --confirm", "ads --confirm", "ads --confirm resume meta"} {
 		if _, err := Parse(in); incidentbot.ErrorCode(err) != incidentbot.EINVALID {
 			t.Errorf("Parse(%q): got %v, want EINVALID", in, err)
 		}
+	}
+	if _, err := Parse("ads pause --force meta"); incidentbot.ErrorMessage(err) != "Unknown option \"--force\": ads takes only --confirm.\nUsage: `"+adsCmd.synopsis()+"`" {
+		t.Errorf("an unknown flag: got %q", incidentbot.ErrorMessage(err))
 	}
 }
 
@@ -56,6 +64,10 @@ func FuzzParseAds(f *testing.F) {
 		"ads resume --confirm",
 		"ads pause --confirm --confirm",
 		"ads --confirm",
+		"ads pause --confirm googleads",
+		"ads --confirm INC-3 pause meta",
+		"ads pause --Confirm INC-3 --confirm",
+		"ads pause --dry-run",
 	} {
 		f.Add(s)
 	}
@@ -117,7 +129,18 @@ func TestAdsPauseConfirmation(t *testing.T) {
 		}, "Pause the ads of INC-42?", "This pauses 1 serving campaign on meta.",
 			incidentbot.Button{ActionID: "ads pause INC-42 meta --confirm", Label: "Pause it", Style: incidentbot.ButtonDanger}, ""},
 		{"nothing serving", "ads pause", func(context.Context) ([]incidentbot.Campaign, error) { return nil, nil },
-			"", "INC-42 has no serving campaign to pause on every platform: nothing to do.", incidentbot.Button{}, ""},
+			"", "INC-42 has no serving campaign to pause on any platform: nothing to do.", incidentbot.Button{}, ""},
+		{"confirmed, nothing serving", "ads pause --confirm", func(context.Context) ([]incidentbot.Campaign, error) { return nil, nil },
+			"", "INC-42 has no serving campaign to pause on any platform: nothing to do.", incidentbot.Button{}, ""},
+		{"confirmed, nothing serving on meta", "ads pause --confirm meta", func(context.Context) ([]incidentbot.Campaign, error) { return nil, nil },
+			"", "INC-42 has no serving campaign to pause on meta: nothing to do.", incidentbot.Button{}, ""},
+		{"confirmed, listing too slow", "ads pause INC-42 --confirm", func(ctx context.Context) ([]incidentbot.Campaign, error) {
+			<-ctx.Done()
+			return nil, incidentbot.WrapError(incidentbot.EUNAVAILABLE, ctx.Err(), "Google Ads did not answer in time; the bot will retry.")
+		}, "", "Pausing the serving campaigns on every platform for INC-42. Results follow in the war room.", incidentbot.Button{}, "pause INC-42 "},
+		{"confirmed, platform down", "ads pause INC-42 --confirm", func(context.Context) ([]incidentbot.Campaign, error) {
+			return nil, incidentbot.Errorf(incidentbot.EUNAVAILABLE, "Meta is not answering right now; the bot will retry.")
+		}, "", "Pausing the serving campaigns on every platform for INC-42. Results follow in the war room.", incidentbot.Button{}, "pause INC-42 "},
 		{"listing too slow", "ads pause INC-42", func(ctx context.Context) ([]incidentbot.Campaign, error) {
 			<-ctx.Done()
 			return nil, incidentbot.WrapError(incidentbot.EUNAVAILABLE, ctx.Err(), "Google Ads did not answer in time; the bot will retry.")
@@ -130,8 +153,9 @@ func TestAdsPauseConfirmation(t *testing.T) {
 		{"not allowed", "ads pause", func(context.Context) ([]incidentbot.Campaign, error) {
 			return nil, incidentbot.Errorf(incidentbot.EFORBIDDEN, "Only the commander, comms or ADS_ADMINS may pause the ads of INC-42.")
 		}, "", "Only the commander, comms or ADS_ADMINS may pause the ads of INC-42.", incidentbot.Button{}, ""},
-		{"confirmed pauses", "ads pause INC-42 --confirm", nil,
-			"", "Pausing the serving campaigns on every platform for INC-42. Results follow in the war room.", incidentbot.Button{}, "pause INC-42 "},
+		{"confirmed pauses", "ads pause INC-42 --confirm", func(context.Context) ([]incidentbot.Campaign, error) {
+			return serving(map[string]int{"meta": 3}), nil
+		}, "", "Pausing the serving campaigns on every platform for INC-42. Results follow in the war room.", incidentbot.Button{}, "pause INC-42 "},
 		{"resume needs no confirmation", "ads resume INC-42", nil,
 			"", "Resuming the campaigns INC-42 paused on every platform. Results follow in the war room.", incidentbot.Button{}, "resume INC-42 "},
 	}

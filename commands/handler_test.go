@@ -103,6 +103,9 @@ func (r *recorder) service() *mock.IncidentService {
 				{Campaign: incidentbot.Campaign{Platform: incidentbot.AdsGoogle, ID: "2", Name: "Brand"}, State: incidentbot.PauseFailed, Error: "quota exceeded"},
 			}}, nil
 		},
+		AdsPreviewFn: func(_ context.Context, _ incidentbot.Actor, key, platform string) (*incidentbot.Incident, []incidentbot.Campaign, error) {
+			return incident(), []incidentbot.Campaign{{Platform: incidentbot.AdsMeta, ID: "1", Name: "Spring sale"}}, nil
+		},
 		VerifyFn: func(_ context.Context, _ incidentbot.Actor, key, url string) (*incidentbot.Incident, error) {
 			r.add("Verify %q %q", key, url)
 			return incident(), nil
