@@ -59,8 +59,8 @@ func (c *Client) once(ctx context.Context, method, path string, form url.Values)
 	if method == http.MethodGet {
 		u += "?" + form.Encode()
 	} else {
-		withToken := maps.Clone(form)
-		withToken.Set("access_token", c.token.Reveal())
+		withToken := url.Values{"access_token": {c.token.Reveal()}}
+		maps.Copy(withToken, form)
 		body = strings.NewReader(withToken.Encode())
 	}
 	req, err := http.NewRequestWithContext(ctx, method, u, body)
