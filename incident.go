@@ -155,6 +155,11 @@ type Incident struct {
 	NextReminderAt *time.Time
 	RemindersOff   bool
 	LastUpdateAt   *time.Time
+
+	// OutwardConfirmed: a commander confirmed that the outward actions
+	// (status page, page, notify) of an incident declared by someone who
+	// holds no role may go out. Until then they wait.
+	OutwardConfirmed bool
 }
 
 // KeyPrefix starts every incident key.

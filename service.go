@@ -89,6 +89,10 @@ type IncidentService interface {
 	Check(ctx context.Context, actor Actor, key string, item int, done bool) (*ChecklistEntry, error)
 	// Remind switches reminders on, off, or snoozes them for d.
 	Remind(ctx context.Context, actor Actor, key string, op RemindOp, d time.Duration) (*Incident, error)
+	// SendHeld lists the outward actions (status page, page, notify) that
+	// wait for a commander's confirmation because the declarer holds no
+	// role; with confirm it lets them, and the later ones, go out.
+	SendHeld(ctx context.Context, actor Actor, key string, confirm bool) (*Incident, []string, error)
 	// Postmortem returns the Markdown draft.
 	Postmortem(ctx context.Context, actor Actor, key string) (string, error)
 	// Playbooks lists the playbooks people can choose at declaration.

@@ -20,6 +20,7 @@ const (
 	EventActionSucceeded EventKind = "action_succeeded"
 	EventActionFailed    EventKind = "action_failed"
 	EventActionSkipped   EventKind = "action_skipped" // the bot cannot run it here: Text says why
+	EventActionHeld      EventKind = "action_held"    // outward action waiting for a commander's confirmation
 	EventAdsPaused       EventKind = "ads_paused"
 	EventAdsResumed      EventKind = "ads_resumed"
 	EventAlertFired      EventKind = "alert_fired"

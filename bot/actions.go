@@ -64,6 +64,19 @@ func (e *Engine) action(ctx context.Context, job incidentbot.Job, inc *incidentb
 	if a.Kind == incidentbot.ActionVerifySite && a.URL == "" {
 		a.URL = e.cfg.ShopURL // a playbook check without url is the shop's
 	}
+	if outward(a.Kind) && e.notifier != nil {
+		pb, err := e.playbook(inc)
+		if err != nil {
+			return nil, err
+		}
+		ok, err := e.mayGoOut(ctx, inc, pb)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return e.hold(job, p, pb)
+		}
+	}
 	if job.Attempts == 1 {
 		what, _ := describeAction(a)
 		data, err := json.Marshal(incidentbot.ActionRef{Job: job.ID, Action: what})
@@ -122,6 +135,30 @@ func (e *Engine) action(ctx context.Context, job incidentbot.Job, inc *incidentb
 	events := append([]incidentbot.TimelineEvent{{Kind: res.kind, Actor: p.By, At: e.now(), Text: res.text, Data: data}}, res.extra...)
 	return func(*incidentbot.Incident) (incidentbot.Change, error) {
 		return incidentbot.Change{Events: events, Jobs: j.out}, nil
+	}, nil
+}
+
+// hold records an outward action that waits for a commander's
+// confirmation and asks for it in the war room, once. Confirmed between
+// this job's start and its completion, the action runs at once instead.
+func (e *Engine) hold(job incidentbot.Job, p actionPayload, pb *incidentbot.Playbook) (complete, error) {
+	what, _ := describeAction(p.Action)
+	res := held(what)
+	data, err := withJob(nil, job.ID)
+	if err != nil {
+		return nil, err
+	}
+	return func(inc *incidentbot.Incident) (incidentbot.Change, error) {
+		j := e.jobsFor(inc)
+		if inc.OutwardConfirmed {
+			j.add(kindAction, confirmedKey(job), p)
+			return incidentbot.Change{Jobs: j.out}, j.err
+		}
+		e.askToSend(j, inc, pb)
+		return incidentbot.Change{
+			Events: []incidentbot.TimelineEvent{{Kind: res.kind, Actor: p.By, At: e.now(), Text: res.text, Data: data}},
+			Jobs:   j.out,
+		}, j.err
 	}, nil
 }
 

@@ -176,3 +176,78 @@ func TestPublicTextNoShopURL(t *testing.T) {
 		t.Errorf("verify without a url: got %v, want EINVALID naming SHOP_URL", err)
 	}
 }
+
+// TestPublicTextNoRoleDeclarerWaits: emma holds no role in the
+// site-outage playbook (commander only because she declared). Her SEV1's
+// status page, host and agency messages wait, across a restart, until a
+// commander other than her confirms; then they go out once.
+func TestPublicTextNoRoleDeclarerWaits(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		page := statusPage(t, f)
+		ctx := context.Background()
+		inc, err := f.eng.Declare(ctx, actor(emma, console.GeneralChannelID), incidentbot.DeclareRequest{Title: "Shop down, see evil.example", Severity: incidentbot.SEV1, Type: "site-outage"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.runAll(time.Second)
+		if got := f.notifier.Sent(); len(got) != 0 || len(page.Incidents()) != 0 {
+			t.Fatalf("before confirmation: sent %q, page %+v; want nothing outside", got, page.Incidents())
+		}
+		if got := events(f.timeline(inc), incidentbot.EventActionHeld); len(got) != 3 {
+			t.Errorf("got %d held actions, want 3 (hosting, agency, status page)", len(got))
+		}
+		room := f.warRoom(inc)
+		asks := 0
+		for _, m := range room.Messages {
+			for _, b := range m.Message.Buttons {
+				if b.ActionID == "send "+inc.Key+" --confirm" {
+					asks++
+				}
+			}
+		}
+		if asks != 1 {
+			t.Errorf("got %d confirmation questions in the war room, want 1", asks)
+		}
+		in := actor(emma, inc.WarRoom)
+		if _, _, err := f.eng.SendHeld(ctx, in, inc.Key, true); incidentbot.ErrorCode(err) != incidentbot.EFORBIDDEN {
+			t.Fatalf("emma confirms her own: got %v, want EFORBIDDEN", err)
+		}
+		// A restart keeps them waiting; emma hands the command to bob.
+		f.eng = f.engine()
+		if _, err := f.eng.AssignRole(ctx, in, inc.Key, incidentbot.RoleCommander, "<@U_BOB>"); err != nil {
+			t.Fatal(err)
+		}
+		f.runAll(time.Second)
+		byBob := actor(bob, inc.WarRoom)
+		_, whats, err := f.eng.SendHeld(ctx, byBob, inc.Key, false)
+		if err != nil || len(whats) != 3 || len(f.notifier.Sent()) != 0 {
+			t.Fatalf("bob asks what waits: got %q, %v (sent %q), want the 3 held actions and nothing sent", whats, err, f.notifier.Sent())
+		}
+		for range 2 { // a double tap sends once
+			if _, _, err := f.eng.SendHeld(ctx, byBob, inc.Key, true); err != nil {
+				t.Fatalf("bob confirms: %v", err)
+			}
+			f.runAll(time.Second)
+		}
+		if got := f.notifier.Sent(); len(got) != 3 {
+			t.Errorf("after confirmation: sent %q, want hosting, agency and the status page once each", got)
+		}
+		got := page.Incidents()
+		if len(got) != 1 || strings.Contains(got[0].Name+got[0].Updates[0].Body, "evil.example") {
+			t.Fatalf("got status page %+v, want one incident with the customer text", got)
+		}
+		if !f.reload(inc).OutwardConfirmed {
+			t.Error("the confirmation is not stored on the incident")
+		}
+		// Confirmed, later outward actions go at once: resolving resolves the page.
+		if _, err := f.eng.SetStatus(ctx, byBob, inc.Key, incidentbot.StatusResolved, "Fixed"); err != nil {
+			t.Fatal(err)
+		}
+		f.runAll(time.Second)
+		if got := page.Incidents(); got[0].Status != "resolved" {
+			t.Errorf("got status page %s after resolve, want resolved", got[0].Status)
+		}
+	})
+}

@@ -28,7 +28,8 @@ func TestDeclareOpensWarRoom(t *testing.T) {
 		if calls := f.chat.Calls(); len(calls) != 0 {
 			t.Fatalf("Declare called the chat: %v", calls)
 		}
-		f.runAll(0)
+		// A second: the outward actions wait for the roles (is the declarer a responder?).
+		f.runAll(time.Second)
 
 		inc = f.reload(inc)
 		room := f.warRoom(inc)

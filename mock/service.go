@@ -28,6 +28,7 @@ type IncidentService struct {
 	VerifyFn      func(ctx context.Context, actor incidentbot.Actor, key, url string) (*incidentbot.Incident, error)
 	CheckFn       func(ctx context.Context, actor incidentbot.Actor, key string, item int, done bool) (*incidentbot.ChecklistEntry, error)
 	RemindFn      func(ctx context.Context, actor incidentbot.Actor, key string, op incidentbot.RemindOp, d time.Duration) (*incidentbot.Incident, error)
+	SendHeldFn    func(ctx context.Context, actor incidentbot.Actor, key string, confirm bool) (*incidentbot.Incident, []string, error)
 	PostmortemFn  func(ctx context.Context, actor incidentbot.Actor, key string) (string, error)
 	PlaybooksFn   func() []*incidentbot.Playbook
 }
@@ -94,6 +95,10 @@ func (s *IncidentService) Remind(ctx context.Context, actor incidentbot.Actor, k
 
 func (s *IncidentService) Postmortem(ctx context.Context, actor incidentbot.Actor, key string) (string, error) {
 	return s.PostmortemFn(ctx, actor, key)
+}
+
+func (s *IncidentService) SendHeld(ctx context.Context, actor incidentbot.Actor, key string, confirm bool) (*incidentbot.Incident, []string, error) {
+	return s.SendHeldFn(ctx, actor, key, confirm)
 }
 
 func (s *IncidentService) Playbooks() []*incidentbot.Playbook { return s.PlaybooksFn() }

@@ -292,6 +292,7 @@ var actionKinds = map[incidentbot.EventKind]bool{
 	incidentbot.EventActionSucceeded: true,
 	incidentbot.EventActionFailed:    true,
 	incidentbot.EventActionSkipped:   true,
+	incidentbot.EventActionHeld:      true,
 	incidentbot.EventProbeResult:     true,
 }
 

@@ -24,7 +24,7 @@ type querier interface {
 const incidentColumns = `id, title, severity, status, type, drill, platform, workspace,
 	origin_channel, war_room, dedupe_key, summary, impact, declared_by_id, declared_by_name,
 	detected_at, declared_at, acknowledged_at, mitigated_at, resolved_at, closed_at,
-	next_reminder_at, reminders_off, last_update_at`
+	next_reminder_at, reminders_off, last_update_at, outward_confirmed`
 
 type incidentRow struct {
 	ID             int64    `db:"id"`
@@ -51,6 +51,7 @@ type incidentRow struct {
 	NextReminderAt nullTime `db:"next_reminder_at"`
 	RemindersOff   bool     `db:"reminders_off"`
 	LastUpdateAt   nullTime `db:"last_update_at"`
+	Outward        bool     `db:"outward_confirmed"`
 }
 
 func (r *incidentRow) incident() *incidentbot.Incident {
@@ -79,6 +80,8 @@ func (r *incidentRow) incident() *incidentbot.Incident {
 		NextReminderAt: r.NextReminderAt.P,
 		RemindersOff:   r.RemindersOff,
 		LastUpdateAt:   r.LastUpdateAt.P,
+
+		OutwardConfirmed: r.Outward,
 	}
 }
 
@@ -103,6 +106,7 @@ func (db *DB) incidentArgs(inc *incidentbot.Incident) []any {
 		inc.OriginChannel, inc.WarRoom, inc.DedupeKey, inc.Summary, inc.Impact, inc.DeclaredBy.ID, inc.DeclaredBy.Name,
 		db.t(inc.DetectedAt), db.t(inc.DeclaredAt), db.tp(inc.AcknowledgedAt), db.tp(inc.MitigatedAt),
 		db.tp(inc.ResolvedAt), db.tp(inc.ClosedAt), db.tp(inc.NextReminderAt), inc.RemindersOff, db.tp(inc.LastUpdateAt),
+		inc.OutwardConfirmed,
 	}
 }
 
@@ -153,8 +157,8 @@ func (db *DB) CreateIncident(ctx context.Context, inc *incidentbot.Incident, ch 
 		q := tx.Rebind(`INSERT INTO incidents (title, severity, status, type, drill, platform, workspace,
 			origin_channel, war_room, dedupe_key, summary, impact, declared_by_id, declared_by_name,
 			detected_at, declared_at, acknowledged_at, mitigated_at, resolved_at, closed_at,
-			next_reminder_at, reminders_off, last_update_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			next_reminder_at, reminders_off, last_update_at, outward_confirmed)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			RETURNING id`)
 		if err := tx.GetContext(ctx, &id, q, db.incidentArgs(inc)...); err != nil {
 			return fmt.Errorf("insert incident: %w", mapErr(err))
@@ -336,7 +340,7 @@ func (db *DB) updateIncident(ctx context.Context, tx *sqlx.Tx, id int64, fn func
 		platform = ?, workspace = ?, origin_channel = ?, war_room = ?, dedupe_key = ?, summary = ?,
 		impact = ?, declared_by_id = ?, declared_by_name = ?, detected_at = ?, declared_at = ?,
 		acknowledged_at = ?, mitigated_at = ?, resolved_at = ?, closed_at = ?, next_reminder_at = ?,
-		reminders_off = ?, last_update_at = ?
+		reminders_off = ?, last_update_at = ?, outward_confirmed = ?
 		WHERE id = ?`)
 	if _, err := tx.ExecContext(ctx, q, append(db.incidentArgs(inc), id)...); err != nil {
 		if isUniqueViolation(err) {

@@ -99,6 +99,7 @@ var subcommands = func() []subcommand {
 				incidentOpt(),
 			},
 			line: []string{"action", "platform"}},
+		keyOnly("send", "See and send what waits for a commander's confirmation (status page, page, mail)"),
 		{name: "verify", description: "Check now whether the site is up, from outside",
 			options: []*discordgo.ApplicationCommandOption{str("url", "URL to check (default: the playbook's)", false), incidentOpt()},
 			line:    []string{"url"}},

@@ -1,0 +1,207 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"incidentbot"
+)
+
+// Outward actions speak for the shop outside the team: the public status
+// page, the pager, e-mails and webhooks to the host and the agency. When
+// the person who declared holds no role, they wait for a commander's
+// confirmation (stored on the incident, so it outlives restarts).
+//
+// "Holds no role" is decided once the playbook's roles are assigned: the
+// declarer holds a role when the playbook names them for one other than
+// through "assign: declarer" (a member of @oncall-web made tech-lead), or
+// when someone else gave them one by hand. Commander by "assign: declarer"
+// alone does not count: every default playbook gives it to whoever
+// declares, so it says nothing about who they are. Alerts (no declarer),
+// drills (nothing goes out) and confirmed incidents do not wait.
+
+// outward reports whether an action kind reaches people outside the team.
+func outward(kind string) bool {
+	return kind == incidentbot.ActionStatusPage || kind == incidentbot.ActionPage || kind == incidentbot.ActionNotify
+}
+
+// mayGoOut says whether inc's outward actions may run now. Until the
+// playbook's roles are assigned it cannot tell: errWarRoomNotReady makes
+// the job wait for them.
+func (e *Engine) mayGoOut(ctx context.Context, inc *incidentbot.Incident, pb *incidentbot.Playbook) (bool, error) {
+	if inc.OutwardConfirmed || inc.Drill || inc.DeclaredBy.ID == "" {
+		return true, nil
+	}
+	jobs, err := e.store.Jobs(ctx, inc.ID)
+	if err != nil {
+		return false, err
+	}
+	var assigned, noRoles bool
+	for _, j := range jobs {
+		switch {
+		case j.Kind == kindAssignRoles && j.State == incidentbot.JobDone:
+			assigned = true
+		case j.Kind == kindAssignRoles && j.State == incidentbot.JobFailed,
+			j.Kind == kindCreateChannel && j.State == incidentbot.JobFailed:
+			noRoles = true // the saga stopped: nobody got a role
+		}
+	}
+	if !assigned && !noRoles {
+		return false, errWarRoomNotReady
+	}
+	roles, err := e.store.Roles(ctx, inc.ID)
+	if err != nil {
+		return false, err
+	}
+	return holdsRole(inc.DeclaredBy, roles, pb), nil
+}
+
+// holdsRole reports whether u holds a role of inc other than one the
+// playbook gives to whoever declares.
+func holdsRole(u incidentbot.User, roles []incidentbot.RoleAssignment, pb *incidentbot.Playbook) bool {
+	for _, r := range roles {
+		if r.User.ID != u.ID {
+			continue
+		}
+		if r.AssignedBy.ID != "" && r.AssignedBy.ID != u.ID {
+			return true // given by hand, by someone else
+		}
+		if role, ok := pb.Role(r.Role); ok && r.AssignedBy.ID == "" && role.Assign != incidentbot.AssignDeclarer {
+			return true // the playbook names them for it
+		}
+	}
+	return false
+}
+
+// held is the outcome of an outward action that waits: timeline only, and
+// one question in the war room for all of them.
+func held(what string) result {
+	return result{kind: incidentbot.EventActionHeld, text: sentence("waiting for a commander's confirmation: " + what), quiet: true}
+}
+
+// askToSend is the war-room question, posted once per incident.
+func (e *Engine) askToSend(j *jobs, inc *incidentbot.Incident, pb *incidentbot.Playbook) {
+	msg := incidentbot.Message{
+		Title: "Confirm what goes outside for " + inc.Key,
+		Text: fmt.Sprintf("%s declared %s and holds no role in the %s playbook, so the status page, pages and messages "+
+			"to the host or agency wait for a commander's confirmation. A commander other than %s sends them with the "+
+			"button or /incident send %s --confirm; the words sent are the playbook's templates, never what was typed.",
+			inc.DeclaredBy.Name, inc.Key, pb.Name, inc.DeclaredBy.Name, inc.Key),
+		Severity: inc.Severity,
+		Buttons:  []incidentbot.Button{{ActionID: "send " + inc.Key + " --confirm", Label: "Send them", Style: incidentbot.ButtonPrimary}},
+	}
+	j.add(kindPost, "post/outward-ask", postPayload{Message: msg})
+}
+
+// confirmedKey is the key of the job that runs a held action once confirmed.
+func confirmedKey(job incidentbot.Job) string { return localKey(job) + "/confirmed" }
+
+// SendHeld lists the held outward actions; with confirm, a commander other
+// than a declarer who holds no role lets them and every later one go out.
+func (e *Engine) SendHeld(ctx context.Context, actor incidentbot.Actor, key string, confirm bool) (*incidentbot.Incident, []string, error) {
+	inc, err := e.commanderOnly(ctx, actor, key, "send what waits for confirmation in")
+	if err != nil {
+		return nil, nil, err
+	}
+	if !inc.Status.Open() {
+		return nil, nil, incidentbot.Errorf(incidentbot.EINVALID, "%s is %s: what waited for confirmation is no longer sent.", inc.Key, inc.Status)
+	}
+	pb, err := e.playbook(inc)
+	if err != nil {
+		return nil, nil, err
+	}
+	waiting, whats, err := e.heldJobs(ctx, inc)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !confirm {
+		return inc, whats, nil
+	}
+	if actor.User.ID == inc.DeclaredBy.ID {
+		roles, err := e.store.Roles(ctx, inc.ID)
+		if err != nil {
+			return nil, nil, err
+		}
+		if !holdsRole(inc.DeclaredBy, roles, pb) {
+			return nil, nil, incidentbot.Errorf(incidentbot.EFORBIDDEN,
+				"You declared %s and hold no role in the %s playbook, so another commander confirms what goes outside. Hand the commander role to a responder: /incident role commander @them.",
+				inc.Key, pb.Name)
+		}
+	}
+	inc, err = e.updateByID(ctx, inc.ID, func(inc *incidentbot.Incident) (incidentbot.Change, error) {
+		if inc.OutwardConfirmed {
+			return incidentbot.Change{}, nil
+		}
+		inc.OutwardConfirmed = true
+		return incidentbot.Change{Events: []incidentbot.TimelineEvent{{Kind: incidentbot.EventNote, Actor: actor.User, At: e.now(),
+			Text: actor.User.Name + " confirmed that the status page, pages and messages outside may go out."}}}, nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	// Held after the confirmation's commit, a job enqueues its own run
+	// (see holdOrRun); these are the ones held before. Keys make both safe.
+	var out []incidentbot.Job
+	for _, job := range waiting {
+		var p actionPayload
+		if err := decode(job, &p); err != nil {
+			return nil, nil, err
+		}
+		p.By = actor.User
+		j, err := incidentbot.NewJob(inc, kindAction, confirmedKey(job), p, e.now())
+		if err != nil {
+			return nil, nil, err
+		}
+		out = append(out, j)
+	}
+	if len(out) > 0 {
+		if err := e.enqueue(ctx, out...); err != nil {
+			return nil, nil, err
+		}
+	}
+	return inc, whats, nil
+}
+
+// heldJobs returns the jobs of the held outward actions not run since,
+// and what each does.
+func (e *Engine) heldJobs(ctx context.Context, inc *incidentbot.Incident) ([]incidentbot.Job, []string, error) {
+	tl, err := e.store.Timeline(ctx, inc.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	var ids []int64
+	for _, ev := range tl {
+		var ref incidentbot.ActionRef
+		if ev.Kind == incidentbot.EventActionHeld && json.Unmarshal(ev.Data, &ref) == nil && ref.Job != 0 {
+			ids = append(ids, ref.Job)
+		}
+	}
+	jobs, err := e.store.Jobs(ctx, inc.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	sent := map[string]bool{}
+	for _, j := range jobs {
+		if strings.HasSuffix(j.Key, "/confirmed") {
+			sent[j.Key] = true
+		}
+	}
+	var out []incidentbot.Job
+	var whats []string
+	for _, j := range jobs {
+		if !slices.Contains(ids, j.ID) || sent[inc.Key+"/"+confirmedKey(j)] {
+			continue
+		}
+		var p actionPayload
+		if err := decode(j, &p); err != nil {
+			return nil, nil, err
+		}
+		what, _ := describeAction(p.Action)
+		out = append(out, j)
+		whats = append(whats, what)
+	}
+	return out, whats, nil
+}

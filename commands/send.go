@@ -1,0 +1,53 @@
+package commands
+
+import (
+	"context"
+	"strings"
+
+	"incidentbot"
+)
+
+// sendCmd lets the outward actions of an incident declared by someone who
+// holds no role go out (status page, page, messages to the host or the
+// agency). Without --confirm it says what waits and offers the button.
+var sendCmd = &spec{
+	name:    "send",
+	usage:   "[--confirm]",
+	summary: "Commander: send what waits for confirmation (status page, page, messages outside) when the declarer holds no role.",
+	example: "send INC-42 --confirm",
+	key:     true,
+	parse: func(s *spec, c *Command, args string) error {
+		if rest, tok := last(args); strings.EqualFold(tok, confirmFlag) {
+			c.Force, args = true, rest
+		}
+		return noMore(s, args)
+	},
+	format: func(c Command) string {
+		confirm := ""
+		if c.Force {
+			confirm = confirmFlag
+		}
+		return join(c.Name, c.Key, confirm)
+	},
+	handle: handleSend,
+}
+
+func handleSend(ctx context.Context, h *Handler, actor incidentbot.Actor, c Command) (Reply, error) {
+	inc, whats, err := h.svc.SendHeld(ctx, actor, c.Key, c.Force)
+	if err != nil {
+		return Reply{}, err
+	}
+	switch {
+	case c.Force && len(whats) == 0:
+		return text("Confirmed: what %s sends outside from now on goes out at once. Nothing was waiting.", inc.Key), nil
+	case c.Force:
+		return Reply{InChannel: true, Message: incidentbot.Message{Text: "Confirmed for " + inc.Key + ": sending now: " + strings.Join(whats, "; ") + ". Results follow in the war room."}}, nil
+	case len(whats) == 0:
+		return text("Nothing of %s waits for confirmation.", inc.Key), nil
+	}
+	c.Key, c.Force = inc.Key, true
+	r := text("Waiting for a commander's confirmation: %s. The words sent are the playbook's templates.", strings.Join(whats, "; "))
+	r.Message.Title = "Send for " + inc.Key + "?"
+	r.Message.Buttons = []incidentbot.Button{{ActionID: c.String(), Label: "Send them", Style: incidentbot.ButtonPrimary}}
+	return r, nil
+}
