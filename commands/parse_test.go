@@ -179,3 +179,17 @@ func TestFormatDuration(t *testing.T) {
 		})
 	}
 }
+
+// TestPublicTextSendParse: "send" takes the key and --confirm in any order.
+func TestPublicTextSendParse(t *testing.T) {
+	t.Parallel()
+	for _, in := range []string{"send INC-7 --confirm", "send --confirm INC-7", "send --CONFIRM inc-7"} {
+		c, err := Parse(in)
+		if err != nil || c.Name != "send" || c.Key != "INC-7" || !c.Force || c.String() != "send INC-7 --confirm" {
+			t.Errorf("Parse(%q) = %+v, %v; want send INC-7 --confirm", in, c, err)
+		}
+	}
+	if _, err := Parse("send INC-7 now"); incidentbot.ErrorCode(err) != incidentbot.EINVALID {
+		t.Errorf("Parse(send INC-7 now): got %v, want EINVALID", err)
+	}
+}

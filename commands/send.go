@@ -16,12 +16,7 @@ var sendCmd = &spec{
 	summary: "Commander: send what waits for confirmation (status page, page, messages outside) when the declarer holds no role.",
 	example: "send INC-42 --confirm",
 	key:     true,
-	parse: func(s *spec, c *Command, args string) error {
-		if rest, tok := last(args); strings.EqualFold(tok, confirmFlag) {
-			c.Force, args = true, rest
-		}
-		return noMore(s, args)
-	},
+	parse:   parseSend,
 	format: func(c Command) string {
 		confirm := ""
 		if c.Force {
@@ -30,6 +25,25 @@ var sendCmd = &spec{
 		return join(c.Name, c.Key, confirm)
 	},
 	handle: handleSend,
+}
+
+// parseSend takes --confirm before or after the key, like ads does.
+func parseSend(s *spec, c *Command, args string) error {
+	for _, tok := range strings.Fields(args) {
+		switch {
+		case strings.EqualFold(tok, confirmFlag):
+			c.Force = true
+		case c.Key == "" && looksLikeKey(tok):
+			key, err := parseKey(s, tok)
+			if err != nil {
+				return err
+			}
+			c.Key = key
+		default:
+			return s.invalid("Unexpected %q: send takes only the incident key and %s.", truncate(tok, 40), confirmFlag)
+		}
+	}
+	return nil
 }
 
 func handleSend(ctx context.Context, h *Handler, actor incidentbot.Actor, c Command) (Reply, error) {
