@@ -55,7 +55,22 @@ type Message struct {
 	Footer   string
 	// EphemeralTo, when set, shows the message only to that user id.
 	EphemeralTo string
+	// File, when set, is delivered whole beside the message, which then
+	// stays a short summary: Slack and Discord upload it, the console
+	// writes it to disk. A file cannot be ephemeral, and Slack gives the
+	// message no id at once (files are shared asynchronously), so such a
+	// message is neither updated nor pinned.
+	File *File
 }
+
+// File is a text file sent with a message, such as the post-mortem draft.
+type File struct {
+	Name    string // "inc-42-postmortem.md"
+	Content string
+}
+
+// PostmortemFileName names an incident's post-mortem draft file.
+func PostmortemFileName(key string) string { return strings.ToLower(key) + "-postmortem.md" }
 
 // Field is a label/value pair shown compactly.
 type Field struct {

@@ -213,8 +213,27 @@ func TestResolveAndClose(t *testing.T) {
 		if !room.Archived {
 			t.Errorf("war room not archived")
 		}
-		if got := posts(room, "Post-mortem draft for "+inc.Key); len(got) != 1 || !strings.Contains(got[0], "Shop down") {
-			t.Errorf("post-mortem posts: got %d, want one about the incident", len(got))
+		if got := posts(room, "Post-mortem draft for "+inc.Key); len(got) != 1 {
+			t.Errorf("post-mortem posts: got %d, want one", len(got))
+		}
+		// The draft goes whole as a file, a short summary beside it.
+		draft, err := f.eng.Postmortem(ctx, here, inc.Key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range room.Messages {
+			if !strings.Contains(m.Message.Title, "Post-mortem draft") {
+				continue
+			}
+			if m.Message.File == nil || m.Message.File.Name != strings.ToLower(inc.Key)+"-postmortem.md" {
+				t.Fatalf("post-mortem file: got %+v, want %s-postmortem.md", m.Message.File, strings.ToLower(inc.Key))
+			}
+			if m.Message.File.Content != draft || !strings.Contains(draft, "Shop down") {
+				t.Errorf("post-mortem file: got %d bytes, want the whole draft about the incident (%d bytes)", len(m.Message.File.Content), len(draft))
+			}
+			if strings.Contains(m.Message.Text, "Shop down") {
+				t.Errorf("post-mortem summary repeats the draft: %q", m.Message.Text)
+			}
 		}
 		if got := posts(room, "still paused"); len(got) != 0 {
 			t.Errorf("warned about paused ads after they were resumed: %q", got)

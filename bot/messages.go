@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"incidentbot"
@@ -105,12 +106,21 @@ func (e *Engine) postmortem(ctx context.Context, job incidentbot.Job, inc *incid
 		if err != nil {
 			return incidentbot.Message{}, err
 		}
-		return incidentbot.Message{
-			Title:  drillLabel(inc, "Post-mortem draft for "+inc.Key),
-			Text:   md,
-			Footer: "Run /incident postmortem " + inc.Key + " to get it again with the latest timeline.",
-		}, nil
+		return postmortemMessage(inc, md), nil
 	})
+}
+
+// postmortemMessage is the draft delivered whole as a Markdown file, with a
+// short summary beside it: chat messages cut long text.
+func postmortemMessage(inc *incidentbot.Incident, md string) incidentbot.Message {
+	name := incidentbot.PostmortemFileName(inc.Key)
+	return incidentbot.Message{
+		Title: drillLabel(inc, "Post-mortem draft for "+inc.Key),
+		Text: fmt.Sprintf("The whole draft is in %s (%d lines): impact, timeline, roles, actions, ads, open checklist items, "+
+			"root-cause questions and action items. Edit it, then share it with the team.", name, strings.Count(md, "\n")+1),
+		Footer: "Run /incident postmortem " + inc.Key + " to get it again with the latest timeline.",
+		File:   &incidentbot.File{Name: name, Content: md},
+	}
 }
 
 // render builds the post-mortem draft from the stored incident.

@@ -11,13 +11,11 @@ import (
 
 // Reply is what a command answers, for the adapter to render.
 type Reply struct {
-	Message    incidentbot.Message
-	InChannel  bool        // visible to the channel (e.g. declare confirmation); false: only to the person
-	Attachment *Attachment // postmortem: the Markdown file
+	// Message is the answer; its File (the post-mortem's Markdown) is
+	// delivered whole by the adapter, shared to the channel.
+	Message   incidentbot.Message
+	InChannel bool // visible to the channel (e.g. declare confirmation); false: only to the person
 }
-
-// Attachment is a file sent with a reply.
-type Attachment struct{ Name, Content string }
 
 // Handler runs commands against the incident service.
 type Handler struct {

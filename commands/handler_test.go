@@ -358,11 +358,11 @@ func TestHandlePostmortemAttachment(t *testing.T) {
 	t.Parallel()
 	var rec recorder
 	r := NewHandler(rec.service(), clock, slog.New(slog.DiscardHandler)).Handle(context.Background(), actor, "postmortem INC-42")
-	if r.Attachment == nil {
-		t.Fatal("got no attachment, want the Markdown draft")
+	if r.Message.File == nil {
+		t.Fatal("got no file, want the Markdown draft")
 	}
-	want := Attachment{Name: "inc-42-postmortem.md", Content: "# INC-42\n\nDraft.\n"}
-	if *r.Attachment != want {
-		t.Errorf("got attachment %+v, want %+v", *r.Attachment, want)
+	want := incidentbot.File{Name: "inc-42-postmortem.md", Content: "# INC-42\n\nDraft.\n"}
+	if *r.Message.File != want {
+		t.Errorf("got file %+v, want %+v", *r.Message.File, want)
 	}
 }

@@ -32,6 +32,6 @@ func handlePostmortem(ctx context.Context, h *Handler, actor incidentbot.Actor, 
 	}
 	lines := strings.Count(md, "\n") + 1
 	r := text("Post-mortem draft for %s attached (%d lines). Edit it, then share it with the team.", key, lines)
-	r.Attachment = &Attachment{Name: strings.ToLower(key) + "-postmortem.md", Content: md}
+	r.Message.File = &incidentbot.File{Name: incidentbot.PostmortemFileName(key), Content: md}
 	return r, nil
 }

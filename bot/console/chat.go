@@ -5,8 +5,11 @@ package console
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -80,6 +83,7 @@ type Chat struct {
 	lastMsg  int
 	calls    map[string]int
 	failures map[string]failure
+	fileDir  string // where a message's file is written; "": printed in the transcript
 }
 
 type channel struct {
@@ -115,6 +119,15 @@ func NewChat(out io.Writer, dir Directory) *Chat {
 	c.channels = append(c.channels, general)
 	c.byID[GeneralChannelID] = general
 	return c
+}
+
+// SaveFilesIn makes a message's file (the post-mortem draft) a file in
+// dir, its path shown in the transcript; by default the transcript shows
+// the file's content instead, as the demo does.
+func (c *Chat) SaveFilesIn(dir string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.fileDir = dir
 }
 
 // Platform returns "console".
@@ -275,8 +288,12 @@ func (c *Chat) post(channelID string, from incidentbot.User, m incidentbot.Messa
 	if err != nil {
 		return incidentbot.MessageRef{}, err
 	}
+	file, err := c.saveFile(m.File)
+	if err != nil {
+		return incidentbot.MessageRef{}, err
+	}
 	if m.EphemeralTo != "" {
-		c.write(c.humanize(renderBlock([]string{"#" + ch.state.Name, "(only you)"}, m)))
+		c.write(c.humanize(renderBlock([]string{"#" + ch.state.Name, "(only you)"}, m)) + file)
 		return incidentbot.MessageRef{ChannelID: channelID}, nil
 	}
 	c.lastMsg++
@@ -286,9 +303,40 @@ func (c *Chat) post(channelID string, from incidentbot.User, m incidentbot.Messa
 	if from != (incidentbot.User{}) {
 		c.printf(ch, "%s: %s", from.Name, c.humanize(strings.ReplaceAll(m.Text, "\n", "\n  ")))
 	} else {
-		c.write(c.humanize(renderBlock([]string{"#" + ch.state.Name}, m)))
+		c.write(c.humanize(renderBlock([]string{"#" + ch.state.Name}, m)) + file)
 	}
 	return incidentbot.MessageRef{ChannelID: channelID, ID: id}, nil
+}
+
+// keepFile is saveFile for a reply printed to one person only.
+func (c *Chat) keepFile(f *incidentbot.File) (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.saveFile(f)
+}
+
+// saveFile writes f to the file folder and returns the transcript line
+// saying where, or with no folder returns f's content for the transcript.
+// c.mu must be held.
+func (c *Chat) saveFile(f *incidentbot.File) (string, error) {
+	if f == nil {
+		return "", nil
+	}
+	name := filepath.Base(f.Name)
+	if name != f.Name || name == "." || name == ".." {
+		return "", incidentbot.Errorf(incidentbot.EINVALID, "File name %q is not a plain file name.", f.Name)
+	}
+	if c.fileDir == "" {
+		return "── " + name + " ──\n" + strings.TrimRight(f.Content, "\n") + "\n── end of " + name + " ──\n", nil
+	}
+	path, err := filepath.Abs(filepath.Join(c.fileDir, name))
+	if err != nil {
+		return "", incidentbot.WrapError(incidentbot.EINTERNAL, err, "Could not save %s.", name)
+	}
+	if err := os.WriteFile(path, []byte(f.Content), 0o644); err != nil {
+		return "", incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "Could not save %s in %s: %v.", name, c.fileDir, errors.Unwrap(err))
+	}
+	return fmt.Sprintf("  %s saved to %s (%d lines)\n", name, path, strings.Count(f.Content, "\n")+1), nil
 }
 
 // Update replaces a posted message; the transcript shows it again, marked
@@ -591,6 +639,10 @@ func copyState(s ChannelState) ChannelState {
 }
 
 func copyMessage(m incidentbot.Message) incidentbot.Message {
+	if m.File != nil {
+		f := *m.File
+		m.File = &f
+	}
 	m.Fields = slices.Clone(m.Fields)
 	m.Buttons = slices.Clone(m.Buttons)
 	return m

@@ -201,7 +201,11 @@ func (r *repl) command(ctx context.Context, line string) {
 		}
 		r.printf("(only you) %s\n", incidentbot.ErrorMessage(err))
 	}
-	r.printf("%s", renderBlock([]string{"#" + r.channelName(), "(only you)"}, reply))
+	file, err := r.chat.keepFile(reply.File)
+	if err != nil {
+		file = "(only you) " + incidentbot.ErrorMessage(err) + "\n"
+	}
+	r.printf("%s%s", renderBlock([]string{"#" + r.channelName(), "(only you)"}, reply), file)
 }
 
 func (r *repl) channelName() string {

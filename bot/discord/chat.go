@@ -327,9 +327,15 @@ func (c *Chat) Post(ctx context.Context, channelID string, m incidentbot.Message
 		return incidentbot.MessageRef{}, errEphemeral
 	}
 	r := render(m)
-	msg, err := c.s.ChannelMessageSendComplex(channelID, &discordgo.MessageSend{
+	send := &discordgo.MessageSend{
 		Content: r.Content, Embeds: r.Embeds, Components: r.Components, AllowedMentions: noMentions(),
-	}, c.opts(ctx)...)
+	}
+	if f := m.File; f != nil {
+		// Sent whole as an attachment: multipart payload_json and files[0]
+		// (Discord docs, Reference > Uploading Files).
+		send.Files = []*discordgo.File{{Name: f.Name, ContentType: "text/markdown; charset=utf-8", Reader: strings.NewReader(f.Content)}}
+	}
+	msg, err := c.s.ChannelMessageSendComplex(channelID, send, c.opts(ctx)...)
 	if err != nil {
 		return incidentbot.MessageRef{}, mapError("post message", err)
 	}

@@ -196,7 +196,7 @@ func (in *Inbound) serve(ctx context.Context, i *discordgo.Interaction, respond 
 	work, cancel := context.WithTimeout(context.WithoutCancel(ctx), workTimeout)
 	defer cancel()
 	done := make(chan commands.Reply, 1)
-	go func() { done <- in.deps.Handle(work, actor, line) }()
+	go func() { done <- in.shareFile(work, i.ChannelID, in.deps.Handle(work, actor, line)) }()
 	updates := i.Type == discordgo.InteractionMessageComponent && i.Message != nil && i.Message.Flags&discordgo.MessageFlagsEphemeral != 0
 	timer := time.NewTimer(in.deps.DeferAfter)
 	defer timer.Stop()
@@ -316,12 +316,7 @@ func answer(reply commands.Reply, update bool) response {
 // replyData renders a reply in one message: a Discord answer is one
 // message, so text beyond it is cut, saying so.
 func replyData(reply commands.Reply) messageData {
-	m := reply.Message
-	if a := reply.Attachment; a != nil {
-		// An answer in the response body cannot carry a file: show the start.
-		m.Fields = append(m.Fields, incidentbot.Field{Label: a.Name, Value: "```\n" + truncate(a.Content, maxFieldValue-12) + "\n```"})
-	}
-	r := render(m)
+	r := render(reply.Message)
 	d := messageData{Content: r.Content, Embeds: r.Embeds, Components: r.Components, AllowedMentions: noMentions()}
 	if len(r.Overflow) > 0 {
 		const cut = " … (cut: too long for one Discord message)"
@@ -348,6 +343,14 @@ func ephemeral(text string) response {
 		Content: text, Flags: flagEphemeral, Embeds: []*discordgo.MessageEmbed{}, Components: []discordgo.MessageComponent{},
 		AllowedMentions: noMentions(),
 	}}
+}
+
+// shareFile shares a reply's file in the channel (commands.ShareFile).
+func (in *Inbound) shareFile(ctx context.Context, channelID string, reply commands.Reply) commands.Reply {
+	if in.deps.Chat == nil {
+		return reply
+	}
+	return commands.ShareFile(ctx, in.deps.Chat, channelID, reply, in.deps.Logger)
 }
 
 // followUp replaces the "thinking…" answer with the reply. When the token

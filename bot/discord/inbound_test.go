@@ -83,7 +83,8 @@ type recorder struct {
 	mu     sync.Mutex
 	lines  []string
 	actors []incidentbot.Actor
-	gate   chan struct{} // when set, Handle waits for it to close
+	gate   chan struct{}     // when set, Handle waits for it to close
+	file   *incidentbot.File // when set, replies other than declare carry it
 }
 
 func (r *recorder) Handle(ctx context.Context, actor incidentbot.Actor, text string) commands.Reply {
@@ -97,7 +98,7 @@ func (r *recorder) Handle(ctx context.Context, actor incidentbot.Actor, text str
 	if strings.HasPrefix(text, "declare") {
 		return commands.Reply{InChannel: true, Message: incidentbot.Message{Title: "INC-42 declared: Checkout down", Severity: incidentbot.SEV1}}
 	}
-	return commands.Reply{Message: incidentbot.Message{Text: "ran " + text, EphemeralTo: actor.User.ID}}
+	return commands.Reply{Message: incidentbot.Message{Text: "ran " + text, EphemeralTo: actor.User.ID, File: r.file}}
 }
 
 func (r *recorder) Lines() []string {

@@ -234,6 +234,9 @@ func (c *Chat) SetTopic(ctx context.Context, channelID, topic string) error {
 // Post sends m, ephemerally when m.EphemeralTo is set. Messages to one
 // channel are paced as Slack asks, so a burst waits rather than fails.
 func (c *Chat) Post(ctx context.Context, channelID string, m incidentbot.Message) (incidentbot.MessageRef, error) {
+	if m.File != nil {
+		return c.postFile(ctx, channelID, m)
+	}
 	opts := msgOptions(render(m))
 	if m.EphemeralTo != "" {
 		ts, err := c.api.PostEphemeralContext(ctx, channelID, m.EphemeralTo, opts...)
@@ -292,6 +295,37 @@ func (c *Chat) Respond(ctx context.Context, responseURL string, m incidentbot.Me
 		return incidentbot.Errorf(incidentbot.EUNAVAILABLE, "Slack did not take the reply (HTTP %d %s); try again.", resp.StatusCode, strings.TrimSpace(string(b)))
 	}
 	return nil
+}
+
+// postFile uploads m.File whole and shares it to the channel with the
+// rest of m as the message beside it: files.getUploadURLExternal, a POST of
+// the bytes to the URL it gives, files.completeUploadExternal with blocks
+// (api.slack.com/messaging/files#uploading_files). The share is one
+// message, made in the last call only, so a retry after a failure does not
+// post twice. Slack shares files asynchronously and names no message ts:
+// the ref has no ID.
+func (c *Chat) postFile(ctx context.Context, channelID string, m incidentbot.Message) (incidentbot.MessageRef, error) {
+	if m.EphemeralTo != "" {
+		return incidentbot.MessageRef{}, incidentbot.Errorf(incidentbot.EINVALID, "A file cannot be shown to one person only: share it to the channel.")
+	}
+	if err := c.pace.wait(ctx, channelID); err != nil {
+		return incidentbot.MessageRef{}, err
+	}
+	f := m.File
+	m.File = nil
+	r := render(m)
+	_, err := c.api.UploadFileContext(ctx, slackapi.UploadFileParameters{
+		Filename: f.Name,
+		Title:    f.Name,
+		Content:  f.Content,
+		FileSize: len(f.Content), // bytes, as Slack counts them
+		Channel:  channelID,
+		Blocks:   slackapi.Blocks{BlockSet: r.Blocks},
+	})
+	if err != nil {
+		return incidentbot.MessageRef{}, mapError("files.upload", err)
+	}
+	return incidentbot.MessageRef{ChannelID: channelID}, nil
 }
 
 // Update replaces a posted message in place.

@@ -47,8 +47,16 @@ func (in *Inbound) command(ctx context.Context, cmd slashRequest) *slashResponse
 		}
 		return nil
 	}
-	resp := commandResponse(in.deps.Handle(ctx, actor, cmd.Text))
+	resp := commandResponse(in.shareFile(ctx, cmd.ChannelID, in.deps.Handle(ctx, actor, cmd.Text)))
 	return &resp
+}
+
+// shareFile shares a reply's file in the channel (commands.ShareFile).
+func (in *Inbound) shareFile(ctx context.Context, channelID string, reply commands.Reply) commands.Reply {
+	if in.deps.Chat == nil {
+		return reply
+	}
+	return commands.ShareFile(ctx, in.deps.Chat, channelID, reply, in.deps.Logger)
 }
 
 // wantsModal reports a bare "declare": on Slack that opens the form.
@@ -69,12 +77,7 @@ type slashResponse struct {
 }
 
 func commandResponse(reply commands.Reply) slashResponse {
-	m := reply.Message
-	if a := reply.Attachment; a != nil {
-		// A slash command answer cannot carry a file: show the start of it.
-		m.Fields = append(m.Fields, incidentbot.Field{Label: a.Name, Value: "```" + truncate(a.Content, maxSectionText-100) + "```"})
-	}
-	r := render(m)
+	r := render(reply.Message)
 	out := slashResponse{ResponseType: "ephemeral", Text: r.Text, Blocks: r.Blocks, Attachments: r.Attachments}
 	if reply.InChannel {
 		out.ResponseType = "in_channel"

@@ -17,10 +17,12 @@ import (
 // setPurpose, archive), channels:read and groups:read (list, info),
 // pins:write and pins:read, reactions:read, channels:history and
 // groups:history (the text of a message pinned or reacted to), users:read,
-// users:read.email (lookupByEmail), usergroups:read and app_mentions:read.
+// users:read.email (lookupByEmail), usergroups:read, app_mentions:read and
+// files:write (getUploadURLExternal, completeUploadExternal: the
+// post-mortem draft as a file).
 var botScopes = []string{
 	"app_mentions:read", "channels:history", "channels:manage", "channels:read", "chat:write", "commands",
-	"groups:history", "groups:read", "groups:write", "pins:read", "pins:write", "reactions:read",
+	"files:write", "groups:history", "groups:read", "groups:write", "pins:read", "pins:write", "reactions:read",
 	"usergroups:read", "users:read", "users:read.email",
 }
 

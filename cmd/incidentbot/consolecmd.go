@@ -33,6 +33,9 @@ func runConsole(ctx context.Context, args []string, cfg config, logger *slog.Log
 		return fmt.Errorf("-as %q: no such console user (alice, bob, chloe, david, emma)", *as)
 	}
 	chat := console.NewChat(stdout, dir)
+	// Files (the post-mortem draft) go to the working folder, beside
+	// incidentbot.db; the transcript gives their path.
+	chat.SaveFilesIn(".")
 	google, meta := demoAdPlatforms()
 	a, err := newApp(ctx, cfg, logger, parts{
 		dsn:       cfg.dsn(*dbPath),

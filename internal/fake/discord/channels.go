@@ -1,7 +1,11 @@
 package fake
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
+	"mime"
+	"mime/multipart"
 	"net/http"
 	"slices"
 	"strings"
@@ -46,6 +50,7 @@ type Message struct {
 	InteractionID string       `json:"-"` // the interaction this answers, if any
 	Mentions      []User       `json:"mentions"`
 	Reference     *MessageLink `json:"message_reference,omitempty"`
+	Attachments   []Attachment `json:"attachments"`
 }
 
 // MessageLink points at another message.
@@ -203,25 +208,96 @@ func (s *Server) postMessage(r *http.Request, body []byte) (int, any, *apiError)
 	if !s.allowedLocked(c.ID, BotUserID, PermissionView|PermissionSend) {
 		return 0, nil, errorf(http.StatusForbidden, 50001, "Missing Access")
 	}
-	m, err := s.newMessage(c.ID, body, botUser)
+	payload, files, err := messageForm(r, body)
+	if err != nil {
+		return 0, nil, err
+	}
+	m, err := s.newMessage(c.ID, payload, botUser, files...)
 	if err != nil {
 		return 0, nil, err
 	}
 	return http.StatusOK, *m, nil
 }
 
+// Attachment is a file uploaded with a message. Content is kept for
+// assertions; Discord serves it from its CDN at URL.
+type Attachment struct {
+	ID          string `json:"id"`
+	Filename    string `json:"filename"`
+	Size        int    `json:"size"`
+	URL         string `json:"url"`
+	ContentType string `json:"content_type,omitempty"`
+	Content     string `json:"-"`
+}
+
+// maxUpload is the per-request upload limit of a server without boosts.
+const maxUpload = 10 << 20
+
+// messageForm reads a message create body: JSON, or multipart/form-data
+// with the JSON in payload_json and the files in files[n] (Discord docs,
+// Reference > Uploading Files; the n matches attachments[].id when given).
+func messageForm(r *http.Request, body []byte) ([]byte, []Attachment, *apiError) {
+	ct, ps, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if ct != "multipart/form-data" {
+		return body, nil, nil
+	}
+	if len(body) > maxUpload {
+		return nil, nil, errorf(http.StatusRequestEntityTooLarge, 40005, "Request entity too large")
+	}
+	mr := multipart.NewReader(bytes.NewReader(body), ps["boundary"])
+	var payload []byte
+	var files []Attachment
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, nil, errorf(http.StatusBadRequest, 50109, "The request body contains invalid JSON.")
+		}
+		b, err := io.ReadAll(part)
+		if err != nil {
+			return nil, nil, errorf(http.StatusBadRequest, 50109, "The request body contains invalid JSON.")
+		}
+		name := part.FormName()
+		switch {
+		case name == "payload_json":
+			payload = b
+		case strings.HasPrefix(name, "files[") && strings.HasSuffix(name, "]"):
+			if part.FileName() == "" {
+				return nil, nil, invalidForm(name, "A file needs a filename.")
+			}
+			files = append(files, Attachment{Filename: part.FileName(), Size: len(b), Content: string(b), ContentType: part.Header.Get("Content-Type")})
+		default:
+			return nil, nil, invalidForm(name, "Unknown form field.")
+		}
+	}
+	if payload == nil {
+		payload = []byte("{}")
+	}
+	if !json.Valid(payload) {
+		return nil, nil, errorf(http.StatusBadRequest, 50109, "The request body contains invalid JSON.")
+	}
+	return payload, files, nil
+}
+
 // newMessage validates a create body and stores the message. Called with s.mu held.
-func (s *Server) newMessage(channelID string, body []byte, author User) (*Message, *apiError) {
+func (s *Server) newMessage(channelID string, body []byte, author User, files ...Attachment) (*Message, *apiError) {
 	var p messageParams
 	if err := json.Unmarshal(body, &p); err != nil {
 		return nil, errorf(http.StatusBadRequest, 50109, "The request body contains invalid JSON.")
 	}
 	m := &Message{ID: s.nextID(), ChannelID: channelID, Author: author, Timestamp: s.now().UTC(),
-		Embeds: []Embed{}, Components: []ActionRow{}, Mentions: []User{}}
+		Embeds: []Embed{}, Components: []ActionRow{}, Mentions: []User{}, Attachments: []Attachment{}}
 	if err := apply(m, p); err != nil {
 		return nil, err
 	}
-	if m.Content == "" && len(m.Embeds) == 0 && len(m.Components) == 0 {
+	for _, f := range files {
+		f.ID = s.nextID()
+		f.URL = "https://cdn.discordapp.com/attachments/" + channelID + "/" + f.ID + "/" + f.Filename
+		m.Attachments = append(m.Attachments, f)
+	}
+	if m.Content == "" && len(m.Embeds) == 0 && len(m.Components) == 0 && len(m.Attachments) == 0 {
 		return nil, errorf(http.StatusBadRequest, 50006, "Cannot send an empty message")
 	}
 	if p.Flags != nil {

@@ -266,7 +266,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, route string, a a
 		}
 		s.rateHeaders(w, bucket, l.n, u)
 	}
-	if len(body) > 0 && !json.Valid(body) {
+	// A multipart body (files) carries its JSON in payload_json: the route checks it.
+	multipart := strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data")
+	if len(body) > 0 && !multipart && !json.Valid(body) {
 		writeError(w, errorf(http.StatusBadRequest, 50109, "The request body contains invalid JSON."))
 		return
 	}

@@ -21,6 +21,7 @@ type Message struct {
 	ThreadTS    string
 	EphemeralTo string // set for chat.postEphemeral
 	Edits       int    // how many chat.update calls changed it
+	Files       []File // shared by files.completeUploadExternal
 }
 
 // Messages returns a channel's messages, ephemeral ones included, oldest first.

@@ -33,24 +33,26 @@ const (
 
 // tiers gives each method's limit in requests per minute (web_api.md).
 var tiers = map[string]int{
-	"conversations.create":     20,
-	"conversations.invite":     50,
-	"conversations.setTopic":   20,
-	"conversations.setPurpose": 20,
-	"conversations.info":       50,
-	"conversations.list":       20,
-	"conversations.archive":    20,
-	"conversations.members":    50,
-	"conversations.history":    50,
-	"chat.postMessage":         60,
-	"chat.postEphemeral":       100,
-	"chat.update":              50,
-	"pins.add":                 20,
-	"views.open":               100,
-	"users.info":               100,
-	"users.lookupByEmail":      50,
-	"usergroups.list":          20,
-	"usergroups.users.list":    20,
+	"conversations.create":         20,
+	"conversations.invite":         50,
+	"conversations.setTopic":       20,
+	"conversations.setPurpose":     20,
+	"conversations.info":           50,
+	"conversations.list":           20,
+	"conversations.archive":        20,
+	"conversations.members":        50,
+	"conversations.history":        50,
+	"chat.postMessage":             60,
+	"files.getUploadURLExternal":   100,
+	"files.completeUploadExternal": 100,
+	"chat.postEphemeral":           100,
+	"chat.update":                  50,
+	"pins.add":                     20,
+	"views.open":                   100,
+	"users.info":                   100,
+	"users.lookupByEmail":          50,
+	"usergroups.list":              20,
+	"usergroups.users.list":        20,
 }
 
 // Option configures a Server.
@@ -107,6 +109,7 @@ type Server struct {
 	triggers  map[string]*trigger
 	responses map[string]*responseURL // by id: ResponseURL
 	views     []View
+	files     []*File
 	lastSec   int64
 	lastUsec  int64
 	seq       int
@@ -116,26 +119,28 @@ type handler func(s *Server, p params) (any, string)
 
 // methods routes each Web API method to its handler (one file per family).
 var methods = map[string]handler{
-	"auth.test":                (*Server).authTest,
-	"conversations.create":     (*Server).conversationsCreate,
-	"conversations.invite":     (*Server).conversationsInvite,
-	"conversations.setTopic":   (*Server).conversationsSetTopic,
-	"conversations.setPurpose": (*Server).conversationsSetPurpose,
-	"conversations.info":       (*Server).conversationsInfo,
-	"conversations.list":       (*Server).conversationsList,
-	"conversations.archive":    (*Server).conversationsArchive,
-	"conversations.members":    (*Server).conversationsMembers,
-	"conversations.history":    (*Server).conversationsHistory,
-	"apps.connections.open":    (*Server).appsConnectionsOpen,
-	"chat.postMessage":         (*Server).chatPostMessage,
-	"chat.postEphemeral":       (*Server).chatPostEphemeral,
-	"chat.update":              (*Server).chatUpdate,
-	"pins.add":                 (*Server).pinsAdd,
-	"views.open":               (*Server).viewsOpen,
-	"users.info":               (*Server).usersInfo,
-	"users.lookupByEmail":      (*Server).usersLookupByEmail,
-	"usergroups.list":          (*Server).usergroupsList,
-	"usergroups.users.list":    (*Server).usergroupsUsersList,
+	"auth.test":                    (*Server).authTest,
+	"conversations.create":         (*Server).conversationsCreate,
+	"conversations.invite":         (*Server).conversationsInvite,
+	"conversations.setTopic":       (*Server).conversationsSetTopic,
+	"conversations.setPurpose":     (*Server).conversationsSetPurpose,
+	"conversations.info":           (*Server).conversationsInfo,
+	"conversations.list":           (*Server).conversationsList,
+	"conversations.archive":        (*Server).conversationsArchive,
+	"conversations.members":        (*Server).conversationsMembers,
+	"conversations.history":        (*Server).conversationsHistory,
+	"apps.connections.open":        (*Server).appsConnectionsOpen,
+	"chat.postMessage":             (*Server).chatPostMessage,
+	"chat.postEphemeral":           (*Server).chatPostEphemeral,
+	"chat.update":                  (*Server).chatUpdate,
+	"files.getUploadURLExternal":   (*Server).filesGetUploadURLExternal,
+	"files.completeUploadExternal": (*Server).filesCompleteUploadExternal,
+	"pins.add":                     (*Server).pinsAdd,
+	"views.open":                   (*Server).viewsOpen,
+	"users.info":                   (*Server).usersInfo,
+	"users.lookupByEmail":          (*Server).usersLookupByEmail,
+	"usergroups.list":              (*Server).usergroupsList,
+	"usergroups.users.list":        (*Server).usergroupsUsersList,
 }
 
 // New starts a fake Slack closed when the test ends.
@@ -200,6 +205,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if strings.HasPrefix(r.URL.Path, responsePath) {
 		s.respond(w, r)
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, uploadPath) {
+		s.serveUpload(w, r)
 		return
 	}
 	method, ok := strings.CutPrefix(r.URL.Path, "/api/")
