@@ -87,3 +87,22 @@ func TestTenancyServe(t *testing.T) {
 	}
 	srv.stop(fakeslack.DefaultToken, signingSecret, "alert-token-5678")
 }
+
+// TestTenancyAlertWorkspace: alert incidents belong to ALERT_WORKSPACE, else
+// to the bot's own workspace on ALERT_PLATFORM.
+func TestTenancyAlertWorkspace(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		cfg  config
+		want string
+	}{
+		{config{AlertPlatform: "slack", AlertWorkspace: "T02AGENCY7"}, "T02AGENCY7"},
+		{config{AlertPlatform: "slack", DiscordGuildID: "1302445566778899100"}, fakeslack.TeamID},
+		{config{AlertPlatform: "discord", DiscordGuildID: "1302445566778899100"}, "1302445566778899100"},
+	}
+	for _, tc := range tests {
+		if got := alertWorkspace(tc.cfg, fakeslack.TeamID); got != tc.want {
+			t.Errorf("%+v: got %q, want %q", tc.cfg, got, tc.want)
+		}
+	}
+}
