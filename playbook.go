@@ -30,7 +30,10 @@ type Playbook struct {
 
 // PlaybookMatch says which incidents a playbook covers.
 type PlaybookMatch struct {
-	Types           []string // names people type ("outage", "site-down"), also looked for in titles
+	Types []string // names people type ("outage", "site-down"), also looked for in titles
+	// Keywords are words or phrases looked for in titles only, in any
+	// language ("paiement", "en panne"); case and accents do not matter.
+	Keywords        []string
 	DefaultSeverity Severity
 }
 

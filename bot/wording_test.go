@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"incidentbot"
+	"incidentbot/bot/console"
 	"incidentbot/commands"
 	"incidentbot/internal/storetest"
 	"incidentbot/store"
@@ -226,4 +227,26 @@ func repeatedWord(s string) string {
 		}
 	}
 	return ""
+}
+
+func TestWordingPlaybookChoice(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, storetest.SQLite(t))
+	general := console.GeneralChannelID
+	want := `Unknown incident type "meteor". Known types: checkout-failure (checkout, payment, payments, cart), generic (other, incident), ` +
+		`launch-traffic (launch, traffic, overload, sale), security (breach, intrusion, hack, hacked, data-leak), site-outage (outage, site-down, down). ` +
+		`Leave the type out to use the generic playbook.`
+	if got := f.say(alice, general, "declare type:meteor Site down").Text; got != want {
+		t.Errorf("unknown type:\ngot  %q\nwant %q", got, want)
+	}
+	for title, playbook := range map[string]string{
+		"Le paiement échoue":          "checkout-failure",
+		"LE SITE EST EN PANNE":        "site-outage",
+		"Lenteurs pendant les soldes": "launch-traffic",
+	} {
+		msg := f.say(alice, general, "declare "+title)
+		if !strings.Contains(msg.Text, "with the "+playbook+" playbook") {
+			t.Errorf("declare %q: got %q, want the %s playbook", title, msg.Text, playbook)
+		}
+	}
 }

@@ -47,6 +47,10 @@ func parseDeclare(s *spec, c *Command, args string) error {
 			}
 			typ := strings.ToLower(tok[len("type:"):])
 			if !isName(typ) {
+				// Playbooks match types without accents: type:sécurité asks for "securite".
+				typ = incidentbot.Slug(typ)
+			}
+			if !isName(typ) {
 				return s.invalid("%q is not a playbook type: use letters, digits and dashes, e.g. type:outage.", truncate(tok, 40))
 			}
 			c.Type = typ

@@ -25,6 +25,7 @@ func TestParse(t *testing.T) {
 		{"declare force-push at the end", "declare Deploy broke on git push --force-with-lease", Command{Name: "declare", Title: "Deploy broke on git push --force-with-lease"}},
 		{"declare force-push first", "declare sev2 --force-push broke checkout --force", Command{Name: "declare", Severity: incidentbot.SEV2, Title: "--force-push broke checkout", Force: true}},
 		{"declare force both ends", "declare --FORCE Deploy --force broke checkout --force", Command{Name: "declare", Title: "Deploy --force broke checkout", Force: true}},
+		{"declare accented type", "declare type:Sécurité Site piraté", Command{Name: "declare", Type: "securite", Title: "Site piraté"}},
 		{"declare key is title", "declare INC-4 again", Command{Name: "declare", Title: "INC-4 again"}},
 		{"declare severe is title", "declare severe lag", Command{Name: "declare", Title: "severe lag"}},
 		{"drill", "drill sev2 Payment provider down", Command{Name: "drill", Severity: incidentbot.SEV2, Title: "Payment provider down"}},

@@ -77,11 +77,13 @@ type entry struct {
 	builtin  bool
 	nameLine int
 	types    []located
+	keywords []located // slugs
 }
 
 type located struct {
 	value string // lowercased
 	line  int
+	index int // in its YAML list
 }
 
 // decoder collects every problem of one file instead of stopping at the first.
@@ -189,7 +191,7 @@ func (d *decoder) playbook(root *yaml.Node) entry {
 		pb.Description = d.text(n, "description")
 	}
 	if n, ok := f["match"]; ok {
-		e.types = d.match(n, pb)
+		e.types, e.keywords = d.match(n, pb)
 	}
 	if n, ok := f["templates"]; ok {
 		pb.Templates = d.templates(n)
@@ -250,9 +252,8 @@ func (d *decoder) playbook(root *yaml.Node) entry {
 	return e
 }
 
-func (d *decoder) match(n *yaml.Node, pb *incidentbot.Playbook) []located {
-	f := d.fields(n, "match", []string{"types", "default_severity"})
-	var types []located
+func (d *decoder) match(n *yaml.Node, pb *incidentbot.Playbook) (types, keywords []located) {
+	f := d.fields(n, "match", []string{"types", "keywords", "default_severity"})
 	if tn, ok := f["types"]; ok {
 		for i, item := range d.list(tn, "match.types") {
 			field := fmt.Sprintf("match.types[%d]", i)
@@ -269,8 +270,28 @@ func (d *decoder) match(n *yaml.Node, pb *incidentbot.Playbook) []located {
 				d.add(item, field, "type %q is listed twice: remove one", t)
 				continue
 			}
-			types = append(types, located{lt, item.Line})
+			types = append(types, located{lt, item.Line, i})
 			pb.Match.Types = append(pb.Match.Types, t)
+		}
+	}
+	if kn, ok := f["keywords"]; ok {
+		for i, item := range d.list(kn, "match.keywords") {
+			field := fmt.Sprintf("match.keywords[%d]", i)
+			k := d.text(item, field)
+			slug := incidentbot.Slug(k)
+			switch {
+			case strings.TrimSpace(k) == "":
+				d.add(item, field, "an empty keyword: write a word people put in titles, like paiement, or remove the line")
+				continue
+			case slug == "":
+				d.add(item, field, "%q has no letter or digit to look for in titles: write a word, like panne", k)
+				continue
+			case slices.ContainsFunc(keywords, func(l located) bool { return l.value == slug }):
+				d.add(item, field, "keyword %q is listed twice (case and accents do not count): remove one", k)
+				continue
+			}
+			keywords = append(keywords, located{slug, item.Line, i})
+			pb.Match.Keywords = append(pb.Match.Keywords, k)
 		}
 	}
 	if sn, ok := f["default_severity"]; ok {
@@ -283,7 +304,7 @@ func (d *decoder) match(n *yaml.Node, pb *incidentbot.Playbook) []located {
 			}
 		}
 	}
-	return types
+	return types, keywords
 }
 
 // parseSeverity accepts only the playbook spelling sev1..sev4 (any case):

@@ -34,6 +34,7 @@ func FuzzLoad(f *testing.F) {
 		minimal + "on_declare:\n  - pause_ads: {include_labels: [Sale], exclude_labels: [\"brand*\"]}\n",
 		minimal + "channel: \"{{range 3}}x{{end}}\"\n",
 		minimal + "---\nname: other\n",
+		minimal + "match: {types: [web], keywords: [Panne, \"ne répond plus\", \"!!\", web, \"\"]}\n",
 	} {
 		f.Add([]byte(seed))
 	}

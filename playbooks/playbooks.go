@@ -29,6 +29,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"iter"
 	"os"
 	"path"
 	"path/filepath"
@@ -55,6 +56,7 @@ type Set struct {
 	list   []*incidentbot.Playbook          // by name
 	byName map[string]*incidentbot.Playbook // lowercased name
 	byKey  map[string]*incidentbot.Playbook // lowercased name and match types
+	byWord map[string]*incidentbot.Playbook // slugs of match keywords: titles only
 }
 
 var _ incidentbot.Playbooks = (*Set)(nil)
@@ -193,9 +195,10 @@ func unwrapPath(err error) error {
 // build makes a Set from entries in order, reporting duplicate names and
 // types that would select two playbooks against the later entry.
 func build(entries []entry) (*Set, []Problem) {
-	s := &Set{byName: map[string]*incidentbot.Playbook{}, byKey: map[string]*incidentbot.Playbook{}}
+	s := &Set{byName: map[string]*incidentbot.Playbook{}, byKey: map[string]*incidentbot.Playbook{}, byWord: map[string]*incidentbot.Playbook{}}
 	named := map[string]entry{} // by lowercased name
 	owner := map[string]entry{} // by lowercased name or type
+	var kept []entry
 	var problems []Problem
 	for _, e := range entries {
 		name := strings.ToLower(e.pb.Name)
@@ -208,7 +211,7 @@ func build(entries []entry) (*Set, []Problem) {
 			continue
 		}
 		named[name] = e
-		keys := []located{{name, e.nameLine}}
+		keys := []located{{value: name, line: e.nameLine}}
 		for _, t := range e.types {
 			if t.value != name {
 				keys = append(keys, t)
@@ -221,11 +224,12 @@ func build(entries []entry) (*Set, []Problem) {
 			}
 			field := "name"
 			if i > 0 {
-				field = fmt.Sprintf("match.types[%d]", slices.IndexFunc(e.types, func(t located) bool { return t == k }))
+				field = fmt.Sprintf("match.types[%d]", k.index)
 			}
 			problems = append(problems, Problem{File: e.file, Line: k.line, Field: field,
 				Message: fmt.Sprintf("%q already selects playbook %s (%s): a name or type may select only one playbook; %s", k.value, prev.pb.Name, prev.where(), prev.fix())})
 		}
+		kept = append(kept, e)
 		s.byName[name] = e.pb
 		s.list = append(s.list, e.pb)
 		for _, k := range keys {
@@ -235,8 +239,40 @@ func build(entries []entry) (*Set, []Problem) {
 			}
 		}
 	}
+	problems = append(problems, s.addKeywords(kept, owner)...)
 	sort.Slice(s.list, func(i, j int) bool { return s.list[i].Name < s.list[j].Name })
 	return s, problems
+}
+
+// addKeywords indexes the keywords once every name and type is known. A
+// keyword may pick only one playbook; one that is another playbook's name
+// or type gives way to it, silently for a built-in default so that an
+// operator's own types keep loading.
+func (s *Set) addKeywords(entries []entry, owner map[string]entry) []Problem {
+	var problems []Problem
+	words := map[string]entry{}
+	for _, e := range entries {
+		for i, k := range e.keywords {
+			prev, taken := owner[k.value]
+			// Keywords and Match.Keywords are appended together: i is the same.
+			if !taken {
+				prev, taken = words[k.value]
+			}
+			switch {
+			case taken && prev.pb == e.pb:
+			case taken && e.builtin && prev.builtin:
+				problems = append(problems, Problem{File: e.file, Line: k.line, Field: fmt.Sprintf("match.keywords[%d]", k.index),
+					Message: fmt.Sprintf("%q already selects playbook %s: a keyword may select only one playbook", e.pb.Match.Keywords[i], prev.pb.Name)})
+			case taken && !e.builtin:
+				problems = append(problems, Problem{File: e.file, Line: k.line, Field: fmt.Sprintf("match.keywords[%d]", k.index),
+					Message: fmt.Sprintf("%q already selects playbook %s (%s): a keyword may select only one playbook; %s", e.pb.Match.Keywords[i], prev.pb.Name, prev.where(), prev.fix())})
+			case !taken:
+				words[k.value] = e
+				s.byWord[k.value] = e.pb
+			}
+		}
+	}
+	return problems
 }
 
 func (e entry) where() string {
@@ -250,13 +286,14 @@ func (e entry) where() string {
 }
 
 // Match returns the playbook whose name or match types include typ, case
-// insensitively. Without a type, the first name or type that appears as
-// whole words in the title picks the playbook ("Checkout returns 504" ->
+// and accent insensitively. Without a type, the first name, type or
+// keyword that appears as whole words in the title picks the playbook
+// ("Checkout returns 504" -> checkout-failure, "Le paiement échoue" ->
 // checkout-failure), so a person at 3 a.m. need not know the types; with
 // none in the title, the generic playbook.
 func (s *Set) Match(typ, title string) (*incidentbot.Playbook, error) {
-	t := strings.ToLower(strings.TrimSpace(typ))
-	if t == "" {
+	t := incidentbot.Slug(typ)
+	if strings.TrimSpace(typ) == "" {
 		if pb := s.byTitle(title); pb != nil {
 			return pb, nil
 		}
@@ -268,16 +305,37 @@ func (s *Set) Match(typ, title string) (*incidentbot.Playbook, error) {
 	if pb, ok := s.byKey[t]; ok {
 		return pb, nil
 	}
-	return nil, incidentbot.Errorf(incidentbot.EINVALID, "Unknown incident type %q. Known types: %s. Leave the type out to use the generic playbook.", typ, strings.Join(s.names(), ", "))
+	return nil, incidentbot.Errorf(incidentbot.EINVALID, "Unknown incident type %q. Known types: %s. Leave the type out to use the generic playbook.", typ, s.typeList())
 }
 
-// byTitle finds the playbook key that starts earliest among the title's
-// words (the longer key on a tie); the generic playbook's keys do not count.
+// typeList names every playbook with the other types that select it:
+// "checkout-failure (checkout, payment), generic (other)".
+func (s *Set) typeList() string {
+	parts := make([]string, len(s.list))
+	for i, pb := range s.list {
+		var aliases []string
+		for _, t := range pb.Match.Types {
+			if lt := strings.ToLower(t); lt != strings.ToLower(pb.Name) && s.byKey[lt] == pb {
+				aliases = append(aliases, lt)
+			}
+		}
+		parts[i] = pb.Name
+		if len(aliases) > 0 {
+			parts[i] += " (" + strings.Join(aliases, ", ") + ")"
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// byTitle finds the playbook key or keyword that starts earliest among
+// the title's words (the longer key on a tie); the generic playbook's keys
+// do not count. Titles and keys compare as slugs: case and accents do not
+// matter.
 func (s *Set) byTitle(title string) *incidentbot.Playbook {
 	words := strings.Split(incidentbot.Slug(title), "-")
 	var best *incidentbot.Playbook
 	bestAt, bestLen := len(words), 0
-	for key, pb := range s.byKey {
+	for key, pb := range s.all() {
 		if pb.Name == GenericName {
 			continue
 		}
@@ -293,6 +351,19 @@ func (s *Set) byTitle(title string) *incidentbot.Playbook {
 		}
 	}
 	return best
+}
+
+// all yields the keys and keywords that a title may contain.
+func (s *Set) all() iter.Seq2[string, *incidentbot.Playbook] {
+	return func(yield func(string, *incidentbot.Playbook) bool) {
+		for _, m := range []map[string]*incidentbot.Playbook{s.byKey, s.byWord} {
+			for k, pb := range m {
+				if !yield(k, pb) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // All returns every playbook, sorted by name.

@@ -3,6 +3,7 @@ package playbooks
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -143,6 +144,9 @@ func TestMatch(t *testing.T) {
 		{"security", "security"},
 		{"breach", "security"},
 		{"other", "generic"},
+		{"Site_Down", "site-outage"},
+		{"Séc-urité", ""},
+		{"🔥", ""},
 		{"meteor", ""},
 	}
 	for _, tc := range tests {
@@ -154,9 +158,11 @@ func TestMatch(t *testing.T) {
 					t.Fatalf("got code %q (%v), want %q", got, err, incidentbot.EINVALID)
 				}
 				msg := incidentbot.ErrorMessage(err)
-				want := `Unknown incident type "meteor". Known types: checkout-failure, generic, launch-traffic, security, site-outage.`
-				if !strings.HasPrefix(msg, want) {
-					t.Errorf("got message %q, want it to start with %q", msg, want)
+				want := fmt.Sprintf("Unknown incident type %q. ", tc.typ) + `Known types: checkout-failure (checkout, payment, payments, cart), generic (other, incident), ` +
+					`launch-traffic (launch, traffic, overload, sale), security (breach, intrusion, hack, hacked, data-leak), site-outage (outage, site-down, down). ` +
+					`Leave the type out to use the generic playbook.`
+				if msg != want {
+					t.Errorf("got message %q, want %q", msg, want)
 				}
 				return
 			}
@@ -312,6 +318,19 @@ func TestMatchByTitle(t *testing.T) {
 		{"", "Memory leak on the search server", "generic"},
 		{"", "Cartoon section missing", "generic"},
 		{"", "Incident with the newsletter", "generic"},
+		// French titles, any case, with or without accents.
+		{"", "Le paiement échoue", "checkout-failure"},
+		{"", "LE PAIEMENT ÉCHOUE", "checkout-failure"},
+		{"", "le paiement echoue", "checkout-failure"},
+		{"", "Carte bancaire refusée au tunnel de commande", "checkout-failure"},
+		{"", "Site en panne", "site-outage"},
+		{"", "Boutique inaccessible depuis 3h", "site-outage"},
+		{"", "La boutique ne répond plus", "site-outage"},
+		{"", "Lenteurs pendant les soldes", "launch-traffic"},
+		{"", "Site piraté", "security"},
+		{"", "Fuite de données clients", "security"},
+		{"", "Shop offline after the deploy", "site-outage"},
+		{"", "Checkout slow", "checkout-failure"},
 		{"", "", "generic"},
 		{"security", "Checkout returns 504", "security"},
 	}
