@@ -108,19 +108,39 @@ type Playbooks interface {
 	All() []*Playbook
 }
 
+// ProbeTarget is what an outside-in check fetches.
+type ProbeTarget struct {
+	URL    string
+	Expect string // text the page must hold; "" accepts any good answer
+	// Trusted marks a URL from a playbook or the configuration. Any other
+	// URL (typed in chat) is fetched only from public addresses on ports
+	// 80 and 443, unless the operator lifts the rule (PROBE_ALLOW_PRIVATE).
+	Trusted bool
+}
+
 // ProbeResult is what an outside-in check of a URL found.
 type ProbeResult struct {
 	URL     string
 	Healthy bool
-	Class   string // plain words: "healthy", "dns failure", "timeout", "5xx from the application" ...
-	Detail  string
-	Status  int // HTTP status, 0 when none
+	Class   string // plain words: "healthy", "DNS failure", "timeout", "5xx from the application" ...
+	Summary string // what was found, one sentence: "DNS lookup failed for shop.example.com."
+	Detail  string // what it means and what to check, in sentences
+	Status  int    // HTTP status, 0 when none
 	Latency time.Duration
+	Blocked bool // not fetched: an untrusted URL led to an address or port the rule refuses
+}
+
+// Text is the whole result as sentences, for the timeline and the war room.
+func (r ProbeResult) Text() string {
+	if r.Detail == "" {
+		return r.Summary
+	}
+	return r.Summary + " " + r.Detail
 }
 
 // Prober checks from outside whether a site is up.
 type Prober interface {
-	Probe(ctx context.Context, url, expect string) ProbeResult
+	Probe(ctx context.Context, t ProbeTarget) ProbeResult
 }
 
 // Notifier sends a message to a named target (hosting provider, web agency,

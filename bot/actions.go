@@ -19,6 +19,9 @@ type actionPayload struct {
 	Phase  string // declare, resolve, manual
 	Action incidentbot.Action
 	By     incidentbot.User
+	// Trusted: the action's URL comes from the playbook, not from chat.
+	// A payload without it (stored before) gets the rule for typed URLs.
+	Trusted bool
 }
 
 // actionJobs lists the jobs of the actions whose condition holds at sev.
@@ -31,7 +34,7 @@ func actionJobs(j *jobs, phase string, actions []incidentbot.Action, sev inciden
 			holds = *pauseAds
 		}
 		if holds {
-			j.add(kindAction, fmt.Sprintf("action/%s/%d", phase, i), actionPayload{Phase: phase, Action: a})
+			j.add(kindAction, fmt.Sprintf("action/%s/%d", phase, i), actionPayload{Phase: phase, Action: a, Trusted: true})
 		}
 	}
 }
@@ -52,6 +55,7 @@ type result struct {
 	extra   []incidentbot.TimelineEvent
 	summary bool // the manager summary changes (ads)
 	healthy bool // probe_result: the site answered as expected
+	blocked bool // probe_result: the typed URL was refused, not fetched
 	quiet   bool // timeline only, not posted in the war room
 }
 
@@ -100,7 +104,7 @@ func (e *Engine) action(ctx context.Context, job incidentbot.Job, inc *incidentb
 	case incidentbot.ActionPauseAds, incidentbot.ActionResumeAds:
 		res, err = e.runAds(ctx, inc, a)
 	case incidentbot.ActionVerifySite:
-		res = e.runProbe(ctx, inc, a)
+		res = e.runProbe(ctx, inc, incidentbot.ProbeTarget{URL: a.URL, Expect: a.Expect, Trusted: p.Trusted})
 	case incidentbot.ActionCheckProviders:
 		res = e.runProviders(ctx, inc)
 	case incidentbot.ActionNotify, incidentbot.ActionStatusPage, incidentbot.ActionPage:
@@ -122,8 +126,8 @@ func (e *Engine) action(ctx context.Context, job incidentbot.Job, inc *incidentb
 	if res.summary {
 		j.add(kindSummary, "summary/ads/"+e.seq(), nil)
 	}
-	if a.Kind == incidentbot.ActionVerifySite && res.kind == incidentbot.EventProbeResult && !res.healthy {
-		e.scheduleRecheck(j, recheckPayload{URL: a.URL, Expect: a.Expect})
+	if a.Kind == incidentbot.ActionVerifySite && res.kind == incidentbot.EventProbeResult && !res.healthy && !res.blocked {
+		e.scheduleRecheck(j, recheckPayload{URL: a.URL, Expect: a.Expect, Trusted: p.Trusted})
 	}
 	if j.err != nil {
 		return nil, j.err
@@ -311,32 +315,21 @@ const noShopURL = "Nothing was checked from outside: SHOP_URL is empty. Give it 
 	"(for example SHOP_URL=https://www.your-shop.com/) and restart the bot; meanwhile open the shop from a phone on mobile data, " +
 	"or run /incident verify with the address."
 
-func (e *Engine) runProbe(ctx context.Context, inc *incidentbot.Incident, a incidentbot.Action) result {
-	if a.URL == "" {
+func (e *Engine) runProbe(ctx context.Context, inc *incidentbot.Incident, t incidentbot.ProbeTarget) result {
+	if t.URL == "" {
 		return result{kind: incidentbot.EventActionSucceeded, text: drillLabel(inc, noShopURL)}
 	}
 	if inc.Drill {
-		return result{kind: incidentbot.EventActionSucceeded, text: drillLabel(inc, "would check "+a.URL+" from outside.")}
+		return result{kind: incidentbot.EventActionSucceeded, text: drillLabel(inc, "would check "+t.URL+" from outside.")}
 	}
 	if e.prober == nil {
 		return skipped("outside-in checks are not configured yet")
 	}
-	r := e.prober.Probe(ctx, a.URL, a.Expect)
-	text := fmt.Sprintf("%s looks %s", r.URL, r.Class)
-	if r.Status != 0 {
-		text += fmt.Sprintf(" (HTTP %d", r.Status)
-		if r.Latency > 0 {
-			text += fmt.Sprintf(", %s", r.Latency.Round(time.Millisecond))
-		}
-		text += ")"
-	}
-	if r.Detail != "" {
-		text += ": " + r.Detail
-	}
+	r := e.prober.Probe(ctx, t)
 	data, _ := json.Marshal(map[string]any{
 		"url": r.URL, "healthy": r.Healthy, "class": r.Class, "status": r.Status, "latency_ms": r.Latency.Milliseconds(),
 	})
-	return result{kind: incidentbot.EventProbeResult, text: text + ".", data: data, healthy: r.Healthy}
+	return result{kind: incidentbot.EventProbeResult, text: r.Text(), data: data, healthy: r.Healthy, blocked: r.Blocked}
 }
 
 // runProviders reads the providers' status pages: when the payment service

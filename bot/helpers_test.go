@@ -20,17 +20,19 @@ import (
 
 // prober answers every probe with the same result and counts the calls.
 type prober struct {
-	mu     sync.Mutex
-	calls  int
-	result incidentbot.ProbeResult
+	mu      sync.Mutex
+	calls   int
+	targets []incidentbot.ProbeTarget
+	result  incidentbot.ProbeResult
 }
 
-func (p *prober) Probe(ctx context.Context, url, expect string) incidentbot.ProbeResult {
+func (p *prober) Probe(ctx context.Context, t incidentbot.ProbeTarget) incidentbot.ProbeResult {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.calls++
+	p.targets = append(p.targets, t)
 	r := p.result
-	r.URL = url
+	r.URL = t.URL
 	return r
 }
 
@@ -105,7 +107,7 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 		db:       db,
 		chat:     console.NewChat(nil, console.DefaultDirectory()),
 		clock:    incidentbot.NewManualClock(time.Date(2025, 11, 28, 9, 0, 0, 0, time.UTC)),
-		prober:   &prober{result: incidentbot.ProbeResult{Healthy: false, Class: "5xx from the application", Status: 503}},
+		prober:   &prober{result: incidentbot.ProbeResult{Healthy: false, Class: "5xx from the application", Status: 503, Summary: "The site answered HTTP 503: the application itself fails.", Detail: "Check its error logs."}},
 		notifier: &notifier{},
 		books:    playbooks.Defaults(),
 		shop:     "https://shop.example.com/",

@@ -498,7 +498,8 @@ func (e *Engine) Verify(ctx context.Context, actor incidentbot.Actor, key, url s
 		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Outside-in checks are not configured yet on this bot. Check the site from another network or browser meanwhile.")
 	}
 	a := incidentbot.Action{Kind: incidentbot.ActionVerifySite, URL: strings.TrimSpace(url)}
-	if a.URL == "" {
+	trusted := a.URL == ""
+	if trusted {
 		pb, err := e.playbook(inc)
 		if err != nil {
 			return nil, err
@@ -516,7 +517,7 @@ func (e *Engine) Verify(ctx context.Context, actor incidentbot.Actor, key, url s
 	if a.URL == "" {
 		return nil, incidentbot.Errorf(incidentbot.EINVALID, "No site to check: SHOP_URL is not set and the %s playbook names none. Give one, e.g. /incident verify https://www.your-shop.com/, or set SHOP_URL.", inc.Type)
 	}
-	j := e.jobsFor(inc).add(kindAction, "verify/"+e.seq(), actionPayload{Phase: "manual", Action: a, By: actor.User})
+	j := e.jobsFor(inc).add(kindAction, "verify/"+e.seq(), actionPayload{Phase: "manual", Action: a, By: actor.User, Trusted: trusted})
 	if j.err != nil {
 		return nil, j.err
 	}

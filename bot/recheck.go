@@ -12,7 +12,8 @@ import (
 type recheckPayload struct {
 	URL     string
 	Expect  string
-	Healthy int // healthy checks in a row so far
+	Healthy int  // healthy checks in a row so far
+	Trusted bool // the URL comes from the playbook (see actionPayload)
 }
 
 func (e *Engine) scheduleRecheck(j *jobs, p recheckPayload) {
@@ -32,7 +33,14 @@ func (e *Engine) recheck(ctx context.Context, job incidentbot.Job, inc *incident
 	if !inc.Status.Open() || inc.Drill || e.prober == nil {
 		return nil, nil
 	}
-	r := e.prober.Probe(ctx, p.URL, p.Expect)
+	r := e.prober.Probe(ctx, incidentbot.ProbeTarget{URL: p.URL, Expect: p.Expect, Trusted: p.Trusted})
+	if r.Blocked {
+		// The name now leads somewhere the rule refuses: checking again would not change that.
+		return func(*incidentbot.Incident) (incidentbot.Change, error) {
+			return incidentbot.Change{Events: []incidentbot.TimelineEvent{{Kind: incidentbot.EventProbeResult, At: e.now(),
+				Text: "Re-checks stopped. " + r.Summary}}}, nil
+		}, nil
+	}
 	j := e.jobsFor(inc)
 	var events []incidentbot.TimelineEvent
 	wasHealthy := p.Healthy > 0
@@ -43,7 +51,7 @@ func (e *Engine) recheck(ctx context.Context, job incidentbot.Job, inc *incident
 	}
 	if r.Healthy != wasHealthy {
 		events = append(events, incidentbot.TimelineEvent{Kind: incidentbot.EventProbeResult, At: e.now(),
-			Text: fmt.Sprintf("Re-check: %s looks %s.", r.URL, r.Class)})
+			Text: "Re-check: " + r.Summary})
 	}
 	if p.Healthy >= e.cfg.RecheckHealthy {
 		msg, err := e.siteBack(ctx, inc, p)

@@ -99,6 +99,7 @@ type config struct {
 	ProbeTimeout         time.Duration `env:"PROBE_TIMEOUT, default=10s"`
 	ProbeConfirm         int           `env:"PROBE_CONFIRM, default=3"`
 	ProbeConfirmInterval time.Duration `env:"PROBE_CONFIRM_INTERVAL, default=10s"`
+	ProbeAllowPrivate    bool          `env:"PROBE_ALLOW_PRIVATE, default=false"`
 }
 
 // loadConfig reads the environment through getenv and checks what cmd

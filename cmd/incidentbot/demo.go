@@ -172,16 +172,17 @@ func (s *demoSite) setUp(up bool) {
 	s.mu.Unlock()
 }
 
-func (s *demoSite) Probe(_ context.Context, url, expect string) incidentbot.ProbeResult {
+func (s *demoSite) Probe(_ context.Context, t incidentbot.ProbeTarget) incidentbot.ProbeResult {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.up {
-		detail := "HTTP 200 in 180 ms, the page is served"
-		if expect != "" {
-			detail = fmt.Sprintf("HTTP 200 in 180 ms, %q found on the page", expect)
+		summary := t.URL + " answered HTTP 200 in 180ms."
+		if t.Expect != "" {
+			summary = fmt.Sprintf("%s answered HTTP 200 in 180ms with %q on the page.", t.URL, t.Expect)
 		}
-		return incidentbot.ProbeResult{URL: url, Healthy: true, Class: "healthy", Status: 200, Latency: 180 * time.Millisecond, Detail: detail}
+		return incidentbot.ProbeResult{URL: t.URL, Healthy: true, Class: "healthy", Status: 200, Latency: 180 * time.Millisecond, Summary: summary}
 	}
-	return incidentbot.ProbeResult{URL: url, Class: "504 from a proxy or load balancer", Status: 504, Latency: 30 * time.Second,
-		Detail: "the load balancer answered 504 Gateway Timeout after 30 s: the application behind it does not answer"}
+	return incidentbot.ProbeResult{URL: t.URL, Class: "502/503/504 from a proxy or load balancer", Status: 504, Latency: 30 * time.Second,
+		Summary: t.URL + " answered HTTP 504: the load balancer got no answer from the application within 30 s.",
+		Detail:  "Check that the application servers run and are not overloaded, and recent deploys."}
 }

@@ -52,7 +52,7 @@ func notifier(cfg config, logger *slog.Logger) (incidentbot.Notifier, error) {
 // counts as down: the first reflex is to rule out the reporter's network.
 func prober(cfg config) incidentbot.Prober {
 	return probe.Confirming{
-		Prober:   probe.New(probe.Config{Timeout: cfg.ProbeTimeout}),
+		Prober:   probe.New(probe.Config{Timeout: cfg.ProbeTimeout, AllowPrivate: cfg.ProbeAllowPrivate}),
 		N:        cfg.ProbeConfirm,
 		Interval: cfg.ProbeConfirmInterval,
 	}

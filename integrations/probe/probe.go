@@ -39,6 +39,7 @@ const (
 	TooManyRedirects = "too many redirects"
 	BrokenRedirect   = "broken redirect"
 	BadURL           = "invalid URL"
+	Blocked          = "not checked: address not allowed"
 )
 
 // Defaults for a zero Config.
@@ -66,9 +67,14 @@ type Config struct {
 	Timeout       time.Duration // whole check, redirects included
 	ExpiryWarning time.Duration // a certificate expiring sooner gets a note
 	Resolver      Resolver
-	Dial          func(ctx context.Context, network, addr string) (net.Conn, error)
-	TLSConfig     *tls.Config
-	Clock         incidentbot.Clock
+	// Dial connects to an address the Resolver gave; the default one
+	// refuses, at connect time, what the rule for untrusted URLs refuses.
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// AllowPrivate lifts the rule for untrusted URLs (PROBE_ALLOW_PRIVATE):
+	// they may then reach any address and port, as trusted ones do.
+	AllowPrivate bool
+	TLSConfig    *tls.Config
+	Clock        incidentbot.Clock
 	// After waits between confirmation checks; tests make it immediate.
 	After func(d time.Duration) <-chan time.Time
 }
@@ -93,7 +99,7 @@ func New(cfg Config) *Prober {
 		cfg.Resolver = net.DefaultResolver
 	}
 	if cfg.Dial == nil {
-		cfg.Dial = (&net.Dialer{}).DialContext
+		cfg.Dial = (&net.Dialer{ControlContext: controlDial}).DialContext
 	}
 	if cfg.Clock == nil {
 		cfg.Clock = incidentbot.SystemClock{}
@@ -132,11 +138,18 @@ func (e *dnsError) Error() string { return fmt.Sprintf("lookup %s: %v", e.host, 
 func (e *dnsError) Unwrap() error { return e.err }
 
 // dial resolves with the configured resolver, then connects to each address
-// in turn, so both steps can be injected and told apart.
+// in turn, so both steps can be injected and told apart. For an untrusted
+// URL it refuses the port, then every address the name resolves to, before
+// connecting to any (the dialer checks the address again as it connects).
 func (p *Prober) dial(ctx context.Context, network, addr string) (net.Conn, error) {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		return nil, err
+	}
+	if untrusted(ctx) {
+		if err := checkPort(port); err != nil {
+			return nil, blockedHost(err, host)
+		}
 	}
 	ips := []string{host}
 	if net.ParseIP(host) == nil {
@@ -146,6 +159,13 @@ func (p *Prober) dial(ctx context.Context, network, addr string) (net.Conn, erro
 		}
 		if err != nil {
 			return nil, &dnsError{host: host, err: err}
+		}
+	}
+	if untrusted(ctx) {
+		for _, ip := range ips {
+			if err := checkHostPort(net.JoinHostPort(ip, port)); err != nil {
+				return nil, blockedHost(err, host)
+			}
 		}
 	}
 	var errs []error
@@ -162,23 +182,22 @@ func (p *Prober) dial(ctx context.Context, network, addr string) (net.Conn, erro
 	return nil, errors.Join(errs...)
 }
 
-// Probe checks rawURL once; expect, when set, must appear in the page.
-func (p *Prober) Probe(ctx context.Context, rawURL, expect string) incidentbot.ProbeResult {
-	res := incidentbot.ProbeResult{URL: rawURL}
-	u, err := parseURL(rawURL)
+// Probe checks t.URL once; t.Expect, when set, must appear in the page.
+func (p *Prober) Probe(ctx context.Context, t incidentbot.ProbeTarget) incidentbot.ProbeResult {
+	res := incidentbot.ProbeResult{URL: t.URL}
+	u, err := parseURL(t.URL)
 	if err != nil {
-		res.Class = BadURL
-		res.Detail = fmt.Sprintf("%v. Give a full address such as https://shop.example.com/.", err)
-		return res
+		return badURL(res, err)
 	}
 	res.URL = u.String()
+	if !t.Trusted && !p.cfg.AllowPrivate {
+		ctx = withUntrusted(ctx)
+	}
 	ctx, cancel := context.WithTimeout(ctx, p.cfg.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, res.URL, nil)
 	if err != nil {
-		res.Class = BadURL
-		res.Detail = fmt.Sprintf("%v. Give a full address such as https://shop.example.com/.", err)
-		return res
+		return badURL(res, err)
 	}
 	req.Header.Set("User-Agent", "incidentbot-probe/1 (+outside-in check)")
 	req.Header.Set("Cache-Control", "no-cache")
@@ -186,24 +205,34 @@ func (p *Prober) Probe(ctx context.Context, rawURL, expect string) incidentbot.P
 	resp, err := p.client.Do(req)
 	if err != nil {
 		res.Latency = p.cfg.Clock.Now().Sub(start)
-		res.Class, res.Detail = p.classifyError(err, u.Hostname())
+		res.Class, res.Summary, res.Detail = p.classifyError(err, u)
+		res.Blocked = res.Class == Blocked
 		return res
 	}
 	defer resp.Body.Close()
 	body, readErr := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	res.Latency = p.cfg.Clock.Now().Sub(start)
 	res.Status = resp.StatusCode
-	res.Class, res.Detail = classifyResponse(resp, body, expect)
+	res.Class, res.Summary, res.Detail = classifyResponse(resp, body, u, t.Expect, res.Latency)
 	if readErr != nil && res.Class == Healthy {
-		res.Class, res.Detail = p.classifyError(readErr, u.Hostname())
+		res.Class, res.Summary, res.Detail = p.classifyError(readErr, u)
 	}
 	res.Healthy = res.Class == Healthy
 	if note := p.expiryNote(resp.TLS); note != "" {
 		res.Detail += " " + note
 	}
-	if resp.Request != nil && resp.Request.URL.String() != res.URL {
-		res.Detail += fmt.Sprintf(" (redirected to %s)", resp.Request.URL)
+	// The host only: a redirect's path and query may hold what the site
+	// did not mean to show, and it says enough about where the site went.
+	if resp.Request != nil && resp.Request.URL.Host != u.Host {
+		res.Detail += fmt.Sprintf(" The check was redirected to %s.", resp.Request.URL.Hostname())
 	}
+	return res
+}
+
+func badURL(res incidentbot.ProbeResult, err error) incidentbot.ProbeResult {
+	res.Class = BadURL
+	res.Summary = fmt.Sprintf("The bot cannot check this address: %v.", err)
+	res.Detail = "Give a full address such as https://shop.example.com/."
 	return res
 }
 
@@ -232,32 +261,51 @@ func parseURL(raw string) (*url.URL, error) {
 	return u, nil
 }
 
-func (p *Prober) classifyError(err error, host string) (class, detail string) {
+// classifyError says what a failed check found (one sentence) and what it
+// means (detail).
+func (p *Prober) classifyError(err error, u *url.URL) (class, summary, detail string) {
 	var (
-		dns  *dnsError
-		cert *tls.CertificateVerificationError
-		inv  x509.CertificateInvalidError
-		unk  x509.UnknownAuthorityError
-		name x509.HostnameError
-		ne   net.Error
+		blocked *blockedError
+		dns     *dnsError
+		cert    *tls.CertificateVerificationError
+		inv     x509.CertificateInvalidError
+		unk     x509.UnknownAuthorityError
+		name    x509.HostnameError
+		ne      net.Error
 	)
+	host := u.Hostname()
 	switch {
+	case errors.As(err, &blocked):
+		return Blocked, fmt.Sprintf("The bot refused to check %s: %s.", u, blocked.reason(host)),
+			"Addresses typed in chat are checked only when they lead to public addresses on ports 80 and 443. A site on a private network belongs in the playbook's verify_site, or the operator sets PROBE_ALLOW_PRIVATE=true."
 	case errors.Is(err, errTooManyRedirects):
-		return TooManyRedirects, fmt.Sprintf("The site redirected more than %d times, probably in a loop: check the redirect rules (http/https, www, language) in the server or CDN settings.", maxRedirects)
+		return TooManyRedirects, fmt.Sprintf("%s redirected more than %d times, probably in a loop.", u, maxRedirects),
+			"Check the redirect rules (http/https, www, language) in the server or CDN settings."
 	case errors.As(err, &dns):
-		return DNSFailure, fmt.Sprintf("The name %s did not resolve (%v). Check the DNS records and that the domain has not expired, with the registrar or DNS provider.", host, dns.err)
+		why := rootCause(dns.err)
+		if de := (*net.DNSError)(nil); errors.As(dns.err, &de) {
+			why = de.Err // without "lookup <host>:", said already
+		}
+		return DNSFailure, fmt.Sprintf("DNS lookup failed for %s.", host),
+			fmt.Sprintf("The name did not resolve (%s). Check the DNS records and that the domain has not expired, with the registrar or DNS provider.", why)
 	case errors.As(err, &inv) && inv.Reason == x509.Expired:
-		return CertExpired, fmt.Sprintf("The TLS certificate of %s has expired, so browsers show a security warning. Renew it (or its automatic renewal) with the hosting provider or CDN.", host)
+		return CertExpired, fmt.Sprintf("The TLS certificate of %s has expired.", host),
+			"Browsers show a security warning. Renew it (or its automatic renewal) with the hosting provider or CDN."
 	case errors.As(err, &inv), errors.As(err, &unk), errors.As(err, &name), errors.As(err, &cert):
-		return CertInvalid, fmt.Sprintf("Browsers would refuse the TLS certificate of %s (%s). Check that the certificate covers this name and is served with its full chain.", host, certReason(err))
+		return CertInvalid, fmt.Sprintf("Browsers would refuse the TLS certificate of %s: %s.", host, certReason(err)),
+			"Check that the certificate covers this name and is served with its full chain."
 	case errors.Is(err, syscall.ECONNREFUSED):
-		return Refused, fmt.Sprintf("%s resolved but refused the connection: the web server or load balancer is not listening. Ask the hosting provider whether the server is up.", host)
+		return Refused, fmt.Sprintf("The connection to %s was refused.", host),
+			"The name resolves but the web server or load balancer is not listening. Ask the hosting provider whether the server is up."
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
-		return Timeout, fmt.Sprintf("No complete answer within %s: the server or its network is overloaded or down. Check the hosting provider's status and the server load.", p.cfg.Timeout)
+		return Timeout, fmt.Sprintf("%s gave no complete answer within %s.", u, p.cfg.Timeout),
+			"The server or its network is overloaded or down. Check the hosting provider's status and the server load."
 	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.ECONNRESET):
-		return Unreachable, fmt.Sprintf("The connection to %s failed (%s). Ask the hosting provider whether the server and its network are up.", host, rootCause(err))
+		return Unreachable, fmt.Sprintf("The connection to %s failed (%s).", host, rootCause(err)),
+			"Ask the hosting provider whether the server and its network are up."
 	}
-	return Unreachable, fmt.Sprintf("The check of %s failed (%s). Try again, then ask the hosting provider.", host, rootCause(err))
+	return Unreachable, fmt.Sprintf("The check of %s failed (%s).", host, rootCause(err)),
+		"Try again, then ask the hosting provider."
 }
 
 func certReason(err error) string {
@@ -301,31 +349,44 @@ func (p *Prober) expiryNote(state *tls.ConnectionState) string {
 	return fmt.Sprintf("Note: the TLS certificate expires in %d days (%s); renew it before then.", int(left.Hours()/24), exp.UTC().Format("2006-01-02"))
 }
 
-// classifyResponse reads what the server answered.
-func classifyResponse(resp *http.Response, body []byte, expect string) (class, detail string) {
+// classifyResponse reads what the server answered: what was found (one
+// sentence) and what it means (detail).
+func classifyResponse(resp *http.Response, body []byte, u *url.URL, expect string, latency time.Duration) (class, summary, detail string) {
 	code := resp.StatusCode
 	if cdn, ok := cdnError(resp, body); ok {
-		return CDNError, fmt.Sprintf("%s answered HTTP %d itself: it could not get a good answer from the origin server. Check the origin (hosting provider) first, then the CDN's status page and settings.", cdn, code)
+		return CDNError, fmt.Sprintf("%s answered HTTP %d for %s itself: it got no good answer from the origin server.", cdn, code, u),
+			"Check the origin (hosting provider) first, then the CDN's status page and settings."
 	}
 	via := ""
 	if cdn := cdnName(resp.Header); cdn != "" {
-		via = " (through " + cdn + ")"
+		via = " through " + cdn
 	}
 	switch {
 	case code == http.StatusBadGateway || code == http.StatusServiceUnavailable || code == http.StatusGatewayTimeout:
-		return ProxyError, fmt.Sprintf("HTTP %d%s: the proxy or load balancer in front of the application got no good answer from it. Check that the application servers run and are not overloaded, and recent deploys; a 503 may also be a maintenance page.", code, via)
+		return ProxyError, fmt.Sprintf("%s answered HTTP %d%s: the proxy or load balancer in front of the application got no good answer from it.", u, code, via),
+			"Check that the application servers run and are not overloaded, and recent deploys; a 503 may also be a maintenance page."
 	case code >= 500:
-		return AppError, fmt.Sprintf("HTTP %d%s: the application itself fails. Check its error logs and recent deploys or plugin updates, and tell the web agency.", code, via)
+		return AppError, fmt.Sprintf("%s answered HTTP %d%s: the application itself fails.", u, code, via),
+			"Check its error logs and recent deploys or plugin updates, and tell the web agency."
 	case code == http.StatusNotFound || code == http.StatusGone:
-		return NotFound, fmt.Sprintf("HTTP %d%s: the page does not exist. Check the URL, then recent changes to the site's routes or the CMS.", code, via)
+		return NotFound, fmt.Sprintf("%s answered HTTP %d%s: the page does not exist.", u, code, via),
+			"Check the URL, then recent changes to the site's routes or the CMS."
 	case code >= 400:
-		return Refusing, fmt.Sprintf("HTTP %d%s: the site refused the check. A firewall, bot protection or rate limit may block outside visitors too; check its rules.", code, via)
+		return Refusing, fmt.Sprintf("%s answered HTTP %d%s: the site refused the check.", u, code, via),
+			"A firewall, bot protection or rate limit may block outside visitors too; check its rules."
 	case code >= 300:
-		return BrokenRedirect, fmt.Sprintf("HTTP %d%s redirects nowhere (no usable Location header). Check the redirect rules in the server or CDN settings.", code, via)
+		return BrokenRedirect, fmt.Sprintf("%s answered HTTP %d%s, a redirect to nowhere (no usable Location header).", u, code, via),
+			"Check the redirect rules in the server or CDN settings."
 	case expect != "" && !strings.Contains(string(body), expect):
-		return MarkerMissing, fmt.Sprintf("HTTP %d%s but %q is not on the page: it is served empty or broken (template, database or plugin error). Open it in a private window and check the application logs.", code, via, expect)
+		return MarkerMissing, fmt.Sprintf("%s answered HTTP %d%s but %q is not on the page.", u, code, via, expect),
+			"It is served empty or broken (template, database or plugin error). Open it in a private window and check the application logs."
 	}
-	return Healthy, fmt.Sprintf("HTTP %d%s from outside. If someone still sees it down, the cause is likely their network or browser: try another network (mobile data), a private window, or clearing the cache.", code, via)
+	found := ""
+	if expect != "" {
+		found = fmt.Sprintf(" with %q on the page", expect)
+	}
+	return Healthy, fmt.Sprintf("%s answered HTTP %d%s in %s%s.", u, code, via, latency.Round(time.Millisecond), found),
+		"If someone still sees it down, the cause is likely their network or browser: try another network (mobile data), a private window, or clearing the cache."
 }
 
 // cdnName names the CDN whose headers are on the response, or "".
@@ -371,7 +432,7 @@ func cdnError(resp *http.Response, body []byte) (string, bool) {
 // Confirm checks rawURL up to n times, interval apart, and calls the site
 // down only when every check failed: one failed check may be a blip on the
 // way. It returns as soon as a check is healthy.
-func (p *Prober) Confirm(ctx context.Context, rawURL, expect string, n int, interval time.Duration) incidentbot.ProbeResult {
+func (p *Prober) Confirm(ctx context.Context, t incidentbot.ProbeTarget, n int, interval time.Duration) incidentbot.ProbeResult {
 	n = max(n, 1)
 	var res incidentbot.ProbeResult
 	for i := range n {
@@ -383,7 +444,10 @@ func (p *Prober) Confirm(ctx context.Context, rawURL, expect string, n int, inte
 			case <-p.cfg.After(interval):
 			}
 		}
-		res = p.Probe(ctx, rawURL, expect)
+		res = p.Probe(ctx, t)
+		if res.Blocked {
+			return res // asking again would not change the rule
+		}
 		if res.Healthy {
 			if i > 0 {
 				res.Detail += fmt.Sprintf(" It failed %d check(s) before this one: the site may be flapping.", i)
@@ -407,6 +471,6 @@ type Confirming struct {
 
 var _ incidentbot.Prober = Confirming{}
 
-func (c Confirming) Probe(ctx context.Context, rawURL, expect string) incidentbot.ProbeResult {
-	return c.Prober.Confirm(ctx, rawURL, expect, c.N, c.Interval)
+func (c Confirming) Probe(ctx context.Context, t incidentbot.ProbeTarget) incidentbot.ProbeResult {
+	return c.Prober.Confirm(ctx, t, c.N, c.Interval)
 }
