@@ -18,7 +18,8 @@ import (
 	"incidentbot/store"
 )
 
-// prober answers every probe with the same result and counts the calls.
+// prober answers every probe with the same result, {url} in its Summary
+// replaced by the URL checked, and counts the calls.
 type prober struct {
 	mu      sync.Mutex
 	calls   int
@@ -33,6 +34,7 @@ func (p *prober) Probe(ctx context.Context, t incidentbot.ProbeTarget) incidentb
 	p.targets = append(p.targets, t)
 	r := p.result
 	r.URL = t.URL
+	r.Summary = strings.ReplaceAll(r.Summary, "{url}", t.URL)
 	return r
 }
 
@@ -107,7 +109,7 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 		db:       db,
 		chat:     console.NewChat(nil, console.DefaultDirectory()),
 		clock:    incidentbot.NewManualClock(time.Date(2025, 11, 28, 9, 0, 0, 0, time.UTC)),
-		prober:   &prober{result: incidentbot.ProbeResult{Healthy: false, Class: "5xx from the application", Status: 503, Summary: "The site answered HTTP 503: the application itself fails.", Detail: "Check its error logs."}},
+		prober:   &prober{result: incidentbot.ProbeResult{Healthy: false, Class: "5xx from the application", Status: 503, Summary: "{url} answered HTTP 503: the application itself fails.", Detail: "Check its error logs."}},
 		notifier: &notifier{},
 		books:    playbooks.Defaults(),
 		shop:     "https://shop.example.com/",
