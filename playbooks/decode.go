@@ -255,44 +255,20 @@ func (d *decoder) playbook(root *yaml.Node) entry {
 func (d *decoder) match(n *yaml.Node, pb *incidentbot.Playbook) (types, keywords []located) {
 	f := d.fields(n, "match", []string{"types", "keywords", "default_severity"})
 	if tn, ok := f["types"]; ok {
-		for i, item := range d.list(tn, "match.types") {
-			field := fmt.Sprintf("match.types[%d]", i)
-			t := d.text(item, field)
-			lt := strings.ToLower(t)
-			switch {
-			case t == "":
-				d.add(item, field, "an empty type: write a word people type, like outage, or remove the line")
-				continue
-			case !slugRE.MatchString(lt):
-				d.add(item, field, "%q is not a valid type: use letters, digits and dashes, like site-down", t)
-				continue
-			case slices.ContainsFunc(types, func(l located) bool { return l.value == lt }):
-				d.add(item, field, "type %q is listed twice: remove one", t)
-				continue
+		types, pb.Match.Types = d.matchList(tn, "match.types", strings.ToLower, func(t, key string) string {
+			if slugRE.MatchString(key) {
+				return ""
 			}
-			types = append(types, located{lt, item.Line, i})
-			pb.Match.Types = append(pb.Match.Types, t)
-		}
+			return fmt.Sprintf("%q is not a valid type: use letters, digits and dashes, like site-down", t)
+		}, "type", "a word people type, like outage", "")
 	}
 	if kn, ok := f["keywords"]; ok {
-		for i, item := range d.list(kn, "match.keywords") {
-			field := fmt.Sprintf("match.keywords[%d]", i)
-			k := d.text(item, field)
-			slug := incidentbot.Slug(k)
-			switch {
-			case strings.TrimSpace(k) == "":
-				d.add(item, field, "an empty keyword: write a word people put in titles, like paiement, or remove the line")
-				continue
-			case slug == "":
-				d.add(item, field, "%q has no letter or digit to look for in titles: write a word, like panne", k)
-				continue
-			case slices.ContainsFunc(keywords, func(l located) bool { return l.value == slug }):
-				d.add(item, field, "keyword %q is listed twice (case and accents do not count): remove one", k)
-				continue
+		keywords, pb.Match.Keywords = d.matchList(kn, "match.keywords", incidentbot.Slug, func(k, key string) string {
+			if key != "" {
+				return ""
 			}
-			keywords = append(keywords, located{slug, item.Line, i})
-			pb.Match.Keywords = append(pb.Match.Keywords, k)
-		}
+			return fmt.Sprintf("%q has no letter or digit to look for in titles: write a word, like panne", k)
+		}, "keyword", "a word people put in titles, like paiement", " (case and accents do not count)")
 	}
 	if sn, ok := f["default_severity"]; ok {
 		if s := d.text(sn, "match.default_severity"); s != "" {
@@ -305,6 +281,34 @@ func (d *decoder) match(n *yaml.Node, pb *incidentbot.Playbook) (types, keywords
 		}
 	}
 	return types, keywords
+}
+
+// matchList reads match.types or match.keywords: each item is compared by
+// its key (key(item)), which check may refuse; empty items and repeated
+// keys are problems too. It returns the keys and the items as written.
+func (d *decoder) matchList(n *yaml.Node, path string, key func(string) string, check func(item, key string) string, what, example, same string) ([]located, []string) {
+	var keys []located
+	var items []string
+	for i, item := range d.list(n, path) {
+		field := fmt.Sprintf("%s[%d]", path, i)
+		t := d.text(item, field)
+		k := key(t)
+		if strings.TrimSpace(t) == "" {
+			d.add(item, field, "an empty %s: write %s, or remove the line", what, example)
+			continue
+		}
+		if msg := check(t, k); msg != "" {
+			d.add(item, field, "%s", msg)
+			continue
+		}
+		if slices.ContainsFunc(keys, func(l located) bool { return l.value == k }) {
+			d.add(item, field, "%s %q is listed twice%s: remove one", what, t, same)
+			continue
+		}
+		keys = append(keys, located{k, item.Line, i})
+		items = append(items, t)
+	}
+	return keys, items
 }
 
 // parseSeverity accepts only the playbook spelling sev1..sev4 (any case):
