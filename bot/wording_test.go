@@ -46,7 +46,7 @@ func TestClosedReadOnlyCommands(t *testing.T) {
 		lines := []string{
 			"update Still down", "note Found it", "role tech-lead <@U_BOB>", "sev sev2", "check 1", "uncheck 1",
 			"remind off", "remind snooze 30m", "ads pause --confirm", "ads pause", "verify", "ack",
-			"mitigated", "resolve", "reopen", "close",
+			"mitigated", "resolve", "reopen", "close", "send --confirm",
 		}
 		for _, who := range []incidentbot.User{alice, bob} {
 			for _, line := range lines {
