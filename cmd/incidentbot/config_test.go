@@ -259,3 +259,20 @@ func TestTenancySlackTeamIDs(t *testing.T) {
 		}
 	}
 }
+
+// FuzzCheckDatabaseURL: any DATABASE_URL gets one of a few fixed answers,
+// so none can quote it (it holds the password).
+func FuzzCheckDatabaseURL(f *testing.F) {
+	for _, s := range []string{"postgres://bot:pw@db/x", "postgres://bot:p%zz@db/x", "mysql://a:b@c/d", "postgres:///x?host=/tmp", "::", ""} {
+		f.Add(s)
+	}
+	fixed := map[string]bool{"": true}
+	for _, s := range []string{"postgres://bot:p%zz@db/x", "mysql://a:b@c/d", "postgres://bot:pw@/x"} {
+		fixed[checkDatabaseURL(s)] = true
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		if msg := checkDatabaseURL(raw); !fixed[msg] {
+			t.Errorf("got %q, want one of the fixed answers", msg)
+		}
+	})
+}
