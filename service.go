@@ -28,6 +28,9 @@ type DeclareRequest struct {
 	PauseAds    *bool // nil: as the playbook says; set: override it
 	DedupeKey   string
 	DetectedAt  time.Time // zero: now
+	// Limits are counted with the incident, besides the engine's own limit
+	// per person: alerts cap the incidents they open per minute.
+	Limits []RateLimit
 }
 
 // IncidentStatus is the one-screen state of an incident.

@@ -2,6 +2,7 @@ package incidentbot
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -13,6 +14,29 @@ type Change struct {
 	Roles     []RoleChange     // applied in order
 	Checklist []ChecklistEntry // upserted by (incident, position)
 	Messages  []SavedMessage   // upserted by (incident, purpose)
+	// Limits each count this unit of work once. Past any of them nothing
+	// is written and the error is EFORBIDDEN wrapping *RateLimitError.
+	Limits []RateLimit
+}
+
+// RateLimit caps how often one scope may act: at most Max times in any
+// Window. The store counts in the transaction that writes the action, so
+// the cap holds across replicas and a refused action counts nothing.
+type RateLimit struct {
+	Scope  string // who is counted, e.g. "declare/slack/T1/U1"
+	Max    int
+	Window time.Duration
+}
+
+// RateLimitError says which limit refused an action and how long until it
+// would be allowed.
+type RateLimitError struct {
+	Limit RateLimit
+	Wait  time.Duration
+}
+
+func (e *RateLimitError) Error() string {
+	return fmt.Sprintf("rate limit %s: %d per %s reached, wait %s", e.Limit.Scope, e.Limit.Max, e.Limit.Window, e.Wait)
 }
 
 // RoleChange sets who holds a role: Users replace the current holders; no
@@ -100,7 +124,8 @@ type JobStore interface {
 type DeliveryStore interface {
 	// ClaimDelivery records source/id and reports whether it is the first time.
 	ClaimDelivery(ctx context.Context, source, id string, at time.Time) (first bool, err error)
-	// PruneDeliveries forgets deliveries seen before the given time.
+	// PruneDeliveries forgets deliveries seen before the given time, and
+	// rate-limit counts (Change.Limits) made before it.
 	PruneDeliveries(ctx context.Context, before time.Time) (int64, error)
 }
 

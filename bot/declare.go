@@ -2,9 +2,11 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"incidentbot"
@@ -90,7 +92,18 @@ func (e *Engine) Declare(ctx context.Context, actor incidentbot.Actor, req incid
 	if err != nil {
 		return nil, err
 	}
+	ch.Limits = req.Limits
+	personal := e.declareLimit(actor)
+	if personal != nil {
+		ch.Limits = append(slices.Clip(ch.Limits), *personal)
+	}
 	if err := e.store.CreateIncident(ctx, inc, ch); err != nil {
+		var rl *incidentbot.RateLimitError
+		if personal != nil && errors.As(err, &rl) && rl.Limit == *personal {
+			return nil, incidentbot.WrapError(incidentbot.EFORBIDDEN, err,
+				"You declared %d incidents in the last minute, the most one person may. Wait %d s and try again, or ask a teammate; /incident list shows what is already open.",
+				rl.Limit.Max, int((rl.Wait+time.Second-1)/time.Second))
+		}
 		return nil, err
 	}
 	e.logger.InfoContext(ctx, "incident declared", "incident", inc.Key, "severity", sev.String(), "playbook", pb.Name, "drill", inc.Drill)
@@ -120,6 +133,20 @@ func (e *Engine) mayPauseAds(actor incidentbot.Actor, pb *incidentbot.Playbook) 
 			"Only the incident commander, the comms lead or an ads admin can pause the ads. Untick \"Pause ads now\": the %s playbook pauses them when the severity calls for it.", pb.Name)
 	}
 	return nil
+}
+
+// declareLimit is the cap on the declarations of the person behind actor,
+// drills included (each opens a real war room and posts): nil for alerts,
+// which have no user id and their own caps, and when the limit is off.
+func (e *Engine) declareLimit(actor incidentbot.Actor) *incidentbot.RateLimit {
+	if actor.User.ID == "" || e.cfg.DeclareLimit < 0 {
+		return nil
+	}
+	return &incidentbot.RateLimit{
+		Scope:  "declare/" + actor.Platform + "/" + actor.Workspace + "/" + actor.User.ID,
+		Max:    e.cfg.DeclareLimit,
+		Window: time.Minute,
+	}
 }
 
 // duplicate refuses a second open incident with the same title in the

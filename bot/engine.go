@@ -37,6 +37,10 @@ type Config struct {
 	// row (default 3) the war room is asked whether to resume ads and resolve.
 	RecheckInterval time.Duration
 	RecheckHealthy  int
+	// DeclareLimit is how many incidents, drills included, one person may
+	// declare in any minute (default 5; negative: no limit). Counted in the
+	// store, so it holds across replicas.
+	DeclareLimit int
 }
 
 // Deps are the parts the engine drives.
@@ -126,6 +130,9 @@ func New(cfg Config, deps Deps) (*Engine, error) {
 	}
 	if cfg.RecheckHealthy <= 0 {
 		cfg.RecheckHealthy = 3
+	}
+	if cfg.DeclareLimit == 0 {
+		cfg.DeclareLimit = 5
 	}
 	var b [4]byte
 	_, _ = rand.Read(b[:])

@@ -139,6 +139,7 @@ func (f *fixture) engine() *Engine {
 		AdsAdmins:       f.admins,
 		ShopURL:         f.shop,
 		Language:        f.lang,
+		DeclareLimit:    -1, // tests declare many at one fake time; TestDeclareRateLimit sets it
 	}, Deps{
 		Store:     f.db,
 		Playbooks: f.books,

@@ -28,9 +28,13 @@ func (db *DB) ClaimDelivery(ctx context.Context, source, id string, at time.Time
 	return n == 1, nil
 }
 
-// PruneDeliveries forgets deliveries seen before the given time and
-// returns how many it forgot.
+// PruneDeliveries forgets deliveries seen before the given time, and the
+// rate-limit counts of scopes idle since then (active scopes prune their
+// own as they count), and returns how many deliveries it forgot.
 func (db *DB) PruneDeliveries(ctx context.Context, before time.Time) (int64, error) {
+	if _, err := db.x.ExecContext(ctx, db.x.Rebind(`DELETE FROM rate_events WHERE at < ?`), db.t(before)); err != nil {
+		return 0, fmt.Errorf("prune rate counts: %w", mapErr(err))
+	}
 	res, err := db.x.ExecContext(ctx, db.x.Rebind(`DELETE FROM deliveries WHERE at < ?`), db.t(before))
 	if err != nil {
 		return 0, fmt.Errorf("prune deliveries: %w", mapErr(mapErr(err)))

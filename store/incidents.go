@@ -145,6 +145,10 @@ func (db *DB) CreateIncident(ctx context.Context, inc *incidentbot.Incident, ch 
 	}
 	var id int64
 	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+		// Before the insert: a refused incident must not use up an id.
+		if err := db.takeRates(ctx, tx, ch.Limits, inc.DeclaredAt); err != nil {
+			return err
+		}
 		if inc.DedupeKey != "" && inc.Status.Open() {
 			existing, err := db.openByDedupeKey(ctx, tx, inc.DedupeKey)
 			if err != nil {
@@ -334,6 +338,9 @@ func (db *DB) updateIncident(ctx context.Context, tx *sqlx.Tx, id int64, fn func
 	inc.ID, inc.Key = id, incidentbot.IncidentKey(id)
 	normIncident(inc)
 	if err := checkIncident(inc); err != nil {
+		return nil, err
+	}
+	if err := db.takeRates(ctx, tx, ch.Limits, db.now()); err != nil {
 		return nil, err
 	}
 	q := tx.Rebind(`UPDATE incidents SET title = ?, severity = ?, status = ?, type = ?, drill = ?,
