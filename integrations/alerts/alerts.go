@@ -32,6 +32,12 @@ type Config struct {
 	// MaxBody bounds a request body; 0 means 1 MiB (server's own limit),
 	// room for about a thousand alerts in one notification.
 	MaxBody int64
+	// MaxPerNotification and MaxPerMinute cap the incidents alerts open:
+	// per notification, and per minute across every source and replica
+	// (counted in the store). Beyond them, firing alerts join the one open
+	// "alert storm" incident. 0 means 10 and 20.
+	MaxPerNotification int
+	MaxPerMinute       int
 }
 
 // Receiver serves the alert webhooks.
@@ -47,6 +53,12 @@ type Receiver struct {
 func New(cfg Config, svc incidentbot.IncidentService, deliveries incidentbot.DeliveryStore, clock incidentbot.Clock, logger *slog.Logger) *Receiver {
 	if cfg.MaxBody <= 0 {
 		cfg.MaxBody = 1 << 20
+	}
+	if cfg.MaxPerNotification <= 0 {
+		cfg.MaxPerNotification = 10
+	}
+	if cfg.MaxPerMinute <= 0 {
+		cfg.MaxPerMinute = 20
 	}
 	if clock == nil {
 		clock = incidentbot.SystemClock{}
@@ -153,6 +165,9 @@ func (r *Receiver) process(ctx context.Context, src source, alerts []alert) ([]r
 		}
 		out = append(out, res)
 	}
+	if err := r.announceStorm(ctx, n); err != nil {
+		return out, err
+	}
 	return out, nil
 }
 
@@ -166,6 +181,10 @@ type notification struct {
 	// by this notification: one question per incident, however many of
 	// its alerts resolved together.
 	concluded map[int64]bool
+	declared  int  // incidents this notification opened
+	full      bool // the per-minute cap refused one: the rest go to the storm
+	storm     *incidentbot.Incident
+	stormed   []stormedAlert // joined the storm in this notification
 }
 
 // openIncident returns the open (investigating or mitigated) incident
@@ -208,13 +227,32 @@ func (r *Receiver) fire(ctx context.Context, n *notification, a alert, d decisio
 	}
 	desc := describe(src, a)
 	if existing == nil {
+		marked := false // this call took the occurrence's storm marker
+		if !first {
+			// A repeat that no incident of its own holds: the storm may.
+			var held bool
+			if held, marked, err = r.heldByStorm(ctx, n, a, d); err != nil {
+				return result{}, err
+			}
+			if held {
+				return result{Action: actDuplicate, Incident: n.storm.Key}, nil
+			}
+		}
+		if n.full || n.declared >= r.cfg.MaxPerNotification {
+			return r.joinStorm(ctx, n, a, d, marked)
+		}
 		inc, err := r.declare(ctx, src, actor, a, d, desc)
 		var dup *incidentbot.DuplicateError
+		var limited *incidentbot.RateLimitError
 		switch {
 		case err == nil:
 			n.open = append(n.open, inc)
+			n.declared++
 			r.logger.InfoContext(ctx, "incident declared from alert", "source", src.name, "incident", inc.Key, "fingerprint", a.Fingerprint, "rule", d.rule)
 			return result{Action: actDeclared, Incident: inc.Key}, nil
+		case errors.As(err, &limited):
+			n.full = true
+			return r.joinStorm(ctx, n, a, d, marked)
 		case errors.As(err, &dup):
 			existing = dup.Existing
 			n.open = append(n.open, existing)
@@ -253,6 +291,7 @@ func (r *Receiver) declare(ctx context.Context, src source, actor incidentbot.Ac
 		Force:       true, // alerts dedupe on their key, not on titles
 		DedupeKey:   d.key,
 		DetectedAt:  a.StartsAt,
+		Limits:      []incidentbot.RateLimit{{Scope: minuteScope, Max: r.cfg.MaxPerMinute, Window: time.Minute}},
 	}
 	inc, err := r.svc.Declare(ctx, actor, req)
 	if incidentbot.ErrorCode(err) == incidentbot.EINVALID && req.Type != "" {

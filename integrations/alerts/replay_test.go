@@ -1,11 +1,14 @@
 package alerts
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"incidentbot"
 	"incidentbot/internal/storetest"
 	"incidentbot/store"
 )
@@ -44,6 +47,149 @@ func TestReplayGrafanaTimestamp(t *testing.T) {
 		}
 		if n := len(w.incidents()); n != 1 {
 			t.Errorf("got %d incidents, want 1", n)
+		}
+	})
+}
+
+// stormBody is one Alertmanager notification of n distinct critical
+// alerts named prefix0, prefix1 ...
+func stormBody(t testing.TB, prefix string, n int) []byte {
+	t.Helper()
+	alerts := make([]map[string]any, n)
+	for i := range alerts {
+		alerts[i] = map[string]any{
+			"status":      "firing",
+			"labels":      map[string]string{"alertname": fmt.Sprintf("%s%d", prefix, i), "severity": "critical"},
+			"startsAt":    "2026-11-24T11:52:30Z",
+			"fingerprint": fmt.Sprintf("%s-%d", prefix, i),
+		}
+	}
+	b, err := json.Marshal(map[string]any{"version": "4", "status": "firing", "receiver": "incidentbot", "alerts": alerts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// count returns how many results have each action, and the incidents named.
+func count(rs []result) (map[string]int, map[string]bool) {
+	actions, incs := map[string]int{}, map[string]bool{}
+	for _, r := range rs {
+		actions[r.Action]++
+		if r.Incident != "" {
+			incs[r.Incident] = true
+		}
+	}
+	return actions, incs
+}
+
+// TestAlertStormOneNotification: 4,000 distinct alerts in one
+// notification open the capped number of incidents and one storm incident
+// holding the rest, each listed on its timeline; re-sends (now, and after
+// the minute) change nothing.
+func TestAlertStormOneNotification(t *testing.T) {
+	t.Parallel()
+	const total = 4000
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db, Config{MaxBody: 4 << 20})
+		body := stormBody(t, "Storm", total)
+		r := post(t, w.recv.Alertmanager(), body, testToken, nil)
+		if r.status != http.StatusOK || len(r.body.Results) != total {
+			t.Fatalf("got %d with %d results, want 200 with %d", r.status, len(r.body.Results), total)
+		}
+		acts, _ := count(r.body.Results)
+		if acts[actDeclared] != 10 || acts[actAttached] != total-10 {
+			t.Fatalf("got %v, want 10 declared and %d attached", acts, total-10)
+		}
+		incs := w.incidents()
+		if len(incs) != 11 {
+			t.Fatalf("got %d incidents, want 10 and the storm", len(incs))
+		}
+		storm := incs[0] // newest first
+		if storm.DedupeKey != stormKey {
+			t.Fatalf("got newest incident %q (%s), want the storm", storm.Title, storm.DedupeKey)
+		}
+		// Every alert is accounted for: its own incident, or on the storm's timeline.
+		keys := map[string]bool{}
+		for _, inc := range incs[1:] {
+			keys[inc.DedupeKey] = true
+		}
+		for _, res := range r.body.Results {
+			if res.Action == actAttached && res.Incident != storm.Key {
+				t.Fatalf("alert %s attached to %s, want the storm %s", res.Fingerprint, res.Incident, storm.Key)
+			}
+		}
+		events := w.events(storm.ID, incidentbot.EventAlertFired)
+		if len(events) != 1 {
+			t.Fatalf("got %d alert events on the storm, want 1 for the notification", len(events))
+		}
+		var data struct {
+			Alerts []stormedAlert `json:"alerts"`
+		}
+		if err := json.Unmarshal(events[0].Data, &data); err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range data.Alerts {
+			keys[a.Key] = true
+		}
+		if len(keys) != total {
+			t.Errorf("got %d distinct alerts accounted for, want %d", len(keys), total)
+		}
+
+		w.runJobs()
+		said := false
+		for _, m := range w.warRoom(storm) {
+			said = said || strings.Contains(m.Message.Title, fmt.Sprintf("Alert storm: %d more alerts joined %s", total-10, storm.Key))
+		}
+		if !said {
+			t.Errorf("the storm's war room does not say why the alerts are there")
+		}
+
+		// Alertmanager re-sends every group_interval: nothing changes,
+		// though the caps have room again.
+		w.clock.Advance(5 * time.Minute)
+		r = post(t, w.recv.Alertmanager(), body, testToken, nil)
+		if acts, _ := count(r.body.Results); r.status != http.StatusOK || acts[actDuplicate] != total {
+			t.Fatalf("re-send: got %d %v, want every alert a duplicate", r.status, acts)
+		}
+		if n := len(w.incidents()); n != 11 {
+			t.Errorf("got %d incidents after re-sends, want 11", n)
+		}
+		if n := len(w.events(storm.ID, incidentbot.EventAlertFired)); n != 1 {
+			t.Errorf("got %d alert events on the storm after re-sends, want 1", n)
+		}
+	})
+}
+
+// TestAlertStormPerMinute: the per-minute cap holds across notifications
+// and replicas (two receivers and engines on one store), and frees after
+// the minute.
+func TestAlertStormPerMinute(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		cfg := Config{MaxPerNotification: 10, MaxPerMinute: 15}
+		a, b := newWorld(t, db, cfg), newWorld(t, db, cfg)
+		send := func(w *world, prefix string, n int) map[string]int {
+			t.Helper()
+			r := post(t, w.recv.Alertmanager(), stormBody(t, prefix, n), testToken, nil)
+			if r.status != http.StatusOK {
+				t.Fatalf("%s: got %d %s", prefix, r.status, r.raw)
+			}
+			acts, _ := count(r.body.Results)
+			return acts
+		}
+		if got := send(a, "First", 10); got[actDeclared] != 10 {
+			t.Fatalf("first: got %v, want 10 declared", got)
+		}
+		if got := send(b, "Second", 10); got[actDeclared] != 5 || got[actAttached] != 5 {
+			t.Fatalf("second, other replica: got %v, want 5 declared and 5 in the storm", got)
+		}
+		a.clock.Advance(time.Minute)
+		if got := send(a, "Third", 3); got[actDeclared] != 3 {
+			t.Errorf("a minute later: got %v, want 3 declared", got)
+		}
+		if n := len(a.incidents()); n != 10+5+1+3 {
+			t.Errorf("got %d incidents, want 19", n)
 		}
 	})
 }

@@ -1,0 +1,152 @@
+package alerts
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"incidentbot"
+)
+
+// One notification of thousands of distinct alerts must not open thousands
+// of incidents. Past Config.MaxPerNotification incidents in a notification,
+// or MaxPerMinute in a minute (counted in the store under minuteScope, so
+// across replicas), a firing alert joins the one open "alert storm"
+// incident instead: nothing is lost, every alert is its own incident or
+// listed on the storm's timeline.
+const (
+	minuteScope = "alerts/incidents" // rate-limit scope of incidents opened by alerts
+	stormKey    = "incidentbot/alert-storm"
+	stormSource = "alert-storm" // delivery source: occurrences the storm holds
+	stormShown  = 5             // alert titles named in the war-room message
+)
+
+// stormedAlert is what the storm's timeline keeps of one alert.
+type stormedAlert struct {
+	Key         string `json:"dedupe_key"`
+	Fingerprint string `json:"fingerprint,omitempty"`
+	Title       string `json:"title"`
+}
+
+// stormMarker names an occurrence held by the storm incident.
+func stormMarker(storm *incidentbot.Incident, d decision, a alert) string {
+	return strconv.FormatInt(storm.ID, 10) + "/" + occurrence("fired", d.key, a)
+}
+
+// heldByStorm tells whether the open storm holds this occurrence from an
+// earlier delivery. Asking takes the marker, so an occurrence that was not
+// held is marked now (marked): if it joins the storm, it must not ask again.
+func (r *Receiver) heldByStorm(ctx context.Context, n *notification, a alert, d decision) (held, marked bool, err error) {
+	if n.storm == nil {
+		if n.storm, err = r.openIncident(ctx, n, stormKey); err != nil || n.storm == nil {
+			return false, false, err
+		}
+	}
+	first, err := r.deliveries.ClaimDelivery(ctx, stormSource, stormMarker(n.storm, d, a), r.clock.Now())
+	return !first, first, err
+}
+
+// joinStorm attaches the alert to the storm incident, declaring it first
+// when none is open. The war room hears of it once per notification
+// (announceStorm).
+func (r *Receiver) joinStorm(ctx context.Context, n *notification, a alert, d decision, marked bool) (result, error) {
+	storm, err := r.stormIncident(ctx, n, a, d)
+	if err != nil {
+		return result{}, err
+	}
+	if !marked {
+		first, err := r.deliveries.ClaimDelivery(ctx, stormSource, stormMarker(storm, d, a), r.clock.Now())
+		if err != nil {
+			return result{}, err
+		}
+		if !first {
+			return result{Action: actDuplicate, Incident: storm.Key}, nil
+		}
+	}
+	n.stormed = append(n.stormed, stormedAlert{Key: d.key, Fingerprint: a.Fingerprint, Title: alertTitle(a)})
+	return result{Action: actAttached, Incident: storm.Key, Reason: "Alert storm: more alerts than the incident caps allow; gathered in " + storm.Key + "."}, nil
+}
+
+// stormIncident returns the open storm incident, declaring it when none
+// is: the store's one-open-incident-per-dedupe-key rule makes concurrent
+// notifications share it.
+func (r *Receiver) stormIncident(ctx context.Context, n *notification, a alert, d decision) (*incidentbot.Incident, error) {
+	if n.storm != nil {
+		return n.storm, nil
+	}
+	storm, err := r.openIncident(ctx, n, stormKey)
+	if err != nil || storm != nil {
+		n.storm = storm
+		return storm, err
+	}
+	storm, err = r.svc.Declare(ctx, n.actor, incidentbot.DeclareRequest{
+		Title:    "Alert storm: more alerts than incidents allowed",
+		Severity: d.severity,
+		Description: fmt.Sprintf("More alerts fired than the bot opens incidents for (%d per notification, %d per minute): the others are gathered here, each listed on the timeline. Declare one on its own if it needs a war room of its own.",
+			r.cfg.MaxPerNotification, r.cfg.MaxPerMinute),
+		Force:      true,
+		DedupeKey:  stormKey,
+		DetectedAt: a.StartsAt,
+	})
+	var dup *incidentbot.DuplicateError
+	switch {
+	case err == nil:
+		r.logger.WarnContext(ctx, "alert storm: incident caps reached, alerts gathered in one incident", "source", n.src.name, "incident", storm.Key,
+			"per_notification", r.cfg.MaxPerNotification, "per_minute", r.cfg.MaxPerMinute)
+	case errors.As(err, &dup):
+		storm = dup.Existing
+	default:
+		return nil, err
+	}
+	n.open = append(n.open, storm)
+	n.storm = storm
+	return storm, nil
+}
+
+// announceStorm records the alerts this notification gathered in the storm:
+// one timeline event listing every one, and one war-room message.
+func (r *Receiver) announceStorm(ctx context.Context, n *notification) error {
+	if len(n.stormed) == 0 {
+		return nil
+	}
+	data, err := json.Marshal(struct {
+		Source             string         `json:"source"`
+		MaxPerNotification int            `json:"max_per_notification"`
+		MaxPerMinute       int            `json:"max_per_minute"`
+		Alerts             []stormedAlert `json:"alerts"`
+	}{n.src.name, r.cfg.MaxPerNotification, r.cfg.MaxPerMinute, n.stormed})
+	if err != nil {
+		return fmt.Errorf("alert storm data: %w", err)
+	}
+	titles := make([]string, 0, stormShown)
+	for _, s := range n.stormed[:min(stormShown, len(n.stormed))] {
+		titles = append(titles, s.Title)
+	}
+	named := strings.Join(titles, ", ")
+	if more := len(n.stormed) - len(titles); more > 0 {
+		named += fmt.Sprintf(" and %d more", more)
+	}
+	ev := incidentbot.TimelineEvent{
+		Kind: incidentbot.EventAlertFired,
+		At:   r.clock.Now(),
+		Text: fmt.Sprintf("%s: %d alerts joined the alert storm: %s.", n.src.actor, len(n.stormed), named),
+		Data: data,
+	}
+	msg := &incidentbot.Message{
+		Title: fmt.Sprintf("🌩️ Alert storm: %d more alerts joined %s", len(n.stormed), n.storm.Key),
+		Text: fmt.Sprintf("More alerts fired at once than the bot opens incidents for (%d per notification, %d per minute: ALERT_MAX_INCIDENTS_PER_NOTIFICATION and ALERT_MAX_INCIDENTS_PER_MINUTE), so they are gathered here instead of one incident each: %s. Every one is on the timeline.",
+			r.cfg.MaxPerNotification, r.cfg.MaxPerMinute, named),
+		Severity: n.storm.Severity,
+	}
+	if _, err := r.svc.Record(ctx, n.actor, n.storm.Key, ev, msg); err != nil {
+		if storeFault(err) {
+			return err
+		}
+		r.logger.WarnContext(ctx, "alert storm not recorded on its incident", "incident", n.storm.Key, "alerts", len(n.stormed),
+			"code", incidentbot.ErrorCode(err), "err", err)
+	}
+	return nil
+}
