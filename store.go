@@ -124,6 +124,10 @@ type JobStore interface {
 type DeliveryStore interface {
 	// ClaimDelivery records source/id and reports whether it is the first time.
 	ClaimDelivery(ctx context.Context, source, id string, at time.Time) (first bool, err error)
+	// ClaimDeliveries is ClaimDelivery for many ids in few round trips (an
+	// alert notification carries thousands): first[i] is ids[i]'s answer,
+	// and an id repeated in ids is first at most once.
+	ClaimDeliveries(ctx context.Context, source string, ids []string, at time.Time) (first []bool, err error)
 	// PruneDeliveries forgets deliveries seen before the given time, and
 	// rate-limit counts (Change.Limits) made before it.
 	PruneDeliveries(ctx context.Context, before time.Time) (int64, error)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"incidentbot"
@@ -26,6 +27,51 @@ func (db *DB) ClaimDelivery(ctx context.Context, source, id string, at time.Time
 		return false, fmt.Errorf("claim delivery %s: %w", source, mapErr(err))
 	}
 	return n == 1, nil
+}
+
+// claimChunk is how many ids one ClaimDeliveries statement claims: three
+// parameters each, far under SQLite's 32,766 and Postgres' 65,535.
+const claimChunk = 1000
+
+// ClaimDeliveries records source/id for each id and reports which were
+// first, in one statement per claimChunk ids (RETURNING names the rows
+// inserted). Each statement is atomic, as ClaimDelivery is.
+func (db *DB) ClaimDeliveries(ctx context.Context, source string, ids []string, at time.Time) ([]bool, error) {
+	first := make([]bool, len(ids))
+	index := make(map[string]int, len(ids)) // id -> its first position
+	var unique []string
+	for i, id := range ids {
+		if source == "" || id == "" {
+			return nil, incidentbot.Errorf(incidentbot.EINVALID, "A delivery needs a source and an id (got source %q, id %q).", source, id)
+		}
+		if _, ok := index[id]; !ok {
+			index[id] = i
+			unique = append(unique, id)
+		}
+	}
+	stamp := db.t(at)
+	for start := 0; start < len(unique); start += claimChunk {
+		chunk := unique[start:min(start+claimChunk, len(unique))]
+		var q strings.Builder
+		q.WriteString("INSERT INTO deliveries (source, id, at) VALUES ")
+		args := make([]any, 0, 3*len(chunk))
+		for i, id := range chunk {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("(?, ?, ?)")
+			args = append(args, source, id, stamp)
+		}
+		q.WriteString(" ON CONFLICT (source, id) DO NOTHING RETURNING id")
+		var inserted []string
+		if err := db.x.SelectContext(ctx, &inserted, db.x.Rebind(q.String()), args...); err != nil {
+			return nil, fmt.Errorf("claim deliveries %s: %w", source, mapErr(err))
+		}
+		for _, id := range inserted {
+			first[index[id]] = true
+		}
+	}
+	return first, nil
 }
 
 // PruneDeliveries forgets deliveries seen before the given time, and the
