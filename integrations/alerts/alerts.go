@@ -146,12 +146,16 @@ func (r *Receiver) process(ctx context.Context, src source, alerts []alert) ([]r
 			firing[decisions[i].key] = true
 		}
 	}
+	claims, err := r.claimFiring(ctx, n, alerts, decisions)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]result, 0, len(alerts))
 	for i, a := range alerts {
 		var res result
 		var err error
 		if a.Status == statusFiring {
-			res, err = r.fire(ctx, n, a, decisions[i])
+			res, err = r.fire(ctx, n, i, a, decisions[i], claims[i])
 		} else {
 			res, err = r.resolve(ctx, n, a, decisions[i], !firing[decisions[i].key])
 		}
@@ -165,10 +169,80 @@ func (r *Receiver) process(ctx context.Context, src source, alerts []alert) ([]r
 		}
 		out = append(out, res)
 	}
-	if err := r.announceStorm(ctx, n); err != nil {
+	if err := r.announceStorm(ctx, n, out); err != nil {
 		return out, err
 	}
 	return out, nil
+}
+
+// claim is what the claims made up front found for one firing alert.
+type claim struct {
+	done   bool // claimed up front; else fire claims it itself
+	first  bool // the occurrence is new
+	held   bool // a repeat that the open storm incident holds
+	marked bool // its storm marker was taken up front, and was free
+}
+
+// claimFiring claims in a few statements the occurrence of every firing
+// alert that can change something (all but attach-only alerts whose key no
+// incident holds and no earlier alert declares), then the storm marker of
+// every repeat whose key no incident holds: a notification of thousands of
+// alerts costs a few round trips, not thousands.
+func (r *Receiver) claimFiring(ctx context.Context, n *notification, alerts []alert, decisions []decision) ([]claim, error) {
+	claims := make([]claim, len(alerts))
+	declaring := map[string]bool{} // keys an alert before this one declares
+	var idx []int
+	var ids []string
+	unheld := make([]bool, len(alerts)) // no incident holds the alert's key
+	for i, a := range alerts {
+		d := decisions[i]
+		if a.Status != statusFiring {
+			continue
+		}
+		existing, err := r.openIncident(ctx, n, d.key)
+		if err != nil {
+			return nil, err
+		}
+		unheld[i] = existing == nil
+		if existing != nil || d.mode != ModeAttach || declaring[d.key] {
+			idx, ids = append(idx, i), append(ids, occurrence("fired", d.key, a))
+		}
+		if d.mode != ModeAttach {
+			declaring[d.key] = true
+		}
+	}
+	if len(ids) == 0 {
+		return claims, nil
+	}
+	firsts, err := r.deliveries.ClaimDeliveries(ctx, n.src.name, ids, r.clock.Now())
+	if err != nil {
+		return nil, err
+	}
+	var repeats []int
+	for j, i := range idx {
+		claims[i] = claim{done: true, first: firsts[j]}
+		if !firsts[j] && unheld[i] {
+			repeats = append(repeats, i)
+		}
+	}
+	if len(repeats) == 0 {
+		return claims, nil
+	}
+	if n.storm, err = r.openIncident(ctx, n, stormKey); err != nil || n.storm == nil {
+		return claims, err
+	}
+	markers := make([]string, len(repeats))
+	for j, i := range repeats {
+		markers[j] = stormMarker(n.storm, decisions[i], alerts[i])
+	}
+	free, err := r.deliveries.ClaimDeliveries(ctx, stormSource, markers, r.clock.Now())
+	if err != nil {
+		return nil, err
+	}
+	for j, i := range repeats {
+		claims[i].held, claims[i].marked = !free[j], free[j]
+	}
+	return claims, nil
 }
 
 // notification is one delivery being applied.
@@ -207,12 +281,13 @@ func (r *Receiver) openIncident(ctx context.Context, n *notification, key string
 	return nil, nil
 }
 
-// fire handles one firing alert. The occurrence (key, fingerprint,
-// startsAt) is claimed first, so every repeat of it finds the claim taken
-// and changes nothing. Declaring does not depend on the claim: the store
-// allows one open incident per dedupe key, so a retry after a failed
-// declaration declares, and concurrent first deliveries declare once.
-func (r *Receiver) fire(ctx context.Context, n *notification, a alert, d decision) (result, error) {
+// fire handles the i-th alert, firing. Its occurrence (key, fingerprint,
+// startsAt) is claimed first (c, or here), so every repeat of it finds the
+// claim taken and changes nothing. Declaring does not depend on the claim:
+// the store allows one open incident per dedupe key, so a retry after a
+// failed declaration declares, and concurrent first deliveries declare
+// once; a repeat the storm incident holds stays with it.
+func (r *Receiver) fire(ctx context.Context, n *notification, i int, a alert, d decision, c claim) (result, error) {
 	src, actor := n.src, n.actor
 	existing, err := r.openIncident(ctx, n, d.key)
 	if err != nil {
@@ -221,25 +296,19 @@ func (r *Receiver) fire(ctx context.Context, n *notification, a alert, d decisio
 	if existing == nil && d.mode == ModeAttach {
 		return result{Action: actIgnored, Reason: fmt.Sprintf("No open incident holds %s, and this alert only joins one: set its severity to critical or error, or give it a rule with mode: declare, to open incidents.", d.key)}, nil
 	}
-	first, err := r.deliveries.ClaimDelivery(ctx, src.name, occurrence("fired", d.key, a), r.clock.Now())
-	if err != nil {
-		return result{}, err
+	first := c.first
+	if !c.done { // attach-only, and its incident appeared since the claims up front
+		if first, err = r.deliveries.ClaimDelivery(ctx, src.name, occurrence("fired", d.key, a), r.clock.Now()); err != nil {
+			return result{}, err
+		}
 	}
 	desc := describe(src, a)
 	if existing == nil {
-		marked := false // this call took the occurrence's storm marker
-		if !first {
-			// A repeat that no incident of its own holds: the storm may.
-			var held bool
-			if held, marked, err = r.heldByStorm(ctx, n, a, d); err != nil {
-				return result{}, err
-			}
-			if held {
-				return result{Action: actDuplicate, Incident: n.storm.Key}, nil
-			}
+		if c.held {
+			return result{Action: actDuplicate, Incident: n.storm.Key}, nil
 		}
 		if n.full || n.declared >= r.cfg.MaxPerNotification {
-			return r.joinStorm(ctx, n, a, d, marked)
+			return r.joinStorm(ctx, n, i, a, d, c.marked)
 		}
 		inc, err := r.declare(ctx, src, actor, a, d, desc)
 		var dup *incidentbot.DuplicateError
@@ -252,7 +321,7 @@ func (r *Receiver) fire(ctx context.Context, n *notification, a alert, d decisio
 			return result{Action: actDeclared, Incident: inc.Key}, nil
 		case errors.As(err, &limited):
 			n.full = true
-			return r.joinStorm(ctx, n, a, d, marked)
+			return r.joinStorm(ctx, n, i, a, d, c.marked)
 		case errors.As(err, &dup):
 			existing = dup.Existing
 			n.open = append(n.open, existing)

@@ -309,6 +309,10 @@ func (failingDeliveries) ClaimDelivery(ctx context.Context, source, id string, a
 	return false, incidentbot.WrapError(incidentbot.EUNAVAILABLE, errors.New("connection refused"), "The database is unavailable.")
 }
 
+func (failingDeliveries) ClaimDeliveries(ctx context.Context, source string, ids []string, at time.Time) ([]bool, error) {
+	return nil, incidentbot.WrapError(incidentbot.EUNAVAILABLE, errors.New("connection refused"), "The database is unavailable.")
+}
+
 // TestStoreFailure: 503 only when nothing could be recorded; our own
 // refusals stay 2xx so Alertmanager does not hammer us.
 func TestStoreFailure(t *testing.T) {

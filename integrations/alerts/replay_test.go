@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -190,6 +191,49 @@ func TestAlertStormPerMinute(t *testing.T) {
 		}
 		if n := len(a.incidents()); n != 10+5+1+3 {
 			t.Errorf("got %d incidents, want 19", n)
+		}
+	})
+}
+
+// TestAlertStormReplicas: two replicas receive the same storm at once (as
+// from an Alertmanager pair): the caps hold, one storm incident, and no
+// alert is lost.
+func TestAlertStormReplicas(t *testing.T) {
+	t.Parallel()
+	const total = 300
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		cfg := Config{MaxPerNotification: 10, MaxPerMinute: 15}
+		worlds := []*world{newWorld(t, db, cfg), newWorld(t, db, cfg)}
+		body := stormBody(t, "Twin", total)
+		replies := make([]reply, len(worlds))
+		var wg sync.WaitGroup
+		for i, w := range worlds {
+			wg.Go(func() { replies[i] = post(t, w.recv.Alertmanager(), body, testToken, nil) })
+		}
+		wg.Wait()
+		handled := map[string]bool{}
+		for i, r := range replies {
+			if r.status != http.StatusOK {
+				t.Fatalf("replica %d: got %d %s", i, r.status, r.raw)
+			}
+			for _, res := range r.body.Results {
+				if res.Action == actDeclared || res.Action == actAttached {
+					handled[res.Fingerprint] = true
+				}
+			}
+		}
+		if len(handled) != total {
+			t.Errorf("got %d alerts declared or attached, want all %d", len(handled), total)
+		}
+		incs := worlds[0].incidents()
+		storms := 0
+		for _, inc := range incs {
+			if inc.DedupeKey == stormKey {
+				storms++
+			}
+		}
+		if storms != 1 || len(incs) > cfg.MaxPerMinute+1 {
+			t.Errorf("got %d incidents with %d storms, want at most %d and one storm", len(incs), storms, cfg.MaxPerMinute+1)
 		}
 	})
 }

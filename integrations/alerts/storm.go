@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -24,11 +25,15 @@ const (
 	stormShown  = 5             // alert titles named in the war-room message
 )
 
-// stormedAlert is what the storm's timeline keeps of one alert.
+// stormedAlert is what the storm's timeline keeps of one alert, and where
+// the alert stands in the notification.
 type stormedAlert struct {
 	Key         string `json:"dedupe_key"`
 	Fingerprint string `json:"fingerprint,omitempty"`
 	Title       string `json:"title"`
+	index       int    // in the notification and its results
+	marker      string // its storm marker
+	marked      bool   // the marker is taken already
 }
 
 // stormMarker names an occurrence held by the storm incident.
@@ -36,37 +41,16 @@ func stormMarker(storm *incidentbot.Incident, d decision, a alert) string {
 	return strconv.FormatInt(storm.ID, 10) + "/" + occurrence("fired", d.key, a)
 }
 
-// heldByStorm tells whether the open storm holds this occurrence from an
-// earlier delivery. Asking takes the marker, so an occurrence that was not
-// held is marked now (marked): if it joins the storm, it must not ask again.
-func (r *Receiver) heldByStorm(ctx context.Context, n *notification, a alert, d decision) (held, marked bool, err error) {
-	if n.storm == nil {
-		if n.storm, err = r.openIncident(ctx, n, stormKey); err != nil || n.storm == nil {
-			return false, false, err
-		}
-	}
-	first, err := r.deliveries.ClaimDelivery(ctx, stormSource, stormMarker(n.storm, d, a), r.clock.Now())
-	return !first, first, err
-}
-
-// joinStorm attaches the alert to the storm incident, declaring it first
-// when none is open. The war room hears of it once per notification
-// (announceStorm).
-func (r *Receiver) joinStorm(ctx context.Context, n *notification, a alert, d decision, marked bool) (result, error) {
+// joinStorm attaches the i-th alert to the storm incident, declaring it
+// first when none is open. Its marker is taken with the others' and the
+// war room hears of them once, in announceStorm.
+func (r *Receiver) joinStorm(ctx context.Context, n *notification, i int, a alert, d decision, marked bool) (result, error) {
 	storm, err := r.stormIncident(ctx, n, a, d)
 	if err != nil {
 		return result{}, err
 	}
-	if !marked {
-		first, err := r.deliveries.ClaimDelivery(ctx, stormSource, stormMarker(storm, d, a), r.clock.Now())
-		if err != nil {
-			return result{}, err
-		}
-		if !first {
-			return result{Action: actDuplicate, Incident: storm.Key}, nil
-		}
-	}
-	n.stormed = append(n.stormed, stormedAlert{Key: d.key, Fingerprint: a.Fingerprint, Title: alertTitle(a)})
+	n.stormed = append(n.stormed, stormedAlert{Key: d.key, Fingerprint: a.Fingerprint, Title: alertTitle(a),
+		index: i, marker: stormMarker(storm, d, a), marked: marked})
 	return result{Action: actAttached, Incident: storm.Key, Reason: "Alert storm: more alerts than the incident caps allow; gathered in " + storm.Key + "."}, nil
 }
 
@@ -106,9 +90,32 @@ func (r *Receiver) stormIncident(ctx context.Context, n *notification, a alert, 
 	return storm, nil
 }
 
-// announceStorm records the alerts this notification gathered in the storm:
-// one timeline event listing every one, and one war-room message.
-func (r *Receiver) announceStorm(ctx context.Context, n *notification) error {
+// announceStorm takes the storm markers of the alerts this notification
+// gathered in the storm (one a concurrent delivery took first is a
+// duplicate in out, not listed twice), then records them: one timeline
+// event listing every one, and one war-room message.
+func (r *Receiver) announceStorm(ctx context.Context, n *notification, out []result) error {
+	var ids []string
+	var pos []int
+	for j, s := range n.stormed {
+		if !s.marked {
+			ids, pos = append(ids, s.marker), append(pos, j)
+		}
+	}
+	if len(ids) > 0 {
+		free, err := r.deliveries.ClaimDeliveries(ctx, stormSource, ids, r.clock.Now())
+		if err != nil {
+			return err
+		}
+		for k, j := range pos {
+			if !free[k] {
+				s := &n.stormed[j]
+				out[s.index] = result{Fingerprint: s.Fingerprint, Action: actDuplicate, Incident: n.storm.Key}
+				s.marker = "" // not listed: its first delivery lists it
+			}
+		}
+		n.stormed = slices.DeleteFunc(n.stormed, func(s stormedAlert) bool { return s.marker == "" })
+	}
 	if len(n.stormed) == 0 {
 		return nil
 	}
