@@ -35,6 +35,7 @@ type config struct {
 	Currency         string             `env:"CURRENCY, default=EUR"`
 	AdsAdmins        []string           `env:"ADS_ADMINS"`
 	Workers          int                `env:"WORKERS, default=4"`
+	DeclarePerMinute int                `env:"DECLARE_MAX_PER_USER_PER_MINUTE, default=5"`
 
 	SlackBotToken      incidentbot.Secret `env:"SLACK_BOT_TOKEN"`
 	SlackSigningSecret incidentbot.Secret `env:"SLACK_SIGNING_SECRET"`
@@ -55,6 +56,8 @@ type config struct {
 	AlertWorkspace    string             `env:"ALERT_WORKSPACE"`
 	AlertChannel      string             `env:"ALERT_CHANNEL"`
 	AlertRulesFile    string             `env:"ALERT_RULES_FILE"`
+	AlertMaxPerNotif  int                `env:"ALERT_MAX_INCIDENTS_PER_NOTIFICATION, default=10"`
+	AlertMaxPerMinute int                `env:"ALERT_MAX_INCIDENTS_PER_MINUTE, default=20"`
 
 	GoogleAdsClientID        string             `env:"GOOGLE_ADS_CLIENT_ID"`
 	GoogleAdsClientSecret    incidentbot.Secret `env:"GOOGLE_ADS_CLIENT_SECRET"`
@@ -207,6 +210,15 @@ func (c config) validate(cmd string) error {
 	}
 	if c.Workers < 1 || c.Workers > 64 {
 		bad("WORKERS must be between 1 and 64")
+	}
+	if c.DeclarePerMinute < 0 || c.DeclarePerMinute > 1000 {
+		bad("DECLARE_MAX_PER_USER_PER_MINUTE must be between 0 (no limit) and 1000 (incidents one person may declare in a minute)")
+	}
+	if c.AlertMaxPerNotif < 1 || c.AlertMaxPerNotif > 10000 {
+		bad("ALERT_MAX_INCIDENTS_PER_NOTIFICATION must be between 1 and 10000 (beyond it, alerts join one alert-storm incident)")
+	}
+	if c.AlertMaxPerMinute < 1 || c.AlertMaxPerMinute > 10000 {
+		bad("ALERT_MAX_INCIDENTS_PER_MINUTE must be between 1 and 10000 (beyond it, alerts join one alert-storm incident)")
 	}
 	if u := c.DatabaseURL.Reveal(); u != "" {
 		if msg := checkDatabaseURL(u); msg != "" {
@@ -413,4 +425,13 @@ func parseLevel(s string) (slog.Level, error) {
 	var l slog.Level
 	err := l.UnmarshalText([]byte(s))
 	return l, err
+}
+
+// declareLimit is DECLARE_MAX_PER_USER_PER_MINUTE as the engine takes it:
+// there 0 means the default and a negative number no limit.
+func (c config) declareLimit() int {
+	if c.DeclarePerMinute == 0 {
+		return -1
+	}
+	return c.DeclarePerMinute
 }

@@ -16,6 +16,9 @@ func TestLoadConfig(t *testing.T) {
 	}{
 		{name: "defaults", env: nil},
 		{name: "postgres", env: map[string]string{"DATABASE_URL": "postgres://u:secretpw@db/x"}},
+		{name: "rate limits out of range", env: map[string]string{
+			"DECLARE_MAX_PER_USER_PER_MINUTE": "-1", "ALERT_MAX_INCIDENTS_PER_NOTIFICATION": "0", "ALERT_MAX_INCIDENTS_PER_MINUTE": "100000",
+		}, wantErr: []string{"DECLARE_MAX_PER_USER_PER_MINUTE must be between 0", "ALERT_MAX_INCIDENTS_PER_NOTIFICATION must be between 1", "ALERT_MAX_INCIDENTS_PER_MINUTE must be between 1"}},
 		{name: "revenue not a number", env: map[string]string{"REVENUE_PER_MINUTE": "lots-secretpw"}, wantErr: []string{"REVENUE_PER_MINUTE must be a number such as 12.5"}},
 		{name: "every problem at once", env: map[string]string{
 			"HTTP_ADDR": "8080", "LOG_LEVEL": "loud", "BOT_LANGUAGE": "de", "PLAYBOOKS_DIR": "/does/not/exist",
@@ -32,7 +35,8 @@ func TestLoadConfig(t *testing.T) {
 				if err != nil {
 					t.Fatalf("got error %v, want none", err)
 				}
-				if cfg.HTTPAddr != ":8080" || cfg.Workers != 4 || cfg.Language != "en" {
+				if cfg.HTTPAddr != ":8080" || cfg.Workers != 4 || cfg.Language != "en" ||
+					cfg.declareLimit() != 5 || cfg.AlertMaxPerNotif != 10 || cfg.AlertMaxPerMinute != 20 {
 					t.Errorf("defaults not applied: %+v", cfg)
 				}
 				return

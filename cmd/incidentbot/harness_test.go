@@ -313,7 +313,14 @@ func (c *slackChat) command(t *testing.T, base, user, channel, line string) stri
 // postSlack sends a form signed as Slack signs requests.
 func postSlack(t *testing.T, url, secret, form string) (int, []byte) {
 	t.Helper()
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	return postSlackAt(t, url, secret, form, time.Now())
+}
+
+// postSlackAt signs form at the given time: twice with the same time, it
+// sends a byte-identical replay.
+func postSlackAt(t *testing.T, url, secret, form string, at time.Time) (int, []byte) {
+	t.Helper()
+	ts := strconv.FormatInt(at.Unix(), 10)
 	mac := hmac.New(sha256.New, []byte(secret))
 	mac.Write([]byte("v0:" + ts + ":" + form))
 	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(form))

@@ -152,6 +152,9 @@ func runServe(ctx context.Context, cfg config, logger *slog.Logger) error {
 			Workspace:     ws,
 			Channel:       cfg.AlertChannel,
 			Rules:         rules,
+			// Valid values are positive (validate), so never New's defaults.
+			MaxPerNotification: cfg.AlertMaxPerNotif,
+			MaxPerMinute:       cfg.AlertMaxPerMinute,
 		}, a.engine, a.store, clock, logger)
 		deps.Alertmanager, deps.Grafana, deps.GenericAlerts = rx.Alertmanager(), rx.Grafana(), rx.Generic()
 	}

@@ -66,6 +66,7 @@ func newApp(ctx context.Context, cfg config, logger *slog.Logger, p parts) (*app
 		Language:         cfg.Language,
 		ShopURL:          cfg.ShopURL,
 		Workers:          cfg.Workers,
+		DeclareLimit:     cfg.declareLimit(),
 	}, bot.Deps{
 		Store:     db,
 		Playbooks: books,
