@@ -141,6 +141,25 @@ func TestReminderTimeColumnsRoundTrip(t *testing.T) {
 			t.Errorf("deliveries.at: pruning just after the stored time removed %d (%v), want 1", n, err)
 		}
 		checked["deliveries.at"] = [2]time.Time{}
+		// Rate-limit counts are only compared too: one counted at t holds
+		// its place until exactly t plus the window, t as the store keeps it.
+		limit := incidentbot.RateLimit{Scope: "declare/round-trip", Max: 1, Window: time.Hour}
+		count := func(at time.Time) error {
+			r := newIncident("Counted")
+			r.DeclaredAt = at
+			return db.CreateIncident(ctx, r, incidentbot.Change{Limits: []incidentbot.RateLimit{limit}})
+		}
+		if err := count(tn(18)); err != nil {
+			t.Fatalf("rate_events.at: first count: %v", err)
+		}
+		counted := incidentbot.StoredTime(tn(18))
+		if err := count(counted.Add(time.Hour - incidentbot.TimeResolution)); err == nil {
+			t.Errorf("rate_events.at: counted again before the window ended")
+		}
+		if err := count(counted.Add(time.Hour)); err != nil {
+			t.Errorf("rate_events.at: refused when the window ended: %v", err)
+		}
+		checked["rate_events.at"] = [2]time.Time{}
 
 		columns := timeColumns(t)
 		var missing []string
