@@ -133,6 +133,19 @@ type DeliveryStore interface {
 	PruneDeliveries(ctx context.Context, before time.Time) (int64, error)
 }
 
+// ClaimEach answers ClaimDeliveries with one claim per id, for a
+// DeliveryStore that has no batch statement (fakes, baselines).
+func ClaimEach(ctx context.Context, claim func(ctx context.Context, source, id string, at time.Time) (bool, error), source string, ids []string, at time.Time) ([]bool, error) {
+	first := make([]bool, len(ids))
+	for i, id := range ids {
+		var err error
+		if first[i], err = claim(ctx, source, id, at); err != nil {
+			return nil, err
+		}
+	}
+	return first, nil
+}
+
 // PauseStore records the exact set of campaigns each incident paused.
 type PauseStore interface {
 	// SavePauses upserts records by (incident, campaign key).

@@ -68,16 +68,8 @@ func (d *deliveries) ClaimDelivery(ctx context.Context, source, id string, at ti
 	return first, nil
 }
 
-// ClaimDeliveries claims each id in turn.
 func (d *deliveries) ClaimDeliveries(ctx context.Context, source string, ids []string, at time.Time) ([]bool, error) {
-	first := make([]bool, len(ids))
-	for i, id := range ids {
-		var err error
-		if first[i], err = d.ClaimDelivery(ctx, source, id, at); err != nil {
-			return nil, err
-		}
-	}
-	return first, nil
+	return incidentbot.ClaimEach(ctx, d.ClaimDelivery, source, ids, at)
 }
 
 func (d *deliveries) PruneDeliveries(ctx context.Context, before time.Time) (int64, error) {

@@ -153,16 +153,8 @@ func (d *deliveries) ClaimDelivery(_ context.Context, source, id string, _ time.
 	return first, nil
 }
 
-// ClaimDeliveries claims each id in turn.
 func (d *deliveries) ClaimDeliveries(ctx context.Context, source string, ids []string, at time.Time) ([]bool, error) {
-	first := make([]bool, len(ids))
-	for i, id := range ids {
-		var err error
-		if first[i], err = d.ClaimDelivery(ctx, source, id, at); err != nil {
-			return nil, err
-		}
-	}
-	return first, nil
+	return incidentbot.ClaimEach(ctx, d.ClaimDelivery, source, ids, at)
 }
 
 func (d *deliveries) PruneDeliveries(context.Context, time.Time) (int64, error) { return 0, nil }
