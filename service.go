@@ -41,6 +41,13 @@ type IncidentStatus struct {
 	Pauses     []CampaignPause
 	LastUpdate *TimelineEvent
 	Playbook   *Playbook
+	Failed     []FailedAction // side effects the bot gave up on; /incident retry runs them again
+}
+
+// FailedAction is a side effect the bot gave up on after its retries.
+type FailedAction struct {
+	What string // "create the war room", "pause the ads"
+	At   time.Time
 }
 
 // AdsOp is a manual ads command.
@@ -98,6 +105,8 @@ type IncidentService interface {
 	SendHeld(ctx context.Context, actor Actor, key string, confirm bool) (*Incident, []string, error)
 	// Postmortem returns the Markdown draft.
 	Postmortem(ctx context.Context, actor Actor, key string) (string, error)
+	// Retry runs again the side effects the bot gave up on, and says which.
+	Retry(ctx context.Context, actor Actor, key string) (*Incident, []FailedAction, error)
 	// Playbooks lists the playbooks people can choose at declaration.
 	Playbooks() []*Playbook
 }

@@ -117,6 +117,9 @@ type JobStore interface {
 	FailJob(ctx context.Context, job Job, worker string, errMsg string, ch Change) error
 	// Jobs lists an incident's jobs in creation order.
 	Jobs(ctx context.Context, incidentID int64) ([]Job, error)
+	// RequeueFailedJobs puts the failed jobs among ids back to pending, to
+	// run at runAt with their attempts counted from zero, and returns them.
+	RequeueFailedJobs(ctx context.Context, ids []int64, runAt time.Time) ([]Job, error)
 }
 
 // DeliveryStore deduplicates inbound deliveries (retried webhooks, Slack

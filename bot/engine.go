@@ -243,7 +243,12 @@ func (e *Engine) status(ctx context.Context, inc *incidentbot.Incident) (*incide
 	if err != nil {
 		return nil, err
 	}
+	failed, err := e.failedJobs(ctx, inc)
+	if err != nil {
+		return nil, err
+	}
 	st := &incidentbot.IncidentStatus{Incident: inc, Roles: roles, Checklist: checklist, Pauses: pauses, Playbook: pb}
+	st.Failed = failedActions(failed)
 	for i := len(timeline) - 1; i >= 0; i-- {
 		if timeline[i].Kind == incidentbot.EventStatusUpdate {
 			st.LastUpdate = &timeline[i]

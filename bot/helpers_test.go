@@ -100,6 +100,7 @@ type fixture struct {
 	shop     string   // Config.ShopURL
 	lang     string   // Config.Language
 	eng      *Engine
+	wrap     func(incidentbot.Chat) incidentbot.Chat // when set, the engine talks to the chat through it
 }
 
 func newFixture(t *testing.T, db *store.DB) *fixture {
@@ -133,6 +134,10 @@ func campaign(id, name string, s incidentbot.CampaignStatus) incidentbot.Campaig
 func (f *fixture) engine() *Engine {
 	f.t.Helper()
 	logger := slog.New(slog.NewTextHandler(&syncWriter{w: f.logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	var chat incidentbot.Chat = f.chat
+	if f.wrap != nil {
+		chat = f.wrap(chat)
+	}
 	e, err := New(Config{
 		SummaryChannels: map[string]string{incidentbot.PlatformConsole: summaryChannel},
 		MaxAttempts:     4,
@@ -143,7 +148,7 @@ func (f *fixture) engine() *Engine {
 	}, Deps{
 		Store:     f.db,
 		Playbooks: f.books,
-		Chats:     map[string]incidentbot.Chat{incidentbot.PlatformConsole: f.chat},
+		Chats:     map[string]incidentbot.Chat{incidentbot.PlatformConsole: chat},
 		Ads:       ads.New(f.db, []incidentbot.AdPlatform{f.google}, f.clock, logger),
 		Prober:    f.prober,
 		Notifier:  f.notifier,

@@ -19,8 +19,8 @@ type postPayload struct {
 }
 
 // post posts a message, waiting for the war room when it goes there. A
-// failure notice for an incident whose war room could not be made is
-// dropped: the failure is on the timeline already.
+// failure notice for an incident whose war room could not be made goes
+// where the incident was declared, for people to see and retry.
 func (e *Engine) post(ctx context.Context, job incidentbot.Job, inc *incidentbot.Incident) (complete, error) {
 	var p postPayload
 	if err := decode(job, &p); err != nil {
@@ -30,12 +30,13 @@ func (e *Engine) post(ctx context.Context, job incidentbot.Job, inc *incidentbot
 	if channel == "" {
 		if inc.WarRoom == "" {
 			err := e.warRoomNotReady(ctx, inc)
-			if errors.Is(err, errNoWarRoom) && job.Kind == kindNotice {
-				return nil, nil
+			if !errors.Is(err, errNoWarRoom) || job.Kind != kindNotice || inc.OriginChannel == "" {
+				return nil, err
 			}
-			return nil, err
+			channel = inc.OriginChannel
+		} else {
+			channel = inc.WarRoom
 		}
-		channel = inc.WarRoom
 	}
 	chat, err := e.chat(inc.Platform)
 	if err != nil {

@@ -172,7 +172,7 @@ func (e *Engine) runOne(ctx context.Context, worker string) (bool, error) {
 	case errors.Is(err, errWarRoomNotReady):
 		log.DebugContext(ctx, "job waits for the war room")
 		return true, e.retry(sctx, job, worker, e.now().Add(warRoomRetry), err)
-	case incidentbot.ErrorCode(err) == incidentbot.EUNAVAILABLE && job.Attempts < e.cfg.MaxAttempts:
+	case transient(err) && job.Attempts < e.cfg.MaxAttempts:
 		log.InfoContext(ctx, "job will retry", "code", incidentbot.ErrorCode(err), "err", err)
 		return true, e.retry(sctx, job, worker, e.now().Add(backoff(job.Attempts, err)), err)
 	}
@@ -195,6 +195,12 @@ const settleTimeout = 5 * time.Second
 // settle is the context for such a write: not cancelled with ctx.
 func settle(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
+}
+
+// transient reports a failure worth retrying: EUNAVAILABLE, or a network
+// failure an adapter left unmapped.
+func transient(err error) bool {
+	return incidentbot.ErrorCode(err) == incidentbot.EUNAVAILABLE || incidentbot.IsTransientNetError(err)
 }
 
 func (e *Engine) retry(ctx context.Context, job incidentbot.Job, worker string, at time.Time, cause error) error {
@@ -264,12 +270,16 @@ func (e *Engine) failure(inc *incidentbot.Incident, job incidentbot.Job, err err
 	if job.Kind != kindCreateChannel {
 		ch.Jobs = append(ch.Jobs, e.next(inc, job)...)
 	}
+	if errors.Is(err, errNoWarRoom) {
+		return ch // the war room's own failure was announced, with the way to retry
+	}
 	p := postPayload{Message: incidentbot.Message{
 		Title:    "The bot could not " + what,
-		Text:     text + "\n" + byHand,
+		Text:     text + "\n" + byHand + "\nOr run `/incident retry " + inc.Key + "` to try again.",
 		Severity: inc.Severity,
 	}}
-	key := localKey(job) + "/failed"
+	// A job may fail again after a retry: each failure gets its notice.
+	key := localKey(job) + "/failed/" + e.seq()
 	if n, err := incidentbot.NewJob(inc, kindNotice, key, p, e.now()); err == nil {
 		ch.Jobs = append(ch.Jobs, n)
 	}

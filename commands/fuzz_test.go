@@ -25,6 +25,7 @@ func FuzzParse(f *testing.F) {
 		"remind snooze 1h30m",
 		"check 2",
 		"help acknowledge",
+		"retry INC-7",
 		"",
 		"   ",
 		"/incident",

@@ -122,6 +122,10 @@ func (r *recorder) service() *mock.IncidentService {
 			r.add("Postmortem %q", key)
 			return "# INC-42\n\nDraft.\n", nil
 		},
+		RetryFn: func(_ context.Context, _ incidentbot.Actor, key string) (*incidentbot.Incident, []incidentbot.FailedAction, error) {
+			r.add("Retry %q", key)
+			return incident(), []incidentbot.FailedAction{{What: "create the war room"}, {What: "pause the ads"}}, nil
+		},
 	}
 }
 
@@ -164,6 +168,8 @@ func TestHandle(t *testing.T) {
 		{"close", "close INC-42", []string{`SetStatus "INC-42" closed ""`}, "INC-42 is closed. The post-mortem draft follows in the war room.", false},
 		{"postmortem in war room", "postmortem", []string{`Postmortem ""`, `Status ""`}, "Post-mortem draft for INC-42 attached (4 lines). Edit it, then share it with the team.", false},
 		{"postmortem key", "postmortem INC-42", []string{`Postmortem "INC-42"`}, "Post-mortem draft for INC-42 attached (4 lines). Edit it, then share it with the team.", false},
+		{"retry", "retry INC-42", []string{`Retry "INC-42"`}, "Trying again for INC-42: create the war room, pause the ads. Results follow in the war room.", false},
+		{"retry extra word", "retry INC-42 now", nil, "Unexpected \"now\".\nUsage: `/incident retry [INC-42]`", false},
 		{"list", "list", []string{"List"}, "- *INC-42* SEV1 · investigating · 10m · Checkout returns 504", false},
 		{"parse error", "sev high", nil, "Unknown severity \"high\". Use sev1 (site down) to sev4 (minor).\nUsage: `/incident sev [INC-42] <sev1..sev4>`", false},
 	}

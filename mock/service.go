@@ -30,6 +30,7 @@ type IncidentService struct {
 	RemindFn      func(ctx context.Context, actor incidentbot.Actor, key string, op incidentbot.RemindOp, d time.Duration) (*incidentbot.Incident, error)
 	SendHeldFn    func(ctx context.Context, actor incidentbot.Actor, key string, confirm bool) (*incidentbot.Incident, []string, error)
 	PostmortemFn  func(ctx context.Context, actor incidentbot.Actor, key string) (string, error)
+	RetryFn       func(ctx context.Context, actor incidentbot.Actor, key string) (*incidentbot.Incident, []incidentbot.FailedAction, error)
 	PlaybooksFn   func() []*incidentbot.Playbook
 }
 
@@ -99,6 +100,10 @@ func (s *IncidentService) Postmortem(ctx context.Context, actor incidentbot.Acto
 
 func (s *IncidentService) SendHeld(ctx context.Context, actor incidentbot.Actor, key string, confirm bool) (*incidentbot.Incident, []string, error) {
 	return s.SendHeldFn(ctx, actor, key, confirm)
+}
+
+func (s *IncidentService) Retry(ctx context.Context, actor incidentbot.Actor, key string) (*incidentbot.Incident, []incidentbot.FailedAction, error) {
+	return s.RetryFn(ctx, actor, key)
 }
 
 func (s *IncidentService) Playbooks() []*incidentbot.Playbook { return s.PlaybooksFn() }

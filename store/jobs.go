@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -189,6 +190,31 @@ func (db *DB) FailJob(ctx context.Context, job incidentbot.Job, worker string, e
 		}
 		return db.applyChange(ctx, tx, job.IncidentID, db.now(), ch)
 	})
+}
+
+// RequeueFailedJobs puts the failed jobs among ids back to pending, to run
+// at runAt with their attempts counted from zero, and returns them; a job
+// that is not failed (requeued meanwhile) is left alone.
+func (db *DB) RequeueFailedJobs(ctx context.Context, ids []int64, runAt time.Time) ([]incidentbot.Job, error) {
+	var out []incidentbot.Job
+	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+		out = nil
+		for _, id := range ids {
+			var row jobRow
+			err := tx.GetContext(ctx, &row, tx.Rebind(`UPDATE jobs SET state = 'pending', attempts = 0, run_at = ?,
+				locked_by = '', locked_until = NULL, updated_at = ?
+				WHERE id = ? AND state = 'failed' RETURNING `+jobColumns), db.t(runAt), db.t(db.now()), id)
+			if errors.Is(err, sql.ErrNoRows) {
+				continue
+			}
+			if err != nil {
+				return fmt.Errorf("requeue job %d: %w", id, mapErr(err))
+			}
+			out = append(out, row.job())
+		}
+		return nil
+	})
+	return out, err
 }
 
 // Jobs lists an incident's jobs in creation order.

@@ -294,3 +294,44 @@ func TestClaimJobsConcurrent(t *testing.T) {
 		}
 	})
 }
+
+// TestRetryRequeueFailedJobs: failed jobs go back to pending with a fresh
+// count of attempts; any other job named is left alone.
+func TestRetryRequeueFailedJobs(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		inc := jobsFixture(t, db, 0, 0, 0)
+		jobs := claim(t, db, "w", t0, 3)
+		if len(jobs) != 3 {
+			t.Fatalf("got %d jobs, want 3", len(jobs))
+		}
+		for _, j := range jobs[:2] {
+			if err := db.FailJob(t.Context(), j, "w", "connection refused", incidentbot.Change{}); err != nil {
+				t.Fatalf("FailJob: %v", err)
+			}
+		}
+		ids := []int64{jobs[0].ID, jobs[1].ID, jobs[2].ID} // the third is still running
+		got, err := db.RequeueFailedJobs(t.Context(), ids, t0.Add(30*time.Second))
+		if err != nil {
+			t.Fatalf("RequeueFailedJobs: %v", err)
+		}
+		if len(got) != 2 || got[0].ID != jobs[0].ID || got[1].ID != jobs[1].ID {
+			t.Fatalf("requeued %v, want the two failed jobs", keys(got))
+		}
+		for _, j := range got {
+			if j.State != incidentbot.JobPending || j.Attempts != 0 || !j.RunAt.Equal(at(30*time.Second)) || j.LockedUntil != nil {
+				t.Errorf("requeued %s: got %s, %d attempts, at %s, locked %v; want pending, 0, at t0+30s, unlocked",
+					j.Key, j.State, j.Attempts, j.RunAt, j.LockedUntil)
+			}
+		}
+		if again, err := db.RequeueFailedJobs(t.Context(), ids, t0); err != nil || len(again) != 0 {
+			t.Errorf("requeue again: got %v, %v; want nothing (none failed)", keys(again), err)
+		}
+		if n := len(claim(t, db, "w", t0.Add(30*time.Second), 10)); n != 2 {
+			t.Errorf("claimed %d jobs at t0+30s, want the 2 requeued (the running one still leased)", n)
+		}
+		if stored, _ := db.Jobs(t.Context(), inc.ID); stored[2].State != incidentbot.JobRunning {
+			t.Errorf("the running job: got %s, want running", stored[2].State)
+		}
+	})
+}

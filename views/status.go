@@ -28,6 +28,14 @@ func Status(st *incidentbot.IncidentStatus, now time.Time) incidentbot.Message {
 			Short: true,
 		})
 	}
+	if len(st.Failed) > 0 {
+		lines := make([]string, 0, len(st.Failed)+1)
+		for _, f := range st.Failed {
+			lines = append(lines, fmt.Sprintf("- could not %s (gave up %s)", f.What, ago(f.At, now)))
+		}
+		lines = append(lines, "Run `/incident retry "+inc.Key+"` to try again.")
+		fields = append(fields, incidentbot.Field{Label: "Failed actions", Value: strings.Join(lines, "\n")})
+	}
 	return incidentbot.Message{
 		Title:    title(inc),
 		Fields:   fields,

@@ -117,6 +117,7 @@ var subcommands = func() []subcommand {
 		keyOnly("reopen", "The fix did not hold: investigate again (commander)"),
 		keyOnly("close", "Close for good; post the post-mortem draft (commander)"),
 		keyOnly("postmortem", "Generate the post-mortem draft"),
+		keyOnly("retry", "Run again the actions the bot gave up on"),
 		{name: "drill", description: "A practice incident: same flow, every external action a dry run",
 			options: []*discordgo.ApplicationCommandOption{title, sev(false), typ, force},
 			line:    []string{"severity", optType, "title", optForce}},

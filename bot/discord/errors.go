@@ -73,6 +73,9 @@ func mapError(op string, err error) error {
 	if errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout() {
 		return incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "Discord did not answer in time; the bot will retry.")
 	}
+	if e := incidentbot.NetError("Discord", err); e != nil {
+		return e
+	}
 	// discordgo reports a 502 it gave up retrying as a plain error.
 	if strings.HasPrefix(err.Error(), "Exceeded Max retries HTTP 5") {
 		return incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "Discord is not answering right now; the bot will retry.")

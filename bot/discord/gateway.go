@@ -76,13 +76,12 @@ func (g *Gateway) Run(ctx context.Context) error {
 func gatewayError(err error) error {
 	var ce *websocket.CloseError
 	if !errors.As(err, &ce) {
-		mapped := mapError("connect", err)
 		var oe *net.OpError
-		if incidentbot.ErrorCode(mapped) == incidentbot.EINTERNAL && (errors.As(err, &oe) || errors.Is(err, websocket.ErrBadHandshake)) {
-			return incidentbot.WrapError(incidentbot.EUNAVAILABLE, mapped,
+		if errors.As(err, &oe) || errors.Is(err, websocket.ErrBadHandshake) || incidentbot.IsTransientNetError(err) {
+			return incidentbot.WrapError(incidentbot.EUNAVAILABLE, err,
 				"Could not reach Discord's gateway. Check the network (and DISCORD_API_URL if set), then start the bot again.")
 		}
-		return mapped
+		return mapError("connect", err)
 	}
 	switch ce.Code {
 	case closeAuthFailed:

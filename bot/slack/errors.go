@@ -66,6 +66,9 @@ func mapError(method string, err error) error {
 	if errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout() {
 		return incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "Slack did not answer in time; the bot will retry.")
 	}
+	if e := incidentbot.NetError("Slack", err); e != nil {
+		return e
+	}
 	code := slackCode(err)
 	switch {
 	case code == "":

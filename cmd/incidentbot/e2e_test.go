@@ -1,8 +1,13 @@
 package main
 
 import (
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -65,6 +70,63 @@ func scenarioIncident(t *testing.T, h *harness) {
 	if got := h.command(alice, room, "resolve Rolled back the payment module"); !strings.Contains(got, "resolved") {
 		t.Fatalf("resolve answered %q, want it resolved", got)
 	}
+	h.settle()
+	h.finish()
+}
+
+// flakyNet stands between the bot and an API: up, it forwards to the API;
+// down, nobody listens on its address, so connections are refused.
+type flakyNet struct {
+	t      *testing.T
+	addr   string
+	target *url.URL
+	srv    *http.Server
+}
+
+func newFlakyNet(t *testing.T, target string) *flakyNet {
+	u, err := url.Parse(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := &flakyNet{t: t, addr: freeAddr(t), target: u}
+	n.up()
+	t.Cleanup(func() { n.srv.Close() })
+	return n
+}
+
+// url is target's URL through the flaky network.
+func (n *flakyNet) url() string { return "http://" + n.addr + n.target.Path }
+
+func (n *flakyNet) up() {
+	ln, err := net.Listen("tcp", n.addr)
+	if err != nil {
+		n.t.Fatalf("listen again on %s: %v", n.addr, err)
+	}
+	n.srv = &http.Server{Handler: httputil.NewSingleHostReverseProxy(&url.URL{Scheme: n.target.Scheme, Host: n.target.Host})}
+	go n.srv.Serve(ln)
+}
+
+func (n *flakyNet) down() { n.srv.Close() }
+
+// TestE2ESlackNetworkDown: Slack cannot be reached when an incident is
+// declared (connection refused); the bot retries and opens the war room
+// once the network is back, with nothing logged at ERROR.
+func TestE2ESlackNetworkDown(t *testing.T) {
+	chat := newFakeSlack(t)
+	link := newFlakyNet(t, chat.api.URL())
+	env := quickPlaybook(t, e2eDB(t))
+	env["SLACK_API_URL"] = link.url()
+	h := newHarness(t, chat, env)
+	link.down()
+	if got := h.command(alice, general, "declare sev2 type:quick Checkout returns 504"); !strings.Contains(got, "INC-1") {
+		t.Fatalf("declare answered %q, want INC-1 named", got)
+	}
+	h.until("a refused create_channel retried", func() bool {
+		return regexp.MustCompile(`"msg":"job will retry".*"kind":"create_channel".*connection refused`).MatchString(h.logs.String())
+	})
+	link.up()
+	h.expect("inc-1-checkout-returns-504", `(?s)INC-1 Checkout returns 504.*Roles.*Checklist`)
+	h.expect(managers, `SEV2 · INC-1 Checkout returns 504`)
 	h.settle()
 	h.finish()
 }

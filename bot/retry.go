@@ -1,0 +1,69 @@
+package bot
+
+import (
+	"context"
+	"slices"
+
+	"incidentbot"
+)
+
+// failedJobs returns the side effects of an incident the runner gave up
+// on, failure notices aside (they are about the others).
+func (e *Engine) failedJobs(ctx context.Context, inc *incidentbot.Incident) ([]incidentbot.Job, error) {
+	jobs, err := e.store.Jobs(ctx, inc.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []incidentbot.Job
+	for _, j := range jobs {
+		if j.State == incidentbot.JobFailed && j.Kind != kindNotice {
+			out = append(out, j)
+		}
+	}
+	return out, nil
+}
+
+// failedActions says what failed, once each: jobs that failed only because
+// there was no war room are left out while the war room itself is listed.
+func failedActions(failed []incidentbot.Job) []incidentbot.FailedAction {
+	noRoom := slices.ContainsFunc(failed, func(j incidentbot.Job) bool { return j.Kind == kindCreateChannel })
+	var out []incidentbot.FailedAction
+	for _, j := range failed {
+		what, _ := describe(j)
+		if noRoom && j.LastError == errNoWarRoom.Error() ||
+			slices.ContainsFunc(out, func(f incidentbot.FailedAction) bool { return f.What == what }) {
+			continue
+		}
+		out = append(out, incidentbot.FailedAction{What: what, At: j.UpdatedAt})
+	}
+	return out
+}
+
+// Retry puts the incident's failed side effects back in the queue, with
+// their attempts counted afresh, and says which. Anyone may: each was
+// asked for already (by the playbook or by a command), so retrying adds
+// no new power. A war room made now lets the saga go on from there.
+func (e *Engine) Retry(ctx context.Context, actor incidentbot.Actor, key string) (*incidentbot.Incident, []incidentbot.FailedAction, error) {
+	inc, err := e.incident(ctx, actor, key)
+	if err != nil {
+		return nil, nil, err
+	}
+	failed, err := e.failedJobs(ctx, inc)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(failed) == 0 {
+		return nil, nil, incidentbot.Errorf(incidentbot.EINVALID, "Nothing failed in %s: there is nothing to retry.", inc.Key)
+	}
+	ids := make([]int64, len(failed))
+	for i, j := range failed {
+		ids[i] = j.ID
+	}
+	requeued, err := e.store.RequeueFailedJobs(ctx, ids, e.now())
+	if err != nil {
+		return nil, nil, err
+	}
+	e.nudge()
+	e.logger.InfoContext(ctx, "failed jobs requeued", "incident", inc.Key, "count", len(requeued), "by", actor.User.ID)
+	return inc, failedActions(requeued), nil
+}

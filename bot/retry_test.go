@@ -1,0 +1,117 @@
+package bot
+
+import (
+	"context"
+	"net"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"incidentbot"
+	"incidentbot/bot/console"
+	"incidentbot/internal/storetest"
+	"incidentbot/store"
+	"incidentbot/views"
+)
+
+// downChat refuses connections while down, as a chat API behind a dead
+// network does: the error is the raw one a client gets, mapped by no adapter.
+type downChat struct {
+	incidentbot.Chat
+	down    atomic.Bool
+	refused error
+}
+
+func (c *downChat) CreateChannel(ctx context.Context, name string, opts incidentbot.ChannelOptions) (incidentbot.Channel, error) {
+	if c.down.Load() {
+		return incidentbot.Channel{}, c.refused
+	}
+	return c.Chat.CreateChannel(ctx, name, opts)
+}
+
+// refusedError dials an address nobody listens on.
+func refusedError(t *testing.T) error {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	conn, err := net.Dial("tcp", addr)
+	if err == nil {
+		conn.Close()
+		t.Fatalf("dial %s: got a connection, want it refused", addr)
+	}
+	return err
+}
+
+// TestRetryWarRoomAfterNetworkErrors: connection refused is retried with
+// backoff; when the bot gives up, the channel where the incident was
+// declared is told, /incident status lists the failed action, and retry
+// makes the war room once the network is back.
+func TestRetryWarRoomAfterNetworkErrors(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		chat := &downChat{refused: refusedError(t)}
+		chat.down.Store(true)
+		f.wrap = func(c incidentbot.Chat) incidentbot.Chat { chat.Chat = c; return chat }
+		f.eng = f.engine()
+		ctx := context.Background()
+		inc := f.declare(incidentbot.DeclareRequest{Title: "Shop down", Type: "site-outage", Force: true})
+		f.runAll(10 * time.Minute)
+
+		var create incidentbot.Job
+		for _, j := range f.jobs(inc) {
+			if j.Kind == kindCreateChannel {
+				create = j
+			}
+		}
+		if create.State != incidentbot.JobFailed || create.Attempts != 4 {
+			t.Fatalf("create_channel: got %s after %d attempts, want failed after 4 (MaxAttempts)", create.State, create.Attempts)
+		}
+		general, _ := f.chat.Channel(console.GeneralChannelID)
+		notices := posts(general, "could not create the war room")
+		if len(notices) != 1 || !strings.Contains(notices[0], "/incident retry "+inc.Key) {
+			t.Fatalf("notices in the channel of the declaration: got %q, want one naming /incident retry %s", notices, inc.Key)
+		}
+
+		here := actor(alice, console.GeneralChannelID)
+		st, err := f.eng.Status(ctx, here, inc.Key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(st.Failed) != 1 || st.Failed[0].What != "create the war room" {
+			t.Fatalf("status: got failed actions %+v, want the war room", st.Failed)
+		}
+		if msg := views.Status(st, f.clock.Now()); !strings.Contains(fieldsText(msg), "could not create the war room") {
+			t.Errorf("status view lacks the failed action: %+v", msg.Fields)
+		}
+
+		chat.down.Store(false)
+		_, again, err := f.eng.Retry(ctx, actor(bob, console.GeneralChannelID), inc.Key)
+		if err != nil || len(again) != 1 || again[0].What != "create the war room" {
+			t.Fatalf("retry: got %+v, %v; want the war room retried", again, err)
+		}
+		f.runAll(10 * time.Minute)
+		if room := f.warRoom(inc); len(posts(room, inc.Key)) == 0 {
+			t.Errorf("war room %s has no welcome after the retry", room.Name)
+		}
+		if st, _ := f.eng.Status(ctx, here, inc.Key); len(st.Failed) != 0 {
+			t.Errorf("status after the retry: got failed actions %+v, want none", st.Failed)
+		}
+		if _, _, err := f.eng.Retry(ctx, here, inc.Key); incidentbot.ErrorCode(err) != incidentbot.EINVALID {
+			t.Errorf("retry with nothing failed: got %v, want EINVALID", err)
+		}
+	})
+}
+
+func fieldsText(m incidentbot.Message) string {
+	var b strings.Builder
+	for _, f := range m.Fields {
+		b.WriteString(f.Label + ": " + f.Value + "\n")
+	}
+	return b.String()
+}

@@ -1,0 +1,29 @@
+package commands
+
+import (
+	"context"
+	"strings"
+
+	"incidentbot"
+)
+
+var retryCmd = &spec{
+	name:    "retry",
+	summary: "Run again the actions the bot gave up on (war room, posts, ads, notices): /incident status lists them.",
+	example: "retry INC-42",
+	key:     true,
+	parse:   func(s *spec, _ *Command, args string) error { return noMore(s, args) },
+	handle:  handleRetry,
+}
+
+func handleRetry(ctx context.Context, h *Handler, actor incidentbot.Actor, c Command) (Reply, error) {
+	inc, again, err := h.svc.Retry(ctx, actor, c.Key)
+	if err != nil {
+		return Reply{}, err
+	}
+	what := make([]string, len(again))
+	for i, f := range again {
+		what[i] = f.What
+	}
+	return text("Trying again for %s: %s. Results follow in the war room.", inc.Key, strings.Join(what, ", ")), nil
+}
