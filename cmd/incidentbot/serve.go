@@ -379,8 +379,13 @@ func runRegisterDiscord(ctx context.Context, args []string, cfg config, logger *
 	}
 	changes, err := discord.RegisterCommands(ctx, chat, guild)
 	if err != nil {
-		// Without a message for people (a network error), the cause says
-		// what failed; it holds no token (that travels in a header).
+		// Without a message for people, or for a network error (whose
+		// message promises a retry this one-shot command does not make),
+		// the cause says what failed; it holds no token (that travels in a header).
+		var ie *incidentbot.Error
+		if incidentbot.IsTransientNetError(err) && errors.As(err, &ie) && ie.Err != nil {
+			err = ie.Err
+		}
 		if incidentbot.ErrorCode(err) == incidentbot.EINTERNAL {
 			return fmt.Errorf("register /incident with Discord: %w", err)
 		}
