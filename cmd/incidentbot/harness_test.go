@@ -126,9 +126,9 @@ func newHarness(t *testing.T, chat chatFake, env map[string]string) *harness {
 	return h
 }
 
-// idle reports whether no job is running or due: whatever the bot was
-// asked so far has been posted (or is waiting for a later time).
-func (h *harness) idle() bool {
+// busy names the jobs running or due, "" when none: then whatever the bot
+// was asked so far has been posted (or waits for a later time).
+func (h *harness) busy() string {
 	h.t.Helper()
 	ctx := context.Background()
 	incs, err := h.db.FindIncidents(ctx, incidentbot.IncidentFilter{})
@@ -136,6 +136,7 @@ func (h *harness) idle() bool {
 		h.t.Fatalf("list incidents: %v", err)
 	}
 	now := time.Now()
+	var out []string
 	for _, inc := range incs {
 		jobs, err := h.db.Jobs(ctx, inc.ID)
 		if err != nil {
@@ -143,11 +144,11 @@ func (h *harness) idle() bool {
 		}
 		for _, j := range jobs {
 			if j.State == incidentbot.JobRunning || j.State == incidentbot.JobPending && !j.RunAt.After(now) {
-				return false
+				out = append(out, fmt.Sprintf("%s (%s, attempt %d, %s)", j.Key, j.State, j.Attempts, j.LastError))
 			}
 		}
 	}
-	return true
+	return strings.Join(out, "; ")
 }
 
 // expect declares one public post in the named channel whose text matches
@@ -198,29 +199,29 @@ func (h *harness) match() (unexpected []post, waiting []string) {
 }
 
 // settle waits until every expected post is there and no job is running
-// or due, failing at once on a post nobody expected and after 20 seconds
-// on one that never came. Scenarios that wait on a longer clock
+// or due, failing at once on a post nobody expected and after a deadline
+// on one that never came (30s). Scenarios that wait on a longer clock
 // (reminders) use settleWithin.
 func (h *harness) settle() {
 	h.t.Helper()
-	h.settleWithin(20 * time.Second)
+	h.settleWithin(30 * time.Second)
 }
 
 func (h *harness) settleWithin(d time.Duration) {
 	h.t.Helper()
 	deadline := time.Now().Add(d)
 	for {
-		idle := h.idle()
+		busy := h.busy()
 		unexpected, waiting := h.match()
 		if len(unexpected) > 0 {
 			h.t.Fatalf("unexpected posts:\n%s\nstill expected: %q\nlogs: %s", describePosts(unexpected), waiting, h.logs.String())
 		}
-		if len(waiting) == 0 && idle {
+		if len(waiting) == 0 && busy == "" {
 			return
 		}
 		if time.Now().After(deadline) {
-			h.t.Fatalf("not settled within %s (idle: %v); still expected: %q\nall posts:\n%s\nlogs: %s",
-				d, idle, waiting, describePosts(h.chat.posts()), h.logs.String())
+			h.t.Fatalf("not settled within %s; still expected: %q; jobs busy: %s\nall posts:\n%s\nlogs: %s",
+				d, waiting, busy, describePosts(h.chat.posts()), h.logs.String())
 		}
 		time.Sleep(25 * time.Millisecond) // polling interval, not a wait for work
 	}
