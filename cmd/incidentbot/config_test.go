@@ -280,3 +280,22 @@ func FuzzCheckDatabaseURL(f *testing.F) {
 		}
 	})
 }
+
+// TestPublicTextShopURL: SHOP_URL must be a full web address; the
+// problem line does not echo it.
+func TestPublicTextShopURL(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		value string
+		ok    bool
+	}{{"https://www.my-shop.fr/", true}, {"http://shop.internal:8080/", true}, {"www.my-shop.fr-secretpw", false}, {"ftp://shop.example/", false}} {
+		env := map[string]string{"SHOP_URL": tc.value}
+		cfg, err := loadConfig(context.Background(), "serve", func(k string) string { return env[k] })
+		if tc.ok && (err != nil || cfg.ShopURL != tc.value) {
+			t.Errorf("SHOP_URL=%s: got %+v, %v; want it kept", tc.value, cfg.ShopURL, err)
+		}
+		if !tc.ok && (err == nil || !strings.Contains(err.Error(), "SHOP_URL must be the shop's public address") || strings.Contains(err.Error(), "secretpw")) {
+			t.Errorf("SHOP_URL=%s: got %v, want the problem named without the value", tc.value, err)
+		}
+	}
+}
