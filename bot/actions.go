@@ -433,8 +433,8 @@ func (e *Engine) runNotify(ctx context.Context, inc *incidentbot.Incident, a inc
 	return result{kind: incidentbot.EventActionSucceeded, text: done + ": " + subject}, nil
 }
 
-// maxPublicName keeps a status page incident's name to one line on a phone.
-const maxPublicName = 100
+// maxPublicName keeps a status page incident's name as short as a title.
+const maxPublicName = incidentbot.MaxTitle
 
 // publicName is the first sentence of a customer message, without its
 // full stop: "Our online shop has a technical problem and some pages do

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"incidentbot"
 	"incidentbot/bot"
@@ -82,22 +83,29 @@ func TestEngineSignals(t *testing.T) {
 
 	db := storetest.SQLite(t)
 	chat := console.NewChat(nil, console.DefaultDirectory())
-	eng, err := bot.New(bot.Config{}, bot.Deps{
+	clock := incidentbot.NewManualClock(time.Now().UTC())
+	eng, err := bot.New(bot.Config{Language: "fr", ShopURL: "https://shop.example.com/"}, bot.Deps{
 		Store:     db,
 		Playbooks: playbooks.Defaults(),
 		Chats:     map[string]incidentbot.Chat{incidentbot.PlatformConsole: chat},
 		Prober:    prober,
 		Notifier:  notifier,
+		Clock:     clock,
 		Logger:    logger,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	alice := incidentbot.Actor{Platform: incidentbot.PlatformConsole, Workspace: "console", User: incidentbot.User{ID: "U_ALICE", Name: "alice"}, ChannelID: console.GeneralChannelID}
+	// Outward actions wait for the roles (is the declarer a responder?):
+	// a second run, a few seconds later, finds them assigned.
 	run := func() {
 		t.Helper()
-		if _, err := eng.RunDue(ctx, 0); err != nil {
-			t.Fatalf("RunDue: %v", err)
+		for range 2 {
+			if _, err := eng.RunDue(ctx, 0); err != nil {
+				t.Fatalf("RunDue: %v", err)
+			}
+			clock.Advance(3 * time.Second)
 		}
 	}
 
@@ -115,7 +123,7 @@ func TestEngineSignals(t *testing.T) {
 		t.Errorf("got agency webhook calls %q, want one", hook.bodies)
 	}
 	incs := sp.Incidents()
-	if len(incs) != 1 || incs[0].Status != "investigating" || incs[0].Name != "Checkout returns 503" || !strings.Contains(incs[0].Updates[0].Body, "Notre boutique en ligne rencontre") {
+	if len(incs) != 1 || incs[0].Status != "investigating" || incs[0].Name != "Notre boutique en ligne rencontre actuellement un problème technique et certaines pages ne s'affichent pas" || !strings.Contains(incs[0].Updates[0].Body, "Notre boutique en ligne rencontre") {
 		t.Fatalf("got status page incidents %+v, want one investigating with the customer-fr text", incs)
 	}
 	events, err := db.Timeline(ctx, outage.ID)
