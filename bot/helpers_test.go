@@ -100,7 +100,6 @@ type fixture struct {
 	shop     string   // Config.ShopURL
 	lang     string   // Config.Language
 	eng      *Engine
-	wrap     func(incidentbot.Chat) incidentbot.Chat // when set, the engine talks to the chat through it
 }
 
 func newFixture(t *testing.T, db *store.DB) *fixture {
@@ -134,10 +133,6 @@ func campaign(id, name string, s incidentbot.CampaignStatus) incidentbot.Campaig
 func (f *fixture) engine() *Engine {
 	f.t.Helper()
 	logger := slog.New(slog.NewTextHandler(&syncWriter{w: f.logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	var chat incidentbot.Chat = f.chat
-	if f.wrap != nil {
-		chat = f.wrap(chat)
-	}
 	e, err := New(Config{
 		SummaryChannels: map[string]string{incidentbot.PlatformConsole: summaryChannel},
 		MaxAttempts:     4,
@@ -148,7 +143,7 @@ func (f *fixture) engine() *Engine {
 	}, Deps{
 		Store:     f.db,
 		Playbooks: f.books,
-		Chats:     map[string]incidentbot.Chat{incidentbot.PlatformConsole: chat},
+		Chats:     map[string]incidentbot.Chat{incidentbot.PlatformConsole: f.chat},
 		Ads:       ads.New(f.db, []incidentbot.AdPlatform{f.google}, f.clock, logger),
 		Prober:    f.prober,
 		Notifier:  f.notifier,
@@ -226,6 +221,18 @@ func (f *fixture) jobs(inc *incidentbot.Incident) []incidentbot.Job {
 		f.t.Fatalf("Jobs: %v", err)
 	}
 	return jobs
+}
+
+// job returns the incident's last job of a kind.
+func (f *fixture) job(inc *incidentbot.Incident, kind string) incidentbot.Job {
+	f.t.Helper()
+	var out incidentbot.Job
+	for _, j := range f.jobs(inc) {
+		if j.Kind == kind {
+			out = j
+		}
+	}
+	return out
 }
 
 func (f *fixture) reload(inc *incidentbot.Incident) *incidentbot.Incident {

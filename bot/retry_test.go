@@ -4,7 +4,6 @@ import (
 	"context"
 	"net"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -14,21 +13,6 @@ import (
 	"incidentbot/store"
 	"incidentbot/views"
 )
-
-// downChat refuses connections while down, as a chat API behind a dead
-// network does: the error is the raw one a client gets, mapped by no adapter.
-type downChat struct {
-	incidentbot.Chat
-	down    atomic.Bool
-	refused error
-}
-
-func (c *downChat) CreateChannel(ctx context.Context, name string, opts incidentbot.ChannelOptions) (incidentbot.Channel, error) {
-	if c.down.Load() {
-		return incidentbot.Channel{}, c.refused
-	}
-	return c.Chat.CreateChannel(ctx, name, opts)
-}
 
 // refusedError dials an address nobody listens on.
 func refusedError(t *testing.T) error {
@@ -55,21 +39,13 @@ func TestRetryWarRoomAfterNetworkErrors(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
-		chat := &downChat{refused: refusedError(t)}
-		chat.down.Store(true)
-		f.wrap = func(c incidentbot.Chat) incidentbot.Chat { chat.Chat = c; return chat }
-		f.eng = f.engine()
+		// The raw error of a dial, mapped by no adapter, for all 4 attempts.
+		f.chat.FailNext("CreateChannel", 4, refusedError(t))
 		ctx := context.Background()
 		inc := f.declare(incidentbot.DeclareRequest{Title: "Shop down", Type: "site-outage", Force: true})
 		f.runAll(10 * time.Minute)
 
-		var create incidentbot.Job
-		for _, j := range f.jobs(inc) {
-			if j.Kind == kindCreateChannel {
-				create = j
-			}
-		}
-		if create.State != incidentbot.JobFailed || create.Attempts != 4 {
+		if create := f.job(inc, kindCreateChannel); create.State != incidentbot.JobFailed || create.Attempts != 4 {
 			t.Fatalf("create_channel: got %s after %d attempts, want failed after 4 (MaxAttempts)", create.State, create.Attempts)
 		}
 		general, _ := f.chat.Channel(console.GeneralChannelID)
@@ -90,7 +66,6 @@ func TestRetryWarRoomAfterNetworkErrors(t *testing.T) {
 			t.Errorf("status view lacks the failed action: %+v", msg.Fields)
 		}
 
-		chat.down.Store(false)
 		_, again, err := f.eng.Retry(ctx, actor(bob, console.GeneralChannelID), inc.Key)
 		if err != nil || len(again) != 1 || again[0].What != "create the war room" {
 			t.Fatalf("retry: got %+v, %v; want the war room retried", again, err)

@@ -222,13 +222,7 @@ func TestRetries(t *testing.T) {
 			f.chat.FailNext("CreateChannel", 100, nil)
 			inc := f.declare(incidentbot.DeclareRequest{Title: "Chat down", Type: "generic"})
 			f.runAll(10 * time.Minute)
-			var create incidentbot.Job
-			for _, j := range f.jobs(inc) {
-				if j.Kind == kindCreateChannel {
-					create = j
-				}
-			}
-			if create.State != incidentbot.JobFailed || create.Attempts != 4 {
+			if create := f.job(inc, kindCreateChannel); create.State != incidentbot.JobFailed || create.Attempts != 4 {
 				t.Errorf("create_channel: got %s after %d attempts, want failed after 4", create.State, create.Attempts)
 			}
 		})
