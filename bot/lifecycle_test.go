@@ -565,3 +565,25 @@ func TestUpdateSeenByEveryone(t *testing.T) {
 		}
 	}
 }
+
+// TestReminderUpdateWithinTheSecond: two updates in the same second move
+// the reminder by less than a second; it still fires.
+func TestReminderUpdateWithinTheSecond(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, storetest.SQLite(t))
+	f.clock.Set(time.Date(2026, 12, 5, 9, 0, 0, 100_000_000, time.UTC))
+	inc := ready(t, f)
+	for _, text := range []string{"DB restarted", "Checkout recovering"} {
+		f.clock.Advance(400 * time.Millisecond)
+		if _, err := f.eng.PostUpdate(context.Background(), actor(bob, inc.WarRoom), "", text); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.clock.Advance(15*time.Minute - 200*time.Millisecond) // the first update's schedule, not yet the second's
+	f.runAll(0)
+	f.clock.Advance(time.Second)
+	f.runAll(0)
+	if got := len(posts(f.warRoom(inc), "No update for")); got != 1 {
+		t.Errorf("got %d nudges 15m after the last update, want 1", got)
+	}
+}

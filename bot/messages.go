@@ -172,9 +172,11 @@ type reminderPayload struct {
 }
 
 // reminderJob schedules the status-update reminder due at t; its key makes
-// scheduling the same time twice harmless.
+// scheduling the same time twice harmless, and names the time to the
+// microsecond (the stored precision) so two schedules in one second each
+// get their job.
 func reminderJob(j *jobs, t time.Time) {
-	j.at(kindReminder, fmt.Sprintf("reminder/%d", t.Unix()), reminderPayload{At: t}, t)
+	j.at(kindReminder, fmt.Sprintf("reminder/%d", t.UnixMicro()), reminderPayload{At: t}, t)
 }
 
 // reminder nudges the war room when no update was posted for a cadence.

@@ -149,11 +149,33 @@ func (db *DB) release(ctx context.Context, tx *sqlx.Tx, job incidentbot.Job, wor
 	return nil
 }
 
+// lockIncident takes an incident's row lock before a job's: every
+// transaction that writes both takes them in this order (UpdateIncident
+// locks the incident, then inserts jobs, whose keys may be held by a job
+// being completed), so two never wait on each other. Postgres only:
+// SQLite's writer holds the whole database already.
+func (db *DB) lockIncident(ctx context.Context, tx *sqlx.Tx, id int64) error {
+	if db.dialect != Postgres || id == 0 {
+		return nil
+	}
+	var got int64
+	err := tx.GetContext(ctx, &got, tx.Rebind(`SELECT id FROM incidents WHERE id = ? FOR UPDATE`), id)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) { // a missing incident is the caller's to report
+		return fmt.Errorf("lock incident %d: %w", id, mapErr(err))
+	}
+	return nil
+}
+
 // CompleteJob marks a job done and, in the same transaction, applies fn to
 // its incident as UpdateIncident does (fn may be nil). ECONFLICT when
 // worker no longer holds the job; an error from fn aborts both.
 func (db *DB) CompleteJob(ctx context.Context, job incidentbot.Job, worker string, fn func(inc *incidentbot.Incident) (incidentbot.Change, error)) error {
 	return db.inTx(ctx, func(tx *sqlx.Tx) error {
+		if fn != nil {
+			if err := db.lockIncident(ctx, tx, job.IncidentID); err != nil {
+				return err
+			}
+		}
 		if err := db.release(ctx, tx, job, worker, incidentbot.JobDone, nil, ""); err != nil {
 			return err
 		}
@@ -179,6 +201,9 @@ func (db *DB) RetryJob(ctx context.Context, job incidentbot.Job, worker string, 
 // the job's incident.
 func (db *DB) FailJob(ctx context.Context, job incidentbot.Job, worker string, errMsg string, ch incidentbot.Change) error {
 	return db.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := db.lockIncident(ctx, tx, job.IncidentID); err != nil {
+			return err
+		}
 		if err := db.release(ctx, tx, job, worker, incidentbot.JobFailed, nil, errMsg); err != nil {
 			return err
 		}

@@ -335,3 +335,52 @@ func TestRetryRequeueFailedJobs(t *testing.T) {
 		}
 	})
 }
+
+// TestReminderCompleteJobsNoDeadlock: two jobs of one incident complete at
+// once, the first enqueueing a job with the second's key (a reminder whose
+// schedule moved makes sure the new time has its job): both commit, where
+// Postgres used to detect a deadlock and fail one.
+func TestReminderCompleteJobsNoDeadlock(t *testing.T) {
+	t.Parallel()
+	db := storetest.Postgres(t)
+	ctx := t.Context()
+	jobsFixture(t, db, 0, 0)
+	jobs := claim(t, db, "w", t0, 2)
+	if len(jobs) != 2 {
+		t.Fatalf("got %d jobs, want 2", len(jobs))
+	}
+	locked := make(chan struct{})
+	errs := make(chan error, 2)
+	go func() {
+		errs <- db.CompleteJob(ctx, jobs[0], "w", func(inc *incidentbot.Incident) (incidentbot.Change, error) {
+			close(locked) // this transaction holds the incident now
+			deadline := time.Now().Add(10 * time.Second)
+			for {
+				n, err := store.LockWaiters(ctx, db)
+				if err != nil {
+					return incidentbot.Change{}, err
+				}
+				if n > 0 { // the other completion waits for a lock
+					break
+				}
+				if time.Now().After(deadline) {
+					return incidentbot.Change{}, fmt.Errorf("the second completion never waited for a lock")
+				}
+				time.Sleep(10 * time.Millisecond) // polling interval, not a wait for work
+			}
+			again, err := incidentbot.NewJob(inc, "post", "j1", nil, t0)
+			return incidentbot.Change{Jobs: []incidentbot.Job{again}}, err
+		})
+	}()
+	<-locked
+	go func() {
+		errs <- db.CompleteJob(ctx, jobs[1], "w", func(*incidentbot.Incident) (incidentbot.Change, error) {
+			return incidentbot.Change{}, nil
+		})
+	}()
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Errorf("CompleteJob: %v", err)
+		}
+	}
+}
