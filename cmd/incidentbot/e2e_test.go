@@ -108,25 +108,36 @@ func (n *flakyNet) up() {
 
 func (n *flakyNet) down() { n.srv.Close() }
 
-// TestE2ESlackNetworkDown: Slack cannot be reached when an incident is
+// TestE2ENetworkDown: the chat API cannot be reached when an incident is
 // declared (connection refused); the bot retries and opens the war room
 // once the network is back, with nothing logged at ERROR.
-func TestE2ESlackNetworkDown(t *testing.T) {
-	chat := newFakeSlack(t)
-	link := newFlakyNet(t, chat.api.URL())
-	env := quickPlaybook(t, e2eDB(t))
-	env["SLACK_API_URL"] = link.url()
-	h := newHarness(t, chat, env)
-	link.down()
-	if got := h.command(alice, general, "declare sev2 type:quick Checkout returns 504"); !strings.Contains(got, "INC-1") {
-		t.Fatalf("declare answered %q, want INC-1 named", got)
+func TestE2ENetworkDown(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		chat func(t *testing.T) (chatFake, string) // the fake and its API URL
+		env  string                                // the variable pointing serve at the API
+	}{
+		{"slack", func(t *testing.T) (chatFake, string) { c := newFakeSlack(t); return c, c.api.URL() }, "SLACK_API_URL"},
+		{"discord", func(t *testing.T) (chatFake, string) { c := newFakeDiscord(t); return c, c.api.URL() }, "DISCORD_API_URL"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			chat, api := tc.chat(t)
+			link := newFlakyNet(t, api)
+			env := quickPlaybook(t, e2eDB(t))
+			env[tc.env] = link.url()
+			h := newHarness(t, chat, env)
+			link.down()
+			if got := h.command(alice, general, "declare sev2 type:quick Checkout returns 504"); !strings.Contains(got, "INC-1") {
+				t.Fatalf("declare answered %q, want INC-1 named", got)
+			}
+			h.until("a refused create_channel retried", func() bool {
+				return regexp.MustCompile(`"msg":"job will retry".*"kind":"create_channel".*connection refused`).MatchString(h.logs.String())
+			})
+			link.up()
+			h.expect("inc-1-checkout-returns-504", `(?s)INC-1 Checkout returns 504.*Roles.*Checklist`)
+			h.expect(managers, `SEV2 · INC-1 Checkout returns 504`)
+			h.settle()
+			h.finish()
+		})
 	}
-	h.until("a refused create_channel retried", func() bool {
-		return regexp.MustCompile(`"msg":"job will retry".*"kind":"create_channel".*connection refused`).MatchString(h.logs.String())
-	})
-	link.up()
-	h.expect("inc-1-checkout-returns-504", `(?s)INC-1 Checkout returns 504.*Roles.*Checklist`)
-	h.expect(managers, `SEV2 · INC-1 Checkout returns 504`)
-	h.settle()
-	h.finish()
 }
