@@ -99,6 +99,14 @@ type IncidentStore interface {
 	Message(ctx context.Context, incidentID int64, purpose string) (MessageRef, error)
 }
 
+// JobLane selects the kinds of jobs a pool of workers claims, so that slow
+// kinds (outside-in checks of a site that never answers) run in a pool of
+// their own and cannot hold up the others. The zero lane claims every kind.
+type JobLane struct {
+	Only   []string // claim only these kinds, when set
+	Except []string // claim every kind but these
+}
+
 // JobStore is the durable job queue. Claims are safe across processes.
 type JobStore interface {
 	// EnqueueJobs adds jobs; one whose Key exists already is skipped.
@@ -107,6 +115,8 @@ type JobStore interface {
 	// running with an expired lease, marks them running for worker until
 	// now+lease and counts the attempt.
 	ClaimJobs(ctx context.Context, worker string, now time.Time, lease time.Duration, limit int) ([]Job, error)
+	// ClaimLane is ClaimJobs for the kinds of one lane only.
+	ClaimLane(ctx context.Context, worker string, now time.Time, lease time.Duration, limit int, lane JobLane) ([]Job, error)
 	// CompleteJob marks a job done and, in the same transaction, applies fn
 	// to its incident as UpdateIncident does (fn may be nil). ECONFLICT when
 	// worker no longer holds the job.

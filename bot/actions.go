@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 	"unicode"
@@ -34,9 +35,18 @@ func actionJobs(j *jobs, phase string, actions []incidentbot.Action, sev inciden
 			holds = *pauseAds
 		}
 		if holds {
-			j.add(kindAction, fmt.Sprintf("action/%s/%d", phase, i), actionPayload{Phase: phase, Action: a, Trusted: true})
+			j.add(actionKind(a), fmt.Sprintf("action/%s/%d", phase, i), actionPayload{Phase: phase, Action: a, Trusted: true})
 		}
 	}
+}
+
+// actionKind is the job kind of an action: checks from outside run in the
+// probe workers' lane (see probeLane), the rest in the others'.
+func actionKind(a incidentbot.Action) string {
+	if a.Kind == incidentbot.ActionVerifySite || a.Kind == incidentbot.ActionCheckProviders {
+		return kindProbe
+	}
+	return kindAction
 }
 
 // target is who a notify, statuspage or page action goes to.
@@ -127,7 +137,14 @@ func (e *Engine) action(ctx context.Context, job incidentbot.Job, inc *incidentb
 		j.add(kindSummary, "summary/ads/"+e.seq(), nil)
 	}
 	if a.Kind == incidentbot.ActionVerifySite && res.kind == incidentbot.EventProbeResult && !res.healthy && !res.blocked {
-		e.scheduleRecheck(j, recheckPayload{URL: a.URL, Expect: a.Expect, Trusted: p.Trusted})
+		// One chain per URL: a chain already following it goes on alone.
+		following, err := e.rechecking(ctx, job, inc.ID, a.URL, math.MaxInt64)
+		if err != nil {
+			return nil, err
+		}
+		if !following {
+			e.scheduleRecheck(j, recheckPayload{URL: a.URL, Expect: a.Expect, Trusted: p.Trusted, Chain: job.ID})
+		}
 	}
 	if j.err != nil {
 		return nil, j.err

@@ -27,8 +27,11 @@ type Config struct {
 	Language         string   // "en" | "fr": post-mortem and customer templates
 	// ShopURL is the shop's public address (SHOP_URL): what a playbook's
 	// verify_site without url checks, and what customer templates link to.
-	ShopURL      string
-	Workers      int // default 4
+	ShopURL string
+	Workers int // default 4
+	// ProbeWorkers (default 2) run the outside-in checks, in a pool of
+	// their own: a site that never answers holds them, never the war room.
+	ProbeWorkers int
 	Lease        time.Duration
 	PollInterval time.Duration // how often idle workers look for due jobs
 	MaxAttempts  int
@@ -41,6 +44,10 @@ type Config struct {
 	// declare in any minute (default 5; negative: no limit). Counted in the
 	// store, so it holds across replicas.
 	DeclareLimit int
+	// VerifyLimit is how many manual /incident verify checks one incident
+	// may queue in any VerifyWindow (default 3 in 5 minutes; negative: no limit).
+	VerifyLimit  int
+	VerifyWindow time.Duration
 }
 
 // Deps are the parts the engine drives.
@@ -69,11 +76,12 @@ type Engine struct {
 	clock     incidentbot.Clock
 	logger    *slog.Logger
 
-	nonce    string        // random, unique per engine: worker ids and job keys
-	id       string        // worker id prefix, so leases are told apart
-	wake     chan struct{} // nudges an idle worker when a job was enqueued
-	handlers map[string]handler
-	counter  atomic.Uint64 // see seq
+	nonce     string        // random, unique per engine: worker ids and job keys
+	id        string        // worker id prefix, so leases are told apart
+	wake      chan struct{} // nudges an idle worker when a job was enqueued
+	wakeProbe chan struct{} // the same for the probe workers
+	handlers  map[string]handler
+	counter   atomic.Uint64 // see seq
 }
 
 var _ incidentbot.IncidentService = (*Engine)(nil)
@@ -134,6 +142,15 @@ func New(cfg Config, deps Deps) (*Engine, error) {
 	if cfg.DeclareLimit == 0 {
 		cfg.DeclareLimit = 5
 	}
+	if cfg.ProbeWorkers <= 0 {
+		cfg.ProbeWorkers = 2
+	}
+	if cfg.VerifyLimit == 0 {
+		cfg.VerifyLimit = 3
+	}
+	if cfg.VerifyWindow <= 0 {
+		cfg.VerifyWindow = 5 * time.Minute
+	}
 	var b [4]byte
 	_, _ = rand.Read(b[:])
 	e := &Engine{
@@ -150,6 +167,7 @@ func New(cfg Config, deps Deps) (*Engine, error) {
 		nonce:     hex.EncodeToString(b[:]),
 		id:        "engine-" + hex.EncodeToString(b[:]),
 		wake:      make(chan struct{}, 1),
+		wakeProbe: make(chan struct{}, 1),
 	}
 	e.handlers = e.jobHandlers()
 	return e, nil
@@ -164,6 +182,10 @@ func (e *Engine) now() time.Time { return e.clock.Now().UTC() }
 func (e *Engine) nudge() {
 	select {
 	case e.wake <- struct{}{}:
+	default:
+	}
+	select {
+	case e.wakeProbe <- struct{}{}:
 	default:
 	}
 }

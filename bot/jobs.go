@@ -30,6 +30,7 @@ const (
 	kindPostmortem    = "postmortem"
 	kindArchive       = "archive"
 	kindRecheck       = "recheck"
+	kindProbe         = "probe" // an action that checks from outside: verify_site, check_providers
 )
 
 func (e *Engine) jobHandlers() map[string]handler {
@@ -49,6 +50,7 @@ func (e *Engine) jobHandlers() map[string]handler {
 		kindPostmortem:    e.postmortem,
 		kindArchive:       e.archive,
 		kindRecheck:       e.recheck,
+		kindProbe:         e.action,
 	}
 }
 
@@ -84,7 +86,7 @@ func describe(job incidentbot.Job) (what, byHand string) {
 		return "post the post-mortem draft", "Run /incident postmortem to get it."
 	case kindArchive:
 		return "archive the war room", "Archive the channel by hand."
-	case kindAction:
+	case kindAction, kindProbe:
 		var p actionPayload
 		if decode(job, &p) == nil {
 			return describeAction(p.Action)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -517,11 +518,26 @@ func (e *Engine) Verify(ctx context.Context, actor incidentbot.Actor, key, url s
 	if a.URL == "" {
 		return nil, incidentbot.Errorf(incidentbot.EINVALID, "No site to check: SHOP_URL is not set and the %s playbook names none. Give one, e.g. /incident verify https://www.your-shop.com/, or set SHOP_URL.", inc.Type)
 	}
-	j := e.jobsFor(inc).add(kindAction, "verify/"+e.seq(), actionPayload{Phase: "manual", Action: a, By: actor.User, Trusted: trusted})
+	j := e.jobsFor(inc).add(kindProbe, "verify/"+e.seq(), actionPayload{Phase: "manual", Action: a, By: actor.User, Trusted: trusted})
 	if j.err != nil {
 		return nil, j.err
 	}
-	if err := e.enqueue(ctx, j.out...); err != nil {
+	ch := incidentbot.Change{Jobs: j.out}
+	// Each check may wait for a site that never answers: a cap per incident
+	// keeps one chat from filling the probe workers (and from using the bot
+	// to hammer a host).
+	limit := incidentbot.RateLimit{Scope: "verify/" + strconv.FormatInt(inc.ID, 10), Max: e.cfg.VerifyLimit, Window: e.cfg.VerifyWindow}
+	if e.cfg.VerifyLimit > 0 {
+		ch.Limits = []incidentbot.RateLimit{limit}
+	}
+	_, err = e.updateByID(ctx, inc.ID, func(*incidentbot.Incident) (incidentbot.Change, error) { return ch, nil })
+	var rl *incidentbot.RateLimitError
+	if errors.As(err, &rl) && rl.Limit == limit {
+		return nil, incidentbot.WrapError(incidentbot.EFORBIDDEN, err,
+			"%s was checked from outside %d times in the last %d minutes, the most allowed; the results follow in the war room. Try again in %d s.",
+			inc.Key, limit.Max, int(limit.Window/time.Minute), int((rl.Wait+time.Second-1)/time.Second))
+	}
+	if err != nil {
 		return nil, err
 	}
 	return inc, nil

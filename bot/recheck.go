@@ -2,6 +2,8 @@ package bot
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strconv"
 
@@ -14,11 +16,42 @@ type recheckPayload struct {
 	Expect  string
 	Healthy int  // healthy checks in a row so far
 	Trusted bool // the URL comes from the playbook (see actionPayload)
+	// Chain is the id of the job that started the chain. Two checks that
+	// failed at once may start two chains on one URL: the younger ends.
+	Chain int64
 }
 
+// rechecking reports whether a re-check chain other than job's follows
+// url in the incident: one whose live link (pending or running; a link
+// enqueues the next as it completes, so a live chain always has one) is
+// older than chain (math.MaxInt64: any chain at all). Of two chains of the
+// same age (both stored before Chain existed) the one waiting goes on.
+func (e *Engine) rechecking(ctx context.Context, job incidentbot.Job, incidentID int64, url string, chain int64) (bool, error) {
+	jobs, err := e.store.Jobs(ctx, incidentID)
+	if err != nil {
+		return false, fmt.Errorf("list re-checks: %w", err)
+	}
+	for _, other := range jobs {
+		if other.ID == job.ID || other.Kind != kindRecheck || (other.State != incidentbot.JobPending && other.State != incidentbot.JobRunning) {
+			continue
+		}
+		var p recheckPayload
+		if decode(other, &p) != nil || p.URL != url {
+			continue
+		}
+		if p.Chain < chain || p.Chain == chain && other.State == incidentbot.JobPending {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// scheduleRecheck adds the chain's next link; its key names the URL, so
+// links of two URLs due at the same instant are both kept.
 func (e *Engine) scheduleRecheck(j *jobs, p recheckPayload) {
 	at := e.now().Add(e.cfg.RecheckInterval)
-	j.at(kindRecheck, "recheck/"+strconv.FormatInt(at.UnixNano(), 10), p, at)
+	sum := sha256.Sum256([]byte(p.URL))
+	j.at(kindRecheck, "recheck/"+hex.EncodeToString(sum[:6])+"/"+strconv.FormatInt(at.UnixNano(), 10), p, at)
 }
 
 // recheck checks the site again. A change between up and down goes on the
@@ -32,6 +65,9 @@ func (e *Engine) recheck(ctx context.Context, job incidentbot.Job, inc *incident
 	}
 	if !inc.Status.Open() || inc.Drill || e.prober == nil {
 		return nil, nil
+	}
+	if other, err := e.rechecking(ctx, job, inc.ID, p.URL, p.Chain); err != nil || other {
+		return nil, err // another chain follows this URL: this one ends
 	}
 	r := e.prober.Probe(ctx, incidentbot.ProbeTarget{URL: p.URL, Expect: p.Expect, Trusted: p.Trusted})
 	if r.Blocked {

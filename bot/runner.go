@@ -33,15 +33,27 @@ const (
 	backoffCap   = 5 * time.Minute
 )
 
-// Run claims and runs jobs with Config.Workers workers until ctx is done,
-// prunes old inbound delivery ids on the side, and returns once every
-// worker has stopped.
+// probeLane holds the jobs that fetch from outside (a typed URL may never
+// answer): Config.ProbeWorkers run them, the other workers never do.
+var probeLane = incidentbot.JobLane{Only: []string{kindProbe, kindRecheck}}
+
+// Run claims and runs jobs with Config.Workers workers, and the outside-in
+// checks with Config.ProbeWorkers more, until ctx is done, prunes old
+// inbound delivery ids on the side, and returns once every worker has stopped.
 func (e *Engine) Run(ctx context.Context) error {
 	g, ctx := errgroup.WithContext(ctx)
+	others := incidentbot.JobLane{Except: probeLane.Only}
 	for i := range e.cfg.Workers {
 		worker := e.id + "-" + strconv.Itoa(i)
 		g.Go(func() error {
-			e.work(ctx, worker)
+			e.work(ctx, worker, others, e.wake)
+			return nil
+		})
+	}
+	for i := range e.cfg.ProbeWorkers {
+		worker := e.id + "-probe-" + strconv.Itoa(i)
+		g.Go(func() error {
+			e.work(ctx, worker, probeLane, e.wakeProbe)
 			return nil
 		})
 	}
@@ -78,11 +90,11 @@ func (e *Engine) pruneDeliveries(ctx context.Context) {
 	}
 }
 
-func (e *Engine) work(ctx context.Context, worker string) {
+func (e *Engine) work(ctx context.Context, worker string, lane incidentbot.JobLane, wake <-chan struct{}) {
 	timer := time.NewTimer(e.cfg.PollInterval)
 	defer timer.Stop()
 	for ctx.Err() == nil {
-		ran, err := e.runOne(ctx, worker)
+		ran, err := e.runLane(ctx, worker, lane)
 		if err != nil && ctx.Err() == nil {
 			e.logger.ErrorContext(ctx, "job queue unavailable", "worker", worker, "code", incidentbot.ErrorCode(err), "err", err)
 		}
@@ -92,7 +104,7 @@ func (e *Engine) work(ctx context.Context, worker string) {
 		timer.Reset(e.cfg.PollInterval)
 		select {
 		case <-ctx.Done():
-		case <-e.wake:
+		case <-wake:
 		case <-timer.C:
 		}
 	}
@@ -116,9 +128,14 @@ func (e *Engine) RunDue(ctx context.Context, max int) (int, error) {
 	return n, nil
 }
 
-// runOne claims one due job and runs it. The error is for the queue itself;
-// a job's own failure is recorded on the job and the timeline.
+// runOne claims one due job of any kind and runs it.
 func (e *Engine) runOne(ctx context.Context, worker string) (bool, error) {
+	return e.runLane(ctx, worker, incidentbot.JobLane{})
+}
+
+// runLane claims one due job of lane and runs it. The error is for the
+// queue itself; a job's own failure is recorded on the job and the timeline.
+func (e *Engine) runLane(ctx context.Context, worker string, lane incidentbot.JobLane) (bool, error) {
 	if ctx.Err() != nil {
 		return false, nil
 	}
@@ -126,7 +143,7 @@ func (e *Engine) runOne(ctx context.Context, worker string) (bool, error) {
 	// not cut: a claim that commits must come back to be handed back, and a
 	// finished job must be recorded, or its lease holds it from the restart.
 	cctx, cancel := settle(ctx)
-	jobs, err := e.store.ClaimJobs(cctx, worker, e.now(), e.cfg.Lease, 1)
+	jobs, err := e.store.ClaimLane(cctx, worker, e.now(), e.cfg.Lease, 1, lane)
 	cancel()
 	if err != nil {
 		return false, fmt.Errorf("claim jobs: %w", err)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -102,6 +103,11 @@ func (db *DB) insertJobs(ctx context.Context, tx *sqlx.Tx, jobs []incidentbot.Jo
 // lets concurrent claimers take disjoint jobs without waiting; SQLite's
 // single writer serializes them.
 func (db *DB) ClaimJobs(ctx context.Context, worker string, now time.Time, lease time.Duration, limit int) ([]incidentbot.Job, error) {
+	return db.ClaimLane(ctx, worker, now, lease, limit, incidentbot.JobLane{})
+}
+
+// ClaimLane is ClaimJobs restricted to the kinds of lane.
+func (db *DB) ClaimLane(ctx context.Context, worker string, now time.Time, lease time.Duration, limit int, lane incidentbot.JobLane) ([]incidentbot.Job, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
@@ -109,15 +115,25 @@ func (db *DB) ClaimJobs(ctx context.Context, worker string, now time.Time, lease
 	if db.dialect == Postgres {
 		skipLocked = " FOR UPDATE SKIP LOCKED"
 	}
+	args := []any{worker, db.t(now.Add(lease)), db.t(now), db.t(now), db.t(now)}
+	kinds := ""
+	switch {
+	case len(lane.Only) > 0:
+		kinds = " AND kind IN (?" + strings.Repeat(", ?", len(lane.Only)-1) + ")"
+		args = appendKinds(args, lane.Only)
+	case len(lane.Except) > 0:
+		kinds = " AND kind NOT IN (?" + strings.Repeat(", ?", len(lane.Except)-1) + ")"
+		args = appendKinds(args, lane.Except)
+	}
 	q := db.x.Rebind(`UPDATE jobs SET state = 'running', locked_by = ?, locked_until = ?,
 		attempts = attempts + 1, updated_at = ?
 		WHERE id IN (
 			SELECT id FROM jobs
-			WHERE (state = 'pending' AND run_at <= ?) OR (state = 'running' AND locked_until < ?)
+			WHERE ((state = 'pending' AND run_at <= ?) OR (state = 'running' AND locked_until < ?))` + kinds + `
 			ORDER BY run_at, id LIMIT ?` + skipLocked + `)
 		RETURNING ` + jobColumns)
 	var rows []jobRow
-	err := db.x.SelectContext(ctx, &rows, q, worker, db.t(now.Add(lease)), db.t(now), db.t(now), db.t(now), limit)
+	err := db.x.SelectContext(ctx, &rows, q, append(args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("claim jobs: %w", mapErr(err))
 	}
@@ -126,6 +142,13 @@ func (db *DB) ClaimJobs(ctx context.Context, worker string, now time.Time, lease
 		return cmp.Or(a.RunAt.Compare(b.RunAt.Time), cmp.Compare(a.ID, b.ID))
 	})
 	return jobsOf(rows), nil
+}
+
+func appendKinds(args []any, kinds []string) []any {
+	for _, k := range kinds {
+		args = append(args, k)
+	}
+	return args
 }
 
 // release moves a job the worker holds out of running, to run again at
