@@ -148,8 +148,7 @@ func TestProbeRecheckOneChainPerURL(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	f := newFixture(t, storetest.SQLite(t))
-	inc := f.declare(incidentbot.DeclareRequest{Title: "Site down", Severity: incidentbot.SEV1, Type: "site-outage"})
-	f.runAll(0)
+	inc := f.siteDown()
 	if got := f.liveRechecks(inc); len(got) != 1 || got[0] != f.shop {
 		t.Fatalf("after declare: got re-checks %q, want one of %s", got, f.shop)
 	}
@@ -195,8 +194,7 @@ func TestProbeVerifyRateLimit(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, storetest.SQLite(t))
 	f.db.SetClock(f.clock) // the store counts with its own clock
-	inc := f.declare(incidentbot.DeclareRequest{Title: "Site down", Severity: incidentbot.SEV1, Type: "site-outage"})
-	f.runAll(0)
+	inc := f.siteDown()
 	room := actor(bob, f.reload(inc).WarRoom)
 	for i := range 3 {
 		if _, err := f.eng.Verify(ctx, room, "", ""); err != nil {

@@ -8,6 +8,15 @@ import (
 	"incidentbot/internal/storetest"
 )
 
+// siteDown declares a SEV1 site outage and runs its saga: the war room
+// is ready and the playbook's check has run (the stub says it is down).
+func (f *fixture) siteDown() *incidentbot.Incident {
+	f.t.Helper()
+	inc := f.declare(incidentbot.DeclareRequest{Title: "Site down", Severity: incidentbot.SEV1, Type: "site-outage"})
+	f.runAll(0)
+	return f.reload(inc)
+}
+
 // TestSSRFVerifyMarksTypedURLs: the playbook's URL (at declare, or by a
 // bare /incident verify) is trusted; a URL typed in chat is not, so the
 // prober applies the rule for typed URLs to it.
@@ -15,8 +24,7 @@ func TestSSRFVerifyMarksTypedURLs(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	f := newFixture(t, storetest.SQLite(t))
-	inc := f.declare(incidentbot.DeclareRequest{Title: "Site down", Severity: incidentbot.SEV1, Type: "site-outage"})
-	f.runAll(0)
+	inc := f.siteDown()
 	room := actor(alice, f.reload(inc).WarRoom)
 	if _, err := f.eng.Verify(ctx, room, "", "http://169.254.169.254/latest/meta-data/"); err != nil {
 		t.Fatal(err)
@@ -45,8 +53,7 @@ func TestSSRFRefusedURLIsNotRechecked(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	f := newFixture(t, storetest.SQLite(t))
-	inc := f.declare(incidentbot.DeclareRequest{Title: "Site down", Severity: incidentbot.SEV1, Type: "site-outage"})
-	f.runAll(0)
+	inc := f.siteDown()
 	const typed = "http://admin.example/"
 	refused := incidentbot.ProbeResult{Class: "not checked: address not allowed", Blocked: true,
 		Summary: "The bot refused to check " + typed + ": it resolves to a loopback address.",
