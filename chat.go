@@ -97,6 +97,26 @@ type Button struct {
 	Style    ButtonStyle
 }
 
+// Truncate cuts s to at most n characters (runes), ending with "…" when
+// cut. It reads only the first n+1 characters, so cutting a draft of
+// megabytes down to one chat message costs what the message costs.
+func Truncate(s string, n int) string {
+	if n <= 0 {
+		return ""
+	}
+	end, count := 0, 0 // end: the byte offset after the first n-1 runes
+	for i := range s {
+		if count == n {
+			return s[:end] + "…"
+		}
+		if count == n-1 {
+			end = i
+		}
+		count++
+	}
+	return s
+}
+
 // ChannelName keeps what every platform accepts in a channel name:
 // lowercase a-z, 0-9, - and _, runs of anything else folded into one dash,
 // at most max characters; "" when nothing is left.

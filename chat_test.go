@@ -3,6 +3,7 @@ package incidentbot
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestChannelName(t *testing.T) {
@@ -42,4 +43,48 @@ func TestChannelNameTry(t *testing.T) {
 			t.Errorf("ChannelNameTry(%q, %d): got %q, want %q", tc.base, tc.n, got, tc.want)
 		}
 	}
+}
+
+func TestTruncate(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"", 3, ""},
+		{"abc", 3, "abc"},
+		{"abcd", 3, "ab…"},
+		{"abcd", 1, "…"},
+		{"abcd", 0, ""},
+		{"éèêë", 4, "éèêë"},
+		{"éèêëa", 4, "éèê…"},
+		{"日本語のテキスト", 5, "日本語の…"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.in, func(t *testing.T) {
+			t.Parallel()
+			if got := Truncate(tc.in, tc.n); got != tc.want {
+				t.Errorf("Truncate(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
+			}
+		})
+	}
+}
+
+// FuzzTruncate: Truncate agrees with cutting the whole text as runes.
+func FuzzTruncate(f *testing.F) {
+	f.Add("abcdef", 3)
+	f.Add("éèêëa", 4)
+	f.Fuzz(func(t *testing.T, s string, n int) {
+		if n <= 0 || n > 1<<16 || !utf8.ValidString(s) {
+			return
+		}
+		want := s
+		if r := []rune(s); len(r) > n {
+			want = string(r[:n-1]) + "…"
+		}
+		if got := Truncate(s, n); got != want {
+			t.Errorf("Truncate(%q, %d) = %q, want %q", s, n, got, want)
+		}
+	})
 }

@@ -276,9 +276,9 @@ func fitTopic(topic, purpose string) string {
 		return topic
 	}
 	if purpose == "" {
-		return truncate(topic, maxTopic)
+		return incidentbot.Truncate(topic, maxTopic)
 	}
-	return truncate(topic, maxTopic-runes(purpose)-3) + " · " + purpose
+	return incidentbot.Truncate(topic, maxTopic-runes(purpose)-3) + " · " + purpose
 }
 
 // Invite gives each person an overwrite that lets them see and write in

@@ -276,7 +276,7 @@ func prompt(line string) (response, bool) {
 		}
 		return response{Type: callbackModal, Data: modalData{
 			CustomID: line,
-			Title:    truncate(strings.ToUpper(f[0][:1])+f[0][1:]+key, 45),
+			Title:    incidentbot.Truncate(strings.ToUpper(f[0][:1])+f[0][1:]+key, 45),
 			Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 				discordgo.TextInput{CustomID: "text", Label: label, Style: discordgo.TextInputParagraph, Required: true, MaxLength: 3000},
 			}}},
@@ -321,9 +321,9 @@ func replyData(reply commands.Reply) messageData {
 	if len(r.Overflow) > 0 {
 		const cut = " … (cut: too long for one Discord message)"
 		if len(d.Embeds) > 0 {
-			d.Embeds[0].Description = truncate(d.Embeds[0].Description, maxDescription-runes(cut)) + cut
+			d.Embeds[0].Description = incidentbot.Truncate(d.Embeds[0].Description, maxDescription-runes(cut)) + cut
 		} else {
-			d.Content = truncate(d.Content, maxContent-runes(cut)) + cut
+			d.Content = incidentbot.Truncate(d.Content, maxContent-runes(cut)) + cut
 		}
 	}
 	if d.Embeds == nil {
@@ -417,7 +417,7 @@ func (in *Inbound) autocomplete(ctx context.Context, i *discordgo.Interaction) [
 	add := func(name, value string) {
 		if len(out) < maxChoices && (typed == "" || strings.Contains(strings.ToLower(name), typed)) &&
 			!slices.ContainsFunc(out, func(c *discordgo.ApplicationCommandOptionChoice) bool { return c.Value == value }) {
-			out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: truncate(name, 100), Value: value})
+			out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: incidentbot.Truncate(name, 100), Value: value})
 		}
 	}
 	switch focused.Name {

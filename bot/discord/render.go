@@ -74,9 +74,9 @@ func render(m incidentbot.Message) rendered {
 		}
 		return out
 	}
-	e := &discordgo.MessageEmbed{Type: discordgo.EmbedTypeRich, Title: truncate(m.Title, maxTitle), Color: colors[m.Severity]}
+	e := &discordgo.MessageEmbed{Type: discordgo.EmbedTypeRich, Title: incidentbot.Truncate(m.Title, maxTitle), Color: colors[m.Severity]}
 	if m.Footer != "" {
-		e.Footer = &discordgo.MessageEmbedFooter{Text: truncate(markdown(m.Footer), maxFooter)}
+		e.Footer = &discordgo.MessageEmbedFooter{Text: incidentbot.Truncate(markdown(m.Footer), maxFooter)}
 	}
 	if parts := split(text, maxDescription); len(parts) > 0 {
 		e.Description = parts[0]
@@ -89,11 +89,11 @@ func render(m incidentbot.Message) rendered {
 		budget -= runes(e.Footer.Text)
 	}
 	for i, f := range m.Fields {
-		name := truncate(orDash(f.Label), maxFieldName)
-		value := truncate(orDash(markdown(f.Value)), maxFieldValue)
+		name := incidentbot.Truncate(orDash(f.Label), maxFieldName)
+		value := incidentbot.Truncate(orDash(markdown(f.Value)), maxFieldValue)
 		if i == maxFields || budget < runes(name)+runes(value) {
 			// Out of room: say so rather than silently drop the rest.
-			out.Overflow = append(out.Overflow, truncate(fieldsText(m.Fields[i:]), maxContent))
+			out.Overflow = append(out.Overflow, incidentbot.Truncate(fieldsText(m.Fields[i:]), maxContent))
 			break
 		}
 		budget -= runes(name) + runes(value)
@@ -125,7 +125,7 @@ func components(buttons []incidentbot.Button) []discordgo.MessageComponent {
 		}
 		seen[id] = true
 		row.Components = append(row.Components, discordgo.Button{
-			Label: truncate(orDash(b.Label), maxLabel), Style: buttonStyles[b.Style], CustomID: id,
+			Label: incidentbot.Truncate(orDash(b.Label), maxLabel), Style: buttonStyles[b.Style], CustomID: id,
 		})
 		if len(row.Components) == maxRowButtons {
 			rows = append(rows, row)
@@ -190,12 +190,4 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
-}
-
-// truncate cuts s to at most n characters, ending with "…" when cut.
-func truncate(s string, n int) string {
-	if runes(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n-1]) + "…"
 }

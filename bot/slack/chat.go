@@ -129,17 +129,17 @@ func (c *Chat) CreateChannel(ctx context.Context, name string, opts incidentbot.
 
 // ours reports whether ch is the channel opts describe: same purpose, still open.
 func ours(ch slackapi.Channel, opts incidentbot.ChannelOptions) bool {
-	return opts.Purpose != "" && ch.Purpose.Value == truncate(opts.Purpose, maxTopic) && !ch.IsArchived
+	return opts.Purpose != "" && ch.Purpose.Value == incidentbot.Truncate(opts.Purpose, maxTopic) && !ch.IsArchived
 }
 
 // finishChannel sets the purpose and topic a channel lacks.
 func (c *Chat) finishChannel(ctx context.Context, id, name, purpose, topic string, opts incidentbot.ChannelOptions) (incidentbot.Channel, error) {
-	if opts.Purpose != "" && purpose != truncate(opts.Purpose, maxTopic) {
-		if _, err := c.api.SetPurposeOfConversationContext(ctx, id, truncate(opts.Purpose, maxTopic)); err != nil {
+	if opts.Purpose != "" && purpose != incidentbot.Truncate(opts.Purpose, maxTopic) {
+		if _, err := c.api.SetPurposeOfConversationContext(ctx, id, incidentbot.Truncate(opts.Purpose, maxTopic)); err != nil {
 			return incidentbot.Channel{}, mapError("conversations.setPurpose", err)
 		}
 	}
-	if opts.Topic != "" && topic != truncate(opts.Topic, maxTopic) {
+	if opts.Topic != "" && topic != incidentbot.Truncate(opts.Topic, maxTopic) {
 		if err := c.SetTopic(ctx, id, opts.Topic); err != nil {
 			return incidentbot.Channel{}, err
 		}
@@ -227,7 +227,7 @@ func alreadyThere(err error) bool {
 
 // SetTopic sets the channel topic, cut to Slack's 250 characters.
 func (c *Chat) SetTopic(ctx context.Context, channelID, topic string) error {
-	_, err := c.api.SetTopicOfConversationContext(ctx, channelID, truncate(topic, maxTopic))
+	_, err := c.api.SetTopicOfConversationContext(ctx, channelID, incidentbot.Truncate(topic, maxTopic))
 	return mapError("conversations.setTopic", err)
 }
 

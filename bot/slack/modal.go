@@ -51,9 +51,9 @@ func declareView(books []*incidentbot.Playbook, meta string) slackapi.ModalViewR
 	for _, pb := range books[:min(len(books), maxOptions)] {
 		var desc *slackapi.TextBlockObject
 		if pb.Description != "" {
-			desc = plain(truncate(pb.Description, maxOptionText))
+			desc = plain(incidentbot.Truncate(pb.Description, maxOptionText))
 		}
-		types = append(types, slackapi.NewOptionBlockObject(pb.Name, plain(truncate(pb.Name, maxOptionText)), desc))
+		types = append(types, slackapi.NewOptionBlockObject(pb.Name, plain(incidentbot.Truncate(pb.Name, maxOptionText)), desc))
 	}
 	blocks := []slackapi.Block{
 		slackapi.NewInputBlock("title", plain("What is broken?"), plain("As customers see it."), title),

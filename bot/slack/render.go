@@ -43,7 +43,7 @@ type rendered struct {
 func render(m incidentbot.Message) rendered {
 	var blocks []slackapi.Block
 	if m.Title != "" {
-		blocks = append(blocks, slackapi.NewHeaderBlock(plain(truncate(m.Title, maxHeader))))
+		blocks = append(blocks, slackapi.NewHeaderBlock(plain(incidentbot.Truncate(m.Title, maxHeader))))
 	}
 	if text := strings.TrimSpace(m.Text); text != "" {
 		blocks = append(blocks, slackapi.NewSectionBlock(mrkdwn(fit(text, maxSectionText)), nil, nil))
@@ -52,8 +52,8 @@ func render(m incidentbot.Message) rendered {
 	for start := 0; start < len(m.Buttons); start += maxButtons {
 		var elems []slackapi.BlockElement
 		for _, b := range m.Buttons[start:min(start+maxButtons, len(m.Buttons))] {
-			id := truncate(b.ActionID, maxActionID)
-			btn := slackapi.NewButtonBlockElement(id, id, plain(truncate(b.Label, maxButtonText)))
+			id := incidentbot.Truncate(b.ActionID, maxActionID)
+			btn := slackapi.NewButtonBlockElement(id, id, plain(incidentbot.Truncate(b.Label, maxButtonText)))
 			if b.Style != incidentbot.ButtonDefault {
 				btn = btn.WithStyle(slackapi.Style(b.Style))
 			}
@@ -153,13 +153,14 @@ var escaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 func escapeText(s string) string { return escaper.Replace(s) }
 
 // fit escapes s and keeps it within n characters without cutting an
-// entity or a mention in half.
+// entity or a mention in half. Only the part that can show is escaped: a
+// draft of megabytes costs what one message costs.
 func fit(s string, n int) string {
-	e := escape(s)
+	e := escape(head(s, n))
 	if utf8.RuneCountInString(e) <= n {
 		return e
 	}
-	e = truncate(e, n)
+	e = incidentbot.Truncate(e, n)
 	cut := strings.TrimSuffix(e, "…")
 	if i := strings.LastIndexAny(cut, "&<"); i >= 0 && !strings.ContainsAny(cut[i:], ";>") {
 		cut = cut[:i]
@@ -167,11 +168,20 @@ func fit(s string, n int) string {
 	return cut + "…"
 }
 
-// truncate cuts s to at most n characters, ending with "…" when cut.
-func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
+// head is the start of s that fit reads: n+1 characters (escaping only
+// lengthens text, so the first n escaped characters come from them), then
+// on to the next space, < or > so that a mention or link that starts in it
+// is escaped (kept) whole, as it would be in all of s.
+func head(s string, n int) string {
+	count := 0
+	for i := range s {
+		if count > n {
+			if j := strings.IndexAny(s[i:], " \t\n\r\f<>"); j >= 0 {
+				return s[:i+j+1]
+			}
+			return s
+		}
+		count++
 	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
+	return s
 }

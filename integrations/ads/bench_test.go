@@ -13,8 +13,8 @@ import (
 	"incidentbot/store"
 )
 
-// benchLatency is each fake API call's round trip. The orchestrator pays it
-// per batch (50 campaigns), the naive way per campaign.
+// benchLatency is each fake API call's round trip, paid per batch (50
+// campaigns) by the orchestrator and the baseline alike.
 const benchLatency = time.Millisecond
 
 func benchPlatforms() []*memads.Platform {
@@ -41,7 +41,8 @@ func benchIncident(b *testing.B, db *store.DB) *incidentbot.Incident {
 }
 
 // BenchmarkPauseResume1000 pauses then resumes 1,000 campaigns on two
-// platforms, recording each in SQLite.
+// platforms, recording each in SQLite, beside the honest baseline
+// (batchPerAccount).
 func BenchmarkPauseResume1000(b *testing.B) {
 	b.Run("orchestrated", func(b *testing.B) {
 		db := storetest.SQLite(b)
@@ -61,69 +62,96 @@ func BenchmarkPauseResume1000(b *testing.B) {
 			}
 		}
 	})
-	b.Run("naive", func(b *testing.B) {
+	b.Run("baseline=batch-per-account-sequential", func(b *testing.B) {
 		db := storetest.SQLite(b)
 		ps := benchPlatforms()
 		inc := benchIncident(b, db)
 		ctx := b.Context()
 		b.ReportAllocs()
 		for b.Loop() {
-			for _, p := range ps {
-				if err := naivePause(ctx, db, p, inc); err != nil {
-					b.Fatal(err)
-				}
-			}
-			for _, p := range ps {
-				if err := naiveResume(ctx, db, p, inc); err != nil {
-					b.Fatal(err)
+			for _, to := range []incidentbot.CampaignStatus{incidentbot.CampaignPaused, incidentbot.CampaignActive} {
+				if n, err := batchPerAccount(ctx, db, []incidentbot.AdPlatform{ps[0], ps[1]}, inc, to); err != nil || n != 1000 {
+					b.Fatalf("baseline to %s: %d changed, %v; want 1000", to, n, err)
 				}
 			}
 		}
 	})
 }
 
-// naivePause records and pauses one campaign at a time.
-func naivePause(ctx context.Context, db *store.DB, p *memads.Platform, inc *incidentbot.Incident) error {
-	cs, err := p.Campaigns(ctx)
+// batchPerAccount is the honest baseline of the orchestrator: what a
+// reasonable developer writes without it. Platforms and their accounts
+// one after the other; for each account, the pause set recorded, then one
+// SetStatus call with all its campaigns (the client's batch requests,
+// within the API's limits), then the outcome recorded. Pausing (to
+// paused) takes the serving campaigns; resuming, the ones it paused. It
+// returns how many campaigns changed.
+func batchPerAccount(ctx context.Context, db *store.DB, ps []incidentbot.AdPlatform, inc *incidentbot.Incident, to incidentbot.CampaignStatus) (int, error) {
+	held, err := db.Pauses(ctx, inc.ID)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	for _, c := range cs {
-		if c.Status != incidentbot.CampaignActive {
-			continue
+	changed := 0
+	for _, p := range ps {
+		var records []incidentbot.CampaignPause
+		if to == incidentbot.CampaignPaused {
+			cs, err := p.Campaigns(ctx)
+			if err != nil {
+				return changed, err
+			}
+			for _, c := range cs {
+				if c.Status == incidentbot.CampaignActive {
+					records = append(records, incidentbot.CampaignPause{IncidentID: inc.ID, Campaign: c, PriorStatus: c.Status, PriorRaw: c.RawStatus, State: incidentbot.PausePausing})
+				}
+			}
+		} else {
+			for _, r := range held {
+				if r.State == incidentbot.PausePaused && r.Campaign.Platform == p.Name() {
+					records = append(records, r)
+				}
+			}
 		}
-		r := incidentbot.CampaignPause{IncidentID: inc.ID, Campaign: c, PriorStatus: c.Status, PriorRaw: c.RawStatus, State: incidentbot.PausePausing}
-		if err := db.SavePauses(ctx, r); err != nil {
-			return err
+		var accounts []string
+		byAccount := map[string][]incidentbot.CampaignPause{}
+		for _, r := range records {
+			if _, ok := byAccount[r.Campaign.Account]; !ok {
+				accounts = append(accounts, r.Campaign.Account)
+			}
+			byAccount[r.Campaign.Account] = append(byAccount[r.Campaign.Account], r)
 		}
-		if _, err := p.SetStatus(ctx, []incidentbot.Campaign{c}, incidentbot.CampaignPaused, incidentbot.AdOptions{}); err != nil {
-			return err
-		}
-		r.State = incidentbot.PausePaused
-		if err := db.SavePauses(ctx, r); err != nil {
-			return err
+		for _, a := range accounts {
+			rs := byAccount[a]
+			if to == incidentbot.CampaignPaused {
+				if err := db.SavePauses(ctx, rs...); err != nil {
+					return changed, err
+				}
+			}
+			cs := make([]incidentbot.Campaign, len(rs))
+			for i, r := range rs {
+				cs[i] = r.Campaign
+			}
+			results, err := p.SetStatus(ctx, cs, to, incidentbot.AdOptions{})
+			if err != nil {
+				return changed, err
+			}
+			if len(results) != len(rs) {
+				return changed, fmt.Errorf("%s account %s: %d results for %d campaigns", p.Name(), a, len(results), len(rs))
+			}
+			for i := range rs {
+				switch {
+				case results[i].Err != nil:
+					rs[i].State, rs[i].Error = incidentbot.PauseFailed, results[i].Err.Error()
+				case to == incidentbot.CampaignPaused:
+					rs[i].State = incidentbot.PausePaused
+					changed++
+				default:
+					rs[i].State = incidentbot.PauseResumed
+					changed++
+				}
+			}
+			if err := db.SavePauses(ctx, rs...); err != nil {
+				return changed, err
+			}
 		}
 	}
-	return nil
-}
-
-// naiveResume resumes and records one campaign at a time.
-func naiveResume(ctx context.Context, db *store.DB, p *memads.Platform, inc *incidentbot.Incident) error {
-	rs, err := db.Pauses(ctx, inc.ID)
-	if err != nil {
-		return err
-	}
-	for _, r := range rs {
-		if r.State != incidentbot.PausePaused || r.Campaign.Platform != p.Name() {
-			continue
-		}
-		if _, err := p.SetStatus(ctx, []incidentbot.Campaign{r.Campaign}, incidentbot.CampaignActive, incidentbot.AdOptions{}); err != nil {
-			return err
-		}
-		r.State = incidentbot.PauseResumed
-		if err := db.SavePauses(ctx, r); err != nil {
-			return err
-		}
-	}
-	return nil
+	return changed, nil
 }
