@@ -73,6 +73,9 @@ func ErrorMessage(err error) string {
 // declared; chat adapters offer "join it or declare anyway".
 type DuplicateError struct {
 	Existing *Incident
+	// Repeat: the very request (same trigger id) declared Existing
+	// already; it is answered as the first was, not with an offer.
+	Repeat bool
 }
 
 func (e *DuplicateError) Error() string {

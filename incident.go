@@ -160,6 +160,19 @@ type Incident struct {
 	// (status page, page, notify) of an incident declared by someone who
 	// holds no role may go out. Until then they wait.
 	OutwardConfirmed bool
+
+	// Guarded: while open, no other guarded incident of the same platform,
+	// workspace and origin channel may have the same title (TitleGuard).
+	// The store enforces it with a unique index, so two declarations at
+	// once cannot both win. False when declared with --force or by an
+	// alert, and from the moment the incident is resolved.
+	Guarded bool
+}
+
+// TitleGuard is the form of a title the one-open-incident-per-title rule
+// compares: lower case, runs of spaces as one.
+func TitleGuard(title string) string {
+	return strings.ToLower(strings.Join(strings.Fields(title), " "))
 }
 
 // KeyPrefix starts every incident key.

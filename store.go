@@ -14,9 +14,36 @@ type Change struct {
 	Roles     []RoleChange     // applied in order
 	Checklist []ChecklistEntry // upserted by (incident, position)
 	Messages  []SavedMessage   // upserted by (incident, purpose)
+	// Deliveries are recorded with the work (CreateIncident only): one
+	// recorded already aborts it with ECONFLICT wrapping a
+	// *DuplicateError{Repeat: true} that names the incident it made.
+	Deliveries []Delivery
 	// Limits each count this unit of work once. Past any of them nothing
 	// is written and the error is EFORBIDDEN wrapping *RateLimitError.
 	Limits []RateLimit
+}
+
+// Delivery names one inbound request: a source ("slack-trigger") and the
+// id the platform gave it.
+type Delivery struct {
+	Source string
+	ID     string
+}
+
+type deliveriesKey struct{}
+
+// WithDelivery returns ctx carrying d beside those it carries already: an
+// adapter names the request it serves, and the engine records it with the
+// request's effect, in one transaction.
+func WithDelivery(ctx context.Context, d Delivery) context.Context {
+	ds, _ := ctx.Value(deliveriesKey{}).([]Delivery)
+	return context.WithValue(ctx, deliveriesKey{}, append(ds[:len(ds):len(ds)], d))
+}
+
+// DeliveriesFrom returns the deliveries ctx carries.
+func DeliveriesFrom(ctx context.Context) []Delivery {
+	ds, _ := ctx.Value(deliveriesKey{}).([]Delivery)
+	return ds
 }
 
 // RateLimit caps how often one scope may act: at most Max times in any
@@ -71,7 +98,9 @@ type IncidentFilter struct {
 type IncidentStore interface {
 	// CreateIncident stores a new incident and its Change atomically and
 	// sets inc.ID and inc.Key. A DedupeKey held by an open incident gives an
-	// ECONFLICT error wrapping *DuplicateError.
+	// ECONFLICT error wrapping *DuplicateError, and so does a guarded
+	// incident whose title is open in its channel already (Guarded) or a
+	// delivery of ch recorded already (Repeat).
 	CreateIncident(ctx context.Context, inc *Incident, ch Change) error
 	// Incident returns one incident or ENOTFOUND, whatever its workspace:
 	// for the engine's own jobs, never for a lookup on behalf of a person.

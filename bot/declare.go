@@ -43,11 +43,6 @@ func (e *Engine) Declare(ctx context.Context, actor incidentbot.Actor, req incid
 			return nil, err
 		}
 	}
-	if !req.Force {
-		if err := e.duplicate(ctx, actor, title); err != nil {
-			return nil, err
-		}
-	}
 	now := e.now()
 	sev := req.Severity
 	if sev == incidentbot.SevUnknown {
@@ -74,6 +69,7 @@ func (e *Engine) Declare(ctx context.Context, actor incidentbot.Actor, req incid
 		DeclaredBy:    actor.User,
 		DetectedAt:    detected.UTC(),
 		DeclaredAt:    now,
+		Guarded:       !req.Force,
 	}
 	if cadence := pb.Cadence(sev); cadence > 0 {
 		next := now.Add(cadence)
@@ -92,6 +88,7 @@ func (e *Engine) Declare(ctx context.Context, actor incidentbot.Actor, req incid
 	if err != nil {
 		return nil, err
 	}
+	ch.Deliveries = incidentbot.DeliveriesFrom(ctx)
 	ch.Limits = req.Limits
 	personal := e.declareLimit(actor)
 	if personal != nil {
@@ -103,6 +100,10 @@ func (e *Engine) Declare(ctx context.Context, actor incidentbot.Actor, req incid
 			return nil, incidentbot.WrapError(incidentbot.EFORBIDDEN, err,
 				"You declared %d incidents in the last minute, the most one person may. Wait %d s and try again, or ask a teammate; /incident list shows what is already open.",
 				rl.Limit.Max, int((rl.Wait+time.Second-1)/time.Second))
+		}
+		var dup *incidentbot.DuplicateError
+		if errors.As(err, &dup) && !dup.Repeat && dup.Existing.DedupeKey == "" {
+			return nil, duplicate(dup.Existing)
 		}
 		return nil, err
 	}
@@ -149,27 +150,13 @@ func (e *Engine) declareLimit(actor incidentbot.Actor) *incidentbot.RateLimit {
 	}
 }
 
-// duplicate refuses a second open incident with the same title in the
-// same channel: slash commands are never retried, so this is a person
-// asking again, who may join the first or declare anyway with --force.
-func (e *Engine) duplicate(ctx context.Context, actor incidentbot.Actor, title string) error {
-	found, err := e.store.FindIncidents(ctx, incidentbot.IncidentFilter{
-		OpenOnly:      true,
-		Platform:      actor.Platform,
-		Workspace:     actor.Workspace,
-		OriginChannel: actor.ChannelID,
-		Title:         title,
-	})
-	if err != nil {
-		return err
-	}
-	for _, inc := range found {
-		if inc.Status.Open() && strings.EqualFold(inc.Title, title) {
-			return incidentbot.WrapError(incidentbot.ECONFLICT, &incidentbot.DuplicateError{Existing: inc},
-				"%s is already open for %q here: join it with /incident status %s, or declare anyway with --force.", inc.Key, inc.Title, inc.Key)
-		}
-	}
-	return nil
+// duplicate answers a second open incident with the same title in the
+// same channel, which the store refused (Incident.Guarded): slash commands
+// are never retried, so this is a person asking again, or two people at
+// once, who may join the first or declare anyway with --force.
+func duplicate(inc *incidentbot.Incident) error {
+	return incidentbot.WrapError(incidentbot.ECONFLICT, &incidentbot.DuplicateError{Existing: inc},
+		"%s is already open for %q here: join it with /incident status %s, or declare anyway with --force.", inc.Key, inc.Title, inc.Key)
 }
 
 // declareJobs builds the first jobs. The incident has no id or key until

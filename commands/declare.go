@@ -123,12 +123,20 @@ func handleDeclare(ctx context.Context, h *Handler, actor incidentbot.Actor, c C
 		Force:    c.Force,
 	})
 	var dup *incidentbot.DuplicateError
-	if errors.As(err, &dup) {
+	switch {
+	case errors.As(err, &dup) && dup.Repeat:
+		// The same request again (a retry): the answer the first got.
+		return declared(actor, dup.Existing), nil
+	case errors.As(err, &dup):
 		return duplicate(h, dup.Existing, c), nil
-	}
-	if err != nil {
+	case err != nil:
 		return Reply{}, err
 	}
+	return declared(actor, inc), nil
+}
+
+// declared is the answer to a declaration that opened inc.
+func declared(actor incidentbot.Actor, inc *incidentbot.Incident) Reply {
 	var b strings.Builder
 	if inc.Drill {
 		b.WriteString("This is a DRILL: every external action is a dry run.\n")
@@ -150,7 +158,7 @@ func handleDeclare(ctx context.Context, h *Handler, actor incidentbot.Actor, c C
 			Severity: inc.Severity,
 			Buttons:  []incidentbot.Button{{ActionID: "status " + inc.Key, Label: "Status"}},
 		},
-	}, nil
+	}
 }
 
 // duplicate offers to join the open incident or to declare anyway.

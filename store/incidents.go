@@ -24,7 +24,7 @@ type querier interface {
 const incidentColumns = `id, title, severity, status, type, drill, platform, workspace,
 	origin_channel, war_room, dedupe_key, summary, impact, declared_by_id, declared_by_name,
 	detected_at, declared_at, acknowledged_at, mitigated_at, resolved_at, closed_at,
-	next_reminder_at, reminders_off, last_update_at, outward_confirmed`
+	next_reminder_at, reminders_off, last_update_at, outward_confirmed, title_guard`
 
 type incidentRow struct {
 	ID             int64    `db:"id"`
@@ -52,6 +52,7 @@ type incidentRow struct {
 	RemindersOff   bool     `db:"reminders_off"`
 	LastUpdateAt   nullTime `db:"last_update_at"`
 	Outward        bool     `db:"outward_confirmed"`
+	TitleGuard     *string  `db:"title_guard"`
 }
 
 func (r *incidentRow) incident() *incidentbot.Incident {
@@ -82,6 +83,7 @@ func (r *incidentRow) incident() *incidentbot.Incident {
 		LastUpdateAt:   r.LastUpdateAt.P,
 
 		OutwardConfirmed: r.Outward,
+		Guarded:          r.TitleGuard != nil,
 	}
 }
 
@@ -106,8 +108,18 @@ func (db *DB) incidentArgs(inc *incidentbot.Incident) []any {
 		inc.OriginChannel, inc.WarRoom, inc.DedupeKey, inc.Summary, inc.Impact, inc.DeclaredBy.ID, inc.DeclaredBy.Name,
 		db.t(inc.DetectedAt), db.t(inc.DeclaredAt), db.tp(inc.AcknowledgedAt), db.tp(inc.MitigatedAt),
 		db.tp(inc.ResolvedAt), db.tp(inc.ClosedAt), db.tp(inc.NextReminderAt), inc.RemindersOff, db.tp(inc.LastUpdateAt),
-		inc.OutwardConfirmed,
+		inc.OutwardConfirmed, titleGuard(inc),
 	}
+}
+
+// titleGuard is the title_guard column of inc: its normalised title while
+// it is guarded and open, else NULL, which no unique index compares.
+func titleGuard(inc *incidentbot.Incident) any {
+	if !inc.Guarded || !inc.Status.Open() {
+		inc.Guarded = false
+		return nil
+	}
+	return incidentbot.TitleGuard(inc.Title)
 }
 
 func checkIncident(inc *incidentbot.Incident) error {
@@ -145,7 +157,11 @@ func (db *DB) CreateIncident(ctx context.Context, inc *incidentbot.Incident, ch 
 	}
 	var id int64
 	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
-		// Before the insert: a refused incident must not use up an id.
+		// Before the insert: a refused incident must not use up an id. The
+		// deliveries first: a repeat is no new declaration to count.
+		if err := db.claimDeliveries(ctx, tx, inc.DeclaredAt, ch.Deliveries); err != nil {
+			return err
+		}
 		if err := db.takeRates(ctx, tx, ch.Limits, inc.DeclaredAt); err != nil {
 			return err
 		}
@@ -158,29 +174,122 @@ func (db *DB) CreateIncident(ctx context.Context, inc *incidentbot.Incident, ch 
 				return duplicate(existing)
 			}
 		}
+		if inc.Guarded {
+			existing, err := db.openByTitle(ctx, tx, inc)
+			if err != nil {
+				return err
+			}
+			if existing != nil {
+				return duplicate(existing)
+			}
+		}
 		q := tx.Rebind(`INSERT INTO incidents (title, severity, status, type, drill, platform, workspace,
 			origin_channel, war_room, dedupe_key, summary, impact, declared_by_id, declared_by_name,
 			detected_at, declared_at, acknowledged_at, mitigated_at, resolved_at, closed_at,
-			next_reminder_at, reminders_off, last_update_at, outward_confirmed)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			next_reminder_at, reminders_off, last_update_at, outward_confirmed, title_guard)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			RETURNING id`)
 		if err := tx.GetContext(ctx, &id, q, db.incidentArgs(inc)...); err != nil {
 			return fmt.Errorf("insert incident: %w", mapErr(err))
 		}
-		return db.applyChange(ctx, tx, id, inc.DeclaredAt, ch)
-	})
-	if err != nil {
-		// Another transaction took the dedupe key between our check and our
-		// insert: report its incident, read now that it has committed.
-		if inc.DedupeKey != "" && isUniqueViolation(err) {
-			if existing, qerr := db.openByDedupeKey(ctx, db.x, inc.DedupeKey); qerr == nil && existing != nil {
-				return duplicate(existing)
+		for _, d := range ch.Deliveries {
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE deliveries SET incident_id = ? WHERE source = ? AND id = ?`), id, d.Source, d.ID); err != nil {
+				return fmt.Errorf("record delivery %s: %w", d.Source, mapErr(err))
 			}
 		}
+		return db.applyChange(ctx, tx, id, inc.DeclaredAt, ch)
+	})
+	if errors.Is(err, errRepeat) || isUniqueViolation(err) {
+		// The same delivery was recorded before, or another transaction took
+		// the dedupe key or the guarded title between our check and our
+		// insert: report its incident, read now that it has committed.
+		return db.whyConflict(ctx, inc, ch.Deliveries, err)
+	}
+	if err != nil {
 		return err
 	}
 	inc.ID = id
 	inc.Key = incidentbot.IncidentKey(id)
+	return nil
+}
+
+// whyConflict names the incident a unique violation of CreateIncident
+// collided with: the one an earlier delivery of the same request made,
+// else the open one with the dedupe key, else the open guarded one with
+// the title. With none found (it was resolved meanwhile) err stays.
+func (db *DB) whyConflict(ctx context.Context, inc *incidentbot.Incident, deliveries []incidentbot.Delivery, err error) error {
+	for _, d := range deliveries {
+		var id *int64
+		qerr := db.x.GetContext(ctx, &id, db.x.Rebind(`SELECT incident_id FROM deliveries WHERE source = ? AND id = ?`), d.Source, d.ID)
+		if qerr != nil || id == nil {
+			continue
+		}
+		if existing, qerr := db.incident(ctx, db.x, *id, ""); qerr == nil {
+			return &incidentbot.Error{
+				Code:    incidentbot.ECONFLICT,
+				Message: fmt.Sprintf("This request declared %s already: %s.", existing.Key, existing.Title),
+				Err:     &incidentbot.DuplicateError{Existing: existing, Repeat: true},
+			}
+		}
+	}
+	if inc.DedupeKey != "" {
+		if existing, qerr := db.openByDedupeKey(ctx, db.x, inc.DedupeKey); qerr == nil && existing != nil {
+			return duplicate(existing)
+		}
+	}
+	if inc.Guarded {
+		if existing, qerr := db.openByTitle(ctx, db.x, inc); qerr == nil && existing != nil {
+			return duplicate(existing)
+		}
+	}
+	if errors.Is(err, errRepeat) {
+		// Recorded by a request that opened no incident: a repeat all the same.
+		return incidentbot.WrapError(incidentbot.ECONFLICT, err, "This request was received already.")
+	}
+	return err
+}
+
+// openByTitle returns the open guarded incident that holds inc's title in
+// its channel, or nil.
+func (db *DB) openByTitle(ctx context.Context, q querier, inc *incidentbot.Incident) (*incidentbot.Incident, error) {
+	var r incidentRow
+	err := q.GetContext(ctx, &r, db.x.Rebind(`SELECT `+incidentColumns+` FROM incidents
+		WHERE platform = ? AND workspace = ? AND origin_channel = ? AND title_guard = ?`),
+		inc.Platform, inc.Workspace, inc.OriginChannel, incidentbot.TitleGuard(inc.Title))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find incident by title: %w", mapErr(err))
+	}
+	return r.incident(), nil
+}
+
+// errRepeat aborts the transaction of a delivery recorded already.
+var errRepeat = errors.New("delivery recorded already")
+
+// claimDeliveries records the deliveries of a declaration, or returns
+// errRepeat when one is recorded already. ON CONFLICT DO NOTHING waits
+// for a concurrent transaction holding the same id and then inserts
+// nothing, so of two copies delivered at once exactly one goes on.
+func (db *DB) claimDeliveries(ctx context.Context, tx *sqlx.Tx, at time.Time, ds []incidentbot.Delivery) error {
+	for _, d := range ds {
+		if d.Source == "" || d.ID == "" {
+			return incidentbot.Errorf(incidentbot.EINVALID, "A delivery needs a source and an id (got source %q, id %q).", d.Source, d.ID)
+		}
+		res, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO deliveries (source, id, at) VALUES (?, ?, ?)
+			ON CONFLICT (source, id) DO NOTHING`), d.Source, d.ID, db.t(at))
+		if err != nil {
+			return fmt.Errorf("record delivery %s: %w", d.Source, mapErr(err))
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return fmt.Errorf("record delivery %s: %w", d.Source, mapErr(err))
+		}
+		if n == 0 {
+			return errRepeat
+		}
+	}
 	return nil
 }
 
@@ -347,7 +456,7 @@ func (db *DB) updateIncident(ctx context.Context, tx *sqlx.Tx, id int64, fn func
 		platform = ?, workspace = ?, origin_channel = ?, war_room = ?, dedupe_key = ?, summary = ?,
 		impact = ?, declared_by_id = ?, declared_by_name = ?, detected_at = ?, declared_at = ?,
 		acknowledged_at = ?, mitigated_at = ?, resolved_at = ?, closed_at = ?, next_reminder_at = ?,
-		reminders_off = ?, last_update_at = ?, outward_confirmed = ?
+		reminders_off = ?, last_update_at = ?, outward_confirmed = ?, title_guard = ?
 		WHERE id = ?`)
 	if _, err := tx.ExecContext(ctx, q, append(db.incidentArgs(inc), id)...); err != nil {
 		if isUniqueViolation(err) {

@@ -23,6 +23,10 @@ type slashRequest struct {
 	ResponseURL string `json:"response_url"`
 }
 
+// triggerSource names slash commands' and modal submissions' trigger ids
+// in the delivery store: Slack gives each person's action its own.
+const triggerSource = "slack-trigger"
+
 // command runs a slash command and returns the answer Slack shows, or nil
 // for an empty acknowledgement (the declare modal is open).
 func (in *Inbound) command(ctx context.Context, cmd slashRequest) *slashResponse {
@@ -46,6 +50,11 @@ func (in *Inbound) command(ctx context.Context, cmd slashRequest) *slashResponse
 			return &resp
 		}
 		return nil
+	}
+	if cmd.TriggerID != "" {
+		// Recorded with the incident a declare opens, in its transaction:
+		// the same command sent again (a retry, another replica) opens none.
+		ctx = incidentbot.WithDelivery(ctx, incidentbot.Delivery{Source: triggerSource, ID: cmd.TriggerID})
 	}
 	resp := commandResponse(in.shareFile(ctx, cmd.ChannelID, in.deps.Handle(ctx, actor, cmd.Text)))
 	return &resp

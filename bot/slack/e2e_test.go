@@ -146,9 +146,22 @@ func (w *world) send(path string, body []byte, how request) (int, string) {
 // the same time and body, it is a byte-identical replay.
 func (w *world) sendAt(path string, body []byte, how request, at time.Time) (int, string) {
 	w.t.Helper()
-	r, err := http.NewRequest(http.MethodPost, w.http.URL+path, bytes.NewReader(body))
+	code, reply, err := w.sendWith(path, body, how, at, nil)
 	if err != nil {
 		w.t.Fatal(err)
+	}
+	return code, reply
+}
+
+// sendWith is sendAt with more headers, and an error rather than a fatal
+// one, so goroutines may send.
+func (w *world) sendWith(path string, body []byte, how request, at time.Time, h http.Header) (int, string, error) {
+	r, err := http.NewRequest(http.MethodPost, w.http.URL+path, bytes.NewReader(body))
+	if err != nil {
+		return 0, "", err
+	}
+	for k, v := range h {
+		r.Header[k] = v
 	}
 	if how == sixMinutesOld {
 		at = at.Add(-6 * time.Minute)
@@ -167,11 +180,11 @@ func (w *world) sendAt(path string, body []byte, how request, at time.Time) (int
 	}
 	resp, err := http.DefaultClient.Do(r)
 	if err != nil {
-		w.t.Fatal(err)
+		return 0, "", err
 	}
 	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), err
 }
 
 // command runs a slash command typed by user in #ops.

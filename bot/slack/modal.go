@@ -174,9 +174,14 @@ func (in *Inbound) submitDeclare(ctx context.Context, p interaction) (any, func(
 	var meta modalMeta
 	_ = json.Unmarshal([]byte(p.View.PrivateMetadata), &meta) // an empty origin only loses the confirmation
 	actor := p.actor(meta.OriginChannel)
+	if p.TriggerID != "" {
+		ctx = incidentbot.WithDelivery(ctx, incidentbot.Delivery{Source: triggerSource, ID: p.TriggerID})
+	}
 	inc, err := in.deps.Service.Declare(ctx, actor, req)
 	var dup *incidentbot.DuplicateError
 	switch {
+	case errors.As(err, &dup) && dup.Repeat:
+		return nil, nil // the first submission posted the confirmation
 	case errors.As(err, &dup):
 		return nil, in.later(meta, duplicateReply(dup.Existing, req, actor))
 	case incidentbot.ErrorCode(err) == incidentbot.EFORBIDDEN && req.PauseAds != nil:
