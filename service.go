@@ -76,6 +76,10 @@ type IncidentService interface {
 	Declare(ctx context.Context, actor Actor, req DeclareRequest) (*Incident, error)
 	Status(ctx context.Context, actor Actor, key string) (*IncidentStatus, error)
 	List(ctx context.Context, actor Actor) ([]*Incident, error)
+	// OpenByDedupeKeys returns, by alert dedupe key, the open incidents of
+	// the actor's workspace that hold any of keys; a key none holds is
+	// missing. One indexed lookup, whatever the number of open incidents.
+	OpenByDedupeKeys(ctx context.Context, actor Actor, keys []string) (map[string]*Incident, error)
 	Acknowledge(ctx context.Context, actor Actor, key string) (*Incident, error)
 	PostUpdate(ctx context.Context, actor Actor, key, text string) (*Incident, error)
 	AssignRole(ctx context.Context, actor Actor, key, role, userSpec string) ([]RoleAssignment, error)

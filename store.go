@@ -113,6 +113,10 @@ type IncidentStore interface {
 	// IncidentByWarRoom finds the incident of workspace on platform whose war
 	// room is channelID, or ENOTFOUND. An empty platform or workspace finds nothing.
 	IncidentByWarRoom(ctx context.Context, platform, workspace, channelID string) (*Incident, error)
+	// OpenIncidentsByDedupeKeys returns the open incidents of workspace on
+	// platform holding any of keys (at most one each), through an index:
+	// the cost follows len(keys), not the number of open incidents.
+	OpenIncidentsByDedupeKeys(ctx context.Context, platform, workspace string, keys []string) ([]*Incident, error)
 	// FindIncidents lists incidents, newest first.
 	FindIncidents(ctx context.Context, f IncidentFilter) ([]*Incident, error)
 	// UpdateIncident locks the incident, lets fn change it and describe the

@@ -36,6 +36,23 @@ func (e *Engine) List(ctx context.Context, actor incidentbot.Actor) ([]*incident
 	return slices.DeleteFunc(found, func(inc *incidentbot.Incident) bool { return !inc.Status.Open() }), nil
 }
 
+// OpenByDedupeKeys returns the open incidents of the actor's workspace
+// holding any of keys, by key.
+func (e *Engine) OpenByDedupeKeys(ctx context.Context, actor incidentbot.Actor, keys []string) (map[string]*incidentbot.Incident, error) {
+	if err := inWorkspace(actor); err != nil {
+		return nil, err
+	}
+	found, err := e.store.OpenIncidentsByDedupeKeys(ctx, actor.Platform, actor.Workspace, keys)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]*incidentbot.Incident, len(found))
+	for _, inc := range found {
+		out[inc.DedupeKey] = inc
+	}
+	return out, nil
+}
+
 // update loads the incident a command acts on and applies fn to it under
 // the store's lock; the jobs fn adds wake a worker. A closed incident is
 // read-only: fn never sees one.

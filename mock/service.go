@@ -13,25 +13,26 @@ var _ incidentbot.IncidentService = (*IncidentService)(nil)
 // Set the Fn of every method the test expects; an unset one panics,
 // exposing an unexpected call.
 type IncidentService struct {
-	DeclareFn     func(ctx context.Context, actor incidentbot.Actor, req incidentbot.DeclareRequest) (*incidentbot.Incident, error)
-	StatusFn      func(ctx context.Context, actor incidentbot.Actor, key string) (*incidentbot.IncidentStatus, error)
-	ListFn        func(ctx context.Context, actor incidentbot.Actor) ([]*incidentbot.Incident, error)
-	AcknowledgeFn func(ctx context.Context, actor incidentbot.Actor, key string) (*incidentbot.Incident, error)
-	PostUpdateFn  func(ctx context.Context, actor incidentbot.Actor, key, text string) (*incidentbot.Incident, error)
-	AssignRoleFn  func(ctx context.Context, actor incidentbot.Actor, key, role, userSpec string) ([]incidentbot.RoleAssignment, error)
-	SetSeverityFn func(ctx context.Context, actor incidentbot.Actor, key string, sev incidentbot.Severity) (*incidentbot.Incident, error)
-	AddNoteFn     func(ctx context.Context, actor incidentbot.Actor, key, text string) (*incidentbot.Incident, error)
-	RecordFn      func(ctx context.Context, actor incidentbot.Actor, key string, ev incidentbot.TimelineEvent, announce *incidentbot.Message) (*incidentbot.Incident, error)
-	SetStatusFn   func(ctx context.Context, actor incidentbot.Actor, key string, to incidentbot.Status, summary string) (*incidentbot.Incident, error)
-	AdsFn         func(ctx context.Context, actor incidentbot.Actor, key string, op incidentbot.AdsOp, platform string) (*incidentbot.IncidentStatus, error)
-	AdsPreviewFn  func(ctx context.Context, actor incidentbot.Actor, key, platform string) (*incidentbot.Incident, []incidentbot.Campaign, error)
-	VerifyFn      func(ctx context.Context, actor incidentbot.Actor, key, url string) (*incidentbot.Incident, error)
-	CheckFn       func(ctx context.Context, actor incidentbot.Actor, key string, item int, done bool) (*incidentbot.ChecklistEntry, error)
-	RemindFn      func(ctx context.Context, actor incidentbot.Actor, key string, op incidentbot.RemindOp, d time.Duration) (*incidentbot.Incident, error)
-	SendHeldFn    func(ctx context.Context, actor incidentbot.Actor, key string, confirm bool) (*incidentbot.Incident, []string, error)
-	PostmortemFn  func(ctx context.Context, actor incidentbot.Actor, key string) (string, error)
-	RetryFn       func(ctx context.Context, actor incidentbot.Actor, key string) (*incidentbot.Incident, []incidentbot.FailedAction, error)
-	PlaybooksFn   func() []*incidentbot.Playbook
+	DeclareFn          func(ctx context.Context, actor incidentbot.Actor, req incidentbot.DeclareRequest) (*incidentbot.Incident, error)
+	StatusFn           func(ctx context.Context, actor incidentbot.Actor, key string) (*incidentbot.IncidentStatus, error)
+	ListFn             func(ctx context.Context, actor incidentbot.Actor) ([]*incidentbot.Incident, error)
+	OpenByDedupeKeysFn func(ctx context.Context, actor incidentbot.Actor, keys []string) (map[string]*incidentbot.Incident, error)
+	AcknowledgeFn      func(ctx context.Context, actor incidentbot.Actor, key string) (*incidentbot.Incident, error)
+	PostUpdateFn       func(ctx context.Context, actor incidentbot.Actor, key, text string) (*incidentbot.Incident, error)
+	AssignRoleFn       func(ctx context.Context, actor incidentbot.Actor, key, role, userSpec string) ([]incidentbot.RoleAssignment, error)
+	SetSeverityFn      func(ctx context.Context, actor incidentbot.Actor, key string, sev incidentbot.Severity) (*incidentbot.Incident, error)
+	AddNoteFn          func(ctx context.Context, actor incidentbot.Actor, key, text string) (*incidentbot.Incident, error)
+	RecordFn           func(ctx context.Context, actor incidentbot.Actor, key string, ev incidentbot.TimelineEvent, announce *incidentbot.Message) (*incidentbot.Incident, error)
+	SetStatusFn        func(ctx context.Context, actor incidentbot.Actor, key string, to incidentbot.Status, summary string) (*incidentbot.Incident, error)
+	AdsFn              func(ctx context.Context, actor incidentbot.Actor, key string, op incidentbot.AdsOp, platform string) (*incidentbot.IncidentStatus, error)
+	AdsPreviewFn       func(ctx context.Context, actor incidentbot.Actor, key, platform string) (*incidentbot.Incident, []incidentbot.Campaign, error)
+	VerifyFn           func(ctx context.Context, actor incidentbot.Actor, key, url string) (*incidentbot.Incident, error)
+	CheckFn            func(ctx context.Context, actor incidentbot.Actor, key string, item int, done bool) (*incidentbot.ChecklistEntry, error)
+	RemindFn           func(ctx context.Context, actor incidentbot.Actor, key string, op incidentbot.RemindOp, d time.Duration) (*incidentbot.Incident, error)
+	SendHeldFn         func(ctx context.Context, actor incidentbot.Actor, key string, confirm bool) (*incidentbot.Incident, []string, error)
+	PostmortemFn       func(ctx context.Context, actor incidentbot.Actor, key string) (string, error)
+	RetryFn            func(ctx context.Context, actor incidentbot.Actor, key string) (*incidentbot.Incident, []incidentbot.FailedAction, error)
+	PlaybooksFn        func() []*incidentbot.Playbook
 }
 
 func (s *IncidentService) Declare(ctx context.Context, actor incidentbot.Actor, req incidentbot.DeclareRequest) (*incidentbot.Incident, error) {
@@ -44,6 +45,10 @@ func (s *IncidentService) Status(ctx context.Context, actor incidentbot.Actor, k
 
 func (s *IncidentService) List(ctx context.Context, actor incidentbot.Actor) ([]*incidentbot.Incident, error) {
 	return s.ListFn(ctx, actor)
+}
+
+func (s *IncidentService) OpenByDedupeKeys(ctx context.Context, actor incidentbot.Actor, keys []string) (map[string]*incidentbot.Incident, error) {
+	return s.OpenByDedupeKeysFn(ctx, actor, keys)
 }
 
 func (s *IncidentService) Acknowledge(ctx context.Context, actor incidentbot.Actor, key string) (*incidentbot.Incident, error) {

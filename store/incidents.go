@@ -305,7 +305,7 @@ func duplicate(existing *incidentbot.Incident) error {
 func (db *DB) openByDedupeKey(ctx context.Context, q querier, key string) (*incidentbot.Incident, error) {
 	var r incidentRow
 	err := q.GetContext(ctx, &r, db.x.Rebind(`SELECT `+incidentColumns+` FROM incidents
-		WHERE dedupe_key = ? AND status IN ('investigating', 'mitigated')`), key)
+		WHERE dedupe_key = ? AND dedupe_key <> '' AND status IN ('investigating', 'mitigated')`), key)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -313,6 +313,45 @@ func (db *DB) openByDedupeKey(ctx context.Context, q querier, key string) (*inci
 		return nil, fmt.Errorf("find incident by dedupe key: %w", mapErr(err))
 	}
 	return r.incident(), nil
+}
+
+// dedupeChunk bounds the keys of one lookup statement (SQLite allows
+// 32,766 parameters, Postgres 65,535).
+const dedupeChunk = 1000
+
+// OpenIncidentsByDedupeKeys returns the open incidents of workspace on
+// platform that hold any of keys, through the unique index on open dedupe
+// keys: the cost follows the keys asked for, never the number of open
+// incidents. Keys no open incident holds are simply missing.
+func (db *DB) OpenIncidentsByDedupeKeys(ctx context.Context, platform, workspace string, keys []string) ([]*incidentbot.Incident, error) {
+	if platform == "" || workspace == "" {
+		return nil, nil
+	}
+	keys = slices.DeleteFunc(slices.Clone(keys), func(k string) bool { return k == "" })
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	var out []*incidentbot.Incident
+	for start := 0; start < len(keys); start += dedupeChunk {
+		chunk := keys[start:min(start+dedupeChunk, len(keys))]
+		args := make([]any, 0, len(chunk)+2)
+		for _, k := range chunk {
+			args = append(args, k)
+		}
+		args = append(args, platform, workspace)
+		// The predicate repeats the partial index's own, so the planner uses it.
+		q := `SELECT ` + incidentColumns + ` FROM incidents
+			WHERE dedupe_key IN (?` + strings.Repeat(", ?", len(chunk)-1) + `)
+			AND dedupe_key <> '' AND status IN ('investigating', 'mitigated')
+			AND platform = ? AND workspace = ?`
+		var rows []incidentRow
+		if err := db.x.SelectContext(ctx, &rows, db.x.Rebind(q), args...); err != nil {
+			return nil, fmt.Errorf("find incidents by dedupe key: %w", mapErr(err))
+		}
+		for i := range rows {
+			out = append(out, rows[i].incident())
+		}
+	}
+	return out, nil
 }
 
 // Incident returns one incident or ENOTFOUND.

@@ -134,9 +134,10 @@ func (r *Receiver) process(ctx context.Context, src source, alerts []alert) ([]r
 		Workspace: r.cfg.Workspace,
 		ChannelID: r.cfg.Channel,
 		User:      incidentbot.User{Name: src.actor},
-	}, concluded: map[int64]bool{}}
+	}, open: map[string]*incidentbot.Incident{}, concluded: map[int64]bool{}}
 	decisions := make([]decision, len(alerts))
 	firing := map[string]bool{} // dedupe keys still firing in this notification
+	keys := []string{stormKey}
 	for i, a := range alerts {
 		decisions[i] = decide(r.cfg.Rules, a.Labels)
 		if a.Key != "" {
@@ -145,6 +146,10 @@ func (r *Receiver) process(ctx context.Context, src source, alerts []alert) ([]r
 		if a.Status == statusFiring {
 			firing[decisions[i].key] = true
 		}
+		keys = append(keys, decisions[i].key)
+	}
+	if err := r.lookUp(ctx, n, keys); err != nil {
+		return nil, err
 	}
 	claims, err := r.claimFiring(ctx, n, alerts, decisions)
 	if err != nil {
@@ -247,10 +252,11 @@ func (r *Receiver) claimFiring(ctx context.Context, n *notification, alerts []al
 
 // notification is one delivery being applied.
 type notification struct {
-	src    source
-	actor  incidentbot.Actor
-	open   []*incidentbot.Incident // the workspace's open incidents
-	listed bool
+	src   source
+	actor incidentbot.Actor
+	// open holds, by dedupe key, the open incident holding each key looked
+	// up so far (nil: none), as this notification left it.
+	open map[string]*incidentbot.Incident
 	// concluded holds the incidents already asked to resolve (or resolved)
 	// by this notification: one question per incident, however many of
 	// its alerts resolved together.
@@ -261,22 +267,38 @@ type notification struct {
 	stormed   []stormedAlert // joined the storm in this notification
 }
 
-// openIncident returns the open (investigating or mitigated) incident
-// holding key, or nil. The workspace's open incidents, a handful at any
-// time, are listed once per notification: a storm of repeats then costs
-// one query per notification and one delivery claim per alert.
-func (r *Receiver) openIncident(ctx context.Context, n *notification, key string) (*incidentbot.Incident, error) {
-	if !n.listed {
-		open, err := r.svc.List(ctx, n.actor)
-		if err != nil {
-			return nil, err
+// lookUp finds in one indexed query the open incidents holding the keys
+// of a notification's alerts (and the storm's): a notification then costs
+// the same whether 0 or 1,000 other incidents are open.
+func (r *Receiver) lookUp(ctx context.Context, n *notification, keys []string) error {
+	var want []string
+	asked := map[string]bool{}
+	for _, k := range keys {
+		if _, ok := n.open[k]; !ok && !asked[k] {
+			want, asked[k] = append(want, k), true
 		}
-		n.open, n.listed = open, true
 	}
-	for _, inc := range n.open {
-		if inc.DedupeKey == key && inc.Status.Open() {
-			return inc, nil
-		}
+	if len(want) == 0 {
+		return nil
+	}
+	found, err := r.svc.OpenByDedupeKeys(ctx, n.actor, want)
+	if err != nil {
+		return err
+	}
+	for _, k := range want {
+		n.open[k] = found[k] // nil: none holds it
+	}
+	return nil
+}
+
+// openIncident returns the open (investigating or mitigated) incident
+// holding key, or nil, looking it up unless the notification knows it.
+func (r *Receiver) openIncident(ctx context.Context, n *notification, key string) (*incidentbot.Incident, error) {
+	if err := r.lookUp(ctx, n, []string{key}); err != nil {
+		return nil, err
+	}
+	if inc := n.open[key]; inc != nil && inc.Status.Open() {
+		return inc, nil
 	}
 	return nil, nil
 }
@@ -315,7 +337,7 @@ func (r *Receiver) fire(ctx context.Context, n *notification, i int, a alert, d 
 		var limited *incidentbot.RateLimitError
 		switch {
 		case err == nil:
-			n.open = append(n.open, inc)
+			n.open[inc.DedupeKey] = inc
 			n.declared++
 			r.logger.InfoContext(ctx, "incident declared from alert", "source", src.name, "incident", inc.Key, "fingerprint", a.Fingerprint, "rule", d.rule)
 			return result{Action: actDeclared, Incident: inc.Key}, nil
@@ -324,7 +346,7 @@ func (r *Receiver) fire(ctx context.Context, n *notification, i int, a alert, d 
 			return r.joinStorm(ctx, n, i, a, d, c.marked)
 		case errors.As(err, &dup):
 			existing = dup.Existing
-			n.open = append(n.open, existing)
+			n.open[existing.DedupeKey] = existing
 		default:
 			return result{}, err
 		}

@@ -345,7 +345,9 @@ func TestStoreFailure(t *testing.T) {
 func TestDeclareRefused(t *testing.T) {
 	t.Parallel()
 	svc := &mock.IncidentService{
-		ListFn: func(ctx context.Context, actor incidentbot.Actor) ([]*incidentbot.Incident, error) { return nil, nil },
+		OpenByDedupeKeysFn: func(ctx context.Context, actor incidentbot.Actor, keys []string) (map[string]*incidentbot.Incident, error) {
+			return nil, nil
+		},
 		DeclareFn: func(ctx context.Context, actor incidentbot.Actor, req incidentbot.DeclareRequest) (*incidentbot.Incident, error) {
 			return nil, incidentbot.Errorf(incidentbot.EFORBIDDEN, "Alerts may not declare here.")
 		},

@@ -85,7 +85,7 @@ func (r *Receiver) stormIncident(ctx context.Context, n *notification, a alert, 
 	default:
 		return nil, err
 	}
-	n.open = append(n.open, storm)
+	n.open[stormKey] = storm
 	n.storm = storm
 	return storm, nil
 }
