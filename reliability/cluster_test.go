@@ -55,8 +55,9 @@ type cluster struct {
 	managers  string
 }
 
-// newCluster prepares the fakes for replicas on the database dsn; Meta
-// holds campaigns active campaigns for the bot to pause.
+// newCluster prepares the fakes for replicas on the database dsn ("": the
+// SQLite file incidentbot.db in c.dir); Meta holds campaigns active
+// campaigns for the bot to pause.
 func newCluster(t *testing.T, dsn string, campaigns int) *cluster {
 	t.Helper()
 	c := &cluster{t: t, dir: t.TempDir()}
@@ -88,6 +89,9 @@ func newCluster(t *testing.T, dsn string, campaigns int) *cluster {
 		"DECLARE_MAX_PER_USER_PER_MINUTE": "0",
 		// A short lease, where the job runner reads one (issue 13 defect 4).
 		"JOB_LEASE": leaseSetting.String(),
+	}
+	if dsn == "" {
+		delete(c.env, "DATABASE_URL")
 	}
 	return c
 }

@@ -186,7 +186,7 @@ type gate struct {
 // trap holds the first call it matches: before it reaches the fake, or
 // after the fake applied it but before the replica reads the answer.
 type trap struct {
-	match   func(path string, form url.Values) bool
+	match   func(c call) bool
 	after   bool
 	armed   bool
 	reached chan string // the replica's name, once held
@@ -211,8 +211,14 @@ func (g *gate) url(replica string) string {
 	return srv.URL + g.target.Path
 }
 
-// trap arms a trap for the next call whose path and form match.
-func (g *gate) trap(after bool, match func(path string, form url.Values) bool) *trap {
+// call is a request to a fake as a trap sees it.
+type call struct {
+	method, path string
+	form         url.Values // the body, when a form
+}
+
+// trap arms a trap for the next call match accepts.
+func (g *gate) trap(after bool, match func(c call) bool) *trap {
 	tr := &trap{match: match, after: after, armed: true, reached: make(chan string, 1), release: make(chan struct{})}
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -242,7 +248,7 @@ func (g *gate) serve(replica string, w http.ResponseWriter, r *http.Request) {
 	var tr *trap
 	g.mu.Lock()
 	for _, c := range g.traps {
-		if c.armed && c.match(r.URL.Path, form) {
+		if c.armed && c.match(call{r.Method, r.URL.Path, form}) {
 			c.armed, tr = false, c
 			break
 		}
