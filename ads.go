@@ -99,8 +99,9 @@ type CampaignPause struct {
 
 // SpendAvoided estimates, per currency, the ad spend avoided while campaigns
 // were paused: each paused campaign's daily budget prorated over the time it
-// stayed paused (until resumed, or until now). Shared holds count once, in
-// the incident that paused the campaign first.
+// stayed paused (until resumed or left paused, or until now). Shared holds
+// count once, in the incident that leads the campaign: the first to pause
+// it, then whoever it was handed to.
 func SpendAvoided(pauses []CampaignPause, now time.Time) map[string]float64 {
 	out := map[string]float64{}
 	for _, p := range pauses {
@@ -108,8 +109,13 @@ func SpendAvoided(pauses []CampaignPause, now time.Time) map[string]float64 {
 			continue
 		}
 		end := now
-		if p.ResumedAt != nil {
+		switch {
+		case p.ResumedAt != nil:
 			end = *p.ResumedAt
+		case p.State == PauseLeftPaused && !p.UpdatedAt.IsZero():
+			// Handed to another holder, or changed by hand, when the record
+			// says: no longer this incident's saving.
+			end = p.UpdatedAt
 		}
 		d := end.Sub(*p.PausedAt)
 		if d <= 0 {

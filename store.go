@@ -201,6 +201,11 @@ type PauseStore interface {
 	// PausesInState returns the records of every incident in any of the
 	// states, with the status of the incident that holds each.
 	PausesInState(ctx context.Context, states ...PauseState) ([]HeldPause, error)
+	// DecidePauses serializes pause and resume decisions on the ad accounts
+	// of keys across replicas: in one transaction, with those accounts
+	// locked, it passes decide every record in state paused, pausing or
+	// resuming (any incident) and saves the records decide returns.
+	DecidePauses(ctx context.Context, keys []CampaignKey, decide func(held []HeldPause) ([]CampaignPause, error)) error
 }
 
 // HeldPause is a pause record with its incident's status.

@@ -138,23 +138,40 @@ func apply(ctx context.Context, changes []*change, to incidentbot.CampaignStatus
 	g.Wait()
 }
 
-// heldBy returns, per campaign, the records of other incidents that are not
-// closed and hold it (paused, or about to be).
-func (o *Orchestrator) heldBy(ctx context.Context, inc *incidentbot.Incident) (map[incidentbot.CampaignKey][]incidentbot.HeldPause, error) {
-	held, err := o.store.PausesInState(ctx, incidentbot.PausePaused, incidentbot.PausePausing)
-	if err != nil {
-		return nil, err
-	}
-	out := map[incidentbot.CampaignKey][]incidentbot.HeldPause{}
-	for _, h := range held {
-		if h.IncidentID == inc.ID || h.IncidentStatus == incidentbot.StatusClosed {
+// holds is what other incidents do to the campaigns, as one run sees it.
+type holds struct {
+	// by lists, per campaign, the records of other incidents that are not
+	// closed and hold it (paused, or about to be), leader first: the
+	// incident that paused it (not shared), then by incident.
+	by map[incidentbot.CampaignKey][]incidentbot.HeldPause
+	// resuming names, per campaign, another incident that is not closed and
+	// whose resume of it is under way.
+	resuming map[incidentbot.CampaignKey]string
+	// before holds the campaigns that were held when the platforms were
+	// listed, when that read was earlier than this one.
+	before map[incidentbot.CampaignKey]bool
+}
+
+// heldStates are the records holdsOf reads.
+var heldStates = []incidentbot.PauseState{incidentbot.PausePaused, incidentbot.PausePausing, incidentbot.PauseResuming}
+
+// holdsOf sorts records (states heldStates, any incident) into what
+// incidents other than inc do to each campaign.
+func holdsOf(inc *incidentbot.Incident, records []incidentbot.HeldPause) holds {
+	h := holds{by: map[incidentbot.CampaignKey][]incidentbot.HeldPause{}, resuming: map[incidentbot.CampaignKey]string{}}
+	for _, r := range records {
+		if r.IncidentID == inc.ID || r.IncidentStatus == incidentbot.StatusClosed {
 			continue
 		}
-		k := h.Campaign.Key()
-		out[k] = append(out[k], h)
+		k := r.Campaign.Key()
+		switch r.State {
+		case incidentbot.PausePaused, incidentbot.PausePausing:
+			h.by[k] = append(h.by[k], r)
+		case incidentbot.PauseResuming:
+			h.resuming[k] = r.IncidentKey
+		}
 	}
-	for _, hs := range out {
-		// The first incident to pause (not shared) leads: its prior status is the truth.
+	for _, hs := range h.by {
 		slices.SortStableFunc(hs, func(a, b incidentbot.HeldPause) int {
 			switch {
 			case a.Shared == b.Shared:
@@ -165,5 +182,24 @@ func (o *Orchestrator) heldBy(ctx context.Context, inc *incidentbot.Incident) (m
 			return 1
 		})
 	}
-	return out, nil
+	return h
+}
+
+// since returns h, read after earlier: campaigns earlier held are marked,
+// so a pause can tell a holder that let go since the listing.
+func (h holds) since(earlier holds) holds {
+	h.before = make(map[incidentbot.CampaignKey]bool, len(earlier.by))
+	for k := range earlier.by {
+		h.before[k] = true
+	}
+	return h
+}
+
+// keysOf returns the keys of campaigns, for DecidePauses.
+func keysOf(ls []listing) []incidentbot.CampaignKey {
+	var out []incidentbot.CampaignKey
+	for _, l := range ls {
+		out = append(out, l.order...)
+	}
+	return out
 }

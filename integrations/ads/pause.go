@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"incidentbot"
@@ -18,21 +20,36 @@ import (
 // a crash are reconciled against the platform. For a drill nothing changes
 // on the platforms and nothing is stored: the Report says what would happen.
 //
+// What to do with each campaign is decided again, and the intents saved,
+// with the campaigns' accounts locked against every other pause and resume
+// (store.DecidePauses), so a resume on another replica cannot let go of a
+// campaign this pause counts on holding. A campaign another incident is
+// resuming at that moment is not touched; the error says to run again.
+//
 // The Report is returned even with an error. The error says a platform
 // could not be listed or failed a whole SetStatus call (those campaigns are
 // in Report.Failed), or that the store failed; calling Pause again is safe.
 func (o *Orchestrator) Pause(ctx context.Context, inc *incidentbot.Incident, sel Selection) (Report, error) {
 	rep := Report{DryRun: inc.Drill, kind: kindPause}
-	pl, err := o.plan(ctx, inc, sel, &rep)
+	sv, err := o.survey(ctx, inc, sel, &rep)
 	if err != nil {
 		return rep, err
 	}
-	now, errs, settled, changes := pl.now, pl.errs, pl.settled, pl.changes
-
-	if err := o.saveIntents(ctx, inc, "pause", settled, changes); err != nil {
-		return rep, err
+	var pl pausePlan
+	if inc.Drill {
+		pl = sv.plan(inc, sv.holds, sel)
+	} else {
+		err := o.store.DecidePauses(ctx, keysOf(sv.listings), func(held []incidentbot.HeldPause) ([]incidentbot.CampaignPause, error) {
+			pl = sv.plan(inc, holdsOf(inc, held).since(sv.holds), sel)
+			return pl.intents(), nil
+		})
+		if err != nil {
+			return rep, fmt.Errorf("record ad pause intent for %s: %w", inc.Key, err)
+		}
 	}
-	for _, r := range settled {
+	now, errs, changes := sv.now, slices.Concat(sv.errs, pl.errs), pl.changes
+	rep.Errors = append(rep.Errors, pl.busy...)
+	for _, r := range pl.settled {
 		rep.add(r)
 	}
 
@@ -62,71 +79,113 @@ func (o *Orchestrator) Pause(ctx context.Context, inc *incidentbot.Incident, sel
 	return rep, errors.Join(errs...)
 }
 
-// pausePlan is what a pause run would do, before anything is written.
-type pausePlan struct {
-	now     time.Time
-	errs    []error                     // platforms that could not be listed
-	settled []incidentbot.CampaignPause // final without an API call
-	changes []*change                   // intents (State pausing), per platform
+// pauseSurvey is what a pause run reads before deciding: inc's own
+// records, the other incidents' holds and the platforms' campaigns.
+type pauseSurvey struct {
+	now      time.Time
+	own      map[incidentbot.CampaignKey]incidentbot.CampaignPause
+	ownList  []incidentbot.CampaignPause
+	holds    holds
+	listings []listing // the platforms that could be listed
+	errs     []error   // the platforms that could not
 }
 
-// plan lists the platforms sel names and decides, per campaign, what a
-// pause for inc does; rep gets the skipped platforms and listing errors.
-func (o *Orchestrator) plan(ctx context.Context, inc *incidentbot.Incident, sel Selection, rep *Report) (pausePlan, error) {
-	pl := pausePlan{now: o.clock.Now()}
+// pausePlan is what a pause run does, before anything is written.
+type pausePlan struct {
+	settled []incidentbot.CampaignPause // final without an API call
+	changes []*change                   // intents (State pausing), per platform
+	busy    []string                    // per platform, campaigns left for the next run, safe to show
+	errs    []error                     // the same, for the caller to retry
+}
+
+// intents are the records to write before any API call: what this run
+// settled and the intents it is about to carry out, so a crash between the
+// call and the write is reconciled by the next run.
+func (pl pausePlan) intents() []incidentbot.CampaignPause {
+	out := slices.Clone(pl.settled)
+	for _, ch := range pl.changes {
+		out = append(out, ch.records...)
+	}
+	return out
+}
+
+// survey reads inc's records and the other incidents' holds, then lists
+// the platforms sel names; rep gets the skipped platforms and listing
+// errors. Holds are read before listing, so a campaign listed paused by a
+// holder that let go in between is seen as held, never as paused by hand.
+func (o *Orchestrator) survey(ctx context.Context, inc *incidentbot.Incident, sel Selection, rep *Report) (pauseSurvey, error) {
+	sv := pauseSurvey{now: o.clock.Now()}
 	if err := sel.validate(); err != nil {
-		return pl, err
+		return sv, err
 	}
 	platforms, skipped := o.pick(sel.Platforms)
 	rep.Skipped = skipped
 	if len(platforms) == 0 {
-		return pl, nil
+		return sv, nil
 	}
-	ownList, err := o.store.Pauses(ctx, inc.ID)
+	var err error
+	if sv.ownList, err = o.store.Pauses(ctx, inc.ID); err != nil {
+		return sv, fmt.Errorf("pause ads for %s: %w", inc.Key, err)
+	}
+	sv.own = make(map[incidentbot.CampaignKey]incidentbot.CampaignPause, len(sv.ownList))
+	for _, p := range sv.ownList {
+		sv.own[p.Campaign.Key()] = p
+	}
+	held, err := o.store.PausesInState(ctx, heldStates...)
 	if err != nil {
-		return pl, fmt.Errorf("pause ads for %s: %w", inc.Key, err)
+		return sv, fmt.Errorf("pause ads for %s: %w", inc.Key, err)
 	}
-	own := make(map[incidentbot.CampaignKey]incidentbot.CampaignPause, len(ownList))
-	for _, p := range ownList {
-		own[p.Campaign.Key()] = p
-	}
-	held, err := o.heldBy(ctx, inc)
-	if err != nil {
-		return pl, fmt.Errorf("pause ads for %s: %w", inc.Key, err)
-	}
+	sv.holds = holdsOf(inc, held)
 	for _, l := range list(ctx, platforms) {
 		if l.err != nil {
-			pl.errs = append(pl.errs, fmt.Errorf("list %s campaigns: %w", l.platform.Name(), l.err))
+			sv.errs = append(sv.errs, fmt.Errorf("list %s campaigns: %w", l.platform.Name(), l.err))
 			rep.Errors = append(rep.Errors, l.platform.Name()+": "+incidentbot.ErrorMessage(l.err))
 			continue
 		}
+		sv.listings = append(sv.listings, l)
+	}
+	return sv, nil
+}
+
+// plan decides, per listed campaign, what a pause for inc does given the
+// other incidents' holds h.
+func (sv pauseSurvey) plan(inc *incidentbot.Incident, h holds, sel Selection) pausePlan {
+	var pl pausePlan
+	for _, l := range sv.listings {
 		ch := &change{platform: l.platform}
+		var busy []string
 		for _, k := range l.order {
-			r, ok := planPause(inc, l.campaigns[k], own, held, sel, pl.now)
-			if !ok {
-				continue
-			}
-			if r.State == incidentbot.PausePausing {
+			r, v := planPause(inc, l.campaigns[k], sv.own, h, sel, sv.now)
+			switch v {
+			case pauseIntent:
 				ch.records = append(ch.records, r)
-			} else {
+			case pauseSettled:
 				pl.settled = append(pl.settled, r)
+			case pauseLater:
+				busy = append(busy, r.Error)
 			}
 		}
 		// A record left pausing whose campaign is gone cannot be reconciled.
-		for _, r := range ownList {
+		for _, r := range sv.ownList {
 			k := r.Campaign.Key()
 			if k.Platform == l.platform.Name() && r.State == incidentbot.PausePausing {
 				if _, ok := l.campaigns[k]; !ok {
 					pl.settled = append(pl.settled, settle(r, incidentbot.PauseFailed,
-						fmt.Sprintf("no longer found on %s: not paused", k.Platform), pl.now))
+						fmt.Sprintf("no longer found on %s: not paused", k.Platform), sv.now))
 				}
 			}
 		}
 		if len(ch.records) > 0 {
 			pl.changes = append(pl.changes, ch)
 		}
+		if len(busy) > 0 {
+			msg := fmt.Sprintf("%s: %s not paused yet (%s): run the pause again in a moment",
+				l.platform.Name(), count(len(busy), "campaign"), strings.Join(slices.Compact(slices.Sorted(slices.Values(busy))), "; "))
+			pl.busy = append(pl.busy, msg)
+			pl.errs = append(pl.errs, incidentbot.Errorf(incidentbot.EUNAVAILABLE, "%s", msg))
+		}
 	}
-	return pl, nil
+	return pl
 }
 
 // Preview says what Pause would do for inc and sel without doing it: it
@@ -136,58 +195,79 @@ func (o *Orchestrator) plan(ctx context.Context, inc *incidentbot.Incident, sel 
 // platform that could not be listed (its reason is in Report.Errors).
 func (o *Orchestrator) Preview(ctx context.Context, inc *incidentbot.Incident, sel Selection) (Report, error) {
 	rep := Report{DryRun: true, kind: kindPause}
-	pl, err := o.plan(ctx, inc, sel, &rep)
+	sv, err := o.survey(ctx, inc, sel, &rep)
 	if err != nil {
 		return rep, err
 	}
+	pl := sv.plan(inc, sv.holds, sel)
 	for _, r := range pl.settled {
 		rep.add(r)
 	}
 	for _, ch := range pl.changes {
 		for _, r := range ch.records {
-			rep.add(settle(r, incidentbot.PausePaused, "", pl.now))
+			rep.add(settle(r, incidentbot.PausePaused, "", sv.now))
 		}
 	}
-	return rep, errors.Join(pl.errs...)
+	rep.Errors = append(rep.Errors, pl.busy...)
+	return rep, errors.Join(slices.Concat(sv.errs, pl.errs)...)
 }
 
-// planPause decides what this run does to campaign c for inc: a record to
-// write, either final (shared, reconciled) or an intent (State pausing) to
-// carry out; ok is false when c is left alone.
+// pauseVerdict is what a pause run does to one campaign.
+type pauseVerdict int
+
+const (
+	pauseLeave   pauseVerdict = iota // nothing to do or write
+	pauseSettled                     // write the record, final without an API call
+	pauseIntent                      // write the intent (State pausing), then call the API
+	pauseLater                       // another incident is changing it now: the next run decides (Error says why)
+)
+
+// planPause decides what this run does to campaign c for inc, given the
+// other incidents' holds h.
 func planPause(inc *incidentbot.Incident, c incidentbot.Campaign, own map[incidentbot.CampaignKey]incidentbot.CampaignPause,
-	held map[incidentbot.CampaignKey][]incidentbot.HeldPause, sel Selection, now time.Time) (r incidentbot.CampaignPause, ok bool) {
-	r, mine := own[c.Key()]
+	h holds, sel Selection, now time.Time) (incidentbot.CampaignPause, pauseVerdict) {
+	k := c.Key()
+	r, mine := own[k]
 	switch {
 	case mine && r.State == incidentbot.PausePaused:
-		return r, false
+		return r, pauseLeave
 	case mine && r.State == incidentbot.PausePausing:
 		// An intent left by a crash: the campaign tells whether the call went through.
 		switch c.Status {
 		case incidentbot.CampaignPaused:
-			return settle(r, incidentbot.PausePaused, "", now), true
+			return settle(r, incidentbot.PausePaused, "", now), pauseSettled
 		case incidentbot.CampaignActive:
 			r.Campaign, r.Error, r.UpdatedAt = c, "", now
-			return r, true
+			return r, pauseIntent
 		}
-		return settle(r, incidentbot.PauseFailed, fmt.Sprintf("now %s: not paused", c.RawStatus), now), true
+		return settle(r, incidentbot.PauseFailed, fmt.Sprintf("now %s: not paused", c.RawStatus), now), pauseSettled
 	case mine && r.State == incidentbot.PauseResuming && c.Status == incidentbot.CampaignPaused:
 		// A resume that never reached the platform: inc still holds the campaign.
-		return settle(r, incidentbot.PausePaused, "", now), true
+		return settle(r, incidentbot.PausePaused, "", now), pauseSettled
 	}
 	if !sel.matches(c) {
-		return r, false
+		return r, pauseLeave
 	}
 	switch {
 	case c.Status == incidentbot.CampaignActive:
 		return incidentbot.CampaignPause{IncidentID: inc.ID, Campaign: c, PriorStatus: c.Status, PriorRaw: c.RawStatus,
-			State: incidentbot.PausePausing, UpdatedAt: now}, true
-	case c.Status == incidentbot.CampaignPaused && len(held[c.Key()]) > 0:
-		h := held[c.Key()][0]
-		return incidentbot.CampaignPause{IncidentID: inc.ID, Campaign: c, PriorStatus: h.PriorStatus, PriorRaw: h.PriorRaw,
-			State: incidentbot.PausePaused, Shared: true, PausedAt: &now, UpdatedAt: now}, true
+			State: incidentbot.PausePausing, UpdatedAt: now}, pauseIntent
+	case c.Status != incidentbot.CampaignPaused:
+		return r, pauseLeave
+	case len(h.by[k]) > 0:
+		l := h.by[k][0]
+		return incidentbot.CampaignPause{IncidentID: inc.ID, Campaign: c, PriorStatus: l.PriorStatus, PriorRaw: l.PriorRaw,
+			State: incidentbot.PausePaused, Shared: true, PausedAt: &now, UpdatedAt: now}, pauseSettled
+	case h.resuming[k] != "":
+		// Listed paused, but on its way back: joining would hold a campaign
+		// that serves, pausing would race the resume. The next run sees it serving.
+		return incidentbot.CampaignPause{Campaign: c, Error: "being resumed by " + h.resuming[k]}, pauseLater
+	case h.before[k]:
+		// Held when listed, let go since: the listing is out of date.
+		return incidentbot.CampaignPause{Campaign: c, Error: "just released by another incident"}, pauseLater
 	}
 	// Paused before the incident, or by hand: never ours to touch.
-	return r, false
+	return r, pauseLeave
 }
 
 // pauseOutcome turns an intent into what the platform answered.

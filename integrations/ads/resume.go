@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"incidentbot"
 )
@@ -16,6 +17,12 @@ import (
 // pause, or still held by another incident that is not closed, is left
 // alone and reported in LeftPaused; the last holder resumes it. Records
 // left pausing or resuming by a crash are reconciled against the platform.
+//
+// Whether another incident still holds a campaign is read, and the resume
+// intent saved, in one transaction with the campaign's account locked
+// (store.DecidePauses): of two incidents resolved at once on two replicas,
+// the first leaves the campaign paused and hands it to the other, whose
+// resume then finds no other holder and resumes it.
 //
 // The Report is returned even with an error, as for Pause; campaigns whose
 // resume call failed whole stay recorded as paused, so calling Resume again
@@ -28,16 +35,15 @@ func (o *Orchestrator) Resume(ctx context.Context, inc *incidentbot.Incident, pl
 	if err != nil {
 		return rep, fmt.Errorf("resume ads for %s: %w", inc.Key, err)
 	}
-	holding := map[string][]incidentbot.CampaignPause{}
+	holding := map[string]bool{}
 	for _, r := range ownList {
-		switch r.State {
-		case incidentbot.PausePaused, incidentbot.PausePausing, incidentbot.PauseResuming:
-			holding[r.Campaign.Platform] = append(holding[r.Campaign.Platform], r)
+		if slices.Contains(heldStates, r.State) {
+			holding[r.Campaign.Platform] = true
 		}
 	}
 	var involved []incidentbot.AdPlatform
 	for _, p := range picked {
-		if len(holding[p.Name()]) > 0 {
+		if holding[p.Name()] {
 			involved = append(involved, p)
 		}
 	}
@@ -52,62 +58,42 @@ func (o *Orchestrator) Resume(ctx context.Context, inc *incidentbot.Incident, pl
 	if len(involved) == 0 {
 		return rep, nil
 	}
-	held, err := o.heldBy(ctx, inc)
-	if err != nil {
-		return rep, fmt.Errorf("resume ads for %s: %w", inc.Key, err)
-	}
 
 	now := o.clock.Now()
 	var (
-		errs    []error
-		settled []incidentbot.CampaignPause
-		changes []*change
+		errs     []error
+		listings []listing
 	)
 	for _, l := range list(ctx, involved) {
-		name := l.platform.Name()
 		if l.err != nil {
+			name := l.platform.Name()
 			errs = append(errs, fmt.Errorf("list %s campaigns: %w", name, l.err))
 			rep.Errors = append(rep.Errors, name+": "+incidentbot.ErrorMessage(l.err))
 			continue
 		}
-		ch := &change{platform: l.platform}
-		for _, r := range holding[name] {
-			c, found := l.campaigns[r.Campaign.Key()]
-			holders := held[r.Campaign.Key()]
-			switch {
-			case !found && r.State == incidentbot.PausePausing:
-				settled = append(settled, settle(r, incidentbot.PauseFailed, fmt.Sprintf("no longer found on %s: not paused", name), now))
-			case !found:
-				settled = append(settled, settle(r, incidentbot.PauseLeftPaused, fmt.Sprintf("no longer found on %s: left alone", name), now))
-			case r.State == incidentbot.PausePausing && c.Status != incidentbot.CampaignPaused:
-				settled = append(settled, settle(r, incidentbot.PauseFailed, fmt.Sprintf("the pause never took effect (now %s): left alone", c.RawStatus), now))
-			case r.State == incidentbot.PauseResuming && c.Status == incidentbot.CampaignActive:
-				// The resume went through before a crash kept us from recording it.
-				settled = append(settled, settle(r, incidentbot.PauseResumed, "", now))
-			case c.Status != incidentbot.CampaignPaused:
-				settled = append(settled, settle(r, incidentbot.PauseLeftPaused, fmt.Sprintf("changed by hand since the pause (now %s): left alone", c.RawStatus), now))
-			case len(holders) > 0:
-				keys := make([]string, len(holders))
-				for i, h := range holders {
-					keys[i] = h.IncidentKey
-				}
-				settled = append(settled, settle(r, incidentbot.PauseLeftPaused, "still held by "+strings.Join(keys, ", "), now))
-			default:
-				r.State, r.Error, r.UpdatedAt = incidentbot.PauseResuming, "", now
-				ch.records = append(ch.records, r)
-			}
+		listings = append(listings, l)
+	}
+	var pl resumePlan
+	if inc.Drill {
+		// Drills store nothing, so they hold nothing: decide from a plain read.
+		held, err := o.store.PausesInState(ctx, heldStates...)
+		if err != nil {
+			return rep, fmt.Errorf("resume ads for %s: %w", inc.Key, err)
 		}
-		if len(ch.records) > 0 {
-			changes = append(changes, ch)
+		pl = planResume(inc, listings, held, now)
+	} else {
+		err := o.store.DecidePauses(ctx, keysOf(listings), func(held []incidentbot.HeldPause) ([]incidentbot.CampaignPause, error) {
+			pl = planResume(inc, listings, held, now)
+			return pl.writes(), nil
+		})
+		if err != nil {
+			return rep, fmt.Errorf("record ad resume intent for %s: %w", inc.Key, err)
 		}
 	}
-
-	if err := o.saveIntents(ctx, inc, "resume", settled, changes); err != nil {
-		return rep, err
-	}
-	for _, r := range settled {
+	for _, r := range pl.settled {
 		rep.add(r)
 	}
+	changes := pl.changes
 
 	// Only serving campaigns are ever paused, so the prior status is active.
 	apply(ctx, changes, incidentbot.CampaignActive, inc.Drill)
@@ -148,23 +134,76 @@ func (o *Orchestrator) Resume(ctx context.Context, inc *incidentbot.Incident, pl
 	return rep, errors.Join(errs...)
 }
 
-// saveIntents writes, before any API call, the records this run settled
-// and the intents (pausing, resuming) it is about to carry out, so a crash
-// between the call and the write is reconciled by the next run. Drills
-// write nothing.
-func (o *Orchestrator) saveIntents(ctx context.Context, inc *incidentbot.Incident, verb string, settled []incidentbot.CampaignPause, changes []*change) error {
-	if inc.Drill {
-		return nil
+// resumePlan is what a resume run does, before anything is written.
+type resumePlan struct {
+	settled []incidentbot.CampaignPause // inc's records, final without an API call
+	changes []*change                   // intents (State resuming), per platform
+	handed  []incidentbot.CampaignPause // other incidents' records that now lead a campaign inc let go
+}
+
+// writes are the records to save before any API call.
+func (pl resumePlan) writes() []incidentbot.CampaignPause {
+	out := slices.Concat(pl.settled, pl.handed)
+	for _, ch := range pl.changes {
+		out = append(out, ch.records...)
 	}
-	intents := slices.Clone(settled)
-	for _, ch := range changes {
-		intents = append(intents, ch.records...)
+	return out
+}
+
+// planResume decides, for each campaign inc holds on a listed platform,
+// what a resume does. held are the records of every incident in the
+// states heldStates, inc's own included: read with the accounts locked,
+// they are the truth about who else still holds a campaign.
+//
+// A campaign still held by others is left paused and handed to them: when
+// inc led it (the first to pause it) and no other holder leads, the first
+// of them leads from now on, so its resume is the one that resumes it and
+// its spend avoided counts from now.
+func planResume(inc *incidentbot.Incident, listings []listing, held []incidentbot.HeldPause, now time.Time) resumePlan {
+	var pl resumePlan
+	h := holdsOf(inc, held)
+	mine := map[string][]incidentbot.CampaignPause{}
+	for _, r := range held {
+		if r.IncidentID == inc.ID {
+			mine[r.Campaign.Platform] = append(mine[r.Campaign.Platform], r.CampaignPause)
+		}
 	}
-	if len(intents) == 0 {
-		return nil
+	for _, l := range listings {
+		name := l.platform.Name()
+		ch := &change{platform: l.platform}
+		for _, r := range mine[name] {
+			c, found := l.campaigns[r.Campaign.Key()]
+			holders := h.by[r.Campaign.Key()]
+			switch {
+			case !found && r.State == incidentbot.PausePausing:
+				pl.settled = append(pl.settled, settle(r, incidentbot.PauseFailed, fmt.Sprintf("no longer found on %s: not paused", name), now))
+			case !found:
+				pl.settled = append(pl.settled, settle(r, incidentbot.PauseLeftPaused, fmt.Sprintf("no longer found on %s: left alone", name), now))
+			case r.State == incidentbot.PausePausing && c.Status != incidentbot.CampaignPaused:
+				pl.settled = append(pl.settled, settle(r, incidentbot.PauseFailed, fmt.Sprintf("the pause never took effect (now %s): left alone", c.RawStatus), now))
+			case r.State == incidentbot.PauseResuming && c.Status == incidentbot.CampaignActive:
+				// The resume went through before a crash kept us from recording it.
+				pl.settled = append(pl.settled, settle(r, incidentbot.PauseResumed, "", now))
+			case c.Status != incidentbot.CampaignPaused:
+				pl.settled = append(pl.settled, settle(r, incidentbot.PauseLeftPaused, fmt.Sprintf("changed by hand since the pause (now %s): left alone", c.RawStatus), now))
+			case len(holders) > 0:
+				keys := make([]string, len(holders))
+				for i, h := range holders {
+					keys[i] = h.IncidentKey
+				}
+				pl.settled = append(pl.settled, settle(r, incidentbot.PauseLeftPaused, "still held by "+strings.Join(keys, ", "), now))
+				if next := holders[0]; !r.Shared && next.Shared && next.State == incidentbot.PausePaused {
+					next.Shared, next.PausedAt, next.UpdatedAt = false, &now, now
+					pl.handed = append(pl.handed, next.CampaignPause)
+				}
+			default:
+				r.State, r.Error, r.UpdatedAt = incidentbot.PauseResuming, "", now
+				ch.records = append(ch.records, r)
+			}
+		}
+		if len(ch.records) > 0 {
+			pl.changes = append(pl.changes, ch)
+		}
 	}
-	if err := o.store.SavePauses(ctx, intents...); err != nil {
-		return fmt.Errorf("record ad %s intent for %s: %w", verb, inc.Key, err)
-	}
-	return nil
+	return pl
 }

@@ -89,6 +89,13 @@ func PostgresDSN(t testing.TB) string {
 	return u.String()
 }
 
+// Open returns a migrated store on dsn, closed in t.Cleanup: a second
+// store on the database of another gives the test two replicas.
+func Open(t testing.TB, dsn string) *store.DB {
+	t.Helper()
+	return open(t, dsn)
+}
+
 func open(t testing.TB, dsn string) *store.DB {
 	t.Helper()
 	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
