@@ -163,6 +163,15 @@ type JobStore interface {
 	// RequeueFailedJobs puts the failed jobs among ids back to pending, to
 	// run at runAt with their attempts counted from zero, and returns them.
 	RequeueFailedJobs(ctx context.Context, ids []int64, runAt time.Time) ([]Job, error)
+	// RenewJob extends worker's lease on a running job to until; ECONFLICT
+	// when the worker lost it.
+	RenewJob(ctx context.Context, job Job, worker string, until time.Time) error
+	// ReleaseJobs hands back, due at once, the running jobs of the workers
+	// whose names start with prefix, and returns how many.
+	ReleaseJobs(ctx context.Context, prefix string) (int64, error)
+	// PruneJobs deletes the jobs done for incidents closed before the given
+	// time, limit rows per statement, and returns how many.
+	PruneJobs(ctx context.Context, closedBefore time.Time, limit int) (int64, error)
 }
 
 // DeliveryStore deduplicates inbound deliveries (retried webhooks, Slack

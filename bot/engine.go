@@ -32,7 +32,18 @@ type Config struct {
 	// ProbeWorkers (default 2) run the outside-in checks, in a pool of
 	// their own: a site that never answers holds them, never the war room.
 	ProbeWorkers int
-	Lease        time.Duration
+	// Lease is how long a claimed job is held without a renewal (default
+	// 20s): a running job renews it every Lease/3, so a crashed worker's
+	// jobs are taken over within one Lease.
+	Lease time.Duration
+	// JobTimeout bounds one run of a job (default 90s), however often its
+	// lease is renewed.
+	JobTimeout time.Duration
+	// WorkerID names this process's workers across restarts ("" : a random
+	// name per start). At start, jobs still held under that name, by a run
+	// that died, are handed back at once. Two live processes must never
+	// share it.
+	WorkerID     string
 	PollInterval time.Duration // how often idle workers look for due jobs
 	MaxAttempts  int
 	// While an incident is open, the site it checked is checked again every
@@ -63,6 +74,10 @@ type Deps struct {
 	Logger    *slog.Logger
 }
 
+// DefaultLease is how long a job is held between renewals unless
+// Config.Lease says otherwise.
+const DefaultLease = 20 * time.Second
+
 // Engine implements incidentbot.IncidentService and runs the job queue.
 type Engine struct {
 	cfg       Config
@@ -77,7 +92,7 @@ type Engine struct {
 	logger    *slog.Logger
 
 	nonce     string        // random, unique per engine: worker ids and job keys
-	id        string        // worker id prefix, so leases are told apart
+	id        string        // worker name prefix (Config.WorkerID), so leases are told apart
 	wake      chan struct{} // nudges an idle worker when a job was enqueued
 	wakeProbe chan struct{} // the same for the probe workers
 	handlers  map[string]handler
@@ -106,8 +121,8 @@ func New(cfg Config, deps Deps) (*Engine, error) {
 	if deps.Logger == nil {
 		errs = append(errs, errors.New("bot: Deps.Logger is required"))
 	}
-	if cfg.Workers < 0 || cfg.Lease < 0 || cfg.PollInterval < 0 || cfg.MaxAttempts < 0 || cfg.RevenuePerMinute < 0 {
-		errs = append(errs, errors.New("bot: Config.Workers, Lease, PollInterval, MaxAttempts and RevenuePerMinute must not be negative"))
+	if cfg.Workers < 0 || cfg.Lease < 0 || cfg.JobTimeout < 0 || cfg.PollInterval < 0 || cfg.MaxAttempts < 0 || cfg.RevenuePerMinute < 0 {
+		errs = append(errs, errors.New("bot: Config.Workers, Lease, JobTimeout, PollInterval, MaxAttempts and RevenuePerMinute must not be negative"))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
@@ -125,7 +140,10 @@ func New(cfg Config, deps Deps) (*Engine, error) {
 		cfg.Workers = 4
 	}
 	if cfg.Lease == 0 {
-		cfg.Lease = 2 * time.Minute
+		cfg.Lease = DefaultLease
+	}
+	if cfg.JobTimeout == 0 {
+		cfg.JobTimeout = 90 * time.Second
 	}
 	if cfg.PollInterval == 0 {
 		cfg.PollInterval = 500 * time.Millisecond
@@ -153,6 +171,10 @@ func New(cfg Config, deps Deps) (*Engine, error) {
 	}
 	var b [4]byte
 	_, _ = rand.Read(b[:])
+	id := cfg.WorkerID
+	if id == "" {
+		id = "engine-" + hex.EncodeToString(b[:])
+	}
 	e := &Engine{
 		cfg:       cfg,
 		store:     deps.Store,
@@ -165,7 +187,7 @@ func New(cfg Config, deps Deps) (*Engine, error) {
 		clock:     deps.Clock,
 		logger:    deps.Logger,
 		nonce:     hex.EncodeToString(b[:]),
-		id:        "engine-" + hex.EncodeToString(b[:]),
+		id:        id,
 		wake:      make(chan struct{}, 1),
 		wakeProbe: make(chan struct{}, 1),
 	}

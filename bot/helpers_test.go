@@ -96,9 +96,10 @@ type fixture struct {
 	provs    incidentbot.ProviderChecker
 	books    incidentbot.Playbooks
 	logs     *bytes.Buffer
-	admins   []string // Config.AdsAdmins
-	shop     string   // Config.ShopURL
-	lang     string   // Config.Language
+	admins   []string             // Config.AdsAdmins
+	shop     string               // Config.ShopURL
+	lang     string               // Config.Language
+	tune     func(*Config, *Deps) // changes the next engine's configuration, when set
 	eng      *Engine
 }
 
@@ -133,14 +134,15 @@ func campaign(id, name string, s incidentbot.CampaignStatus) incidentbot.Campaig
 func (f *fixture) engine() *Engine {
 	f.t.Helper()
 	logger := slog.New(slog.NewTextHandler(&syncWriter{w: f.logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	e, err := New(Config{
+	cfg := Config{
 		SummaryChannels: map[string]string{incidentbot.PlatformConsole: summaryChannel},
 		MaxAttempts:     4,
 		AdsAdmins:       f.admins,
 		ShopURL:         f.shop,
 		Language:        f.lang,
 		DeclareLimit:    -1, // tests declare many at one fake time; TestDeclareRateLimit sets it
-	}, Deps{
+	}
+	deps := Deps{
 		Store:     f.db,
 		Playbooks: f.books,
 		Chats:     map[string]incidentbot.Chat{incidentbot.PlatformConsole: f.chat},
@@ -150,7 +152,11 @@ func (f *fixture) engine() *Engine {
 		Providers: f.provs,
 		Clock:     f.clock,
 		Logger:    logger,
-	})
+	}
+	if f.tune != nil {
+		f.tune(&cfg, &deps)
+	}
+	e, err := New(cfg, deps)
 	if err != nil {
 		f.t.Fatalf("New: %v", err)
 	}

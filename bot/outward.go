@@ -39,7 +39,8 @@ func (e *Engine) mayGoOut(ctx context.Context, inc *incidentbot.Incident, pb *in
 	if err != nil {
 		return false, err
 	}
-	var assigned, noRoles bool
+	// A closed incident's roles are settled, and its done jobs pruned.
+	assigned, noRoles := inc.Status == incidentbot.StatusClosed, false
 	for _, j := range jobs {
 		switch {
 		case j.Kind == kindAssignRoles && j.State == incidentbot.JobDone:

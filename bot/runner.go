@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"runtime/debug"
 	"strconv"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -39,8 +40,23 @@ var probeLane = incidentbot.JobLane{Only: []string{kindProbe, kindRecheck}}
 
 // Run claims and runs jobs with Config.Workers workers, and the outside-in
 // checks with Config.ProbeWorkers more, until ctx is done, prunes old
-// inbound delivery ids on the side, and returns once every worker has stopped.
+// delivery ids and finished jobs on the side, and returns once every
+// worker has stopped. With a Config.WorkerID, the jobs an earlier run under
+// that name died holding are handed back first, so a restart takes them up
+// at once rather than after their lease.
 func (e *Engine) Run(ctx context.Context) error {
+	if e.cfg.WorkerID != "" {
+		cctx, cancel := settle(ctx)
+		n, err := e.store.ReleaseJobs(cctx, e.id+"-")
+		cancel()
+		switch {
+		case err != nil:
+			e.logger.WarnContext(ctx, "could not hand back the jobs of the previous run; they run again when their lease ends",
+				"worker", e.id, "code", incidentbot.ErrorCode(err), "err", err)
+		case n > 0:
+			e.logger.InfoContext(ctx, "jobs of the previous run handed back", "worker", e.id, "count", n)
+		}
+	}
 	g, ctx := errgroup.WithContext(ctx)
 	others := incidentbot.JobLane{Except: probeLane.Only}
 	for i := range e.cfg.Workers {
@@ -58,20 +74,31 @@ func (e *Engine) Run(ctx context.Context) error {
 		})
 	}
 	g.Go(func() error {
-		e.pruneDeliveries(ctx)
+		e.prune(ctx)
 		return nil
 	})
 	return g.Wait()
 }
 
-// deliveryRetention is how long inbound delivery ids are kept: far longer
-// than any platform retries (Slack: minutes; Alertmanager re-sends every
-// group_interval while an alert fires, and each re-send is a new claim).
-const deliveryRetention = 7 * 24 * time.Hour
+const (
+	// deliveryRetention is how long inbound delivery ids are kept: far
+	// longer than any platform retries (Slack: minutes; Alertmanager
+	// re-sends every group_interval while an alert fires, and each re-send
+	// is a new claim).
+	deliveryRetention = 7 * 24 * time.Hour
+	// jobRetention is how long the done jobs of a closed incident are kept.
+	// Nothing reads them after the close (the timeline and the post-mortem
+	// hold what happened); the hour only leaves the closing jobs' own
+	// follow-ups time to finish.
+	jobRetention = time.Hour
+	// pruneBatch is how many rows one delete statement removes, so a
+	// prune never holds many locks at once.
+	pruneBatch = 1000
+)
 
-// pruneDeliveries forgets old delivery ids now and every hour, so the
-// dedupe table does not grow without end.
-func (e *Engine) pruneDeliveries(ctx context.Context) {
+// prune forgets old delivery ids and finished jobs now and every hour, so
+// neither table grows without end.
+func (e *Engine) prune(ctx context.Context) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
 	for {
@@ -81,6 +108,13 @@ func (e *Engine) pruneDeliveries(ctx context.Context) {
 			e.logger.WarnContext(ctx, "could not prune delivery ids", "code", incidentbot.ErrorCode(err), "err", err)
 		case n > 0:
 			e.logger.InfoContext(ctx, "pruned delivery ids", "count", n)
+		}
+		n, err = e.store.PruneJobs(ctx, e.now().Add(-jobRetention), pruneBatch)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			e.logger.WarnContext(ctx, "could not prune finished jobs", "pruned", n, "code", incidentbot.ErrorCode(err), "err", err)
+		case n > 0:
+			e.logger.InfoContext(ctx, "pruned finished jobs", "count", n)
 		}
 		select {
 		case <-ctx.Done():
@@ -153,18 +187,20 @@ func (e *Engine) runLane(ctx context.Context, worker string, lane incidentbot.Jo
 	}
 	job := jobs[0]
 	log := e.logger.With("incident", incidentbot.IncidentKey(job.IncidentID), "job", job.Key, "kind", job.Kind, "attempt", job.Attempts)
-	inc, err := e.store.Incident(ctx, job.IncidentID)
+	// The lease is renewed while the job runs; a job whose lease is lost
+	// (taken over after a stall) is cut short, its outcome refused below.
+	jctx, release := e.keepLease(ctx, job, worker)
+	inc, err := e.store.Incident(jctx, job.IncidentID)
 	var done complete
-	switch {
-	case err == nil:
-		done, err = e.execute(ctx, job, inc)
-	case incidentbot.ErrorCode(err) != incidentbot.ENOTFOUND && ctx.Err() == nil:
-		sctx, cancel := settle(ctx)
-		defer cancel()
-		return true, e.retry(sctx, job, worker, e.now().Add(backoff(job.Attempts, err)), err)
+	if err == nil {
+		done, err = e.execute(jctx, job, inc)
 	}
+	release()
 	sctx, cancel := settle(ctx)
 	defer cancel()
+	if inc == nil && incidentbot.ErrorCode(err) != incidentbot.ENOTFOUND && ctx.Err() == nil {
+		return true, e.retry(sctx, job, worker, e.now().Add(backoff(job.Attempts, err)), err)
+	}
 	switch {
 	case err == nil:
 		err = e.store.CompleteJob(sctx, job, worker, done)
@@ -180,6 +216,10 @@ func (e *Engine) runLane(ctx context.Context, worker string, lane incidentbot.Jo
 			// The completion may have enqueued the next step.
 			e.nudge()
 		}
+		return true, nil
+	case errors.Is(context.Cause(jctx), errLeaseLost):
+		// Another worker runs it now; whatever this run did is its to redo.
+		log.WarnContext(ctx, "job lease lost", "err", err)
 		return true, nil
 	case ctx.Err() != nil:
 		// Shutting down cut the job short: not its failure. Hand it back so
@@ -232,8 +272,53 @@ func (e *Engine) retry(ctx context.Context, job incidentbot.Job, worker string, 
 	return nil
 }
 
-// execute runs a job's handler under a timeout shorter than the lease, so
-// no other worker takes it over while it still runs; a panic becomes EINTERNAL.
+// errLeaseLost cuts a job short whose lease another worker took over.
+var errLeaseLost = errors.New("job lease lost")
+
+// keepLease renews worker's lease on job every Lease/3 until release is called,
+// so a long job keeps it and a crashed worker's jobs are free within one
+// short Lease. The returned context ends when the lease is lost. A renewal
+// the store could not make is tried again at the next beat.
+func (e *Engine) keepLease(ctx context.Context, job incidentbot.Job, worker string) (jctx context.Context, release func()) {
+	jctx, cancel := context.WithCancelCause(ctx)
+	stop, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		beat := time.NewTicker(max(e.cfg.Lease/3, time.Millisecond))
+		defer beat.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-jctx.Done():
+				return
+			case <-beat.C:
+			}
+			rctx, rcancel := context.WithTimeout(jctx, max(e.cfg.Lease/3, time.Millisecond))
+			err := e.store.RenewJob(rctx, job, worker, e.now().Add(e.cfg.Lease))
+			rcancel()
+			switch {
+			case incidentbot.ErrorCode(err) == incidentbot.ECONFLICT:
+				e.logger.WarnContext(ctx, "job lease lost while running", "job", job.Key, "worker", worker)
+				cancel(errLeaseLost)
+				return
+			case err != nil && jctx.Err() == nil:
+				e.logger.WarnContext(ctx, "could not renew job lease", "job", job.Key, "worker", worker, "code", incidentbot.ErrorCode(err), "err", err)
+			}
+		}
+	}()
+	var once sync.Once
+	return jctx, func() {
+		once.Do(func() {
+			close(stop)
+			<-stopped
+			cancel(nil)
+		})
+	}
+}
+
+// execute runs a job's handler under Config.JobTimeout, whatever its lease
+// renewals; a panic becomes EINTERNAL.
 func (e *Engine) execute(ctx context.Context, job incidentbot.Job, inc *incidentbot.Incident) (done complete, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -245,7 +330,7 @@ func (e *Engine) execute(ctx context.Context, job incidentbot.Job, inc *incident
 	if !ok {
 		return nil, incidentbot.Errorf(incidentbot.EINTERNAL, "This bot version does not know jobs of kind %q.", job.Kind)
 	}
-	ctx, cancel := context.WithTimeout(ctx, e.cfg.Lease*3/4)
+	ctx, cancel := context.WithTimeout(ctx, e.cfg.JobTimeout)
 	defer cancel()
 	return h(ctx, job, inc)
 }

@@ -98,10 +98,14 @@ func (db *DB) insertJobs(ctx context.Context, tx *sqlx.Tx, jobs []incidentbot.Jo
 }
 
 // ClaimJobs takes up to limit jobs that are pending with RunAt <= now, or
-// running with an expired lease, oldest RunAt first, marks them running for
-// worker until now+lease and counts the attempt. On Postgres, SKIP LOCKED
-// lets concurrent claimers take disjoint jobs without waiting; SQLite's
-// single writer serializes them.
+// running with an expired lease, marks them running for worker until
+// now+lease and counts the attempt. Older incidents go first, then earlier
+// RunAt: during a burst each saga's next step runs before a newer saga's
+// first, so war rooms get ready one after another instead of all at the
+// end. The jobs_live partial index holds live jobs only, so the poll costs
+// the same however many finished jobs the table keeps. On Postgres, SKIP
+// LOCKED lets concurrent claimers take disjoint jobs without waiting;
+// SQLite's single writer serializes them.
 func (db *DB) ClaimJobs(ctx context.Context, worker string, now time.Time, lease time.Duration, limit int) ([]incidentbot.Job, error) {
 	return db.ClaimLane(ctx, worker, now, lease, limit, incidentbot.JobLane{})
 }
@@ -129,8 +133,9 @@ func (db *DB) ClaimLane(ctx context.Context, worker string, now time.Time, lease
 		attempts = attempts + 1, updated_at = ?
 		WHERE id IN (
 			SELECT id FROM jobs
-			WHERE ((state = 'pending' AND run_at <= ?) OR (state = 'running' AND locked_until < ?))` + kinds + `
-			ORDER BY run_at, id LIMIT ?` + skipLocked + `)
+			WHERE state IN ('pending', 'running')
+				AND (state = 'pending' AND run_at <= ? OR state = 'running' AND locked_until < ?)` + kinds + `
+			ORDER BY incident_id, run_at, id LIMIT ?` + skipLocked + `)
 		RETURNING ` + jobColumns)
 	var rows []jobRow
 	err := db.x.SelectContext(ctx, &rows, q, append(args, limit)...)
@@ -139,7 +144,7 @@ func (db *DB) ClaimLane(ctx context.Context, worker string, now time.Time, lease
 	}
 	// RETURNING follows no ORDER BY.
 	slices.SortFunc(rows, func(a, b jobRow) int {
-		return cmp.Or(a.RunAt.Compare(b.RunAt.Time), cmp.Compare(a.ID, b.ID))
+		return cmp.Or(cmp.Compare(a.IncidentID.Int64, b.IncidentID.Int64), a.RunAt.Compare(b.RunAt.Time), cmp.Compare(a.ID, b.ID))
 	})
 	return jobsOf(rows), nil
 }
@@ -149,6 +154,82 @@ func appendKinds(args []any, kinds []string) []any {
 		args = append(args, k)
 	}
 	return args
+}
+
+// RenewJob extends the lease worker holds on a running job to until;
+// ECONFLICT when the worker lost it. It changes no indexed column, so on
+// Postgres it is a HOT update.
+func (db *DB) RenewJob(ctx context.Context, job incidentbot.Job, worker string, until time.Time) error {
+	res, err := db.x.ExecContext(ctx, db.x.Rebind(`UPDATE jobs SET locked_until = ?
+		WHERE id = ? AND locked_by = ? AND state = 'running'`), db.t(until), job.ID, worker)
+	if err != nil {
+		return fmt.Errorf("renew job %s: %w", job.Key, mapErr(err))
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("renew job %s: %w", job.Key, mapErr(err))
+	}
+	if n == 0 {
+		return incidentbot.Errorf(incidentbot.ECONFLICT, "Job %s lease lost: another worker holds it or it has finished.", job.Key)
+	}
+	return nil
+}
+
+// ReleaseJobs hands back, due at once, the running jobs held by workers
+// whose names start with prefix: those of an earlier run of the same
+// worker identity, which died holding them. It returns how many.
+func (db *DB) ReleaseJobs(ctx context.Context, prefix string) (int64, error) {
+	if prefix == "" {
+		return 0, incidentbot.Errorf(incidentbot.EINVALID, "Name the workers whose jobs to hand back.")
+	}
+	res, err := db.x.ExecContext(ctx, db.x.Rebind(`UPDATE jobs SET state = 'pending', locked_by = '', locked_until = NULL, updated_at = ?
+		WHERE state = 'running' AND substr(locked_by, 1, ?) = ?`), db.t(db.now()), len(prefix), prefix)
+	if err != nil {
+		return 0, fmt.Errorf("release jobs of %s: %w", prefix, mapErr(err))
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("release jobs of %s: %w", prefix, mapErr(err))
+	}
+	return n, nil
+}
+
+// PruneJobs deletes, limit rows per statement, the jobs done for incidents
+// closed before the given time, and returns how many. Nothing reads them
+// once the incident is closed: the timeline and the post-mortem keep what
+// happened, and keys are only reused within an open incident. Failed jobs
+// stay: /incident status lists them and /incident retry runs them again.
+// On Postgres the table is vacuumed after a prune, so its space is reused
+// whether or not autovacuum runs.
+func (db *DB) PruneJobs(ctx context.Context, closedBefore time.Time, limit int) (int64, error) {
+	if limit <= 0 {
+		return 0, nil
+	}
+	q := db.x.Rebind(`DELETE FROM jobs WHERE id IN (
+		SELECT j.id FROM jobs j JOIN incidents i ON i.id = j.incident_id
+		WHERE j.state = 'done' AND i.status = 'closed' AND i.closed_at < ?
+		LIMIT ?)`)
+	var total int64
+	for {
+		res, err := db.x.ExecContext(ctx, q, db.t(closedBefore), limit)
+		if err != nil {
+			return total, fmt.Errorf("prune jobs: %w", mapErr(err))
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return total, fmt.Errorf("prune jobs: %w", mapErr(err))
+		}
+		total += n
+		if n < int64(limit) {
+			break
+		}
+	}
+	if total > 0 && db.dialect == Postgres {
+		if _, err := db.x.ExecContext(ctx, `VACUUM (ANALYZE) jobs`); err != nil {
+			return total, fmt.Errorf("vacuum jobs after pruning %d: %w", total, mapErr(err))
+		}
+	}
+	return total, nil
 }
 
 // release moves a job the worker holds out of running, to run again at

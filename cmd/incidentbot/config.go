@@ -35,6 +35,8 @@ type config struct {
 	Currency         string             `env:"CURRENCY, default=EUR"`
 	AdsAdmins        []string           `env:"ADS_ADMINS"`
 	Workers          int                `env:"WORKERS, default=4"`
+	JobLease         time.Duration      `env:"JOB_LEASE, default=20s"`
+	WorkerID         string             `env:"WORKER_ID"`
 	DeclarePerMinute int                `env:"DECLARE_MAX_PER_USER_PER_MINUTE, default=5"`
 
 	SlackBotToken      incidentbot.Secret `env:"SLACK_BOT_TOKEN"`
@@ -210,6 +212,12 @@ func (c config) validate(cmd string) error {
 	}
 	if c.Workers < 1 || c.Workers > 64 {
 		bad("WORKERS must be between 1 and 64")
+	}
+	if c.JobLease < 5*time.Second || c.JobLease > 5*time.Minute {
+		bad("JOB_LEASE must be a duration between 5s and 5m, like 20s (how long a crashed worker's jobs wait before another takes them)")
+	}
+	if len(c.WorkerID) > 64 || strings.Trim(c.WorkerID, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.:_-") != "" {
+		bad("WORKER_ID must be at most 64 letters, digits and . : _ -, like the pod or host name, and differ between processes")
 	}
 	if c.DeclarePerMinute < 0 || c.DeclarePerMinute > 1000 {
 		bad("DECLARE_MAX_PER_USER_PER_MINUTE must be between 0 (no limit) and 1000 (incidents one person may declare in a minute)")
@@ -434,4 +442,23 @@ func (c config) declareLimit() int {
 		return -1
 	}
 	return c.DeclarePerMinute
+}
+
+// workerID names serve's job workers across restarts: WORKER_ID, else the
+// host name and the HTTP port (two processes on one host cannot share a
+// port, and a container keeps both across restarts), else "" for a random
+// name when the port is chosen at start or the host name is unknown.
+func (c config) workerID(hostname func() (string, error)) string {
+	if c.WorkerID != "" {
+		return c.WorkerID
+	}
+	_, port, err := net.SplitHostPort(c.HTTPAddr)
+	if err != nil || port == "" || port == "0" {
+		return ""
+	}
+	host, err := hostname()
+	if err != nil || host == "" {
+		return ""
+	}
+	return host + ":" + port
 }

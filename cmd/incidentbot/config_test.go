@@ -299,3 +299,45 @@ func TestPublicTextShopURL(t *testing.T) {
 		}
 	}
 }
+
+// TestLeaseConfig: JOB_LEASE stays short but sane, WORKER_ID is a plain
+// name, and the worker name defaults to the host and the HTTP port, which
+// no two processes on one host share.
+func TestLeaseConfig(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		env     map[string]string
+		wantErr string
+		wantID  string
+	}{
+		{name: "defaults", wantID: "shop-web-1:8080"},
+		{name: "named", env: map[string]string{"WORKER_ID": "incidentbot-0", "JOB_LEASE": "15s"}, wantID: "incidentbot-0"},
+		{name: "port chosen at start", env: map[string]string{"HTTP_ADDR": "127.0.0.1:0"}, wantID: ""},
+		{name: "lease too short", env: map[string]string{"JOB_LEASE": "1s"}, wantErr: "JOB_LEASE must be a duration between 5s and 5m"},
+		{name: "lease too long", env: map[string]string{"JOB_LEASE": "1h"}, wantErr: "JOB_LEASE must be a duration between 5s and 5m"},
+		{name: "lease not a duration", env: map[string]string{"JOB_LEASE": "20"}, wantErr: "JOB_LEASE must be a duration such as 10s"},
+		{name: "worker id with spaces", env: map[string]string{"WORKER_ID": "bot one"}, wantErr: "WORKER_ID must be at most 64 letters"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			cfg, err := loadConfig(context.Background(), "serve", func(k string) string { return tc.env[k] })
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("got error %v, want one saying %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("got error %v, want none", err)
+			}
+			if got := cfg.workerID(func() (string, error) { return "shop-web-1", nil }); got != tc.wantID {
+				t.Errorf("worker id: got %q, want %q", got, tc.wantID)
+			}
+			if want := map[string]string{"": "20s", "15s": "15s"}[tc.env["JOB_LEASE"]]; cfg.JobLease.String() != want {
+				t.Errorf("lease: got %s, want %s", cfg.JobLease, want)
+			}
+		})
+	}
+}

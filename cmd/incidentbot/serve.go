@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -72,6 +73,7 @@ func runServe(ctx context.Context, cfg config, logger *slog.Logger) error {
 		prober:    prober(cfg),
 		notifier:  notes,
 		providers: providers(cfg),
+		workerID:  cfg.workerID(os.Hostname),
 	})
 	if err != nil {
 		return err

@@ -29,6 +29,7 @@ type parts struct {
 	prober    incidentbot.Prober
 	notifier  incidentbot.Notifier
 	providers incidentbot.ProviderChecker
+	workerID  string // bot.Config.WorkerID: "" for a random name
 }
 
 // newApp opens and migrates the store, loads playbooks and wires the engine.
@@ -66,6 +67,8 @@ func newApp(ctx context.Context, cfg config, logger *slog.Logger, p parts) (*app
 		Language:         cfg.Language,
 		ShopURL:          cfg.ShopURL,
 		Workers:          cfg.Workers,
+		Lease:            cfg.JobLease,
+		WorkerID:         p.workerID,
 		DeclareLimit:     cfg.declareLimit(),
 	}, bot.Deps{
 		Store:     db,
