@@ -12,9 +12,9 @@ import (
 // main names it here as a constant and skips, until the fix lands; then
 // its constant goes and the scenario runs. -defects runs them anyway, to
 // measure how far main is from the fix. Defect 1 (a retried or
-// double-submitted declare opened a second incident) is fixed.
+// double-submitted declare opened a second incident) and defect 2
+// (concurrent resolves sharing campaigns left them paused) are fixed.
 const (
-	defect2 = "issue 13 defect 2: concurrent resolves sharing campaigns leave them paused"
 	defect3 = "issue 13 defect 3: a crash between a side effect and its record duplicates it"
 	defect4 = "issue 13 defect 4: recovery waits the whole 2-minute lease (no JOB_LEASE)"
 	defect5 = "issue 13 defect 5: no deadline on commands or the database"

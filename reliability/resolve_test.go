@@ -20,9 +20,6 @@ import (
 // Every campaign is serving again afterwards, whoever resumed it. Three
 // rounds, as the race does not lose every time.
 func TestReliabilityConcurrentResolve(t *testing.T) {
-	if pending(t, defect2) {
-		t.SkipNow()
-	}
 	dsn := storetest.PostgresDSN(t)
 	const campaigns = 6
 	c := newCluster(t, dsn, campaigns)
