@@ -154,8 +154,10 @@ func (sv pauseSurvey) plan(inc *incidentbot.Incident, h holds, sel Selection) pa
 	for _, l := range sv.listings {
 		ch := &change{platform: l.platform}
 		var busy []string
+		reached := sv.reached(l)
 		for _, k := range l.order {
-			r, v := planPause(inc, l.campaigns[k], sv.own, h, sel, sv.now)
+			c := l.campaigns[k]
+			r, v := planPause(inc, c, sv.own, h, sel, reached[c.Account], sv.now)
 			switch v {
 			case pauseIntent:
 				ch.records = append(ch.records, r)
@@ -187,6 +189,29 @@ func (sv pauseSurvey) plan(inc *incidentbot.Incident, h holds, sel Selection) pa
 	}
 	return pl
 }
+
+// reached returns the accounts of l where an intent an earlier run left
+// pausing (a crash, or no answer) now shows paused: that run's call got
+// through there, so a campaign of those intents serving now was enabled by
+// hand since. Where none shows paused, the call never got through and the
+// intents are carried out again.
+func (sv pauseSurvey) reached(l listing) map[string]bool {
+	out := map[string]bool{}
+	for _, r := range sv.ownList {
+		if r.State != incidentbot.PausePausing || r.Campaign.Platform != l.platform.Name() {
+			continue
+		}
+		if c, ok := l.campaigns[r.Campaign.Key()]; ok && c.Status == incidentbot.CampaignPaused {
+			out[c.Account] = true
+		}
+	}
+	return out
+}
+
+// enabledByHand starts the reason of a pause left alone because someone
+// enabled the campaign while the pause was under way: a later run leaves
+// it alone too, as resume leaves alone what people changed.
+const enabledByHand = "enabled by hand while the pause was under way"
 
 // Preview says what Pause would do for inc and sel without doing it: it
 // lists the campaigns, writes nothing and changes nothing. Report.Paused
@@ -223,20 +248,27 @@ const (
 )
 
 // planPause decides what this run does to campaign c for inc, given the
-// other incidents' holds h.
+// other incidents' holds h; reached says an earlier run's call got through
+// to c's account (see pauseSurvey.reached).
 func planPause(inc *incidentbot.Incident, c incidentbot.Campaign, own map[incidentbot.CampaignKey]incidentbot.CampaignPause,
-	h holds, sel Selection, now time.Time) (incidentbot.CampaignPause, pauseVerdict) {
+	h holds, sel Selection, reached bool, now time.Time) (incidentbot.CampaignPause, pauseVerdict) {
 	k := c.Key()
 	r, mine := own[k]
 	switch {
 	case mine && r.State == incidentbot.PausePaused:
 		return r, pauseLeave
+	case mine && r.State == incidentbot.PauseFailed && strings.HasPrefix(r.Error, enabledByHand):
+		return r, pauseLeave
 	case mine && r.State == incidentbot.PausePausing:
 		// An intent left by a crash: the campaign tells whether the call went through.
-		switch c.Status {
-		case incidentbot.CampaignPaused:
+		switch {
+		case c.Status == incidentbot.CampaignPaused:
 			return settle(r, incidentbot.PausePaused, "", now), pauseSettled
-		case incidentbot.CampaignActive:
+		case c.Status == incidentbot.CampaignActive && reached:
+			r.Campaign = c
+			return settle(r, incidentbot.PauseFailed, fmt.Sprintf("%s (now %s): left alone; pause it on %s if it must stop",
+				enabledByHand, c.RawStatus, c.Platform), now), pauseSettled
+		case c.Status == incidentbot.CampaignActive:
 			r.Campaign, r.Error, r.UpdatedAt = c, "", now
 			return r, pauseIntent
 		}
