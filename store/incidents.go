@@ -378,7 +378,7 @@ func (db *DB) IncidentByKey(ctx context.Context, platform, workspace string, id 
 		return nil, incidentbot.IncidentNotFound(incidentbot.IncidentKey(id))
 	}
 	var r incidentRow
-	err := db.x.GetContext(ctx, &r, db.x.Rebind(`SELECT `+incidentColumns+` FROM incidents
+	err := db.rd.GetContext(ctx, &r, db.x.Rebind(`SELECT `+incidentColumns+` FROM incidents
 		WHERE id = ? AND platform = ? AND workspace = ?`), id, platform, workspace)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, incidentbot.IncidentNotFound(incidentbot.IncidentKey(id))
@@ -399,7 +399,7 @@ func (db *DB) IncidentByWarRoom(ctx context.Context, platform, workspace, channe
 	var r incidentRow
 	// A channel id is unique per platform, but newest first keeps the answer
 	// stable should a war room ever be reused.
-	err := db.x.GetContext(ctx, &r, db.x.Rebind(`SELECT `+incidentColumns+` FROM incidents
+	err := db.rd.GetContext(ctx, &r, db.x.Rebind(`SELECT `+incidentColumns+` FROM incidents
 		WHERE platform = ? AND war_room = ? AND workspace = ? ORDER BY id DESC LIMIT 1`), platform, channelID, workspace)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notRoom
@@ -446,7 +446,7 @@ func (db *DB) FindIncidents(ctx context.Context, f incidentbot.IncidentFilter) (
 		args = append(args, f.Limit)
 	}
 	var rows []incidentRow
-	if err := db.x.SelectContext(ctx, &rows, db.x.Rebind(q), args...); err != nil {
+	if err := db.rd.SelectContext(ctx, &rows, db.x.Rebind(q), args...); err != nil {
 		return nil, fmt.Errorf("find incidents: %w", mapErr(err))
 	}
 	out := make([]*incidentbot.Incident, len(rows))

@@ -349,7 +349,7 @@ func (db *DB) RequeueFailedJobs(ctx context.Context, ids []int64, runAt time.Tim
 // Jobs lists an incident's jobs in creation order.
 func (db *DB) Jobs(ctx context.Context, incidentID int64) ([]incidentbot.Job, error) {
 	var rows []jobRow
-	err := db.x.SelectContext(ctx, &rows, db.x.Rebind(`SELECT `+jobColumns+` FROM jobs WHERE incident_id = ? ORDER BY id`), incidentID)
+	err := db.rd.SelectContext(ctx, &rows, db.x.Rebind(`SELECT `+jobColumns+` FROM jobs WHERE incident_id = ? ORDER BY id`), incidentID)
 	if err != nil {
 		return nil, fmt.Errorf("jobs of incident %d: %w", incidentID, mapErr(err))
 	}

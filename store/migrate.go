@@ -163,7 +163,7 @@ func (db *DB) Ready(ctx context.Context) error {
 		return err
 	}
 	var versions []int
-	if err := db.x.SelectContext(ctx, &versions, `SELECT version FROM schema_migrations`); err != nil {
+	if err := db.rd.SelectContext(ctx, &versions, `SELECT version FROM schema_migrations`); err != nil {
 		return incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "The database is not migrated yet. Run `incidentbot migrate`.")
 	}
 	for _, m := range ms {

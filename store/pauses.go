@@ -165,7 +165,7 @@ func (r *pauseRow) pause() (incidentbot.CampaignPause, error) {
 // Pauses returns one incident's records, by campaign key.
 func (db *DB) Pauses(ctx context.Context, incidentID int64) ([]incidentbot.CampaignPause, error) {
 	var rows []pauseRow
-	err := db.x.SelectContext(ctx, &rows, db.x.Rebind(`SELECT `+pauseColumns+` FROM campaign_pauses p
+	err := db.rd.SelectContext(ctx, &rows, db.x.Rebind(`SELECT `+pauseColumns+` FROM campaign_pauses p
 		WHERE p.incident_id = ? ORDER BY p.platform, p.account, p.campaign_id`), incidentID)
 	if err != nil {
 		return nil, fmt.Errorf("pauses of incident %d: %w", incidentID, mapErr(err))

@@ -36,7 +36,11 @@ func init() { sqlx.BindDriver("sqlite", sqlx.QUESTION) }
 
 // DB is the store. It is safe for concurrent use.
 type DB struct {
-	x       *sqlx.DB
+	x *sqlx.DB // writes, and reads inside a write's transaction
+	// rd serves reads outside transactions: on SQLite a pool of read-only
+	// connections, so a command's reads do not queue behind a worker's
+	// commit on the one writer connection; on Postgres it is x.
+	rd      *sqlx.DB
 	dialect string
 	logger  *slog.Logger
 	clock   incidentbot.Clock
@@ -68,41 +72,92 @@ func Open(ctx context.Context, logger *slog.Logger, dsn string) (*DB, error) {
 			}
 			return nil, incidentbot.WrapError(incidentbot.EINVALID, err, "DATABASE_URL is not a valid Postgres URL. Use postgres://user:password@host:5432/dbname.")
 		}
-		db.x, err = sqlx.Open("postgres", dsn)
+		db.x, err = sqlx.Open("postgres", postgresDSN(dsn))
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
 		db.x.SetMaxOpenConns(20)
 		db.x.SetMaxIdleConns(10)
 		db.x.SetConnMaxIdleTime(5 * time.Minute)
+		db.rd = db.x
 	} else {
 		db.dialect = SQLite
-		db.x, err = sqlx.Open("sqlite", sqliteDSN(dsn))
+		db.x, err = sqlx.Open("sqlite", sqliteDSN(dsn, false))
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
 		// SQLite has one writer: one connection makes transactions queue in
 		// Go instead of failing with SQLITE_BUSY.
 		db.x.SetMaxOpenConns(1)
+		if db.rd, err = sqlx.Open("sqlite", sqliteDSN(dsn, true)); err != nil {
+			db.x.Close()
+			return nil, fmt.Errorf("open sqlite readers: %w", err)
+		}
+		// WAL readers run beside the writer and each other.
+		db.rd.SetMaxOpenConns(sqliteReaders)
+		db.rd.SetMaxIdleConns(sqliteReaders)
 	}
-	if err := db.x.PingContext(ctx); err != nil {
-		db.x.Close()
-		return nil, incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "Cannot reach the %s database. Check DATABASE_URL and that the database is up.", db.dialect)
+	// The writer first: it creates the file and turns WAL on.
+	for _, x := range []*sqlx.DB{db.x, db.rd} {
+		if err := x.PingContext(ctx); err != nil {
+			db.Close()
+			return nil, incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "Cannot reach the %s database. Check DATABASE_URL and that the database is up.", db.dialect)
+		}
 	}
 	return db, nil
 }
 
-// sqliteDSN turns a path into a modernc DSN: WAL so readers do not block
-// the writer, a busy timeout for other processes on the same file, foreign
-// keys on, and BEGIN IMMEDIATE so a transaction takes the write lock at the
-// start instead of failing to upgrade later.
-func sqliteDSN(dsn string) string {
+// sqliteReaders is the size of SQLite's read-only pool.
+const sqliteReaders = 4
+
+// postgresDefaults are added to a Postgres URL that does not set them:
+// a connection attempt to a host that does not answer gives up after 5 s;
+// a statement stuck on a lock or a frozen server is cancelled after 30 s
+// (commands have their own, shorter deadline through their context); and
+// binary_parameters lets lib/pq send each statement with its arguments in
+// one round trip instead of preparing it first (two).
+var postgresDefaults = [][2]string{
+	{"connect_timeout", "5"},
+	{"statement_timeout", "30000"},
+	{"binary_parameters", "yes"},
+}
+
+// postgresDSN adds postgresDefaults to a postgres:// URL, keeping any
+// value the operator gave (as a parameter, or for statement_timeout in
+// options=-c ...).
+func postgresDSN(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return dsn // Open reports it
+	}
+	q := u.Query()
+	for _, kv := range postgresDefaults {
+		if q.Has(kv[0]) || strings.Contains(q.Get("options"), kv[0]) {
+			continue
+		}
+		q.Set(kv[0], kv[1])
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// sqliteDSN turns a path into a modernc DSN. The writer gets WAL so
+// readers do not block it, synchronous=NORMAL (in WAL a commit does not
+// wait for fsync; a power cut may lose the last commits, never corrupt),
+// foreign keys on, and BEGIN IMMEDIATE so a transaction takes the write
+// lock at the start instead of failing to upgrade later. Readers are
+// query_only. Both wait up to 5 s for another process's lock; a command
+// has its own, shorter deadline.
+func sqliteDSN(dsn string, reader bool) string {
 	path := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite://"), "sqlite:")
 	sep := "?"
 	if strings.Contains(path, "?") {
 		sep = "&"
 	}
-	return path + sep + "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_txlock=immediate"
+	if reader {
+		return path + sep + "_pragma=busy_timeout(5000)&_pragma=query_only(1)"
+	}
+	return path + sep + "_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate"
 }
 
 // Dialect returns "postgres" or "sqlite".
@@ -114,14 +169,20 @@ func (db *DB) SetClock(c incidentbot.Clock) { db.clock = c }
 
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error {
-	if err := db.x.PingContext(ctx); err != nil {
+	if err := db.rd.PingContext(ctx); err != nil {
 		return incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "The database does not answer. Check that it is up.")
 	}
 	return nil
 }
 
 // Close closes every connection.
-func (db *DB) Close() error { return db.x.Close() }
+func (db *DB) Close() error {
+	err := db.x.Close()
+	if db.rd != db.x {
+		err = errors.Join(err, db.rd.Close())
+	}
+	return err
+}
 
 func (db *DB) now() time.Time { return db.clock.Now() }
 

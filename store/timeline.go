@@ -34,7 +34,7 @@ type eventRow struct {
 // Timeline returns the incident's events ordered by At, then ID.
 func (db *DB) Timeline(ctx context.Context, incidentID int64) ([]incidentbot.TimelineEvent, error) {
 	var rows []eventRow
-	err := db.x.SelectContext(ctx, &rows, db.x.Rebind(`SELECT id, incident_id, at, kind, actor_id, actor_name, text, data
+	err := db.rd.SelectContext(ctx, &rows, db.x.Rebind(`SELECT id, incident_id, at, kind, actor_id, actor_name, text, data
 		FROM timeline_events WHERE incident_id = ? ORDER BY at, id`), incidentID)
 	if err != nil {
 		return nil, fmt.Errorf("timeline of incident %d: %w", incidentID, mapErr(err))
@@ -82,7 +82,7 @@ type roleRow struct {
 // Roles returns the role assignments, ordered by role then time.
 func (db *DB) Roles(ctx context.Context, incidentID int64) ([]incidentbot.RoleAssignment, error) {
 	var rows []roleRow
-	err := db.x.SelectContext(ctx, &rows, db.x.Rebind(`SELECT incident_id, role, user_id, user_name, assigned_by_id, assigned_by_name, at
+	err := db.rd.SelectContext(ctx, &rows, db.x.Rebind(`SELECT incident_id, role, user_id, user_name, assigned_by_id, assigned_by_name, at
 		FROM role_assignments WHERE incident_id = ? ORDER BY role, at, id`), incidentID)
 	if err != nil {
 		return nil, fmt.Errorf("roles of incident %d: %w", incidentID, mapErr(err))
@@ -138,7 +138,7 @@ type checklistRow struct {
 // Checklist returns the incident's checklist ordered by position.
 func (db *DB) Checklist(ctx context.Context, incidentID int64) ([]incidentbot.ChecklistEntry, error) {
 	var rows []checklistRow
-	err := db.x.SelectContext(ctx, &rows, db.x.Rebind(`SELECT incident_id, position, text, state, by_id, by_name, at
+	err := db.rd.SelectContext(ctx, &rows, db.x.Rebind(`SELECT incident_id, position, text, state, by_id, by_name, at
 		FROM checklist_items WHERE incident_id = ? ORDER BY position`), incidentID)
 	if err != nil {
 		return nil, fmt.Errorf("checklist of incident %d: %w", incidentID, mapErr(err))
@@ -169,7 +169,7 @@ func (db *DB) upsertMessage(ctx context.Context, tx *sqlx.Tx, incidentID int64, 
 // Message returns a saved message reference or ENOTFOUND.
 func (db *DB) Message(ctx context.Context, incidentID int64, purpose string) (incidentbot.MessageRef, error) {
 	var ref incidentbot.MessageRef
-	err := db.x.QueryRowxContext(ctx, db.x.Rebind(`SELECT channel_id, message_id FROM messages WHERE incident_id = ? AND purpose = ?`),
+	err := db.rd.QueryRowxContext(ctx, db.x.Rebind(`SELECT channel_id, message_id FROM messages WHERE incident_id = ? AND purpose = ?`),
 		incidentID, purpose).Scan(&ref.ChannelID, &ref.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ref, incidentbot.Errorf(incidentbot.ENOTFOUND, "No %s message was posted for %s yet.", purpose, incidentbot.IncidentKey(incidentID))
