@@ -63,6 +63,9 @@ func (h *Handler) Handle(ctx context.Context, actor incidentbot.Actor, text stri
 
 // fail logs err at a level matching its code and turns it into a private reply.
 func (h *Handler) fail(ctx context.Context, actor incidentbot.Actor, c Command, err error) Reply {
+	if overdue(ctx) {
+		err = incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, Busy)
+	}
 	code := incidentbot.ErrorCode(err)
 	attrs := []any{"command", c.Name, "key", c.Key, "user", actor.User.ID, "code", code, "err", err}
 	switch code {

@@ -7,6 +7,9 @@ func addRoutes(mux *http.ServeMux, deps Deps) {
 	mux.Handle("GET /healthz", handleHealthz())
 	mux.Handle("GET /readyz", handleReadyz(deps))
 	handleIf(mux, "GET /metrics", deps.Metrics)
+	if deps.Pprof {
+		mux.Handle("GET /debug/pprof/", handlePprof())
+	}
 	handleIf(mux, "POST /slack/commands", deps.SlackCommands)
 	handleIf(mux, "POST /slack/interactions", deps.SlackInteractions)
 	handleIf(mux, "POST /slack/events", deps.SlackEvents)

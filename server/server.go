@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"time"
 
 	"incidentbot"
 )
@@ -18,6 +19,12 @@ type Deps struct {
 	Logger *slog.Logger
 	// Ready reports whether the store is reachable and migrated.
 	Ready func(r *http.Request) error
+	// ReadyTimeout bounds Ready: past it /readyz answers 503, so a frozen
+	// database fails the probe instead of hanging it. 0 means 2 seconds.
+	ReadyTimeout time.Duration
+	// Pprof serves /debug/pprof/ to loopback clients (DEBUG_PPROF); off,
+	// the path answers 404.
+	Pprof bool
 	// Metrics serves /metrics; nil serves 404.
 	Metrics http.Handler
 	// Inbound endpoints; each nil when its platform is not configured over HTTP.

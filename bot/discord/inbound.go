@@ -57,7 +57,10 @@ type InboundDeps struct {
 	Service    incidentbot.IncidentService
 	Deliveries incidentbot.DeliveryStore
 	// Chat sends follow-ups after a deferred answer.
-	Chat   *Chat
+	Chat *Chat
+	// Gate bounds the interactions handled at once and gives each a
+	// deadline; nil admits all, each given the interaction token's life.
+	Gate   *commands.Gate
 	Clock  incidentbot.Clock
 	Logger *slog.Logger
 	// DeferAfter is how long a command may run before the answer becomes
@@ -176,45 +179,93 @@ func (in *Inbound) serve(ctx context.Context, i *discordgo.Interaction, respond 
 		in.deps.Logger.InfoContext(ctx, "discord interaction from outside the server refused", "interaction", i.ID, "guild", i.GuildID)
 		return respond(ephemeral(refusal))
 	}
-	actor := actorOf(i)
-	first, err := in.deps.Deliveries.ClaimDelivery(ctx, deliverySource, i.ID, in.deps.Clock.Now())
-	if err != nil {
-		in.deps.Logger.ErrorContext(ctx, "discord interaction not recorded", "interaction", i.ID,
-			"code", incidentbot.ErrorCode(err), "err", err)
-		return err
-	}
-	if !first {
-		in.deps.Logger.InfoContext(ctx, "discord interaction repeated", "interaction", i.ID)
-		return respond(ephemeral("This request was already handled."))
-	}
-
-	line := in.line(i)
-	if resp, ok := prompt(line); ok {
-		return respond(resp)
-	}
 	// The work outlives a cancelled request: the reply is owed either way.
+	// The gate bounds it by the command deadline and the in-flight limit.
 	work, cancel := context.WithTimeout(context.WithoutCancel(ctx), workTimeout)
 	defer cancel()
-	done := make(chan commands.Reply, 1)
-	go func() { done <- in.shareFile(work, i.ChannelID, in.deps.Handle(work, actor, line)) }()
+	done := make(chan outcome, 1)
+	go func() {
+		var got outcome
+		if err := in.deps.Gate.Run(work, func(ctx context.Context) { got = in.run(ctx, i) }); err != nil {
+			in.deps.Logger.WarnContext(ctx, "discord interaction shed", "interaction", i.ID, "err", err)
+			// A stuck run may still write got: answer from a fresh one.
+			done <- outcome{resp: ptr(ephemeral(incidentbot.ErrorMessage(err)))}
+			return
+		}
+		done <- got
+	}()
 	updates := i.Type == discordgo.InteractionMessageComponent && i.Message != nil && i.Message.Flags&discordgo.MessageFlagsEphemeral != 0
 	timer := time.NewTimer(in.deps.DeferAfter)
 	defer timer.Stop()
 	select {
-	case reply := <-done:
-		return respond(answer(reply, updates))
+	case o := <-done:
+		switch {
+		case o.err != nil:
+			return o.err
+		case o.resp != nil:
+			return respond(*o.resp)
+		}
+		return respond(answer(o.reply, updates))
 	case <-timer.C:
 	}
 	flags := flagEphemeral
-	if cmd, _, _ := strings.Cut(line, " "); cmd == "declare" || cmd == "drill" {
+	if cmd, _, _ := strings.Cut(in.line(i), " "); cmd == "declare" || cmd == "drill" {
 		flags = 0 // their confirmation is for the channel
 	}
 	if err := respond(response{Type: callbackDeferred, Data: messageData{Flags: flags}}); err != nil {
 		return err
 	}
-	reply := <-done
-	in.followUp(work, i, reply)
+	o := <-done
+	switch {
+	case o.err != nil:
+		o.reply = commands.Reply{Message: incidentbot.Message{Text: notRecorded}}
+	case o.resp != nil:
+		// A short answer that came late (a slow claim): its text follows.
+		text := "Try again."
+		if d, ok := o.resp.Data.(messageData); ok {
+			text = d.Content
+		}
+		o.reply = commands.Reply{Message: incidentbot.Message{Text: text}}
+	}
+	in.followUp(work, i, o.reply)
 	return nil
+}
+
+// notRecorded is the follow-up when the store could not record an
+// interaction already answered "thinking…".
+const notRecorded = "The bot could not record this request (its database is unavailable), so nothing was done. Try again in a moment."
+
+// outcome is what running an interaction gave: a direct response (a
+// repeat, a form to fill in, busy), a command's reply, or an error when
+// the interaction could not be recorded.
+type outcome struct {
+	resp  *response
+	reply commands.Reply
+	err   error
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// run claims the interaction and runs its command.
+func (in *Inbound) run(ctx context.Context, i *discordgo.Interaction) outcome {
+	first, err := in.deps.Deliveries.ClaimDelivery(ctx, deliverySource, i.ID, in.deps.Clock.Now())
+	switch {
+	case err != nil && ctx.Err() != nil:
+		// Overdue: nothing was recorded and nothing runs.
+		return outcome{resp: ptr(ephemeral(commands.Busy))}
+	case err != nil:
+		in.deps.Logger.ErrorContext(ctx, "discord interaction not recorded", "interaction", i.ID,
+			"code", incidentbot.ErrorCode(err), "err", err)
+		return outcome{err: err}
+	case !first:
+		in.deps.Logger.InfoContext(ctx, "discord interaction repeated", "interaction", i.ID)
+		return outcome{resp: ptr(ephemeral("This request was already handled."))}
+	}
+	line := in.line(i)
+	if resp, ok := prompt(line); ok {
+		return outcome{resp: &resp}
+	}
+	return outcome{reply: in.shareFile(ctx, i.ChannelID, in.deps.Handle(ctx, actorOf(i), line))}
 }
 
 // line is the command line an interaction stands for.

@@ -43,8 +43,11 @@ type InboundDeps struct {
 	Deliveries incidentbot.DeliveryStore
 	Messages   SavedMessages // optional
 	Chat       *Chat
-	Clock      incidentbot.Clock
-	Logger     *slog.Logger
+	// Gate bounds the commands and clicks handled at once and gives each a
+	// deadline within Slack's 3 s; nil admits all, without a deadline.
+	Gate   *commands.Gate
+	Clock  incidentbot.Clock
+	Logger *slog.Logger
 }
 
 // Inbound serves Slack's slash commands, interactions and Events API. The
@@ -111,14 +114,14 @@ func (in *Inbound) firstRequest(ctx context.Context, h http.Header, body []byte)
 
 // once claims the request; when it is not the first, or cannot be recorded,
 // it logs why and returns false: the caller answers without acting.
-func (in *Inbound) once(r *http.Request, body []byte) (first bool, err error) {
-	first, err = in.firstRequest(r.Context(), r.Header, body)
+func (in *Inbound) once(ctx context.Context, r *http.Request, body []byte) (first bool, err error) {
+	first, err = in.firstRequest(ctx, r.Header, body)
 	switch {
 	case err != nil:
-		in.deps.Logger.ErrorContext(r.Context(), "slack request not recorded, refused", "path", r.URL.Path,
+		in.deps.Logger.ErrorContext(ctx, "slack request not recorded, refused", "path", r.URL.Path,
 			"code", incidentbot.ErrorCode(err), "err", err)
 	case !first:
-		in.deps.Logger.WarnContext(r.Context(), "slack request replayed, ignored", "path", r.URL.Path,
+		in.deps.Logger.WarnContext(ctx, "slack request replayed, ignored", "path", r.URL.Path,
 			"remote", r.RemoteAddr)
 	}
 	return first, err
@@ -126,6 +129,25 @@ func (in *Inbound) once(r *http.Request, body []byte) (first bool, err error) {
 
 // notRecorded is the answer when the store could not record a command.
 const notRecorded = "The bot could not record this request (its database is unavailable), so nothing was done. Try again in a moment."
+
+// unrecorded is the answer when the request could not be claimed: busy
+// when the command's deadline passed, else the database is down.
+func unrecorded(ctx context.Context) string {
+	if ctx.Err() != nil {
+		return commands.Busy
+	}
+	return notRecorded
+}
+
+// admit runs fn through the gate (deadline and in-flight limit); the
+// error, if any, is what to tell the person instead of fn's answer.
+func (in *Inbound) admit(ctx context.Context, kind string, fn func(ctx context.Context)) error {
+	err := in.deps.Gate.Run(ctx, fn)
+	if err != nil {
+		in.deps.Logger.WarnContext(ctx, "slack request shed", "kind", kind, "err", err)
+	}
+	return err
+}
 
 // Commands serves POST /slack/commands: the command runs at once and its
 // reply is the acknowledgement, shown to the person or to the channel. A
@@ -149,16 +171,22 @@ func (in *Inbound) Commands() http.Handler {
 			http.Error(w, "missing user_id", http.StatusBadRequest)
 			return
 		}
-		first, err := in.once(r, body)
+		var answer *slashResponse
+		err = in.admit(r.Context(), "command", func(ctx context.Context) {
+			first, err := in.once(ctx, r, body)
+			switch {
+			case err != nil:
+				answer = &slashResponse{ResponseType: "ephemeral", Text: unrecorded(ctx)}
+			case first:
+				answer = in.command(ctx, cmd)
+			}
+		})
+		resp := answer
 		if err != nil {
-			writeJSON(w, slashResponse{ResponseType: "ephemeral", Text: notRecorded})
-			return
+			// fn may still be running: its answer is not ours to read.
+			resp = &slashResponse{ResponseType: "ephemeral", Text: incidentbot.ErrorMessage(err)}
 		}
-		if !first {
-			ack(w)
-			return
-		}
-		if resp := in.command(r.Context(), cmd); resp != nil {
+		if resp != nil {
 			writeJSON(w, resp)
 			return
 		}
@@ -185,8 +213,18 @@ func (in *Inbound) Interactions() http.Handler {
 			http.Error(w, "malformed interaction payload", http.StatusBadRequest)
 			return
 		}
-		first, err := in.once(r, body)
-		if err != nil {
+		var (
+			first    bool
+			claimErr error
+			resp     any
+			after    func(context.Context)
+		)
+		err = in.admit(r.Context(), "interaction", func(ctx context.Context) {
+			if first, claimErr = in.once(ctx, r, body); claimErr == nil && first {
+				resp, after = in.interact(ctx, p)
+			}
+		})
+		if err != nil || claimErr != nil {
 			// Slack shows the person that the click failed; they can click again.
 			http.Error(w, "could not record the request; try again", http.StatusServiceUnavailable)
 			return
@@ -195,7 +233,6 @@ func (in *Inbound) Interactions() http.Handler {
 			ack(w)
 			return
 		}
-		resp, after := in.interact(r.Context(), p)
 		if resp != nil {
 			writeJSON(w, resp)
 			if f, ok := w.(http.Flusher); ok {

@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 
 	slackapi "github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
 	"golang.org/x/sync/errgroup"
 
 	"incidentbot"
+	"incidentbot/commands"
 )
 
 // envelopeSource names Socket Mode envelope ids in the delivery store.
@@ -104,7 +106,8 @@ func (s *Socket) status(ctx context.Context, evt socketmode.Event) {
 
 // envelope handles one request: it acks (with the answer when the request
 // takes one) and then does the work that may take longer. Envelopes Slack
-// redelivers (not acked in time) are acked and dropped.
+// redelivers (not acked in time) are acked and dropped. Commands and
+// clicks pass the gate, so a shed or overdue one is acked in time.
 func (s *Socket) envelope(ctx context.Context, req socketmode.Request, ack func(payload any) error) {
 	in := s.in
 	log := in.deps.Logger.With("envelope", req.EnvelopeID, "type", req.Type)
@@ -113,16 +116,47 @@ func (s *Socket) envelope(ctx context.Context, req socketmode.Request, ack func(
 			log.WarnContext(ctx, "slack envelope not acked", "err", err)
 		}
 	}
-	if req.Type != socketmode.RequestTypeEventsAPI && in.deps.Deliveries != nil {
-		// Events carry their own event_id, claimed below like over HTTP.
+	if req.Type == socketmode.RequestTypeEventsAPI {
+		s.event(ctx, req, send)
+		return
+	}
+	var (
+		payload any
+		after   func(context.Context)
+	)
+	err := in.admit(ctx, string(req.Type), func(ctx context.Context) { payload, after = s.request(ctx, req, log) })
+	if err != nil {
+		if req.Type == socketmode.RequestTypeSlashCommands {
+			send(&slashResponse{ResponseType: "ephemeral", Text: incidentbot.ErrorMessage(err)})
+			return
+		}
+		send(nil)
+		return
+	}
+	send(payload)
+	if after != nil {
+		after(ctx)
+	}
+}
+
+// request handles a command or a click and returns the ack's payload
+// and the work to do after it.
+func (s *Socket) request(ctx context.Context, req socketmode.Request, log *slog.Logger) (any, func(context.Context)) {
+	in := s.in
+	if in.deps.Deliveries != nil {
 		first, err := in.deps.Deliveries.ClaimDelivery(ctx, envelopeSource, req.EnvelopeID, in.deps.Clock.Now())
 		switch {
+		case err != nil && ctx.Err() != nil:
+			// Overdue: nothing was recorded, nothing is done.
+			if req.Type == socketmode.RequestTypeSlashCommands {
+				return &slashResponse{ResponseType: "ephemeral", Text: commands.Busy}, nil
+			}
+			return nil, nil
 		case err != nil:
 			log.WarnContext(ctx, "slack envelope not deduplicated", "code", incidentbot.ErrorCode(err), "err", err)
 		case !first:
 			log.InfoContext(ctx, "slack envelope repeated", "retry", req.RetryAttempt, "reason", req.RetryReason)
-			send(nil)
-			return
+			return nil, nil
 		}
 	}
 	switch req.Type {
@@ -130,41 +164,38 @@ func (s *Socket) envelope(ctx context.Context, req socketmode.Request, ack func(
 		var cmd slashRequest
 		if err := json.Unmarshal(req.Payload, &cmd); err != nil || cmd.UserID == "" {
 			log.WarnContext(ctx, "slack slash command malformed", "err", err)
-			send(nil)
-			return
+			return nil, nil
 		}
 		if resp := in.command(ctx, cmd); resp != nil {
-			send(resp)
-			return
+			return resp, nil
 		}
-		send(nil)
+		return nil, nil
 	case socketmode.RequestTypeInteractive:
 		var p interaction
 		if err := json.Unmarshal(req.Payload, &p); err != nil {
 			log.WarnContext(ctx, "slack interaction malformed", "err", err)
-			send(nil)
-			return
+			return nil, nil
 		}
-		resp, after := in.interact(ctx, p)
-		send(resp)
-		if after != nil {
-			after(ctx)
-		}
-	case socketmode.RequestTypeEventsAPI:
-		var env eventEnvelope
-		if err := json.Unmarshal(req.Payload, &env); err != nil || env.Type != "event_callback" || env.EventID == "" {
-			send(nil)
-			return
-		}
-		first, err := in.claimEvent(ctx, env.EventID, fmt.Sprint(req.RetryAttempt))
-		if err != nil {
-			return // not acked: Slack redelivers it
-		}
+		return in.interact(ctx, p)
+	}
+	return nil, nil
+}
+
+// event acks an Events API envelope once its event is claimed, then
+// handles it; one not claimed is left unacked, so Slack redelivers it.
+func (s *Socket) event(ctx context.Context, req socketmode.Request, send func(any)) {
+	in := s.in
+	var env eventEnvelope
+	if err := json.Unmarshal(req.Payload, &env); err != nil || env.Type != "event_callback" || env.EventID == "" {
 		send(nil)
-		if first {
-			in.event(ctx, env)
-		}
-	default:
-		send(nil)
+		return
+	}
+	first, err := in.claimEvent(ctx, env.EventID, fmt.Sprint(req.RetryAttempt))
+	if err != nil {
+		return // not acked: Slack redelivers it
+	}
+	send(nil)
+	if first {
+		in.event(ctx, env)
 	}
 }

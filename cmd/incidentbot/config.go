@@ -38,6 +38,9 @@ type config struct {
 	JobLease         time.Duration      `env:"JOB_LEASE, default=20s"`
 	WorkerID         string             `env:"WORKER_ID"`
 	DeclarePerMinute int                `env:"DECLARE_MAX_PER_USER_PER_MINUTE, default=5"`
+	CommandTimeout   time.Duration      `env:"COMMAND_TIMEOUT, default=2500ms"`
+	CommandInFlight  int                `env:"COMMAND_MAX_IN_FLIGHT, default=32"`
+	DebugPprof       bool               `env:"DEBUG_PPROF, default=false"`
 
 	SlackBotToken      incidentbot.Secret `env:"SLACK_BOT_TOKEN"`
 	SlackSigningSecret incidentbot.Secret `env:"SLACK_SIGNING_SECRET"`
@@ -218,6 +221,12 @@ func (c config) validate(cmd string) error {
 	}
 	if len(c.WorkerID) > 64 || strings.Trim(c.WorkerID, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.:_-") != "" {
 		bad("WORKER_ID must be at most 64 letters, digits and . : _ -, like the pod or host name, and differ between processes")
+	}
+	if c.CommandTimeout < 100*time.Millisecond || c.CommandTimeout > 2700*time.Millisecond {
+		bad("COMMAND_TIMEOUT must be between 100ms and 2700ms: Slack and Discord show a failure after 3s, and the answer needs the rest")
+	}
+	if c.CommandInFlight < 1 || c.CommandInFlight > 10000 {
+		bad("COMMAND_MAX_IN_FLIGHT must be between 1 and 10000 (commands handled at once; more are answered busy)")
 	}
 	if c.DeclarePerMinute < 0 || c.DeclarePerMinute > 1000 {
 		bad("DECLARE_MAX_PER_USER_PER_MINUTE must be between 0 (no limit) and 1000 (incidents one person may declare in a minute)")

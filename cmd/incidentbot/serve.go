@@ -24,6 +24,7 @@ import (
 	"incidentbot"
 	"incidentbot/bot/discord"
 	"incidentbot/bot/slack"
+	"incidentbot/commands"
 	"incidentbot/integrations/alerts"
 	"incidentbot/playbooks"
 	"incidentbot/server"
@@ -84,7 +85,10 @@ func runServe(ctx context.Context, cfg config, logger *slog.Logger) error {
 		Logger:  logger,
 		Ready:   func(r *http.Request) error { return a.store.Ready(r.Context()) },
 		Metrics: metricsHandler(),
+		Pprof:   cfg.DebugPprof,
 	}
+	// One gate for every platform: the limit is the process's.
+	gate := commands.NewGate(cfg.CommandInFlight, cfg.CommandTimeout)
 	// Connections that come to us over a WebSocket instead of HTTP.
 	var sockets []func(context.Context) error
 	if slackChat != nil {
@@ -100,6 +104,7 @@ func runServe(ctx context.Context, cfg config, logger *slog.Logger) error {
 			Deliveries:    a.store,
 			Messages:      a.store,
 			Chat:          slackChat,
+			Gate:          gate,
 			Clock:         clock,
 			Logger:        logger,
 		}
@@ -124,6 +129,7 @@ func runServe(ctx context.Context, cfg config, logger *slog.Logger) error {
 			Service:    a.engine,
 			Deliveries: a.store,
 			Chat:       discordChat,
+			Gate:       gate,
 			Clock:      clock,
 			Logger:     logger,
 		})

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"incidentbot/store"
@@ -111,5 +112,55 @@ func open(t testing.TB, dsn string) *store.DB {
 	if err := db.Migrate(t.Context()); err != nil {
 		t.Fatalf("migrate store: %v", err)
 	}
+	dsns.Store(db, dsn)
+	t.Cleanup(func() { dsns.Delete(db) })
 	return db
+}
+
+// dsns remembers each store's DSN, for Freeze.
+var dsns sync.Map // *store.DB -> string
+
+// Freeze makes db stall as a stuck database does, until release is called
+// (or the test ends): on Postgres another session holds incidents in
+// ACCESS EXCLUSIVE mode, so every read or write of an incident waits; on
+// SQLite another connection holds the write lock, so every write waits.
+// db must come from this package.
+func Freeze(t testing.TB, db *store.DB) (release func()) {
+	t.Helper()
+	v, ok := dsns.Load(db)
+	if !ok {
+		t.Fatal("storetest.Freeze: the store was not opened by storetest")
+	}
+	dsn := v.(string)
+	driver, stmt := "postgres", "LOCK TABLE incidents IN ACCESS EXCLUSIVE MODE"
+	if db.Dialect() == store.SQLite {
+		// BEGIN IMMEDIATE takes the write lock; readers go on (WAL).
+		driver, stmt = "sqlite", ""
+		dsn = strings.TrimPrefix(dsn, "sqlite:") + "?_txlock=immediate"
+	}
+	other, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatalf("freeze: open: %v", err)
+	}
+	tx, err := other.BeginTx(t.Context(), nil)
+	if err != nil {
+		other.Close()
+		t.Fatalf("freeze: begin: %v", err)
+	}
+	if stmt != "" {
+		if _, err := tx.ExecContext(t.Context(), stmt); err != nil {
+			tx.Rollback()
+			other.Close()
+			t.Fatalf("freeze: %v", err)
+		}
+	}
+	var once sync.Once
+	release = func() {
+		once.Do(func() {
+			tx.Rollback()
+			other.Close()
+		})
+	}
+	t.Cleanup(release)
+	return release
 }
