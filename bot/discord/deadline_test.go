@@ -2,41 +2,15 @@ package discord_test
 
 import (
 	"context"
-	"crypto/ed25519"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
-	"incidentbot"
-	"incidentbot/bot/discord"
 	"incidentbot/commands"
-	fake "incidentbot/internal/fake/discord"
 	"incidentbot/internal/storetest"
 	"incidentbot/store"
 )
-
-// gated serves w's interactions through gate instead of admitting all.
-func gated(w *world, gate *commands.Gate) {
-	w.t.Helper()
-	logger := slog.New(slog.NewTextHandler(lockedWriter{&w.logMu, &w.logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	chat, err := discord.NewChat(discord.ChatConfig{
-		BotToken: incidentbot.Secret(w.discord.Token()), GuildID: fake.GuildID, AppID: fake.AppID, APIURL: w.discord.URL(),
-	}, logger)
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	in := discord.NewInbound(discord.InboundDeps{
-		PublicKey: priv.Public().(ed25519.PublicKey), Handle: commands.NewHandler(w.engine, w.clock, logger).Handle,
-		Service: w.engine, Deliveries: w.db, Chat: chat, Clock: w.clock, Logger: logger, GuildID: fake.GuildID,
-		Gate: gate,
-	})
-	srv := httptest.NewServer(in.Interactions())
-	w.t.Cleanup(srv.Close)
-	w.url = srv.URL
-}
 
 // A declare against a stuck database is answered "busy" (ephemeral, in
 // the interaction's own response, within Discord's 3 s) and nothing is
@@ -46,7 +20,7 @@ func TestDeadlineDiscordInteractionBusyAndNothingCreated(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newWorld(t, db)
 		const timeout = 400 * time.Millisecond
-		gated(w, commands.NewGate(4, timeout))
+		w.serve(commands.NewGate(4, timeout))
 		release := storetest.Freeze(t, db)
 		id, body := w.interaction(2, alice, general, declare("Checkout returns 504"))
 		start := time.Now()
@@ -75,7 +49,7 @@ func TestShedDiscordInteraction(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newWorld(t, db)
 		gate := commands.NewGate(1, 2*time.Second)
-		gated(w, gate)
+		w.serve(gate)
 		hold, inside, errc := make(chan struct{}), make(chan struct{}), make(chan error, 1)
 		go func() {
 			errc <- gate.Run(t.Context(), func(ctx context.Context) { close(inside); <-hold })

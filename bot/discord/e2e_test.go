@@ -78,6 +78,8 @@ type world struct {
 	logMu   sync.Mutex
 	logs    bytes.Buffer // every record, guarded by logMu
 	summary fake.Channel
+	chat    *discord.Chat
+	logger  *slog.Logger
 }
 
 // lockedWriter guards the log buffer, written by concurrent handlers.
@@ -118,14 +120,22 @@ func newWorld(t testing.TB, db *store.DB) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
+	w.chat, w.logger = chat, logger
+	w.serve(nil)
+	return w
+}
+
+// serve serves the interaction endpoint over HTTP through gate (nil: all
+// admitted), replacing any earlier server.
+func (w *world) serve(gate *commands.Gate) {
 	in := discord.NewInbound(discord.InboundDeps{
-		PublicKey: priv.Public().(ed25519.PublicKey), Handle: commands.NewHandler(w.engine, w.clock, logger).Handle,
-		Service: w.engine, Deliveries: db, Chat: chat, Clock: w.clock, Logger: logger, GuildID: fake.GuildID,
+		PublicKey: priv.Public().(ed25519.PublicKey), Handle: commands.NewHandler(w.engine, w.clock, w.logger).Handle,
+		Service: w.engine, Deliveries: w.db, Chat: w.chat, Clock: w.clock, Logger: w.logger, GuildID: fake.GuildID,
+		Gate: gate,
 	})
 	srv := httptest.NewServer(in.Interactions())
-	t.Cleanup(srv.Close)
+	w.t.Cleanup(srv.Close)
 	w.url = srv.URL
-	return w
 }
 
 // interaction builds an interaction body from a member in a channel.

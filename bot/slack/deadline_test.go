@@ -2,45 +2,15 @@ package slack_test
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
-	"incidentbot"
-	"incidentbot/bot/slack"
 	"incidentbot/commands"
-	fake "incidentbot/internal/fake/slack"
 	"incidentbot/internal/storetest"
 	"incidentbot/store"
 )
-
-// gated serves w's commands through gate instead of admitting all.
-func gated(w *world, gate *commands.Gate) {
-	w.t.Helper()
-	logger := slog.New(slog.NewJSONHandler(w.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	chat := slack.NewChat(slack.ChatConfig{BotToken: incidentbot.Secret(w.srv.Token()), APIURL: w.srv.URL()}, logger)
-	in := slack.NewInbound(slack.InboundDeps{
-		SigningSecret: secret,
-		Teams:         []string{fake.TeamID},
-		Handle:        commands.NewHandler(w.eng, w.clock, logger).Handle,
-		Service:       w.eng,
-		Deliveries:    w.db,
-		Messages:      w.db,
-		Chat:          chat,
-		Gate:          gate,
-		Clock:         w.clock,
-		Logger:        logger,
-	})
-	mux := http.NewServeMux()
-	mux.Handle("POST /slack/commands", in.Commands())
-	mux.Handle("POST /slack/interactions", in.Interactions())
-	w.http.Close()
-	w.http = httptest.NewServer(mux)
-	w.t.Cleanup(w.http.Close)
-}
 
 // A declare against a stuck database is answered "busy" within the
 // command's deadline, and nothing is created once the database is back:
@@ -50,7 +20,7 @@ func TestDeadlineSlackCommandBusyAndNothingCreated(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newWorld(t, db, -1)
 		const timeout = 400 * time.Millisecond
-		gated(w, commands.NewGate(4, timeout))
+		w.serve(commands.NewGate(4, timeout))
 		release := storetest.Freeze(t, db)
 		start := time.Now()
 		code, reply := w.command(alice, "declare sev1 Checkout returns 504", "", signedNow)
@@ -83,7 +53,7 @@ func TestShedSlackCommand(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newWorld(t, db, -1)
 		gate := commands.NewGate(1, 2*time.Second)
-		gated(w, gate)
+		w.serve(gate)
 		hold := make(chan struct{})
 		inside := make(chan struct{})
 		errc := make(chan error, 1)

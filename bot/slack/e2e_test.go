@@ -75,6 +75,8 @@ type world struct {
 	http    *httptest.Server
 	ops     fake.Channel // where people type commands
 	summary fake.Channel
+	chat    *slack.Chat
+	logger  *slog.Logger
 }
 
 func newWorld(t testing.TB, db *store.DB, postInterval time.Duration, opts ...fake.Option) *world {
@@ -106,24 +108,35 @@ func newWorld(t testing.TB, db *store.DB, postInterval time.Duration, opts ...fa
 		t.Fatal(err)
 	}
 	w.eng = eng
+	w.chat, w.logger = chat, logger
+	w.serve(nil)
+	return w
+}
+
+// serve serves the inbound handlers over HTTP through gate (nil: all
+// admitted), replacing any earlier server.
+func (w *world) serve(gate *commands.Gate) {
 	in := slack.NewInbound(slack.InboundDeps{
 		SigningSecret: secret,
 		Teams:         []string{fake.TeamID},
-		Handle:        commands.NewHandler(eng, w.clock, logger).Handle,
-		Service:       eng,
-		Deliveries:    db,
-		Messages:      db,
-		Chat:          chat,
+		Handle:        commands.NewHandler(w.eng, w.clock, w.logger).Handle,
+		Service:       w.eng,
+		Deliveries:    w.db,
+		Messages:      w.db,
+		Chat:          w.chat,
+		Gate:          gate,
 		Clock:         w.clock,
-		Logger:        logger,
+		Logger:        w.logger,
 	})
 	mux := http.NewServeMux()
 	mux.Handle("POST /slack/commands", in.Commands())
 	mux.Handle("POST /slack/interactions", in.Interactions())
 	mux.Handle("POST /slack/events", in.Events())
+	if w.http != nil {
+		w.http.Close()
+	}
 	w.http = httptest.NewServer(mux)
-	t.Cleanup(w.http.Close)
-	return w
+	w.t.Cleanup(w.http.Close)
 }
 
 // request is how a request is signed.
