@@ -151,6 +151,14 @@ type Incident struct {
 	ResolvedAt     *time.Time
 	ClosedAt       *time.Time
 
+	// ImpactStartedAt is when customers were first affected, when a person
+	// said so (declare --since, /incident impact-start); nil: ImpactStart
+	// falls back to DetectedAt.
+	ImpactStartedAt *time.Time
+	// RevenueShare is the share of sales lost (0..1) set with /incident
+	// impact; nil: the playbook's.
+	RevenueShare *float64
+
 	// Status-update reminders: when the next nudge is due (nil: off).
 	NextReminderAt *time.Time
 	RemindersOff   bool

@@ -26,6 +26,9 @@ type Playbook struct {
 	Checklist      []string
 	Templates      map[string]string // text/templates rendered with TemplateData
 	ArchiveOnClose bool
+	// RevenueShare is the share of sales lost while such an incident lasts
+	// (impact: {revenue_share: 0.3}); nil: all of them.
+	RevenueShare *float64
 }
 
 // PlaybookMatch says which incidents a playbook covers.

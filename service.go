@@ -28,6 +28,9 @@ type DeclareRequest struct {
 	PauseAds    *bool // nil: as the playbook says; set: override it
 	DedupeKey   string
 	DetectedAt  time.Time // zero: now
+	// ImpactStart is when customers were first affected (declare --since),
+	// in BOT_TIMEZONE; nil: DetectedAt.
+	ImpactStart *LocalTime
 	// Limits are counted with the incident, besides the engine's own limit
 	// per person: alerts cap the incidents they open per minute.
 	Limits []RateLimit
@@ -107,6 +110,10 @@ type IncidentService interface {
 	// wait for a commander's confirmation because the declarer holds no
 	// role; with confirm it lets them, and the later ones, go out.
 	SendHeld(ctx context.Context, actor Actor, key string, confirm bool) (*Incident, []string, error)
+	// SetImpactStart records when customers were first affected.
+	SetImpactStart(ctx context.Context, actor Actor, key string, at LocalTime) (*Incident, error)
+	// SetRevenueShare records the share of sales (0..1) the incident loses.
+	SetRevenueShare(ctx context.Context, actor Actor, key string, share float64) (*Incident, error)
 	// Postmortem returns the Markdown draft.
 	Postmortem(ctx context.Context, actor Actor, key string) (string, error)
 	// Retry runs again the side effects the bot gave up on, and says which.

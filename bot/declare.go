@@ -71,6 +71,13 @@ func (e *Engine) Declare(ctx context.Context, actor incidentbot.Actor, req incid
 		DeclaredAt:    now,
 		Guarded:       !req.Force,
 	}
+	if req.ImpactStart != nil {
+		start, err := e.impactStart(*req.ImpactStart, inc)
+		if err != nil {
+			return nil, err
+		}
+		inc.ImpactStartedAt = &start
+	}
 	if cadence := pb.Cadence(sev); cadence > 0 {
 		next := now.Add(cadence)
 		inc.NextReminderAt = &next

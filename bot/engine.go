@@ -16,6 +16,7 @@ import (
 
 	"incidentbot"
 	"incidentbot/integrations/ads"
+	"incidentbot/postmortem"
 )
 
 // Config tunes the engine.
@@ -25,6 +26,12 @@ type Config struct {
 	Currency         string   // default "EUR"
 	AdsAdmins        []string // AdsAdmin(platform, user id) of the people allowed to run ads commands besides commander/comms
 	Language         string   // "en" | "fr": post-mortem and customer templates
+	// Location is BOT_TIMEZONE: times people type ("impact-start 14:02")
+	// and the hours of the revenue profile are read in it; nil: UTC.
+	Location *time.Location
+	// RevenueProfile, when set, replaces RevenuePerMinute for the hours it
+	// lists (REVENUE_PROFILE_FILE).
+	RevenueProfile *postmortem.RevenueProfile
 	// ShopURL is the shop's public address (SHOP_URL): what a playbook's
 	// verify_site without url checks, and what customer templates link to.
 	ShopURL string

@@ -143,6 +143,8 @@ func (e *Engine) render(ctx context.Context, inc *incidentbot.Incident) (string,
 		Pauses:           st.Pauses,
 		RevenuePerMinute: e.cfg.RevenuePerMinute,
 		Currency:         e.cfg.Currency,
+		Profile:          e.cfg.RevenueProfile,
+		Location:         e.cfg.Location,
 		Now:              e.now(),
 		Language:         e.cfg.Language,
 	})

@@ -29,6 +29,11 @@ type Command struct {
 	Remind   incidentbot.RemindOp
 	Duration time.Duration
 	Force    bool
+	// Since is when customers were first affected (impact-start, declare
+	// --since), set when HasSince.
+	Since    incidentbot.LocalTime
+	HasSince bool
+	Share    float64 // impact: share of sales lost, 0..1
 }
 
 // prefix is the slash command itself, which adapters may or may not strip.

@@ -14,12 +14,15 @@ import (
 // maxTitle keeps titles readable in topics, channel names and phone screens.
 const maxTitle = 150
 
-const forceFlag = "--force"
+const (
+	forceFlag = "--force"
+	sinceFlag = "--since"
+)
 
 var declareCmd = &spec{
 	name:    "declare",
-	usage:   "[sev1..sev4] [type:<playbook>] <title> [--force]",
-	summary: "Open an incident: war room, roles, playbook actions. --force declares even if one with the same title is open here.",
+	usage:   "[sev1..sev4] [type:<playbook>] [--since 14:02] <title> [--force]",
+	summary: "Open an incident: war room, roles, playbook actions. --since says when customers were first affected; --force declares even if one with the same title is open here.",
 	example: "declare sev1 type:outage Checkout returns 504",
 	parse:   parseDeclare,
 	format:  formatDeclare,
@@ -56,10 +59,29 @@ func parseDeclare(s *spec, c *Command, args string) error {
 			c.Type = typ
 		case strings.EqualFold(tok, forceFlag):
 			c.Force = true
+		case strings.EqualFold(tok, sinceFlag):
+			if c.HasSince {
+				return s.invalid("Give --since once.")
+			}
+			at, after, err := parseSince(s, rest)
+			if err != nil {
+				return err
+			}
+			c.Since, c.HasSince, rest = at, true, after
 		default:
 			if rest, tok := last(args); strings.EqualFold(tok, forceFlag) {
 				c.Force = true
 				args = rest
+			}
+			if before, at, ok := trailingSince(args); ok {
+				if c.HasSince {
+					return s.invalid("Give --since once.")
+				}
+				t, _, err := parseSince(s, at)
+				if err != nil {
+					return err
+				}
+				c.Since, c.HasSince, args = t, true, before
 			}
 			c.Title = strings.Join(strings.Fields(args), " ")
 			switch n := utf8.RuneCountInString(c.Title); {
@@ -75,17 +97,20 @@ func parseDeclare(s *spec, c *Command, args string) error {
 }
 
 func formatDeclare(c Command) string {
-	var sev, typ, force string
+	var sev, typ, since, force string
 	if c.Severity.Valid() {
 		sev = c.Severity.String()
 	}
 	if c.Type != "" {
 		typ = "type:" + c.Type
 	}
+	if c.HasSince {
+		since = sinceFlag + " " + c.Since.String()
+	}
 	if c.Force {
 		force = forceFlag
 	}
-	return join(c.Name, sev, typ, c.Title, force)
+	return join(c.Name, sev, typ, since, c.Title, force)
 }
 
 // isSevToken reports whether tok is meant as a severity: "sev" and digits.
@@ -114,13 +139,37 @@ func isName(s string) bool {
 	return true
 }
 
+// trailingSince splits "<title> --since 14:02" (or "--since 2026-12-05
+// 14:02") into the title and the time.
+func trailingSince(args string) (before, at string, ok bool) {
+	rest, clock := last(args)
+	if rest, flag := last(rest); strings.EqualFold(flag, sinceFlag) {
+		return rest, clock, true
+	}
+	if rest, date := last(rest); date != "" {
+		if rest, flag := last(rest); strings.EqualFold(flag, sinceFlag) {
+			return rest, date + " " + clock, true
+		}
+	}
+	return "", "", false
+}
+
+// since is the impact start a declaration names, or nil.
+func since(c Command) *incidentbot.LocalTime {
+	if !c.HasSince {
+		return nil
+	}
+	return &c.Since
+}
+
 func handleDeclare(ctx context.Context, h *Handler, actor incidentbot.Actor, c Command) (Reply, error) {
 	inc, err := h.svc.Declare(ctx, actor, incidentbot.DeclareRequest{
-		Title:    c.Title,
-		Severity: c.Severity,
-		Type:     c.Type,
-		Drill:    c.Name == "drill",
-		Force:    c.Force,
+		Title:       c.Title,
+		Severity:    c.Severity,
+		Type:        c.Type,
+		Drill:       c.Name == "drill",
+		Force:       c.Force,
+		ImpactStart: since(c),
 	})
 	var dup *incidentbot.DuplicateError
 	switch {

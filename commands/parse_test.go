@@ -28,6 +28,14 @@ func TestParse(t *testing.T) {
 		{"declare accented type", "declare type:Sécurité Site piraté", Command{Name: "declare", Type: "securite", Title: "Site piraté"}},
 		{"declare key is title", "declare INC-4 again", Command{Name: "declare", Title: "INC-4 again"}},
 		{"declare severe is title", "declare severe lag", Command{Name: "declare", Title: "severe lag"}},
+		{"declare since first", "declare sev1 --since 14:02 Site down", Command{Name: "declare", Severity: incidentbot.SEV1, Title: "Site down", Since: incidentbot.LocalTime{Hour: 14, Minute: 2}, HasSince: true}},
+		{"declare since last", "declare Site down --since 2026-12-05 09:07 --force", Command{Name: "declare", Title: "Site down", Force: true, Since: incidentbot.LocalTime{Year: 2026, Month: 12, Day: 5, Hour: 9, Minute: 7}, HasSince: true}},
+		{"declare since with T", "declare --since 2026-12-05T23:59 Site down", Command{Name: "declare", Title: "Site down", Since: incidentbot.LocalTime{Year: 2026, Month: 12, Day: 5, Hour: 23, Minute: 59}, HasSince: true}},
+		{"declare since in the title", "declare Down since 14:02", Command{Name: "declare", Title: "Down since 14:02"}},
+		{"impact share", "impact INC-4 30%", Command{Name: "impact", Key: "INC-4", Share: 0.3}},
+		{"impact decimal share", "impact 12.5%", Command{Name: "impact", Share: 0.125}},
+		{"impact-start", "impact-start 14:02", Command{Name: "impact-start", Since: incidentbot.LocalTime{Hour: 14, Minute: 2}, HasSince: true}},
+		{"impact-start date", "impact-start INC-4 2026-12-05 14:02", Command{Name: "impact-start", Key: "INC-4", Since: incidentbot.LocalTime{Year: 2026, Month: 12, Day: 5, Hour: 14, Minute: 2}, HasSince: true}},
 		{"drill", "drill sev2 Payment provider down", Command{Name: "drill", Severity: incidentbot.SEV2, Title: "Payment provider down"}},
 		{"status", "status", Command{Name: "status"}},
 		{"status key", "status inc-042", Command{Name: "status", Key: "INC-42"}},
@@ -91,7 +99,7 @@ func TestParse(t *testing.T) {
 func TestParseErrors(t *testing.T) {
 	t.Parallel()
 	const (
-		declareUsage = "\nUsage: `/incident declare [sev1..sev4] [type:<playbook>] <title> [--force]`"
+		declareUsage = "\nUsage: `/incident declare [sev1..sev4] [type:<playbook>] [--since 14:02] <title> [--force]`"
 		statusUsage  = "\nUsage: `/incident status [INC-42]`"
 		roleUsage    = "\nUsage: `/incident role [INC-42] <role> <@person|@group|e-mail>`"
 		adsUsage     = "\nUsage: `/incident ads pause|resume|status [INC-42] [googleads|meta|microsoft|tiktok] [--confirm]`"
@@ -113,6 +121,14 @@ func TestParseErrors(t *testing.T) {
 		{"empty type", "declare type: Site down", "\"type:\" is not a playbook type: use letters, digits and dashes, e.g. type:outage." + declareUsage},
 		{"type twice", "declare type:a type:b Site down", "Give the type once." + declareUsage},
 		{"title too long", "declare " + strings.Repeat("x", 151), "The title is 151 characters long; keep it under 150 and put details in an update." + declareUsage},
+		{"since twice", "declare --since 14:02 Down --since 14:03", "Give --since once." + declareUsage},
+		{"since bad time", "declare --since 25:00 Down", "\"25:00\" is not a time. Write the time as 14:02 (today) or 2026-12-05 14:02." + declareUsage},
+		{"since bad date", "declare Down --since 2026-13-01 10:00", "\"2026-13-01 10:00\" is not a date and time. Write the time as 14:02 (today) or 2026-12-05 14:02." + declareUsage},
+		{"impact no share", "impact", "Give the share of sales lost, e.g. 30% for a slowdown, 100% when nobody can buy.\nUsage: `/incident impact [INC-42] <0%..100%>`"},
+		{"impact no percent", "impact 30", "\"30\" is not a share of sales. Write a percentage from 0% to 100%, e.g. 30% for a slowdown, 100% when nobody can buy.\nUsage: `/incident impact [INC-42] <0%..100%>`"},
+		{"impact over 100", "impact 150%", "\"150%\" is not a share of sales. Write a percentage from 0% to 100%, e.g. 30% for a slowdown, 100% when nobody can buy.\nUsage: `/incident impact [INC-42] <0%..100%>`"},
+		{"impact-start missing", "impact-start", "Give the time customers were first affected, e.g. 14:02.\nUsage: `/incident impact-start [INC-42] <HH:MM | YYYY-MM-DD HH:MM>`"},
+		{"impact-start extra", "impact-start 14:02 today", "Unexpected \"today\".\nUsage: `/incident impact-start [INC-42] <HH:MM | YYYY-MM-DD HH:MM>`"},
 		{"bad key", "status INC-x", "\"INC-x\" is not an incident key. Keys look like INC-42." + statusUsage},
 		{"zero key", "status INC-0", "\"INC-0\" is not an incident key. Keys look like INC-42." + statusUsage},
 		{"status extra", "status now", "Unexpected \"now\"." + statusUsage},

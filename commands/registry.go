@@ -37,7 +37,7 @@ var (
 func init() {
 	register(
 		declareCmd, statusCmd, updateCmd, ackCmd, roleCmd, rolesCmd, sevCmd, noteCmd,
-		checkCmd, uncheckCmd, adsCmd, sendCmd, verifyCmd, remindCmd, mitigatedCmd, resolveCmd,
+		impactCmd, impactStartCmd, checkCmd, uncheckCmd, adsCmd, sendCmd, verifyCmd, remindCmd, mitigatedCmd, resolveCmd,
 		reopenCmd, closeCmd, postmortemCmd, retryCmd, drillCmd, listCmd, helpCmd,
 	)
 }

@@ -30,6 +30,8 @@ type IncidentService struct {
 	CheckFn            func(ctx context.Context, actor incidentbot.Actor, key string, item int, done bool) (*incidentbot.ChecklistEntry, error)
 	RemindFn           func(ctx context.Context, actor incidentbot.Actor, key string, op incidentbot.RemindOp, d time.Duration) (*incidentbot.Incident, error)
 	SendHeldFn         func(ctx context.Context, actor incidentbot.Actor, key string, confirm bool) (*incidentbot.Incident, []string, error)
+	SetImpactStartFn   func(ctx context.Context, actor incidentbot.Actor, key string, at incidentbot.LocalTime) (*incidentbot.Incident, error)
+	SetRevenueShareFn  func(ctx context.Context, actor incidentbot.Actor, key string, share float64) (*incidentbot.Incident, error)
 	PostmortemFn       func(ctx context.Context, actor incidentbot.Actor, key string) (string, error)
 	RetryFn            func(ctx context.Context, actor incidentbot.Actor, key string) (*incidentbot.Incident, []incidentbot.FailedAction, error)
 	PlaybooksFn        func() []*incidentbot.Playbook
@@ -112,3 +114,11 @@ func (s *IncidentService) Retry(ctx context.Context, actor incidentbot.Actor, ke
 }
 
 func (s *IncidentService) Playbooks() []*incidentbot.Playbook { return s.PlaybooksFn() }
+
+func (s *IncidentService) SetImpactStart(ctx context.Context, actor incidentbot.Actor, key string, at incidentbot.LocalTime) (*incidentbot.Incident, error) {
+	return s.SetImpactStartFn(ctx, actor, key, at)
+}
+
+func (s *IncidentService) SetRevenueShare(ctx context.Context, actor incidentbot.Actor, key string, share float64) (*incidentbot.Incident, error) {
+	return s.SetRevenueShareFn(ctx, actor, key, share)
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/mail"
 	"net/url"
 	"path"
@@ -40,7 +41,7 @@ var (
 )
 
 var topFields = []string{"name", "description", "match", "channel", "private", "roles", "invite",
-	"status_updates", "on_declare", "on_resolve", "checklist", "templates", "archive_on_close"}
+	"status_updates", "on_declare", "on_resolve", "checklist", "templates", "archive_on_close", "impact"}
 
 // actionFields lists, per action kind, the fields it accepts.
 var actionFields = map[string][]string{
@@ -231,6 +232,9 @@ func (d *decoder) playbook(root *yaml.Node) entry {
 	}
 	if n, ok := f["status_updates"]; ok {
 		d.statusUpdates(n, pb.StatusUpdates)
+	}
+	if n, ok := f["impact"]; ok {
+		pb.RevenueShare = d.impact(n)
 	}
 	if n, ok := f["on_declare"]; ok {
 		pb.OnDeclare = d.actions(n, "on_declare", pb.Templates)
@@ -447,6 +451,23 @@ func (d *decoder) statusUpdates(n *yaml.Node, out map[incidentbot.Severity]time.
 			out[sev] = dur
 		}
 	}
+}
+
+// impact reads impact: {revenue_share: 0.3}, the share of sales lost
+// while such an incident lasts, from 0 to 1.
+func (d *decoder) impact(n *yaml.Node) *float64 {
+	f := d.fields(n, "impact", []string{"revenue_share"})
+	v, ok := f["revenue_share"]
+	if !ok {
+		return nil
+	}
+	s := d.text(v, "impact.revenue_share")
+	share, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(share) || share < 0 || share > 1 {
+		d.add(v, "impact.revenue_share", "%q is not a share: write a number from 0 to 1, like 1.0 for a site down or 0.3 for a slowdown", s)
+		return nil
+	}
+	return &share
 }
 
 func (d *decoder) actions(n *yaml.Node, path string, templates map[string]string) []incidentbot.Action {

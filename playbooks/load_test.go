@@ -35,6 +35,16 @@ func TestLoadProblems(t *testing.T) {
 			want:  []string{`a.yaml:3: roles[0].asign: unknown field (did you mean "assign"?)`},
 		},
 		{
+			name:  "impact share out of range",
+			files: map[string]string{"a.yaml": minimal + "impact: {revenue_share: 30%}\n"},
+			want:  []string{`a.yaml:4: impact.revenue_share: "30%" is not a share: write a number from 0 to 1`},
+		},
+		{
+			name:  "unknown impact field",
+			files: map[string]string{"a.yaml": minimal + "impact: {share: 0.3}\n"},
+			want:  []string{`a.yaml:4: impact.share: unknown field`},
+		},
+		{
 			name:  "missing name",
 			files: map[string]string{"a.yaml": "description: no name\nroles:\n  - {name: commander}\n"},
 			want:  []string{"a.yaml:1: name: a name is required"},
@@ -407,5 +417,21 @@ func TestProblemString(t *testing.T) {
 				t.Errorf("got %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestImpactDefaultShares: each default playbook names its share of sales
+// lost, and a playbook without impact loses all of them.
+func TestImpactDefaultShares(t *testing.T) {
+	t.Parallel()
+	set := Defaults()
+	want := map[string]float64{"site-outage": 1, "checkout-failure": 1, "launch-traffic": 0.5, "security": 0.2, "generic": 0.5}
+	for _, pb := range set.All() {
+		if pb.RevenueShare == nil || *pb.RevenueShare != want[pb.Name] {
+			t.Errorf("%s: got share %v, want %v", pb.Name, pb.RevenueShare, want[pb.Name])
+		}
+	}
+	if got := (&incidentbot.Playbook{}).Share(); got != 1 {
+		t.Errorf("no impact: got share %v, want 1", got)
 	}
 }

@@ -160,3 +160,10 @@ func block(s string) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// formatShare writes a share of sales (0..1) as a percentage: "100%",
+// "12.5%" ("12,5 %" in French).
+func formatShare(share float64, l *locale) string {
+	v := strconv.FormatFloat(math.Round(share*1000)/10, 'f', -1, 64)
+	return strings.Replace(v, ".", l.decimal, 1) + l.percent
+}

@@ -111,56 +111,6 @@ func TestFormatMoney(t *testing.T) {
 	}
 }
 
-func TestRevenue(t *testing.T) {
-	t.Parallel()
-	now := at(90)
-	tests := []struct {
-		name      string
-		inc       incidentbot.Incident
-		perMinute float64
-		want      revenueView
-	}{
-		{
-			name:      "until mitigated",
-			inc:       incidentbot.Incident{MitigatedAt: ptr(at(30)), ResolvedAt: ptr(at(60))},
-			perMinute: 100,
-			want:      revenueView{Known: true, Amount: "3,000.00 EUR", Rate: "100.00 EUR", Outage: "30m", Until: "mitigated"},
-		},
-		{
-			name:      "until resolved when never mitigated",
-			inc:       incidentbot.Incident{ResolvedAt: ptr(at(60))},
-			perMinute: 10.5,
-			want:      revenueView{Known: true, Amount: "630.00 EUR", Rate: "10.50 EUR", Outage: "1h 00m", Until: "resolved"},
-		},
-		{
-			name:      "until now while ongoing",
-			inc:       incidentbot.Incident{},
-			perMinute: 2,
-			want:      revenueView{Known: true, Amount: "180.00 EUR", Rate: "2.00 EUR", Outage: "1h 30m", Until: "now"},
-		},
-		{
-			name: "unknown rate",
-			inc:  incidentbot.Incident{MitigatedAt: ptr(at(30))},
-			want: revenueView{Outage: "30m", Until: "mitigated"},
-		},
-		{
-			name:      "partial minutes count",
-			inc:       incidentbot.Incident{MitigatedAt: ptr(t0.Add(90 * time.Second))},
-			perMinute: 100,
-			want:      revenueView{Known: true, Amount: "150.00 EUR", Rate: "100.00 EUR", Outage: "1m", Until: "mitigated"},
-		},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			got := revenue(t0, &tc.inc, tc.perMinute, "EUR", now, locales["en"])
-			if got != tc.want {
-				t.Errorf("got %+v, want %+v", got, tc.want)
-			}
-		})
-	}
-}
-
 func TestEscape(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

@@ -20,9 +20,11 @@ type locale struct {
 	noOutcome          string                           // an action started with nothing recorded since
 	at                 string                           // before the time an action ended: " at "
 	statuses           map[incidentbot.Status]string
-	colon              string // between a label and its detail
-	bot                string // who did what the bot did on its own
-	noReason           string // a campaign left paused or failed without a recorded reason
+	colon              string    // between a label and its detail
+	bot                string    // who did what the bot did on its own
+	noReason           string    // a campaign left paused or failed without a recorded reason
+	weekdays           [7]string // by time.Weekday, for the revenue profile's hours
+	percent            string    // after a percentage: "%", or " %" in French
 }
 
 var locales = map[string]*locale{
@@ -73,6 +75,8 @@ var locales = map[string]*locale{
 		colon:     ": ",
 		bot:       "incidentbot",
 		noReason:  "no reason recorded: check the campaign on the platform",
+		weekdays:  [7]string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"},
+		percent:   "%",
 	},
 	"fr": {
 		thousands: "\u00a0",
@@ -121,6 +125,8 @@ var locales = map[string]*locale{
 		colon:     " : ",
 		bot:       "incidentbot",
 		noReason:  "aucune raison enregistrée : vérifiez la campagne sur la plateforme",
+		weekdays:  [7]string{"dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."},
+		percent:   "\u00a0%",
 	},
 }
 

@@ -31,6 +31,11 @@ type Data struct {
 	// unknown, and the draft says how to set REVENUE_PER_MINUTE.
 	RevenuePerMinute float64
 	Currency         string // of RevenuePerMinute, e.g. "EUR"
+	// Profile, when set, gives the revenue per minute hour by hour in
+	// Location (BOT_TIMEZONE; nil: UTC); RevenuePerMinute covers the hours
+	// it does not list.
+	Profile  *RevenueProfile
+	Location *time.Location
 	// Now comes from the caller's Clock: an open incident's duration,
 	// outage and ad pauses run until then.
 	Now      time.Time
@@ -83,13 +88,13 @@ type view struct {
 
 	Summary, Impact string // "" when nobody wrote them yet
 
-	Severity                                                      string
-	Detected, Declared, Acknowledged, Mitigated, Resolved, Closed string
-	Duration                                                      string
-	Ongoing                                                       bool
-	TimeToAcknowledge, TimeToMitigate, TimeToResolve              string
-	Revenue                                                       revenueView
-	SpendAvoided                                                  []string
+	Severity                                                                     string
+	ImpactStarted, Detected, Declared, Acknowledged, Mitigated, Resolved, Closed string
+	Duration                                                                     string
+	Ongoing                                                                      bool
+	TimeToDetect, TimeToAcknowledge, TimeToMitigate, TimeToResolve               string
+	Revenue                                                                      revenueView
+	SpendAvoided                                                                 []string
 
 	// TimelineRows and ActionRows grow with the incident: they are
 	// rendered in Go, where 5,000 rows cost a fraction of a template range.
@@ -103,12 +108,16 @@ type view struct {
 	LastStatusUpdate string
 }
 
-// revenueView is the revenue-lost estimate.
+// revenueView is the revenue-lost estimate: rate × share × whole minutes
+// from impact start, so the minutes shown and the amount agree.
 type revenueView struct {
 	Known  bool
-	Amount string // RevenuePerMinute × outage minutes
-	Rate   string // per minute
-	Outage string // how long the outage counted
+	Amount string // the sum over Hours, or Rate × Outage, times Share
+	Rate   string // per minute, without a profile
+	Share  string // of sales lost, "100%"
+	Outage string // the whole minutes counted
+	// Hours, with a profile: each stretch at one rate, "Sat 14:02, 58m × 150.00 EUR".
+	Hours []string
 	// Until says which time ended the outage: "mitigated", "resolved" or
 	// "now" (still going on).
 	Until string
@@ -142,25 +151,28 @@ func build(d Data, l *locale) view {
 	if start.IsZero() {
 		start = inc.DeclaredAt
 	}
+	impact := inc.ImpactStart()
 	v := view{
-		Key:          inline(inc.Key),
-		Title:        inline(inc.Title),
-		Drill:        inc.Drill,
-		Type:         inline(inc.Type),
-		Status:       l.status(inc.Status),
-		DeclaredBy:   inline(l.who(inc.DeclaredBy)),
-		Generated:    formatTime(&now),
-		Summary:      block(inc.Summary),
-		Impact:       block(inc.Impact),
-		Severity:     inc.Severity.Label(),
-		Detected:     formatTime(&start),
-		Declared:     formatTime(&inc.DeclaredAt),
-		Acknowledged: formatTime(inc.AcknowledgedAt),
-		Mitigated:    formatTime(inc.MitigatedAt),
-		Resolved:     formatTime(inc.ResolvedAt),
-		Closed:       formatTime(inc.ClosedAt),
-		Ongoing:      inc.ResolvedAt == nil,
+		Key:           inline(inc.Key),
+		Title:         inline(inc.Title),
+		Drill:         inc.Drill,
+		Type:          inline(inc.Type),
+		Status:        l.status(inc.Status),
+		DeclaredBy:    inline(l.who(inc.DeclaredBy)),
+		Generated:     formatTime(&now),
+		Summary:       block(inc.Summary),
+		Impact:        block(inc.Impact),
+		Severity:      inc.Severity.Label(),
+		ImpactStarted: formatTime(&impact),
+		Detected:      formatTime(&start),
+		Declared:      formatTime(&inc.DeclaredAt),
+		Acknowledged:  formatTime(inc.AcknowledgedAt),
+		Mitigated:     formatTime(inc.MitigatedAt),
+		Resolved:      formatTime(inc.ResolvedAt),
+		Closed:        formatTime(inc.ClosedAt),
+		Ongoing:       inc.ResolvedAt == nil,
 
+		TimeToDetect:      since(impact, &start, l),
 		TimeToAcknowledge: since(start, inc.AcknowledgedAt, l),
 		TimeToMitigate:    since(start, inc.MitigatedAt, l),
 		TimeToResolve:     since(start, inc.ResolvedAt, l),
@@ -177,7 +189,7 @@ func build(d Data, l *locale) view {
 		end = *inc.ResolvedAt
 	}
 	v.Duration = formatDuration(end.Sub(start), l)
-	v.Revenue = revenue(start, inc, d.RevenuePerMinute, d.Currency, now, l)
+	v.Revenue = revenue(d, l)
 	spend := incidentbot.SpendAvoided(d.Pauses, now)
 	for _, c := range sortedKeys(spend) {
 		v.SpendAvoided = append(v.SpendAvoided, formatMoney(spend[c], c, l))
@@ -211,21 +223,36 @@ func byTime(a, b incidentbot.TimelineEvent) int {
 }
 
 // revenue estimates the sales lost while customers could not buy: from
-// detection until the incident was mitigated, else resolved, else now.
-func revenue(start time.Time, inc *incidentbot.Incident, perMinute float64, currency string, now time.Time, l *locale) revenueView {
-	end, until := now, "now"
+// the impact start until the incident was mitigated, else resolved, else
+// now, at the share of sales the incident or its playbook says.
+func revenue(d Data, l *locale) revenueView {
+	inc := d.Incident
+	end, until := d.Now.UTC(), "now"
 	switch {
 	case inc.MitigatedAt != nil:
 		end, until = *inc.MitigatedAt, "mitigated"
 	case inc.ResolvedAt != nil:
 		end, until = *inc.ResolvedAt, "resolved"
 	}
-	outage := max(end.Sub(start), 0)
-	r := revenueView{Outage: formatDuration(outage, l), Until: until}
-	if perMinute > 0 {
-		r.Known = true
-		r.Amount = formatMoney(perMinute*outage.Minutes(), currency, l)
-		r.Rate = formatMoney(perMinute, currency, l)
+	share := inc.Share(d.Playbook)
+	lost := lostSales(inc.ImpactStart(), end, d.RevenuePerMinute, d.Profile, d.Location)
+	r := revenueView{
+		Outage: formatDuration(time.Duration(lost.minutes)*time.Minute, l),
+		Share:  formatShare(share, l),
+		Until:  until,
+	}
+	if d.RevenuePerMinute <= 0 && d.Profile == nil {
+		return r
+	}
+	r.Known = true
+	r.Amount = formatMoney(lost.amount*share, d.Currency, l)
+	if d.Profile == nil {
+		r.Rate = formatMoney(d.RevenuePerMinute, d.Currency, l)
+		return r
+	}
+	for _, s := range lost.segments {
+		r.Hours = append(r.Hours, l.weekdays[s.from.Weekday()]+" "+s.from.Format("15:04")+", "+
+			formatDuration(time.Duration(s.minutes)*time.Minute, l)+" × "+formatMoney(s.rate, d.Currency, l))
 	}
 	return r
 }

@@ -24,7 +24,7 @@ type querier interface {
 const incidentColumns = `id, title, severity, status, type, drill, platform, workspace,
 	origin_channel, war_room, dedupe_key, summary, impact, declared_by_id, declared_by_name,
 	detected_at, declared_at, acknowledged_at, mitigated_at, resolved_at, closed_at,
-	next_reminder_at, reminders_off, last_update_at, outward_confirmed, title_guard`
+	next_reminder_at, reminders_off, last_update_at, outward_confirmed, title_guard, impact_started_at, revenue_share`
 
 type incidentRow struct {
 	ID             int64    `db:"id"`
@@ -53,6 +53,8 @@ type incidentRow struct {
 	LastUpdateAt   nullTime `db:"last_update_at"`
 	Outward        bool     `db:"outward_confirmed"`
 	TitleGuard     *string  `db:"title_guard"`
+	ImpactStarted  nullTime `db:"impact_started_at"`
+	RevenueShare   *float64 `db:"revenue_share"`
 }
 
 func (r *incidentRow) incident() *incidentbot.Incident {
@@ -84,6 +86,8 @@ func (r *incidentRow) incident() *incidentbot.Incident {
 
 		OutwardConfirmed: r.Outward,
 		Guarded:          r.TitleGuard != nil,
+		ImpactStartedAt:  r.ImpactStarted.P,
+		RevenueShare:     r.RevenueShare,
 	}
 }
 
@@ -98,6 +102,7 @@ func normIncident(inc *incidentbot.Incident) {
 	inc.ClosedAt = normTimePtr(inc.ClosedAt)
 	inc.NextReminderAt = normTimePtr(inc.NextReminderAt)
 	inc.LastUpdateAt = normTimePtr(inc.LastUpdateAt)
+	inc.ImpactStartedAt = normTimePtr(inc.ImpactStartedAt)
 }
 
 // incidentArgs are the mutable columns, in the order of the INSERT below
@@ -108,7 +113,7 @@ func (db *DB) incidentArgs(inc *incidentbot.Incident) []any {
 		inc.OriginChannel, inc.WarRoom, inc.DedupeKey, inc.Summary, inc.Impact, inc.DeclaredBy.ID, inc.DeclaredBy.Name,
 		db.t(inc.DetectedAt), db.t(inc.DeclaredAt), db.tp(inc.AcknowledgedAt), db.tp(inc.MitigatedAt),
 		db.tp(inc.ResolvedAt), db.tp(inc.ClosedAt), db.tp(inc.NextReminderAt), inc.RemindersOff, db.tp(inc.LastUpdateAt),
-		inc.OutwardConfirmed, titleGuard(inc),
+		inc.OutwardConfirmed, titleGuard(inc), db.tp(inc.ImpactStartedAt), inc.RevenueShare,
 	}
 }
 
@@ -186,8 +191,8 @@ func (db *DB) CreateIncident(ctx context.Context, inc *incidentbot.Incident, ch 
 		q := tx.Rebind(`INSERT INTO incidents (title, severity, status, type, drill, platform, workspace,
 			origin_channel, war_room, dedupe_key, summary, impact, declared_by_id, declared_by_name,
 			detected_at, declared_at, acknowledged_at, mitigated_at, resolved_at, closed_at,
-			next_reminder_at, reminders_off, last_update_at, outward_confirmed, title_guard)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			next_reminder_at, reminders_off, last_update_at, outward_confirmed, title_guard, impact_started_at, revenue_share)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			RETURNING id`)
 		if err := tx.GetContext(ctx, &id, q, db.incidentArgs(inc)...); err != nil {
 			return fmt.Errorf("insert incident: %w", mapErr(err))
@@ -495,7 +500,7 @@ func (db *DB) updateIncident(ctx context.Context, tx *sqlx.Tx, id int64, fn func
 		platform = ?, workspace = ?, origin_channel = ?, war_room = ?, dedupe_key = ?, summary = ?,
 		impact = ?, declared_by_id = ?, declared_by_name = ?, detected_at = ?, declared_at = ?,
 		acknowledged_at = ?, mitigated_at = ?, resolved_at = ?, closed_at = ?, next_reminder_at = ?,
-		reminders_off = ?, last_update_at = ?, outward_confirmed = ?, title_guard = ?
+		reminders_off = ?, last_update_at = ?, outward_confirmed = ?, title_guard = ?, impact_started_at = ?, revenue_share = ?
 		WHERE id = ?`)
 	if _, err := tx.ExecContext(ctx, q, append(db.incidentArgs(inc), id)...); err != nil {
 		if isUniqueViolation(err) {

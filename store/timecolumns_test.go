@@ -68,6 +68,7 @@ func TestReminderTimeColumnsRoundTrip(t *testing.T) {
 		inc.DetectedAt, inc.DeclaredAt = tn(0), tn(1)
 		inc.AcknowledgedAt, inc.MitigatedAt, inc.ResolvedAt, inc.ClosedAt = ptr(tn(2)), ptr(tn(3)), ptr(tn(4)), ptr(tn(5))
 		inc.NextReminderAt, inc.LastUpdateAt = ptr(tn(6)), ptr(tn(7))
+		inc.ImpactStartedAt = ptr(tn(-1))
 		create(t, db, inc, incidentbot.Change{
 			Events:    []incidentbot.TimelineEvent{{Kind: incidentbot.EventDeclared, Actor: alice, Text: "declared", At: tn(8)}},
 			Roles:     []incidentbot.RoleChange{{Role: incidentbot.RoleCommander, Users: []incidentbot.User{alice}, By: alice, At: tn(9)}},
@@ -107,24 +108,25 @@ func TestReminderTimeColumnsRoundTrip(t *testing.T) {
 			return *p
 		}
 		checked := map[string][2]time.Time{ // column: got, written
-			"incidents.detected_at":      {got.DetectedAt, tn(0)},
-			"incidents.declared_at":      {got.DeclaredAt, tn(1)},
-			"incidents.acknowledged_at":  {val(got.AcknowledgedAt), tn(2)},
-			"incidents.mitigated_at":     {val(got.MitigatedAt), tn(3)},
-			"incidents.resolved_at":      {val(got.ResolvedAt), tn(4)},
-			"incidents.closed_at":        {val(got.ClosedAt), tn(5)},
-			"incidents.next_reminder_at": {val(got.NextReminderAt), tn(6)},
-			"incidents.last_update_at":   {val(got.LastUpdateAt), tn(7)},
-			"timeline_events.at":         {events[0].At, tn(8)},
-			"role_assignments.at":        {roles[0].At, tn(9)},
-			"checklist_items.at":         {val(checklist[0].At), tn(10)},
-			"jobs.run_at":                {jobs[0].RunAt, tn(11)},
-			"jobs.created_at":            {jobs[0].CreatedAt, tn(12)},
-			"jobs.updated_at":            {jobs[0].UpdatedAt, tn(13)}, // the claim
-			"jobs.locked_until":          {val(jobs[0].LockedUntil), tn(13).Add(time.Minute)},
-			"campaign_pauses.paused_at":  {val(pauses[0].PausedAt), tn(15)},
-			"campaign_pauses.resumed_at": {val(pauses[0].ResumedAt), tn(16)},
-			"campaign_pauses.updated_at": {pauses[0].UpdatedAt, tn(17)},
+			"incidents.detected_at":       {got.DetectedAt, tn(0)},
+			"incidents.declared_at":       {got.DeclaredAt, tn(1)},
+			"incidents.acknowledged_at":   {val(got.AcknowledgedAt), tn(2)},
+			"incidents.mitigated_at":      {val(got.MitigatedAt), tn(3)},
+			"incidents.resolved_at":       {val(got.ResolvedAt), tn(4)},
+			"incidents.closed_at":         {val(got.ClosedAt), tn(5)},
+			"incidents.next_reminder_at":  {val(got.NextReminderAt), tn(6)},
+			"incidents.last_update_at":    {val(got.LastUpdateAt), tn(7)},
+			"incidents.impact_started_at": {val(got.ImpactStartedAt), tn(-1)},
+			"timeline_events.at":          {events[0].At, tn(8)},
+			"role_assignments.at":         {roles[0].At, tn(9)},
+			"checklist_items.at":          {val(checklist[0].At), tn(10)},
+			"jobs.run_at":                 {jobs[0].RunAt, tn(11)},
+			"jobs.created_at":             {jobs[0].CreatedAt, tn(12)},
+			"jobs.updated_at":             {jobs[0].UpdatedAt, tn(13)}, // the claim
+			"jobs.locked_until":           {val(jobs[0].LockedUntil), tn(13).Add(time.Minute)},
+			"campaign_pauses.paused_at":   {val(pauses[0].PausedAt), tn(15)},
+			"campaign_pauses.resumed_at":  {val(pauses[0].ResumedAt), tn(16)},
+			"campaign_pauses.updated_at":  {pauses[0].UpdatedAt, tn(17)},
 		}
 		for col, gw := range checked {
 			if want := incidentbot.StoredTime(gw[1]); !gw[0].Equal(want) || gw[0].Location() != time.UTC {

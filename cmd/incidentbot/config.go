@@ -18,6 +18,7 @@ import (
 	"incidentbot"
 	"incidentbot/bot"
 	"incidentbot/integrations/probe"
+	"incidentbot/postmortem"
 )
 
 // config is the whole environment-variable configuration. Later adapters
@@ -33,6 +34,8 @@ type config struct {
 	SummaryDiscord   string             `env:"SUMMARY_CHANNEL_DISCORD"`
 	RevenuePerMinute float64            `env:"REVENUE_PER_MINUTE, default=0"`
 	Currency         string             `env:"CURRENCY, default=EUR"`
+	RevenueProfile   string             `env:"REVENUE_PROFILE_FILE"`
+	Timezone         string             `env:"BOT_TIMEZONE"`
 	AdsAdmins        []string           `env:"ADS_ADMINS"`
 	Workers          int                `env:"WORKERS, default=4"`
 	JobLease         time.Duration      `env:"JOB_LEASE, default=20s"`
@@ -209,6 +212,14 @@ func (c config) validate(cmd string) error {
 	}
 	if c.RevenuePerMinute < 0 {
 		bad("REVENUE_PER_MINUTE must be zero or more (the shop's average revenue per minute)")
+	}
+	if _, err := c.location(); err != nil {
+		bad("BOT_TIMEZONE must be a time zone name, like Europe/Paris (empty: UTC)")
+	}
+	if profile, err := c.revenueProfile(); err != nil {
+		bad("%v", err)
+	} else if profile != nil && !profile.Complete() && c.RevenuePerMinute == 0 {
+		bad("REVENUE_PROFILE_FILE leaves hours of the week out: list all 168 (7 weekdays × 24 hours) or set REVENUE_PER_MINUTE for the others")
 	}
 	if len(c.Currency) != 3 || strings.ToUpper(c.Currency) != c.Currency {
 		bad("CURRENCY must be a three-letter ISO code in capitals, like EUR")
@@ -470,4 +481,34 @@ func (c config) workerID(hostname func() (string, error)) string {
 		return ""
 	}
 	return host + ":" + port
+}
+
+// location is BOT_TIMEZONE; UTC when unset.
+func (c config) location() (*time.Location, error) {
+	if c.Timezone == "" {
+		return time.UTC, nil
+	}
+	return time.LoadLocation(c.Timezone)
+}
+
+// revenueProfile reads REVENUE_PROFILE_FILE; nil when unset. Its problems
+// come one a line, each naming the variable and the line of the file.
+func (c config) revenueProfile() (*postmortem.RevenueProfile, error) {
+	if c.RevenueProfile == "" {
+		return nil, nil
+	}
+	f, err := os.Open(c.RevenueProfile)
+	if err != nil {
+		return nil, errors.New("REVENUE_PROFILE_FILE must be a readable CSV file (" + postmortem.ProfileHeader + ")")
+	}
+	defer f.Close()
+	p, err := postmortem.ParseRevenueProfile(f)
+	if err != nil {
+		lines := strings.Split(err.Error(), "\n")
+		for i, l := range lines {
+			lines[i] = "REVENUE_PROFILE_FILE " + l
+		}
+		return nil, errors.New(strings.Join(lines, "\n- "))
+	}
+	return p, nil
 }

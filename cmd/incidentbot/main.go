@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	_ "time/tzdata" // BOT_TIMEZONE works in images without a zoneinfo folder
 )
 
 func main() {

@@ -43,6 +43,14 @@ func newApp(ctx context.Context, cfg config, logger *slog.Logger, p parts) (*app
 	if err != nil {
 		return nil, fmt.Errorf("playbooks in %s: %w", cfg.PlaybooksDir, err)
 	}
+	loc, err := cfg.location()
+	if err != nil {
+		return nil, fmt.Errorf("BOT_TIMEZONE: %w", err)
+	}
+	profile, err := cfg.revenueProfile()
+	if err != nil {
+		return nil, err
+	}
 	db, err := store.Open(ctx, logger, p.dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
@@ -61,6 +69,8 @@ func newApp(ctx context.Context, cfg config, logger *slog.Logger, p parts) (*app
 	}
 	engine, err := bot.New(bot.Config{
 		SummaryChannels:  cfg.summaryChannels(),
+		Location:         loc,
+		RevenueProfile:   profile,
 		RevenuePerMinute: cfg.RevenuePerMinute,
 		Currency:         cfg.Currency,
 		AdsAdmins:        admins,

@@ -1,0 +1,80 @@
+package commands
+
+import (
+	"context"
+	"strings"
+
+	"incidentbot"
+)
+
+var impactCmd = &spec{
+	name:    "impact",
+	usage:   "<0%..100%>",
+	summary: "Set the share of sales the incident loses (post-mortem revenue lost; the playbook gives the default).",
+	example: "impact 30%",
+	key:     true,
+	parse: func(s *spec, c *Command, args string) error {
+		tok, rest := next(args)
+		if tok == "" {
+			return s.invalid("Give the share of sales lost, e.g. 30%% for a slowdown, 100%% when nobody can buy.")
+		}
+		v, err := incidentbot.ParseRevenueShare(tok)
+		if err != nil {
+			return s.invalid("%s", incidentbot.ErrorMessage(err))
+		}
+		c.Share = v
+		return noMore(s, rest)
+	},
+	format: func(c Command) string {
+		return join(c.Name, c.Key, incidentbot.FormatRevenueShare(c.Share))
+	},
+	handle: func(ctx context.Context, h *Handler, actor incidentbot.Actor, c Command) (Reply, error) {
+		inc, err := h.svc.SetRevenueShare(ctx, actor, c.Key, c.Share)
+		if err != nil {
+			return Reply{}, err
+		}
+		return text("%s loses %s of sales: the post-mortem counts revenue lost with it.", inc.Key, incidentbot.FormatRevenueShare(c.Share)), nil
+	},
+}
+
+var impactStartCmd = &spec{
+	name:    "impact-start",
+	usage:   "<HH:MM | YYYY-MM-DD HH:MM>",
+	summary: "Say when customers were first affected (BOT_TIMEZONE; a time alone is today's, or yesterday's if still to come).",
+	example: "impact-start 14:02",
+	key:     true,
+	parse: func(s *spec, c *Command, args string) error {
+		at, rest, err := parseSince(s, args)
+		if err != nil {
+			return err
+		}
+		c.Since, c.HasSince = at, true
+		return noMore(s, rest)
+	},
+	format: func(c Command) string { return join(c.Name, c.Key, c.Since.String()) },
+	handle: func(ctx context.Context, h *Handler, actor incidentbot.Actor, c Command) (Reply, error) {
+		inc, err := h.svc.SetImpactStart(ctx, actor, c.Key, c.Since)
+		if err != nil {
+			return Reply{}, err
+		}
+		return text("%s: impact started at %s. The post-mortem counts lost sales and the time to detect from it.", inc.Key, c.Since), nil
+	},
+}
+
+// parseSince reads a time at the start of args: "14:02", "2026-12-05T14:02"
+// or "2026-12-05 14:02" (two tokens).
+func parseSince(s *spec, args string) (incidentbot.LocalTime, string, error) {
+	tok, rest := next(args)
+	if tok == "" {
+		return incidentbot.LocalTime{}, "", s.invalid("Give the time customers were first affected, e.g. 14:02.")
+	}
+	if len(tok) == len("2006-01-02") && strings.Count(tok, "-") == 2 {
+		clock, after := next(rest)
+		tok, rest = tok+" "+clock, after
+	}
+	at, err := incidentbot.ParseLocalTime(tok)
+	if err != nil {
+		return incidentbot.LocalTime{}, "", s.invalid("%s", incidentbot.ErrorMessage(err))
+	}
+	return at, rest, nil
+}
