@@ -137,6 +137,41 @@ func (p *Playbook) Template(name, lang string) (string, bool) {
 	return "", false
 }
 
+// TemplateData is what playbook templates are rendered with.
+type TemplateData struct {
+	Incident  *Incident
+	URL       string // the site the playbook checks
+	Commander string
+	Status    string
+}
+
+// SiteURL is the site a playbook checks: its verify_site URL, else shopURL.
+func (p *Playbook) SiteURL(shopURL string) string {
+	for _, v := range p.OnDeclare {
+		if v.Kind == ActionVerifySite && v.URL != "" {
+			return v.URL
+		}
+	}
+	return shopURL
+}
+
+// PublicName is the first sentence of a customer message, without its
+// full stop and as short as a title: "Our online shop has a technical
+// problem and some pages do not load". Status pages name incidents with it.
+func PublicName(body string) string {
+	s, _, _ := strings.Cut(strings.TrimSpace(body), "\n")
+	for _, end := range []string{". ", "! ", "? "} {
+		if i := strings.Index(s, end); i > 0 {
+			s = s[:i+1]
+		}
+	}
+	s = strings.TrimRight(strings.TrimSpace(s), ".")
+	if r := []rune(s); len(r) > MaxTitle {
+		s = string(r[:MaxTitle-1]) + "…"
+	}
+	return s
+}
+
 // TemplateFuncs are the functions playbook templates may call.
 var TemplateFuncs = template.FuncMap{
 	"lower": strings.ToLower,

@@ -90,7 +90,8 @@ type IncidentFilter struct {
 	OriginChannel string
 	Title         string // exact, case-insensitive
 	DedupeKey     string
-	Limit         int // 0: no limit
+	Since         time.Time // declared at or after, when set
+	Limit         int       // 0: no limit
 }
 
 // IncidentStore keeps incidents and everything attached to them. Each
@@ -222,6 +223,16 @@ type HeldPause struct {
 	CampaignPause
 	IncidentKey    string
 	IncidentStatus Status
+}
+
+// StatusSource is what the public status page reads: incidents, and a
+// cheap mark of whether anything changed since it last read them.
+type StatusSource interface {
+	FindIncidents(ctx context.Context, f IncidentFilter) ([]*Incident, error)
+	// ChangeMark grows whenever an incident is declared or changes status
+	// or severity (each writes a timeline event), so a reader rebuilds only
+	// when it moved. It costs one index lookup, whatever the history.
+	ChangeMark(ctx context.Context) (int64, error)
 }
 
 // Store is everything the engine keeps.

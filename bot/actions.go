@@ -374,14 +374,6 @@ func (e *Engine) runProviders(ctx context.Context, inc *incidentbot.Incident) re
 	return result{kind: incidentbot.EventProbeResult, text: head + "\n" + strings.Join(lines, "\n")}
 }
 
-// templateData is what playbook templates are rendered with.
-type templateData struct {
-	Incident  *incidentbot.Incident
-	URL       string // the site the playbook checks
-	Commander string
-	Status    string
-}
-
 func (e *Engine) runNotify(ctx context.Context, inc *incidentbot.Incident, a incidentbot.Action) (result, error) {
 	to := target(a)
 	pb, err := e.playbook(inc)
@@ -392,20 +384,14 @@ func (e *Engine) runNotify(ctx context.Context, inc *incidentbot.Incident, a inc
 	if err != nil {
 		return result{}, err
 	}
-	data := templateData{Incident: inc, Status: a.Status}
+	data := incidentbot.TemplateData{Incident: inc, Status: a.Status}
 	if data.Status == "" {
 		data.Status = string(inc.Status)
 	}
 	if c := holders(roles, incidentbot.RoleCommander); len(c) > 0 {
 		data.Commander = c[0].Name
 	}
-	data.URL = e.cfg.ShopURL
-	for _, v := range pb.OnDeclare {
-		if v.Kind == incidentbot.ActionVerifySite && v.URL != "" {
-			data.URL = v.URL
-			break
-		}
-	}
+	data.URL = pb.SiteURL(e.cfg.ShopURL)
 	notice := incidentbot.Notice{Severity: inc.Severity, Key: inc.Key, Status: data.Status, Title: inc.Title}
 	body := ""
 	if tmpl, ok := pb.Template(a.Template, e.cfg.Language); ok {
@@ -421,7 +407,7 @@ func (e *Engine) runNotify(ctx context.Context, inc *incidentbot.Incident, a inc
 			return result{}, incidentbot.Errorf(incidentbot.EINVALID,
 				"The %s playbook's statuspage action has no customer template, and the bot never publishes the incident's title: add template: customer to the action, with customer-en and customer-fr under templates.", pb.Name)
 		}
-		notice.Title = publicName(body)
+		notice.Title = incidentbot.PublicName(body)
 	}
 	subject := notice.Subject()
 	if body == "" {
@@ -448,24 +434,4 @@ func (e *Engine) runNotify(ctx context.Context, inc *incidentbot.Incident, a inc
 		done = "Paged " + to
 	}
 	return result{kind: incidentbot.EventActionSucceeded, text: done + ": " + subject}, nil
-}
-
-// maxPublicName keeps a status page incident's name as short as a title.
-const maxPublicName = incidentbot.MaxTitle
-
-// publicName is the first sentence of a customer message, without its
-// full stop: "Our online shop has a technical problem and some pages do
-// not load".
-func publicName(body string) string {
-	s, _, _ := strings.Cut(strings.TrimSpace(body), "\n")
-	for _, end := range []string{". ", "! ", "? "} {
-		if i := strings.Index(s, end); i > 0 {
-			s = s[:i+1]
-		}
-	}
-	s = strings.TrimRight(strings.TrimSpace(s), ".")
-	if r := []rune(s); len(r) > maxPublicName {
-		s = string(r[:maxPublicName-1]) + "…"
-	}
-	return s
 }

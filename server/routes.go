@@ -18,6 +18,15 @@ func addRoutes(mux *http.ServeMux, deps Deps) {
 	handleIf(mux, "POST /webhooks/grafana", deps.Grafana)
 	handleIf(mux, "PUT /webhooks/grafana", deps.Grafana)
 	handleIf(mux, "POST /webhooks/generic", deps.GenericAlerts)
+	// Web pages.
+	handleIf(mux, "GET /{$}", deps.Home)
+	handleIf(mux, "GET /assets/", deps.Assets)
+	// The public status page, with no sign-in, served from a snapshot.
+	handleIf(mux, "GET /status", deps.Status)
+	handleIf(mux, "GET /status/feed.atom", deps.StatusFeed)
+	handleIf(mux, "GET /status/summary.json", deps.StatusSummary)
+	handleIf(mux, "GET /api/v2/summary.json", deps.StatusSummary) // where Statuspage widgets look
+	handleIf(mux, "GET /status/banner.js", deps.StatusBanner)
 }
 
 // handleIf serves the route only when its handler is configured: an

@@ -31,6 +31,9 @@ type Deps struct {
 	SlackCommands, SlackInteractions, SlackEvents http.Handler
 	DiscordInteractions                           http.Handler
 	Alertmanager, Grafana, GenericAlerts          http.Handler
+	// Web pages (package web); each nil when not served.
+	Home, Assets                                    http.Handler
+	Status, StatusFeed, StatusSummary, StatusBanner http.Handler
 }
 
 // NewServer returns the whole HTTP handler.

@@ -441,6 +441,9 @@ func (db *DB) FindIncidents(ctx context.Context, f incidentbot.IncidentFilter) (
 	if f.DedupeKey != "" {
 		add(`dedupe_key = ?`, f.DedupeKey)
 	}
+	if !f.Since.IsZero() {
+		add(`declared_at >= ?`, db.t(f.Since))
+	}
 	q := `SELECT ` + incidentColumns + ` FROM incidents`
 	if len(where) > 0 {
 		q += ` WHERE ` + strings.Join(where, ` AND `)
@@ -459,6 +462,17 @@ func (db *DB) FindIncidents(ctx context.Context, f incidentbot.IncidentFilter) (
 		out[i] = rows[i].incident()
 	}
 	return out, nil
+}
+
+// ChangeMark is the newest timeline event's id: declaring an incident and
+// changing its status or severity each write one, in the same transaction.
+// The primary key's index answers it without reading the table.
+func (db *DB) ChangeMark(ctx context.Context) (int64, error) {
+	var mark int64
+	if err := db.x.GetContext(ctx, &mark, `SELECT COALESCE(MAX(id), 0) FROM timeline_events`); err != nil {
+		return 0, fmt.Errorf("change mark: %w", mapErr(err))
+	}
+	return mark, nil
 }
 
 // UpdateIncident locks the incident, lets fn change it and describe the

@@ -29,6 +29,7 @@ type config struct {
 	LogLevel         string             `env:"LOG_LEVEL, default=info"`
 	Language         string             `env:"BOT_LANGUAGE, default=en"`
 	ShopURL          string             `env:"SHOP_URL"`
+	StatusPageName   string             `env:"STATUS_PAGE_NAME"`
 	PlaybooksDir     string             `env:"PLAYBOOKS_DIR"`
 	SummarySlack     string             `env:"SUMMARY_CHANNEL_SLACK"`
 	SummaryDiscord   string             `env:"SUMMARY_CHANNEL_DISCORD"`

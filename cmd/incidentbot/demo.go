@@ -5,15 +5,20 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"incidentbot"
 	"incidentbot/bot/console"
 	"incidentbot/internal/fake/memads"
+	"incidentbot/server"
 )
 
 // runDemo plays a whole site-outage incident on a throwaway SQLite file,
@@ -22,6 +27,7 @@ import (
 func runDemo(ctx context.Context, args []string, cfg config, logger *slog.Logger, stdout io.Writer) error {
 	fs := newFlagSet("demo", stdout)
 	dbPath := fs.String("db", "", "SQLite file to keep (default: a temporary file, removed at the end)")
+	serve := fs.Bool("serve", false, "after the script, keep serving the web pages on HTTP_ADDR with the demo incident in them")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -122,7 +128,41 @@ func runDemo(ctx context.Context, args []string, cfg config, logger *slog.Logger
 	}
 	report := demoAdsReport(google, meta)
 	fmt.Fprintf(stdout, "\nDemo finished. Ad platforms now: %s\n", report)
+	if *serve {
+		return serveDemo(ctx, cfg, a, clock, logger, stdout)
+	}
 	return nil
+}
+
+// serveDemo serves the web pages over the demo's store until ctx ends.
+func serveDemo(ctx context.Context, cfg config, a *app, clock incidentbot.Clock, logger *slog.Logger, stdout io.Writer) error {
+	deps := server.Deps{
+		Logger:  logger,
+		Ready:   func(r *http.Request) error { return a.store.Ready(r.Context()) },
+		Metrics: metricsHandler(),
+	}
+	site, err := newSite(cfg, a, nil, clock, logger, &deps)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listen on HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
+	}
+	fmt.Fprintf(stdout, "Web pages: http://%s/ and the status page http://%s/status (Ctrl-C to stop)\n", displayAddr(ln.Addr()), displayAddr(ln.Addr()))
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return serveHTTP(gctx, newHTTPServer(server.NewServer(deps), serverTimeouts), ln) })
+	g.Go(func() error { return site.Run(gctx) })
+	return g.Wait()
+}
+
+// displayAddr is a listener's address as a person types it in a browser.
+func displayAddr(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil || host == "::" || host == "0.0.0.0" || host == "" {
+		return "localhost:" + port
+	}
+	return net.JoinHostPort(host, port)
 }
 
 // demoAdsReport says how many demo campaigns serve on each platform.

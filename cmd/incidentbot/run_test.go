@@ -317,7 +317,6 @@ func TestRunErrors(t *testing.T) {
 		{"unknown command before config", []string{"incidentbot", "fly"}, map[string]string{"WORKERS": "zero", "DATABASE_URL": "mysql://topsecret"}, `unknown command "fly"`},
 		{"bad env var", []string{"incidentbot", "serve"}, map[string]string{"WORKERS": "zero", "DATABASE_URL": "postgres://u:topsecret@h/db"}, "WORKERS must be a whole number such as 4"},
 		{"two bad env vars", []string{"incidentbot", "serve"}, map[string]string{"BOT_LANGUAGE": "klingon", "HTTP_ADDR": "nope"}, "BOT_LANGUAGE must be en or fr"},
-		{"serve without a chat", []string{"incidentbot", "serve"}, nil, "no chat platform configured"},
 		{"slack token without secret", []string{"incidentbot", "serve"}, map[string]string{"SLACK_BOT_TOKEN": "xoxb-topsecret"}, "SLACK_SIGNING_SECRET is needed"},
 		{"slack manifest without url", []string{"incidentbot", "slack-manifest"}, nil, "Slack needs a public https URL"},
 		{"playbooks usage", []string{"incidentbot", "playbooks"}, nil, "usage: incidentbot playbooks check [dir]"},

@@ -29,15 +29,13 @@ import (
 	"incidentbot/playbooks"
 	"incidentbot/server"
 	"incidentbot/store"
+	"incidentbot/web"
 )
 
 // runServe serves HTTP, the chat platforms' inbound connections and the
 // job workers until ctx ends; then it stops HTTP and the connections first,
 // then the workers, then closes the store.
 func runServe(ctx context.Context, cfg config, logger *slog.Logger) error {
-	if cfg.SlackBotToken == "" && cfg.DiscordBotToken == "" {
-		return errors.New("no chat platform configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (see README.md, Run it in Slack) or the DISCORD_* variables (Run it in Discord); to try the bot without one, run incidentbot console")
-	}
 	clock := incidentbot.SystemClock{}
 	var chats []incidentbot.Chat
 	var slackChat *slack.Chat
@@ -89,6 +87,13 @@ func runServe(ctx context.Context, cfg config, logger *slog.Logger) error {
 	}
 	// One gate for every platform: the limit is the process's.
 	gate := commands.NewGate(cfg.CommandInFlight, cfg.CommandTimeout)
+	site, err := newSite(cfg, a, chats, clock, logger, &deps)
+	if err != nil {
+		return err
+	}
+	if len(chats) == 0 {
+		logger.InfoContext(ctx, chatOffLine)
+	}
 	// Connections that come to us over a WebSocket instead of HTTP.
 	var sockets []func(context.Context) error
 	if slackChat != nil {
@@ -186,10 +191,32 @@ func runServe(ctx context.Context, cfg config, logger *slog.Logger) error {
 		defer stopWorkers()
 		return inbound.Wait()
 	})
-	g.Go(func() error { return a.engine.Run(wctx) })
+	g.Go(func() error { return site.Run(gctx) })
+	if a.engine != nil {
+		g.Go(func() error { return a.engine.Run(wctx) })
+	}
 	err = g.Wait()
 	logger.InfoContext(ctx, "stopped")
 	return err
+}
+
+// chatOffLine is serve's one log line when no chat platform is set.
+const chatOffLine = "chat is off: serving the web pages only; to turn chat on set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (README.md, Run it in Slack) or DISCORD_BOT_TOKEN, DISCORD_APP_ID, DISCORD_PUBLIC_KEY and DISCORD_GUILD_ID (Run it in Discord), then restart"
+
+// newSite builds the web pages over the app's store and playbooks and
+// puts their handlers in deps; the caller runs the site.
+func newSite(cfg config, a *app, chats []incidentbot.Chat, clock incidentbot.Clock, logger *slog.Logger, deps *server.Deps) (*web.Site, error) {
+	var names []string
+	for _, c := range chats {
+		names = append(names, c.Platform())
+	}
+	site, err := web.New(web.Config{Name: cfg.StatusPageName, ShopURL: cfg.ShopURL, Language: cfg.Language, Chats: names}, a.store, a.books, clock, logger)
+	if err != nil {
+		return nil, err
+	}
+	deps.Home, deps.Assets = site.Home(), site.Assets()
+	deps.Status, deps.StatusFeed, deps.StatusSummary, deps.StatusBanner = site.Status(), site.Feed(), site.Summary(), site.Banner()
+	return site, nil
 }
 
 // alertWorkspace is where alert incidents belong: ALERT_WORKSPACE, else

@@ -13,9 +13,12 @@ import (
 	"incidentbot/store"
 )
 
-// app is the wired bot: store, engine and command handler.
+// app is the wired bot: store, playbooks, engine and command handler.
+// Without a chat platform only the store and playbooks are there (engine
+// and commands are nil): the web pages still serve.
 type app struct {
 	store    *store.DB
+	books    incidentbot.Playbooks
 	engine   *bot.Engine
 	commands *commands.Handler
 }
@@ -59,6 +62,9 @@ func newApp(ctx context.Context, cfg config, logger *slog.Logger, p parts) (*app
 		db.Close()
 		return nil, fmt.Errorf("migrate store: %w", err)
 	}
+	if len(p.chats) == 0 {
+		return &app{store: db, books: books}, nil
+	}
 	chats := map[string]incidentbot.Chat{}
 	for _, c := range p.chats {
 		chats[c.Platform()] = c
@@ -97,6 +103,7 @@ func newApp(ctx context.Context, cfg config, logger *slog.Logger, p parts) (*app
 	}
 	return &app{
 		store:    db,
+		books:    books,
 		engine:   engine,
 		commands: commands.NewHandler(engine, p.clock, logger),
 	}, nil

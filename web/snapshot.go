@@ -1,0 +1,419 @@
+package web
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"incidentbot"
+)
+
+// history is how far back the status page looks.
+const history = 90 * 24 * time.Hour
+
+// level is how bad things are for customers, from one incident or the
+// whole page: 0 operational, 1 degraded, 2 partial outage, 3 major outage.
+type level int
+
+const (
+	operational level = iota
+	degraded
+	partialOutage
+	majorOutage
+)
+
+// levelOf maps an open incident to what customers live through: SEV1 is a
+// major outage, SEV2 a partial one, SEV3 degraded service and SEV4 no
+// visible effect. Once mitigated, an incident is degraded at most: the fix
+// is in and the team is watching.
+func levelOf(inc *incidentbot.Incident) level {
+	l := map[incidentbot.Severity]level{incidentbot.SEV1: majorOutage, incidentbot.SEV2: partialOutage, incidentbot.SEV3: degraded}[inc.Severity]
+	if inc.Status == incidentbot.StatusMitigated && l > degraded {
+		l = degraded
+	}
+	return l
+}
+
+// Statuspage's words for each level: the page indicator, the component
+// status and an incident's impact.
+var (
+	indicators   = [4]string{"none", "minor", "major", "critical"}
+	descriptions = [4]string{"All Systems Operational", "Minor Service Outage", "Partial System Outage", "Major System Outage"}
+	components   = [4]string{"operational", "degraded_performance", "partial_outage", "major_outage"}
+	classes      = [4]string{"operational", "degraded", "degraded", "outage"}
+)
+
+// snapshot is every public response, built once per change.
+type snapshot struct {
+	mark     int64
+	settled  bool // built a second time at mark
+	built    time.Time
+	variants map[string]*variant // by language
+}
+
+type variant struct {
+	page, feed, summary cached
+}
+
+// publicIncident is an incident as the public sees it: its level, its
+// times and the playbook's customer message, never its title or chat text.
+type publicIncident struct {
+	ID       string // "inc-42"
+	Level    level
+	Open     bool
+	Status   string // Statuspage's: investigating, monitoring, resolved
+	Name     string // the message's first sentence
+	Message  string
+	Started  time.Time
+	Updated  time.Time
+	Resolved time.Time // zero while open
+}
+
+func (s *Site) build(ctx context.Context, mark int64) (*snapshot, error) {
+	now := s.clock.Now()
+	recent, err := s.src.FindIncidents(ctx, incidentbot.IncidentFilter{Since: now.Add(-history)})
+	if err != nil {
+		return nil, err
+	}
+	// An incident declared before the window may still be open.
+	open, err := s.src.FindIncidents(ctx, incidentbot.IncidentFilter{OpenOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	seen := map[int64]bool{}
+	var incs []*incidentbot.Incident
+	for _, inc := range append(open, recent...) {
+		if inc.Drill || seen[inc.ID] {
+			continue // drills are practice: customers never see them
+		}
+		seen[inc.ID] = true
+		incs = append(incs, inc)
+	}
+	snap := &snapshot{mark: mark, built: now, variants: map[string]*variant{}}
+	for lang, t := range texts {
+		v, err := s.buildVariant(lang, t, incs)
+		if err != nil {
+			return nil, err
+		}
+		snap.variants[lang] = v
+	}
+	return snap, nil
+}
+
+func (s *Site) buildVariant(lang string, t text, incs []*incidentbot.Incident) (*variant, error) {
+	view := statusView{Lang: lang, T: t, Name: s.cfg.Name}
+	var updated time.Time
+	for _, inc := range incs {
+		p := s.publicOf(inc, lang, t)
+		if p.Updated.After(updated) {
+			updated = p.Updated
+		}
+		if p.Open {
+			view.Open = append(view.Open, p)
+			view.Level = max(view.Level, p.Level)
+		} else {
+			view.Past = append(view.Past, p)
+		}
+	}
+	// Worst first, then newest: what customers need to read first.
+	slices.SortStableFunc(view.Open, func(a, b publicIncident) int { return cmp.Compare(b.Level, a.Level) })
+	if updated.IsZero() {
+		updated = time.Unix(0, 0).UTC()
+	}
+	view.Updated = updated
+	page, err := render("status.html", view)
+	if err != nil {
+		return nil, err
+	}
+	feed, err := atomFeed(view)
+	if err != nil {
+		return nil, err
+	}
+	sum, err := json.Marshal(summaryOf(view))
+	if err != nil {
+		return nil, err
+	}
+	return &variant{
+		page:    newCached(page, "text/html; charset=utf-8"),
+		feed:    newCached(feed, "application/atom+xml; charset=utf-8"),
+		summary: newCached(sum, "application/json"),
+	}, nil
+}
+
+// public renders the incident's customer message from its playbook.
+func (s *Site) publicOf(inc *incidentbot.Incident, lang string, t text) publicIncident {
+	open := inc.Status == incidentbot.StatusInvestigating || inc.Status == incidentbot.StatusMitigated
+	p := publicIncident{
+		ID:      strings.ToLower(inc.Key),
+		Level:   levelOf(inc),
+		Open:    open,
+		Started: inc.DeclaredAt,
+		Updated: latest(inc),
+	}
+	status := string(inc.Status)
+	switch {
+	case !open:
+		status, p.Status = string(incidentbot.StatusResolved), "resolved"
+		p.Resolved = inc.DeclaredAt
+		for _, at := range []*time.Time{inc.ResolvedAt, inc.ClosedAt} {
+			if at != nil {
+				p.Resolved = *at
+				break
+			}
+		}
+	case inc.Status == incidentbot.StatusMitigated:
+		p.Status = "monitoring"
+	default:
+		p.Status = "investigating"
+	}
+	p.Message = s.customerMessage(inc, lang, status)
+	if p.Message == "" {
+		p.Message = t.Fallback
+		if !open {
+			p.Message = t.FallbackResolved
+		}
+	}
+	p.Name = incidentbot.PublicName(p.Message)
+	return p
+}
+
+// customerMessage renders the template the playbook's statuspage action
+// names ("customer" when it names none) in lang, or "" when there is none.
+// Staff names stay out of public text: Commander is left empty.
+func (s *Site) customerMessage(inc *incidentbot.Incident, lang, status string) string {
+	pb, err := s.books.Match(inc.Type, "")
+	if err != nil {
+		if pb, err = s.books.Match("", ""); err != nil {
+			return ""
+		}
+	}
+	name := "customer"
+	for _, a := range append(pb.OnDeclare[:len(pb.OnDeclare):len(pb.OnDeclare)], pb.OnResolve...) {
+		if a.Kind == incidentbot.ActionStatusPage && a.Template != "" {
+			name = a.Template
+			break
+		}
+	}
+	tmpl, ok := pb.Template(name, lang)
+	if !ok {
+		return ""
+	}
+	body, err := incidentbot.RenderTemplate(name, tmpl, incidentbot.TemplateData{Incident: inc, URL: pb.SiteURL(s.cfg.ShopURL), Status: status})
+	if err != nil {
+		s.logger.Warn("customer template failed, the status page says it in its own words", "incident", inc.Key, "playbook", pb.Name, "err", err)
+		return ""
+	}
+	return strings.TrimSpace(body)
+}
+
+// latest is the incident's last change of state.
+func latest(inc *incidentbot.Incident) time.Time {
+	t := inc.DeclaredAt
+	for _, at := range []*time.Time{inc.AcknowledgedAt, inc.MitigatedAt, inc.ResolvedAt, inc.ClosedAt} {
+		if at != nil && at.After(t) {
+			t = *at
+		}
+	}
+	return t
+}
+
+// statusView is what status.html renders.
+type statusView struct {
+	Lang    string
+	T       text
+	Name    string
+	Level   level
+	Open    []publicIncident
+	Past    []publicIncident
+	Updated time.Time
+}
+
+func (v statusView) StateLabel() string   { return v.T.States[v.Level] }
+func (v statusView) StateExplain() string { return v.T.Explain[v.Level] }
+func (v statusView) StateClass() string   { return classes[v.Level] }
+func (v statusView) ImpactLabel(p publicIncident) string {
+	return v.T.Impact[p.Level]
+}
+func (v statusView) StatusLabel(p publicIncident) string {
+	switch p.Status {
+	case "monitoring":
+		return v.T.Monitoring
+	case "resolved":
+		return v.T.ResolvedLabel
+	}
+	return v.T.Investigating
+}
+
+// homeView is what home.html renders.
+type homeView struct {
+	Lang  string
+	T     text
+	Name  string
+	Chats []string
+}
+
+// The JSON summary, in the shape of Statuspage's /api/v2/summary.json so
+// widgets and monitors written for it read ours.
+type (
+	summary struct {
+		Page                  summaryPage        `json:"page"`
+		Components            []summaryComponent `json:"components"`
+		Incidents             []summaryIncident  `json:"incidents"`
+		ScheduledMaintenances []summaryIncident  `json:"scheduled_maintenances"`
+		Status                summaryStatus      `json:"status"`
+	}
+	summaryPage struct {
+		ID        string    `json:"id"`
+		Name      string    `json:"name"`
+		URL       string    `json:"url"`
+		TimeZone  string    `json:"time_zone"`
+		UpdatedAt time.Time `json:"updated_at"`
+	}
+	summaryComponent struct {
+		ID                 string    `json:"id"`
+		Name               string    `json:"name"`
+		Status             string    `json:"status"`
+		CreatedAt          time.Time `json:"created_at"`
+		UpdatedAt          time.Time `json:"updated_at"`
+		Position           int       `json:"position"`
+		Description        *string   `json:"description"`
+		Showcase           bool      `json:"showcase"`
+		StartDate          *string   `json:"start_date"`
+		GroupID            *string   `json:"group_id"`
+		PageID             string    `json:"page_id"`
+		Group              bool      `json:"group"`
+		OnlyShowIfDegraded bool      `json:"only_show_if_degraded"`
+	}
+	summaryIncident struct {
+		ID              string          `json:"id"`
+		Name            string          `json:"name"`
+		Status          string          `json:"status"`
+		CreatedAt       time.Time       `json:"created_at"`
+		UpdatedAt       time.Time       `json:"updated_at"`
+		MonitoringAt    *time.Time      `json:"monitoring_at"`
+		ResolvedAt      *time.Time      `json:"resolved_at"`
+		Impact          string          `json:"impact"`
+		Shortlink       string          `json:"shortlink"`
+		StartedAt       time.Time       `json:"started_at"`
+		PageID          string          `json:"page_id"`
+		IncidentUpdates []summaryUpdate `json:"incident_updates"`
+	}
+	summaryUpdate struct {
+		ID                   string    `json:"id"`
+		Status               string    `json:"status"`
+		Body                 string    `json:"body"`
+		IncidentID           string    `json:"incident_id"`
+		CreatedAt            time.Time `json:"created_at"`
+		UpdatedAt            time.Time `json:"updated_at"`
+		DisplayAt            time.Time `json:"display_at"`
+		AffectedComponents   []string  `json:"affected_components"`
+		DeliverNotifications bool      `json:"deliver_notifications"`
+	}
+	summaryStatus struct {
+		Indicator   string `json:"indicator"`
+		Description string `json:"description"`
+	}
+)
+
+const pageID = "incidentbot"
+
+// summaryOf lists the open incidents only, worst first as on the page,
+// each with one update: its current customer message.
+func summaryOf(v statusView) summary {
+	out := summary{
+		Page: summaryPage{ID: pageID, Name: v.Name, URL: "/status", TimeZone: "Etc/UTC", UpdatedAt: v.Updated.UTC()},
+		Components: []summaryComponent{{
+			ID: "shop", Name: v.Name, Status: components[v.Level], CreatedAt: time.Unix(0, 0).UTC(), UpdatedAt: v.Updated.UTC(),
+			Position: 1, Showcase: true, PageID: pageID,
+		}},
+		Incidents:             []summaryIncident{},
+		ScheduledMaintenances: []summaryIncident{},
+		Status:                summaryStatus{Indicator: indicators[v.Level], Description: descriptions[v.Level]},
+	}
+	for _, p := range v.Open {
+		inc := summaryIncident{
+			ID: p.ID, Name: p.Name, Status: p.Status, CreatedAt: p.Started.UTC(), UpdatedAt: p.Updated.UTC(),
+			Impact:    map[level]string{operational: "none", degraded: "minor", partialOutage: "major", majorOutage: "critical"}[p.Level],
+			Shortlink: "/status#" + p.ID, StartedAt: p.Started.UTC(), PageID: pageID,
+			IncidentUpdates: []summaryUpdate{{
+				ID: p.ID + "-current", Status: p.Status, Body: p.Message, IncidentID: p.ID,
+				CreatedAt: p.Updated.UTC(), UpdatedAt: p.Updated.UTC(), DisplayAt: p.Updated.UTC(),
+				AffectedComponents: []string{"shop"}, DeliverNotifications: true,
+			}},
+		}
+		if p.Status == "monitoring" {
+			at := p.Updated.UTC()
+			inc.MonitoringAt = &at
+		}
+		out.Incidents = append(out.Incidents, inc)
+	}
+	return out
+}
+
+// The Atom feed (RFC 4287): one entry per incident of the page.
+type (
+	atomFeedXML struct {
+		XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+		Lang    string      `xml:"xml:lang,attr"`
+		Title   string      `xml:"title"`
+		ID      string      `xml:"id"`
+		Updated string      `xml:"updated"`
+		Author  atomPerson  `xml:"author"`
+		Links   []atomLink  `xml:"link"`
+		Entries []atomEntry `xml:"entry"`
+	}
+	atomPerson struct {
+		Name string `xml:"name"`
+	}
+	atomLink struct {
+		Rel  string `xml:"rel,attr,omitempty"`
+		Type string `xml:"type,attr,omitempty"`
+		Href string `xml:"href,attr"`
+	}
+	atomEntry struct {
+		Title     string   `xml:"title"`
+		ID        string   `xml:"id"`
+		Published string   `xml:"published"`
+		Updated   string   `xml:"updated"`
+		Link      atomLink `xml:"link"`
+		Content   atomText `xml:"content"`
+	}
+	atomText struct {
+		Type string `xml:"type,attr"`
+		Body string `xml:",chardata"`
+	}
+)
+
+func atomFeed(v statusView) ([]byte, error) {
+	f := atomFeedXML{
+		Lang:    v.Lang,
+		Title:   v.Name + " - " + v.T.StatusTitle,
+		ID:      "urn:incidentbot:status",
+		Updated: v.Updated.UTC().Format(time.RFC3339),
+		Author:  atomPerson{Name: v.Name},
+		Links: []atomLink{
+			{Rel: "alternate", Type: "text/html", Href: "/status?lang=" + v.Lang},
+			{Rel: "self", Type: "application/atom+xml", Href: "/status/feed.atom?lang=" + v.Lang},
+		},
+	}
+	for _, p := range append(v.Open[:len(v.Open):len(v.Open)], v.Past...) {
+		f.Entries = append(f.Entries, atomEntry{
+			Title:     fmt.Sprintf("%s (%s): %s", v.ImpactLabel(p), v.StatusLabel(p), p.Name),
+			ID:        "urn:incidentbot:incident:" + p.ID,
+			Published: p.Started.UTC().Format(time.RFC3339),
+			Updated:   p.Updated.UTC().Format(time.RFC3339),
+			Link:      atomLink{Rel: "alternate", Type: "text/html", Href: "/status?lang=" + v.Lang + "#" + p.ID},
+			Content:   atomText{Type: "text", Body: p.Message},
+		})
+	}
+	b, err := xml.MarshalIndent(f, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append([]byte(xml.Header), append(b, '\n')...), nil
+}

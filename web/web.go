@@ -1,0 +1,282 @@
+// Package web is incidentbot's face in a browser: the home page and the
+// public status page with its Atom feed, its JSON summary (the shape of
+// Statuspage's /api/v2/summary.json) and the site banner script. Pages are
+// html/template, with their CSS and the little JavaScript they need
+// embedded in the binary. It reads through root interfaces only.
+//
+// The public pages are served from an in-memory snapshot that Run rebuilds
+// when the store's change mark moves, so a traffic spike during an outage
+// costs no database work at all.
+package web
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"incidentbot"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed assets
+var assetFS embed.FS
+
+var pages = template.Must(template.New("").Funcs(template.FuncMap{
+	"datetime": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+}).ParseFS(templateFS, "templates/*.html"))
+
+// Config is what the pages say about the shop and the bot.
+type Config struct {
+	// Name is the shop's name on the status page ("Example Shop").
+	Name string
+	// ShopURL is what customer templates link to when a playbook's
+	// verify_site has no URL of its own.
+	ShopURL string
+	// Language is the page language when the browser states none we speak.
+	Language string
+	// Chats are the chat platforms that are on ("slack", "discord"); none
+	// and the home page says how to turn chat on.
+	Chats []string
+	// Poll is how often Run checks the change mark; 0 is one second.
+	Poll time.Duration
+}
+
+// DefaultPoll is how often Run looks for changes: a customer sees a new
+// incident within about a second, and the check is one index lookup.
+const DefaultPoll = time.Second
+
+// maxStale is the age at which Run rebuilds even without a change: the
+// 90-day window moves on, and it bounds how long a change the mark missed
+// (see Refresh) can stay unseen.
+const maxStale = time.Minute
+
+// Site serves the pages. Its snapshot is rebuilt by Run or Refresh.
+type Site struct {
+	cfg    Config
+	src    incidentbot.StatusSource
+	books  incidentbot.Playbooks
+	clock  incidentbot.Clock
+	logger *slog.Logger
+	home   map[string]cached // by language
+
+	snap    atomic.Pointer[snapshot]
+	buildMu sync.Mutex // one build at a time
+}
+
+// New returns a Site; call Run (or Refresh) so it has something to serve.
+func New(cfg Config, src incidentbot.StatusSource, books incidentbot.Playbooks, clock incidentbot.Clock, logger *slog.Logger) (*Site, error) {
+	if src == nil || books == nil || clock == nil {
+		return nil, errors.New("web: a status source, playbooks and a clock are required")
+	}
+	if cfg.Name == "" {
+		cfg.Name = defaultName(cfg.ShopURL)
+	}
+	if _, ok := texts[cfg.Language]; !ok {
+		cfg.Language = "en"
+	}
+	if cfg.Poll <= 0 {
+		cfg.Poll = DefaultPoll
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Site{cfg: cfg, src: src, books: books, clock: clock, logger: logger, home: map[string]cached{}}
+	for lang, t := range texts {
+		b, err := render("home.html", homeView{Lang: lang, T: t, Name: cfg.Name, Chats: cfg.Chats})
+		if err != nil {
+			return nil, err
+		}
+		s.home[lang] = newCached(b, "text/html; charset=utf-8")
+	}
+	return s, nil
+}
+
+// Run rebuilds the snapshot at start and whenever the change mark moves,
+// until ctx ends. A failed check keeps serving the last snapshot.
+func (s *Site) Run(ctx context.Context) error {
+	tick := time.NewTicker(s.cfg.Poll)
+	defer tick.Stop()
+	for {
+		if err := s.Refresh(ctx); err != nil && ctx.Err() == nil {
+			s.logger.WarnContext(ctx, "status page not refreshed, serving the last snapshot", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+		}
+	}
+}
+
+// Refresh rebuilds the snapshot if the store changed since the last build
+// (or it is older than maxStale). A mark that moved gets one more build on
+// the next call even if it stays put: on Postgres a transaction can take
+// an event id before another and commit after it, so the first build may
+// have missed it.
+func (s *Site) Refresh(ctx context.Context) error {
+	mark, err := s.src.ChangeMark(ctx)
+	if err != nil {
+		return err
+	}
+	if s.fresh(s.snap.Load(), mark) {
+		return nil
+	}
+	_, err = s.rebuild(ctx, mark)
+	return err
+}
+
+// fresh reports whether cur needs no rebuild at mark.
+func (s *Site) fresh(cur *snapshot, mark int64) bool {
+	return cur != nil && cur.mark == mark && cur.settled && s.clock.Now().Sub(cur.built) < maxStale
+}
+
+// current returns the snapshot, building the first one on demand so a
+// request that arrives before Run's first build still gets the page.
+func (s *Site) current(ctx context.Context) (*snapshot, error) {
+	if cur := s.snap.Load(); cur != nil {
+		return cur, nil
+	}
+	mark, err := s.src.ChangeMark(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.rebuild(ctx, mark)
+}
+
+func (s *Site) rebuild(ctx context.Context, mark int64) (*snapshot, error) {
+	s.buildMu.Lock()
+	defer s.buildMu.Unlock()
+	cur := s.snap.Load()
+	if s.fresh(cur, mark) {
+		return cur, nil // another caller built it while we waited
+	}
+	snap, err := s.build(ctx, mark)
+	if err != nil {
+		return nil, fmt.Errorf("build status page: %w", err)
+	}
+	// Built twice at the same mark, it has seen every change up to it.
+	snap.settled = cur != nil && cur.mark == mark
+	s.snap.Store(snap)
+	return snap, nil
+}
+
+// Home serves / : what this server is and whether chat is on.
+func (s *Site) Home() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.home[s.lang(r)].serve(w, r, false)
+	})
+}
+
+// Status serves the public status page.
+func (s *Site) Status() http.Handler {
+	return s.public(func(v *variant) cached { return v.page }, false)
+}
+
+// Feed serves the status page as an Atom feed.
+func (s *Site) Feed() http.Handler { return s.public(func(v *variant) cached { return v.feed }, true) }
+
+// Summary serves the JSON summary in the shape of Statuspage's.
+func (s *Site) Summary() http.Handler {
+	return s.public(func(v *variant) cached { return v.summary }, true)
+}
+
+// Banner serves /status/banner.js, the script shops paste into their theme.
+func (s *Site) Banner() http.Handler {
+	b, err := assetFS.ReadFile("assets/banner.js")
+	if err != nil {
+		panic(err) // embedded at build time
+	}
+	c := newCached(b, "text/javascript; charset=utf-8")
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { c.serve(w, r, true) })
+}
+
+// Assets serves /assets/ (the stylesheet).
+func (s *Site) Assets() http.Handler {
+	sub, err := fs.Sub(assetFS, "assets")
+	if err != nil {
+		panic(err)
+	}
+	files := http.StripPrefix("/assets/", http.FileServerFS(sub))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=300")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		files.ServeHTTP(w, r)
+	})
+}
+
+// public serves one part of the snapshot in the request's language.
+func (s *Site) public(pick func(*variant) cached, cors bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		snap, err := s.current(r.Context())
+		if err != nil {
+			s.logger.ErrorContext(r.Context(), "status page unavailable", "err", err)
+			http.Error(w, "The status page is unavailable for a moment; try again shortly.", http.StatusServiceUnavailable)
+			return
+		}
+		v := snap.variants[s.lang(r)]
+		pick(v).serve(w, r, cors)
+	})
+}
+
+// lang is ?lang= when we speak it, else the browser's preference, else the default.
+func (s *Site) lang(r *http.Request) string {
+	if l := r.URL.Query().Get("lang"); l != "" {
+		if _, ok := texts[l]; ok {
+			return l
+		}
+	}
+	if l := PreferredLanguage(r.Header.Get("Accept-Language"), supported); l != "" {
+		return l
+	}
+	return s.cfg.Language
+}
+
+var supported = []string{"en", "fr"}
+
+// maxAge is how long browsers and CDNs may reuse a public page without
+// asking: short, so a new incident shows within seconds; after it, the
+// ETag makes asking again cost a 304.
+const maxAge = 10
+
+// cached is a response body ready to serve, with its ETag.
+type cached struct {
+	body        []byte
+	etag        string
+	contentType string
+}
+
+func newCached(body []byte, contentType string) cached {
+	return cached{body: body, etag: etagOf(body), contentType: contentType}
+}
+
+func (c cached) serve(w http.ResponseWriter, r *http.Request, cors bool) {
+	h := w.Header()
+	h.Set("ETag", c.etag)
+	h.Set("Cache-Control", fmt.Sprintf("public, max-age=%d", maxAge))
+	h.Set("Vary", "Accept-Language")
+	h.Set("X-Content-Type-Options", "nosniff")
+	if cors {
+		// Public data, read by the shop's own pages on another origin.
+		h.Set("Access-Control-Allow-Origin", "*")
+	}
+	if matchETag(r.Header.Get("If-None-Match"), c.etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	h.Set("Content-Type", c.contentType)
+	h.Set("Content-Length", fmt.Sprint(len(c.body)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(c.body)
+	}
+}
