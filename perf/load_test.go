@@ -1,0 +1,381 @@
+//go:build perf
+
+// Package perf is the load harness: it builds serve, starts it as a
+// process against the fake Slack (50 ms a call) on SQLite and, with
+// TEST_DATABASE_URL, on Postgres, sends signed slash commands open-loop at
+// a series of rates, and prints the acknowledgement latencies, the share
+// answered "busy", the process's peak RSS, the saturation point, and the
+// time for 200 simultaneous incidents to get their war rooms.
+//
+//	go test -tags perf -run TestLoad -v -timeout 30m ./perf
+//
+// LOAD_RATES (10,100,300,500,600) and LOAD_SECONDS (5) change the runs;
+// LOAD_DRAIN (200) the incidents of the drain run, 0 skips it. Each rate
+// gets a fresh process and database. The generator runs on the same
+// machine as serve and takes CPU from it; say so with the figures.
+package perf
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	fakeslack "incidentbot/internal/fake/slack"
+	"incidentbot/internal/storetest"
+)
+
+const (
+	signingSecret = "3f6c1a9e0b7d4c2a8e5f1b3d7c9a0e2f"
+	slackLatency  = 50 * time.Millisecond
+	ackTarget     = 50 * time.Millisecond  // p99 up to 500 req/s
+	busyTarget    = 100 * time.Millisecond // busy answers beyond
+)
+
+// binary is serve, built once.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "incidentbot-perf-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "incidentbot")
+	build := exec.Command("go", "build", "-o", binary, "incidentbot/cmd/incidentbot")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "perf: build incidentbot:", err)
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// result is one rate's figures.
+type result struct {
+	db                 string
+	rate               int
+	sent, busy, failed int
+	p50, p99, busyP99  time.Duration
+	peakRSSMB          float64
+}
+
+func (r result) ok() bool {
+	return r.failed == 0 && r.p99 < ackTarget && r.busy*100 < r.sent
+}
+
+func TestLoad(t *testing.T) {
+	rates := envInts(t, "LOAD_RATES", []int{10, 100, 300, 500, 600})
+	seconds := envInts(t, "LOAD_SECONDS", []int{5})[0]
+	drain := envInts(t, "LOAD_DRAIN", []int{200})[0]
+	before := loadavg()
+	dbs := []string{"sqlite"}
+	if os.Getenv(storetest.EnvPostgres) != "" {
+		dbs = append(dbs, "postgres")
+	} else {
+		t.Log("TEST_DATABASE_URL not set: SQLite only")
+	}
+	var results []result
+	for _, db := range dbs {
+		for _, rate := range rates {
+			results = append(results, run(t, db, rate, time.Duration(seconds)*time.Second))
+		}
+	}
+	var out strings.Builder
+	fmt.Fprintf(&out, "\nack latency, open loop, fake Slack %v a call, %d s a rate (load average before: %s)\n", slackLatency, seconds, before)
+	fmt.Fprintln(&out, "| db | req/s | sent | ack p50 | ack p99 | busy | busy p99 | failed | peak RSS |")
+	fmt.Fprintln(&out, "| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+	for _, r := range results {
+		fmt.Fprintf(&out, "| %s | %d | %d | %s | %s | %.1f%% | %s | %d | %.0f MB |\n", r.db, r.rate, r.sent,
+			ms(r.p50), ms(r.p99), 100*float64(r.busy)/float64(max(r.sent, 1)), ms(r.busyP99), r.failed, r.peakRSSMB)
+	}
+	for _, db := range dbs {
+		sat := 0
+		for _, r := range results {
+			if r.db == db && r.ok() {
+				sat = max(sat, r.rate)
+			}
+		}
+		fmt.Fprintf(&out, "%s: saturation point (highest rate with ack p99 < %v, < 1%% busy, no failures): %d req/s\n", db, ackTarget, sat)
+	}
+	if drain > 0 {
+		for _, db := range dbs {
+			first, all, rss := drainRun(t, db, drain)
+			fmt.Fprintf(&out, "%s: %d simultaneous declares: first war room ready after %s, all after %s, peak RSS %.0f MB\n",
+				db, drain, first.Round(time.Millisecond), all.Round(time.Millisecond), rss)
+		}
+	}
+	t.Log(out.String())
+}
+
+// bot is one serve process in front of a fake Slack.
+type bot struct {
+	t       *testing.T
+	slack   *fakeslack.Server
+	general string
+	addr    string
+	cmd     *exec.Cmd
+	logs    *bytes.Buffer
+	mu      sync.Mutex
+	exited  chan struct{}
+}
+
+func startBot(t *testing.T, db string, env map[string]string) *bot {
+	t.Helper()
+	b := &bot{t: t, logs: &bytes.Buffer{}, exited: make(chan struct{})}
+	b.slack = fakeslack.New(t, fakeslack.WithoutRateLimits(), fakeslack.WithUsers(fakeslack.User{ID: "U02ALICE5K", Name: "alice"}))
+	b.slack.SetLatency("", slackLatency)
+	b.general = b.slack.AddChannel("general", "", false).ID
+	dir := t.TempDir()
+	dsn := ""
+	if db == "postgres" {
+		dsn = storetest.PostgresDSN(t)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.addr = l.Addr().String()
+	l.Close()
+	b.cmd = exec.Command(binary, "serve")
+	b.cmd.Dir = dir
+	b.cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "HTTP_ADDR=" + b.addr,
+		"SLACK_BOT_TOKEN=" + b.slack.Token(), "SLACK_SIGNING_SECRET=" + signingSecret, "SLACK_API_URL=" + b.slack.URL(),
+		"DECLARE_MAX_PER_USER_PER_MINUTE=0", "LOG_LEVEL=error"}
+	if dsn != "" {
+		b.cmd.Env = append(b.cmd.Env, "DATABASE_URL="+dsn)
+	}
+	for k, v := range env {
+		b.cmd.Env = append(b.cmd.Env, k+"="+v)
+	}
+	w := writerFunc(func(p []byte) (int, error) { b.mu.Lock(); defer b.mu.Unlock(); return b.logs.Write(p) })
+	b.cmd.Stdout, b.cmd.Stderr = w, w
+	if err := b.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { b.cmd.Wait(); close(b.exited) }()
+	t.Cleanup(func() {
+		b.cmd.Process.Signal(os.Interrupt)
+		select {
+		case <-b.exited:
+		case <-time.After(10 * time.Second):
+			b.cmd.Process.Kill()
+			<-b.exited
+		}
+	})
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if resp, err := http.Get("http://" + b.addr + "/readyz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return b
+			}
+		}
+		select {
+		case <-b.exited:
+			t.Fatalf("serve stopped: %s", b.logs.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve not ready: %s", b.logs.String())
+		}
+		time.Sleep(50 * time.Millisecond) // polling interval
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+var client = &http.Client{
+	Timeout:   10 * time.Second,
+	Transport: &http.Transport{MaxIdleConns: 2000, MaxIdleConnsPerHost: 2000, IdleConnTimeout: time.Minute},
+}
+
+// declare sends one signed /incident declare and classifies the answer.
+func (b *bot) declare(title string) (time.Duration, string) {
+	form := url.Values{"team_id": {fakeslack.TeamID}, "channel_id": {b.general}, "user_id": {"U02ALICE5K"},
+		"user_name": {"alice"}, "command": {"/incident"}, "text": {"declare sev3 " + title}}.Encode()
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	mac := hmac.New(sha256.New, []byte(signingSecret))
+	mac.Write([]byte("v0:" + ts + ":" + form))
+	req, _ := http.NewRequest(http.MethodPost, "http://"+b.addr+"/slack/commands", strings.NewReader(form))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Slack-Request-Timestamp", ts)
+	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+	start := time.Now()
+	resp, err := client.Do(req)
+	if err != nil {
+		return time.Since(start), "failed"
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	d := time.Since(start)
+	switch {
+	case resp.StatusCode != http.StatusOK:
+		return d, "failed"
+	case bytes.Contains(body, []byte("busy")):
+		return d, "busy"
+	case bytes.Contains(body, []byte("declared")):
+		return d, "declared"
+	}
+	return d, "failed"
+}
+
+// run sends rate declares a second for d, open loop: each at its time,
+// whether or not the earlier ones were answered.
+func run(t *testing.T, db string, rate int, d time.Duration) result {
+	b := startBot(t, db, nil)
+	r := result{db: db, rate: rate}
+	var (
+		mu        sync.Mutex
+		lat, busy []time.Duration
+		wg        sync.WaitGroup
+	)
+	peak := 0.0
+	tick := time.NewTicker(time.Second / time.Duration(rate))
+	defer tick.Stop()
+	stop := time.After(d)
+	n := 0
+loop:
+	for {
+		select {
+		case <-stop:
+			break loop
+		case <-tick.C:
+			n++
+			title := fmt.Sprintf("Load %d at %d req/s", n, rate)
+			wg.Go(func() {
+				took, kind := b.declare(title)
+				mu.Lock()
+				defer mu.Unlock()
+				lat = append(lat, took)
+				switch kind {
+				case "busy":
+					busy = append(busy, took)
+				case "failed":
+					r.failed++
+				}
+			})
+			if n%rate == 0 {
+				peak = max(peak, rssMB(b.cmd.Process.Pid, "VmRSS"))
+			}
+		}
+	}
+	wg.Wait()
+	r.sent, r.busy = len(lat), len(busy)
+	r.p50, r.p99 = pct(lat, 50), pct(lat, 99)
+	r.busyP99 = pct(busy, 99)
+	r.peakRSSMB = max(peak, rssMB(b.cmd.Process.Pid, "VmHWM"))
+	t.Logf("%s %d req/s: sent %d, p50 %s, p99 %s, busy %d (p99 %s), failed %d, peak RSS %.0f MB",
+		db, rate, r.sent, ms(r.p50), ms(r.p99), r.busy, ms(r.busyP99), r.failed, r.peakRSSMB)
+	return r
+}
+
+// drainRun declares n incidents at once and times their war rooms (the
+// welcome pinned) with the fake at 50 ms a call and the default workers.
+func drainRun(t *testing.T, db string, n int) (first, all time.Duration, rssMB float64) {
+	b := startBot(t, db, map[string]string{"COMMAND_MAX_IN_FLIGHT": strconv.Itoa(n)})
+	start := time.Now()
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			if _, kind := b.declare(fmt.Sprintf("Drain %d", i)); kind != "declared" {
+				t.Errorf("declare %d: %s", i, kind)
+			}
+		})
+	}
+	wg.Wait()
+	deadline := start.Add(5 * time.Minute)
+	for {
+		ready := 0
+		for _, ch := range b.slack.Channels() {
+			if strings.HasPrefix(ch.Name, "inc-") && len(b.slack.Pinned(ch.ID)) > 0 {
+				ready++
+			}
+		}
+		if ready > 0 && first == 0 {
+			first = time.Since(start)
+		}
+		if ready >= n {
+			return first, time.Since(start), rssMBOf(b)
+		}
+		if time.Now().After(deadline) {
+			t.Errorf("%s drain: %d of %d war rooms ready after 5 minutes", db, ready, n)
+			return first, time.Since(start), rssMBOf(b)
+		}
+		time.Sleep(20 * time.Millisecond) // polling interval
+	}
+}
+
+func rssMBOf(b *bot) float64 { return rssMB(b.cmd.Process.Pid, "VmHWM") }
+
+// rssMB reads a memory figure (VmRSS now, VmHWM the peak) of a process.
+func rssMB(pid int, field string) float64 {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if v, ok := strings.CutPrefix(line, field+":"); ok {
+			kb, _ := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 64)
+			return kb / 1024
+		}
+	}
+	return 0
+}
+
+func loadavg() string {
+	raw, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(raw))
+	return strings.Join(f[:3], " ")
+}
+
+func pct(d []time.Duration, p int) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return s[min(len(s)-1, len(s)*p/100)]
+}
+
+func ms(d time.Duration) string {
+	return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 1, 64) + " ms"
+}
+
+func envInts(t *testing.T, name string, def []int) []int {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	var out []int
+	for _, f := range strings.Split(v, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 0 {
+			t.Fatalf("%s: %q is not a list of numbers", name, v)
+		}
+		out = append(out, n)
+	}
+	return out
+}
