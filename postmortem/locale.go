@@ -25,6 +25,8 @@ type locale struct {
 	noReason           string    // a campaign left paused or failed without a recorded reason
 	weekdays           [7]string // by time.Weekday, for the revenue profile's hours
 	percent            string    // after a percentage: "%", or " %" in French
+	longDays           [7]string // by time.Weekday, for the review date
+	channel            string    // "channel", before a war room's id
 }
 
 var locales = map[string]*locale{
@@ -77,6 +79,8 @@ var locales = map[string]*locale{
 		noReason:  "no reason recorded: check the campaign on the platform",
 		weekdays:  [7]string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"},
 		percent:   "%",
+		longDays:  [7]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
+		channel:   "channel",
 	},
 	"fr": {
 		thousands: "\u00a0",
@@ -127,6 +131,8 @@ var locales = map[string]*locale{
 		noReason:  "aucune raison enregistrée : vérifiez la campagne sur la plateforme",
 		weekdays:  [7]string{"dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."},
 		percent:   "\u00a0%",
+		longDays:  [7]string{"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"},
+		channel:   "salon",
 	},
 }
 

@@ -106,6 +106,8 @@ type view struct {
 
 	StatusUpdates    int
 	LastStatusUpdate string
+
+	Analysis analysisView
 }
 
 // revenueView is the revenue-lost estimate: rate × share × whole minutes
@@ -211,6 +213,7 @@ func build(d Data, l *locale) view {
 	v.Roles = roles(d.Playbook, d.Roles, l)
 	v.Ads = ads(d.Pauses, l)
 	v.Checklist = checklist(d.Checklist, l)
+	v.Analysis = analysis(d, events, l)
 	return v
 }
 

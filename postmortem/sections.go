@@ -1,0 +1,80 @@
+package postmortem
+
+import (
+	"strings"
+	"time"
+
+	"incidentbot"
+)
+
+// analysisView feeds the review sections (Detection, Trigger, Root cause,
+// Metadata) with what the timeline already knows, so the prompts start
+// from facts.
+type analysisView struct {
+	// FirstAlert is the first alert that fired ("" if none): when and what.
+	FirstAlertAt, FirstAlert string
+	// FirstNote is the first note or status update, often the first clue.
+	FirstNoteAt, FirstNote string
+	Authors                []string // the declarer, then the commanders
+	ReviewDate             string   // two working days after close (or now), in Location
+	Alert                  string   // the alert's dedupe key, "" when declared by hand
+	WarRoom                string   // "slack channel C123", "" before it exists
+}
+
+// analysis gathers the facts the review sections quote; events are the
+// timeline in order.
+func analysis(d Data, events []incidentbot.TimelineEvent, l *locale) analysisView {
+	inc := d.Incident
+	var a analysisView
+	for _, e := range events {
+		switch {
+		case e.Kind == incidentbot.EventAlertFired && a.FirstAlert == "":
+			a.FirstAlertAt, a.FirstAlert = formatTime(&e.At), inline(e.Text)
+		case (e.Kind == incidentbot.EventNote || e.Kind == incidentbot.EventStatusUpdate) && a.FirstNote == "":
+			a.FirstNoteAt, a.FirstNote = formatTime(&e.At), inline(e.Text)
+		}
+	}
+	seen := map[string]bool{}
+	add := func(u incidentbot.User) {
+		name := inline(l.who(u))
+		if u == (incidentbot.User{}) || seen[name] {
+			return
+		}
+		seen[name] = true
+		a.Authors = append(a.Authors, name)
+	}
+	add(inc.DeclaredBy)
+	for _, r := range d.Roles {
+		if strings.EqualFold(r.Role, incidentbot.RoleCommander) {
+			add(r.User)
+		}
+	}
+	end := d.Now
+	if inc.ClosedAt != nil {
+		end = *inc.ClosedAt
+	}
+	review := ReviewDate(end, d.Location)
+	a.ReviewDate = review.Format("2006-01-02") + " (" + l.longDays[review.Weekday()] + ")"
+	a.Alert = inline(inc.DedupeKey)
+	if inc.WarRoom != "" {
+		a.WarRoom = inline(inc.Platform) + " " + l.channel + " " + inline(inc.WarRoom)
+	}
+	return a
+}
+
+// ReviewDate is the default post-mortem review day: two working days
+// (Monday to Friday) after t, in loc (nil: UTC), at midnight there.
+func ReviewDate(t time.Time, loc *time.Location) time.Time {
+	if loc == nil {
+		loc = time.UTC
+	}
+	y, m, d := t.In(loc).Date()
+	day := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	for n := 0; n < 2; {
+		day = day.AddDate(0, 0, 1)
+		if wd := day.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			n++
+		}
+	}
+	return day
+}
