@@ -157,7 +157,7 @@ func (sv pauseSurvey) plan(inc *incidentbot.Incident, h holds, sel Selection) pa
 		reached := sv.reached(l)
 		for _, k := range l.order {
 			c := l.campaigns[k]
-			r, v := planPause(inc, c, sv.own, h, sel, reached[c.Account], sv.now)
+			r, v := planPause(inc, c, sv.own, h, sel, reached[k], sv.now)
 			switch v {
 			case pauseIntent:
 				ch.records = append(ch.records, r)
@@ -190,19 +190,22 @@ func (sv pauseSurvey) plan(inc *incidentbot.Incident, h holds, sel Selection) pa
 	return pl
 }
 
-// reached returns the accounts of l where an intent an earlier run left
-// pausing (a crash, or no answer) now shows paused: that run's call got
-// through there, so a campaign of those intents serving now was enabled by
-// hand since. Where none shows paused, the call never got through and the
-// intents are carried out again.
-func (sv pauseSurvey) reached(l listing) map[string]bool {
-	out := map[string]bool{}
-	for _, r := range sv.ownList {
-		if r.State != incidentbot.PausePausing || r.Campaign.Platform != l.platform.Name() {
-			continue
-		}
-		if c, ok := l.campaigns[r.Campaign.Key()]; ok && c.Status == incidentbot.CampaignPaused {
-			out[c.Account] = true
+// reached returns, among the intents an earlier run left pausing on l (a
+// crash, or no answer), those its call certainly got past: a later intent
+// of the same account, in listing order, shows paused. Clients change an
+// account's campaigns in the order given, batch after batch, so such a
+// campaign serving now was enabled by hand since. An intent with no paused
+// one after it may never have been sent, and is carried out again: a crash
+// between batches must not lose a pause.
+func (sv pauseSurvey) reached(l listing) map[incidentbot.CampaignKey]bool {
+	out := map[incidentbot.CampaignKey]bool{}
+	pausedAfter := map[string]bool{} // by account
+	for _, k := range slices.Backward(l.order) {
+		if r, ok := sv.own[k]; ok && r.State == incidentbot.PausePausing {
+			out[k] = pausedAfter[k.Account]
+			if l.campaigns[k].Status == incidentbot.CampaignPaused {
+				pausedAfter[k.Account] = true
+			}
 		}
 	}
 	return out
@@ -248,8 +251,8 @@ const (
 )
 
 // planPause decides what this run does to campaign c for inc, given the
-// other incidents' holds h; reached says an earlier run's call got through
-// to c's account (see pauseSurvey.reached).
+// other incidents' holds h; reached says an earlier run's call got past c
+// (see pauseSurvey.reached).
 func planPause(inc *incidentbot.Incident, c incidentbot.Campaign, own map[incidentbot.CampaignKey]incidentbot.CampaignPause,
 	h holds, sel Selection, reached bool, now time.Time) (incidentbot.CampaignPause, pauseVerdict) {
 	k := c.Key()

@@ -68,3 +68,25 @@ func TestAdsRepauseAfterCrash(t *testing.T) {
 		f.wantStatuses(t, nil)
 	})
 }
+
+// TestAdsRepauseCrashBetweenBatches: the crash came between two batches of
+// one account: the campaigns after the last one paused may never have been
+// sent, so the re-run pauses them rather than take them for hand changes.
+func TestAdsRepauseCrashBetweenBatches(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		inc := f.incident(t, false)
+		f.save(t, inc, "m1", incidentbot.PausePausing)
+		f.save(t, inc, "m2", incidentbot.PausePausing)
+		f.setByHand("m1", paused) // the first batch went through, the second never went out
+
+		rep, err := f.orc.Pause(t.Context(), inc, ads.Selection{Platforms: []string{"meta"}})
+		if err != nil {
+			t.Fatalf("Pause again: %v", err)
+		}
+		wantReport(t, rep, []string{"m1", "m2"}, nil, nil, nil, nil)
+		f.wantStatuses(t, map[string]incidentbot.CampaignStatus{"m1": paused, "m2": paused})
+		wantStates(t, f.records(t, inc), map[string]incidentbot.PauseState{"m1": incidentbot.PausePaused, "m2": incidentbot.PausePaused})
+	})
+}
