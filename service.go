@@ -114,8 +114,9 @@ type IncidentService interface {
 	SetImpactStart(ctx context.Context, actor Actor, key string, at LocalTime) (*Incident, error)
 	// SetRevenueShare records the share of sales (0..1) the incident loses.
 	SetRevenueShare(ctx context.Context, actor Actor, key string, share float64) (*Incident, error)
-	// Postmortem returns the Markdown draft.
-	Postmortem(ctx context.Context, actor Actor, key string) (string, error)
+	// Postmortem queues the Markdown draft: a job builds it and posts it
+	// as a file in the actor's channel, so the answer never waits for it.
+	Postmortem(ctx context.Context, actor Actor, key string) (*Incident, error)
 	// Retry runs again the side effects the bot gave up on, and says which.
 	Retry(ctx context.Context, actor Actor, key string) (*Incident, []FailedAction, error)
 	// Playbooks lists the playbooks people can choose at declaration.

@@ -125,6 +125,11 @@ type IncidentStore interface {
 	UpdateIncident(ctx context.Context, id int64, fn func(inc *Incident) (Change, error)) (*Incident, error)
 	// Timeline returns the incident's events ordered by At, then ID.
 	Timeline(ctx context.Context, incidentID int64) ([]TimelineEvent, error)
+	// EventsOfKind returns the incident's events of one kind, ordered by At,
+	// then ID: an index lookup, whatever the length of the timeline.
+	EventsOfKind(ctx context.Context, incidentID int64, kind EventKind) ([]TimelineEvent, error)
+	// LastEvent returns the incident's latest event of kind, or nil.
+	LastEvent(ctx context.Context, incidentID int64, kind EventKind) (*TimelineEvent, error)
 	// Roles returns the role assignments, ordered by role then time.
 	Roles(ctx context.Context, incidentID int64) ([]RoleAssignment, error)
 	// Checklist returns the incident's checklist ordered by position.

@@ -290,7 +290,8 @@ func (e *Engine) status(ctx context.Context, inc *incidentbot.Incident) (*incide
 	if err != nil {
 		return nil, err
 	}
-	timeline, err := e.store.Timeline(ctx, inc.ID)
+	// The last update only: a timeline can hold tens of thousands of events.
+	last, err := e.store.LastEvent(ctx, inc.ID, incidentbot.EventStatusUpdate)
 	if err != nil {
 		return nil, err
 	}
@@ -298,14 +299,8 @@ func (e *Engine) status(ctx context.Context, inc *incidentbot.Incident) (*incide
 	if err != nil {
 		return nil, err
 	}
-	st := &incidentbot.IncidentStatus{Incident: inc, Roles: roles, Checklist: checklist, Pauses: pauses, Playbook: pb}
+	st := &incidentbot.IncidentStatus{Incident: inc, Roles: roles, Checklist: checklist, Pauses: pauses, LastUpdate: last, Playbook: pb}
 	st.Failed = failedActions(failed)
-	for i := len(timeline) - 1; i >= 0; i-- {
-		if timeline[i].Kind == incidentbot.EventStatusUpdate {
-			st.LastUpdate = &timeline[i]
-			break
-		}
-	}
 	return st, nil
 }
 

@@ -273,6 +273,27 @@ func (f *fixture) warRoom(inc *incidentbot.Incident) console.ChannelState {
 	return ch
 }
 
+// draft asks for the post-mortem as a's /incident postmortem does, runs
+// the job, and returns the file it posted in a's channel.
+func (f *fixture) draft(a incidentbot.Actor, key string) string {
+	f.t.Helper()
+	if _, err := f.eng.Postmortem(context.Background(), a, key); err != nil {
+		f.t.Fatalf("Postmortem: %v", err)
+	}
+	f.runAll(0)
+	ch, ok := f.chat.Channel(a.ChannelID)
+	if !ok {
+		f.t.Fatalf("channel %s not in the chat", a.ChannelID)
+	}
+	for i := len(ch.Messages) - 1; i >= 0; i-- {
+		if file := ch.Messages[i].Message.File; file != nil {
+			return file.Content
+		}
+	}
+	f.t.Fatalf("no post-mortem file posted in %s", a.ChannelID)
+	return ""
+}
+
 // posts returns the texts and titles of a channel's messages that contain s.
 func posts(ch console.ChannelState, s string) []string {
 	var out []string

@@ -28,6 +28,7 @@ const (
 	kindReminder      = "reminder"
 	kindAdsReminder   = "ads_reminder"
 	kindPostmortem    = "postmortem"
+	kindShareDraft    = "share_postmortem" // /incident postmortem: the draft, as a file, where it was asked for
 	kindArchive       = "archive"
 	kindRecheck       = "recheck"
 	kindProbe         = "probe" // an action that checks from outside: verify_site, check_providers
@@ -48,6 +49,7 @@ func (e *Engine) jobHandlers() map[string]handler {
 		kindReminder:      e.reminder,
 		kindAdsReminder:   e.adsReminder,
 		kindPostmortem:    e.postmortem,
+		kindShareDraft:    e.shareDraft,
 		kindArchive:       e.archive,
 		kindRecheck:       e.recheck,
 		kindProbe:         e.action,
@@ -82,7 +84,7 @@ func describe(job incidentbot.Job) (what, byHand string) {
 		return "update the manager summary", "Post a short summary in the summary channel by hand."
 	case kindReminder, kindAdsReminder:
 		return "send a reminder", "Keep posting updates with /incident update <text>."
-	case kindPostmortem:
+	case kindPostmortem, kindShareDraft:
 		return "post the post-mortem draft", "Run /incident postmortem to get it."
 	case kindArchive:
 		return "archive the war room", "Archive the channel by hand."

@@ -125,13 +125,13 @@ func (e *Engine) Acknowledge(ctx context.Context, actor incidentbot.Actor, key s
 	if inc, err = e.incident(ctx, actor, key); err != nil {
 		return nil, err
 	}
-	timeline, err := e.store.Timeline(ctx, inc.ID)
+	acks, err := e.store.EventsOfKind(ctx, inc.ID, incidentbot.EventAcknowledged)
 	if err != nil {
 		return nil, err
 	}
 	by := "someone"
-	if i := slices.IndexFunc(timeline, func(ev incidentbot.TimelineEvent) bool { return ev.Kind == incidentbot.EventAcknowledged }); i >= 0 {
-		by = timeline[i].Actor.Name
+	if len(acks) > 0 {
+		by = acks[0].Actor.Name
 	}
 	return nil, incidentbot.Errorf(incidentbot.ECONFLICT, "%s was already acknowledged by %s %s: nothing changed.", inc.Key, by, e.when(*inc.AcknowledgedAt))
 }
@@ -654,11 +654,20 @@ func (e *Engine) Remind(ctx context.Context, actor incidentbot.Actor, key string
 	})
 }
 
-// Postmortem renders the draft now.
-func (e *Engine) Postmortem(ctx context.Context, actor incidentbot.Actor, key string) (string, error) {
+// Postmortem queues the draft: a job renders it from the whole timeline
+// and posts it as a file in the channel the command came from. Rendering
+// tens of thousands of events never runs inside a command's answer.
+func (e *Engine) Postmortem(ctx context.Context, actor incidentbot.Actor, key string) (*incidentbot.Incident, error) {
 	inc, err := e.incident(ctx, actor, key)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	return e.render(ctx, inc)
+	job, err := incidentbot.NewJob(inc, kindShareDraft, "postmortem/share/"+e.seq(), postPayload{Channel: actor.ChannelID}, e.now())
+	if err != nil {
+		return nil, err
+	}
+	if err := e.enqueue(ctx, job); err != nil {
+		return nil, err
+	}
+	return inc, nil
 }

@@ -111,6 +111,34 @@ func (e *Engine) postmortem(ctx context.Context, job incidentbot.Job, inc *incid
 	})
 }
 
+// shareDraft renders the draft and posts it whole, as a file, in the
+// channel where /incident postmortem was typed (the war room when none).
+func (e *Engine) shareDraft(ctx context.Context, job incidentbot.Job, inc *incidentbot.Incident) (complete, error) {
+	var p postPayload
+	if err := decode(job, &p); err != nil {
+		return nil, err
+	}
+	channel := p.Channel
+	if channel == "" {
+		if inc.WarRoom == "" {
+			return nil, e.warRoomNotReady(ctx, inc)
+		}
+		channel = inc.WarRoom
+	}
+	chat, err := e.chat(inc.Platform)
+	if err != nil {
+		return nil, err
+	}
+	md, err := e.render(ctx, inc)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := chat.Post(ctx, channel, postmortemMessage(inc, md)); err != nil {
+		return nil, fmt.Errorf("share post-mortem: %w", err)
+	}
+	return nil, nil
+}
+
 // postmortemMessage is the draft delivered whole as a Markdown file, with a
 // short summary beside it: chat messages cut long text.
 func postmortemMessage(inc *incidentbot.Incident, md string) incidentbot.Message {

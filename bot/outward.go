@@ -169,14 +169,14 @@ func (e *Engine) SendHeld(ctx context.Context, actor incidentbot.Actor, key stri
 // heldJobs returns the jobs of the held outward actions not run since,
 // and what each does.
 func (e *Engine) heldJobs(ctx context.Context, inc *incidentbot.Incident) ([]incidentbot.Job, []string, error) {
-	tl, err := e.store.Timeline(ctx, inc.ID)
+	held, err := e.store.EventsOfKind(ctx, inc.ID, incidentbot.EventActionHeld)
 	if err != nil {
 		return nil, nil, err
 	}
 	var ids []int64
-	for _, ev := range tl {
+	for _, ev := range held {
 		var ref incidentbot.ActionRef
-		if ev.Kind == incidentbot.EventActionHeld && json.Unmarshal(ev.Data, &ref) == nil && ref.Job != 0 {
+		if json.Unmarshal(ev.Data, &ref) == nil && ref.Job != 0 {
 			ids = append(ids, ref.Job)
 		}
 	}

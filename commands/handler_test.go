@@ -118,9 +118,9 @@ func (r *recorder) service() *mock.IncidentService {
 			r.add("Remind %q %s %s", key, op, d)
 			return incident(), nil
 		},
-		PostmortemFn: func(_ context.Context, _ incidentbot.Actor, key string) (string, error) {
+		PostmortemFn: func(_ context.Context, _ incidentbot.Actor, key string) (*incidentbot.Incident, error) {
 			r.add("Postmortem %q", key)
-			return "# INC-42\n\nDraft.\n", nil
+			return incident(), nil
 		},
 		RetryFn: func(_ context.Context, _ incidentbot.Actor, key string) (*incidentbot.Incident, []incidentbot.FailedAction, error) {
 			r.add("Retry %q", key)
@@ -166,8 +166,8 @@ func TestHandle(t *testing.T) {
 		{"resolve", "resolve INC-42 Cache flushed", []string{`SetStatus "INC-42" resolved "Cache flushed"`}, "INC-42 is resolved. Close it with `/incident close` once the follow-up is done: that drafts the post-mortem.", false},
 		{"reopen", "reopen", []string{`SetStatus "" investigating ""`}, "INC-42 is back to investigating. Say what happened with `/incident update`.", false},
 		{"close", "close INC-42", []string{`SetStatus "INC-42" closed ""`}, "INC-42 is closed. The post-mortem draft follows in the war room.", false},
-		{"postmortem in war room", "postmortem", []string{`Postmortem ""`, `Status ""`}, "Post-mortem draft for INC-42 attached (4 lines). Edit it, then share it with the team.", false},
-		{"postmortem key", "postmortem INC-42", []string{`Postmortem "INC-42"`}, "Post-mortem draft for INC-42 attached (4 lines). Edit it, then share it with the team.", false},
+		{"postmortem in war room", "postmortem", []string{`Postmortem ""`}, "Drafting the post-mortem for INC-42… it follows in this channel as inc-42-postmortem.md in a moment.", false},
+		{"postmortem key", "postmortem INC-42", []string{`Postmortem "INC-42"`}, "Drafting the post-mortem for INC-42… it follows in this channel as inc-42-postmortem.md in a moment.", false},
 		{"retry", "retry INC-42", []string{`Retry "INC-42"`}, "Trying again for INC-42: create the war room, pause the ads. Results follow in the war room.", false},
 		{"retry extra word", "retry INC-42 now", nil, "Unexpected \"now\".\nUsage: `/incident retry [INC-42]`", false},
 		{"list", "list", []string{"List"}, "- *INC-42* SEV1 · investigating · 10m · Checkout returns 504", false},
@@ -357,18 +357,5 @@ func golden(t *testing.T, name, got string) {
 	}
 	if got != string(want) {
 		t.Errorf("%s: got\n%s\nwant\n%s", path, got, want)
-	}
-}
-
-func TestHandlePostmortemAttachment(t *testing.T) {
-	t.Parallel()
-	var rec recorder
-	r := NewHandler(rec.service(), clock, slog.New(slog.DiscardHandler)).Handle(context.Background(), actor, "postmortem INC-42")
-	if r.Message.File == nil {
-		t.Fatal("got no file, want the Markdown draft")
-	}
-	want := incidentbot.File{Name: "inc-42-postmortem.md", Content: "# INC-42\n\nDraft.\n"}
-	if *r.Message.File != want {
-		t.Errorf("got file %+v, want %+v", *r.Message.File, want)
 	}
 }

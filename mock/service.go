@@ -32,7 +32,7 @@ type IncidentService struct {
 	SendHeldFn         func(ctx context.Context, actor incidentbot.Actor, key string, confirm bool) (*incidentbot.Incident, []string, error)
 	SetImpactStartFn   func(ctx context.Context, actor incidentbot.Actor, key string, at incidentbot.LocalTime) (*incidentbot.Incident, error)
 	SetRevenueShareFn  func(ctx context.Context, actor incidentbot.Actor, key string, share float64) (*incidentbot.Incident, error)
-	PostmortemFn       func(ctx context.Context, actor incidentbot.Actor, key string) (string, error)
+	PostmortemFn       func(ctx context.Context, actor incidentbot.Actor, key string) (*incidentbot.Incident, error)
 	RetryFn            func(ctx context.Context, actor incidentbot.Actor, key string) (*incidentbot.Incident, []incidentbot.FailedAction, error)
 	PlaybooksFn        func() []*incidentbot.Playbook
 }
@@ -101,7 +101,7 @@ func (s *IncidentService) Remind(ctx context.Context, actor incidentbot.Actor, k
 	return s.RemindFn(ctx, actor, key, op, d)
 }
 
-func (s *IncidentService) Postmortem(ctx context.Context, actor incidentbot.Actor, key string) (string, error) {
+func (s *IncidentService) Postmortem(ctx context.Context, actor incidentbot.Actor, key string) (*incidentbot.Incident, error) {
 	return s.PostmortemFn(ctx, actor, key)
 }
 

@@ -349,7 +349,7 @@ func (db *DB) OpenIncidentsByDedupeKeys(ctx context.Context, platform, workspace
 			AND dedupe_key <> '' AND status IN ('investigating', 'mitigated')
 			AND platform = ? AND workspace = ?`
 		var rows []incidentRow
-		if err := db.x.SelectContext(ctx, &rows, db.x.Rebind(q), args...); err != nil {
+		if err := db.rd.SelectContext(ctx, &rows, db.x.Rebind(q), args...); err != nil {
 			return nil, fmt.Errorf("find incidents by dedupe key: %w", mapErr(err))
 		}
 		for i := range rows {

@@ -33,15 +33,30 @@ type eventRow struct {
 
 // Timeline returns the incident's events ordered by At, then ID.
 func (db *DB) Timeline(ctx context.Context, incidentID int64) ([]incidentbot.TimelineEvent, error) {
-	var rows []eventRow
-	err := db.rd.SelectContext(ctx, &rows, db.x.Rebind(`SELECT id, incident_id, at, kind, actor_id, actor_name, text, data
-		FROM timeline_events WHERE incident_id = ? ORDER BY at, id`), incidentID)
+	evs, err := db.selectEvents(ctx, `incident_id = ? ORDER BY at, id`, incidentID)
 	if err != nil {
-		return nil, fmt.Errorf("timeline of incident %d: %w", incidentID, mapErr(err))
+		return nil, fmt.Errorf("timeline of incident %d: %w", incidentID, err)
 	}
-	out := make([]incidentbot.TimelineEvent, len(rows))
-	for i, r := range rows {
-		out[i] = incidentbot.TimelineEvent{
+	return evs, nil
+}
+
+// selectEvents reads the events that where (conditions, order, limit)
+// selects. Rows are scanned by hand: a post-mortem reads tens of
+// thousands, and sqlx's reflection per row was a good part of the cost.
+func (db *DB) selectEvents(ctx context.Context, where string, args ...any) ([]incidentbot.TimelineEvent, error) {
+	rows, err := db.rd.QueryContext(ctx, db.x.Rebind(`SELECT id, incident_id, at, kind, actor_id, actor_name, text, data
+		FROM timeline_events WHERE `+where), args...)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var out []incidentbot.TimelineEvent
+	for rows.Next() {
+		var r eventRow
+		if err := rows.Scan(&r.ID, &r.IncidentID, &r.At, &r.Kind, &r.ActorID, &r.ActorName, &r.Text, &r.Data); err != nil {
+			return nil, mapErr(err)
+		}
+		out = append(out, incidentbot.TimelineEvent{
 			ID:         r.ID,
 			IncidentID: r.IncidentID,
 			At:         r.At.Time,
@@ -49,9 +64,37 @@ func (db *DB) Timeline(ctx context.Context, incidentID int64) ([]incidentbot.Tim
 			Actor:      incidentbot.User{ID: r.ActorID, Name: r.ActorName},
 			Text:       r.Text,
 			Data:       []byte(r.Data),
-		}
+		})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, mapErr(err)
 	}
 	return out, nil
+}
+
+// eventsOfKind reads one kind of an incident's events, through the index
+// on (incident_id, kind, at, id); suffix orders and limits.
+func (db *DB) eventsOfKind(ctx context.Context, incidentID int64, kind incidentbot.EventKind, suffix string) ([]incidentbot.TimelineEvent, error) {
+	evs, err := db.selectEvents(ctx, `incident_id = ? AND kind = ? `+suffix, incidentID, string(kind))
+	if err != nil {
+		return nil, fmt.Errorf("%s events of incident %d: %w", kind, incidentID, err)
+	}
+	return evs, nil
+}
+
+// EventsOfKind returns the incident's events of one kind, ordered by At, then ID.
+func (db *DB) EventsOfKind(ctx context.Context, incidentID int64, kind incidentbot.EventKind) ([]incidentbot.TimelineEvent, error) {
+	return db.eventsOfKind(ctx, incidentID, kind, `ORDER BY at, id`)
+}
+
+// LastEvent returns the incident's latest event of kind (by At, then ID),
+// or nil when it has none.
+func (db *DB) LastEvent(ctx context.Context, incidentID int64, kind incidentbot.EventKind) (*incidentbot.TimelineEvent, error) {
+	evs, err := db.eventsOfKind(ctx, incidentID, kind, `ORDER BY at DESC, id DESC LIMIT 1`)
+	if err != nil || len(evs) == 0 {
+		return nil, err
+	}
+	return &evs[0], nil
 }
 
 // setRole replaces the holders of one role.

@@ -265,7 +265,7 @@ func (in *Inbound) run(ctx context.Context, i *discordgo.Interaction) outcome {
 	if resp, ok := prompt(line); ok {
 		return outcome{resp: &resp}
 	}
-	return outcome{reply: in.shareFile(ctx, i.ChannelID, in.deps.Handle(ctx, actorOf(i), line))}
+	return outcome{reply: in.deps.Handle(ctx, actorOf(i), line)}
 }
 
 // line is the command line an interaction stands for.
@@ -394,14 +394,6 @@ func ephemeral(text string) response {
 		Content: text, Flags: flagEphemeral, Embeds: []*discordgo.MessageEmbed{}, Components: []discordgo.MessageComponent{},
 		AllowedMentions: noMentions(),
 	}}
-}
-
-// shareFile shares a reply's file in the channel (commands.ShareFile).
-func (in *Inbound) shareFile(ctx context.Context, channelID string, reply commands.Reply) commands.Reply {
-	if in.deps.Chat == nil {
-		return reply
-	}
-	return commands.ShareFile(ctx, in.deps.Chat, channelID, reply, in.deps.Logger)
 }
 
 // followUp replaces the "thinking…" answer with the reply. When the token

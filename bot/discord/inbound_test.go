@@ -87,8 +87,7 @@ type recorder struct {
 	mu     sync.Mutex
 	lines  []string
 	actors []incidentbot.Actor
-	gate   chan struct{}     // when set, Handle waits for it to close
-	file   *incidentbot.File // when set, replies other than declare carry it
+	gate   chan struct{} // when set, Handle waits for it to close
 }
 
 func (r *recorder) Handle(ctx context.Context, actor incidentbot.Actor, text string) commands.Reply {
@@ -102,7 +101,7 @@ func (r *recorder) Handle(ctx context.Context, actor incidentbot.Actor, text str
 	if strings.HasPrefix(text, "declare") {
 		return commands.Reply{InChannel: true, Message: incidentbot.Message{Title: "INC-42 declared: Checkout down", Severity: incidentbot.SEV1}}
 	}
-	return commands.Reply{Message: incidentbot.Message{Text: "ran " + text, EphemeralTo: actor.User.ID, File: r.file}}
+	return commands.Reply{Message: incidentbot.Message{Text: "ran " + text, EphemeralTo: actor.User.ID}}
 }
 
 func (r *recorder) Lines() []string {

@@ -56,16 +56,8 @@ func (in *Inbound) command(ctx context.Context, cmd slashRequest) *slashResponse
 		// the same command sent again (a retry, another replica) opens none.
 		ctx = incidentbot.WithDelivery(ctx, incidentbot.Delivery{Source: triggerSource, ID: cmd.TriggerID})
 	}
-	resp := commandResponse(in.shareFile(ctx, cmd.ChannelID, in.deps.Handle(ctx, actor, cmd.Text)))
+	resp := commandResponse(in.deps.Handle(ctx, actor, cmd.Text))
 	return &resp
-}
-
-// shareFile shares a reply's file in the channel (commands.ShareFile).
-func (in *Inbound) shareFile(ctx context.Context, channelID string, reply commands.Reply) commands.Reply {
-	if in.deps.Chat == nil {
-		return reply
-	}
-	return commands.ShareFile(ctx, in.deps.Chat, channelID, reply, in.deps.Logger)
 }
 
 // wantsModal reports a bare "declare": on Slack that opens the form.

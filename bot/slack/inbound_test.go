@@ -217,36 +217,6 @@ func TestCommands(t *testing.T) {
 			t.Errorf("got calls %q, want [%q]", calls, want)
 		}
 	})
-	// The post-mortem reply's file is shared whole in the channel where
-	// the command was typed; the answer says so.
-	t.Run("reply with a file", func(t *testing.T) {
-		t.Parallel()
-		e := newInbound(t)
-		ch := e.srv.AddChannel("inc-42-checkout", "", false)
-		draft := "# INC-42\n\n" + strings.Repeat("A line of the timeline.\n", 3000)
-		e.rec.reply = func(a incidentbot.Actor, _ string) commands.Reply {
-			return commands.Reply{Message: incidentbot.Message{Text: "Draft ready",
-				File: &incidentbot.File{Name: "inc-42-postmortem.md", Content: draft}}}
-		}
-		form := strings.Replace(string(body), "channel_id=C01OPS4X7Z", "channel_id="+ch.ID, 1)
-		w := serve(e.in.Commands(), signed(t, "/slack/commands", []byte(form), vectorTime.Add(time.Minute)))
-		var got map[string]any
-		_ = json.Unmarshal(w.Body.Bytes(), &got)
-		if got["response_type"] != "ephemeral" || !strings.Contains(w.Body.String(), "inc-42-postmortem.md is shared in this channel") {
-			t.Errorf("got %s, want an ephemeral answer saying where the file is", w.Body)
-		}
-		if strings.Contains(w.Body.String(), "A line of the timeline") {
-			t.Errorf("the answer carries the draft's text: %s", w.Body)
-		}
-		msgs := e.srv.Messages(ch.ID)
-		if len(msgs) != 1 || len(msgs[0].Files) != 1 || msgs[0].Files[0].Content != draft {
-			t.Fatalf("channel messages: got %+v, want one sharing the whole draft", msgs)
-		}
-		if !strings.Contains(string(msgs[0].Blocks), "Draft ready") {
-			t.Errorf("summary beside the file: got %s", msgs[0].Blocks)
-		}
-	})
-
 	refusals := []struct {
 		name string
 		req  func() *http.Request

@@ -158,7 +158,7 @@ func (in *Inbound) click(ctx context.Context, actor incidentbot.Actor, p interac
 		p.Container.MessageTS != "" && !p.Container.IsEphemeral {
 		before, _ = in.deps.Service.Status(ctx, actor, c.Key) // no state: answer aside
 	}
-	reply := in.shareFile(ctx, actor.ChannelID, in.deps.Handle(ctx, actor, line))
+	reply := in.deps.Handle(ctx, actor, line)
 	if before != nil {
 		after, err := in.deps.Service.Status(ctx, actor, c.Key)
 		if err == nil && moved(before.Incident, after.Incident) {

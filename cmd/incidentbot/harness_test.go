@@ -344,7 +344,11 @@ func (c *slackChat) posts() []post {
 			if m.User != fakeslack.BotUserID {
 				continue
 			}
-			out = append(out, post{ID: m.Channel + "/" + m.TS, Channel: ch.Name, Text: m.Text, Only: c.name(m.EphemeralTo)})
+			text := m.Text
+			if text == "" { // a shared file's message has blocks only
+				text = string(m.Blocks)
+			}
+			out = append(out, post{ID: m.Channel + "/" + m.TS, Channel: ch.Name, Text: text, Only: c.name(m.EphemeralTo)})
 		}
 	}
 	return out
