@@ -92,6 +92,8 @@ func startReplica(t *testing.T, name, dir string, env map[string]string) *replic
 		r.cmd.Env = append(r.cmd.Env, k+"="+v)
 	}
 	r.cmd.Stdout, r.cmd.Stderr = r.logs, r.logs
+	// Killed with the test, whatever ends it: no replica outlives the suite.
+	r.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := r.cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", name, err)
 	}
@@ -283,6 +285,10 @@ func (g *gate) serve(replica string, w http.ResponseWriter, r *http.Request) {
 	w.Write(rec.Body.Bytes())
 }
 
+// slackClient gives up as Slack does, though later: Slack shows the person
+// a timeout after 3 s; the suite waits 5 s so a late answer is measured.
+var slackClient = &http.Client{Timeout: 5 * time.Second}
+
 // signedSlack sends a form to a replica's /slack/commands signed at the
 // given time, with extra headers, as Slack does.
 func signedSlack(t *testing.T, base, secret, form string, at time.Time, header http.Header) (int, string) {
@@ -300,7 +306,7 @@ func signedSlack(t *testing.T, base, secret, form string, at time.Time, header h
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("X-Slack-Request-Timestamp", ts)
 	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := slackClient.Do(req)
 	if err != nil {
 		t.Errorf("POST %s: %v", base, err)
 		return 0, ""
@@ -344,6 +350,22 @@ func busy(t *testing.T, db *store.DB) string {
 		}
 	}
 	return strings.Join(out, "; ")
+}
+
+// byTitle reads the store's incidents: their keys by title, and every key.
+func byTitle(t *testing.T, db *store.DB) (map[string][]string, []string) {
+	t.Helper()
+	incs, err := db.FindIncidents(context.Background(), incidentbot.IncidentFilter{})
+	if err != nil {
+		t.Fatalf("list incidents: %v", err)
+	}
+	perTitle := map[string][]string{}
+	var keys []string
+	for _, inc := range incs {
+		perTitle[inc.Title] = append(perTitle[inc.Title], inc.Key)
+		keys = append(keys, inc.Key)
+	}
+	return perTitle, keys
 }
 
 // idle waits until no job runs or is due, failing after d with what is left.
