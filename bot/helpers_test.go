@@ -96,6 +96,7 @@ type fixture struct {
 	provs    incidentbot.ProviderChecker
 	books    incidentbot.Playbooks
 	logs     *bytes.Buffer
+	logw     *syncWriter          // writes to logs
 	admins   []string             // Config.AdsAdmins
 	shop     string               // Config.ShopURL
 	lang     string               // Config.Language
@@ -133,7 +134,10 @@ func campaign(id, name string, s incidentbot.CampaignStatus) incidentbot.Campaig
 // restarted process would have.
 func (f *fixture) engine() *Engine {
 	f.t.Helper()
-	logger := slog.New(slog.NewTextHandler(&syncWriter{w: f.logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	if f.logw == nil || f.logw.w != f.logs {
+		f.logw = &syncWriter{w: f.logs} // one lock for every engine writing to f.logs
+	}
+	logger := slog.New(slog.NewTextHandler(f.logw, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	cfg := Config{
 		SummaryChannels: map[string]string{incidentbot.PlatformConsole: summaryChannel},
 		MaxAttempts:     4,
