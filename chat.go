@@ -17,6 +17,10 @@ type Chat interface {
 	Invite(ctx context.Context, channelID string, userIDs []string) error
 	SetTopic(ctx context.Context, channelID, topic string) error
 	Post(ctx context.Context, channelID string, m Message) (MessageRef, error)
+	// FindPost finds the message the bot posted in channelID with
+	// Message.Marker marker among the channel's recent messages, or
+	// returns ENOTFOUND: a post retried after a crash looks before acting.
+	FindPost(ctx context.Context, channelID, marker string) (MessageRef, error)
 	Update(ctx context.Context, ref MessageRef, m Message) error
 	Pin(ctx context.Context, ref MessageRef) error
 	// Archive archives a channel (Discord: moves it to an archive category, locked).
@@ -55,6 +59,10 @@ type Message struct {
 	Footer   string
 	// EphemeralTo, when set, shows the message only to that user id.
 	EphemeralTo string
+	// Marker, when set, is written with the message in the same call
+	// (Slack metadata, Discord nonce), unseen by people, so that FindPost
+	// finds the message again: the job that posts it is idempotent.
+	Marker string
 	// File, when set, is delivered whole beside the message, which then
 	// stays a short summary: Slack and Discord upload it, the console
 	// writes it to disk. A file cannot be ephemeral, and Slack gives the

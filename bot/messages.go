@@ -42,7 +42,7 @@ func (e *Engine) post(ctx context.Context, job incidentbot.Job, inc *incidentbot
 	if err != nil {
 		return nil, err
 	}
-	if _, err := chat.Post(ctx, channel, p.Message); err != nil {
+	if _, err := e.postMarked(ctx, chat, job, channel, p.Message); err != nil {
 		return nil, fmt.Errorf("post: %w", err)
 	}
 	return nil, nil
@@ -79,7 +79,7 @@ func (e *Engine) summary(ctx context.Context, job incidentbot.Job, inc *incident
 	default:
 		return nil, err
 	}
-	ref, err = chat.Post(ctx, channel, msg)
+	ref, err = e.postMarked(ctx, chat, job, channel, msg)
 	if err != nil {
 		return nil, fmt.Errorf("post summary: %w", err)
 	}
@@ -102,7 +102,7 @@ func (e *Engine) postmortem(ctx context.Context, job incidentbot.Job, inc *incid
 	if j.err != nil {
 		return nil, j.err
 	}
-	return e.postOnce(ctx, inc, purposePostmortem, j.out, func() (incidentbot.Message, error) {
+	return e.postOnce(ctx, job, inc, purposePostmortem, j.out, func() (incidentbot.Message, error) {
 		md, err := e.render(ctx, inc)
 		if err != nil {
 			return incidentbot.Message{}, err
@@ -256,7 +256,7 @@ func (e *Engine) reminder(ctx context.Context, job incidentbot.Job, inc *inciden
 	for _, u := range who {
 		text = u.Mention() + " " + text
 	}
-	if _, err := chat.Post(ctx, inc.WarRoom, incidentbot.Message{Text: drillLabel(inc, text), Severity: inc.Severity}); err != nil {
+	if _, err := e.postMarked(ctx, chat, job, inc.WarRoom, incidentbot.Message{Text: drillLabel(inc, text), Severity: inc.Severity}); err != nil {
 		return nil, fmt.Errorf("post reminder: %w", err)
 	}
 	cadence := pb.Cadence(inc.Severity)
@@ -319,7 +319,7 @@ func (e *Engine) adsReminder(ctx context.Context, job incidentbot.Job, inc *inci
 	if err != nil {
 		return nil, err
 	}
-	if _, err := chat.Post(ctx, channel, incidentbot.Message{Title: inc.Key + " " + inc.Title, Text: text, Severity: inc.Severity}); err != nil {
+	if _, err := e.postMarked(ctx, chat, job, channel, incidentbot.Message{Title: inc.Key + " " + inc.Title, Text: text, Severity: inc.Severity}); err != nil {
 		return nil, fmt.Errorf("post ads reminder: %w", err)
 	}
 	now := e.now()

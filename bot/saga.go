@@ -2,6 +2,8 @@ package bot
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
@@ -286,7 +288,7 @@ const (
 )
 
 func (e *Engine) welcome(ctx context.Context, job incidentbot.Job, inc *incidentbot.Incident) (complete, error) {
-	return e.postOnce(ctx, inc, purposeWelcome, e.next(inc, job), func() (incidentbot.Message, error) {
+	return e.postOnce(ctx, job, inc, purposeWelcome, e.next(inc, job), func() (incidentbot.Message, error) {
 		st, err := e.status(ctx, inc)
 		if err != nil {
 			return incidentbot.Message{}, err
@@ -298,7 +300,7 @@ func (e *Engine) welcome(ctx context.Context, job incidentbot.Job, inc *incident
 // postOnce posts the incident's message for purpose in the war room unless
 // it was posted already, saving its reference with the job's completion;
 // then come the next jobs.
-func (e *Engine) postOnce(ctx context.Context, inc *incidentbot.Incident, purpose string, next []incidentbot.Job, build func() (incidentbot.Message, error)) (complete, error) {
+func (e *Engine) postOnce(ctx context.Context, job incidentbot.Job, inc *incidentbot.Incident, purpose string, next []incidentbot.Job, build func() (incidentbot.Message, error)) (complete, error) {
 	if _, err := e.store.Message(ctx, inc.ID, purpose); err == nil {
 		return func(*incidentbot.Incident) (incidentbot.Change, error) { return incidentbot.Change{Jobs: next}, nil }, nil
 	} else if incidentbot.ErrorCode(err) != incidentbot.ENOTFOUND {
@@ -315,7 +317,7 @@ func (e *Engine) postOnce(ctx context.Context, inc *incidentbot.Incident, purpos
 	if err != nil {
 		return nil, err
 	}
-	ref, err := chat.Post(ctx, inc.WarRoom, m)
+	ref, err := e.postMarked(ctx, chat, job, inc.WarRoom, m)
 	if err != nil {
 		return nil, fmt.Errorf("post %s: %w", purpose, err)
 	}
@@ -325,6 +327,36 @@ func (e *Engine) postOnce(ctx context.Context, inc *incidentbot.Incident, purpos
 			Jobs:     next,
 		}, nil
 	}, nil
+}
+
+// postMarked posts m in channel for job with the job's marker, so that a
+// later run of the same job finds the message instead of posting again:
+// the store counts a run (Attempts) when it hands out the job, before the
+// call, so a run after the first may follow one whose post went out but
+// whose completion was never recorded (a crash, the database down).
+func (e *Engine) postMarked(ctx context.Context, chat incidentbot.Chat, job incidentbot.Job, channel string, m incidentbot.Message) (incidentbot.MessageRef, error) {
+	if m.EphemeralTo != "" {
+		return chat.Post(ctx, channel, m)
+	}
+	m.Marker = jobMarker(job)
+	if job.Attempts > 1 {
+		ref, err := chat.FindPost(ctx, channel, m.Marker)
+		if err == nil {
+			e.logger.InfoContext(ctx, "post found from an earlier run, not posted again", "job", job.Key, "channel", channel)
+			return ref, nil
+		}
+		if incidentbot.ErrorCode(err) != incidentbot.ENOTFOUND {
+			return incidentbot.MessageRef{}, err
+		}
+	}
+	return chat.Post(ctx, channel, m)
+}
+
+// jobMarker is the marker of the messages a job posts: a digest of its
+// key (unique in the store), short enough for a Discord nonce (25).
+func jobMarker(job incidentbot.Job) string {
+	sum := sha256.Sum256([]byte(job.Key))
+	return "ib-" + hex.EncodeToString(sum[:11])
 }
 
 // pinWelcome pins the welcome message; pinning is idempotent on every platform.

@@ -62,6 +62,13 @@ func (c slowChat) Post(ctx context.Context, ch string, m incidentbot.Message) (i
 	return c.Chat.Post(ctx, ch, m)
 }
 
+func (c slowChat) FindPost(ctx context.Context, channelID, marker string) (incidentbot.MessageRef, error) {
+	if err := c.wait(ctx); err != nil {
+		return incidentbot.MessageRef{}, err
+	}
+	return c.Chat.FindPost(ctx, channelID, marker)
+}
+
 func (c slowChat) Pin(ctx context.Context, ref incidentbot.MessageRef) error {
 	if err := c.wait(ctx); err != nil {
 		return err

@@ -18,6 +18,7 @@ type Chat struct {
 	PostFn          func(ctx context.Context, channelID string, m incidentbot.Message) (incidentbot.MessageRef, error)
 	UpdateFn        func(ctx context.Context, ref incidentbot.MessageRef, m incidentbot.Message) error
 	PinFn           func(ctx context.Context, ref incidentbot.MessageRef) error
+	FindPostFn      func(ctx context.Context, channelID, marker string) (incidentbot.MessageRef, error)
 	ArchiveFn       func(ctx context.Context, channelID string) error
 	ResolveUsersFn  func(ctx context.Context, spec string) ([]incidentbot.User, error)
 }
@@ -42,6 +43,10 @@ func (c *Chat) Post(ctx context.Context, channelID string, m incidentbot.Message
 
 func (c *Chat) Update(ctx context.Context, ref incidentbot.MessageRef, m incidentbot.Message) error {
 	return c.UpdateFn(ctx, ref, m)
+}
+
+func (c *Chat) FindPost(ctx context.Context, channelID, marker string) (incidentbot.MessageRef, error) {
+	return c.FindPostFn(ctx, channelID, marker)
 }
 
 func (c *Chat) Pin(ctx context.Context, ref incidentbot.MessageRef) error {

@@ -266,6 +266,26 @@ func (c *Chat) Post(ctx context.Context, channelID string, m incidentbot.Message
 	return c.post(channelID, incidentbot.User{}, m)
 }
 
+// FindPost finds the bot's message carrying marker in the channel, newest
+// first, or ENOTFOUND.
+func (c *Chat) FindPost(ctx context.Context, channelID, marker string) (incidentbot.MessageRef, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.begin(ctx, "FindPost"); err != nil {
+		return incidentbot.MessageRef{}, err
+	}
+	ch, err := c.openChannel(channelID)
+	if err != nil {
+		return incidentbot.MessageRef{}, err
+	}
+	for i := len(ch.state.Messages) - 1; i >= 0; i-- {
+		if m := ch.state.Messages[i]; marker != "" && m.From == "" && m.Message.Marker == marker {
+			return incidentbot.MessageRef{ChannelID: channelID, ID: m.ID}, nil
+		}
+	}
+	return incidentbot.MessageRef{}, incidentbot.Errorf(incidentbot.ENOTFOUND, "No message of the bot carries that marker here.")
+}
+
 // Say posts plain text written by a person, as typed in the console.
 func (c *Chat) Say(channelID string, user incidentbot.User, text string) (incidentbot.MessageRef, error) {
 	c.mu.Lock()

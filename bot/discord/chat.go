@@ -6,6 +6,7 @@ package discord
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -335,7 +336,7 @@ func (c *Chat) Post(ctx context.Context, channelID string, m incidentbot.Message
 		// (Discord docs, Reference > Uploading Files).
 		send.Files = []*discordgo.File{{Name: f.Name, ContentType: "text/markdown; charset=utf-8", Reader: strings.NewReader(f.Content)}}
 	}
-	msg, err := c.s.ChannelMessageSendComplex(channelID, send, c.opts(ctx)...)
+	msg, err := c.send(ctx, channelID, send, m.Marker)
 	if err != nil {
 		return incidentbot.MessageRef{}, mapError("post message", err)
 	}
@@ -345,6 +346,82 @@ func (c *Chat) Post(ctx context.Context, channelID string, m incidentbot.Message
 		}
 	}
 	return incidentbot.MessageRef{ChannelID: channelID, ID: msg.ID}, nil
+}
+
+// markedSend is a message create body with a nonce, which discordgo's
+// MessageSend lacks. With enforce_nonce Discord returns the message the
+// same author created with the same nonce in the past few minutes instead
+// of creating another (Discord docs, Resources > Message > Create Message:
+// nonce, up to 25 characters, and enforce_nonce).
+type markedSend struct {
+	*discordgo.MessageSend
+	Nonce        string `json:"nonce"`
+	EnforceNonce bool   `json:"enforce_nonce"`
+}
+
+// send creates a message, with marker as its enforced nonce when set.
+func (c *Chat) send(ctx context.Context, channelID string, m *discordgo.MessageSend, marker string) (*discordgo.Message, error) {
+	if marker == "" {
+		return c.s.ChannelMessageSendComplex(channelID, m, c.opts(ctx)...)
+	}
+	for _, e := range m.Embeds {
+		if e.Type == "" {
+			e.Type = discordgo.EmbedTypeRich // as ChannelMessageSendComplex does
+		}
+	}
+	endpoint := discordgo.EndpointChannelMessages(channelID)
+	body := markedSend{MessageSend: m, Nonce: marker, EnforceNonce: true}
+	var resp []byte
+	var err error
+	if len(m.Files) > 0 {
+		ct, b, encErr := discordgo.MultipartBodyWithJSON(body, m.Files)
+		if encErr != nil {
+			return nil, encErr
+		}
+		resp, err = c.s.RequestRaw(http.MethodPost, endpoint, ct, b, endpoint, 0, c.opts(ctx)...)
+	} else {
+		resp, err = c.s.RequestWithBucketID(http.MethodPost, endpoint, body, endpoint, c.opts(ctx)...)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var msg discordgo.Message
+	if err := json.Unmarshal(resp, &msg); err != nil {
+		return nil, fmt.Errorf("read created message: %w", err)
+	}
+	return &msg, nil
+}
+
+// FindPost reads the channel's newest 100 messages (GET channel messages,
+// whose message objects carry the nonce they were created with) for the
+// bot's message with nonce marker.
+func (c *Chat) FindPost(ctx context.Context, channelID, marker string) (incidentbot.MessageRef, error) {
+	endpoint := discordgo.EndpointChannelMessages(channelID)
+	resp, err := c.s.RequestWithBucketID(http.MethodGet, endpoint+"?limit=100", nil, endpoint, c.opts(ctx)...)
+	if err != nil {
+		return incidentbot.MessageRef{}, mapError("read messages", err)
+	}
+	var msgs []struct {
+		ID     string          `json:"id"`
+		Nonce  json.RawMessage `json:"nonce"`
+		Author struct {
+			ID string `json:"id"`
+		} `json:"author"`
+	}
+	if err := json.Unmarshal(resp, &msgs); err != nil {
+		return incidentbot.MessageRef{}, fmt.Errorf("read messages: %w", err)
+	}
+	bot, err := c.botUserID(ctx)
+	if err != nil {
+		return incidentbot.MessageRef{}, err
+	}
+	want, _ := json.Marshal(marker)
+	for _, m := range msgs {
+		if marker != "" && m.Author.ID == bot && string(m.Nonce) == string(want) {
+			return incidentbot.MessageRef{ChannelID: channelID, ID: m.ID}, nil
+		}
+	}
+	return incidentbot.MessageRef{}, incidentbot.Errorf(incidentbot.ENOTFOUND, "No message of the bot carries that marker in the channel's recent messages.")
 }
 
 // Update replaces a posted message in place: content, embeds and buttons

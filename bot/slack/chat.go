@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	slackapi "github.com/slack-go/slack"
@@ -52,6 +53,9 @@ type Chat struct {
 	pace   *pacer
 	groups groupCache
 	logger *slog.Logger
+
+	botMu sync.Mutex
+	botID string // the bot's own user id (auth.test), once known
 }
 
 var _ incidentbot.Chat = (*Chat)(nil)
@@ -97,7 +101,7 @@ func (c *Chat) CreateChannel(ctx context.Context, name string, opts incidentbot.
 	for try := 1; try <= maxNameTries; try++ {
 		candidate := incidentbot.ChannelNameTry(base, try, maxChannelName)
 		if ch, ok := existing[candidate]; ok {
-			if ours(ch, opts) {
+			if c.ours(ctx, ch, opts) {
 				c.logger.InfoContext(ctx, "reusing channel an earlier attempt created", "channel", ch.ID, "name", ch.Name)
 				return c.finishChannel(ctx, ch.ID, ch.Name, ch.Purpose.Value, ch.Topic.Value, opts)
 			}
@@ -117,7 +121,7 @@ func (c *Chat) CreateChannel(ctx context.Context, name string, opts incidentbot.
 				return incidentbot.Channel{}, err
 			}
 		}
-		if ch, ok := existing[candidate]; ok && ours(ch, opts) {
+		if ch, ok := existing[candidate]; ok && c.ours(ctx, ch, opts) {
 			c.logger.InfoContext(ctx, "reusing channel an earlier attempt created", "channel", ch.ID, "name", ch.Name)
 			return c.finishChannel(ctx, ch.ID, ch.Name, ch.Purpose.Value, ch.Topic.Value, opts)
 		}
@@ -127,9 +131,41 @@ func (c *Chat) CreateChannel(ctx context.Context, name string, opts incidentbot.
 		base, incidentbot.ChannelNameTry(base, maxNameTries, maxChannelName))
 }
 
-// ours reports whether ch is the channel opts describe: same purpose, still open.
-func ours(ch slackapi.Channel, opts incidentbot.ChannelOptions) bool {
-	return opts.Purpose != "" && ch.Purpose.Value == incidentbot.Truncate(opts.Purpose, maxTopic) && !ch.IsArchived
+// ours reports whether ch, still open, is the channel opts describe: its
+// purpose is opts.Purpose (the incident key), or it has no purpose yet, the
+// bot created it and its name holds the key as words ("inc-42-checkout"
+// for INC-42). conversations.create takes nothing but the name, the
+// purpose follows in a second call, so a crash between the two leaves a
+// channel known by its name and creator alone
+// (api.slack.com/methods/conversations.create, conversations.list).
+func (c *Chat) ours(ctx context.Context, ch slackapi.Channel, opts incidentbot.ChannelOptions) bool {
+	if opts.Purpose == "" || ch.IsArchived {
+		return false
+	}
+	if ch.Purpose.Value == incidentbot.Truncate(opts.Purpose, maxTopic) {
+		return true
+	}
+	key := incidentbot.ChannelName(opts.Purpose, maxChannelName)
+	if ch.Purpose.Value != "" || key == "" || !strings.Contains("-"+ch.Name+"-", "-"+key+"-") {
+		return false
+	}
+	bot, err := c.botUser(ctx)
+	return err == nil && ch.Creator == bot
+}
+
+// botUser returns the bot's own user id, asked of auth.test once.
+func (c *Chat) botUser(ctx context.Context) (string, error) {
+	c.botMu.Lock()
+	defer c.botMu.Unlock()
+	if c.botID != "" {
+		return c.botID, nil
+	}
+	resp, err := c.api.AuthTestContext(ctx)
+	if err != nil {
+		return "", mapError("auth.test", err)
+	}
+	c.botID = resp.UserID
+	return c.botID, nil
 }
 
 // finishChannel sets the purpose and topic a channel lacks.
@@ -248,11 +284,42 @@ func (c *Chat) Post(ctx context.Context, channelID string, m incidentbot.Message
 	if err := c.pace.wait(ctx, channelID); err != nil {
 		return incidentbot.MessageRef{}, err
 	}
+	if m.Marker != "" {
+		opts = append(opts, slackapi.MsgOptionMetadata(slackapi.SlackMetadata{
+			EventType: markerEvent, EventPayload: map[string]any{"marker": m.Marker},
+		}))
+	}
 	ch, ts, err := c.api.PostMessageContext(ctx, channelID, opts...)
 	if err != nil {
 		return incidentbot.MessageRef{}, mapError("chat.postMessage", err)
 	}
 	return incidentbot.MessageRef{ChannelID: ch, ID: ts}, nil
+}
+
+// markerEvent is the metadata event type of messages posted with a
+// Marker: Slack keeps metadata with the message, hidden from people, and
+// returns it from conversations.history with include_all_metadata
+// (docs.slack.dev/messaging/message-metadata, conversations.history).
+const markerEvent = "incidentbot_post"
+
+// markerDepth is how many of a channel's newest messages FindPost reads:
+// a retried post comes within minutes of the first attempt.
+const markerDepth = 200
+
+// FindPost reads the channel's newest messages for the bot's message
+// whose metadata carries marker.
+func (c *Chat) FindPost(ctx context.Context, channelID, marker string) (incidentbot.MessageRef, error) {
+	params := &slackapi.GetConversationHistoryParameters{ChannelID: channelID, Limit: markerDepth, IncludeAllMetadata: true}
+	page, err := c.api.GetConversationHistoryContext(ctx, params)
+	if err != nil {
+		return incidentbot.MessageRef{}, mapError("conversations.history", err)
+	}
+	for _, m := range page.Messages {
+		if marker != "" && m.Metadata.EventType == markerEvent && m.Metadata.EventPayload["marker"] == marker {
+			return incidentbot.MessageRef{ChannelID: channelID, ID: m.Timestamp}, nil
+		}
+	}
+	return incidentbot.MessageRef{}, incidentbot.Errorf(incidentbot.ENOTFOUND, "No message of the bot carries that marker in the channel's recent history.")
 }
 
 // Respond answers through a response_url of a slash command, click or

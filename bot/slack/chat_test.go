@@ -55,8 +55,8 @@ func TestCreateChannel(t *testing.T) {
 			want: "inc-42-2", creates: 2},
 		{name: "taken twice", in: "inc-42",
 			seed: func(s *fake.Server) {
-				s.AddChannel("inc-42", "", false)
-				s.AddChannel("inc-42-2", "", false)
+				s.AddChannelWithout("inc-42", false) // made by a person: no purpose
+				s.AddChannel("inc-42-2", "lunch plans", false)
 			},
 			opts: incidentbot.ChannelOptions{Purpose: "INC-42"}, want: "inc-42-3", creates: 2},
 		{name: "retry reuses its own channel", in: "inc-42",
@@ -65,10 +65,17 @@ func TestCreateChannel(t *testing.T) {
 			want: "inc-42", creates: 1, reused: true},
 		{name: "retry reuses its suffixed channel", in: "inc-42",
 			seed: func(s *fake.Server) {
-				s.AddChannel("inc-42", "", false)
+				s.AddChannelWithout("inc-42", false)
 				s.AddChannel("inc-42-2", "INC-42", false)
 			},
 			opts: incidentbot.ChannelOptions{Purpose: "INC-42"}, want: "inc-42-2", creates: 1, reused: true},
+		{name: "retry reuses the channel it made before its purpose was set", in: "inc-42",
+			seed: func(s *fake.Server) { s.AddChannel("inc-42", "", false) },
+			opts: incidentbot.ChannelOptions{Purpose: "INC-42", Topic: "SEV1"},
+			want: "inc-42", creates: 1, reused: true},
+		{name: "a purposeless channel without the key is not reused", in: "checkout-down",
+			seed: func(s *fake.Server) { s.AddChannel("checkout-down", "", false) },
+			opts: incidentbot.ChannelOptions{Purpose: "INC-4"}, want: "checkout-down-2", creates: 2},
 		{name: "archived namesake is not reused", in: "inc-42",
 			seed: func(s *fake.Server) {
 				c := s.AddChannel("inc-42", "INC-42", false)

@@ -51,6 +51,9 @@ type Message struct {
 	Mentions      []User       `json:"mentions"`
 	Reference     *MessageLink `json:"message_reference,omitempty"`
 	Attachments   []Attachment `json:"attachments"`
+	// Nonce is what the create call sent (an integer or a string of at
+	// most 25 characters), returned with the message.
+	Nonce json.RawMessage `json:"nonce,omitempty"`
 }
 
 // MessageLink points at another message.
@@ -106,6 +109,36 @@ type messageParams struct {
 	Reference  *MessageLink `json:"message_reference"`
 	// AllowedMentions is recorded with every write (see Writes).
 	AllowedMentions *AllowedMentions `json:"allowed_mentions"`
+	// Nonce and EnforceNonce (Discord docs, Resources > Message > Create
+	// Message): with enforce_nonce, a message of the same author with the
+	// same nonce created in the past few minutes is returned instead of a
+	// new one.
+	Nonce        json.RawMessage `json:"nonce"`
+	EnforceNonce bool            `json:"enforce_nonce"`
+}
+
+// nonceWindow is how long enforce_nonce finds an earlier message: the docs
+// say "the past few minutes"; the fake takes the low end.
+const nonceWindow = 2 * time.Minute
+
+// checkNonce validates a nonce: an integer, or a string of at most 25
+// characters.
+func checkNonce(n json.RawMessage) *apiError {
+	if len(n) == 0 || string(n) == "null" {
+		return nil
+	}
+	var str string
+	if json.Unmarshal(n, &str) == nil {
+		if utf8.RuneCountInString(str) > 25 {
+			return invalidForm("nonce", "Must be 25 or fewer in length.")
+		}
+		return nil
+	}
+	var i int64
+	if json.Unmarshal(n, &i) != nil {
+		return invalidForm("nonce", "Must be an integer or a string.")
+	}
+	return nil
 }
 
 func (s *Server) textChannel(id string) (*Channel, *apiError) {
@@ -287,8 +320,18 @@ func (s *Server) newMessage(channelID string, body []byte, author User, files ..
 	if err := json.Unmarshal(body, &p); err != nil {
 		return nil, errorf(http.StatusBadRequest, 50109, "The request body contains invalid JSON.")
 	}
+	if err := checkNonce(p.Nonce); err != nil {
+		return nil, err
+	}
+	if p.EnforceNonce && len(p.Nonce) > 0 {
+		for _, old := range s.messages[channelID] {
+			if old.Author.ID == author.ID && bytes.Equal(old.Nonce, p.Nonce) && s.now().Sub(old.Timestamp) < nonceWindow {
+				return old, nil
+			}
+		}
+	}
 	m := &Message{ID: s.nextID(), ChannelID: channelID, Author: author, Timestamp: s.now().UTC(),
-		Embeds: []Embed{}, Components: []ActionRow{}, Mentions: []User{}, Attachments: []Attachment{}}
+		Embeds: []Embed{}, Components: []ActionRow{}, Mentions: []User{}, Attachments: []Attachment{}, Nonce: p.Nonce}
 	if err := apply(m, p); err != nil {
 		return nil, err
 	}

@@ -22,6 +22,11 @@ type Message struct {
 	EphemeralTo string // set for chat.postEphemeral
 	Edits       int    // how many chat.update calls changed it
 	Files       []File // shared by files.completeUploadExternal
+	// Metadata is the message metadata sent with chat.postMessage
+	// ({"event_type": ..., "event_payload": {...}}), returned by
+	// conversations.history only with include_all_metadata
+	// (docs.slack.dev/messaging/message-metadata).
+	Metadata json.RawMessage
 }
 
 // Messages returns a channel's messages, ephemeral ones included, oldest first.
@@ -74,6 +79,24 @@ func raw(s string) (json.RawMessage, bool) {
 	return json.RawMessage(s), true
 }
 
+// metadata reads the metadata argument: a JSON object with a non-empty
+// event_type and an event_payload object, else invalid_metadata_format.
+func metadata(p params, m *Message) string {
+	raw := p.get("metadata")
+	if raw == "" {
+		return ""
+	}
+	var md struct {
+		EventType    string         `json:"event_type"`
+		EventPayload map[string]any `json:"event_payload"`
+	}
+	if json.Unmarshal([]byte(raw), &md) != nil || md.EventType == "" || md.EventPayload == nil {
+		return "invalid_metadata_format"
+	}
+	m.Metadata = json.RawMessage(raw)
+	return ""
+}
+
 func (m *Message) json() map[string]any {
 	out := map[string]any{"type": "message", "user": m.User, "text": m.Text, "ts": m.TS}
 	if m.User == BotUserID {
@@ -95,6 +118,9 @@ func (s *Server) chatPostMessage(p params) (any, string) {
 	}
 	m := &Message{Channel: c.ID, User: BotUserID, ThreadTS: p.get("thread_ts")}
 	if e := content(p, m); e != "" {
+		return nil, e
+	}
+	if e := metadata(p, m); e != "" {
 		return nil, e
 	}
 	m.TS = s.nextTS()

@@ -26,6 +26,7 @@ func (s *Server) conversationsHistory(p params) (any, string) {
 		return nil, err
 	}
 	inclusive := p.bool("inclusive")
+	withMetadata := p.bool("include_all_metadata")
 	limit, _ := strconv.Atoi(p.get("limit"))
 	if limit <= 0 || limit > 999 {
 		limit = 100
@@ -47,7 +48,11 @@ func (s *Server) conversationsHistory(p params) (any, string) {
 			more = true
 			break
 		}
-		out = append(out, m.json())
+		j := m.json()
+		if withMetadata && m.Metadata != nil {
+			j["metadata"] = m.Metadata
+		}
+		out = append(out, j)
 	}
 	if out == nil {
 		out = []map[string]any{}
