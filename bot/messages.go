@@ -64,9 +64,19 @@ func (e *Engine) summary(ctx context.Context, job incidentbot.Job, inc *incident
 		return nil, err
 	}
 	msg := views.Summary(st, e.now())
+	// One summary per incident, whichever job posts it: the marker names
+	// the incident, and a post is recorded as started (a saved message
+	// without id) before the call, so a job that finds it started, its
+	// outcome unknown, looks for it before posting.
+	mark := marker(inc.Key + "/" + purposeSummary)
 	ref, err := e.store.Message(ctx, inc.ID, purposeSummary)
+	started := false
 	switch incidentbot.ErrorCode(err) {
 	case "":
+		if ref.ID == "" {
+			started = true
+			break
+		}
 		err = chat.Update(ctx, ref, msg)
 		if err == nil {
 			return nil, nil
@@ -76,12 +86,23 @@ func (e *Engine) summary(ctx context.Context, job incidentbot.Job, inc *incident
 		}
 		// Deleted by someone: post a fresh one below.
 	case incidentbot.ENOTFOUND:
+		if _, err := e.store.UpdateIncident(ctx, inc.ID, func(*incidentbot.Incident) (incidentbot.Change, error) {
+			return incidentbot.Change{Messages: []incidentbot.SavedMessage{{Purpose: purposeSummary, Ref: incidentbot.MessageRef{ChannelID: channel}}}}, nil
+		}); err != nil {
+			return nil, fmt.Errorf("record the summary as started: %w", err)
+		}
 	default:
 		return nil, err
 	}
-	ref, err = e.postMarked(ctx, chat, job, channel, msg)
+	ref, found, err := e.postOrFind(ctx, chat, channel, msg, mark, started || job.Attempts > 1)
 	if err != nil {
 		return nil, fmt.Errorf("post summary: %w", err)
+	}
+	if found {
+		// Posted by an earlier job, maybe with older news.
+		if err := chat.Update(ctx, ref, msg); err != nil {
+			return nil, fmt.Errorf("update summary: %w", err)
+		}
 	}
 	return func(*incidentbot.Incident) (incidentbot.Change, error) {
 		return incidentbot.Change{Messages: []incidentbot.SavedMessage{{Purpose: purposeSummary, Ref: ref}}}, nil

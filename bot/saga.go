@@ -338,24 +338,33 @@ func (e *Engine) postMarked(ctx context.Context, chat incidentbot.Chat, job inci
 	if m.EphemeralTo != "" {
 		return chat.Post(ctx, channel, m)
 	}
-	m.Marker = jobMarker(job)
-	if job.Attempts > 1 {
-		ref, err := chat.FindPost(ctx, channel, m.Marker)
-		if err == nil {
-			e.logger.InfoContext(ctx, "post found from an earlier run, not posted again", "job", job.Key, "channel", channel)
-			return ref, nil
-		}
-		if incidentbot.ErrorCode(err) != incidentbot.ENOTFOUND {
-			return incidentbot.MessageRef{}, err
-		}
-	}
-	return chat.Post(ctx, channel, m)
+	ref, _, err := e.postOrFind(ctx, chat, channel, m, marker(job.Key), job.Attempts > 1)
+	return ref, err
 }
 
-// jobMarker is the marker of the messages a job posts: a digest of its
-// key (unique in the store), short enough for a Discord nonce (25).
-func jobMarker(job incidentbot.Job) string {
-	sum := sha256.Sum256([]byte(job.Key))
+// postOrFind posts m with marker in channel; when look is set, an earlier
+// attempt may have posted it, so the channel's recent history is read
+// first and a message found there is the answer (found).
+func (e *Engine) postOrFind(ctx context.Context, chat incidentbot.Chat, channel string, m incidentbot.Message, marker string, look bool) (ref incidentbot.MessageRef, found bool, err error) {
+	m.Marker = marker
+	if look {
+		ref, err := chat.FindPost(ctx, channel, marker)
+		if err == nil {
+			e.logger.InfoContext(ctx, "post found from an earlier attempt, not posted again", "channel", channel, "marker", marker)
+			return ref, true, nil
+		}
+		if incidentbot.ErrorCode(err) != incidentbot.ENOTFOUND {
+			return incidentbot.MessageRef{}, false, err
+		}
+	}
+	ref, err = chat.Post(ctx, channel, m)
+	return ref, false, err
+}
+
+// marker is the marker of the messages posted for name (a job key, unique
+// in the store): a digest short enough for a Discord nonce (25).
+func marker(name string) string {
+	sum := sha256.Sum256([]byte(name))
 	return "ib-" + hex.EncodeToString(sum[:11])
 }
 

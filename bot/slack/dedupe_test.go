@@ -84,7 +84,7 @@ func (s *crashingStore) CompleteJob(ctx context.Context, job incidentbot.Job, wo
 // (kill -9 between conversations.create and conversations.setPurpose);
 // the welcome and the managers' summary were posted but their jobs'
 // completions failed (the database down), so their leases ran out and
-// other runs took them. In the end there is one war room, one welcome,
+// other runs took them; meanwhile an update made another summary job. In the end there is one war room, one welcome,
 // pinned, and one summary.
 func TestDedupeSagaCrash(t *testing.T) {
 	t.Parallel()
@@ -104,9 +104,16 @@ func TestDedupeSagaCrash(t *testing.T) {
 		}
 		w.srv.FailStatusNext("conversations.setPurpose", http.StatusInternalServerError, 1)
 		ctx := context.Background()
-		for range 40 {
+		for i := range 40 {
 			if _, err := eng.RunDue(ctx, 0); err != nil && !strings.Contains(err.Error(), "complete job") {
 				t.Fatalf("RunDue: %v", err)
+			}
+			if i == 0 {
+				// Another summary job comes while the first summary's outcome
+				// is unknown (its job still leased): it must find that post.
+				if code, reply := w.command(alice, "update INC-1 Cause found: a slow search query", "", signedNow); code != http.StatusOK {
+					t.Fatalf("update: got %d %s", code, reply)
+				}
 			}
 			if _, ok := w.warRoom("inc-1-search-is-slow"); ok && len(find(w.srv.Messages(w.summary.ID), "INC-1")) > 0 && w.idle(crashing) {
 				break
@@ -137,6 +144,8 @@ func TestDedupeSagaCrash(t *testing.T) {
 		}
 		if got := find(w.srv.Messages(w.summary.ID), "INC-1"); len(got) != 1 {
 			t.Errorf("got %d summaries, want 1:\n%s", len(got), dump(got))
+		} else if got[0].Edits == 0 {
+			t.Errorf("the summary was never updated after the update:\n%s", dump(got))
 		}
 		if n := w.srv.Calls("conversations.history"); n < 2 {
 			t.Errorf("got %d conversations.history calls, want the two re-runs to look before posting", n)
