@@ -154,7 +154,7 @@ func (e *Engine) shareDraft(ctx context.Context, job incidentbot.Job, inc *incid
 	if err != nil {
 		return nil, err
 	}
-	if _, err := chat.Post(ctx, channel, postmortemMessage(inc, md)); err != nil {
+	if _, err := e.postMarked(ctx, chat, job, channel, postmortemMessage(inc, md)); err != nil {
 		return nil, fmt.Errorf("share post-mortem: %w", err)
 	}
 	return nil, nil
