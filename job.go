@@ -53,3 +53,18 @@ func NewJob(inc *Incident, kind, key string, payload any, runAt time.Time) (Job,
 		RunAt:      runAt,
 	}, nil
 }
+
+// Deferral is a job's way of saying "not yet": a pace a service keeps
+// (Slack takes about one post a second per channel), not a failure. The
+// runner puts the job back to run after Wait, counting no attempt, so the
+// wait holds no worker. It sits inside an EUNAVAILABLE Error for callers
+// that are not the runner.
+type Deferral struct {
+	Wait   time.Duration
+	Reason string
+}
+
+func (d *Deferral) Error() string { return d.Reason + ", deferred " + d.Wait.String() }
+
+// RetryAfter is the wait, for callers that only know retry hints.
+func (d *Deferral) RetryAfter() time.Duration { return d.Wait }

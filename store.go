@@ -169,6 +169,9 @@ type JobStore interface {
 	// RequeueFailedJobs puts the failed jobs among ids back to pending, to
 	// run at runAt with their attempts counted from zero, and returns them.
 	RequeueFailedJobs(ctx context.Context, ids []int64, runAt time.Time) ([]Job, error)
+	// DeferJob puts a running job back to pending, to run at runAt, counting
+	// no attempt and keeping its last error; ECONFLICT when worker lost it.
+	DeferJob(ctx context.Context, job Job, worker string, runAt time.Time) error
 	// RenewJob extends worker's lease on a running job to until; ECONFLICT
 	// when the worker lost it.
 	RenewJob(ctx context.Context, job Job, worker string, until time.Time) error

@@ -201,6 +201,7 @@ func (e *Engine) runLane(ctx context.Context, worker string, lane incidentbot.Jo
 	if inc == nil && incidentbot.ErrorCode(err) != incidentbot.ENOTFOUND && ctx.Err() == nil {
 		return true, e.retry(sctx, job, worker, e.now().Add(backoff(job.Attempts, err)), err)
 	}
+	var later *incidentbot.Deferral
 	switch {
 	case err == nil:
 		err = e.store.CompleteJob(sctx, job, worker, done)
@@ -215,6 +216,18 @@ func (e *Engine) runLane(ctx context.Context, worker string, lane incidentbot.Jo
 		if done != nil {
 			// The completion may have enqueued the next step.
 			e.nudge()
+		}
+		return true, nil
+	case errors.As(err, &later):
+		// Paced: the job comes back when its turn is due, holding no worker meanwhile.
+		log.DebugContext(ctx, "job deferred", "wait", later.Wait, "reason", later.Reason)
+		err := e.store.DeferJob(sctx, job, worker, e.now().Add(later.Wait))
+		if incidentbot.ErrorCode(err) == incidentbot.ECONFLICT {
+			log.WarnContext(ctx, "job lease lost", "err", err)
+			return true, nil
+		}
+		if err != nil {
+			return true, fmt.Errorf("defer job %s: %w", job.Key, err)
 		}
 		return true, nil
 	case errors.Is(context.Cause(jctx), errLeaseLost):

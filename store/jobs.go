@@ -165,14 +165,7 @@ func (db *DB) RenewJob(ctx context.Context, job incidentbot.Job, worker string, 
 	if err != nil {
 		return fmt.Errorf("renew job %s: %w", job.Key, mapErr(err))
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return fmt.Errorf("renew job %s: %w", job.Key, mapErr(err))
-	}
-	if n == 0 {
-		return incidentbot.Errorf(incidentbot.ECONFLICT, "Job %s lease lost: another worker holds it or it has finished.", job.Key)
-	}
-	return nil
+	return leaseHeld(res, job)
 }
 
 // ReleaseJobs hands back, due at once, the running jobs held by workers
@@ -243,14 +236,7 @@ func (db *DB) release(ctx context.Context, tx *sqlx.Tx, job incidentbot.Job, wor
 	if err != nil {
 		return fmt.Errorf("release job %s: %w", job.Key, mapErr(mapErr(err)))
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return fmt.Errorf("release job %s: %w", job.Key, mapErr(err))
-	}
-	if n == 0 {
-		return incidentbot.Errorf(incidentbot.ECONFLICT, "Job %s lease lost: another worker holds it or it has finished.", job.Key)
-	}
-	return nil
+	return leaseHeld(res, job)
 }
 
 // lockIncident takes an incident's row lock before a job's: every
@@ -299,6 +285,31 @@ func (db *DB) RetryJob(ctx context.Context, job incidentbot.Job, worker string, 
 	return db.inTx(ctx, func(tx *sqlx.Tx) error {
 		return db.release(ctx, tx, job, worker, incidentbot.JobPending, &runAt, errMsg)
 	})
+}
+
+// DeferJob puts a job back to pending, to run at runAt, as if this run
+// never started: its attempt is not counted and its last error is kept.
+func (db *DB) DeferJob(ctx context.Context, job incidentbot.Job, worker string, runAt time.Time) error {
+	res, err := db.x.ExecContext(ctx, db.x.Rebind(`UPDATE jobs SET state = 'pending', run_at = ?, attempts = attempts - 1,
+		locked_by = '', locked_until = NULL, updated_at = ?
+		WHERE id = ? AND locked_by = ? AND state = 'running'`), db.t(runAt), db.t(db.now()), job.ID, worker)
+	if err != nil {
+		return fmt.Errorf("defer job %s: %w", job.Key, mapErr(err))
+	}
+	return leaseHeld(res, job)
+}
+
+// leaseHeld turns the result of a write that needs the job's lease into
+// ECONFLICT when no row matched.
+func leaseHeld(res sql.Result, job incidentbot.Job) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("job %s: %w", job.Key, mapErr(err))
+	}
+	if n == 0 {
+		return incidentbot.Errorf(incidentbot.ECONFLICT, "Job %s lease lost: another worker holds it or it has finished.", job.Key)
+	}
+	return nil
 }
 
 // FailJob gives up on a job and stores ch (the failure event) with it, for

@@ -281,7 +281,7 @@ func (c *Chat) Post(ctx context.Context, channelID string, m incidentbot.Message
 		}
 		return incidentbot.MessageRef{ChannelID: channelID, ID: ts}, nil
 	}
-	if err := c.pace.wait(ctx, channelID); err != nil {
+	if err := c.pace.wait(channelID); err != nil {
 		return incidentbot.MessageRef{}, err
 	}
 	if m.Marker != "" {
@@ -375,7 +375,7 @@ func (c *Chat) postFile(ctx context.Context, channelID string, m incidentbot.Mes
 	if m.EphemeralTo != "" {
 		return incidentbot.MessageRef{}, incidentbot.Errorf(incidentbot.EINVALID, "A file cannot be shown to one person only: share it to the channel.")
 	}
-	if err := c.pace.wait(ctx, channelID); err != nil {
+	if err := c.pace.wait(channelID); err != nil {
 		return incidentbot.MessageRef{}, err
 	}
 	f := m.File
