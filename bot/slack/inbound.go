@@ -117,6 +117,10 @@ func (in *Inbound) firstRequest(ctx context.Context, h http.Header, body []byte)
 func (in *Inbound) once(ctx context.Context, r *http.Request, body []byte) (first bool, err error) {
 	first, err = in.firstRequest(ctx, r.Header, body)
 	switch {
+	case err != nil && ctx.Err() != nil:
+		// Overdue (busy): the person is told so; nothing is broken.
+		in.deps.Logger.WarnContext(ctx, "slack request not recorded in time, refused", "path", r.URL.Path,
+			"code", incidentbot.ErrorCode(err), "err", err)
 	case err != nil:
 		in.deps.Logger.ErrorContext(ctx, "slack request not recorded, refused", "path", r.URL.Path,
 			"code", incidentbot.ErrorCode(err), "err", err)

@@ -121,20 +121,26 @@ func open(t testing.TB, dsn string) *store.DB {
 var dsns sync.Map // *store.DB -> string
 
 // Freeze makes db stall as a stuck database does, until release is called
-// (or the test ends): on Postgres another session holds incidents in
-// ACCESS EXCLUSIVE mode, so every read or write of an incident waits; on
-// SQLite another connection holds the write lock, so every write waits.
-// db must come from this package.
+// (or the test ends): see FreezeDSN. db must come from this package.
 func Freeze(t testing.TB, db *store.DB) (release func()) {
 	t.Helper()
 	v, ok := dsns.Load(db)
 	if !ok {
 		t.Fatal("storetest.Freeze: the store was not opened by storetest")
 	}
-	dsn := v.(string)
+	return FreezeDSN(t, v.(string))
+}
+
+// FreezeDSN makes the database at dsn (postgres://..., or a SQLite path,
+// optionally "sqlite:"-prefixed) stall until release is called or the test
+// ends: on Postgres another session holds incidents in ACCESS EXCLUSIVE
+// mode, so every read or write of an incident waits; on SQLite another
+// connection holds the write lock, so every write waits (readers go on,
+// WAL).
+func FreezeDSN(t testing.TB, dsn string) (release func()) {
+	t.Helper()
 	driver, stmt := "postgres", "LOCK TABLE incidents IN ACCESS EXCLUSIVE MODE"
-	if db.Dialect() == store.SQLite {
-		// BEGIN IMMEDIATE takes the write lock; readers go on (WAL).
+	if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
 		driver, stmt = "sqlite", ""
 		dsn = strings.TrimPrefix(dsn, "sqlite:") + "?_txlock=immediate"
 	}
