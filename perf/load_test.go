@@ -95,7 +95,11 @@ func TestLoad(t *testing.T) {
 	var results []result
 	for _, db := range dbs {
 		for _, rate := range rates {
-			results = append(results, run(t, db, rate, time.Duration(seconds)*time.Second))
+			// A subtest each, so each process stops (and its database
+			// goes) before the next rate starts.
+			t.Run(fmt.Sprintf("%s %d req/s", db, rate), func(t *testing.T) {
+				results = append(results, run(t, db, rate, time.Duration(seconds)*time.Second))
+			})
 		}
 	}
 	var out strings.Builder
@@ -117,7 +121,9 @@ func TestLoad(t *testing.T) {
 	}
 	if drain > 0 {
 		for _, db := range dbs {
-			first, all, rss := drainRun(t, db, drain)
+			var first, all time.Duration
+			var rss float64
+			t.Run(fmt.Sprintf("%s drain %d", db, drain), func(t *testing.T) { first, all, rss = drainRun(t, db, drain) })
 			fmt.Fprintf(&out, "%s: %d simultaneous declares: first war room ready after %s, all after %s, peak RSS %.0f MB\n",
 				db, drain, first.Round(time.Millisecond), all.Round(time.Millisecond), rss)
 		}
