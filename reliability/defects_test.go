@@ -11,13 +11,12 @@ import (
 // A scenario (or part of one) that meets an issue 13 defect still open on
 // main names it here as a constant and skips, until the fix lands; then
 // its constant goes and the scenario runs. -defects runs them anyway, to
-// measure how far main is from the fix. Defect 1 (a retried or
-// double-submitted declare opened a second incident) and defect 2
-// (concurrent resolves sharing campaigns left them paused) are fixed.
+// measure how far main is from the fix. Fixed: defect 1 (a retried or
+// double-submitted declare opened a second incident), 2 (concurrent
+// resolves sharing campaigns left them paused), 4 (recovery waited a
+// 2-minute lease) and 5 (no deadline on commands or the database).
 const (
 	defect3 = "issue 13 defect 3: a crash between a side effect and its record duplicates it"
-	defect4 = "issue 13 defect 4: recovery waits the whole 2-minute lease (no JOB_LEASE)"
-	defect5 = "issue 13 defect 5: no deadline on commands or the database"
 )
 
 var runDefects = flag.Bool("defects", false, "run the scenarios of issue 13 defects still open on main, to measure them")

@@ -21,6 +21,9 @@ import (
 // doubled: one war room, welcome, pin and summary, each campaign paused
 // once.
 func TestReliabilityKill(t *testing.T) {
+	if pending(t, defect3) { // a killed replica's other jobs in flight double their posts
+		t.SkipNow()
+	}
 	slackCall := func(method string, text ...string) func(c call) bool {
 		return func(c call) bool {
 			if c.path != "/api/"+method {
@@ -35,24 +38,19 @@ func TestReliabilityKill(t *testing.T) {
 		}
 	}
 	for _, step := range []struct {
-		name    string
-		meta    bool // the call goes to Meta, not Slack
-		match   func(c call) bool
-		defects []string
+		name  string
+		meta  bool // the call goes to Meta, not Slack
+		match func(c call) bool
 	}{
-		{"create_channel", false, slackCall("conversations.create"), []string{defect3, defect4}},
-		{"invite", false, slackCall("conversations.invite"), []string{defect4}},
-		{"topic", false, slackCall("conversations.setTopic"), []string{defect4}},
-		{"welcome", false, slackCall("chat.postMessage", "Roles", "Checklist"), []string{defect3, defect4}},
-		{"pin", false, slackCall("pins.add"), []string{defect4}},
-		{"summary", false, slackCall("chat.postMessage", "· INC-"), []string{defect3, defect4}},
-		{"pause_ads", true, func(c call) bool { return c.method == http.MethodPost }, []string{defect4}},
+		{"create_channel", false, slackCall("conversations.create")},
+		{"invite", false, slackCall("conversations.invite")},
+		{"topic", false, slackCall("conversations.setTopic")},
+		{"welcome", false, slackCall("chat.postMessage", "Roles", "Checklist")},
+		{"pin", false, slackCall("pins.add")},
+		{"summary", false, slackCall("chat.postMessage", "· INC-")},
+		{"pause_ads", true, func(c call) bool { return c.method == http.MethodPost }},
 	} {
 		t.Run(step.name, func(t *testing.T) {
-			if pending(t, step.defects...) {
-				t.SkipNow()
-			}
-			t.Parallel()
 			dsn := storetest.PostgresDSN(t)
 			c := newCluster(t, dsn, 4)
 			replicas := map[string]*replica{"a": c.start("a"), "b": c.start("b")}

@@ -26,7 +26,7 @@ func TestReliabilityPostgresRestart(t *testing.T) {
 // about 10 s (SIGSTOP: a stalled disk, a paused VM), connections open and
 // silent, then thaws.
 func TestReliabilityPostgresFrozen(t *testing.T) {
-	if pending(t, defect5, defect3) {
+	if pending(t, defect3) {
 		t.SkipNow()
 	}
 	scenarioOutage(t, (*pgCluster).freeze, (*pgCluster).thaw)
