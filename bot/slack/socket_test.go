@@ -14,6 +14,7 @@ import (
 	"github.com/slack-go/slack/socketmode"
 
 	"incidentbot"
+	"incidentbot/commands"
 	fake "incidentbot/internal/fake/slack"
 )
 
@@ -203,4 +204,32 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.w.Write(p)
+}
+
+// TestShedSocketCommand: over Socket Mode too, a command beyond the
+// in-flight limit is acked at once with the busy answer and runs nothing.
+func TestShedSocketCommand(t *testing.T) {
+	t.Parallel()
+	e := newInbound(t)
+	gate := commands.NewGate(1, 2*time.Second)
+	e.in.deps.Gate = gate
+	s := newSocket(e)
+	hold, inside, errc := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	go func() {
+		errc <- gate.Run(t.Context(), func(context.Context) { close(inside); <-hold })
+	}()
+	<-inside
+	cmd := `{"team_id":"T01SHOPX9Q","channel_id":"C01OPS4X7Z","user_id":"U02ALICE5K","user_name":"alice","command":"/incident","text":"status INC-42"}`
+	a := &acks{}
+	s.envelope(t.Context(), socketmode.Request{Type: "slash_commands", EnvelopeID: "e1", Payload: json.RawMessage(cmd)}, a.ack("e1"))
+	close(hold)
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+	if got := a.of("e1"); len(got) != 1 || !strings.Contains(got[0], commands.Busy) {
+		t.Errorf("got acks %q, want one saying %q", got, commands.Busy)
+	}
+	if calls := e.rec.got(); len(calls) != 0 {
+		t.Errorf("got runs %q, want none", calls)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestLoadConfig(t *testing.T) {
@@ -337,6 +338,46 @@ func TestLeaseConfig(t *testing.T) {
 			}
 			if want := map[string]string{"": "20s", "15s": "15s"}[tc.env["JOB_LEASE"]]; cfg.JobLease.String() != want {
 				t.Errorf("lease: got %s, want %s", cfg.JobLease, want)
+			}
+		})
+	}
+}
+
+// TestDeadlineConfig: COMMAND_TIMEOUT stays inside the platforms' 3 s and
+// COMMAND_MAX_IN_FLIGHT is a sane count; DEBUG_PPROF is off unless set.
+func TestDeadlineConfig(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		env      map[string]string
+		wantErr  string
+		timeout  time.Duration
+		inFlight int
+		pprof    bool
+	}{
+		{name: "defaults", timeout: 2500 * time.Millisecond, inFlight: 32},
+		{name: "set", env: map[string]string{"COMMAND_TIMEOUT": "1s", "COMMAND_MAX_IN_FLIGHT": "8", "DEBUG_PPROF": "true"},
+			timeout: time.Second, inFlight: 8, pprof: true},
+		{name: "timeout past the platforms' 3 s", env: map[string]string{"COMMAND_TIMEOUT": "3s"}, wantErr: "COMMAND_TIMEOUT must be between 100ms and 2700ms"},
+		{name: "timeout too short", env: map[string]string{"COMMAND_TIMEOUT": "10ms"}, wantErr: "COMMAND_TIMEOUT must be between 100ms and 2700ms"},
+		{name: "timeout not a duration", env: map[string]string{"COMMAND_TIMEOUT": "2500"}, wantErr: "COMMAND_TIMEOUT must be a duration such as 10s"},
+		{name: "no commands at all", env: map[string]string{"COMMAND_MAX_IN_FLIGHT": "0"}, wantErr: "COMMAND_MAX_IN_FLIGHT must be between 1 and 10000"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			cfg, err := loadConfig(context.Background(), "serve", func(k string) string { return tc.env[k] })
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("got error %v, want one saying %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("got error %v, want none", err)
+			}
+			if cfg.CommandTimeout != tc.timeout || cfg.CommandInFlight != tc.inFlight || cfg.DebugPprof != tc.pprof {
+				t.Errorf("got %v, %d, %v; want %v, %d, %v", cfg.CommandTimeout, cfg.CommandInFlight, cfg.DebugPprof, tc.timeout, tc.inFlight, tc.pprof)
 			}
 		})
 	}
