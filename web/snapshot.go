@@ -75,8 +75,25 @@ type publicIncident struct {
 }
 
 func (s *Site) build(ctx context.Context, mark int64) (*snapshot, error) {
-	now := s.clock.Now()
-	recent, err := s.src.FindIncidents(ctx, incidentbot.IncidentFilter{Since: now.Add(-history)})
+	incs, err := s.incidents(ctx)
+	if err != nil {
+		return nil, err
+	}
+	snap := &snapshot{mark: mark, built: s.clock.Now(), variants: map[string]*variant{}}
+	for lang, t := range texts {
+		v, err := buildVariant(s.view(lang, t, incs))
+		if err != nil {
+			return nil, err
+		}
+		snap.variants[lang] = v
+	}
+	return snap, nil
+}
+
+// incidents are those the page shows: open, or declared in the past 90
+// days, drills left out.
+func (s *Site) incidents(ctx context.Context) ([]*incidentbot.Incident, error) {
+	recent, err := s.src.FindIncidents(ctx, incidentbot.IncidentFilter{Since: s.clock.Now().Add(-history)})
 	if err != nil {
 		return nil, err
 	}
@@ -94,18 +111,11 @@ func (s *Site) build(ctx context.Context, mark int64) (*snapshot, error) {
 		seen[inc.ID] = true
 		incs = append(incs, inc)
 	}
-	snap := &snapshot{mark: mark, built: now, variants: map[string]*variant{}}
-	for lang, t := range texts {
-		v, err := s.buildVariant(lang, t, incs)
-		if err != nil {
-			return nil, err
-		}
-		snap.variants[lang] = v
-	}
-	return snap, nil
+	return incs, nil
 }
 
-func (s *Site) buildVariant(lang string, t text, incs []*incidentbot.Incident) (*variant, error) {
+// view is what the page says in one language.
+func (s *Site) view(lang string, t text, incs []*incidentbot.Incident) statusView {
 	view := statusView{Lang: lang, T: t, Name: s.cfg.Name}
 	var updated time.Time
 	for _, inc := range incs {
@@ -126,6 +136,11 @@ func (s *Site) buildVariant(lang string, t text, incs []*incidentbot.Incident) (
 		updated = time.Unix(0, 0).UTC()
 	}
 	view.Updated = updated
+	return view
+}
+
+// buildVariant renders the page, the feed and the JSON of one view.
+func buildVariant(view statusView) (*variant, error) {
 	page, err := render("status.html", view)
 	if err != nil {
 		return nil, err
@@ -145,7 +160,7 @@ func (s *Site) buildVariant(lang string, t text, incs []*incidentbot.Incident) (
 	}, nil
 }
 
-// public renders the incident's customer message from its playbook.
+// publicOf renders the incident's customer message from its playbook.
 func (s *Site) publicOf(inc *incidentbot.Incident, lang string, t text) publicIncident {
 	open := inc.Status == incidentbot.StatusInvestigating || inc.Status == incidentbot.StatusMitigated
 	p := publicIncident{

@@ -18,6 +18,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -248,33 +249,43 @@ var supported = []string{"en", "fr"}
 // ETag makes asking again cost a 304.
 const maxAge = 10
 
-// cached is a response body ready to serve, with its ETag.
+// cached is a response body ready to serve, with its ETag and its
+// headers' values built once: serving it allocates nothing of its own.
 type cached struct {
-	body        []byte
-	etag        string
-	contentType string
+	body                  []byte
+	etag                  string
+	etagH, typeH, lengthH []string
 }
 
+// Header values shared by every public response (never appended to).
+var (
+	cacheControlH = []string{fmt.Sprintf("public, max-age=%d", maxAge)}
+	varyH         = []string{"Accept-Language"}
+	nosniffH      = []string{"nosniff"}
+	anyOriginH    = []string{"*"}
+)
+
 func newCached(body []byte, contentType string) cached {
-	return cached{body: body, etag: etagOf(body), contentType: contentType}
+	etag := etagOf(body)
+	return cached{body: body, etag: etag, etagH: []string{etag}, typeH: []string{contentType}, lengthH: []string{strconv.Itoa(len(body))}}
 }
 
 func (c cached) serve(w http.ResponseWriter, r *http.Request, cors bool) {
 	h := w.Header()
-	h.Set("ETag", c.etag)
-	h.Set("Cache-Control", fmt.Sprintf("public, max-age=%d", maxAge))
-	h.Set("Vary", "Accept-Language")
-	h.Set("X-Content-Type-Options", "nosniff")
+	h["Etag"] = c.etagH
+	h["Cache-Control"] = cacheControlH
+	h["Vary"] = varyH
+	h["X-Content-Type-Options"] = nosniffH
 	if cors {
 		// Public data, read by the shop's own pages on another origin.
-		h.Set("Access-Control-Allow-Origin", "*")
+		h["Access-Control-Allow-Origin"] = anyOriginH
 	}
 	if matchETag(r.Header.Get("If-None-Match"), c.etag) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	h.Set("Content-Type", c.contentType)
-	h.Set("Content-Length", fmt.Sprint(len(c.body)))
+	h["Content-Type"] = c.typeH
+	h["Content-Length"] = c.lengthH
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(c.body)

@@ -36,12 +36,19 @@ type page struct {
 	srv   *httptest.Server
 }
 
-func newPage(t *testing.T, db *store.DB, cfg web.Config) *page {
-	t.Helper()
+// mustBooks loads the default playbooks.
+func mustBooks(tb testing.TB) incidentbot.Playbooks {
+	tb.Helper()
 	books, err := playbooks.LoadDir("")
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
+	return books
+}
+
+func newPage(t *testing.T, db *store.DB, cfg web.Config) *page {
+	t.Helper()
+	books := mustBooks(t)
 	clock := incidentbot.NewManualClock(now)
 	if cfg.Name == "" {
 		cfg.Name = "Example Shop"
@@ -308,10 +315,7 @@ func (c *countingSource) FindIncidents(ctx context.Context, f incidentbot.Incide
 func TestStatusSnapshot(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		src := &countingSource{StatusSource: db}
-		books, err := playbooks.LoadDir("")
-		if err != nil {
-			t.Fatal(err)
-		}
+		books := mustBooks(t)
 		clock := incidentbot.NewManualClock(now)
 		site, err := web.New(web.Config{Poll: 10 * time.Millisecond}, src, books, clock, nil)
 		if err != nil {
