@@ -76,6 +76,7 @@ const (
 // Every method checks the actor's rights and returns EFORBIDDEN with a
 // message that says who may do it.
 type IncidentService interface {
+	FollowUpService
 	Declare(ctx context.Context, actor Actor, req DeclareRequest) (*Incident, error)
 	Status(ctx context.Context, actor Actor, key string) (*IncidentStatus, error)
 	List(ctx context.Context, actor Actor) ([]*Incident, error)

@@ -14,6 +14,9 @@ type Change struct {
 	Roles     []RoleChange     // applied in order
 	Checklist []ChecklistEntry // upserted by (incident, position)
 	Messages  []SavedMessage   // upserted by (incident, purpose)
+	// FollowUps are upserted by (incident, number); Number 0 takes the
+	// next number of the incident.
+	FollowUps []FollowUp
 	// Deliveries are recorded with the work (CreateIncident only): one
 	// recorded already aborts it with ECONFLICT wrapping a
 	// *DuplicateError{Repeat: true} that names the incident it made.
@@ -134,6 +137,8 @@ type IncidentStore interface {
 	Roles(ctx context.Context, incidentID int64) ([]RoleAssignment, error)
 	// Checklist returns the incident's checklist ordered by position.
 	Checklist(ctx context.Context, incidentID int64) ([]ChecklistEntry, error)
+	// FollowUps returns the incident's follow-ups ordered by number.
+	FollowUps(ctx context.Context, incidentID int64) ([]FollowUp, error)
 	// Message returns a saved message reference or ENOTFOUND.
 	Message(ctx context.Context, incidentID int64, purpose string) (MessageRef, error)
 }

@@ -183,7 +183,12 @@ func (e *Engine) render(ctx context.Context, inc *incidentbot.Incident) (string,
 	if err != nil {
 		return "", err
 	}
+	followUps, err := e.store.FollowUps(ctx, inc.ID)
+	if err != nil {
+		return "", err
+	}
 	md, err := postmortem.Render(postmortem.Data{
+		FollowUps:        followUps,
 		Incident:         inc,
 		Playbook:         st.Playbook,
 		Roles:            st.Roles,

@@ -34,6 +34,11 @@ type Command struct {
 	Since    incidentbot.LocalTime
 	HasSince bool
 	Share    float64 // impact: share of sales lost, 0..1
+	// followup: add|list|done; Text, User (owner), Due, Priority and Type
+	// (the follow-up's) for add, Item for done.
+	FollowUpOp string
+	Due        string
+	Priority   int
 }
 
 // prefix is the slash command itself, which adapters may or may not strip.

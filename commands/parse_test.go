@@ -36,6 +36,13 @@ func TestParse(t *testing.T) {
 		{"impact decimal share", "impact 12.5%", Command{Name: "impact", Share: 0.125}},
 		{"impact-start", "impact-start 14:02", Command{Name: "impact-start", Since: incidentbot.LocalTime{Hour: 14, Minute: 2}, HasSince: true}},
 		{"impact-start date", "impact-start INC-4 2026-12-05 14:02", Command{Name: "impact-start", Key: "INC-4", Since: incidentbot.LocalTime{Year: 2026, Month: 12, Day: 5, Hour: 14, Minute: 2}, HasSince: true}},
+		{"followup add all options", "followup add Alert on checkout 5xx @bruno due 2026-12-12 p1 type:detect", Command{Name: "followup", FollowUpOp: "add", Text: "Alert on checkout 5xx", User: "@bruno", Due: "2026-12-12", Priority: 1, Type: "detect"}},
+		{"followup add options any order", "follow-up INC-4 add Raise pool  size P3 due 2026-01-05 <@U1|ann>", Command{Name: "followup", Key: "INC-4", FollowUpOp: "add", Text: "Raise pool size", User: "<@U1|ann>", Due: "2026-01-05", Priority: 3}},
+		{"followup add text only", "followup add Write the runbook", Command{Name: "followup", FollowUpOp: "add", Text: "Write the runbook"}},
+		{"followup option words kept in the text", "followup add Move p1 checks p2", Command{Name: "followup", FollowUpOp: "add", Text: "Move p1 checks", Priority: 2}},
+		{"followup never a broadcast owner", "followup add Tell @here", Command{Name: "followup", FollowUpOp: "add", Text: "Tell @here"}},
+		{"followup list", "followup list", Command{Name: "followup", FollowUpOp: "list"}},
+		{"followup done", "followup INC-4 done 2", Command{Name: "followup", Key: "INC-4", FollowUpOp: "done", Item: 2}},
 		{"drill", "drill sev2 Payment provider down", Command{Name: "drill", Severity: incidentbot.SEV2, Title: "Payment provider down"}},
 		{"status", "status", Command{Name: "status"}},
 		{"status key", "status inc-042", Command{Name: "status", Key: "INC-42"}},
@@ -99,12 +106,13 @@ func TestParse(t *testing.T) {
 func TestParseErrors(t *testing.T) {
 	t.Parallel()
 	const (
-		declareUsage = "\nUsage: `/incident declare [sev1..sev4] [type:<playbook>] [--since 14:02] <title> [--force]`"
-		statusUsage  = "\nUsage: `/incident status [INC-42]`"
-		roleUsage    = "\nUsage: `/incident role [INC-42] <role> <@person|@group|e-mail>`"
-		adsUsage     = "\nUsage: `/incident ads pause|resume|status [INC-42] [googleads|meta|microsoft|tiktok] [--confirm]`"
-		remindUsage  = "\nUsage: `/incident remind [INC-42] on|off|snooze <duration>`"
-		checkUsage   = "\nUsage: `/incident check [INC-42] <n>`"
+		declareUsage  = "\nUsage: `/incident declare [sev1..sev4] [type:<playbook>] [--since 14:02] <title> [--force]`"
+		statusUsage   = "\nUsage: `/incident status [INC-42]`"
+		roleUsage     = "\nUsage: `/incident role [INC-42] <role> <@person|@group|e-mail>`"
+		adsUsage      = "\nUsage: `/incident ads pause|resume|status [INC-42] [googleads|meta|microsoft|tiktok] [--confirm]`"
+		remindUsage   = "\nUsage: `/incident remind [INC-42] on|off|snooze <duration>`"
+		checkUsage    = "\nUsage: `/incident check [INC-42] <n>`"
+		followupUsage = "\nUsage: `/incident followup [INC-42] add <text> [@owner] [due YYYY-MM-DD] [p1..p3] [type:prevent|detect|mitigate|process] | list | done <n>`"
 	)
 	tests := []struct {
 		name string
@@ -129,6 +137,12 @@ func TestParseErrors(t *testing.T) {
 		{"impact over 100", "impact 150%", "\"150%\" is not a share of sales. Write a percentage from 0% to 100%, e.g. 30% for a slowdown, 100% when nobody can buy.\nUsage: `/incident impact [INC-42] <0%..100%>`"},
 		{"impact-start missing", "impact-start", "Give the time customers were first affected, e.g. 14:02.\nUsage: `/incident impact-start [INC-42] <HH:MM | YYYY-MM-DD HH:MM>`"},
 		{"impact-start extra", "impact-start 14:02 today", "Unexpected \"today\".\nUsage: `/incident impact-start [INC-42] <HH:MM | YYYY-MM-DD HH:MM>`"},
+		{"followup nothing", "followup", "Say add, list or done." + followupUsage},
+		{"followup bad op", "followup remove 1", "Unknown followup action \"remove\". Use add, list or done." + followupUsage},
+		{"followup add empty", "followup add p1", "Write what to do after add." + followupUsage},
+		{"followup bad type", "followup add Fix type:later", "\"later\" is not a follow-up type. Use prevent, detect, mitigate or process." + followupUsage},
+		{"followup done no number", "followup done two", "Give the number of the follow-up done, as /incident followup list shows it, e.g. followup done 2." + followupUsage},
+		{"followup too long", "followup add " + strings.Repeat("x", 201), "The follow-up is 201 characters long; keep it under 200: a tracker titles it." + followupUsage},
 		{"bad key", "status INC-x", "\"INC-x\" is not an incident key. Keys look like INC-42." + statusUsage},
 		{"zero key", "status INC-0", "\"INC-0\" is not an incident key. Keys look like INC-42." + statusUsage},
 		{"status extra", "status now", "Unexpected \"now\"." + statusUsage},

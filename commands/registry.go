@@ -38,7 +38,7 @@ func init() {
 	register(
 		declareCmd, statusCmd, updateCmd, ackCmd, roleCmd, rolesCmd, sevCmd, noteCmd,
 		impactCmd, impactStartCmd, checkCmd, uncheckCmd, adsCmd, sendCmd, verifyCmd, remindCmd, mitigatedCmd, resolveCmd,
-		reopenCmd, closeCmd, postmortemCmd, retryCmd, drillCmd, listCmd, helpCmd,
+		reopenCmd, closeCmd, postmortemCmd, followupCmd, retryCmd, drillCmd, listCmd, helpCmd,
 	)
 }
 

@@ -32,6 +32,9 @@ type IncidentService struct {
 	SendHeldFn         func(ctx context.Context, actor incidentbot.Actor, key string, confirm bool) (*incidentbot.Incident, []string, error)
 	SetImpactStartFn   func(ctx context.Context, actor incidentbot.Actor, key string, at incidentbot.LocalTime) (*incidentbot.Incident, error)
 	SetRevenueShareFn  func(ctx context.Context, actor incidentbot.Actor, key string, share float64) (*incidentbot.Incident, error)
+	AddFollowUpFn      func(ctx context.Context, actor incidentbot.Actor, key string, f incidentbot.FollowUp) (*incidentbot.Incident, incidentbot.FollowUp, error)
+	FollowUpsFn        func(ctx context.Context, actor incidentbot.Actor, key string) (*incidentbot.Incident, []incidentbot.FollowUp, error)
+	CompleteFollowUpFn func(ctx context.Context, actor incidentbot.Actor, key string, n int) (*incidentbot.Incident, incidentbot.FollowUp, error)
 	PostmortemFn       func(ctx context.Context, actor incidentbot.Actor, key string) (*incidentbot.Incident, error)
 	RetryFn            func(ctx context.Context, actor incidentbot.Actor, key string) (*incidentbot.Incident, []incidentbot.FailedAction, error)
 	PlaybooksFn        func() []*incidentbot.Playbook
@@ -121,4 +124,16 @@ func (s *IncidentService) SetImpactStart(ctx context.Context, actor incidentbot.
 
 func (s *IncidentService) SetRevenueShare(ctx context.Context, actor incidentbot.Actor, key string, share float64) (*incidentbot.Incident, error) {
 	return s.SetRevenueShareFn(ctx, actor, key, share)
+}
+
+func (s *IncidentService) AddFollowUp(ctx context.Context, actor incidentbot.Actor, key string, f incidentbot.FollowUp) (*incidentbot.Incident, incidentbot.FollowUp, error) {
+	return s.AddFollowUpFn(ctx, actor, key, f)
+}
+
+func (s *IncidentService) FollowUps(ctx context.Context, actor incidentbot.Actor, key string) (*incidentbot.Incident, []incidentbot.FollowUp, error) {
+	return s.FollowUpsFn(ctx, actor, key)
+}
+
+func (s *IncidentService) CompleteFollowUp(ctx context.Context, actor incidentbot.Actor, key string, n int) (*incidentbot.Incident, incidentbot.FollowUp, error) {
+	return s.CompleteFollowUpFn(ctx, actor, key, n)
 }

@@ -27,6 +27,8 @@ type locale struct {
 	percent            string    // after a percentage: "%", or " %" in French
 	longDays           [7]string // by time.Weekday, for the review date
 	channel            string    // "channel", before a war room's id
+	types              map[incidentbot.FollowUpType]string
+	done               string // after a follow-up done
 }
 
 var locales = map[string]*locale{
@@ -81,6 +83,9 @@ var locales = map[string]*locale{
 		percent:   "%",
 		longDays:  [7]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
 		channel:   "channel",
+		types: map[incidentbot.FollowUpType]string{incidentbot.FollowUpPrevent: "prevent", incidentbot.FollowUpDetect: "detect",
+			incidentbot.FollowUpMitigate: "mitigate", incidentbot.FollowUpProcess: "process"},
+		done: " (done)",
 	},
 	"fr": {
 		thousands: "\u00a0",
@@ -133,6 +138,9 @@ var locales = map[string]*locale{
 		percent:   "\u00a0%",
 		longDays:  [7]string{"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"},
 		channel:   "salon",
+		types: map[incidentbot.FollowUpType]string{incidentbot.FollowUpPrevent: "prévenir", incidentbot.FollowUpDetect: "détecter",
+			incidentbot.FollowUpMitigate: "atténuer", incidentbot.FollowUpProcess: "processus"},
+		done: " (fait)",
 	},
 }
 

@@ -38,8 +38,9 @@ type Data struct {
 	Location *time.Location
 	// Now comes from the caller's Clock: an open incident's duration,
 	// outage and ad pauses run until then.
-	Now      time.Time
-	Language string // "en" (default) or "fr"
+	Now       time.Time
+	Language  string // "en" (default) or "fr"
+	FollowUps []incidentbot.FollowUp
 }
 
 //go:embed templates/*.md.tmpl
@@ -108,6 +109,8 @@ type view struct {
 	LastStatusUpdate string
 
 	Analysis analysisView
+	// FollowUpRows are the action items people recorded, as table rows.
+	FollowUpRows string
 }
 
 // revenueView is the revenue-lost estimate: rate × share × whole minutes
@@ -214,6 +217,7 @@ func build(d Data, l *locale) view {
 	v.Ads = ads(d.Pauses, l)
 	v.Checklist = checklist(d.Checklist, l)
 	v.Analysis = analysis(d, events, l)
+	v.FollowUpRows = followUpRows(d.FollowUps, l)
 	return v
 }
 

@@ -1,6 +1,7 @@
 package postmortem
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -77,4 +78,34 @@ func ReviewDate(t time.Time, loc *time.Location) time.Time {
 		}
 	}
 	return day
+}
+
+// followUpRows renders the recorded follow-ups as rows of the action
+// items table; a done one says so.
+func followUpRows(list []incidentbot.FollowUp, l *locale) string {
+	var b strings.Builder
+	for _, f := range list {
+		b.WriteString("| ")
+		b.WriteString(cell(f.Text))
+		if f.DoneAt != nil {
+			b.WriteString(l.done)
+		}
+		b.WriteString(" | ")
+		b.WriteString(cmpOr(l.types[f.Type], cell(string(f.Type))))
+		b.WriteString(" | P")
+		b.WriteString(strconv.Itoa(f.Priority))
+		for _, v := range []string{f.Owner, f.Due, f.Ticket} {
+			b.WriteString(" | ")
+			b.WriteString(cmpOr(cell(v), "…"))
+		}
+		b.WriteString(" |\n")
+	}
+	return b.String()
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"incidentbot"
 	"incidentbot/internal/golden"
 	"incidentbot/playbooks"
 )
@@ -37,6 +38,10 @@ func TestPostmortemSectionsPerPlaybook(t *testing.T) {
 				inc.Type, inc.WarRoom, inc.DedupeKey = pb.Name, "C0WARROOM", "alertmanager/CheckoutErrorRate"
 				inc.ImpactStartedAt = ptr(at(-12))
 				d.Incident, d.Playbook, d.Language, d.Location = &inc, pb, lang, paris
+				d.FollowUps = []incidentbot.FollowUp{
+					{Number: 1, Text: "Alert on checkout 5xx | over 2%", Type: incidentbot.FollowUpDetect, Priority: 1, Owner: "<@U02BRUNO>", Due: "2025-12-05", Ticket: "https://github.com/shop/web/issues/7"},
+					{Number: 2, Text: "Restore the pool size to 20", Type: incidentbot.FollowUpPrevent, Priority: 2, DoneAt: ptr(at(60))},
+				}
 				got, err := Render(d)
 				if err != nil {
 					t.Fatal(err)

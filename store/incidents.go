@@ -579,6 +579,15 @@ func (db *DB) applyChange(ctx context.Context, tx *sqlx.Tx, incidentID int64, at
 			return err
 		}
 	}
+	for _, f := range ch.FollowUps {
+		f.IncidentID = incidentID
+		if f.CreatedAt.IsZero() {
+			f.CreatedAt = at
+		}
+		if err := db.upsertFollowUp(ctx, tx, f); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

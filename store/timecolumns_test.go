@@ -74,6 +74,7 @@ func TestReminderTimeColumnsRoundTrip(t *testing.T) {
 			Roles:     []incidentbot.RoleChange{{Role: incidentbot.RoleCommander, Users: []incidentbot.User{alice}, By: alice, At: tn(9)}},
 			Checklist: []incidentbot.ChecklistEntry{{Position: 1, Text: "Confirm", State: incidentbot.ChecklistDone, By: alice, At: ptr(tn(10))}},
 			Jobs:      []incidentbot.Job{{Key: inc.Key + "/reminder", Kind: "reminder", State: incidentbot.JobPending, RunAt: tn(11)}},
+			FollowUps: []incidentbot.FollowUp{{Text: "Alert on 5xx", Type: incidentbot.FollowUpDetect, Priority: 1, CreatedAt: tn(18), DoneAt: ptr(tn(19))}},
 		})
 		claimed, err := db.ClaimJobs(ctx, "w1", tn(13), time.Minute, 1)
 		if err != nil || len(claimed) != 1 {
@@ -97,6 +98,10 @@ func TestReminderTimeColumnsRoundTrip(t *testing.T) {
 		checklist, _ := db.Checklist(ctx, inc.ID)
 		jobs, _ := db.Jobs(ctx, inc.ID)
 		pauses, _ := db.Pauses(ctx, inc.ID)
+		followUps, _ := db.FollowUps(ctx, inc.ID)
+		if len(followUps) != 1 {
+			t.Fatalf("read back %d follow-ups, want one", len(followUps))
+		}
 		if len(events) != 1 || len(roles) != 1 || len(checklist) != 1 || len(jobs) != 1 || len(pauses) != 1 {
 			t.Fatalf("read back %d events, %d roles, %d checklist items, %d jobs, %d pauses; want one each",
 				len(events), len(roles), len(checklist), len(jobs), len(pauses))
@@ -127,6 +132,8 @@ func TestReminderTimeColumnsRoundTrip(t *testing.T) {
 			"campaign_pauses.paused_at":   {val(pauses[0].PausedAt), tn(15)},
 			"campaign_pauses.resumed_at":  {val(pauses[0].ResumedAt), tn(16)},
 			"campaign_pauses.updated_at":  {pauses[0].UpdatedAt, tn(17)},
+			"follow_ups.created_at":       {followUps[0].CreatedAt, tn(18)},
+			"follow_ups.done_at":          {val(followUps[0].DoneAt), tn(19)},
 		}
 		for col, gw := range checked {
 			if want := incidentbot.StoredTime(gw[1]); !gw[0].Equal(want) || gw[0].Location() != time.UTC {

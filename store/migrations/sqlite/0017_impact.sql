@@ -3,3 +3,22 @@
 -- set in the incident (else the playbook's).
 ALTER TABLE incidents ADD COLUMN impact_started_at TEXT;
 ALTER TABLE incidents ADD COLUMN revenue_share REAL;
+
+-- Follow-ups (action items), numbered from 1 in each incident.
+CREATE TABLE follow_ups (
+	incident_id INTEGER NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
+	number      INTEGER NOT NULL,
+	text        TEXT NOT NULL,
+	type        TEXT NOT NULL,
+	priority    INTEGER NOT NULL,
+	owner       TEXT NOT NULL DEFAULT '',
+	due         TEXT NOT NULL DEFAULT '',
+	ticket      TEXT NOT NULL DEFAULT '',
+	created_by_id   TEXT NOT NULL DEFAULT '',
+	created_by_name TEXT NOT NULL DEFAULT '',
+	created_at  TEXT NOT NULL,
+	done_by_id   TEXT NOT NULL DEFAULT '',
+	done_by_name TEXT NOT NULL DEFAULT '',
+	done_at     TEXT,
+	PRIMARY KEY (incident_id, number)
+);

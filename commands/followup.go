@@ -1,0 +1,178 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"incidentbot"
+)
+
+var followupCmd = &spec{
+	name:    "followup",
+	aliases: []string{"follow-up"},
+	usage:   "add <text> [@owner] [due YYYY-MM-DD] [p1..p3] [type:prevent|detect|mitigate|process] | list | done <n>",
+	summary: "Action items: added to the post-mortem with type, priority, owner, due date and ticket (default p2, prevent).",
+	example: "followup add Alert on checkout 5xx @bruno due 2026-12-12 p1 type:detect",
+	key:     true,
+	parse:   parseFollowup,
+	format:  formatFollowup,
+	handle:  handleFollowup,
+}
+
+// parseFollowup reads the options of add from the end of the line, each at
+// most once; the rest is the text, so a text may hold words like "p1".
+func parseFollowup(s *spec, c *Command, args string) error {
+	op, rest := next(args)
+	c.FollowUpOp = strings.ToLower(op)
+	switch c.FollowUpOp {
+	case "list":
+		return noMore(s, rest)
+	case "done":
+		tok, after := next(rest)
+		n, err := strconv.Atoi(tok)
+		if err != nil || n < 1 || n > maxItem {
+			return s.invalid("Give the number of the follow-up done, as /incident followup list shows it, e.g. followup done 2.")
+		}
+		c.Item = n
+		return noMore(s, after)
+	case "add":
+	case "":
+		return s.invalid("Say add, list or done.")
+	default:
+		return s.invalid("Unknown followup action %q. Use add, list or done.", truncate(op, 20))
+	}
+	for {
+		before, tok := last(rest)
+		lower := strings.ToLower(tok)
+		switch {
+		case len(lower) == 2 && lower[0] == 'p' && lower[1] >= '1' && lower[1] <= '3' && c.Priority == 0:
+			c.Priority = int(lower[1] - '0')
+		case strings.HasPrefix(lower, "type:") && c.Type == "":
+			t, err := incidentbot.ParseFollowUpType(tok[len("type:"):])
+			if err != nil {
+				return s.invalid("%s", incidentbot.ErrorMessage(err))
+			}
+			c.Type = string(t)
+		case c.Due == "" && isDate(tok) && hasWord(before, "due"):
+			c.Due, before = tok, dropLast(before)
+		case c.User == "" && isUserSpec(tok) && !isBroadcast(tok):
+			c.User = tok
+		default:
+			c.Text = strings.Join(strings.Fields(rest), " ")
+			switch n := utf8.RuneCountInString(c.Text); {
+			case n == 0:
+				return s.invalid("Write what to do after add.")
+			case n > incidentbot.MaxFollowUpText:
+				return s.invalid("The follow-up is %d characters long; keep it under %d: a tracker titles it.", n, incidentbot.MaxFollowUpText)
+			}
+			return nil
+		}
+		rest = before
+	}
+}
+
+// isBroadcast reports whether u would ping a whole channel or server:
+// never an owner.
+func isBroadcast(u string) bool {
+	switch strings.ToLower(u) {
+	case "@channel", "@here", "@everyone":
+		return true
+	}
+	return strings.HasPrefix(u, "<!") && !strings.HasPrefix(u, "<!subteam^")
+}
+
+// isDate accepts YYYY-MM-DD.
+func isDate(s string) bool {
+	_, err := time.Parse("2006-01-02", s)
+	return err == nil && len(s) == 10
+}
+
+// hasWord reports whether s ends with the word w, any case.
+func hasWord(s, w string) bool {
+	_, tok := last(s)
+	return strings.EqualFold(tok, w)
+}
+
+func dropLast(s string) string {
+	rest, _ := last(s)
+	return rest
+}
+
+func formatFollowup(c Command) string {
+	switch c.FollowUpOp {
+	case "done":
+		return join(c.Name, c.Key, c.FollowUpOp, strconv.Itoa(c.Item))
+	case "add":
+		var due, pri, typ string
+		if c.Due != "" {
+			due = "due " + c.Due
+		}
+		if c.Priority != 0 {
+			pri = fmt.Sprintf("p%d", c.Priority)
+		}
+		if c.Type != "" {
+			typ = "type:" + c.Type
+		}
+		return join(c.Name, c.Key, c.FollowUpOp, c.Text, c.User, due, pri, typ)
+	}
+	return join(c.Name, c.Key, c.FollowUpOp)
+}
+
+func handleFollowup(ctx context.Context, h *Handler, actor incidentbot.Actor, c Command) (Reply, error) {
+	switch c.FollowUpOp {
+	case "add":
+		inc, f, err := h.svc.AddFollowUp(ctx, actor, c.Key, incidentbot.FollowUp{
+			Text: c.Text, Owner: c.User, Due: c.Due, Priority: c.Priority, Type: incidentbot.FollowUpType(c.Type),
+		})
+		if err != nil {
+			return Reply{}, err
+		}
+		r := text("Follow-up added to %s: %s", inc.Key, followupLine(f))
+		r.InChannel = true
+		return r, nil
+	case "done":
+		inc, f, err := h.svc.CompleteFollowUp(ctx, actor, c.Key, c.Item)
+		if err != nil {
+			return Reply{}, err
+		}
+		r := text("%s follow-up done: %s", inc.Key, followupLine(f))
+		r.InChannel = true
+		return r, nil
+	}
+	inc, list, err := h.svc.FollowUps(ctx, actor, c.Key)
+	if err != nil {
+		return Reply{}, err
+	}
+	if len(list) == 0 {
+		return text("%s has no follow-up yet. Add one: /incident followup add <text> [@owner] [due YYYY-MM-DD] [p1..p3].", inc.Key), nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Follow-ups of %s:", inc.Key)
+	for _, f := range list {
+		b.WriteString("\n" + followupLine(f))
+	}
+	return text("%s", b.String()), nil
+}
+
+// followupLine is one follow-up as the war room reads it.
+func followupLine(f incidentbot.FollowUp) string {
+	box := "[ ]"
+	if f.DoneAt != nil {
+		box = "[x]"
+	}
+	s := fmt.Sprintf("%s %d. %s (P%d, %s", box, f.Number, f.Text, f.Priority, f.Type)
+	if f.Owner != "" {
+		s += ", " + f.Owner
+	}
+	if f.Due != "" {
+		s += ", due " + f.Due
+	}
+	if f.Ticket != "" {
+		s += ", " + f.Ticket
+	}
+	return s + ")"
+}
