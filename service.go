@@ -47,6 +47,31 @@ type IncidentStatus struct {
 	Failed     []FailedAction // side effects the bot gave up on; /incident retry runs them again
 }
 
+// ListPerPage is how many incidents one page of /incident list shows:
+// a phone screen's worth.
+const ListPerPage = 20
+
+// ListQuery selects a page of /incident list.
+type ListQuery struct {
+	All  bool // resolved and closed incidents too, after the open ones
+	Page int  // 1-based; 0 is the first
+}
+
+// IncidentPage is one page of a workspace's incidents: open ones
+// (investigating, mitigated) first, then the others, newest first.
+type IncidentPage struct {
+	Incidents []*Incident
+	Page      int // 1-based
+	PerPage   int
+	Total     int // on every page
+}
+
+// More is how many incidents come after this page.
+func (p *IncidentPage) More() int { return max(0, p.Total-p.Page*p.PerPage) }
+
+// Pages is how many pages hold the incidents (at least one).
+func (p *IncidentPage) Pages() int { return max(1, (p.Total+p.PerPage-1)/p.PerPage) }
+
 // FailedAction is a side effect the bot gave up on after its retries.
 type FailedAction struct {
 	What string // "create the war room", "pause the ads"
@@ -79,7 +104,8 @@ type IncidentService interface {
 	FollowUpService
 	Declare(ctx context.Context, actor Actor, req DeclareRequest) (*Incident, error)
 	Status(ctx context.Context, actor Actor, key string) (*IncidentStatus, error)
-	List(ctx context.Context, actor Actor) ([]*Incident, error)
+	// List returns one page of the actor's workspace's incidents.
+	List(ctx context.Context, actor Actor, q ListQuery) (*IncidentPage, error)
 	// OpenByDedupeKeys returns, by alert dedupe key, the open incidents of
 	// the actor's workspace that hold any of keys; a key none holds is
 	// missing. One indexed lookup, whatever the number of open incidents.

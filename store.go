@@ -121,6 +121,11 @@ type IncidentStore interface {
 	// platform holding any of keys (at most one each), through an index:
 	// the cost follows len(keys), not the number of open incidents.
 	OpenIncidentsByDedupeKeys(ctx context.Context, platform, workspace string, keys []string) ([]*Incident, error)
+	// ListIncidents returns limit incidents of workspace on platform from
+	// offset, open ones (investigating, mitigated) first, then newest
+	// first, and how many there are in all; all adds resolved and closed
+	// ones. An empty platform or workspace finds nothing.
+	ListIncidents(ctx context.Context, platform, workspace string, all bool, offset, limit int) ([]*Incident, int, error)
 	// FindIncidents lists incidents, newest first.
 	FindIncidents(ctx context.Context, f IncidentFilter) ([]*Incident, error)
 	// UpdateIncident locks the incident, lets fn change it and describe the

@@ -95,3 +95,25 @@ func TestCostViewsReadLastUpdateOnly(t *testing.T) {
 		}
 	})
 }
+
+// TestCostListPages: /incident list pages the workspace's open incidents,
+// 20 a page, and says how many follow.
+func TestCostListPages(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		for i := range 23 {
+			f.declare(incidentbot.DeclareRequest{Title: fmt.Sprintf("Outage %d", i), Force: true})
+		}
+		ctx := context.Background()
+		who := actor(alice, console.GeneralChannelID)
+		first, err := f.eng.List(ctx, who, incidentbot.ListQuery{})
+		if err != nil || len(first.Incidents) != 20 || first.Total != 23 || first.More() != 3 || first.Incidents[0].Title != "Outage 22" {
+			t.Fatalf("first page: got %+v, %v; want 20 of 23, newest first, 3 more", first, err)
+		}
+		second, err := f.eng.List(ctx, who, incidentbot.ListQuery{Page: 2})
+		if err != nil || len(second.Incidents) != 3 || second.More() != 0 || second.Incidents[2].Title != "Outage 0" {
+			t.Fatalf("second page: got %+v, %v; want the 3 oldest, none more", second, err)
+		}
+	})
+}

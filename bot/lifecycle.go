@@ -24,16 +24,18 @@ func (e *Engine) Status(ctx context.Context, actor incidentbot.Actor, key string
 	return e.status(ctx, inc)
 }
 
-// List returns the open incidents of the actor's workspace.
-func (e *Engine) List(ctx context.Context, actor incidentbot.Actor) ([]*incidentbot.Incident, error) {
+// List returns one page of the actor's workspace's incidents: the open
+// ones, or all of them, open ones first.
+func (e *Engine) List(ctx context.Context, actor incidentbot.Actor, q incidentbot.ListQuery) (*incidentbot.IncidentPage, error) {
 	if err := inWorkspace(actor); err != nil {
 		return nil, err
 	}
-	found, err := e.store.FindIncidents(ctx, incidentbot.IncidentFilter{OpenOnly: true, Platform: actor.Platform, Workspace: actor.Workspace})
+	page := max(q.Page, 1)
+	incs, total, err := e.store.ListIncidents(ctx, actor.Platform, actor.Workspace, q.All, (page-1)*incidentbot.ListPerPage, incidentbot.ListPerPage)
 	if err != nil {
 		return nil, err
 	}
-	return slices.DeleteFunc(found, func(inc *incidentbot.Incident) bool { return !inc.Status.Open() }), nil
+	return &incidentbot.IncidentPage{Incidents: incs, Page: page, PerPage: incidentbot.ListPerPage, Total: total}, nil
 }
 
 // OpenByDedupeKeys returns the open incidents of the actor's workspace

@@ -309,9 +309,9 @@ func TestDuplicateDeclare(t *testing.T) {
 		if _, err := f.eng.Declare(context.Background(), actor(bob, "C_ELSEWHERE"), incidentbot.DeclareRequest{Title: "Checkout returns 504"}); err != nil {
 			t.Errorf("same title in another channel: %v", err)
 		}
-		list, err := f.eng.List(context.Background(), actor(bob, console.GeneralChannelID))
-		if err != nil || len(list) != 3 {
-			t.Errorf("list: got %d incidents (%v), want 3", len(list), err)
+		list, err := f.eng.List(context.Background(), actor(bob, console.GeneralChannelID), incidentbot.ListQuery{})
+		if err != nil || len(list.Incidents) != 3 {
+			t.Errorf("list: got %+v (%v), want 3 incidents", list, err)
 		}
 	})
 }

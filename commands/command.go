@@ -39,6 +39,8 @@ type Command struct {
 	FollowUpOp string
 	Due        string
 	Priority   int
+	All        bool // list: resolved and closed incidents too
+	Page       int  // list: 1-based page, 0 for the first
 }
 
 // prefix is the slash command itself, which adapters may or may not strip.

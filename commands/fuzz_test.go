@@ -26,6 +26,8 @@ func FuzzParse(f *testing.F) {
 		"check 2",
 		"help acknowledge",
 		"retry INC-7",
+		"list --all page 2",
+		"list page 3 --all page 1",
 		"declare sev1 --since 14:02 Site down",
 		"declare Site down --since 2026-12-05 14:02 --force",
 		"impact INC-3 12.5%",

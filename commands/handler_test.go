@@ -61,9 +61,9 @@ func (r *recorder) service() *mock.IncidentService {
 			r.add("Status %q", key)
 			return &incidentbot.IncidentStatus{Incident: incident()}, nil
 		},
-		ListFn: func(context.Context, incidentbot.Actor) ([]*incidentbot.Incident, error) {
-			r.add("List")
-			return []*incidentbot.Incident{incident()}, nil
+		ListFn: func(_ context.Context, _ incidentbot.Actor, q incidentbot.ListQuery) (*incidentbot.IncidentPage, error) {
+			r.add("List %t %d", q.All, q.Page)
+			return &incidentbot.IncidentPage{Incidents: []*incidentbot.Incident{incident()}, Page: max(q.Page, 1), PerPage: incidentbot.ListPerPage, Total: 1}, nil
 		},
 		AcknowledgeFn: func(_ context.Context, _ incidentbot.Actor, key string) (*incidentbot.Incident, error) {
 			r.add("Acknowledge %q", key)
@@ -170,7 +170,8 @@ func TestHandle(t *testing.T) {
 		{"postmortem key", "postmortem INC-42", []string{`Postmortem "INC-42"`}, "Drafting the post-mortem for INC-42… it follows in this channel as inc-42-postmortem.md in a moment.", false},
 		{"retry", "retry INC-42", []string{`Retry "INC-42"`}, "Trying again for INC-42: create the war room, pause the ads. Results follow in the war room.", false},
 		{"retry extra word", "retry INC-42 now", nil, "Unexpected \"now\".\nUsage: `/incident retry [INC-42]`", false},
-		{"list", "list", []string{"List"}, "- *INC-42* SEV1 · investigating · 10m · Checkout returns 504", false},
+		{"list", "list", []string{"List false 0"}, "- *INC-42* SEV1 · investigating · 10m · Checkout returns 504", false},
+		{"list all page", "list --all page 2", []string{"List true 2"}, "- *INC-42* SEV1 · investigating · 10m · Checkout returns 504", false},
 		{"parse error", "sev high", nil, "Unknown severity \"high\". Use sev1 (site down) to sev4 (minor).\nUsage: `/incident sev [INC-42] <sev1..sev4>`", false},
 	}
 	for _, tc := range tests {

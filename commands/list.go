@@ -2,21 +2,60 @@ package commands
 
 import (
 	"context"
+	"strconv"
+	"strings"
 
 	"incidentbot"
 	"incidentbot/views"
 )
 
+// maxPage bounds the page people may ask for: far beyond any history.
+const maxPage = 10000
+
 var listCmd = &spec{
 	name:    "list",
-	summary: "Open incidents.",
-	example: "list",
-	parse:   func(s *spec, _ *Command, args string) error { return noMore(s, args) },
-	handle: func(ctx context.Context, h *Handler, actor incidentbot.Actor, _ Command) (Reply, error) {
-		list, err := h.svc.List(ctx, actor)
+	usage:   "[--all] [page <n>]",
+	summary: "Open incidents, 20 a page; --all adds resolved and closed ones, after the open ones.",
+	example: "list --all page 2",
+	parse:   parseList,
+	format: func(c Command) string {
+		var all, page string
+		if c.All {
+			all = "--all"
+		}
+		if c.Page > 0 {
+			page = "page " + strconv.Itoa(c.Page)
+		}
+		return join(c.Name, all, page)
+	},
+	handle: func(ctx context.Context, h *Handler, actor incidentbot.Actor, c Command) (Reply, error) {
+		page, err := h.svc.List(ctx, actor, incidentbot.ListQuery{All: c.All, Page: c.Page})
 		if err != nil {
 			return Reply{}, err
 		}
-		return Reply{Message: views.Incidents(list, h.clock.Now())}, nil
+		return Reply{Message: views.Incidents(page, c.All, h.clock.Now())}, nil
 	},
+}
+
+// parseList reads --all and "page <n>", in either order.
+func parseList(s *spec, c *Command, args string) error {
+	for rest := args; rest != ""; {
+		var tok string
+		tok, rest = next(rest)
+		switch {
+		case strings.EqualFold(tok, "--all"):
+			c.All = true
+		case strings.EqualFold(tok, "page"):
+			var n string
+			n, rest = next(rest)
+			p, err := strconv.Atoi(n)
+			if err != nil || p < 1 || p > maxPage {
+				return s.invalid("Say which page, from 1: page 2.")
+			}
+			c.Page = p
+		default:
+			return s.invalid("Unexpected %q.", truncate(tok, 40))
+		}
+	}
+	return nil
 }

@@ -76,6 +76,9 @@ func TestParse(t *testing.T) {
 		{"close", "close", Command{Name: "close"}},
 		{"postmortem", "postmortem INC-9", Command{Name: "postmortem", Key: "INC-9"}},
 		{"list", "list", Command{Name: "list"}},
+		{"list all", "list --ALL", Command{Name: "list", All: true}},
+		{"list page", "list page 2", Command{Name: "list", Page: 2}},
+		{"list page all", "list Page 03 --all", Command{Name: "list", All: true, Page: 3}},
 		{"help", "help", Command{Name: "help"}},
 		{"help alias topic", "help acknowledge", Command{Name: "help", Text: "ack"}},
 		{"check", "check 2", Command{Name: "check", Item: 2}},
@@ -113,6 +116,7 @@ func TestParseErrors(t *testing.T) {
 		remindUsage   = "\nUsage: `/incident remind [INC-42] on|off|snooze <duration>`"
 		checkUsage    = "\nUsage: `/incident check [INC-42] <n>`"
 		followupUsage = "\nUsage: `/incident followup [INC-42] add <text> [@owner] [due YYYY-MM-DD] [p1..p3] [type:prevent|detect|mitigate|process] | list | done <n>`"
+		listUsage     = "\nUsage: `/incident list [--all] [page <n>]`"
 	)
 	tests := []struct {
 		name string
@@ -169,7 +173,11 @@ func TestParseErrors(t *testing.T) {
 		{"remind too short", "remind snooze 30s", "Snooze for 1m to 24h, not 30s." + remindUsage},
 		{"remind too long", "remind snooze 25h", "Snooze for 1m to 24h, not 25h." + remindUsage},
 		{"remind on extra", "remind on 5m", "Unexpected \"5m\"." + remindUsage},
-		{"list extra", "list INC-4", "Unexpected \"INC-4\".\nUsage: `/incident list`"},
+		{"list extra", "list INC-4", "Unexpected \"INC-4\"." + listUsage},
+		{"list bare number", "list 2", "Unexpected \"2\"." + listUsage},
+		{"list page missing", "list page", "Say which page, from 1: page 2." + listUsage},
+		{"list page zero", "list --all page 0", "Say which page, from 1: page 2." + listUsage},
+		{"list page huge", "list page 99999999999999999999", "Say which page, from 1: page 2." + listUsage},
 		{"help unknown", "help fly", "Unknown command \"fly\".\n" + usageList()},
 	}
 	for _, tc := range tests {

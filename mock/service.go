@@ -15,7 +15,7 @@ var _ incidentbot.IncidentService = (*IncidentService)(nil)
 type IncidentService struct {
 	DeclareFn          func(ctx context.Context, actor incidentbot.Actor, req incidentbot.DeclareRequest) (*incidentbot.Incident, error)
 	StatusFn           func(ctx context.Context, actor incidentbot.Actor, key string) (*incidentbot.IncidentStatus, error)
-	ListFn             func(ctx context.Context, actor incidentbot.Actor) ([]*incidentbot.Incident, error)
+	ListFn             func(ctx context.Context, actor incidentbot.Actor, q incidentbot.ListQuery) (*incidentbot.IncidentPage, error)
 	OpenByDedupeKeysFn func(ctx context.Context, actor incidentbot.Actor, keys []string) (map[string]*incidentbot.Incident, error)
 	AcknowledgeFn      func(ctx context.Context, actor incidentbot.Actor, key string) (*incidentbot.Incident, error)
 	PostUpdateFn       func(ctx context.Context, actor incidentbot.Actor, key, text string) (*incidentbot.Incident, error)
@@ -48,8 +48,8 @@ func (s *IncidentService) Status(ctx context.Context, actor incidentbot.Actor, k
 	return s.StatusFn(ctx, actor, key)
 }
 
-func (s *IncidentService) List(ctx context.Context, actor incidentbot.Actor) ([]*incidentbot.Incident, error) {
-	return s.ListFn(ctx, actor)
+func (s *IncidentService) List(ctx context.Context, actor incidentbot.Actor, q incidentbot.ListQuery) (*incidentbot.IncidentPage, error) {
+	return s.ListFn(ctx, actor, q)
 }
 
 func (s *IncidentService) OpenByDedupeKeys(ctx context.Context, actor incidentbot.Actor, keys []string) (map[string]*incidentbot.Incident, error) {

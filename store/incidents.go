@@ -415,6 +415,34 @@ func (db *DB) IncidentByWarRoom(ctx context.Context, platform, workspace, channe
 	return r.incident(), nil
 }
 
+// ListIncidents returns a page of a workspace's incidents, open ones first,
+// and how many there are in all: /incident list.
+func (db *DB) ListIncidents(ctx context.Context, platform, workspace string, all bool, offset, limit int) ([]*incidentbot.Incident, int, error) {
+	if platform == "" || workspace == "" {
+		return nil, 0, nil
+	}
+	where := ` WHERE platform = ? AND workspace = ?`
+	if !all {
+		where += ` AND status IN ('investigating', 'mitigated')`
+	}
+	var total int
+	if err := db.rd.GetContext(ctx, &total, db.x.Rebind(`SELECT COUNT(*) FROM incidents`+where), platform, workspace); err != nil {
+		return nil, 0, fmt.Errorf("count incidents: %w", mapErr(err))
+	}
+	var rows []incidentRow
+	q := `SELECT ` + incidentColumns + ` FROM incidents` + where + `
+		ORDER BY CASE WHEN status IN ('investigating', 'mitigated') THEN 0 ELSE 1 END, declared_at DESC, id DESC
+		LIMIT ? OFFSET ?`
+	if err := db.rd.SelectContext(ctx, &rows, db.x.Rebind(q), platform, workspace, limit, offset); err != nil {
+		return nil, 0, fmt.Errorf("list incidents: %w", mapErr(err))
+	}
+	out := make([]*incidentbot.Incident, len(rows))
+	for i := range rows {
+		out[i] = rows[i].incident()
+	}
+	return out, total, nil
+}
+
 // FindIncidents lists incidents matching f, newest first.
 func (db *DB) FindIncidents(ctx context.Context, f incidentbot.IncidentFilter) ([]*incidentbot.Incident, error) {
 	var where []string

@@ -162,17 +162,26 @@ func TestBuilders(t *testing.T) {
 func TestIncidents(t *testing.T) {
 	t.Parallel()
 	fx := fixtures()
+	three := []*incidentbot.Incident{fx["drill-mitigated"].Incident, fx["fresh-sev1"].Incident, fx["resolved-sev3"].Incident}
+	page := func(incs []*incidentbot.Incident, n, total int) *incidentbot.IncidentPage {
+		return &incidentbot.IncidentPage{Incidents: incs, Page: n, PerPage: incidentbot.ListPerPage, Total: total}
+	}
 	tests := []struct {
 		name string
-		list []*incidentbot.Incident
+		page *incidentbot.IncidentPage
+		all  bool
 	}{
-		{"list-empty", nil},
-		{"list-three", []*incidentbot.Incident{fx["drill-mitigated"].Incident, fx["fresh-sev1"].Incident, fx["resolved-sev3"].Incident}},
+		{"list-empty", page(nil, 1, 0), false},
+		{"list-empty-all", page(nil, 1, 0), true},
+		{"list-three", page(three, 1, 3), true},
+		{"list-first-of-three-pages", page(three[:2], 1, 45), false},
+		{"list-last-page-all", page(three, 3, 43), true},
+		{"list-past-the-end", page(nil, 9, 45), false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			golden.Check(t, tc.name+".golden", []byte(render(Incidents(tc.list, now))))
+			golden.Check(t, tc.name+".golden", []byte(render(Incidents(tc.page, tc.all, now))))
 		})
 	}
 }

@@ -21,6 +21,8 @@ const (
 	optIncident = "incident" // the key, placed right after the subcommand
 	optType     = "type"     // declare's playbook: "type:<name>"
 	optForce    = "force"    // declare's "--force"
+	optAll      = "all"      // list's "--all"
+	optPage     = "page"     // list's "page <n>"
 )
 
 // subcommand is one /incident subcommand: its options as Discord shows
@@ -121,7 +123,12 @@ var subcommands = func() []subcommand {
 		{name: "drill", description: "A practice incident: same flow, every external action a dry run",
 			options: []*discordgo.ApplicationCommandOption{title, sev(false), typ, force},
 			line:    []string{"severity", optType, "title", optForce}},
-		{name: "list", description: "Open incidents"},
+		{name: "list", description: "Open incidents, 20 a page",
+			options: []*discordgo.ApplicationCommandOption{
+				{Type: discordgo.ApplicationCommandOptionBoolean, Name: optAll, Description: "Resolved and closed incidents too, after the open ones"},
+				{Type: discordgo.ApplicationCommandOptionInteger, Name: optPage, Description: "Which page (default: the first)", MinValue: &one},
+			},
+			line: []string{optAll, optPage}},
 		{name: "help", description: "How to use the bot",
 			options: []*discordgo.ApplicationCommandOption{str("command", "A command, e.g. declare", false)}, line: []string{"command"}},
 	}
@@ -309,11 +316,17 @@ func commandLine(data discordgo.ApplicationCommandInteractionData) string {
 func optionText(name string, o *discordgo.ApplicationCommandInteractionDataOption, resolved *discordgo.ApplicationCommandInteractionDataResolved) string {
 	switch v := o.Value.(type) {
 	case bool:
-		if name == optForce && v {
+		switch {
+		case name == optForce && v:
 			return "--force"
+		case name == optAll && v:
+			return "--all"
 		}
 		return ""
 	case float64:
+		if name == optPage {
+			return "page " + strconv.FormatInt(int64(v), 10)
+		}
 		return strconv.FormatInt(int64(v), 10)
 	case string:
 		switch {

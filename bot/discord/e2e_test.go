@@ -204,11 +204,11 @@ func (w *world) runJobs() {
 
 func (w *world) incidents() []*incidentbot.Incident {
 	w.t.Helper()
-	list, err := w.engine.List(context.Background(), incidentbot.Actor{Platform: incidentbot.PlatformDiscord, Workspace: fake.GuildID, User: incidentbot.User{ID: alice}})
+	list, err := w.engine.List(context.Background(), incidentbot.Actor{Platform: incidentbot.PlatformDiscord, Workspace: fake.GuildID, User: incidentbot.User{ID: alice}}, incidentbot.ListQuery{})
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	return list
+	return list.Incidents
 }
 
 func declare(title string) map[string]any {

@@ -472,12 +472,12 @@ func (in *Inbound) autocomplete(ctx context.Context, i *discordgo.Interaction) [
 			}
 		}
 	case optIncident:
-		incs, err := in.deps.Service.List(ctx, actorOf(i))
+		page, err := in.deps.Service.List(ctx, actorOf(i), incidentbot.ListQuery{})
 		if err != nil {
 			in.deps.Logger.WarnContext(ctx, "discord autocomplete failed", "code", incidentbot.ErrorCode(err), "err", err)
 			return out
 		}
-		for _, inc := range incs {
+		for _, inc := range page.Incidents {
 			add(inc.Key+" · "+inc.Severity.Label()+" · "+inc.Title, inc.Key)
 		}
 	}

@@ -118,8 +118,9 @@ func newInbound(rec *recorder, d *deliveries, now time.Time) *Inbound {
 				{Name: "checkout-failure", Description: "Orders fail", Match: incidentbot.PlaybookMatch{Types: []string{"payments"}}},
 			}
 		},
-		ListFn: func(ctx context.Context, actor incidentbot.Actor) ([]*incidentbot.Incident, error) {
-			return []*incidentbot.Incident{{Key: "INC-42", Title: "Checkout down", Severity: incidentbot.SEV1}}, nil
+		ListFn: func(ctx context.Context, actor incidentbot.Actor, _ incidentbot.ListQuery) (*incidentbot.IncidentPage, error) {
+			return &incidentbot.IncidentPage{Incidents: []*incidentbot.Incident{{Key: "INC-42", Title: "Checkout down", Severity: incidentbot.SEV1}},
+				Page: 1, PerPage: incidentbot.ListPerPage, Total: 1}, nil
 		},
 	}
 	return NewInbound(InboundDeps{
@@ -384,6 +385,7 @@ func TestCommandLine(t *testing.T) {
 			"options":  []any{map[string]any{"name": "role", "type": 1, "options": []any{opt("role", 3, "comms"), opt("who", 9, webOn)}}},
 			"resolved": map[string]any{"roles": map[string]any{webOn: map[string]any{"id": webOn, "name": "oncall-web"}}}}, "role comms <@&" + webOn + ">"},
 		{"list", slash("list"), "list"},
+		{"list all page", slash("list", opt("all", 5, true), opt("page", 4, 2.0)), "list --all page 2"},
 		{"no subcommand", map[string]any{"id": "1", "name": "incident", "type": 1}, "help"},
 	}
 	for _, tc := range tests {
