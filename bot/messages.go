@@ -120,6 +120,9 @@ func (e *Engine) postmortem(ctx context.Context, job incidentbot.Job, inc *incid
 	if pb.ArchiveOnClose {
 		j.add(kindArchive, kindArchive, nil)
 	}
+	if err := e.reviewReminder(ctx, j, inc, pb); err != nil {
+		return nil, err
+	}
 	if j.err != nil {
 		return nil, j.err
 	}
