@@ -3,6 +3,7 @@
 package reliability
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -13,8 +14,10 @@ import (
 	"testing"
 	"time"
 
+	"incidentbot"
 	fakemeta "incidentbot/internal/fake/meta"
 	fakeslack "incidentbot/internal/fake/slack"
+	"incidentbot/store"
 )
 
 const (
@@ -87,7 +90,7 @@ func newCluster(t *testing.T, dsn string, campaigns int) *cluster {
 		"META_ADS_ACCOUNT_IDS":            metaAccount,
 		"ADS_ADMINS":                      "slack:" + alice,
 		"DECLARE_MAX_PER_USER_PER_MINUTE": "0",
-		// A short lease, where the job runner reads one (issue 13 defect 4).
+		// A short lease, so a killed replica's jobs move on within seconds.
 		"JOB_LEASE": leaseSetting.String(),
 	}
 	if dsn == "" {
@@ -99,10 +102,12 @@ func newCluster(t *testing.T, dsn string, campaigns int) *cluster {
 // leaseSetting is the job lease the suite asks of serve.
 const leaseSetting = 5 * time.Second
 
-// start starts a replica of serve reaching the fakes through its own fronts.
+// start starts a replica of serve reaching the fakes through its own
+// fronts; its name is its WORKER_ID, so a replica started again under the
+// same name is the same worker.
 func (c *cluster) start(name string) *replica {
 	c.t.Helper()
-	env := map[string]string{"SLACK_API_URL": c.slackGate.url(name), "META_ADS_API_URL": c.metaGate.url(name)}
+	env := map[string]string{"SLACK_API_URL": c.slackGate.url(name), "META_ADS_API_URL": c.metaGate.url(name), "WORKER_ID": name}
 	for k, v := range c.env {
 		env[k] = v
 	}
@@ -187,4 +192,38 @@ func (c *cluster) sagaCounts(keys []string) []string {
 		}
 	}
 	return problems
+}
+
+// checkOneSaga checks the store holds one incident whose saga left one of
+// everything in the fakes (sagaCounts) and paused each of the campaigns
+// once, and Meta has them paused.
+func (c *cluster) checkOneSaga(t *testing.T, db *store.DB, campaigns int) {
+	t.Helper()
+	incs, err := db.FindIncidents(context.Background(), incidentbot.IncidentFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(incs) != 1 {
+		t.Fatalf("%d incidents, want 1", len(incs))
+	}
+	for _, p := range c.sagaCounts([]string{incs[0].Key}) {
+		t.Error(p)
+	}
+	pauses, err := db.Pauses(context.Background(), incs[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pauses) != campaigns {
+		t.Errorf("%d pauses recorded, want %d (one per campaign)", len(pauses), campaigns)
+	}
+	for _, p := range pauses {
+		if p.State != incidentbot.PausePaused {
+			t.Errorf("campaign %s: pause %s, want paused", p.Campaign.ID, p.State)
+		}
+	}
+	for id, status := range c.meta.Statuses() {
+		if status != fakemeta.Paused {
+			t.Errorf("campaign %s is %s at Meta, want PAUSED", id, status)
+		}
+	}
 }
