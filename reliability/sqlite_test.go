@@ -18,9 +18,6 @@ import (
 // (busy, or done); once the lock goes the bot carries on: what was
 // answered with a key is stored, nothing else is, nothing is doubled.
 func TestReliabilitySQLiteLocked(t *testing.T) {
-	if pending(t, defect3Summary) {
-		t.SkipNow()
-	}
 	c := newCluster(t, "", 2)
 	path := filepath.Join(c.dir, "incidentbot.db") // serve's default file, in its working folder
 	c.slack.SetLatency("", 100*time.Millisecond)   // the saga still runs when the lock is taken
