@@ -78,6 +78,34 @@ func BenchmarkPauseResume1000(b *testing.B) {
 	})
 }
 
+// benchBaseline pauses then resumes the 1,000 serving campaigns of ps
+// with batchPerAccount, a new incident each iteration, reporting the
+// seconds each way.
+func benchBaseline(b *testing.B, ps []incidentbot.AdPlatform) {
+	b.ReportAllocs()
+	db := storetest.SQLite(b)
+	var pause, resume time.Duration
+	n := 0
+	for b.Loop() {
+		inc := &incidentbot.Incident{Title: fmt.Sprintf("Outage %d", n), Severity: incidentbot.SEV1, Platform: incidentbot.PlatformConsole}
+		if err := db.CreateIncident(b.Context(), inc, incidentbot.Change{}); err != nil {
+			b.Fatalf("CreateIncident: %v", err)
+		}
+		start := time.Now()
+		if got, err := batchPerAccount(b.Context(), db, ps, inc, incidentbot.CampaignPaused); err != nil || got != 1000 {
+			b.Fatalf("baseline pause: %d paused, %v; want 1000", got, err)
+		}
+		mid := time.Now()
+		if got, err := batchPerAccount(b.Context(), db, ps, inc, incidentbot.CampaignActive); err != nil || got != 1000 {
+			b.Fatalf("baseline resume: %d resumed, %v; want 1000", got, err)
+		}
+		pause, resume = pause+mid.Sub(start), resume+time.Since(mid)
+		n++
+	}
+	b.ReportMetric(pause.Seconds()/float64(n), "pause-s")
+	b.ReportMetric(resume.Seconds()/float64(n), "resume-s")
+}
+
 // batchPerAccount is the honest baseline of the orchestrator: what a
 // reasonable developer writes without it. Platforms and their accounts
 // one after the other; for each account, the pause set recorded, then one

@@ -97,29 +97,5 @@ func BenchmarkPlatformsPauseResume(b *testing.B) {
 		b.ReportMetric(pause.Seconds()/float64(n), "pause-s")
 		b.ReportMetric(resume.Seconds()/float64(n), "resume-s")
 	})
-	b.Run("baseline=batch-per-account-sequential", func(b *testing.B) {
-		b.ReportAllocs()
-		ps := platforms(b, 200, 200)
-		db := storetest.SQLite(b)
-		var pause, resume time.Duration
-		n := 0
-		for b.Loop() {
-			inc := &incidentbot.Incident{Title: fmt.Sprintf("Outage %d", n), Severity: incidentbot.SEV1, Platform: incidentbot.PlatformConsole}
-			if err := db.CreateIncident(b.Context(), inc, incidentbot.Change{}); err != nil {
-				b.Fatalf("CreateIncident: %v", err)
-			}
-			start := time.Now()
-			if got, err := batchPerAccount(b.Context(), db, ps, inc, incidentbot.CampaignPaused); err != nil || got != 1000 {
-				b.Fatalf("baseline pause: %d paused, %v; want 1000", got, err)
-			}
-			mid := time.Now()
-			if got, err := batchPerAccount(b.Context(), db, ps, inc, incidentbot.CampaignActive); err != nil || got != 1000 {
-				b.Fatalf("baseline resume: %d resumed, %v; want 1000", got, err)
-			}
-			pause, resume = pause+mid.Sub(start), resume+time.Since(mid)
-			n++
-		}
-		b.ReportMetric(pause.Seconds()/float64(n), "pause-s")
-		b.ReportMetric(resume.Seconds()/float64(n), "resume-s")
-	})
+	b.Run("baseline=batch-per-account-sequential", func(b *testing.B) { benchBaseline(b, platforms(b, 200, 200)) })
 }
