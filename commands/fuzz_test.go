@@ -31,6 +31,7 @@ func FuzzParse(f *testing.F) {
 		"declare sev1 --since 14:02 Site down",
 		"declare Site down --since 2026-12-05 14:02 --force",
 		"impact INC-3 12.5%",
+		"impact start 2026-12-05 14:02",
 		"followup add Alert on 5xx @bruno due 2026-12-12 p1 type:detect",
 		"followup add Fix p1 due 2026-01-01 p2 @a @b",
 		"followup INC-2 done 3",

@@ -9,12 +9,17 @@ import (
 
 var impactCmd = &spec{
 	name:    "impact",
-	usage:   "<0%..100%>",
-	summary: "Set the share of sales the incident loses (post-mortem revenue lost; the playbook gives the default).",
+	usage:   "<0%..100%> | start <HH:MM>",
+	summary: "Set the share of sales the incident loses (post-mortem revenue lost; the playbook gives the default); impact start is impact-start.",
 	example: "impact 30%",
 	key:     true,
 	parse: func(s *spec, c *Command, args string) error {
 		tok, rest := next(args)
+		if strings.EqualFold(tok, "start") {
+			// One Discord subcommand carries both: "impact start 14:02".
+			c.Name = impactStartCmd.name
+			return impactStartCmd.parse(impactStartCmd, c, rest)
+		}
 		if tok == "" {
 			return s.invalid("Give the share of sales lost, e.g. 30%% for a slowdown, 100%% when nobody can buy.")
 		}

@@ -23,6 +23,9 @@ const (
 	optForce    = "force"    // declare's "--force"
 	optAll      = "all"      // list's "--all"
 	optPage     = "page"     // list's "page <n>"
+	optSince    = "since"    // declare's "--since 14:02"
+	optStart    = "start"    // impact's "start 14:02"
+	optDue      = "due"      // followup's "due 2026-12-12"
 )
 
 // subcommand is one /incident subcommand: its options as Discord shows
@@ -66,13 +69,14 @@ var subcommands = func() []subcommand {
 	title.MaxLength = 150
 	item := &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionInteger, Name: "item",
 		Description: "Checklist item number", Required: true, MinValue: &one}
+	since := str(optSince, "When customers were first affected, e.g. 14:02 (BOT_TIMEZONE)", false)
 	keyOnly := func(name, description string) subcommand {
 		return subcommand{name: name, description: description, options: []*discordgo.ApplicationCommandOption{incidentOpt()}}
 	}
 	return []subcommand{
 		{name: "declare", description: "Open an incident: war room, roles, playbook actions",
-			options: []*discordgo.ApplicationCommandOption{title, sev(false), typ, force},
-			line:    []string{"severity", optType, "title", optForce}},
+			options: []*discordgo.ApplicationCommandOption{title, sev(false), typ, since, force},
+			line:    []string{"severity", optType, optSince, "title", optForce}},
 		keyOnly("status", "One-screen state of an incident"),
 		{name: "update", description: "Post a status update; resets the reminder",
 			options: []*discordgo.ApplicationCommandOption{str("text", "What changed", true), incidentOpt()},
@@ -90,6 +94,13 @@ var subcommands = func() []subcommand {
 			options: []*discordgo.ApplicationCommandOption{sev(true), incidentOpt()}, line: []string{"severity"}},
 		{name: "note", description: "Add a note to the timeline",
 			options: []*discordgo.ApplicationCommandOption{str("text", "The note", true), incidentOpt()}, line: []string{"text"}},
+		{name: "impact", description: "Share of sales lost (e.g. 30%), or when the impact started",
+			options: []*discordgo.ApplicationCommandOption{
+				str("share", "Share of sales lost, e.g. 30%", false),
+				str(optStart, "When customers were first affected, e.g. 14:02 (BOT_TIMEZONE)", false),
+				incidentOpt(),
+			},
+			line: []string{optStart, "share"}},
 		{name: "check", description: "Tick a checklist item",
 			options: []*discordgo.ApplicationCommandOption{item, incidentOpt()}, line: []string{"item"}},
 		{name: "uncheck", description: "Open a checklist item again",
@@ -120,6 +131,18 @@ var subcommands = func() []subcommand {
 		keyOnly("close", "Close for good; post the post-mortem draft (commander)"),
 		keyOnly("postmortem", "Generate the post-mortem draft"),
 		keyOnly("retry", "Run again the actions the bot gave up on"),
+		{name: "followup", description: "Action items: add, list, or mark one done",
+			options: []*discordgo.ApplicationCommandOption{
+				choices(str("action", "add, list or done", true), "add", "list", "done"),
+				str("text", "What to do (add)", false),
+				{Type: discordgo.ApplicationCommandOptionMentionable, Name: "owner", Description: "Who does it (add)"},
+				str(optDue, "Due date, YYYY-MM-DD (add)", false),
+				choices(str("priority", "p1 now, p2 this sprint, p3 later (add)", false), "p1", "p2", "p3"),
+				choices(str(optType, "prevent, detect, mitigate or process (add)", false), "prevent", "detect", "mitigate", "process"),
+				{Type: discordgo.ApplicationCommandOptionInteger, Name: "number", Description: "Which follow-up (done)", MinValue: &one},
+				incidentOpt(),
+			},
+			line: []string{"action", "number", "text", "owner", optDue, "priority", optType}},
 		{name: "drill", description: "A practice incident: same flow, every external action a dry run",
 			options: []*discordgo.ApplicationCommandOption{title, sev(false), typ, force},
 			line:    []string{"severity", optType, "title", optForce}},
@@ -332,6 +355,12 @@ func optionText(name string, o *discordgo.ApplicationCommandInteractionDataOptio
 		switch {
 		case name == optType && v != "":
 			return "type:" + v
+		case name == optSince && v != "":
+			return "--since " + v
+		case name == optStart && v != "":
+			return "start " + v
+		case name == optDue && v != "":
+			return "due " + v
 		case o.Type == discordgo.ApplicationCommandOptionMentionable || o.Type == discordgo.ApplicationCommandOptionUser ||
 			o.Type == discordgo.ApplicationCommandOptionRole:
 			if resolved != nil && resolved.Roles[v] != nil || o.Type == discordgo.ApplicationCommandOptionRole {
