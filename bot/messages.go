@@ -48,6 +48,19 @@ func (e *Engine) post(ctx context.Context, job incidentbot.Job, inc *incidentbot
 	return nil, nil
 }
 
+// postSource names, in the delivery store, posts claimed before the call.
+const postSource = "post"
+
+// summaryWaits is how many runs a summary job waits for the post another
+// job claimed before it posts one itself. A run after the first may be
+// the claimer's own re-run (its process died before the post went out),
+// so it waits no longer.
+const summaryWaits = 2
+
+// errSummaryInFlight retries a summary job while another posts the first
+// summary of its incident.
+var errSummaryInFlight = incidentbot.Errorf(incidentbot.EUNAVAILABLE, "Another job is posting this incident's summary; this one updates it next.")
+
 // summary posts the manager summary to the platform's summary channel, or
 // updates the one posted before in place.
 func (e *Engine) summary(ctx context.Context, job incidentbot.Job, inc *incidentbot.Incident) (complete, error) {
@@ -65,18 +78,13 @@ func (e *Engine) summary(ctx context.Context, job incidentbot.Job, inc *incident
 	}
 	msg := views.Summary(st, e.now())
 	// One summary per incident, whichever job posts it: the marker names
-	// the incident, and a post is recorded as started (a saved message
-	// without id) before the call, so a job that finds it started, its
-	// outcome unknown, looks for it before posting.
+	// the incident, and the first post is claimed in the store before the
+	// call (across replicas), so a job that finds it claimed by another
+	// looks for that post and updates it rather than posting its own.
 	mark := marker(inc.Key + "/" + purposeSummary)
 	ref, err := e.store.Message(ctx, inc.ID, purposeSummary)
-	started := false
 	switch incidentbot.ErrorCode(err) {
 	case "":
-		if ref.ID == "" {
-			started = true
-			break
-		}
 		err = chat.Update(ctx, ref, msg)
 		if err == nil {
 			return nil, nil
@@ -86,23 +94,33 @@ func (e *Engine) summary(ctx context.Context, job incidentbot.Job, inc *incident
 		}
 		// Deleted by someone: post a fresh one below.
 	case incidentbot.ENOTFOUND:
-		if _, err := e.store.UpdateIncident(ctx, inc.ID, func(*incidentbot.Incident) (incidentbot.Change, error) {
-			return incidentbot.Change{Messages: []incidentbot.SavedMessage{{Purpose: purposeSummary, Ref: incidentbot.MessageRef{ChannelID: channel}}}}, nil
-		}); err != nil {
-			return nil, fmt.Errorf("record the summary as started: %w", err)
+		first, err := e.store.ClaimDelivery(ctx, postSource, mark, e.now())
+		if err != nil {
+			return nil, fmt.Errorf("claim the summary post: %w", err)
+		}
+		if !first {
+			ref, err := chat.FindPost(ctx, channel, mark)
+			switch {
+			case err == nil:
+				if err := chat.Update(ctx, ref, msg); err != nil {
+					return nil, fmt.Errorf("update summary: %w", err)
+				}
+				return func(*incidentbot.Incident) (incidentbot.Change, error) {
+					return incidentbot.Change{Messages: []incidentbot.SavedMessage{{Purpose: purposeSummary, Ref: ref}}}, nil
+				}, nil
+			case incidentbot.ErrorCode(err) != incidentbot.ENOTFOUND:
+				return nil, err
+			case job.Attempts < summaryWaits:
+				return nil, errSummaryInFlight
+			}
+			// The job that claimed it never posted (it failed for good).
 		}
 	default:
 		return nil, err
 	}
-	ref, found, err := e.postOrFind(ctx, chat, channel, msg, mark, started || job.Attempts > 1)
+	ref, _, err = e.postOrFind(ctx, chat, channel, msg, mark, job.Attempts > 1)
 	if err != nil {
 		return nil, fmt.Errorf("post summary: %w", err)
-	}
-	if found {
-		// Posted by an earlier job, maybe with older news.
-		if err := chat.Update(ctx, ref, msg); err != nil {
-			return nil, fmt.Errorf("update summary: %w", err)
-		}
 	}
 	return func(*incidentbot.Incident) (incidentbot.Change, error) {
 		return incidentbot.Change{Messages: []incidentbot.SavedMessage{{Purpose: purposeSummary, Ref: ref}}}, nil
