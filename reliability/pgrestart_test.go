@@ -16,9 +16,6 @@ import (
 // 10 s (a restart, a failover) while sagas run and commands keep coming,
 // then starts again.
 func TestReliabilityPostgresRestart(t *testing.T) {
-	if pending(t, defect3Summary) {
-		t.SkipNow()
-	}
 	scenarioOutage(t, (*pgCluster).stop, (*pgCluster).start)
 }
 
@@ -26,9 +23,6 @@ func TestReliabilityPostgresRestart(t *testing.T) {
 // about 10 s (SIGSTOP: a stalled disk, a paused VM), connections open and
 // silent, then thaws.
 func TestReliabilityPostgresFrozen(t *testing.T) {
-	if pending(t, defect3Summary) {
-		t.SkipNow()
-	}
 	scenarioOutage(t, (*pgCluster).freeze, (*pgCluster).thaw)
 }
 
