@@ -119,7 +119,11 @@ func (db *DB) ClaimLane(ctx context.Context, worker string, now time.Time, lease
 	if db.dialect == Postgres {
 		skipLocked = " FOR UPDATE SKIP LOCKED"
 	}
-	args := []any{worker, db.t(now.Add(lease)), db.t(now), db.t(now), db.t(now)}
+	materialized := ""
+	if db.dialect == Postgres {
+		materialized = " MATERIALIZED"
+	}
+	args := []any{db.t(now), db.t(now)}
 	kinds := ""
 	switch {
 	case len(lane.Only) > 0:
@@ -129,16 +133,22 @@ func (db *DB) ClaimLane(ctx context.Context, worker string, now time.Time, lease
 		kinds = " AND kind NOT IN (?" + strings.Repeat(", ?", len(lane.Except)-1) + ")"
 		args = appendKinds(args, lane.Except)
 	}
-	q := db.x.Rebind(`UPDATE jobs SET state = 'running', locked_by = ?, locked_until = ?,
-		attempts = attempts + 1, updated_at = ?
-		WHERE id IN (
+	args = append(args, limit, worker, db.t(now.Add(lease)), db.t(now))
+	// The picked ids are a materialized CTE: Postgres may run an
+	// "id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)" subquery more than
+	// once and claim more than n jobs, the extra ones then held by a worker
+	// that never runs them until their lease ends.
+	q := db.x.Rebind(`WITH picked AS` + materialized + ` (
 			SELECT id FROM jobs
 			WHERE state IN ('pending', 'running')
 				AND (state = 'pending' AND run_at <= ? OR state = 'running' AND locked_until < ?)` + kinds + `
 			ORDER BY incident_id, run_at, id LIMIT ?` + skipLocked + `)
+		UPDATE jobs SET state = 'running', locked_by = ?, locked_until = ?,
+		attempts = attempts + 1, updated_at = ?
+		WHERE id IN (SELECT id FROM picked)
 		RETURNING ` + jobColumns)
 	var rows []jobRow
-	err := db.x.SelectContext(ctx, &rows, q, append(args, limit)...)
+	err := db.x.SelectContext(ctx, &rows, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("claim jobs: %w", mapErr(err))
 	}
