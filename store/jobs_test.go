@@ -268,6 +268,11 @@ func TestClaimJobsConcurrent(t *testing.T) {
 					if len(jobs) == 0 {
 						return
 					}
+					if len(jobs) > 3 {
+						// A claim beyond the limit leaves jobs held by a
+						// worker that runs only what it asked for.
+						t.Errorf("worker %d: claimed %d jobs, want at most 3", w, len(jobs))
+					}
 					for _, j := range jobs {
 						claimed[w] = append(claimed[w], j.ID)
 					}
