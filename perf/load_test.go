@@ -21,13 +21,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"incidentbot/internal/servebin"
 	"io"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -49,24 +49,7 @@ const (
 // binary is serve, built once.
 var binary string
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "incidentbot-perf-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	binary = filepath.Join(dir, "incidentbot")
-	build := exec.Command("go", "build", "-o", binary, "incidentbot/cmd/incidentbot")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "perf: build incidentbot:", err)
-		os.RemoveAll(dir)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { servebin.Main(m, "perf", &binary) }
 
 // result is one rate's figures.
 type result struct {

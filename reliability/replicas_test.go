@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"incidentbot/internal/servebin"
 	"io"
 	"net"
 	"net/http"
@@ -17,7 +18,6 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -32,24 +32,7 @@ import (
 // binary is serve, built once for the whole suite.
 var binary string
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "incidentbot-reliability-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	binary = filepath.Join(dir, "incidentbot")
-	build := exec.Command("go", "build", "-o", binary, "incidentbot/cmd/incidentbot")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "reliability: build incidentbot:", err)
-		os.RemoveAll(dir)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { servebin.Main(m, "reliability", &binary) }
 
 // syncBuffer collects a process's output while the test reads it.
 type syncBuffer struct {
