@@ -41,7 +41,7 @@ func TestImpactStartAndShare(t *testing.T) {
 			"| Impact started | 2025-11-28 08:02 UTC |",
 			"| Detected | 2025-11-28 09:00 UTC |",
 			"| Time to detect | 58m |",
-			"| Estimated revenue lost | 2,448.00 EUR (1h 08m × 120.00 EUR a minute × 30% of sales lost, from impact start until mitigation;",
+			"| Estimated revenue lost | €2,448.00 (1h 08m × €120.00 a minute × 30% of sales lost, from impact start until mitigation;",
 			"Impact: 30% of sales lost",
 		} {
 			if !strings.Contains(md, want) {

@@ -1,10 +1,10 @@
 package postmortem
 
 import (
-	"math"
-	"strconv"
 	"strings"
 	"time"
+
+	"incidentbot/i18n"
 )
 
 // missing stands for a time or duration that did not happen (yet).
@@ -29,56 +29,12 @@ func since(start time.Time, t *time.Time, l *locale) string {
 
 // formatDuration writes d the way people read it on a phone: "2h 05m",
 // "3d 4h", "45s". A negative duration (clocks that disagree) reads as zero.
-func formatDuration(d time.Duration, l *locale) string {
-	if d < 0 {
-		d = 0
-	}
-	d = d.Truncate(time.Second)
-	days := int64(d / (24 * time.Hour))
-	hours := int64(d/time.Hour) % 24
-	mins := int64(d/time.Minute) % 60
-	secs := int64(d/time.Second) % 60
-	switch {
-	case days > 0:
-		return l.days(days, hours)
-	case hours > 0:
-		return l.hours(hours, mins)
-	case mins > 0:
-		return l.minutes(mins)
-	default:
-		return l.seconds(secs)
-	}
-}
+func formatDuration(d time.Duration, l *locale) string { return i18n.Duration(l.lang, d) }
 
-// formatAmount writes an amount with two decimals and the locale's
-// separators: "1,234.50" in English, "1 234,50" in French.
-func formatAmount(v float64, l *locale) string {
-	cents := int64(math.Round(math.Abs(v) * 100))
-	whole := strconv.FormatInt(cents/100, 10)
-	var b strings.Builder
-	if v < 0 && cents != 0 {
-		b.WriteByte('-')
-	}
-	for i, c := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteString(l.thousands)
-		}
-		b.WriteRune(c)
-	}
-	b.WriteString(l.decimal)
-	frac := cents % 100
-	b.WriteByte(byte('0' + frac/10))
-	b.WriteByte(byte('0' + frac%10))
-	return b.String()
-}
-
-// formatMoney adds the currency code, when known, to formatAmount.
+// formatMoney writes an amount with two decimals, the locale's separators
+// and the currency, when known: "€1,234.50", "1 234,50 €".
 func formatMoney(v float64, currency string, l *locale) string {
-	s := formatAmount(v, l)
-	if currency == "" {
-		return s
-	}
-	return s + " " + currency
+	return i18n.Money(l.lang, v, currency)
 }
 
 // cellEscaper keeps user text inside one Markdown table cell: a pipe would
@@ -163,7 +119,4 @@ func block(s string) string {
 
 // formatShare writes a share of sales (0..1) as a percentage: "100%",
 // "12.5%" ("12,5 %" in French).
-func formatShare(share float64, l *locale) string {
-	v := strconv.FormatFloat(math.Round(share*1000)/10, 'f', -1, 64)
-	return strings.Replace(v, ".", l.decimal, 1) + l.percent
-}
+func formatShare(share float64, l *locale) string { return i18n.Percent(l.lang, share) }

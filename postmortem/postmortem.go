@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // Data is everything a post-mortem draft is built from.
@@ -258,7 +259,7 @@ func revenue(d Data, l *locale) revenueView {
 		return r
 	}
 	for _, s := range lost.segments {
-		r.Hours = append(r.Hours, l.weekdays[s.from.Weekday()]+" "+s.from.Format("15:04")+", "+
+		r.Hours = append(r.Hours, i18n.Weekday(l.lang, s.from.Weekday(), false)+" "+s.from.Format("15:04")+", "+
 			formatDuration(time.Duration(s.minutes)*time.Minute, l)+" × "+formatMoney(s.rate, d.Currency, l))
 	}
 	return r

@@ -35,7 +35,7 @@ func TestRevenueLost(t *testing.T) {
 			inc:       incidentbot.Incident{DetectedAt: t0, MitigatedAt: ptr(at(30)), ResolvedAt: ptr(at(60))},
 			perMinute: 100,
 			// 30 min × 100 × 100% = 3,000
-			want: revenueView{Known: true, Amount: "3,000.00 EUR", Rate: "100.00 EUR", Share: "100%", Outage: "30m", Until: "mitigated"},
+			want: revenueView{Known: true, Amount: "€3,000.00", Rate: "€100.00", Share: "100%", Outage: "30m", Until: "mitigated"},
 		},
 		{
 			name: "seconds do not count: the 6m × 120 EUR case",
@@ -43,14 +43,14 @@ func TestRevenueLost(t *testing.T) {
 				MitigatedAt: ptr(t0.Add(6*time.Minute + 44*time.Second))},
 			perMinute: 120,
 			// 18:02 to 18:08: 6 min × 120 = 720, not 807.66
-			want: revenueView{Known: true, Amount: "720.00 EUR", Rate: "120.00 EUR", Share: "100%", Outage: "6m", Until: "mitigated"},
+			want: revenueView{Known: true, Amount: "€720.00", Rate: "€120.00", Share: "100%", Outage: "6m", Until: "mitigated"},
 		},
 		{
 			name:      "impact started before detection",
 			inc:       incidentbot.Incident{ImpactStartedAt: ptr(at(-70)), DetectedAt: t0, MitigatedAt: ptr(at(10))},
 			perMinute: 10,
 			// 80 min × 10 = 800
-			want: revenueView{Known: true, Amount: "800.00 EUR", Rate: "10.00 EUR", Share: "100%", Outage: "1h 20m", Until: "mitigated"},
+			want: revenueView{Known: true, Amount: "€800.00", Rate: "€10.00", Share: "100%", Outage: "1h 20m", Until: "mitigated"},
 		},
 		{
 			name:      "share set in the incident wins over the playbook",
@@ -58,7 +58,7 @@ func TestRevenueLost(t *testing.T) {
 			playbook:  &incidentbot.Playbook{RevenueShare: share(0.5)},
 			perMinute: 120,
 			// 60 min × 120 × 30% = 2,160
-			want: revenueView{Known: true, Amount: "2,160.00 EUR", Rate: "120.00 EUR", Share: "30%", Outage: "1h 00m", Until: "mitigated"},
+			want: revenueView{Known: true, Amount: "€2,160.00", Rate: "€120.00", Share: "30%", Outage: "1h 00m", Until: "mitigated"},
 		},
 		{
 			name:      "the playbook's share",
@@ -66,14 +66,14 @@ func TestRevenueLost(t *testing.T) {
 			playbook:  &incidentbot.Playbook{RevenueShare: share(0.125)},
 			perMinute: 80,
 			// 45 min × 80 × 12.5% = 450
-			want: revenueView{Known: true, Amount: "450.00 EUR", Rate: "80.00 EUR", Share: "12.5%", Outage: "45m", Until: "resolved"},
+			want: revenueView{Known: true, Amount: "€450.00", Rate: "€80.00", Share: "12.5%", Outage: "45m", Until: "resolved"},
 		},
 		{
 			name:      "until now while ongoing",
 			inc:       incidentbot.Incident{DetectedAt: t0},
 			perMinute: 2,
 			// 90 min × 2 = 180
-			want: revenueView{Known: true, Amount: "180.00 EUR", Rate: "2.00 EUR", Share: "100%", Outage: "1h 30m", Until: "now"},
+			want: revenueView{Known: true, Amount: "€180.00", Rate: "€2.00", Share: "100%", Outage: "1h 30m", Until: "now"},
 		},
 		{
 			name: "unknown rate",
@@ -87,8 +87,8 @@ func TestRevenueLost(t *testing.T) {
 			perMinute: 100,
 			profile:   profile,
 			// 58 × 150 + 60 × 200 + 15 × 100 = 8,700 + 12,000 + 1,500 = 22,200
-			want: revenueView{Known: true, Amount: "22,200.00 EUR", Share: "100%", Outage: "2h 13m", Until: "mitigated",
-				Hours: []string{"Fri 19:02, 58m × 150.00 EUR", "Fri 20:00, 1h 00m × 200.00 EUR", "Fri 21:00, 15m × 100.00 EUR"}},
+			want: revenueView{Known: true, Amount: "€22,200.00", Share: "100%", Outage: "2h 13m", Until: "mitigated",
+				Hours: []string{"Fri 19:02, 58m × €150.00", "Fri 20:00, 1h 00m × €200.00", "Fri 21:00, 15m × €100.00"}},
 		},
 		{
 			name: "profile across midnight, half the sales",
@@ -97,8 +97,8 @@ func TestRevenueLost(t *testing.T) {
 			profile:  profile,
 			playbook: &incidentbot.Playbook{},
 			// (30 × 50 + 30 × 80) × 50% = (1,500 + 2,400) / 2 = 1,950
-			want: revenueView{Known: true, Amount: "1,950.00 EUR", Share: "50%", Outage: "1h 00m", Until: "mitigated",
-				Hours: []string{"Fri 23:30, 30m × 50.00 EUR", "Sat 00:00, 30m × 80.00 EUR"}},
+			want: revenueView{Known: true, Amount: "€1,950.00", Share: "50%", Outage: "1h 00m", Until: "mitigated",
+				Hours: []string{"Fri 23:30, 30m × €50.00", "Sat 00:00, 30m × €80.00"}},
 		},
 	}
 	for _, tc := range tests {

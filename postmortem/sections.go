@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // analysisView feeds the review sections (Detection, Trigger, Root cause,
@@ -55,7 +56,7 @@ func analysis(d Data, events []incidentbot.TimelineEvent, l *locale) analysisVie
 		end = *inc.ClosedAt
 	}
 	review := ReviewDate(end, d.Location)
-	a.ReviewDate = review.Format("2006-01-02") + " (" + l.longDays[review.Weekday()] + ")"
+	a.ReviewDate = review.Format("2006-01-02") + " (" + i18n.Weekday(l.lang, review.Weekday(), true) + ")"
 	a.Alert = inline(inc.DedupeKey)
 	if inc.WarRoom != "" {
 		a.WarRoom = inline(inc.Platform) + " " + l.channel + " " + inline(inc.WarRoom)
