@@ -19,7 +19,8 @@ import (
 )
 
 // TestTransientNetErrors classifies real failures of an HTTP client, as
-// the adapters meet them, and errors that are not the network's.
+// the adapters meet them, and errors that are not the network's: whether
+// they pass, and whether the request may still have been carried out.
 func TestTransientNetErrors(t *testing.T) {
 	t.Parallel()
 	closed := func() string { // an address nobody listens on: connection refused
@@ -62,24 +63,28 @@ func TestTransientNetErrors(t *testing.T) {
 		return err
 	}
 	tests := []struct {
-		name string
-		err  error
-		want bool
+		name  string
+		err   error
+		want  bool // IsTransientNetError
+		taken bool // MayHaveTakenEffect: the request may have been carried out
 	}{
-		{"connection refused", get(http.DefaultClient, closed), true},
-		{"closed before answering", get(http.DefaultClient, hangup.URL), true},
-		{"TLS certificate not trusted", get(http.DefaultClient, untrusted.URL), true},
-		{"hung up during the TLS handshake", get(http.DefaultClient, "https://"+drop.Addr().String()), true},
-		{"timeout", get(&http.Client{Timeout: 50 * time.Millisecond}, slow.URL), true},
-		{"DNS lookup failed", &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: "slack.invalid", IsNotFound: true}}, true},
-		{"connection reset", fmt.Errorf("post: %w", &net.OpError{Op: "read", Net: "tcp", Err: os.NewSyscallError("read", syscall.ECONNRESET)}), true},
-		{"TLS alert", fmt.Errorf("x: %w", tls.AlertError(40)), true},
-		{"deadline", fmt.Errorf("x: %w", context.DeadlineExceeded), true},
-		{"already EUNAVAILABLE around a refusal", incidentbot.WrapError(incidentbot.EUNAVAILABLE, get(http.DefaultClient, closed), "x"), true},
-		{"nil", nil, false},
-		{"cancelled", context.Canceled, false},
-		{"an API refusal", incidentbot.Errorf(incidentbot.EFORBIDDEN, "missing_scope"), false},
-		{"plain error", errors.New("invalid_auth"), false},
+		{"connection refused", get(http.DefaultClient, closed), true, false},
+		{"closed before answering", get(http.DefaultClient, hangup.URL), true, true},
+		{"TLS certificate not trusted", get(http.DefaultClient, untrusted.URL), true, false},
+		{"hung up during the TLS handshake", get(http.DefaultClient, "https://"+drop.Addr().String()), true, true},
+		{"timeout", get(&http.Client{Timeout: 50 * time.Millisecond}, slow.URL), true, true},
+		{"DNS lookup failed", &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: "slack.invalid", IsNotFound: true}}, true, false},
+		{"connection reset", fmt.Errorf("post: %w", &net.OpError{Op: "read", Net: "tcp", Err: os.NewSyscallError("read", syscall.ECONNRESET)}), true, true},
+		{"TLS alert", fmt.Errorf("x: %w", tls.AlertError(40)), true, false},
+		{"deadline", fmt.Errorf("x: %w", context.DeadlineExceeded), true, true},
+		{"dial timeout", &net.OpError{Op: "dial", Net: "tcp", Err: context.DeadlineExceeded}, true, false},
+		{"already EUNAVAILABLE around a refusal", incidentbot.WrapError(incidentbot.EUNAVAILABLE, get(http.DefaultClient, closed), "x"), true, false},
+		{"EUNAVAILABLE around a lost answer", incidentbot.WrapError(incidentbot.EUNAVAILABLE, get(&http.Client{Timeout: 50 * time.Millisecond}, slow.URL), "x"), true, true},
+		{"nil", nil, false, false},
+		{"cancelled", context.Canceled, false, true},
+		{"an API refusal", incidentbot.Errorf(incidentbot.EFORBIDDEN, "missing_scope"), false, false},
+		{"throttled", incidentbot.Errorf(incidentbot.EUNAVAILABLE, "rate limited"), false, false},
+		{"plain error", errors.New("invalid_auth"), false, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -95,6 +100,9 @@ func TestTransientNetErrors(t *testing.T) {
 			}
 			if !tc.want && mapped != nil {
 				t.Errorf("NetError: got %v, want nil", mapped)
+			}
+			if got := incidentbot.MayHaveTakenEffect(tc.err); got != tc.taken {
+				t.Errorf("MayHaveTakenEffect(%v): got %v, want %v", tc.err, got, tc.taken)
 			}
 		})
 	}

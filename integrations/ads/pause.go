@@ -313,11 +313,13 @@ func pauseOutcome(r incidentbot.CampaignPause, ch *change, now time.Time) incide
 		return settle(r, incidentbot.PausePaused, "", now)
 	case ok:
 		return settle(r, incidentbot.PauseFailed, incidentbot.ErrorMessage(err), now)
-	case ch.err != nil && !ch.answered:
+	case ch.err != nil && !ch.answered && !incidentbot.MayHaveTakenEffect(ch.err):
 		return settle(r, incidentbot.PauseFailed, incidentbot.ErrorMessage(ch.err), now)
 	}
-	// Part of the call may have gone through: stay pausing, so the next run
-	// reads the campaign back instead of guessing.
+	// Part of the call may have gone through, or all of it before the answer
+	// was lost: stay pausing, so the next run (a retry, or the resume) reads
+	// the campaign back instead of guessing. Recorded as failed, a campaign
+	// the platform did pause would never be resumed.
 	r.Error, r.UpdatedAt = unanswered(ch), now
 	return r
 }

@@ -112,12 +112,13 @@ func (o *Orchestrator) Resume(ctx context.Context, inc *incidentbot.Incident, pl
 				r = settle(r, incidentbot.PauseLeftPaused, incidentbot.ErrorMessage(err), now)
 				o.logger.InfoContext(ctx, "campaign not resumed", "incident", inc.Key, "campaign", r.Campaign.Key().String(), "reason", r.Error)
 				rep.add(r)
-			case ch.err != nil && !ch.answered:
+			case ch.err != nil && !ch.answered && !incidentbot.MayHaveTakenEffect(ch.err):
 				// Nothing changed: still paused and held, so Resume retries it.
 				r = settle(r, incidentbot.PausePaused, incidentbot.ErrorMessage(ch.err), now)
 				rep.Failed = append(rep.Failed, r)
 			default:
-				// Unknown outcome: stay resuming, reconciled by the next run.
+				// Unknown outcome (an answer lost, a partial call): stay
+				// resuming, reconciled against the platform by the next run.
 				r.Error, r.UpdatedAt = unanswered(ch), now
 				rep.Failed = append(rep.Failed, r)
 			}
