@@ -170,8 +170,13 @@ func (db *DB) Pauses(ctx context.Context, incidentID int64) ([]incidentbot.Campa
 	if err != nil {
 		return nil, fmt.Errorf("pauses of incident %d: %w", incidentID, mapErr(err))
 	}
+	return pauses(rows)
+}
+
+func pauses(rows []pauseRow) ([]incidentbot.CampaignPause, error) {
 	out := make([]incidentbot.CampaignPause, len(rows))
 	for i := range rows {
+		var err error
 		if out[i], err = rows[i].pause(); err != nil {
 			return nil, err
 		}

@@ -130,6 +130,10 @@ func (db *DB) Roles(ctx context.Context, incidentID int64) ([]incidentbot.RoleAs
 	if err != nil {
 		return nil, fmt.Errorf("roles of incident %d: %w", incidentID, mapErr(err))
 	}
+	return assignments(rows), nil
+}
+
+func assignments(rows []roleRow) []incidentbot.RoleAssignment {
 	out := make([]incidentbot.RoleAssignment, len(rows))
 	for i, r := range rows {
 		out[i] = incidentbot.RoleAssignment{
@@ -140,7 +144,7 @@ func (db *DB) Roles(ctx context.Context, incidentID int64) ([]incidentbot.RoleAs
 			At:         r.At.Time,
 		}
 	}
-	return out, nil
+	return out
 }
 
 func (db *DB) upsertChecklist(ctx context.Context, tx *sqlx.Tx, items []incidentbot.ChecklistEntry) error {

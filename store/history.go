@@ -1,0 +1,154 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+
+	"incidentbot"
+)
+
+// History lists the incidents f selects, newest declared first, a page of
+// them, and how many match in all. The indexes of migration 0018 serve the
+// order with or without a tenant, so a page costs the same after 10,000
+// incidents as after ten.
+func (db *DB) History(ctx context.Context, f incidentbot.HistoryFilter) ([]*incidentbot.Incident, int, error) {
+	where, args := db.historyWhere(f)
+	var total int
+	if err := db.rd.GetContext(ctx, &total, db.x.Rebind(`SELECT COUNT(*) FROM incidents`+where), args...); err != nil {
+		return nil, 0, fmt.Errorf("count history: %w", mapErr(err))
+	}
+	q := `SELECT ` + incidentColumns + ` FROM incidents` + where + ` ORDER BY declared_at DESC, id DESC`
+	if f.Limit > 0 {
+		q += ` LIMIT ? OFFSET ?`
+		args = append(args, f.Limit, max(f.Offset, 0))
+	}
+	var rows []incidentRow
+	if err := db.rd.SelectContext(ctx, &rows, db.x.Rebind(q), args...); err != nil {
+		return nil, 0, fmt.Errorf("history: %w", mapErr(err))
+	}
+	out := make([]*incidentbot.Incident, len(rows))
+	for i := range rows {
+		out[i] = rows[i].incident()
+	}
+	return out, total, nil
+}
+
+// likeEscaper makes typed text match itself only in a LIKE pattern.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+func (db *DB) historyWhere(f incidentbot.HistoryFilter) (string, []any) {
+	var conds []string
+	var args []any
+	add := func(cond string, arg ...any) {
+		conds = append(conds, cond)
+		args = append(args, arg...)
+	}
+	if f.Tenant != nil {
+		add(`platform = ? AND workspace = ?`, f.Tenant.Platform, f.Tenant.Workspace)
+	}
+	if f.OpenOnly {
+		add(`status IN ('investigating', 'mitigated')`)
+	}
+	if !f.From.IsZero() {
+		add(`declared_at >= ?`, db.t(f.From))
+	}
+	if !f.To.IsZero() {
+		add(`declared_at < ?`, db.t(f.To))
+	}
+	if f.Severity != incidentbot.SevUnknown {
+		add(`severity = ?`, int(f.Severity))
+	}
+	if f.Playbook != "" {
+		add(`type = ?`, f.Playbook)
+	}
+	if f.Platform != "" {
+		add(`platform = ?`, f.Platform)
+	}
+	if s := strings.TrimSpace(f.Search); s != "" {
+		// SQLite's lower() folds ASCII only, so é matches É on Postgres alone.
+		add(`lower(title) LIKE ? ESCAPE '\'`, "%"+likeEscaper.Replace(strings.ToLower(s))+"%")
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return ` WHERE ` + strings.Join(conds, ` AND `), args
+}
+
+// idChunk bounds the ids one IN list binds: far below both databases'
+// limits on query parameters.
+const idChunk = 1000
+
+// inChunks runs fn on ids, idChunk at a time, with query's IN (?) expanded.
+func inChunks(ids []int64, query string, args []any, fn func(q string, args []any) error) error {
+	for start := 0; start < len(ids); start += idChunk {
+		chunk := ids[start:min(start+idChunk, len(ids))]
+		q, a, err := sqlx.In(query, append([]any{chunk}, args...)...)
+		if err != nil {
+			return err
+		}
+		if err := fn(q, a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// RolesOf returns the role assignments of the incidents, by incident,
+// role, then time.
+func (db *DB) RolesOf(ctx context.Context, ids []int64) ([]incidentbot.RoleAssignment, error) {
+	var all []roleRow
+	err := inChunks(ids, `SELECT incident_id, role, user_id, user_name, assigned_by_id, assigned_by_name, at
+		FROM role_assignments WHERE incident_id IN (?) ORDER BY incident_id, role, at, id`, nil, func(q string, args []any) error {
+		var rows []roleRow
+		if err := db.rd.SelectContext(ctx, &rows, db.x.Rebind(q), args...); err != nil {
+			return fmt.Errorf("roles of %d incidents: %w", len(ids), mapErr(err))
+		}
+		all = append(all, rows...)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return assignments(all), nil
+}
+
+// PausesOf returns the pause records of the incidents, by incident then
+// campaign key.
+func (db *DB) PausesOf(ctx context.Context, ids []int64) ([]incidentbot.CampaignPause, error) {
+	var all []pauseRow
+	err := inChunks(ids, `SELECT `+pauseColumns+` FROM campaign_pauses p
+		WHERE p.incident_id IN (?) ORDER BY p.incident_id, p.platform, p.account, p.campaign_id`, nil, func(q string, args []any) error {
+		var rows []pauseRow
+		if err := db.rd.SelectContext(ctx, &rows, db.x.Rebind(q), args...); err != nil {
+			return fmt.Errorf("pauses of %d incidents: %w", len(ids), mapErr(err))
+		}
+		all = append(all, rows...)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return pauses(all)
+}
+
+// LatestEvents returns each incident's latest event of kind, by incident:
+// one window over the (incident_id, kind, at, id) index.
+func (db *DB) LatestEvents(ctx context.Context, ids []int64, kind incidentbot.EventKind) ([]incidentbot.TimelineEvent, error) {
+	var all []incidentbot.TimelineEvent
+	err := inChunks(ids, `id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY incident_id ORDER BY at DESC, id DESC) AS n
+		FROM timeline_events WHERE incident_id IN (?) AND kind = ?) latest WHERE n = 1) ORDER BY incident_id`,
+		[]any{string(kind)}, func(q string, args []any) error {
+			evs, err := db.selectEvents(ctx, q, args...)
+			if err != nil {
+				return fmt.Errorf("latest %s events of %d incidents: %w", kind, len(ids), err)
+			}
+			all = append(all, evs...)
+			return nil
+		})
+	return all, err
+}
+
+var _ incidentbot.DashboardSource = (*DB)(nil)
