@@ -49,3 +49,28 @@ func (l *Limiter) Take(bucket string, n int, per time.Duration) (Usage, bool) {
 	}
 	return Usage{Remaining: max(n-len(kept), 0), ResetAfter: per - now.Sub(kept[0])}, ok
 }
+
+// Countdown counts armed failures down: a fake arms n ("the next n creates
+// are lost") and each call takes one. It is safe for concurrent use.
+type Countdown struct {
+	mu sync.Mutex
+	n  int
+}
+
+// Add arms n more.
+func (c *Countdown) Add(n int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.n += n
+}
+
+// Take reports whether one was armed, and disarms it.
+func (c *Countdown) Take() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.n <= 0 {
+		return false
+	}
+	c.n--
+	return true
+}

@@ -53,3 +53,16 @@ func TestLimiter(t *testing.T) {
 		})
 	}
 }
+
+func TestCountdown(t *testing.T) {
+	t.Parallel()
+	var c fakehttp.Countdown
+	if c.Take() {
+		t.Fatal("took one never armed")
+	}
+	c.Add(2)
+	got := []bool{c.Take(), c.Take(), c.Take()}
+	if !got[0] || !got[1] || got[2] {
+		t.Errorf("took %v, want true, true, false", got)
+	}
+}
