@@ -41,6 +41,11 @@ type Command struct {
 	Priority   int
 	All        bool // list: resolved and closed incidents too
 	Page       int  // list: 1-based page, 0 for the first
+	// Description and PauseAds come from a form (Slack's declare modal),
+	// never from a typed line: the details, and the "pause ads now" box
+	// (false: as the playbook says).
+	Description string
+	PauseAds    bool
 }
 
 // prefix is the slash command itself, which adapters may or may not strip.

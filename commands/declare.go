@@ -162,20 +162,33 @@ func since(c Command) *incidentbot.LocalTime {
 	return &c.Since
 }
 
+// pauseAds is the ads override a declaration asks for: nil leaves it to
+// the playbook.
+func pauseAds(c Command) *bool {
+	if !c.PauseAds {
+		return nil
+	}
+	return &c.PauseAds
+}
+
 func handleDeclare(ctx context.Context, h *Handler, actor incidentbot.Actor, c Command) (Reply, error) {
 	inc, err := h.svc.Declare(ctx, actor, incidentbot.DeclareRequest{
 		Title:       c.Title,
 		Severity:    c.Severity,
 		Type:        c.Type,
+		Description: c.Description,
 		Drill:       c.Name == "drill",
 		Force:       c.Force,
+		PauseAds:    pauseAds(c),
 		ImpactStart: since(c),
 	})
 	var dup *incidentbot.DuplicateError
 	switch {
 	case errors.As(err, &dup) && dup.Repeat:
 		// The same request again (a retry): the answer the first got.
-		return declared(actor, dup.Existing), nil
+		r := declared(actor, dup.Existing)
+		r.Repeat = true
+		return r, nil
 	case errors.As(err, &dup):
 		return duplicate(h, dup.Existing, c), nil
 	case err != nil:

@@ -15,6 +15,9 @@ type Reply struct {
 	// delivered whole by the adapter, shared to the channel.
 	Message   incidentbot.Message
 	InChannel bool // visible to the channel (e.g. declare confirmation); false: only to the person
+	// Repeat: the request was handled already and this is the answer it
+	// got; an adapter that delivered that answer may drop this one.
+	Repeat bool
 }
 
 // Handler runs commands against the incident service.
@@ -39,26 +42,42 @@ func NewHandler(svc incidentbot.IncidentService, clock incidentbot.Clock, logger
 // Handle parses text, runs the command for actor and returns the reply.
 // It never panics: failures become a reply only the actor sees, and the
 // full error is logged once here.
-func (h *Handler) Handle(ctx context.Context, actor incidentbot.Actor, text string) (r Reply) {
-	var c Command
-	defer func() {
-		if p := recover(); p != nil {
-			cause := fmt.Errorf("panic: %v\n%s", p, debug.Stack())
-			r = h.fail(ctx, actor, c, incidentbot.WrapError(incidentbot.EINTERNAL, cause, "Something went wrong on our side. Try again; if it keeps failing, tell the bot's operator."))
-		}
-	}()
+func (h *Handler) Handle(ctx context.Context, actor incidentbot.Actor, text string) Reply {
 	c, err := Parse(text)
 	if err != nil {
 		return h.fail(ctx, actor, c, err)
 	}
-	r, err = lookup(c.Name).handle(ctx, h, actor, c)
+	r, err := h.Run(ctx, actor, c)
 	if err != nil {
 		return h.fail(ctx, actor, c, err)
+	}
+	return r
+}
+
+// Run runs a parsed command for actor: a typed line once Handle parsed it,
+// or a form's fields (Slack's declare modal) that never were text. It
+// returns the error rather than a reply, unlogged, so the caller can show
+// it where the person looks (under a form's field). A panic becomes an
+// EINTERNAL error.
+func (h *Handler) Run(ctx context.Context, actor incidentbot.Actor, c Command) (r Reply, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			cause := fmt.Errorf("panic: %v\n%s", p, debug.Stack())
+			r, err = Reply{}, incidentbot.WrapError(incidentbot.EINTERNAL, cause, "Something went wrong on our side. Try again; if it keeps failing, tell the bot's operator.")
+		}
+	}()
+	s := lookup(c.Name)
+	if s == nil {
+		return Reply{}, unknown(c.Name)
+	}
+	r, err = s.handle(ctx, h, actor, c)
+	if err != nil {
+		return Reply{}, err
 	}
 	if !r.InChannel {
 		r.Message.EphemeralTo = actor.User.ID
 	}
-	return r
+	return r, nil
 }
 
 // fail logs err at a level matching its code and turns it into a private reply.

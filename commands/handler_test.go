@@ -360,3 +360,42 @@ func golden(t *testing.T, name, got string) {
 		t.Errorf("%s: got\n%s\nwant\n%s", path, got, want)
 	}
 }
+
+// TestRun: a form's command reaches the service with what a typed line
+// cannot carry, and failures come back as errors, unlogged, for the form
+// to show.
+func TestRun(t *testing.T) {
+	t.Parallel()
+	var got incidentbot.DeclareRequest
+	svc := &mock.IncidentService{DeclareFn: func(_ context.Context, _ incidentbot.Actor, req incidentbot.DeclareRequest) (*incidentbot.Incident, error) {
+		got = req
+		if req.Title == "refused" {
+			return nil, incidentbot.Errorf(incidentbot.EINVALID, "Titles need a letter.")
+		}
+		return incident(), nil
+	}}
+	var logs bytes.Buffer
+	h := NewHandler(svc, clock, slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	r, err := h.Run(context.Background(), actor, Command{Name: "declare", Title: "Checkout returns 504", Severity: incidentbot.SEV1,
+		Description: "Stripe 502s", PauseAds: true})
+	if err != nil || !r.InChannel || r.Message.Title != "INC-42 declared: Checkout returns 504" {
+		t.Fatalf("got %+v, %v, want the declaration for the channel", r, err)
+	}
+	if got.Description != "Stripe 502s" || got.PauseAds == nil || !*got.PauseAds {
+		t.Errorf("got request %+v, want the details and the ads paused", got)
+	}
+	if _, err := h.Run(context.Background(), actor, Command{Name: "declare", Title: "Search is slow"}); err != nil || got.PauseAds != nil {
+		t.Errorf("got %v and PauseAds %v, want the playbook's choice (nil)", err, got.PauseAds)
+	}
+	for _, c := range []Command{{Name: "declare", Title: "refused"}, {Name: "fly"}} {
+		if _, err := h.Run(context.Background(), actor, c); incidentbot.ErrorCode(err) != incidentbot.EINVALID {
+			t.Errorf("%s: got %v, want EINVALID", c.Name, err)
+		}
+	}
+	if _, err := h.Run(context.Background(), actor, Command{Name: "ack"}); incidentbot.ErrorCode(err) != incidentbot.EINTERNAL {
+		t.Errorf("ack on a service that panics: got %v, want EINTERNAL", err)
+	}
+	if logs.Len() != 0 {
+		t.Errorf("got logs %q, want none: the caller reports", logs.String())
+	}
+}

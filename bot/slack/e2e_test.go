@@ -116,10 +116,12 @@ func newWorld(t testing.TB, db *store.DB, postInterval time.Duration, opts ...fa
 // serve serves the inbound handlers over HTTP through gate (nil: all
 // admitted), replacing any earlier server.
 func (w *world) serve(gate *commands.Gate) {
+	h := commands.NewHandler(w.eng, w.clock, w.logger)
 	in := slack.NewInbound(slack.InboundDeps{
 		SigningSecret: secret,
 		Teams:         []string{fake.TeamID},
-		Handle:        commands.NewHandler(w.eng, w.clock, w.logger).Handle,
+		Handle:        h.Handle,
+		Run:           h.Run,
 		Service:       w.eng,
 		Deliveries:    w.db,
 		Messages:      w.db,

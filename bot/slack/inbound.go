@@ -23,6 +23,10 @@ const maxBody = 512 << 10
 // HandleFunc runs a command line for actor; commands.Handler.Handle fits.
 type HandleFunc func(ctx context.Context, actor incidentbot.Actor, text string) commands.Reply
 
+// RunFunc runs a parsed command for actor (a form's fields);
+// commands.Handler.Run fits.
+type RunFunc func(ctx context.Context, actor incidentbot.Actor, c commands.Command) (commands.Reply, error)
+
 // SavedMessages finds the messages the engine posted for an incident
 // (the store fits), so a click on the welcome message redraws a welcome.
 type SavedMessages interface {
@@ -37,8 +41,10 @@ type InboundDeps struct {
 	// effect. Empty accepts every team; a request naming none is refused.
 	Teams  []string
 	Handle HandleFunc
-	// Service declares from the modal, records pins and redraws clicked
-	// messages; without it those features are off.
+	// Run declares from the modal; without it the modal's form is not read.
+	Run RunFunc
+	// Service lists the playbooks in the declare modal, records pins and
+	// redraws clicked messages; without it those features are off.
 	Service    incidentbot.IncidentService
 	Deliveries incidentbot.DeliveryStore
 	Messages   SavedMessages // optional

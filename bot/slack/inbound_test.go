@@ -167,6 +167,13 @@ type env struct {
 	chat  *Chat
 }
 
+// use makes svc the service behind the declare modal: it opens the modal
+// and runs its form as a command.
+func (e *env) use(svc incidentbot.IncidentService) {
+	e.in.deps.Service = svc
+	e.in.deps.Run = commands.NewHandler(svc, e.in.deps.Clock, nil).Run
+}
+
 func newInbound(t *testing.T) *env {
 	t.Helper()
 	srv, chat, _ := newChat(t)

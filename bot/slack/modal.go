@@ -3,7 +3,6 @@ package slack
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -129,45 +128,45 @@ type modalErrors struct {
 	Errors         map[string]string `json:"errors"`
 }
 
-// declareRequest reads a submitted declare modal; the errors are keyed by block id.
-func declareRequest(state viewState) (incidentbot.DeclareRequest, map[string]string) {
+// declareCommand reads a submitted declare modal into the command a typed
+// declare would be; the errors are keyed by block id.
+func declareCommand(state viewState) (commands.Command, map[string]string) {
 	bad := map[string]string{}
-	req := incidentbot.DeclareRequest{
+	c := commands.Command{
+		Name:        "declare",
 		Title:       strings.Join(strings.Fields(state.value("title", "title_input")), " "),
 		Type:        state.value("type", "type_select"),
 		Description: state.value("description", "description_input"),
+		PauseAds:    state.checked("ads", "ads_checkbox", "pause_ads"),
 	}
-	switch n := utf8.RuneCountInString(req.Title); {
+	switch n := utf8.RuneCountInString(c.Title); {
 	case n == 0:
 		bad["title"] = "Say what is broken, as customers see it."
 	case n > maxModalTitle:
 		bad["title"] = fmt.Sprintf("Keep it under %d characters; put details below.", maxModalTitle)
 	}
-	if n := utf8.RuneCountInString(req.Description); n > incidentbot.MaxDescription {
+	if n := utf8.RuneCountInString(c.Description); n > incidentbot.MaxDescription {
 		bad["description"] = fmt.Sprintf("Keep it under %d characters (now %d); post the rest as updates.", incidentbot.MaxDescription, n)
 	}
 	sev, err := incidentbot.ParseSeverity(state.value("severity", "severity_select"))
 	if err != nil {
 		bad["severity"] = "Pick a severity: SEV1 if customers cannot buy."
 	}
-	req.Severity = sev
-	if state.checked("ads", "ads_checkbox", "pause_ads") {
-		pause := true
-		req.PauseAds = &pause
-	}
+	c.Severity = sev
 	if len(bad) > 0 {
-		return req, bad
+		return c, bad
 	}
-	return req, nil
+	return c, nil
 }
 
-// submitDeclare declares from the modal. It answers inline errors, or
-// closes the modal and returns the confirmation to post after the ack.
+// submitDeclare runs the modal's form as a declare command. A refusal the
+// person can fix shows under its field and keeps the modal open; otherwise
+// the modal closes and the command's reply is posted after the ack.
 func (in *Inbound) submitDeclare(ctx context.Context, p interaction) (any, func(context.Context)) {
-	if in.deps.Service == nil {
+	if in.deps.Run == nil {
 		return nil, nil
 	}
-	req, bad := declareRequest(p.View.State.Values)
+	c, bad := declareCommand(p.View.State.Values)
 	if bad != nil {
 		return modalErrors{ResponseAction: "errors", Errors: bad}, nil
 	}
@@ -177,60 +176,28 @@ func (in *Inbound) submitDeclare(ctx context.Context, p interaction) (any, func(
 	if p.TriggerID != "" {
 		ctx = incidentbot.WithDelivery(ctx, incidentbot.Delivery{Source: triggerSource, ID: p.TriggerID})
 	}
-	inc, err := in.deps.Service.Declare(ctx, actor, req)
-	var dup *incidentbot.DuplicateError
-	switch {
-	case errors.As(err, &dup) && dup.Repeat:
+	reply, err := in.deps.Run(ctx, actor, c)
+	switch code := incidentbot.ErrorCode(err); {
+	case reply.Repeat:
 		return nil, nil // the first submission posted the confirmation
-	case errors.As(err, &dup):
-		return nil, in.later(meta, duplicateReply(dup.Existing, req, actor))
-	case incidentbot.ErrorCode(err) == incidentbot.EFORBIDDEN && req.PauseAds != nil:
+	case code == incidentbot.EFORBIDDEN && c.PauseAds:
 		return modalErrors{ResponseAction: "errors", Errors: map[string]string{"ads": incidentbot.ErrorMessage(err)}}, nil
-	case incidentbot.ErrorCode(err) == incidentbot.EINVALID:
+	case code == incidentbot.EINVALID:
 		block := "title"
-		if req.Type != "" && strings.Contains(incidentbot.ErrorMessage(err), req.Type) {
+		if c.Type != "" && strings.Contains(incidentbot.ErrorMessage(err), c.Type) {
 			block = "type"
 		}
 		return modalErrors{ResponseAction: "errors", Errors: map[string]string{block: incidentbot.ErrorMessage(err)}}, nil
 	case err != nil:
-		in.deps.Logger.ErrorContext(ctx, "declare from modal failed", "user", actor.User.ID, "code", incidentbot.ErrorCode(err), "err", err)
-		return nil, in.later(meta, commands.Reply{Message: incidentbot.Message{
-			Text: incidentbot.ErrorMessage(err) + " Try again, or type `/incident declare sev1 <title>`.", EphemeralTo: actor.User.ID,
-		}})
+		in.deps.Logger.ErrorContext(ctx, "declare from modal failed", "user", actor.User.ID, "code", code, "err", err)
+		reply = commands.Reply{Message: incidentbot.Message{
+			Text: incidentbot.ErrorMessage(err) + " Try again, or type `/incident declare sev1 <title>`.",
+		}}
 	}
-	in.deps.Logger.InfoContext(ctx, "incident declared from modal", "incident", inc.Key, "user", actor.User.ID)
-	var b strings.Builder
-	if inc.Drill {
-		b.WriteString("This is a DRILL: every external action is a dry run.\n")
-	}
-	fmt.Fprintf(&b, "%s declared by %s", inc.Severity.Label(), actor.User.Mention())
-	if inc.Type != "" {
-		fmt.Fprintf(&b, " with the %s playbook", inc.Type)
-	}
-	b.WriteString(". Opening the war room now.")
-	return nil, in.later(meta, commands.Reply{Message: incidentbot.Message{
-		Title:       inc.Key + " declared: " + inc.Title,
-		Text:        b.String(),
-		Severity:    inc.Severity,
-		Buttons:     []incidentbot.Button{{ActionID: "status " + inc.Key, Label: "Status"}},
-		EphemeralTo: actor.User.ID,
-	}})
-}
-
-// duplicateReply offers to join the open incident or declare anyway, as
-// the typed command does.
-func duplicateReply(inc *incidentbot.Incident, req incidentbot.DeclareRequest, actor incidentbot.Actor) commands.Reply {
-	anyway := commands.Command{Name: "declare", Severity: req.Severity, Type: req.Type, Title: req.Title, Force: true}
-	return commands.Reply{Message: incidentbot.Message{
-		Title:    inc.Key + " is already open here",
-		Text:     fmt.Sprintf("%s %q: %s, %s. Join it, or declare a new incident anyway?", inc.Key, inc.Title, inc.Severity.Label(), inc.Status),
-		Severity: inc.Severity,
-		Buttons: []incidentbot.Button{
-			{ActionID: "status " + inc.Key, Label: "Join " + inc.Key, Style: incidentbot.ButtonPrimary},
-			{ActionID: anyway.String(), Label: "Declare anyway"},
-		},
-		EphemeralTo: actor.User.ID,
-	}}
+	// The form's answer is for the person who filled it in.
+	reply.InChannel = false
+	reply.Message.EphemeralTo = actor.User.ID
+	return nil, in.later(meta, reply)
 }
 
 // later posts reply where the modal was opened, after the ack; nothing

@@ -78,7 +78,7 @@ func TestDeclareModalOpens(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			e := newInbound(t)
-			e.in.deps.Service = (&declares{}).service()
+			e.use((&declares{}).service())
 			trigger := tc.trigger(e)
 			before := len(e.srv.Views())
 			form := url.Values{"team_id": {"T01SHOPX9Q"}, "channel_id": {"C01OPS4X7Z"}, "user_id": {alice.ID},
@@ -111,7 +111,7 @@ func TestDeclareModalOpens(t *testing.T) {
 func TestShortcutOpensModal(t *testing.T) {
 	t.Parallel()
 	e := newInbound(t)
-	e.in.deps.Service = (&declares{}).service()
+	e.use((&declares{}).service())
 	payload, _ := json.Marshal(map[string]any{"type": "shortcut", "callback_id": declareCallback, "trigger_id": e.srv.NewTrigger(),
 		"team": map[string]string{"id": "T01SHOPX9Q"}, "user": map[string]string{"id": alice.ID, "username": "alice"}})
 	w := serve(e.in.Interactions(), signed(t, "/slack/interactions", []byte("payload="+url.QueryEscape(string(payload))), vectorTime))
@@ -164,6 +164,9 @@ func TestDeclareModalSubmit(t *testing.T) {
 			Existing: &incidentbot.Incident{Key: "INC-12", Title: "Checkout returns 504", Severity: incidentbot.SEV1, Status: incidentbot.StatusInvestigating}}},
 			wantReq:  &incidentbot.DeclareRequest{Title: "Checkout returns 504", Severity: incidentbot.SEV1, PauseAds: &yes},
 			wantPost: `"action_id":"declare sev1 Checkout returns 504 --force"`},
+		{name: "the same submission again posts nothing", declareErr: &incidentbot.DuplicateError{Repeat: true,
+			Existing: &incidentbot.Incident{Key: "INC-42", Title: "Checkout returns 504", Severity: incidentbot.SEV1, Status: incidentbot.StatusInvestigating}},
+			wantReq: &incidentbot.DeclareRequest{Title: "Checkout returns 504", Severity: incidentbot.SEV1, PauseAds: &yes}},
 		{name: "store down", declareErr: incidentbot.Errorf(incidentbot.EUNAVAILABLE, "The database is not answering."),
 			wantReq:  &incidentbot.DeclareRequest{Title: "Checkout returns 504", Severity: incidentbot.SEV1, PauseAds: &yes},
 			wantPost: "The database is not answering. Try again"},
@@ -173,7 +176,7 @@ func TestDeclareModalSubmit(t *testing.T) {
 			t.Parallel()
 			e := newInbound(t)
 			d := &declares{err: tc.declareErr}
-			e.in.deps.Service = d.service()
+			e.use(d.service())
 			ops := e.srv.AddChannel("ops", "", false)
 			if err := e.chat.Invite(context.Background(), ops.ID, []string{alice.ID}); err != nil {
 				t.Fatal(err)

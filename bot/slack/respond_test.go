@@ -40,7 +40,7 @@ func TestSlackAnswersWhereBotIsNotMember(t *testing.T) {
 
 			// The declare modal, opened by a slash command in that channel.
 			d := &declares{}
-			e.in.deps.Service = d.service()
+			e.use(d.service())
 			meta, _ := json.Marshal(modalMeta{OriginChannel: room.ID, ResponseURL: e.srv.ResponseURL(room.ID, alice.ID)})
 			payload := strings.Replace(string(fixture(t, "view_submission.json")), `"{\"origin_channel\":\"C01OPS4X7Z\"}"`, strconvQuote(string(meta)), 1)
 			if w := serve(e.in.Interactions(), signed(t, "/slack/interactions", []byte("payload="+url.QueryEscape(payload)), vectorTime)); w.Code != 200 {

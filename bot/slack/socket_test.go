@@ -105,7 +105,7 @@ func TestSocketEnvelopes(t *testing.T) {
 			t.Parallel()
 			e := newInbound(t)
 			e.store.err = tc.storeErr
-			e.in.deps.Service = (&declares{}).service()
+			e.use((&declares{}).service())
 			s := newSocket(e)
 			a := &acks{}
 			for _, r := range tc.reqs {

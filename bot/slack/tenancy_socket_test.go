@@ -14,7 +14,7 @@ import (
 func TestTenancySlackSocket(t *testing.T) {
 	t.Parallel()
 	e := newInbound(t)
-	e.in.deps.Service = (&declares{}).service()
+	e.use((&declares{}).service())
 	s := newSocket(e)
 	a := &acks{}
 	for _, r := range []socketmode.Request{

@@ -105,6 +105,7 @@ func runServe(ctx context.Context, cfg config, logger *slog.Logger) error {
 			SigningSecret: cfg.SlackSigningSecret,
 			Teams:         teams,
 			Handle:        a.commands.Handle,
+			Run:           a.commands.Run,
 			Service:       a.engine,
 			Deliveries:    a.store,
 			Messages:      a.store,
