@@ -68,3 +68,5 @@ func (d *Deferral) Error() string { return d.Reason + ", deferred " + d.Wait.Str
 
 // RetryAfter is the wait, for callers that only know retry hints.
 func (d *Deferral) RetryAfter() time.Duration { return d.Wait }
+
+var _ Retrier = (*Deferral)(nil)

@@ -1,10 +1,30 @@
 package incidentbot
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 	"time"
 )
+
+// Retrier is an error that knows how long the service asked to be left
+// alone (a 429's Retry-After, an API's retryDelay, a pace the bot keeps).
+// Adapters return one inside an EUNAVAILABLE Error; the job runner waits
+// at least that long before the next attempt.
+type Retrier interface {
+	error
+	RetryAfter() time.Duration
+}
+
+// RetryAfter returns the wait asked for by the first Retrier in err's
+// chain, or 0 when there is none.
+func RetryAfter(err error) time.Duration {
+	var r Retrier
+	if errors.As(err, &r) {
+		return r.RetryAfter()
+	}
+	return 0
+}
 
 // MaxRetryAfter bounds the wait a service may ask for: the job runner caps
 // its own backoff lower still, and a longer hint is a broken header.

@@ -1,6 +1,8 @@
 package incidentbot_test
 
 import (
+	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -49,4 +51,34 @@ func FuzzParseRetryAfter(f *testing.F) {
 			t.Fatalf("ParseRetryAfter(%q): got %v, want 0 to %v", v, got, incidentbot.MaxRetryAfter)
 		}
 	})
+}
+
+type slowDown struct{ wait time.Duration }
+
+func (e *slowDown) Error() string             { return "slow down" }
+func (e *slowDown) RetryAfter() time.Duration { return e.wait }
+
+func TestRetryAfterFromChain(t *testing.T) {
+	t.Parallel()
+	hint := &slowDown{wait: 42 * time.Second}
+	for _, tc := range []struct {
+		name string
+		err  error
+		want time.Duration
+	}{
+		{"nil", nil, 0},
+		{"no hint", errors.New("boom"), 0},
+		{"bare", hint, 42 * time.Second},
+		{"inside an Error", incidentbot.WrapError(incidentbot.EUNAVAILABLE, hint, "Busy."), 42 * time.Second},
+		{"wrapped twice", fmt.Errorf("pause: %w", incidentbot.WrapError(incidentbot.EUNAVAILABLE, hint, "Busy.")), 42 * time.Second},
+		{"joined", errors.Join(errors.New("other"), hint), 42 * time.Second},
+		{"a deferral", &incidentbot.Deferral{Wait: time.Second, Reason: "pace"}, time.Second},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if got := incidentbot.RetryAfter(tc.err); got != tc.want {
+				t.Errorf("got %v, want %v", got, tc.want)
+			}
+		})
+	}
 }

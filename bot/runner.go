@@ -362,9 +362,8 @@ func backoff(attempt int, err error) time.Duration {
 		d = min(backoffBase<<max(attempt-1, 0), backoffCap)
 	}
 	d = d/2 + rand.N(d/2+1)
-	var hint interface{ RetryAfter() time.Duration }
-	if errors.As(err, &hint) && hint.RetryAfter() > d {
-		d = min(hint.RetryAfter(), backoffCap)
+	if hint := incidentbot.RetryAfter(err); hint > d {
+		d = min(hint, backoffCap)
 	}
 	return d
 }

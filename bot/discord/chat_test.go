@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -419,8 +418,7 @@ func TestErrorMapping(t *testing.T) {
 			if got := incidentbot.ErrorCode(err); got != tc.wantCode {
 				t.Fatalf("got %q (%v), want %q", got, err, tc.wantCode)
 			}
-			var hint interface{ RetryAfter() time.Duration }
-			if got := errors.As(err, &hint); got != (tc.wantRetry > 0) || got && hint.RetryAfter() != tc.wantRetry {
+			if got := incidentbot.RetryAfter(err); got != tc.wantRetry {
 				t.Errorf("got retry hint %v (%v), want %v", got, err, tc.wantRetry)
 			}
 			for _, secret := range []string{srv.Token(), tc.token} {

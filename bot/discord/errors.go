@@ -30,6 +30,8 @@ func (e *RateLimitError) Error() string {
 // RetryAfter is how long Discord asked us to wait.
 func (e *RateLimitError) RetryAfter() time.Duration { return e.Wait }
 
+var _ incidentbot.Retrier = (*RateLimitError)(nil)
+
 // Discord JSON error codes the adapter tells apart (opcodes-and-status-codes.mdx).
 const (
 	codeMaxChannels        = 30013

@@ -28,6 +28,8 @@ func (e *RateLimitError) Error() string {
 // RetryAfter is how long Slack asked us to wait.
 func (e *RateLimitError) RetryAfter() time.Duration { return e.Wait }
 
+var _ incidentbot.Retrier = (*RateLimitError)(nil)
+
 var errorWord = regexp.MustCompile(`^[a-z][a-z_]*$`)
 
 // slackCode returns the Web API error code ("channel_not_found") in err, or "".

@@ -189,6 +189,8 @@ func (e *RateLimitError) Error() string {
 // RetryAfter is how long to wait before sending again.
 func (e *RateLimitError) RetryAfter() time.Duration { return e.Wait }
 
+var _ incidentbot.Retrier = (*RateLimitError)(nil)
+
 // defaultWait is used when a 429 carries no Retry-After: PagerDuty
 // documents no header, only that the limit is per minute.
 const defaultWait = 30 * time.Second

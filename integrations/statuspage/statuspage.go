@@ -338,6 +338,8 @@ func (e *RateLimitError) Error() string {
 // RetryAfter is how long to wait before sending again.
 func (e *RateLimitError) RetryAfter() time.Duration { return e.Wait }
 
+var _ incidentbot.Retrier = (*RateLimitError)(nil)
+
 func retryAfter(h http.Header) time.Duration {
 	if d := incidentbot.ParseRetryAfter(h.Get("Retry-After"), time.Now()); d > 0 {
 		return d

@@ -62,6 +62,8 @@ func (e *ThrottleError) Error() string {
 // backoff when it did not say.
 func (e *ThrottleError) RetryAfter() time.Duration { return e.Wait }
 
+var _ incidentbot.Retrier = (*ThrottleError)(nil)
+
 // Throttled wraps cause, the platform's own error, in an EUNAVAILABLE
 // error carrying a ThrottleError; format and args are the user message.
 func Throttled(platform, account string, wait time.Duration, cause error, format string, args ...any) error {

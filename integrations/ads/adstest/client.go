@@ -1,7 +1,6 @@
 package adstest
 
 import (
-	"errors"
 	"testing"
 	"time"
 
@@ -49,8 +48,7 @@ func PauseResume(t *testing.T, c incidentbot.AdPlatform, cs []incidentbot.Campai
 // job runner, or none when want is 0.
 func WantRetryAfter(t *testing.T, err error, want time.Duration) {
 	t.Helper()
-	var hint interface{ RetryAfter() time.Duration }
-	if got := errors.As(err, &hint); got != (want > 0) || got && hint.RetryAfter() != want {
-		t.Errorf("got RetryAfter %v (present %v), want %v", hint, got, want)
+	if got := incidentbot.RetryAfter(err); got != want {
+		t.Errorf("got RetryAfter %v, want %v", got, want)
 	}
 }
