@@ -91,6 +91,8 @@ func (e *RateLimited) Unwrap() error { return e.Err }
 // RetryAfter is how long to wait before calling again.
 func (e *RateLimited) RetryAfter() time.Duration { return e.Wait }
 
+var _ incidentbot.Retrier = (*RateLimited)(nil)
+
 // ResetWait is the wait until a reset time given in Unix units (seconds for
 // GitHub's X-RateLimit-Reset, milliseconds for Linear's), at least a second
 // and at most incidentbot.MaxRetryAfter; 0 when v is not a number.
