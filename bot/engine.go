@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/bot/jobrun"
 	"incidentbot/integrations/ads"
 	"incidentbot/postmortem"
 )
@@ -98,12 +99,11 @@ type Engine struct {
 	clock     incidentbot.Clock
 	logger    *slog.Logger
 
-	nonce     string        // random, unique per engine: worker ids and job keys
-	id        string        // worker name prefix (Config.WorkerID), so leases are told apart
-	wake      chan struct{} // nudges an idle worker when a job was enqueued
-	wakeProbe chan struct{} // the same for the probe workers
-	handlers  map[string]handler
-	counter   atomic.Uint64 // see seq
+	nonce    string // random, unique per engine: worker ids and job keys
+	id       string // worker name prefix (Config.WorkerID), so leases are told apart
+	handlers map[string]handler
+	runner   *jobrun.Runner
+	counter  atomic.Uint64 // see seq
 }
 
 var _ incidentbot.IncidentService = (*Engine)(nil)
@@ -195,10 +195,9 @@ func New(cfg Config, deps Deps) (*Engine, error) {
 		logger:    deps.Logger,
 		nonce:     hex.EncodeToString(b[:]),
 		id:        id,
-		wake:      make(chan struct{}, 1),
-		wakeProbe: make(chan struct{}, 1),
 	}
 	e.handlers = e.jobHandlers()
+	e.runner = e.newRunner()
 	return e, nil
 }
 
@@ -208,16 +207,7 @@ func (e *Engine) Playbooks() []*incidentbot.Playbook { return e.playbooks.All() 
 func (e *Engine) now() time.Time { return e.clock.Now().UTC() }
 
 // nudge wakes an idle worker so a job just enqueued starts at once.
-func (e *Engine) nudge() {
-	select {
-	case e.wake <- struct{}{}:
-	default:
-	}
-	select {
-	case e.wakeProbe <- struct{}{}:
-	default:
-	}
-}
+func (e *Engine) nudge() { e.runner.Nudge() }
 
 // chat returns the chat platform an incident lives on.
 func (e *Engine) chat(platform string) (incidentbot.Chat, error) {

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -258,8 +257,9 @@ func TestRunProcessesDeclare(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
-		eng := f.eng
-		eng.clock = incidentbot.SystemClock{}
+		f.tune = func(_ *Config, d *Deps) { d.Clock = incidentbot.SystemClock{} }
+		eng := f.engine()
+		f.eng = eng
 		old := time.Now().Add(-8 * 24 * time.Hour)
 		if _, err := db.ClaimDelivery(context.Background(), "test", "old", old); err != nil {
 			t.Fatal(err)
@@ -337,38 +337,6 @@ func TestChannelName(t *testing.T) {
 	}
 }
 
-type retryAfter struct{ d time.Duration }
-
-func (r retryAfter) Error() string             { return "slow down" }
-func (r retryAfter) RetryAfter() time.Duration { return r.d }
-
-func TestBackoff(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name     string
-		attempt  int
-		err      error
-		min, max time.Duration
-	}{
-		{"first", 1, errors.New("x"), 500 * time.Millisecond, time.Second},
-		{"third", 3, errors.New("x"), 2 * time.Second, 4 * time.Second},
-		{"capped", 30, errors.New("x"), backoffCap / 2, backoffCap},
-		{"hint wins", 1, incidentbot.WrapError(incidentbot.EUNAVAILABLE, retryAfter{30 * time.Second}, "busy"), 30 * time.Second, 30 * time.Second},
-		{"hint capped", 1, retryAfter{time.Hour}, backoffCap, backoffCap},
-		{"short hint loses", 5, retryAfter{time.Millisecond}, 8 * time.Second, 16 * time.Second},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			for range 100 {
-				if got := backoff(tc.attempt, tc.err); got < tc.min || got > tc.max {
-					t.Fatalf("got %s, want between %s and %s", got, tc.min, tc.max)
-				}
-			}
-		})
-	}
-}
-
 // An incident declared by an alert has no person to make commander: the
 // role stays open and anyone may act until someone takes it.
 func TestAlertDeclaredIncidentLeavesCommanderOpen(t *testing.T) {
@@ -431,19 +399,19 @@ func TestShutdownRecordsFinishedJob(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		f.eng.chats[incidentbot.PlatformConsole] = finishDespiteCancel{Chat: f.chat, cancel: cancel}
 		for ctx.Err() == nil {
-			ran, err := f.eng.runOne(ctx, "w1")
+			n, err := f.eng.RunDue(ctx, 1)
 			if err != nil {
-				t.Fatalf("runOne: %v", err)
+				t.Fatalf("RunDue: %v", err)
 			}
-			if !ran {
+			if n == 0 {
 				break
 			}
 		}
 		if ctx.Err() == nil {
 			t.Fatal("the war room job never ran")
 		}
-		if ran, err := f.eng.runOne(ctx, "w1"); ran || err != nil {
-			t.Errorf("runOne after shutdown: got ran=%v, %v, want nothing claimed", ran, err)
+		if n, err := f.eng.RunDue(ctx, 1); n != 0 || err != nil {
+			t.Errorf("RunDue after shutdown: got %d run, %v, want nothing claimed", n, err)
 		}
 		for _, j := range f.jobs(inc) {
 			if j.State == incidentbot.JobRunning || j.LockedUntil != nil {
@@ -464,11 +432,11 @@ func TestShutdownHandsJobsBack(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	f.eng.chats[incidentbot.PlatformConsole] = cancelOnCreate{Chat: f.chat, cancel: cancel}
 	for {
-		ran, err := f.eng.runOne(ctx, "w1")
+		n, err := f.eng.RunDue(ctx, 1)
 		if err != nil {
-			t.Fatalf("runOne: %v", err)
+			t.Fatalf("RunDue: %v", err)
 		}
-		if !ran || ctx.Err() != nil {
+		if n == 0 || ctx.Err() != nil {
 			break
 		}
 	}
