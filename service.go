@@ -3,7 +3,6 @@ package incidentbot
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -194,45 +193,37 @@ type Prober interface {
 	Probe(ctx context.Context, t ProbeTarget) ProbeResult
 }
 
-// Notifier sends a message to a named target (hosting provider, web agency,
-// status page ...).
+// Notifier sends a notice about an incident to a named target (hosting
+// provider, web agency, status page, pager ...).
 type Notifier interface {
-	Notify(ctx context.Context, target, subject, body string) error
+	Notify(ctx context.Context, target string, n Notice) error
 }
 
-// Notice is what the engine tells a Notifier about an incident. Its
-// Subject is "[SEV1] INC-42 investigating: Checkout returns 504"; services
-// that keep their own incident (a status page, a pager) read it back with
-// ParseNoticeSubject.
+// Notice is what the engine tells a Notifier about an incident. Services
+// that keep their own incident (a status page, a pager) read its fields;
+// mail and webhooks send Subject and Text.
 type Notice struct {
 	Severity Severity
 	Key      string
 	Status   string // the incident's status or the playbook action's
 	Title    string
+	// Body is the playbook template rendered for the target; "" when the
+	// action names no template.
+	Body string
 }
 
-// Subject formats the notice as a subject line.
+// Subject formats the notice as a subject line:
+// "[SEV1] INC-42 investigating: Checkout returns 504".
 func (n Notice) Subject() string {
 	return fmt.Sprintf("[%s] %s %s: %s", n.Severity.Label(), n.Key, n.Status, n.Title)
 }
 
-// ParseNoticeSubject reads back a subject written by Notice.Subject.
-func ParseNoticeSubject(s string) (Notice, bool) {
-	s = strings.TrimLeft(s, " \t")
-	label, rest, ok := strings.Cut(strings.TrimPrefix(s, "["), "] ")
-	if !ok || !strings.HasPrefix(s, "[") {
-		return Notice{}, false
+// Text is the message to send: the rendered template, else the subject.
+func (n Notice) Text() string {
+	if n.Body == "" {
+		return n.Subject()
 	}
-	sev, err := ParseSeverity(label)
-	if err != nil && label != SevUnknown.Label() {
-		return Notice{}, false
-	}
-	head, title, ok := strings.Cut(rest, ": ")
-	key, status, ok2 := strings.Cut(head, " ")
-	if !ok || !ok2 || key == "" || status == "" || strings.Contains(status, " ") {
-		return Notice{}, false
-	}
-	return Notice{Severity: sev, Key: key, Status: status, Title: title}, true
+	return n.Body
 }
 
 // ProviderStatus is what a provider the shop depends on (payment, hosting,

@@ -393,9 +393,8 @@ func (e *Engine) runNotify(ctx context.Context, inc *incidentbot.Incident, a inc
 	}
 	data.URL = pb.SiteURL(e.cfg.ShopURL)
 	notice := incidentbot.Notice{Severity: inc.Severity, Key: inc.Key, Status: data.Status, Title: inc.Title}
-	body := ""
 	if tmpl, ok := pb.Template(a.Template, e.cfg.Language); ok {
-		if body, err = incidentbot.RenderTemplate(a.Template, tmpl, data); err != nil {
+		if notice.Body, err = incidentbot.RenderTemplate(a.Template, tmpl, data); err != nil {
 			return result{}, err
 		}
 	}
@@ -403,16 +402,13 @@ func (e *Engine) runNotify(ctx context.Context, inc *incidentbot.Incident, a inc
 		// The public reads the playbook's words only, never the title or
 		// anything else people typed: the page's incident is named after
 		// the template's first sentence.
-		if strings.TrimSpace(body) == "" {
+		if strings.TrimSpace(notice.Body) == "" {
 			return result{}, incidentbot.Errorf(incidentbot.EINVALID,
 				"The %s playbook's statuspage action has no customer template, and the bot never publishes the incident's title: add template: customer to the action, with customer-en and customer-fr under templates.", pb.Name)
 		}
-		notice.Title = incidentbot.PublicName(body)
+		notice.Title = incidentbot.PublicName(notice.Body)
 	}
 	subject := notice.Subject()
-	if body == "" {
-		body = subject
-	}
 	what, _ := describeAction(a)
 	if inc.Drill {
 		return result{kind: incidentbot.EventActionSucceeded, text: drillLabel(inc, fmt.Sprintf("would %s: %s", what, subject))}, nil
@@ -420,7 +416,7 @@ func (e *Engine) runNotify(ctx context.Context, inc *incidentbot.Incident, a inc
 	if e.notifier == nil {
 		return skipped("not configured (set the NOTIFY_* or STATUSPAGE_* variables)"), nil
 	}
-	if err := e.notifier.Notify(ctx, to, subject, body); err != nil {
+	if err := e.notifier.Notify(ctx, to, notice); err != nil {
 		if a.Kind == incidentbot.ActionStatusPage && data.Status == string(incidentbot.StatusResolved) && incidentbot.ErrorCode(err) == incidentbot.ENOTFOUND {
 			return skipped("nothing to resolve, no status page incident was open (it was never published, or was resolved on the page)"), nil
 		}

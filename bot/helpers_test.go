@@ -46,12 +46,12 @@ type notifier struct {
 	statuspage incidentbot.Notifier
 }
 
-func (n *notifier) Notify(ctx context.Context, target, subject, body string) error {
+func (n *notifier) Notify(ctx context.Context, target string, notice incidentbot.Notice) error {
 	n.mu.Lock()
-	n.sent = append(n.sent, target+": "+subject)
+	n.sent = append(n.sent, target+": "+notice.Subject())
 	n.mu.Unlock()
 	if target == incidentbot.ActionStatusPage && n.statuspage != nil {
-		return n.statuspage.Notify(ctx, target, subject, body)
+		return n.statuspage.Notify(ctx, target, notice)
 	}
 	return nil
 }

@@ -57,9 +57,9 @@ func TestTransientNetErrorsEveryAdapter(t *testing.T) {
 	if err != nil {
 		t.Fatalf("notifier: %v", err)
 	}
-	subject := incidentbot.Notice{Severity: incidentbot.SEV1, Key: "INC-1", Status: "investigating", Title: "Checkout down"}.Subject()
+	notice := incidentbot.Notice{Severity: incidentbot.SEV1, Key: "INC-1", Status: "investigating", Title: "Checkout down", Body: "It is down."}
 	for _, target := range []string{"hosting", "mail", "status", "oncall"} {
-		calls["notify "+target] = func() error { return n.Notify(ctx, target, subject, "It is down.") }
+		calls["notify "+target] = func() error { return n.Notify(ctx, target, notice) }
 	}
 	sl := slack.NewChat(slack.ChatConfig{BotToken: "xoxb-1234", APIURL: down}, logger)
 	calls["slack"] = func() error { _, err := sl.Post(ctx, "C1", incidentbot.Message{Text: "hello"}); return err }

@@ -108,9 +108,10 @@ func New(cfg Config, hc *http.Client, logger *slog.Logger) (*Notifier, error) {
 	return &Notifier{cfg: cfg, hc: hc, logger: logger}, nil
 }
 
-// Notify sends subject and body to target. Unknown targets give ENOTFOUND
+// Notify sends the notice to target: to the service behind it, or its
+// Subject and Text by e-mail and webhook. Unknown targets give ENOTFOUND
 // saying what to configure; failures worth retrying give EUNAVAILABLE.
-func (n *Notifier) Notify(ctx context.Context, target, subject, body string) error {
+func (n *Notifier) Notify(ctx context.Context, target string, notice incidentbot.Notice) error {
 	t, ok := n.cfg.Targets[target]
 	if !ok {
 		via, ok := builtin[target]
@@ -125,8 +126,9 @@ func (n *Notifier) Notify(ctx context.Context, target, subject, body string) err
 		if svc == nil {
 			return incidentbot.Errorf(incidentbot.ENOTFOUND, "Target %q goes to %s, which is not configured: set %s.", target, t.Via, serviceVars[t.Via])
 		}
-		return svc.Notify(ctx, target, subject, body)
+		return svc.Notify(ctx, target, notice)
 	}
+	subject, body := notice.Subject(), notice.Text()
 	var errs []error
 	if len(t.Email) > 0 {
 		if err := n.email(ctx, target, t.Email, subject, body); err != nil {

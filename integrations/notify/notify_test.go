@@ -27,6 +27,9 @@ const (
 	body     = "Bonjour,\n\nLe site https://shop.example.com/ ne répond plus depuis 08:02 (HTTP 504).\nMerci de vérifier les serveurs.\n"
 )
 
+// notice is what the engine sends: subject renders as above, Text is body.
+var notice = incidentbot.Notice{Severity: incidentbot.SEV1, Key: "INC-42", Status: "investigating", Title: "Checkout returns 504", Body: body}
+
 var fixed = incidentbot.ClockFunc(func() time.Time { return time.Date(2026, 11, 26, 8, 5, 0, 0, time.UTC) })
 
 // service is a stub Notifier for the statuspage and pagerduty routes.
@@ -35,10 +38,10 @@ type service struct {
 	calls []string
 }
 
-func (s *service) Notify(_ context.Context, target, subject, _ string) error {
+func (s *service) Notify(_ context.Context, target string, n incidentbot.Notice) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.calls = append(s.calls, target+": "+subject)
+	s.calls = append(s.calls, target+": "+n.Subject())
 	return nil
 }
 
@@ -80,7 +83,7 @@ func TestNotifyEmailAndWebhook(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := n.Notify(t.Context(), "hosting", subject, body); err != nil {
+	if err := n.Notify(t.Context(), "hosting", notice); err != nil {
 		t.Fatalf("got %v, want success", err)
 	}
 	msgs := mail.Messages()
@@ -101,6 +104,25 @@ func TestNotifyEmailAndWebhook(t *testing.T) {
 	}
 }
 
+// An action without a template sends the subject as its text.
+func TestNotifyWithoutTemplate(t *testing.T) {
+	t.Parallel()
+	hook := newWebhook(t, http.StatusNoContent)
+	n, err := notify.New(notify.Config{Targets: map[string]notify.Target{"agency": {Webhook: hook.srv.URL}}}, hook.srv.Client(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bare := notice
+	bare.Body = ""
+	if err := n.Notify(t.Context(), "agency", bare); err != nil {
+		t.Fatalf("got %v, want success", err)
+	}
+	var got struct{ Subject, Text string }
+	if len(hook.bodies) != 1 || json.Unmarshal(hook.bodies[0], &got) != nil || got.Subject != subject || got.Text != subject {
+		t.Errorf("got %d calls, first %s; want one with subject and text %q", len(hook.bodies), hook.bodies, subject)
+	}
+}
+
 func TestNotifyRoutes(t *testing.T) {
 	t.Parallel()
 	sp, pd := &service{}, &service{}
@@ -112,7 +134,7 @@ func TestNotifyRoutes(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, target := range []string{"statuspage", "page", "pagerduty", "security"} {
-		if err := n.Notify(t.Context(), target, subject, body); err != nil {
+		if err := n.Notify(t.Context(), target, notice); err != nil {
 			t.Errorf("Notify(%s): got %v, want success", target, err)
 		}
 	}
@@ -173,7 +195,7 @@ func TestNotifyErrors(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			err = n.Notify(t.Context(), tc.target, subject, body)
+			err = n.Notify(t.Context(), tc.target, notice)
 			if code := incidentbot.ErrorCode(err); code != tc.code || !strings.Contains(incidentbot.ErrorMessage(err), tc.message) {
 				t.Errorf("got %q %q (%v), want %q containing %q", code, incidentbot.ErrorMessage(err), err, tc.code, tc.message)
 			}
@@ -248,7 +270,7 @@ func TestNotifyHonoursContext(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	err = n.Notify(ctx, "hosting", subject, body)
+	err = n.Notify(ctx, "hosting", notice)
 	if code := incidentbot.ErrorCode(err); code != incidentbot.EUNAVAILABLE || len(mail.Messages()) != 0 {
 		t.Errorf("got %q (%v) and %d messages, want %q and none", code, err, len(mail.Messages()), incidentbot.EUNAVAILABLE)
 	}

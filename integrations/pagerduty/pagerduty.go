@@ -82,13 +82,12 @@ type Event struct {
 const maxSummary = 1024
 
 // Notify triggers (or, for a resolved or closed incident, resolves) the
-// alert of the incident named in subject.
-func (c *Client) Notify(ctx context.Context, target, subj, body string) error {
-	n, ok := incidentbot.ParseNoticeSubject(subj)
-	if !ok {
-		return incidentbot.Errorf(incidentbot.EINVALID, "The page has no incident key in its subject %q: pages come from incident actions only.", subj)
+// alert of the notice's incident.
+func (c *Client) Notify(ctx context.Context, target string, n incidentbot.Notice) error {
+	if n.Key == "" || n.Status == "" {
+		return incidentbot.Errorf(incidentbot.EINVALID, "The page names no incident or status: pages come from incident actions only.")
 	}
-	ev := Event{Action: Trigger, DedupKey: n.Key, Summary: subj, Severity: severity(n.Severity), Details: map[string]string{"target": target, "status": n.Status, "text": body}}
+	ev := Event{Action: Trigger, DedupKey: n.Key, Summary: n.Subject(), Severity: severity(n.Severity), Details: map[string]string{"target": target, "status": n.Status, "text": n.Text()}}
 	if n.Status == string(incidentbot.StatusResolved) || n.Status == string(incidentbot.StatusClosed) {
 		ev.Action = Resolve
 	}

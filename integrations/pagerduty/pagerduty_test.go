@@ -2,7 +2,6 @@ package pagerduty_test
 
 import (
 	"bytes"
-	"errors"
 	"log/slog"
 	"strings"
 	"testing"
@@ -27,19 +26,22 @@ func TestNotifyTriggersAndResolves(t *testing.T) {
 	f := fake.New(t)
 	var logs bytes.Buffer
 	c := newClient(t, f, f.RoutingKey(), &logs)
+	notice := func(sev incidentbot.Severity, status string) incidentbot.Notice {
+		return incidentbot.Notice{Severity: sev, Key: "INC-42", Status: status, Title: "Checkout returns 504", Body: "body"}
+	}
 	steps := []struct {
-		subject  string
+		notice   incidentbot.Notice
 		action   string
 		severity string
 		open     bool
 	}{
-		{"[SEV1] INC-42 investigating: Checkout returns 504", "trigger", "critical", true},
-		{"[SEV1] INC-42 investigating: Checkout returns 504", "trigger", "critical", true},
-		{"[SEV2] INC-42 mitigated: Checkout returns 504", "trigger", "error", true},
-		{"[SEV2] INC-42 resolved: Checkout returns 504", "resolve", "", false},
+		{notice(incidentbot.SEV1, "investigating"), "trigger", "critical", true},
+		{notice(incidentbot.SEV1, "investigating"), "trigger", "critical", true},
+		{notice(incidentbot.SEV2, "mitigated"), "trigger", "error", true},
+		{notice(incidentbot.SEV2, "resolved"), "resolve", "", false},
 	}
 	for i, s := range steps {
-		if err := c.Notify(t.Context(), "security", s.subject, "body"); err != nil {
+		if err := c.Notify(t.Context(), "security", s.notice); err != nil {
 			t.Fatalf("step %d: got %v, want success", i, err)
 		}
 		evs := f.Events()
@@ -52,8 +54,9 @@ func TestNotifyTriggersAndResolves(t *testing.T) {
 			t.Errorf("step %d: got %s %s %q open=%t, want %s INC-42 %q open=%t", i, ev.EventAction, ev.DedupKey, sev, f.Open("INC-42"), s.action, s.severity, s.open)
 		}
 	}
-	if first := f.Events()[0]; first.Payload.Source != "incidentbot" || first.Payload.CustomDetails["target"] != "security" || first.Payload.CustomDetails["text"] != "body" {
-		t.Errorf("got payload %+v, want source incidentbot and details", first.Payload)
+	if first := f.Events()[0]; first.Payload.Source != "incidentbot" || first.Payload.CustomDetails["target"] != "security" || first.Payload.CustomDetails["text"] != "body" ||
+		first.Payload.Summary != "[SEV1] INC-42 investigating: Checkout returns 504" {
+		t.Errorf("got payload %+v, want source incidentbot, the subject as summary and details", first.Payload)
 	}
 	if strings.Contains(logs.String(), f.RoutingKey()) {
 		t.Errorf("got the routing key in logs %s", logs.String())
@@ -64,12 +67,15 @@ func TestSendSeverities(t *testing.T) {
 	t.Parallel()
 	f := fake.New(t)
 	c := newClient(t, f, f.RoutingKey(), &bytes.Buffer{})
-	tests := []struct{ label, want string }{{"SEV1", "critical"}, {"SEV2", "error"}, {"SEV3", "warning"}, {"SEV4", "info"}, {"SEV?", "error"}}
+	tests := []struct {
+		sev  incidentbot.Severity
+		want string
+	}{{incidentbot.SEV1, "critical"}, {incidentbot.SEV2, "error"}, {incidentbot.SEV3, "warning"}, {incidentbot.SEV4, "info"}, {incidentbot.SevUnknown, "error"}}
 	for _, tc := range tests {
-		t.Run(tc.label, func(t *testing.T) {
+		t.Run(tc.sev.Label(), func(t *testing.T) {
 			t.Parallel()
-			key := "INC-" + tc.label
-			if err := c.Notify(t.Context(), "page", "["+tc.label+"] "+key+" investigating: x", ""); err != nil {
+			key := "INC-" + tc.sev.Label()
+			if err := c.Notify(t.Context(), "page", incidentbot.Notice{Severity: tc.sev, Key: key, Status: "investigating", Title: "x"}); err != nil {
 				t.Fatal(err)
 			}
 			for _, ev := range f.Events() {
@@ -86,7 +92,7 @@ func TestLongSummaryIsCut(t *testing.T) {
 	f := fake.New(t)
 	c := newClient(t, f, f.RoutingKey(), &bytes.Buffer{})
 	title := strings.Repeat("é", 2000)
-	if err := c.Notify(t.Context(), "page", "[SEV1] INC-1 investigating: "+title, ""); err != nil {
+	if err := c.Notify(t.Context(), "page", incidentbot.Notice{Severity: incidentbot.SEV1, Key: "INC-1", Status: "investigating", Title: title}); err != nil {
 		t.Fatalf("got %v, want the summary cut to the API's limit", err)
 	}
 	if got := []rune(f.Events()[0].Payload.Summary); len(got) != 1024 || got[1023] != '…' {
@@ -100,7 +106,7 @@ func TestErrors(t *testing.T) {
 		name    string
 		key     string
 		prep    func(*fake.Server)
-		subject string
+		notice  *incidentbot.Notice
 		code    string
 		message string
 		wait    time.Duration
@@ -110,7 +116,8 @@ func TestErrors(t *testing.T) {
 		{name: "throttled with Retry-After", prep: func(f *fake.Server) { f.Throttle(7) }, code: incidentbot.EUNAVAILABLE, message: "rate limiting", wait: 7 * time.Second},
 		{name: "throttled with a huge Retry-After", prep: func(f *fake.Server) { f.Throttle(9223372037) }, code: incidentbot.EUNAVAILABLE, message: "rate limiting", wait: incidentbot.MaxRetryAfter},
 		{name: "server error", prep: func(f *fake.Server) { f.FailWith(502) }, code: incidentbot.EUNAVAILABLE, message: "HTTP 502; the bot will retry"},
-		{name: "no incident key", subject: "Checkout down", code: incidentbot.EINVALID, message: "no incident key"},
+		{name: "no incident key", notice: &incidentbot.Notice{Status: "investigating", Title: "Checkout down"}, code: incidentbot.EINVALID, message: "names no incident"},
+		{name: "no status", notice: &incidentbot.Notice{Key: "INC-7", Title: "Checkout down"}, code: incidentbot.EINVALID, message: "names no incident or status"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -123,18 +130,17 @@ func TestErrors(t *testing.T) {
 			if key == "" {
 				key = f.RoutingKey()
 			}
-			subject := tc.subject
-			if subject == "" {
-				subject = "[SEV1] INC-7 investigating: Checkout down"
+			notice := incidentbot.Notice{Severity: incidentbot.SEV1, Key: "INC-7", Status: "investigating", Title: "Checkout down"}
+			if tc.notice != nil {
+				notice = *tc.notice
 			}
 			var logs bytes.Buffer
-			err := newClient(t, f, key, &logs).Notify(t.Context(), "page", subject, "")
+			err := newClient(t, f, key, &logs).Notify(t.Context(), "page", notice)
 			if code := incidentbot.ErrorCode(err); code != tc.code || !strings.Contains(incidentbot.ErrorMessage(err), tc.message) {
 				t.Errorf("got %q %q, want %q containing %q", code, incidentbot.ErrorMessage(err), tc.code, tc.message)
 			}
-			var hint interface{ RetryAfter() time.Duration }
-			if got := errors.As(err, &hint); got != (tc.wait > 0) || got && hint.RetryAfter() != tc.wait {
-				t.Errorf("got retry hint %t, want %s", got, tc.wait)
+			if got := incidentbot.RetryAfter(err); got != tc.wait {
+				t.Errorf("got retry hint %s, want %s", got, tc.wait)
 			}
 			if strings.Contains(err.Error(), key) || strings.Contains(logs.String(), key) {
 				t.Errorf("got the routing key in %v or logs", err)
@@ -164,17 +170,21 @@ func TestNewChecksConfig(t *testing.T) {
 	}
 }
 
-func FuzzNotifySubject(f *testing.F) {
-	for _, s := range []string{"[SEV1] INC-42 investigating: Checkout down", "[SEV2] INC-42 resolved: x", "[SEV?] K closed: ", "[SEV9] INC-1 investigating: t", "", "[SEV1]  INC-1 x: t"} {
-		f.Add(s)
+func FuzzNotify(f *testing.F) {
+	for _, n := range []incidentbot.Notice{
+		{Severity: incidentbot.SEV1, Key: "INC-42", Status: "investigating", Title: "Checkout down", Body: "body"},
+		{Severity: incidentbot.SEV2, Key: "INC-42", Status: "resolved", Title: "x"},
+		{Key: "K", Status: "closed"}, {Severity: 9, Key: "INC-1", Status: "investigating", Title: "t"}, {}, {Key: " INC-1", Status: "x y", Title: "t"},
+	} {
+		f.Add(int(n.Severity), n.Key, n.Status, n.Title, n.Body)
 	}
 	srv := fake.New(f)
 	c, err := pagerduty.New(pagerduty.Config{RoutingKey: incidentbot.Secret(srv.RoutingKey()), APIURL: srv.URL()}, srv.Client(), nil)
 	if err != nil {
 		f.Fatal(err)
 	}
-	f.Fuzz(func(t *testing.T, subj string) {
-		err := c.Notify(t.Context(), "page", subj, "body")
+	f.Fuzz(func(t *testing.T, sev int, key, status, title, body string) {
+		err := c.Notify(t.Context(), "page", incidentbot.Notice{Severity: incidentbot.Severity(sev), Key: key, Status: status, Title: title, Body: body})
 		if code := incidentbot.ErrorCode(err); code != "" && code != incidentbot.EINVALID {
 			t.Fatalf("got %q (%v), want success or EINVALID", code, err)
 		}

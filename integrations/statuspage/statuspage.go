@@ -97,19 +97,18 @@ var pageStatus = map[string]string{
 
 var impact = map[incidentbot.Severity]string{incidentbot.SEV1: "critical", incidentbot.SEV2: "major", incidentbot.SEV3: "minor", incidentbot.SEV4: "none"}
 
-// Notify opens or updates the status page incident of the incident named
-// in subj; body is what customers read.
-func (c *Client) Notify(ctx context.Context, target, subj, body string) error {
-	n, ok := incidentbot.ParseNoticeSubject(subj)
-	if !ok {
-		return incidentbot.Errorf(incidentbot.EINVALID, "The status page update has no incident key in its subject %q: updates come from incident actions only.", subj)
+// Notify opens or updates the status page incident of the notice's
+// incident; its Body is what customers read.
+func (c *Client) Notify(ctx context.Context, target string, n incidentbot.Notice) error {
+	if n.Key == "" {
+		return incidentbot.Errorf(incidentbot.EINVALID, "The status page update names no incident: updates come from incident actions only.")
 	}
-	key, title := n.Key, n.Title
+	key, title, body := n.Key, n.Title, n.Body
 	status, ok := pageStatus[n.Status]
 	if !ok {
 		return incidentbot.Errorf(incidentbot.EINVALID, "Status %q has no status page equivalent: use investigating, identified, monitoring or resolved in the playbook's statuspage action.", n.Status)
 	}
-	if body == subj {
+	if body == "" {
 		body = title // no template: customers get the title, not our internal key and severity
 	}
 	select {

@@ -3,7 +3,6 @@ package statuspage_test
 import (
 	"bytes"
 	"context"
-	"errors"
 	"log/slog"
 	"strings"
 	"sync"
@@ -17,7 +16,10 @@ import (
 
 const title = "Checkout returns 504"
 
-func subject(status string) string { return "[SEV1] INC-42 " + status + ": " + title }
+// notice is an update of INC-42; body "" is an action without a template.
+func notice(status, body string) incidentbot.Notice {
+	return incidentbot.Notice{Severity: incidentbot.SEV1, Key: "INC-42", Status: status, Title: title, Body: body}
+}
 
 func newClient(t *testing.T, f *fake.Server, logs *bytes.Buffer) *statuspage.Client {
 	t.Helper()
@@ -47,11 +49,11 @@ func TestLifecycle(t *testing.T) {
 	c := newClient(t, f, &logs)
 	steps := []struct{ status, body string }{
 		{"investigating", "Nous rencontrons des difficultés sur le paiement."},
-		{"mitigated", subject("mitigated")}, // no template: the title goes out
+		{"mitigated", ""}, // no template: the title goes out
 		{"resolved", "Le paiement fonctionne de nouveau."},
 	}
 	for _, s := range steps {
-		if err := c.Notify(t.Context(), "statuspage", subject(s.status), s.body); err != nil {
+		if err := c.Notify(t.Context(), "statuspage", notice(s.status, s.body)); err != nil {
 			t.Fatalf("%s: got %v, want success", s.status, err)
 		}
 	}
@@ -83,7 +85,7 @@ func TestRefindsAfterRestart(t *testing.T) {
 	}{
 		{"by metadata", func(f *fake.Server) {
 			f.AddIncident(fake.Incident{Name: "Other outage", Metadata: map[string]map[string]any{"incidentbot": {"incident_key": "INC-7"}}})
-			if err := newClient(t, f, nil).Notify(t.Context(), "statuspage", subject("investigating"), "x"); err != nil {
+			if err := newClient(t, f, nil).Notify(t.Context(), "statuspage", notice("investigating", "x")); err != nil {
 				t.Fatal(err)
 			}
 			f.AddIncident(fake.Incident{Name: title}) // same name, made by hand: not ours
@@ -101,7 +103,7 @@ func TestRefindsAfterRestart(t *testing.T) {
 			f := fake.New(t)
 			tc.prep(f)
 			before := len(f.Incidents())
-			err := newClient(t, f, nil).Notify(t.Context(), "statuspage", subject("resolved"), "Résolu.")
+			err := newClient(t, f, nil).Notify(t.Context(), "statuspage", notice("resolved", "Résolu."))
 			if code := incidentbot.ErrorCode(err); code != tc.code {
 				t.Fatalf("got %q (%v), want %q", code, err, tc.code)
 			}
@@ -125,11 +127,11 @@ func TestDeletedOnThePageIsReopened(t *testing.T) {
 	t.Parallel()
 	f := fake.New(t)
 	c := newClient(t, f, nil)
-	if err := c.Notify(t.Context(), "statuspage", subject("investigating"), "a"); err != nil {
+	if err := c.Notify(t.Context(), "statuspage", notice("investigating", "a")); err != nil {
 		t.Fatal(err)
 	}
 	f.Delete(f.Incidents()[0].ID)
-	if err := c.Notify(t.Context(), "statuspage", subject("identified"), "b"); err != nil {
+	if err := c.Notify(t.Context(), "statuspage", notice("identified", "b")); err != nil {
 		t.Fatalf("got %v, want a new incident", err)
 	}
 	if incs := f.Incidents(); len(incs) != 1 || statuses(incs[0]) != "identified:b" {
@@ -144,7 +146,7 @@ func TestConcurrentUpdatesOpenOneIncident(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make(chan error, 5)
 	for range 5 {
-		wg.Go(func() { errs <- c.Notify(t.Context(), "statuspage", subject("investigating"), "a") })
+		wg.Go(func() { errs <- c.Notify(t.Context(), "statuspage", notice("investigating", "a")) })
 	}
 	wg.Wait()
 	close(errs)
@@ -165,7 +167,7 @@ func TestErrors(t *testing.T) {
 		key     string
 		page    string
 		prep    func(*fake.Server)
-		subject string
+		notice  *incidentbot.Notice
 		code    string
 		message string
 		wait    time.Duration
@@ -176,8 +178,8 @@ func TestErrors(t *testing.T) {
 		{name: "429 with Retry-After", prep: func(f *fake.Server) { f.Throttle(429, 4) }, code: incidentbot.EUNAVAILABLE, message: "rate limiting", wait: 4 * time.Second},
 		{name: "429 with a huge Retry-After", prep: func(f *fake.Server) { f.Throttle(429, 9223372037) }, code: incidentbot.EUNAVAILABLE, message: "rate limiting", wait: incidentbot.MaxRetryAfter},
 		{name: "server error", prep: func(f *fake.Server) { f.FailWith(503) }, code: incidentbot.EUNAVAILABLE, message: "HTTP 503; the bot will retry"},
-		{name: "unknown status", subject: "[SEV1] INC-42 closing: x", code: incidentbot.EINVALID, message: `Status "closing" has no status page equivalent`},
-		{name: "no incident key", subject: "Checkout down", code: incidentbot.EINVALID, message: "no incident key"},
+		{name: "unknown status", notice: &incidentbot.Notice{Key: "INC-42", Status: "closing", Title: "x"}, code: incidentbot.EINVALID, message: `Status "closing" has no status page equivalent`},
+		{name: "no incident key", notice: &incidentbot.Notice{Status: "investigating", Title: "Checkout down"}, code: incidentbot.EINVALID, message: "names no incident"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -198,17 +200,16 @@ func TestErrors(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			subj := tc.subject
-			if subj == "" {
-				subj = subject("investigating")
+			n := notice("investigating", "a")
+			if tc.notice != nil {
+				n = *tc.notice
 			}
-			err = c.Notify(t.Context(), "statuspage", subj, "a")
+			err = c.Notify(t.Context(), "statuspage", n)
 			if code := incidentbot.ErrorCode(err); code != tc.code || !strings.Contains(incidentbot.ErrorMessage(err), tc.message) {
 				t.Errorf("got %q %q, want %q containing %q", code, incidentbot.ErrorMessage(err), tc.code, tc.message)
 			}
-			var hint interface{ RetryAfter() time.Duration }
-			if got := errors.As(err, &hint); got != (tc.wait > 0) || got && hint.RetryAfter() != tc.wait {
-				t.Errorf("got retry hint %t, want %s", got, tc.wait)
+			if got := incidentbot.RetryAfter(err); got != tc.wait {
+				t.Errorf("got retry hint %s, want %s", got, tc.wait)
 			}
 			if secret := cfg.APIKey.Reveal(); strings.Contains(err.Error(), secret) || strings.Contains(logs.String(), secret) {
 				t.Errorf("got the API key in %v or logs", err)
@@ -226,7 +227,7 @@ func TestPacingHonoursContext(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
 	defer cancel()
-	err = c.Notify(ctx, "statuspage", subject("investigating"), "a")
+	err = c.Notify(ctx, "statuspage", notice("investigating", "a"))
 	if code := incidentbot.ErrorCode(err); code != incidentbot.EUNAVAILABLE || len(f.Requests()) != 1 {
 		t.Errorf("got %q (%v) after %d requests, want %q after 1 (the second waits its turn)", code, err, len(f.Requests()), incidentbot.EUNAVAILABLE)
 	}
@@ -247,17 +248,20 @@ func TestNewChecksConfig(t *testing.T) {
 	}
 }
 
-func FuzzNotifySubject(f *testing.F) {
-	for _, s := range []string{subject("investigating"), subject("resolved"), "[SEV?] K x: y", "[SEV9] INC-1 investigating: t", "", "[SEV1] INC-1 : t"} {
-		f.Add(s)
+func FuzzNotify(f *testing.F) {
+	for _, n := range []incidentbot.Notice{
+		notice("investigating", "body"), notice("resolved", ""), {Key: "K", Status: "x", Title: "y"},
+		{Severity: 9, Key: "INC-1", Status: "investigating", Title: "t"}, {}, {Severity: incidentbot.SEV1, Key: "INC-1", Status: "monitoring"},
+	} {
+		f.Add(int(n.Severity), n.Key, n.Status, n.Title, n.Body)
 	}
 	srv := fake.New(f)
 	c, err := statuspage.New(statuspage.Config{APIKey: incidentbot.Secret(srv.APIKey()), PageID: srv.PageID(), APIURL: srv.URL(), MinInterval: -1}, srv.Client(), nil)
 	if err != nil {
 		f.Fatal(err)
 	}
-	f.Fuzz(func(t *testing.T, subj string) {
-		err := c.Notify(t.Context(), "statuspage", subj, "body")
+	f.Fuzz(func(t *testing.T, sev int, key, status, title, body string) {
+		err := c.Notify(t.Context(), "statuspage", incidentbot.Notice{Severity: incidentbot.Severity(sev), Key: key, Status: status, Title: title, Body: body})
 		switch code := incidentbot.ErrorCode(err); code {
 		case "", incidentbot.EINVALID, incidentbot.ENOTFOUND:
 		default:
