@@ -9,7 +9,7 @@ import (
 	"incidentbot"
 	"incidentbot/bot/console"
 	"incidentbot/integrations/statuspage"
-	fakestatuspage "incidentbot/internal/fake/statuspage"
+	"incidentbot/internal/fake/fakestatuspage"
 	"incidentbot/internal/storetest"
 	"incidentbot/playbooks"
 	"incidentbot/store"

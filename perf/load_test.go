@@ -35,7 +35,7 @@ import (
 	"testing"
 	"time"
 
-	fakeslack "incidentbot/internal/fake/slack"
+	"incidentbot/internal/fake/fakeslack"
 	"incidentbot/internal/storetest"
 )
 

@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"incidentbot"
-	fakemeta "incidentbot/internal/fake/meta"
-	fakeslack "incidentbot/internal/fake/slack"
+	"incidentbot/internal/fake/fakemeta"
+	"incidentbot/internal/fake/fakeslack"
 	"incidentbot/store"
 )
 

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"incidentbot"
-	fakemeta "incidentbot/internal/fake/meta"
+	"incidentbot/internal/fake/fakemeta"
 	"incidentbot/internal/storetest"
 )
 

@@ -11,7 +11,7 @@ import (
 	"unicode/utf8"
 
 	"incidentbot"
-	fake "incidentbot/internal/fake/discord"
+	"incidentbot/internal/fake/fakediscord"
 	"incidentbot/internal/golden"
 	"incidentbot/views"
 )
@@ -168,19 +168,19 @@ func TestMarkdown(t *testing.T) {
 }
 
 // newChat returns a Chat on a fake Discord with three members and a role.
-func newChat(t *testing.T, opts ...fake.Option) (*Chat, *fake.Server) {
+func newChat(t *testing.T, opts ...fakediscord.Option) (*Chat, *fakediscord.Server) {
 	t.Helper()
-	opts = append([]fake.Option{
-		fake.WithMembers(
-			fake.Member{User: fake.User{ID: alice, Username: "alice", GlobalName: "Alice"}, Roles: []string{webOn}},
-			fake.Member{User: fake.User{ID: bob, Username: "bob"}, Nick: "Bobby", Roles: []string{webOn}},
-			fake.Member{User: fake.User{ID: carol, Username: "carol"}},
+	opts = append([]fakediscord.Option{
+		fakediscord.WithMembers(
+			fakediscord.Member{User: fakediscord.User{ID: alice, Username: "alice", GlobalName: "Alice"}, Roles: []string{webOn}},
+			fakediscord.Member{User: fakediscord.User{ID: bob, Username: "bob"}, Nick: "Bobby", Roles: []string{webOn}},
+			fakediscord.Member{User: fakediscord.User{ID: carol, Username: "carol"}},
 		),
-		fake.WithRoles(fake.Role{ID: webOn, Name: "oncall-web"}),
+		fakediscord.WithRoles(fakediscord.Role{ID: webOn, Name: "oncall-web"}),
 	}, opts...)
-	srv := fake.New(t, opts...)
+	srv := fakediscord.New(t, opts...)
 	c, err := NewChat(ChatConfig{
-		BotToken: incidentbot.Secret(srv.Token()), GuildID: fake.GuildID, AppID: fake.AppID, APIURL: srv.URL(),
+		BotToken: incidentbot.Secret(srv.Token()), GuildID: fakediscord.GuildID, AppID: fakediscord.AppID, APIURL: srv.URL(),
 	}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -212,15 +212,15 @@ func TestCreateChannel(t *testing.T) {
 	}
 	got, _ := srv.Channel(ch.ID)
 	cats := srv.Channels()
-	if cats[0].Type != fake.ChannelCategory || cats[0].Name != "Incidents" || got.ParentID != cats[0].ID {
+	if cats[0].Type != fakediscord.ChannelCategory || cats[0].Name != "Incidents" || got.ParentID != cats[0].ID {
 		t.Errorf("got parent %q and first channel %+v, want the channel in a new Incidents category", got.ParentID, cats[0])
 	}
 	if got.Topic != opts.Topic {
 		t.Errorf("got topic %q, want %q", got.Topic, opts.Topic)
 	}
-	if srv.CanView(ch.ID, carol) || !srv.CanView(ch.ID, fake.BotUserID) || !srv.CanSend(ch.ID, fake.BotUserID) {
+	if srv.CanView(ch.ID, carol) || !srv.CanView(ch.ID, fakediscord.BotUserID) || !srv.CanSend(ch.ID, fakediscord.BotUserID) {
 		t.Errorf("got carol sees %v, bot sees %v: want a private channel the bot can write in",
-			srv.CanView(ch.ID, carol), srv.CanView(ch.ID, fake.BotUserID))
+			srv.CanView(ch.ID, carol), srv.CanView(ch.ID, fakediscord.BotUserID))
 	}
 
 	again, err := c.CreateChannel(ctx, "inc-42-checkout-down", opts)
@@ -243,9 +243,9 @@ func TestCreateChannelFullCategory(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	c, srv := newChat(t)
-	cat := srv.AddChannel(fake.Channel{Name: "Incidents", Type: fake.ChannelCategory})
+	cat := srv.AddChannel(fakediscord.Channel{Name: "Incidents", Type: fakediscord.ChannelCategory})
 	for i := range 50 {
-		srv.AddChannel(fake.Channel{Name: fmt.Sprintf("old-%d", i), ParentID: cat.ID})
+		srv.AddChannel(fakediscord.Channel{Name: fmt.Sprintf("old-%d", i), ParentID: cat.ID})
 	}
 	ch, err := c.CreateChannel(ctx, "inc-51", incidentbot.ChannelOptions{Purpose: "INC-51"})
 	if err != nil {
@@ -253,7 +253,7 @@ func TestCreateChannelFullCategory(t *testing.T) {
 	}
 	got, _ := srv.Channel(ch.ID)
 	parent, _ := srv.Channel(got.ParentID)
-	if parent.Name != "Incidents 2" || parent.Type != fake.ChannelCategory {
+	if parent.Name != "Incidents 2" || parent.Type != fakediscord.ChannelCategory {
 		t.Errorf("got parent %+v, want a new category Incidents 2", parent)
 	}
 }
@@ -295,7 +295,7 @@ func TestInviteTopicArchive(t *testing.T) {
 	if parent.Name != "Incidents archive" {
 		t.Errorf("got parent %q, want Incidents archive", parent.Name)
 	}
-	if srv.CanSend(ch.ID, alice) || !srv.CanView(ch.ID, alice) || !srv.CanSend(ch.ID, fake.BotUserID) {
+	if srv.CanSend(ch.ID, alice) || !srv.CanView(ch.ID, alice) || !srv.CanSend(ch.ID, fakediscord.BotUserID) {
 		t.Errorf("got alice sends %v, views %v: want the war room readable and locked", srv.CanSend(ch.ID, alice), srv.CanView(ch.ID, alice))
 	}
 	if n := len(srv.Channels()); n != 3 {
@@ -385,28 +385,28 @@ func TestErrorMapping(t *testing.T) {
 	const route = "POST /channels/{channel}/messages"
 	tests := []struct {
 		name      string
-		inject    func(srv *fake.Server)
+		inject    func(srv *fakediscord.Server)
 		token     string
 		wantCode  string
 		wantRetry time.Duration
 	}{
 		{name: "bad token", token: "wrong-token-value", wantCode: incidentbot.EUNAUTHORIZED},
-		{name: "403", inject: func(s *fake.Server) { s.FailNext(route, 403, 50013, "Missing Permissions", 1) }, wantCode: incidentbot.EFORBIDDEN},
-		{name: "404", inject: func(s *fake.Server) { s.FailNext(route, 404, 10003, "Unknown Channel", 1) }, wantCode: incidentbot.ENOTFOUND},
-		{name: "429", inject: func(s *fake.Server) { s.RateLimitNext(route, 1500*time.Millisecond, false, 1) }, wantCode: incidentbot.EUNAVAILABLE, wantRetry: 1500 * time.Millisecond},
-		{name: "global 429", inject: func(s *fake.Server) { s.RateLimitNext(route, 2*time.Second, true, 1) }, wantCode: incidentbot.EUNAVAILABLE, wantRetry: 2 * time.Second},
-		{name: "502", inject: func(s *fake.Server) { s.FailNext(route, 502, 0, "Bad Gateway", 1) }, wantCode: incidentbot.EUNAVAILABLE},
-		{name: "500", inject: func(s *fake.Server) { s.FailNext(route, 500, 0, "Internal Server Error", 1) }, wantCode: incidentbot.EUNAVAILABLE},
-		{name: "400", inject: func(s *fake.Server) { s.FailNext(route, 400, 50035, "Invalid Form Body", 1) }, wantCode: incidentbot.EINVALID},
+		{name: "403", inject: func(s *fakediscord.Server) { s.FailNext(route, 403, 50013, "Missing Permissions", 1) }, wantCode: incidentbot.EFORBIDDEN},
+		{name: "404", inject: func(s *fakediscord.Server) { s.FailNext(route, 404, 10003, "Unknown Channel", 1) }, wantCode: incidentbot.ENOTFOUND},
+		{name: "429", inject: func(s *fakediscord.Server) { s.RateLimitNext(route, 1500*time.Millisecond, false, 1) }, wantCode: incidentbot.EUNAVAILABLE, wantRetry: 1500 * time.Millisecond},
+		{name: "global 429", inject: func(s *fakediscord.Server) { s.RateLimitNext(route, 2*time.Second, true, 1) }, wantCode: incidentbot.EUNAVAILABLE, wantRetry: 2 * time.Second},
+		{name: "502", inject: func(s *fakediscord.Server) { s.FailNext(route, 502, 0, "Bad Gateway", 1) }, wantCode: incidentbot.EUNAVAILABLE},
+		{name: "500", inject: func(s *fakediscord.Server) { s.FailNext(route, 500, 0, "Internal Server Error", 1) }, wantCode: incidentbot.EUNAVAILABLE},
+		{name: "400", inject: func(s *fakediscord.Server) { s.FailNext(route, 400, 50035, "Invalid Form Body", 1) }, wantCode: incidentbot.EINVALID},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			c, srv := newChat(t)
-			ch := srv.AddChannel(fake.Channel{Name: "ops"})
+			ch := srv.AddChannel(fakediscord.Channel{Name: "ops"})
 			if tc.token != "" {
 				var err error
-				c, err = NewChat(ChatConfig{BotToken: incidentbot.Secret(tc.token), GuildID: fake.GuildID, AppID: fake.AppID, APIURL: srv.URL()}, nil)
+				c, err = NewChat(ChatConfig{BotToken: incidentbot.Secret(tc.token), GuildID: fakediscord.GuildID, AppID: fakediscord.AppID, APIURL: srv.URL()}, nil)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -444,8 +444,8 @@ func TestDiscordBotUserIDNotAppID(t *testing.T) {
 	}
 	room, _ := srv.Channel(ch.ID)
 	for _, o := range room.Overwrites {
-		if o.ID == fake.AppID {
-			t.Errorf("got an overwrite for the application id %s, want the bot user's %s", fake.AppID, fake.BotUserID)
+		if o.ID == fakediscord.AppID {
+			t.Errorf("got an overwrite for the application id %s, want the bot user's %s", fakediscord.AppID, fakediscord.BotUserID)
 		}
 	}
 	ref, err := c.Post(ctx, ch.ID, incidentbot.Message{Text: "War room open"})
@@ -458,7 +458,7 @@ func TestDiscordBotUserIDNotAppID(t *testing.T) {
 	if pins := srv.Pins(ch.ID); len(pins) != 1 || pins[0].ID != ref.ID {
 		t.Errorf("got pins %+v, want message %s", pins, ref.ID)
 	}
-	if err := c.Invite(ctx, ch.ID, []string{fake.BotUserID}); err != nil || !srv.CanSend(ch.ID, fake.BotUserID) {
-		t.Errorf("Invite the bot: got %v, bot can send %v; want nil, true", err, srv.CanSend(ch.ID, fake.BotUserID))
+	if err := c.Invite(ctx, ch.ID, []string{fakediscord.BotUserID}); err != nil || !srv.CanSend(ch.ID, fakediscord.BotUserID) {
+		t.Errorf("Invite the bot: got %v, bot can send %v; want nil, true", err, srv.CanSend(ch.ID, fakediscord.BotUserID))
 	}
 }

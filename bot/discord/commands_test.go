@@ -8,7 +8,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
-	fake "incidentbot/internal/fake/discord"
+	"incidentbot/internal/fake/fakediscord"
 	"incidentbot/internal/golden"
 )
 
@@ -49,8 +49,8 @@ func TestRegisterCommands(t *testing.T) {
 		prepare func()
 		want    []string
 	}{
-		{name: "first time in the guild", guild: fake.GuildID, want: []string{"added /incident"}},
-		{name: "again: nothing changed", guild: fake.GuildID, want: nil},
+		{name: "first time in the guild", guild: fakediscord.GuildID, want: []string{"added /incident"}},
+		{name: "again: nothing changed", guild: fakediscord.GuildID, want: nil},
 		{name: "first time globally", guild: "", want: []string{"added /incident"}},
 	}
 	for _, tc := range tests {
@@ -64,11 +64,11 @@ func TestRegisterCommands(t *testing.T) {
 			}
 		})
 	}
-	if n := len(srv.Commands(fake.GuildID)); n != 1 {
+	if n := len(srv.Commands(fakediscord.GuildID)); n != 1 {
 		t.Errorf("got %d guild commands, want 1", n)
 	}
 	// Servers only, through contexts rather than the deprecated dm_permission.
-	for _, g := range []string{fake.GuildID, ""} {
+	for _, g := range []string{fakediscord.GuildID, ""} {
 		c := srv.Commands(g)[0]
 		if fmt.Sprint(c["contexts"]) != "[0]" || fmt.Sprint(c["integration_types"]) != "[0]" {
 			t.Errorf("guild %q: got contexts %v, integration_types %v, want [0] and [0]", g, c["contexts"], c["integration_types"])

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"incidentbot"
-	fake "incidentbot/internal/fake/discord"
+	"incidentbot/internal/fake/fakediscord"
 )
 
 // TestDedupeMarkedPost: a post with a Marker carries it as an enforced
@@ -19,8 +19,8 @@ func TestDedupeMarkedPost(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 	clock := incidentbot.NewManualClock(now)
-	chat, srv := newChat(t, fake.WithClock(clock.Now))
-	room := srv.AddChannel(fake.Channel{Name: "inc-1-search-is-slow"})
+	chat, srv := newChat(t, fakediscord.WithClock(clock.Now))
+	room := srv.AddChannel(fakediscord.Channel{Name: "inc-1-search-is-slow"})
 	ctx := context.Background()
 	marker := "ib-0123456789abcdef012345" // 25 characters, Discord's longest nonce
 	m := incidentbot.Message{Title: "INC-1 Search is slow", Text: "Welcome.", Marker: marker}

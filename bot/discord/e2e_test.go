@@ -20,7 +20,7 @@ import (
 	"incidentbot/bot"
 	"incidentbot/bot/discord"
 	"incidentbot/commands"
-	fake "incidentbot/internal/fake/discord"
+	"incidentbot/internal/fake/fakediscord"
 	"incidentbot/internal/storetest"
 	"incidentbot/playbooks"
 	"incidentbot/store"
@@ -68,7 +68,7 @@ func (h errorLog) WithGroup(name string) slog.Handler {
 type world struct {
 	t       testing.TB
 	db      *store.DB
-	discord *fake.Server
+	discord *fakediscord.Server
 	engine  *bot.Engine
 	url     string
 	clock   *incidentbot.ManualClock
@@ -77,7 +77,7 @@ type world struct {
 	errors  []string
 	logMu   sync.Mutex
 	logs    bytes.Buffer // every record, guarded by logMu
-	summary fake.Channel
+	summary fakediscord.Channel
 	chat    *discord.Chat
 	logger  *slog.Logger
 }
@@ -98,18 +98,18 @@ func newWorld(t testing.TB, db *store.DB) *world {
 	w := &world{t: t, db: db, clock: incidentbot.NewManualClock(time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC))}
 	text := slog.NewTextHandler(lockedWriter{&w.logMu, &w.logs}, &slog.HandlerOptions{Level: slog.LevelDebug})
 	logger := slog.New(errorLog{text, &w.errMu, &w.errors})
-	w.discord = fake.New(t, fake.WithClock(w.clock.Now),
-		fake.WithMembers(
-			fake.Member{User: fake.User{ID: alice, Username: "alice", GlobalName: "Alice"}},
-			fake.Member{User: fake.User{ID: bob, Username: "bob"}},
-			fake.Member{User: fake.User{ID: carol, Username: "carol"}, Roles: []string{oncall}},
+	w.discord = fakediscord.New(t, fakediscord.WithClock(w.clock.Now),
+		fakediscord.WithMembers(
+			fakediscord.Member{User: fakediscord.User{ID: alice, Username: "alice", GlobalName: "Alice"}},
+			fakediscord.Member{User: fakediscord.User{ID: bob, Username: "bob"}},
+			fakediscord.Member{User: fakediscord.User{ID: carol, Username: "carol"}, Roles: []string{oncall}},
 		),
-		fake.WithRoles(fake.Role{ID: oncall, Name: "oncall-web"}),
+		fakediscord.WithRoles(fakediscord.Role{ID: oncall, Name: "oncall-web"}),
 	)
-	w.discord.AddChannel(fake.Channel{ID: general, Name: "general"})
-	w.summary = w.discord.AddChannel(fake.Channel{Name: "managers"})
+	w.discord.AddChannel(fakediscord.Channel{ID: general, Name: "general"})
+	w.summary = w.discord.AddChannel(fakediscord.Channel{Name: "managers"})
 	chat, err := discord.NewChat(discord.ChatConfig{
-		BotToken: incidentbot.Secret(w.discord.Token()), GuildID: fake.GuildID, AppID: fake.AppID, APIURL: w.discord.URL(),
+		BotToken: incidentbot.Secret(w.discord.Token()), GuildID: fakediscord.GuildID, AppID: fakediscord.AppID, APIURL: w.discord.URL(),
 	}, logger)
 	if err != nil {
 		t.Fatal(err)
@@ -130,7 +130,7 @@ func newWorld(t testing.TB, db *store.DB) *world {
 func (w *world) serve(gate *commands.Gate) {
 	in := discord.NewInbound(discord.InboundDeps{
 		PublicKey: priv.Public().(ed25519.PublicKey), Handle: commands.NewHandler(w.engine, w.clock, w.logger).Handle,
-		Service: w.engine, Deliveries: w.db, Chat: w.chat, Clock: w.clock, Logger: w.logger, GuildID: fake.GuildID,
+		Service: w.engine, Deliveries: w.db, Chat: w.chat, Clock: w.clock, Logger: w.logger, GuildID: fakediscord.GuildID,
 		Gate: gate,
 	})
 	srv := httptest.NewServer(in.Interactions())
@@ -140,7 +140,7 @@ func (w *world) serve(gate *commands.Gate) {
 
 // interaction builds an interaction body from a member in a channel.
 func (w *world) interaction(typ int, user, channel string, data any) (id string, body []byte) {
-	return w.interactionIn(fake.GuildID, typ, user, channel, data)
+	return w.interactionIn(fakediscord.GuildID, typ, user, channel, data)
 }
 
 // interactionIn builds an interaction from a member of guild; no guild is
@@ -150,7 +150,7 @@ func (w *world) interactionIn(guild string, typ int, user, channel string, data 
 	id = strconv.Itoa(1443211122233344400 + w.seq)
 	from := map[string]any{"id": user, "username": "u" + user[len(user)-3:]}
 	i := map[string]any{
-		"id": id, "application_id": fake.AppID, "type": typ, "token": "token-" + id, "version": 1,
+		"id": id, "application_id": fakediscord.AppID, "type": typ, "token": "token-" + id, "version": 1,
 		"channel_id": channel, "data": data,
 	}
 	if guild != "" {
@@ -160,7 +160,7 @@ func (w *world) interactionIn(guild string, typ int, user, channel string, data 
 		i["user"] = from
 	}
 	body, _ = json.Marshal(i)
-	w.discord.AddInteraction(fake.Interaction{ID: id, Token: "token-" + id, ChannelID: channel})
+	w.discord.AddInteraction(fakediscord.Interaction{ID: id, Token: "token-" + id, ChannelID: channel})
 	return id, body
 }
 
@@ -204,7 +204,7 @@ func (w *world) runJobs() {
 
 func (w *world) incidents() []*incidentbot.Incident {
 	w.t.Helper()
-	list, err := w.engine.List(context.Background(), incidentbot.Actor{Platform: incidentbot.PlatformDiscord, Workspace: fake.GuildID, User: incidentbot.User{ID: alice}}, incidentbot.ListQuery{})
+	list, err := w.engine.List(context.Background(), incidentbot.Actor{Platform: incidentbot.PlatformDiscord, Workspace: fakediscord.GuildID, User: incidentbot.User{ID: alice}}, incidentbot.ListQuery{})
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -255,7 +255,7 @@ func TestDiscordEndToEnd(t *testing.T) {
 			t.Fatalf("war room %q not found", inc.WarRoom)
 		}
 		parent, _ := w.discord.Channel(room.ParentID)
-		if parent.Name != "Incidents" || parent.Type != fake.ChannelCategory {
+		if parent.Name != "Incidents" || parent.Type != fakediscord.ChannelCategory {
 			t.Errorf("got parent %+v, want the Incidents category", parent)
 		}
 		if !strings.HasPrefix(room.Name, "inc-1-checkout-returns-504") || !strings.Contains(room.Topic, "INC-1") {
@@ -264,7 +264,7 @@ func TestDiscordEndToEnd(t *testing.T) {
 		for _, tc := range []struct {
 			who  string
 			want bool
-		}{{alice, true}, {carol, true}, {fake.BotUserID, true}, {bob, false}} {
+		}{{alice, true}, {carol, true}, {fakediscord.BotUserID, true}, {bob, false}} {
 			if got := w.discord.CanSend(room.ID, tc.who); got != tc.want {
 				t.Errorf("member %s can write in the war room: got %v, want %v", tc.who, got, tc.want)
 			}

@@ -13,7 +13,7 @@ import (
 	"incidentbot"
 	"incidentbot/bot/discord"
 	"incidentbot/commands"
-	fake "incidentbot/internal/fake/discord"
+	"incidentbot/internal/fake/fakediscord"
 	"incidentbot/internal/storetest"
 	"incidentbot/store"
 )
@@ -38,14 +38,14 @@ func runGateway(t *testing.T, w *world, db *store.DB) (stop func() error) {
 	text := slog.NewTextHandler(lockedWriter{&w.logMu, &w.logs}, &slog.HandlerOptions{Level: slog.LevelDebug})
 	logger := slog.New(errorLog{text, &w.errMu, &w.errors})
 	chat, err := discord.NewChat(discord.ChatConfig{
-		BotToken: incidentbot.Secret(w.discord.Token()), GuildID: fake.GuildID, AppID: fake.AppID, APIURL: w.discord.URL(),
+		BotToken: incidentbot.Secret(w.discord.Token()), GuildID: fakediscord.GuildID, AppID: fakediscord.AppID, APIURL: w.discord.URL(),
 	}, logger)
 	if err != nil {
 		t.Fatal(err)
 	}
 	in := discord.NewInbound(discord.InboundDeps{
 		PublicKey: priv.Public().(ed25519.PublicKey), Handle: commands.NewHandler(w.engine, w.clock, logger).Handle,
-		Service: w.engine, Deliveries: db, Chat: chat, Clock: w.clock, Logger: logger, GuildID: fake.GuildID,
+		Service: w.engine, Deliveries: db, Chat: chat, Clock: w.clock, Logger: logger, GuildID: fakediscord.GuildID,
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -71,8 +71,8 @@ func runGateway(t *testing.T, w *world, db *store.DB) (stop func() error) {
 // gatewayInteraction is an INTERACTION_CREATE payload from a member in a channel.
 func gatewayInteraction(id, user, channel string, typ int, data any) map[string]any {
 	return map[string]any{
-		"id": id, "application_id": fake.AppID, "type": typ, "token": "token-" + id, "version": 1,
-		"guild_id": fake.GuildID, "channel_id": channel, "data": data,
+		"id": id, "application_id": fakediscord.AppID, "type": typ, "token": "token-" + id, "version": 1,
+		"guild_id": fakediscord.GuildID, "channel_id": channel, "data": data,
 		"member": map[string]any{"user": map[string]any{"id": user, "username": "u" + user[len(user)-3:]}, "roles": []string{}},
 	}
 }
@@ -96,7 +96,7 @@ func TestGatewayEndToEnd(t *testing.T) {
 			}
 			return false
 		})
-		if cbs := w.discord.Callbacks(id); len(cbs) != 1 || cbs[0].Type != fake.CallbackMessage && cbs[0].Type != fake.CallbackDeferred {
+		if cbs := w.discord.Callbacks(id); len(cbs) != 1 || cbs[0].Type != fakediscord.CallbackMessage && cbs[0].Type != fakediscord.CallbackDeferred {
 			t.Errorf("got callbacks %+v, want one message answer", cbs)
 		}
 
@@ -156,7 +156,7 @@ func TestGatewayEndToEnd(t *testing.T) {
 	})
 }
 
-func embedText(m fake.Message) string {
+func embedText(m fakediscord.Message) string {
 	var b strings.Builder
 	for _, e := range m.Embeds {
 		b.WriteString(e.Title + "\n" + e.Description + "\n")
@@ -180,9 +180,9 @@ func TestGatewayConnectFails(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			srv := fake.New(t)
+			srv := fakediscord.New(t)
 			if tc.down {
-				srv.FailNext(fake.GatewayRoute, http.StatusServiceUnavailable, 0, "upstream connect error", 1)
+				srv.FailNext(fakediscord.GatewayRoute, http.StatusServiceUnavailable, 0, "upstream connect error", 1)
 			}
 			token := tc.token
 			if token == "" {
@@ -191,7 +191,7 @@ func TestGatewayConnectFails(t *testing.T) {
 			var logs bytes.Buffer
 			logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 			chat, err := discord.NewChat(discord.ChatConfig{
-				BotToken: incidentbot.Secret(token), GuildID: fake.GuildID, AppID: fake.AppID, APIURL: srv.URL(),
+				BotToken: incidentbot.Secret(token), GuildID: fakediscord.GuildID, AppID: fakediscord.AppID, APIURL: srv.URL(),
 			}, logger)
 			if err != nil {
 				t.Fatal(err)

@@ -9,13 +9,13 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"incidentbot"
-	fake "incidentbot/internal/fake/discord"
+	"incidentbot/internal/fake/fakediscord"
 )
 
 func TestGatewayInteraction(t *testing.T) {
 	t.Parallel()
 	chat, srv := newChat(t)
-	ch := srv.AddChannel(fake.Channel{Name: "ops"})
+	ch := srv.AddChannel(fakediscord.Channel{Name: "ops"})
 	rec := &recorder{}
 	in := NewInbound(InboundDeps{PublicKey: testPub, Handle: rec.Handle, Deliveries: &deliveries{}, Chat: chat,
 		Clock: incidentbot.ClockFunc(func() time.Time { return fixtureTime })})
@@ -26,7 +26,7 @@ func TestGatewayInteraction(t *testing.T) {
 		t.Fatal(err)
 	}
 	i.ChannelID = ch.ID
-	srv.AddInteraction(fake.Interaction{ID: "30", Token: "token-30", ChannelID: ch.ID})
+	srv.AddInteraction(fakediscord.Interaction{ID: "30", Token: "token-30", ChannelID: ch.ID})
 	for range 2 { // a repeat is answered, and runs nothing
 		g.interaction(context.Background(), &i)
 	}
@@ -34,11 +34,11 @@ func TestGatewayInteraction(t *testing.T) {
 		t.Errorf("got lines %q, want [status INC-42]", got)
 	}
 	cbs := srv.Callbacks("30")
-	if len(cbs) != 1 || cbs[0].Type != fake.CallbackMessage {
+	if len(cbs) != 1 || cbs[0].Type != fakediscord.CallbackMessage {
 		t.Fatalf("got callbacks %+v, want one message answer", cbs)
 	}
 	answers := srv.Answers("30")
-	if len(answers) != 1 || answers[0].Content != "ran status INC-42" || answers[0].Flags != fake.FlagEphemeral {
+	if len(answers) != 1 || answers[0].Content != "ran status INC-42" || answers[0].Flags != fakediscord.FlagEphemeral {
 		t.Errorf("got answers %+v, want the private reply", answers)
 	}
 }

@@ -20,7 +20,7 @@ import (
 
 	"incidentbot"
 	"incidentbot/commands"
-	fake "incidentbot/internal/fake/discord"
+	"incidentbot/internal/fake/fakediscord"
 	"incidentbot/mock"
 )
 
@@ -249,8 +249,8 @@ func TestInteractionsOnce(t *testing.T) {
 // interaction builds a signed interaction body of the given type.
 func interaction(id string, typ int, data any, message any) []byte {
 	b, _ := json.Marshal(map[string]any{
-		"id": id, "application_id": fake.AppID, "type": typ, "token": "token-" + id, "version": 1,
-		"guild_id": fake.GuildID, "channel_id": "1443211000000000700", "data": data, "message": message,
+		"id": id, "application_id": fakediscord.AppID, "type": typ, "token": "token-" + id, "version": 1,
+		"guild_id": fakediscord.GuildID, "channel_id": "1443211000000000700", "data": data, "message": message,
 		"member": map[string]any{"user": map[string]any{"id": alice, "username": "alice", "global_name": "Alice"}, "roles": []string{}},
 	})
 	return b
@@ -326,11 +326,11 @@ func TestInteractionDeferred(t *testing.T) {
 	})
 	ts := httptest.NewServer(in.Interactions())
 	t.Cleanup(ts.Close)
-	ch := srv.AddChannel(fake.Channel{Name: "ops"})
-	srv.AddInteraction(fake.Interaction{ID: "20", Token: "token-20", ChannelID: ch.ID})
+	ch := srv.AddChannel(fakediscord.Channel{Name: "ops"})
+	srv.AddInteraction(fakediscord.Interaction{ID: "20", Token: "token-20", ChannelID: ch.ID})
 
 	b, _ := json.Marshal(map[string]any{
-		"id": "20", "application_id": fake.AppID, "type": 2, "token": "token-20", "guild_id": fake.GuildID,
+		"id": "20", "application_id": fakediscord.AppID, "type": 2, "token": "token-20", "guild_id": fakediscord.GuildID,
 		"channel_id": ch.ID, "data": slash("status", opt("incident", 3, "INC-42")),
 		"member": map[string]any{"user": map[string]any{"id": alice, "username": "alice"}},
 	})
@@ -357,7 +357,7 @@ func TestInteractionDeferred(t *testing.T) {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		answers := srv.Answers("20")
-		if len(answers) == 1 && answers[0].Content == "ran status INC-42" && answers[0].Flags == fake.FlagEphemeral {
+		if len(answers) == 1 && answers[0].Content == "ran status INC-42" && answers[0].Flags == fakediscord.FlagEphemeral {
 			break
 		}
 		if time.Now().After(deadline) {

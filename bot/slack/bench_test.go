@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	fake "incidentbot/internal/fake/slack"
+	"incidentbot/internal/fake/fakeslack"
 	"incidentbot/internal/storetest"
 )
 
@@ -36,7 +36,7 @@ var unavoidable = []string{
 // unavoidable calls.
 func BenchmarkSlackAck(b *testing.B) {
 	b.Run("ack", func(b *testing.B) {
-		w := newWorld(b, storetest.Postgres(b), -1, fake.WithoutRateLimits())
+		w := newWorld(b, storetest.Postgres(b), -1, fakeslack.WithoutRateLimits())
 		h := w.http.Config.Handler
 		const concurrent = 8
 		var (
@@ -71,7 +71,7 @@ func BenchmarkSlackAck(b *testing.B) {
 	})
 
 	b.Run("war room ready", func(b *testing.B) {
-		w := newWorld(b, storetest.Postgres(b), -1, fake.WithoutRateLimits())
+		w := newWorld(b, storetest.Postgres(b), -1, fakeslack.WithoutRateLimits())
 		const latency = 50 * time.Millisecond
 		w.srv.SetLatency("", latency)
 		h := w.http.Config.Handler
@@ -115,7 +115,7 @@ func (w *world) callCount() int {
 
 // signedCommand builds a signed /incident request from alice in #ops.
 func (w *world) signedCommand(text string) *http.Request {
-	form := url.Values{"team_id": {fake.TeamID}, "channel_id": {w.ops.ID}, "user_id": {alice.ID},
+	form := url.Values{"team_id": {fakeslack.TeamID}, "channel_id": {w.ops.ID}, "user_id": {alice.ID},
 		"user_name": {alice.Name}, "command": {"/incident"}, "text": {text}}
 	body := []byte(form.Encode())
 	r := httptest.NewRequest(http.MethodPost, "/slack/commands", bytes.NewReader(body))

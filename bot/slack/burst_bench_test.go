@@ -11,7 +11,7 @@ import (
 	"incidentbot"
 	"incidentbot/bot"
 	"incidentbot/bot/slack"
-	fake "incidentbot/internal/fake/slack"
+	"incidentbot/internal/fake/fakeslack"
 	"incidentbot/internal/storetest"
 	"incidentbot/playbooks"
 )
@@ -24,7 +24,7 @@ import (
 func BenchmarkJobsBurstWarRooms(b *testing.B) {
 	for b.Loop() {
 		db := storetest.Postgres(b)
-		w := newWorld(b, db, 0, fake.WithoutRateLimits())
+		w := newWorld(b, db, 0, fakeslack.WithoutRateLimits())
 		w.srv.SetLatency("", 100*time.Millisecond)
 		logger := slog.New(slog.DiscardHandler)
 		chat := slack.NewChat(slack.ChatConfig{BotToken: incidentbot.Secret(w.srv.Token()), APIURL: w.srv.URL()}, logger)
@@ -36,7 +36,7 @@ func BenchmarkJobsBurstWarRooms(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		actor := incidentbot.Actor{Platform: incidentbot.PlatformSlack, Workspace: fake.TeamID, ChannelID: w.ops.ID,
+		actor := incidentbot.Actor{Platform: incidentbot.PlatformSlack, Workspace: fakeslack.TeamID, ChannelID: w.ops.ID,
 			User: incidentbot.User{ID: alice.ID, Name: alice.Name}}
 		var incs []*incidentbot.Incident
 		for i := range 200 {

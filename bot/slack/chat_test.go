@@ -11,22 +11,22 @@ import (
 	"time"
 
 	"incidentbot"
-	fake "incidentbot/internal/fake/slack"
+	"incidentbot/internal/fake/fakeslack"
 )
 
 var (
-	alice = fake.User{ID: "U02ALICE5K", Name: "alice", RealName: "Alice Martin", DisplayName: "alice", Email: "alice@shop.example"}
-	bob   = fake.User{ID: "U03BOB7Q2Z", Name: "bob", RealName: "Bob Stone", Email: "bob@shop.example"}
-	carol = fake.User{ID: "U04CAROL9X", Name: "carol", RealName: "Carol Diaz", Email: "carol@shop.example"}
-	web   = fake.UserGroup{ID: "S0ONCALLWEB", Handle: "oncall-web", Name: "On-call web", Users: []string{bob.ID, carol.ID}}
+	alice = fakeslack.User{ID: "U02ALICE5K", Name: "alice", RealName: "Alice Martin", DisplayName: "alice", Email: "alice@shop.example"}
+	bob   = fakeslack.User{ID: "U03BOB7Q2Z", Name: "bob", RealName: "Bob Stone", Email: "bob@shop.example"}
+	carol = fakeslack.User{ID: "U04CAROL9X", Name: "carol", RealName: "Carol Diaz", Email: "carol@shop.example"}
+	web   = fakeslack.UserGroup{ID: "S0ONCALLWEB", Handle: "oncall-web", Name: "On-call web", Users: []string{bob.ID, carol.ID}}
 )
 
 // newChat returns a fake Slack with three people and a Chat pointed at it;
 // logs go to the returned buffer.
-func newChat(t *testing.T, opts ...fake.Option) (*fake.Server, *Chat, *bytes.Buffer) {
+func newChat(t *testing.T, opts ...fakeslack.Option) (*fakeslack.Server, *Chat, *bytes.Buffer) {
 	t.Helper()
-	opts = append([]fake.Option{fake.WithUsers(alice, bob, carol), fake.WithUserGroups(web)}, opts...)
-	srv := fake.New(t, opts...)
+	opts = append([]fakeslack.Option{fakeslack.WithUsers(alice, bob, carol), fakeslack.WithUserGroups(web)}, opts...)
+	srv := fakeslack.New(t, opts...)
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	chat := NewChat(ChatConfig{BotToken: incidentbot.Secret(srv.Token()), APIURL: srv.URL(), Timeout: time.Second}, logger)
@@ -38,7 +38,7 @@ func TestCreateChannel(t *testing.T) {
 	long := strings.Repeat("x", 80)
 	tests := []struct {
 		name     string
-		seed     func(s *fake.Server)
+		seed     func(s *fakeslack.Server)
 		in       string
 		opts     incidentbot.ChannelOptions
 		want     string
@@ -49,41 +49,41 @@ func TestCreateChannel(t *testing.T) {
 		{name: "fresh", in: "INC-42 Checkout down", opts: incidentbot.ChannelOptions{Purpose: "INC-42", Topic: "SEV1"},
 			want: "inc-42-checkout-down", creates: 1},
 		{name: "taken by someone else", in: "inc-42",
-			seed: func(s *fake.Server) { s.AddChannel("inc-42", "lunch plans", false) },
+			seed: func(s *fakeslack.Server) { s.AddChannel("inc-42", "lunch plans", false) },
 			opts: incidentbot.ChannelOptions{Purpose: "INC-42"},
 			want: "inc-42-2", creates: 2},
 		{name: "taken twice", in: "inc-42",
-			seed: func(s *fake.Server) {
+			seed: func(s *fakeslack.Server) {
 				s.AddChannelWithout("inc-42", false) // made by a person: no purpose
 				s.AddChannel("inc-42-2", "lunch plans", false)
 			},
 			opts: incidentbot.ChannelOptions{Purpose: "INC-42"}, want: "inc-42-3", creates: 2},
 		{name: "retry reuses its own channel", in: "inc-42",
-			seed: func(s *fake.Server) { s.AddChannel("inc-42", "INC-42", false) },
+			seed: func(s *fakeslack.Server) { s.AddChannel("inc-42", "INC-42", false) },
 			opts: incidentbot.ChannelOptions{Purpose: "INC-42", Topic: "SEV1"},
 			want: "inc-42", creates: 1, reused: true},
 		{name: "retry reuses its suffixed channel", in: "inc-42",
-			seed: func(s *fake.Server) {
+			seed: func(s *fakeslack.Server) {
 				s.AddChannelWithout("inc-42", false)
 				s.AddChannel("inc-42-2", "INC-42", false)
 			},
 			opts: incidentbot.ChannelOptions{Purpose: "INC-42"}, want: "inc-42-2", creates: 1, reused: true},
 		{name: "retry reuses the channel it made before its purpose was set", in: "inc-42",
-			seed: func(s *fake.Server) { s.AddChannel("inc-42", "", false) },
+			seed: func(s *fakeslack.Server) { s.AddChannel("inc-42", "", false) },
 			opts: incidentbot.ChannelOptions{Purpose: "INC-42", Topic: "SEV1"},
 			want: "inc-42", creates: 1, reused: true},
 		{name: "a purposeless channel without the key is not reused", in: "checkout-down",
-			seed: func(s *fake.Server) { s.AddChannel("checkout-down", "", false) },
+			seed: func(s *fakeslack.Server) { s.AddChannel("checkout-down", "", false) },
 			opts: incidentbot.ChannelOptions{Purpose: "INC-4"}, want: "checkout-down-2", creates: 2},
 		{name: "archived namesake is not reused", in: "inc-42",
-			seed: func(s *fake.Server) {
+			seed: func(s *fakeslack.Server) {
 				c := s.AddChannel("inc-42", "INC-42", false)
 				ctx := context.Background()
 				_ = NewChat(ChatConfig{BotToken: incidentbot.Secret(s.Token()), APIURL: s.URL()}, slog.New(slog.DiscardHandler)).Archive(ctx, c.ID)
 			},
 			opts: incidentbot.ChannelOptions{Purpose: "INC-42"}, want: "inc-42-2", creates: 2},
 		{name: "long name keeps the suffix within 80", in: long,
-			seed: func(s *fake.Server) { s.AddChannel(long, "", false) },
+			seed: func(s *fakeslack.Server) { s.AddChannel(long, "", false) },
 			want: strings.Repeat("x", 78) + "-2", creates: 2},
 		{name: "no usable characters", in: "!!!", wantCode: incidentbot.EINVALID},
 	}
@@ -144,7 +144,7 @@ func TestInvite(t *testing.T) {
 		{"two", []string{alice.ID, bob.ID, alice.ID, ""}, "U05INCBOT1,U02ALICE5K,U03BOB7Q2Z", "", 1},
 		{"one already there", []string{bob.ID, carol.ID}, "U05INCBOT1,U02ALICE5K,U03BOB7Q2Z,U04CAROL9X", "", 2},
 		{"all there", []string{alice.ID}, "U05INCBOT1,U02ALICE5K,U03BOB7Q2Z,U04CAROL9X", "", 1},
-		{"the bot itself", []string{fake.BotUserID}, "U05INCBOT1,U02ALICE5K,U03BOB7Q2Z,U04CAROL9X", "", 1},
+		{"the bot itself", []string{fakeslack.BotUserID}, "U05INCBOT1,U02ALICE5K,U03BOB7Q2Z,U04CAROL9X", "", 1},
 		{"unknown", []string{"U0NOBODY"}, "U05INCBOT1,U02ALICE5K,U03BOB7Q2Z,U04CAROL9X", incidentbot.ENOTFOUND, 1},
 		{"none", nil, "U05INCBOT1,U02ALICE5K,U03BOB7Q2Z,U04CAROL9X", "", 0},
 	}
@@ -167,13 +167,13 @@ func TestInvite(t *testing.T) {
 
 func TestInviteChunks(t *testing.T) {
 	t.Parallel()
-	users := make([]fake.User, 1500)
+	users := make([]fakeslack.User, 1500)
 	ids := make([]string, len(users))
 	for i := range users {
-		users[i] = fake.User{ID: fmt.Sprintf("U%08d", i), Name: fmt.Sprint("u", i)}
+		users[i] = fakeslack.User{ID: fmt.Sprintf("U%08d", i), Name: fmt.Sprint("u", i)}
 		ids[i] = users[i].ID
 	}
-	srv, chat, _ := newChat(t, fake.WithUsers(users...))
+	srv, chat, _ := newChat(t, fakeslack.WithUsers(users...))
 	ch, err := chat.CreateChannel(context.Background(), "big", incidentbot.ChannelOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -189,8 +189,8 @@ func TestInviteChunks(t *testing.T) {
 	}
 
 	// Again, with two people there already and two new ones, in the first chunk.
-	srv.AddUser(fake.User{ID: "U0NEW00001"})
-	srv.AddUser(fake.User{ID: "U0NEW00002"})
+	srv.AddUser(fakeslack.User{ID: "U0NEW00001"})
+	srv.AddUser(fakeslack.User{ID: "U0NEW00002"})
 	again := append([]string{"U0NEW00001"}, ids[:998]...)
 	again = append(again, "U0NEW00002")
 	if err := chat.Invite(context.Background(), ch.ID, again); err != nil {
@@ -321,20 +321,20 @@ func TestErrors(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name   string
-		inject func(s *fake.Server)
+		inject func(s *fakeslack.Server)
 		code   string
 		retry  time.Duration
 	}{
-		{"invalid auth", func(s *fake.Server) { s.FailNext("conversations.setTopic", "invalid_auth", 1) }, incidentbot.EUNAUTHORIZED, 0},
-		{"not authed", func(s *fake.Server) { s.FailNext("conversations.setTopic", "not_authed", 1) }, incidentbot.EUNAUTHORIZED, 0},
-		{"missing scope", func(s *fake.Server) { s.FailNext("conversations.setTopic", "missing_scope", 1) }, incidentbot.EFORBIDDEN, 0},
-		{"restricted", func(s *fake.Server) { s.FailNext("conversations.setTopic", "restricted_action", 1) }, incidentbot.EFORBIDDEN, 0},
-		{"not found", func(s *fake.Server) { s.FailNext("conversations.setTopic", "channel_not_found", 1) }, incidentbot.ENOTFOUND, 0},
-		{"archived", func(s *fake.Server) { s.FailNext("conversations.setTopic", "is_archived", 1) }, incidentbot.ECONFLICT, 0},
-		{"rate limited", func(s *fake.Server) { s.RateLimitNext("conversations.setTopic", 7*time.Second, 1) }, incidentbot.EUNAVAILABLE, 7 * time.Second},
-		{"server error", func(s *fake.Server) { s.FailStatusNext("conversations.setTopic", http.StatusBadGateway, 1) }, incidentbot.EUNAVAILABLE, 0},
-		{"timeout", func(s *fake.Server) { s.SetLatency("conversations.setTopic", time.Hour) }, incidentbot.EUNAVAILABLE, 0},
-		{"unknown", func(s *fake.Server) { s.FailNext("conversations.setTopic", "something_new", 1) }, incidentbot.EINTERNAL, 0},
+		{"invalid auth", func(s *fakeslack.Server) { s.FailNext("conversations.setTopic", "invalid_auth", 1) }, incidentbot.EUNAUTHORIZED, 0},
+		{"not authed", func(s *fakeslack.Server) { s.FailNext("conversations.setTopic", "not_authed", 1) }, incidentbot.EUNAUTHORIZED, 0},
+		{"missing scope", func(s *fakeslack.Server) { s.FailNext("conversations.setTopic", "missing_scope", 1) }, incidentbot.EFORBIDDEN, 0},
+		{"restricted", func(s *fakeslack.Server) { s.FailNext("conversations.setTopic", "restricted_action", 1) }, incidentbot.EFORBIDDEN, 0},
+		{"not found", func(s *fakeslack.Server) { s.FailNext("conversations.setTopic", "channel_not_found", 1) }, incidentbot.ENOTFOUND, 0},
+		{"archived", func(s *fakeslack.Server) { s.FailNext("conversations.setTopic", "is_archived", 1) }, incidentbot.ECONFLICT, 0},
+		{"rate limited", func(s *fakeslack.Server) { s.RateLimitNext("conversations.setTopic", 7*time.Second, 1) }, incidentbot.EUNAVAILABLE, 7 * time.Second},
+		{"server error", func(s *fakeslack.Server) { s.FailStatusNext("conversations.setTopic", http.StatusBadGateway, 1) }, incidentbot.EUNAVAILABLE, 0},
+		{"timeout", func(s *fakeslack.Server) { s.SetLatency("conversations.setTopic", time.Hour) }, incidentbot.EUNAVAILABLE, 0},
+		{"unknown", func(s *fakeslack.Server) { s.FailNext("conversations.setTopic", "something_new", 1) }, incidentbot.EINTERNAL, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -360,7 +360,7 @@ func TestErrors(t *testing.T) {
 
 func TestBadToken(t *testing.T) {
 	t.Parallel()
-	srv := fake.New(t)
+	srv := fakeslack.New(t)
 	const token = "xoxb-very-secret-wrong"
 	chat := NewChat(ChatConfig{BotToken: token, APIURL: srv.URL()}, slog.New(slog.DiscardHandler))
 	_, err := chat.CreateChannel(context.Background(), "inc-1", incidentbot.ChannelOptions{})

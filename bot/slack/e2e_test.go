@@ -23,7 +23,7 @@ import (
 	"incidentbot/bot"
 	"incidentbot/bot/slack"
 	"incidentbot/commands"
-	fake "incidentbot/internal/fake/slack"
+	"incidentbot/internal/fake/fakeslack"
 	"incidentbot/internal/storetest"
 	"incidentbot/playbooks"
 	"incidentbot/store"
@@ -32,10 +32,10 @@ import (
 const secret = "e2e-signing-secret-0123456789abcdef"
 
 var (
-	alice = fake.User{ID: "U02ALICE5K", Name: "alice", RealName: "Alice Martin", DisplayName: "alice", Email: "alice@shop.example"}
-	bob   = fake.User{ID: "U03BOB7Q2Z", Name: "bob", RealName: "Bob Stone", Email: "bob@shop.example"}
-	carol = fake.User{ID: "U04CAROL9X", Name: "carol", RealName: "Carol Diaz", Email: "carol@shop.example"}
-	dan   = fake.User{ID: "U05DAN3MKT", Name: "dan", RealName: "Dan Roy", Email: "dan@shop.example"}
+	alice = fakeslack.User{ID: "U02ALICE5K", Name: "alice", RealName: "Alice Martin", DisplayName: "alice", Email: "alice@shop.example"}
+	bob   = fakeslack.User{ID: "U03BOB7Q2Z", Name: "bob", RealName: "Bob Stone", Email: "bob@shop.example"}
+	carol = fakeslack.User{ID: "U04CAROL9X", Name: "carol", RealName: "Carol Diaz", Email: "carol@shop.example"}
+	dan   = fakeslack.User{ID: "U05DAN3MKT", Name: "dan", RealName: "Dan Roy", Email: "dan@shop.example"}
 )
 
 // logBuffer collects JSON log lines from every goroutine.
@@ -68,30 +68,30 @@ func (l *logBuffer) errors() []string {
 type world struct {
 	t       testing.TB
 	db      *store.DB
-	srv     *fake.Server
+	srv     *fakeslack.Server
 	eng     *bot.Engine
 	clock   *incidentbot.ManualClock
 	logs    *logBuffer
 	http    *httptest.Server
-	ops     fake.Channel // where people type commands
-	summary fake.Channel
+	ops     fakeslack.Channel // where people type commands
+	summary fakeslack.Channel
 	chat    *slack.Chat
 	logger  *slog.Logger
 }
 
-func newWorld(t testing.TB, db *store.DB, postInterval time.Duration, opts ...fake.Option) *world {
+func newWorld(t testing.TB, db *store.DB, postInterval time.Duration, opts ...fakeslack.Option) *world {
 	t.Helper()
 	w := &world{t: t, db: db, clock: incidentbot.NewManualClock(time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)), logs: &logBuffer{}}
-	opts = append([]fake.Option{
-		fake.WithClock(w.clock.Now),
-		fake.WithUsers(alice, bob, carol, dan),
-		fake.WithUserGroups(
-			fake.UserGroup{ID: "S01ONCALL", Handle: "oncall-web", Users: []string{bob.ID, carol.ID}},
-			fake.UserGroup{ID: "S02SUPPORT", Handle: "support-leads", Users: []string{carol.ID}},
-			fake.UserGroup{ID: "S03MARKET", Handle: "marketing", Users: []string{dan.ID}},
+	opts = append([]fakeslack.Option{
+		fakeslack.WithClock(w.clock.Now),
+		fakeslack.WithUsers(alice, bob, carol, dan),
+		fakeslack.WithUserGroups(
+			fakeslack.UserGroup{ID: "S01ONCALL", Handle: "oncall-web", Users: []string{bob.ID, carol.ID}},
+			fakeslack.UserGroup{ID: "S02SUPPORT", Handle: "support-leads", Users: []string{carol.ID}},
+			fakeslack.UserGroup{ID: "S03MARKET", Handle: "marketing", Users: []string{dan.ID}},
 		),
 	}, opts...)
-	w.srv = fake.New(t, opts...)
+	w.srv = fakeslack.New(t, opts...)
 	w.ops = w.srv.AddChannel("ops", "", false)
 	w.summary = w.srv.AddChannel("incidents", "", false)
 	logger := slog.New(slog.NewJSONHandler(w.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -119,7 +119,7 @@ func (w *world) serve(gate *commands.Gate) {
 	h := commands.NewHandler(w.eng, w.clock, w.logger)
 	in := slack.NewInbound(slack.InboundDeps{
 		SigningSecret: secret,
-		Teams:         []string{fake.TeamID},
+		Teams:         []string{fakeslack.TeamID},
 		Handle:        h.Handle,
 		Run:           h.Run,
 		Service:       w.eng,
@@ -203,13 +203,13 @@ func (w *world) sendWith(path string, body []byte, how request, at time.Time, h 
 }
 
 // command runs a slash command typed by user in #ops.
-func (w *world) command(user fake.User, text, trigger string, how request) (int, string) {
+func (w *world) command(user fakeslack.User, text, trigger string, how request) (int, string) {
 	w.t.Helper()
 	return w.send("/slack/commands", commandForm(w.ops.ID, user, text, trigger), how)
 }
 
-func commandForm(channel string, user fake.User, text, trigger string) []byte {
-	form := url.Values{"team_id": {fake.TeamID}, "channel_id": {channel}, "channel_name": {"ops"}, "user_id": {user.ID},
+func commandForm(channel string, user fakeslack.User, text, trigger string) []byte {
+	form := url.Values{"team_id": {fakeslack.TeamID}, "channel_id": {channel}, "channel_name": {"ops"}, "user_id": {user.ID},
 		"user_name": {user.Name}, "command": {"/incident"}, "text": {text}, "trigger_id": {trigger}}
 	return []byte(form.Encode())
 }
@@ -267,15 +267,15 @@ func (w *world) incidents() []*incidentbot.Incident {
 }
 
 // warRoom returns the war room named name once its welcome is pinned.
-func (w *world) warRoom(name string) (fake.Channel, bool) {
+func (w *world) warRoom(name string) (fakeslack.Channel, bool) {
 	ch, ok := w.srv.ChannelByName(name)
 	return ch, ok && len(w.srv.Pinned(ch.ID)) == 1
 }
 
-func text(m fake.Message) string { return m.Text + string(m.Blocks) + string(m.Attachments) }
+func text(m fakeslack.Message) string { return m.Text + string(m.Blocks) + string(m.Attachments) }
 
 // dump shows messages briefly, for failures.
-func dump(msgs []fake.Message) string {
+func dump(msgs []fakeslack.Message) string {
 	var b strings.Builder
 	for _, m := range msgs {
 		t := text(m)
@@ -287,8 +287,8 @@ func dump(msgs []fake.Message) string {
 	return b.String()
 }
 
-func find(msgs []fake.Message, sub string) []fake.Message {
-	var out []fake.Message
+func find(msgs []fakeslack.Message, sub string) []fakeslack.Message {
+	var out []fakeslack.Message
 	for _, m := range msgs {
 		if strings.Contains(text(m), sub) {
 			out = append(out, m)
@@ -343,7 +343,7 @@ func TestEndToEnd(t *testing.T) {
 			t.Errorf("got topic %q, want the severity in it", topic)
 		}
 		pinned := w.srv.Pinned(room.ID)[0]
-		var welcome fake.Message
+		var welcome fakeslack.Message
 		for _, m := range w.srv.Messages(room.ID) {
 			if m.TS == pinned {
 				welcome = m
@@ -357,10 +357,10 @@ func TestEndToEnd(t *testing.T) {
 		}
 
 		// Buttons: bob is not the commander, alice is.
-		click := func(user fake.User, action string) {
+		click := func(user fakeslack.User, action string) {
 			t.Helper()
 			code, _ := w.interact(map[string]any{
-				"type": "block_actions", "team": map[string]string{"id": fake.TeamID},
+				"type": "block_actions", "team": map[string]string{"id": fakeslack.TeamID},
 				"user":      map[string]string{"id": user.ID, "username": user.Name},
 				"container": map[string]any{"type": "message", "message_ts": welcome.TS, "channel_id": room.ID},
 				"channel":   map[string]string{"id": room.ID},
@@ -405,9 +405,9 @@ func TestEndToEnd(t *testing.T) {
 		// A :pushpin: on a message puts it on the timeline at its own time.
 		ts, _ := w.srv.AddMessage(room.ID, bob.ID, "Rolled back the 11:50 deploy")
 		w.clock.Advance(time.Minute)
-		ev, _ := json.Marshal(map[string]any{"type": "event_callback", "team_id": fake.TeamID, "event_id": "Ev0PIN1",
+		ev, _ := json.Marshal(map[string]any{"type": "event_callback", "team_id": fakeslack.TeamID, "event_id": "Ev0PIN1",
 			"event":          map[string]any{"type": "reaction_added", "user": carol.ID, "reaction": "pushpin", "item": map[string]any{"type": "message", "channel": room.ID, "ts": ts}},
-			"authorizations": []map[string]any{{"user_id": fake.BotUserID}}})
+			"authorizations": []map[string]any{{"user_id": fakeslack.BotUserID}}})
 		if code, body := w.send("/slack/events", ev, signedNow); code != http.StatusOK {
 			t.Fatalf("event: got %d %s, want 200", code, body)
 		}
@@ -441,7 +441,7 @@ func TestEndToEnd(t *testing.T) {
 		}
 		submit := func(title string) (int, string) {
 			return w.interact(map[string]any{
-				"type": "view_submission", "team": map[string]string{"id": fake.TeamID},
+				"type": "view_submission", "team": map[string]string{"id": fakeslack.TeamID},
 				"user": map[string]string{"id": alice.ID, "username": "alice"},
 				"view": map[string]any{"id": views[0].ID, "callback_id": views[0].CallbackID,
 					"private_metadata": `{"origin_channel":"` + w.ops.ID + `"}`,
@@ -498,7 +498,7 @@ func TestRateLimitStorm(t *testing.T) {
 		posted := 0
 		for _, ch := range w.srv.Channels() {
 			for _, m := range w.srv.Messages(ch.ID) {
-				if m.EphemeralTo == "" && m.User == fake.BotUserID {
+				if m.EphemeralTo == "" && m.User == fakeslack.BotUserID {
 					posted++
 				}
 			}

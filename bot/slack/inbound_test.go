@@ -18,7 +18,7 @@ import (
 
 	"incidentbot"
 	"incidentbot/commands"
-	fake "incidentbot/internal/fake/slack"
+	"incidentbot/internal/fake/fakeslack"
 )
 
 const (
@@ -163,7 +163,7 @@ type env struct {
 	in    *Inbound
 	rec   *recorder
 	store *deliveries
-	srv   *fake.Server
+	srv   *fakeslack.Server
 	chat  *Chat
 }
 
@@ -180,7 +180,7 @@ func newInbound(t *testing.T) *env {
 	e := &env{rec: &recorder{}, store: &deliveries{}, srv: srv, chat: chat}
 	e.in = NewInbound(InboundDeps{
 		SigningSecret: signingSecret,
-		Teams:         []string{fake.TeamID},
+		Teams:         []string{fakeslack.TeamID},
 		Handle:        e.rec.handle,
 		Deliveries:    e.store,
 		Chat:          chat,

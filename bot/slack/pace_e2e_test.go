@@ -10,7 +10,7 @@ import (
 	"incidentbot"
 	"incidentbot/bot"
 	"incidentbot/bot/slack"
-	fake "incidentbot/internal/fake/slack"
+	"incidentbot/internal/fake/fakeslack"
 	"incidentbot/internal/storetest"
 	"incidentbot/playbooks"
 	"incidentbot/store"
@@ -37,7 +37,7 @@ func TestJobsPacedPostHoldsNoWorker(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		actor := incidentbot.Actor{Platform: incidentbot.PlatformSlack, Workspace: fake.TeamID, ChannelID: w.ops.ID,
+		actor := incidentbot.Actor{Platform: incidentbot.PlatformSlack, Workspace: fakeslack.TeamID, ChannelID: w.ops.ID,
 			User: incidentbot.User{ID: alice.ID, Name: alice.Name}}
 		var incs []*incidentbot.Incident
 		for i := range 4 {

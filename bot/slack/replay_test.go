@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	fake "incidentbot/internal/fake/slack"
+	"incidentbot/internal/fake/fakeslack"
 	"incidentbot/internal/storetest"
 	"incidentbot/store"
 )
@@ -85,7 +85,7 @@ func TestReplaySignedClick(t *testing.T) {
 			return n
 		}
 		body := w.payload(map[string]any{
-			"type": "block_actions", "team": map[string]string{"id": fake.TeamID},
+			"type": "block_actions", "team": map[string]string{"id": fakeslack.TeamID},
 			"user":      map[string]string{"id": alice.ID, "username": alice.Name},
 			"container": map[string]any{"type": "message", "message_ts": w.srv.Pinned(room.ID)[0], "channel_id": room.ID},
 			"channel":   map[string]string{"id": room.ID},

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	fake "incidentbot/internal/fake/slack"
+	"incidentbot/internal/fake/fakeslack"
 	"incidentbot/internal/storetest"
 )
 
@@ -24,7 +24,7 @@ func BenchmarkSlackAckRoundTrips(b *testing.B) {
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			db, rt := storetest.PostgresRoundTrips(b, tc.params)
-			w := newWorld(b, db, -1, fake.WithoutRateLimits())
+			w := newWorld(b, db, -1, fakeslack.WithoutRateLimits())
 			h := w.http.Config.Handler
 			i := 0
 			b.ReportAllocs()

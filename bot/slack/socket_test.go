@@ -15,7 +15,7 @@ import (
 
 	"incidentbot"
 	"incidentbot/commands"
-	fake "incidentbot/internal/fake/slack"
+	"incidentbot/internal/fake/fakeslack"
 )
 
 // acks records what envelopes were acked with.
@@ -161,7 +161,7 @@ func TestSocketOverWebSocket(t *testing.T) {
 	go func() { done <- s.Run(ctx) }()
 	waitFor(t, "the socket to connect", func() bool { return e.srv.SocketConnections() == 1 })
 
-	id, err := e.srv.SendEnvelope(fake.Envelope{Type: "slash_commands", Payload: map[string]string{
+	id, err := e.srv.SendEnvelope(fakeslack.Envelope{Type: "slash_commands", Payload: map[string]string{
 		"team_id": "T01SHOPX9Q", "channel_id": "C01OPS4X7Z", "user_id": alice.ID, "user_name": "alice", "text": "list",
 	}})
 	if err != nil {

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"incidentbot"
-	fake "incidentbot/internal/fake/slack"
+	"incidentbot/internal/fake/fakeslack"
 	"incidentbot/internal/storetest"
 	"incidentbot/store"
 )
@@ -96,7 +96,7 @@ func TestTenancySlackStrangers(t *testing.T) {
 		})
 
 		// The same pin from the bot's own team lands on the timeline.
-		ev, _ := json.Marshal(map[string]any{"type": "event_callback", "team_id": fake.TeamID, "event_id": "Ev0OWN",
+		ev, _ := json.Marshal(map[string]any{"type": "event_callback", "team_id": fakeslack.TeamID, "event_id": "Ev0OWN",
 			"event": map[string]any{"type": "reaction_added", "user": alice.ID, "reaction": "pushpin", "item": map[string]any{"type": "message", "channel": inc.WarRoom, "ts": ts}}})
 		w.send("/slack/events", ev, signedNow)
 		w.eventually("the pin on the timeline", func() bool {

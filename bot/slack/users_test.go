@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	fake "incidentbot/internal/fake/slack"
+	"incidentbot/internal/fake/fakeslack"
 )
 
 func TestResolveUsersReusesGroups(t *testing.T) {
@@ -23,7 +23,7 @@ func TestResolveUsersReusesGroups(t *testing.T) {
 	}
 	for i, s := range steps {
 		if i == 3 {
-			srv.AddUserGroup(fake.UserGroup{ID: "S0SUPPORT", Handle: "support", Users: []string{alice.ID}})
+			srv.AddUserGroup(fakeslack.UserGroup{ID: "S0SUPPORT", Handle: "support", Users: []string{alice.ID}})
 		}
 		if _, err := chat.ResolveUsers(ctx, s.spec); err != nil {
 			t.Fatalf("%s: %v", s.spec, err)

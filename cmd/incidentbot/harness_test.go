@@ -38,8 +38,8 @@ import (
 	"time"
 
 	"incidentbot"
-	fakediscord "incidentbot/internal/fake/discord"
-	fakeslack "incidentbot/internal/fake/slack"
+	"incidentbot/internal/fake/fakediscord"
+	"incidentbot/internal/fake/fakeslack"
 	"incidentbot/internal/storetest"
 	"incidentbot/store"
 )

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	fakestatuspage "incidentbot/internal/fake/statuspage"
+	"incidentbot/internal/fake/fakestatuspage"
 )
 
 // TestPublicTextE2ESlack runs the public-text rules through the real serve

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	fakediscord "incidentbot/internal/fake/discord"
+	"incidentbot/internal/fake/fakediscord"
 )
 
 // TestRegisterDiscordFlags: --global needs no DISCORD_GUILD_ID, registering

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"incidentbot"
-	fakeslack "incidentbot/internal/fake/slack"
+	"incidentbot/internal/fake/fakeslack"
 	"incidentbot/store"
 )
 

@@ -18,8 +18,8 @@ import (
 	"testing"
 	"time"
 
-	fakediscord "incidentbot/internal/fake/discord"
-	fakeslack "incidentbot/internal/fake/slack"
+	"incidentbot/internal/fake/fakediscord"
+	"incidentbot/internal/fake/fakeslack"
 )
 
 // syncBuffer is a bytes.Buffer safe to write from run's goroutines while the test reads it.

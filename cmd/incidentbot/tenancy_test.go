@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	fakeslack "incidentbot/internal/fake/slack"
+	"incidentbot/internal/fake/fakeslack"
 )
 
 // slashCommand posts a signed /incident command from team and returns the answer.

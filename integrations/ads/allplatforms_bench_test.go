@@ -10,8 +10,8 @@ import (
 	"incidentbot/integrations/ads"
 	"incidentbot/integrations/ads/microsoft"
 	"incidentbot/integrations/ads/tiktok"
-	msfake "incidentbot/internal/fake/microsoft"
-	tiktokfake "incidentbot/internal/fake/tiktok"
+	"incidentbot/internal/fake/fakemicrosoft"
+	"incidentbot/internal/fake/faketiktok"
 	"incidentbot/internal/storetest"
 )
 
@@ -20,24 +20,24 @@ import (
 // real clients of them.
 func allPlatforms(b *testing.B, perAccount int) []incidentbot.AdPlatform {
 	b.Helper()
-	ms := msfake.New(b)
+	ms := fakemicrosoft.New(b)
 	msAccounts := []string{"149000001", "149000002"}
 	for _, a := range msAccounts {
-		ms.AddCampaigns(a, perAccount, msfake.Active)
+		ms.AddCampaigns(a, perAccount, fakemicrosoft.Active)
 	}
 	ms.SetLatency(fakeLatency)
 	msc, err := microsoft.New(microsoft.Config{
-		ClientID: msfake.ClientID, ClientSecret: msfake.ClientSecret, RefreshToken: msfake.RefreshToken, DeveloperToken: msfake.DeveloperToken,
-		CustomerID: msfake.CustomerID, AccountIDs: msAccounts, APIURL: ms.URL(), TokenURL: ms.TokenURL(),
+		ClientID: fakemicrosoft.ClientID, ClientSecret: fakemicrosoft.ClientSecret, RefreshToken: fakemicrosoft.RefreshToken, DeveloperToken: fakemicrosoft.DeveloperToken,
+		CustomerID: fakemicrosoft.CustomerID, AccountIDs: msAccounts, APIURL: ms.URL(), TokenURL: ms.TokenURL(),
 	}, ms.Client(), nil)
 	if err != nil {
 		b.Fatalf("microsoft.New: %v", err)
 	}
 
-	tt := tiktokfake.New(b)
+	tt := faketiktok.New(b)
 	advertisers := []string{"7000000000000000001", "7000000000000000002"}
 	for _, a := range advertisers {
-		tt.AddCampaigns(a, perAccount, tiktokfake.Enable)
+		tt.AddCampaigns(a, perAccount, faketiktok.Enable)
 	}
 	tt.SetLatency(fakeLatency)
 	tc, err := tiktok.New(tiktok.Config{AccessToken: incidentbot.Secret(tt.Token()), AdvertiserIDs: advertisers, APIURL: tt.URL()}, tt.Client(), nil)

@@ -10,8 +10,8 @@ import (
 	"incidentbot/integrations/ads"
 	"incidentbot/integrations/ads/googleads"
 	"incidentbot/integrations/ads/meta"
-	googlefake "incidentbot/internal/fake/googleads"
-	metafake "incidentbot/internal/fake/meta"
+	"incidentbot/internal/fake/fakegoogleads"
+	"incidentbot/internal/fake/fakemeta"
 	"incidentbot/internal/storetest"
 )
 
@@ -33,14 +33,14 @@ func platforms(b *testing.B, perGoogle, perMeta int) []incidentbot.AdPlatform {
 // customer, fakeLatency per request, and returns a real client of it.
 func googleClient(b *testing.B, customers []string, per int) incidentbot.AdPlatform {
 	b.Helper()
-	g := googlefake.New(b)
+	g := fakegoogleads.New(b)
 	for _, c := range customers {
-		g.AddCampaigns(c, per, googlefake.Enabled)
+		g.AddCampaigns(c, per, fakegoogleads.Enabled)
 	}
 	g.SetLatency(fakeLatency)
 	gc, err := googleads.New(googleads.Config{
-		ClientID: googlefake.ClientID, ClientSecret: googlefake.ClientSecret, RefreshToken: googlefake.RefreshToken,
-		DeveloperToken: googlefake.DeveloperToken, CustomerIDs: customers, APIURL: g.URL(), TokenURL: g.TokenURL(),
+		ClientID: fakegoogleads.ClientID, ClientSecret: fakegoogleads.ClientSecret, RefreshToken: fakegoogleads.RefreshToken,
+		DeveloperToken: fakegoogleads.DeveloperToken, CustomerIDs: customers, APIURL: g.URL(), TokenURL: g.TokenURL(),
 	}, g.Client(), nil)
 	if err != nil {
 		b.Fatalf("googleads.New: %v", err)
@@ -52,9 +52,9 @@ func googleClient(b *testing.B, customers []string, per int) incidentbot.AdPlatf
 // account, fakeLatency per request, and returns a real client of it.
 func metaClient(b *testing.B, accounts []string, per int) incidentbot.AdPlatform {
 	b.Helper()
-	m := metafake.New(b)
+	m := fakemeta.New(b)
 	for _, a := range accounts {
-		m.AddCampaigns(a, per, metafake.Active)
+		m.AddCampaigns(a, per, fakemeta.Active)
 	}
 	m.SetLatency(fakeLatency)
 	mc, err := meta.New(meta.Config{AccessToken: incidentbot.Secret(m.Token()), AccountIDs: accounts, APIURL: m.URL()}, m.Client(), nil)

@@ -22,9 +22,9 @@ import (
 	"incidentbot/integrations/pagerduty"
 	"incidentbot/integrations/probe"
 	"incidentbot/integrations/statuspage"
-	fakepd "incidentbot/internal/fake/pagerduty"
-	fakesmtp "incidentbot/internal/fake/smtp"
-	fakesp "incidentbot/internal/fake/statuspage"
+	"incidentbot/internal/fake/fakepagerduty"
+	"incidentbot/internal/fake/fakesmtp"
+	"incidentbot/internal/fake/fakestatuspage"
 	"incidentbot/internal/storetest"
 	"incidentbot/playbooks"
 )
@@ -54,8 +54,8 @@ func TestEngineSignals(t *testing.T) {
 
 	mail := fakesmtp.New(t)
 	hook := newWebhook(t, http.StatusOK)
-	sp := fakesp.New(t)
-	pd := fakepd.New(t)
+	sp := fakestatuspage.New(t)
+	pd := fakepagerduty.New(t)
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewJSONHandler(&syncBuffer{b: &logs}, nil))
 

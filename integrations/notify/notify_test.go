@@ -16,7 +16,7 @@ import (
 
 	"incidentbot"
 	"incidentbot/integrations/notify"
-	fakesmtp "incidentbot/internal/fake/smtp"
+	"incidentbot/internal/fake/fakesmtp"
 	"incidentbot/internal/golden"
 )
 

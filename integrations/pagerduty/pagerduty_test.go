@@ -9,10 +9,10 @@ import (
 
 	"incidentbot"
 	"incidentbot/integrations/pagerduty"
-	fake "incidentbot/internal/fake/pagerduty"
+	"incidentbot/internal/fake/fakepagerduty"
 )
 
-func newClient(t *testing.T, f *fake.Server, key string, logs *bytes.Buffer) *pagerduty.Client {
+func newClient(t *testing.T, f *fakepagerduty.Server, key string, logs *bytes.Buffer) *pagerduty.Client {
 	t.Helper()
 	c, err := pagerduty.New(pagerduty.Config{RoutingKey: incidentbot.Secret(key), APIURL: f.URL()}, f.Client(), slog.New(slog.NewJSONHandler(logs, nil)))
 	if err != nil {
@@ -23,7 +23,7 @@ func newClient(t *testing.T, f *fake.Server, key string, logs *bytes.Buffer) *pa
 
 func TestNotifyTriggersAndResolves(t *testing.T) {
 	t.Parallel()
-	f := fake.New(t)
+	f := fakepagerduty.New(t)
 	var logs bytes.Buffer
 	c := newClient(t, f, f.RoutingKey(), &logs)
 	notice := func(sev incidentbot.Severity, status string) incidentbot.Notice {
@@ -65,7 +65,7 @@ func TestNotifyTriggersAndResolves(t *testing.T) {
 
 func TestSendSeverities(t *testing.T) {
 	t.Parallel()
-	f := fake.New(t)
+	f := fakepagerduty.New(t)
 	c := newClient(t, f, f.RoutingKey(), &bytes.Buffer{})
 	tests := []struct {
 		sev  incidentbot.Severity
@@ -89,7 +89,7 @@ func TestSendSeverities(t *testing.T) {
 
 func TestLongSummaryIsCut(t *testing.T) {
 	t.Parallel()
-	f := fake.New(t)
+	f := fakepagerduty.New(t)
 	c := newClient(t, f, f.RoutingKey(), &bytes.Buffer{})
 	title := strings.Repeat("é", 2000)
 	if err := c.Notify(t.Context(), "page", incidentbot.Notice{Severity: incidentbot.SEV1, Key: "INC-1", Status: "investigating", Title: title}); err != nil {
@@ -105,24 +105,24 @@ func TestErrors(t *testing.T) {
 	tests := []struct {
 		name    string
 		key     string
-		prep    func(*fake.Server)
+		prep    func(*fakepagerduty.Server)
 		notice  *incidentbot.Notice
 		code    string
 		message string
 		wait    time.Duration
 	}{
 		{name: "wrong routing key", key: "nope-secret-key", code: incidentbot.EINVALID, message: "'routing_key' is invalid"},
-		{name: "throttled", prep: func(f *fake.Server) { f.Throttle(0) }, code: incidentbot.EUNAVAILABLE, message: "rate limiting", wait: 30 * time.Second},
-		{name: "throttled with Retry-After", prep: func(f *fake.Server) { f.Throttle(7) }, code: incidentbot.EUNAVAILABLE, message: "rate limiting", wait: 7 * time.Second},
-		{name: "throttled with a huge Retry-After", prep: func(f *fake.Server) { f.Throttle(9223372037) }, code: incidentbot.EUNAVAILABLE, message: "rate limiting", wait: incidentbot.MaxRetryAfter},
-		{name: "server error", prep: func(f *fake.Server) { f.FailWith(502) }, code: incidentbot.EUNAVAILABLE, message: "HTTP 502; the bot will retry"},
+		{name: "throttled", prep: func(f *fakepagerduty.Server) { f.Throttle(0) }, code: incidentbot.EUNAVAILABLE, message: "rate limiting", wait: 30 * time.Second},
+		{name: "throttled with Retry-After", prep: func(f *fakepagerduty.Server) { f.Throttle(7) }, code: incidentbot.EUNAVAILABLE, message: "rate limiting", wait: 7 * time.Second},
+		{name: "throttled with a huge Retry-After", prep: func(f *fakepagerduty.Server) { f.Throttle(9223372037) }, code: incidentbot.EUNAVAILABLE, message: "rate limiting", wait: incidentbot.MaxRetryAfter},
+		{name: "server error", prep: func(f *fakepagerduty.Server) { f.FailWith(502) }, code: incidentbot.EUNAVAILABLE, message: "HTTP 502; the bot will retry"},
 		{name: "no incident key", notice: &incidentbot.Notice{Status: "investigating", Title: "Checkout down"}, code: incidentbot.EINVALID, message: "names no incident"},
 		{name: "no status", notice: &incidentbot.Notice{Key: "INC-7", Title: "Checkout down"}, code: incidentbot.EINVALID, message: "names no incident or status"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			f := fake.New(t)
+			f := fakepagerduty.New(t)
 			if tc.prep != nil {
 				tc.prep(f)
 			}
@@ -178,7 +178,7 @@ func FuzzNotify(f *testing.F) {
 	} {
 		f.Add(int(n.Severity), n.Key, n.Status, n.Title, n.Body)
 	}
-	srv := fake.New(f)
+	srv := fakepagerduty.New(f)
 	c, err := pagerduty.New(pagerduty.Config{RoutingKey: incidentbot.Secret(srv.RoutingKey()), APIURL: srv.URL()}, srv.Client(), nil)
 	if err != nil {
 		f.Fatal(err)

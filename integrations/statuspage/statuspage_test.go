@@ -11,7 +11,7 @@ import (
 
 	"incidentbot"
 	"incidentbot/integrations/statuspage"
-	fake "incidentbot/internal/fake/statuspage"
+	"incidentbot/internal/fake/fakestatuspage"
 )
 
 const title = "Checkout returns 504"
@@ -21,7 +21,7 @@ func notice(status, body string) incidentbot.Notice {
 	return incidentbot.Notice{Severity: incidentbot.SEV1, Key: "INC-42", Status: status, Title: title, Body: body}
 }
 
-func newClient(t *testing.T, f *fake.Server, logs *bytes.Buffer) *statuspage.Client {
+func newClient(t *testing.T, f *fakestatuspage.Server, logs *bytes.Buffer) *statuspage.Client {
 	t.Helper()
 	if logs == nil {
 		logs = &bytes.Buffer{}
@@ -34,7 +34,7 @@ func newClient(t *testing.T, f *fake.Server, logs *bytes.Buffer) *statuspage.Cli
 	return c
 }
 
-func statuses(inc fake.Incident) string {
+func statuses(inc fakestatuspage.Incident) string {
 	var s []string
 	for _, u := range inc.Updates {
 		s = append(s, u.Status+":"+u.Body)
@@ -44,7 +44,7 @@ func statuses(inc fake.Incident) string {
 
 func TestLifecycle(t *testing.T) {
 	t.Parallel()
-	f := fake.New(t)
+	f := fakestatuspage.New(t)
 	var logs bytes.Buffer
 	c := newClient(t, f, &logs)
 	steps := []struct{ status, body string }{
@@ -79,28 +79,28 @@ func TestRefindsAfterRestart(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name  string
-		prep  func(f *fake.Server) // what is on the page before the restarted bot resolves
-		patch bool                 // the bot's incident is resolved, not another
+		prep  func(f *fakestatuspage.Server) // what is on the page before the restarted bot resolves
+		patch bool                           // the bot's incident is resolved, not another
 		code  string
 	}{
-		{"by metadata", func(f *fake.Server) {
-			f.AddIncident(fake.Incident{Name: "Other outage", Metadata: map[string]map[string]any{"incidentbot": {"incident_key": "INC-7"}}})
+		{"by metadata", func(f *fakestatuspage.Server) {
+			f.AddIncident(fakestatuspage.Incident{Name: "Other outage", Metadata: map[string]map[string]any{"incidentbot": {"incident_key": "INC-7"}}})
 			if err := newClient(t, f, nil).Notify(t.Context(), "statuspage", notice("investigating", "x")); err != nil {
 				t.Fatal(err)
 			}
-			f.AddIncident(fake.Incident{Name: title}) // same name, made by hand: not ours
+			f.AddIncident(fakestatuspage.Incident{Name: title}) // same name, made by hand: not ours
 		}, true, ""},
-		{"by name, made by hand", func(f *fake.Server) { f.AddIncident(fake.Incident{Name: title}) }, true, ""},
-		{"two by that name", func(f *fake.Server) {
-			f.AddIncident(fake.Incident{Name: title})
-			f.AddIncident(fake.Incident{Name: title})
+		{"by name, made by hand", func(f *fakestatuspage.Server) { f.AddIncident(fakestatuspage.Incident{Name: title}) }, true, ""},
+		{"two by that name", func(f *fakestatuspage.Server) {
+			f.AddIncident(fakestatuspage.Incident{Name: title})
+			f.AddIncident(fakestatuspage.Incident{Name: title})
 		}, false, incidentbot.ENOTFOUND},
-		{"nothing open", func(*fake.Server) {}, false, incidentbot.ENOTFOUND},
+		{"nothing open", func(*fakestatuspage.Server) {}, false, incidentbot.ENOTFOUND},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			f := fake.New(t)
+			f := fakestatuspage.New(t)
 			tc.prep(f)
 			before := len(f.Incidents())
 			err := newClient(t, f, nil).Notify(t.Context(), "statuspage", notice("resolved", "Résolu."))
@@ -125,7 +125,7 @@ func TestRefindsAfterRestart(t *testing.T) {
 
 func TestDeletedOnThePageIsReopened(t *testing.T) {
 	t.Parallel()
-	f := fake.New(t)
+	f := fakestatuspage.New(t)
 	c := newClient(t, f, nil)
 	if err := c.Notify(t.Context(), "statuspage", notice("investigating", "a")); err != nil {
 		t.Fatal(err)
@@ -141,7 +141,7 @@ func TestDeletedOnThePageIsReopened(t *testing.T) {
 
 func TestConcurrentUpdatesOpenOneIncident(t *testing.T) {
 	t.Parallel()
-	f := fake.New(t)
+	f := fakestatuspage.New(t)
 	c := newClient(t, f, nil)
 	var wg sync.WaitGroup
 	errs := make(chan error, 5)
@@ -166,7 +166,7 @@ func TestErrors(t *testing.T) {
 		name    string
 		key     string
 		page    string
-		prep    func(*fake.Server)
+		prep    func(*fakestatuspage.Server)
 		notice  *incidentbot.Notice
 		code    string
 		message string
@@ -174,17 +174,17 @@ func TestErrors(t *testing.T) {
 	}{
 		{name: "wrong key", key: "sp-wrong-secret", code: incidentbot.EUNAUTHORIZED, message: "check STATUSPAGE_API_KEY"},
 		{name: "wrong page", page: "nopage", code: incidentbot.ENOTFOUND, message: "check STATUSPAGE_PAGE_ID"},
-		{name: "420", prep: func(f *fake.Server) { f.Throttle(420, 0) }, code: incidentbot.EUNAVAILABLE, message: "rate limiting", wait: time.Second},
-		{name: "429 with Retry-After", prep: func(f *fake.Server) { f.Throttle(429, 4) }, code: incidentbot.EUNAVAILABLE, message: "rate limiting", wait: 4 * time.Second},
-		{name: "429 with a huge Retry-After", prep: func(f *fake.Server) { f.Throttle(429, 9223372037) }, code: incidentbot.EUNAVAILABLE, message: "rate limiting", wait: incidentbot.MaxRetryAfter},
-		{name: "server error", prep: func(f *fake.Server) { f.FailWith(503) }, code: incidentbot.EUNAVAILABLE, message: "HTTP 503; the bot will retry"},
+		{name: "420", prep: func(f *fakestatuspage.Server) { f.Throttle(420, 0) }, code: incidentbot.EUNAVAILABLE, message: "rate limiting", wait: time.Second},
+		{name: "429 with Retry-After", prep: func(f *fakestatuspage.Server) { f.Throttle(429, 4) }, code: incidentbot.EUNAVAILABLE, message: "rate limiting", wait: 4 * time.Second},
+		{name: "429 with a huge Retry-After", prep: func(f *fakestatuspage.Server) { f.Throttle(429, 9223372037) }, code: incidentbot.EUNAVAILABLE, message: "rate limiting", wait: incidentbot.MaxRetryAfter},
+		{name: "server error", prep: func(f *fakestatuspage.Server) { f.FailWith(503) }, code: incidentbot.EUNAVAILABLE, message: "HTTP 503; the bot will retry"},
 		{name: "unknown status", notice: &incidentbot.Notice{Key: "INC-42", Status: "closing", Title: "x"}, code: incidentbot.EINVALID, message: `Status "closing" has no status page equivalent`},
 		{name: "no incident key", notice: &incidentbot.Notice{Status: "investigating", Title: "Checkout down"}, code: incidentbot.EINVALID, message: "names no incident"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			f := fake.New(t)
+			f := fakestatuspage.New(t)
 			if tc.prep != nil {
 				tc.prep(f)
 			}
@@ -220,7 +220,7 @@ func TestErrors(t *testing.T) {
 
 func TestPacingHonoursContext(t *testing.T) {
 	t.Parallel()
-	f := fake.New(t)
+	f := fakestatuspage.New(t)
 	c, err := statuspage.New(statuspage.Config{APIKey: incidentbot.Secret(f.APIKey()), PageID: f.PageID(), APIURL: f.URL(), MinInterval: time.Hour}, f.Client(), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -255,7 +255,7 @@ func FuzzNotify(f *testing.F) {
 	} {
 		f.Add(int(n.Severity), n.Key, n.Status, n.Title, n.Body)
 	}
-	srv := fake.New(f)
+	srv := fakestatuspage.New(f)
 	c, err := statuspage.New(statuspage.Config{APIKey: incidentbot.Secret(srv.APIKey()), PageID: srv.PageID(), APIURL: srv.URL(), MinInterval: -1}, srv.Client(), nil)
 	if err != nil {
 		f.Fatal(err)

@@ -11,7 +11,7 @@ import (
 
 	"incidentbot"
 	"incidentbot/integrations/ads/adstest"
-	fake "incidentbot/internal/fake/googleads"
+	"incidentbot/internal/fake/fakegoogleads"
 )
 
 const (
@@ -21,13 +21,13 @@ const (
 
 // newClient returns a client of srv over custA and custB ("123-456-7891"
 // as people write it), with millisecond backoff.
-func newClient(t *testing.T, srv *fake.Server, edit ...func(*Config)) *Client {
+func newClient(t *testing.T, srv *fakegoogleads.Server, edit ...func(*Config)) *Client {
 	t.Helper()
 	cfg := Config{
-		ClientID:        fake.ClientID,
-		ClientSecret:    fake.ClientSecret,
-		RefreshToken:    fake.RefreshToken,
-		DeveloperToken:  fake.DeveloperToken,
+		ClientID:        fakegoogleads.ClientID,
+		ClientSecret:    fakegoogleads.ClientSecret,
+		RefreshToken:    fakegoogleads.RefreshToken,
+		DeveloperToken:  fakegoogleads.DeveloperToken,
 		CustomerIDs:     []string{custA, "123-456-7891"},
 		LoginCustomerID: "987-654-3210",
 		APIURL:          srv.URL(),
@@ -46,17 +46,17 @@ func newClient(t *testing.T, srv *fake.Server, edit ...func(*Config)) *Client {
 
 // newServer has custA (EUR) with a1 enabled, a2 paused, a3 removed, a4
 // enabled, and custB (USD) with b1, b2 enabled; pages of 2 rows.
-func newServer(t *testing.T, opts ...fake.Option) *fake.Server {
+func newServer(t *testing.T, opts ...fakegoogleads.Option) *fakegoogleads.Server {
 	t.Helper()
-	srv := fake.New(t, append([]fake.Option{fake.WithPageSize(2)}, opts...)...)
+	srv := fakegoogleads.New(t, append([]fakegoogleads.Option{fakegoogleads.WithPageSize(2)}, opts...)...)
 	srv.AddCustomer(custA, "EUR")
 	srv.AddCustomer(custB, "USD")
-	srv.AddCampaign(custA, fake.Campaign{ID: "a1", Name: "Search - Shoes", Status: fake.Enabled, BudgetMicros: 48_500_000, Labels: []string{"Sale", "FR"}})
-	srv.AddCampaign(custA, fake.Campaign{ID: "a2", Name: "Old promo", Status: fake.Paused})
-	srv.AddCampaign(custA, fake.Campaign{ID: "a3", Name: "Removed", Status: fake.Removed})
-	srv.AddCampaign(custA, fake.Campaign{ID: "a4", Name: "PMax", Status: fake.Enabled, Labels: []string{"Sale"}})
-	srv.AddCampaign(custB, fake.Campaign{ID: "b1", Name: "Brand", Status: fake.Enabled, BudgetMicros: 10_000_000, Labels: []string{"Brand"}})
-	srv.AddCampaign(custB, fake.Campaign{ID: "b2", Name: "Generic", Status: fake.Enabled})
+	srv.AddCampaign(custA, fakegoogleads.Campaign{ID: "a1", Name: "Search - Shoes", Status: fakegoogleads.Enabled, BudgetMicros: 48_500_000, Labels: []string{"Sale", "FR"}})
+	srv.AddCampaign(custA, fakegoogleads.Campaign{ID: "a2", Name: "Old promo", Status: fakegoogleads.Paused})
+	srv.AddCampaign(custA, fakegoogleads.Campaign{ID: "a3", Name: "Removed", Status: fakegoogleads.Removed})
+	srv.AddCampaign(custA, fakegoogleads.Campaign{ID: "a4", Name: "PMax", Status: fakegoogleads.Enabled, Labels: []string{"Sale"}})
+	srv.AddCampaign(custB, fakegoogleads.Campaign{ID: "b1", Name: "Brand", Status: fakegoogleads.Enabled, BudgetMicros: 10_000_000, Labels: []string{"Brand"}})
+	srv.AddCampaign(custB, fakegoogleads.Campaign{ID: "b2", Name: "Generic", Status: fakegoogleads.Enabled})
 	return srv
 }
 
@@ -108,8 +108,8 @@ func TestPauseThenResume(t *testing.T) {
 	adstest.PauseResume(t, c, cs, func(cp incidentbot.Campaign) string {
 		got, _ := srv.Campaign(customerID(cp.Account), cp.ID)
 		return got.Status
-	}, fake.Paused, fake.Enabled)
-	if got, _ := srv.Campaign(custA, "a2"); got.Status != fake.Paused {
+	}, fakegoogleads.Paused, fakegoogleads.Enabled)
+	if got, _ := srv.Campaign(custA, "a2"); got.Status != fakegoogleads.Paused {
 		t.Errorf("untouched a2: got %s, want PAUSED", got.Status)
 	}
 	if n := srv.Calls("mutate"); n != 4 {
@@ -124,8 +124,8 @@ func TestPartialFailureAndDryRun(t *testing.T) {
 		dryRun     bool
 		wantStatus map[string]string
 	}{
-		{"apply", false, map[string]string{"a1": fake.Paused, "a3": fake.Removed, "a4": fake.Enabled, "b1": fake.Paused}},
-		{"validate only", true, map[string]string{"a1": fake.Enabled, "a3": fake.Removed, "a4": fake.Enabled, "b1": fake.Enabled}},
+		{"apply", false, map[string]string{"a1": fakegoogleads.Paused, "a3": fakegoogleads.Removed, "a4": fakegoogleads.Enabled, "b1": fakegoogleads.Paused}},
+		{"validate only", true, map[string]string{"a1": fakegoogleads.Enabled, "a3": fakegoogleads.Removed, "a4": fakegoogleads.Enabled, "b1": fakegoogleads.Enabled}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -169,15 +169,15 @@ func TestRetries(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name      string
-		inject    func(*fake.Server)
+		inject    func(*fakegoogleads.Server)
 		wantCode  string
 		wantAfter time.Duration // RetryAfter in the error, when throttled
 	}{
-		{"throttled then ok", func(s *fake.Server) { s.ThrottleNext(3, 5*time.Millisecond) }, "", 0},
-		{"throttle storm", func(s *fake.Server) { s.ThrottleNext(maxAttempts, 5*time.Millisecond) }, incidentbot.EUNAVAILABLE, 5 * time.Millisecond},
-		{"retryDelay too long to wait", func(s *fake.Server) { s.ThrottleNext(1, time.Hour) }, incidentbot.EUNAVAILABLE, time.Hour},
-		{"5xx then ok", func(s *fake.Server) { s.FailNext(2, 503); s.FailNext(1, 500) }, "", 0},
-		{"5xx storm", func(s *fake.Server) { s.FailNext(maxAttempts, 500) }, incidentbot.EUNAVAILABLE, 0},
+		{"throttled then ok", func(s *fakegoogleads.Server) { s.ThrottleNext(3, 5*time.Millisecond) }, "", 0},
+		{"throttle storm", func(s *fakegoogleads.Server) { s.ThrottleNext(maxAttempts, 5*time.Millisecond) }, incidentbot.EUNAVAILABLE, 5 * time.Millisecond},
+		{"retryDelay too long to wait", func(s *fakegoogleads.Server) { s.ThrottleNext(1, time.Hour) }, incidentbot.EUNAVAILABLE, time.Hour},
+		{"5xx then ok", func(s *fakegoogleads.Server) { s.FailNext(2, 503); s.FailNext(1, 500) }, "", 0},
+		{"5xx storm", func(s *fakegoogleads.Server) { s.FailNext(maxAttempts, 500) }, incidentbot.EUNAVAILABLE, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -196,9 +196,9 @@ func TestRetries(t *testing.T) {
 			adstest.WantRetryAfter(t, err, tc.wantAfter)
 			a1, _ := srv.Campaign(custA, "a1")
 			switch {
-			case tc.wantCode == "" && (a1.Status != fake.Paused || len(res) != 1 || res[0].Err != nil):
+			case tc.wantCode == "" && (a1.Status != fakegoogleads.Paused || len(res) != 1 || res[0].Err != nil):
 				t.Errorf("got status %s and results %+v, want PAUSED with one clean result", a1.Status, res)
-			case tc.wantCode != "" && a1.Status != fake.Enabled:
+			case tc.wantCode != "" && a1.Status != fakegoogleads.Enabled:
 				t.Errorf("got status %s, want ENABLED", a1.Status)
 			case tc.name == "5xx storm" && len(res) != 0:
 				t.Errorf("got %d results after 5xx, want none: the outcome is unknown", len(res))
@@ -235,7 +235,7 @@ func TestTokenTTL(t *testing.T) {
 	t.Parallel()
 	var now struct{ t time.Time }
 	now.t = time.Now()
-	srv := newServer(t, fake.WithTokenTTL(time.Hour), fake.WithClock(func() time.Time { return now.t }))
+	srv := newServer(t, fakegoogleads.WithTokenTTL(time.Hour), fakegoogleads.WithClock(func() time.Time { return now.t }))
 	c := newClient(t, srv, func(cfg *Config) { cfg.CustomerIDs = []string{custA} })
 	if _, err := c.Campaigns(t.Context()); err != nil {
 		t.Fatalf("Campaigns: %v", err)
@@ -273,7 +273,7 @@ func TestAuthErrors(t *testing.T) {
 				t.Fatalf("got code %q (%v), want %q", got, err, tc.wantCode)
 			}
 			for _, s := range []string{err.Error(), incidentbot.ErrorMessage(err)} {
-				if strings.Contains(s, secretText) || strings.Contains(s, fake.RefreshToken) || strings.Contains(s, "ya29.") {
+				if strings.Contains(s, secretText) || strings.Contains(s, fakegoogleads.RefreshToken) || strings.Contains(s, "ya29.") {
 					t.Errorf("error text %q holds a secret", s)
 				}
 			}
@@ -283,8 +283,8 @@ func TestAuthErrors(t *testing.T) {
 
 func TestManyOperationsSplit(t *testing.T) {
 	t.Parallel()
-	srv := fake.New(t)
-	ids := srv.AddCampaigns(custA, maxOperations+1, fake.Enabled)
+	srv := fakegoogleads.New(t)
+	ids := srv.AddCampaigns(custA, maxOperations+1, fakegoogleads.Enabled)
 	c := newClient(t, srv, func(cfg *Config) { cfg.CustomerIDs = []string{custA} })
 	cs := make([]incidentbot.Campaign, len(ids))
 	for i, id := range ids {
@@ -297,7 +297,7 @@ func TestManyOperationsSplit(t *testing.T) {
 	if n := srv.Calls("mutate"); n != 2 {
 		t.Errorf("got %d mutate requests, want 2", n)
 	}
-	if got, _ := srv.Campaign(custA, ids[maxOperations]); got.Status != fake.Paused {
+	if got, _ := srv.Campaign(custA, ids[maxOperations]); got.Status != fakegoogleads.Paused {
 		t.Errorf("last campaign: got %s, want PAUSED", got.Status)
 	}
 }
@@ -357,14 +357,14 @@ func TestGoogleAdsTwoManagers(t *testing.T) {
 		cust1, cust2 = "3333333333", "4444444444"
 		cust3        = "5555555555" // directly accessible: no login-customer-id
 	)
-	srv := fake.New(t)
+	srv := fakegoogleads.New(t)
 	srv.AddManager(mgr1)
 	srv.AddManager(mgr2)
 	srv.LinkCustomer(cust1, "EUR", mgr1)
 	srv.LinkCustomer(cust2, "USD", mgr2)
-	srv.AddCampaign(cust1, fake.Campaign{ID: "c1", Status: fake.Enabled})
-	srv.AddCampaign(cust2, fake.Campaign{ID: "c2", Status: fake.Enabled})
-	srv.AddCampaign(cust3, fake.Campaign{ID: "c3", Status: fake.Enabled})
+	srv.AddCampaign(cust1, fakegoogleads.Campaign{ID: "c1", Status: fakegoogleads.Enabled})
+	srv.AddCampaign(cust2, fakegoogleads.Campaign{ID: "c2", Status: fakegoogleads.Enabled})
+	srv.AddCampaign(cust3, fakegoogleads.Campaign{ID: "c3", Status: fakegoogleads.Enabled})
 
 	c := newClient(t, srv, func(cfg *Config) {
 		cfg.CustomerIDs = []string{"333-333-3333:111-111-1111", cust2 + ":" + mgr2, cust3}
@@ -377,7 +377,7 @@ func TestGoogleAdsTwoManagers(t *testing.T) {
 	adstest.PauseResume(t, c, got, func(cp incidentbot.Campaign) string {
 		s, _ := srv.Campaign(cp.Account, cp.ID)
 		return s.Status
-	}, fake.Paused, fake.Enabled)
+	}, fakegoogleads.Paused, fakegoogleads.Enabled)
 
 	// One manager for all, as before: the other tree is refused.
 	one := newClient(t, srv, func(cfg *Config) {

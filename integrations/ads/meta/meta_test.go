@@ -10,7 +10,7 @@ import (
 
 	"incidentbot"
 	"incidentbot/integrations/ads/adstest"
-	fake "incidentbot/internal/fake/meta"
+	"incidentbot/internal/fake/fakemeta"
 )
 
 const (
@@ -18,7 +18,7 @@ const (
 	acctB = "2222222222222222"
 )
 
-func newClient(t *testing.T, srv *fake.Server, edit ...func(*Config)) *Client {
+func newClient(t *testing.T, srv *fakemeta.Server, edit ...func(*Config)) *Client {
 	t.Helper()
 	cfg := Config{AccessToken: incidentbot.Secret(srv.Token()), AccountIDs: []string{"act_" + acctA, acctB}, APIURL: srv.URL()}
 	for _, e := range edit {
@@ -34,15 +34,15 @@ func newClient(t *testing.T, srv *fake.Server, edit ...func(*Config)) *Client {
 
 // newServer: acctA (EUR) has 150 active campaigns then m1 paused and m2
 // archived; acctB (JPY) has n1 active.
-func newServer(t *testing.T) (*fake.Server, []string) {
+func newServer(t *testing.T) (*fakemeta.Server, []string) {
 	t.Helper()
-	srv := fake.New(t)
+	srv := fakemeta.New(t)
 	srv.AddAccount(acctA, "EUR")
 	srv.AddAccount(acctB, "JPY")
-	ids := srv.AddCampaigns(acctA, 150, fake.Active)
-	srv.AddCampaign(acctA, fake.Campaign{ID: "901", Name: "Winter", Status: fake.Paused, DailyBudget: 15000, Labels: []string{"Seasonal"}})
-	srv.AddCampaign(acctA, fake.Campaign{ID: "902", Name: "Old", Status: fake.Archived})
-	srv.AddCampaign(acctB, fake.Campaign{ID: "903", Name: "Tokyo", Status: fake.Active, DailyBudget: 3000, Labels: []string{"Brand", "JP"}})
+	ids := srv.AddCampaigns(acctA, 150, fakemeta.Active)
+	srv.AddCampaign(acctA, fakemeta.Campaign{ID: "901", Name: "Winter", Status: fakemeta.Paused, DailyBudget: 15000, Labels: []string{"Seasonal"}})
+	srv.AddCampaign(acctA, fakemeta.Campaign{ID: "902", Name: "Old", Status: fakemeta.Archived})
+	srv.AddCampaign(acctB, fakemeta.Campaign{ID: "903", Name: "Tokyo", Status: fakemeta.Active, DailyBudget: 3000, Labels: []string{"Brand", "JP"}})
 	return srv, ids
 }
 
@@ -90,8 +90,8 @@ func TestPauseThenResume(t *testing.T) {
 	adstest.PauseResume(t, c, cs, func(cp incidentbot.Campaign) string {
 		got, _ := srv.Campaign(cp.Account, cp.ID)
 		return got.Status
-	}, fake.Paused, fake.Active)
-	for id, want := range map[string]string{"901": fake.Paused, "902": fake.Archived} {
+	}, fakemeta.Paused, fakemeta.Active)
+	for id, want := range map[string]string{"901": fakemeta.Paused, "902": fakemeta.Archived} {
 		if got, _ := srv.Campaign(acctA, id); got.Status != want {
 			t.Errorf("untouched %s: got %s, want %s", id, got.Status, want)
 		}
@@ -121,13 +121,13 @@ func TestPartialFailureAndDryRun(t *testing.T) {
 					t.Errorf("campaign %s: got %q (%v), want %q", r.Campaign.ID, got, r.Err, wantCode[r.Campaign.ID])
 				}
 			}
-			want := map[bool]string{false: fake.Paused, true: fake.Active}[dry]
+			want := map[bool]string{false: fakemeta.Paused, true: fakemeta.Active}[dry]
 			for _, k := range [][2]string{{acctA, ids[0]}, {acctB, "903"}} {
 				if got, _ := srv.Campaign(k[0], k[1]); got.Status != want {
 					t.Errorf("campaign %s: got %s, want %s", k[1], got.Status, want)
 				}
 			}
-			if got, _ := srv.Campaign(acctA, ids[1]); got.Status != fake.Active {
+			if got, _ := srv.Campaign(acctA, ids[1]); got.Status != fakemeta.Active {
 				t.Errorf("failed campaign: got %s, want ACTIVE", got.Status)
 			}
 		})
@@ -138,18 +138,18 @@ func TestRetries(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name      string
-		inject    func(*fake.Server)
+		inject    func(*fakemeta.Server)
 		wantCode  string
 		wantAfter time.Duration
 	}{
-		{"throttled then ok", func(s *fake.Server) { s.ThrottleNext(3, 0) }, "", 0},
-		{"codes 4 17 613 then ok", func(s *fake.Server) { s.FailNext(1, 4); s.FailNext(1, 17); s.FailNext(1, 613) }, "", 0},
-		{"throttled items then ok", func(s *fake.Server) { s.ThrottleItemsNext(2) }, "", 0},
-		{"5xx then ok", func(s *fake.Server) { s.FailStatusNext(2, 502); s.FailNext(1, 2) }, "", 0},
-		{"throttle storm", func(s *fake.Server) { s.ThrottleNext(maxAttempts, 0) }, incidentbot.EUNAVAILABLE, 8 * time.Millisecond},
-		{"regain access in minutes", func(s *fake.Server) { s.ThrottleNext(1, 5*time.Minute) }, incidentbot.EUNAVAILABLE, 5 * time.Minute},
-		{"throttled items storm", func(s *fake.Server) { s.ThrottleItemsNext(2 * maxAttempts) }, incidentbot.EUNAVAILABLE, 8 * time.Millisecond},
-		{"5xx storm", func(s *fake.Server) { s.FailStatusNext(maxAttempts, 503) }, incidentbot.EUNAVAILABLE, 0},
+		{"throttled then ok", func(s *fakemeta.Server) { s.ThrottleNext(3, 0) }, "", 0},
+		{"codes 4 17 613 then ok", func(s *fakemeta.Server) { s.FailNext(1, 4); s.FailNext(1, 17); s.FailNext(1, 613) }, "", 0},
+		{"throttled items then ok", func(s *fakemeta.Server) { s.ThrottleItemsNext(2) }, "", 0},
+		{"5xx then ok", func(s *fakemeta.Server) { s.FailStatusNext(2, 502); s.FailNext(1, 2) }, "", 0},
+		{"throttle storm", func(s *fakemeta.Server) { s.ThrottleNext(maxAttempts, 0) }, incidentbot.EUNAVAILABLE, 8 * time.Millisecond},
+		{"regain access in minutes", func(s *fakemeta.Server) { s.ThrottleNext(1, 5*time.Minute) }, incidentbot.EUNAVAILABLE, 5 * time.Minute},
+		{"throttled items storm", func(s *fakemeta.Server) { s.ThrottleItemsNext(2 * maxAttempts) }, incidentbot.EUNAVAILABLE, 8 * time.Millisecond},
+		{"5xx storm", func(s *fakemeta.Server) { s.FailStatusNext(maxAttempts, 503) }, incidentbot.EUNAVAILABLE, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -163,7 +163,7 @@ func TestRetries(t *testing.T) {
 				t.Fatalf("got code %q (%v), want %q", got, err, tc.wantCode)
 			}
 			adstest.WantRetryAfter(t, err, tc.wantAfter)
-			want := map[bool]string{true: fake.Paused, false: fake.Active}[tc.wantCode == ""]
+			want := map[bool]string{true: fakemeta.Paused, false: fakemeta.Active}[tc.wantCode == ""]
 			for _, id := range ids[:2] {
 				if got, _ := srv.Campaign(acctA, id); got.Status != want {
 					t.Errorf("campaign %s: got %s, want %s", id, got.Status, want)
@@ -182,10 +182,10 @@ func TestBadToken(t *testing.T) {
 	tests := []struct {
 		name  string
 		token string
-		setup func(*fake.Server)
+		setup func(*fakemeta.Server)
 	}{
-		{"wrong token", bad, func(*fake.Server) {}},
-		{"expired token", "", func(s *fake.Server) { s.ExpireToken() }},
+		{"wrong token", bad, func(*fakemeta.Server) {}},
+		{"expired token", "", func(s *fakemeta.Server) { s.ExpireToken() }},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -259,9 +259,9 @@ func TestMetaBudgetCurrencyOffset(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.currency, func(t *testing.T) {
 			t.Parallel()
-			srv := fake.New(t)
+			srv := fakemeta.New(t)
 			srv.AddAccount(acctA, tc.currency)
-			srv.AddCampaign(acctA, fake.Campaign{ID: "1", Status: fake.Active, DailyBudget: tc.minor})
+			srv.AddCampaign(acctA, fakemeta.Campaign{ID: "1", Status: fakemeta.Active, DailyBudget: tc.minor})
 			c := newClient(t, srv, func(cfg *Config) { cfg.AccountIDs = []string{acctA} })
 			got, err := c.Campaigns(t.Context())
 			if err != nil || len(got) != 1 {
@@ -285,7 +285,7 @@ func TestMetaBatchTokenInBody(t *testing.T) {
 	if err != nil || len(res) != 1 || res[0].Err != nil {
 		t.Fatalf("SetStatus: got %v, %v; want one clean result", res, err)
 	}
-	if cp, _ := srv.Campaign(acctB, "903"); cp.Status != fake.Paused {
-		t.Errorf("campaign 903: got %s, want %s", cp.Status, fake.Paused)
+	if cp, _ := srv.Campaign(acctB, "903"); cp.Status != fakemeta.Paused {
+		t.Errorf("campaign 903: got %s, want %s", cp.Status, fakemeta.Paused)
 	}
 }

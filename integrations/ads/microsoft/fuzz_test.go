@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"incidentbot"
-	fake "incidentbot/internal/fake/microsoft"
+	"incidentbot/internal/fake/fakemicrosoft"
 )
 
 func FuzzParseFault(f *testing.F) {
@@ -52,7 +52,7 @@ func TestSecretsNeverLogged(t *testing.T) {
 			t.Errorf("got logs %q, want %q logged", logs.String(), want)
 		}
 	}
-	for _, secret := range []string{fake.ClientSecret, fake.RefreshToken, fake.DeveloperToken, "fake-access-token", "M.C5_fake"} {
+	for _, secret := range []string{fakemicrosoft.ClientSecret, fakemicrosoft.RefreshToken, fakemicrosoft.DeveloperToken, "fake-access-token", "M.C5_fake"} {
 		if strings.Contains(logs.String(), secret) {
 			t.Errorf("logs hold %q: %s", secret, logs.String())
 		}

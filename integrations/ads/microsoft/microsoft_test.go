@@ -10,7 +10,7 @@ import (
 
 	"incidentbot"
 	"incidentbot/integrations/ads/adstest"
-	fake "incidentbot/internal/fake/microsoft"
+	"incidentbot/internal/fake/fakemicrosoft"
 )
 
 const (
@@ -19,14 +19,14 @@ const (
 )
 
 // newClient returns a client of srv over acctA and acctB, with millisecond backoff.
-func newClient(t *testing.T, srv *fake.Server, edit ...func(*Config)) *Client {
+func newClient(t *testing.T, srv *fakemicrosoft.Server, edit ...func(*Config)) *Client {
 	t.Helper()
 	cfg := Config{
-		ClientID:       fake.ClientID,
-		ClientSecret:   fake.ClientSecret,
-		RefreshToken:   fake.RefreshToken,
-		DeveloperToken: fake.DeveloperToken,
-		CustomerID:     fake.CustomerID,
+		ClientID:       fakemicrosoft.ClientID,
+		ClientSecret:   fakemicrosoft.ClientSecret,
+		RefreshToken:   fakemicrosoft.RefreshToken,
+		DeveloperToken: fakemicrosoft.DeveloperToken,
+		CustomerID:     fakemicrosoft.CustomerID,
 		AccountIDs:     []string{acctA, " " + acctB},
 		APIURL:         srv.URL(),
 		TokenURL:       srv.TokenURL(),
@@ -45,17 +45,17 @@ func newClient(t *testing.T, srv *fake.Server, edit ...func(*Config)) *Client {
 // newServer has acctA (EUR) with m1 (Search) and m2 (Shopping) active, m3
 // paused, m4 budget-paused and m5 deleted, and acctB with n1 (Performance
 // Max) active, in USD.
-func newServer(t *testing.T, opts ...fake.Option) *fake.Server {
+func newServer(t *testing.T, opts ...fakemicrosoft.Option) *fakemicrosoft.Server {
 	t.Helper()
-	srv := fake.New(t, opts...)
+	srv := fakemicrosoft.New(t, opts...)
 	srv.AddAccount(acctA, "EUR")
 	srv.AddAccount(acctB, "USD")
-	srv.AddCampaign(acctA, fake.Campaign{ID: "701", Name: "Brand - FR", Status: fake.Active, DailyBudget: 50})
-	srv.AddCampaign(acctA, fake.Campaign{ID: "702", Name: "Shopping - Catalogue", Status: fake.Active, Type: fake.Shopping, DailyBudget: 120})
-	srv.AddCampaign(acctA, fake.Campaign{ID: "703", Name: "Generic - Shoes", Status: fake.Paused, DailyBudget: 30})
-	srv.AddCampaign(acctA, fake.Campaign{ID: "704", Name: "Spent", Status: fake.BudgetPaused, DailyBudget: 10})
-	srv.AddCampaign(acctA, fake.Campaign{ID: "705", Name: "Gone", Status: fake.Deleted})
-	srv.AddCampaign(acctB, fake.Campaign{ID: "801", Name: "PMax", Status: fake.Active, Type: fake.PerformanceMax})
+	srv.AddCampaign(acctA, fakemicrosoft.Campaign{ID: "701", Name: "Brand - FR", Status: fakemicrosoft.Active, DailyBudget: 50})
+	srv.AddCampaign(acctA, fakemicrosoft.Campaign{ID: "702", Name: "Shopping - Catalogue", Status: fakemicrosoft.Active, Type: fakemicrosoft.Shopping, DailyBudget: 120})
+	srv.AddCampaign(acctA, fakemicrosoft.Campaign{ID: "703", Name: "Generic - Shoes", Status: fakemicrosoft.Paused, DailyBudget: 30})
+	srv.AddCampaign(acctA, fakemicrosoft.Campaign{ID: "704", Name: "Spent", Status: fakemicrosoft.BudgetPaused, DailyBudget: 10})
+	srv.AddCampaign(acctA, fakemicrosoft.Campaign{ID: "705", Name: "Gone", Status: fakemicrosoft.Deleted})
+	srv.AddCampaign(acctB, fakemicrosoft.Campaign{ID: "801", Name: "PMax", Status: fakemicrosoft.Active, Type: fakemicrosoft.PerformanceMax})
 	return srv
 }
 
@@ -125,8 +125,8 @@ func TestPauseThenResume(t *testing.T) {
 	adstest.PauseResume(t, c, cs, func(cp incidentbot.Campaign) string {
 		got, _ := srv.Campaign(cp.Account, cp.ID)
 		return got.Status
-	}, fake.Paused, fake.Active)
-	if got, _ := srv.Campaign(acctA, "703"); got.Status != fake.Paused {
+	}, fakemicrosoft.Paused, fakemicrosoft.Active)
+	if got, _ := srv.Campaign(acctA, "703"); got.Status != fakemicrosoft.Paused {
 		t.Errorf("untouched 703: got %s, want Paused", got.Status)
 	}
 	if n := srv.Calls("update"); n != 4 {
@@ -144,10 +144,10 @@ func TestPartialFailureAndDryRun(t *testing.T) {
 	}{
 		{"apply", false,
 			map[string]string{"701": "", "705": incidentbot.ENOTFOUND, "702": incidentbot.EUNAVAILABLE, "801": ""},
-			map[string]string{"701": fake.Paused, "702": fake.Active, "801": fake.Paused}},
+			map[string]string{"701": fakemicrosoft.Paused, "702": fakemicrosoft.Active, "801": fakemicrosoft.Paused}},
 		{"dry run", true,
 			map[string]string{"701": "", "705": incidentbot.ENOTFOUND, "702": "", "801": ""},
-			map[string]string{"701": fake.Active, "702": fake.Active, "801": fake.Active}},
+			map[string]string{"701": fakemicrosoft.Active, "702": fakemicrosoft.Active, "801": fakemicrosoft.Active}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -191,15 +191,15 @@ func TestRetries(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name      string
-		inject    func(*fake.Server)
+		inject    func(*fakemicrosoft.Server)
 		wantCode  string
 		wantAfter time.Duration // RetryAfter in the error, when throttled
 	}{
-		{"429 with a short Retry-After then ok", func(s *fake.Server) { s.Throttle429Next(1, time.Second) }, "", 0},
-		{"throttle storm", func(s *fake.Server) { s.ThrottleNext(maxAttempts) }, incidentbot.EUNAVAILABLE, rateWindow},
-		{"Retry-After too long to wait", func(s *fake.Server) { s.Throttle429Next(1, time.Hour) }, incidentbot.EUNAVAILABLE, time.Hour},
-		{"5xx then ok", func(s *fake.Server) { s.FailNext(2, 503); s.FailNext(1, 500) }, "", 0},
-		{"5xx storm", func(s *fake.Server) { s.FailNext(maxAttempts, 500) }, incidentbot.EUNAVAILABLE, 0},
+		{"429 with a short Retry-After then ok", func(s *fakemicrosoft.Server) { s.Throttle429Next(1, time.Second) }, "", 0},
+		{"throttle storm", func(s *fakemicrosoft.Server) { s.ThrottleNext(maxAttempts) }, incidentbot.EUNAVAILABLE, rateWindow},
+		{"Retry-After too long to wait", func(s *fakemicrosoft.Server) { s.Throttle429Next(1, time.Hour) }, incidentbot.EUNAVAILABLE, time.Hour},
+		{"5xx then ok", func(s *fakemicrosoft.Server) { s.FailNext(2, 503); s.FailNext(1, 500) }, "", 0},
+		{"5xx storm", func(s *fakemicrosoft.Server) { s.FailNext(maxAttempts, 500) }, incidentbot.EUNAVAILABLE, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -218,9 +218,9 @@ func TestRetries(t *testing.T) {
 			adstest.WantRetryAfter(t, err, tc.wantAfter)
 			m1, _ := srv.Campaign(acctA, "701")
 			switch {
-			case tc.wantCode == "" && (m1.Status != fake.Paused || len(res) != 1 || res[0].Err != nil):
+			case tc.wantCode == "" && (m1.Status != fakemicrosoft.Paused || len(res) != 1 || res[0].Err != nil):
 				t.Errorf("got status %s and results %+v, want Paused with one clean result", m1.Status, res)
-			case tc.wantCode != "" && m1.Status != fake.Active:
+			case tc.wantCode != "" && m1.Status != fakemicrosoft.Active:
 				t.Errorf("got status %s, want Active", m1.Status)
 			case tc.name == "5xx storm" && len(res) != 0:
 				t.Errorf("got %d results after 5xx, want none: the outcome is unknown", len(res))
@@ -257,12 +257,12 @@ func TestRefreshTokenRotates(t *testing.T) {
 	t.Parallel()
 	var now struct{ t time.Time }
 	now.t = time.Now()
-	srv := newServer(t, fake.WithTokenTTL(time.Hour), fake.WithClock(func() time.Time { return now.t }))
+	srv := newServer(t, fakemicrosoft.WithTokenTTL(time.Hour), fakemicrosoft.WithClock(func() time.Time { return now.t }))
 	c := newClient(t, srv, func(cfg *Config) { cfg.AccountIDs = []string{acctA} })
 	if _, err := c.Campaigns(t.Context()); err != nil {
 		t.Fatalf("Campaigns: %v", err)
 	}
-	if got := c.refresh.Reveal(); got == fake.RefreshToken {
+	if got := c.refresh.Reveal(); got == fakemicrosoft.RefreshToken {
 		t.Errorf("got refresh token %q after a grant, want the rotated one", got)
 	}
 	now.t = now.t.Add(2 * time.Hour) // the server's hour passed; our cached token still looks valid
@@ -280,15 +280,15 @@ func TestAuthErrors(t *testing.T) {
 	tests := []struct {
 		name     string
 		edit     func(*Config)
-		setup    func(*fake.Server)
+		setup    func(*fakemicrosoft.Server)
 		wantCode string
 	}{
-		{"revoked refresh token", func(*Config) {}, func(s *fake.Server) { s.RevokeRefreshTokens() }, incidentbot.EUNAUTHORIZED},
-		{"wrong refresh token", func(c *Config) { c.RefreshToken = secretText }, func(*fake.Server) {}, incidentbot.EUNAUTHORIZED},
-		{"wrong client secret", func(c *Config) { c.ClientSecret = secretText }, func(*fake.Server) {}, incidentbot.EUNAUTHORIZED},
-		{"wrong developer token", func(c *Config) { c.DeveloperToken = secretText }, func(*fake.Server) {}, incidentbot.EUNAUTHORIZED},
-		{"account not accessible", func(c *Config) { c.AccountIDs = []string{"5555555"} }, func(*fake.Server) {}, incidentbot.EFORBIDDEN},
-		{"wrong customer", func(c *Config) { c.CustomerID = "1111111" }, func(*fake.Server) {}, incidentbot.EFORBIDDEN},
+		{"revoked refresh token", func(*Config) {}, func(s *fakemicrosoft.Server) { s.RevokeRefreshTokens() }, incidentbot.EUNAUTHORIZED},
+		{"wrong refresh token", func(c *Config) { c.RefreshToken = secretText }, func(*fakemicrosoft.Server) {}, incidentbot.EUNAUTHORIZED},
+		{"wrong client secret", func(c *Config) { c.ClientSecret = secretText }, func(*fakemicrosoft.Server) {}, incidentbot.EUNAUTHORIZED},
+		{"wrong developer token", func(c *Config) { c.DeveloperToken = secretText }, func(*fakemicrosoft.Server) {}, incidentbot.EUNAUTHORIZED},
+		{"account not accessible", func(c *Config) { c.AccountIDs = []string{"5555555"} }, func(*fakemicrosoft.Server) {}, incidentbot.EFORBIDDEN},
+		{"wrong customer", func(c *Config) { c.CustomerID = "1111111" }, func(*fakemicrosoft.Server) {}, incidentbot.EFORBIDDEN},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -301,7 +301,7 @@ func TestAuthErrors(t *testing.T) {
 				t.Fatalf("got code %q (%v), want %q", got, err, tc.wantCode)
 			}
 			for _, s := range []string{err.Error(), incidentbot.ErrorMessage(err)} {
-				for _, secret := range []string{secretText, fake.RefreshToken, fake.ClientSecret, fake.DeveloperToken, "fake-access-token"} {
+				for _, secret := range []string{secretText, fakemicrosoft.RefreshToken, fakemicrosoft.ClientSecret, fakemicrosoft.DeveloperToken, "fake-access-token"} {
 					if strings.Contains(s, secret) {
 						t.Errorf("error text %q holds a secret", s)
 					}
@@ -313,8 +313,8 @@ func TestAuthErrors(t *testing.T) {
 
 func TestManyCampaignsSplit(t *testing.T) {
 	t.Parallel()
-	srv := fake.New(t)
-	ids := srv.AddCampaigns(acctA, 2*maxCampaigns+1, fake.Active)
+	srv := fakemicrosoft.New(t)
+	ids := srv.AddCampaigns(acctA, 2*maxCampaigns+1, fakemicrosoft.Active)
 	c := newClient(t, srv, func(cfg *Config) { cfg.AccountIDs = []string{acctA} })
 	res, err := c.SetStatus(t.Context(), campaigns(acctA, ids...), incidentbot.CampaignPaused, incidentbot.AdOptions{})
 	if err != nil || len(res) != len(ids) {
@@ -324,7 +324,7 @@ func TestManyCampaignsSplit(t *testing.T) {
 		t.Errorf("got %d update requests, want 3", n)
 	}
 	for _, id := range []string{ids[0], ids[maxCampaigns], ids[2*maxCampaigns]} {
-		if got, _ := srv.Campaign(acctA, id); got.Status != fake.Paused {
+		if got, _ := srv.Campaign(acctA, id); got.Status != fakemicrosoft.Paused {
 			t.Errorf("campaign %s: got %s, want Paused", id, got.Status)
 		}
 	}
@@ -408,7 +408,7 @@ func TestMicrosoftCallRateWaitsTheWindow(t *testing.T) {
 		if n := srv.Calls("update") - before; n != 1 {
 			t.Errorf("HTTP %d: got %d UpdateCampaigns calls, want 1: a retry inside the window spends another call", status, n)
 		}
-		if m, _ := srv.Campaign(acctA, "701"); m.Status != fake.Active {
+		if m, _ := srv.Campaign(acctA, "701"); m.Status != fakemicrosoft.Active {
 			t.Errorf("HTTP %d: got status %s, want Active", status, m.Status)
 		}
 	}
@@ -425,7 +425,7 @@ func TestMicrosoftAccountsOfTwoCustomers(t *testing.T) {
 	)
 	srv := newServer(t)
 	srv.AddAccountUnder(otherAccount, "USD", otherCustomer)
-	srv.AddCampaign(otherAccount, fake.Campaign{ID: "901", Name: "US", Status: fake.Active})
+	srv.AddCampaign(otherAccount, fakemicrosoft.Campaign{ID: "901", Name: "US", Status: fakemicrosoft.Active})
 	c := newClient(t, srv, func(cfg *Config) { cfg.AccountIDs = []string{acctA, otherAccount + ":" + otherCustomer} })
 	got, err := c.Campaigns(t.Context())
 	if err != nil {
@@ -443,7 +443,7 @@ func TestMicrosoftAccountsOfTwoCustomers(t *testing.T) {
 	adstest.PauseResume(t, c, cs, func(cp incidentbot.Campaign) string {
 		m, _ := srv.Campaign(cp.Account, cp.ID)
 		return m.Status
-	}, fake.Paused, fake.Active)
+	}, fakemicrosoft.Paused, fakemicrosoft.Active)
 
 	one := newClient(t, srv, func(cfg *Config) { cfg.AccountIDs = []string{otherAccount} })
 	if _, err := one.Campaigns(t.Context()); incidentbot.ErrorCode(err) != incidentbot.EFORBIDDEN {

@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"incidentbot"
-	fake "incidentbot/internal/fake/tiktok"
+	"incidentbot/internal/fake/faketiktok"
 )
 
 func FuzzParseEnvelope(f *testing.F) {
@@ -74,7 +74,7 @@ func TestTokenNeverLogged(t *testing.T) {
 	if !strings.Contains(logs.String(), "retrying") {
 		t.Errorf("got logs %q, want the retries logged", logs.String())
 	}
-	if strings.Contains(logs.String(), fake.DefaultToken) {
+	if strings.Contains(logs.String(), faketiktok.DefaultToken) {
 		t.Errorf("logs hold the access token: %s", logs.String())
 	}
 }

@@ -9,7 +9,7 @@ import (
 
 	"incidentbot"
 	"incidentbot/integrations/ads/adstest"
-	fake "incidentbot/internal/fake/tiktok"
+	"incidentbot/internal/fake/faketiktok"
 )
 
 const (
@@ -17,7 +17,7 @@ const (
 	advB = "7012345678901234568"
 )
 
-func newClient(t *testing.T, srv *fake.Server, edit ...func(*Config)) *Client {
+func newClient(t *testing.T, srv *faketiktok.Server, edit ...func(*Config)) *Client {
 	t.Helper()
 	cfg := Config{AccessToken: incidentbot.Secret(srv.Token()), AdvertiserIDs: []string{advA, " " + advB}, APIURL: srv.URL()}
 	for _, e := range edit {
@@ -33,16 +33,16 @@ func newClient(t *testing.T, srv *fake.Server, edit ...func(*Config)) *Client {
 
 // newServer: advA (EUR) has 1,050 enabled campaigns then t1 disabled, t2
 // deleted and t3 with a total budget; advB (JPY) has t4 enabled.
-func newServer(t *testing.T) (*fake.Server, []string) {
+func newServer(t *testing.T) (*faketiktok.Server, []string) {
 	t.Helper()
-	srv := fake.New(t)
+	srv := faketiktok.New(t)
 	srv.AddAdvertiser(advA, "EUR")
 	srv.AddAdvertiser(advB, "JPY")
-	ids := srv.AddCampaigns(advA, 1050, fake.Enable)
-	srv.AddCampaign(advA, fake.Campaign{ID: "901", Name: "Winter", OperationStatus: fake.Disable, Budget: 150})
-	srv.AddCampaign(advA, fake.Campaign{ID: "902", Name: "Old", OperationStatus: fake.Delete})
-	srv.AddCampaign(advA, fake.Campaign{ID: "903", Name: "Launch", OperationStatus: fake.Enable, Budget: 5000, BudgetMode: "BUDGET_MODE_TOTAL"})
-	srv.AddCampaign(advB, fake.Campaign{ID: "904", Name: "Tokyo", OperationStatus: fake.Enable, Budget: 3000})
+	ids := srv.AddCampaigns(advA, 1050, faketiktok.Enable)
+	srv.AddCampaign(advA, faketiktok.Campaign{ID: "901", Name: "Winter", OperationStatus: faketiktok.Disable, Budget: 150})
+	srv.AddCampaign(advA, faketiktok.Campaign{ID: "902", Name: "Old", OperationStatus: faketiktok.Delete})
+	srv.AddCampaign(advA, faketiktok.Campaign{ID: "903", Name: "Launch", OperationStatus: faketiktok.Enable, Budget: 5000, BudgetMode: "BUDGET_MODE_TOTAL"})
+	srv.AddCampaign(advB, faketiktok.Campaign{ID: "904", Name: "Tokyo", OperationStatus: faketiktok.Enable, Budget: 3000})
 	return srv, ids
 }
 
@@ -93,8 +93,8 @@ func TestPauseThenResume(t *testing.T) {
 	adstest.PauseResume(t, c, cs, func(cp incidentbot.Campaign) string {
 		got, _ := srv.Campaign(cp.Account, cp.ID)
 		return got.OperationStatus
-	}, fake.Disable, fake.Enable)
-	if got, _ := srv.Campaign(advA, "901"); got.OperationStatus != fake.Disable {
+	}, faketiktok.Disable, faketiktok.Enable)
+	if got, _ := srv.Campaign(advA, "901"); got.OperationStatus != faketiktok.Disable {
 		t.Errorf("untouched 901: got %s, want DISABLE", got.OperationStatus)
 	}
 	// 45 in advA: calls of 20, 20, 5; 1 in advB; two steps.
@@ -132,13 +132,13 @@ func TestPartialFailureAndDryRun(t *testing.T) {
 					t.Errorf("campaign %s: message %q does not name it", r.Campaign.ID, incidentbot.ErrorMessage(r.Err))
 				}
 			}
-			want := map[bool]string{false: fake.Disable, true: fake.Enable}[dry]
+			want := map[bool]string{false: faketiktok.Disable, true: faketiktok.Enable}[dry]
 			for _, k := range [][2]string{{advA, ids[0]}, {advA, ids[2]}, {advB, "904"}} {
 				if got, _ := srv.Campaign(k[0], k[1]); got.OperationStatus != want {
 					t.Errorf("campaign %s: got %s, want %s", k[1], got.OperationStatus, want)
 				}
 			}
-			if got, _ := srv.Campaign(advA, ids[1]); got.OperationStatus != fake.Enable {
+			if got, _ := srv.Campaign(advA, ids[1]); got.OperationStatus != faketiktok.Enable {
 				t.Errorf("failed campaign: got %s, want ENABLE", got.OperationStatus)
 			}
 			if dry && srv.Calls("update") != 0 {
@@ -152,17 +152,17 @@ func TestRetries(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name      string
-		inject    func(*fake.Server)
+		inject    func(*faketiktok.Server)
 		wantCode  string
 		wantAfter time.Duration
 	}{
-		{"40100 then ok", func(s *fake.Server) { s.ThrottleNext(3) }, "", 0},
-		{"advertiser QPS then ok", func(s *fake.Server) { s.FailNext(1, 40133); s.FailNext(1, 40016) }, "", 0},
-		{"system error then ok", func(s *fake.Server) { s.FailNext(1, 50000); s.FailNext(1, 60001) }, "", 0},
-		{"5xx then ok", func(s *fake.Server) { s.FailStatusNext(2, 502); s.FailStatusNext(1, 500) }, "", 0},
-		{"throttle storm", func(s *fake.Server) { s.ThrottleNext(maxAttempts) }, incidentbot.EUNAVAILABLE, 8 * time.Millisecond},
-		{"5xx storm", func(s *fake.Server) { s.FailStatusNext(maxAttempts, 503) }, incidentbot.EUNAVAILABLE, 0},
-		{"no permission", func(s *fake.Server) { s.FailNext(1, 40001) }, incidentbot.EFORBIDDEN, 0},
+		{"40100 then ok", func(s *faketiktok.Server) { s.ThrottleNext(3) }, "", 0},
+		{"advertiser QPS then ok", func(s *faketiktok.Server) { s.FailNext(1, 40133); s.FailNext(1, 40016) }, "", 0},
+		{"system error then ok", func(s *faketiktok.Server) { s.FailNext(1, 50000); s.FailNext(1, 60001) }, "", 0},
+		{"5xx then ok", func(s *faketiktok.Server) { s.FailStatusNext(2, 502); s.FailStatusNext(1, 500) }, "", 0},
+		{"throttle storm", func(s *faketiktok.Server) { s.ThrottleNext(maxAttempts) }, incidentbot.EUNAVAILABLE, 8 * time.Millisecond},
+		{"5xx storm", func(s *faketiktok.Server) { s.FailStatusNext(maxAttempts, 503) }, incidentbot.EUNAVAILABLE, 0},
+		{"no permission", func(s *faketiktok.Server) { s.FailNext(1, 40001) }, incidentbot.EFORBIDDEN, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -179,7 +179,7 @@ func TestRetries(t *testing.T) {
 				t.Fatalf("got code %q (%v), want %q", got, err, tc.wantCode)
 			}
 			adstest.WantRetryAfter(t, err, tc.wantAfter)
-			want := map[bool]string{true: fake.Disable, false: fake.Enable}[tc.wantCode == ""]
+			want := map[bool]string{true: faketiktok.Disable, false: faketiktok.Enable}[tc.wantCode == ""]
 			for _, id := range ids[:2] {
 				if got, _ := srv.Campaign(advA, id); got.OperationStatus != want {
 					t.Errorf("campaign %s: got %s, want %s", id, got.OperationStatus, want)
@@ -201,12 +201,12 @@ func TestBadToken(t *testing.T) {
 	tests := []struct {
 		name  string
 		token string
-		setup func(*fake.Server)
+		setup func(*faketiktok.Server)
 		want  string
 	}{
-		{"wrong token", bad, func(*fake.Server) {}, incidentbot.EUNAUTHORIZED},
-		{"expired token", "", func(s *fake.Server) { s.ExpireToken() }, incidentbot.EUNAUTHORIZED},
-		{"advertiser not authorized", "", func(s *fake.Server) { s.Forbid(advB) }, incidentbot.EFORBIDDEN},
+		{"wrong token", bad, func(*faketiktok.Server) {}, incidentbot.EUNAUTHORIZED},
+		{"expired token", "", func(s *faketiktok.Server) { s.ExpireToken() }, incidentbot.EUNAUTHORIZED},
+		{"advertiser not authorized", "", func(s *faketiktok.Server) { s.Forbid(advB) }, incidentbot.EFORBIDDEN},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -259,19 +259,19 @@ func TestNew(t *testing.T) {
 
 // kindsServer: advA holds one campaign of each buying type, origin and
 // automation type, every one enabled.
-func kindsServer(t *testing.T) *fake.Server {
+func kindsServer(t *testing.T) *faketiktok.Server {
 	t.Helper()
-	srv := fake.New(t)
+	srv := faketiktok.New(t)
 	srv.AddAdvertiser(advA, "EUR")
-	for _, cp := range []fake.Campaign{
+	for _, cp := range []faketiktok.Campaign{
 		{ID: "1", Name: "Auction", Budget: 80},
-		{ID: "2", Name: "Reach and frequency", BuyingType: fake.ReservationRF, Budget: 0, BudgetMode: "BUDGET_MODE_TOTAL"},
-		{ID: "3", Name: "TopView", BuyingType: fake.ReservationTopView, Budget: 0, BudgetMode: "BUDGET_MODE_TOTAL"},
-		{ID: "4", Name: "Promote", Origin: fake.Promote, Budget: 20},
-		{ID: "5", Name: "Smart+", Automation: fake.UpgradedSmartPlus, Budget: 140, BudgetMode: "BUDGET_MODE_DYNAMIC_DAILY_BUDGET"},
-		{ID: "6", Name: "Legacy Smart+", Automation: fake.SmartPlus, Budget: 60},
+		{ID: "2", Name: "Reach and frequency", BuyingType: faketiktok.ReservationRF, Budget: 0, BudgetMode: "BUDGET_MODE_TOTAL"},
+		{ID: "3", Name: "TopView", BuyingType: faketiktok.ReservationTopView, Budget: 0, BudgetMode: "BUDGET_MODE_TOTAL"},
+		{ID: "4", Name: "Promote", Origin: faketiktok.Promote, Budget: 20},
+		{ID: "5", Name: "Smart+", Automation: faketiktok.UpgradedSmartPlus, Budget: 140, BudgetMode: "BUDGET_MODE_DYNAMIC_DAILY_BUDGET"},
+		{ID: "6", Name: "Legacy Smart+", Automation: faketiktok.SmartPlus, Budget: 60},
 	} {
-		cp.OperationStatus = fake.Enable
+		cp.OperationStatus = faketiktok.Enable
 		srv.AddCampaign(advA, cp)
 	}
 	return srv
@@ -330,12 +330,12 @@ func TestTikTokUnchangedCampaignsFail(t *testing.T) {
 			if r.Err == nil || !strings.Contains(incidentbot.ErrorMessage(r.Err), sub) {
 				t.Errorf("campaign %s: got error %v, want one saying %q", id, r.Err, sub)
 			}
-			if cp.OperationStatus != fake.Enable {
+			if cp.OperationStatus != faketiktok.Enable {
 				t.Errorf("campaign %s: got %s on the fake, want ENABLE", id, cp.OperationStatus)
 			}
 			continue
 		}
-		if r.Err != nil || cp.OperationStatus != fake.Disable {
+		if r.Err != nil || cp.OperationStatus != faketiktok.Disable {
 			t.Errorf("campaign %s: got %v and %s on the fake, want no error and DISABLE", id, r.Err, cp.OperationStatus)
 		}
 	}
