@@ -4,21 +4,17 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"incidentbot"
+	"incidentbot/internal/golden"
 	"incidentbot/mock"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 var (
 	now   = time.Date(2026, 3, 14, 15, 30, 0, 0, time.UTC)
@@ -318,7 +314,7 @@ func TestHelpGolden(t *testing.T) {
 		t.Run(in, func(t *testing.T) {
 			t.Parallel()
 			r := NewHandler(&mock.IncidentService{}, clock, slog.New(slog.DiscardHandler)).Handle(context.Background(), actor, in)
-			golden(t, strings.ReplaceAll(in, " ", "-"), render(r.Message))
+			golden.Check(t, strings.ReplaceAll(in, " ", "-")+".golden", []byte(render(r.Message)))
 		})
 	}
 }
@@ -341,24 +337,6 @@ func render(m incidentbot.Message) string {
 	}
 	fmt.Fprintf(&b, "ephemeral to: %s\n", m.EphemeralTo)
 	return b.String()
-}
-
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("read golden file (run go test ./commands -update to create it): %v", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s: got\n%s\nwant\n%s", path, got, want)
-	}
 }
 
 // TestRun: a form's command reaches the service with what a typed line
