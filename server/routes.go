@@ -19,14 +19,27 @@ func addRoutes(mux *http.ServeMux, deps Deps) {
 	handleIf(mux, "PUT /webhooks/grafana", deps.Grafana)
 	handleIf(mux, "POST /webhooks/generic", deps.GenericAlerts)
 	// Web pages.
-	handleIf(mux, "GET /{$}", deps.Home)
+	handleIf(mux, "GET /{$}", wrap(deps.Identify, deps.Home))
 	handleIf(mux, "GET /assets/", deps.Assets)
+	// Sign-in with Slack or Discord, and out.
+	handleIf(mux, "GET /signin", deps.SignIn)
+	handleIf(mux, "GET /signin/{provider}", deps.SignInStart)
+	handleIf(mux, "GET /signin/{provider}/callback", deps.SignInCallback)
+	handleIf(mux, "POST /signout", deps.SignOut)
 	// The public status page, with no sign-in, served from a snapshot.
 	handleIf(mux, "GET /status", deps.Status)
 	handleIf(mux, "GET /status/feed.atom", deps.StatusFeed)
 	handleIf(mux, "GET /status/summary.json", deps.StatusSummary)
 	handleIf(mux, "GET /api/v2/summary.json", deps.StatusSummary) // where Statuspage widgets look
 	handleIf(mux, "GET /status/banner.js", deps.StatusBanner)
+}
+
+// wrap puts h behind a middleware from deps (Guard, Identify), if both are set.
+func wrap(mw func(http.Handler) http.Handler, h http.Handler) http.Handler {
+	if h == nil || mw == nil {
+		return h
+	}
+	return mw(h)
 }
 
 // handleIf serves the route only when its handler is configured: an

@@ -34,6 +34,14 @@ type Deps struct {
 	// Web pages (package web); each nil when not served.
 	Home, Assets                                    http.Handler
 	Status, StatusFeed, StatusSummary, StatusBanner http.Handler
+	// Sign-in (package web/signin): its pages, each nil when not served.
+	SignIn, SignInStart, SignInCallback, SignOut http.Handler
+	// Guard serves a private page to a viewer (web.WithViewer) and answers
+	// anyone else itself: a sign-in page, or why the page is closed.
+	// Identify puts the viewer in the request when there is one and lets
+	// everyone through, for public pages that say more to a viewer. Nil,
+	// no request has a viewer.
+	Guard, Identify func(http.Handler) http.Handler
 }
 
 // NewServer returns the whole HTTP handler.

@@ -46,6 +46,17 @@ type config struct {
 	CommandInFlight  int                `env:"COMMAND_MAX_IN_FLIGHT, default=32"`
 	DebugPprof       bool               `env:"DEBUG_PPROF, default=false"`
 
+	// Sign-in to the private web pages (signin.go).
+	PublicURL           string             `env:"PUBLIC_URL"`
+	WebSessionKey       incidentbot.Secret `env:"WEB_SESSION_KEY"`
+	WebSessionTTL       time.Duration      `env:"WEB_SESSION_TTL, default=12h"`
+	SlackClientID       string             `env:"SLACK_CLIENT_ID"`
+	SlackClientSecret   incidentbot.Secret `env:"SLACK_CLIENT_SECRET"`
+	SlackOIDCURL        string             `env:"SLACK_OIDC_URL"`
+	DiscordClientID     string             `env:"DISCORD_CLIENT_ID"`
+	DiscordClientSecret incidentbot.Secret `env:"DISCORD_CLIENT_SECRET"`
+	DiscordOAuthURL     string             `env:"DISCORD_OAUTH_URL"`
+
 	SlackBotToken      incidentbot.Secret `env:"SLACK_BOT_TOKEN"`
 	SlackSigningSecret incidentbot.Secret `env:"SLACK_SIGNING_SECRET"`
 	SlackAppToken      incidentbot.Secret `env:"SLACK_APP_TOKEN"`
@@ -205,8 +216,8 @@ func (c config) validate(cmd string) error {
 			bad("SLACK_TEAM_IDS item %d must be a Slack team id, like T01ABCDE2F (Slack: workspace settings, or the team_id of a request)", i+1)
 		}
 	}
-	if len(c.SlackTeamIDs) > 0 && c.SlackBotToken == "" {
-		bad("SLACK_TEAM_IDS is set but Slack is not configured (SLACK_BOT_TOKEN)")
+	if len(c.SlackTeamIDs) > 0 && c.SlackBotToken == "" && c.SlackClientID == "" {
+		bad("SLACK_TEAM_IDS is set but Slack is not configured (SLACK_BOT_TOKEN, or SLACK_CLIENT_ID for sign-in only)")
 	}
 	if _, err := c.adsAdmins(); err != nil {
 		bad("%v", err)
@@ -320,6 +331,7 @@ func (c config) validate(cmd string) error {
 	if c.ProbeConfirmInterval < 0 || c.ProbeConfirmInterval > 5*time.Minute {
 		bad("PROBE_CONFIRM_INTERVAL must be between 0s and 5m")
 	}
+	errs = append(errs, c.signInProblems()...)
 	for _, p := range c.adPlatformVars() {
 		if missing := p.missing(); len(missing) > 0 && len(missing) < len(p.required) {
 			bad("%s is half configured: set %s too (README.md, Ad platforms), or unset its variables to leave it off", p.name, strings.Join(missing, ", "))

@@ -77,7 +77,10 @@ func startServe(t *testing.T, env map[string]string) *served {
 // in the test's working folder (without DATABASE_URL, SQLite keeps its file there).
 func launch(t *testing.T, env map[string]string) *served {
 	t.Helper()
-	s := &served{t: t, addr: freeAddr(t), logs: &syncBuffer{}, done: make(chan error, 1)}
+	s := &served{t: t, addr: env["HTTP_ADDR"], logs: &syncBuffer{}, done: make(chan error, 1)}
+	if s.addr == "" { // set by a test that must know it first (PUBLIC_URL)
+		s.addr = freeAddr(t)
+	}
 	env["HTTP_ADDR"] = s.addr
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel

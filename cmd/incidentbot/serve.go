@@ -91,6 +91,9 @@ func runServe(ctx context.Context, cfg config, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	if err := newAuth(ctx, cfg, a.store, slackTeam, clock, logger, &deps); err != nil {
+		return err
+	}
 	if len(chats) == 0 {
 		logger.InfoContext(ctx, chatOffLine)
 	}
