@@ -12,7 +12,7 @@ import (
 
 	"incidentbot/internal/fake/fakediscordoauth"
 	"incidentbot/internal/fake/fakeslackoidc"
-	fakeslack "incidentbot/internal/fake/slack"
+	"incidentbot/internal/fake/fakeslack"
 )
 
 func TestSignInConfig(t *testing.T) {
