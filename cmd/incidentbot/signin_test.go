@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"incidentbot/internal/fake/fakediscordoauth"
-	"incidentbot/internal/fake/fakeslackoidc"
 	"incidentbot/internal/fake/fakeslack"
+	"incidentbot/internal/fake/fakeslackoidc"
 )
 
 func TestSignInConfig(t *testing.T) {
