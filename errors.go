@@ -22,6 +22,9 @@ type Error struct {
 	Code    string
 	Message string
 	Err     error
+	// Text, when set, says Message in other languages ("en", "fr"): the
+	// edge that answers a person asks it for theirs. Message is its English.
+	Text interface{ In(lang string) string }
 }
 
 func (e *Error) Error() string {

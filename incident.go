@@ -247,6 +247,15 @@ type Actor struct {
 	Workspace string
 	User      User
 	ChannelID string // where the command was typed
+	// Locale is the person's language as their chat app reports it ("fr",
+	// "en-US"; Discord with each interaction, Slack from users.info), ""
+	// when unknown.
+	Locale string
+	// Language is the language of replies only this person sees ("en",
+	// "fr"): their /incident lang choice, else their Locale when the bot
+	// speaks it, else the workspace's. The commands handler sets it; ""
+	// means the workspace's.
+	Language string
 }
 
 // RoleAssignment gives a playbook role to a person for one incident.

@@ -149,6 +149,19 @@ type IncidentService interface {
 	Playbooks() []*Playbook
 }
 
+// Languages is what the commands handler asks to choose the language of a
+// reply: the workspace's, and the one a person chose. An IncidentService
+// that does not implement it speaks the workspace default to everyone.
+type Languages interface {
+	// WorkspaceLanguage is the language of posts everyone in actor's
+	// workspace sees (BOT_LANGUAGE).
+	WorkspaceLanguage(actor Actor) string
+	// UserLanguage is the language actor chose with /incident lang, "" for none.
+	UserLanguage(ctx context.Context, actor Actor) (string, error)
+	// SetUserLanguage stores actor's choice; "" goes back to automatic.
+	SetUserLanguage(ctx context.Context, actor Actor, lang string) error
+}
+
 // Playbooks finds the playbook for an incident type.
 type Playbooks interface {
 	// Match returns the playbook whose name or match types include typ.

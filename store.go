@@ -253,12 +253,22 @@ type StatusSource interface {
 	ChangeMark(ctx context.Context) (int64, error)
 }
 
+// LanguageStore keeps the language each person chose with /incident lang,
+// by (platform, workspace, user).
+type LanguageStore interface {
+	// UserLanguage returns the person's choice, "" when they made none.
+	UserLanguage(ctx context.Context, platform, workspace, userID string) (string, error)
+	// SetUserLanguage stores the person's choice; "" forgets it.
+	SetUserLanguage(ctx context.Context, platform, workspace, userID, lang string) error
+}
+
 // Store is everything the engine keeps.
 type Store interface {
 	IncidentStore
 	JobStore
 	DeliveryStore
 	PauseStore
+	LanguageStore
 	Ping(ctx context.Context) error
 	Close() error
 }

@@ -9,7 +9,6 @@ import (
 var ackCmd = &spec{
 	name:    "ack",
 	aliases: []string{"acknowledge"},
-	summary: "Acknowledge: tell everyone someone is on it.",
 	example: "ack INC-42",
 	key:     true,
 	parse:   func(s *spec, _ *Command, args string) error { return noMore(s, args) },

@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,8 +25,6 @@ const previewTimeout = 2 * time.Second
 // "ads pause INC-42 --confirm", people type either.
 var adsCmd = &spec{
 	name:    "ads",
-	usage:   "pause|resume|status [INC-42] [googleads|meta|microsoft|tiktok] [--confirm]",
-	summary: "Pause or resume the ad campaigns by hand, or see what was paused. Without an action: status. A pause first says what it would pause; --confirm (anywhere) goes ahead.",
 	example: "ads pause meta",
 	key:     true,
 	parse:   parseAds,
@@ -48,7 +47,7 @@ func parseAds(s *spec, c *Command, args string) error {
 		case strings.EqualFold(tok, confirmFlag):
 			c.Force = true
 		case strings.HasPrefix(tok, "--"):
-			return s.invalid("Unknown option %q: ads takes only %s.", truncate(tok, 40), confirmFlag)
+			return s.invalid("parse.ads.option", map[string]any{"Token": strconv.Quote(truncate(tok, 40)), "Flag": confirmFlag})
 		default:
 			kept = append(kept, tok)
 		}
@@ -66,7 +65,7 @@ func parseAds(s *spec, c *Command, args string) error {
 		return err
 	}
 	if c.Force && c.AdsOp != incidentbot.AdsPause {
-		return s.invalid("Only ads pause takes %s: %s needs no confirmation.", confirmFlag, c.AdsOp)
+		return s.invalid("parse.ads.confirm", map[string]any{"Flag": confirmFlag, "Op": c.AdsOp})
 	}
 	return nil
 }
@@ -79,12 +78,12 @@ func parseAdsArgs(s *spec, c *Command, args string) error {
 	case incidentbot.AdsPause, incidentbot.AdsResume, incidentbot.AdsStatus:
 		c.AdsOp = o
 	default:
-		return s.invalid("Unknown ads action %q. Use pause, resume or status.", truncate(op, 40))
+		return s.invalid("parse.ads.action", map[string]any{"Token": strconv.Quote(truncate(op, 40))})
 	}
 	tok, after := next(rest)
 	if looksLikeKey(tok) {
 		if c.Key != "" {
-			return s.invalid("Give the incident key once.")
+			return s.invalid("parse.key_once", nil)
 		}
 		key, err := parseKey(s, tok)
 		if err != nil {
@@ -103,7 +102,7 @@ func parseAdsArgs(s *spec, c *Command, args string) error {
 			return noMore(s, rest)
 		}
 	}
-	return s.invalid("Unknown ad platform %q. Use %s.", truncate(tok, 40), strings.Join(adPlatforms, ", "))
+	return s.invalid("parse.ads.platform", map[string]any{"Token": strconv.Quote(truncate(tok, 40)), "Platforms": strings.Join(adPlatforms, ", ")})
 }
 
 func handleAds(ctx context.Context, h *Handler, actor incidentbot.Actor, c Command) (Reply, error) {

@@ -51,7 +51,7 @@ func TestParseAdsConfirm(t *testing.T) {
 			t.Errorf("Parse(%q): got %v, want EINVALID", in, err)
 		}
 	}
-	if _, err := Parse("ads pause --force meta"); incidentbot.ErrorMessage(err) != "Unknown option \"--force\": ads takes only --confirm.\nUsage: `"+adsCmd.synopsis()+"`" {
+	if _, err := Parse("ads pause --force meta"); incidentbot.ErrorMessage(err) != "Unknown option \"--force\": ads takes only --confirm.\nUsage: `"+adsCmd.synopsis("en")+"`" {
 		t.Errorf("an unknown flag: got %q", incidentbot.ErrorMessage(err))
 	}
 }

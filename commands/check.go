@@ -12,8 +12,6 @@ const maxItem = 999
 
 var checkCmd = &spec{
 	name:    "check",
-	usage:   "<n>",
-	summary: "Tick checklist item n as done.",
 	example: "check 2",
 	key:     true,
 	parse:   parseItem,
@@ -24,11 +22,11 @@ var checkCmd = &spec{
 func parseItem(s *spec, c *Command, args string) error {
 	tok, rest := next(args)
 	if tok == "" {
-		return s.invalid("Give the checklist item number shown in the war room.")
+		return s.invalid("parse.check.missing", nil)
 	}
 	n, err := strconv.Atoi(tok)
 	if err != nil || n < 1 || n > maxItem {
-		return s.invalid("%q is not a checklist item number: use the number shown in the war room, e.g. 2.", truncate(tok, 40))
+		return s.invalid("parse.check.number", map[string]any{"Token": strconv.Quote(truncate(tok, 40))})
 	}
 	c.Item = n
 	return noMore(s, rest)

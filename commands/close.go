@@ -8,7 +8,6 @@ import (
 
 var closeCmd = &spec{
 	name:    "close",
-	summary: "Final: the post-mortem draft is posted in the war room.",
 	example: "close",
 	key:     true,
 	parse:   func(s *spec, _ *Command, args string) error { return noMore(s, args) },

@@ -4,12 +4,14 @@
 package commands
 
 import (
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // Command is one parsed command line; which fields are used depends on Name.
@@ -60,7 +62,7 @@ func Parse(text string) (Command, error) {
 		name, rest = next(rest)
 	}
 	if name == "" {
-		return Command{}, incidentbot.Errorf(incidentbot.EINVALID, "Type a command after %s.\n%s", prefix, usageList())
+		return Command{}, i18n.Errorf(incidentbot.EINVALID, "parse.empty", map[string]any{"Commands": commandList{}})
 	}
 	s := lookup(name)
 	if s == nil {
@@ -141,7 +143,7 @@ func looksLikeKey(tok string) bool {
 func parseKey(s *spec, tok string) (string, error) {
 	id, err := incidentbot.ParseIncidentKey(tok)
 	if err != nil {
-		return "", s.invalid("%s", incidentbot.ErrorMessage(err))
+		return "", s.invalid("parse.as_is", map[string]any{"Text": i18n.ErrorText(err)})
 	}
 	return incidentbot.IncidentKey(id), nil
 }
@@ -152,7 +154,7 @@ func noMore(s *spec, rest string) error {
 		return nil
 	}
 	tok, _ := next(rest)
-	return s.invalid("Unexpected %q.", truncate(tok, 40))
+	return s.invalid("parse.unexpected", map[string]any{"Token": strconv.Quote(truncate(tok, 40))})
 }
 
 // truncate shortens what we quote back to people, so a pasted log does not

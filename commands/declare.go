@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"incidentbot"
+	"incidentbot/i18n"
 	"incidentbot/views"
 )
 
@@ -21,8 +23,6 @@ const (
 
 var declareCmd = &spec{
 	name:    "declare",
-	usage:   "[sev1..sev4] [type:<playbook>] [--since 14:02] <title> [--force]",
-	summary: "Open an incident: war room, roles, playbook actions. --since says when customers were first affected; --force declares even if one with the same title is open here.",
 	example: "declare sev1 type:outage Checkout returns 504",
 	parse:   parseDeclare,
 	format:  formatDeclare,
@@ -37,16 +37,16 @@ func parseDeclare(s *spec, c *Command, args string) error {
 		switch {
 		case isSevToken(tok):
 			if c.Severity != incidentbot.SevUnknown {
-				return s.invalid("Give the severity once.")
+				return s.invalid("parse.declare.sev_once", nil)
 			}
 			sev, err := incidentbot.ParseSeverity(tok)
 			if err != nil {
-				return s.invalid("%s", incidentbot.ErrorMessage(err))
+				return s.invalid("parse.as_is", map[string]any{"Text": i18n.ErrorText(err)})
 			}
 			c.Severity = sev
 		case len(tok) >= len("type:") && strings.EqualFold(tok[:len("type:")], "type:"):
 			if c.Type != "" {
-				return s.invalid("Give the type once.")
+				return s.invalid("parse.declare.type_once", nil)
 			}
 			typ := strings.ToLower(tok[len("type:"):])
 			if !isName(typ) {
@@ -54,14 +54,14 @@ func parseDeclare(s *spec, c *Command, args string) error {
 				typ = incidentbot.Slug(typ)
 			}
 			if !isName(typ) {
-				return s.invalid("%q is not a playbook type: use letters, digits and dashes, e.g. type:outage.", truncate(tok, 40))
+				return s.invalid("parse.declare.type", map[string]any{"Token": strconv.Quote(truncate(tok, 40))})
 			}
 			c.Type = typ
 		case strings.EqualFold(tok, forceFlag):
 			c.Force = true
 		case strings.EqualFold(tok, sinceFlag):
 			if c.HasSince {
-				return s.invalid("Give --since once.")
+				return s.invalid("parse.declare.since_once", nil)
 			}
 			at, after, err := parseSince(s, rest)
 			if err != nil {
@@ -75,7 +75,7 @@ func parseDeclare(s *spec, c *Command, args string) error {
 			}
 			if before, at, ok := trailingSince(args); ok {
 				if c.HasSince {
-					return s.invalid("Give --since once.")
+					return s.invalid("parse.declare.since_once", nil)
 				}
 				t, _, err := parseSince(s, at)
 				if err != nil {
@@ -86,9 +86,9 @@ func parseDeclare(s *spec, c *Command, args string) error {
 			c.Title = strings.Join(strings.Fields(args), " ")
 			switch n := utf8.RuneCountInString(c.Title); {
 			case n == 0:
-				return s.invalid("Give the incident a title: what is broken, as customers see it.")
+				return s.invalid("parse.declare.title", nil)
 			case n > maxTitle:
-				return s.invalid("The title is %d characters long; keep it under %d and put details in an update.", n, maxTitle)
+				return s.invalid("parse.declare.title_long", map[string]any{"N": n, "Max": maxTitle})
 			}
 			return nil
 		}

@@ -4,8 +4,6 @@ package commands
 // and every external action runs dry.
 var drillCmd = &spec{
 	name:    "drill",
-	usage:   "[sev1..sev4] [type:<playbook>] <title> [--force]",
-	summary: "Practice incident: the same flow, every external action a dry run, clearly labelled DRILL.",
 	example: "drill sev2 type:checkout-failure Payment provider down",
 	parse:   parseDeclare,
 	format:  formatDeclare,

@@ -9,13 +9,12 @@ import (
 	"unicode/utf8"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 var followupCmd = &spec{
 	name:    "followup",
 	aliases: []string{"follow-up"},
-	usage:   "add <text> [@owner] [due YYYY-MM-DD] [p1..p3] [type:prevent|detect|mitigate|process] | list | done <n>",
-	summary: "Action items: added to the post-mortem with type, priority, owner, due date and ticket (default p2, prevent).",
 	example: "followup add Alert on checkout 5xx @bruno due 2026-12-12 p1 type:detect",
 	key:     true,
 	parse:   parseFollowup,
@@ -35,15 +34,15 @@ func parseFollowup(s *spec, c *Command, args string) error {
 		tok, after := next(rest)
 		n, err := strconv.Atoi(tok)
 		if err != nil || n < 1 || n > maxItem {
-			return s.invalid("Give the number of the follow-up done, as /incident followup list shows it, e.g. followup done 2.")
+			return s.invalid("parse.followup.number", nil)
 		}
 		c.Item = n
 		return noMore(s, after)
 	case "add":
 	case "":
-		return s.invalid("Say add, list or done.")
+		return s.invalid("parse.followup.missing", nil)
 	default:
-		return s.invalid("Unknown followup action %q. Use add, list or done.", truncate(op, 20))
+		return s.invalid("parse.followup.action", map[string]any{"Token": strconv.Quote(truncate(op, 20))})
 	}
 	for {
 		before, tok := last(rest)
@@ -54,7 +53,7 @@ func parseFollowup(s *spec, c *Command, args string) error {
 		case strings.HasPrefix(lower, "type:") && c.Type == "":
 			t, err := incidentbot.ParseFollowUpType(tok[len("type:"):])
 			if err != nil {
-				return s.invalid("%s", incidentbot.ErrorMessage(err))
+				return s.invalid("parse.as_is", map[string]any{"Text": i18n.ErrorText(err)})
 			}
 			c.Type = string(t)
 		case c.Due == "" && isDate(tok) && hasWord(before, "due"):
@@ -65,9 +64,9 @@ func parseFollowup(s *spec, c *Command, args string) error {
 			c.Text = strings.Join(strings.Fields(rest), " ")
 			switch n := utf8.RuneCountInString(c.Text); {
 			case n == 0:
-				return s.invalid("Write what to do after add.")
+				return s.invalid("parse.followup.text", nil)
 			case n > incidentbot.MaxFollowUpText:
-				return s.invalid("The follow-up is %d characters long; keep it under %d: a tracker titles it.", n, incidentbot.MaxFollowUpText)
+				return s.invalid("parse.followup.long", map[string]any{"N": n, "Max": incidentbot.MaxFollowUpText})
 			}
 			return nil
 		}

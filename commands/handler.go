@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // Reply is what a command answers, for the adapter to render.
@@ -43,6 +44,7 @@ func NewHandler(svc incidentbot.IncidentService, clock incidentbot.Clock, logger
 // It never panics: failures become a reply only the actor sees, and the
 // full error is logged once here.
 func (h *Handler) Handle(ctx context.Context, actor incidentbot.Actor, text string) Reply {
+	actor.Language = h.language(ctx, actor)
 	c, err := Parse(text)
 	if err != nil {
 		return h.fail(ctx, actor, c, err)
@@ -66,6 +68,9 @@ func (h *Handler) Run(ctx context.Context, actor incidentbot.Actor, c Command) (
 			r, err = Reply{}, incidentbot.WrapError(incidentbot.EINTERNAL, cause, "Something went wrong on our side. Try again; if it keeps failing, tell the bot's operator.")
 		}
 	}()
+	if actor.Language == "" {
+		actor.Language = h.language(ctx, actor)
+	}
 	s := lookup(c.Name)
 	if s == nil {
 		return Reply{}, unknown(c.Name)
@@ -78,6 +83,22 @@ func (h *Handler) Run(ctx context.Context, actor incidentbot.Actor, c Command) (
 		r.Message.EphemeralTo = actor.User.ID
 	}
 	return r, nil
+}
+
+// language picks the language of replies only actor sees: their
+// /incident lang choice, else their chat app's locale when the catalog
+// speaks it, else the workspace's. A store failure is logged and falls
+// back, since a reply in another language beats no reply.
+func (h *Handler) language(ctx context.Context, actor incidentbot.Actor) string {
+	ls, ok := h.svc.(incidentbot.Languages)
+	if !ok {
+		return i18n.Or(i18n.Match(actor.Locale))
+	}
+	chosen, err := ls.UserLanguage(ctx, actor)
+	if err != nil {
+		h.logger.WarnContext(ctx, "user language unknown", "user", actor.User.ID, "code", incidentbot.ErrorCode(err), "err", err)
+	}
+	return i18n.Or(chosen, i18n.Match(actor.Locale), ls.WorkspaceLanguage(actor))
 }
 
 // fail logs err at a level matching its code and turns it into a private reply.
@@ -95,7 +116,7 @@ func (h *Handler) fail(ctx context.Context, actor incidentbot.Actor, c Command, 
 	default:
 		h.logger.InfoContext(ctx, "command refused", attrs...)
 	}
-	return Reply{Message: incidentbot.Message{Text: incidentbot.ErrorMessage(err), EphemeralTo: actor.User.ID}}
+	return Reply{Message: incidentbot.Message{Text: i18n.ErrorMessage(actor.Language, err), EphemeralTo: actor.User.ID}}
 }
 
 // text is a plain private reply.

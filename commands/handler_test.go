@@ -284,7 +284,7 @@ func TestHandleErrors(t *testing.T) {
 		}, "status", "Internal error.", "level=ERROR"},
 		{"panic recovered", &mock.IncidentService{}, "ack",
 			"Something went wrong on our side. Try again; if it keeps failing, tell the bot's operator.", "level=ERROR"},
-		{"parse error at debug", &mock.IncidentService{}, "fly", "Unknown command \"fly\".\n" + usageList(), "level=DEBUG"},
+		{"parse error at debug", &mock.IncidentService{}, "fly", "Unknown command \"fly\".\n" + commandList{}.In("en"), "level=DEBUG"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -315,6 +315,17 @@ func TestHelpGolden(t *testing.T) {
 			t.Parallel()
 			r := NewHandler(&mock.IncidentService{}, clock, slog.New(slog.DiscardHandler)).Handle(context.Background(), actor, in)
 			golden.Check(t, strings.ReplaceAll(in, " ", "-")+".golden", []byte(render(r.Message)))
+		})
+	}
+	// A French-speaking person gets help in French, with the French words;
+	// the French words run the same commands.
+	french := actor
+	french.Locale = "fr-FR"
+	for _, in := range []string{"aide", "aide declarer", "help resoudre", "declare --since"} {
+		t.Run(in+" (fr)", func(t *testing.T) {
+			t.Parallel()
+			r := NewHandler(&mock.IncidentService{}, clock, slog.New(slog.DiscardHandler)).Handle(context.Background(), french, in)
+			golden(t, "fr-"+strings.ReplaceAll(in, " ", "-"), render(r.Message))
 		})
 	}
 }

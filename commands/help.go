@@ -3,15 +3,15 @@ package commands
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 var helpCmd = &spec{
 	name:    "help",
-	usage:   "[command]",
-	summary: "This list, or one command in detail.",
 	example: "help declare",
 	parse: func(s *spec, c *Command, args string) error {
 		tok, rest := next(args)
@@ -26,35 +26,47 @@ var helpCmd = &spec{
 		return noMore(s, rest)
 	},
 	format: func(c Command) string { return join(c.Name, c.Text) },
-	handle: func(_ context.Context, _ *Handler, _ incidentbot.Actor, c Command) (Reply, error) {
+	handle: func(_ context.Context, _ *Handler, actor incidentbot.Actor, c Command) (Reply, error) {
 		if c.Text == "" {
-			return Reply{Message: helpAll()}, nil
+			return Reply{Message: helpAll(actor.Language)}, nil
 		}
-		return Reply{Message: helpOne(lookup(c.Text))}, nil
+		return Reply{Message: helpOne(lookup(c.Text), actor.Language)}, nil
 	},
 }
 
-// helpAll lists every command with its usage and what it does.
-func helpAll() incidentbot.Message {
+// helpAll lists every command with its usage and what it does; in French
+// each line also gives the command's French words.
+func helpAll(lang string) incidentbot.Message {
 	var b strings.Builder
 	for i, s := range registry {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
-		fmt.Fprintf(&b, "`%s` %s", s.synopsis(), s.summary)
+		fmt.Fprintf(&b, "`%s` %s", s.synopsis(lang), s.summary(lang))
+		if words := s.words(lang); len(words) > 0 {
+			b.WriteString(i18n.T(lang, "help.also_inline", map[string]any{"Words": strings.Join(words, ", ")}))
+		}
 	}
 	return incidentbot.Message{
-		Title:  "Incident commands",
+		Title:  i18n.T(lang, "help.title", nil),
 		Text:   b.String(),
-		Footer: "In a war room, commands act on its incident; elsewhere add the key: /incident status INC-42. More: /incident help <command>.",
+		Footer: i18n.T(lang, "help.footer", nil),
 	}
 }
 
-func helpOne(s *spec) incidentbot.Message {
+func helpOne(s *spec, lang string) incidentbot.Message {
 	var b strings.Builder
-	fmt.Fprintf(&b, "`%s`\n%s\nExample: `%s %s`", s.synopsis(), s.summary, prefix, s.example)
-	if len(s.aliases) > 0 {
-		fmt.Fprintf(&b, "\nAlso: %s", strings.Join(s.aliases, ", "))
+	b.WriteString(i18n.T(lang, "help.command", map[string]any{"Synopsis": s.synopsis(lang), "Summary": s.summary(lang), "Example": prefix + " " + s.example}))
+	if words := slices.Concat(s.aliases, s.words(lang)); len(words) > 0 {
+		b.WriteString("\n" + i18n.T(lang, "help.also", map[string]any{"Words": strings.Join(words, ", ")}))
 	}
-	return incidentbot.Message{Title: "/incident " + s.name, Text: b.String()}
+	return incidentbot.Message{Title: prefix + " " + s.name, Text: b.String()}
+}
+
+// words are the command's French names, shown to French readers only.
+func (s *spec) words(lang string) []string {
+	if lang != "fr" {
+		return nil
+	}
+	return french[s.name]
 }

@@ -5,12 +5,11 @@ import (
 	"strings"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 var impactCmd = &spec{
 	name:    "impact",
-	usage:   "<0%..100%> | start <HH:MM>",
-	summary: "Set the share of sales the incident loses (post-mortem revenue lost; the playbook gives the default); impact start is impact-start.",
 	example: "impact 30%",
 	key:     true,
 	parse: func(s *spec, c *Command, args string) error {
@@ -21,11 +20,11 @@ var impactCmd = &spec{
 			return impactStartCmd.parse(impactStartCmd, c, rest)
 		}
 		if tok == "" {
-			return s.invalid("Give the share of sales lost, e.g. 30%% for a slowdown, 100%% when nobody can buy.")
+			return s.invalid("parse.impact.share", nil)
 		}
 		v, err := incidentbot.ParseRevenueShare(tok)
 		if err != nil {
-			return s.invalid("%s", incidentbot.ErrorMessage(err))
+			return s.invalid("parse.as_is", map[string]any{"Text": i18n.ErrorText(err)})
 		}
 		c.Share = v
 		return noMore(s, rest)
@@ -44,8 +43,6 @@ var impactCmd = &spec{
 
 var impactStartCmd = &spec{
 	name:    "impact-start",
-	usage:   "<HH:MM | YYYY-MM-DD HH:MM>",
-	summary: "Say when customers were first affected (BOT_TIMEZONE; a time alone is today's, or yesterday's if still to come).",
 	example: "impact-start 14:02",
 	key:     true,
 	parse: func(s *spec, c *Command, args string) error {
@@ -71,7 +68,7 @@ var impactStartCmd = &spec{
 func parseSince(s *spec, args string) (incidentbot.LocalTime, string, error) {
 	tok, rest := next(args)
 	if tok == "" {
-		return incidentbot.LocalTime{}, "", s.invalid("Give the time customers were first affected, e.g. 14:02.")
+		return incidentbot.LocalTime{}, "", s.invalid("parse.impact.start", nil)
 	}
 	if len(tok) == len("2006-01-02") && strings.Count(tok, "-") == 2 {
 		clock, after := next(rest)
@@ -79,7 +76,7 @@ func parseSince(s *spec, args string) (incidentbot.LocalTime, string, error) {
 	}
 	at, err := incidentbot.ParseLocalTime(tok)
 	if err != nil {
-		return incidentbot.LocalTime{}, "", s.invalid("%s", incidentbot.ErrorMessage(err))
+		return incidentbot.LocalTime{}, "", s.invalid("parse.as_is", map[string]any{"Text": i18n.ErrorText(err)})
 	}
 	return at, rest, nil
 }

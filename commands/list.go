@@ -14,8 +14,6 @@ const maxPage = 10000
 
 var listCmd = &spec{
 	name:    "list",
-	usage:   "[--all] [page <n>]",
-	summary: "Open incidents, 20 a page; --all adds resolved and closed ones, after the open ones.",
 	example: "list --all page 2",
 	parse:   parseList,
 	format: func(c Command) string {
@@ -50,11 +48,11 @@ func parseList(s *spec, c *Command, args string) error {
 			n, rest = next(rest)
 			p, err := strconv.Atoi(n)
 			if err != nil || p < 1 || p > maxPage {
-				return s.invalid("Say which page, from 1: page 2.")
+				return s.invalid("parse.list.page", nil)
 			}
 			c.Page = p
 		default:
-			return s.invalid("Unexpected %q.", truncate(tok, 40))
+			return s.invalid("parse.unexpected", map[string]any{"Token": strconv.Quote(truncate(tok, 40))})
 		}
 	}
 	return nil

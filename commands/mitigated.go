@@ -9,7 +9,6 @@ import (
 var mitigatedCmd = &spec{
 	name:    "mitigated",
 	aliases: []string{"mitigate"},
-	summary: "Customers are no longer affected, the fix is not final yet.",
 	example: "mitigated",
 	key:     true,
 	parse:   func(s *spec, _ *Command, args string) error { return noMore(s, args) },

@@ -8,13 +8,11 @@ import (
 
 var noteCmd = &spec{
 	name:    "note",
-	usage:   "<text>",
-	summary: "Add a note to the timeline (or pin a message, or react with :pushpin:).",
 	example: "note Deploy 4512 went out at 14:02",
 	key:     true,
 	parse: func(s *spec, c *Command, args string) error {
 		if args == "" {
-			return s.invalid("Write the note after the command.")
+			return s.invalid("parse.note.text", nil)
 		}
 		c.Text = args
 		return nil

@@ -124,9 +124,9 @@ func TestParseErrors(t *testing.T) {
 		in   string
 		want string
 	}{
-		{"empty", "  ", "Type a command after /incident.\n" + usageList()},
-		{"prefix only", "/incident", "Type a command after /incident.\n" + usageList()},
-		{"unknown command", "explode now", "Unknown command \"explode\".\n" + usageList()},
+		{"empty", "  ", "Type a command after /incident.\n" + commandList{}.In("en")},
+		{"prefix only", "/incident", "Type a command after /incident.\n" + commandList{}.In("en")},
+		{"unknown command", "explode now", "Unknown command \"explode\".\n" + commandList{}.In("en")},
 		{"missing title", "declare sev1", "Give the incident a title: what is broken, as customers see it." + declareUsage},
 		{"force only", "declare --force", "Give the incident a title: what is broken, as customers see it." + declareUsage},
 		{"bad severity", "declare sev5 Site down", "Unknown severity \"sev5\". Use sev1 (site down) to sev4 (minor)." + declareUsage},
@@ -179,7 +179,7 @@ func TestParseErrors(t *testing.T) {
 		{"list page missing", "list page", "Say which page, from 1: page 2." + listUsage},
 		{"list page zero", "list --all page 0", "Say which page, from 1: page 2." + listUsage},
 		{"list page huge", "list page 99999999999999999999", "Say which page, from 1: page 2." + listUsage},
-		{"help unknown", "help fly", "Unknown command \"fly\".\n" + usageList()},
+		{"help unknown", "help fly", "Unknown command \"fly\".\n" + commandList{}.In("en")},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -8,7 +8,6 @@ import (
 
 var postmortemCmd = &spec{
 	name:    "postmortem",
-	summary: "(Re)generate the post-mortem draft: a Markdown file, posted in this channel.",
 	example: "postmortem INC-42",
 	key:     true,
 	parse:   func(s *spec, _ *Command, args string) error { return noMore(s, args) },

@@ -3,9 +3,12 @@ package commands
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // spec describes one command: how to parse it, print it back, run it and
@@ -13,9 +16,6 @@ import (
 type spec struct {
 	name    string
 	aliases []string
-	// usage is the argument synopsis shown after "/incident <name>".
-	usage   string
-	summary string
 	example string
 	// key: the command takes an optional incident key right after its name;
 	// the usage shows it there unless it names another place.
@@ -38,7 +38,7 @@ func init() {
 	register(
 		declareCmd, statusCmd, updateCmd, ackCmd, roleCmd, rolesCmd, sevCmd, noteCmd,
 		impactCmd, impactStartCmd, checkCmd, uncheckCmd, adsCmd, sendCmd, verifyCmd, remindCmd, mitigatedCmd, resolveCmd,
-		reopenCmd, closeCmd, postmortemCmd, followupCmd, retryCmd, drillCmd, listCmd, helpCmd,
+		reopenCmd, closeCmd, postmortemCmd, followupCmd, retryCmd, drillCmd, listCmd, langCmd, helpCmd,
 	)
 }
 
@@ -46,45 +46,67 @@ func init() {
 func register(specs ...*spec) {
 	byName = map[string]*spec{}
 	for _, s := range specs {
-		for _, n := range append([]string{s.name}, s.aliases...) {
-			if _, dup := byName[n]; dup {
+		for _, n := range slices.Concat([]string{s.name}, s.aliases, french[s.name]) {
+			if _, dup := byName[fold(n)]; dup {
 				panic("commands: duplicate command name " + n)
 			}
-			byName[n] = s
+			byName[fold(n)] = s
 		}
 	}
 	registry = specs
 }
 
-func lookup(name string) *spec { return byName[strings.ToLower(name)] }
+func lookup(name string) *spec { return byName[fold(name)] }
 
-// synopsis is the full usage line: "/incident status [INC-42]".
-func (s *spec) synopsis() string {
+// usage is the argument synopsis shown after "/incident <name>" in lang,
+// "" for a command that takes no arguments.
+func (s *spec) usage(lang string) string {
+	id := "command." + s.name + ".usage"
+	if !i18n.Has(id) {
+		return ""
+	}
+	return i18n.T(lang, id, nil)
+}
+
+// summary says what the command does, in lang.
+func (s *spec) summary(lang string) string {
+	return i18n.T(lang, "command."+s.name+".summary", nil)
+}
+
+// synopsis is the full usage line in lang: "/incident status [INC-42]".
+func (s *spec) synopsis(lang string) string {
+	usage := s.usage(lang)
 	u := prefix + " " + s.name
-	if s.key && !strings.Contains(s.usage, "[INC-42]") {
+	if s.key && !strings.Contains(usage, "[INC-42]") {
 		u += " [INC-42]"
 	}
-	if s.usage != "" {
-		u += " " + s.usage
+	if usage != "" {
+		u += " " + usage
 	}
 	return u
 }
 
-// invalid builds a parse error: the problem, then how to type the command.
-func (s *spec) invalid(format string, args ...any) error {
-	return incidentbot.Errorf(incidentbot.EINVALID, "%s\nUsage: `%s`", fmt.Sprintf(format, args...), s.synopsis())
+// In is the synopsis, so that a message says it in its own language.
+func (s *spec) In(lang string) string { return s.synopsis(lang) }
+
+// invalid builds a parse error: the problem (catalog message id with its
+// data), then how to type the command.
+func (s *spec) invalid(id string, data map[string]any) error {
+	return i18n.Errorf(incidentbot.EINVALID, "parse.invalid", map[string]any{"Problem": i18n.M(id, data), "Usage": s})
 }
 
-// usageList is every command's usage, one a line.
-func usageList() string {
+// commandList is every command's usage, one a line, in the reader's language.
+type commandList struct{}
+
+func (commandList) In(lang string) string {
 	var b strings.Builder
-	b.WriteString("Commands:")
+	b.WriteString(i18n.T(lang, "parse.commands", nil))
 	for _, s := range registry {
-		fmt.Fprintf(&b, "\n`%s`", s.synopsis())
+		fmt.Fprintf(&b, "\n`%s`", s.synopsis(lang))
 	}
 	return b.String()
 }
 
 func unknown(name string) error {
-	return incidentbot.Errorf(incidentbot.EINVALID, "Unknown command %q.\n%s", truncate(name, 40), usageList())
+	return i18n.Errorf(incidentbot.EINVALID, "parse.unknown", map[string]any{"Name": strconv.Quote(truncate(name, 40)), "Commands": commandList{}})
 }

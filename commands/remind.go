@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,8 +18,6 @@ const (
 
 var remindCmd = &spec{
 	name:    "remind",
-	usage:   "on|off|snooze <duration>",
-	summary: "Switch the status-update reminders on or off, or snooze them (1m to 24h).",
 	example: "remind snooze 30m",
 	key:     true,
 	parse:   parseRemind,
@@ -36,25 +35,25 @@ func parseRemind(s *spec, c *Command, args string) error {
 	op, rest := next(args)
 	switch o := incidentbot.RemindOp(strings.ToLower(op)); o {
 	case "":
-		return s.invalid("Say on, off, or snooze and how long.")
+		return s.invalid("parse.remind.missing", nil)
 	case incidentbot.RemindOn, incidentbot.RemindOff:
 		c.Remind = o
 		return noMore(s, rest)
 	case incidentbot.RemindSnooze:
 		c.Remind = o
 	default:
-		return s.invalid("Unknown reminder switch %q. Use on, off or snooze.", truncate(op, 40))
+		return s.invalid("parse.remind.switch", map[string]any{"Token": strconv.Quote(truncate(op, 40))})
 	}
 	tok, rest := next(rest)
 	if tok == "" {
-		return s.invalid("Say how long to snooze, e.g. 30m or 2h.")
+		return s.invalid("parse.remind.how_long", nil)
 	}
 	d, err := time.ParseDuration(strings.ToLower(tok))
 	if err != nil {
-		return s.invalid("%q is not a duration. Use minutes or hours, e.g. 30m or 2h.", truncate(tok, 40))
+		return s.invalid("parse.remind.duration", map[string]any{"Token": strconv.Quote(truncate(tok, 40))})
 	}
 	if d < minSnooze || d > maxSnooze {
-		return s.invalid("Snooze for 1m to 24h, not %s.", truncate(tok, 40))
+		return s.invalid("parse.remind.range", map[string]any{"Token": truncate(tok, 40)})
 	}
 	c.Duration = d
 	return noMore(s, rest)

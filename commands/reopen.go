@@ -8,7 +8,6 @@ import (
 
 var reopenCmd = &spec{
 	name:    "reopen",
-	summary: "The fix did not hold: back to investigating.",
 	example: "reopen INC-42",
 	key:     true,
 	parse:   func(s *spec, _ *Command, args string) error { return noMore(s, args) },

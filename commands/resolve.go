@@ -8,8 +8,6 @@ import (
 
 var resolveCmd = &spec{
 	name:    "resolve",
-	usage:   "[summary]",
-	summary: "The site is fixed: runs the playbook's resolve actions (resume ads ...).",
 	example: "resolve Cache flushed, checkout back to normal",
 	key:     true,
 	parse: func(_ *spec, c *Command, args string) error {

@@ -9,7 +9,6 @@ import (
 
 var retryCmd = &spec{
 	name:    "retry",
-	summary: "Run again the actions the bot gave up on (war room, posts, ads, notices): /incident status lists them.",
 	example: "retry INC-42",
 	key:     true,
 	parse:   func(s *spec, _ *Command, args string) error { return noMore(s, args) },

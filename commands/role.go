@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"strconv"
 	"strings"
 
 	"incidentbot"
@@ -9,8 +10,6 @@ import (
 
 var roleCmd = &spec{
 	name:    "role",
-	usage:   "<role> <@person|@group|e-mail>",
-	summary: "Give a role (commander, tech-lead, comms ...) to someone.",
 	example: "role tech-lead @alice",
 	key:     true,
 	parse:   parseRole,
@@ -21,21 +20,21 @@ var roleCmd = &spec{
 func parseRole(s *spec, c *Command, args string) error {
 	role, rest := next(args)
 	if role == "" {
-		return s.invalid("Name the role and the person who takes it.")
+		return s.invalid("parse.role.missing", nil)
 	}
 	c.Role = strings.ToLower(role)
 	if !isName(c.Role) {
-		return s.invalid("%q is not a role name: use letters, digits and dashes, e.g. tech-lead.", truncate(role, 40))
+		return s.invalid("parse.role.name", map[string]any{"Token": strconv.Quote(truncate(role, 40))})
 	}
 	user, rest := next(rest)
 	if user == "" {
-		return s.invalid("Say who takes the role %s: a mention (@alice), a group (@oncall) or an e-mail.", c.Role)
+		return s.invalid("parse.role.who", map[string]any{"Role": c.Role})
 	}
 	if !isUserSpec(user) {
-		return s.invalid("%q is not a person: use a mention (@alice), a group (@oncall) or an e-mail.", truncate(user, 40))
+		return s.invalid("parse.role.person", map[string]any{"Token": strconv.Quote(truncate(user, 40))})
 	}
 	if rest != "" {
-		return s.invalid("Give one person or group per command.")
+		return s.invalid("parse.role.single", nil)
 	}
 	c.User = user
 	return nil

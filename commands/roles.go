@@ -9,7 +9,6 @@ import (
 
 var rolesCmd = &spec{
 	name:    "roles",
-	summary: "List the roles and who holds them.",
 	example: "roles",
 	key:     true,
 	parse:   func(s *spec, _ *Command, args string) error { return noMore(s, args) },

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"strconv"
 	"strings"
 
 	"incidentbot"
@@ -12,8 +13,6 @@ import (
 // agency). Without --confirm it says what waits and offers the button.
 var sendCmd = &spec{
 	name:    "send",
-	usage:   "[--confirm]",
-	summary: "Commander: send what waits for confirmation (status page, page, messages outside) when the declarer holds no role.",
 	example: "send INC-42 --confirm",
 	key:     true,
 	parse:   parseSend,
@@ -40,7 +39,7 @@ func parseSend(s *spec, c *Command, args string) error {
 			}
 			c.Key = key
 		default:
-			return s.invalid("Unexpected %q: send takes only the incident key and %s.", truncate(tok, 40), confirmFlag)
+			return s.invalid("parse.send.unexpected", map[string]any{"Token": strconv.Quote(truncate(tok, 40)), "Flag": confirmFlag})
 		}
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // sevCmd without a level parses, so the "Change severity" button works;
@@ -11,8 +12,6 @@ import (
 var sevCmd = &spec{
 	name:    "sev",
 	aliases: []string{"severity"},
-	usage:   "<sev1..sev4>",
-	summary: "Change the severity (timeline and managers' summary).",
 	example: "sev sev2",
 	key:     true,
 	parse: func(s *spec, c *Command, args string) error {
@@ -22,7 +21,7 @@ var sevCmd = &spec{
 		}
 		sev, err := incidentbot.ParseSeverity(tok)
 		if err != nil {
-			return s.invalid("%s", incidentbot.ErrorMessage(err))
+			return s.invalid("parse.as_is", map[string]any{"Text": i18n.ErrorText(err)})
 		}
 		c.Severity = sev
 		return noMore(s, rest)

@@ -9,7 +9,6 @@ import (
 
 var statusCmd = &spec{
 	name:    "status",
-	summary: "One screen: severity, status, roles, ads, last update, next reminder.",
 	example: "status INC-42",
 	key:     true,
 	parse:   func(s *spec, _ *Command, args string) error { return noMore(s, args) },

@@ -12,8 +12,6 @@ import (
 // handler then asks for the text (adapters may open a form instead).
 var updateCmd = &spec{
 	name:    "update",
-	usage:   "<what changed>",
-	summary: "Post a status update: timeline, managers' summary; resets the reminder.",
 	example: "update DB restarted, checkout recovering",
 	key:     true,
 	parse: func(_ *spec, c *Command, args string) error {

@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"incidentbot"
@@ -10,8 +11,6 @@ import (
 
 var verifyCmd = &spec{
 	name:    "verify",
-	usage:   "[url]",
-	summary: "Check from outside whether the site is really down (the playbook's URL by default).",
 	example: "verify https://shop.example.com/checkout",
 	key:     true,
 	parse:   parseVerify,
@@ -34,7 +33,7 @@ func parseVerify(s *spec, c *Command, args string) error {
 	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.ContainsAny(raw, "<>|") {
-		return s.invalid("%q is not a web address. Give a full URL such as https://shop.example.com/.", truncate(tok, 80))
+		return s.invalid("parse.verify.url", map[string]any{"Token": strconv.Quote(truncate(tok, 80))})
 	}
 	c.URL = raw
 	return noMore(s, rest)

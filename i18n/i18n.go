@@ -26,6 +26,7 @@ var files embed.FS
 var (
 	bundle     *goi18n.Bundle
 	localizers map[string]*goi18n.Localizer
+	ids        = map[string]bool{} // of the default language
 )
 
 // init loads the embedded files; one that does not parse is a build mistake.
@@ -39,7 +40,15 @@ func init() {
 		if err != nil {
 			panic(err)
 		}
-		bundle.MustParseMessageFileBytes(buf, path)
+		mf, err := bundle.ParseMessageFileBytes(buf, path)
+		if err != nil {
+			panic(err)
+		}
+		if lang == Default {
+			for _, m := range mf.Messages {
+				ids[m.ID] = true
+			}
+		}
 		localizers[lang] = goi18n.NewLocalizer(bundle, lang)
 	}
 }
@@ -66,6 +75,9 @@ func Or(langs ...string) string {
 	}
 	return Default
 }
+
+// Has reports whether the catalog holds message id.
+func Has(id string) bool { return ids[id] }
 
 // T returns message id in lang with data (a map or struct) filled in. An
 // unknown language falls back to Default; an unknown id returns the id, so

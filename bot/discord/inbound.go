@@ -438,7 +438,7 @@ func (in *Inbound) stranger(i *discordgo.Interaction) string {
 // actorOf is who acted, from where. The display name is the server
 // nickname, else the global name, else the username.
 func actorOf(i *discordgo.Interaction) incidentbot.Actor {
-	a := incidentbot.Actor{Platform: incidentbot.PlatformDiscord, Workspace: i.GuildID, ChannelID: i.ChannelID}
+	a := incidentbot.Actor{Platform: incidentbot.PlatformDiscord, Workspace: i.GuildID, ChannelID: i.ChannelID, Locale: string(i.Locale)}
 	if i.Member != nil && i.Member.User != nil {
 		a.User = user(i.Member)
 	}

@@ -1,0 +1,25 @@
+package bot
+
+import (
+	"context"
+
+	"incidentbot"
+)
+
+var _ incidentbot.Languages = (*Engine)(nil)
+
+// WorkspaceLanguage is BOT_LANGUAGE: every workspace speaks it.
+func (e *Engine) WorkspaceLanguage(incidentbot.Actor) string { return e.cfg.Language }
+
+// UserLanguage is the language actor chose with /incident lang, "" for none.
+func (e *Engine) UserLanguage(ctx context.Context, actor incidentbot.Actor) (string, error) {
+	if actor.Platform == "" || actor.Workspace == "" || actor.User.ID == "" {
+		return "", nil
+	}
+	return e.store.UserLanguage(ctx, actor.Platform, actor.Workspace, actor.User.ID)
+}
+
+// SetUserLanguage stores actor's choice; "" goes back to automatic.
+func (e *Engine) SetUserLanguage(ctx context.Context, actor incidentbot.Actor, lang string) error {
+	return e.store.SetUserLanguage(ctx, actor.Platform, actor.Workspace, actor.User.ID, lang)
+}

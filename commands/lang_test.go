@@ -1,0 +1,91 @@
+package commands
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"incidentbot"
+	"incidentbot/mock"
+)
+
+// languages is an IncidentService that keeps language choices in a map.
+type languages struct {
+	*mock.IncidentService
+	workspace string
+	chosen    map[string]string
+}
+
+func (l *languages) WorkspaceLanguage(incidentbot.Actor) string { return l.workspace }
+
+func (l *languages) UserLanguage(_ context.Context, a incidentbot.Actor) (string, error) {
+	return l.chosen[a.User.ID], nil
+}
+
+func (l *languages) SetUserLanguage(_ context.Context, a incidentbot.Actor, lang string) error {
+	l.chosen[a.User.ID] = lang
+	return nil
+}
+
+func TestLang(t *testing.T) {
+	t.Parallel()
+	svc := &languages{IncidentService: &mock.IncidentService{}, workspace: "en", chosen: map[string]string{}}
+	h := NewHandler(svc, clock, nil)
+	ctx := context.Background()
+	french := actor
+	french.Locale = "fr"
+	steps := []struct {
+		who        incidentbot.Actor
+		line, want string
+		chosen     string
+	}{
+		{actor, "lang", "Replies only you see follow your chat app's language, else the workspace's: English now.", ""},
+		{french, "lang", "(en ce moment : français)", ""},
+		{actor, "lang fr", "Désormais, les réponses que vous seul voyez sont en français.", "fr"},
+		{actor, "langue", "Langue choisie : français.", "fr"},
+		{actor, "lang EN", "From now on, replies only you see are in English.", "en"},
+		{french, "lang", "You chose English", "en"},
+		{french, "lang auto", "(en ce moment : français)", ""},
+		{actor, "lang de", "Unknown language \"de\"", ""},
+	}
+	for _, s := range steps {
+		r := h.Handle(ctx, s.who, s.line)
+		if !strings.Contains(r.Message.Text, s.want) {
+			t.Errorf("%s (locale %q): got %q, want it to contain %q", s.line, s.who.Locale, r.Message.Text, s.want)
+		}
+		if r.InChannel || r.Message.EphemeralTo != s.who.User.ID {
+			t.Errorf("%s: got a reply for %q in channel %t, want one only %s sees", s.line, r.Message.EphemeralTo, r.InChannel, s.who.User.ID)
+		}
+		if got := svc.chosen[s.who.User.ID]; got != s.chosen {
+			t.Errorf("%s: stored %q, want %q", s.line, got, s.chosen)
+		}
+	}
+}
+
+func TestLangParse(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{"lang": "", "lang fr-FR": "fr", "lang automatique": "auto", "langue en": "en"} {
+		c, err := Parse(in)
+		if err != nil || c.Name != "lang" || c.Text != want {
+			t.Errorf("Parse(%q) = %+v, %v; want lang %q", in, c, err, want)
+		}
+		if again, err := Parse(c.String()); err != nil || again != c {
+			t.Errorf("Parse(%q) = %+v, %v; want %+v", c.String(), again, err, c)
+		}
+	}
+}
+
+func TestFrenchWords(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"déclarer sev1 Le paiement échoue": "declare", "DÉCLARER Panne": "declare", "declarer Panne": "declare",
+		"de\u0301clarer Panne": "declare", "résoudre": "resolve", "resoudre": "resolve", "maj Base redémarrée": "update",
+		"pris": "ack", "atténué": "mitigated", "attenue": "mitigated", "état INC-4": "status", "rôle commander @alice": "role",
+		"clore": "close", "aide": "help", "acknowledge": "ack",
+	} {
+		c, err := Parse(in)
+		if err != nil || c.Name != want {
+			t.Errorf("Parse(%q) = %q, %v; want %s", in, c.Name, err, want)
+		}
+	}
+}

@@ -1,0 +1,74 @@
+package i18n
+
+import (
+	"errors"
+	"maps"
+
+	"incidentbot"
+)
+
+// Message is a catalog message not said in a language yet: errors carry it
+// so the edge that answers a person says it in theirs. Data values that
+// are a Text themselves (a message inside a message) are said in the same
+// language.
+type Message struct {
+	ID   string
+	Data map[string]any
+}
+
+// M is a shorthand for a Message.
+func M(id string, data map[string]any) *Message { return &Message{ID: id, Data: data} }
+
+// In says m in lang.
+func (m *Message) In(lang string) string {
+	data, cloned := m.Data, false
+	for k, v := range m.Data {
+		if t, ok := v.(interface{ In(string) string }); ok {
+			if !cloned {
+				data, cloned = maps.Clone(m.Data), true
+			}
+			data[k] = t.In(lang)
+		}
+	}
+	return T(lang, m.ID, data)
+}
+
+// Errorf returns an *incidentbot.Error whose message is id: in English in
+// Message (logs, older callers), in any language through ErrorMessage.
+func Errorf(code, id string, data map[string]any) *incidentbot.Error {
+	m := M(id, data)
+	return &incidentbot.Error{Code: code, Message: m.In(Default), Text: m}
+}
+
+// Wrap is Errorf keeping err as the cause, for logs.
+func Wrap(code string, err error, id string, data map[string]any) *incidentbot.Error {
+	e := Errorf(code, id, data)
+	e.Err = err
+	return e
+}
+
+// ErrorMessage is incidentbot.ErrorMessage said in lang: the first
+// *incidentbot.Error's message, in lang when it carries a Text; "" for nil;
+// a generic text when the chain holds no message for people.
+func ErrorMessage(lang string, err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *incidentbot.Error
+	switch {
+	case !errors.As(err, &e) || e.Message == "":
+		return T(lang, "error.internal", nil)
+	case e.Text != nil:
+		return e.Text.In(lang)
+	default:
+		return e.Message
+	}
+}
+
+// ErrorText is err's message for people as a value a Message can hold: it
+// is said in the message's language.
+func ErrorText(err error) interface{ In(lang string) string } { return errText{err} }
+
+type errText struct{ err error }
+
+func (e errText) In(lang string) string { return ErrorMessage(lang, e.err) }
