@@ -56,12 +56,17 @@ func (a *Auth) Page() http.Handler {
 			a.render(w, http.StatusForbidden, "closed.html", view{Title: "Sign-in is not configured"})
 			return
 		}
-		a.render(w, http.StatusOK, "signin.html", a.signInView(r.URL.Query().Get("next")))
+		v := a.signInView(r.URL.Query().Get("next"))
+		if viewer, ok := a.viewer(r); ok {
+			v.Title, v.Viewer = "Signed in", &viewer
+		}
+		a.render(w, http.StatusOK, "signin.html", v)
 	})
 }
 
 // view is what the pages show.
 type view struct {
+	Viewer         *web.Viewer // already signed in
 	Title, Message string
 	Providers      []providerView
 	Next           string
