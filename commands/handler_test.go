@@ -325,7 +325,7 @@ func TestHelpGolden(t *testing.T) {
 		t.Run(in+" (fr)", func(t *testing.T) {
 			t.Parallel()
 			r := NewHandler(&mock.IncidentService{}, clock, slog.New(slog.DiscardHandler)).Handle(context.Background(), french, in)
-			golden(t, "fr-"+strings.ReplaceAll(in, " ", "-"), render(r.Message))
+			golden.Check(t, "fr-"+strings.ReplaceAll(in, " ", "-")+".golden", []byte(render(r.Message)))
 		})
 	}
 }

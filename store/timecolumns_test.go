@@ -169,6 +169,9 @@ func TestReminderTimeColumnsRoundTrip(t *testing.T) {
 			t.Errorf("rate_events.at: refused when the window ended: %v", err)
 		}
 		checked["rate_events.at"] = [2]time.Time{}
+		// A language choice's time is written for people reading the table
+		// and never read back.
+		checked["user_languages.updated_at"] = [2]time.Time{}
 
 		columns := timeColumns(t)
 		var missing []string
