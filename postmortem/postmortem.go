@@ -235,13 +235,7 @@ func byTime(a, b incidentbot.TimelineEvent) int {
 // now, at the share of sales the incident or its playbook says.
 func revenue(d Data, l *locale) revenueView {
 	inc := d.Incident
-	end, until := d.Now.UTC(), "now"
-	switch {
-	case inc.MitigatedAt != nil:
-		end, until = *inc.MitigatedAt, "mitigated"
-	case inc.ResolvedAt != nil:
-		end, until = *inc.ResolvedAt, "resolved"
-	}
+	end, until := outageEnd(inc, d.Now)
 	share := inc.Share(d.Playbook)
 	lost := lostSales(inc.ImpactStart(), end, d.RevenuePerMinute, d.Profile, d.Location)
 	r := revenueView{
@@ -263,6 +257,33 @@ func revenue(d Data, l *locale) revenueView {
 			formatDuration(time.Duration(s.minutes)*time.Minute, l)+" × "+formatMoney(s.rate, d.Currency, l))
 	}
 	return r
+}
+
+// outageEnd is when customers could buy again: mitigated, else resolved,
+// else (still down) now; and which of the three it is.
+func outageEnd(inc *incidentbot.Incident, now time.Time) (time.Time, string) {
+	switch {
+	case inc.MitigatedAt != nil:
+		return *inc.MitigatedAt, "mitigated"
+	case inc.ResolvedAt != nil:
+		return *inc.ResolvedAt, "resolved"
+	}
+	return now.UTC(), "now"
+}
+
+// Loss is an incident's outage and the sales it lost, as the post-mortem
+// counts them, for pages that add many incidents up (the dashboard).
+type Loss struct {
+	Outage  time.Duration // from impact start until mitigated, resolved or now
+	Revenue float64       // 0 when the shop's revenue is not configured
+}
+
+// LostSales is Loss for inc, whose playbook is pb (nil: none), at rate
+// per minute or by profile in loc, as of now.
+func LostSales(inc *incidentbot.Incident, pb *incidentbot.Playbook, rate float64, profile *RevenueProfile, loc *time.Location, now time.Time) Loss {
+	end, _ := outageEnd(inc, now)
+	lost := lostSales(inc.ImpactStart(), end, rate, profile, loc)
+	return Loss{Outage: time.Duration(lost.minutes) * time.Minute, Revenue: lost.amount * inc.Share(pb)}
 }
 
 func sortedKeys(m map[string]float64) []string {

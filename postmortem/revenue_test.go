@@ -186,3 +186,24 @@ func FuzzRevenueProfile(f *testing.F) {
 		}
 	})
 }
+
+// TestLostSales: the dashboard's sum for one incident is the draft's:
+// from impact start to mitigated, at the incident's share; still down,
+// until now.
+func TestLostSales(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2026, 12, 5, 14, 0, 30, 0, time.UTC)
+	mitigated := start.Add(30 * time.Minute)
+	share := 0.5
+	inc := &incidentbot.Incident{DeclaredAt: start.Add(5 * time.Minute), ImpactStartedAt: &start, MitigatedAt: &mitigated, RevenueShare: &share}
+	if got := LostSales(inc, nil, 10, nil, nil, start.Add(2*time.Hour)); got.Outage != 30*time.Minute || got.Revenue != 150 {
+		t.Errorf("mitigated: got %+v, want 30m and 150", got)
+	}
+	inc.MitigatedAt = nil
+	if got := LostSales(inc, nil, 10, nil, nil, start.Add(time.Hour)); got.Outage != time.Hour || got.Revenue != 300 {
+		t.Errorf("still down: got %+v, want 1h and 300", got)
+	}
+	if got := LostSales(inc, nil, 0, nil, nil, start.Add(time.Hour)); got.Revenue != 0 {
+		t.Errorf("no revenue configured: got %+v, want 0", got)
+	}
+}
