@@ -18,7 +18,8 @@ func addRoutes(mux *http.ServeMux, deps Deps) {
 	handleIf(mux, "POST /webhooks/grafana", deps.Grafana)
 	handleIf(mux, "PUT /webhooks/grafana", deps.Grafana)
 	handleIf(mux, "POST /webhooks/generic", deps.GenericAlerts)
-	// Web pages.
+	// Web pages. The home page is the dashboard to a viewer, a public
+	// welcome to anyone else.
 	handleIf(mux, "GET /{$}", wrap(deps.Identify, deps.Home))
 	handleIf(mux, "GET /assets/", deps.Assets)
 	// Sign-in with Slack or Discord, and out.
@@ -26,6 +27,14 @@ func addRoutes(mux *http.ServeMux, deps Deps) {
 	handleIf(mux, "GET /signin/{provider}", deps.SignInStart)
 	handleIf(mux, "GET /signin/{provider}/callback", deps.SignInCallback)
 	handleIf(mux, "POST /signout", deps.SignOut)
+	// The managers' dashboard: private, behind the guard; each page also
+	// reads the viewer itself and refuses (403) without one.
+	handleIf(mux, "GET /incidents", wrap(deps.Guard, deps.Incidents))
+	handleIf(mux, "GET /incidents/{key}", wrap(deps.Guard, deps.Incident))
+	handleIf(mux, "GET /incidents/{key}/postmortem.md", wrap(deps.Guard, deps.Postmortem))
+	handleIf(mux, "GET /history.csv", wrap(deps.Guard, deps.HistoryCSV))
+	handleIf(mux, "GET /trends", wrap(deps.Guard, deps.Trends))
+	handleIf(mux, "GET /events", wrap(deps.Guard, deps.Events))
 	// The public status page, with no sign-in, served from a snapshot.
 	handleIf(mux, "GET /status", deps.Status)
 	handleIf(mux, "GET /status/feed.atom", deps.StatusFeed)

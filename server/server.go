@@ -42,6 +42,8 @@ type Deps struct {
 	// everyone through, for public pages that say more to a viewer. Nil,
 	// no request has a viewer.
 	Guard, Identify func(http.Handler) http.Handler
+	// The managers' dashboard (package web), behind Guard.
+	Incidents, Incident, Postmortem, HistoryCSV, Trends, Events http.Handler
 }
 
 // NewServer returns the whole HTTP handler.

@@ -54,6 +54,7 @@ type snapshot struct {
 	settled  bool // built a second time at mark
 	built    time.Time
 	variants map[string]*variant // by language
+	open     []liveIncident      // the dashboard's, every workspace's
 }
 
 type variant struct {
@@ -79,7 +80,11 @@ func (s *Site) build(ctx context.Context, mark int64) (*snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	snap := &snapshot{mark: mark, built: s.clock.Now(), variants: map[string]*variant{}}
+	open, err := s.openIncidents(ctx)
+	if err != nil {
+		return nil, err
+	}
+	snap := &snapshot{mark: mark, built: s.clock.Now(), variants: map[string]*variant{}, open: open}
 	for lang, t := range texts {
 		v, err := buildVariant(s.view(lang, t, incs))
 		if err != nil {

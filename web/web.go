@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/postmortem"
 )
 
 //go:embed templates/*.html
@@ -34,6 +35,19 @@ var assetFS embed.FS
 
 var pages = template.Must(template.New("").Funcs(template.FuncMap{
 	"datetime": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	// The trends table's cells read the page and one figure.
+	"cells": func(p trendsView, c trendCell) any {
+		return struct {
+			Page trendsView
+			Cell trendCell
+		}{p, c}
+	},
+	"statOf": func(p trendsView, s stat) any {
+		return struct {
+			Page trendsView
+			Stat stat
+		}{p, s}
+	},
 }).ParseFS(templateFS, "templates/*.html"))
 
 // Config is what the pages say about the shop and the bot.
@@ -48,13 +62,26 @@ type Config struct {
 	// Chats are the chat platforms that are on ("slack", "discord"); none
 	// and the home page says how to turn chat on.
 	Chats []string
-	// Poll is how often Run checks the change mark; 0 is one second.
+	// Poll is how often Run checks the change mark; 0 is DefaultPoll.
 	Poll time.Duration
+
+	// The dashboard's figures: times in Location (BOT_TIMEZONE; nil is
+	// UTC), lost sales at RevenuePerMinute (or by Profile) in Currency.
+	Location         *time.Location
+	RevenuePerMinute float64
+	Currency         string
+	Profile          *postmortem.RevenueProfile
+	// MaxStreams bounds the live dashboards open at once; 0 is
+	// DefaultMaxStreams. Heartbeat is how often a quiet one hears from
+	// us; 0 is DefaultHeartbeat.
+	MaxStreams int
+	Heartbeat  time.Duration
 }
 
 // DefaultPoll is how often Run looks for changes: a customer sees a new
-// incident within about a second, and the check is one index lookup.
-const DefaultPoll = time.Second
+// incident, and a manager's dashboard a chat command, within a second;
+// the check is one index lookup.
+const DefaultPoll = 500 * time.Millisecond
 
 // maxStale is the age at which Run rebuilds even without a change: the
 // 90-day window moves on, and it bounds how long a change the mark missed
@@ -63,19 +90,20 @@ const maxStale = time.Minute
 
 // Site serves the pages. Its snapshot is rebuilt by Run or Refresh.
 type Site struct {
-	cfg    Config
-	src    incidentbot.StatusSource
-	books  incidentbot.Playbooks
-	clock  incidentbot.Clock
-	logger *slog.Logger
-	home   map[string]cached // by language
+	cfg     Config
+	src     incidentbot.DashboardSource
+	books   incidentbot.Playbooks
+	clock   incidentbot.Clock
+	logger  *slog.Logger
+	home    map[string]cached // by language
+	streams *streams
 
 	snap    atomic.Pointer[snapshot]
 	buildMu sync.Mutex // one build at a time
 }
 
 // New returns a Site; call Run (or Refresh) so it has something to serve.
-func New(cfg Config, src incidentbot.StatusSource, books incidentbot.Playbooks, clock incidentbot.Clock, logger *slog.Logger) (*Site, error) {
+func New(cfg Config, src incidentbot.DashboardSource, books incidentbot.Playbooks, clock incidentbot.Clock, logger *slog.Logger) (*Site, error) {
 	if src == nil || books == nil || clock == nil {
 		return nil, errors.New("web: a status source, playbooks and a clock are required")
 	}
@@ -88,10 +116,16 @@ func New(cfg Config, src incidentbot.StatusSource, books incidentbot.Playbooks, 
 	if cfg.Poll <= 0 {
 		cfg.Poll = DefaultPoll
 	}
+	if cfg.MaxStreams <= 0 {
+		cfg.MaxStreams = DefaultMaxStreams
+	}
+	if cfg.Heartbeat <= 0 {
+		cfg.Heartbeat = DefaultHeartbeat
+	}
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Site{cfg: cfg, src: src, books: books, clock: clock, logger: logger, home: map[string]cached{}}
+	s := &Site{cfg: cfg, src: src, books: books, clock: clock, logger: logger, home: map[string]cached{}, streams: newStreams(cfg.MaxStreams)}
 	for lang, t := range texts {
 		b, err := render("home.html", homeView{Lang: lang, T: t, Name: cfg.Name, Chats: cfg.Chats})
 		if err != nil {
@@ -103,10 +137,12 @@ func New(cfg Config, src incidentbot.StatusSource, books incidentbot.Playbooks, 
 }
 
 // Run rebuilds the snapshot at start and whenever the change mark moves,
-// until ctx ends. A failed check keeps serving the last snapshot.
+// until ctx ends; then it ends the live streams. A failed check keeps
+// serving the last snapshot.
 func (s *Site) Run(ctx context.Context) error {
 	tick := time.NewTicker(s.cfg.Poll)
 	defer tick.Stop()
+	defer s.streams.stop.Do(func() { close(s.streams.stopped) })
 	for {
 		if err := s.Refresh(ctx); err != nil && ctx.Err() == nil {
 			s.logger.WarnContext(ctx, "status page not refreshed, serving the last snapshot", "err", err)
@@ -168,12 +204,18 @@ func (s *Site) rebuild(ctx context.Context, mark int64) (*snapshot, error) {
 	// Built twice at the same mark, it has seen every change up to it.
 	snap.settled = cur != nil && cur.mark == mark
 	s.snap.Store(snap)
+	s.streams.publish()
 	return snap, nil
 }
 
-// Home serves / : what this server is and whether chat is on.
+// Home serves / : the dashboard to a viewer (signed in, or local); to
+// anyone else what this server is and whether chat is on.
 func (s *Site) Home() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, ok := ViewerFrom(r.Context()); ok {
+			s.private(s.dashboard).ServeHTTP(w, r)
+			return
+		}
 		s.home[s.lang(r)].serve(w, r, false)
 	})
 }

@@ -301,20 +301,20 @@ func TestStatusCacheHeaders(t *testing.T) {
 
 // countingSource counts the reads the status page makes.
 type countingSource struct {
-	incidentbot.StatusSource
+	incidentbot.DashboardSource
 	finds atomic.Int64
 }
 
 func (c *countingSource) FindIncidents(ctx context.Context, f incidentbot.IncidentFilter) ([]*incidentbot.Incident, error) {
 	c.finds.Add(1)
-	return c.StatusSource.FindIncidents(ctx, f)
+	return c.DashboardSource.FindIncidents(ctx, f)
 }
 
 // TestStatusSnapshot: requests read the snapshot, never the store; a
 // change is served after the next refresh, and Run refreshes by itself.
 func TestStatusSnapshot(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		src := &countingSource{StatusSource: db}
+		src := &countingSource{DashboardSource: db}
 		books := mustBooks(t)
 		clock := incidentbot.NewManualClock(now)
 		site, err := web.New(web.Config{Poll: 10 * time.Millisecond}, src, books, clock, nil)

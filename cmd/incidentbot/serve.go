@@ -214,12 +214,17 @@ func newSite(cfg config, a *app, chats []incidentbot.Chat, clock incidentbot.Clo
 	for _, c := range chats {
 		names = append(names, c.Platform())
 	}
-	site, err := web.New(web.Config{Name: cfg.StatusPageName, ShopURL: cfg.ShopURL, Language: cfg.Language, Chats: names}, a.store, a.books, clock, logger)
+	site, err := web.New(web.Config{
+		Name: cfg.StatusPageName, ShopURL: cfg.ShopURL, Language: cfg.Language, Chats: names,
+		Location: a.loc, RevenuePerMinute: cfg.RevenuePerMinute, Currency: cfg.Currency, Profile: a.profile,
+	}, a.store, a.books, clock, logger)
 	if err != nil {
 		return nil, err
 	}
 	deps.Home, deps.Assets = site.Home(), site.Assets()
 	deps.Status, deps.StatusFeed, deps.StatusSummary, deps.StatusBanner = site.Status(), site.Feed(), site.Summary(), site.Banner()
+	deps.Incidents, deps.Incident, deps.Postmortem = site.Incidents(), site.Incident(), site.Postmortem()
+	deps.HistoryCSV, deps.Trends, deps.Events = site.HistoryCSV(), site.Trends(), site.Events()
 	return site, nil
 }
 

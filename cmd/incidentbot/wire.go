@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"incidentbot"
 	"incidentbot/bot"
 	"incidentbot/commands"
 	"incidentbot/integrations/ads"
 	"incidentbot/playbooks"
+	"incidentbot/postmortem"
 	"incidentbot/store"
 )
 
@@ -21,6 +23,9 @@ type app struct {
 	books    incidentbot.Playbooks
 	engine   *bot.Engine
 	commands *commands.Handler
+	// What the engine and the dashboard both count lost sales and show times by.
+	loc     *time.Location
+	profile *postmortem.RevenueProfile
 }
 
 // parts are what differ between serve, console and demo.
@@ -63,7 +68,7 @@ func newApp(ctx context.Context, cfg config, logger *slog.Logger, p parts) (*app
 		return nil, fmt.Errorf("migrate store: %w", err)
 	}
 	if len(p.chats) == 0 {
-		return &app{store: db, books: books}, nil
+		return &app{store: db, books: books, loc: loc, profile: profile}, nil
 	}
 	chats := map[string]incidentbot.Chat{}
 	for _, c := range p.chats {
@@ -106,5 +111,7 @@ func newApp(ctx context.Context, cfg config, logger *slog.Logger, p parts) (*app
 		books:    books,
 		engine:   engine,
 		commands: commands.NewHandler(engine, p.clock, logger),
+		loc:      loc,
+		profile:  profile,
 	}, nil
 }

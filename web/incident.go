@@ -1,0 +1,185 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strings"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	gmtext "github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+
+	"incidentbot"
+	"incidentbot/postmortem"
+)
+
+// markdown renders post-mortems: GitHub tables and strikethrough, and no
+// raw HTML (goldmark's default, which leaves "<!-- raw HTML omitted -->"
+// in its place), so text from chat can never become markup. Headings go
+// two levels down, under the page's h1 and the section's h2.
+var markdown = goldmark.New(
+	goldmark.WithExtensions(extension.Table, extension.Strikethrough),
+	goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(shiftHeadings{}, 100))),
+)
+
+type shiftHeadings struct{}
+
+func (shiftHeadings) Transform(doc *ast.Document, _ gmtext.Reader, _ parser.Context) {
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if h, ok := n.(*ast.Heading); ok && entering {
+			h.Level = min(h.Level+2, 6)
+		}
+		return ast.WalkContinue, nil
+	})
+}
+
+// incidentData is one incident and everything attached to it.
+type incidentData struct {
+	Inc       *incidentbot.Incident
+	Playbook  *incidentbot.Playbook
+	Roles     []incidentbot.RoleAssignment
+	Checklist []incidentbot.ChecklistEntry
+	Timeline  []incidentbot.TimelineEvent
+	Pauses    []incidentbot.CampaignPause
+	FollowUps []incidentbot.FollowUp
+}
+
+// incident reads the incident key names, if v may see it: one that does
+// not exist and one of another workspace are the same ENOTFOUND.
+func (s *Site) incident(ctx context.Context, key string, v Viewer) (*incidentData, error) {
+	id, err := incidentbot.ParseIncidentKey(key)
+	if err != nil {
+		return nil, incidentbot.IncidentNotFound(truncate(key, 30))
+	}
+	inc, err := s.src.Incident(ctx, id)
+	if err != nil {
+		if incidentbot.ErrorCode(err) == incidentbot.ENOTFOUND {
+			return nil, incidentbot.IncidentNotFound(incidentbot.IncidentKey(id))
+		}
+		return nil, err
+	}
+	if !v.Sees(inc.Platform, inc.Workspace) {
+		return nil, incidentbot.IncidentNotFound(inc.Key)
+	}
+	d := &incidentData{Inc: inc, Playbook: s.playbookOf(inc)}
+	if d.Roles, err = s.src.Roles(ctx, id); err != nil {
+		return nil, err
+	}
+	if d.Checklist, err = s.src.Checklist(ctx, id); err != nil {
+		return nil, err
+	}
+	if d.Timeline, err = s.src.Timeline(ctx, id); err != nil {
+		return nil, err
+	}
+	if d.Pauses, err = s.src.Pauses(ctx, id); err != nil {
+		return nil, err
+	}
+	if d.FollowUps, err = s.src.FollowUps(ctx, id); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// draft is the post-mortem's Markdown, as the bot posts it, in lang.
+func (s *Site) draft(d *incidentData, lang string) (string, error) {
+	return postmortem.Render(postmortem.Data{
+		Incident: d.Inc, Playbook: d.Playbook, Roles: d.Roles, Timeline: d.Timeline, Checklist: d.Checklist,
+		Pauses: d.Pauses, FollowUps: d.FollowUps, RevenuePerMinute: s.cfg.RevenuePerMinute, Currency: s.cfg.Currency,
+		Profile: s.cfg.Profile, Location: s.cfg.Location, Now: s.clock.Now(), Language: lang,
+	})
+}
+
+// incidentView is incident.html's.
+type incidentView struct {
+	pageView
+	*incidentData
+	Revenue      float64
+	RevenueKnown bool
+	Avoided      map[string]float64 // ad spend, per currency
+	Postmortem   template.HTML      // rendered by goldmark, raw HTML off
+	MarkdownURL  string
+}
+
+// Checks is a checklist item's state in words.
+func (v incidentView) Check(st incidentbot.ChecklistState) string {
+	switch st {
+	case incidentbot.ChecklistDone:
+		return v.D.Checks[1]
+	case incidentbot.ChecklistSkipped:
+		return v.D.Checks[2]
+	}
+	return v.D.Checks[0]
+}
+
+// notFound answers a key that names no incident the viewer may see.
+func (s *Site) notFound(w http.ResponseWriter, r *http.Request, key string) {
+	s.message(w, r, http.StatusNotFound, func(d dashText) (string, string) {
+		return fmt.Sprintf(d.NotFound, truncate(key, 30)), d.Back
+	})
+}
+
+// Incident serves /incidents/{key}: summary, roles, checklist, the whole
+// timeline, the ads paused and resumed, follow-ups and the post-mortem.
+func (s *Site) Incident() http.Handler {
+	return s.private(func(w http.ResponseWriter, r *http.Request, v Viewer) {
+		key := r.PathValue("key")
+		d, err := s.incident(r.Context(), key, v)
+		if incidentbot.ErrorCode(err) == incidentbot.ENOTFOUND {
+			s.notFound(w, r, key)
+			return
+		}
+		if err != nil {
+			s.unavailable(w, r, err)
+			return
+		}
+		p := s.newPage(r, v, func(dashText) string { return d.Inc.Key + " " + d.Inc.Title }, "/incidents")
+		md, err := s.draft(d, p.Lang)
+		if err != nil {
+			s.unavailable(w, r, err)
+			return
+		}
+		var html bytes.Buffer
+		if err := markdown.Convert([]byte(md), &html); err != nil {
+			s.unavailable(w, r, fmt.Errorf("render post-mortem of %s: %w", d.Inc.Key, err))
+			return
+		}
+		view := incidentView{
+			pageView: p, incidentData: d,
+			Revenue: s.loss(d.Inc, p.now).Revenue, RevenueKnown: s.revenueKnown(), Avoided: incidentbot.SpendAvoided(d.Pauses, p.now),
+			// goldmark escapes text and drops raw HTML: the markup is its own.
+			Postmortem:  template.HTML(html.String()),
+			MarkdownURL: "/incidents/" + d.Inc.Key + "/postmortem.md?lang=" + p.Lang,
+		}
+		s.write(w, r, http.StatusOK, "incident.html", view)
+	})
+}
+
+// Postmortem serves /incidents/{key}/postmortem.md: the draft to download.
+func (s *Site) Postmortem() http.Handler {
+	return s.private(func(w http.ResponseWriter, r *http.Request, v Viewer) {
+		key := r.PathValue("key")
+		d, err := s.incident(r.Context(), key, v)
+		if incidentbot.ErrorCode(err) == incidentbot.ENOTFOUND {
+			s.notFound(w, r, key)
+			return
+		}
+		if err != nil {
+			s.unavailable(w, r, err)
+			return
+		}
+		md, err := s.draft(d, s.lang(r))
+		if err != nil {
+			s.unavailable(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", "text/markdown; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="postmortem-`+strings.ToLower(d.Inc.Key)+`.md"`)
+		_, _ = w.Write([]byte(md))
+	})
+}
