@@ -3,8 +3,9 @@ package web
 import (
 	"encoding/csv"
 	"fmt"
+	"maps"
 	"net/http"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -140,14 +141,9 @@ func minutes(start time.Time, t *time.Time) string {
 
 // spendCell is "12.50 EUR; 3.00 USD".
 func spendCell(m map[string]float64) string {
-	cur := make([]string, 0, len(m))
-	for c := range m {
-		cur = append(cur, c)
-	}
-	sort.Strings(cur)
-	parts := make([]string, len(cur))
-	for i, c := range cur {
-		parts[i] = strings.TrimSpace(fmt.Sprintf("%.2f %s", m[c], c))
+	var parts []string
+	for _, c := range slices.Sorted(maps.Keys(m)) {
+		parts = append(parts, strings.TrimSpace(fmt.Sprintf("%.2f %s", m[c], c)))
 	}
 	return strings.Join(parts, "; ")
 }

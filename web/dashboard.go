@@ -2,9 +2,10 @@ package web
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -78,14 +79,9 @@ func (p pageView) Spend(m map[string]float64) string {
 	if len(m) == 0 {
 		return "—"
 	}
-	cur := make([]string, 0, len(m))
-	for c := range m {
-		cur = append(cur, c)
-	}
-	sort.Strings(cur)
-	out := make([]string, len(cur))
-	for i, c := range cur {
-		out[i] = i18n.Money(p.Lang, m[c], c)
+	var out []string
+	for _, c := range slices.Sorted(maps.Keys(m)) {
+		out = append(out, i18n.Money(p.Lang, m[c], c))
 	}
 	return strings.Join(out, ", ")
 }

@@ -117,25 +117,30 @@ func (v incidentView) Check(st incidentbot.ChecklistState) string {
 	return v.D.Checks[0]
 }
 
-// notFound answers a key that names no incident the viewer may see.
-func (s *Site) notFound(w http.ResponseWriter, r *http.Request, key string) {
-	s.message(w, r, http.StatusNotFound, func(d dashText) (string, string) {
-		return fmt.Sprintf(d.NotFound, truncate(key, 30)), d.Back
-	})
+// incidentOf reads the incident the path's key names for v, or answers
+// the request itself: 404 for one v may not see, 503 when the store fails.
+func (s *Site) incidentOf(w http.ResponseWriter, r *http.Request, v Viewer) (*incidentData, bool) {
+	key := r.PathValue("key")
+	d, err := s.incident(r.Context(), key, v)
+	switch {
+	case incidentbot.ErrorCode(err) == incidentbot.ENOTFOUND:
+		s.message(w, r, http.StatusNotFound, func(d dashText) (string, string) {
+			return fmt.Sprintf(d.NotFound, truncate(key, 30)), d.Back
+		})
+		return nil, false
+	case err != nil:
+		s.unavailable(w, r, err)
+		return nil, false
+	}
+	return d, true
 }
 
 // Incident serves /incidents/{key}: summary, roles, checklist, the whole
 // timeline, the ads paused and resumed, follow-ups and the post-mortem.
 func (s *Site) Incident() http.Handler {
 	return s.private(func(w http.ResponseWriter, r *http.Request, v Viewer) {
-		key := r.PathValue("key")
-		d, err := s.incident(r.Context(), key, v)
-		if incidentbot.ErrorCode(err) == incidentbot.ENOTFOUND {
-			s.notFound(w, r, key)
-			return
-		}
-		if err != nil {
-			s.unavailable(w, r, err)
+		d, ok := s.incidentOf(w, r, v)
+		if !ok {
 			return
 		}
 		p := s.newPage(r, v, func(dashText) string { return d.Inc.Key + " " + d.Inc.Title }, "/incidents")
@@ -163,14 +168,8 @@ func (s *Site) Incident() http.Handler {
 // Postmortem serves /incidents/{key}/postmortem.md: the draft to download.
 func (s *Site) Postmortem() http.Handler {
 	return s.private(func(w http.ResponseWriter, r *http.Request, v Viewer) {
-		key := r.PathValue("key")
-		d, err := s.incident(r.Context(), key, v)
-		if incidentbot.ErrorCode(err) == incidentbot.ENOTFOUND {
-			s.notFound(w, r, key)
-			return
-		}
-		if err != nil {
-			s.unavailable(w, r, err)
+		d, ok := s.incidentOf(w, r, v)
+		if !ok {
 			return
 		}
 		md, err := s.draft(d, s.lang(r))
