@@ -66,4 +66,8 @@ type FollowUpService interface {
 	FollowUps(ctx context.Context, actor Actor, key string) (*Incident, []FollowUp, error)
 	// CompleteFollowUp marks follow-up n done.
 	CompleteFollowUp(ctx context.Context, actor Actor, key string, n int) (*Incident, FollowUp, error)
+	// ExportFollowUps files the follow-ups not done and without a ticket
+	// in the team's tracker, as a job, and returns the tracker's name and
+	// how many will be filed.
+	ExportFollowUps(ctx context.Context, actor Actor, key string) (*Incident, string, int, error)
 }

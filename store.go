@@ -17,6 +17,10 @@ type Change struct {
 	// FollowUps are upserted by (incident, number); Number 0 takes the
 	// next number of the incident.
 	FollowUps []FollowUp
+	// Tickets set the ticket of existing follow-ups (an upsert of
+	// FollowUps never changes one: a follow-up read before an export
+	// must not erase its link).
+	Tickets []FollowUpTicket
 	// Deliveries are recorded with the work (CreateIncident only): one
 	// recorded already aborts it with ECONFLICT wrapping a
 	// *DuplicateError{Repeat: true} that names the incident it made.

@@ -78,6 +78,7 @@ type Deps struct {
 	Prober    incidentbot.Prober          // nil: verify says checks are not configured yet
 	Providers incidentbot.ProviderChecker // nil: check_providers is recorded as skipped
 	Notifier  incidentbot.Notifier        // nil: notify/statuspage/page actions are recorded as skipped
+	Tracker   incidentbot.Tracker         // nil: follow-ups stay in chat and the post-mortem (FOLLOWUPS_TARGET unset)
 	Clock     incidentbot.Clock
 	Logger    *slog.Logger
 }
@@ -96,6 +97,7 @@ type Engine struct {
 	prober    incidentbot.Prober
 	providers incidentbot.ProviderChecker
 	notifier  incidentbot.Notifier
+	tracker   incidentbot.Tracker
 	clock     incidentbot.Clock
 	logger    *slog.Logger
 
@@ -191,6 +193,7 @@ func New(cfg Config, deps Deps) (*Engine, error) {
 		prober:    deps.Prober,
 		providers: deps.Providers,
 		notifier:  deps.Notifier,
+		tracker:   deps.Tracker,
 		clock:     deps.Clock,
 		logger:    deps.Logger,
 		nonce:     hex.EncodeToString(b[:]),

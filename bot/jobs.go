@@ -53,6 +53,7 @@ func (e *Engine) jobHandlers() map[string]handler {
 		kindArchive:       e.archive,
 		kindRecheck:       e.recheck,
 		kindProbe:         e.action,
+		kindExport:        e.exportFollowUps,
 	}
 }
 
@@ -88,6 +89,8 @@ func describe(job incidentbot.Job) (what, byHand string) {
 		return "post the post-mortem draft", "Run /incident postmortem to get it."
 	case kindArchive:
 		return "archive the war room", "Archive the channel by hand."
+	case kindExport:
+		return "file the follow-ups in the tracker", "Fix what this says, then run /incident followup export; /incident followup list shows which have a ticket."
 	case kindAction, kindProbe:
 		var p actionPayload
 		if decode(job, &p) == nil {

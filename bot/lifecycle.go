@@ -405,7 +405,11 @@ func (e *Engine) SetStatus(ctx context.Context, actor incidentbot.Actor, key str
 				next := now.Add(adsReminderEvery)
 				j.at(kindAdsReminder, fmt.Sprintf("ads_reminder/%d", next.Unix()), nil, next)
 			}
-			j.add(kindPostmortem, kindPostmortem, nil)
+			if e.tracker != nil && !inc.Drill {
+				j.add(kindExport, kindExport, nil) // the draft follows, with the ticket links
+			} else {
+				j.add(kindPostmortem, kindPostmortem, nil)
+			}
 		case incidentbot.StatusInvestigating:
 			// The fix did not hold: the clock of mitigation and resolution restarts.
 			inc.MitigatedAt, inc.ResolvedAt = nil, nil

@@ -28,7 +28,7 @@ func parseFollowup(s *spec, c *Command, args string) error {
 	op, rest := next(args)
 	c.FollowUpOp = strings.ToLower(op)
 	switch c.FollowUpOp {
-	case "list":
+	case "list", "export":
 		return noMore(s, rest)
 	case "done":
 		tok, after := next(rest)
@@ -133,6 +133,16 @@ func handleFollowup(ctx context.Context, h *Handler, actor incidentbot.Actor, c 
 		r := text("Follow-up added to %s: %s", inc.Key, followupLine(f))
 		r.InChannel = true
 		return r, nil
+	case "export":
+		inc, tracker, n, err := h.svc.ExportFollowUps(ctx, actor, c.Key)
+		if err != nil {
+			return Reply{}, err
+		}
+		what := "follow-up"
+		if n > 1 {
+			what = "follow-ups"
+		}
+		return text("Filing %d %s of %s in %s: the links follow in the war room and in /incident followup list.", n, what, inc.Key, tracker), nil
 	case "done":
 		inc, f, err := h.svc.CompleteFollowUp(ctx, actor, c.Key, c.Item)
 		if err != nil {

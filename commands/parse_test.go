@@ -43,6 +43,7 @@ func TestParse(t *testing.T) {
 		{"followup option words kept in the text", "followup add Move p1 checks p2", Command{Name: "followup", FollowUpOp: "add", Text: "Move p1 checks", Priority: 2}},
 		{"followup never a broadcast owner", "followup add Tell @here", Command{Name: "followup", FollowUpOp: "add", Text: "Tell @here"}},
 		{"followup list", "followup list", Command{Name: "followup", FollowUpOp: "list"}},
+		{"followup export", "followup INC-4 export", Command{Name: "followup", Key: "INC-4", FollowUpOp: "export"}},
 		{"followup done", "followup INC-4 done 2", Command{Name: "followup", Key: "INC-4", FollowUpOp: "done", Item: 2}},
 		{"drill", "drill sev2 Payment provider down", Command{Name: "drill", Severity: incidentbot.SEV2, Title: "Payment provider down"}},
 		{"status", "status", Command{Name: "status"}},
@@ -116,7 +117,7 @@ func TestParseErrors(t *testing.T) {
 		adsUsage      = "\nUsage: `/incident ads pause|resume|status [INC-42] [googleads|meta|microsoft|tiktok] [--confirm]`"
 		remindUsage   = "\nUsage: `/incident remind [INC-42] on|off|snooze <duration>`"
 		checkUsage    = "\nUsage: `/incident check [INC-42] <n>`"
-		followupUsage = "\nUsage: `/incident followup [INC-42] add <text> [@owner] [due YYYY-MM-DD] [p1..p3] [type:prevent|detect|mitigate|process] | list | done <n>`"
+		followupUsage = "\nUsage: `/incident followup [INC-42] add <text> [@owner] [due YYYY-MM-DD] [p1..p3] [type:prevent|detect|mitigate|process] | list | done <n> | export`"
 		listUsage     = "\nUsage: `/incident list [--all] [page <n>]`"
 	)
 	tests := []struct {
@@ -142,8 +143,9 @@ func TestParseErrors(t *testing.T) {
 		{"impact over 100", "impact 150%", "\"150%\" is not a share of sales. Write a percentage from 0% to 100%, e.g. 30% for a slowdown, 100% when nobody can buy.\nUsage: `/incident impact [INC-42] <0%..100%> | start <HH:MM>`"},
 		{"impact-start missing", "impact-start", "Give the time customers were first affected, e.g. 14:02.\nUsage: `/incident impact-start [INC-42] <HH:MM | YYYY-MM-DD HH:MM>`"},
 		{"impact-start extra", "impact-start 14:02 today", "Unexpected \"today\".\nUsage: `/incident impact-start [INC-42] <HH:MM | YYYY-MM-DD HH:MM>`"},
-		{"followup nothing", "followup", "Say add, list or done." + followupUsage},
-		{"followup bad op", "followup remove 1", "Unknown followup action \"remove\". Use add, list or done." + followupUsage},
+		{"followup nothing", "followup", "Say add, list, done or export." + followupUsage},
+		{"followup bad op", "followup remove 1", "Unknown followup action \"remove\". Use add, list, done or export." + followupUsage},
+		{"followup export takes nothing more", "followup export now", "Unexpected \"now\"." + followupUsage},
 		{"followup add empty", "followup add p1", "Write what to do after add." + followupUsage},
 		{"followup bad type", "followup add Fix type:later", "\"later\" is not a follow-up type. Use prevent, detect, mitigate or process." + followupUsage},
 		{"followup done no number", "followup done two", "Give the number of the follow-up done, as /incident followup list shows it, e.g. followup done 2." + followupUsage},

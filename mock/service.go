@@ -35,6 +35,7 @@ type IncidentService struct {
 	AddFollowUpFn      func(ctx context.Context, actor incidentbot.Actor, key string, f incidentbot.FollowUp) (*incidentbot.Incident, incidentbot.FollowUp, error)
 	FollowUpsFn        func(ctx context.Context, actor incidentbot.Actor, key string) (*incidentbot.Incident, []incidentbot.FollowUp, error)
 	CompleteFollowUpFn func(ctx context.Context, actor incidentbot.Actor, key string, n int) (*incidentbot.Incident, incidentbot.FollowUp, error)
+	ExportFollowUpsFn  func(ctx context.Context, actor incidentbot.Actor, key string) (*incidentbot.Incident, string, int, error)
 	PostmortemFn       func(ctx context.Context, actor incidentbot.Actor, key string) (*incidentbot.Incident, error)
 	RetryFn            func(ctx context.Context, actor incidentbot.Actor, key string) (*incidentbot.Incident, []incidentbot.FailedAction, error)
 	PlaybooksFn        func() []*incidentbot.Playbook
@@ -136,4 +137,8 @@ func (s *IncidentService) FollowUps(ctx context.Context, actor incidentbot.Actor
 
 func (s *IncidentService) CompleteFollowUp(ctx context.Context, actor incidentbot.Actor, key string, n int) (*incidentbot.Incident, incidentbot.FollowUp, error) {
 	return s.CompleteFollowUpFn(ctx, actor, key, n)
+}
+
+func (s *IncidentService) ExportFollowUps(ctx context.Context, actor incidentbot.Actor, key string) (*incidentbot.Incident, string, int, error) {
+	return s.ExportFollowUpsFn(ctx, actor, key)
 }

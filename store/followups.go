@@ -10,7 +10,8 @@ import (
 )
 
 // upsertFollowUp saves f by (incident, number); Number 0 takes the next
-// number, read under the incident's lock that UpdateIncident holds.
+// number, read under the incident's lock that UpdateIncident holds. Its
+// ticket is written on insert only: setTicket changes it.
 func (db *DB) upsertFollowUp(ctx context.Context, tx *sqlx.Tx, f incidentbot.FollowUp) error {
 	if f.Number == 0 {
 		if err := tx.GetContext(ctx, &f.Number, tx.Rebind(`SELECT COALESCE(MAX(number), 0) + 1 FROM follow_ups WHERE incident_id = ?`), f.IncidentID); err != nil {
@@ -21,12 +22,21 @@ func (db *DB) upsertFollowUp(ctx context.Context, tx *sqlx.Tx, f incidentbot.Fol
 		created_by_id, created_by_name, created_at, done_by_id, done_by_name, done_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (incident_id, number) DO UPDATE SET text = excluded.text, type = excluded.type,
-			priority = excluded.priority, owner = excluded.owner, due = excluded.due, ticket = excluded.ticket,
+			priority = excluded.priority, owner = excluded.owner, due = excluded.due,
 			done_by_id = excluded.done_by_id, done_by_name = excluded.done_by_name, done_at = excluded.done_at`)
 	_, err := tx.ExecContext(ctx, q, f.IncidentID, f.Number, f.Text, string(f.Type), f.Priority, f.Owner, f.Due, f.Ticket,
 		f.CreatedBy.ID, f.CreatedBy.Name, db.t(f.CreatedAt), f.DoneBy.ID, f.DoneBy.Name, db.tp(f.DoneAt))
 	if err != nil {
 		return fmt.Errorf("save follow-up %d: %w", f.Number, mapErr(err))
+	}
+	return nil
+}
+
+// setTicket records the ticket filed for follow-up t.Number.
+func (db *DB) setTicket(ctx context.Context, tx *sqlx.Tx, incidentID int64, t incidentbot.FollowUpTicket) error {
+	_, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE follow_ups SET ticket = ? WHERE incident_id = ? AND number = ?`), t.Ticket, incidentID, t.Number)
+	if err != nil {
+		return fmt.Errorf("save the ticket of follow-up %d: %w", t.Number, mapErr(err))
 	}
 	return nil
 }

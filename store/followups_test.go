@@ -10,7 +10,8 @@ import (
 )
 
 // TestFollowUpsStored: follow-ups are numbered from 1 in each incident,
-// kept in both databases, and marked done by number.
+// kept in both databases, marked done by number, and their ticket set by
+// Change.Tickets only, so a save from an older read never erases it.
 func TestFollowUpsStored(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
@@ -38,7 +39,13 @@ func TestFollowUpsStored(t *testing.T) {
 		}
 		done := got[1]
 		at := incidentbot.StoredTime(t0.Add(time.Hour))
-		done.DoneBy, done.DoneAt, done.Ticket = alice, &at, "https://tracker/1"
+		if _, err := db.UpdateIncident(ctx, a.ID, func(*incidentbot.Incident) (incidentbot.Change, error) {
+			return incidentbot.Change{Tickets: []incidentbot.FollowUpTicket{{Number: 2, Ticket: "https://tracker/1"}}}, nil
+		}); err != nil {
+			t.Fatalf("set ticket: %v", err)
+		}
+		// done was read before the ticket was filed: its save keeps the ticket.
+		done.DoneBy, done.DoneAt = alice, &at
 		add(a, done)
 		got, _ = db.FollowUps(ctx, a.ID)
 		if len(got) != 2 || got[1].DoneAt == nil || !got[1].DoneAt.Equal(at) || got[1].DoneBy != alice || got[1].Ticket != "https://tracker/1" || got[0].DoneAt != nil {

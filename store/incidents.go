@@ -616,6 +616,11 @@ func (db *DB) applyChange(ctx context.Context, tx *sqlx.Tx, incidentID int64, at
 			return err
 		}
 	}
+	for _, t := range ch.Tickets {
+		if err := db.setTicket(ctx, tx, incidentID, t); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

@@ -131,9 +131,9 @@ var subcommands = func() []subcommand {
 		keyOnly("close", "Close for good; post the post-mortem draft (commander)"),
 		keyOnly("postmortem", "Generate the post-mortem draft"),
 		keyOnly("retry", "Run again the actions the bot gave up on"),
-		{name: "followup", description: "Action items: add, list, or mark one done",
+		{name: "followup", description: "Action items: add, list, mark one done, or file them in the tracker",
 			options: []*discordgo.ApplicationCommandOption{
-				choices(str("action", "add, list or done", true), "add", "list", "done"),
+				choices(str("action", "add, list, done or export", true), "add", "list", "done", "export"),
 				str("text", "What to do (add)", false),
 				{Type: discordgo.ApplicationCommandOptionMentionable, Name: "owner", Description: "Who does it (add)"},
 				str(optDue, "Due date, YYYY-MM-DD (add)", false),

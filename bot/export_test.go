@@ -1,0 +1,331 @@
+package bot
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"incidentbot"
+	"incidentbot/bot/console"
+	"incidentbot/integrations/trackers/github"
+	"incidentbot/integrations/trackers/jira"
+	"incidentbot/integrations/trackers/linear"
+	"incidentbot/internal/fake/fakegithub"
+	"incidentbot/internal/fake/fakejira"
+	"incidentbot/internal/fake/fakelinear"
+	"incidentbot/internal/storetest"
+	"incidentbot/store"
+)
+
+// trackerFake is one tracker's fake as the export tests see it: a client
+// on it and the tickets it holds (title -> how many).
+type trackerFake struct {
+	name    string
+	client  func(t *testing.T) incidentbot.Tracker
+	tickets func() map[string]int
+}
+
+func trackerFakes() []trackerFake {
+	var gh *fakegithub.Server
+	var jr *fakejira.Server
+	var ln *fakelinear.Server
+	return []trackerFake{
+		{name: "GitHub", client: func(t *testing.T) incidentbot.Tracker {
+			gh = fakegithub.New(t)
+			c, err := github.New(github.Config{Token: incidentbot.Secret(gh.Token()), Repo: gh.Repo(), APIURL: gh.URL()}, gh.Client())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c
+		}, tickets: func() map[string]int {
+			m := map[string]int{}
+			for _, is := range gh.Issues() {
+				m[is.Title]++
+			}
+			return m
+		}},
+		{name: "Jira", client: func(t *testing.T) incidentbot.Tracker {
+			jr = fakejira.New(t)
+			c, err := jira.New(jira.Config{BaseURL: jr.URL(), Email: jr.Email(), APIToken: incidentbot.Secret(jr.Token()), Project: fakejira.DefaultProject}, jr.Client())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c
+		}, tickets: func() map[string]int {
+			m := map[string]int{}
+			for _, is := range jr.Issues() {
+				m[is.Summary]++
+			}
+			return m
+		}},
+		{name: "Linear", client: func(t *testing.T) incidentbot.Tracker {
+			ln = fakelinear.New(t)
+			c, err := linear.New(linear.Config{APIKey: incidentbot.Secret(ln.APIKey()), TeamID: fakelinear.DefaultTeamID, APIURL: ln.URL()}, ln.Client())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c
+		}, tickets: func() map[string]int {
+			m := map[string]int{}
+			for _, is := range ln.Issues() {
+				m[is.Title]++
+			}
+			return m
+		}},
+	}
+}
+
+// withTracker gives the fixture's next engine tr and returns it.
+func withTracker(f *fixture, tr incidentbot.Tracker) *Engine {
+	f.tune = func(_ *Config, d *Deps) { d.Tracker = tr }
+	f.eng = f.engine()
+	return f.eng
+}
+
+// closeWithFollowUps adds two follow-ups and a done one to a ready
+// incident, resolves and closes it, and returns it.
+func closeWithFollowUps(t *testing.T, f *fixture) (*incidentbot.Incident, incidentbot.Actor) {
+	t.Helper()
+	inc := ready(t, f)
+	ctx := context.Background()
+	here := actor(alice, inc.WarRoom)
+	for _, fu := range []incidentbot.FollowUp{
+		{Text: "Alert on checkout 5xx", Owner: "<@U_BOB>", Due: "2025-12-05", Priority: 1, Type: incidentbot.FollowUpDetect},
+		{Text: "Write the rollback runbook"},
+		{Text: "Restart the pods"},
+	} {
+		if _, _, err := f.eng.AddFollowUp(ctx, here, "", fu); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := f.eng.CompleteFollowUp(ctx, here, "", 3); err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range []incidentbot.Status{incidentbot.StatusResolved, incidentbot.StatusClosed} {
+		if _, err := f.eng.SetStatus(ctx, here, "", st, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return inc, here
+}
+
+// tickets returns the incident's follow-up ticket links by number.
+func tickets(t *testing.T, f *fixture, inc *incidentbot.Incident) map[int]string {
+	t.Helper()
+	list, err := f.db.FollowUps(context.Background(), inc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[int]string{}
+	for _, fu := range list {
+		out[fu.Number] = fu.Ticket
+	}
+	return out
+}
+
+// closingDraft is the post-mortem file posted in the war room at close.
+func closingDraft(t *testing.T, f *fixture, inc *incidentbot.Incident) string {
+	t.Helper()
+	for _, m := range f.warRoom(inc).Messages {
+		if m.Message.File != nil {
+			return m.Message.File.Content
+		}
+	}
+	t.Fatalf("no post-mortem draft in the war room of %s", inc.Key)
+	return ""
+}
+
+// TestExportRoundTrip: at close, the follow-ups not done are filed once in
+// each tracker, before the draft, which carries the links; the list has
+// them, the channel gets them, a second export files nothing, and a
+// follow-up added after the close is filed by /incident followup export.
+func TestExportRoundTrip(t *testing.T) {
+	t.Parallel()
+	for _, tf := range trackerFakes() {
+		t.Run(tf.name, func(t *testing.T) {
+			t.Parallel()
+			storetest.Each(t, func(t *testing.T, db *store.DB) {
+				f := newFixture(t, db)
+				eng := withTracker(f, tf.client(t))
+				inc, here := closeWithFollowUps(t, f)
+				f.runAll(0)
+				if got := tf.tickets(); len(got) != 2 || got["Alert on checkout 5xx"] != 1 || got["Write the rollback runbook"] != 1 {
+					t.Fatalf("tickets in %s: %v, want the two follow-ups not done, once each", tf.name, got)
+				}
+				links := tickets(t, f, inc)
+				if links[1] == "" || links[2] == "" || links[3] != "" {
+					t.Fatalf("links recorded: %v, want 1 and 2", links)
+				}
+				if md := closingDraft(t, f, inc); !strings.Contains(md, links[1]) || !strings.Contains(md, links[2]) {
+					t.Errorf("the closing draft lacks the links %v", links)
+				}
+				general, _ := f.chat.Channel(console.GeneralChannelID)
+				if got := posts(general, "Follow-ups of "+inc.Key+" filed in "+tf.name); len(got) != 1 || !strings.Contains(got[0], links[1]) {
+					t.Errorf("posts of the links where the incident was declared (the war room is archived): %v", got)
+				}
+				if _, _, _, err := eng.ExportFollowUps(context.Background(), here, inc.Key); incidentbot.ErrorCode(err) != incidentbot.EINVALID {
+					t.Errorf("export with nothing to file: got %v, want EINVALID", err)
+				}
+				if _, _, err := eng.AddFollowUp(context.Background(), here, inc.Key, incidentbot.FollowUp{Text: "Load test the checkout"}); err != nil {
+					t.Fatal(err)
+				}
+				_, name, n, err := eng.ExportFollowUps(context.Background(), here, inc.Key)
+				if err != nil || name != tf.name || n != 1 {
+					t.Fatalf("export: got %q, %d, %v; want %s, 1", name, n, err, tf.name)
+				}
+				f.runAll(0)
+				if got := tf.tickets(); len(got) != 3 || got["Load test the checkout"] != 1 || got["Alert on checkout 5xx"] != 1 {
+					t.Errorf("tickets after the export: %v", got)
+				}
+				if links := tickets(t, f, inc); links[4] == "" {
+					t.Errorf("follow-up 4 has no link: %v", links)
+				}
+			})
+		})
+	}
+}
+
+// crashingTracker files the ticket, then stops the process (cancels the
+// run) before the bot records it.
+type crashingTracker struct {
+	incidentbot.Tracker
+	crash context.CancelFunc
+}
+
+func (c crashingTracker) CreateTicket(ctx context.Context, r incidentbot.TicketRequest) (incidentbot.Ticket, error) {
+	t, err := c.Tracker.CreateTicket(ctx, r)
+	c.crash()
+	if err != nil {
+		return t, err
+	}
+	return incidentbot.Ticket{}, context.Canceled
+}
+
+// TestExportCrashBetweenCreateAndRecord: a run that stops after GitHub
+// filed the issue, before the link was stored, leaves no link; the next
+// run (a restarted bot) finds the issue by its marker and files no second one.
+func TestExportCrashBetweenCreateAndRecord(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		gh := fakegithub.New(t)
+		client, err := github.New(github.Config{Token: incidentbot.Secret(gh.Token()), Repo: gh.Repo(), APIURL: gh.URL()}, gh.Client())
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := newFixture(t, db)
+		withTracker(f, client)
+		inc := ready(t, f)
+		ctx := context.Background()
+		here := actor(alice, inc.WarRoom)
+		if _, _, err := f.eng.AddFollowUp(ctx, here, "", incidentbot.FollowUp{Text: "Alert on checkout 5xx"}); err != nil {
+			t.Fatal(err)
+		}
+		runCtx, crash := context.WithCancel(ctx)
+		crashing := withTracker(f, crashingTracker{Tracker: client, crash: crash})
+		if _, _, _, err := crashing.ExportFollowUps(ctx, here, ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := crashing.RunDue(runCtx, 0); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(gh.Issues()); n != 1 {
+			t.Fatalf("%d issues after the crash, want 1", n)
+		}
+		if links := tickets(t, f, inc); links[1] != "" {
+			t.Fatalf("link recorded before the crash: %v; the test needs it lost", links)
+		}
+		withTracker(f, client) // the restart
+		f.runAll(0)
+		if n := len(gh.Issues()); n != 1 {
+			t.Errorf("%d issues after the restart, want 1", n)
+		}
+		if links := tickets(t, f, inc); links[1] != "https://github.com/acme/shop/issues/1" {
+			t.Errorf("link after the restart: %v, want issue 1", links)
+		}
+	})
+}
+
+// TestExportRefused: a tracker that refuses the token is reported once in
+// the war room, without the token, the draft still goes out at close, and
+// nothing is retried; once fixed, /incident followup export files them.
+// A tracker that is briefly down is reported once and retried.
+func TestExportRefused(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		gh := fakegithub.New(t)
+		bad, err := github.New(github.Config{Token: "github_pat_revoked", Repo: gh.Repo(), APIURL: gh.URL()}, gh.Client())
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := newFixture(t, db)
+		withTracker(f, bad)
+		inc, here := closeWithFollowUps(t, f)
+		f.runAll(0)
+		notices := posts(f.warRoom(inc), "GitHub refused the credentials")
+		if len(notices) != 1 || !strings.Contains(notices[0], "check GITHUB_TOKEN") || strings.Contains(notices[0], "github_pat_revoked") {
+			t.Errorf("war-room notices of the refusal: %q, want one naming GITHUB_TOKEN and not the token", notices)
+		}
+		closingDraft(t, f, inc)
+		if n := len(gh.Issues()); n != 0 || gh.Calls("list") != 1 {
+			t.Errorf("%d issues and %d searches after a refusal, want none filed and no retry", n, gh.Calls("list"))
+		}
+		if strings.Contains(f.logs.String(), "github_pat_revoked") {
+			t.Error("the token is in the logs")
+		}
+
+		good, err := github.New(github.Config{Token: incidentbot.Secret(gh.Token()), Repo: gh.Repo(), APIURL: gh.URL()}, gh.Client())
+		if err != nil {
+			t.Fatal(err)
+		}
+		eng := withTracker(f, good)
+		gh.FailWith(503)
+		if _, _, n, err := eng.ExportFollowUps(context.Background(), here, inc.Key); err != nil || n != 2 {
+			t.Fatalf("export: %d, %v", n, err)
+		}
+		f.runAll(0)
+		f.clock.Advance(time.Minute) // past the backoff
+		f.runAll(0)
+		general, _ := f.chat.Channel(console.GeneralChannelID)
+		if got := posts(general, "GitHub is not taking the follow-ups of "+inc.Key+" yet"); len(got) != 1 || !strings.Contains(got[0], "GitHub answered HTTP 503") {
+			t.Errorf("notices of the outage: %q, want one", got)
+		}
+		if n := len(gh.Issues()); n != 2 {
+			t.Errorf("%d issues after the retry, want 2", n)
+		}
+	})
+}
+
+// TestExportDrill: a drill's follow-ups are never filed.
+func TestExportDrill(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		gh := fakegithub.New(t)
+		client, err := github.New(github.Config{Token: incidentbot.Secret(gh.Token()), Repo: gh.Repo(), APIURL: gh.URL()}, gh.Client())
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := newFixture(t, db)
+		eng := withTracker(f, client)
+		inc := f.declare(incidentbot.DeclareRequest{Title: "Practice", Type: "site-outage", Drill: true, Force: true})
+		f.runAll(0)
+		inc = f.reload(inc)
+		here := actor(alice, inc.WarRoom)
+		if _, _, err := eng.AddFollowUp(context.Background(), here, "", incidentbot.FollowUp{Text: "Practise more"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, _, err := eng.ExportFollowUps(context.Background(), here, ""); incidentbot.ErrorCode(err) != incidentbot.EINVALID {
+			t.Errorf("export of a drill: got %v, want EINVALID", err)
+		}
+		for _, st := range []incidentbot.Status{incidentbot.StatusResolved, incidentbot.StatusClosed} {
+			if _, err := eng.SetStatus(context.Background(), here, "", st, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		f.runAll(0)
+		closingDraft(t, f, inc)
+		if gh.Calls("list")+gh.Calls("create") != 0 {
+			t.Errorf("a drill called GitHub")
+		}
+	})
+}
