@@ -52,7 +52,9 @@ type Chat struct {
 	hooks  string // the scheme and host response_urls must have
 	pace   *pacer
 	groups groupCache
-	logger *slog.Logger
+	// locales keeps each person's Slack language, for replies only they see.
+	locales localeCache
+	logger  *slog.Logger
 
 	botMu sync.Mutex
 	botID string // the bot's own user id (auth.test), once known

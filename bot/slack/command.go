@@ -38,6 +38,7 @@ func (in *Inbound) command(ctx context.Context, cmd slashRequest) *slashResponse
 		Workspace: cmd.TeamID,
 		User:      incidentbot.User{ID: cmd.UserID, Name: cmd.UserName},
 		ChannelID: cmd.ChannelID,
+		Locale:    in.locale(ctx, cmd.UserID),
 	}
 	if wantsModal(cmd.Text) && cmd.TriggerID != "" && in.deps.Service != nil && in.deps.Chat != nil {
 		// The trigger id lives 3 seconds: open the modal now, before the ack.

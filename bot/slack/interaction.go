@@ -103,6 +103,7 @@ func (in *Inbound) interact(ctx context.Context, p interaction) (any, func(conte
 // actions runs each clicked button's command line as the person who clicked.
 func (in *Inbound) actions(ctx context.Context, p interaction) {
 	actor := p.actor(p.channel())
+	actor.Locale = in.locale(ctx, actor.User.ID)
 	for _, a := range p.Actions {
 		if !in.firstClick(ctx, p, a.ActionID) {
 			in.deps.Logger.InfoContext(ctx, "repeated click ignored", "user", actor.User.ID, "action", a.ActionID)

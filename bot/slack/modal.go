@@ -173,6 +173,7 @@ func (in *Inbound) submitDeclare(ctx context.Context, p interaction) (any, func(
 	var meta modalMeta
 	_ = json.Unmarshal([]byte(p.View.PrivateMetadata), &meta) // an empty origin only loses the confirmation
 	actor := p.actor(meta.OriginChannel)
+	actor.Locale = in.locale(ctx, actor.User.ID)
 	if p.TriggerID != "" {
 		ctx = incidentbot.WithDelivery(ctx, incidentbot.Delivery{Source: triggerSource, ID: p.TriggerID})
 	}

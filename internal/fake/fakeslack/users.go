@@ -1,6 +1,9 @@
 package fakeslack
 
-import "strings"
+import (
+	"cmp"
+	"strings"
+)
 
 // User is a person in the fake workspace.
 type User struct {
@@ -12,6 +15,9 @@ type User struct {
 	Email   string
 	IsBot   bool
 	Deleted bool
+	// Locale is the person's Slack language ("fr-FR"); users.info returns
+	// it only with include_locale=true, as Slack does. "" is en-US.
+	Locale string
 }
 
 // addUser adds or replaces a user. Called with s.mu held or before serving.
@@ -55,7 +61,11 @@ func (s *Server) usersInfo(p params) (any, string) {
 	if u == nil {
 		return nil, "user_not_found"
 	}
-	return map[string]any{"user": u.json()}, ""
+	out := u.json()
+	if p.get("include_locale") == "true" {
+		out["locale"] = cmp.Or(u.Locale, "en-US")
+	}
+	return map[string]any{"user": out}, ""
 }
 
 func (s *Server) usersLookupByEmail(p params) (any, string) {
