@@ -43,7 +43,7 @@ func dashDeps(site *web.Site, guard func(http.Handler) http.Handler) server.Deps
 		Status: site.Status(), StatusFeed: site.Feed(), StatusSummary: site.Summary(), StatusBanner: site.Banner(),
 		Incidents: site.Incidents(), Incident: site.Incident(), Postmortem: site.Postmortem(),
 		HistoryCSV: site.HistoryCSV(), Trends: site.Trends(), Events: site.Events(),
-		Guard: guard,
+		Guard: guard, Identify: guard,
 	}
 }
 
