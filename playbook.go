@@ -54,60 +54,6 @@ type Role struct {
 // AssignDeclarer is the Role.Assign value for the person who declared.
 const AssignDeclarer = "declarer"
 
-// Action kinds a playbook can run.
-const (
-	ActionVerifySite = "verify_site"
-	ActionPauseAds   = "pause_ads"
-	ActionResumeAds  = "resume_ads"
-	ActionNotify     = "notify"
-	ActionStatusPage = "statuspage"
-	ActionPage       = "page"
-	// ActionCheckProviders reads the providers' status pages (payment,
-	// hosting): is the fault theirs?
-	ActionCheckProviders = "check_providers"
-)
-
-// Action is one step a playbook runs on declare or on resolve. Only the
-// fields of its Kind are set.
-type Action struct {
-	Kind string
-	When Condition
-
-	URL    string // verify_site
-	Expect string // verify_site: text the page must contain
-
-	Platforms []string // pause_ads / resume_ads: empty means all configured
-	Accounts  []string // pause_ads: empty means all
-	Include   []string // pause_ads: campaign name globs to pause (empty: all)
-	Exclude   []string // pause_ads: campaign name globs to keep serving (brand ...)
-	// IncludeLabels and ExcludeLabels select by campaign label (exact,
-	// case-insensitive) where the platform has labels: Google Ads, Meta.
-	IncludeLabels []string // pause_ads: pause only campaigns with one of these labels
-	ExcludeLabels []string // pause_ads: keep campaigns with one of these labels serving
-
-	To       string // notify: a NOTIFY_* target name; page: service
-	Template string // notify / statuspage: template name
-	Status   string // statuspage: investigating, identified, monitoring, resolved
-}
-
-// Condition limits an action to some incidents. Empty means always.
-type Condition struct {
-	Severity []Severity
-}
-
-// Holds reports whether the condition lets an incident of severity s run the action.
-func (c Condition) Holds(s Severity) bool {
-	if len(c.Severity) == 0 {
-		return true
-	}
-	for _, v := range c.Severity {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
 // Cadence returns how often the war room should post an update at severity s; 0 is never.
 func (p *Playbook) Cadence(s Severity) time.Duration { return p.StatusUpdates[s] }
 
@@ -148,8 +94,8 @@ type TemplateData struct {
 // SiteURL is the site a playbook checks: its verify_site URL, else shopURL.
 func (p *Playbook) SiteURL(shopURL string) string {
 	for _, v := range p.OnDeclare {
-		if v.Kind == ActionVerifySite && v.URL != "" {
-			return v.URL
+		if site, ok := v.Params.(VerifySiteParams); ok && site.URL != "" {
+			return site.URL
 		}
 	}
 	return shopURL

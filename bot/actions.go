@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -31,7 +32,7 @@ type actionPayload struct {
 func actionJobs(j *jobs, phase string, actions []incidentbot.Action, sev incidentbot.Severity, pauseAds *bool) {
 	for i, a := range actions {
 		holds := a.When.Holds(sev)
-		if a.Kind == incidentbot.ActionPauseAds && pauseAds != nil {
+		if a.Kind() == incidentbot.ActionPauseAds && pauseAds != nil {
 			holds = *pauseAds
 		}
 		if holds {
@@ -43,18 +44,10 @@ func actionJobs(j *jobs, phase string, actions []incidentbot.Action, sev inciden
 // actionKind is the job kind of an action: checks from outside run in the
 // probe workers' lane (see probeLane), the rest in the others'.
 func actionKind(a incidentbot.Action) string {
-	if a.Kind == incidentbot.ActionVerifySite || a.Kind == incidentbot.ActionCheckProviders {
+	if actionRunners[a.Kind()].probe {
 		return kindProbe
 	}
 	return kindAction
-}
-
-// target is who a notify, statuspage or page action goes to.
-func target(a incidentbot.Action) string {
-	if a.To != "" {
-		return a.To
-	}
-	return a.Kind
 }
 
 // result is what an action did, for the timeline, the war room and the summary.
@@ -63,10 +56,9 @@ type result struct {
 	text    string
 	data    json.RawMessage
 	extra   []incidentbot.TimelineEvent
-	summary bool // the manager summary changes (ads)
-	healthy bool // probe_result: the site answered as expected
-	blocked bool // probe_result: the typed URL was refused, not fetched
-	quiet   bool // timeline only, not posted in the war room
+	summary bool            // the manager summary changes (ads)
+	recheck *recheckPayload // probe_result: the site is down, check it again later
+	quiet   bool            // timeline only, not posted in the war room
 }
 
 func (e *Engine) action(ctx context.Context, job incidentbot.Job, inc *incidentbot.Incident) (complete, error) {
@@ -75,10 +67,12 @@ func (e *Engine) action(ctx context.Context, job incidentbot.Job, inc *incidentb
 		return nil, err
 	}
 	a := p.Action
-	if a.Kind == incidentbot.ActionVerifySite && a.URL == "" {
-		a.URL = e.cfg.ShopURL // a playbook check without url is the shop's
+	r, ok := actionRunners[a.Kind()]
+	if !ok {
+		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Unknown playbook action %q: fix the playbook.", a.Kind())
 	}
-	if outward(a.Kind) && e.notifier != nil {
+	what, _ := r.describe(a.Params)
+	if outward(a.Kind()) && e.notifier != nil {
 		pb, err := e.playbook(inc)
 		if err != nil {
 			return nil, err
@@ -92,7 +86,6 @@ func (e *Engine) action(ctx context.Context, job incidentbot.Job, inc *incidentb
 		}
 	}
 	if job.Attempts == 1 {
-		what, _ := describeAction(a)
 		data, err := json.Marshal(incidentbot.ActionRef{Job: job.ID, Action: what})
 		if err != nil {
 			return nil, fmt.Errorf("action data: %w", err)
@@ -106,27 +99,11 @@ func (e *Engine) action(ctx context.Context, job incidentbot.Job, inc *incidentb
 			return nil, err
 		}
 	}
-	var (
-		res result
-		err error
-	)
-	switch a.Kind {
-	case incidentbot.ActionPauseAds, incidentbot.ActionResumeAds:
-		res, err = e.runAds(ctx, inc, a)
-	case incidentbot.ActionVerifySite:
-		res = e.runProbe(ctx, inc, incidentbot.ProbeTarget{URL: a.URL, Expect: a.Expect, Trusted: p.Trusted})
-	case incidentbot.ActionCheckProviders:
-		res = e.runProviders(ctx, inc)
-	case incidentbot.ActionNotify, incidentbot.ActionStatusPage, incidentbot.ActionPage:
-		res, err = e.runNotify(ctx, inc, a)
-	default:
-		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Unknown playbook action %q: fix the playbook.", a.Kind)
-	}
+	res, err := r.run(e, ctx, actionRun{inc: inc, trusted: p.Trusted}, a.Params)
 	if err != nil {
 		return nil, err
 	}
 	if res.kind == incidentbot.EventActionSkipped {
-		what, _ := describeAction(a)
 		res.text = sentence(what + ": " + res.text)
 	}
 	j := e.jobsFor(inc)
@@ -136,14 +113,15 @@ func (e *Engine) action(ctx context.Context, job incidentbot.Job, inc *incidentb
 	if res.summary {
 		j.add(kindSummary, "summary/ads/"+e.seq(), nil)
 	}
-	if a.Kind == incidentbot.ActionVerifySite && res.kind == incidentbot.EventProbeResult && !res.healthy && !res.blocked {
+	if rc := res.recheck; rc != nil {
 		// One chain per URL: a chain already following it goes on alone.
-		following, err := e.rechecking(ctx, job, inc.ID, a.URL, math.MaxInt64)
+		following, err := e.rechecking(ctx, job, inc.ID, rc.URL, math.MaxInt64)
 		if err != nil {
 			return nil, err
 		}
 		if !following {
-			e.scheduleRecheck(j, recheckPayload{URL: a.URL, Expect: a.Expect, Trusted: p.Trusted, Chain: job.ID})
+			rc.Chain = job.ID
+			e.scheduleRecheck(j, *rc)
 		}
 	}
 	if j.err != nil {
@@ -240,21 +218,24 @@ type pauseDetail struct {
 	Error    string `json:"error,omitempty"`
 }
 
-func (e *Engine) runAds(ctx context.Context, inc *incidentbot.Incident, a incidentbot.Action) (result, error) {
+func (e *Engine) runPauseAds(ctx context.Context, r actionRun, a incidentbot.PauseAdsParams) (result, error) {
+	return e.runAds(ctx, r.inc, a, incidentbot.EventAdsPaused, func() (ads.Report, error) {
+		return e.ads.Pause(ctx, r.inc, ads.SelectionFrom(a))
+	})
+}
+
+func (e *Engine) runResumeAds(ctx context.Context, r actionRun, a incidentbot.ResumeAdsParams) (result, error) {
+	return e.runAds(ctx, r.inc, a, incidentbot.EventAdsResumed, func() (ads.Report, error) {
+		return e.ads.Resume(ctx, r.inc, a.Platforms)
+	})
+}
+
+// runAds runs a pause or a resume (do) and records it as kind.
+func (e *Engine) runAds(ctx context.Context, inc *incidentbot.Incident, a incidentbot.ActionParams, kind incidentbot.EventKind, do func() (ads.Report, error)) (result, error) {
 	if e.ads == nil {
 		return skipped("no ad platform is configured (set the *_ADS_* variables to let the bot pause campaigns)"), nil
 	}
-	var (
-		rep  ads.Report
-		err  error
-		kind = incidentbot.EventAdsPaused
-	)
-	if a.Kind == incidentbot.ActionPauseAds {
-		rep, err = e.ads.Pause(ctx, inc, ads.SelectionFrom(a))
-	} else {
-		rep, err = e.ads.Resume(ctx, inc, a.Platforms)
-		kind = incidentbot.EventAdsResumed
-	}
+	rep, err := do()
 	if err != nil {
 		// What this run did change (say Google paused while Meta was
 		// throttled) goes on the timeline now; the retry reports the rest.
@@ -265,7 +246,7 @@ func (e *Engine) runAds(ctx context.Context, inc *incidentbot.Incident, a incide
 				e.logger.WarnContext(ctx, "could not record a partial ads run", "incident", inc.Key, "err", upErr)
 			}
 		}
-		return result{}, fmt.Errorf("%s: %w", a.Kind, err)
+		return result{}, fmt.Errorf("%s: %w", a.ActionKind(), err)
 	}
 	res := result{kind: incidentbot.EventActionSucceeded, text: drillLabel(inc, rep.Summary())}
 	if len(rep.Failed) > 0 && len(rep.Paused)+len(rep.Resumed) == 0 {
@@ -332,6 +313,13 @@ const noShopURL = "Nothing was checked from outside: SHOP_URL is empty. Give it 
 	"(for example SHOP_URL=https://www.your-shop.com/) and restart the bot; meanwhile open the shop from a phone on mobile data, " +
 	"or run /incident verify with the address."
 
+func (e *Engine) runVerifySite(ctx context.Context, r actionRun, a incidentbot.VerifySiteParams) (result, error) {
+	if a.URL == "" {
+		a.URL = e.cfg.ShopURL // a playbook check without url is the shop's
+	}
+	return e.runProbe(ctx, r.inc, incidentbot.ProbeTarget{URL: a.URL, Expect: a.Expect, Trusted: r.trusted}), nil
+}
+
 func (e *Engine) runProbe(ctx context.Context, inc *incidentbot.Incident, t incidentbot.ProbeTarget) result {
 	if t.URL == "" {
 		return result{kind: incidentbot.EventActionSucceeded, text: drillLabel(inc, noShopURL)}
@@ -346,17 +334,22 @@ func (e *Engine) runProbe(ctx context.Context, inc *incidentbot.Incident, t inci
 	data, _ := json.Marshal(map[string]any{
 		"url": r.URL, "healthy": r.Healthy, "class": r.Class, "status": r.Status, "latency_ms": r.Latency.Milliseconds(),
 	})
-	return result{kind: incidentbot.EventProbeResult, text: r.Text(), data: data, healthy: r.Healthy, blocked: r.Blocked}
+	res := result{kind: incidentbot.EventProbeResult, text: r.Text(), data: data}
+	if !r.Healthy && !r.Blocked { // a refused typed URL was never fetched: nothing to follow
+		res.recheck = &recheckPayload{URL: t.URL, Expect: t.Expect, Trusted: t.Trusted}
+	}
+	return res
 }
 
 // runProviders reads the providers' status pages: when the payment service
 // or the host has an incident of its own, the fix is theirs to make.
-func (e *Engine) runProviders(ctx context.Context, inc *incidentbot.Incident) result {
+func (e *Engine) runProviders(ctx context.Context, r actionRun, _ incidentbot.CheckProvidersParams) (result, error) {
+	inc := r.inc
 	if inc.Drill {
-		return result{kind: incidentbot.EventActionSucceeded, text: drillLabel(inc, "would read the providers' status pages.")}
+		return result{kind: incidentbot.EventActionSucceeded, text: drillLabel(inc, "would read the providers' status pages.")}, nil
 	}
 	if e.providers == nil {
-		return skipped("no provider status page is configured (set PROVIDER_STATUS_PAGES)")
+		return skipped("no provider status page is configured (set PROVIDER_STATUS_PAGES)"), nil
 	}
 	var lines []string
 	down := 0
@@ -371,11 +364,34 @@ func (e *Engine) runProviders(ctx context.Context, inc *incidentbot.Incident) re
 	if down > 0 {
 		head = fmt.Sprintf("Providers' status pages: %d report a problem or could not be read. Contact them and follow their page.", down)
 	}
-	return result{kind: incidentbot.EventProbeResult, text: head + "\n" + strings.Join(lines, "\n")}
+	return result{kind: incidentbot.EventProbeResult, text: head + "\n" + strings.Join(lines, "\n")}, nil
 }
 
-func (e *Engine) runNotify(ctx context.Context, inc *incidentbot.Incident, a incidentbot.Action) (result, error) {
-	to := target(a)
+// noticeSpec is what a notify, statuspage or page action sends, and where.
+type noticeSpec struct {
+	action   incidentbot.ActionParams // for its description
+	to       string
+	template string
+	status   string // statuspage: the page's status; "": the incident's
+	public   bool   // statuspage: customers read it, so only the template's words go out
+	done     string // what the war room reads once sent: "Sent to hosting"
+}
+
+func (e *Engine) runNotifyAction(ctx context.Context, r actionRun, a incidentbot.NotifyParams) (result, error) {
+	to := cmp.Or(a.To, incidentbot.ActionNotify)
+	return e.runNotify(ctx, r.inc, noticeSpec{action: a, to: to, template: a.Template, done: "Sent to " + to})
+}
+
+func (e *Engine) runStatusPage(ctx context.Context, r actionRun, a incidentbot.StatusPageParams) (result, error) {
+	return e.runNotify(ctx, r.inc, noticeSpec{action: a, to: incidentbot.ActionStatusPage, template: a.Template, status: a.Status, public: true, done: "Status page updated"})
+}
+
+func (e *Engine) runPage(ctx context.Context, r actionRun, a incidentbot.PageParams) (result, error) {
+	to := cmp.Or(a.To, incidentbot.ActionPage)
+	return e.runNotify(ctx, r.inc, noticeSpec{action: a, to: to, done: "Paged " + to})
+}
+
+func (e *Engine) runNotify(ctx context.Context, inc *incidentbot.Incident, a noticeSpec) (result, error) {
 	pb, err := e.playbook(inc)
 	if err != nil {
 		return result{}, err
@@ -384,7 +400,7 @@ func (e *Engine) runNotify(ctx context.Context, inc *incidentbot.Incident, a inc
 	if err != nil {
 		return result{}, err
 	}
-	data := incidentbot.TemplateData{Incident: inc, Status: a.Status}
+	data := incidentbot.TemplateData{Incident: inc, Status: a.status}
 	if data.Status == "" {
 		data.Status = string(inc.Status)
 	}
@@ -392,42 +408,35 @@ func (e *Engine) runNotify(ctx context.Context, inc *incidentbot.Incident, a inc
 		data.Commander = c[0].Name
 	}
 	data.URL = pb.SiteURL(e.cfg.ShopURL)
-	notice := incidentbot.Notice{Severity: inc.Severity, Key: inc.Key, Status: data.Status, Title: inc.Title}
-	if tmpl, ok := pb.Template(a.Template, e.cfg.Language); ok {
-		if notice.Body, err = incidentbot.RenderTemplate(a.Template, tmpl, data); err != nil {
+	n := incidentbot.Notice{Severity: inc.Severity, Key: inc.Key, Status: data.Status, Title: inc.Title}
+	if tmpl, ok := pb.Template(a.template, e.cfg.Language); ok {
+		if n.Body, err = incidentbot.RenderTemplate(a.template, tmpl, data); err != nil {
 			return result{}, err
 		}
 	}
-	if a.Kind == incidentbot.ActionStatusPage {
+	if a.public {
 		// The public reads the playbook's words only, never the title or
 		// anything else people typed: the page's incident is named after
 		// the template's first sentence.
-		if strings.TrimSpace(notice.Body) == "" {
+		if strings.TrimSpace(n.Body) == "" {
 			return result{}, incidentbot.Errorf(incidentbot.EINVALID,
 				"The %s playbook's statuspage action has no customer template, and the bot never publishes the incident's title: add template: customer to the action, with customer-en and customer-fr under templates.", pb.Name)
 		}
-		notice.Title = incidentbot.PublicName(notice.Body)
+		n.Title = incidentbot.PublicName(n.Body)
 	}
-	subject := notice.Subject()
-	what, _ := describeAction(a)
+	subject := n.Subject()
+	what, _ := describeAction(incidentbot.Action{Params: a.action})
 	if inc.Drill {
 		return result{kind: incidentbot.EventActionSucceeded, text: drillLabel(inc, fmt.Sprintf("would %s: %s", what, subject))}, nil
 	}
 	if e.notifier == nil {
 		return skipped("not configured (set the NOTIFY_* or STATUSPAGE_* variables)"), nil
 	}
-	if err := e.notifier.Notify(ctx, to, notice); err != nil {
-		if a.Kind == incidentbot.ActionStatusPage && data.Status == string(incidentbot.StatusResolved) && incidentbot.ErrorCode(err) == incidentbot.ENOTFOUND {
+	if err := e.notifier.Notify(ctx, a.to, n); err != nil {
+		if a.public && data.Status == string(incidentbot.StatusResolved) && incidentbot.ErrorCode(err) == incidentbot.ENOTFOUND {
 			return skipped("nothing to resolve, no status page incident was open (it was never published, or was resolved on the page)"), nil
 		}
-		return result{}, fmt.Errorf("%s %s: %w", a.Kind, to, err)
+		return result{}, fmt.Errorf("%s %s: %w", a.action.ActionKind(), a.to, err)
 	}
-	done := "Sent to " + to
-	switch a.Kind {
-	case incidentbot.ActionStatusPage:
-		done = "Status page updated"
-	case incidentbot.ActionPage:
-		done = "Paged " + to
-	}
-	return result{kind: incidentbot.EventActionSucceeded, text: done + ": " + subject}, nil
+	return result{kind: incidentbot.EventActionSucceeded, text: a.done + ": " + subject}, nil
 }

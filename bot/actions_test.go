@@ -2,6 +2,8 @@ package bot
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -67,7 +69,7 @@ func TestCheckProviders(t *testing.T) {
 				t.Fatal(err)
 			}
 			withProviders := *pb
-			withProviders.OnDeclare = []incidentbot.Action{{Kind: incidentbot.ActionCheckProviders}}
+			withProviders.OnDeclare = []incidentbot.Action{{Params: incidentbot.CheckProvidersParams{}}}
 			f.books = books{Set: playbooks.Defaults(), override: map[string]*incidentbot.Playbook{"generic": &withProviders}}
 			f.provs = tc.provs
 			f.eng = f.engine()
@@ -103,5 +105,21 @@ func TestCampaignList(t *testing.T) {
 	}
 	if got := campaignList(many); !strings.HasSuffix(got, "; and 3 more.") || strings.Count(got, `"c"`) != 10 {
 		t.Errorf("got %q, want 10 names and 3 more", got)
+	}
+}
+
+// Every action kind has exactly one runner: a kind added to the root
+// without one fails here (and in playbooks' decoder test).
+func TestActionRunnersCoverKinds(t *testing.T) {
+	t.Parallel()
+	got := slices.Sorted(maps.Keys(actionRunners))
+	want := slices.Sorted(slices.Values(incidentbot.ActionKinds()))
+	if !slices.Equal(got, want) {
+		t.Errorf("runners cover %v, want %v", got, want)
+	}
+	for _, kind := range want {
+		if r := actionRunners[kind]; r.probe && r.outward {
+			t.Errorf("%s: got a check from outside that also speaks for the shop; outward actions wait for a commander outside the probe lane", kind)
+		}
 	}
 }

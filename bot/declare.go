@@ -175,8 +175,8 @@ func (e *Engine) declareJobs(inc *incidentbot.Incident, pb *incidentbot.Playbook
 	defer func() { inc.Key = "" }()
 	j := e.jobsFor(inc).add(kindCreateChannel, kindCreateChannel, nil).add(kindSummary, "summary/declared", nil)
 	actions := pb.OnDeclare
-	if pauseAds != nil && *pauseAds && !slices.ContainsFunc(actions, func(a incidentbot.Action) bool { return a.Kind == incidentbot.ActionPauseAds }) {
-		actions = append(slices.Clip(actions), incidentbot.Action{Kind: incidentbot.ActionPauseAds})
+	if pauseAds != nil && *pauseAds && !slices.ContainsFunc(actions, func(a incidentbot.Action) bool { return a.Kind() == incidentbot.ActionPauseAds }) {
+		actions = append(slices.Clip(actions), incidentbot.Action{Params: incidentbot.PauseAdsParams{}})
 	}
 	actionJobs(j, "declare", actions, inc.Severity, pauseAds)
 	if inc.NextReminderAt != nil {

@@ -101,28 +101,6 @@ func describe(job incidentbot.Job) (what, byHand string) {
 	return "post a message", "Check the incident with /incident status."
 }
 
-func describeAction(a incidentbot.Action) (what, byHand string) {
-	switch a.Kind {
-	case incidentbot.ActionPauseAds:
-		return "pause the ads", "Pause the campaigns in each ad platform's console, then check /incident ads status."
-	case incidentbot.ActionResumeAds:
-		return "resume the ads", "Resume the campaigns the bot paused in each ad platform's console; /incident ads status lists them."
-	case incidentbot.ActionVerifySite:
-		return "check the site from outside", "Open the site from another network or browser, or run /incident verify again."
-	case incidentbot.ActionCheckProviders:
-		return "read the providers' status pages", "Open the payment provider's and the host's status pages in a browser."
-	case incidentbot.ActionStatusPage:
-		if a.To != "" && a.To != a.Kind {
-			return "update the status page " + a.To, "Update the status page by hand."
-		}
-		return "update the status page", "Update the status page by hand."
-	case incidentbot.ActionPage:
-		return "page " + target(a), "Call them by hand."
-	default:
-		return "notify " + target(a), "Contact them by hand."
-	}
-}
-
 // enqueue adds jobs outside any incident change (the incident write
 // already happened) and wakes a worker.
 func (e *Engine) enqueue(ctx context.Context, jobs ...incidentbot.Job) error {

@@ -461,7 +461,8 @@ func (e *Engine) AdsPreview(ctx context.Context, actor incidentbot.Actor, key, p
 	if err != nil {
 		return nil, nil, err
 	}
-	rep, err := e.ads.Preview(ctx, inc, ads.SelectionFrom(a))
+	pause, _ := a.Params.(incidentbot.PauseAdsParams)
+	rep, err := e.ads.Preview(ctx, inc, ads.SelectionFrom(pause))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -476,12 +477,7 @@ func (e *Engine) AdsPreview(ctx context.Context, actor incidentbot.Actor, key, p
 // platform ("" for all) and returns the action to run.
 func (e *Engine) adsAction(ctx context.Context, actor incidentbot.Actor, inc *incidentbot.Incident, op incidentbot.AdsOp, platform string) (incidentbot.Action, error) {
 	var a incidentbot.Action
-	switch op {
-	case incidentbot.AdsPause:
-		a.Kind = incidentbot.ActionPauseAds
-	case incidentbot.AdsResume:
-		a.Kind = incidentbot.ActionResumeAds
-	default:
+	if op != incidentbot.AdsPause && op != incidentbot.AdsResume {
 		return a, incidentbot.Errorf(incidentbot.EINVALID, "Unknown ads command %q. Use /incident ads pause, resume or status.", op)
 	}
 	if op == incidentbot.AdsPause {
@@ -499,12 +495,18 @@ func (e *Engine) adsAction(ctx context.Context, actor incidentbot.Actor, inc *in
 	if e.ads == nil {
 		return a, incidentbot.Errorf(incidentbot.EINVALID, "No ad platform is configured: set the GOOGLE_ADS_*, META_ADS_*, MICROSOFT_ADS_* or TIKTOK_ADS_* variables and restart the bot.")
 	}
+	var platforms []string // none: all configured
 	if platform != "" {
 		known := e.ads.Platforms()
 		if !slices.Contains(known, platform) {
 			return a, incidentbot.Errorf(incidentbot.EINVALID, "No ad platform %q is configured. Configured: %s.", platform, strings.Join(known, ", "))
 		}
-		a.Platforms = []string{platform}
+		platforms = []string{platform}
+	}
+	if op == incidentbot.AdsPause {
+		a.Params = incidentbot.PauseAdsParams{Platforms: platforms}
+	} else {
+		a.Params = incidentbot.ResumeAdsParams{Platforms: platforms}
 	}
 	return a, nil
 }
@@ -521,27 +523,27 @@ func (e *Engine) Verify(ctx context.Context, actor incidentbot.Actor, key, url s
 	if e.prober == nil {
 		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Outside-in checks are not configured yet on this bot. Check the site from another network or browser meanwhile.")
 	}
-	a := incidentbot.Action{Kind: incidentbot.ActionVerifySite, URL: strings.TrimSpace(url)}
-	trusted := a.URL == ""
+	site := incidentbot.VerifySiteParams{URL: strings.TrimSpace(url)}
+	trusted := site.URL == ""
 	if trusted {
 		pb, err := e.playbook(inc)
 		if err != nil {
 			return nil, err
 		}
 		for _, v := range pb.OnDeclare {
-			if v.Kind == incidentbot.ActionVerifySite {
-				a = v
+			if p, ok := v.Params.(incidentbot.VerifySiteParams); ok {
+				site = p
 				break
 			}
 		}
 	}
-	if a.URL == "" {
-		a.URL = e.cfg.ShopURL
+	if site.URL == "" {
+		site.URL = e.cfg.ShopURL
 	}
-	if a.URL == "" {
+	if site.URL == "" {
 		return nil, incidentbot.Errorf(incidentbot.EINVALID, "No site to check: SHOP_URL is not set and the %s playbook names none. Give one, e.g. /incident verify https://www.your-shop.com/, or set SHOP_URL.", inc.Type)
 	}
-	j := e.jobsFor(inc).add(kindProbe, "verify/"+e.seq(), actionPayload{Phase: "manual", Action: a, By: actor.User, Trusted: trusted})
+	j := e.jobsFor(inc).add(kindProbe, "verify/"+e.seq(), actionPayload{Phase: "manual", Action: incidentbot.Action{Params: site}, By: actor.User, Trusted: trusted})
 	if j.err != nil {
 		return nil, j.err
 	}

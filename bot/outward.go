@@ -24,9 +24,7 @@ import (
 // drills (nothing goes out) and confirmed incidents do not wait.
 
 // outward reports whether an action kind reaches people outside the team.
-func outward(kind string) bool {
-	return kind == incidentbot.ActionStatusPage || kind == incidentbot.ActionPage || kind == incidentbot.ActionNotify
-}
+func outward(kind string) bool { return actionRunners[kind].outward }
 
 // mayGoOut says whether inc's outward actions may run now. Until the
 // playbook's roles are assigned it cannot tell: errWarRoomNotReady makes

@@ -322,6 +322,7 @@ archive_on_close: true
 	if !ok {
 		t.Fatal("got no playbook web")
 	}
+	pause, _ := pb.OnDeclare[1].Params.(incidentbot.PauseAdsParams)
 	checks := []struct {
 		what      string
 		got, want any
@@ -339,19 +340,18 @@ archive_on_close: true
 		{"sev3 cadence", pb.Cadence(incidentbot.SEV3).String(), "0s"},
 		{"sev4 cadence", pb.Cadence(incidentbot.SEV4).String(), "0s"},
 		{"on_declare", len(pb.OnDeclare), 4},
-		{"verify url", pb.OnDeclare[0].URL, "https://shop.example.com/"},
-		{"verify expect", pb.OnDeclare[0].Expect, "Panier"},
-		{"pause platforms", strings.Join(pb.OnDeclare[1].Platforms, ","), "googleads,tiktok"},
-		{"pause accounts", strings.Join(pb.OnDeclare[1].Accounts, ","), "123"},
-		{"pause exclude", strings.Join(pb.OnDeclare[1].Exclude, ","), "brand*"},
-		{"pause include labels", strings.Join(pb.OnDeclare[1].IncludeLabels, ","), "Sale"},
-		{"pause exclude labels", strings.Join(pb.OnDeclare[1].ExcludeLabels, ","), "Brand,Always on"},
+		{"verify", pb.OnDeclare[0].Params, incidentbot.VerifySiteParams{URL: "https://shop.example.com/", Expect: "Panier"}},
+		{"pause platforms", strings.Join(pause.Platforms, ","), "googleads,tiktok"},
+		{"pause accounts", strings.Join(pause.Accounts, ","), "123"},
+		{"pause exclude", strings.Join(pause.Exclude, ","), "brand*"},
+		{"pause include labels", strings.Join(pause.IncludeLabels, ","), "Sale"},
+		{"pause exclude labels", strings.Join(pause.ExcludeLabels, ","), "Brand,Always on"},
 		{"pause on sev2", pb.OnDeclare[1].When.Holds(incidentbot.SEV2), true},
 		{"pause on sev3", pb.OnDeclare[1].When.Holds(incidentbot.SEV3), false},
-		{"notify", pb.OnDeclare[2].To + "/" + pb.OnDeclare[2].Template, "hosting/alert"},
-		{"page", pb.OnDeclare[3].Kind + "/" + pb.OnDeclare[3].To, "page/web-oncall"},
-		{"resume kind", pb.OnResolve[0].Kind, incidentbot.ActionResumeAds},
-		{"statuspage", pb.OnResolve[1].Status, "resolved"},
+		{"notify", pb.OnDeclare[2].Params, incidentbot.NotifyParams{To: "hosting", Template: "alert"}},
+		{"page", pb.OnDeclare[3].Params, incidentbot.PageParams{To: "web-oncall"}},
+		{"resume kind", pb.OnResolve[0].Kind(), incidentbot.ActionResumeAds},
+		{"statuspage", pb.OnResolve[1].Params, incidentbot.StatusPageParams{Status: "resolved"}},
 		{"checklist", strings.Join(pb.Checklist, "|"), "Look outside|404"},
 		{"archive", pb.ArchiveOnClose, true},
 	}

@@ -74,8 +74,8 @@ func TestDefaults(t *testing.T) {
 				}
 			}
 			for _, a := range slices.Concat(pb.OnDeclare, pb.OnResolve) {
-				if a.Kind == incidentbot.ActionVerifySite && a.URL != "" {
-					t.Errorf("got verify_site url %q, want none: the defaults check SHOP_URL, never a placeholder", a.URL)
+				if site, ok := a.Params.(incidentbot.VerifySiteParams); ok && site.URL != "" {
+					t.Errorf("got verify_site url %q, want none: the defaults check SHOP_URL, never a placeholder", site.URL)
 				}
 			}
 			publicTextDefaults(t, pb, inc)
@@ -105,7 +105,7 @@ func TestDefaultsAds(t *testing.T) {
 			if !ok {
 				t.Fatalf("got no playbook %s", tc.name)
 			}
-			i := slices.IndexFunc(pb.OnDeclare, func(a incidentbot.Action) bool { return a.Kind == incidentbot.ActionPauseAds })
+			i := slices.IndexFunc(pb.OnDeclare, func(a incidentbot.Action) bool { return a.Kind() == incidentbot.ActionPauseAds })
 			if got := i >= 0; got != tc.pauses {
 				t.Fatalf("got pause_ads %v, want %v", got, tc.pauses)
 			}
@@ -119,7 +119,7 @@ func TestDefaultsAds(t *testing.T) {
 					t.Errorf("pause at %s: got %v, want %v", sev, got, want)
 				}
 			}
-			if !slices.ContainsFunc(pb.OnResolve, func(a incidentbot.Action) bool { return a.Kind == incidentbot.ActionResumeAds }) {
+			if !slices.ContainsFunc(pb.OnResolve, func(a incidentbot.Action) bool { return a.Kind() == incidentbot.ActionResumeAds }) {
 				t.Error("got no resume_ads on resolve")
 			}
 		})
@@ -353,25 +353,26 @@ func TestMatchByTitle(t *testing.T) {
 func publicTextDefaults(t *testing.T, pb *incidentbot.Playbook, inc incidentbot.Incident) {
 	t.Helper()
 	for _, a := range pb.OnDeclare {
-		switch a.Kind {
+		switch a.Kind() {
 		case incidentbot.ActionStatusPage, incidentbot.ActionPage, incidentbot.ActionNotify:
 			if len(a.When.Severity) == 0 || a.When.Holds(incidentbot.SEV3) || a.When.Holds(incidentbot.SEV4) {
-				t.Errorf("%s %s: got condition %v, want SEV1 or SEV2 only", a.Kind, a.To, a.When.Severity)
+				t.Errorf("%+v: got condition %v, want SEV1 or SEV2 only", a.Params, a.When.Severity)
 			}
 		}
 	}
 	for _, a := range slices.Concat(pb.OnDeclare, pb.OnResolve) {
-		if a.Kind != incidentbot.ActionStatusPage {
+		sp, ok := a.Params.(incidentbot.StatusPageParams)
+		if !ok {
 			continue
 		}
 		for lang, word := range map[string]string{"en": "shop", "fr": "boutique"} {
-			tmpl, ok := pb.Template(a.Template, lang)
+			tmpl, ok := pb.Template(sp.Template, lang)
 			if !ok {
-				t.Fatalf("statuspage template %q: none in %s", a.Template, lang)
+				t.Fatalf("statuspage template %q: none in %s", sp.Template, lang)
 			}
-			got, err := incidentbot.RenderTemplate(a.Template, tmpl, templateData{Incident: &inc, Status: a.Status})
+			got, err := incidentbot.RenderTemplate(sp.Template, tmpl, templateData{Incident: &inc, Status: sp.Status})
 			if err != nil || !strings.Contains(got, word) || strings.Contains(got, inc.Title) || strings.Contains(got, ":\n") || strings.HasSuffix(strings.TrimSpace(got), ":") {
-				t.Errorf("statuspage %s in %s: got %q, %v; want the %s customer text, no title, no dangling link", a.Status, lang, got, err, lang)
+				t.Errorf("statuspage %s in %s: got %q, %v; want the %s customer text, no title, no dangling link", sp.Status, lang, got, err, lang)
 			}
 		}
 	}

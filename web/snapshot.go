@@ -214,8 +214,8 @@ func (s *Site) customerMessage(inc *incidentbot.Incident, lang, status string) s
 	}
 	name := "customer"
 	for _, a := range append(pb.OnDeclare[:len(pb.OnDeclare):len(pb.OnDeclare)], pb.OnResolve...) {
-		if a.Kind == incidentbot.ActionStatusPage && a.Template != "" {
-			name = a.Template
+		if sp, ok := a.Params.(incidentbot.StatusPageParams); ok && sp.Template != "" {
+			name = sp.Template
 			break
 		}
 	}

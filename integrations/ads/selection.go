@@ -22,8 +22,8 @@ type Selection struct {
 	ExcludeLabels []string
 }
 
-// SelectionFrom takes the selection of a pause_ads (or resume_ads) playbook action.
-func SelectionFrom(a incidentbot.Action) Selection {
+// SelectionFrom takes the selection of a pause_ads playbook action.
+func SelectionFrom(a incidentbot.PauseAdsParams) Selection {
 	return Selection{
 		Platforms: slices.Clone(a.Platforms),
 		Accounts:  slices.Clone(a.Accounts),

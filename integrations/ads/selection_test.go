@@ -80,7 +80,7 @@ func TestSelectionValidate(t *testing.T) {
 
 func TestSelectionFrom(t *testing.T) {
 	t.Parallel()
-	a := incidentbot.Action{Kind: incidentbot.ActionPauseAds, Platforms: []string{"meta"}, Accounts: []string{"act_1"},
+	a := incidentbot.PauseAdsParams{Platforms: []string{"meta"}, Accounts: []string{"act_1"},
 		Include: []string{"sale*"}, Exclude: []string{"brand*"}, IncludeLabels: []string{"Sale"}, ExcludeLabels: []string{"Brand"}}
 	got := SelectionFrom(a)
 	a.Platforms[0] = "changed"

@@ -1,0 +1,62 @@
+package playbooks
+
+import (
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+
+	"incidentbot"
+)
+
+var adPlatforms = []string{incidentbot.AdsGoogle, incidentbot.AdsMeta, incidentbot.AdsMicrosoft, incidentbot.AdsTikTok}
+
+func checkGlob(s string) string {
+	if _, err := path.Match(s, ""); err != nil {
+		return fmt.Sprintf("%q is not a valid glob: check its [ ] brackets and \\ escapes (* matches any text)", s)
+	}
+	return ""
+}
+
+// checkLabel rejects what would never equal a label: labels match whole,
+// so a glob character means the author expected a pattern.
+func checkLabel(s string) string {
+	if strings.ContainsAny(s, "*?[") {
+		return fmt.Sprintf("%q is not a label: labels match whole (any case), without * ? or [ ]; use include or exclude for name patterns", s)
+	}
+	return ""
+}
+
+func decodePauseAds(d *decoder, in actionInput) incidentbot.PauseAdsParams {
+	var p incidentbot.PauseAdsParams
+	p.Platforms = d.platforms(in)
+	p.Accounts = d.texts(in, "accounts", nil)
+	p.Include = d.texts(in, "include", checkGlob)
+	p.Exclude = d.texts(in, "exclude", checkGlob)
+	p.IncludeLabels = d.texts(in, "include_labels", checkLabel)
+	p.ExcludeLabels = d.texts(in, "exclude_labels", checkLabel)
+	return p
+}
+
+func decodeResumeAds(d *decoder, in actionInput) incidentbot.ResumeAdsParams {
+	return incidentbot.ResumeAdsParams{Platforms: d.platforms(in)}
+}
+
+// platforms reads the ad platforms an action covers; none means all.
+func (d *decoder) platforms(in actionInput) []string {
+	n, ok := in.fields["platforms"]
+	if !ok {
+		return nil
+	}
+	var out []string
+	for j, item := range d.list(n, in.path+".platforms") {
+		field := fmt.Sprintf("%s.platforms[%d]", in.path, j)
+		p := d.text(item, field)
+		if !slices.Contains(adPlatforms, p) {
+			d.add(item, field, "unknown ad platform %q: use %s", p, strings.Join(adPlatforms, ", "))
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
