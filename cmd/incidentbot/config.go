@@ -118,6 +118,22 @@ type config struct {
 	PagerDutyRoutingKey incidentbot.Secret `env:"PAGERDUTY_ROUTING_KEY"`
 	PagerDutyAPIURL     string             `env:"PAGERDUTY_API_URL"`
 
+	FollowUpsTarget string             `env:"FOLLOWUPS_TARGET"`
+	GitHubToken     incidentbot.Secret `env:"GITHUB_TOKEN"`
+	GitHubRepo      string             `env:"GITHUB_REPO"`
+	GitHubLabels    []string           `env:"GITHUB_LABELS"`
+	GitHubAPIURL    string             `env:"GITHUB_API_URL"`
+	JiraBaseURL     string             `env:"JIRA_BASE_URL"`
+	JiraEmail       string             `env:"JIRA_EMAIL"`
+	JiraAPIToken    incidentbot.Secret `env:"JIRA_API_TOKEN"`
+	JiraProject     string             `env:"JIRA_PROJECT"`
+	JiraIssueType   string             `env:"JIRA_ISSUE_TYPE"`
+	JiraLabels      []string           `env:"JIRA_LABELS"`
+	JiraAPIURL      string             `env:"JIRA_API_URL"`
+	LinearAPIKey    incidentbot.Secret `env:"LINEAR_API_KEY"`
+	LinearTeamID    string             `env:"LINEAR_TEAM_ID"`
+	LinearAPIURL    string             `env:"LINEAR_API_URL"`
+
 	ProviderStatusPages  string        `env:"PROVIDER_STATUS_PAGES"`
 	ProbeTimeout         time.Duration `env:"PROBE_TIMEOUT, default=10s"`
 	ProbeConfirm         int           `env:"PROBE_CONFIRM, default=3"`
@@ -332,6 +348,9 @@ func (c config) validate(cmd string) error {
 		bad("PROBE_CONFIRM_INTERVAL must be between 0s and 5m")
 	}
 	errs = append(errs, c.signInProblems()...)
+	for _, p := range c.trackerProblems() {
+		bad("%s", p)
+	}
 	for _, p := range c.adPlatformVars() {
 		if missing := p.missing(); len(missing) > 0 && len(missing) < len(p.required) {
 			bad("%s is half configured: set %s too (README.md, Ad platforms), or unset its variables to leave it off", p.name, strings.Join(missing, ", "))

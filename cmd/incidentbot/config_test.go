@@ -20,6 +20,14 @@ func TestLoadConfig(t *testing.T) {
 		{name: "rate limits out of range", env: map[string]string{
 			"DECLARE_MAX_PER_USER_PER_MINUTE": "-1", "ALERT_MAX_INCIDENTS_PER_NOTIFICATION": "0", "ALERT_MAX_INCIDENTS_PER_MINUTE": "100000",
 		}, wantErr: []string{"DECLARE_MAX_PER_USER_PER_MINUTE must be between 0", "ALERT_MAX_INCIDENTS_PER_NOTIFICATION must be between 1", "ALERT_MAX_INCIDENTS_PER_MINUTE must be between 1"}},
+		{name: "tracker unknown", env: map[string]string{"FOLLOWUPS_TARGET": "trello"}, wantErr: []string{"FOLLOWUPS_TARGET must be github, jira or linear"}},
+		{name: "github half set", env: map[string]string{"FOLLOWUPS_TARGET": "github", "GITHUB_REPO": "secretpw"},
+			wantErr: []string{"GITHUB_TOKEN is needed", "GITHUB_REPO must be owner/name"}},
+		{name: "jira half set", env: map[string]string{"FOLLOWUPS_TARGET": "jira", "JIRA_BASE_URL": "https://acme.atlassian.net", "JIRA_API_TOKEN": "secretpw"},
+			wantErr: []string{"JIRA_EMAIL must be", "JIRA_PROJECT must be a project key"}},
+		{name: "linear half set", env: map[string]string{"FOLLOWUPS_TARGET": "linear", "LINEAR_API_KEY": "secretpw", "LINEAR_API_URL": "ftp://secretpw"},
+			wantErr: []string{"LINEAR_TEAM_ID must be", "LINEAR_API_URL must be an http(s) URL"}},
+		{name: "tracker set", env: map[string]string{"FOLLOWUPS_TARGET": "github", "GITHUB_TOKEN": "secretpw", "GITHUB_REPO": "acme/shop"}},
 		{name: "revenue not a number", env: map[string]string{"REVENUE_PER_MINUTE": "lots-secretpw"}, wantErr: []string{"REVENUE_PER_MINUTE must be a number such as 12.5"}},
 		{name: "every problem at once", env: map[string]string{
 			"HTTP_ADDR": "8080", "LOG_LEVEL": "loud", "BOT_LANGUAGE": "de", "PLAYBOOKS_DIR": "/does/not/exist",

@@ -64,6 +64,10 @@ func runServe(ctx context.Context, cfg config, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	tracker, err := cfg.tracker()
+	if err != nil {
+		return err
+	}
 	a, err := newApp(ctx, cfg, logger, parts{
 		dsn:       cfg.dsn("incidentbot.db"),
 		clock:     clock,
@@ -71,6 +75,7 @@ func runServe(ctx context.Context, cfg config, logger *slog.Logger) error {
 		platforms: platforms,
 		prober:    prober(cfg),
 		notifier:  notes,
+		tracker:   tracker,
 		providers: providers(cfg),
 		workerID:  cfg.workerID(os.Hostname),
 	})

@@ -36,6 +36,7 @@ type parts struct {
 	platforms []incidentbot.AdPlatform
 	prober    incidentbot.Prober
 	notifier  incidentbot.Notifier
+	tracker   incidentbot.Tracker
 	providers incidentbot.ProviderChecker
 	workerID  string // bot.Config.WorkerID: "" for a random name
 }
@@ -98,6 +99,7 @@ func newApp(ctx context.Context, cfg config, logger *slog.Logger, p parts) (*app
 		Ads:       orchestrator,
 		Prober:    p.prober,
 		Notifier:  p.notifier,
+		Tracker:   p.tracker,
 		Providers: p.providers,
 		Clock:     p.clock,
 		Logger:    logger,
