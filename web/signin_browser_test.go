@@ -9,6 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"incidentbot"
+	"incidentbot/internal/browsertest"
 	"incidentbot/internal/fake/fakediscordoauth"
 	"incidentbot/internal/fake/fakeslackoidc"
 	"incidentbot/internal/storetest"
@@ -54,39 +55,39 @@ func signedInSite(t *testing.T) (*httptest.Server, *fakeslackoidc.Server, *faked
 // phone: the sign-in page offers both, a click goes through the provider
 // and back to the page asked for, the session holds, and signing out ends it.
 func TestBrowserSignIn(t *testing.T) {
-	b := newBrowser(t)
+	b := browsertest.New(t)
 	srv, _, _ := signedInSite(t)
 	for _, tc := range []struct{ provider, name string }{
 		{"slack", fakeslackoidc.DefaultUser.Name},
 		{"discord", fakediscordoauth.DefaultUser.GlobalName},
 	} {
 		t.Run(tc.provider, func(t *testing.T) {
-			b.t = t
-			b.do(chromedp.Navigate(srv.URL + "/signin?next=/"))
-			if got := eval[string](b, `document.querySelector("h1").textContent`); got != "Sign in" {
+			b.T = t
+			b.Do(chromedp.Navigate(srv.URL + "/signin?next=/"))
+			if got := browsertest.Eval[string](b, `document.querySelector("h1").textContent`); got != "Sign in" {
 				t.Fatalf("heading %q, want Sign in", got)
 			}
-			b.noHorizontalScroll("/signin")
-			resp, err := chromedp.RunResponse(b.ctx, chromedp.Click(chromedp.ID("signin-"+tc.provider)))
+			b.NoHorizontalScroll("/signin")
+			resp, err := chromedp.RunResponse(b.Ctx, chromedp.Click(chromedp.ID("signin-"+tc.provider)))
 			if err != nil {
 				t.Fatal(err)
 			}
 			if resp.Status != http.StatusOK || resp.URL != srv.URL+"/" {
 				t.Fatalf("after the provider: %d at %s, want 200 at %s/", resp.Status, resp.URL, srv.URL)
 			}
-			b.do(chromedp.Navigate(srv.URL + "/signin"))
-			if got := eval[string](b, `(document.getElementById("signed-in") || {}).textContent || ""`); !strings.Contains(got, tc.name) {
+			b.Do(chromedp.Navigate(srv.URL + "/signin"))
+			if got := browsertest.Eval[string](b, `(document.getElementById("signed-in") || {}).textContent || ""`); !strings.Contains(got, tc.name) {
 				t.Fatalf("the sign-in page says %q, want signed in as %s", got, tc.name)
 			}
-			if _, err := chromedp.RunResponse(b.ctx, chromedp.Click(chromedp.ID("signout"))); err != nil {
+			if _, err := chromedp.RunResponse(b.Ctx, chromedp.Click(chromedp.ID("signout"))); err != nil {
 				t.Fatal(err)
 			}
-			b.do(chromedp.Navigate(srv.URL + "/signin"))
-			if eval[bool](b, `document.getElementById("signed-in") !== null`) {
+			b.Do(chromedp.Navigate(srv.URL + "/signin"))
+			if browsertest.Eval[bool](b, `document.getElementById("signed-in") !== null`) {
 				t.Error("still signed in after signing out")
 			}
 		})
 	}
-	b.t = t
-	b.noErrors()
+	b.T = t
+	b.NoErrors()
 }
