@@ -1,6 +1,7 @@
 package trackers_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -50,4 +51,16 @@ func TestResetWait(t *testing.T) {
 			t.Errorf("ResetWait(%q, %s) = %s, want %s", tc.v, tc.unit, got, tc.want)
 		}
 	}
+}
+
+// FuzzHasMarker: a marker found is always in the text, whole.
+func FuzzHasMarker(f *testing.F) {
+	f.Add("id: incidentbot-followup-INC-4-1\n", "incidentbot-followup-INC-4-1")
+	f.Add("incidentbot-followup-INC-4-12", "incidentbot-followup-INC-4-1")
+	f.Add("", "")
+	f.Fuzz(func(t *testing.T, text, marker string) {
+		if trackers.HasMarker(text, marker) && !strings.Contains(text, marker) {
+			t.Errorf("HasMarker(%q, %q) without the marker in the text", text, marker)
+		}
+	})
 }

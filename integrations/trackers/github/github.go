@@ -217,8 +217,11 @@ func (c *Client) rateLimitWait(resp *http.Response) time.Duration {
 func nextLink(h string) string {
 	for _, part := range strings.Split(h, ",") {
 		u, params, ok := strings.Cut(part, ";")
-		if ok && strings.Contains(params, `rel="next"`) {
-			return strings.Trim(strings.TrimSpace(u), "<>")
+		u = strings.TrimSpace(u)
+		if ok && strings.Contains(params, `rel="next"`) && strings.HasPrefix(u, "<") && strings.HasSuffix(u, ">") {
+			if u = u[1 : len(u)-1]; !strings.ContainsAny(u, "<>") {
+				return u
+			}
 		}
 	}
 	return ""
