@@ -17,6 +17,6 @@ var ackCmd = &spec{
 		if err != nil {
 			return Reply{}, err
 		}
-		return text("You acknowledged %s. Post what you find with `/incident update`.", inc.Key), nil
+		return say(actor.Language, "reply.ack", map[string]any{"Key": inc.Key}), nil
 	},
 }

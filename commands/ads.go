@@ -1,13 +1,14 @@
 package commands
 
 import (
+	"cmp"
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
 	"incidentbot"
+	"incidentbot/i18n"
 	"incidentbot/views"
 )
 
@@ -115,15 +116,12 @@ func handleAds(ctx context.Context, h *Handler, actor incidentbot.Actor, c Comma
 	if err != nil {
 		return Reply{}, err
 	}
-	where := "every platform"
-	if c.Platform != "" {
-		where = c.Platform
-	}
+	where := cmp.Or(c.Platform, i18n.T(actor.Language, "reply.ads.every_platform", nil))
 	switch c.AdsOp {
 	case incidentbot.AdsPause:
-		return text("Pausing the serving campaigns on %s for %s. Results follow in the war room.", where, st.Incident.Key), nil
+		return say(actor.Language, "reply.ads.pausing", map[string]any{"Where": where, "Key": st.Incident.Key}), nil
 	case incidentbot.AdsResume:
-		return text("Resuming the campaigns %s paused on %s. Results follow in the war room.", st.Incident.Key, where), nil
+		return say(actor.Language, "reply.ads.resuming", map[string]any{"Where": where, "Key": st.Incident.Key}), nil
 	}
 	if c.Platform != "" {
 		only := *st
@@ -137,7 +135,7 @@ func handleAds(ctx context.Context, h *Handler, actor incidentbot.Actor, c Comma
 	}
 	r := Reply{Message: views.Ads(st, h.clock.Now())}
 	if c.Platform != "" {
-		r.Message.Footer = "Only " + c.Platform + "."
+		r.Message.Footer = i18n.T(actor.Language, "reply.ads.only", map[string]any{"Platform": c.Platform})
 	}
 	return r, nil
 }
@@ -151,10 +149,9 @@ func handleAds(ctx context.Context, h *Handler, actor incidentbot.Actor, c Comma
 func previewPause(ctx context.Context, h *Handler, actor incidentbot.Actor, c Command) (r Reply, answered bool, err error) {
 	confirmed := c.Force
 	c.Force = true
-	where := "any platform"
-	if c.Platform != "" {
-		where = c.Platform
-	}
+	lang := actor.Language
+	where := cmp.Or(c.Platform, i18n.T(lang, "reply.ads.any_platform", nil))
+	anyway := i18n.T(lang, "reply.ads.pause_anyway", nil)
 	pctx, cancel := context.WithTimeout(ctx, previewTimeout)
 	defer cancel()
 	inc, campaigns, err := h.svc.AdsPreview(pctx, actor, c.Key, c.Platform)
@@ -164,18 +161,18 @@ func previewPause(ctx context.Context, h *Handler, actor incidentbot.Actor, c Co
 		if confirmed {
 			return Reply{}, false, nil
 		}
-		return pauseQuestion(c, fmt.Sprintf("Could not list the campaigns in time; pause anyway with `%s %s`.", prefix, c), "Pause anyway"), true, nil
+		return pauseQuestion(c, i18n.T(lang, "reply.ads.list_slow", map[string]any{"Line": prefix + " " + c.String()}), anyway), true, nil
 	case incidentbot.ErrorCode(err) == incidentbot.EUNAVAILABLE:
 		if confirmed {
 			return Reply{}, false, nil
 		}
-		return pauseQuestion(c, fmt.Sprintf("Could not list the campaigns: %s Pause anyway with `%s %s`.", incidentbot.ErrorMessage(err), prefix, c), "Pause anyway"), true, nil
+		return pauseQuestion(c, i18n.T(lang, "reply.ads.list_failed", map[string]any{"Error": i18n.ErrorMessage(lang, err), "Line": prefix + " " + c.String()}), anyway), true, nil
 	case err != nil:
 		return Reply{}, true, err
 	}
 	c.Key = inc.Key
 	if len(campaigns) == 0 {
-		return text("%s has no serving campaign to pause on %s: nothing to do.", inc.Key, where), true, nil
+		return say(lang, "reply.ads.nothing", map[string]any{"Key": inc.Key, "Where": where}), true, nil
 	}
 	if confirmed {
 		return Reply{}, false, nil
@@ -187,37 +184,29 @@ func previewPause(ctx context.Context, h *Handler, actor incidentbot.Actor, c Co
 	var parts []string
 	for _, name := range adPlatforms {
 		if n := count[name]; n > 0 {
+			id := "reply.ads.count_more"
 			if len(parts) == 0 {
-				word := "campaigns"
-				if n == 1 {
-					word = "campaign"
-				}
-				parts = append(parts, fmt.Sprintf("%d serving %s on %s", n, word, name))
-			} else {
-				parts = append(parts, fmt.Sprintf("%d on %s", n, name))
+				id = "reply.ads.count_first"
 			}
+			parts = append(parts, i18n.N(lang, id, n, map[string]any{"Platform": name}))
 		}
 	}
-	label := "Pause them"
-	if len(campaigns) == 1 {
-		label = "Pause it"
-	}
-	r = pauseQuestion(c, "This pauses "+andList(parts)+".", label)
-	r.Message.Title = "Pause the ads of " + inc.Key + "?"
+	r = pauseQuestion(c, i18n.T(lang, "reply.ads.this_pauses", map[string]any{"What": andList(lang, parts)}), i18n.N(lang, "reply.ads.pause_button", len(campaigns), nil))
+	r.Message.Title = i18n.T(lang, "reply.ads.question", map[string]any{"Key": inc.Key})
 	return r, true, nil
 }
 
 // pauseQuestion is the confirmation reply: msg and a button running c.
 func pauseQuestion(c Command, msg, label string) Reply {
-	r := text("%s", msg)
+	r := Reply{Message: incidentbot.Message{Text: msg}}
 	r.Message.Buttons = []incidentbot.Button{{ActionID: c.String(), Label: label, Style: incidentbot.ButtonDanger}}
 	return r
 }
 
 // andList joins "a", "b" and "c" as "a, b and c".
-func andList(parts []string) string {
+func andList(lang string, parts []string) string {
 	if len(parts) < 2 {
 		return strings.Join(parts, "")
 	}
-	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+	return i18n.T(lang, "format.and", map[string]any{"Head": strings.Join(parts[:len(parts)-1], ", "), "Last": parts[len(parts)-1]})
 }

@@ -41,7 +41,7 @@ func handleCheck(ctx context.Context, h *Handler, actor incidentbot.Actor, c Com
 		return Reply{}, err
 	}
 	if done {
-		return text("Done: %d. %s", e.Position, e.Text), nil
+		return say(actor.Language, "reply.check.done", map[string]any{"N": e.Position, "Text": e.Text}), nil
 	}
-	return text("Open again: %d. %s", e.Position, e.Text), nil
+	return say(actor.Language, "reply.check.open", map[string]any{"N": e.Position, "Text": e.Text}), nil
 }

@@ -16,6 +16,6 @@ var closeCmd = &spec{
 		if err != nil {
 			return Reply{}, err
 		}
-		return text("%s is closed. The post-mortem draft follows in the war room.", inc.Key), nil
+		return say(actor.Language, "reply.close", map[string]any{"Key": inc.Key}), nil
 	},
 }

@@ -3,14 +3,12 @@ package commands
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"incidentbot"
 	"incidentbot/i18n"
-	"incidentbot/views"
 )
 
 // maxTitle keeps titles readable in topics, channel names and phone screens.
@@ -186,31 +184,33 @@ func handleDeclare(ctx context.Context, h *Handler, actor incidentbot.Actor, c C
 	switch {
 	case errors.As(err, &dup) && dup.Repeat:
 		// The same request again (a retry): the answer the first got.
-		r := declared(actor, dup.Existing)
+		r := declared(h.workspaceLanguage(actor), actor, dup.Existing)
 		r.Repeat = true
 		return r, nil
 	case errors.As(err, &dup):
-		return duplicate(h, dup.Existing, c), nil
+		return duplicate(h, actor.Language, dup.Existing, c), nil
 	case err != nil:
 		return Reply{}, err
 	}
-	return declared(actor, inc), nil
+	return declared(h.workspaceLanguage(actor), actor, inc), nil
 }
 
-// declared is the answer to a declaration that opened inc.
-func declared(actor incidentbot.Actor, inc *incidentbot.Incident) Reply {
+// declared is the answer to a declaration that opened inc, for the whole
+// channel: in the workspace's language.
+func declared(lang string, actor incidentbot.Actor, inc *incidentbot.Incident) Reply {
+	data := map[string]any{"Key": inc.Key, "Title": inc.Title, "Sev": inc.Severity.Label(), "By": actor.User.Mention(), "Playbook": inc.Type}
 	var b strings.Builder
 	if inc.Drill {
-		b.WriteString("This is a DRILL: every external action is a dry run.\n")
+		b.WriteString(i18n.T(lang, "reply.declare.drill", nil) + "\n")
 	}
-	fmt.Fprintf(&b, "%s declared by %s", inc.Severity.Label(), actor.User.Mention())
+	id := "reply.declare.by"
 	if inc.Type != "" {
-		fmt.Fprintf(&b, " with the %s playbook", inc.Type)
+		id = "reply.declare.by_playbook"
 	}
-	b.WriteString(". Opening the war room now.")
-	title := inc.Key + " declared: " + inc.Title
+	b.WriteString(i18n.T(lang, id, data))
+	title := i18n.T(lang, "reply.declare.title", data)
 	if inc.Drill {
-		title = "DRILL · " + title
+		title = i18n.T(lang, "reply.declare.drill_title", map[string]any{"Title": title})
 	}
 	return Reply{
 		InChannel: true,
@@ -218,22 +218,23 @@ func declared(actor incidentbot.Actor, inc *incidentbot.Incident) Reply {
 			Title:    title,
 			Text:     b.String(),
 			Severity: inc.Severity,
-			Buttons:  []incidentbot.Button{{ActionID: "status " + inc.Key, Label: "Status"}},
+			Buttons:  []incidentbot.Button{{ActionID: "status " + inc.Key, Label: i18n.T(lang, "reply.declare.status_button", nil)}},
 		},
 	}
 }
 
-// duplicate offers to join the open incident or to declare anyway.
-func duplicate(h *Handler, inc *incidentbot.Incident, c Command) Reply {
+// duplicate offers the person to join the open incident or to declare anyway.
+func duplicate(h *Handler, lang string, inc *incidentbot.Incident, c Command) Reply {
 	c.Force = true
+	data := map[string]any{"Key": inc.Key, "Title": strconv.Quote(inc.Title), "Sev": inc.Severity.Label(),
+		"Status": i18n.T(lang, "status."+string(inc.Status), nil), "Ago": i18n.Duration(lang, h.clock.Now().Sub(inc.DeclaredAt))}
 	return Reply{Message: incidentbot.Message{
-		Title: inc.Key + " is already open here",
-		Text: fmt.Sprintf("%s %q: %s, %s, declared %s ago. Join it, or declare a new incident anyway?",
-			inc.Key, inc.Title, inc.Severity.Label(), inc.Status, views.Duration(h.clock.Now().Sub(inc.DeclaredAt))),
+		Title:    i18n.T(lang, "reply.declare.open_here", data),
+		Text:     i18n.T(lang, "reply.declare.join_or_declare", data),
 		Severity: inc.Severity,
 		Buttons: []incidentbot.Button{
-			{ActionID: "status " + inc.Key, Label: "Join " + inc.Key, Style: incidentbot.ButtonPrimary},
-			{ActionID: c.String(), Label: "Declare anyway"},
+			{ActionID: "status " + inc.Key, Label: i18n.T(lang, "reply.declare.join", data), Style: incidentbot.ButtonPrimary},
+			{ActionID: c.String(), Label: i18n.T(lang, "reply.declare.anyway", nil)},
 		},
 	}}
 }

@@ -130,7 +130,7 @@ func handleFollowup(ctx context.Context, h *Handler, actor incidentbot.Actor, c 
 		if err != nil {
 			return Reply{}, err
 		}
-		r := text("Follow-up added to %s: %s", inc.Key, followupLine(f))
+		r := say(h.workspaceLanguage(actor), "reply.followup.added", map[string]any{"Key": inc.Key, "Line": followupLine(f)})
 		r.InChannel = true
 		return r, nil
 	case "export":
@@ -138,17 +138,13 @@ func handleFollowup(ctx context.Context, h *Handler, actor incidentbot.Actor, c 
 		if err != nil {
 			return Reply{}, err
 		}
-		what := "follow-up"
-		if n > 1 {
-			what = "follow-ups"
-		}
-		return text("Filing %d %s of %s in %s: the links follow in the war room and in /incident followup list.", n, what, inc.Key, tracker), nil
+		return Reply{Message: incidentbot.Message{Text: i18n.N(actor.Language, "reply.followup.export", n, map[string]any{"Key": inc.Key, "Tracker": tracker})}}, nil
 	case "done":
 		inc, f, err := h.svc.CompleteFollowUp(ctx, actor, c.Key, c.Item)
 		if err != nil {
 			return Reply{}, err
 		}
-		r := text("%s follow-up done: %s", inc.Key, followupLine(f))
+		r := say(h.workspaceLanguage(actor), "reply.followup.done", map[string]any{"Key": inc.Key, "Line": followupLine(f)})
 		r.InChannel = true
 		return r, nil
 	}
@@ -157,14 +153,14 @@ func handleFollowup(ctx context.Context, h *Handler, actor incidentbot.Actor, c 
 		return Reply{}, err
 	}
 	if len(list) == 0 {
-		return text("%s has no follow-up yet. Add one: /incident followup add <text> [@owner] [due YYYY-MM-DD] [p1..p3].", inc.Key), nil
+		return say(actor.Language, "reply.followup.none", map[string]any{"Key": inc.Key}), nil
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Follow-ups of %s:", inc.Key)
+	b.WriteString(i18n.T(actor.Language, "reply.followup.list", map[string]any{"Key": inc.Key}))
 	for _, f := range list {
 		b.WriteString("\n" + followupLine(f))
 	}
-	return text("%s", b.String()), nil
+	return Reply{Message: incidentbot.Message{Text: b.String()}}, nil
 }
 
 // followupLine is one follow-up as the war room reads it.

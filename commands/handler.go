@@ -119,9 +119,12 @@ func (h *Handler) fail(ctx context.Context, actor incidentbot.Actor, c Command, 
 	return Reply{Message: incidentbot.Message{Text: i18n.ErrorMessage(actor.Language, err), EphemeralTo: actor.User.ID}}
 }
 
-// text is a plain private reply.
-func text(format string, args ...any) Reply {
-	return Reply{Message: incidentbot.Message{Text: fmt.Sprintf(format, args...)}}
+// workspaceLanguage is the language of replies the whole channel sees.
+func (h *Handler) workspaceLanguage(actor incidentbot.Actor) string {
+	if ls, ok := h.svc.(incidentbot.Languages); ok {
+		return i18n.Or(ls.WorkspaceLanguage(actor))
+	}
+	return i18n.Default
 }
 
 // withKey adds the key to a command line when the person gave one, so a

@@ -37,7 +37,7 @@ var impactCmd = &spec{
 		if err != nil {
 			return Reply{}, err
 		}
-		return text("%s loses %s of sales: the post-mortem counts revenue lost with it.", inc.Key, incidentbot.FormatRevenueShare(c.Share)), nil
+		return say(actor.Language, "reply.impact.share", map[string]any{"Key": inc.Key, "Share": i18n.Percent(actor.Language, c.Share)}), nil
 	},
 }
 
@@ -59,7 +59,7 @@ var impactStartCmd = &spec{
 		if err != nil {
 			return Reply{}, err
 		}
-		return text("%s: impact started at %s. The post-mortem counts lost sales and the time to detect from it.", inc.Key, c.Since), nil
+		return say(actor.Language, "reply.impact.start", map[string]any{"Key": inc.Key, "Since": c.Since.String()}), nil
 	},
 }
 

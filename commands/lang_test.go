@@ -89,3 +89,30 @@ func TestFrenchWords(t *testing.T) {
 		}
 	}
 }
+
+// A French-speaking person's private replies are French; what the whole
+// channel sees stays in the workspace's language.
+func TestRepliesInTheirLanguage(t *testing.T) {
+	t.Parallel()
+	var rec recorder
+	svc := &languages{IncidentService: rec.service(), workspace: "en", chosen: map[string]string{}}
+	h := NewHandler(svc, clock, nil)
+	french := actor
+	french.Locale = "fr-CA"
+	for _, tc := range []struct {
+		line, want string
+		inChannel  bool
+	}{
+		{"pris INC-42", "Vous avez pris en charge INC-42.", false},
+		{"sev INC-42", "Choisissez la nouvelle sévérité", false},
+		{"note INC-42 Pool à 10", "Note ajoutée à la chronologie de INC-42.", false},
+		{"remind INC-42 snooze 90m", "reportés de 1 h 30 min", false},
+		{"déclarer sev1 Le paiement échoue", "INC-42 declared: Le paiement échoue", true},
+	} {
+		r := h.Handle(context.Background(), french, tc.line)
+		got := r.Message.Title + " " + r.Message.Text
+		if !strings.Contains(got, tc.want) || r.InChannel != tc.inChannel {
+			t.Errorf("%s: got %q (in channel %t), want %q (in channel %t)", tc.line, got, r.InChannel, tc.want, tc.inChannel)
+		}
+	}
+}

@@ -17,6 +17,6 @@ var mitigatedCmd = &spec{
 		if err != nil {
 			return Reply{}, err
 		}
-		return text("%s is mitigated. When the fix holds: `/incident resolve <summary>`.", inc.Key), nil
+		return say(actor.Language, "reply.mitigated", map[string]any{"Key": inc.Key}), nil
 	},
 }

@@ -23,6 +23,6 @@ var noteCmd = &spec{
 		if err != nil {
 			return Reply{}, err
 		}
-		return text("Note added to the %s timeline.", inc.Key), nil
+		return say(actor.Language, "reply.note", map[string]any{"Key": inc.Key}), nil
 	},
 }

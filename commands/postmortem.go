@@ -21,5 +21,5 @@ func handlePostmortem(ctx context.Context, h *Handler, actor incidentbot.Actor, 
 	if err != nil {
 		return Reply{}, err
 	}
-	return text("Drafting the post-mortem for %s… it follows in this channel as %s in a moment.", inc.Key, incidentbot.PostmortemFileName(inc.Key)), nil
+	return say(actor.Language, "reply.postmortem", map[string]any{"Key": inc.Key, "File": incidentbot.PostmortemFileName(inc.Key)}), nil
 }

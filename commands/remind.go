@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"incidentbot"
-	"incidentbot/views"
+	"incidentbot/i18n"
 )
 
 // Snooze bounds: shorter is noise, longer forgets an open incident.
@@ -78,12 +78,12 @@ func handleRemind(ctx context.Context, h *Handler, actor incidentbot.Actor, c Co
 	}
 	switch c.Remind {
 	case incidentbot.RemindOff:
-		return text("Reminders are off for %s. Turn them back on with `/incident remind on`.", inc.Key), nil
+		return say(actor.Language, "reply.remind.off", map[string]any{"Key": inc.Key}), nil
 	case incidentbot.RemindSnooze:
-		return text("Reminders for %s snoozed for %s.", inc.Key, views.Duration(c.Duration)), nil
+		return say(actor.Language, "reply.remind.snoozed", map[string]any{"Key": inc.Key, "For": i18n.Duration(actor.Language, c.Duration)}), nil
 	}
 	if inc.NextReminderAt == nil {
-		return text("Reminders are on for %s, but its severity has no update cadence.", inc.Key), nil
+		return say(actor.Language, "reply.remind.no_cadence", map[string]any{"Key": inc.Key}), nil
 	}
-	return text("Reminders are on for %s: next in %s.", inc.Key, views.Duration(inc.NextReminderAt.Sub(h.clock.Now()))), nil
+	return say(actor.Language, "reply.remind.on", map[string]any{"Key": inc.Key, "In": i18n.Duration(actor.Language, inc.NextReminderAt.Sub(h.clock.Now()))}), nil
 }

@@ -16,6 +16,6 @@ var reopenCmd = &spec{
 		if err != nil {
 			return Reply{}, err
 		}
-		return text("%s is back to investigating. Say what happened with `/incident update`.", inc.Key), nil
+		return say(actor.Language, "reply.reopen", map[string]any{"Key": inc.Key}), nil
 	},
 }

@@ -20,6 +20,6 @@ var resolveCmd = &spec{
 		if err != nil {
 			return Reply{}, err
 		}
-		return text("%s is resolved. Close it with `/incident close` once the follow-up is done: that drafts the post-mortem.", inc.Key), nil
+		return say(actor.Language, "reply.resolve", map[string]any{"Key": inc.Key}), nil
 	},
 }

@@ -24,5 +24,5 @@ func handleRetry(ctx context.Context, h *Handler, actor incidentbot.Actor, c Com
 	for i, f := range again {
 		what[i] = f.What
 	}
-	return text("Trying again for %s: %s. Results follow in the war room.", inc.Key, strings.Join(what, ", ")), nil
+	return say(actor.Language, "reply.retry", map[string]any{"Key": inc.Key, "What": strings.Join(what, ", ")}), nil
 }

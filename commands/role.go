@@ -66,7 +66,7 @@ func handleRole(ctx context.Context, h *Handler, actor incidentbot.Actor, c Comm
 		}
 	}
 	if len(who) == 0 {
-		return text("Nobody holds %s now.", c.Role), nil
+		return say(actor.Language, "reply.role.nobody", map[string]any{"Role": c.Role}), nil
 	}
-	return text("%s: %s.", c.Role, strings.Join(who, ", ")), nil
+	return say(actor.Language, "reply.role.held", map[string]any{"Role": c.Role, "Who": strings.Join(who, ", ")}), nil
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // sendCmd lets the outward actions of an incident declared by someone who
@@ -52,15 +53,15 @@ func handleSend(ctx context.Context, h *Handler, actor incidentbot.Actor, c Comm
 	}
 	switch {
 	case c.Force && len(whats) == 0:
-		return text("Confirmed: what %s sends outside from now on goes out at once. Nothing was waiting.", inc.Key), nil
+		return say(actor.Language, "reply.send.nothing_waiting", map[string]any{"Key": inc.Key}), nil
 	case c.Force:
-		return Reply{InChannel: true, Message: incidentbot.Message{Text: "Confirmed for " + inc.Key + ": sending now: " + strings.Join(whats, "; ") + ". Results follow in the war room."}}, nil
+		return Reply{InChannel: true, Message: incidentbot.Message{Text: i18n.T(h.workspaceLanguage(actor), "reply.send.sending", map[string]any{"Key": inc.Key, "What": strings.Join(whats, "; ")})}}, nil
 	case len(whats) == 0:
-		return text("Nothing of %s waits for confirmation.", inc.Key), nil
+		return say(actor.Language, "reply.send.none", map[string]any{"Key": inc.Key}), nil
 	}
 	c.Key, c.Force = inc.Key, true
-	r := text("Waiting for a commander's confirmation: %s. The words sent are the playbook's templates.", strings.Join(whats, "; "))
-	r.Message.Title = "Send for " + inc.Key + "?"
-	r.Message.Buttons = []incidentbot.Button{{ActionID: c.String(), Label: "Send them", Style: incidentbot.ButtonPrimary}}
+	r := say(actor.Language, "reply.send.waiting", map[string]any{"What": strings.Join(whats, "; ")})
+	r.Message.Title = i18n.T(actor.Language, "reply.send.title", map[string]any{"Key": inc.Key})
+	r.Message.Buttons = []incidentbot.Button{{ActionID: c.String(), Label: i18n.T(actor.Language, "reply.send.button", nil), Style: incidentbot.ButtonPrimary}}
 	return r, nil
 }

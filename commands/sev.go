@@ -44,7 +44,7 @@ var sevMeaning = map[incidentbot.Severity]string{
 
 func handleSev(ctx context.Context, h *Handler, actor incidentbot.Actor, c Command) (Reply, error) {
 	if !c.Severity.Valid() {
-		r := text("Choose the new severity:")
+		r := say(actor.Language, "reply.sev.choose", nil)
 		for _, s := range incidentbot.Severities {
 			r.Message.Buttons = append(r.Message.Buttons, incidentbot.Button{
 				ActionID: withKey("sev", c.Key, s.String()),
@@ -57,7 +57,7 @@ func handleSev(ctx context.Context, h *Handler, actor incidentbot.Actor, c Comma
 	if err != nil {
 		return Reply{}, err
 	}
-	r := text("%s is now %s.", inc.Key, inc.Severity.Label())
+	r := say(actor.Language, "reply.sev.changed", map[string]any{"Key": inc.Key, "Sev": inc.Severity.Label()})
 	r.Message.Severity = inc.Severity
 	return r, nil
 }

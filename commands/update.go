@@ -2,10 +2,9 @@ package commands
 
 import (
 	"context"
-	"fmt"
 
 	"incidentbot"
-	"incidentbot/views"
+	"incidentbot/i18n"
 )
 
 // updateCmd accepts an empty text so the "Post update" button parses; the
@@ -24,16 +23,15 @@ var updateCmd = &spec{
 
 func handleUpdate(ctx context.Context, h *Handler, actor incidentbot.Actor, c Command) (Reply, error) {
 	if c.Text == "" {
-		return text("What changed? Type `%s %s`, e.g. `%s DB restarted, checkout recovering`.",
-			prefix, withKey("update", c.Key, "<what changed>"), prefix+" "+withKey("update", c.Key)), nil
+		return say(actor.Language, "reply.update.empty", map[string]any{"Line": prefix + " " + withKey("update", c.Key), "Changed": i18n.T(actor.Language, "command.update.usage", nil)}), nil
 	}
 	inc, err := h.svc.PostUpdate(ctx, actor, c.Key, c.Text)
 	if err != nil {
 		return Reply{}, err
 	}
-	r := text("Update posted to %s.", inc.Key)
+	r := say(actor.Language, "reply.update.posted", map[string]any{"Key": inc.Key})
 	if inc.NextReminderAt != nil && !inc.RemindersOff {
-		r.Message.Text += fmt.Sprintf(" Next reminder in %s.", views.Duration(inc.NextReminderAt.Sub(h.clock.Now())))
+		r.Message.Text += " " + i18n.T(actor.Language, "reply.update.next", map[string]any{"In": i18n.Duration(actor.Language, inc.NextReminderAt.Sub(h.clock.Now()))})
 	}
 	return r, nil
 }

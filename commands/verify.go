@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 var verifyCmd = &spec{
@@ -44,9 +45,9 @@ func handleVerify(ctx context.Context, h *Handler, actor incidentbot.Actor, c Co
 	if err != nil {
 		return Reply{}, err
 	}
-	what := "the site"
+	what := i18n.T(actor.Language, "reply.verify.site", nil)
 	if c.URL != "" {
 		what = c.URL
 	}
-	return text("Checking %s from outside for %s. The result follows in the war room.", what, inc.Key), nil
+	return say(actor.Language, "reply.verify.checking", map[string]any{"What": what, "Key": inc.Key}), nil
 }
