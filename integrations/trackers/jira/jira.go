@@ -146,6 +146,11 @@ func (c *Client) CreateTicket(ctx context.Context, r incidentbot.TicketRequest) 
 	}
 	raw, err := c.call(ctx, "/rest/api/3/issue", map[string]any{"fields": fields})
 	if err != nil {
+		if incidentbot.ErrorCode(err) == incidentbot.EUNAVAILABLE && incidentbot.RetryAfter(err) == 0 {
+			// The issue may exist, its answer lost: the retry looks for it
+			// once Jira's search index has had time to show it.
+			return incidentbot.Ticket{}, &lostCreate{err: err}
+		}
 		return incidentbot.Ticket{}, err
 	}
 	var out struct {
@@ -156,6 +161,21 @@ func (c *Client) CreateTicket(ctx context.Context, r incidentbot.TicketRequest) 
 	}
 	return incidentbot.Ticket{Key: out.Key, URL: c.cfg.BaseURL + "/browse/" + out.Key}, nil
 }
+
+// indexLag is how long a retry waits after a create that may have
+// succeeded: Jira Cloud's search is eventually consistent, and the retry
+// finds the issue by a search.
+const indexLag = 15 * time.Second
+
+// lostCreate is a create whose outcome is unknown; the job runner waits
+// indexLag before the retry searches.
+type lostCreate struct{ err error }
+
+func (e *lostCreate) Error() string             { return e.err.Error() }
+func (e *lostCreate) Unwrap() error             { return e.err }
+func (e *lostCreate) RetryAfter() time.Duration { return indexLag }
+
+var _ incidentbot.Retrier = (*lostCreate)(nil)
 
 // ADF is lines as an Atlassian Document Format document, a paragraph each
 // (ADF refuses an empty text node, so blank lines are dropped).

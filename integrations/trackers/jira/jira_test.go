@@ -78,7 +78,7 @@ func TestRefusals(t *testing.T) {
 		{name: "unknown project", cfg: func(c *jira.Config) { c.Project = "NOPE" }, code: incidentbot.EINVALID, msg: "(project: valid project is required)"},
 		{name: "unknown issue type", cfg: func(c *jira.Config) { c.IssueType = "Story" }, code: incidentbot.EINVALID, msg: "(issuetype: Specify a valid issue type): check JIRA_ISSUE_TYPE"},
 		{name: "throttled", before: func(f *fakejira.Server) { f.Throttle(7) }, code: incidentbot.EUNAVAILABLE, msg: "Jira is rate limiting the bot (HTTP 429)", wait: 7 * time.Second},
-		{name: "unavailable", before: func(f *fakejira.Server) { f.FailWith(503) }, code: incidentbot.EUNAVAILABLE, msg: "Jira answered HTTP 503"},
+		{name: "unavailable", before: func(f *fakejira.Server) { f.FailWith(503) }, code: incidentbot.EUNAVAILABLE, msg: "Jira answered HTTP 503", wait: 15 * time.Second}, // the issue may exist: time for the index
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -110,16 +110,18 @@ func TestRefusals(t *testing.T) {
 	}
 }
 
-// TestLostCreateFound: a create whose answer was lost is found by its
-// label, so the retry files nothing more.
+// TestLostCreateFound: a create whose answer was lost is retried after
+// the search index caught up, and found by its label, so the retry files
+// nothing more.
 func TestLostCreateFound(t *testing.T) {
 	t.Parallel()
 	fake := fakejira.New(t)
 	c := client(t, fake)
 	ctx := context.Background()
 	fake.LoseNextCreates(1)
-	if _, err := c.CreateTicket(ctx, request("incidentbot-followup-INC-2-1")); incidentbot.ErrorCode(err) != incidentbot.EUNAVAILABLE {
-		t.Fatalf("lost create: got %v, want EUNAVAILABLE", err)
+	_, err := c.CreateTicket(ctx, request("incidentbot-followup-INC-2-1"))
+	if incidentbot.ErrorCode(err) != incidentbot.EUNAVAILABLE || incidentbot.RetryAfter(err) < 10*time.Second {
+		t.Fatalf("lost create: got %v (retry after %s), want EUNAVAILABLE and time for the search index", err, incidentbot.RetryAfter(err))
 	}
 	got, err := c.FindTicket(ctx, "incidentbot-followup-INC-2-1", time.Time{})
 	if err != nil || got == nil || got.Key != "OPS-1" {
