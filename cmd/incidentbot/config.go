@@ -17,6 +17,13 @@ import (
 
 	"incidentbot"
 	"incidentbot/bot"
+	"incidentbot/bot/discord"
+	"incidentbot/bot/slack"
+	"incidentbot/integrations/ads/googleads"
+	"incidentbot/integrations/ads/meta"
+	"incidentbot/integrations/ads/microsoft"
+	"incidentbot/integrations/ads/tiktok"
+	"incidentbot/integrations/alerts"
 	"incidentbot/integrations/probe"
 	"incidentbot/postmortem"
 )
@@ -203,204 +210,205 @@ func describeEnvError(err error) (name, want string) {
 	return name, "in the form README.md, Configuration shows"
 }
 
-// validate checks the values together. cmd is the subcommand: registering
-// Discord commands needs less than serving.
+// validate checks the values together: the process's own, each adapter's
+// (its Config knows its rules), then how the adapters fit together. cmd is
+// the subcommand: registering Discord commands needs less than serving.
 func (c config) validate(cmd string) error {
-	var errs []error
-	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf("- "+format, args...)) }
+	var p problems
+	c.checkProcess(&p)
+	c.checkShop(&p)
+	for _, adapter := range []interface{ Validate() error }{
+		c.slack(), c.discord(cmd), c.alerts(), c.googleAds(), c.metaAds(), c.microsoftAds(), c.tikTokAds(),
+	} {
+		p.lines(adapter.Validate())
+	}
+	c.checkWiring(&p)
+	c.checkSignals(&p)
+	p = append(p, c.signInProblems()...)
+	for _, line := range c.trackerProblems() {
+		p.add("%s", line)
+	}
+	return errors.Join(p...)
+}
+
+// problems are the configuration's problems, one "- " line each.
+type problems []error
+
+func (p *problems) add(format string, args ...any) {
+	*p = append(*p, fmt.Errorf("- "+format, args...))
+}
+
+// lines adds each line of err, an adapter's Validate.
+func (p *problems) lines(err error) {
+	if err == nil {
+		return
+	}
+	for _, line := range strings.Split(err.Error(), "\n") {
+		p.add("%s", line)
+	}
+}
+
+// checkProcess checks how the process runs: its address, log, database,
+// workers and command limits.
+func (c config) checkProcess(p *problems) {
 	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
-		bad("HTTP_ADDR must be host:port or :port, like :8080")
+		p.add("HTTP_ADDR must be host:port or :port, like :8080")
 	}
 	if _, err := parseLevel(c.LogLevel); err != nil {
-		bad("LOG_LEVEL must be debug, info, warn or error")
+		p.add("LOG_LEVEL must be debug, info, warn or error")
 	}
+	if u := c.DatabaseURL.Reveal(); u != "" {
+		if msg := checkDatabaseURL(u); msg != "" {
+			p.add("DATABASE_URL %s; leave it unset to use the embedded SQLite file incidentbot.db", msg)
+		}
+	}
+	if c.Workers < 1 || c.Workers > 64 {
+		p.add("WORKERS must be between 1 and 64")
+	}
+	if c.JobLease < 5*time.Second || c.JobLease > 5*time.Minute {
+		p.add("JOB_LEASE must be a duration between 5s and 5m, like 20s (how long a crashed worker's jobs wait before another takes them)")
+	}
+	if len(c.WorkerID) > 64 || strings.Trim(c.WorkerID, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.:_-") != "" {
+		p.add("WORKER_ID must be at most 64 letters, digits and . : _ -, like the pod or host name, and differ between processes")
+	}
+	if c.CommandTimeout < 100*time.Millisecond || c.CommandTimeout > 2700*time.Millisecond {
+		p.add("COMMAND_TIMEOUT must be between 100ms and 2700ms: Slack and Discord show a failure after 3s, and the answer needs the rest")
+	}
+	if c.CommandInFlight < 1 || c.CommandInFlight > 10000 {
+		p.add("COMMAND_MAX_IN_FLIGHT must be between 1 and 10000 (commands handled at once; more are answered busy)")
+	}
+	if c.DeclarePerMinute < 0 || c.DeclarePerMinute > 1000 {
+		p.add("DECLARE_MAX_PER_USER_PER_MINUTE must be between 0 (no limit) and 1000 (incidents one person may declare in a minute)")
+	}
+}
+
+// checkShop checks what the bot knows of the shop: its language, address,
+// playbooks, ads admins, revenue and time zone.
+func (c config) checkShop(p *problems) {
 	if c.Language != "en" && c.Language != "fr" {
-		bad("BOT_LANGUAGE must be en or fr")
+		p.add("BOT_LANGUAGE must be en or fr")
 	}
 	if c.ShopURL != "" {
 		if u, err := url.Parse(c.ShopURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			bad("SHOP_URL must be the shop's public address, like https://www.your-shop.com/")
+			p.add("SHOP_URL must be the shop's public address, like https://www.your-shop.com/")
 		}
 	}
 	if c.PlaybooksDir != "" {
 		if st, err := os.Stat(c.PlaybooksDir); err != nil || !st.IsDir() {
-			bad("PLAYBOOKS_DIR must be an existing folder of playbook YAML files")
+			p.add("PLAYBOOKS_DIR must be an existing folder of playbook YAML files")
 		}
-	}
-	for i, id := range c.slackTeams() {
-		if len(id) < 2 || (id[0] != 'T' && id[0] != 'E') || strings.Trim(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != "" {
-			bad("SLACK_TEAM_IDS item %d must be a Slack team id, like T01ABCDE2F (Slack: workspace settings, or the team_id of a request)", i+1)
-		}
-	}
-	if len(c.SlackTeamIDs) > 0 && c.SlackBotToken == "" && c.SlackClientID == "" {
-		bad("SLACK_TEAM_IDS is set but Slack is not configured (SLACK_BOT_TOKEN, or SLACK_CLIENT_ID for sign-in only)")
 	}
 	if _, err := c.adsAdmins(); err != nil {
-		bad("%v", err)
+		p.add("%v", err)
 	}
 	if c.RevenuePerMinute < 0 {
-		bad("REVENUE_PER_MINUTE must be zero or more (the shop's average revenue per minute)")
+		p.add("REVENUE_PER_MINUTE must be zero or more (the shop's average revenue per minute)")
 	}
 	if _, err := c.location(); err != nil {
-		bad("BOT_TIMEZONE must be a time zone name, like Europe/Paris (empty: UTC)")
+		p.add("BOT_TIMEZONE must be a time zone name, like Europe/Paris (empty: UTC)")
 	}
 	if profile, err := c.revenueProfile(); err != nil {
-		bad("%v", err)
+		p.add("%v", err)
 	} else if profile != nil && !profile.Complete() && c.RevenuePerMinute == 0 {
-		bad("REVENUE_PROFILE_FILE leaves hours of the week out: list all 168 (7 weekdays × 24 hours) or set REVENUE_PER_MINUTE for the others")
+		p.add("REVENUE_PROFILE_FILE leaves hours of the week out: list all 168 (7 weekdays × 24 hours) or set REVENUE_PER_MINUTE for the others")
 	}
 	if len(c.Currency) != 3 || strings.ToUpper(c.Currency) != c.Currency {
-		bad("CURRENCY must be a three-letter ISO code in capitals, like EUR")
+		p.add("CURRENCY must be a three-letter ISO code in capitals, like EUR")
 	}
-	if c.Workers < 1 || c.Workers > 64 {
-		bad("WORKERS must be between 1 and 64")
+}
+
+// checkWiring checks what spans adapters: the workspaces listed belong to a
+// configured Slack, and alert incidents land on a chat the bot serves, in a
+// workspace people can reach.
+func (c config) checkWiring(p *problems) {
+	if len(c.SlackTeamIDs) > 0 && c.SlackBotToken == "" && c.SlackClientID == "" {
+		p.add("SLACK_TEAM_IDS is set but Slack is not configured (SLACK_BOT_TOKEN, or SLACK_CLIENT_ID for sign-in only)")
 	}
-	if c.JobLease < 5*time.Second || c.JobLease > 5*time.Minute {
-		bad("JOB_LEASE must be a duration between 5s and 5m, like 20s (how long a crashed worker's jobs wait before another takes them)")
+	if c.AlertWebhookToken == "" && c.AlertGrafanaHMAC == "" {
+		return
 	}
-	if len(c.WorkerID) > 64 || strings.Trim(c.WorkerID, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.:_-") != "" {
-		bad("WORKER_ID must be at most 64 letters, digits and . : _ -, like the pod or host name, and differ between processes")
+	switch {
+	case c.AlertPlatform == incidentbot.PlatformSlack && c.SlackBotToken == "":
+		p.add("ALERT_PLATFORM is slack but Slack is not configured (SLACK_BOT_TOKEN)")
+	case c.AlertPlatform == incidentbot.PlatformDiscord && c.DiscordBotToken == "":
+		p.add("ALERT_PLATFORM is discord but Discord is not configured (DISCORD_BOT_TOKEN)")
 	}
-	if c.CommandTimeout < 100*time.Millisecond || c.CommandTimeout > 2700*time.Millisecond {
-		bad("COMMAND_TIMEOUT must be between 100ms and 2700ms: Slack and Discord show a failure after 3s, and the answer needs the rest")
+	if c.AlertWorkspace != "" && c.AlertPlatform == incidentbot.PlatformDiscord && c.AlertWorkspace != c.DiscordGuildID {
+		p.add("ALERT_WORKSPACE must be DISCORD_GUILD_ID (or unset): the bot answers no other server, so nobody could reach those incidents")
 	}
-	if c.CommandInFlight < 1 || c.CommandInFlight > 10000 {
-		bad("COMMAND_MAX_IN_FLIGHT must be between 1 and 10000 (commands handled at once; more are answered busy)")
+	if c.AlertWorkspace != "" && c.AlertPlatform == incidentbot.PlatformSlack && len(c.slackTeams()) > 0 && !slices.Contains(c.slackTeams(), c.AlertWorkspace) {
+		p.add("ALERT_WORKSPACE must be one of SLACK_TEAM_IDS (or unset): the bot answers no other workspace, so nobody could reach those incidents")
 	}
-	if c.DeclarePerMinute < 0 || c.DeclarePerMinute > 1000 {
-		bad("DECLARE_MAX_PER_USER_PER_MINUTE must be between 0 (no limit) and 1000 (incidents one person may declare in a minute)")
-	}
+}
+
+// checkSignals checks what feeds incidents: alert limits and rules, provider
+// status pages and the shop probe.
+func (c config) checkSignals(p *problems) {
 	if c.AlertMaxPerNotif < 1 || c.AlertMaxPerNotif > 10000 {
-		bad("ALERT_MAX_INCIDENTS_PER_NOTIFICATION must be between 1 and 10000 (beyond it, alerts join one alert-storm incident)")
+		p.add("ALERT_MAX_INCIDENTS_PER_NOTIFICATION must be between 1 and 10000 (beyond it, alerts join one alert-storm incident)")
 	}
 	if c.AlertMaxPerMinute < 1 || c.AlertMaxPerMinute > 10000 {
-		bad("ALERT_MAX_INCIDENTS_PER_MINUTE must be between 1 and 10000 (beyond it, alerts join one alert-storm incident)")
-	}
-	if u := c.DatabaseURL.Reveal(); u != "" {
-		if msg := checkDatabaseURL(u); msg != "" {
-			bad("DATABASE_URL %s; leave it unset to use the embedded SQLite file incidentbot.db", msg)
-		}
-	}
-	if c.SlackBotToken != "" && c.SlackSigningSecret == "" && c.SlackAppToken == "" {
-		bad("SLACK_SIGNING_SECRET is needed with SLACK_BOT_TOKEN to check requests from Slack (Basic Information page of your Slack app)")
-	}
-	if c.SlackBotToken == "" && (c.SlackSigningSecret != "" || c.SlackAppToken != "") {
-		bad("SLACK_BOT_TOKEN is needed when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set (OAuth & Permissions page, starts with xoxb-)")
-	}
-	if t := c.SlackBotToken.Reveal(); t != "" && !strings.HasPrefix(t, "xoxb-") {
-		bad("SLACK_BOT_TOKEN must be a bot token starting with xoxb-")
-	}
-	if t := c.SlackAppToken.Reveal(); t != "" && !strings.HasPrefix(t, "xapp-") {
-		bad("SLACK_APP_TOKEN must be an app-level token starting with xapp-")
-	}
-	if c.SlackAPIURL != "" && !strings.HasSuffix(c.SlackAPIURL, "/") {
-		bad("SLACK_API_URL must end with a slash, like https://slack.com/api/")
-	}
-	if c.DiscordBotToken != "" {
-		if c.DiscordAppID == "" {
-			bad("DISCORD_APP_ID is needed with DISCORD_BOT_TOKEN (Developer Portal, General Information, Application ID)")
-		}
-		// register-discord-commands checks the guild itself: --global needs none.
-		if c.DiscordGuildID == "" && cmd != cmdRegisterDiscord {
-			bad("DISCORD_GUILD_ID is needed with DISCORD_BOT_TOKEN (the server's id: right-click the server, Copy Server ID)")
-		}
-		if c.DiscordMode == "http" && c.DiscordPublicKey == "" && cmd != cmdRegisterDiscord {
-			bad("DISCORD_PUBLIC_KEY is needed to check interactions over HTTP (Developer Portal, General Information), or set DISCORD_MODE=gateway")
-		}
-	}
-	if c.DiscordMode != "http" && c.DiscordMode != "gateway" {
-		bad("DISCORD_MODE must be http (interactions endpoint) or gateway (no public URL)")
-	}
-	if c.AlertWebhookToken != "" || c.AlertGrafanaHMAC != "" {
-		switch {
-		case c.AlertPlatform != incidentbot.PlatformSlack && c.AlertPlatform != incidentbot.PlatformDiscord:
-			bad("ALERT_PLATFORM must be slack or discord: where incidents from alerts open their war rooms")
-		case c.AlertPlatform == incidentbot.PlatformSlack && c.SlackBotToken == "":
-			bad("ALERT_PLATFORM is slack but Slack is not configured (SLACK_BOT_TOKEN)")
-		case c.AlertPlatform == incidentbot.PlatformDiscord && c.DiscordBotToken == "":
-			bad("ALERT_PLATFORM is discord but Discord is not configured (DISCORD_BOT_TOKEN)")
-		}
-		if c.AlertWorkspace != "" && c.AlertPlatform == incidentbot.PlatformDiscord && c.AlertWorkspace != c.DiscordGuildID {
-			bad("ALERT_WORKSPACE must be DISCORD_GUILD_ID (or unset): the bot answers no other server, so nobody could reach those incidents")
-		}
-		if c.AlertWorkspace != "" && c.AlertPlatform == incidentbot.PlatformSlack && len(c.slackTeams()) > 0 && !slices.Contains(c.slackTeams(), c.AlertWorkspace) {
-			bad("ALERT_WORKSPACE must be one of SLACK_TEAM_IDS (or unset): the bot answers no other workspace, so nobody could reach those incidents")
-		}
-		if c.AlertChannel == "" {
-			bad("ALERT_CHANNEL must name the channel id where alert incidents are announced")
-		}
+		p.add("ALERT_MAX_INCIDENTS_PER_MINUTE must be between 1 and 10000 (beyond it, alerts join one alert-storm incident)")
 	}
 	if c.AlertRulesFile != "" {
 		if _, err := os.Stat(c.AlertRulesFile); err != nil {
-			bad("ALERT_RULES_FILE must be an existing YAML file of alert rules")
+			p.add("ALERT_RULES_FILE must be an existing YAML file of alert rules")
 		}
 	}
 	if _, err := probe.ParseProviderPages(c.ProviderStatusPages); err != nil {
-		bad("%s", incidentbot.ErrorMessage(err))
+		p.add("%s", incidentbot.ErrorMessage(err))
 	}
 	if c.ProbeTimeout < time.Second || c.ProbeTimeout > 2*time.Minute {
-		bad("PROBE_TIMEOUT must be between 1s and 2m")
+		p.add("PROBE_TIMEOUT must be between 1s and 2m")
 	}
 	if c.ProbeConfirm < 1 || c.ProbeConfirm > 10 {
-		bad("PROBE_CONFIRM must be between 1 and 10 (checks in a row before the site counts as down)")
+		p.add("PROBE_CONFIRM must be between 1 and 10 (checks in a row before the site counts as down)")
 	}
 	if c.ProbeConfirmInterval < 0 || c.ProbeConfirmInterval > 5*time.Minute {
-		bad("PROBE_CONFIRM_INTERVAL must be between 0s and 5m")
-	}
-	errs = append(errs, c.signInProblems()...)
-	for _, p := range c.trackerProblems() {
-		bad("%s", p)
-	}
-	for _, p := range c.adPlatformVars() {
-		if missing := p.missing(); len(missing) > 0 && len(missing) < len(p.required) {
-			bad("%s is half configured: set %s too (README.md, Ad platforms), or unset its variables to leave it off", p.name, strings.Join(missing, ", "))
-		}
-	}
-	return errors.Join(errs...)
-}
-
-// adPlatform is one ad platform's required variables, by name, and whether
-// each is set. All set turns the platform on; none leaves it off.
-type adPlatform struct {
-	name     string
-	required []string
-	set      []bool
-}
-
-func (p adPlatform) missing() []string {
-	var out []string
-	for i, name := range p.required {
-		if !p.set[i] {
-			out = append(out, name)
-		}
-	}
-	return out
-}
-
-// on says every required variable is set.
-func (p adPlatform) on() bool { return len(p.missing()) == 0 }
-
-func (c config) adPlatformVars() []adPlatform {
-	return []adPlatform{
-		{"Google Ads",
-			[]string{"GOOGLE_ADS_CLIENT_ID", "GOOGLE_ADS_CLIENT_SECRET", "GOOGLE_ADS_REFRESH_TOKEN", "GOOGLE_ADS_DEVELOPER_TOKEN", "GOOGLE_ADS_CUSTOMER_IDS"},
-			[]bool{c.GoogleAdsClientID != "", c.GoogleAdsClientSecret != "", c.GoogleAdsRefreshToken != "", c.GoogleAdsDeveloperToken != "", len(c.GoogleAdsCustomerIDs) > 0}},
-		{"Meta Ads",
-			[]string{"META_ADS_ACCESS_TOKEN", "META_ADS_ACCOUNT_IDS"},
-			[]bool{c.MetaAdsAccessToken != "", len(c.MetaAdsAccountIDs) > 0}},
-		{"Microsoft Advertising",
-			[]string{"MICROSOFT_ADS_CLIENT_ID", "MICROSOFT_ADS_REFRESH_TOKEN", "MICROSOFT_ADS_DEVELOPER_TOKEN", "MICROSOFT_ADS_CUSTOMER_ID", "MICROSOFT_ADS_ACCOUNT_IDS"},
-			[]bool{c.MicrosoftAdsClientID != "", c.MicrosoftAdsRefreshToken != "", c.MicrosoftAdsDeveloperToken != "", c.MicrosoftAdsCustomerID != "" || everyPaired(c.MicrosoftAdsAccountIDs), len(c.MicrosoftAdsAccountIDs) > 0}},
-		{"TikTok Ads",
-			[]string{"TIKTOK_ADS_ACCESS_TOKEN", "TIKTOK_ADS_ADVERTISER_IDS"},
-			[]bool{c.TikTokAdsAccessToken != "", len(c.TikTokAdsAdvertiserIDs) > 0}},
+		p.add("PROBE_CONFIRM_INTERVAL must be between 0s and 5m")
 	}
 }
 
-// everyPaired says every account names its customer (account:customer),
-// which makes MICROSOFT_ADS_CUSTOMER_ID optional.
-func everyPaired(ids []string) bool {
-	return len(ids) > 0 && !slices.ContainsFunc(ids, func(id string) bool { return !strings.Contains(id, ":") })
+// The adapters' configurations, as the environment sets them.
+
+func (c config) slack() slack.Config {
+	return slack.Config{BotToken: c.SlackBotToken, SigningSecret: c.SlackSigningSecret, AppToken: c.SlackAppToken,
+		APIURL: c.SlackAPIURL, TeamIDs: c.slackTeams()}
+}
+
+func (c config) discord(cmd string) discord.Config {
+	return discord.Config{BotToken: c.DiscordBotToken, AppID: c.DiscordAppID, PublicKey: c.DiscordPublicKey,
+		GuildID: c.DiscordGuildID, Mode: c.DiscordMode, CommandsOnly: cmd == cmdRegisterDiscord}
+}
+
+func (c config) alerts() alerts.Config {
+	return alerts.Config{Token: c.AlertWebhookToken, GrafanaSecret: c.AlertGrafanaHMAC, Platform: c.AlertPlatform, Channel: c.AlertChannel}
+}
+
+func (c config) googleAds() googleads.Config {
+	return googleads.Config{
+		ClientID: c.GoogleAdsClientID, ClientSecret: c.GoogleAdsClientSecret,
+		RefreshToken: c.GoogleAdsRefreshToken, DeveloperToken: c.GoogleAdsDeveloperToken,
+		CustomerIDs: c.GoogleAdsCustomerIDs, LoginCustomerID: c.GoogleAdsLoginCustomerID,
+		APIURL: c.GoogleAdsAPIURL, TokenURL: c.GoogleAdsTokenURL,
+	}
+}
+
+func (c config) metaAds() meta.Config {
+	return meta.Config{AccessToken: c.MetaAdsAccessToken, AccountIDs: c.MetaAdsAccountIDs, APIURL: c.MetaAdsAPIURL, APIVersion: c.MetaAdsAPIVersion}
+}
+
+func (c config) microsoftAds() microsoft.Config {
+	return microsoft.Config{
+		ClientID: c.MicrosoftAdsClientID, ClientSecret: c.MicrosoftAdsClientSecret,
+		RefreshToken: c.MicrosoftAdsRefreshToken, DeveloperToken: c.MicrosoftAdsDeveloperToken,
+		CustomerID: c.MicrosoftAdsCustomerID, AccountIDs: c.MicrosoftAdsAccountIDs,
+		APIURL: c.MicrosoftAdsAPIURL, TokenURL: c.MicrosoftAdsTokenURL,
+	}
+}
+
+func (c config) tikTokAds() tiktok.Config {
+	return tiktok.Config{AccessToken: c.TikTokAdsAccessToken, AdvertiserIDs: c.TikTokAdsAdvertiserIDs, APIURL: c.TikTokAdsAPIURL}
 }
 
 // checkDatabaseURL says what is wrong with a Postgres URL, or "". It never

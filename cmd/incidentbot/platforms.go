@@ -21,31 +21,16 @@ func adPlatforms(ctx context.Context, cfg config, logger *slog.Logger) ([]incide
 		build func() (incidentbot.AdPlatform, error)
 	}{
 		{incidentbot.AdsGoogle, cfg.GoogleAdsRefreshToken != "", "GOOGLE_ADS_REFRESH_TOKEN", func() (incidentbot.AdPlatform, error) {
-			return googleads.New(googleads.Config{
-				ClientID: cfg.GoogleAdsClientID, ClientSecret: cfg.GoogleAdsClientSecret,
-				RefreshToken: cfg.GoogleAdsRefreshToken, DeveloperToken: cfg.GoogleAdsDeveloperToken,
-				CustomerIDs: cfg.GoogleAdsCustomerIDs, LoginCustomerID: cfg.GoogleAdsLoginCustomerID,
-				APIURL: cfg.GoogleAdsAPIURL, TokenURL: cfg.GoogleAdsTokenURL,
-			}, nil, logger)
+			return googleads.New(cfg.googleAds(), nil, logger)
 		}},
 		{incidentbot.AdsMeta, cfg.MetaAdsAccessToken != "", "META_ADS_ACCESS_TOKEN", func() (incidentbot.AdPlatform, error) {
-			return meta.New(meta.Config{
-				AccessToken: cfg.MetaAdsAccessToken, AccountIDs: cfg.MetaAdsAccountIDs,
-				APIURL: cfg.MetaAdsAPIURL, APIVersion: cfg.MetaAdsAPIVersion,
-			}, nil, logger)
+			return meta.New(cfg.metaAds(), nil, logger)
 		}},
 		{incidentbot.AdsMicrosoft, cfg.MicrosoftAdsRefreshToken != "", "MICROSOFT_ADS_REFRESH_TOKEN", func() (incidentbot.AdPlatform, error) {
-			return microsoft.New(microsoft.Config{
-				ClientID: cfg.MicrosoftAdsClientID, ClientSecret: cfg.MicrosoftAdsClientSecret,
-				RefreshToken: cfg.MicrosoftAdsRefreshToken, DeveloperToken: cfg.MicrosoftAdsDeveloperToken,
-				CustomerID: cfg.MicrosoftAdsCustomerID, AccountIDs: cfg.MicrosoftAdsAccountIDs,
-				APIURL: cfg.MicrosoftAdsAPIURL, TokenURL: cfg.MicrosoftAdsTokenURL,
-			}, nil, logger)
+			return microsoft.New(cfg.microsoftAds(), nil, logger)
 		}},
 		{incidentbot.AdsTikTok, cfg.TikTokAdsAccessToken != "", "TIKTOK_ADS_ACCESS_TOKEN", func() (incidentbot.AdPlatform, error) {
-			return tiktok.New(tiktok.Config{
-				AccessToken: cfg.TikTokAdsAccessToken, AdvertiserIDs: cfg.TikTokAdsAdvertiserIDs, APIURL: cfg.TikTokAdsAPIURL,
-			}, nil, logger)
+			return tiktok.New(cfg.tikTokAds(), nil, logger)
 		}},
 	}
 	var out []incidentbot.AdPlatform

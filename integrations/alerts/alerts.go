@@ -40,6 +40,22 @@ type Config struct {
 	MaxPerMinute       int
 }
 
+// Validate returns one error a problem with where alert incidents go,
+// naming the variable; a Config without a token (alerts off) passes.
+func (c Config) Validate() error {
+	if c.Token == "" && c.GrafanaSecret == "" {
+		return nil
+	}
+	var errs []error
+	if c.Platform != incidentbot.PlatformSlack && c.Platform != incidentbot.PlatformDiscord {
+		errs = append(errs, errors.New("ALERT_PLATFORM must be slack or discord: where incidents from alerts open their war rooms"))
+	}
+	if c.Channel == "" {
+		errs = append(errs, errors.New("ALERT_CHANNEL must name the channel id where alert incidents are announced"))
+	}
+	return errors.Join(errs...)
+}
+
 // Receiver serves the alert webhooks.
 type Receiver struct {
 	cfg        Config

@@ -58,6 +58,17 @@ type Config struct {
 	TokenURL        string // default DefaultTokenURL
 }
 
+// Validate says what is missing when Google Ads is half configured; an
+// empty Config (the platform off) passes, and New checks the values.
+func (c Config) Validate() error {
+	return adsapi.HalfConfigured("Google Ads",
+		adsapi.Setting{Name: "GOOGLE_ADS_CLIENT_ID", Set: c.ClientID != ""},
+		adsapi.Setting{Name: "GOOGLE_ADS_CLIENT_SECRET", Set: c.ClientSecret != ""},
+		adsapi.Setting{Name: "GOOGLE_ADS_REFRESH_TOKEN", Set: c.RefreshToken != ""},
+		adsapi.Setting{Name: "GOOGLE_ADS_DEVELOPER_TOKEN", Set: c.DeveloperToken != ""},
+		adsapi.Setting{Name: "GOOGLE_ADS_CUSTOMER_IDS", Set: len(c.CustomerIDs) > 0})
+}
+
 // Client is a Google Ads API client over the configured customers. It is
 // safe for concurrent use.
 type Client struct {

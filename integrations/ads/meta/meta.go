@@ -45,6 +45,14 @@ type Config struct {
 	APIVersion  string             // default DefaultAPIVersion
 }
 
+// Validate says what is missing when Meta Ads is half configured; an
+// empty Config (the platform off) passes, and New checks the values.
+func (c Config) Validate() error {
+	return adsapi.HalfConfigured("Meta Ads",
+		adsapi.Setting{Name: "META_ADS_ACCESS_TOKEN", Set: c.AccessToken != ""},
+		adsapi.Setting{Name: "META_ADS_ACCOUNT_IDS", Set: len(c.AccountIDs) > 0})
+}
+
 // Client is a Meta Marketing API client over the configured ad accounts.
 // It is safe for concurrent use.
 type Client struct {

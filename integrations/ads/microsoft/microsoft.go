@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -70,6 +71,20 @@ type Config struct {
 	// campaign.api host (a fake or a proxy).
 	APIURL   string
 	TokenURL string // default DefaultTokenURL
+}
+
+// Validate says what is missing when Microsoft Advertising is half
+// configured; an empty Config (the platform off) passes, and New checks
+// the values. The customer id may be left out when every account names
+// its own.
+func (c Config) Validate() error {
+	everyPaired := len(c.AccountIDs) > 0 && !slices.ContainsFunc(c.AccountIDs, func(id string) bool { return !strings.Contains(id, ":") })
+	return adsapi.HalfConfigured("Microsoft Advertising",
+		adsapi.Setting{Name: "MICROSOFT_ADS_CLIENT_ID", Set: c.ClientID != ""},
+		adsapi.Setting{Name: "MICROSOFT_ADS_REFRESH_TOKEN", Set: c.RefreshToken != ""},
+		adsapi.Setting{Name: "MICROSOFT_ADS_DEVELOPER_TOKEN", Set: c.DeveloperToken != ""},
+		adsapi.Setting{Name: "MICROSOFT_ADS_CUSTOMER_ID", Set: c.CustomerID != "" || everyPaired},
+		adsapi.Setting{Name: "MICROSOFT_ADS_ACCOUNT_IDS", Set: len(c.AccountIDs) > 0})
 }
 
 // Client is a Microsoft Advertising client over the configured ad

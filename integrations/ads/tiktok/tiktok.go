@@ -53,6 +53,14 @@ type Config struct {
 	APIURL        string // default DefaultAPIURL
 }
 
+// Validate says what is missing when TikTok Ads is half configured; an
+// empty Config (the platform off) passes, and New checks the values.
+func (c Config) Validate() error {
+	return adsapi.HalfConfigured("TikTok Ads",
+		adsapi.Setting{Name: "TIKTOK_ADS_ACCESS_TOKEN", Set: c.AccessToken != ""},
+		adsapi.Setting{Name: "TIKTOK_ADS_ADVERTISER_IDS", Set: len(c.AdvertiserIDs) > 0})
+}
+
 // Client is a TikTok Marketing API client over the configured advertisers.
 // It is safe for concurrent use.
 type Client struct {
