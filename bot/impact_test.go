@@ -38,8 +38,8 @@ func TestImpactStartAndShare(t *testing.T) {
 		}
 		md := f.draft(here, "")
 		for _, want := range []string{
-			"| Impact started | 2025-11-28 08:02 UTC |",
-			"| Detected | 2025-11-28 09:00 UTC |",
+			"| Impact started | 2025-11-28 09:02 CET |", // shown in BOT_TIMEZONE, as typed
+			"| Detected | 2025-11-28 10:00 CET |",
 			"| Time to detect | 58m |",
 			"| Estimated revenue lost | €2,448.00 (1h 08m × €120.00 a minute × 30% of sales lost, from impact start until mitigation;",
 			"Impact: 30% of sales lost",

@@ -71,7 +71,7 @@ var rowTemplate = template.Must(template.New("rows").Funcs(template.FuncMap{"cel
 func templateTable(events []incidentbot.TimelineEvent, l *locale) (string, error) {
 	type row struct{ At, Kind, Who, Text string }
 	rows := make([]row, len(events))
-	var st stamper
+	st := stamper{loc: time.UTC}
 	for i, e := range events {
 		rows[i] = row{string(st.stamp(nil, e.At)), l.kind(e.Kind), l.who(e.Actor), e.Text}
 	}

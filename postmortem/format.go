@@ -10,12 +10,13 @@ import (
 // missing stands for a time or duration that did not happen (yet).
 const missing = "—"
 
-// formatTime gives a UTC time to the minute, or "—" when t is nil or zero.
-func formatTime(t *time.Time) string {
+// formatTime gives a time to the minute in the draft's time zone, naming
+// it ("2025-11-28 19:02 CET"), or "—" when t is nil or zero.
+func formatTime(t *time.Time, l *locale) string {
 	if t == nil || t.IsZero() {
 		return missing
 	}
-	return t.UTC().Format("2006-01-02 15:04") + " UTC"
+	return t.In(l.loc).Format("2006-01-02 15:04 MST")
 }
 
 // since gives the time from start to t in words, or "—" when either is

@@ -77,10 +77,25 @@ func TestFormatTime(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			if got := formatTime(tc.t); got != tc.want {
+			if got := formatTime(tc.t, locales["en"]); got != tc.want {
 				t.Errorf("got %q, want %q", got, tc.want)
 			}
 		})
+	}
+	// In BOT_TIMEZONE, naming the zone, summer time included.
+	europe, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inParis := *locales["fr"]
+	inParis.loc = europe
+	for at, want := range map[time.Time]string{
+		t0: "2025-11-28 19:02 CET",
+		time.Date(2025, 7, 14, 10, 0, 0, 0, time.UTC): "2025-07-14 12:00 CEST",
+	} {
+		if got := formatTime(&at, &inParis); got != want {
+			t.Errorf("in Paris: got %q, want %q", got, want)
+		}
 	}
 }
 
@@ -170,7 +185,7 @@ func TestStamper(t *testing.T) {
 		time.Date(2025, 11, 29, 1, 3, 0, 0, time.FixedZone("CET", 3600)), // 00:03 UTC, same day
 	}
 	want := []string{"2025-11-28 18:02", "18:07", "2025-11-29 00:02", "00:03", "00:03"}
-	var st stamper
+	st := stamper{loc: time.UTC}
 	for i, tm := range times {
 		if got := string(st.stamp(nil, tm)); got != want[i] {
 			t.Errorf("stamp %d: got %q, want %q", i, got, want[i])

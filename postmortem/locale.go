@@ -3,6 +3,7 @@ package postmortem
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"incidentbot"
 	"incidentbot/i18n"
@@ -23,6 +24,8 @@ type locale struct {
 	channel   string // "channel", before a war room's id
 	types     map[incidentbot.FollowUpType]string
 	done      string // after a follow-up done
+	// loc is where times are shown: BOT_TIMEZONE, set per draft; UTC here.
+	loc *time.Location
 }
 
 // bot names who did what the bot did on its own, in every language.
@@ -40,6 +43,7 @@ func newLocale(lang string) *locale {
 	t := func(id string) string { return i18n.T(lang, id, nil) }
 	l := &locale{
 		lang:      lang,
+		loc:       time.UTC,
 		kinds:     map[incidentbot.EventKind]string{},
 		outcomes:  map[incidentbot.EventKind]string{},
 		statuses:  map[incidentbot.Status]string{},

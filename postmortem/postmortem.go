@@ -68,7 +68,11 @@ func Render(d Data) (string, error) {
 	if !ok {
 		return "", incidentbot.Errorf(incidentbot.EINVALID, "Unknown post-mortem language %q. Set BOT_LANGUAGE to en or fr.", d.Language)
 	}
-	v := build(d, l)
+	lc := *l
+	if d.Location != nil {
+		lc.loc = d.Location
+	}
+	v := build(d, &lc)
 	var b strings.Builder
 	b.Grow(8192 + len(v.TimelineRows) + len(v.ActionRows))
 	if err := templates.ExecuteTemplate(&b, lang+".md.tmpl", v); err != nil {
@@ -101,6 +105,7 @@ type view struct {
 	// TimelineRows and ActionRows grow with the incident: they are
 	// rendered in Go, where 5,000 rows cost a fraction of a template range.
 	TimelineRows string // the table body
+	Zone         string // where the times are: BOT_TIMEZONE's name
 	ActionRows   string // the list items
 	Roles        []roleView
 	Ads          adsView
@@ -165,17 +170,17 @@ func build(d Data, l *locale) view {
 		Type:          inline(inc.Type),
 		Status:        l.status(inc.Status),
 		DeclaredBy:    inline(l.who(inc.DeclaredBy)),
-		Generated:     formatTime(&now),
+		Generated:     formatTime(&now, l),
 		Summary:       block(inc.Summary),
 		Impact:        block(inc.Impact),
 		Severity:      inc.Severity.Label(),
-		ImpactStarted: formatTime(&impact),
-		Detected:      formatTime(&start),
-		Declared:      formatTime(&inc.DeclaredAt),
-		Acknowledged:  formatTime(inc.AcknowledgedAt),
-		Mitigated:     formatTime(inc.MitigatedAt),
-		Resolved:      formatTime(inc.ResolvedAt),
-		Closed:        formatTime(inc.ClosedAt),
+		ImpactStarted: formatTime(&impact, l),
+		Detected:      formatTime(&start, l),
+		Declared:      formatTime(&inc.DeclaredAt, l),
+		Acknowledged:  formatTime(inc.AcknowledgedAt, l),
+		Mitigated:     formatTime(inc.MitigatedAt, l),
+		Resolved:      formatTime(inc.ResolvedAt, l),
+		Closed:        formatTime(inc.ClosedAt, l),
 		Ongoing:       inc.ResolvedAt == nil,
 
 		TimeToDetect:      since(impact, &start, l),
@@ -207,11 +212,12 @@ func build(d Data, l *locale) view {
 		slices.SortStableFunc(events, byTime)
 	}
 	v.TimelineRows = timelineRows(events, l)
+	v.Zone = l.loc.String()
 	v.ActionRows = actionRows(events, l)
 	for _, e := range events {
 		if e.Kind == incidentbot.EventStatusUpdate {
 			v.StatusUpdates++
-			v.LastStatusUpdate = formatTime(&e.At)
+			v.LastStatusUpdate = formatTime(&e.At, l)
 		}
 	}
 	v.Roles = roles(d.Playbook, d.Roles, l)
@@ -298,6 +304,7 @@ func sortedKeys(m map[string]float64) []string {
 // stamper writes event times as HH:MM, with the date in front on the first
 // one and whenever the day changes, so long incidents stay readable.
 type stamper struct {
+	loc   *time.Location
 	y     int
 	m     time.Month
 	d     int
@@ -306,7 +313,7 @@ type stamper struct {
 
 // stamp appends the time to dst.
 func (s *stamper) stamp(dst []byte, t time.Time) []byte {
-	t = t.UTC()
+	t = t.In(s.loc)
 	y, m, d := t.Date()
 	if s.dated && y == s.y && m == s.m && d == s.d {
 		return t.AppendFormat(dst, "15:04")
@@ -324,7 +331,7 @@ func timelineRows(events []incidentbot.TimelineEvent, l *locale) string {
 	}
 	var b strings.Builder
 	b.Grow(len(events) * 96)
-	var st stamper
+	st := stamper{loc: l.loc}
 	var buf []byte
 	for _, e := range events {
 		buf = st.stamp(buf[:0], e.At)
@@ -390,7 +397,7 @@ func actionRows(events []incidentbot.TimelineEvent, l *locale) string {
 		list = append(list, &action{end: e})
 	}
 	var b strings.Builder
-	var st stamper
+	st := stamper{loc: l.loc}
 	var buf []byte
 	for _, a := range list {
 		first := a.start
@@ -422,7 +429,7 @@ func actionRows(events []incidentbot.TimelineEvent, l *locale) string {
 			continue
 		}
 		writeOutcome(&b, cmp.Or(l.outcomes[a.end.Kind], l.kind(a.end.Kind)), a.end.Kind)
-		if end := a.end.At.UTC(); end.Truncate(time.Minute) != a.start.At.UTC().Truncate(time.Minute) {
+		if end := a.end.At.In(l.loc); end.Truncate(time.Minute) != a.start.At.In(l.loc).Truncate(time.Minute) {
 			b.WriteString(l.at)
 			layout := "15:04"
 			if y, m, d := end.Date(); y != st.y || m != st.m || d != st.d {
@@ -489,7 +496,7 @@ func roles(pb *incidentbot.Playbook, assigned []incidentbot.RoleAssignment, l *l
 		out[i].Holders = append(out[i].Holders, holderView{
 			Name: inline(l.who(a.User)),
 			By:   inline(l.who(a.AssignedBy)),
-			At:   formatTime(&at),
+			At:   formatTime(&at, l),
 		})
 	}
 	return out

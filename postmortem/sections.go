@@ -31,9 +31,9 @@ func analysis(d Data, events []incidentbot.TimelineEvent, l *locale) analysisVie
 	for _, e := range events {
 		switch {
 		case e.Kind == incidentbot.EventAlertFired && a.FirstAlert == "":
-			a.FirstAlertAt, a.FirstAlert = formatTime(&e.At), inline(e.Text)
+			a.FirstAlertAt, a.FirstAlert = formatTime(&e.At, l), inline(e.Text)
 		case (e.Kind == incidentbot.EventNote || e.Kind == incidentbot.EventStatusUpdate) && a.FirstNote == "":
-			a.FirstNoteAt, a.FirstNote = formatTime(&e.At), inline(e.Text)
+			a.FirstNoteAt, a.FirstNote = formatTime(&e.At, l), inline(e.Text)
 		}
 	}
 	seen := map[string]bool{}
