@@ -82,8 +82,17 @@ type RoleChange struct {
 	At    time.Time
 }
 
+// The purposes of the messages the engine posts once per incident and
+// keeps: the war room's welcome and the managers' summary, which it redraws
+// after every change, and the post-mortem draft.
+const (
+	MessageWelcome    = "welcome"
+	MessageSummary    = "summary"
+	MessagePostmortem = "postmortem"
+)
+
 // SavedMessage remembers a message the bot posted for an incident, so it
-// can update it in place (Purpose: "welcome", "summary" ...).
+// can update it in place (Purpose: MessageWelcome, MessageSummary ...).
 type SavedMessage struct {
 	Purpose string
 	Ref     MessageRef

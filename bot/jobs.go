@@ -22,6 +22,7 @@ const (
 	kindWelcome       = "welcome"
 	kindPinWelcome    = "pin_welcome"
 	kindSummary       = "summary"
+	kindRedrawWelcome = "redraw_welcome"
 	kindAction        = "action"
 	kindPost          = "post"
 	kindNotice        = "notice" // a post about a job that failed; its own failure is not announced again
@@ -43,6 +44,7 @@ func (e *Engine) jobHandlers() map[string]handler {
 		kindWelcome:       e.welcome,
 		kindPinWelcome:    e.pinWelcome,
 		kindSummary:       e.summary,
+		kindRedrawWelcome: e.redrawWelcome,
 		kindAction:        e.action,
 		kindPost:          e.post,
 		kindNotice:        e.post,
@@ -81,6 +83,8 @@ func describe(job incidentbot.Job) (what, byHand string) {
 		return "set the channel topic", "Set it by hand if you need it; /incident status shows the same."
 	case kindWelcome, kindPinWelcome:
 		return "post the welcome message", "Run /incident status to see the incident at a glance."
+	case kindRedrawWelcome:
+		return "update the welcome message", "Run /incident status to see the incident at a glance."
 	case kindSummary:
 		return "update the manager summary", "Post a short summary in the summary channel by hand."
 	case kindReminder, kindAdsReminder:

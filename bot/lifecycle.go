@@ -80,8 +80,10 @@ func (e *Engine) update(ctx context.Context, actor incidentbot.Actor, key string
 	})
 }
 
+// updateByID applies fn to the incident under the store's lock; every
+// change also redraws the welcome and the summary (withRedraws).
 func (e *Engine) updateByID(ctx context.Context, id int64, fn func(inc *incidentbot.Incident) (incidentbot.Change, error)) (*incidentbot.Incident, error) {
-	inc, err := e.store.UpdateIncident(ctx, id, fn)
+	inc, err := e.store.UpdateIncident(ctx, id, e.withRedraws(fn))
 	if err != nil {
 		return nil, err
 	}
@@ -170,7 +172,6 @@ func (e *Engine) PostUpdate(ctx context.Context, actor incidentbot.Actor, key, t
 		j.add(kindPost, "post/update/"+e.seq(), postPayload{Message: incidentbot.Message{
 			Title: "Update from " + actor.User.Name, Text: drillLabel(inc, text), Severity: inc.Severity,
 		}})
-		j.add(kindSummary, "summary/update/"+e.seq(), nil)
 		return []incidentbot.TimelineEvent{{Kind: incidentbot.EventStatusUpdate, Actor: actor.User, At: now, Text: text}}, nil
 	})
 }
@@ -304,7 +305,6 @@ func (e *Engine) SetSeverity(ctx context.Context, actor incidentbot.Actor, key s
 			actionJobs(j, "sev/"+e.seq(), newly, sev, nil)
 		}
 		j.add(kindTopic, "topic/"+e.seq(), nil)
-		j.add(kindSummary, "summary/sev/"+e.seq(), nil)
 		return []incidentbot.TimelineEvent{{Kind: incidentbot.EventSeverityChanged, Actor: actor.User, At: now,
 			Text: fmt.Sprintf("Severity %s → %s", old.Label(), sev.Label())}}, nil
 	})
@@ -418,7 +418,6 @@ func (e *Engine) SetStatus(ctx context.Context, actor incidentbot.Actor, key str
 			e.schedule(inc, j, now.Add(pb.Cadence(inc.Severity)), pb.Cadence(inc.Severity) > 0 && !inc.RemindersOff)
 		}
 		j.add(kindTopic, "topic/"+e.seq(), nil)
-		j.add(kindSummary, "summary/"+string(to)+"/"+e.seq(), nil)
 		events = append([]incidentbot.TimelineEvent{{Kind: incidentbot.EventStatusChanged, Actor: actor.User, At: now, Text: text}}, events...)
 		return events, nil
 	})

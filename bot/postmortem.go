@@ -26,7 +26,7 @@ func (e *Engine) postmortem(ctx context.Context, job incidentbot.Job, inc *incid
 	if j.err != nil {
 		return nil, j.err
 	}
-	return e.postOnce(ctx, job, inc, purposePostmortem, j.out, func() (incidentbot.Message, error) {
+	return e.postOnce(ctx, job, inc, incidentbot.MessagePostmortem, j.out, func() (incidentbot.Message, error) {
 		md, err := e.render(ctx, inc)
 		if err != nil {
 			return incidentbot.Message{}, err

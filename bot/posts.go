@@ -65,11 +65,7 @@ func (e *Engine) summary(ctx context.Context, job incidentbot.Job, inc *incident
 	if channel == "" {
 		return nil, nil
 	}
-	chat, err := e.chat(inc.Platform)
-	if err != nil {
-		return nil, err
-	}
-	st, err := e.status(ctx, inc)
+	chat, st, err := e.drawing(ctx, inc)
 	if err != nil {
 		return nil, err
 	}
@@ -78,8 +74,8 @@ func (e *Engine) summary(ctx context.Context, job incidentbot.Job, inc *incident
 	// the incident, and the first post is claimed in the store before the
 	// call (across replicas), so a job that finds it claimed by another
 	// looks for that post and updates it rather than posting its own.
-	mark := marker(inc.Key + "/" + purposeSummary)
-	ref, err := e.store.Message(ctx, inc.ID, purposeSummary)
+	mark := marker(inc.Key + "/" + incidentbot.MessageSummary)
+	ref, err := e.store.Message(ctx, inc.ID, incidentbot.MessageSummary)
 	switch incidentbot.ErrorCode(err) {
 	case "":
 		err = chat.Update(ctx, ref, msg)
@@ -103,7 +99,7 @@ func (e *Engine) summary(ctx context.Context, job incidentbot.Job, inc *incident
 					return nil, fmt.Errorf("update summary: %w", err)
 				}
 				return func(*incidentbot.Incident) (incidentbot.Change, error) {
-					return incidentbot.Change{Messages: []incidentbot.SavedMessage{{Purpose: purposeSummary, Ref: ref}}}, nil
+					return incidentbot.Change{Messages: []incidentbot.SavedMessage{{Purpose: incidentbot.MessageSummary, Ref: ref}}}, nil
 				}, nil
 			case incidentbot.ErrorCode(err) != incidentbot.ENOTFOUND:
 				return nil, err
@@ -120,6 +116,6 @@ func (e *Engine) summary(ctx context.Context, job incidentbot.Job, inc *incident
 		return nil, fmt.Errorf("post summary: %w", err)
 	}
 	return func(*incidentbot.Incident) (incidentbot.Change, error) {
-		return incidentbot.Change{Messages: []incidentbot.SavedMessage{{Purpose: purposeSummary, Ref: ref}}}, nil
+		return incidentbot.Change{Messages: []incidentbot.SavedMessage{{Purpose: incidentbot.MessageSummary, Ref: ref}}}, nil
 	}, nil
 }

@@ -281,14 +281,8 @@ func (e *Engine) topic(ctx context.Context, job incidentbot.Job, inc *incidentbo
 	}, nil
 }
 
-const (
-	purposeWelcome    = "welcome"
-	purposeSummary    = "summary"
-	purposePostmortem = "postmortem"
-)
-
 func (e *Engine) welcome(ctx context.Context, job incidentbot.Job, inc *incidentbot.Incident) (complete, error) {
-	return e.postOnce(ctx, job, inc, purposeWelcome, e.next(inc, job), func() (incidentbot.Message, error) {
+	return e.postOnce(ctx, job, inc, incidentbot.MessageWelcome, e.next(inc, job), func() (incidentbot.Message, error) {
 		st, err := e.status(ctx, inc)
 		if err != nil {
 			return incidentbot.Message{}, err
@@ -374,7 +368,7 @@ func (e *Engine) pinWelcome(ctx context.Context, job incidentbot.Job, inc *incid
 	if err != nil {
 		return nil, err
 	}
-	ref, err := e.store.Message(ctx, inc.ID, purposeWelcome)
+	ref, err := e.store.Message(ctx, inc.ID, incidentbot.MessageWelcome)
 	if err != nil {
 		return nil, fmt.Errorf("welcome message: %w", err)
 	}

@@ -42,14 +42,14 @@ func TestDeclareOpensWarRoom(t *testing.T) {
 		if want := []string{"U_ALICE", "U_BOB", "U_CHLOE", "U_DAVID"}; !slices.Equal(members, want) {
 			t.Errorf("members: got %v, want %v", members, want)
 		}
-		welcome, err := db.Message(ctx, inc.ID, purposeWelcome)
+		welcome, err := db.Message(ctx, inc.ID, incidentbot.MessageWelcome)
 		if err != nil {
 			t.Fatalf("welcome not saved: %v", err)
 		}
 		if !slices.Equal(room.Pinned, []string{welcome.ID}) {
 			t.Errorf("pinned: got %v, want the welcome %s", room.Pinned, welcome.ID)
 		}
-		summary, err := db.Message(ctx, inc.ID, purposeSummary)
+		summary, err := db.Message(ctx, inc.ID, incidentbot.MessageSummary)
 		if err != nil || summary.ChannelID != summaryChannel {
 			t.Errorf("summary: got %+v, %v, want a message in %s", summary, err, summaryChannel)
 		}
@@ -172,7 +172,7 @@ func TestRetries(t *testing.T) {
 			f.chat.FailNext("Post", 2, nil)
 			inc := f.declare(incidentbot.DeclareRequest{Title: "Flaky chat", Type: "generic"})
 			f.runAll(time.Minute)
-			if _, err := db.Message(context.Background(), inc.ID, purposeWelcome); err != nil {
+			if _, err := db.Message(context.Background(), inc.ID, incidentbot.MessageWelcome); err != nil {
 				t.Fatalf("welcome not posted: %v", err)
 			}
 			room := f.warRoom(inc)
@@ -271,7 +271,7 @@ func TestRunProcessesDeclare(t *testing.T) {
 		inc := f.declare(incidentbot.DeclareRequest{Title: "Workers", Type: "generic"})
 		deadline := time.Now().Add(10 * time.Second)
 		for {
-			_, err := db.Message(context.Background(), inc.ID, purposeWelcome)
+			_, err := db.Message(context.Background(), inc.ID, incidentbot.MessageWelcome)
 			if err == nil {
 				break
 			}

@@ -305,12 +305,38 @@ func TestDiscordEndToEnd(t *testing.T) {
 			t.Errorf("got status %s after a refused click, want investigating", got)
 		}
 
-		// The commander's click works and answers privately.
-		id, body = w.interaction(3, alice, room.ID, map[string]any{"custom_id": "ack " + inc.Key, "component_type": 2})
-		if status, resp := w.deliver(id, body, now, priv); status != http.StatusOK || !strings.Contains(answerText(resp), "acknowledged") {
-			t.Errorf("alice acks: got %d %v, want a confirmation", status, resp)
+		// A typed /incident ack: the engine redraws the welcome, without
+		// its Acknowledge button.
+		welcome := func() (edited bool, buttons string) {
+			pin := w.discord.Pins(room.ID)[0]
+			b, _ := json.Marshal(pin.Components)
+			return pin.EditedAt != nil, string(b)
 		}
+		if edited, buttons := welcome(); edited || !strings.Contains(buttons, `"ack `+inc.Key+`"`) {
+			t.Fatalf("got the welcome edited %v with buttons %s, want untouched, with Acknowledge", edited, buttons)
+		}
+		ack := map[string]any{"id": "1", "name": "incident", "type": 1, "options": []any{map[string]any{"name": "ack", "type": 1,
+			"options": []any{map[string]any{"name": "incident", "type": 3, "value": inc.Key}}}}}
+		id, body = w.interaction(2, alice, general, ack)
+		if status, resp := w.deliver(id, body, now, priv); status != http.StatusOK || !strings.Contains(answerText(resp), "acknowledged") {
+			t.Errorf("alice types ack: got %d %v, want a confirmation", status, resp)
+		}
+		w.clock.Advance(2 * time.Second) // redraws wait for their window to end
 		w.runJobs()
+		if edited, buttons := welcome(); !edited || strings.Contains(buttons, `"ack `+inc.Key+`"`) {
+			t.Errorf("got the welcome edited %v with buttons %s, want redrawn without Acknowledge", edited, buttons)
+		}
+
+		// The commander's click works, answers privately, and the welcome follows.
+		id, body = w.interaction(3, alice, room.ID, map[string]any{"custom_id": "mitigated " + inc.Key, "component_type": 2})
+		if status, resp := w.deliver(id, body, now, priv); status != http.StatusOK || !strings.Contains(answerText(resp), "mitigated") {
+			t.Errorf("alice clicks mitigated: got %d %v, want a confirmation", status, resp)
+		}
+		w.clock.Advance(2 * time.Second)
+		w.runJobs()
+		if _, buttons := welcome(); !strings.Contains(buttons, `"ads resume `+inc.Key+`"`) {
+			t.Errorf("got the welcome's buttons %s after mitigated, want Resume ads", buttons)
+		}
 
 		w.errMu.Lock()
 		defer w.errMu.Unlock()

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"incidentbot/internal/storetest"
 	"incidentbot/store"
@@ -39,6 +40,7 @@ func TestMentionsDiscordAllowedOnEveryWrite(t *testing.T) {
 		if status, _ := w.deliver(id, body, now, priv); status != http.StatusOK {
 			t.Fatalf("ack: got %d", status)
 		}
+		w.clock.Advance(2 * time.Second) // the redraws wait for their window to end
 		w.runJobs()
 
 		writes := w.discord.Writes()

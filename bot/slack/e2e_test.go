@@ -124,7 +124,6 @@ func (w *world) serve(gate *commands.Gate) {
 		Run:           h.Run,
 		Service:       w.eng,
 		Deliveries:    w.db,
-		Messages:      w.db,
 		Chat:          w.chat,
 		Gate:          gate,
 		Clock:         w.clock,
@@ -242,6 +241,21 @@ func (w *world) settle(what string, cond func() bool) {
 		w.clock.Advance(5 * time.Second)
 	}
 	w.t.Fatalf("%s: not reached after 60 rounds of jobs", what)
+}
+
+// drain runs the jobs due now until none is left.
+func (w *world) drain() {
+	w.t.Helper()
+	for range 20 {
+		n, err := w.eng.RunDue(context.Background(), 0)
+		if err != nil {
+			w.t.Fatalf("RunDue: %v", err)
+		}
+		if n == 0 {
+			return
+		}
+	}
+	w.t.Fatal("jobs still due after 20 rounds")
 }
 
 // eventually polls cond until it holds: the handlers finish their work
@@ -382,24 +396,45 @@ func TestEndToEnd(t *testing.T) {
 		if inc := w.incidents()[0]; inc.Status != incidentbot.StatusInvestigating {
 			t.Errorf("got status %s after bob's click, want investigating", inc.Status)
 		}
-		click(alice, "ack INC-1")
-		click(alice, "ack INC-1") // a double tap
-		edited := func() bool {
-			for _, m := range w.srv.Messages(room.ID) {
-				if m.TS == welcome.TS {
-					return m.Edits > 0
+
+		// The engine redraws the welcome and the summary after a change,
+		// typed or clicked; the adapter only runs the command.
+		edits := func(channel, ts string) int {
+			for _, m := range w.srv.Messages(channel) {
+				if m.TS == ts {
+					return m.Edits
 				}
 			}
-			return false
+			return -1
 		}
-		w.eventually("the welcome redrawn", edited)
-		for _, m := range w.srv.Messages(room.ID) {
-			if m.TS == welcome.TS && (m.Edits != 1 || strings.Contains(text(m), `"action_id":"ack INC-1"`)) {
-				t.Errorf("got welcome edited %d times %s, want once, without the Acknowledge button", m.Edits, text(m))
+		summary := find(w.srv.Messages(w.summary.ID), "INC-1")[0]
+		drawn := func(welcomeEdits, summaryEdits int) {
+			t.Helper()
+			w.settle("the redraws", func() bool { return edits(room.ID, welcome.TS) >= welcomeEdits })
+			w.drain()
+			if got, got2 := edits(room.ID, welcome.TS), edits(w.summary.ID, summary.TS); got != welcomeEdits || got2 != summaryEdits {
+				t.Errorf("got the welcome edited %d times and the summary %d, want %d and %d", got, got2, welcomeEdits, summaryEdits)
 			}
 		}
+		if code, body := w.command(alice, "ack INC-1", "", signedNow); code != http.StatusOK || !strings.Contains(body, "acknowledged") {
+			t.Fatalf("typed ack: got %d %s", code, body)
+		}
+		base := edits(w.summary.ID, summary.TS)
+		drawn(1, base+1)
+		if m := find(w.srv.Messages(room.ID), "What happened"); len(m) != 1 || strings.Contains(text(m[0]), `"action_id":"ack INC-1"`) {
+			t.Errorf("got welcome %s, want it redrawn without the Acknowledge button", dump(m))
+		}
 		if inc := w.incidents()[0]; inc.AcknowledgedAt == nil {
-			t.Error("got no acknowledgement after alice's click")
+			t.Error("got no acknowledgement after alice's ack")
+		}
+		click(alice, "mitigated INC-1")
+		click(alice, "mitigated INC-1") // a double tap
+		w.eventually("alice's reply", func() bool {
+			return len(find(w.srv.Messages(room.ID), "mitigated")) > 0 && w.incidents()[0].Status == incidentbot.StatusMitigated
+		})
+		drawn(2, base+2)
+		if m := find(w.srv.Messages(room.ID), "What happened"); len(m) != 1 || !strings.Contains(text(m[0]), `"action_id":"ads resume INC-1"`) {
+			t.Errorf("got welcome %s, want it redrawn with the Resume ads button", dump(m))
 		}
 
 		// A :pushpin: on a message puts it on the timeline at its own time.

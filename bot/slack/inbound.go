@@ -27,12 +27,6 @@ type HandleFunc func(ctx context.Context, actor incidentbot.Actor, text string) 
 // commands.Handler.Run fits.
 type RunFunc func(ctx context.Context, actor incidentbot.Actor, c commands.Command) (commands.Reply, error)
 
-// SavedMessages finds the messages the engine posted for an incident
-// (the store fits), so a click on the welcome message redraws a welcome.
-type SavedMessages interface {
-	Message(ctx context.Context, incidentID int64, purpose string) (incidentbot.MessageRef, error)
-}
-
 // InboundDeps are what the HTTP and Socket Mode handlers need.
 type InboundDeps struct {
 	SigningSecret incidentbot.Secret // HTTP only: Socket Mode is authenticated by the app token
@@ -43,11 +37,10 @@ type InboundDeps struct {
 	Handle HandleFunc
 	// Run declares from the modal; without it the modal's form is not read.
 	Run RunFunc
-	// Service lists the playbooks in the declare modal, records pins and
-	// redraws clicked messages; without it those features are off.
+	// Service lists the playbooks in the declare modal and records pins;
+	// without it those features are off.
 	Service    incidentbot.IncidentService
 	Deliveries incidentbot.DeliveryStore
-	Messages   SavedMessages // optional
 	Chat       *Chat
 	// Gate bounds the commands and clicks handled at once and gives each a
 	// deadline within Slack's 3 s; nil admits all, without a deadline.

@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"incidentbot"
-	"incidentbot/commands"
-	"incidentbot/views"
 )
 
 // actionSource names button clicks in the delivery store.
@@ -100,7 +98,9 @@ func (in *Inbound) interact(ctx context.Context, p interaction) (any, func(conte
 	return nil, nil
 }
 
-// actions runs each clicked button's command line as the person who clicked.
+// actions runs each clicked button's command line as the person who
+// clicked, as if typed: the reply goes to them, and the engine redraws
+// the messages it keeps (welcome, summary) when the incident changed.
 func (in *Inbound) actions(ctx context.Context, p interaction) {
 	actor := p.actor(p.channel())
 	actor.Locale = in.locale(ctx, actor.User.ID)
@@ -109,7 +109,7 @@ func (in *Inbound) actions(ctx context.Context, p interaction) {
 			in.deps.Logger.InfoContext(ctx, "repeated click ignored", "user", actor.User.ID, "action", a.ActionID)
 			continue
 		}
-		in.click(ctx, actor, p, commandLine(a.ActionID, a.Value))
+		in.post(ctx, actor.ChannelID, p.ResponseURL, in.deps.Handle(ctx, actor, commandLine(a.ActionID, a.Value)))
 	}
 }
 
@@ -144,55 +144,4 @@ func (in *Inbound) firstClick(ctx context.Context, p interaction, actionID strin
 		return true
 	}
 	return first
-}
-
-// redrawn are the commands whose click changes the incident's state: the
-// clicked message is redrawn with it rather than answered aside.
-var redrawn = map[string]bool{"ack": true, "mitigated": true, "resolve": true, "reopen": true, "close": true}
-
-// click runs one command line. When it moves the incident, the clicked
-// message is updated in place; otherwise the reply goes to the person.
-func (in *Inbound) click(ctx context.Context, actor incidentbot.Actor, p interaction, line string) {
-	c, err := commands.Parse(line)
-	var before *incidentbot.IncidentStatus
-	if err == nil && redrawn[c.Name] && in.deps.Service != nil && in.deps.Chat != nil &&
-		p.Container.MessageTS != "" && !p.Container.IsEphemeral {
-		before, _ = in.deps.Service.Status(ctx, actor, c.Key) // no state: answer aside
-	}
-	reply := in.deps.Handle(ctx, actor, line)
-	if before != nil {
-		after, err := in.deps.Service.Status(ctx, actor, c.Key)
-		if err == nil && moved(before.Incident, after.Incident) {
-			err = in.redraw(ctx, p, after)
-			if err == nil {
-				return
-			}
-			// The reply still tells the person what happened.
-			in.deps.Logger.WarnContext(ctx, "clicked message not updated", "code", incidentbot.ErrorCode(err), "err", err)
-		}
-	}
-	in.post(ctx, actor.ChannelID, p.ResponseURL, reply)
-}
-
-func moved(a, b *incidentbot.Incident) bool {
-	return a.Status != b.Status || a.Severity != b.Severity || (a.AcknowledgedAt == nil) != (b.AcknowledgedAt == nil)
-}
-
-// redraw updates the clicked message with the incident's new state, in the
-// form it had: welcome, manager summary, or status.
-func (in *Inbound) redraw(ctx context.Context, p interaction, st *incidentbot.IncidentStatus) error {
-	ref := incidentbot.MessageRef{ChannelID: p.Container.ChannelID, ID: p.Container.MessageTS}
-	if ref.ChannelID == "" {
-		ref.ChannelID = p.channel()
-	}
-	now := in.deps.Clock.Now()
-	msg := views.Status(st, now)
-	if in.deps.Messages != nil {
-		if r, err := in.deps.Messages.Message(ctx, st.Incident.ID, "welcome"); err == nil && r == ref {
-			msg = views.Welcome(st, now)
-		} else if r, err := in.deps.Messages.Message(ctx, st.Incident.ID, "summary"); err == nil && r == ref {
-			msg = views.Summary(st, now)
-		}
-	}
-	return in.deps.Chat.Update(ctx, ref, msg)
 }

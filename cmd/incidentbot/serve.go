@@ -116,7 +116,6 @@ func runServe(ctx context.Context, cfg config, logger *slog.Logger) error {
 			Run:           a.commands.Run,
 			Service:       a.engine,
 			Deliveries:    a.store,
-			Messages:      a.store,
 			Chat:          slackChat,
 			Gate:          gate,
 			Clock:         clock,
