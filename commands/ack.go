@@ -9,6 +9,7 @@ import (
 var ackCmd = &spec{
 	name:    "ack",
 	aliases: []string{"acknowledge"},
+	brief:   "Acknowledge: tell everyone someone is on it",
 	example: "ack INC-42",
 	key:     true,
 	parse:   func(s *spec, _ *Command, args string) error { return noMore(s, args) },

@@ -25,7 +25,13 @@ const previewTimeout = 2 * time.Second
 // adsCmd takes the key before or after the operation: buttons send
 // "ads pause INC-42 --confirm", people type either.
 var adsCmd = &spec{
-	name:    "ads",
+	name:  "ads",
+	brief: "Pause or resume the ad campaigns, or see what was paused",
+	args: []Arg{
+		{Name: "action", Help: "pause, resume or status", Kind: ArgText, Required: true, Choices: []string{"pause", "resume", "status"}},
+		{Name: "platform", Help: "One ad platform (default: all)", Kind: ArgText,
+			Choices: []string{incidentbot.AdsGoogle, incidentbot.AdsMeta, incidentbot.AdsMicrosoft, incidentbot.AdsTikTok}},
+	},
 	example: "ads pause meta",
 	key:     true,
 	parse:   parseAds,

@@ -10,8 +10,13 @@ import (
 // maxItem bounds checklist numbers; playbooks have a handful of items.
 const maxItem = 999
 
+// itemArg is the checklist item check and uncheck take.
+var itemArg = Arg{Name: "item", Help: "Checklist item number", Kind: ArgNumber, Required: true, Min: 1}
+
 var checkCmd = &spec{
 	name:    "check",
+	brief:   "Tick a checklist item",
+	args:    []Arg{itemArg},
 	example: "check 2",
 	key:     true,
 	parse:   parseItem,

@@ -8,6 +8,7 @@ import (
 
 var closeCmd = &spec{
 	name:    "close",
+	brief:   "Close for good; post the post-mortem draft (commander)",
 	example: "close",
 	key:     true,
 	parse:   func(s *spec, _ *Command, args string) error { return noMore(s, args) },

@@ -21,10 +21,24 @@ const (
 
 var declareCmd = &spec{
 	name:    "declare",
+	brief:   "Open an incident: war room, roles, playbook actions",
+	args:    []Arg{severityArg(false), typeArg, sinceArg, titleArg, forceArg},
 	example: "declare sev1 type:outage Checkout returns 504",
 	parse:   parseDeclare,
 	format:  formatDeclare,
 	handle:  handleDeclare,
+}
+
+// The fields declare and drill share (sev takes the severity too).
+var (
+	typeArg  = Arg{Name: "type", Help: "Playbook, e.g. site-outage (default: from the title)", Kind: ArgText, Suggest: true, Prefix: "type:"}
+	sinceArg = Arg{Name: "since", Help: "When customers were first affected, e.g. 14:02 (BOT_TIMEZONE)", Kind: ArgText, Prefix: sinceFlag + " "}
+	titleArg = Arg{Name: "title", Help: "What is broken, as customers see it", Kind: ArgText, Required: true, MaxLen: maxTitle}
+	forceArg = Arg{Name: "force", Help: "Declare even if an incident with this title is open here", Kind: ArgFlag, Prefix: forceFlag}
+)
+
+func severityArg(required bool) Arg {
+	return Arg{Name: "severity", Help: "sev1 site down … sev4 minor", Kind: ArgText, Required: required, Choices: []string{"sev1", "sev2", "sev3", "sev4"}}
 }
 
 // parseDeclare reads the options (severity, type, --force) in any order

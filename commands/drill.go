@@ -4,6 +4,8 @@ package commands
 // and every external action runs dry.
 var drillCmd = &spec{
 	name:    "drill",
+	brief:   "A practice incident: same flow, every external action a dry run",
+	args:    []Arg{severityArg(false), typeArg, titleArg, forceArg},
 	example: "drill sev2 type:checkout-failure Payment provider down",
 	parse:   parseDeclare,
 	format:  formatDeclare,

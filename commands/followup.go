@@ -15,6 +15,16 @@ import (
 var followupCmd = &spec{
 	name:    "followup",
 	aliases: []string{"follow-up"},
+	brief:   "Action items: add, list, mark one done, or file them in the tracker",
+	args: []Arg{
+		{Name: "action", Help: "add, list, done or export", Kind: ArgText, Required: true, Choices: []string{"add", "list", "done", "export"}},
+		{Name: "text", Help: "What to do (add)", Kind: ArgText},
+		{Name: "owner", Help: "Who does it (add)", Kind: ArgMention},
+		{Name: "due", Help: "Due date, YYYY-MM-DD (add)", Kind: ArgText, Prefix: "due "},
+		{Name: "priority", Help: "p1 now, p2 this sprint, p3 later (add)", Kind: ArgText, Choices: []string{"p1", "p2", "p3"}},
+		{Name: "type", Help: "prevent, detect, mitigate or process (add)", Kind: ArgText, Choices: []string{"prevent", "detect", "mitigate", "process"}, Prefix: "type:"},
+		{Name: "number", Help: "Which follow-up (done)", Kind: ArgNumber, Min: 1},
+	},
 	example: "followup add Alert on checkout 5xx @bruno due 2026-12-12 p1 type:detect",
 	key:     true,
 	parse:   parseFollowup,

@@ -12,6 +12,8 @@ import (
 
 var helpCmd = &spec{
 	name:    "help",
+	brief:   "How to use the bot",
+	args:    []Arg{{Name: "command", Help: "A command, e.g. declare", Kind: ArgText}},
 	example: "help declare",
 	parse: func(s *spec, c *Command, args string) error {
 		tok, rest := next(args)

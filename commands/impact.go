@@ -9,7 +9,13 @@ import (
 )
 
 var impactCmd = &spec{
-	name:    "impact",
+	name:  "impact",
+	brief: "Share of sales lost (e.g. 30%), or when the impact started",
+	args: []Arg{
+		{Name: "share", Help: "Share of sales lost, e.g. 30%", Kind: ArgText},
+		{Name: "start", Help: "When customers were first affected, e.g. 14:02 (BOT_TIMEZONE)", Kind: ArgText, Prefix: "start "},
+	},
+	covers:  []*spec{impactStartCmd},
 	example: "impact 30%",
 	key:     true,
 	parse: func(s *spec, c *Command, args string) error {

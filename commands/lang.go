@@ -15,6 +15,9 @@ const auto = "auto"
 var langCmd = &spec{
 	name:    "lang",
 	aliases: []string{"language"},
+	// Typed only: Discord's 25 subcommands are taken, and Discord gives
+	// each person's language with every interaction.
+	typed: true,
 	parse: func(s *spec, c *Command, args string) error {
 		tok, rest := next(args)
 		switch l := strings.ToLower(tok); {

@@ -13,7 +13,12 @@ import (
 const maxPage = 10000
 
 var listCmd = &spec{
-	name:    "list",
+	name:  "list",
+	brief: "Open incidents, 20 a page",
+	args: []Arg{
+		{Name: "all", Help: "Resolved and closed incidents too, after the open ones", Kind: ArgFlag, Prefix: "--all"},
+		{Name: "page", Help: "Which page (default: the first)", Kind: ArgNumber, Min: 1, Prefix: "page "},
+	},
 	example: "list --all page 2",
 	parse:   parseList,
 	format: func(c Command) string {

@@ -8,6 +8,7 @@ import (
 
 var postmortemCmd = &spec{
 	name:    "postmortem",
+	brief:   "Generate the post-mortem draft",
 	example: "postmortem INC-42",
 	key:     true,
 	parse:   func(s *spec, _ *Command, args string) error { return noMore(s, args) },

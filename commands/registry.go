@@ -17,6 +17,12 @@ type spec struct {
 	name    string
 	aliases []string
 	example string
+	// brief, args and covers make the command's form (Spec). A command
+	// without a brief has none: another covers it, or it is typed only.
+	brief  string
+	args   []Arg
+	covers []*spec
+	typed  bool // typed only: no form
 	// key: the command takes an optional incident key right after its name;
 	// the usage shows it there unless it names another place.
 	key bool

@@ -17,7 +17,12 @@ const (
 )
 
 var remindCmd = &spec{
-	name:    "remind",
+	name:  "remind",
+	brief: "Status-update reminders: on, off or snooze",
+	args: []Arg{
+		{Name: "switch", Help: "on, off or snooze", Kind: ArgText, Required: true, Choices: []string{"on", "off", "snooze"}},
+		{Name: "duration", Help: "How long to snooze, e.g. 30m or 2h", Kind: ArgText},
+	},
 	example: "remind snooze 30m",
 	key:     true,
 	parse:   parseRemind,

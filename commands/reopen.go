@@ -8,6 +8,7 @@ import (
 
 var reopenCmd = &spec{
 	name:    "reopen",
+	brief:   "The fix did not hold: investigate again (commander)",
 	example: "reopen INC-42",
 	key:     true,
 	parse:   func(s *spec, _ *Command, args string) error { return noMore(s, args) },

@@ -9,6 +9,7 @@ import (
 
 var retryCmd = &spec{
 	name:    "retry",
+	brief:   "Run again the actions the bot gave up on",
 	example: "retry INC-42",
 	key:     true,
 	parse:   func(s *spec, _ *Command, args string) error { return noMore(s, args) },

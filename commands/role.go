@@ -9,7 +9,12 @@ import (
 )
 
 var roleCmd = &spec{
-	name:    "role",
+	name:  "role",
+	brief: "Give a role to a person or a group (commander)",
+	args: []Arg{
+		{Name: "role", Help: "Role name, e.g. tech-lead", Kind: ArgText, Required: true},
+		{Name: "who", Help: "A person or a role", Kind: ArgMention, Required: true},
+	},
 	example: "role tech-lead @alice",
 	key:     true,
 	parse:   parseRole,

@@ -9,6 +9,7 @@ import (
 
 var rolesCmd = &spec{
 	name:    "roles",
+	brief:   "List who holds which role",
 	example: "roles",
 	key:     true,
 	parse:   func(s *spec, _ *Command, args string) error { return noMore(s, args) },

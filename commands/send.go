@@ -14,6 +14,7 @@ import (
 // agency). Without --confirm it says what waits and offers the button.
 var sendCmd = &spec{
 	name:    "send",
+	brief:   "See and send what waits for a commander's confirmation (status page, page, mail)",
 	example: "send INC-42 --confirm",
 	key:     true,
 	parse:   parseSend,

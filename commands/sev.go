@@ -12,6 +12,8 @@ import (
 var sevCmd = &spec{
 	name:    "sev",
 	aliases: []string{"severity"},
+	brief:   "Change the severity (commander)",
+	args:    []Arg{severityArg(true)},
 	example: "sev sev2",
 	key:     true,
 	parse: func(s *spec, c *Command, args string) error {

@@ -9,6 +9,7 @@ import (
 
 var statusCmd = &spec{
 	name:    "status",
+	brief:   "One-screen state of an incident",
 	example: "status INC-42",
 	key:     true,
 	parse:   func(s *spec, _ *Command, args string) error { return noMore(s, args) },

@@ -2,6 +2,8 @@ package commands
 
 var uncheckCmd = &spec{
 	name:    "uncheck",
+	brief:   "Open a checklist item again",
+	args:    []Arg{itemArg},
 	example: "uncheck 2",
 	key:     true,
 	parse:   parseItem,

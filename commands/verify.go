@@ -12,6 +12,8 @@ import (
 
 var verifyCmd = &spec{
 	name:    "verify",
+	brief:   "Check now whether the site is up, from outside",
+	args:    []Arg{{Name: "url", Help: "URL to check (default: the playbook's)", Kind: ArgText}},
 	example: "verify https://shop.example.com/checkout",
 	key:     true,
 	parse:   parseVerify,

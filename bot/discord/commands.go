@@ -5,157 +5,84 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/bwmarrin/discordgo"
 
-	"incidentbot"
+	"incidentbot/commands"
 )
 
 // commandName is the slash command every subcommand hangs under.
 const commandName = "incident"
 
-// Option names with a meaning beyond their text.
+// The options autocomplete fills: the incident key, and declare's and
+// drill's playbook.
 const (
-	optIncident = "incident" // the key, placed right after the subcommand
-	optType     = "type"     // declare's playbook: "type:<name>"
-	optForce    = "force"    // declare's "--force"
-	optAll      = "all"      // list's "--all"
-	optPage     = "page"     // list's "page <n>"
-	optSince    = "since"    // declare's "--since 14:02"
-	optStart    = "start"    // impact's "start 14:02"
-	optDue      = "due"      // followup's "due 2026-12-12"
+	optIncident = "incident"
+	optType     = "type"
 )
 
-// subcommand is one /incident subcommand: its options as Discord shows
-// them (required first, as Discord demands) and the order the command
-// line takes them in, after the name and the key.
-type subcommand struct {
-	name, description string
-	options           []*discordgo.ApplicationCommandOption
-	line              []string
+// specs are the commands' forms, in help's order: one subcommand each.
+var specs = commands.Specs()
+
+// subcommands derives the /incident subcommands from the commands' forms.
+func subcommands() []*discordgo.ApplicationCommandOption {
+	out := make([]*discordgo.ApplicationCommandOption, 0, len(specs))
+	for _, s := range specs {
+		out = append(out, &discordgo.ApplicationCommandOption{
+			Type: discordgo.ApplicationCommandOptionSubCommand, Name: s.Names[0], Description: s.Brief, Options: options(s),
+		})
+	}
+	return out
 }
 
-func str(name, description string, required bool) *discordgo.ApplicationCommandOption {
-	return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: name, Description: description, Required: required}
+// options are a form's fields as Discord takes them: the required ones
+// first (Discord refuses the command otherwise), then in the command
+// line's order, the incident key last.
+func options(s commands.Spec) []*discordgo.ApplicationCommandOption {
+	args := slices.Clone(s.Args)
+	slices.SortStableFunc(args, func(a, b commands.Arg) int {
+		if a.Required == b.Required {
+			return 0
+		}
+		if a.Required {
+			return -1
+		}
+		return 1
+	})
+	if s.Key {
+		args = append(args, commands.KeyArg)
+	}
+	out := make([]*discordgo.ApplicationCommandOption, 0, len(args))
+	for _, a := range args {
+		out = append(out, option(a))
+	}
+	return out
 }
 
-func choices(o *discordgo.ApplicationCommandOption, values ...string) *discordgo.ApplicationCommandOption {
-	for _, v := range values {
-		o.Choices = append(o.Choices, &discordgo.ApplicationCommandOptionChoice{Name: v, Value: v})
+func option(a commands.Arg) *discordgo.ApplicationCommandOption {
+	o := &discordgo.ApplicationCommandOption{Name: a.Name, Description: a.Help, Required: a.Required, Autocomplete: a.Suggest}
+	switch a.Kind {
+	case commands.ArgNumber:
+		o.Type = discordgo.ApplicationCommandOptionInteger
+		if a.Min != 0 {
+			least := float64(a.Min)
+			o.MinValue = &least
+		}
+	case commands.ArgFlag:
+		o.Type = discordgo.ApplicationCommandOptionBoolean
+	case commands.ArgMention:
+		o.Type = discordgo.ApplicationCommandOptionMentionable
+	default:
+		o.Type = discordgo.ApplicationCommandOptionString
+		o.MaxLength = a.MaxLen
+		for _, c := range a.Choices {
+			o.Choices = append(o.Choices, &discordgo.ApplicationCommandOptionChoice{Name: c, Value: c})
+		}
 	}
 	return o
 }
-
-func incidentOpt() *discordgo.ApplicationCommandOption {
-	o := str(optIncident, "Incident key, e.g. INC-42 (default: this war room's)", false)
-	o.Autocomplete = true
-	return o
-}
-
-var one = 1.0
-
-// subcommands mirror the grammar of package commands, in help's order.
-var subcommands = func() []subcommand {
-	sev := func(required bool) *discordgo.ApplicationCommandOption {
-		return choices(str("severity", "sev1 site down … sev4 minor", required), "sev1", "sev2", "sev3", "sev4")
-	}
-	typ := str(optType, "Playbook, e.g. site-outage (default: from the title)", false)
-	typ.Autocomplete = true
-	force := &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionBoolean, Name: optForce,
-		Description: "Declare even if an incident with this title is open here"}
-	title := str("title", "What is broken, as customers see it", true)
-	title.MaxLength = 150
-	item := &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionInteger, Name: "item",
-		Description: "Checklist item number", Required: true, MinValue: &one}
-	since := str(optSince, "When customers were first affected, e.g. 14:02 (BOT_TIMEZONE)", false)
-	keyOnly := func(name, description string) subcommand {
-		return subcommand{name: name, description: description, options: []*discordgo.ApplicationCommandOption{incidentOpt()}}
-	}
-	return []subcommand{
-		{name: "declare", description: "Open an incident: war room, roles, playbook actions",
-			options: []*discordgo.ApplicationCommandOption{title, sev(false), typ, since, force},
-			line:    []string{"severity", optType, optSince, "title", optForce}},
-		keyOnly("status", "One-screen state of an incident"),
-		{name: "update", description: "Post a status update; resets the reminder",
-			options: []*discordgo.ApplicationCommandOption{str("text", "What changed", true), incidentOpt()},
-			line:    []string{"text"}},
-		keyOnly("ack", "Acknowledge: tell everyone someone is on it"),
-		{name: "role", description: "Give a role to a person or a group (commander)",
-			options: []*discordgo.ApplicationCommandOption{
-				str("role", "Role name, e.g. tech-lead", true),
-				{Type: discordgo.ApplicationCommandOptionMentionable, Name: "who", Description: "A person or a role", Required: true},
-				incidentOpt(),
-			},
-			line: []string{"role", "who"}},
-		keyOnly("roles", "List who holds which role"),
-		{name: "sev", description: "Change the severity (commander)",
-			options: []*discordgo.ApplicationCommandOption{sev(true), incidentOpt()}, line: []string{"severity"}},
-		{name: "note", description: "Add a note to the timeline",
-			options: []*discordgo.ApplicationCommandOption{str("text", "The note", true), incidentOpt()}, line: []string{"text"}},
-		{name: "impact", description: "Share of sales lost (e.g. 30%), or when the impact started",
-			options: []*discordgo.ApplicationCommandOption{
-				str("share", "Share of sales lost, e.g. 30%", false),
-				str(optStart, "When customers were first affected, e.g. 14:02 (BOT_TIMEZONE)", false),
-				incidentOpt(),
-			},
-			line: []string{optStart, "share"}},
-		{name: "check", description: "Tick a checklist item",
-			options: []*discordgo.ApplicationCommandOption{item, incidentOpt()}, line: []string{"item"}},
-		{name: "uncheck", description: "Open a checklist item again",
-			options: []*discordgo.ApplicationCommandOption{item, incidentOpt()}, line: []string{"item"}},
-		{name: "ads", description: "Pause or resume the ad campaigns, or see what was paused",
-			options: []*discordgo.ApplicationCommandOption{
-				choices(str("action", "pause, resume or status", true), "pause", "resume", "status"),
-				choices(str("platform", "One ad platform (default: all)", false), incidentbot.AdsGoogle, incidentbot.AdsMeta, incidentbot.AdsMicrosoft, incidentbot.AdsTikTok),
-				incidentOpt(),
-			},
-			line: []string{"action", "platform"}},
-		keyOnly("send", "See and send what waits for a commander's confirmation (status page, page, mail)"),
-		{name: "verify", description: "Check now whether the site is up, from outside",
-			options: []*discordgo.ApplicationCommandOption{str("url", "URL to check (default: the playbook's)", false), incidentOpt()},
-			line:    []string{"url"}},
-		{name: "remind", description: "Status-update reminders: on, off or snooze",
-			options: []*discordgo.ApplicationCommandOption{
-				choices(str("switch", "on, off or snooze", true), "on", "off", "snooze"),
-				str("duration", "How long to snooze, e.g. 30m or 2h", false),
-				incidentOpt(),
-			},
-			line: []string{"switch", "duration"}},
-		keyOnly("mitigated", "Customers are fine again; the fix may be temporary (commander)"),
-		{name: "resolve", description: "The site is fixed: resume ads, run on_resolve (commander)",
-			options: []*discordgo.ApplicationCommandOption{str("summary", "What was wrong and what fixed it", false), incidentOpt()},
-			line:    []string{"summary"}},
-		keyOnly("reopen", "The fix did not hold: investigate again (commander)"),
-		keyOnly("close", "Close for good; post the post-mortem draft (commander)"),
-		keyOnly("postmortem", "Generate the post-mortem draft"),
-		keyOnly("retry", "Run again the actions the bot gave up on"),
-		{name: "followup", description: "Action items: add, list, mark one done, or file them in the tracker",
-			options: []*discordgo.ApplicationCommandOption{
-				choices(str("action", "add, list, done or export", true), "add", "list", "done", "export"),
-				str("text", "What to do (add)", false),
-				{Type: discordgo.ApplicationCommandOptionMentionable, Name: "owner", Description: "Who does it (add)"},
-				str(optDue, "Due date, YYYY-MM-DD (add)", false),
-				choices(str("priority", "p1 now, p2 this sprint, p3 later (add)", false), "p1", "p2", "p3"),
-				choices(str(optType, "prevent, detect, mitigate or process (add)", false), "prevent", "detect", "mitigate", "process"),
-				{Type: discordgo.ApplicationCommandOptionInteger, Name: "number", Description: "Which follow-up (done)", MinValue: &one},
-				incidentOpt(),
-			},
-			line: []string{"action", "number", "text", "owner", optDue, "priority", optType}},
-		{name: "drill", description: "A practice incident: same flow, every external action a dry run",
-			options: []*discordgo.ApplicationCommandOption{title, sev(false), typ, force},
-			line:    []string{"severity", optType, "title", optForce}},
-		{name: "list", description: "Open incidents, 20 a page",
-			options: []*discordgo.ApplicationCommandOption{
-				{Type: discordgo.ApplicationCommandOptionBoolean, Name: optAll, Description: "Resolved and closed incidents too, after the open ones"},
-				{Type: discordgo.ApplicationCommandOptionInteger, Name: optPage, Description: "Which page (default: the first)", MinValue: &one},
-			},
-			line: []string{optAll, optPage}},
-		{name: "help", description: "How to use the bot",
-			options: []*discordgo.ApplicationCommandOption{str("command", "A command, e.g. declare", false)}, line: []string{"command"}},
-	}
-}()
 
 // Commands returns the /incident command with its subcommands, for a bulk
 // overwrite.
@@ -175,11 +102,7 @@ func Commands() []*discordgo.ApplicationCommand {
 		Contexts:                 &contexts,
 		IntegrationTypes:         &installs,
 	}
-	for _, s := range subcommands {
-		cmd.Options = append(cmd.Options, &discordgo.ApplicationCommandOption{
-			Type: discordgo.ApplicationCommandOptionSubCommand, Name: s.name, Description: s.description, Options: s.options,
-		})
-	}
+	cmd.Options = subcommands()
 	return []*discordgo.ApplicationCommand{cmd}
 }
 
@@ -308,62 +231,37 @@ func compact(v any) any {
 }
 
 // commandLine turns a slash command's options into the line commands.Parse
-// reads: "<subcommand> [key] <options in the grammar's order>".
+// reads, through the subcommand's form.
 func commandLine(data discordgo.ApplicationCommandInteractionData) string {
 	if len(data.Options) == 0 || data.Options[0].Type != discordgo.ApplicationCommandOptionSubCommand {
 		return "help"
 	}
 	sub := data.Options[0]
-	values := map[string]*discordgo.ApplicationCommandInteractionDataOption{}
+	values := map[string]string{}
 	for _, o := range sub.Options {
-		values[o.Name] = o
+		values[o.Name] = optionText(o, data.Resolved)
 	}
-	parts := []string{sub.Name}
-	if o := values[optIncident]; o != nil {
-		parts = append(parts, strings.TrimSpace(fmt.Sprint(o.Value)))
+	form := commands.Spec{Names: []string{sub.Name}} // unknown: Parse says so
+	if i := slices.IndexFunc(specs, func(s commands.Spec) bool { return s.Names[0] == sub.Name }); i >= 0 {
+		form = specs[i]
 	}
-	for _, s := range subcommands {
-		if s.name != sub.Name {
-			continue
-		}
-		for _, name := range s.line {
-			if o := values[name]; o != nil {
-				parts = append(parts, optionText(name, o, data.Resolved))
-			}
-		}
-	}
-	return strings.Join(strings.Fields(strings.Join(parts, " ")), " ")
+	return form.Line(values[optIncident], values)
 }
 
-// optionText writes one option value the way the grammar expects it.
-func optionText(name string, o *discordgo.ApplicationCommandInteractionDataOption, resolved *discordgo.ApplicationCommandInteractionDataResolved) string {
+// optionText writes one option's value as text: a mention as the chat
+// writes it, a flag as "true" or "false".
+func optionText(o *discordgo.ApplicationCommandInteractionDataOption, resolved *discordgo.ApplicationCommandInteractionDataResolved) string {
 	switch v := o.Value.(type) {
 	case bool:
-		switch {
-		case name == optForce && v:
-			return "--force"
-		case name == optAll && v:
-			return "--all"
-		}
-		return ""
+		return strconv.FormatBool(v)
 	case float64:
-		if name == optPage {
-			return "page " + strconv.FormatInt(int64(v), 10)
-		}
 		return strconv.FormatInt(int64(v), 10)
 	case string:
-		switch {
-		case name == optType && v != "":
-			return "type:" + v
-		case name == optSince && v != "":
-			return "--since " + v
-		case name == optStart && v != "":
-			return "start " + v
-		case name == optDue && v != "":
-			return "due " + v
-		case o.Type == discordgo.ApplicationCommandOptionMentionable || o.Type == discordgo.ApplicationCommandOptionUser ||
-			o.Type == discordgo.ApplicationCommandOptionRole:
-			if resolved != nil && resolved.Roles[v] != nil || o.Type == discordgo.ApplicationCommandOptionRole {
+		switch o.Type {
+		case discordgo.ApplicationCommandOptionRole:
+			return "<@&" + v + ">"
+		case discordgo.ApplicationCommandOptionMentionable, discordgo.ApplicationCommandOptionUser:
+			if resolved != nil && resolved.Roles[v] != nil {
 				return "<@&" + v + ">"
 			}
 			return "<@" + v + ">"

@@ -2,12 +2,14 @@ package discord
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"testing"
 
 	"github.com/bwmarrin/discordgo"
 
+	"incidentbot/commands"
 	"incidentbot/internal/fake/fakediscord"
 	"incidentbot/internal/golden"
 )
@@ -17,25 +19,146 @@ func TestCommandsGolden(t *testing.T) {
 	golden.Check(t, "commands"+".golden", indentJSON(t, Commands()))
 }
 
-// TestCommandsMirrorGrammar checks every subcommand's options: required
-// ones first (Discord refuses the command otherwise), and each option
-// either the key or placed in the command line.
-func TestCommandsMirrorGrammar(t *testing.T) {
+// TestCommandsFromRegistry: /incident has one subcommand per command form
+// of package commands and no other, each option a field of the form (or
+// the key), required ones first, within Discord's limits.
+func TestCommandsFromRegistry(t *testing.T) {
 	t.Parallel()
-	for _, s := range subcommands {
-		t.Run(s.name, func(t *testing.T) {
-			t.Parallel()
-			optional := false
-			for _, o := range s.options {
-				if o.Required && optional {
-					t.Errorf("got required option %s after an optional one, want required first", o.Name)
-				}
-				optional = optional || !o.Required
-				if o.Name != optIncident && !slices.Contains(s.line, o.Name) {
-					t.Errorf("got option %s missing from the command line order %v", o.Name, s.line)
-				}
+	subs := Commands()[0].Options
+	if len(subs) != len(commands.Specs()) || len(subs) > 25 {
+		t.Fatalf("got %d subcommands for %d forms, want one each, at most 25", len(subs), len(commands.Specs()))
+	}
+	for i, s := range commands.Specs() {
+		sub := subs[i]
+		if sub.Name != s.Names[0] || sub.Description != s.Brief {
+			t.Errorf("subcommand %d: got %s %q, want %s %q", i, sub.Name, sub.Description, s.Names[0], s.Brief)
+		}
+		want := len(s.Args)
+		if s.Key {
+			want++
+		}
+		if len(sub.Options) != want {
+			t.Errorf("%s: got %d options, want %d", sub.Name, len(sub.Options), want)
+		}
+		optional := false
+		for _, o := range sub.Options {
+			if o.Required && optional {
+				t.Errorf("%s: got required option %s after an optional one, want required first", sub.Name, o.Name)
 			}
-		})
+			optional = optional || !o.Required
+			known := o.Name == commands.KeyArg.Name && s.Key ||
+				slices.ContainsFunc(s.Args, func(a commands.Arg) bool { return a.Name == o.Name })
+			if !known || len(o.Description) == 0 || len(o.Description) > 100 {
+				t.Errorf("%s: got option %s %q, want a field of the form with a description of 1 to 100 characters", sub.Name, o.Name, o.Description)
+			}
+		}
+	}
+	// Every command has a subcommand, or is part of one.
+	for _, name := range []string{"declare", "status", "update", "ack", "role", "roles", "sev", "note", "impact", "impact-start",
+		"check", "uncheck", "ads", "send", "verify", "remind", "mitigated", "resolve", "reopen", "close", "postmortem",
+		"followup", "retry", "drill", "list", "help"} {
+		if !slices.ContainsFunc(commands.Specs(), func(s commands.Spec) bool { return s.Names[0] == name || slices.Contains(s.Covers, name) }) {
+			t.Errorf("command %s: no subcommand, want one", name)
+		}
+	}
+}
+
+// TestCommandLines: what people fill in on Discord becomes the line the
+// grammar reads, for every option of every subcommand.
+func TestCommandLines(t *testing.T) {
+	t.Parallel()
+	type opts = map[string]any
+	tests := []struct {
+		sub  string
+		opts opts
+		want string
+	}{
+		{"declare", opts{"title": "Checkout down", "severity": "sev1", "type": "site-outage", "since": "14:02", "force": true}, "declare sev1 type:site-outage --since 14:02 Checkout down --force"},
+		{"declare", opts{"title": "Checkout   down", "force": false}, "declare Checkout down"},
+		{"status", opts{"incident": "INC-42"}, "status INC-42"},
+		{"update", opts{"text": "DB restarted", "incident": "INC-42"}, "update INC-42 DB restarted"},
+		{"ack", nil, "ack"},
+		{"role", opts{"role": "tech-lead", "who": "1202445566778899300", "incident": "INC-42"}, "role INC-42 tech-lead <@1202445566778899300>"},
+		{"role", opts{"role": "comms", "who": "1302445566778899700"}, "role comms <@&1302445566778899700>"},
+		{"roles", nil, "roles"},
+		{"sev", opts{"severity": "sev2"}, "sev sev2"},
+		{"note", opts{"text": "Rolled back"}, "note Rolled back"},
+		{"impact", opts{"share": "30%"}, "impact 30%"},
+		{"impact", opts{"start": "14:02", "incident": "INC-42"}, "impact INC-42 start 14:02"},
+		{"check", opts{"item": 2.0}, "check 2"},
+		{"uncheck", opts{"item": 3.0}, "uncheck 3"},
+		{"ads", opts{"action": "pause", "platform": "meta"}, "ads pause meta"},
+		{"send", nil, "send"},
+		{"verify", opts{"url": "https://shop.example.com/"}, "verify https://shop.example.com/"},
+		{"remind", opts{"switch": "snooze", "duration": "30m"}, "remind snooze 30m"},
+		{"mitigated", nil, "mitigated"},
+		{"resolve", opts{"summary": "Rolled back the deploy"}, "resolve Rolled back the deploy"},
+		{"reopen", nil, "reopen"},
+		{"close", nil, "close"},
+		{"postmortem", nil, "postmortem"},
+		{"retry", nil, "retry"},
+		{"followup", opts{"action": "add", "text": "Alert on 504s", "owner": "1202445566778899300", "due": "2026-12-12", "priority": "p1", "type": "detect"},
+			"followup add Alert on 504s <@1202445566778899300> due 2026-12-12 p1 type:detect"},
+		{"followup", opts{"action": "done", "number": 2.0}, "followup done 2"},
+		{"drill", opts{"title": "Game day", "severity": "sev3", "type": "generic", "force": true}, "drill sev3 type:generic Game day --force"},
+		{"list", opts{"all": true, "page": 2.0}, "list --all page 2"},
+		{"help", opts{"command": "declare"}, "help declare"},
+	}
+	filled := map[string]bool{}
+	for _, tc := range tests {
+		var options []*discordgo.ApplicationCommandInteractionDataOption
+		resolved := &discordgo.ApplicationCommandInteractionDataResolved{Roles: map[string]*discordgo.Role{"1302445566778899700": {ID: "1302445566778899700"}}}
+		for name, v := range tc.opts {
+			typ := discordgo.ApplicationCommandOptionString
+			if name == "who" || name == "owner" {
+				typ = discordgo.ApplicationCommandOptionMentionable
+			}
+			options = append(options, &discordgo.ApplicationCommandInteractionDataOption{Name: name, Type: typ, Value: v})
+			filled[tc.sub+"/"+name] = true
+		}
+		data := discordgo.ApplicationCommandInteractionData{Name: commandName, Resolved: resolved, Options: []*discordgo.ApplicationCommandInteractionDataOption{
+			{Name: tc.sub, Type: discordgo.ApplicationCommandOptionSubCommand, Options: options},
+		}}
+		got := commandLine(data)
+		if got != tc.want {
+			t.Errorf("%s %v: got %q, want %q", tc.sub, tc.opts, got, tc.want)
+		}
+		if _, err := commands.Parse(got); err != nil {
+			t.Errorf("%s: %q does not parse: %v", tc.sub, got, err)
+		}
+	}
+	for _, sub := range Commands()[0].Options {
+		for _, o := range sub.Options {
+			if o.Name != optIncident && !filled[sub.Name+"/"+o.Name] {
+				t.Errorf("option %s of %s: no case fills it", o.Name, sub.Name)
+			}
+		}
+	}
+}
+
+// TestFixturesMatchCommands: the options of the slash-command fixture are
+// options of the registered command, of the same type.
+func TestFixturesMatchCommands(t *testing.T) {
+	t.Parallel()
+	var i discordgo.Interaction
+	if err := json.Unmarshal(fixture(t, "interaction_slash.json"), &i); err != nil {
+		t.Fatal(err)
+	}
+	data := i.ApplicationCommandData()
+	if data.Name != Commands()[0].Name {
+		t.Fatalf("got command %s in the fixture, want %s", data.Name, Commands()[0].Name)
+	}
+	for _, sub := range data.Options {
+		j := slices.IndexFunc(Commands()[0].Options, func(o *discordgo.ApplicationCommandOption) bool { return o.Name == sub.Name })
+		if j < 0 {
+			t.Fatalf("got subcommand %s in the fixture, not registered", sub.Name)
+		}
+		for _, o := range sub.Options {
+			k := slices.IndexFunc(Commands()[0].Options[j].Options, func(r *discordgo.ApplicationCommandOption) bool { return r.Name == o.Name })
+			if k < 0 || Commands()[0].Options[j].Options[k].Type != o.Type {
+				t.Errorf("fixture option %s/%s (type %d): not registered with that type", sub.Name, o.Name, o.Type)
+			}
+		}
 	}
 }
 
