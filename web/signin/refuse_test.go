@@ -120,8 +120,7 @@ func TestExpiredIDTokenRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.auth = auth
-	a.srv.Config.Handler = routes(auth)
+	a.serve(auth)
 	status, body := a.callback(a.backFromProvider(a.toProvider("slack", "/dashboard")))
 	if status != http.StatusUnauthorized || !strings.Contains(body, "could not be verified") {
 		t.Errorf("got %d, want 401 saying the answer could not be verified:\n%s", status, body)
@@ -179,7 +178,7 @@ func TestSessionOfAWorkspaceNoLongerServed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.srv.Config.Handler = routes(auth)
+	a.serve(auth)
 	if _, at, _ := a.get("/dashboard"); !strings.HasPrefix(at, a.srv.URL+"/signin?") {
 		t.Errorf("a session of a workspace no longer served reached %s", at)
 	}

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -27,14 +28,21 @@ var testKey = []byte("0123456789abcdef0123456789abcdef-test-key")
 type app struct {
 	t       *testing.T
 	srv     *httptest.Server
-	auth    *signin.Auth
 	slack   *fakeslackoidc.Server
 	discord *fakediscordoauth.Server
 	logs    *bytes.Buffer
 	client  *http.Client // a browser: cookies, follows redirects
 
+	handler atomic.Pointer[http.Handler]
+
 	mu  sync.Mutex
 	now time.Time
+}
+
+// serve makes the site use auth from the next request on.
+func (a *app) serve(auth *signin.Auth) {
+	h := routes(auth)
+	a.handler.Store(&h)
 }
 
 func (a *app) clock() time.Time {
@@ -56,8 +64,7 @@ func newApp(t *testing.T, edit func(*signin.Config)) *app {
 	a := &app{t: t, now: time.Now().UTC(), logs: &bytes.Buffer{}}
 	a.slack = fakeslackoidc.New(t)
 	a.discord = fakediscordoauth.New(t)
-	var handler http.Handler
-	a.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
+	a.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { (*a.handler.Load()).ServeHTTP(w, r) }))
 	t.Cleanup(a.srv.Close)
 	a.slack.AllowRedirect(a.srv.URL + "/signin/slack/callback")
 	a.discord.AllowRedirect(a.srv.URL + "/signin/discord/callback")
@@ -81,8 +88,7 @@ func newApp(t *testing.T, edit func(*signin.Config)) *app {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.auth = auth
-	handler = routes(auth)
+	a.serve(auth)
 	jar, _ := cookiejar.New(nil)
 	a.client = &http.Client{Jar: jar, Timeout: 10 * time.Second}
 	t.Cleanup(func() {
