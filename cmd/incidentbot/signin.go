@@ -64,7 +64,7 @@ const sessionKeyName = "web-session"
 // newAuth builds the sign-in from the configuration and puts its pages and
 // guards in deps. slackTeam is the bot token's workspace, "" without one.
 func newAuth(ctx context.Context, cfg config, db *store.DB, slackTeam string, clock incidentbot.Clock, logger *slog.Logger, deps *server.Deps) error {
-	sc := signin.Config{PublicURL: cfg.PublicURL, SessionTTL: cfg.WebSessionTTL}
+	sc := signin.Config{PublicURL: cfg.PublicURL, SessionTTL: cfg.WebSessionTTL, Language: cfg.Language}
 	if cfg.SlackClientID != "" {
 		teams := cfg.slackTeams()
 		if len(teams) == 0 {

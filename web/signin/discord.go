@@ -103,7 +103,7 @@ func (d *discordOAuth) signIn(r *http.Request, code string, f flow) (session, er
 	if status, err := d.get(r, client, "users/@me", &u); err != nil {
 		return session{}, err
 	} else if status != http.StatusOK || u.ID == "" {
-		return session{}, incidentbot.Errorf(incidentbot.EUNAVAILABLE, "Discord did not say who you are (HTTP %d). Try again in a minute.", status)
+		return session{}, refuse(incidentbot.EUNAVAILABLE, "no_user", map[string]any{"Status": status}, nil)
 	}
 	var m discordMember
 	status, err := d.get(r, client, "users/@me/guilds/"+url.PathEscape(d.cfg.GuildID)+"/member", &m)
@@ -111,9 +111,9 @@ func (d *discordOAuth) signIn(r *http.Request, code string, f flow) (session, er
 	case err != nil:
 		return session{}, err
 	case status == http.StatusNotFound:
-		return session{}, incidentbot.Errorf(incidentbot.EFORBIDDEN, "Your Discord account is not a member of the server this bot serves. Ask to join it, then sign in again.")
+		return session{}, refuse(incidentbot.EFORBIDDEN, "not_member", nil, nil)
 	case status != http.StatusOK:
-		return session{}, incidentbot.Errorf(incidentbot.EUNAVAILABLE, "Discord did not say whether you are a member of the server (HTTP %d). Try again in a minute.", status)
+		return session{}, refuse(incidentbot.EUNAVAILABLE, "no_membership", map[string]any{"Status": status}, nil)
 	}
 	name := m.Nick
 	if name == "" {
@@ -133,7 +133,7 @@ func (d *discordOAuth) get(r *http.Request, client *http.Client, path string, v 
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return 0, incidentbot.WrapError(incidentbot.EUNAVAILABLE, fmt.Errorf("discord %s: %w", path, err), "Discord cannot be reached for sign-in right now. Try again in a minute.")
+		return 0, refuse(incidentbot.EUNAVAILABLE, "unreachable", about("Discord"), fmt.Errorf("discord %s: %w", path, err))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
@@ -141,7 +141,7 @@ func (d *discordOAuth) get(r *http.Request, client *http.Client, path string, v 
 		return resp.StatusCode, nil
 	}
 	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(v); err != nil {
-		return 0, incidentbot.WrapError(incidentbot.EUNAVAILABLE, fmt.Errorf("discord %s: %w", path, err), "Discord's answer could not be read. Try again.")
+		return 0, refuse(incidentbot.EUNAVAILABLE, "unreadable", about("Discord"), fmt.Errorf("discord %s: %w", path, err))
 	}
 	return resp.StatusCode, nil
 }

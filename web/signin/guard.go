@@ -2,13 +2,14 @@ package signin
 
 import (
 	"embed"
+	"fmt"
 	"html/template"
 	"net"
 	"net/http"
 	"net/url"
 	"strings"
 
-	"incidentbot"
+	"incidentbot/i18n"
 	"incidentbot/web"
 )
 
@@ -32,14 +33,14 @@ func (a *Auth) Guard(next http.Handler) http.Handler {
 			return
 		}
 		if !a.Enabled() {
-			a.render(w, http.StatusForbidden, "closed.html", view{Title: "Sign-in is not configured"})
+			a.render(w, http.StatusForbidden, "closed.html", view{Lang: a.lang(r), Title: "title.closed"})
 			return
 		}
 		if (r.Method == http.MethodGet || r.Method == http.MethodHead) && !strings.Contains(r.Header.Get("Accept"), "text/event-stream") {
 			http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			return
 		}
-		a.render(w, http.StatusUnauthorized, "signin.html", a.signInView(r.URL.RequestURI()))
+		a.render(w, http.StatusUnauthorized, "signin.html", a.signInView(r, r.URL.RequestURI()))
 	})
 }
 
@@ -53,12 +54,12 @@ func (a *Auth) Page() http.Handler {
 				http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
 				return
 			}
-			a.render(w, http.StatusForbidden, "closed.html", view{Title: "Sign-in is not configured"})
+			a.render(w, http.StatusForbidden, "closed.html", view{Lang: a.lang(r), Title: "title.closed"})
 			return
 		}
-		v := a.signInView(r.URL.Query().Get("next"))
+		v := a.signInView(r, r.URL.Query().Get("next"))
 		if viewer, ok := a.viewer(r); ok {
-			v.Title, v.Viewer = "Signed in", &viewer
+			v.Title, v.Viewer = "title.signed_in", &viewer
 		}
 		a.render(w, http.StatusOK, "signin.html", v)
 	})
@@ -66,45 +67,33 @@ func (a *Auth) Page() http.Handler {
 
 // view is what the pages show.
 type view struct {
-	Viewer         *web.Viewer // already signed in
-	Title, Message string
-	Providers      []providerView
-	Next           string
-	Retry          bool
+	Lang      string
+	Viewer    *web.Viewer // already signed in
+	Title     string      // a catalog id under "signin."
+	Message   string
+	Providers []providerView
+	Next      string
+	Retry     bool
+}
+
+// T is the page's text id (under "signin.") in its language, with data
+// from key, value pairs.
+func (v view) T(id string, kv ...any) string {
+	data := map[string]any{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		data[fmt.Sprint(kv[i])] = kv[i+1]
+	}
+	return i18n.T(v.Lang, "signin."+id, data)
 }
 
 type providerView struct{ Name, Label string }
 
-func (a *Auth) signInView(next string) view {
-	v := view{Title: "Sign in", Next: safeNext(next)}
+func (a *Auth) signInView(r *http.Request, next string) view {
+	v := view{Lang: a.lang(r), Title: "title.signin", Next: safeNext(next)}
 	for _, name := range a.order {
-		v.Providers = append(v.Providers, providerView{Name: name, Label: "Sign in with " + a.providers[name].label()})
+		v.Providers = append(v.Providers, providerView{Name: name, Label: v.T("with", "Provider", a.providers[name].label())})
 	}
 	return v
-}
-
-// fail answers a sign-in that went wrong with a page saying why, with the
-// status of its error code; the whole chain goes to the log.
-func (a *Auth) fail(w http.ResponseWriter, r *http.Request, err error) {
-	code := incidentbot.ErrorCode(err)
-	status, ok := statusOf[code]
-	if !ok {
-		status = http.StatusInternalServerError
-	}
-	if status >= 500 {
-		a.logger.ErrorContext(r.Context(), "sign-in failed", "path", r.URL.Path, "code", code, "err", err)
-	} else {
-		a.logger.WarnContext(r.Context(), "sign-in refused", "path", r.URL.Path, "code", code, "err", err)
-	}
-	a.render(w, status, "problem.html", view{Title: "Sign-in did not work", Message: incidentbot.ErrorMessage(err), Retry: a.Enabled(), Next: "/"})
-}
-
-var statusOf = map[string]int{
-	incidentbot.EINVALID:      http.StatusBadRequest,
-	incidentbot.ENOTFOUND:     http.StatusNotFound,
-	incidentbot.EUNAUTHORIZED: http.StatusUnauthorized,
-	incidentbot.EFORBIDDEN:    http.StatusForbidden,
-	incidentbot.EUNAVAILABLE:  http.StatusBadGateway,
 }
 
 func (a *Auth) render(w http.ResponseWriter, status int, name string, v view) {

@@ -25,14 +25,20 @@ func TestPagesGolden(t *testing.T) {
 	req := httptest.NewRequest("GET", "http://bot.example.com/signin", nil)
 	req.RemoteAddr = "203.0.113.7:50000"
 	off.Page().ServeHTTP(closed, req)
+	closedFR := httptest.NewRecorder()
+	req.Header.Set("Accept-Language", "fr-FR,fr;q=0.9,en;q=0.5")
+	off.Page().ServeHTTP(closedFR, req)
 
 	a.slack.SignInAs(fakeslackoidc.User{ID: "U0OTHER", Team: "T0OTHERTEAM", Name: "Mallory"})
 	_, _, refused := a.get("/signin/slack?next=/dashboard")
 	_, _, page := a.get("/signin?next=" + "/incidents%3Fseverity%3Dsev1")
+	_, _, pageFR := a.get("/signin?lang=fr&next=/")
 	for file, got := range map[string]string{
-		"signin.html":  page,
-		"closed.html":  readAll(t, closed.Result()),
-		"refused.html": refused,
+		"signin.html":    page,
+		"signin_fr.html": pageFR,
+		"closed.html":    readAll(t, closed.Result()),
+		"closed_fr.html": readAll(t, closedFR.Result()),
+		"refused.html":   refused,
 	} {
 		golden.Check(t, file, []byte(got))
 	}

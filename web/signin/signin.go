@@ -25,6 +25,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // Providers' names, as in the URLs /signin/{provider} and as the Viewer's Platform.
@@ -52,6 +53,9 @@ type Config struct {
 	Discord *DiscordConfig
 	// HTTPClient calls the providers; nil is a client with a 10-second timeout.
 	HTTPClient *http.Client
+	// Language is the pages' language when the browser states none the
+	// catalog speaks (BOT_LANGUAGE); "" is English.
+	Language string
 }
 
 // Auth serves the sign-in pages and guards the private ones.
@@ -61,6 +65,7 @@ type Auth struct {
 	codec     codec
 	secure    bool // the Secure cookie attribute
 	ttl       time.Duration
+	language  string
 	clock     incidentbot.Clock
 	logger    *slog.Logger
 }
@@ -83,7 +88,7 @@ func New(cfg Config, clock incidentbot.Clock, logger *slog.Logger) (*Auth, error
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	a := &Auth{providers: map[string]provider{}, clock: clock, logger: logger, ttl: cfg.SessionTTL}
+	a := &Auth{providers: map[string]provider{}, clock: clock, logger: logger, ttl: cfg.SessionTTL, language: i18n.Or(cfg.Language)}
 	if a.ttl <= 0 {
 		a.ttl = DefaultSessionTTL
 	}
@@ -148,7 +153,7 @@ func (a *Auth) Enabled() bool { return len(a.providers) > 0 }
 func (a *Auth) SignOut() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !sameOrigin(r) {
-			a.fail(w, r, incidentbot.Errorf(incidentbot.EFORBIDDEN, "Sign out from this site's own pages."))
+			a.fail(w, r, refuse(incidentbot.EFORBIDDEN, "cross_site", nil, nil))
 			return
 		}
 		a.clearCookie(w, sessionCookie, "/")
@@ -177,7 +182,7 @@ func (a *Auth) Start() http.Handler {
 		name := r.PathValue("provider")
 		p, ok := a.providers[name]
 		if !ok {
-			a.fail(w, r, incidentbot.Errorf(incidentbot.ENOTFOUND, "There is no sign-in with %q here.", name))
+			a.fail(w, r, refuse(incidentbot.ENOTFOUND, "unknown_provider", about(clip(name, 32)), nil))
 			return
 		}
 		f := flow{
@@ -238,16 +243,16 @@ func (a *Auth) resume(r *http.Request) (flow, provider, error) {
 	name := r.PathValue("provider")
 	p, ok := a.providers[name]
 	if !ok {
-		return flow{}, nil, incidentbot.Errorf(incidentbot.ENOTFOUND, "There is no sign-in with %q here.", name)
+		return flow{}, nil, refuse(incidentbot.ENOTFOUND, "unknown_provider", about(clip(name, 32)), nil)
 	}
 	q := r.URL.Query()
 	if e := q.Get("error"); e != "" {
 		if e == "access_denied" {
-			return flow{}, nil, incidentbot.Errorf(incidentbot.EFORBIDDEN, "Sign-in was cancelled at %s.", p.label())
+			return flow{}, nil, refuse(incidentbot.EFORBIDDEN, "cancelled", about(p.label()), nil)
 		}
-		return flow{}, nil, incidentbot.Errorf(incidentbot.EINVALID, "%s refused the sign-in (%s).", p.label(), clip(e, 64))
+		return flow{}, nil, refuse(incidentbot.EINVALID, "refused", map[string]any{"Provider": p.label(), "Reason": clip(e, 64)}, nil)
 	}
-	stale := incidentbot.Errorf(incidentbot.EINVALID, "This sign-in link is stale or was not started in this browser. Start again from the sign-in page.")
+	stale := refuse(incidentbot.EINVALID, "stale", nil, nil)
 	c, err := r.Cookie(flowCookie)
 	if err != nil {
 		return flow{}, nil, stale
@@ -260,7 +265,7 @@ func (a *Auth) resume(r *http.Request) (flow, provider, error) {
 		return flow{}, nil, stale
 	}
 	if q.Get("code") == "" {
-		return flow{}, nil, incidentbot.Errorf(incidentbot.EINVALID, "%s sent no authorization code back. Start again from the sign-in page.", p.label())
+		return flow{}, nil, refuse(incidentbot.EINVALID, "no_code", about(p.label()), nil)
 	}
 	return f, p, nil
 }

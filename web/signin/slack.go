@@ -69,7 +69,7 @@ func (s *slackOIDC) discover(ctx context.Context) (*oidc.Provider, error) {
 	}
 	p, err := oidc.NewProvider(oidc.ClientContext(ctx, s.client), s.cfg.Issuer)
 	if err != nil {
-		return nil, incidentbot.WrapError(incidentbot.EUNAVAILABLE, fmt.Errorf("slack openid discovery: %w", err), "Slack cannot be reached for sign-in right now. Try again in a minute.")
+		return nil, refuse(incidentbot.EUNAVAILABLE, "unreachable", about("Slack"), fmt.Errorf("slack openid discovery: %w", err))
 	}
 	s.provider = p
 	return p, nil
@@ -115,21 +115,21 @@ func (s *slackOIDC) signIn(r *http.Request, code string, f flow) (session, error
 	}
 	raw, _ := tok.Extra("id_token").(string)
 	if raw == "" {
-		return session{}, incidentbot.Errorf(incidentbot.EUNAVAILABLE, "Slack answered without an ID token. Check that the Slack app has the openid scope, then try again.")
+		return session{}, refuse(incidentbot.EUNAVAILABLE, "no_id_token", nil, nil)
 	}
 	id, err := p.Verifier(&oidc.Config{ClientID: s.cfg.ClientID, Now: s.clock.Now}).Verify(ctx, raw)
 	if err != nil {
-		return session{}, incidentbot.WrapError(incidentbot.EUNAUTHORIZED, fmt.Errorf("verify slack id token: %w", err), "Slack's answer could not be verified. Start again from the sign-in page.")
+		return session{}, refuse(incidentbot.EUNAUTHORIZED, "unverified", nil, fmt.Errorf("verify slack id token: %w", err))
 	}
 	if id.Nonce != f.Nonce {
-		return session{}, incidentbot.Errorf(incidentbot.EUNAUTHORIZED, "Slack's answer belongs to another sign-in. Start again from the sign-in page.")
+		return session{}, refuse(incidentbot.EUNAUTHORIZED, "other_signin", nil, nil)
 	}
 	var c slackClaims
 	if err := id.Claims(&c); err != nil {
-		return session{}, incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "Slack's answer could not be read. Try again.")
+		return session{}, refuse(incidentbot.EUNAVAILABLE, "unreadable", about("Slack"), err)
 	}
 	if !s.allows(c.Team) {
-		return session{}, incidentbot.Errorf(incidentbot.EFORBIDDEN, "Your Slack account is in a workspace this bot does not serve. Sign in with your account in the shop's workspace.")
+		return session{}, refuse(incidentbot.EFORBIDDEN, "workspace", nil, nil)
 	}
 	return session{Platform: Slack, Workspace: c.Team, UserID: id.Subject, Name: displayName(c.Name, id.Subject)}, nil
 }
@@ -140,9 +140,9 @@ func (s *slackOIDC) signIn(r *http.Request, code string, f flow) (session, error
 func exchangeError(provider string, err error) error {
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) && re.Response != nil && re.Response.StatusCode < 500 && re.Response.StatusCode != http.StatusTooManyRequests {
-		return incidentbot.WrapError(incidentbot.EINVALID, fmt.Errorf("%s token exchange: %w", strings.ToLower(provider), err), "%s did not accept this sign-in (the code expired or was used). Start again from the sign-in page.", provider)
+		return refuse(incidentbot.EINVALID, "exchange", about(provider), fmt.Errorf("%s token exchange: %w", strings.ToLower(provider), err))
 	}
-	return incidentbot.WrapError(incidentbot.EUNAVAILABLE, fmt.Errorf("%s token exchange: %w", strings.ToLower(provider), err), "%s cannot be reached for sign-in right now. Try again in a minute.", provider)
+	return refuse(incidentbot.EUNAVAILABLE, "unreachable", about(provider), fmt.Errorf("%s token exchange: %w", strings.ToLower(provider), err))
 }
 
 // displayName is a name to show, at most 80 characters; the user id when
