@@ -6,7 +6,7 @@ package web
 type dashText struct {
 	Dashboard, History, Trends, Nav     string
 	Open, NoOpen, LiveNote              string
-	Local, Workspace                    string
+	Local, Workspace, SignOut           string
 	Severity, Status, Duration          string
 	Commander, LastUpdate, NoUpdate     string
 	Ago                                 string // fmt: "%s ago"
@@ -43,7 +43,7 @@ var dashTexts = map[string]dashText{
 	"en": {
 		Dashboard: "Dashboard", History: "History", Trends: "Trends", Nav: "Pages",
 		Open: "Open incidents", NoOpen: "No open incident.", LiveNote: "This list updates by itself.",
-		Local: "Local access: you see every workspace.", Workspace: "Workspace",
+		Local: "Local access: you see every workspace.", Workspace: "Workspace", SignOut: "Sign out",
 		Severity: "Severity", Status: "Status", Duration: "Duration",
 		Commander: "Commander", LastUpdate: "Last update", NoUpdate: "No update yet",
 		Ago:    "%s ago",
@@ -79,7 +79,7 @@ var dashTexts = map[string]dashText{
 	"fr": {
 		Dashboard: "Tableau de bord", History: "Historique", Trends: "Tendances", Nav: "Pages",
 		Open: "Incidents ouverts", NoOpen: "Aucun incident ouvert.", LiveNote: "Cette liste se met à jour toute seule.",
-		Local: "Accès local : vous voyez tous les espaces de travail.", Workspace: "Espace de travail",
+		Local: "Accès local : vous voyez tous les espaces de travail.", Workspace: "Espace de travail", SignOut: "Se déconnecter",
 		Severity: "Gravité", Status: "État", Duration: "Durée",
 		Commander: "Responsable", LastUpdate: "Dernier point", NoUpdate: "Pas encore de point",
 		Ago:    "il y a %s",

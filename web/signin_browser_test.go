@@ -39,21 +39,21 @@ func signedInSite(t *testing.T) (*httptest.Server, *fakeslackoidc.Server, *faked
 	if err != nil {
 		t.Fatal(err)
 	}
-	site, err := web.New(web.Config{Name: "Example Shop"}, storetest.SQLite(t), mustBooks(t), incidentbot.NewManualClock(now), nil)
+	site, err := web.New(web.Config{Name: "Example Shop", Chats: []string{"slack", "discord"}}, storetest.SQLite(t), mustBooks(t), incidentbot.NewManualClock(now), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h = server.NewServer(server.Deps{
-		Home: site.Home(), Assets: site.Assets(),
-		SignIn: auth.Page(), SignInStart: auth.Start(), SignInCallback: auth.Callback(), SignOut: auth.SignOut(),
-		Guard: auth.Guard, Identify: auth.Identify,
-	})
+	deps := dashDeps(site, auth.Guard)
+	deps.Identify = auth.Identify
+	deps.SignIn, deps.SignInStart, deps.SignInCallback, deps.SignOut = auth.Page(), auth.Start(), auth.Callback(), auth.SignOut()
+	h = server.NewServer(deps)
 	return srv, slack, discord
 }
 
 // TestBrowserSignIn signs in with each fake provider in Chromium on a
-// phone: the sign-in page offers both, a click goes through the provider
-// and back to the page asked for, the session holds, and signing out ends it.
+// phone: a private page sends the visitor to the sign-in page, a click
+// goes through the provider and back to the page asked for, the home page
+// is then the dashboard naming who is looking, and signing out ends it.
 func TestBrowserSignIn(t *testing.T) {
 	b := browsertest.New(t)
 	srv, _, _ := signedInSite(t)
@@ -63,7 +63,11 @@ func TestBrowserSignIn(t *testing.T) {
 	} {
 		t.Run(tc.provider, func(t *testing.T) {
 			b.T = t
-			b.Do(chromedp.Navigate(srv.URL + "/signin?next=/"))
+			// A private page sends a visitor without a session to sign in.
+			b.Do(chromedp.Navigate(srv.URL + "/incidents"))
+			if got := browsertest.Eval[string](b, `location.pathname + location.search`); got != "/signin?next=%2Fincidents" {
+				t.Fatalf("a visitor at /incidents is at %s, want /signin?next=%%2Fincidents", got)
+			}
 			if got := browsertest.Eval[string](b, `document.querySelector("h1").textContent`); got != "Sign in" {
 				t.Fatalf("heading %q, want Sign in", got)
 			}
@@ -72,19 +76,24 @@ func TestBrowserSignIn(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if resp.Status != http.StatusOK || resp.URL != srv.URL+"/" {
-				t.Fatalf("after the provider: %d at %s, want 200 at %s/", resp.Status, resp.URL, srv.URL)
+			if resp.Status != http.StatusOK || resp.URL != srv.URL+"/incidents" {
+				t.Fatalf("after the provider: %d at %s, want 200 at %s/incidents", resp.Status, resp.URL, srv.URL)
 			}
-			b.Do(chromedp.Navigate(srv.URL + "/signin"))
-			if got := browsertest.Eval[string](b, `(document.getElementById("signed-in") || {}).textContent || ""`); !strings.Contains(got, tc.name) {
-				t.Fatalf("the sign-in page says %q, want signed in as %s", got, tc.name)
+			// Signed in: the dashboard, with who is looking in its footer.
+			b.Do(chromedp.Navigate(srv.URL + "/"))
+			if !browsertest.Eval[bool](b, `document.querySelector("nav.menu") !== null`) {
+				t.Fatalf("/ after signing in is not the dashboard:\n%s", browsertest.Eval[string](b, `document.body.innerText`))
 			}
+			if got := browsertest.Eval[string](b, `document.querySelector("footer").innerText`); !strings.Contains(got, tc.name) {
+				t.Errorf("the dashboard's footer says %q, want the name %s", got, tc.name)
+			}
+			b.NoHorizontalScroll("the dashboard")
 			if _, err := chromedp.RunResponse(b.Ctx, chromedp.Click(chromedp.ID("signout"))); err != nil {
 				t.Fatal(err)
 			}
-			b.Do(chromedp.Navigate(srv.URL + "/signin"))
-			if browsertest.Eval[bool](b, `document.getElementById("signed-in") !== null`) {
-				t.Error("still signed in after signing out")
+			b.Do(chromedp.Navigate(srv.URL + "/incidents"))
+			if got := browsertest.Eval[string](b, `location.pathname`); got != "/signin" {
+				t.Errorf("after signing out /incidents is at %s, want the sign-in page", got)
 			}
 		})
 	}

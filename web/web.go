@@ -131,7 +131,12 @@ func New(cfg Config, src incidentbot.DashboardSource, books incidentbot.Playbook
 		if err != nil {
 			return nil, err
 		}
-		s.home[lang] = newCached(b, "text/html; charset=utf-8")
+		home := newCached(b, "text/html; charset=utf-8")
+		// The same URL is the dashboard once signed in: the browser asks
+		// again each time (a 304 while nothing changed), so the welcome
+		// never outlives a sign-in in its cache.
+		home.cacheH = revalidateH
+		s.home[lang] = home
 	}
 	return s, nil
 }
@@ -297,6 +302,7 @@ type cached struct {
 	body                  []byte
 	etag                  string
 	etagH, typeH, lengthH []string
+	cacheH                []string // Cache-Control; nil is cacheControlH
 }
 
 // Header values shared by every public response (never appended to).
@@ -304,6 +310,7 @@ var (
 	cacheControlH = []string{fmt.Sprintf("public, max-age=%d", maxAge)}
 	varyH         = []string{"Accept-Language"}
 	nosniffH      = []string{"nosniff"}
+	revalidateH   = []string{"no-cache"}
 	anyOriginH    = []string{"*"}
 )
 
@@ -316,6 +323,9 @@ func (c cached) serve(w http.ResponseWriter, r *http.Request, cors bool) {
 	h := w.Header()
 	h["Etag"] = c.etagH
 	h["Cache-Control"] = cacheControlH
+	if c.cacheH != nil {
+		h["Cache-Control"] = c.cacheH
+	}
 	h["Vary"] = varyH
 	h["X-Content-Type-Options"] = nosniffH
 	if cors {
