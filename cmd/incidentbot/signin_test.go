@@ -5,7 +5,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/cookiejar"
-	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -72,12 +73,27 @@ func TestSignInConfig(t *testing.T) {
 }
 
 // TestSignInE2E: through the real serve wiring, with Slack chat on and
-// both sign-ins against their fakes, a member of the bot's own workspace
-// signs in with Slack and a guild member with Discord; someone of another
-// workspace is refused; no chat message is posted, no ERROR logged, no
-// secret written anywhere.
+// both sign-ins against their fakes, an incident declared in Slack shows
+// on the dashboard of a member of the bot's workspace signed in with
+// Slack, not on that of a Discord guild member (tenancy); a visitor
+// without a session is sent to sign in; someone of another workspace is
+// refused; the bot posts only what the declaration posts, logs no ERROR
+// and no secret.
 func TestSignInE2E(t *testing.T) {
 	env := e2eDB(t)
+	dir := t.TempDir()
+	yaml := `name: quiet
+description: A playbook for the sign-in end-to-end test.
+match: {types: [quiet], default_severity: sev2}
+channel: "{{.Key | lower}}-{{.Title | slug}}"
+roles:
+  - {name: commander, description: coordinates and decides, assign: declarer}
+status_updates: {sev1: off, sev2: off, sev3: off, sev4: off}
+`
+	if err := os.WriteFile(filepath.Join(dir, "quiet.yaml"), []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env["PLAYBOOKS_DIR"] = dir
 	chat := newFakeSlack(t)
 	oidc := fakeslackoidc.New(t)
 	oauth := fakediscordoauth.New(t)
@@ -99,40 +115,59 @@ func TestSignInE2E(t *testing.T) {
 		env[k] = v
 	}
 	h := newHarness(t, chat, env)
+	if got := h.command(alice, general, "declare sev2 type:quiet Checkout returns 504"); !strings.Contains(got, "INC-1") {
+		t.Fatalf("declare answered %q", got)
+	}
+	h.expect("inc-1-checkout-returns-504", `INC-1`)
+	h.expect(managers, `INC-1`)
+	h.settle()
 
-	browse := func(path string) (int, string, string) {
-		t.Helper()
+	// browser is a cookie jar that follows redirects.
+	browser := func() *http.Client {
 		jar, _ := cookiejar.New(nil)
-		c := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+		return &http.Client{Jar: jar, Timeout: 10 * time.Second}
+	}
+	get := func(c *http.Client, path string) (int, string, string) {
+		t.Helper()
 		resp, err := c.Get(h.url(path))
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer resp.Body.Close()
 		b, _ := io.ReadAll(resp.Body)
-		session := ""
-		for _, ck := range jar.Cookies(&url.URL{Scheme: "http", Host: addr, Path: "/"}) {
-			if ck.Name == "incidentbot_session" {
-				session = ck.Value
-			}
-		}
-		return resp.StatusCode, session, string(b)
+		return resp.StatusCode, resp.Request.URL.RequestURI(), string(b)
 	}
 
-	if status, _, page := browse("/signin"); status != http.StatusOK || !strings.Contains(page, "Sign in with Slack") || !strings.Contains(page, "Sign in with Discord") {
-		t.Fatalf("/signin: %d, want both providers offered:\n%s", status, page)
+	visitor := browser()
+	if status, at, page := get(visitor, "/incidents"); status != http.StatusOK || at != "/signin?next=%2Fincidents" || !strings.Contains(page, "Sign in with Slack") || !strings.Contains(page, "Sign in with Discord") {
+		t.Fatalf("a visitor at /incidents: %d at %s, want the sign-in page offering both providers:\n%s", status, at, page)
 	}
 	// The bot's workspace is the bot token's (auth.test): no SLACK_TEAM_IDS needed.
 	oidc.SignInAs(fakeslackoidc.User{ID: "U02ALICE5K", Team: fakeslack.TeamID, Name: "Alice Martin"})
-	if status, session, _ := browse("/signin/slack?next=/"); status != http.StatusOK || session == "" {
-		t.Errorf("Slack sign-in of a workspace member: %d, session %t; want 200 on the home page with a session", status, session != "")
+	if status, at, page := get(visitor, "/signin/slack?next=%2Fincidents"); status != http.StatusOK || at != "/incidents" || !strings.Contains(page, "Checkout returns 504") {
+		t.Errorf("Slack member after sign-in: %d at %s, want the history with INC-1:\n%s", status, at, page)
 	}
-	if status, session, _ := browse("/signin/discord?next=/"); status != http.StatusOK || session == "" {
-		t.Errorf("Discord sign-in of a guild member: %d, session %t; want 200 with a session", status, session != "")
+	// The open incidents come from the snapshot the site rebuilds when the store changes.
+	h.until("the Slack member's dashboard shows INC-1 and their name", func() bool {
+		_, _, page := get(visitor, "/")
+		return strings.Contains(page, "Checkout returns 504") && strings.Contains(page, "Alice Martin")
+	})
+
+	guildMember := browser()
+	if status, at, page := get(guildMember, "/signin/discord?next=/"); status != http.StatusOK || at != "/" || strings.Contains(page, "Checkout returns 504") {
+		t.Errorf("Discord member: %d at %s, want their dashboard without the Slack incident:\n%s", status, at, page)
 	}
+	if status, _, _ := get(guildMember, "/incidents/INC-1"); status != http.StatusNotFound {
+		t.Errorf("Discord member opening the Slack incident: %d, want 404", status)
+	}
+
 	oidc.SignInAs(fakeslackoidc.User{ID: "U0MALLORY", Team: "T0ELSEWHERE", Name: "Mallory"})
-	if status, session, page := browse("/signin/slack?next=/"); status != http.StatusForbidden || session != "" || !strings.Contains(page, "does not serve") {
-		t.Errorf("another workspace: %d, session %t; want 403 and no session:\n%s", status, session != "", page)
+	stranger := browser()
+	if status, _, page := get(stranger, "/signin/slack?next=/incidents"); status != http.StatusForbidden || !strings.Contains(page, "does not serve") {
+		t.Errorf("another workspace: %d, want 403 saying why:\n%s", status, page)
+	}
+	if _, at, _ := get(stranger, "/incidents"); !strings.HasPrefix(at, "/signin") {
+		t.Errorf("a refused person reached %s", at)
 	}
 	h.settle()
 	h.finish()
