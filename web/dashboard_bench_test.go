@@ -134,7 +134,9 @@ func seedHistory(b *testing.B, db *store.DB, dsn string) {
 			}
 		}
 	}
-	if _, err := raw.Exec(`ANALYZE`); err != nil {
+	// A table of 10,000 rows has been vacuumed by autovacuum long since:
+	// counting a workspace's incidents is then an index-only scan.
+	if _, err := raw.Exec(`VACUUM ANALYZE`); err != nil {
 		b.Fatal(err)
 	}
 }
