@@ -263,12 +263,15 @@ type slackChat struct {
 
 const slackSigningSecret = "0f2e8a9d4b7c6e1a3f5d9c8b7a6e5d4c"
 
-func newFakeSlack(t *testing.T) *slackChat {
+// newFakeSlack starts the fake; opts add to the workspace (people, groups)
+// or shape the API (rate limits).
+func newFakeSlack(t *testing.T, opts ...fakeslack.Option) *slackChat {
 	users := map[string]fakeslack.User{
 		alice: {ID: "U02ALICE5K", Name: "alice", RealName: "Alice Martin"},
 		bob:   {ID: "U03BOB7Q2M", Name: "bob", RealName: "Bob Durand"},
 	}
-	c := &slackChat{api: fakeslack.New(t, fakeslack.WithUsers(users[alice], users[bob])), secret: slackSigningSecret, users: users}
+	opts = append([]fakeslack.Option{fakeslack.WithUsers(users[alice], users[bob])}, opts...)
+	c := &slackChat{api: fakeslack.New(t, opts...), secret: slackSigningSecret, users: users}
 	c.api.AddChannel(general, "", false)
 	c.api.AddChannel(managers, "", false)
 	return c
