@@ -29,88 +29,109 @@ func (c *Chat) ResolveUsers(ctx context.Context, spec string) ([]incidentbot.Use
 	if len(tokens) == 0 {
 		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Say who: a @mention, a @role or a username.")
 	}
+	r := &resolver{c: c}
 	var out []incidentbot.User
-	add := func(users ...incidentbot.User) {
+	for _, tok := range tokens {
+		users, err := r.resolve(ctx, tok)
+		if err != nil {
+			return nil, err
+		}
 		for _, u := range users {
 			if !slices.ContainsFunc(out, func(o incidentbot.User) bool { return o.ID == u.ID }) {
 				out = append(out, u)
 			}
 		}
 	}
-	var roles []*discordgo.Role     // read once, on the first @name
-	var members []*discordgo.Member // read once, on the first role
-	withRole := func(roleID string) ([]incidentbot.User, error) {
-		if members == nil {
-			var err error
-			if members, err = c.allMembers(ctx); err != nil {
-				return nil, err
-			}
-		}
-		var users []incidentbot.User
-		for _, m := range members {
-			if slices.Contains(m.Roles, roleID) && m.User != nil && !m.User.Bot {
-				users = append(users, user(m))
-			}
-		}
-		return users, nil
-	}
-	for _, tok := range tokens {
-		switch {
-		case userMention.MatchString(tok) || snowflake.MatchString(tok):
-			id := tok
-			if m := userMention.FindStringSubmatch(tok); m != nil {
-				id = m[1]
-			}
-			m, err := c.s.GuildMember(c.cfg.GuildID, id, c.opts(ctx)...)
-			if err != nil {
-				return nil, notFound(mapError("read member", err), "Nobody with id %s is in this Discord server. Mention someone who is.", id)
-			}
-			add(user(m))
-		case roleMention.MatchString(tok):
-			users, err := withRole(roleMention.FindStringSubmatch(tok)[1])
-			if err != nil {
-				return nil, err
-			}
-			if len(users) == 0 {
-				return nil, incidentbot.Errorf(incidentbot.ENOTFOUND, "Nobody has the role %s. Give it to someone, or mention people directly.", tok)
-			}
-			add(users...)
-		case strings.HasPrefix(tok, "<"):
-			return nil, incidentbot.Errorf(incidentbot.EINVALID,
-				"%q is not a Discord mention. Mention people as <@id> and roles as <@&id>.", tok)
-		case strings.Contains(tok, "@") && !strings.HasPrefix(tok, "@"):
-			return nil, incidentbot.Errorf(incidentbot.EINVALID,
-				"Discord does not share e-mail addresses, so %q cannot be found. Use a @mention, a @role or a username.", tok)
-		default:
-			name := strings.TrimPrefix(tok, "@")
-			if strings.HasPrefix(tok, "@") {
-				if roles == nil {
-					list, err := c.s.GuildRoles(c.cfg.GuildID, c.opts(ctx)...)
-					if err != nil {
-						return nil, mapError("list roles", err)
-					}
-					roles = list
-				}
-				i := slices.IndexFunc(roles, func(r *discordgo.Role) bool {
-					return strings.EqualFold(r.Name, name) && r.ID != c.cfg.GuildID
-				})
-				if i >= 0 {
-					users, err := withRole(roles[i].ID)
-					if err != nil {
-						return nil, err
-					}
-					add(users...)
-					continue
-				}
-			}
-			u, err := c.memberNamed(ctx, name)
-			if err != nil {
-				return nil, err
-			}
-			add(u)
-		}
-	}
 	return out, nil
+}
+
+// resolver resolves the tokens of one spec, reading the server's roles and
+// members at most once each, when a token first needs them.
+type resolver struct {
+	c       *Chat
+	roles   []*discordgo.Role
+	members []*discordgo.Member
+}
+
+// resolve returns the people one token names.
+func (r *resolver) resolve(ctx context.Context, tok string) ([]incidentbot.User, error) {
+	c := r.c
+	switch {
+	case userMention.MatchString(tok) || snowflake.MatchString(tok):
+		id := tok
+		if m := userMention.FindStringSubmatch(tok); m != nil {
+			id = m[1]
+		}
+		m, err := c.s.GuildMember(c.cfg.GuildID, id, c.opts(ctx)...)
+		if err != nil {
+			return nil, notFound(mapError("read member", err), "Nobody with id %s is in this Discord server. Mention someone who is.", id)
+		}
+		return []incidentbot.User{user(m)}, nil
+	case roleMention.MatchString(tok):
+		users, err := r.withRole(ctx, roleMention.FindStringSubmatch(tok)[1])
+		if err == nil && len(users) == 0 {
+			err = incidentbot.Errorf(incidentbot.ENOTFOUND, "Nobody has the role %s. Give it to someone, or mention people directly.", tok)
+		}
+		return users, err
+	case strings.HasPrefix(tok, "<"):
+		return nil, incidentbot.Errorf(incidentbot.EINVALID,
+			"%q is not a Discord mention. Mention people as <@id> and roles as <@&id>.", tok)
+	case strings.Contains(tok, "@") && !strings.HasPrefix(tok, "@"):
+		return nil, incidentbot.Errorf(incidentbot.EINVALID,
+			"Discord does not share e-mail addresses, so %q cannot be found. Use a @mention, a @role or a username.", tok)
+	}
+	name := strings.TrimPrefix(tok, "@")
+	if strings.HasPrefix(tok, "@") {
+		role, err := r.roleNamed(ctx, name)
+		if err != nil {
+			return nil, err
+		}
+		if role != "" {
+			return r.withRole(ctx, role)
+		}
+	}
+	u, err := c.memberNamed(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	return []incidentbot.User{u}, nil
+}
+
+// roleNamed returns the id of the role called name, or "" (the
+// @everyone role, whose id is the server's, is no answer).
+func (r *resolver) roleNamed(ctx context.Context, name string) (string, error) {
+	if r.roles == nil {
+		list, err := r.c.s.GuildRoles(r.c.cfg.GuildID, r.c.opts(ctx)...)
+		if err != nil {
+			return "", mapError("list roles", err)
+		}
+		r.roles = list
+	}
+	i := slices.IndexFunc(r.roles, func(role *discordgo.Role) bool {
+		return strings.EqualFold(role.Name, name) && role.ID != r.c.cfg.GuildID
+	})
+	if i < 0 {
+		return "", nil
+	}
+	return r.roles[i].ID, nil
+}
+
+// withRole returns the people (bots left out) who have the role.
+func (r *resolver) withRole(ctx context.Context, roleID string) ([]incidentbot.User, error) {
+	if r.members == nil {
+		members, err := r.c.allMembers(ctx)
+		if err != nil {
+			return nil, err
+		}
+		r.members = members
+	}
+	var users []incidentbot.User
+	for _, m := range r.members {
+		if slices.Contains(m.Roles, roleID) && m.User != nil && !m.User.Bot {
+			users = append(users, user(m))
+		}
+	}
+	return users, nil
 }
 
 // memberNamed finds the member whose username, server nickname or display
