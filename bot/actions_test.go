@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/bot/console"
 	"incidentbot/internal/storetest"
 	"incidentbot/playbooks"
 )
@@ -121,5 +122,31 @@ func TestActionRunnersCoverKinds(t *testing.T) {
 		if r := actionRunners[kind]; r.probe && r.outward {
 			t.Errorf("%s: got a check from outside that also speaks for the shop; outward actions wait for a commander outside the probe lane", kind)
 		}
+	}
+}
+
+// A job that fails after a close that archives the war room says so where
+// the incident was declared, not in the archive nobody reads.
+func TestFailureAfterArchiveGoesToOrigin(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, storetest.SQLite(t))
+	inc := ready(t, f)
+	here := actor(alice, inc.WarRoom)
+	f.google.FailNext(100, incidentbot.Errorf(incidentbot.EFORBIDDEN, "Google Ads refused: the account is suspended."))
+	for _, st := range []incidentbot.Status{incidentbot.StatusResolved, incidentbot.StatusClosed} {
+		if _, err := f.eng.SetStatus(context.Background(), here, "", st, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.runAll(0)
+	if room := f.warRoom(inc); !room.Archived {
+		t.Fatal("the war room was not archived on close")
+	}
+	general, _ := f.chat.Channel(console.GeneralChannelID)
+	if got := posts(general, "The bot could not resume"); len(got) != 1 || !strings.Contains(got[0], "account is suspended") {
+		t.Errorf("notices in the channel the incident came from: %q, want the failed resume once", got)
+	}
+	if got := posts(f.warRoom(inc), "The bot could not resume"); len(got) != 0 {
+		t.Errorf("notices in the archived war room: %q, want none", got)
 	}
 }

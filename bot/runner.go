@@ -119,7 +119,10 @@ func (e *Engine) failure(inc *incidentbot.Incident, job incidentbot.Job, err err
 	if errors.Is(err, errNoWarRoom) {
 		return ch // the war room's own failure was announced, with the way to retry
 	}
-	p := postPayload{Message: incidentbot.Message{
+	// After a close that archives the war room, the notice goes where the
+	// incident was declared: posted in the archive, nobody would read it
+	// (a resume that failed there leaves campaigns paused unseen).
+	p := postPayload{Channel: e.closedChannel(inc), Message: incidentbot.Message{
 		Title:    "The bot could not " + what,
 		Text:     text + "\n" + byHand + "\nOr run `/incident retry " + inc.Key + "` to try again.",
 		Severity: inc.Severity,
