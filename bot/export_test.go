@@ -262,9 +262,11 @@ func TestExportRefused(t *testing.T) {
 		withTracker(f, bad)
 		inc, here := closeWithFollowUps(t, f)
 		f.runAll(0)
-		notices := posts(f.warRoom(inc), "GitHub refused the credentials")
+		// Closed and archived: the notice goes where the incident was declared.
+		general, _ := f.chat.Channel(console.GeneralChannelID)
+		notices := posts(general, "GitHub refused the credentials")
 		if len(notices) != 1 || !strings.Contains(notices[0], "check GITHUB_TOKEN") || strings.Contains(notices[0], "github_pat_revoked") {
-			t.Errorf("war-room notices of the refusal: %q, want one naming GITHUB_TOKEN and not the token", notices)
+			t.Errorf("notices of the refusal: %q, want one naming GITHUB_TOKEN and not the token", notices)
 		}
 		closingDraft(t, f, inc)
 		if n := len(gh.Issues()); n != 0 || gh.Calls("list") != 1 {
@@ -286,7 +288,7 @@ func TestExportRefused(t *testing.T) {
 		f.runAll(0)
 		f.clock.Advance(time.Minute) // past the backoff
 		f.runAll(0)
-		general, _ := f.chat.Channel(console.GeneralChannelID)
+		general, _ = f.chat.Channel(console.GeneralChannelID)
 		if got := posts(general, "GitHub is not taking the follow-ups of "+inc.Key+" yet"); len(got) != 1 || !strings.Contains(got[0], "GitHub answered HTTP 503") {
 			t.Errorf("notices of the outage: %q, want one", got)
 		}
