@@ -69,7 +69,7 @@ func (e *Engine) redrawWelcome(ctx context.Context, _ incidentbot.Job, inc *inci
 	if err != nil {
 		return nil, err
 	}
-	err = chat.Update(ctx, ref, views.Welcome(st, e.now()))
+	err = chat.Update(ctx, ref, views.Welcome(st, e.now(), e.cfg.Language))
 	if incidentbot.ErrorCode(err) == incidentbot.ENOTFOUND {
 		// Deleted by someone: /incident status shows the same.
 		e.logger.InfoContext(ctx, "welcome message gone, not redrawn", "incident", inc.Key)

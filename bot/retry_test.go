@@ -62,7 +62,7 @@ func TestRetryWarRoomAfterNetworkErrors(t *testing.T) {
 		if len(st.Failed) != 1 || st.Failed[0].What != "create the war room" {
 			t.Fatalf("status: got failed actions %+v, want the war room", st.Failed)
 		}
-		if msg := views.Status(st, f.clock.Now()); !strings.Contains(fieldsText(msg), "could not create the war room") {
+		if msg := views.Status(st, f.clock.Now(), "en"); !strings.Contains(fieldsText(msg), "could not create the war room") {
 			t.Errorf("status view lacks the failed action: %+v", msg.Fields)
 		}
 

@@ -272,7 +272,7 @@ func (e *Engine) topic(ctx context.Context, job incidentbot.Job, inc *incidentbo
 	if c := holders(roles, incidentbot.RoleCommander); len(c) > 0 {
 		commander = c[0].Name
 	}
-	if err := chat.SetTopic(ctx, inc.WarRoom, views.Topic(inc, commander)); err != nil {
+	if err := chat.SetTopic(ctx, inc.WarRoom, views.Topic(inc, commander, e.cfg.Language)); err != nil {
 		return nil, fmt.Errorf("set topic: %w", err)
 	}
 	next := e.next(inc, job)
@@ -287,7 +287,7 @@ func (e *Engine) welcome(ctx context.Context, job incidentbot.Job, inc *incident
 		if err != nil {
 			return incidentbot.Message{}, err
 		}
-		return views.Welcome(st, e.now()), nil
+		return views.Welcome(st, e.now(), e.cfg.Language), nil
 	})
 }
 

@@ -35,7 +35,7 @@ func TestDeclareOpensWarRoom(t *testing.T) {
 		if want := strings.ToLower(inc.Key) + "-checkout-returns-504"; room.Name != want {
 			t.Errorf("war room name: got %q, want %q", room.Name, want)
 		}
-		if want := views.Topic(inc, "alice"); room.Topic != want {
+		if want := views.Topic(inc, "alice", "en"); room.Topic != want {
 			t.Errorf("topic: got %q, want %q", room.Topic, want)
 		}
 		members := slices.Sorted(slices.Values(room.Members))

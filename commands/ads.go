@@ -139,7 +139,7 @@ func handleAds(ctx context.Context, h *Handler, actor incidentbot.Actor, c Comma
 		}
 		st = &only
 	}
-	r := Reply{Message: views.Ads(st, h.clock.Now())}
+	r := Reply{Message: views.Ads(st, h.clock.Now(), actor.Language)}
 	if c.Platform != "" {
 		r.Message.Footer = i18n.T(actor.Language, "reply.ads.only", map[string]any{"Platform": c.Platform})
 	}

@@ -36,7 +36,7 @@ var listCmd = &spec{
 		if err != nil {
 			return Reply{}, err
 		}
-		return Reply{Message: views.Incidents(page, c.All, h.clock.Now())}, nil
+		return Reply{Message: views.Incidents(page, c.All, h.clock.Now(), actor.Language)}, nil
 	},
 }
 

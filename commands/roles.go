@@ -18,6 +18,6 @@ var rolesCmd = &spec{
 		if err != nil {
 			return Reply{}, err
 		}
-		return Reply{Message: views.Roles(st)}, nil
+		return Reply{Message: views.Roles(st, actor.Language)}, nil
 	},
 }

@@ -21,5 +21,5 @@ func handleStatus(ctx context.Context, h *Handler, actor incidentbot.Actor, c Co
 	if err != nil {
 		return Reply{}, err
 	}
-	return Reply{Message: views.Status(st, h.clock.Now())}, nil
+	return Reply{Message: views.Status(st, h.clock.Now(), actor.Language)}, nil
 }

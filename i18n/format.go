@@ -2,6 +2,7 @@ package i18n
 
 import (
 	"math"
+	"strings"
 	"time"
 
 	"golang.org/x/text/language"
@@ -42,16 +43,20 @@ func Int(lang string, n int) string {
 // language does: "€1,234.56" and "1 234,56 €"; a currency without a
 // symbol keeps its ISO code ("CHF 12.00", "12,00 CHF"); no currency, the
 // amount alone.
-func Money(lang string, v float64, currency string) string {
-	amount := Number(lang, v, 2)
+func Money(lang string, v float64, currency string) string { return MoneyIn(lang, v, currency, 2) }
+
+// MoneyIn is Money with decimals digits after the separator: whole units
+// (0) where a glance is enough, "€120" and "120 €".
+func MoneyIn(lang string, v float64, currency string, decimals int) string {
+	amount := Number(lang, v, decimals)
 	if currency == "" {
 		return amount
 	}
 	if amount[0] == '-' {
-		return "-" + Money(lang, -v, currency)
+		return "-" + MoneyIn(lang, -v, currency, decimals)
 	}
 	symbol := currency
-	if s, ok := symbols[currency]; ok {
+	if s, ok := symbols[strings.ToUpper(currency)]; ok {
 		symbol = s
 	}
 	id := "format.money"

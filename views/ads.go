@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // maxAdLines keeps the campaign list to one phone screen; the counts above
@@ -15,15 +16,15 @@ const maxAdLines = 15
 
 // Ads reports what an incident did to ad campaigns: the counts, the spend
 // avoided, and each campaign's state, problems first.
-func Ads(st *incidentbot.IncidentStatus, now time.Time) incidentbot.Message {
+func Ads(st *incidentbot.IncidentStatus, now time.Time, lang string) incidentbot.Message {
 	inc := st.Incident
 	m := incidentbot.Message{
-		Title:    "Ads · " + title(inc),
+		Title:    i18n.T(lang, "view.ads.title", map[string]any{"Title": title(lang, inc)}),
 		Severity: inc.Severity,
-		Fields:   adsFields(st.Pauses, now),
+		Fields:   adsFields(lang, st.Pauses, now),
 	}
 	if len(st.Pauses) == 0 {
-		m.Text = "No campaign was paused for this incident. Pause them with /incident ads pause."
+		m.Text = i18n.T(lang, "view.ads.none", nil)
 		return m
 	}
 	pauses := append([]incidentbot.CampaignPause(nil), st.Pauses...)
@@ -31,7 +32,7 @@ func Ads(st *incidentbot.IncidentStatus, now time.Time) incidentbot.Message {
 	var b strings.Builder
 	for i, p := range pauses {
 		if i == maxAdLines {
-			fmt.Fprintf(&b, "\n… and %d more", len(pauses)-maxAdLines)
+			b.WriteString("\n" + i18n.T(lang, "view.ads.more", map[string]any{"N": len(pauses) - maxAdLines}))
 			break
 		}
 		if i > 0 {
@@ -41,7 +42,7 @@ func Ads(st *incidentbot.IncidentStatus, now time.Time) incidentbot.Message {
 		if name == "" {
 			name = p.Campaign.ID
 		}
-		fmt.Fprintf(&b, "- %s · %s: %s", p.Campaign.Platform, truncate(name, 60), strings.ReplaceAll(string(p.State), "_", " "))
+		fmt.Fprintf(&b, "- %s · %s: %s", p.Campaign.Platform, truncate(name, 60), i18n.T(lang, "view.ads.state."+string(p.State), nil))
 		if p.Error != "" {
 			fmt.Fprintf(&b, " (%s)", truncate(p.Error, 100))
 		}

@@ -1,21 +1,25 @@
 package views
 
-import "incidentbot"
+import (
+	"incidentbot"
+	"incidentbot/i18n"
+)
 
 // Buttons returns the actions that make sense for the incident's status.
 // Each ActionID is a command line commands.Parse accepts, with the key, so
 // a click from any channel acts on the right incident.
-func Buttons(inc *incidentbot.Incident) []incidentbot.Button {
+func Buttons(inc *incidentbot.Incident, lang string) []incidentbot.Button {
 	k := " " + inc.Key
-	ack := incidentbot.Button{ActionID: "ack" + k, Label: "Acknowledge", Style: incidentbot.ButtonPrimary}
-	update := incidentbot.Button{ActionID: "update" + k, Label: "Post update"}
-	sev := incidentbot.Button{ActionID: "sev" + k, Label: "Change severity"}
-	pause := incidentbot.Button{ActionID: "ads pause" + k, Label: "Pause ads", Style: incidentbot.ButtonDanger}
-	resume := incidentbot.Button{ActionID: "ads resume" + k, Label: "Resume ads"}
-	mitigated := incidentbot.Button{ActionID: "mitigated" + k, Label: "Mitigated"}
-	resolve := incidentbot.Button{ActionID: "resolve" + k, Label: "Resolve", Style: incidentbot.ButtonPrimary}
-	reopen := incidentbot.Button{ActionID: "reopen" + k, Label: "Reopen"}
-	closeB := incidentbot.Button{ActionID: "close" + k, Label: "Close", Style: incidentbot.ButtonDanger}
+	l := func(id string) string { return i18n.T(lang, "view.button."+id, nil) }
+	ack := incidentbot.Button{ActionID: "ack" + k, Label: l("ack"), Style: incidentbot.ButtonPrimary}
+	update := incidentbot.Button{ActionID: "update" + k, Label: l("update")}
+	sev := incidentbot.Button{ActionID: "sev" + k, Label: l("sev")}
+	pause := incidentbot.Button{ActionID: "ads pause" + k, Label: l("pause"), Style: incidentbot.ButtonDanger}
+	resume := incidentbot.Button{ActionID: "ads resume" + k, Label: l("resume")}
+	mitigated := incidentbot.Button{ActionID: "mitigated" + k, Label: l("mitigated")}
+	resolve := incidentbot.Button{ActionID: "resolve" + k, Label: l("resolve"), Style: incidentbot.ButtonPrimary}
+	reopen := incidentbot.Button{ActionID: "reopen" + k, Label: l("reopen")}
+	closeB := incidentbot.Button{ActionID: "close" + k, Label: l("close"), Style: incidentbot.ButtonDanger}
 
 	var out []incidentbot.Button
 	if inc.AcknowledgedAt == nil && inc.Status.Open() {

@@ -1,7 +1,6 @@
 package views
 
 import (
-	"fmt"
 	"math"
 	"sort"
 	"strings"
@@ -9,14 +8,19 @@ import (
 	"unicode/utf8"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // title is the incident's headline; drills say so first so nobody mistakes
 // a practice run for an outage.
-func title(inc *incidentbot.Incident) string {
-	t := inc.Key + " " + inc.Title
+func title(lang string, inc *incidentbot.Incident) string {
+	return drill(lang, inc, inc.Key+" "+inc.Title)
+}
+
+// drill marks a practice incident's title.
+func drill(lang string, inc *incidentbot.Incident, t string) string {
 	if inc.Drill {
-		t = "DRILL · " + t
+		return i18n.T(lang, "view.drill_title", map[string]any{"Title": t})
 	}
 	return t
 }
@@ -33,36 +37,40 @@ func since(inc *incidentbot.Incident, now time.Time) time.Duration {
 }
 
 // Duration formats a duration compactly for phones: "45s", "12m", "1h 5m", "2d 3h".
-func Duration(d time.Duration) string {
+func Duration(d time.Duration) string { return duration(i18n.Default, d) }
+
+// duration is Duration in lang.
+func duration(lang string, d time.Duration) string {
 	if d < 0 {
 		d = -d
 	}
+	t := func(id string, data map[string]any) string { return i18n.T(lang, id, data) }
 	switch {
 	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d/time.Second))
+		return t("view.duration.seconds", map[string]any{"S": int(d / time.Second)})
 	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d/time.Minute))
+		return t("view.duration.minutes", map[string]any{"M": int(d / time.Minute)})
 	case d < 24*time.Hour:
 		h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
 		if m == 0 {
-			return fmt.Sprintf("%dh", h)
+			return t("view.duration.hours", map[string]any{"H": h})
 		}
-		return fmt.Sprintf("%dh %dm", h, m)
+		return t("view.duration.hours_minutes", map[string]any{"H": h, "M": m})
 	default:
 		days, h := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour)
 		if h == 0 {
-			return fmt.Sprintf("%dd", days)
+			return t("view.duration.days", map[string]any{"D": days})
 		}
-		return fmt.Sprintf("%dd %dh", days, h)
+		return t("view.duration.days_hours", map[string]any{"D": days, "H": h})
 	}
 }
 
 // ago says how long before now t was.
-func ago(t, now time.Time) string {
+func ago(lang string, t, now time.Time) string {
 	if now.Sub(t) < time.Minute {
-		return "just now"
+		return i18n.T(lang, "view.just_now", nil)
 	}
-	return Duration(now.Sub(t)) + " ago"
+	return i18n.T(lang, "view.ago", map[string]any{"Duration": duration(lang, now.Sub(t))})
 }
 
 // clock formats a time of day in UTC, the zone every log and timeline uses.
@@ -79,13 +87,16 @@ func truncate(s string, n int) string {
 }
 
 // statusLine is the status, with a warning while nobody has acknowledged.
-func statusLine(inc *incidentbot.Incident) string {
-	s := string(inc.Status)
+func statusLine(lang string, inc *incidentbot.Incident) string {
+	s := status(lang, inc.Status)
 	if inc.AcknowledgedAt == nil && inc.Status.Open() {
-		s += ", not acknowledged"
+		s = i18n.T(lang, "view.not_acknowledged", map[string]any{"Status": s})
 	}
 	return s
 }
+
+// status names an incident status in lang.
+func status(lang string, s incidentbot.Status) string { return i18n.T(lang, "status."+string(s), nil) }
 
 // adsCount sums up what an incident did to ad campaigns.
 type adsCount struct {
@@ -112,28 +123,26 @@ func countAds(pauses []incidentbot.CampaignPause) adsCount {
 func (c adsCount) total() int { return c.paused + c.resumed + c.failed + c.leftPaused }
 
 // String is "3 paused · 1 resumed · 1 failed", leaving out zero counts.
-func (c adsCount) String() string {
+func (c adsCount) in(lang string) string {
 	if c.total() == 0 {
-		return "none paused"
+		return i18n.T(lang, "view.ads_count.none", nil)
 	}
 	var parts []string
 	add := func(n int, what string) {
 		if n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, what))
+			parts = append(parts, i18n.T(lang, "view.ads_count."+what, map[string]any{"N": n}))
 		}
 	}
 	add(c.paused, "paused")
 	add(c.resumed, "resumed")
 	add(c.failed, "failed")
-	add(c.leftPaused, "left paused")
+	add(c.leftPaused, "left_paused")
 	return strings.Join(parts, " · ")
 }
 
-var currencySymbols = map[string]string{"EUR": "€", "USD": "$", "GBP": "£"}
-
 // money formats the spend avoided per currency, rounded to whole units
 // ("€120 + $35"); "" when nothing was avoided.
-func money(byCurrency map[string]float64) string {
+func money(lang string, byCurrency map[string]float64) string {
 	codes := make([]string, 0, len(byCurrency))
 	for c, v := range byCurrency {
 		if math.Round(v) > 0 {
@@ -143,15 +152,7 @@ func money(byCurrency map[string]float64) string {
 	sort.Strings(codes)
 	parts := make([]string, len(codes))
 	for i, c := range codes {
-		n := fmt.Sprintf("%.0f", byCurrency[c])
-		switch sym, ok := currencySymbols[strings.ToUpper(c)]; {
-		case ok:
-			parts[i] = sym + n
-		case c == "":
-			parts[i] = n
-		default:
-			parts[i] = n + " " + c
-		}
+		parts[i] = i18n.MoneyIn(lang, byCurrency[c], c, 0)
 	}
 	return strings.Join(parts, " + ")
 }

@@ -6,20 +6,22 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // Incidents lists one page of incidents one line each, most severe colour
 // first, and says how to see the rest.
-func Incidents(p *incidentbot.IncidentPage, all bool, now time.Time) incidentbot.Message {
-	title, none := "Open incidents", "No open incidents."
+func Incidents(p *incidentbot.IncidentPage, all bool, now time.Time, lang string) incidentbot.Message {
+	t := func(id string, data map[string]any) string { return i18n.T(lang, id, data) }
+	title, none := t("view.list.open_title", nil), t("view.list.open_none", nil)
 	if all {
-		title, none = "Incidents", "No incidents yet."
+		title, none = t("view.list.all_title", nil), t("view.list.all_none", nil)
 	}
 	if p.Total > 0 {
-		title += fmt.Sprintf(" (%d)", p.Total)
+		title = t("view.list.total", map[string]any{"Title": title, "Total": p.Total})
 	}
 	if p.Pages() > 1 && len(p.Incidents) > 0 {
-		title += fmt.Sprintf(" · page %d of %d", p.Page, p.Pages())
+		title = t("view.list.page", map[string]any{"Title": title, "Page": p.Page, "Pages": p.Pages()})
 	}
 	var footer []string
 	if more := p.More(); more > 0 {
@@ -27,16 +29,16 @@ func Incidents(p *incidentbot.IncidentPage, all bool, now time.Time) incidentbot
 		if all {
 			cmd += " --all"
 		}
-		footer = append(footer, fmt.Sprintf("%d more: %s page %d", more, cmd, p.Page+1))
+		footer = append(footer, t("view.list.more", map[string]any{"More": more, "Command": cmd, "Next": p.Page + 1}))
 	}
 	if !all {
-		footer = append(footer, "Resolved and closed too: /incident list --all")
+		footer = append(footer, t("view.list.all_too", nil))
 	}
 	switch {
 	case p.Total == 0:
 		return incidentbot.Message{Title: title, Text: none}
 	case len(p.Incidents) == 0:
-		return incidentbot.Message{Title: title, Text: fmt.Sprintf("Page %d is empty: the last is page %d.", p.Page, p.Pages()),
+		return incidentbot.Message{Title: title, Text: t("view.list.empty_page", map[string]any{"Page": p.Page, "Pages": p.Pages()}),
 			Footer: strings.Join(footer, " · ")}
 	}
 	var b strings.Builder
@@ -45,9 +47,9 @@ func Incidents(p *incidentbot.IncidentPage, all bool, now time.Time) incidentbot
 		if i > 0 {
 			b.WriteByte('\n')
 		}
-		fmt.Fprintf(&b, "- *%s* %s · %s · %s · %s", inc.Key, inc.Severity.Label(), inc.Status, Duration(since(inc, now)), truncate(inc.Title, 80))
+		fmt.Fprintf(&b, "- *%s* %s · %s · %s · %s", inc.Key, inc.Severity.Label(), status(lang, inc.Status), duration(lang, since(inc, now)), truncate(inc.Title, 80))
 		if inc.Drill {
-			b.WriteString(" (DRILL)")
+			b.WriteString(t("view.list.drill", nil))
 		}
 		if inc.Status.Open() && inc.Severity.Valid() && (sev == incidentbot.SevUnknown || inc.Severity < sev) {
 			sev = inc.Severity
@@ -57,6 +59,6 @@ func Incidents(p *incidentbot.IncidentPage, all bool, now time.Time) incidentbot
 		Title:    title,
 		Text:     b.String(),
 		Severity: sev,
-		Footer:   strings.Join(append(footer, "Details: /incident status INC-<n>"), " · "),
+		Footer:   strings.Join(append(footer, t("view.list.details", nil)), " · "),
 	}
 }

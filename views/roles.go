@@ -5,17 +5,18 @@ import (
 	"strings"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // Roles lists who does what in an incident, with each role's description,
 // and how to hand a role over.
-func Roles(st *incidentbot.IncidentStatus) incidentbot.Message {
+func Roles(st *incidentbot.IncidentStatus, lang string) incidentbot.Message {
 	inc := st.Incident
 	who := holders(st.Roles)
 	names := roleNames(st.Playbook, st.Roles)
 	var b strings.Builder
 	if len(names) == 0 {
-		b.WriteString("No roles yet.")
+		b.WriteString(i18n.T(lang, "view.roles.none", nil))
 	}
 	for i, name := range names {
 		if i > 0 {
@@ -27,16 +28,16 @@ func Roles(st *incidentbot.IncidentStatus) incidentbot.Message {
 				fmt.Fprintf(&b, " (%s)", r.Description)
 			}
 		}
-		h := "unassigned"
+		h := i18n.T(lang, "view.status.unassigned", nil)
 		if len(who[name]) > 0 {
 			h = strings.Join(who[name], ", ")
 		}
 		b.WriteString(": " + h)
 	}
 	return incidentbot.Message{
-		Title:    "Roles · " + title(inc),
+		Title:    i18n.T(lang, "view.roles.title", map[string]any{"Title": title(lang, inc)}),
 		Text:     b.String(),
 		Severity: inc.Severity,
-		Footer:   "Hand a role over: /incident role <role> @person",
+		Footer:   i18n.T(lang, "view.roles.footer", nil),
 	}
 }

@@ -1,71 +1,73 @@
 package views
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // Status is the one-screen state of an incident, with the buttons that fit
 // its status.
-func Status(st *incidentbot.IncidentStatus, now time.Time) incidentbot.Message {
+func Status(st *incidentbot.IncidentStatus, now time.Time, lang string) incidentbot.Message {
 	inc := st.Incident
+	t := func(id string, data map[string]any) string { return i18n.T(lang, id, data) }
 	fields := []incidentbot.Field{
-		{Label: "Severity", Value: inc.Severity.Label(), Short: true},
-		{Label: "Status", Value: statusLine(inc), Short: true},
-		{Label: "Duration", Value: Duration(since(inc, now)), Short: true},
-		{Label: "Next reminder", Value: nextReminder(inc, now), Short: true},
-		{Label: "Roles", Value: rolesLine(st)},
-		{Label: "Ads", Value: adsLine(st.Pauses, now)},
-		{Label: "Last update", Value: lastUpdate(inc, st.LastUpdate, now)},
+		{Label: t("view.field.severity", nil), Value: inc.Severity.Label(), Short: true},
+		{Label: t("view.field.status", nil), Value: statusLine(lang, inc), Short: true},
+		{Label: t("view.field.duration", nil), Value: duration(lang, since(inc, now)), Short: true},
+		{Label: t("view.field.next_reminder", nil), Value: nextReminder(lang, inc, now), Short: true},
+		{Label: t("view.field.roles", nil), Value: rolesLine(lang, st)},
+		{Label: t("view.field.ads", nil), Value: adsLine(lang, st.Pauses, now)},
+		{Label: t("view.field.last_update", nil), Value: lastUpdate(lang, inc, st.LastUpdate, now)},
 	}
 	if len(st.Checklist) > 0 {
 		fields = append(fields, incidentbot.Field{
-			Label: "Checklist",
-			Value: fmt.Sprintf("%d of %d open", openItems(st.Checklist), len(st.Checklist)),
+			Label: t("view.field.checklist", nil),
+			Value: t("view.status.checklist_open", map[string]any{"Open": openItems(st.Checklist), "Total": len(st.Checklist)}),
 			Short: true,
 		})
 	}
 	if len(st.Failed) > 0 {
 		lines := make([]string, 0, len(st.Failed)+1)
 		for _, f := range st.Failed {
-			lines = append(lines, fmt.Sprintf("- could not %s (gave up %s)", f.What, ago(f.At, now)))
+			lines = append(lines, t("view.status.could_not", map[string]any{"What": f.What, "Ago": ago(lang, f.At, now)}))
 		}
-		lines = append(lines, "Run `/incident retry "+inc.Key+"` to try again.")
-		fields = append(fields, incidentbot.Field{Label: "Failed actions", Value: strings.Join(lines, "\n")})
+		lines = append(lines, t("view.status.retry", map[string]any{"Key": inc.Key}))
+		fields = append(fields, incidentbot.Field{Label: t("view.field.failed", nil), Value: strings.Join(lines, "\n")})
 	}
 	return incidentbot.Message{
-		Title:    title(inc),
+		Title:    title(lang, inc),
 		Fields:   fields,
 		Severity: inc.Severity,
-		Buttons:  Buttons(inc),
-		Footer:   footer(inc),
+		Buttons:  Buttons(inc, lang),
+		Footer:   footer(lang, inc),
 	}
 }
 
-func footer(inc *incidentbot.Incident) string {
-	parts := []string{"Declared " + clock(inc.DeclaredAt)}
+func footer(lang string, inc *incidentbot.Incident) string {
+	data := map[string]any{"At": clock(inc.DeclaredAt), "By": inc.DeclaredBy.Mention(), "Playbook": inc.Type}
+	parts := []string{i18n.T(lang, "view.footer.declared", data)}
 	if inc.DeclaredBy.Name != "" || inc.DeclaredBy.ID != "" {
-		parts[0] += " by " + inc.DeclaredBy.Mention()
+		parts[0] = i18n.T(lang, "view.footer.declared_by", data)
 	}
 	if inc.Type != "" {
-		parts = append(parts, "playbook "+inc.Type)
+		parts = append(parts, i18n.T(lang, "view.footer.playbook", data))
 	}
 	return strings.Join(parts, " · ")
 }
 
 // rolesLine is "commander <@U1> · tech-lead unassigned" in playbook order.
-func rolesLine(st *incidentbot.IncidentStatus) string {
+func rolesLine(lang string, st *incidentbot.IncidentStatus) string {
 	who := holders(st.Roles)
 	names := roleNames(st.Playbook, st.Roles)
 	if len(names) == 0 {
-		return "none"
+		return i18n.T(lang, "view.status.none", nil)
 	}
 	parts := make([]string, len(names))
 	for i, n := range names {
-		h := "unassigned"
+		h := i18n.T(lang, "view.status.unassigned", nil)
 		if len(who[n]) > 0 {
 			h = strings.Join(who[n], ", ")
 		}
@@ -74,39 +76,39 @@ func rolesLine(st *incidentbot.IncidentStatus) string {
 	return strings.Join(parts, " · ")
 }
 
-func adsLine(pauses []incidentbot.CampaignPause, now time.Time) string {
-	s := countAds(pauses).String()
-	if m := money(incidentbot.SpendAvoided(pauses, now)); m != "" {
-		s += " · ~" + m + " spend avoided"
+func adsLine(lang string, pauses []incidentbot.CampaignPause, now time.Time) string {
+	s := countAds(pauses).in(lang)
+	if m := money(lang, incidentbot.SpendAvoided(pauses, now)); m != "" {
+		s += " · " + i18n.T(lang, "view.status.spend", map[string]any{"Money": m})
 	}
 	return s
 }
 
 // lastUpdate asks for an update only while one is still wanted: a
 // resolved or closed incident needs none.
-func lastUpdate(inc *incidentbot.Incident, ev *incidentbot.TimelineEvent, now time.Time) string {
+func lastUpdate(lang string, inc *incidentbot.Incident, ev *incidentbot.TimelineEvent, now time.Time) string {
 	switch {
 	case ev == nil && inc.Status.Open():
-		return "none yet: post one with `/incident update <what changed>`"
+		return i18n.T(lang, "view.status.no_update_open", nil)
 	case ev == nil:
-		return "none"
+		return i18n.T(lang, "view.status.none", nil)
 	}
-	s := ago(ev.At, now)
+	s := ago(lang, ev.At, now)
 	if ev.Actor.ID != "" || ev.Actor.Name != "" {
-		s += " by " + ev.Actor.Mention()
+		s = i18n.T(lang, "view.status.by", map[string]any{"Ago": s, "Who": ev.Actor.Mention()})
 	}
 	return s + ": " + truncate(ev.Text, 140)
 }
 
-func nextReminder(inc *incidentbot.Incident, now time.Time) string {
+func nextReminder(lang string, inc *incidentbot.Incident, now time.Time) string {
 	switch {
 	case !inc.Status.Open():
-		return "none"
+		return i18n.T(lang, "view.status.none", nil)
 	case inc.RemindersOff || inc.NextReminderAt == nil:
-		return "off"
+		return i18n.T(lang, "view.status.reminders_off", nil)
 	case !inc.NextReminderAt.After(now):
-		return "due now"
+		return i18n.T(lang, "view.status.due_now", nil)
 	default:
-		return "in " + Duration(inc.NextReminderAt.Sub(now))
+		return i18n.T(lang, "view.status.in", map[string]any{"Duration": duration(lang, inc.NextReminderAt.Sub(now))})
 	}
 }

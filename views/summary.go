@@ -1,87 +1,73 @@
 package views
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // Summary is the one-screen post for managers, read on a phone: no buttons,
 // no jargon beyond the severity.
-func Summary(st *incidentbot.IncidentStatus, now time.Time) incidentbot.Message {
+func Summary(st *incidentbot.IncidentStatus, now time.Time, lang string) incidentbot.Message {
 	inc := st.Incident
+	t := func(id string, data map[string]any) string { return i18n.T(lang, id, data) }
 	// The first line only: alert incidents carry labels and links below it,
 	// which are for the war room, not for managers.
 	impact, _, _ := strings.Cut(strings.TrimSpace(inc.Impact), "\n")
 	if impact == "" {
-		impact = "being assessed"
+		impact = t("view.summary.being_assessed", nil)
 	}
 	fields := []incidentbot.Field{
-		{Label: "Severity", Value: inc.Severity.Label(), Short: true},
-		{Label: "Status", Value: string(inc.Status), Short: true},
-		{Label: "Duration", Value: Duration(since(inc, now)), Short: true},
-		{Label: "Impact", Value: impact},
+		{Label: t("view.field.severity", nil), Value: inc.Severity.Label(), Short: true},
+		{Label: t("view.field.status", nil), Value: status(lang, inc.Status), Short: true},
+		{Label: t("view.field.duration", nil), Value: duration(lang, since(inc, now)), Short: true},
+		{Label: t("view.field.impact", nil), Value: impact},
 	}
-	fields = append(fields, adsFields(st.Pauses, now)...)
+	fields = append(fields, adsFields(lang, st.Pauses, now)...)
 	return incidentbot.Message{
-		Title:    summaryTitle(inc),
+		// The severity leads, after the drill label so nobody mistakes a drill.
+		Title:    drill(lang, inc, inc.Severity.Label()+" · "+inc.Key+" "+inc.Title),
 		Text:     inc.Summary,
 		Fields:   fields,
 		Severity: inc.Severity,
-		Footer:   footer(inc),
+		Footer:   footer(lang, inc),
 	}
 }
 
 // adsFields answers the marketing questions: were ads paused, how many,
 // what it saved, and whether they serve again.
-func adsFields(pauses []incidentbot.CampaignPause, now time.Time) []incidentbot.Field {
+func adsFields(lang string, pauses []incidentbot.CampaignPause, now time.Time) []incidentbot.Field {
+	t := func(id string, data map[string]any) string { return i18n.T(lang, id, data) }
 	c := countAds(pauses)
 	if c.total() == 0 {
-		return []incidentbot.Field{{Label: "Ads", Value: "not paused", Short: true}}
+		return []incidentbot.Field{{Label: t("view.field.ads", nil), Value: t("view.summary.not_paused", nil), Short: true}}
 	}
 	stopped := c.paused + c.resumed + c.leftPaused
-	paused := fmt.Sprintf("%d campaign%s paused", stopped, plural(stopped))
+	paused := i18n.N(lang, "view.summary.campaigns_paused", stopped, nil)
 	if c.failed > 0 {
-		paused += fmt.Sprintf(", %d could not be paused", c.failed)
+		paused += t("view.summary.not_paused_count", map[string]any{"N": c.failed})
 	}
-	out := []incidentbot.Field{{Label: "Ads", Value: paused, Short: true}}
-	if m := money(incidentbot.SpendAvoided(pauses, now)); m != "" {
-		out = append(out, incidentbot.Field{Label: "Spend avoided", Value: "~" + m, Short: true})
+	out := []incidentbot.Field{{Label: t("view.field.ads", nil), Value: paused, Short: true}}
+	if m := money(lang, incidentbot.SpendAvoided(pauses, now)); m != "" {
+		out = append(out, incidentbot.Field{Label: t("view.field.spend_avoided", nil), Value: "~" + m, Short: true})
 	}
 	var resumed string
 	switch {
 	case stopped == 0:
 		return out
 	case c.resumed == 1 && stopped == 1:
-		resumed = "yes"
+		resumed = t("view.summary.resumed_yes", nil)
 	case c.resumed == stopped:
-		resumed = fmt.Sprintf("yes, all %d", c.resumed)
+		resumed = t("view.summary.resumed_all", map[string]any{"N": c.resumed})
 	case c.resumed == 0 && c.leftPaused == 0:
-		resumed = "not yet"
+		resumed = t("view.summary.resumed_not_yet", nil)
 	default:
-		resumed = fmt.Sprintf("%d of %d", c.resumed, stopped)
+		resumed = t("view.summary.resumed_some", map[string]any{"N": c.resumed, "Total": stopped})
 		if c.leftPaused > 0 {
-			resumed += fmt.Sprintf(", %d left paused: check them by hand", c.leftPaused)
+			resumed += t("view.summary.left_paused", map[string]any{"N": c.leftPaused})
 		}
 	}
-	return append(out, incidentbot.Field{Label: "Resumed", Value: resumed, Short: true})
-}
-
-// summaryTitle leads with the severity, after the drill label so nobody
-// reads a practice run as an outage.
-func summaryTitle(inc *incidentbot.Incident) string {
-	t := inc.Severity.Label() + " · " + inc.Key + " " + inc.Title
-	if inc.Drill {
-		t = "DRILL · " + t
-	}
-	return t
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
+	return append(out, incidentbot.Field{Label: t("view.field.resumed", nil), Value: resumed, Short: true})
 }

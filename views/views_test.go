@@ -140,22 +140,27 @@ func render(m incidentbot.Message) string {
 
 func TestBuilders(t *testing.T) {
 	t.Parallel()
-	builders := map[string]func(*incidentbot.IncidentStatus, time.Time) incidentbot.Message{
+	builders := map[string]func(*incidentbot.IncidentStatus, time.Time, string) incidentbot.Message{
 		"status":  Status,
 		"welcome": Welcome,
 		"summary": Summary,
 		"ads":     Ads,
-		"roles": func(st *incidentbot.IncidentStatus, _ time.Time) incidentbot.Message {
-			return Roles(st)
+		"roles": func(st *incidentbot.IncidentStatus, _ time.Time, lang string) incidentbot.Message {
+			return Roles(st, lang)
 		},
 	}
 	for bname, build := range builders {
 		for fname, st := range fixtures() {
 			t.Run(bname+"/"+fname, func(t *testing.T) {
 				t.Parallel()
-				golden.Check(t, bname+"-"+fname+".golden", []byte(render(build(st, now))))
+				golden.Check(t, bname+"-"+fname+".golden", []byte(render(build(st, now, "en"))))
 			})
 		}
+		// Every view in French too, from the drill fixture (ads, roles, checklist).
+		t.Run(bname+"/fr", func(t *testing.T) {
+			t.Parallel()
+			golden.Check(t, bname+"-drill-mitigated-fr.golden", []byte(render(build(fixtures()["drill-mitigated"], now, "fr"))))
+		})
 	}
 }
 
@@ -181,7 +186,7 @@ func TestIncidents(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			golden.Check(t, tc.name+".golden", []byte(render(Incidents(tc.page, tc.all, now))))
+			golden.Check(t, tc.name+".golden", []byte(render(Incidents(tc.page, tc.all, now, "en"))))
 		})
 	}
 }
@@ -205,7 +210,7 @@ func TestTopic(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			got := Topic(tc.inc, tc.commander)
+			got := Topic(tc.inc, tc.commander, "en")
 			if got != tc.want {
 				t.Errorf("got %q, want %q", got, tc.want)
 			}
@@ -240,7 +245,7 @@ func TestButtons(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			var ids []string
-			for _, b := range Buttons(tc.inc) {
+			for _, b := range Buttons(tc.inc, "en") {
 				ids = append(ids, b.ActionID)
 			}
 			if got := strings.Join(ids, "|"); got != tc.want {
@@ -284,13 +289,13 @@ func TestMoney(t *testing.T) {
 	}{
 		{"none", nil, ""},
 		{"rounds to zero", map[string]float64{"EUR": 0.4}, ""},
-		{"symbols sorted", map[string]float64{"USD": 35.2, "EUR": 119.6, "CHF": 10}, "10 CHF + €120 + $35"},
+		{"symbols sorted", map[string]float64{"USD": 35.2, "EUR": 119.6, "CHF": 10}, "CHF 10 + €120 + $35"},
 		{"unknown currency", map[string]float64{"": 12}, "12"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			if got := money(tc.in); got != tc.want {
+			if got := money("en", tc.in); got != tc.want {
 				t.Errorf("got %q, want %q", got, tc.want)
 			}
 		})
@@ -304,7 +309,7 @@ func TestAdsLongList(t *testing.T) {
 		st.Pauses = append(st.Pauses, incidentbot.CampaignPause{Campaign: campaign(fmt.Sprint(i), 0, "EUR"), State: incidentbot.PausePaused})
 	}
 	st.Pauses[19].State = incidentbot.PauseFailed
-	lines := strings.Split(Ads(st, now).Text, "\n")
+	lines := strings.Split(Ads(st, now, "en").Text, "\n")
 	if got, want := len(lines), maxAdLines+1; got != want {
 		t.Fatalf("got %d lines, want %d", got, want)
 	}

@@ -6,34 +6,38 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // Welcome is the first message of a war room: what happened, who does what,
 // the checklist and how to drive the incident from here.
-func Welcome(st *incidentbot.IncidentStatus, now time.Time) incidentbot.Message {
+func Welcome(st *incidentbot.IncidentStatus, now time.Time, lang string) incidentbot.Message {
+	t := func(id string, data map[string]any) string { return i18n.T(lang, id, data) }
 	inc := st.Incident
 	var b strings.Builder
 	if inc.Drill {
-		b.WriteString("*This is a DRILL.* Every external action (ads, status page, notifications) is a dry run.\n\n")
+		b.WriteString(t("view.welcome.drill", nil) + "\n\n")
 	}
 	what := inc.Title
 	if inc.Summary != "" {
 		what = inc.Summary
 	}
-	fmt.Fprintf(&b, "*What happened:* %s\n", what)
-	fmt.Fprintf(&b, "%s, %s, declared %s", inc.Severity.Label(), inc.Status, ago(inc.DeclaredAt, now))
+	b.WriteString(t("view.welcome.what", map[string]any{"What": what}) + "\n")
+	data := map[string]any{"Sev": inc.Severity.Label(), "Status": status(lang, inc.Status), "Ago": ago(lang, inc.DeclaredAt, now), "By": inc.DeclaredBy.Mention()}
 	if inc.DeclaredBy.ID != "" || inc.DeclaredBy.Name != "" {
-		fmt.Fprintf(&b, " by %s", inc.DeclaredBy.Mention())
+		b.WriteString(t("view.welcome.declared_by", data))
+	} else {
+		b.WriteString(t("view.welcome.declared", data))
 	}
 	b.WriteString(".\n")
 	if inc.Impact != "" {
-		fmt.Fprintf(&b, "*Impact:* %s\n", inc.Impact)
+		b.WriteString(t("view.welcome.impact", map[string]any{"Impact": inc.Impact}) + "\n")
 	}
 
 	who := holders(st.Roles)
 	names := roleNames(st.Playbook, st.Roles)
 	if len(names) > 0 {
-		b.WriteString("\n*Roles*\n")
+		b.WriteString("\n" + t("view.welcome.roles", nil) + "\n")
 	}
 	for _, name := range names {
 		fmt.Fprintf(&b, "- *%s*", name)
@@ -45,12 +49,12 @@ func Welcome(st *incidentbot.IncidentStatus, now time.Time) incidentbot.Message 
 		if h := who[name]; len(h) > 0 {
 			fmt.Fprintf(&b, ": %s\n", strings.Join(h, ", "))
 		} else {
-			fmt.Fprintf(&b, ": unassigned, take it with `/incident role %s @you`\n", name)
+			fmt.Fprintf(&b, ": %s\n", t("view.welcome.unassigned_take", map[string]any{"Role": name}))
 		}
 	}
 
 	if len(st.Checklist) > 0 {
-		b.WriteString("\n*Checklist*\n")
+		b.WriteString("\n" + t("view.welcome.checklist", nil) + "\n")
 		for _, it := range st.Checklist {
 			box := "[ ]"
 			switch it.State {
@@ -63,19 +67,16 @@ func Welcome(st *incidentbot.IncidentStatus, now time.Time) incidentbot.Message 
 		}
 	}
 
-	b.WriteString("\n*Commands* (type them here)\n")
-	b.WriteString("- `/incident update <what changed>` status update, resets the reminder\n")
-	b.WriteString("- `/incident role <role> @person` give a role\n")
-	b.WriteString("- `/incident check <n>` tick a checklist item\n")
-	b.WriteString("- `/incident ads pause|resume` control the ad pause\n")
-	b.WriteString("- `/incident resolve <summary>` the site is fixed\n")
-	b.WriteString("- `/incident help` everything else")
+	b.WriteString("\n" + t("view.welcome.commands", nil))
+	for _, id := range []string{"view.welcome.cmd_update", "view.welcome.cmd_role", "view.welcome.cmd_check", "view.welcome.cmd_ads", "view.welcome.cmd_resolve", "view.welcome.cmd_help"} {
+		b.WriteString("\n- " + t(id, nil))
+	}
 
 	return incidentbot.Message{
-		Title:    title(inc),
+		Title:    title(lang, inc),
 		Text:     b.String(),
 		Severity: inc.Severity,
-		Buttons:  Buttons(inc),
-		Footer:   footer(inc),
+		Buttons:  Buttons(inc, lang),
+		Footer:   footer(lang, inc),
 	}
 }

@@ -77,8 +77,8 @@ func TestRenderGolden(t *testing.T) {
 			},
 			Footer: "Declared by <@" + alice + ">",
 		},
-		"views-welcome": views.Welcome(incidentStatus(), now),
-		"views-status":  views.Status(incidentStatus(), now),
+		"views-welcome": views.Welcome(incidentStatus(), now, "en"),
+		"views-status":  views.Status(incidentStatus(), now, "en"),
 	}
 	for name, m := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -311,7 +311,7 @@ func TestPostUpdatePin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ref, err := c.Post(ctx, ch.ID, views.Welcome(incidentStatus(), now))
+	ref, err := c.Post(ctx, ch.ID, views.Welcome(incidentStatus(), now, "en"))
 	if err != nil {
 		t.Fatal(err)
 	}

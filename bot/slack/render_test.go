@@ -61,8 +61,8 @@ func TestRenderGolden(t *testing.T) {
 			Footer: "Declared by <@U02ALICE5K> · <https://shop.example|shop>",
 		},
 		"many-fields":     {Title: "Ads", Fields: many, Severity: incidentbot.SEV4},
-		"views-welcome":   views.Welcome(incidentStatus(), now),
-		"views-status":    views.Status(incidentStatus(), now),
+		"views-welcome":   views.Welcome(incidentStatus(), now, "en"),
+		"views-status":    views.Status(incidentStatus(), now, "en"),
 		"views-ephemeral": {Text: "Only you can see this.", EphemeralTo: "U02ALICE5K"},
 	}
 	for name, m := range tests {
