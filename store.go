@@ -144,6 +144,12 @@ type IncidentStore interface {
 	// UpdateIncident locks the incident, lets fn change it and describe the
 	// Change, then stores both. An error from fn aborts with nothing written.
 	UpdateIncident(ctx context.Context, id int64, fn func(inc *Incident) (Change, error)) (*Incident, error)
+	// UpdateIncidentWithRoles is UpdateIncident whose fn also gets the
+	// incident's role assignments, read under the same lock: a rights check
+	// in fn sees every role change committed before it, and one that comes
+	// after waits for its commit (benbjohnson/wtf's UpdateDial: the owner
+	// check and the write are one unit of work).
+	UpdateIncidentWithRoles(ctx context.Context, id int64, fn func(inc *Incident, roles []RoleAssignment) (Change, error)) (*Incident, error)
 	// Timeline returns the incident's events ordered by At, then ID.
 	Timeline(ctx context.Context, incidentID int64) ([]TimelineEvent, error)
 	// EventsOfKind returns the incident's events of one kind, ordered by At,

@@ -26,7 +26,11 @@ func (e *Engine) AddFollowUp(ctx context.Context, actor incidentbot.Actor, key s
 	}
 	f.Number, f.Ticket, f.DoneAt, f.DoneBy = 0, "", nil, incidentbot.User{}
 	f.CreatedBy, f.CreatedAt = actor.User, e.now()
-	inc, err := e.followUpChange(ctx, actor, key, incidentbot.Change{
+	inc, err := e.incident(ctx, actor, key)
+	if err != nil {
+		return nil, f, err
+	}
+	inc, err = e.followUpChange(ctx, actor, inc.ID, incidentbot.Change{
 		FollowUps: []incidentbot.FollowUp{f},
 		Events: []incidentbot.TimelineEvent{{Kind: incidentbot.EventNote, Actor: actor.User, At: f.CreatedAt,
 			Text: "Follow-up added: " + f.Text}},
@@ -75,7 +79,7 @@ func (e *Engine) CompleteFollowUp(ctx context.Context, actor incidentbot.Actor, 
 	}
 	now := e.now()
 	f.DoneBy, f.DoneAt = actor.User, &now
-	inc, err = e.followUpChange(ctx, actor, inc.Key, incidentbot.Change{
+	inc, err = e.followUpChange(ctx, actor, inc.ID, incidentbot.Change{
 		FollowUps: []incidentbot.FollowUp{f},
 		Events: []incidentbot.TimelineEvent{{Kind: incidentbot.EventNote, Actor: actor.User, At: now,
 			Text: fmt.Sprintf("Follow-up %d done: %s", n, f.Text)}},
@@ -86,13 +90,11 @@ func (e *Engine) CompleteFollowUp(ctx context.Context, actor incidentbot.Actor, 
 	return inc, f, nil
 }
 
-// followUpChange stores ch on the actor's incident. Unlike other writes it
-// is allowed on a closed incident: follow-ups come out of the review,
-// after the close.
-func (e *Engine) followUpChange(ctx context.Context, actor incidentbot.Actor, key string, ch incidentbot.Change) (*incidentbot.Incident, error) {
-	inc, err := e.incident(ctx, actor, key)
-	if err != nil {
-		return nil, err
-	}
-	return e.updateByID(ctx, inc.ID, func(*incidentbot.Incident) (incidentbot.Change, error) { return ch, nil })
+// followUpChange stores ch on incident id. Unlike other writes it is
+// allowed on a closed incident: follow-ups come out of the review, after
+// the close.
+func (e *Engine) followUpChange(ctx context.Context, actor incidentbot.Actor, id int64, ch incidentbot.Change) (*incidentbot.Incident, error) {
+	return e.locked(ctx, actor, id, rule{closed: true}, func(*incidentbot.Incident, []incidentbot.RoleAssignment, *jobs) (incidentbot.Change, error) {
+		return ch, nil
+	})
 }

@@ -12,7 +12,7 @@ import (
 // BOT_TIMEZONE; the post-mortem counts lost sales and the time to detect
 // from it. Anyone may set it: it is written on the timeline with their name.
 func (e *Engine) SetImpactStart(ctx context.Context, actor incidentbot.Actor, key string, at incidentbot.LocalTime) (*incidentbot.Incident, error) {
-	return e.update(ctx, actor, key, func(inc *incidentbot.Incident, j *jobs) ([]incidentbot.TimelineEvent, error) {
+	return e.update(ctx, actor, key, anyone, func(inc *incidentbot.Incident, j *jobs) ([]incidentbot.TimelineEvent, error) {
 		start, err := e.impactStart(at, inc)
 		if err != nil {
 			return nil, err
@@ -29,7 +29,7 @@ func (e *Engine) SetRevenueShare(ctx context.Context, actor incidentbot.Actor, k
 	if share < 0 || share > 1 {
 		return nil, incidentbot.Errorf(incidentbot.EINVALID, "The share of sales lost must be between 0%% and 100%%.")
 	}
-	return e.update(ctx, actor, key, func(inc *incidentbot.Incident, j *jobs) ([]incidentbot.TimelineEvent, error) {
+	return e.update(ctx, actor, key, anyone, func(inc *incidentbot.Incident, j *jobs) ([]incidentbot.TimelineEvent, error) {
 		inc.RevenueShare = &share
 		return []incidentbot.TimelineEvent{{Kind: incidentbot.EventNote, Actor: actor.User, At: e.now(),
 			Text: fmt.Sprintf("Impact: %s of sales lost", incidentbot.FormatRevenueShare(share))}}, nil

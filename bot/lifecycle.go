@@ -55,32 +55,101 @@ func (e *Engine) OpenByDedupeKeys(ctx context.Context, actor incidentbot.Actor, 
 	return out, nil
 }
 
-// update loads the incident a command acts on and applies fn to it under
-// the store's lock; the jobs fn adds wake a worker. A closed incident is
-// read-only: fn never sees one.
-func (e *Engine) update(ctx context.Context, actor incidentbot.Actor, key string, fn func(inc *incidentbot.Incident, j *jobs) ([]incidentbot.TimelineEvent, error)) (*incidentbot.Incident, error) {
+// rule says who may make a change, and whether a closed incident takes it.
+type rule struct {
+	right  right
+	verb   string // what they do, for a refusal ("resolve"); "" lets anyone of the workspace
+	closed bool   // a closed incident takes it too
+}
+
+// anyone lets every member of the incident's workspace change it while it
+// is not closed.
+var anyone = rule{}
+
+// commander lets only the commanders do what verb says (anyone, while
+// nobody holds the role).
+func commander(verb string) rule { return rule{right: rightCommand, verb: verb} }
+
+// allow checks r on inc and its roles: nobody may change a closed incident
+// (unless r says so), and only then are rights decided.
+func (e *Engine) allow(actor incidentbot.Actor, inc *incidentbot.Incident, roles []incidentbot.RoleAssignment, r rule) error {
+	if !r.closed {
+		if err := notClosed(inc); err != nil {
+			return err
+		}
+	}
+	if r.verb == "" {
+		return nil
+	}
+	return authorize(actor, inc, roles, r.right, r.verb, e.cfg.AdsAdmins)
+}
+
+// permit checks r on the incident as it stands now, for a command that
+// writes nothing, or that must not call out (resolve users, list
+// campaigns) for someone refused. A write checks again under the lock.
+func (e *Engine) permit(ctx context.Context, actor incidentbot.Actor, inc *incidentbot.Incident, r rule) error {
+	var roles []incidentbot.RoleAssignment
+	if r.verb != "" {
+		var err error
+		if roles, err = e.store.Roles(ctx, inc.ID); err != nil {
+			return err
+		}
+	}
+	return e.allow(actor, inc, roles, r)
+}
+
+// update is the path of a command that changes an incident: the key is
+// resolved to an id once, within the actor's workspace, then locked runs
+// fn, whose events it stores.
+func (e *Engine) update(ctx context.Context, actor incidentbot.Actor, key string, r rule, fn func(inc *incidentbot.Incident, j *jobs) ([]incidentbot.TimelineEvent, error)) (*incidentbot.Incident, error) {
 	inc, err := e.incident(ctx, actor, key)
 	if err != nil {
 		return nil, err
 	}
-	if err := notClosed(inc); err != nil {
-		return nil, err
-	}
-	return e.updateByID(ctx, inc.ID, func(inc *incidentbot.Incident) (incidentbot.Change, error) {
-		// Checked again under the lock: it may have closed meanwhile.
-		if err := notClosed(inc); err != nil {
-			return incidentbot.Change{}, err
-		}
-		j := e.jobsFor(inc)
+	return e.locked(ctx, actor, inc.ID, r, func(inc *incidentbot.Incident, _ []incidentbot.RoleAssignment, j *jobs) (incidentbot.Change, error) {
 		events, err := fn(inc, j)
-		if err != nil {
-			return incidentbot.Change{}, err
-		}
-		return incidentbot.Change{Events: events, Jobs: j.out}, j.err
+		return incidentbot.Change{Events: events}, err
 	})
 }
 
-// updateByID applies fn to the incident under the store's lock; every
+// locked is one unit of work of a command on incident id: under the
+// store's lock, on the incident and its roles as they stand there, it
+// checks r, then fn changes inc and describes the rest of the Change; the
+// jobs fn adds and the redraws go with it and wake a worker. Nothing the
+// write depends on is read before the lock, so a close or a commander
+// change that commits first is seen, and one that comes after waits. An
+// error writes nothing.
+func (e *Engine) locked(ctx context.Context, actor incidentbot.Actor, id int64, r rule, fn func(inc *incidentbot.Incident, roles []incidentbot.RoleAssignment, j *jobs) (incidentbot.Change, error)) (*incidentbot.Incident, error) {
+	apply := func(inc *incidentbot.Incident, roles []incidentbot.RoleAssignment) (incidentbot.Change, error) {
+		if err := e.allow(actor, inc, roles, r); err != nil {
+			return incidentbot.Change{}, err
+		}
+		j := e.jobsFor(inc)
+		ch, err := fn(inc, roles, j)
+		if err != nil {
+			return incidentbot.Change{}, err
+		}
+		j.redraw() // as withRedraws does for updateByID
+		ch.Jobs = append(ch.Jobs, j.out...)
+		return ch, j.err
+	}
+	var inc *incidentbot.Incident
+	var err error
+	if r.verb == "" {
+		// Nobody's rights to decide: the roles are not read.
+		inc, err = e.store.UpdateIncident(ctx, id, func(inc *incidentbot.Incident) (incidentbot.Change, error) { return apply(inc, nil) })
+	} else {
+		inc, err = e.store.UpdateIncidentWithRoles(ctx, id, apply)
+	}
+	if err != nil {
+		return nil, err
+	}
+	e.nudge()
+	return inc, nil
+}
+
+// updateByID is the engine's own write (a job's record), where no
+// person's rights apply; a command goes through update or locked. Every
 // change also redraws the welcome and the summary (withRedraws).
 func (e *Engine) updateByID(ctx context.Context, id int64, fn func(inc *incidentbot.Incident) (incidentbot.Change, error)) (*incidentbot.Incident, error) {
 	inc, err := e.store.UpdateIncident(ctx, id, e.withRedraws(fn))
@@ -115,8 +184,10 @@ var errAlreadyAcknowledged = incidentbot.Errorf(incidentbot.ECONFLICT, "The inci
 // Acknowledge records that someone is on it; only the first counts, and a
 // repeat says who was first and when.
 func (e *Engine) Acknowledge(ctx context.Context, actor incidentbot.Actor, key string) (*incidentbot.Incident, error) {
-	inc, err := e.update(ctx, actor, key, func(inc *incidentbot.Incident, j *jobs) ([]incidentbot.TimelineEvent, error) {
+	var acked *incidentbot.Incident
+	inc, err := e.update(ctx, actor, key, anyone, func(inc *incidentbot.Incident, j *jobs) ([]incidentbot.TimelineEvent, error) {
 		if inc.AcknowledgedAt != nil {
+			acked = inc
 			return nil, errAlreadyAcknowledged
 		}
 		now := e.now()
@@ -126,9 +197,7 @@ func (e *Engine) Acknowledge(ctx context.Context, actor incidentbot.Actor, key s
 	if !errors.Is(err, errAlreadyAcknowledged) {
 		return inc, err
 	}
-	if inc, err = e.incident(ctx, actor, key); err != nil {
-		return nil, err
-	}
+	inc = acked
 	acks, err := e.store.EventsOfKind(ctx, inc.ID, incidentbot.EventAcknowledged)
 	if err != nil {
 		return nil, err
@@ -159,7 +228,7 @@ func (e *Engine) PostUpdate(ctx context.Context, actor incidentbot.Actor, key, t
 	if err := textLength("update", text); err != nil {
 		return nil, err
 	}
-	return e.update(ctx, actor, key, func(inc *incidentbot.Incident, j *jobs) ([]incidentbot.TimelineEvent, error) {
+	return e.update(ctx, actor, key, anyone, func(inc *incidentbot.Incident, j *jobs) ([]incidentbot.TimelineEvent, error) {
 		pb, err := e.playbook(inc)
 		if err != nil {
 			return nil, err
@@ -209,11 +278,10 @@ func (e *Engine) AssignRole(ctx context.Context, actor incidentbot.Actor, key, r
 		}
 		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Unknown role %q. Roles in the %s playbook: %s.", role, pb.Name, strings.Join(names, ", "))
 	}
-	roles, err := e.store.Roles(ctx, inc.ID)
-	if err != nil {
-		return nil, err
-	}
-	if err := authorize(actor, inc, roles, rightRoles, "assign roles in", e.cfg.AdsAdmins); err != nil {
+	// Checked before the users are looked up on the chat platform, then
+	// again under the lock, where it holds.
+	may := rule{right: rightRoles, verb: "assign roles in"}
+	if err := e.permit(ctx, actor, inc, may); err != nil {
 		return nil, err
 	}
 	chat, err := e.chat(inc.Platform)
@@ -227,46 +295,25 @@ func (e *Engine) AssignRole(ctx context.Context, actor incidentbot.Actor, key, r
 	if len(users) == 0 {
 		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Nobody matches %q. Name a person, e.g. /incident role %s @alice.", userSpec, r.Name)
 	}
-	_, err = e.updateByID(ctx, inc.ID, func(inc *incidentbot.Incident) (incidentbot.Change, error) {
+	_, err = e.locked(ctx, actor, inc.ID, may, func(inc *incidentbot.Incident, _ []incidentbot.RoleAssignment, j *jobs) (incidentbot.Change, error) {
 		now := e.now()
 		ids := make([]string, 0, len(users))
 		for _, u := range users {
 			ids = append(ids, u.ID)
 		}
-		j := e.jobsFor(inc).add(kindInvite, "invite/"+e.seq(), invitePayload{UserIDs: ids})
+		j.add(kindInvite, "invite/"+e.seq(), invitePayload{UserIDs: ids})
 		if r.Name == incidentbot.RoleCommander {
 			j.add(kindTopic, "topic/"+e.seq(), nil)
 		}
 		return incidentbot.Change{
 			Roles:  []incidentbot.RoleChange{{Role: r.Name, Users: users, By: actor.User, At: now}},
 			Events: []incidentbot.TimelineEvent{roleEvent(r.Name, users, actor.User, now)},
-			Jobs:   j.out,
-		}, j.err
+		}, nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return e.store.Roles(ctx, inc.ID)
-}
-
-// commanderOnly loads the incident and checks that it is not closed and
-// that actor may command it, in that order: nobody may change a closed one.
-func (e *Engine) commanderOnly(ctx context.Context, actor incidentbot.Actor, key, verb string) (*incidentbot.Incident, error) {
-	inc, err := e.incident(ctx, actor, key)
-	if err != nil {
-		return nil, err
-	}
-	if err := notClosed(inc); err != nil {
-		return nil, err
-	}
-	roles, err := e.store.Roles(ctx, inc.ID)
-	if err != nil {
-		return nil, err
-	}
-	if err := authorize(actor, inc, roles, rightCommand, verb, e.cfg.AdsAdmins); err != nil {
-		return nil, err
-	}
-	return inc, nil
 }
 
 // SetSeverity changes the severity: topic, summary and reminder cadence
@@ -276,11 +323,7 @@ func (e *Engine) SetSeverity(ctx context.Context, actor incidentbot.Actor, key s
 	if !sev.Valid() {
 		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Unknown severity. Use sev1 (site down) to sev4 (minor).")
 	}
-	inc, err := e.commanderOnly(ctx, actor, key, "change the severity of")
-	if err != nil {
-		return nil, err
-	}
-	return e.update(ctx, actor, inc.Key, func(inc *incidentbot.Incident, j *jobs) ([]incidentbot.TimelineEvent, error) {
+	return e.update(ctx, actor, key, commander("change the severity of"), func(inc *incidentbot.Incident, j *jobs) ([]incidentbot.TimelineEvent, error) {
 		if inc.Severity == sev {
 			return nil, incidentbot.Errorf(incidentbot.EINVALID, "%s is already %s.", inc.Key, sev.Label())
 		}
@@ -319,7 +362,7 @@ func (e *Engine) AddNote(ctx context.Context, actor incidentbot.Actor, key, text
 	if err := textLength("note", text); err != nil {
 		return nil, err
 	}
-	return e.update(ctx, actor, key, func(inc *incidentbot.Incident, j *jobs) ([]incidentbot.TimelineEvent, error) {
+	return e.update(ctx, actor, key, anyone, func(inc *incidentbot.Incident, j *jobs) ([]incidentbot.TimelineEvent, error) {
 		return []incidentbot.TimelineEvent{{Kind: incidentbot.EventNote, Actor: actor.User, At: e.now(), Text: text}}, nil
 	})
 }
@@ -330,7 +373,7 @@ func (e *Engine) Record(ctx context.Context, actor incidentbot.Actor, key string
 	if ev.Kind == "" {
 		return nil, incidentbot.Errorf(incidentbot.EINVALID, "An event needs a kind.")
 	}
-	return e.update(ctx, actor, key, func(inc *incidentbot.Incident, j *jobs) ([]incidentbot.TimelineEvent, error) {
+	return e.update(ctx, actor, key, anyone, func(inc *incidentbot.Incident, j *jobs) ([]incidentbot.TimelineEvent, error) {
 		if ev.At.IsZero() {
 			ev.At = e.now()
 		}
@@ -354,29 +397,27 @@ func (e *Engine) SetStatus(ctx context.Context, actor incidentbot.Actor, key str
 		incidentbot.StatusClosed:        "close",
 		incidentbot.StatusInvestigating: "reopen",
 	}[to]
-	// Rights come before the lifecycle: someone who may not close gets
-	// told so and who can, not why closing would not work yet.
-	inc, err := e.commanderOnly(ctx, actor, key, verb)
+	inc, err := e.incident(ctx, actor, key)
 	if err != nil {
 		return nil, err
 	}
-	if err := incidentbot.CheckTransition(inc.Status, to); err != nil {
-		return nil, err
-	}
+	// The pauses are the ad jobs' to change, never under the incident's
+	// lock: the close warns about those still paused as it starts.
 	var pauses []incidentbot.CampaignPause
 	if to == incidentbot.StatusClosed {
 		if pauses, err = e.store.Pauses(ctx, inc.ID); err != nil {
 			return nil, err
 		}
 	}
-	return e.update(ctx, actor, inc.Key, func(inc *incidentbot.Incident, j *jobs) ([]incidentbot.TimelineEvent, error) {
-		// Checked again under the lock: someone may have moved it meanwhile.
+	return e.locked(ctx, actor, inc.ID, commander(verb), func(inc *incidentbot.Incident, _ []incidentbot.RoleAssignment, j *jobs) (incidentbot.Change, error) {
+		// Rights came first: someone who may not close gets told so and
+		// who can, not why closing would not work yet.
 		if err := incidentbot.CheckTransition(inc.Status, to); err != nil {
-			return nil, err
+			return incidentbot.Change{}, err
 		}
 		pb, err := e.playbook(inc)
 		if err != nil {
-			return nil, err
+			return incidentbot.Change{}, err
 		}
 		now := e.now()
 		from := inc.Status
@@ -419,7 +460,7 @@ func (e *Engine) SetStatus(ctx context.Context, actor incidentbot.Actor, key str
 		}
 		j.add(kindTopic, "topic/"+e.seq(), nil)
 		events = append([]incidentbot.TimelineEvent{{Kind: incidentbot.EventStatusChanged, Actor: actor.User, At: now, Text: text}}, events...)
-		return events, nil
+		return incidentbot.Change{Events: events}, nil
 	})
 }
 
@@ -433,15 +474,19 @@ func (e *Engine) Ads(ctx context.Context, actor incidentbot.Actor, key string, o
 	if op == incidentbot.AdsStatus {
 		return e.status(ctx, inc)
 	}
-	a, err := e.adsAction(ctx, actor, inc, op, platform)
+	may, err := adsRule(op)
 	if err != nil {
 		return nil, err
 	}
-	j := e.jobsFor(inc).add(kindAction, "ads/"+string(op)+"/"+e.seq(), actionPayload{Phase: "manual", Action: a, By: actor.User})
-	if j.err != nil {
-		return nil, j.err
-	}
-	if err := e.enqueue(ctx, j.out...); err != nil {
+	inc, err = e.locked(ctx, actor, inc.ID, may, func(inc *incidentbot.Incident, _ []incidentbot.RoleAssignment, j *jobs) (incidentbot.Change, error) {
+		a, err := e.adsAction(op, platform)
+		if err != nil {
+			return incidentbot.Change{}, err
+		}
+		j.add(kindAction, "ads/"+string(op)+"/"+e.seq(), actionPayload{Phase: "manual", Action: a, By: actor.User})
+		return incidentbot.Change{}, nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	return e.status(ctx, inc)
@@ -456,7 +501,14 @@ func (e *Engine) AdsPreview(ctx context.Context, actor incidentbot.Actor, key, p
 	if err != nil {
 		return nil, nil, err
 	}
-	a, err := e.adsAction(ctx, actor, inc, incidentbot.AdsPause, platform)
+	may, err := adsRule(incidentbot.AdsPause)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := e.permit(ctx, actor, inc, may); err != nil {
+		return nil, nil, err
+	}
+	a, err := e.adsAction(incidentbot.AdsPause, platform)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -472,25 +524,21 @@ func (e *Engine) AdsPreview(ctx context.Context, actor incidentbot.Actor, key, p
 	return inc, out, nil
 }
 
-// adsAction checks that actor may run op (pause or resume) on inc's ads on
-// platform ("" for all) and returns the action to run.
-func (e *Engine) adsAction(ctx context.Context, actor incidentbot.Actor, inc *incidentbot.Incident, op incidentbot.AdsOp, platform string) (incidentbot.Action, error) {
-	var a incidentbot.Action
+// adsRule is who may run op (pause or resume) by hand: the commander, the
+// comms lead or an ads admin; a resume also after the close, to end a
+// pause the close left behind.
+func adsRule(op incidentbot.AdsOp) (rule, error) {
+	may := rule{right: rightAds, verb: string(op) + " the ads of", closed: op == incidentbot.AdsResume}
 	if op != incidentbot.AdsPause && op != incidentbot.AdsResume {
-		return a, incidentbot.Errorf(incidentbot.EINVALID, "Unknown ads command %q. Use /incident ads pause, resume or status.", op)
+		return may, incidentbot.Errorf(incidentbot.EINVALID, "Unknown ads command %q. Use /incident ads pause, resume or status.", op)
 	}
-	if op == incidentbot.AdsPause {
-		if err := notClosed(inc); err != nil {
-			return a, err
-		}
-	}
-	roles, err := e.store.Roles(ctx, inc.ID)
-	if err != nil {
-		return a, err
-	}
-	if err := authorize(actor, inc, roles, rightAds, string(op)+" the ads of", e.cfg.AdsAdmins); err != nil {
-		return a, err
-	}
+	return may, nil
+}
+
+// adsAction is the action op runs on platform ("" for all), once that is
+// known to be configured.
+func (e *Engine) adsAction(op incidentbot.AdsOp, platform string) (incidentbot.Action, error) {
+	var a incidentbot.Action
 	if e.ads == nil {
 		return a, incidentbot.Errorf(incidentbot.EINVALID, "No ad platform is configured: set the GOOGLE_ADS_*, META_ADS_*, MICROSOFT_ADS_* or TIKTOK_ADS_* variables and restart the bot.")
 	}
@@ -516,18 +564,45 @@ func (e *Engine) Verify(ctx context.Context, actor incidentbot.Actor, key, url s
 	if err != nil {
 		return nil, err
 	}
-	if err := notClosed(inc); err != nil {
+	// Each check may wait for a site that never answers: a cap per incident
+	// keeps one chat from filling the probe workers (and from using the bot
+	// to hammer a host).
+	limit := incidentbot.RateLimit{Scope: "verify/" + strconv.FormatInt(inc.ID, 10), Max: e.cfg.VerifyLimit, Window: e.cfg.VerifyWindow}
+	out, err := e.locked(ctx, actor, inc.ID, anyone, func(inc *incidentbot.Incident, _ []incidentbot.RoleAssignment, j *jobs) (incidentbot.Change, error) {
+		site, trusted, err := e.verifySite(inc, url)
+		if err != nil {
+			return incidentbot.Change{}, err
+		}
+		j.add(kindProbe, "verify/"+e.seq(), actionPayload{Phase: "manual", Action: incidentbot.Action{Params: site}, By: actor.User, Trusted: trusted})
+		if e.cfg.VerifyLimit > 0 {
+			return incidentbot.Change{Limits: []incidentbot.RateLimit{limit}}, nil
+		}
+		return incidentbot.Change{}, nil
+	})
+	var rl *incidentbot.RateLimitError
+	if errors.As(err, &rl) && rl.Limit == limit {
+		return nil, incidentbot.WrapError(incidentbot.EFORBIDDEN, err,
+			"%s was checked from outside %d times in the last %d minutes, the most allowed; the results follow in the war room. Try again in %d s.",
+			inc.Key, limit.Max, int(limit.Window/time.Minute), int((rl.Wait+time.Second-1)/time.Second))
+	}
+	if err != nil {
 		return nil, err
 	}
+	return out, nil
+}
+
+// verifySite is the check /incident verify [url] runs on inc: the URL
+// typed, or else the playbook's, or else SHOP_URL; trusted unless typed in chat.
+func (e *Engine) verifySite(inc *incidentbot.Incident, url string) (incidentbot.VerifySiteParams, bool, error) {
 	if e.prober == nil {
-		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Outside-in checks are not configured yet on this bot. Check the site from another network or browser meanwhile.")
+		return incidentbot.VerifySiteParams{}, false, incidentbot.Errorf(incidentbot.EINVALID, "Outside-in checks are not configured yet on this bot. Check the site from another network or browser meanwhile.")
 	}
 	site := incidentbot.VerifySiteParams{URL: strings.TrimSpace(url)}
 	trusted := site.URL == ""
 	if trusted {
 		pb, err := e.playbook(inc)
 		if err != nil {
-			return nil, err
+			return site, false, err
 		}
 		for _, v := range pb.OnDeclare {
 			if p, ok := v.Params.(incidentbot.VerifySiteParams); ok {
@@ -540,31 +615,9 @@ func (e *Engine) Verify(ctx context.Context, actor incidentbot.Actor, key, url s
 		site.URL = e.cfg.ShopURL
 	}
 	if site.URL == "" {
-		return nil, incidentbot.Errorf(incidentbot.EINVALID, "No site to check: SHOP_URL is not set and the %s playbook names none. Give one, e.g. /incident verify https://www.your-shop.com/, or set SHOP_URL.", inc.Type)
+		return site, false, incidentbot.Errorf(incidentbot.EINVALID, "No site to check: SHOP_URL is not set and the %s playbook names none. Give one, e.g. /incident verify https://www.your-shop.com/, or set SHOP_URL.", inc.Type)
 	}
-	j := e.jobsFor(inc).add(kindProbe, "verify/"+e.seq(), actionPayload{Phase: "manual", Action: incidentbot.Action{Params: site}, By: actor.User, Trusted: trusted})
-	if j.err != nil {
-		return nil, j.err
-	}
-	ch := incidentbot.Change{Jobs: j.out}
-	// Each check may wait for a site that never answers: a cap per incident
-	// keeps one chat from filling the probe workers (and from using the bot
-	// to hammer a host).
-	limit := incidentbot.RateLimit{Scope: "verify/" + strconv.FormatInt(inc.ID, 10), Max: e.cfg.VerifyLimit, Window: e.cfg.VerifyWindow}
-	if e.cfg.VerifyLimit > 0 {
-		ch.Limits = []incidentbot.RateLimit{limit}
-	}
-	_, err = e.updateByID(ctx, inc.ID, func(*incidentbot.Incident) (incidentbot.Change, error) { return ch, nil })
-	var rl *incidentbot.RateLimitError
-	if errors.As(err, &rl) && rl.Limit == limit {
-		return nil, incidentbot.WrapError(incidentbot.EFORBIDDEN, err,
-			"%s was checked from outside %d times in the last %d minutes, the most allowed; the results follow in the war room. Try again in %d s.",
-			inc.Key, limit.Max, int(limit.Window/time.Minute), int((rl.Wait+time.Second-1)/time.Second))
-	}
-	if err != nil {
-		return nil, err
-	}
-	return inc, nil
+	return site, trusted, nil
 }
 
 // Check marks a checklist item (1-based) done, or open again.
@@ -573,7 +626,8 @@ func (e *Engine) Check(ctx context.Context, actor incidentbot.Actor, key string,
 	if err != nil {
 		return nil, err
 	}
-	if err := notClosed(inc); err != nil {
+	// Refused before the list is read, and again under the lock.
+	if err := e.permit(ctx, actor, inc, anyone); err != nil {
 		return nil, err
 	}
 	list, err := e.store.Checklist(ctx, inc.ID)
@@ -604,10 +658,7 @@ func (e *Engine) Check(ctx context.Context, actor incidentbot.Actor, key string,
 	if !done {
 		entry.State, mark = incidentbot.ChecklistOpen, "☐"
 	}
-	_, err = e.updateByID(ctx, inc.ID, func(inc *incidentbot.Incident) (incidentbot.Change, error) {
-		if err := notClosed(inc); err != nil {
-			return incidentbot.Change{}, err
-		}
+	_, err = e.locked(ctx, actor, inc.ID, anyone, func(*incidentbot.Incident, []incidentbot.RoleAssignment, *jobs) (incidentbot.Change, error) {
 		return incidentbot.Change{
 			Checklist: []incidentbot.ChecklistEntry{entry},
 			Events: []incidentbot.TimelineEvent{{Kind: incidentbot.EventChecklist, Actor: actor.User, At: now,
@@ -627,7 +678,7 @@ func (e *Engine) Remind(ctx context.Context, actor incidentbot.Actor, key string
 	if op == incidentbot.RemindSnooze && (d < time.Minute || d > maxSnooze) {
 		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Snooze for 1m to 24h, e.g. /incident remind snooze 30m.")
 	}
-	return e.update(ctx, actor, key, func(inc *incidentbot.Incident, j *jobs) ([]incidentbot.TimelineEvent, error) {
+	return e.update(ctx, actor, key, anyone, func(inc *incidentbot.Incident, j *jobs) ([]incidentbot.TimelineEvent, error) {
 		if !inc.Status.Open() {
 			return nil, incidentbot.Errorf(incidentbot.EINVALID, "%s is %s: there are no reminders to change.", inc.Key, inc.Status)
 		}

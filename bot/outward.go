@@ -101,15 +101,15 @@ func confirmedKey(job incidentbot.Job) string { return localKey(job) + "/confirm
 // SendHeld lists the held outward actions; with confirm, a commander other
 // than a declarer who holds no role lets them and every later one go out.
 func (e *Engine) SendHeld(ctx context.Context, actor incidentbot.Actor, key string, confirm bool) (*incidentbot.Incident, []string, error) {
-	inc, err := e.commanderOnly(ctx, actor, key, "send what waits for confirmation in")
+	inc, err := e.incident(ctx, actor, key)
 	if err != nil {
 		return nil, nil, err
 	}
-	if !inc.Status.Open() {
-		return nil, nil, incidentbot.Errorf(incidentbot.EINVALID, "%s is %s: what waited for confirmation is no longer sent.", inc.Key, inc.Status)
+	may := commander("send what waits for confirmation in")
+	if err := e.permit(ctx, actor, inc, may); err != nil {
+		return nil, nil, err
 	}
-	pb, err := e.playbook(inc)
-	if err != nil {
+	if err := heldSendable(inc); err != nil {
 		return nil, nil, err
 	}
 	waiting, whats, err := e.heldJobs(ctx, inc)
@@ -119,18 +119,19 @@ func (e *Engine) SendHeld(ctx context.Context, actor incidentbot.Actor, key stri
 	if !confirm {
 		return inc, whats, nil
 	}
-	if actor.User.ID == inc.DeclaredBy.ID {
-		roles, err := e.store.Roles(ctx, inc.ID)
-		if err != nil {
-			return nil, nil, err
+	inc, err = e.locked(ctx, actor, inc.ID, may, func(inc *incidentbot.Incident, roles []incidentbot.RoleAssignment, _ *jobs) (incidentbot.Change, error) {
+		if err := heldSendable(inc); err != nil {
+			return incidentbot.Change{}, err
 		}
-		if !holdsRole(inc.DeclaredBy, roles, pb) {
-			return nil, nil, incidentbot.Errorf(incidentbot.EFORBIDDEN,
+		pb, err := e.playbook(inc)
+		if err != nil {
+			return incidentbot.Change{}, err
+		}
+		if actor.User.ID == inc.DeclaredBy.ID && !holdsRole(inc.DeclaredBy, roles, pb) {
+			return incidentbot.Change{}, incidentbot.Errorf(incidentbot.EFORBIDDEN,
 				"You declared %s and hold no role in the %s playbook, so another commander confirms what goes outside. Hand the commander role to a responder: /incident role commander @them.",
 				inc.Key, pb.Name)
 		}
-	}
-	inc, err = e.updateByID(ctx, inc.ID, func(inc *incidentbot.Incident) (incidentbot.Change, error) {
 		if inc.OutwardConfirmed {
 			return incidentbot.Change{}, nil
 		}
@@ -162,6 +163,14 @@ func (e *Engine) SendHeld(ctx context.Context, actor incidentbot.Actor, key stri
 		}
 	}
 	return inc, whats, nil
+}
+
+// heldSendable refuses to send what waited once the incident is resolved.
+func heldSendable(inc *incidentbot.Incident) error {
+	if !inc.Status.Open() {
+		return incidentbot.Errorf(incidentbot.EINVALID, "%s is %s: what waited for confirmation is no longer sent.", inc.Key, inc.Status)
+	}
+	return nil
 }
 
 // heldJobs returns the jobs of the held outward actions not run since,

@@ -507,10 +507,15 @@ func (db *DB) ChangeMark(ctx context.Context) (int64, error) {
 // Change, then stores both in the same transaction. An error from fn is
 // returned unchanged with nothing written. Events without a time get now.
 func (db *DB) UpdateIncident(ctx context.Context, id int64, fn func(inc *incidentbot.Incident) (incidentbot.Change, error)) (*incidentbot.Incident, error) {
+	return db.lockedUpdate(ctx, id, func(_ *sqlx.Tx, inc *incidentbot.Incident) (incidentbot.Change, error) { return fn(inc) })
+}
+
+// lockedUpdate is UpdateIncident with fn reading in its transaction.
+func (db *DB) lockedUpdate(ctx context.Context, id int64, fn func(tx *sqlx.Tx, inc *incidentbot.Incident) (incidentbot.Change, error)) (*incidentbot.Incident, error) {
 	var out *incidentbot.Incident
 	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
 		var err error
-		out, err = db.updateIncident(ctx, tx, id, fn)
+		out, err = db.updateIncident(ctx, tx, id, func(inc *incidentbot.Incident) (incidentbot.Change, error) { return fn(tx, inc) })
 		return err
 	})
 	if err != nil {

@@ -651,3 +651,48 @@ func TestTenancyAdoptIncidents(t *testing.T) {
 		}
 	})
 }
+
+// TestUpdateIncidentWithRoles: fn gets the roles as the lock finds them:
+// a hand-over committed by a unit of work that held the lock first is
+// seen, and fn's error writes nothing.
+func TestUpdateIncidentWithRoles(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		inc := create(t, db, newIncident("Checkout down"), incidentbot.Change{Roles: []incidentbot.RoleChange{
+			{Role: incidentbot.RoleCommander, Users: []incidentbot.User{alice}, By: alice},
+		}})
+		locked, release := make(chan struct{}), make(chan struct{})
+		handed := make(chan error, 1)
+		go func() {
+			_, err := db.UpdateIncident(t.Context(), inc.ID, func(*incidentbot.Incident) (incidentbot.Change, error) {
+				close(locked)
+				<-release
+				return incidentbot.Change{Roles: []incidentbot.RoleChange{{Role: incidentbot.RoleCommander, Users: []incidentbot.User{bob}, By: alice}}}, nil
+			})
+			handed <- err
+		}()
+		<-locked
+		seen := make(chan []incidentbot.RoleAssignment, 1)
+		done := make(chan error, 1)
+		go func() {
+			_, err := db.UpdateIncidentWithRoles(t.Context(), inc.ID, func(_ *incidentbot.Incident, roles []incidentbot.RoleAssignment) (incidentbot.Change, error) {
+				seen <- roles
+				return incidentbot.Change{}, incidentbot.Errorf(incidentbot.EFORBIDDEN, "Only the commander can do that.")
+			})
+			done <- err
+		}()
+		close(release)
+		if err := <-handed; err != nil {
+			t.Fatalf("hand-over: %v", err)
+		}
+		if err := <-done; incidentbot.ErrorCode(err) != incidentbot.EFORBIDDEN {
+			t.Errorf("got %v, want fn's EFORBIDDEN unchanged", err)
+		}
+		if roles := <-seen; len(roles) != 1 || roles[0].User != bob {
+			t.Errorf("fn saw %+v, want bob, who took over under the lock", roles)
+		}
+		if events, err := db.Timeline(t.Context(), inc.ID); err != nil || len(events) != 0 {
+			t.Errorf("got %d events (%v), want none", len(events), err)
+		}
+	})
+}

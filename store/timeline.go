@@ -124,13 +124,31 @@ type roleRow struct {
 
 // Roles returns the role assignments, ordered by role then time.
 func (db *DB) Roles(ctx context.Context, incidentID int64) ([]incidentbot.RoleAssignment, error) {
+	return db.roles(ctx, db.rd, incidentID)
+}
+
+func (db *DB) roles(ctx context.Context, q querier, incidentID int64) ([]incidentbot.RoleAssignment, error) {
 	var rows []roleRow
-	err := db.rd.SelectContext(ctx, &rows, db.x.Rebind(`SELECT incident_id, role, user_id, user_name, assigned_by_id, assigned_by_name, at
+	err := q.SelectContext(ctx, &rows, db.x.Rebind(`SELECT incident_id, role, user_id, user_name, assigned_by_id, assigned_by_name, at
 		FROM role_assignments WHERE incident_id = ? ORDER BY role, at, id`), incidentID)
 	if err != nil {
 		return nil, fmt.Errorf("roles of incident %d: %w", incidentID, mapErr(err))
 	}
 	return assignments(rows), nil
+}
+
+// UpdateIncidentWithRoles is UpdateIncident whose fn also gets the
+// incident's role assignments, read in the same transaction once the lock
+// is held: every role change goes through that lock, so what fn sees
+// stands until the commit.
+func (db *DB) UpdateIncidentWithRoles(ctx context.Context, id int64, fn func(inc *incidentbot.Incident, roles []incidentbot.RoleAssignment) (incidentbot.Change, error)) (*incidentbot.Incident, error) {
+	return db.lockedUpdate(ctx, id, func(tx *sqlx.Tx, inc *incidentbot.Incident) (incidentbot.Change, error) {
+		roles, err := db.roles(ctx, tx, id)
+		if err != nil {
+			return incidentbot.Change{}, err
+		}
+		return fn(inc, roles)
+	})
 }
 
 func assignments(rows []roleRow) []incidentbot.RoleAssignment {
