@@ -28,9 +28,14 @@ func runDemo(ctx context.Context, args []string, cfg config, logger *slog.Logger
 	fs := newFlagSet("demo", stdout)
 	dbPath := fs.String("db", "", "SQLite file to keep (default: a temporary file, removed at the end)")
 	serve := fs.Bool("serve", false, "after the script, keep serving the web pages on HTTP_ADDR with the demo incident in them")
+	lang := fs.String("lang", cfg.Language, "the workspace's language, en or fr (default: BOT_LANGUAGE)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if *lang != "en" && *lang != "fr" {
+		return fmt.Errorf("demo --lang %q: choose en or fr", *lang)
+	}
+	cfg.Language = *lang
 	if *dbPath == "" {
 		dir, err := os.MkdirTemp("", "incidentbot-demo-")
 		if err != nil {

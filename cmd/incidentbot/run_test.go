@@ -392,6 +392,35 @@ func TestDemo(t *testing.T) {
 	}
 }
 
+// TestDemoFrench plays the demo with --lang fr: the war room, the
+// managers' summary, the replies and the post-mortem speak French.
+func TestDemoFrench(t *testing.T) {
+	t.Parallel()
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"incidentbot", "demo", "--lang", "fr"}, envFrom(nil), nil, &out, &errOut); err != nil {
+		t.Fatalf("demo failed: %v\nstderr: %s\nstdout: %s", err, errOut.String(), out.String())
+	}
+	transcript := out.String()
+	for _, want := range []string{
+		"*Ce qui se passe :*", // the welcome
+		"déclaré par",         // the declaration
+		"Sévérité",            // the status and the summary
+		"# Post-mortem INC-1", // the post-mortem, in French
+		"## Chronologie",
+	} {
+		if !strings.Contains(transcript, want) {
+			t.Errorf("French demo output lacks %q", want)
+		}
+	}
+	if errOut.Len() > 0 {
+		t.Errorf("demo logged warnings or errors:\n%s", errOut.String())
+	}
+	var bad bytes.Buffer
+	if err := run(context.Background(), []string{"incidentbot", "demo", "--lang", "de"}, envFrom(nil), nil, &bad, &bad); err == nil || !strings.Contains(err.Error(), "choose en or fr") {
+		t.Errorf("demo --lang de: got %v, want a refusal naming en and fr", err)
+	}
+}
+
 func TestSlackManifest(t *testing.T) {
 	t.Parallel()
 	var out bytes.Buffer
