@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -21,7 +20,6 @@ import (
 	"incidentbot/bot/discord"
 	"incidentbot/commands"
 	"incidentbot/internal/fake/fakediscord"
-	"incidentbot/internal/storetest"
 	"incidentbot/playbooks"
 	"incidentbot/store"
 )
@@ -223,130 +221,4 @@ func declare(title string) map[string]any {
 func answerText(resp map[string]any) string {
 	b, _ := json.Marshal(resp["data"])
 	return string(b)
-}
-
-func TestDiscordEndToEnd(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := newWorld(t, db)
-		now := w.clock.Now()
-
-		// Declare from #general; the same delivery again changes nothing.
-		id, body := w.interaction(2, alice, general, declare("Checkout returns 504"))
-		status, resp := w.deliver(id, body, now, priv)
-		if status != http.StatusOK || resp["type"] != 4.0 || !strings.Contains(answerText(resp), "INC-1 declared") {
-			t.Fatalf("declare: got %d %v, want a public confirmation", status, resp)
-		}
-		if d, _ := resp["data"].(map[string]any); d["flags"] != nil {
-			t.Errorf("got flags %v on the declare confirmation, want it public", d["flags"])
-		}
-		if status, _ := w.deliver(id, body, now, priv); status != http.StatusOK {
-			t.Errorf("repeat: got %d, want 200", status)
-		}
-		w.runJobs()
-		incs := w.incidents()
-		if len(incs) != 1 {
-			t.Fatalf("got %d incidents, want 1", len(incs))
-		}
-		inc := incs[0]
-
-		// The war room: in the Incidents category, private, with the right people.
-		room, ok := w.discord.Channel(inc.WarRoom)
-		if !ok {
-			t.Fatalf("war room %q not found", inc.WarRoom)
-		}
-		parent, _ := w.discord.Channel(room.ParentID)
-		if parent.Name != "Incidents" || parent.Type != fakediscord.ChannelCategory {
-			t.Errorf("got parent %+v, want the Incidents category", parent)
-		}
-		if !strings.HasPrefix(room.Name, "inc-1-checkout-returns-504") || !strings.Contains(room.Topic, "INC-1") {
-			t.Errorf("got war room %q with topic %q, want inc-1-checkout-returns-504 about INC-1", room.Name, room.Topic)
-		}
-		for _, tc := range []struct {
-			who  string
-			want bool
-		}{{alice, true}, {carol, true}, {fakediscord.BotUserID, true}, {bob, false}} {
-			if got := w.discord.CanSend(room.ID, tc.who); got != tc.want {
-				t.Errorf("member %s can write in the war room: got %v, want %v", tc.who, got, tc.want)
-			}
-		}
-		pins := w.discord.Pins(room.ID)
-		if len(pins) != 1 || len(pins[0].Embeds) != 1 || !strings.Contains(pins[0].Embeds[0].Title, "INC-1") ||
-			pins[0].Embeds[0].Color != 0xE74C3C || len(pins[0].Components) == 0 {
-			t.Errorf("got pins %+v, want the red welcome embed with buttons", pins)
-		}
-		if len(w.discord.Messages(w.summary.ID)) == 0 {
-			t.Errorf("got no summary for managers, want one")
-		}
-
-		// Forged, tampered or stale requests: 401, nothing changes.
-		other := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{9}, 32))
-		for name, tc := range map[string]struct {
-			signer ed25519.PrivateKey
-			at     time.Time
-		}{"bad signature": {other, now}, "stale timestamp": {priv, now.Add(-6 * time.Minute)}} {
-			id, body := w.interaction(2, alice, general, declare("Another outage "+name))
-			if status, _ := w.deliver(id, body, tc.at, tc.signer); status != http.StatusUnauthorized {
-				t.Errorf("%s: got %d, want 401", name, status)
-			}
-		}
-		w.runJobs()
-		if n := len(w.incidents()); n != 1 {
-			t.Errorf("got %d incidents after refused requests, want 1", n)
-		}
-
-		// A button from someone who is not the commander is refused, privately.
-		id, body = w.interaction(3, bob, room.ID, map[string]any{"custom_id": "resolve " + inc.Key, "component_type": 2})
-		status, resp = w.deliver(id, body, now, priv)
-		d, _ := resp["data"].(map[string]any)
-		if status != http.StatusOK || resp["type"] != 4.0 || d["flags"] != 64.0 || !strings.Contains(strings.ToLower(answerText(resp)), "commander") {
-			t.Errorf("bob resolves: got %d %v, want a private refusal naming the commander", status, resp)
-		}
-		if got := w.incidents()[0].Status; got != incidentbot.StatusInvestigating {
-			t.Errorf("got status %s after a refused click, want investigating", got)
-		}
-
-		// A typed /incident ack: the engine redraws the welcome, without
-		// its Acknowledge button.
-		welcome := func() (edited bool, buttons string) {
-			pin := w.discord.Pins(room.ID)[0]
-			b, _ := json.Marshal(pin.Components)
-			return pin.EditedAt != nil, string(b)
-		}
-		if edited, buttons := welcome(); edited || !strings.Contains(buttons, `"ack `+inc.Key+`"`) {
-			t.Fatalf("got the welcome edited %v with buttons %s, want untouched, with Acknowledge", edited, buttons)
-		}
-		ack := map[string]any{"id": "1", "name": "incident", "type": 1, "options": []any{map[string]any{"name": "ack", "type": 1,
-			"options": []any{map[string]any{"name": "incident", "type": 3, "value": inc.Key}}}}}
-		id, body = w.interaction(2, alice, general, ack)
-		if status, resp := w.deliver(id, body, now, priv); status != http.StatusOK || !strings.Contains(answerText(resp), "acknowledged") {
-			t.Errorf("alice types ack: got %d %v, want a confirmation", status, resp)
-		}
-		w.clock.Advance(2 * time.Second) // redraws wait for their window to end
-		w.runJobs()
-		if edited, buttons := welcome(); !edited || strings.Contains(buttons, `"ack `+inc.Key+`"`) {
-			t.Errorf("got the welcome edited %v with buttons %s, want redrawn without Acknowledge", edited, buttons)
-		}
-
-		// The commander's click works, answers privately, and the welcome follows.
-		id, body = w.interaction(3, alice, room.ID, map[string]any{"custom_id": "mitigated " + inc.Key, "component_type": 2})
-		if status, resp := w.deliver(id, body, now, priv); status != http.StatusOK || !strings.Contains(answerText(resp), "mitigated") {
-			t.Errorf("alice clicks mitigated: got %d %v, want a confirmation", status, resp)
-		}
-		w.clock.Advance(2 * time.Second)
-		w.runJobs()
-		if _, buttons := welcome(); !strings.Contains(buttons, `"ads resume `+inc.Key+`"`) {
-			t.Errorf("got the welcome's buttons %s after mitigated, want Resume ads", buttons)
-		}
-
-		w.errMu.Lock()
-		defer w.errMu.Unlock()
-		if len(w.errors) > 0 {
-			t.Errorf("got errors logged: %q, want none", w.errors)
-		}
-		w.logMu.Lock()
-		defer w.logMu.Unlock()
-		if strings.Contains(w.logs.String(), w.discord.Token()) {
-			t.Errorf("got the bot token in the logs")
-		}
-	})
 }
