@@ -18,8 +18,8 @@ import (
 // Server-Sent Events, with no reload, and the harness holds the bot to
 // exactly the posts it expects.
 func TestWebDashboardLiveE2E(t *testing.T) {
+	env := e2eDB(t) // may pause the test (t.Parallel): the browser's clock starts after
 	b := browsertest.New(t)
-	env := e2eDB(t)
 	dir := t.TempDir()
 	yaml := `name: dash
 description: A playbook for the dashboard end-to-end test.
