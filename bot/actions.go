@@ -248,7 +248,7 @@ func (e *Engine) runAds(ctx context.Context, inc *incidentbot.Incident, a incide
 		}
 		return result{}, fmt.Errorf("%s: %w", a.ActionKind(), err)
 	}
-	res := result{kind: incidentbot.EventActionSucceeded, text: drillLabel(inc, rep.Summary())}
+	res := result{kind: incidentbot.EventActionSucceeded, text: drillLabel(inc, rep.Summary(e.cfg.Language))}
 	if len(rep.Failed) > 0 && len(rep.Paused)+len(rep.Resumed) == 0 {
 		res.kind = incidentbot.EventActionFailed
 	}

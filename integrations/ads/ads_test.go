@@ -168,7 +168,7 @@ func wantReport(t *testing.T, rep ads.Report, paused, shared, failed, resumed, l
 
 func wantSummary(t *testing.T, rep ads.Report, want string) {
 	t.Helper()
-	if got := rep.Summary(); got != want {
+	if got := rep.Summary("en"); got != want {
 		t.Errorf("Summary:\ngot  %q\nwant %q", got, want)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // Report says what one Pause or Resume run did, per outcome.
@@ -47,56 +48,71 @@ func (r *Report) add(p incidentbot.CampaignPause) {
 	}
 }
 
-// Summary is one line for people, e.g. "Paused 212 campaigns on googleads
-// (3 accounts) and 38 on meta; 2 failed: Spring sale (No access.), ...".
-// Dry runs say "Would pause ...".
-func (r Report) Summary() string {
+// Summary is one line for people in lang (the workspace's: it goes to the
+// war room), e.g. "Paused 212 campaigns on googleads (3 accounts) and 38
+// on meta; 2 failed: Spring sale (No access.), ...". Dry runs say
+// "Would pause ...". Platform errors and campaign reasons are the
+// platforms' own words.
+func (r Report) Summary(lang string) string {
 	var parts []string
 	if len(r.Paused) > 0 {
-		parts = append(parts, r.verb("Paused", "Would pause")+" "+perPlatform(r.Paused))
+		parts = append(parts, r.say(lang, "paused", map[string]any{"List": perPlatform(lang, r.Paused)}))
 	}
 	if len(r.Resumed) > 0 {
-		parts = append(parts, r.verb("Resumed", "Would resume")+" "+perPlatform(r.Resumed))
+		parts = append(parts, r.say(lang, "resumed", map[string]any{"List": perPlatform(lang, r.Resumed)}))
 	}
 	if n := len(r.Shared); n > 0 {
-		parts = append(parts, fmt.Sprintf("%s already paused by another incident, %s", count(n, "campaign"),
-			r.verb("now held by this one too", "would be held by this one too")))
+		parts = append(parts, r.sayN(lang, "shared", n, nil))
 	}
 	if n := len(r.LeftPaused); n > 0 {
-		parts = append(parts, fmt.Sprintf("%s %d paused: %s", r.verb("left", "would leave"), n, named(r.LeftPaused)))
+		parts = append(parts, r.sayN(lang, "left_paused", n, map[string]any{"Names": named(lang, r.LeftPaused)}))
 	}
 	if n := len(r.Failed); n > 0 {
-		parts = append(parts, fmt.Sprintf("%d %s: %s", n, r.verb("failed", "would fail"), named(r.Failed)))
+		parts = append(parts, r.sayN(lang, "failed", n, map[string]any{"Names": named(lang, r.Failed)}))
 	}
 	if len(parts) == 0 {
-		parts = append(parts, r.nothing())
+		parts = append(parts, r.nothing(lang))
 	}
-	if len(r.Skipped) > 0 {
-		parts = append(parts, "skipped "+strings.Join(r.Skipped, ", ")+" (not configured)")
+	if n := len(r.Skipped); n > 0 {
+		parts = append(parts, i18n.N(lang, "ads.summary.skipped", n, map[string]any{"Platforms": strings.Join(r.Skipped, ", ")}))
 	}
 	parts = append(parts, r.Errors...)
-	return capitalize(strings.TrimSuffix(strings.Join(parts, "; "), ".")) + "."
+	return capitalize(strings.TrimSuffix(strings.Join(parts, i18n.T(lang, "ads.summary.sep", nil)), ".")) + "."
 }
 
-func (r Report) verb(done, dry string) string {
-	if r.DryRun {
-		return dry
+// say is message ads.summary.<id>, or its _dry form in a dry run.
+func (r Report) say(lang, id string, data map[string]any) string {
+	return i18n.T(lang, "ads.summary."+r.dry(id), data)
+}
+
+// sayN is say with plural forms for n campaigns.
+func (r Report) sayN(lang, id string, n int, data map[string]any) string {
+	if data == nil {
+		data = map[string]any{}
 	}
-	return done
+	data["N"] = i18n.Int(lang, n)
+	return i18n.N(lang, "ads.summary."+r.dry(id), n, data)
 }
 
-func (r Report) nothing() string {
+func (r Report) dry(id string) string {
+	if r.DryRun {
+		return id + "_dry"
+	}
+	return id
+}
+
+func (r Report) nothing(lang string) string {
 	switch r.kind {
 	case kindPause:
-		return r.verb("nothing to pause", "would pause nothing") + ": no matching campaign is serving"
+		return r.say(lang, "nothing_pause", nil)
 	case kindResume:
-		return r.verb("nothing to resume", "would resume nothing") + ": this incident holds no paused campaign"
+		return r.say(lang, "nothing_resume", nil)
 	}
-	return "nothing to do"
+	return i18n.T(lang, "ads.summary.nothing", nil)
 }
 
 // perPlatform says "212 campaigns on googleads (3 accounts) and 38 on meta".
-func perPlatform(ps []incidentbot.CampaignPause) string {
+func perPlatform(lang string, ps []incidentbot.CampaignPause) string {
 	type tally struct {
 		n        int
 		accounts map[string]bool
@@ -119,25 +135,25 @@ func perPlatform(ps []incidentbot.CampaignPause) string {
 	items := make([]string, len(names))
 	for i, name := range names {
 		t := byPlatform[name]
-		s := fmt.Sprint(t.n)
+		id := "ads.summary.on_more"
 		if i == 0 {
-			s = count(t.n, "campaign")
+			id = "ads.summary.on_first"
 		}
-		s += " on " + name
-		if len(t.accounts) > 1 {
-			s += fmt.Sprintf(" (%d accounts)", len(t.accounts))
+		items[i] = i18n.N(lang, id, t.n, map[string]any{"N": i18n.Int(lang, t.n), "Platform": name})
+		if a := len(t.accounts); a > 1 {
+			items[i] += i18n.N(lang, "ads.summary.accounts", a, map[string]any{"N": i18n.Int(lang, a)})
 		}
-		items[i] = s
 	}
-	return joinAnd(items)
+	return joinAnd(lang, items)
 }
 
 // named lists campaigns with their reasons: "Brand FR (still held by INC-43), ...".
-func named(ps []incidentbot.CampaignPause) string {
+func named(lang string, ps []incidentbot.CampaignPause) string {
 	var items []string
 	for i, p := range ps {
 		if i == maxNamed {
-			items = append(items, fmt.Sprintf("and %d more", len(ps)-maxNamed))
+			n := len(ps) - maxNamed
+			items = append(items, i18n.N(lang, "ads.summary.more", n, map[string]any{"N": i18n.Int(lang, n)}))
 			break
 		}
 		name := p.Campaign.Name
@@ -146,13 +162,14 @@ func named(ps []incidentbot.CampaignPause) string {
 		}
 		reason := strings.TrimSuffix(p.Error, ".")
 		if reason == "" {
-			reason = string(p.State)
+			reason = i18n.T(lang, "ads.state."+string(p.State), nil)
 		}
-		items = append(items, fmt.Sprintf("%s (%s)", name, reason))
+		items = append(items, i18n.T(lang, "ads.summary.named", map[string]any{"Name": name, "Reason": reason}))
 	}
 	return strings.Join(items, ", ")
 }
 
+// count says "1 campaign", "3 campaigns" in English, for error texts.
 func count(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
@@ -160,11 +177,11 @@ func count(n int, noun string) string {
 	return fmt.Sprintf("%d %ss", n, noun)
 }
 
-func joinAnd(items []string) string {
+func joinAnd(lang string, items []string) string {
 	if len(items) <= 1 {
 		return strings.Join(items, "")
 	}
-	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+	return i18n.T(lang, "format.and", map[string]any{"Head": strings.Join(items[:len(items)-1], ", "), "Last": items[len(items)-1]})
 }
 
 func capitalize(s string) string {

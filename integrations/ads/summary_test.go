@@ -77,7 +77,46 @@ func TestSummary(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			if got := tc.rep.Summary(); got != tc.want {
+			if got := tc.rep.Summary("en"); got != tc.want {
+				t.Errorf("got  %q\nwant %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestSummaryFrench: the war room's report reads as French when the
+// workspace speaks it, counts and plurals included.
+func TestSummaryFrench(t *testing.T) {
+	t.Parallel()
+	const nb = "\u00a0"
+	tests := []struct {
+		name string
+		rep  Report
+		want string
+	}{
+		{"paused with failures", Report{
+			Paused: append(pauses("googleads", "acc", 1212, incidentbot.PausePaused, ""), pauses("meta", "", 38, incidentbot.PausePaused, "")...),
+			Failed: pauses("meta", "", 2, incidentbot.PauseFailed, ""),
+			kind:   kindPause,
+		}, "Pause de 1" + nb + "212 campagnes sur googleads (3 comptes) et 38 sur meta (3 comptes)" + nb + "; 2 échecs" + nb + ": meta 0 (échec), meta 1 (échec)."},
+		{"one campaign", Report{Paused: pauses("meta", "", 1, incidentbot.PausePaused, ""), kind: kindPause},
+			"Pause de 1 campagne sur meta."},
+		{"left paused, more than named", Report{
+			Resumed:    pauses("googleads", "", 1, incidentbot.PauseResumed, ""),
+			LeftPaused: pauses("meta", "", 6, incidentbot.PauseLeftPaused, "retenue par INC-43"),
+			kind:       kindResume,
+		}, "Relance de 1 campagne sur googleads" + nb + "; 6 laissées en pause" + nb + ": meta 0 (retenue par INC-43), meta 1 (retenue par INC-43), meta 2 (retenue par INC-43), meta 3 (retenue par INC-43), meta 4 (retenue par INC-43), et 1 autre."},
+		{"drill", Report{
+			Shared: pauses("meta", "", 2, incidentbot.PausePaused, ""),
+			DryRun: true, kind: kindPause,
+		}, "2 campagnes déjà en pause pour un autre incident, que celui-ci retiendrait aussi."},
+		{"nothing to resume, a platform skipped", Report{Skipped: []string{"tiktok"}, kind: kindResume},
+			"Rien à relancer" + nb + ": cet incident ne retient aucune campagne en pause" + nb + "; plateforme non configurée ignorée" + nb + ": tiktok."},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if got := tc.rep.Summary("fr"); got != tc.want {
 				t.Errorf("got  %q\nwant %q", got, tc.want)
 			}
 		})
