@@ -125,11 +125,14 @@ func (e *Engine) locked(ctx context.Context, actor incidentbot.Actor, id int64, 
 			return incidentbot.Change{}, err
 		}
 		j := e.jobsFor(inc)
+		closed := inc.Status == incidentbot.StatusClosed
 		ch, err := fn(inc, roles, j)
 		if err != nil {
 			return incidentbot.Change{}, err
 		}
-		j.redraw() // as withRedraws does for updateByID
+		if !closed {
+			j.redraw() // as withRedraws does for updateByID
+		}
 		ch.Jobs = append(ch.Jobs, j.out...)
 		return ch, j.err
 	}

@@ -31,12 +31,17 @@ func (j *jobs) redraw() *jobs {
 	return j.at(kindRedrawWelcome, kindRedrawWelcome+"/"+window, nil, at).at(kindSummary, kindSummary+"/"+window, nil, at)
 }
 
-// withRedraws has a change also redraw the kept messages, in the same
-// transaction: the redraws run after it commits and see it.
+// withRedraws has a change of an incident not closed yet also redraw the
+// kept messages, in the same transaction: the redraws run after it
+// commits and see it.
 func (e *Engine) withRedraws(fn func(inc *incidentbot.Incident) (incidentbot.Change, error)) func(inc *incidentbot.Incident) (incidentbot.Change, error) {
 	return func(inc *incidentbot.Incident) (incidentbot.Change, error) {
+		closed := inc.Status == incidentbot.StatusClosed
 		ch, err := fn(inc)
-		if err != nil {
+		if err != nil || closed {
+			// After the close's own redraw nothing shows on the messages
+			// (follow-ups and a late ads resume have their own posts), and
+			// the war room may be archived.
 			return ch, err
 		}
 		j := e.jobsFor(inc).redraw()
@@ -70,13 +75,15 @@ func (e *Engine) redrawWelcome(ctx context.Context, _ incidentbot.Job, inc *inci
 		return nil, err
 	}
 	err = chat.Update(ctx, ref, views.Welcome(st, e.now(), e.cfg.Language))
-	if incidentbot.ErrorCode(err) == incidentbot.ENOTFOUND {
-		// Deleted by someone: /incident status shows the same.
-		e.logger.InfoContext(ctx, "welcome message gone, not redrawn", "incident", inc.Key)
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("redraw welcome: %w", err)
+	switch {
+	case err == nil:
+	case incidentbot.ErrorCode(err) == incidentbot.EUNAVAILABLE || incidentbot.IsTransientNetError(err):
+		return nil, fmt.Errorf("redraw welcome: %w", err) // retried
+	default:
+		// Deleted, or the war room archived: there is nothing left to keep
+		// up to date, and no failure worth a notice (/incident status
+		// shows the same).
+		e.logger.InfoContext(ctx, "welcome not redrawn", "incident", inc.Key, "code", incidentbot.ErrorCode(err), "err", err)
 	}
 	return nil, nil
 }

@@ -136,3 +136,49 @@ func mustMessage(t *testing.T, db *store.DB, id int64) incidentbot.MessageRef {
 	}
 	return ref
 }
+
+// TestRedrawAfterClose: changes after the close (a follow-up) redraw
+// nothing, and a redraw that finds the war room archived is no failure.
+func TestRedrawAfterClose(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		a := actor(alice, console.GeneralChannelID)
+		inc := f.declare(incidentbot.DeclareRequest{Title: "Checkout returns 504", Type: "site-outage"})
+		f.runAll(time.Second)
+		for _, to := range []incidentbot.Status{incidentbot.StatusResolved, incidentbot.StatusClosed} {
+			if _, err := f.eng.SetStatus(ctx, a, inc.Key, to, "Rolled back"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for range 5 { // reminders wait for days: run what is due in the next seconds
+			f.clock.Advance(time.Second)
+			f.runAll(0)
+		}
+		redraws := func() int {
+			n := 0
+			for _, j := range f.jobs(inc) {
+				if j.Kind == kindRedrawWelcome {
+					n++
+				}
+			}
+			return n
+		}
+		before := redraws()
+		if _, _, err := f.eng.AddFollowUp(ctx, a, inc.Key, incidentbot.FollowUp{Text: "Alert on 504s"}); err != nil {
+			t.Fatal(err)
+		}
+		if got := redraws(); got != before {
+			t.Errorf("got %d welcome redraws after a follow-up on a closed incident, want %d", got, before)
+		}
+
+		inc = f.reload(inc)
+		if err := f.chat.Archive(ctx, inc.WarRoom); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.eng.redrawWelcome(ctx, f.job(inc, kindRedrawWelcome), inc); err != nil {
+			t.Errorf("archived war room: got %v, want nothing to redraw", err)
+		}
+	})
+}
