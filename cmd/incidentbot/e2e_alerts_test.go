@@ -1,13 +1,14 @@
-package alerts
+package main
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,18 +17,17 @@ import (
 	"time"
 
 	"incidentbot"
-	"incidentbot/internal/storetest"
 )
 
 // alertmanagerBinaries are the names of Alertmanager: Debian's package,
 // then upstream's release.
 var alertmanagerBinaries = []string{"prometheus-alertmanager", "alertmanager"}
 
-// TestRealAlertmanager runs a real Alertmanager with a webhook receiver
-// pointing at the Receiver, feeds it alerts through its API, and checks
-// that the group declares exactly one incident and that resolving it posts
-// the resolve suggestion.
-func TestRealAlertmanager(t *testing.T) {
+// TestE2EAlertmanager runs a real Alertmanager whose webhook receiver is
+// serve, through the strict harness: a firing group declares exactly one
+// incident, a second pod joining the group goes on its timeline, and the
+// group resolving posts one resolve suggestion in the war room.
+func TestE2EAlertmanager(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: skipping the Alertmanager end-to-end test")
 	}
@@ -41,27 +41,25 @@ func TestRealAlertmanager(t *testing.T) {
 	if bin == "" {
 		t.Skip("Alertmanager not installed (apt-get install prometheus-alertmanager): skipping the end-to-end test")
 	}
-	t.Parallel()
+	const token = "e2e-alert-token-5c1f0a9b7d3e"
+	sc := newFakeSlack(t)
+	env := e2eDB(t)
+	env["ALERT_WEBHOOK_TOKEN"], env["ALERT_PLATFORM"], env["ALERT_CHANNEL"] = token, incidentbot.PlatformSlack, sc.channelID(general)
+	h := newHarness(t, sc, env)
 
-	w := newWorld(t, storetest.SQLite(t), Config{})
-	w.clock.Set(time.Now().UTC())
+	// Between Alertmanager and serve, to count the deliveries and their answers.
+	target, _ := url.Parse(h.url(""))
 	var deliveries, failures atomic.Int64
-	hook := w.recv.Alertmanager()
-	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, req *http.Request) {
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	proxy.ModifyResponse = func(resp *http.Response) error {
 		deliveries.Add(1)
-		rec := httptest.NewRecorder()
-		hook.ServeHTTP(rec, req)
-		if rec.Code != http.StatusOK {
+		if resp.StatusCode != http.StatusOK {
 			failures.Add(1)
-			t.Errorf("webhook answered %d: %s", rec.Code, rec.Body)
 		}
-		for k, v := range rec.Header() {
-			rw.Header()[k] = v
-		}
-		rw.WriteHeader(rec.Code)
-		_, _ = rw.Write(rec.Body.Bytes())
-	}))
-	t.Cleanup(srv.Close)
+		return nil
+	}
+	hook := httptest.NewServer(proxy)
+	t.Cleanup(hook.Close)
 
 	dir := t.TempDir()
 	config := fmt.Sprintf(`route:
@@ -79,20 +77,15 @@ receivers:
           authorization:
             type: Bearer
             credentials: %s
-`, srv.URL, testToken)
+`, hook.URL, token)
 	cfgPath := filepath.Join(dir, "alertmanager.yml")
 	if err := os.WriteFile(cfgPath, []byte(config), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	addr := freeAddr(t)
 	var out bytes.Buffer
-	cmd := exec.Command(bin,
-		"--config.file="+cfgPath,
-		"--storage.path="+filepath.Join(dir, "data"),
-		"--web.listen-address="+addr,
-		"--cluster.listen-address=",
-		"--log.level=debug",
-	)
+	cmd := exec.Command(bin, "--config.file="+cfgPath, "--storage.path="+filepath.Join(dir, "data"),
+		"--web.listen-address="+addr, "--cluster.listen-address=", "--log.level=debug")
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", bin, err)
@@ -105,7 +98,7 @@ receivers:
 		}
 	})
 	base := "http://" + addr
-	poll(t, 20*time.Second, "Alertmanager ready", func() bool {
+	h.until("Alertmanager ready", func() bool {
 		resp, err := http.Get(base + "/-/ready")
 		if err != nil {
 			return false
@@ -120,47 +113,44 @@ receivers:
 	}
 	annotations := map[string]string{"summary": "Checkout 5xx ratio above 20%", "runbook_url": "https://runbooks.shop.example/checkout-5xx"}
 	postAlerts(t, base, []amAlertIn{{Labels: labels("a"), Annotations: annotations, StartsAt: started}})
-
-	var inc *incidentbot.Incident
-	poll(t, 30*time.Second, "one incident declared", func() bool {
-		w.clock.Set(time.Now().UTC())
-		w.runJobs()
-		incs := w.incidents()
-		if len(incs) > 1 {
-			t.Fatalf("got %d incidents, want 1", len(incs))
-		}
-		if len(incs) == 1 && incs[0].WarRoom != "" {
-			inc = incs[0]
-			return true
-		}
-		return false
-	})
+	const room = "inc-1-checkouterrorrate-checkout-5xx-ratio-above-20"
+	h.expect(room, `(?s)INC-1 CheckoutErrorRate: Checkout 5xx ratio above 20%.*What happened`)
+	h.expect(room, noShopURL)
+	h.expect(managers, `SEV1 · INC-1 CheckoutErrorRate: Checkout 5xx ratio above 20%`)
+	h.settle()
+	inc := h.incidents()[0]
 
 	// A second pod joins the group: Alertmanager sends the whole group
 	// again, the first alert included.
+	events := func(kind incidentbot.EventKind) int {
+		timeline, err := h.db.Timeline(context.Background(), inc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, e := range timeline {
+			if e.Kind == kind {
+				n++
+			}
+		}
+		return n
+	}
 	postAlerts(t, base, []amAlertIn{{Labels: labels("b"), Annotations: annotations, StartsAt: started}})
-	poll(t, 30*time.Second, "the second pod's alert on the timeline", func() bool {
-		return len(w.events(inc.ID, incidentbot.EventAlertFired)) == 1
-	})
+	h.expect(room, `(?s)Alert joined INC-1: CheckoutErrorRate.*pod=b`)
+	h.until("the second pod's alert on the timeline", func() bool { return events(incidentbot.EventAlertFired) == 1 })
 
 	ended := time.Now().UTC().Add(-time.Second)
 	postAlerts(t, base, []amAlertIn{
 		{Labels: labels("a"), Annotations: annotations, StartsAt: started, EndsAt: ended},
 		{Labels: labels("b"), Annotations: annotations, StartsAt: started, EndsAt: ended},
 	})
-	poll(t, 30*time.Second, "the resolve suggestion in the war room", func() bool {
-		w.clock.Set(time.Now().UTC())
-		w.runJobs()
-		return len(resolveSuggestions(w.warRoom(inc), inc.Key)) > 0 && len(w.events(inc.ID, incidentbot.EventAlertResolved)) == 2
-	})
-
-	if n := len(resolveSuggestions(w.warRoom(inc), inc.Key)); n != 1 {
-		t.Errorf("got %d resolve suggestions, want 1", n)
-	}
-	if n := len(w.incidents()); n != 1 {
+	h.expect(room, `the alerts behind INC-1 have stopped firing`) // the resolve suggestion, once
+	h.until("both alerts resolved on the timeline", func() bool { return events(incidentbot.EventAlertResolved) == 2 })
+	h.settle()
+	if n := len(h.incidents()); n != 1 {
 		t.Errorf("got %d incidents, want 1", n)
 	}
-	if n := len(w.events(inc.ID, incidentbot.EventAlertFired)); n != 1 {
+	if n := events(incidentbot.EventAlertFired); n != 1 {
 		t.Errorf("got %d alert_fired events, want 1 (the second pod)", n)
 	}
 	if d := deliveries.Load(); d < 3 {
@@ -169,6 +159,7 @@ receivers:
 	if f := failures.Load(); f != 0 {
 		t.Errorf("got %d failed deliveries, want 0", f)
 	}
+	h.finish()
 }
 
 // amAlertIn is an alert as posted to Alertmanager's API v2.
@@ -192,32 +183,5 @@ func postAlerts(t *testing.T, base string, alerts []amAlertIn) {
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("post alerts: got status %d, want 200", resp.StatusCode)
-	}
-}
-
-// freeAddr returns a loopback address with a port nobody listens on.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
-// poll calls cond on every tick until it holds or the deadline passes.
-func poll(t *testing.T, within time.Duration, what string, cond func() bool) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), within)
-	defer cancel()
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	for !cond() {
-		select {
-		case <-ctx.Done():
-			t.Fatalf("gave up waiting for %s after %s", what, within)
-		case <-tick.C:
-		}
 	}
 }
