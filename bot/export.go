@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // kindExport files an incident's follow-ups in the team's tracker
@@ -23,20 +24,18 @@ const trackerSkew = time.Hour
 // without a ticket; anyone who may add one may. A drill files nothing.
 func (e *Engine) ExportFollowUps(ctx context.Context, actor incidentbot.Actor, key string) (*incidentbot.Incident, string, int, error) {
 	if e.tracker == nil {
-		return nil, "", 0, incidentbot.Errorf(incidentbot.EINVALID,
-			"No tracker is configured: set FOLLOWUPS_TARGET to github, jira or linear with its variables (README.md, Follow-ups in your tracker) and restart the bot.")
+		return nil, "", 0, i18n.Errorf(incidentbot.EINVALID, "trackers.none", nil)
 	}
 	inc, list, err := e.FollowUps(ctx, actor, key)
 	if err != nil {
 		return nil, "", 0, err
 	}
 	if inc.Drill {
-		return nil, "", 0, incidentbot.Errorf(incidentbot.EINVALID, "%s is a drill: its follow-ups are not filed in %s.", inc.Key, e.tracker.Name())
+		return nil, "", 0, i18n.Errorf(incidentbot.EINVALID, "trackers.drill", map[string]any{"Key": inc.Key, "Tracker": e.tracker.Name()})
 	}
 	n := len(toFile(list))
 	if n == 0 {
-		return nil, "", 0, incidentbot.Errorf(incidentbot.EINVALID,
-			"%s has no follow-up to file: each one not done has its ticket already. /incident followup list shows them.", inc.Key)
+		return nil, "", 0, i18n.Errorf(incidentbot.EINVALID, "trackers.nothing", map[string]any{"Key": inc.Key})
 	}
 	job, err := incidentbot.NewJob(inc, kindExport, "followups/export/"+e.seq(), nil, e.now())
 	if err != nil {
@@ -89,12 +88,12 @@ func (e *Engine) exportFollowUps(ctx context.Context, job incidentbot.Job, inc *
 		if err != nil {
 			return nil, e.exportFailed(ctx, job, inc, after, err)
 		}
-		filed = append(filed, fmt.Sprintf("%d. %s: %s %s", f.Number, f.Text, t.Key, t.URL))
+		filed = append(filed, i18n.T(e.cfg.Language, "trackers.filed_line", map[string]any{"N": f.Number, "Text": f.Text, "Ticket": t.Key, "URL": t.URL}))
 	}
 	if len(filed) > 0 {
 		j := e.jobsFor(inc)
 		j.add(kindPost, localKey(job)+"/filed", postPayload{Channel: e.closedChannel(inc), Message: incidentbot.Message{
-			Title: fmt.Sprintf("Follow-ups of %s filed in %s", inc.Key, e.tracker.Name()),
+			Title: i18n.T(e.cfg.Language, "trackers.filed_title", map[string]any{"Key": inc.Key, "Tracker": e.tracker.Name()}),
 			Text:  strings.Join(filed, "\n"),
 		}})
 		if j.err != nil {
@@ -137,7 +136,7 @@ func (e *Engine) recordTicket(ctx context.Context, inc *incidentbot.Incident, f 
 		return incidentbot.Change{
 			Tickets: []incidentbot.FollowUpTicket{{Number: f.Number, Ticket: t.URL}},
 			Events: []incidentbot.TimelineEvent{{Kind: incidentbot.EventNote, At: e.now(),
-				Text: fmt.Sprintf("Follow-up %d filed in %s as %s: %s", f.Number, e.tracker.Name(), t.Key, t.URL)}},
+				Text: i18n.T(e.cfg.Language, "trackers.filed_note", map[string]any{"N": f.Number, "Tracker": e.tracker.Name(), "Ticket": t.Key, "URL": t.URL})}},
 		}, nil
 	})
 	return err
@@ -152,8 +151,8 @@ func (e *Engine) exportFailed(ctx context.Context, job incidentbot.Job, inc *inc
 	out = append(out, after...)
 	if retried := incidentbot.ErrorCode(err) == incidentbot.EUNAVAILABLE || incidentbot.IsTransientNetError(err); retried && job.Attempts == 1 {
 		n, nerr := incidentbot.NewJob(inc, kindNotice, localKey(job)+"/unavailable", postPayload{Channel: e.closedChannel(inc), Message: incidentbot.Message{
-			Title:    fmt.Sprintf("%s is not taking the follow-ups of %s yet", e.tracker.Name(), inc.Key),
-			Text:     incidentbot.ErrorMessage(err) + " The links will follow here; /incident followup list shows them.",
+			Title:    i18n.T(e.cfg.Language, "trackers.unavailable_title", map[string]any{"Key": inc.Key, "Tracker": e.tracker.Name()}),
+			Text:     i18n.T(e.cfg.Language, "trackers.unavailable", map[string]any{"Error": i18n.ErrorMessage(e.cfg.Language, err)}),
 			Severity: inc.Severity,
 		}}, e.now())
 		if nerr == nil {

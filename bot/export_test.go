@@ -8,6 +8,7 @@ import (
 
 	"incidentbot"
 	"incidentbot/bot/console"
+	"incidentbot/i18n"
 	"incidentbot/integrations/trackers/github"
 	"incidentbot/integrations/trackers/jira"
 	"incidentbot/integrations/trackers/linear"
@@ -328,6 +329,29 @@ func TestExportDrill(t *testing.T) {
 		closingDraft(t, f, inc)
 		if gh.Calls("list")+gh.Calls("create") != 0 {
 			t.Errorf("a drill called GitHub")
+		}
+	})
+}
+
+// TestExportFrench: a French workspace reads the links' post in French,
+// and a person told there is nothing to file reads it in French too.
+func TestExportFrench(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		f.lang = "fr"
+		eng := withTracker(f, trackerFakes()[0].client(t))
+		inc, here := closeWithFollowUps(t, f)
+		f.runAll(0)
+		links := tickets(t, f, inc)
+		general, _ := f.chat.Channel(console.GeneralChannelID)
+		want := "Actions de " + inc.Key + " créées dans GitHub\n1. Alert on checkout 5xx\u00a0: "
+		if got := posts(general, want); len(got) != 1 || !strings.Contains(got[0], links[1]) {
+			t.Errorf("posts %q…: got %v", want, posts(general, inc.Key))
+		}
+		_, _, _, err := eng.ExportFollowUps(context.Background(), here, inc.Key)
+		if got, want := i18n.ErrorMessage("fr", err), inc.Key+" n'a aucune action à créer\u00a0: chacune de celles qui restent à faire a déjà son ticket. /incident followup list les affiche."; got != want {
+			t.Errorf("nothing to file:\ngot  %q\nwant %q", got, want)
 		}
 	})
 }
