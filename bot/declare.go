@@ -21,18 +21,9 @@ func (e *Engine) Declare(ctx context.Context, actor incidentbot.Actor, req incid
 	if err := inWorkspace(actor); err != nil {
 		return nil, err
 	}
-	title := strings.TrimSpace(req.Title)
-	if title == "" {
-		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Give the incident a title, e.g. /incident declare sev1 Checkout returns 504.")
-	}
-	if n := utf8.RuneCountInString(title); n > incidentbot.MaxTitle {
-		return nil, incidentbot.Errorf(incidentbot.EINVALID, "The title is %d characters long; keep it under %d and put details in an update.", n, incidentbot.MaxTitle)
-	}
-	if n := utf8.RuneCountInString(strings.TrimSpace(req.Description)); n > incidentbot.MaxDescription {
-		return nil, incidentbot.Errorf(incidentbot.EINVALID, "The description is %d characters long; keep it under %d and post the rest as updates.", n, incidentbot.MaxDescription)
-	}
-	if req.Severity != incidentbot.SevUnknown && !req.Severity.Valid() {
-		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Unknown severity. Use sev1 (site down) to sev4 (minor).")
+	title, err := checkDeclare(req)
+	if err != nil {
+		return nil, err
 	}
 	pb, err := e.playbooks.Match(req.Type, title)
 	if err != nil {
@@ -44,13 +35,7 @@ func (e *Engine) Declare(ctx context.Context, actor incidentbot.Actor, req incid
 		}
 	}
 	now := e.now()
-	sev := req.Severity
-	if sev == incidentbot.SevUnknown {
-		sev = pb.Match.DefaultSeverity
-	}
-	if !sev.Valid() {
-		sev = incidentbot.SEV3
-	}
+	sev := declaredSeverity(req.Severity, pb)
 	detected := req.DetectedAt
 	if detected.IsZero() || detected.After(now) {
 		detected = now
@@ -102,21 +87,59 @@ func (e *Engine) Declare(ctx context.Context, actor incidentbot.Actor, req incid
 		ch.Limits = append(slices.Clip(ch.Limits), *personal)
 	}
 	if err := e.store.CreateIncident(ctx, inc, ch); err != nil {
-		var rl *incidentbot.RateLimitError
-		if personal != nil && errors.As(err, &rl) && rl.Limit == *personal {
-			return nil, incidentbot.WrapError(incidentbot.EFORBIDDEN, err,
-				"You declared %d incidents in the last minute, the most one person may. Wait %d s and try again, or ask a teammate; /incident list shows what is already open.",
-				rl.Limit.Max, int((rl.Wait+time.Second-1)/time.Second))
-		}
-		var dup *incidentbot.DuplicateError
-		if errors.As(err, &dup) && !dup.Repeat && dup.Existing.DedupeKey == "" {
-			return nil, duplicate(dup.Existing)
-		}
-		return nil, err
+		return nil, declareRefused(err, personal)
 	}
 	e.logger.InfoContext(ctx, "incident declared", "incident", inc.Key, "severity", sev.String(), "playbook", pb.Name, "drill", inc.Drill)
 	e.nudge()
 	return inc, nil
+}
+
+// declaredSeverity is the severity asked for, else the playbook's
+// default, else sev3.
+func declaredSeverity(sev incidentbot.Severity, pb *incidentbot.Playbook) incidentbot.Severity {
+	if sev == incidentbot.SevUnknown {
+		sev = pb.Match.DefaultSeverity
+	}
+	if !sev.Valid() {
+		sev = incidentbot.SEV3
+	}
+	return sev
+}
+
+// checkDeclare refuses a declaration whose title, description or severity
+// cannot be, and returns its title trimmed.
+func checkDeclare(req incidentbot.DeclareRequest) (string, error) {
+	title := strings.TrimSpace(req.Title)
+	if title == "" {
+		return "", incidentbot.Errorf(incidentbot.EINVALID, "Give the incident a title, e.g. /incident declare sev1 Checkout returns 504.")
+	}
+	if n := utf8.RuneCountInString(title); n > incidentbot.MaxTitle {
+		return "", incidentbot.Errorf(incidentbot.EINVALID, "The title is %d characters long; keep it under %d and put details in an update.", n, incidentbot.MaxTitle)
+	}
+	if n := utf8.RuneCountInString(strings.TrimSpace(req.Description)); n > incidentbot.MaxDescription {
+		return "", incidentbot.Errorf(incidentbot.EINVALID, "The description is %d characters long; keep it under %d and post the rest as updates.", n, incidentbot.MaxDescription)
+	}
+	if req.Severity != incidentbot.SevUnknown && !req.Severity.Valid() {
+		return "", incidentbot.Errorf(incidentbot.EINVALID, "Unknown severity. Use sev1 (site down) to sev4 (minor).")
+	}
+	return title, nil
+}
+
+// declareRefused says why the store refused a declaration: the person's
+// own rate limit (personal, when set), or the same title open in the
+// channel; other errors as they are.
+func declareRefused(err error, personal *incidentbot.RateLimit) error {
+	var rl *incidentbot.RateLimitError
+	if personal != nil && errors.As(err, &rl) && rl.Limit == *personal {
+		return incidentbot.WrapError(incidentbot.EFORBIDDEN, err,
+			"You declared %d incidents in the last minute, the most one person may. Wait %d s and try again, or ask a teammate; /incident list shows what is already open.",
+			rl.Limit.Max, int((rl.Wait+time.Second-1)/time.Second))
+	}
+	var dup *incidentbot.DuplicateError
+	if errors.As(err, &dup) && !dup.Repeat && dup.Existing.DedupeKey == "" {
+		return duplicate(dup.Existing)
+	}
+	return err
 }
 
 // mayPauseAds applies the rule of "/incident ads pause" to the declare

@@ -112,72 +112,13 @@ var _ incidentbot.IncidentService = (*Engine)(nil)
 
 // New checks the dependencies and fills the configuration defaults.
 func New(cfg Config, deps Deps) (*Engine, error) {
-	var errs []error
-	if deps.Store == nil {
-		errs = append(errs, errors.New("bot: Deps.Store is required"))
-	}
-	if deps.Playbooks == nil {
-		errs = append(errs, errors.New("bot: Deps.Playbooks is required"))
-	}
-	if len(deps.Chats) == 0 {
-		errs = append(errs, errors.New("bot: Deps.Chats needs at least one chat platform"))
-	}
-	for name, c := range deps.Chats {
-		if c == nil || c.Platform() != name {
-			errs = append(errs, fmt.Errorf("bot: Deps.Chats[%q] must be a chat whose Platform() is %q", name, name))
-		}
-	}
-	if deps.Logger == nil {
-		errs = append(errs, errors.New("bot: Deps.Logger is required"))
-	}
-	if cfg.Workers < 0 || cfg.Lease < 0 || cfg.JobTimeout < 0 || cfg.PollInterval < 0 || cfg.MaxAttempts < 0 || cfg.RevenuePerMinute < 0 {
-		errs = append(errs, errors.New("bot: Config.Workers, Lease, JobTimeout, PollInterval, MaxAttempts and RevenuePerMinute must not be negative"))
-	}
-	if err := errors.Join(errs...); err != nil {
+	if err := check(cfg, deps); err != nil {
 		return nil, err
 	}
 	if deps.Clock == nil {
 		deps.Clock = incidentbot.SystemClock{}
 	}
-	if cfg.Currency == "" {
-		cfg.Currency = "EUR"
-	}
-	if cfg.Language == "" {
-		cfg.Language = "en"
-	}
-	if cfg.Workers == 0 {
-		cfg.Workers = 4
-	}
-	if cfg.Lease == 0 {
-		cfg.Lease = DefaultLease
-	}
-	if cfg.JobTimeout == 0 {
-		cfg.JobTimeout = 90 * time.Second
-	}
-	if cfg.PollInterval == 0 {
-		cfg.PollInterval = 500 * time.Millisecond
-	}
-	if cfg.MaxAttempts == 0 {
-		cfg.MaxAttempts = 8
-	}
-	if cfg.RecheckInterval <= 0 {
-		cfg.RecheckInterval = 2 * time.Minute
-	}
-	if cfg.RecheckHealthy <= 0 {
-		cfg.RecheckHealthy = 3
-	}
-	if cfg.DeclareLimit == 0 {
-		cfg.DeclareLimit = 5
-	}
-	if cfg.ProbeWorkers <= 0 {
-		cfg.ProbeWorkers = 2
-	}
-	if cfg.VerifyLimit == 0 {
-		cfg.VerifyLimit = 3
-	}
-	if cfg.VerifyWindow <= 0 {
-		cfg.VerifyWindow = 5 * time.Minute
-	}
+	cfg.fill()
 	var b [4]byte
 	_, _ = rand.Read(b[:])
 	id := cfg.WorkerID
@@ -202,6 +143,75 @@ func New(cfg Config, deps Deps) (*Engine, error) {
 	e.handlers = e.jobHandlers()
 	e.runner = e.newRunner()
 	return e, nil
+}
+
+// check refuses missing dependencies and negative settings, all at once.
+func check(cfg Config, deps Deps) error {
+	var errs []error
+	if deps.Store == nil {
+		errs = append(errs, errors.New("bot: Deps.Store is required"))
+	}
+	if deps.Playbooks == nil {
+		errs = append(errs, errors.New("bot: Deps.Playbooks is required"))
+	}
+	if len(deps.Chats) == 0 {
+		errs = append(errs, errors.New("bot: Deps.Chats needs at least one chat platform"))
+	}
+	for name, c := range deps.Chats {
+		if c == nil || c.Platform() != name {
+			errs = append(errs, fmt.Errorf("bot: Deps.Chats[%q] must be a chat whose Platform() is %q", name, name))
+		}
+	}
+	if deps.Logger == nil {
+		errs = append(errs, errors.New("bot: Deps.Logger is required"))
+	}
+	if cfg.Workers < 0 || cfg.Lease < 0 || cfg.JobTimeout < 0 || cfg.PollInterval < 0 || cfg.MaxAttempts < 0 || cfg.RevenuePerMinute < 0 {
+		errs = append(errs, errors.New("bot: Config.Workers, Lease, JobTimeout, PollInterval, MaxAttempts and RevenuePerMinute must not be negative"))
+	}
+	return errors.Join(errs...)
+}
+
+// fill sets the defaults of the settings left zero.
+func (c *Config) fill() {
+	if c.Currency == "" {
+		c.Currency = "EUR"
+	}
+	if c.Language == "" {
+		c.Language = "en"
+	}
+	if c.Workers == 0 {
+		c.Workers = 4
+	}
+	if c.Lease == 0 {
+		c.Lease = DefaultLease
+	}
+	if c.JobTimeout == 0 {
+		c.JobTimeout = 90 * time.Second
+	}
+	if c.PollInterval == 0 {
+		c.PollInterval = 500 * time.Millisecond
+	}
+	if c.MaxAttempts == 0 {
+		c.MaxAttempts = 8
+	}
+	if c.RecheckInterval <= 0 {
+		c.RecheckInterval = 2 * time.Minute
+	}
+	if c.RecheckHealthy <= 0 {
+		c.RecheckHealthy = 3
+	}
+	if c.DeclareLimit == 0 {
+		c.DeclareLimit = 5
+	}
+	if c.ProbeWorkers <= 0 {
+		c.ProbeWorkers = 2
+	}
+	if c.VerifyLimit == 0 {
+		c.VerifyLimit = 3
+	}
+	if c.VerifyWindow <= 0 {
+		c.VerifyWindow = 5 * time.Minute
+	}
 }
 
 // Playbooks lists the playbooks people can choose at declaration.

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"slices"
 	"strings"
 
@@ -63,4 +64,64 @@ func AdsAdmin(platform, userID string) string { return platform + ":" + userID }
 
 func holds(users []incidentbot.User, id string) bool {
 	return slices.ContainsFunc(users, func(u incidentbot.User) bool { return u.ID == id })
+}
+
+// AssignRole gives a playbook role to the people userSpec names and invites
+// them to the war room.
+func (e *Engine) AssignRole(ctx context.Context, actor incidentbot.Actor, key, role, userSpec string) ([]incidentbot.RoleAssignment, error) {
+	inc, err := e.incident(ctx, actor, key)
+	if err != nil {
+		return nil, err
+	}
+	if err := notClosed(inc); err != nil {
+		return nil, err
+	}
+	pb, err := e.playbook(inc)
+	if err != nil {
+		return nil, err
+	}
+	r, ok := pb.Role(role)
+	if !ok {
+		names := make([]string, len(pb.Roles))
+		for i, r := range pb.Roles {
+			names[i] = r.Name
+		}
+		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Unknown role %q. Roles in the %s playbook: %s.", role, pb.Name, strings.Join(names, ", "))
+	}
+	// Checked before the users are looked up on the chat platform, then
+	// again under the lock, where it holds.
+	may := rule{right: rightRoles, verb: "assign roles in"}
+	if err := e.permit(ctx, actor, inc, may); err != nil {
+		return nil, err
+	}
+	chat, err := e.chat(inc.Platform)
+	if err != nil {
+		return nil, err
+	}
+	users, err := chat.ResolveUsers(ctx, userSpec)
+	if err != nil {
+		return nil, err
+	}
+	if len(users) == 0 {
+		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Nobody matches %q. Name a person, e.g. /incident role %s @alice.", userSpec, r.Name)
+	}
+	_, err = e.locked(ctx, actor, inc.ID, may, func(inc *incidentbot.Incident, _ []incidentbot.RoleAssignment, j *jobs) (incidentbot.Change, error) {
+		now := e.now()
+		ids := make([]string, 0, len(users))
+		for _, u := range users {
+			ids = append(ids, u.ID)
+		}
+		j.add(kindInvite, "invite/"+e.seq(), invitePayload{UserIDs: ids})
+		if r.Name == incidentbot.RoleCommander {
+			j.add(kindTopic, "topic/"+e.seq(), nil)
+		}
+		return incidentbot.Change{
+			Roles:  []incidentbot.RoleChange{{Role: r.Name, Users: users, By: actor.User, At: now}},
+			Events: []incidentbot.TimelineEvent{roleEvent(r.Name, users, actor.User, now)},
+		}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return e.store.Roles(ctx, inc.ID)
 }
