@@ -150,6 +150,7 @@ templates:
 	}
 	h.expect(room, `INC-1`)
 	h.expect(managers, `INC-1`)
+	h.settle() // the war room exists before a command is typed in it
 	h.until("the status page shows the outage", func() bool {
 		ind, body := summary()
 		return ind == "critical" && body == "Checkout is being repaired; your cart is kept."
