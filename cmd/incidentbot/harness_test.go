@@ -254,11 +254,13 @@ func describePosts(ps []post) string {
 }
 
 // slackChat is the Slack fake with a workspace of two people and the
-// general and managers channels, reached by signed slash commands.
+// general and managers channels, reached by signed slash commands, or over
+// Socket Mode once overSocket is called.
 type slackChat struct {
 	api    *fakeslack.Server
 	secret string
 	users  map[string]fakeslack.User
+	socket bool // commands come as Socket Mode envelopes: no signing secret, an app token
 }
 
 const slackSigningSecret = "0f2e8a9d4b7c6e1a3f5d9c8b7a6e5d4c"
@@ -285,25 +287,42 @@ func (c *slackChat) channelID(name string) string {
 	return ch.ID
 }
 
+// overSocket makes serve take commands over Socket Mode.
+func (c *slackChat) overSocket() *slackChat {
+	c.socket = true
+	return c
+}
+
 func (c *slackChat) env() map[string]string {
-	return map[string]string{
+	env := map[string]string{
 		"SLACK_BOT_TOKEN":       c.api.Token(),
 		"SLACK_SIGNING_SECRET":  c.secret,
 		"SLACK_API_URL":         c.api.URL(),
 		"SUMMARY_CHANNEL_SLACK": c.channelID(managers),
 	}
+	if c.socket {
+		delete(env, "SLACK_SIGNING_SECRET")
+		env["SLACK_APP_TOKEN"] = c.api.AppToken()
+	}
+	return env
 }
 
-func (c *slackChat) secrets() []string { return []string{c.api.Token(), c.secret} }
+func (c *slackChat) secrets() []string { return []string{c.api.Token(), c.secret, c.api.AppToken()} }
 
 func (c *slackChat) command(t *testing.T, base, user, channel, line string) string {
 	t.Helper()
 	u := c.users[user]
 	form := url.Values{"team_id": {fakeslack.TeamID}, "user_id": {u.ID}, "user_name": {u.Name},
-		"channel_id": {c.channelID(channel)}, "command": {"/incident"}, "text": {line}}.Encode()
-	status, body := postSlack(t, base+"/slack/commands", c.secret, form)
-	if status != http.StatusOK {
-		t.Fatalf("/incident %s: got %d %s, want 200", line, status, body)
+		"channel_id": {c.channelID(channel)}, "command": {"/incident"}, "text": {line}}
+	var body []byte
+	if c.socket {
+		body = c.socketCommand(t, form)
+	} else {
+		status, raw := postSlack(t, base+"/slack/commands", c.secret, form.Encode())
+		if status != http.StatusOK {
+			t.Fatalf("/incident %s: got %d %s, want 200", line, status, raw)
+		}
+		body = raw
 	}
 	var resp struct {
 		Text string `json:"text"`
@@ -312,6 +331,44 @@ func (c *slackChat) command(t *testing.T, base, user, channel, line string) stri
 		t.Fatalf("/incident %s: answer %s: %v", line, body, err)
 	}
 	return resp.Text
+}
+
+// socketCommand sends a slash command as a Socket Mode envelope, once
+// serve is connected, and returns the payload serve acked it with.
+func (c *slackChat) socketCommand(t *testing.T, form url.Values) []byte {
+	t.Helper()
+	payload := map[string]string{}
+	for k := range form {
+		payload[k] = form.Get(k)
+	}
+	poll(t, "a Socket Mode connection", func() bool { return c.api.SocketConnections() > 0 }, nil)
+	id, err := c.api.SendEnvelope(fakeslack.Envelope{Type: "slash_commands", Payload: payload})
+	if err != nil {
+		t.Fatalf("/incident %s over Socket Mode: %v", form.Get("text"), err)
+	}
+	var ack []byte
+	poll(t, "the ack of /incident "+form.Get("text"), func() bool {
+		p, ok := c.api.Ack(id)
+		ack = p
+		return ok
+	}, nil)
+	return ack
+}
+
+// poll checks cond until it holds, failing after 10 seconds with serve's
+// logs when there are some.
+func poll(t *testing.T, what string, cond func() bool, logs *syncBuffer) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			if logs != nil {
+				t.Fatalf("%s: not within 10s; logs: %s", what, logs.String())
+			}
+			t.Fatalf("%s: not within 10s", what)
+		}
+		time.Sleep(20 * time.Millisecond) // polling interval, not a wait for work
+	}
 }
 
 // postSlack sends a form signed as Slack signs requests.
@@ -368,11 +425,13 @@ func (c *slackChat) name(id string) string {
 }
 
 // discordChat is the Discord fake with a guild of two people and the
-// general and managers channels, reached by signed HTTP interactions.
+// general and managers channels, reached by signed HTTP interactions, or
+// over the gateway once overGateway is called.
 type discordChat struct {
 	api     *fakediscord.Server
 	key     ed25519.PrivateKey
 	members map[string]fakediscord.User
+	gateway bool // interactions come as gateway events: no public key, DISCORD_MODE=gateway
 	mu      sync.Mutex
 	seq     int
 	asked   map[string]bool // interaction ids the harness sent
@@ -403,8 +462,14 @@ func (c *discordChat) channelID(name string) string {
 	return "1"
 }
 
+// overGateway makes serve take interactions over the gateway.
+func (c *discordChat) overGateway() *discordChat {
+	c.gateway = true
+	return c
+}
+
 func (c *discordChat) env() map[string]string {
-	return map[string]string{
+	env := map[string]string{
 		"DISCORD_BOT_TOKEN":       c.api.Token(),
 		"DISCORD_APP_ID":          fakediscord.AppID,
 		"DISCORD_GUILD_ID":        fakediscord.GuildID,
@@ -412,6 +477,11 @@ func (c *discordChat) env() map[string]string {
 		"DISCORD_API_URL":         c.api.URL(),
 		"SUMMARY_CHANNEL_DISCORD": c.channelID(managers),
 	}
+	if c.gateway {
+		delete(env, "DISCORD_PUBLIC_KEY")
+		env["DISCORD_MODE"] = "gateway"
+	}
+	return env
 }
 
 func (c *discordChat) secrets() []string { return []string{c.api.Token()} }
@@ -473,7 +543,12 @@ func interactionData(line string) map[string]any {
 func (c *discordChat) command(t *testing.T, base, user, channel, line string) string {
 	t.Helper()
 	id, body := c.interaction(2, user, c.channelID(channel), interactionData(line))
-	if status, raw := c.deliver(t, base, id, body, time.Now(), c.key); status != http.StatusOK {
+	if c.gateway {
+		poll(t, "a gateway connection", func() bool { return c.api.GatewayConnections() > 0 }, nil)
+		if err := c.api.Dispatch("INTERACTION_CREATE", json.RawMessage(body)); err != nil {
+			t.Fatalf("/incident %s over the gateway: %v", line, err)
+		}
+	} else if status, raw := c.deliver(t, base, id, body, time.Now(), c.key); status != http.StatusOK {
 		t.Fatalf("/incident %s: got %d %s, want 200", line, status, raw)
 	}
 	return discordText(c.answer(t, id))

@@ -3,23 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/ed25519"
-	"encoding/hex"
 	"fmt"
 	"net"
 	"net/http"
-	"net/url"
-	"os"
-	"path/filepath"
-	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"incidentbot/internal/fake/fakediscord"
-	"incidentbot/internal/fake/fakeslack"
 )
 
 // syncBuffer is a bytes.Buffer safe to write from run's goroutines while the test reads it.
@@ -109,13 +99,7 @@ func (s *served) url(path string) string { return "http://" + s.addr + path }
 // until polls cond until it holds, failing with the logs after 10 seconds.
 func (s *served) until(what string, cond func() bool) {
 	s.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			s.t.Fatalf("%s: not within 10s; logs: %s", what, s.logs.String())
-		}
-		time.Sleep(20 * time.Millisecond) // polling interval, not a wait for work
-	}
+	poll(s.t, what, cond, s.logs)
 }
 
 // stop shuts serve down as SIGTERM would and checks it stopped cleanly,
@@ -140,140 +124,6 @@ func (s *served) stop(secrets ...string) {
 			s.t.Errorf("a secret reached the logs")
 		}
 	}
-}
-
-func TestServeSlackEndToEnd(t *testing.T) {
-	slackAPI := fakeslack.New(t)
-	const signingSecret = "0f2e8a9d4b7c6e1a3f5d9c8b7a6e5d4c"
-	srv := startServe(t, map[string]string{
-		"SLACK_BOT_TOKEN":      fakeslack.DefaultToken,
-		"SLACK_SIGNING_SECRET": signingSecret,
-		"SLACK_API_URL":        slackAPI.URL(),
-	})
-	waitFor(t, srv.url("/readyz"), 200)
-	if body := get(t, srv.url("/metrics")); !strings.Contains(body, "go_goroutines") {
-		t.Errorf("/metrics lacks go_goroutines")
-	}
-
-	// A signed slash command is answered at once, then the workers open the war
-	// room. The generic playbook has no site check: tests reach no outside host.
-	form := url.Values{"team_id": {"T01SHOPX9Q"}, "user_id": {"U02ALICE5K"}, "user_name": {"alice"},
-		"channel_id": {"C0GENERAL1"}, "command": {"/incident"}, "text": {"declare sev1 type:generic Checkout returns 504"}}.Encode()
-	status, ack := postSlack(t, srv.url("/slack/commands"), signingSecret, form)
-	if status != 200 || !strings.Contains(string(ack), "INC-1") {
-		t.Fatalf("slash command ack: got %d %s, want 200 naming INC-1", status, ack)
-	}
-	srv.until("war room with a pinned welcome", func() bool {
-		ch, ok := slackAPI.ChannelByName("inc-1-checkout-returns-504")
-		return ok && len(slackAPI.Pinned(ch.ID)) == 1
-	})
-	srv.stop(fakeslack.DefaultToken, signingSecret)
-	if _, err := os.Stat(filepath.Join(srv.dir, "incidentbot.db")); err != nil {
-		t.Errorf("no SQLite file in the working folder: %v", err)
-	}
-}
-
-func TestServeSlackSocketMode(t *testing.T) {
-	slackAPI := fakeslack.New(t)
-	srv := startServe(t, map[string]string{
-		"SLACK_BOT_TOKEN": fakeslack.DefaultToken,
-		"SLACK_APP_TOKEN": fakeslack.DefaultAppToken,
-		"SLACK_API_URL":   slackAPI.URL(),
-	})
-	if resp, err := http.Post(srv.url("/slack/commands"), "text/plain", nil); err != nil || resp.StatusCode != 404 {
-		t.Errorf("/slack/commands in Socket Mode: got %v %v, want 404", resp, err)
-	}
-	srv.until("Socket Mode connection", func() bool { return slackAPI.SocketConnections() > 0 })
-	if _, err := slackAPI.SendEnvelope(fakeslack.Envelope{Type: "slash_commands", Payload: map[string]string{
-		"team_id": "T01SHOPX9Q", "user_id": "U02ALICE5K", "user_name": "alice", "channel_id": "C0GENERAL1",
-		"command": "/incident", "text": "declare sev2 type:generic Search is slow",
-	}}); err != nil {
-		t.Fatal(err)
-	}
-	srv.until("war room", func() bool { _, ok := slackAPI.ChannelByName("inc-1-search-is-slow"); return ok })
-	srv.stop(fakeslack.DefaultToken, fakeslack.DefaultAppToken)
-}
-
-// Discord over HTTP and a generic alert together: the alert opens its war
-// room on Discord; the commands are registered first.
-func TestServeDiscordAndAlerts(t *testing.T) {
-	api := fakediscord.New(t)
-	priv := ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize))
-	env := map[string]string{
-		"DISCORD_BOT_TOKEN":   api.Token(),
-		"DISCORD_APP_ID":      fakediscord.AppID,
-		"DISCORD_GUILD_ID":    fakediscord.GuildID,
-		"DISCORD_PUBLIC_KEY":  hex.EncodeToString(priv.Public().(ed25519.PublicKey)),
-		"DISCORD_API_URL":     api.URL(),
-		"ALERT_WEBHOOK_TOKEN": "alert-token-1234",
-		"ALERT_PLATFORM":      "discord",
-		"ALERT_CHANNEL":       "1302445566778899200",
-	}
-	var out bytes.Buffer
-	if err := run(context.Background(), []string{"incidentbot", "register-discord-commands"}, envFrom(env), nil, &out, &out); err != nil {
-		t.Fatalf("register-discord-commands: %v\n%s", err, out.String())
-	}
-	if len(api.Commands(fakediscord.GuildID)) != 1 {
-		t.Fatalf("registered commands: got %d, want /incident alone", len(api.Commands(fakediscord.GuildID)))
-	}
-
-	srv := startServe(t, env)
-
-	// Discord's signed PING gets a PONG; a bad signature gets 401.
-	ping := []byte(`{"id":"1","application_id":"` + fakediscord.AppID + `","type":1,"token":"t","version":1}`)
-	for _, tc := range []struct {
-		key  ed25519.PrivateKey
-		want int
-	}{{priv, 200}, {ed25519.NewKeyFromSeed(bytes.Repeat([]byte{1}, ed25519.SeedSize)), 401}} {
-		stamp := strconv.FormatInt(time.Now().Unix(), 10)
-		req, _ := http.NewRequest("POST", srv.url("/discord/interactions"), bytes.NewReader(ping))
-		req.Header.Set("X-Signature-Timestamp", stamp)
-		req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(ed25519.Sign(tc.key, append([]byte(stamp), ping...))))
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != tc.want {
-			t.Errorf("PING: got %d, want %d", resp.StatusCode, tc.want)
-		}
-	}
-
-	// No playbook word in the title: the generic playbook checks no outside site.
-	alert := `{"title":"Error rate above 20%","severity":"critical","dedupe_key":"errors","status":"firing"}`
-	for _, token := range []string{"wrong", "alert-token-1234"} {
-		req, _ := http.NewRequest("POST", srv.url("/webhooks/generic"), strings.NewReader(alert))
-		req.Header.Set("Authorization", "Bearer "+token)
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if want := map[string]int{"wrong": 401, "alert-token-1234": 200}[token]; resp.StatusCode != want {
-			t.Errorf("alert with token %s: got %d, want %d", token, resp.StatusCode, want)
-		}
-	}
-	srv.until("war room on Discord", func() bool {
-		return slices.ContainsFunc(api.Channels(), func(ch fakediscord.Channel) bool { return strings.HasPrefix(ch.Name, "inc-1-") })
-	})
-	srv.stop(api.Token())
-}
-
-func TestServeDiscordGateway(t *testing.T) {
-	api := fakediscord.New(t)
-	srv := startServe(t, map[string]string{
-		"DISCORD_BOT_TOKEN": api.Token(),
-		"DISCORD_APP_ID":    fakediscord.AppID,
-		"DISCORD_GUILD_ID":  fakediscord.GuildID,
-		"DISCORD_API_URL":   api.URL(),
-		"DISCORD_MODE":      "gateway",
-	})
-	if resp, err := http.Post(srv.url("/discord/interactions"), "application/json", nil); err != nil || resp.StatusCode != 404 {
-		t.Errorf("/discord/interactions in gateway mode: got %v %v, want 404", resp, err)
-	}
-	srv.until("gateway connection", func() bool { return api.GatewayConnections() > 0 })
-	srv.stop(api.Token())
 }
 
 func get(t *testing.T, url string) string {
