@@ -6,23 +6,33 @@ import (
 	"time"
 
 	slackapi "github.com/slack-go/slack"
+	"golang.org/x/sync/singleflight"
 )
 
 // People rarely change their Slack language: an answer is kept an hour, a
 // failure a minute (the reply meanwhile speaks the workspace's language).
-// The cache holds at most localeMax people; users.info gets localeWait,
-// since the person waits for the reply.
+// The cache holds at most localeMax people.
+//
+// A reply waits for users.info only localeWait: the slash command's answer
+// is its acknowledgement, which must stay well under Slack's deadline and
+// our 50 ms bar, so a slower users.info goes on in the background (one call
+// per person at a time, localeFetches at most) and serves the person's next
+// reply, this one speaking the workspace's language.
 const (
 	localeTTL     = time.Hour
 	localeFailTTL = time.Minute
 	localeMax     = 10_000
-	localeWait    = 500 * time.Millisecond
+	localeWait    = 25 * time.Millisecond
+	localeTimeout = 5 * time.Second
+	localeFetches = 8
 )
 
 // localeCache keeps users.info's locale per user id.
 type localeCache struct {
-	mu sync.Mutex
-	m  map[string]cachedLocale
+	mu       sync.Mutex
+	m        map[string]cachedLocale
+	inFlight int
+	calls    singleflight.Group
 }
 
 type cachedLocale struct {
@@ -31,20 +41,48 @@ type cachedLocale struct {
 }
 
 // Locale returns the person's Slack language ("fr-FR"), from users.info
-// with include_locale, cached; "" when Slack does not say in time.
+// with include_locale, cached; "" when Slack does not say within
+// localeWait (the answer then fills the cache for the next time).
 func (c *Chat) Locale(ctx context.Context, userID string) string {
 	if userID == "" {
 		return ""
 	}
-	now := time.Now()
 	c.locales.mu.Lock()
 	hit, ok := c.locales.m[userID]
 	c.locales.mu.Unlock()
-	if ok && now.Before(hit.expires) {
+	if ok && time.Now().Before(hit.expires) {
 		return hit.locale
 	}
-	ctx, cancel := context.WithTimeout(ctx, localeWait)
+	wait := time.NewTimer(localeWait)
+	defer wait.Stop()
+	select {
+	case r := <-c.locales.calls.DoChan(userID, func() (any, error) { return c.fetchLocale(userID), nil }):
+		return r.Val.(string)
+	case <-wait.C:
+	case <-ctx.Done():
+	}
+	return ""
+}
+
+// fetchLocale asks users.info and caches the answer. It outlives the
+// request that started it (its own deadline), and gives up at once,
+// caching nothing, when localeFetches calls are already out.
+func (c *Chat) fetchLocale(userID string) string {
+	c.locales.mu.Lock()
+	if c.locales.inFlight >= localeFetches {
+		c.locales.mu.Unlock()
+		return ""
+	}
+	c.locales.inFlight++
+	c.locales.mu.Unlock()
+	defer func() {
+		c.locales.mu.Lock()
+		c.locales.inFlight--
+		c.locales.mu.Unlock()
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), localeTimeout)
 	defer cancel()
+	now := time.Now()
 	entry := cachedLocale{expires: now.Add(localeFailTTL)}
 	u, err := c.api.GetUserInfoContext(ctx, userID, slackapi.GetUserInfoOptionIncludeLocale(true))
 	if err == nil {
