@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
+	"io"
 	"net/http"
 	"os"
 	"strings"
@@ -100,16 +101,8 @@ func TestServeDiscordAndAlerts(t *testing.T) {
 		token string
 		want  int
 	}{{"wrong", http.StatusUnauthorized}, {alertToken, http.StatusOK}} {
-		req, _ := http.NewRequest(http.MethodPost, h.url("/webhooks/generic"), strings.NewReader(alert))
-		req.Header.Set("Authorization", "Bearer "+tc.token)
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != tc.want {
-			t.Errorf("alert with token %s: got %d, want %d", tc.token, resp.StatusCode, tc.want)
+		if status, _ := sendAlert(t, h.url("/webhooks/generic"), tc.token, alert); status != tc.want {
+			t.Errorf("alert with token %s: got %d, want %d", tc.token, status, tc.want)
 		}
 	}
 	h.expect("inc-1-error-rate-above-20", `INC-1 Error rate above 20%`)
@@ -142,4 +135,20 @@ func scenarioDeclare(t *testing.T, h *harness) {
 	h.expect(managers, `SEV2 · INC-1 Search is slow`)
 	h.settle()
 	h.finish()
+}
+
+// sendAlert posts a JSON alert notification to url with token, as an
+// alert source does, and returns the status and the answer.
+func sendAlert(t *testing.T, url, token, body string) (int, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	answer, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, answer
 }

@@ -309,11 +309,24 @@ func (c *slackChat) env() map[string]string {
 
 func (c *slackChat) secrets() []string { return []string{c.api.Token(), c.secret, c.api.AppToken()} }
 
+// slashForm is the form Slack sends for /incident line typed by user in
+// channel of the workspace team.
+func (c *slackChat) slashForm(team, user, channel, line string) url.Values {
+	u := c.users[user]
+	return url.Values{"team_id": {team}, "user_id": {u.ID}, "user_name": {u.Name},
+		"channel_id": {c.channelID(channel)}, "command": {"/incident"}, "text": {line}}
+}
+
 func (c *slackChat) command(t *testing.T, base, user, channel, line string) string {
 	t.Helper()
-	u := c.users[user]
-	form := url.Values{"team_id": {fakeslack.TeamID}, "user_id": {u.ID}, "user_name": {u.Name},
-		"channel_id": {c.channelID(channel)}, "command": {"/incident"}, "text": {line}}
+	return c.commandFrom(t, base, fakeslack.TeamID, user, channel, line)
+}
+
+// commandFrom runs /incident line as user from channel of the workspace
+// team (the bot's own is fakeslack.TeamID) and returns the answer.
+func (c *slackChat) commandFrom(t *testing.T, base, team, user, channel, line string) string {
+	t.Helper()
+	form := c.slashForm(team, user, channel, line)
 	var body []byte
 	if c.socket {
 		body = c.socketCommand(t, form)
@@ -325,12 +338,14 @@ func (c *slackChat) command(t *testing.T, base, user, channel, line string) stri
 		body = raw
 	}
 	var resp struct {
-		Text string `json:"text"`
+		Text        string          `json:"text"`
+		Blocks      json.RawMessage `json:"blocks"`      // what people read, with
+		Attachments json.RawMessage `json:"attachments"` // a severity in a coloured bar
 	}
 	if err := json.Unmarshal(body, &resp); err != nil {
 		t.Fatalf("/incident %s: answer %s: %v", line, body, err)
 	}
-	return resp.Text
+	return strings.TrimSpace(strings.Join([]string{resp.Text, string(resp.Blocks), string(resp.Attachments)}, "\n"))
 }
 
 // socketCommand sends a slash command as a Socket Mode envelope, once
