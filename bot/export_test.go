@@ -19,62 +19,66 @@ import (
 	"incidentbot/store"
 )
 
-// trackerFake is one tracker's fake as the export tests see it: a client
-// on it and the tickets it holds (title -> how many).
+// trackerFake is one tracker's fake as the export tests see it: open
+// starts a fake and returns a client on it and the tickets it holds
+// (title -> how many). Each call has its own fake, since the SQLite and
+// Postgres runs of a test go in parallel.
 type trackerFake struct {
-	name    string
-	client  func(t *testing.T) incidentbot.Tracker
-	tickets func() map[string]int
+	name string
+	open func(t *testing.T) (incidentbot.Tracker, func() map[string]int)
 }
 
 func trackerFakes() []trackerFake {
-	var gh *fakegithub.Server
-	var jr *fakejira.Server
-	var ln *fakelinear.Server
 	return []trackerFake{
-		{name: "GitHub", client: func(t *testing.T) incidentbot.Tracker {
-			gh = fakegithub.New(t)
+		{name: "GitHub", open: func(t *testing.T) (incidentbot.Tracker, func() map[string]int) {
+			gh := fakegithub.New(t)
 			c, err := github.New(github.Config{Token: incidentbot.Secret(gh.Token()), Repo: gh.Repo(), APIURL: gh.URL()}, gh.Client())
 			if err != nil {
 				t.Fatal(err)
 			}
-			return c
-		}, tickets: func() map[string]int {
-			m := map[string]int{}
-			for _, is := range gh.Issues() {
-				m[is.Title]++
+			return c, func() map[string]int {
+				m := map[string]int{}
+				for _, is := range gh.Issues() {
+					m[is.Title]++
+				}
+				return m
 			}
-			return m
 		}},
-		{name: "Jira", client: func(t *testing.T) incidentbot.Tracker {
-			jr = fakejira.New(t)
+		{name: "Jira", open: func(t *testing.T) (incidentbot.Tracker, func() map[string]int) {
+			jr := fakejira.New(t)
 			c, err := jira.New(jira.Config{BaseURL: jr.URL(), Email: jr.Email(), APIToken: incidentbot.Secret(jr.Token()), Project: fakejira.DefaultProject}, jr.Client())
 			if err != nil {
 				t.Fatal(err)
 			}
-			return c
-		}, tickets: func() map[string]int {
-			m := map[string]int{}
-			for _, is := range jr.Issues() {
-				m[is.Summary]++
+			return c, func() map[string]int {
+				m := map[string]int{}
+				for _, is := range jr.Issues() {
+					m[is.Summary]++
+				}
+				return m
 			}
-			return m
 		}},
-		{name: "Linear", client: func(t *testing.T) incidentbot.Tracker {
-			ln = fakelinear.New(t)
+		{name: "Linear", open: func(t *testing.T) (incidentbot.Tracker, func() map[string]int) {
+			ln := fakelinear.New(t)
 			c, err := linear.New(linear.Config{APIKey: incidentbot.Secret(ln.APIKey()), TeamID: fakelinear.DefaultTeamID, APIURL: ln.URL()}, ln.Client())
 			if err != nil {
 				t.Fatal(err)
 			}
-			return c
-		}, tickets: func() map[string]int {
-			m := map[string]int{}
-			for _, is := range ln.Issues() {
-				m[is.Title]++
+			return c, func() map[string]int {
+				m := map[string]int{}
+				for _, is := range ln.Issues() {
+					m[is.Title]++
+				}
+				return m
 			}
-			return m
 		}},
 	}
+}
+
+// githubTracker is a client on a new GitHub fake.
+func githubTracker(t *testing.T) incidentbot.Tracker {
+	tr, _ := trackerFakes()[0].open(t)
+	return tr
 }
 
 // withTracker gives the fixture's next engine tr and returns it.
@@ -148,10 +152,11 @@ func TestExportRoundTrip(t *testing.T) {
 			t.Parallel()
 			storetest.Each(t, func(t *testing.T, db *store.DB) {
 				f := newFixture(t, db)
-				eng := withTracker(f, tf.client(t))
+				tr, held := tf.open(t)
+				eng := withTracker(f, tr)
 				inc, here := closeWithFollowUps(t, f)
 				f.runAll(0)
-				if got := tf.tickets(); len(got) != 2 || got["Alert on checkout 5xx"] != 1 || got["Write the rollback runbook"] != 1 {
+				if got := held(); len(got) != 2 || got["Alert on checkout 5xx"] != 1 || got["Write the rollback runbook"] != 1 {
 					t.Fatalf("tickets in %s: %v, want the two follow-ups not done, once each", tf.name, got)
 				}
 				links := tickets(t, f, inc)
@@ -176,7 +181,7 @@ func TestExportRoundTrip(t *testing.T) {
 					t.Fatalf("export: got %q, %d, %v; want %s, 1", name, n, err, tf.name)
 				}
 				f.runAll(0)
-				if got := tf.tickets(); len(got) != 3 || got["Load test the checkout"] != 1 || got["Alert on checkout 5xx"] != 1 {
+				if got := held(); len(got) != 3 || got["Load test the checkout"] != 1 || got["Alert on checkout 5xx"] != 1 {
 					t.Errorf("tickets after the export: %v", got)
 				}
 				if links := tickets(t, f, inc); links[4] == "" {
@@ -340,7 +345,7 @@ func TestExportFrench(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
 		f.lang = "fr"
-		eng := withTracker(f, trackerFakes()[0].client(t))
+		eng := withTracker(f, githubTracker(t))
 		inc, here := closeWithFollowUps(t, f)
 		f.runAll(0)
 		links := tickets(t, f, inc)
