@@ -14,27 +14,32 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// catalog reads one message file: id -> its forms ("other", "one"...).
+// catalog reads one language's message files: id -> its forms ("other",
+// "one"...). An id given in two files of a language is an error.
 func catalog(t *testing.T, lang string) map[string]map[string]string {
 	t.Helper()
-	path := "messages/" + lang + ".yaml"
-	buf, err := files.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mf, err := goi18n.ParseMessageFileBytes(buf, path, map[string]goi18n.UnmarshalFunc{"yaml": yaml.Unmarshal})
-	if err != nil {
-		t.Fatal(err)
-	}
 	out := map[string]map[string]string{}
-	for _, m := range mf.Messages {
-		forms := map[string]string{}
-		for form, s := range map[string]string{"zero": m.Zero, "one": m.One, "two": m.Two, "few": m.Few, "many": m.Many, "other": m.Other} {
-			if s != "" {
-				forms[form] = s
-			}
+	for _, path := range messageFiles(lang) {
+		buf, err := files.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
 		}
-		out[m.ID] = forms
+		mf, err := goi18n.ParseMessageFileBytes(buf, path, map[string]goi18n.UnmarshalFunc{"yaml": yaml.Unmarshal})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range mf.Messages {
+			forms := map[string]string{}
+			for form, s := range map[string]string{"zero": m.Zero, "one": m.One, "two": m.Two, "few": m.Few, "many": m.Many, "other": m.Other} {
+				if s != "" {
+					forms[form] = s
+				}
+			}
+			if _, dup := out[m.ID]; dup {
+				t.Errorf("%s: given twice in the %s files", m.ID, lang)
+			}
+			out[m.ID] = forms
+		}
 	}
 	return out
 }

@@ -7,6 +7,7 @@ package i18n
 
 import (
 	"embed"
+	"io/fs"
 	"strings"
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
@@ -35,22 +36,34 @@ func init() {
 	bundle.RegisterUnmarshalFunc("yaml", yaml.Unmarshal)
 	localizers = make(map[string]*goi18n.Localizer, len(Supported))
 	for _, lang := range Supported {
-		path := "messages/" + lang + ".yaml"
-		buf, err := files.ReadFile(path)
-		if err != nil {
-			panic(err)
-		}
-		mf, err := bundle.ParseMessageFileBytes(buf, path)
-		if err != nil {
-			panic(err)
-		}
-		if lang == Default {
-			for _, m := range mf.Messages {
-				ids[m.ID] = true
+		for _, path := range messageFiles(lang) {
+			buf, err := files.ReadFile(path)
+			if err != nil {
+				panic(err)
+			}
+			mf, err := bundle.ParseMessageFileBytes(buf, path)
+			if err != nil {
+				panic(err)
+			}
+			if lang == Default {
+				for _, m := range mf.Messages {
+					ids[m.ID] = true
+				}
 			}
 		}
 		localizers[lang] = goi18n.NewLocalizer(bundle, lang)
 	}
+}
+
+// messageFiles lists lang's files: messages/<lang>.yaml and one
+// messages/<area>.<lang>.yaml per part of the product, so that work on
+// one part does not touch another's file.
+func messageFiles(lang string) []string {
+	paths, err := fs.Glob(files, "messages/*."+lang+".yaml")
+	if err != nil {
+		panic(err)
+	}
+	return append([]string{"messages/" + lang + ".yaml"}, paths...)
 }
 
 // Match maps a platform or browser locale ("fr-FR", "fr_CA", "EN") to a
