@@ -23,3 +23,7 @@ func (e *Engine) UserLanguage(ctx context.Context, actor incidentbot.Actor) (str
 func (e *Engine) SetUserLanguage(ctx context.Context, actor incidentbot.Actor, lang string) error {
 	return e.store.SetUserLanguage(ctx, actor.Platform, actor.Workspace, actor.User.ID, lang)
 }
+
+// lang is the language of inc's shared posts (war room, summaries) and of
+// its timeline entries, which are written once in it.
+func (e *Engine) lang(*incidentbot.Incident) string { return e.cfg.Language }
