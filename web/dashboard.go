@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"maps"
 	"net/http"
 	"net/url"
@@ -69,7 +68,7 @@ func (p pageView) Datetime(t time.Time) string { return t.UTC().Format(time.RFC3
 func (p pageView) Dur(d time.Duration) string { return i18n.Duration(p.Lang, d) }
 
 // Ago is how long ago t was: "4m ago".
-func (p pageView) Ago(t time.Time) string { return fmt.Sprintf(p.D.Ago, p.Dur(p.now.Sub(t))) }
+func (p pageView) Ago(t time.Time) string { return p.D.Ago(p.Dur(p.now.Sub(t))) }
 
 // Money is an amount in the shop's currency.
 func (p pageView) Money(v float64) string { return i18n.Money(p.Lang, v, p.currency) }
@@ -95,9 +94,6 @@ func (p pageView) StatusWord(s incidentbot.Status) string {
 func (p pageView) KindWord(k incidentbot.EventKind) string {
 	return i18n.T(p.Lang, "event."+string(k), nil)
 }
-
-// Sprintf fills one of the page's formats.
-func (p pageView) Sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
 
 // tenantOf is the history scope of v: its workspace, or every one for a
 // Local viewer.
@@ -149,7 +145,7 @@ func (s *Site) write(w http.ResponseWriter, r *http.Request, status int, name st
 	b, err := render(name, view)
 	if err != nil {
 		s.logger.ErrorContext(r.Context(), "page did not render", "page", name, "err", err)
-		http.Error(w, "Internal error.", http.StatusInternalServerError)
+		http.Error(w, dashTexts[s.lang(r)].Internal, http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -148,6 +148,8 @@ func TestDashboardPages(t *testing.T) {
 		{"/incidents/INC-2", "incident_en.html"},
 		{"/incidents/INC-1?lang=fr", "incident_open_fr.html"},
 		{"/trends?months=3", "trends_en.html"},
+		{"/trends?months=3&lang=fr", "trends_fr.html"},
+		{"/incidents/INC-2?lang=fr", "incident_fr.html"},
 		{"/history.csv", "history.csv"},
 		{"/incidents/INC-2/postmortem.md", "postmortem_inc-2.md"},
 	} {
@@ -207,12 +209,12 @@ func TestDashboardBadInput(t *testing.T) {
 	p := newDash(t, storetest.SQLite(t), web.Config{})
 	p.seed()
 	for _, tc := range []struct{ path, want string }{
-		{"/incidents?from=yesterday", `&#34;yesterday&#34; is not a date: write it as YYYY-MM-DD.`},
+		{"/incidents?from=yesterday", "“yesterday” is not a date: write it as YYYY-MM-DD."},
 		{"/incidents?from=2026-03-10&to=2026-03-01", "The end date is before the start date."},
-		{"/incidents?severity=sev9", `&#34;sev9&#34; is not a severity`},
-		{"/incidents?platform=teams&lang=fr", `&#34;teams&#34; n&#39;est pas une plateforme`},
+		{"/incidents?severity=sev9", "“sev9” is not a severity"},
+		{"/incidents?platform=teams&lang=fr", "«\u00a0teams\u00a0» n&#39;est pas une plateforme"},
 		{"/incidents?page=0", "The page number must be a whole number from 1."},
-		{"/history.csv?to=31/12/2026", `"31/12/2026" is not a date`},
+		{"/history.csv?to=31/12/2026", "“31/12/2026” is not a date"},
 		{"/trends?months=7", "The period must be 3, 6, 12, 24 or 36 months."},
 	} {
 		resp, body := p.get(tc.path, viewerHeader, "local")

@@ -1,115 +1,139 @@
 package web
 
+import (
+	"incidentbot"
+	"incidentbot/i18n"
+)
+
 // dashText is every word the private pages (the managers' dashboard) say,
-// in one language; text.D holds it. Domain words (statuses, event kinds)
-// and number, money, duration and date formats come from package i18n.
+// in one language, said once from the catalog's web.dash.* messages;
+// those that take values are its methods. Domain words (statuses, event
+// kinds) and number, money, duration and date formats come from package
+// i18n.
 type dashText struct {
-	Dashboard, History, Trends, Nav     string
-	Open, NoOpen, LiveNote              string
-	Local, Workspace, SignOut           string
-	Severity, Status, Duration          string
-	Commander, LastUpdate, NoUpdate     string
-	Ago                                 string // fmt: "%s ago"
-	Paused, CostSoFar, RevenueUnknown   string
-	SpendAvoided, Unassigned, Drill     string
-	Filters, From, To, Any, Playbook    string
-	Platform, Search, Apply, Reset, CSV string
-	Results                             string // fmt: "Incidents: %d"
-	Prev, Next, PageOf                  string // PageOf fmt: "Page %d of %d"
-	NoMatch, Declared, Incident, Title  string
-	BadDate, BadSeverity, BadPlatform   string // fmt with the value
-	BadPage, BadPeriod, BadMonths       string
-	Months, PerMonth, TTRChart          string
-	Month, Count, Drills                string
-	TTA, TTM, TTR, Median, P90          string
-	Downtime, Revenue, Total, NoData    string
-	DrillsApart                         string
-	Summary, Impact, Roles, Checklist   string
-	Timeline, Ads, FollowUps            string
-	Postmortem, DownloadMD              string
-	Detected, Acknowledged, Mitigated   string
-	Resolved, Closed, DeclaredBy        string
-	Campaign, State, PausedAt           string
-	ResumedAt, NoAds, NoFollowUps       string
-	NoChecklist, Owner, Due, Priority   string
-	Event, Who, When, Text, Back        string
-	NotFound                            string // fmt with the key
-	Checks                              [3]string
-	Forbidden, ForbiddenText            string
-	Unavailable                         string
+	lang string
+
+	Dashboard, History, Trends, Nav, Colon string
+	Open, NoOpen, LiveNote                 string
+	Local, Workspace, SignOut              string
+	Severity, Status, Duration             string
+	Commander, LastUpdate, NoUpdate        string
+	Paused, CostSoFar, RevenueUnknown      string
+	SpendAvoided, Unassigned, Drill        string
+	Filters, From, To, Any, Playbook       string
+	Platform, Search, Apply, Reset, CSV    string
+	Prev, Next, NoMatch, Declared          string
+	BadPage, BadPeriod, BadMonths          string
+	Months, PerMonth, TTRChart             string
+	Month, Count, Drills                   string
+	TTA, TTM, TTR, Median, P90             string
+	Downtime, Revenue, Total, NoData       string
+	DrillsApart                            string
+	Summary, Impact, Roles, Checklist      string
+	Timeline, Ads, FollowUps               string
+	Postmortem, DownloadMD                 string
+	Detected, Acknowledged, Mitigated      string
+	Resolved, Closed, DeclaredBy           string
+	Campaign, State, PausedAt              string
+	ResumedAt, NoAds, NoFollowUps          string
+	NoChecklist, Owner, Due, Back          string
+	Forbidden, ForbiddenText, Unavailable  string
+	TooManyStreams, Internal               string
 }
 
-var dashTexts = map[string]dashText{
-	"en": {
-		Dashboard: "Dashboard", History: "History", Trends: "Trends", Nav: "Pages",
-		Open: "Open incidents", NoOpen: "No open incident.", LiveNote: "This list updates by itself.",
-		Local: "Local access: you see every workspace.", Workspace: "Workspace", SignOut: "Sign out",
-		Severity: "Severity", Status: "Status", Duration: "Duration",
-		Commander: "Commander", LastUpdate: "Last update", NoUpdate: "No update yet",
-		Ago:    "%s ago",
-		Paused: "Campaigns paused", CostSoFar: "Estimated cost so far", RevenueUnknown: "set REVENUE_PER_MINUTE to estimate it",
-		SpendAvoided: "Ad spend avoided", Unassigned: "unassigned", Drill: "Drill",
-		Filters: "Filters", From: "From", To: "To", Any: "Any", Playbook: "Playbook",
-		Platform: "Platform", Search: "Title contains", Apply: "Apply", Reset: "Reset", CSV: "Download as CSV",
-		Results: "Incidents: %d",
-		Prev:    "Previous", Next: "Next", PageOf: "Page %d of %d",
-		NoMatch: "No incident matches these filters.", Declared: "Declared", Incident: "Incident", Title: "Title",
-		BadDate: "%q is not a date: write it as YYYY-MM-DD.", BadSeverity: "%q is not a severity: choose sev1 to sev4.", BadPlatform: "%q is not a platform: choose slack, discord or console.",
-		BadPage: "The page number must be a whole number from 1.", BadPeriod: "The end date is before the start date.", BadMonths: "The period must be 3, 6, 12, 24 or 36 months.",
-		Months: "Period", PerMonth: "Incidents per month, by severity", TTRChart: "Time to resolve per month: median and p90",
-		Month: "Month", Count: "Incidents", Drills: "Drills",
-		TTA: "Time to acknowledge", TTM: "Time to mitigate", TTR: "Time to resolve", Median: "median", P90: "p90",
-		Downtime: "Downtime", Revenue: "Estimated revenue lost", Total: "Total", NoData: "No incident in this period.",
-		DrillsApart: "Drills are counted apart and left out of every other figure.",
-		Summary:     "Summary", Impact: "Impact", Roles: "Roles", Checklist: "Checklist",
-		Timeline: "Timeline", Ads: "Ads paused and resumed", FollowUps: "Follow-ups",
-		Postmortem: "Post-mortem draft", DownloadMD: "Download the Markdown",
-		Detected: "Detected", Acknowledged: "Acknowledged", Mitigated: "Mitigated",
-		Resolved: "Resolved", Closed: "Closed", DeclaredBy: "Declared by",
-		Campaign: "Campaign", State: "State", PausedAt: "Paused",
-		ResumedAt: "Resumed", NoAds: "No campaign was paused.", NoFollowUps: "No follow-up yet.",
-		NoChecklist: "This playbook has no checklist.", Owner: "Owner", Due: "Due", Priority: "Priority",
-		Event: "Event", Who: "Who", When: "When", Text: "What", Back: "Back to the history",
-		NotFound:      "Incident %s not found.",
-		Checks:        [3]string{"to do", "done", "skipped"},
-		Forbidden:     "This page is private",
-		ForbiddenText: "Sign in to see the dashboard. Without any sign-in configured, it answers only on the machine that runs the bot, at a loopback address such as http://127.0.0.1:8080/.",
-		Unavailable:   "The dashboard cannot read the database right now; try again in a moment.",
-	},
-	"fr": {
-		Dashboard: "Tableau de bord", History: "Historique", Trends: "Tendances", Nav: "Pages",
-		Open: "Incidents ouverts", NoOpen: "Aucun incident ouvert.", LiveNote: "Cette liste se met à jour toute seule.",
-		Local: "Accès local : vous voyez tous les espaces de travail.", Workspace: "Espace de travail", SignOut: "Se déconnecter",
-		Severity: "Gravité", Status: "État", Duration: "Durée",
-		Commander: "Responsable", LastUpdate: "Dernier point", NoUpdate: "Pas encore de point",
-		Ago:    "il y a %s",
-		Paused: "Campagnes suspendues", CostSoFar: "Coût estimé à ce stade", RevenueUnknown: "définissez REVENUE_PER_MINUTE pour l'estimer",
-		SpendAvoided: "Dépenses publicitaires évitées", Unassigned: "non attribué", Drill: "Exercice",
-		Filters: "Filtres", From: "Du", To: "Au", Any: "Tous", Playbook: "Playbook",
-		Platform: "Plateforme", Search: "Le titre contient", Apply: "Appliquer", Reset: "Réinitialiser", CSV: "Télécharger en CSV",
-		Results: "Incidents : %d",
-		Prev:    "Précédente", Next: "Suivante", PageOf: "Page %d sur %d",
-		NoMatch: "Aucun incident ne correspond à ces filtres.", Declared: "Déclaré", Incident: "Incident", Title: "Titre",
-		BadDate: "%q n'est pas une date : écrivez-la AAAA-MM-JJ.", BadSeverity: "%q n'est pas une gravité : choisissez sev1 à sev4.", BadPlatform: "%q n'est pas une plateforme : choisissez slack, discord ou console.",
-		BadPage: "Le numéro de page doit être un nombre entier à partir de 1.", BadPeriod: "La date de fin précède la date de début.", BadMonths: "La période doit être de 3, 6, 12, 24 ou 36 mois.",
-		Months: "Période", PerMonth: "Incidents par mois, par gravité", TTRChart: "Délai de résolution par mois : médiane et p90",
-		Month: "Mois", Count: "Incidents", Drills: "Exercices",
-		TTA: "Délai de prise en charge", TTM: "Délai d'atténuation", TTR: "Délai de résolution", Median: "médiane", P90: "p90",
-		Downtime: "Indisponibilité", Revenue: "Chiffre d'affaires perdu (estimation)", Total: "Total", NoData: "Aucun incident sur cette période.",
-		DrillsApart: "Les exercices sont comptés à part et exclus de tous les autres chiffres.",
-		Summary:     "Résumé", Impact: "Impact", Roles: "Rôles", Checklist: "Liste de contrôle",
-		Timeline: "Chronologie", Ads: "Publicités suspendues et relancées", FollowUps: "Actions de suivi",
-		Postmortem: "Brouillon du post-mortem", DownloadMD: "Télécharger le Markdown",
-		Detected: "Détecté", Acknowledged: "Pris en charge", Mitigated: "Atténué",
-		Resolved: "Résolu", Closed: "Clos", DeclaredBy: "Déclaré par",
-		Campaign: "Campagne", State: "État", PausedAt: "Suspendue",
-		ResumedAt: "Relancée", NoAds: "Aucune campagne n'a été suspendue.", NoFollowUps: "Aucune action de suivi pour l'instant.",
-		NoChecklist: "Ce playbook n'a pas de liste de contrôle.", Owner: "Responsable", Due: "Échéance", Priority: "Priorité",
-		Event: "Événement", Who: "Qui", When: "Quand", Text: "Quoi", Back: "Retour à l'historique",
-		NotFound:      "Incident %s introuvable.",
-		Checks:        [3]string{"à faire", "fait", "ignoré"},
-		Forbidden:     "Cette page est privée",
-		ForbiddenText: "Connectez-vous pour voir le tableau de bord. Sans connexion configurée, il ne répond que sur la machine qui fait tourner le bot, à une adresse locale comme http://127.0.0.1:8080/.",
-		Unavailable:   "Le tableau de bord ne peut pas lire la base de données pour l'instant ; réessayez dans un moment.",
-	},
+// dashTexts holds what the private pages say in each language the
+// catalog speaks.
+var dashTexts = byLanguage(loadDash)
+
+func loadDash(lang string) dashText {
+	say := func(id string) string { return i18n.T(lang, "web.dash."+id, nil) }
+	return dashText{
+		lang:      lang,
+		Dashboard: say("dashboard"), History: say("history"), Trends: say("trends"), Nav: say("nav"),
+		Colon: i18n.T(lang, "format.colon", nil),
+		Open:  say("open"), NoOpen: say("no_open"), LiveNote: say("live_note"),
+		Local: say("local"), Workspace: say("workspace"), SignOut: say("sign_out"),
+		Severity: say("severity"), Status: say("status"), Duration: say("duration"),
+		Commander: say("commander"), LastUpdate: say("last_update"), NoUpdate: say("no_update"),
+		Paused: say("paused"), CostSoFar: say("cost_so_far"), RevenueUnknown: say("revenue_unknown"),
+		SpendAvoided: say("spend_avoided"), Unassigned: say("unassigned"), Drill: say("drill"),
+		Filters: say("filters"), From: say("from"), To: say("to"), Any: say("any"), Playbook: say("playbook"),
+		Platform: say("platform"), Search: say("search"), Apply: say("apply"), Reset: say("reset"), CSV: say("csv"),
+		Prev: say("prev"), Next: say("next"), NoMatch: say("no_match"), Declared: say("declared"),
+		BadPage: say("bad_page"), BadPeriod: say("bad_period"), BadMonths: say("bad_months"),
+		Months: say("months"), PerMonth: say("per_month"), TTRChart: say("ttr_chart"),
+		Month: say("month"), Count: say("count"), Drills: say("drills"),
+		TTA: say("tta"), TTM: say("ttm"), TTR: say("ttr"), Median: say("median"), P90: say("p90"),
+		Downtime: say("downtime"), Revenue: say("revenue"), Total: say("total"), NoData: say("no_data"),
+		DrillsApart: say("drills_apart"),
+		Summary:     say("summary"), Impact: say("impact"), Roles: say("roles"), Checklist: say("checklist"),
+		Timeline: say("timeline"), Ads: say("ads"), FollowUps: say("follow_ups"),
+		Postmortem: say("postmortem"), DownloadMD: say("download_md"),
+		Detected: say("detected"), Acknowledged: say("acknowledged"), Mitigated: say("mitigated"),
+		Resolved: say("resolved"), Closed: say("closed"), DeclaredBy: say("declared_by"),
+		Campaign: say("campaign"), State: say("state"), PausedAt: say("paused_at"),
+		ResumedAt: say("resumed_at"), NoAds: say("no_ads"), NoFollowUps: say("no_follow_ups"),
+		NoChecklist: say("no_checklist"), Owner: say("owner"), Due: say("due"), Back: say("back"),
+		Forbidden: say("forbidden"), ForbiddenText: say("forbidden_text"), Unavailable: say("unavailable"),
+		TooManyStreams: say("too_many_streams"), Internal: i18n.T(lang, "error.internal", nil),
+	}
+}
+
+// say fills the web.dash message id with data.
+func (d dashText) say(id string, data map[string]any) string {
+	return i18n.T(d.lang, "web.dash."+id, data)
+}
+
+// Ago is how long ago something was, given as a duration: "4m ago".
+func (d dashText) Ago(duration string) string {
+	return d.say("ago", map[string]any{"Duration": duration})
+}
+
+// Results heads the history: "Incidents: 12".
+func (d dashText) Results(n int) string {
+	return d.say("results", map[string]any{"Count": i18n.Int(d.lang, n)})
+}
+
+// PageOf is "Page 2 of 5".
+func (d dashText) PageOf(page, pages int) string {
+	return d.say("page_of", map[string]any{"Page": i18n.Int(d.lang, page), "Pages": i18n.Int(d.lang, pages)})
+}
+
+// BadDate, BadSeverity and BadPlatform refuse a filter's value.
+func (d dashText) BadDate(v string) string { return d.say("bad_date", map[string]any{"Value": v}) }
+func (d dashText) BadSeverity(v string) string {
+	return d.say("bad_severity", map[string]any{"Value": v})
+}
+func (d dashText) BadPlatform(v string) string {
+	return d.say("bad_platform", map[string]any{"Value": v})
+}
+
+// NotFound says no incident has key (for this viewer).
+func (d dashText) NotFound(key string) string { return d.say("not_found", map[string]any{"Key": key}) }
+
+// MonthsN is a trends period: "12 months".
+func (d dashText) MonthsN(n int) string {
+	return i18n.N(d.lang, "web.dash.months_n", n, nil)
+}
+
+// Bar is a chart bar's label: "2026-03, SEV1: 2".
+func (d dashText) Bar(month, series, value string) string {
+	return d.say("bar", map[string]any{"Month": month, "Series": series, "Value": value})
+}
+
+// Check is a checklist item's state in words.
+func (d dashText) Check(st incidentbot.ChecklistState) string {
+	return d.say("check."+string(st), nil)
+}
+
+// PauseState is a campaign pause's state in words.
+func (d dashText) PauseState(st incidentbot.PauseState) string {
+	return i18n.T(d.lang, "view.ads.state."+string(st), nil)
+}
+
+// FollowUp is a follow-up's line: "1. [P1 prevent] Add an alert".
+func (d dashText) FollowUp(f incidentbot.FollowUp) string {
+	return d.say("followup", map[string]any{
+		"N": f.Number, "Priority": f.Priority, "Type": i18n.T(d.lang, "followup_type."+string(f.Type), nil), "Text": f.Text,
+	})
 }

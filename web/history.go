@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -52,7 +51,7 @@ func parseHistory(r *http.Request, v Viewer, loc *time.Location, d dashText) (in
 		}
 		t, err := time.ParseInLocation("2006-01-02", s, loc)
 		if err != nil {
-			return time.Time{}, fmt.Sprintf(d.BadDate, truncate(s, 30))
+			return time.Time{}, d.BadDate(truncate(s, 30))
 		}
 		return t, ""
 	}
@@ -73,7 +72,7 @@ func parseHistory(r *http.Request, v Viewer, loc *time.Location, d dashText) (in
 	if form.Severity != "" {
 		sev, err := incidentbot.ParseSeverity(form.Severity)
 		if err != nil {
-			return f, form, fmt.Sprintf(d.BadSeverity, truncate(form.Severity, 30))
+			return f, form, d.BadSeverity(truncate(form.Severity, 30))
 		}
 		f.Severity = sev
 	}
@@ -83,7 +82,7 @@ func parseHistory(r *http.Request, v Viewer, loc *time.Location, d dashText) (in
 			found = found || p == form.Platform
 		}
 		if !found {
-			return f, form, fmt.Sprintf(d.BadPlatform, truncate(form.Platform, 30))
+			return f, form, d.BadPlatform(truncate(form.Platform, 30))
 		}
 		f.Platform = form.Platform
 	}
@@ -150,8 +149,8 @@ func (s *Site) Incidents() http.Handler {
 			q.Set("page", strconv.Itoa(form.Page+1))
 			view.NextURL = "/incidents?" + q.Encode()
 		}
-		view.ResultsLabel = fmt.Sprintf(p.D.Results, total)
-		view.PageLabel = fmt.Sprintf(p.D.PageOf, min(form.Page, view.Pages), view.Pages)
+		view.ResultsLabel = p.D.Results(total)
+		view.PageLabel = p.D.PageOf(min(form.Page, view.Pages), view.Pages)
 		s.write(w, r, http.StatusOK, "incidents.html", view)
 	})
 }

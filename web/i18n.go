@@ -1,10 +1,6 @@
 package web
 
-import (
-	"time"
-
-	"incidentbot/i18n"
-)
+import "incidentbot/i18n"
 
 // text is every word the pages say, in one language.
 type text struct {
@@ -21,20 +17,25 @@ type text struct {
 	Investigating, Monitoring  string
 	ResolvedLabel              string
 	Fallback, FallbackResolved string
+	SummaryStates              [4]string // by level: the JSON summary's status.description
+	Unavailable                string
 	// Home page.
 	HomeTitle, HomeIntro, ChatOffHeading, ChatOff, ChatOffDemo, ChatOn string
 	PublicHeading, StatusLink, FeedLink, JSONLink, BannerLink          string
 }
 
-// texts holds what the pages say in each language the catalog speaks,
-// said once from its web.* messages.
-var texts = func() map[string]text {
-	m := make(map[string]text, len(i18n.Supported))
+// texts holds what the public pages say in each language the catalog
+// speaks, said once from its web.* messages.
+var texts = byLanguage(load)
+
+// byLanguage loads a page's words in each language the catalog speaks.
+func byLanguage[T any](load func(lang string) T) map[string]T {
+	m := make(map[string]T, len(i18n.Supported))
 	for _, lang := range i18n.Supported {
 		m[lang] = load(lang)
 	}
 	return m
-}()
+}
 
 // levels name the status page's four levels in the catalog, by level.
 var levels = [4]string{"operational", "degraded", "partial", "major"}
@@ -63,6 +64,7 @@ func load(lang string) text {
 		Feed: say("feed"), JSON: say("json"),
 		Investigating: say("investigating"), Monitoring: say("monitoring"), ResolvedLabel: say("resolved_label"),
 		Fallback: say("fallback"), FallbackResolved: say("fallback_resolved"),
+		SummaryStates: byLevel("summary_state"), Unavailable: say("unavailable"),
 		HomeTitle: say("home_title"), HomeIntro: say("home_intro"),
 		ChatOffHeading: say("chat_off_heading"), ChatOff: say("chat_off"), ChatOffDemo: say("chat_off_demo"), ChatOn: say("chat_on"),
 		PublicHeading: say("public_heading"), StatusLink: say("status_link"),
@@ -70,7 +72,8 @@ func load(lang string) text {
 	}
 }
 
-// When writes a time for people, in UTC: "5 December 2026, 14:02 UTC".
-func (t text) When(at time.Time) string {
-	return i18n.When(t.Lang, at, time.UTC)
+// FeedEntry is an incident's title in the Atom feed:
+// "Major outage (Investigating): Checkout is down".
+func (t text) FeedEntry(impact, status, name string) string {
+	return i18n.T(t.Lang, "web.feed_entry", map[string]any{"Impact": impact, "Status": status, "Name": name})
 }

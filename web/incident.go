@@ -106,17 +106,6 @@ type incidentView struct {
 	MarkdownURL  string
 }
 
-// Checks is a checklist item's state in words.
-func (v incidentView) Check(st incidentbot.ChecklistState) string {
-	switch st {
-	case incidentbot.ChecklistDone:
-		return v.D.Checks[1]
-	case incidentbot.ChecklistSkipped:
-		return v.D.Checks[2]
-	}
-	return v.D.Checks[0]
-}
-
 // incidentOf reads the incident the path's key names for v, or answers
 // the request itself: 404 for one v may not see, 503 when the store fails.
 func (s *Site) incidentOf(w http.ResponseWriter, r *http.Request, v Viewer) (*incidentData, bool) {
@@ -125,7 +114,7 @@ func (s *Site) incidentOf(w http.ResponseWriter, r *http.Request, v Viewer) (*in
 	switch {
 	case incidentbot.ErrorCode(err) == incidentbot.ENOTFOUND:
 		s.message(w, r, http.StatusNotFound, func(d dashText) (string, string) {
-			return fmt.Sprintf(d.NotFound, truncate(key, 30)), d.Back
+			return d.NotFound(truncate(key, 30)), d.Back
 		})
 		return nil, false
 	case err != nil:

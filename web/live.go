@@ -178,7 +178,7 @@ func (s *Site) Events() http.Handler {
 			defer func() { <-s.streams.slots }()
 		default:
 			w.Header().Set("Retry-After", "10")
-			http.Error(w, "Too many live dashboards are open; this one will try again.", http.StatusServiceUnavailable)
+			http.Error(w, dashTexts[s.lang(r)].TooManyStreams, http.StatusServiceUnavailable)
 			return
 		}
 		rc := http.NewResponseController(w)

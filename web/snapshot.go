@@ -5,12 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // history is how far back the status page looks.
@@ -42,10 +42,9 @@ func levelOf(inc *incidentbot.Incident) level {
 // Statuspage's words for each level: the page indicator, the component
 // status and an incident's impact.
 var (
-	indicators   = [4]string{"none", "minor", "major", "critical"}
-	descriptions = [4]string{"All Systems Operational", "Minor Service Outage", "Partial System Outage", "Major System Outage"}
-	components   = [4]string{"operational", "degraded_performance", "partial_outage", "major_outage"}
-	classes      = [4]string{"operational", "degraded", "degraded", "outage"}
+	indicators = [4]string{"none", "minor", "major", "critical"}
+	components = [4]string{"operational", "degraded_performance", "partial_outage", "major_outage"}
+	classes    = [4]string{"operational", "degraded", "degraded", "outage"}
 )
 
 // snapshot is every public response, built once per change.
@@ -121,7 +120,7 @@ func (s *Site) incidents(ctx context.Context) ([]*incidentbot.Incident, error) {
 
 // view is what the page says in one language.
 func (s *Site) view(lang string, t text, incs []*incidentbot.Incident) statusView {
-	view := statusView{Lang: lang, T: t, Name: s.cfg.Name}
+	view := statusView{Lang: lang, T: t, Name: s.cfg.Name, loc: s.location()}
 	var updated time.Time
 	for _, inc := range incs {
 		p := s.publicOf(inc, lang, t)
@@ -251,6 +250,20 @@ type statusView struct {
 	Open    []publicIncident
 	Past    []publicIncident
 	Updated time.Time
+
+	loc *time.Location // BOT_TIMEZONE
+}
+
+// When writes a time for customers in BOT_TIMEZONE, naming the zone:
+// "14 March 2026, 10:10 CET".
+func (v statusView) When(at time.Time) string { return i18n.When(v.Lang, at, v.loc) }
+
+// timeZone is the page's zone as an IANA name, as Statuspage gives it.
+func (v statusView) timeZone() string {
+	if v.loc == nil || v.loc == time.UTC {
+		return "Etc/UTC"
+	}
+	return v.loc.String()
 }
 
 func (v statusView) StateLabel() string   { return v.T.States[v.Level] }
@@ -346,14 +359,14 @@ const pageID = "incidentbot"
 // each with one update: its current customer message.
 func summaryOf(v statusView) summary {
 	out := summary{
-		Page: summaryPage{ID: pageID, Name: v.Name, URL: "/status", TimeZone: "Etc/UTC", UpdatedAt: v.Updated.UTC()},
+		Page: summaryPage{ID: pageID, Name: v.Name, URL: "/status", TimeZone: v.timeZone(), UpdatedAt: v.Updated.UTC()},
 		Components: []summaryComponent{{
 			ID: "shop", Name: v.Name, Status: components[v.Level], CreatedAt: time.Unix(0, 0).UTC(), UpdatedAt: v.Updated.UTC(),
 			Position: 1, Showcase: true, PageID: pageID,
 		}},
 		Incidents:             []summaryIncident{},
 		ScheduledMaintenances: []summaryIncident{},
-		Status:                summaryStatus{Indicator: indicators[v.Level], Description: descriptions[v.Level]},
+		Status:                summaryStatus{Indicator: indicators[v.Level], Description: v.T.SummaryStates[v.Level]},
 	}
 	for _, p := range v.Open {
 		inc := summaryIncident{
@@ -423,7 +436,7 @@ func atomFeed(v statusView) ([]byte, error) {
 	}
 	for _, p := range append(v.Open[:len(v.Open):len(v.Open)], v.Past...) {
 		f.Entries = append(f.Entries, atomEntry{
-			Title:     fmt.Sprintf("%s (%s): %s", v.ImpactLabel(p), v.StatusLabel(p), p.Name),
+			Title:     v.T.FeedEntry(v.ImpactLabel(p), v.StatusLabel(p), p.Name),
 			ID:        "urn:incidentbot:incident:" + p.ID,
 			Published: p.Started.UTC().Format(time.RFC3339),
 			Updated:   p.Updated.UTC().Format(time.RFC3339),

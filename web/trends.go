@@ -1,13 +1,13 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
 	"time"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // trendPeriods are the periods the trends page offers, in months.
@@ -237,7 +237,7 @@ func countChart(rows []trendMonth, p pageView) chart {
 			y -= h
 			sev := incidentbot.Severities[j]
 			c.Bars = append(c.Bars, bar{X: x(i) + w*0.15, Y: y, W: w * 0.7, H: h, Class: sev.String(),
-				Label: fmt.Sprintf("%s, %s: %d", r.Label, sev.Label(), n)})
+				Label: p.D.Bar(r.Label, sev.Label(), i18n.Int(p.Lang, n))})
 		}
 	}
 	for _, sev := range incidentbot.Severities {
@@ -266,7 +266,7 @@ func ttrChart(rows []trendMonth, p pageView) chart {
 		}{{r.All.TTR.Median, "median", p.D.Median}, {r.All.TTR.P90, "p90", p.D.P90}} {
 			h := chartH * float64(v.d) / float64(top)
 			c.Bars = append(c.Bars, bar{X: x(i) + w*0.1 + float64(k)*w*0.4, Y: chartTop + chartH - h, W: w * 0.4, H: h, Class: v.class,
-				Label: fmt.Sprintf("%s, %s: %s", r.Label, v.word, p.Dur(v.d))})
+				Label: p.D.Bar(r.Label, v.word, p.Dur(v.d))})
 		}
 	}
 	c.Legend = []legend{{"median", p.D.Median}, {"p90", p.D.P90}}

@@ -268,7 +268,7 @@ func (s *Site) public(pick func(*variant) cached, cors bool) http.Handler {
 		snap, err := s.current(r.Context())
 		if err != nil {
 			s.logger.ErrorContext(r.Context(), "status page unavailable", "err", err)
-			http.Error(w, "The status page is unavailable for a moment; try again shortly.", http.StatusServiceUnavailable)
+			http.Error(w, texts[s.lang(r)].Unavailable, http.StatusServiceUnavailable)
 			return
 		}
 		v := snap.variants[s.lang(r)]

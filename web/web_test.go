@@ -408,10 +408,11 @@ func TestHomeSaysChatIsOff(t *testing.T) {
 	}
 }
 
-// TestStatusGolden pins the server-rendered pages, feed and JSON.
+// TestStatusGolden pins the server-rendered pages, feed and JSON; times
+// in BOT_TIMEZONE (Paris).
 func TestStatusGolden(t *testing.T) {
 	t.Parallel()
-	p := newPage(t, storetest.SQLite(t), web.Config{ShopURL: "https://shop.example.com/"})
+	p := newPage(t, storetest.SQLite(t), web.Config{ShopURL: "https://shop.example.com/", Location: paris})
 	p.declare(incidentbot.Incident{Severity: incidentbot.SEV1, Type: "site-outage"})
 	past := p.declare(incidentbot.Incident{Severity: incidentbot.SEV2, Type: "checkout-failure", DeclaredAt: now.Add(-72 * time.Hour)})
 	p.setStatus(past.ID, incidentbot.StatusResolved, now.Add(-71*time.Hour))
@@ -420,6 +421,8 @@ func TestStatusGolden(t *testing.T) {
 		"status_en.html":     "/status?lang=en",
 		"status_fr.html":     "/status?lang=fr",
 		"feed_en.atom":       "/status/feed.atom?lang=en",
+		"feed_fr.atom":       "/status/feed.atom?lang=fr",
+		"home_fr.html":       "/?lang=fr",
 		"summary_fr.json":    "/status/summary.json?lang=fr",
 		"home_chat_off.html": "/",
 	} {
