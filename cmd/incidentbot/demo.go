@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -17,6 +18,7 @@ import (
 
 	"incidentbot"
 	"incidentbot/bot/console"
+	"incidentbot/i18n"
 	"incidentbot/internal/fake/memads"
 	"incidentbot/server"
 )
@@ -33,7 +35,7 @@ func runDemo(ctx context.Context, args []string, cfg config, logger *slog.Logger
 		return err
 	}
 	if *lang != "en" && *lang != "fr" {
-		return fmt.Errorf("demo --lang %q: choose en or fr", *lang)
+		return errors.New(i18n.T(cfg.Language, "demo.bad_lang", map[string]any{"Lang": fmt.Sprintf("%q", *lang)}))
 	}
 	cfg.Language = *lang
 	if *dbPath == "" {
@@ -44,12 +46,68 @@ func runDemo(ctx context.Context, args []string, cfg config, logger *slog.Logger
 		defer os.RemoveAll(dir)
 		*dbPath = filepath.Join(dir, "demo.db")
 	}
-
 	// The demo's time moves only when the script says, so the post-mortem
 	// shows a realistic 30-minute incident played in a second.
-	clock := incidentbot.NewManualClock(time.Now().UTC().Truncate(time.Minute))
+	return playDemo(ctx, cfg, logger, stdout, demoRun{db: *dbPath, start: time.Now().UTC().Truncate(time.Minute), serve: *serve})
+}
+
+// demoRun is one play of the demo: where its store lives, the first
+// reading of its clock (tests fix it, so the transcript is the same every
+// time) and whether to serve the web pages after the script.
+type demoRun struct {
+	db    string
+	start time.Time
+	serve bool
+}
+
+// demoLine is one step of the script: what a person types after a pause,
+// in each language the demo speaks, and whether the shop answers by then.
+type demoLine struct {
+	after  time.Duration
+	who    string
+	en, fr string
+	siteUp bool
+}
+
+// demoScript is the incident: declared, acknowledged, worked on (one
+// command refused, to show the rights), mitigated, resolved and closed.
+var demoScript = []demoLine{
+	{0, "alice", "/incident declare sev1 Checkout returns 504", "/incident déclarer sev1 Le paiement renvoie 504", false},
+	{2 * time.Minute, "bob", "/incident ack", "/incident pris", false},
+	{1 * time.Minute, "bob", "/incident note The 14:02 deploy changed the payment module",
+		"/incident note Le déploiement de 14:02 a modifié le module de paiement", false},
+	{1 * time.Minute, "alice", "/incident check 1", "/incident cocher 1", false},
+	{3 * time.Minute, "chloe", "/incident update Banner on the site; customers told on social networks that checkout is down",
+		"/incident point Bandeau sur le site ; clients prévenus sur les réseaux sociaux que le paiement est en panne", false},
+	{2 * time.Minute, "bob", "/incident resolve Rolled back", "/incident résoudre Retour à la version précédente", false},
+	{1 * time.Minute, "alice", "/incident role tech-lead @bob", "/incident role tech-lead @bob", false},
+	{6 * time.Minute, "bob", "/incident update Rollback done, checkout answers again",
+		"/incident point Retour arrière terminé, le paiement répond de nouveau", true},
+	{1 * time.Minute, "alice", "/incident verify", "/incident vérifier", true},
+	{1 * time.Minute, "alice", "/incident mitigated", "/incident atténué", true},
+	{5 * time.Minute, "alice", "/incident resolve Payment module rolled back; checkout works again",
+		"/incident résoudre Module de paiement remis à la version précédente ; le paiement fonctionne de nouveau", true},
+	{1 * time.Minute, "alice", "/incident ads status", "/incident pubs status", true},
+	{10 * time.Minute, "alice", "/incident close", "/incident clore", true},
+}
+
+// text is the line as typed in lang.
+func (l demoLine) text(lang string) string {
+	if lang == "fr" {
+		return l.fr
+	}
+	return l.en
+}
+
+// playDemo runs the script over a fresh app and prints what everyone sees.
+func playDemo(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Writer, run demoRun) error {
+	loc, err := cfg.location()
+	if err != nil {
+		return err
+	}
+	clock := incidentbot.NewManualClock(run.start)
 	chat := console.NewChat(stdout, console.DefaultDirectory())
-	google, meta := demoAdPlatforms()
+	google, meta := demoAdPlatforms(cfg.Language)
 	site := &demoSite{}
 	cfg.DatabaseURL = ""
 	if cfg.ShopURL == "" {
@@ -59,7 +117,7 @@ func runDemo(ctx context.Context, args []string, cfg config, logger *slog.Logger
 		cfg.RevenuePerMinute = 180 // a shop selling about 260,000 EUR a day
 	}
 	a, err := newApp(ctx, cfg, logger, parts{
-		dsn:       cfg.dsn(*dbPath),
+		dsn:       cfg.dsn(run.db),
 		clock:     clock,
 		chats:     []incidentbot.Chat{chat},
 		platforms: []incidentbot.AdPlatform{google, meta},
@@ -70,71 +128,63 @@ func runDemo(ctx context.Context, args []string, cfg config, logger *slog.Logger
 	}
 	defer a.store.Close()
 
-	users := map[string]incidentbot.User{}
+	fmt.Fprintln(stdout, i18n.T(cfg.Language, "demo.intro", nil))
+	fmt.Fprintln(stdout, i18n.T(cfg.Language, "demo.setup", map[string]any{"Path": run.db}))
+	p := demoPlayer{app: a, chat: chat, clock: clock, loc: loc, stdout: stdout, users: map[string]incidentbot.User{}}
 	for _, u := range console.DefaultDirectory().Users {
-		users[u.Name] = u
+		p.users[u.Name] = u
 	}
-	warRoom := ""
-	step := func(after time.Duration, who, line string) error {
-		clock.Advance(after)
-		channel := warRoom
-		if channel == "" {
-			channel = console.GeneralChannelID
-		}
-		fmt.Fprintf(stdout, "\n%s  %s> %s\n", clock.Now().Format("15:04"), who, line)
-		reply := a.commands.Handle(ctx, incidentbot.Actor{
-			Platform: incidentbot.PlatformConsole, Workspace: "console", User: users[who], ChannelID: channel,
-		}, line)
-		// Replies go through the chat like on Slack: to the channel or to the person only.
-		m := reply.Message
-		if !reply.InChannel {
-			m.EphemeralTo = users[who].ID
-		}
-		if _, err := chat.Post(ctx, channel, m); err != nil {
-			return err
-		}
-		if _, err := a.engine.RunDue(ctx, 0); err != nil {
-			return err
-		}
-		if warRoom == "" {
-			if chs := chat.Channels(); len(chs) > 1 {
-				warRoom = chs[len(chs)-1].ID
-			}
-		}
-		return nil
-	}
-
-	fmt.Fprintln(stdout, "incidentbot demo: a checkout outage at an online shop, from declaration to post-mortem.")
-	fmt.Fprintln(stdout, "Chat: the built-in console. Ads: two demo accounts (Google Ads, Meta). Store: SQLite", *dbPath)
-	script := []struct {
-		after     time.Duration
-		who, line string
-		siteUp    bool
-	}{
-		{0, "alice", "/incident declare sev1 Checkout returns 504", false},
-		{2 * time.Minute, "bob", "/incident ack", false},
-		{1 * time.Minute, "bob", "/incident note The 14:02 deploy changed the payment module", false},
-		{1 * time.Minute, "alice", "/incident check 1", false},
-		{3 * time.Minute, "chloe", "/incident update Banner on the site; customers told on social networks that checkout is down", false},
-		{2 * time.Minute, "bob", "/incident resolve Rolled back", false},
-		{1 * time.Minute, "alice", "/incident role tech-lead @bob", false},
-		{6 * time.Minute, "bob", "/incident update Rollback done, checkout answers again", true},
-		{1 * time.Minute, "alice", "/incident verify", true},
-		{1 * time.Minute, "alice", "/incident mitigated", true},
-		{5 * time.Minute, "alice", "/incident resolve Payment module rolled back; checkout works again", true},
-		{1 * time.Minute, "alice", "/incident ads status", true},
-		{10 * time.Minute, "alice", "/incident close", true},
-	}
-	for _, s := range script {
-		site.setUp(s.siteUp)
-		if err := step(s.after, s.who, s.line); err != nil {
+	for _, l := range demoScript {
+		site.setUp(l.siteUp)
+		if err := p.step(ctx, l.after, l.who, l.text(cfg.Language)); err != nil {
 			return err
 		}
 	}
-	report := demoAdsReport(google, meta)
-	fmt.Fprintf(stdout, "\nDemo finished. Ad platforms now: %s\n", report)
-	if *serve {
+	fmt.Fprintln(stdout)
+	fmt.Fprintln(stdout, i18n.T(cfg.Language, "demo.finished", map[string]any{"Report": demoAdsReport(cfg.Language, google, meta)}))
+	if run.serve {
 		return serveDemo(ctx, cfg, a, clock, logger, stdout)
+	}
+	return nil
+}
+
+// demoPlayer types the script's lines into the bot, as its people.
+type demoPlayer struct {
+	app     *app
+	chat    *console.Chat
+	clock   *incidentbot.ManualClock
+	loc     *time.Location
+	stdout  io.Writer
+	users   map[string]incidentbot.User
+	warRoom string // once the bot has opened it, where people type
+}
+
+// step waits, has who type line, shows the reply and runs the jobs it queued.
+func (p *demoPlayer) step(ctx context.Context, after time.Duration, who, line string) error {
+	p.clock.Advance(after)
+	channel := p.warRoom
+	if channel == "" {
+		channel = console.GeneralChannelID
+	}
+	fmt.Fprintf(p.stdout, "\n%s  %s> %s\n", p.clock.Now().In(p.loc).Format("15:04"), who, line)
+	reply := p.app.commands.Handle(ctx, incidentbot.Actor{
+		Platform: incidentbot.PlatformConsole, Workspace: "console", User: p.users[who], ChannelID: channel,
+	}, line)
+	// Replies go through the chat like on Slack: to the channel or to the person only.
+	m := reply.Message
+	if !reply.InChannel {
+		m.EphemeralTo = p.users[who].ID
+	}
+	if _, err := p.chat.Post(ctx, channel, m); err != nil {
+		return err
+	}
+	if _, err := p.app.engine.RunDue(ctx, 0); err != nil {
+		return err
+	}
+	if p.warRoom == "" {
+		if chs := p.chat.Channels(); len(chs) > 1 {
+			p.warRoom = chs[len(chs)-1].ID
+		}
 	}
 	return nil
 }
@@ -154,7 +204,7 @@ func serveDemo(ctx context.Context, cfg config, a *app, clock incidentbot.Clock,
 	if err != nil {
 		return fmt.Errorf("listen on HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
 	}
-	fmt.Fprintf(stdout, "Web pages: http://%s/ and the status page http://%s/status (Ctrl-C to stop)\n", displayAddr(ln.Addr()), displayAddr(ln.Addr()))
+	fmt.Fprintln(stdout, i18n.T(cfg.Language, "demo.web", map[string]any{"Addr": displayAddr(ln.Addr())}))
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return serveHTTP(gctx, newHTTPServer(server.NewServer(deps), serverTimeouts), ln) })
 	g.Go(func() error { return site.Run(gctx) })
@@ -171,7 +221,7 @@ func displayAddr(addr net.Addr) string {
 }
 
 // demoAdsReport says how many demo campaigns serve on each platform.
-func demoAdsReport(platforms ...*memads.Platform) string {
+func demoAdsReport(lang string, platforms ...*memads.Platform) string {
 	var parts []string
 	for _, p := range platforms {
 		active := 0
@@ -181,28 +231,43 @@ func demoAdsReport(platforms ...*memads.Platform) string {
 				active++
 			}
 		}
-		parts = append(parts, fmt.Sprintf("%s %d/%d serving", p.Name(), active, len(all)))
+		parts = append(parts, i18n.T(lang, "demo.serving", map[string]any{"Platform": p.Name(), "Serving": active, "All": len(all)}))
 	}
 	return strings.Join(parts, ", ")
 }
 
+// demoCampaign is a campaign of the demo accounts, named the way a shop
+// speaking each language would name it.
+type demoCampaign struct {
+	platform, account, id string
+	en, fr                string
+	status                incidentbot.CampaignStatus
+	budget                float64
+}
+
+var demoCampaigns = []demoCampaign{
+	{incidentbot.AdsGoogle, "123-456-7890", "1001", "Search - Sneakers", "Recherche - Baskets", incidentbot.CampaignActive, 400},
+	{incidentbot.AdsGoogle, "123-456-7890", "1002", "Shopping - All products", "Shopping - Tous les produits", incidentbot.CampaignActive, 900},
+	{incidentbot.AdsGoogle, "123-456-7890", "1003", "Performance Max - Winter sale", "Performance Max - Soldes d'hiver", incidentbot.CampaignActive, 1200},
+	{incidentbot.AdsGoogle, "123-456-7890", "1004", "Search - Summer 2026 (ended)", "Recherche - Été 2026 (terminée)", incidentbot.CampaignPaused, 300},
+	{incidentbot.AdsMeta, "act_9876543210", "2001", "Retargeting - cart abandoners", "Reciblage - paniers abandonnés", incidentbot.CampaignActive, 250},
+	{incidentbot.AdsMeta, "act_9876543210", "2002", "Prospecting - lookalike buyers", "Prospection - acheteurs similaires", incidentbot.CampaignActive, 500},
+}
+
 // demoAdPlatforms are two small ad accounts: mostly serving campaigns, one
 // paused before the incident (it must stay paused after it).
-func demoAdPlatforms() (*memads.Platform, *memads.Platform) {
-	c := func(platform, account, id, name string, status incidentbot.CampaignStatus, budget float64) incidentbot.Campaign {
-		return incidentbot.Campaign{Platform: platform, Account: account, ID: id, Name: name, Status: status, DailyBudget: budget, Currency: "EUR"}
+func demoAdPlatforms(lang string) (google, meta *memads.Platform) {
+	byPlatform := map[string][]incidentbot.Campaign{}
+	for _, c := range demoCampaigns {
+		name := c.en
+		if lang == "fr" {
+			name = c.fr
+		}
+		byPlatform[c.platform] = append(byPlatform[c.platform], incidentbot.Campaign{
+			Platform: c.platform, Account: c.account, ID: c.id, Name: name, Status: c.status, DailyBudget: c.budget, Currency: "EUR",
+		})
 	}
-	google := memads.New(incidentbot.AdsGoogle,
-		c(incidentbot.AdsGoogle, "123-456-7890", "1001", "Search - Sneakers", incidentbot.CampaignActive, 400),
-		c(incidentbot.AdsGoogle, "123-456-7890", "1002", "Shopping - All products", incidentbot.CampaignActive, 900),
-		c(incidentbot.AdsGoogle, "123-456-7890", "1003", "Performance Max - Winter sale", incidentbot.CampaignActive, 1200),
-		c(incidentbot.AdsGoogle, "123-456-7890", "1004", "Search - Summer 2026 (ended)", incidentbot.CampaignPaused, 300),
-	)
-	meta := memads.New(incidentbot.AdsMeta,
-		c(incidentbot.AdsMeta, "act_9876543210", "2001", "Retargeting - cart abandoners", incidentbot.CampaignActive, 250),
-		c(incidentbot.AdsMeta, "act_9876543210", "2002", "Prospecting - lookalike buyers", incidentbot.CampaignActive, 500),
-	)
-	return google, meta
+	return memads.New(incidentbot.AdsGoogle, byPlatform[incidentbot.AdsGoogle]...), memads.New(incidentbot.AdsMeta, byPlatform[incidentbot.AdsMeta]...)
 }
 
 // demoSite answers outside-in checks like a shop whose checkout is down, then back.
