@@ -10,9 +10,13 @@
 //	go test -tags perf -run TestLoad -v -timeout 30m ./perf
 //
 // LOAD_RATES (10,100,300,500,600) and LOAD_SECONDS (5) change the runs;
-// LOAD_DRAIN (200) the incidents of the drain run, 0 skips it. Each rate
-// gets a fresh process and database. The generator runs on the same
-// machine as serve and takes CPU from it; say so with the figures.
+// LOAD_DRAIN (200) the incidents of the drain run, 0 skips it; LOAD_DBS
+// (sqlite,postgres) the databases. Each rate gets a fresh process and
+// database. The generator runs on the same machine as serve and takes CPU
+// from it; say so with the figures. Figures noise does not change are
+// printed beside the latencies (see diagnose.go): the connection pool's
+// waits, the Slack calls, and on Postgres what the bot's sessions were
+// waiting on; LOAD_PROFILE=dir keeps CPU, block and mutex profiles.
 package perf
 
 import (
@@ -69,12 +73,7 @@ func TestLoad(t *testing.T) {
 	seconds := envInts(t, "LOAD_SECONDS", []int{5})[0]
 	drain := envInts(t, "LOAD_DRAIN", []int{200})[0]
 	before := loadavg()
-	dbs := []string{"sqlite"}
-	if os.Getenv(storetest.EnvPostgres) != "" {
-		dbs = append(dbs, "postgres")
-	} else {
-		t.Log("TEST_DATABASE_URL not set: SQLite only")
-	}
+	dbs := envDBs(t)
 	var results []result
 	for _, db := range dbs {
 		for _, rate := range rates {
@@ -117,6 +116,8 @@ func TestLoad(t *testing.T) {
 // bot is one serve process in front of a fake Slack.
 type bot struct {
 	t       *testing.T
+	db      string // sqlite or postgres
+	dsn     string // postgres only
 	slack   *fakeslack.Server
 	general string
 	addr    string
@@ -128,7 +129,7 @@ type bot struct {
 
 func startBot(t *testing.T, db string, env map[string]string) *bot {
 	t.Helper()
-	b := &bot{t: t, logs: &bytes.Buffer{}, exited: make(chan struct{})}
+	b := &bot{t: t, db: db, logs: &bytes.Buffer{}, exited: make(chan struct{})}
 	b.slack = fakeslack.New(t, fakeslack.WithoutRateLimits(), fakeslack.WithUsers(fakeslack.User{ID: "U02ALICE5K", Name: "alice"}))
 	b.slack.SetLatency("", slackLatency)
 	b.general = b.slack.AddChannel("general", "", false).ID
@@ -136,6 +137,7 @@ func startBot(t *testing.T, db string, env map[string]string) *bot {
 	dsn := ""
 	if db == "postgres" {
 		dsn = storetest.PostgresDSN(t)
+		b.dsn = dsn
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -147,7 +149,7 @@ func startBot(t *testing.T, db string, env map[string]string) *bot {
 	b.cmd.Dir = dir
 	b.cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "HTTP_ADDR=" + b.addr,
 		"SLACK_BOT_TOKEN=" + b.slack.Token(), "SLACK_SIGNING_SECRET=" + signingSecret, "SLACK_API_URL=" + b.slack.URL(),
-		"DECLARE_MAX_PER_USER_PER_MINUTE=0", "LOG_LEVEL=error"}
+		"DECLARE_MAX_PER_USER_PER_MINUTE=0", "LOG_LEVEL=error", "DEBUG_PPROF=true"}
 	if dsn != "" {
 		b.cmd.Env = append(b.cmd.Env, "DATABASE_URL="+dsn)
 	}
@@ -233,6 +235,7 @@ func (b *bot) declare(title string) (time.Duration, string) {
 func run(t *testing.T, db string, rate int, d time.Duration) result {
 	b := startBot(t, db, nil)
 	r := result{db: db, rate: rate}
+	diag := b.diagnose(d)
 	var (
 		mu        sync.Mutex
 		lat, busy []time.Duration
@@ -263,6 +266,7 @@ func run(t *testing.T, db string, rate int, d time.Duration) result {
 		}
 	}
 	wg.Wait()
+	diag.report(fmt.Sprintf("%s-%d", db, rate), total)
 	r.sent, r.busy = len(lat), len(busy)
 	r.p50, r.p99 = pct(lat, 50), pct(lat, 99)
 	r.busyP99 = pct(busy, 99)

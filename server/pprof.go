@@ -4,6 +4,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"runtime"
+	"time"
 )
 
 // handlePprof serves Go's profiler (DEBUG_PPROF=true) to loopback clients
@@ -38,4 +40,12 @@ func fromLoopback(r *http.Request) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// ProfileContention turns on the block and mutex profiles that
+// /debug/pprof/ serves (off by default: they cost a little on every
+// contended lock and channel wait). Call it once at start, with DEBUG_PPROF.
+func ProfileContention() {
+	runtime.SetBlockProfileRate(int(10 * time.Microsecond))
+	runtime.SetMutexProfileFraction(10)
 }

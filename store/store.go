@@ -6,6 +6,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"fmt"
@@ -44,6 +45,7 @@ type DB struct {
 	dialect string
 	logger  *slog.Logger
 	clock   incidentbot.Clock
+	langs   languageCache
 }
 
 var _ incidentbot.Store = (*DB)(nil)
@@ -173,6 +175,15 @@ func (db *DB) Ping(ctx context.Context) error {
 		return incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "The database does not answer. Check that it is up.")
 	}
 	return nil
+}
+
+// Pools returns the connection pools by name, for their statistics
+// (/metrics): "postgres"; or on SQLite "sqlite-writer" and "sqlite-readers".
+func (db *DB) Pools() map[string]*sql.DB {
+	if db.rd == db.x {
+		return map[string]*sql.DB{db.dialect: db.x.DB}
+	}
+	return map[string]*sql.DB{db.dialect + "-writer": db.x.DB, db.dialect + "-readers": db.rd.DB}
 }
 
 // Close closes every connection.

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/ed25519"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -87,8 +88,11 @@ func runServe(ctx context.Context, cfg config, logger *slog.Logger) error {
 	deps := server.Deps{
 		Logger:  logger,
 		Ready:   func(r *http.Request) error { return a.store.Ready(r.Context()) },
-		Metrics: metricsHandler(),
+		Metrics: metricsHandler(a.store.Pools()),
 		Pprof:   cfg.DebugPprof,
+	}
+	if cfg.DebugPprof {
+		server.ProfileContention()
 	}
 	// One gate for every platform: the limit is the process's.
 	gate := commands.NewGate(cfg.CommandInFlight, cfg.CommandTimeout)
@@ -295,9 +299,16 @@ func newHTTPServer(h http.Handler, t httpTimeouts) *http.Server {
 	return &http.Server{Handler: h, ReadHeaderTimeout: t.header, ReadTimeout: t.read, IdleTimeout: t.idle}
 }
 
-func metricsHandler() http.Handler {
+// metricsHandler serves the Go runtime's, the process's and the database
+// pools' figures (go_sql_*: connections in use, waits for one).
+func metricsHandler(pools ...map[string]*sql.DB) http.Handler {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	for _, ps := range pools {
+		for name, p := range ps {
+			reg.MustRegister(collectors.NewDBStatsCollector(p, name))
+		}
+	}
 	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 }
 
