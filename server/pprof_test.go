@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"testing"
 )
 
@@ -41,5 +42,26 @@ func TestPprofLoopbackOnly(t *testing.T) {
 				t.Errorf("got %d, want %d", rec.Code, tc.want)
 			}
 		})
+	}
+}
+
+// ProfileContention turns the mutex profile (and the block profile,
+// which has no getter) on, and the profiles it turns on are served.
+func TestProfileContention(t *testing.T) {
+	defer runtime.SetBlockProfileRate(0)
+	defer runtime.SetMutexProfileFraction(runtime.SetMutexProfileFraction(0))
+	ProfileContention()
+	if got := runtime.SetMutexProfileFraction(-1); got <= 0 {
+		t.Fatalf("mutex profile fraction %d, want on", got)
+	}
+	h := NewServer(Deps{Logger: slog.New(slog.DiscardHandler), Ready: func(*http.Request) error { return nil }, Pprof: true})
+	for _, p := range []string{"/debug/pprof/block", "/debug/pprof/mutex"} {
+		r := httptest.NewRequest("GET", p, nil)
+		r.RemoteAddr = "127.0.0.1:40000"
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		if rec.Code != http.StatusOK || rec.Body.Len() == 0 {
+			t.Errorf("GET %s: got %d with %d bytes, want a profile", p, rec.Code, rec.Body.Len())
+		}
 	}
 }

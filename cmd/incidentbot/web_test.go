@@ -29,7 +29,7 @@ func getBody(t *testing.T, url string) (int, string) {
 
 // TestWebServeZeroConfig: serve with no configuration at all starts,
 // says once in its log that chat is off and how to turn it on, and serves
-// the home page (saying so too), the status page, health and metrics.
+// the home page (saying so too), the status page, health and metrics (the database pools' among them).
 func TestWebServeZeroConfig(t *testing.T) {
 	s := startServe(t, map[string]string{})
 	if n := strings.Count(s.logs.String(), `"msg":"chat is off`); n != 1 {
@@ -46,6 +46,7 @@ func TestWebServeZeroConfig(t *testing.T) {
 		{"/assets/site.css", "font"},
 		{"/readyz", ""},
 		{"/metrics", "go_goroutines"},
+		{"/metrics", `go_sql_wait_count_total{db_name="sqlite-writer"}`},
 	} {
 		if code, body := getBody(t, s.url(tc.path)); code != http.StatusOK || !strings.Contains(body, tc.want) {
 			t.Errorf("GET %s: got %d, want 200 with %q:\n%.400s", tc.path, code, tc.want, body)
