@@ -252,10 +252,10 @@ func TestDemoFrench(t *testing.T) {
 	}
 	transcript := out.String()
 	for _, want := range []string{
-		"*Ce qui se passe :*", // the welcome
-		"déclaré par",         // the declaration
-		"Sévérité",            // the status and the summary
-		"# Post-mortem INC-1", // the post-mortem, in French
+		"*Ce qui se passe\u00a0:*", // the welcome (no-break space before the colon)
+		"déclaré par",              // the declaration
+		"Sévérité",                 // the status and the summary
+		"# Post-mortem INC-1",      // the post-mortem, in French
 		"## Chronologie",
 	} {
 		if !strings.Contains(transcript, want) {
