@@ -40,12 +40,12 @@ func TestLang(t *testing.T) {
 		chosen     string
 	}{
 		{actor, "lang", "Replies only you see follow your chat app's language, else the workspace's: English now.", ""},
-		{french, "lang", "(en ce moment : français)", ""},
+		{french, "lang", "(en ce moment\u00a0: français)", ""},
 		{actor, "lang fr", "Désormais, les réponses que vous seul voyez sont en français.", "fr"},
-		{actor, "langue", "Langue choisie : français.", "fr"},
+		{actor, "langue", "Langue choisie\u00a0: français.", "fr"},
 		{actor, "lang EN", "From now on, replies only you see are in English.", "en"},
 		{french, "lang", "You chose English", "en"},
-		{french, "lang auto", "(en ce moment : français)", ""},
+		{french, "lang auto", "(en ce moment\u00a0: français)", ""},
 		{actor, "lang de", "Unknown language \"de\"", ""},
 	}
 	for _, s := range steps {
