@@ -6,23 +6,26 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // Busy is the answer to a command the bot did not carry out because it
 // was overloaded or its database did not answer in time; nothing was
-// changed, so running it again is safe.
+// changed, so running it again is safe. English: ErrBusy says it in any
+// language (message gate.busy).
 const Busy = "The bot is busy, so nothing was done. Try again in a few seconds."
 
 // Stuck is the answer when a command's database call ignores its deadline
 // (a frozen server holds the connection): the bot cannot tell whether it
 // will still finish, so it says so instead of claiming "nothing was done".
+// English: ErrStuck says it in any language (message gate.stuck).
 const Stuck = "The bot's database is not answering. If /incident status does not show your change in a minute, try again."
 
 // ErrBusy is returned by Gate.Run when every slot is taken.
-var ErrBusy = incidentbot.Errorf(incidentbot.EUNAVAILABLE, Busy)
+var ErrBusy = i18n.Errorf(incidentbot.EUNAVAILABLE, "gate.busy", nil)
 
 // ErrStuck is returned by Gate.Run when fn outlived its deadline and grace.
-var ErrStuck = incidentbot.Errorf(incidentbot.EUNAVAILABLE, Stuck)
+var ErrStuck = i18n.Errorf(incidentbot.EUNAVAILABLE, "gate.stuck", nil)
 
 // Default gate settings: chat platforms show a failure after 3 s, so a
 // command gets 2.5 s and its answer has the rest; the in-flight limit keeps

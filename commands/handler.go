@@ -85,26 +85,15 @@ func (h *Handler) Run(ctx context.Context, actor incidentbot.Actor, c Command) (
 	return r, nil
 }
 
-// language picks the language of replies only actor sees: their
-// /incident lang choice, else their chat app's locale when the catalog
-// speaks it, else the workspace's. A store failure is logged and falls
-// back, since a reply in another language beats no reply.
+// language is Language with the handler's service and logger.
 func (h *Handler) language(ctx context.Context, actor incidentbot.Actor) string {
-	ls, ok := h.svc.(incidentbot.Languages)
-	if !ok {
-		return i18n.Or(i18n.Match(actor.Locale))
-	}
-	chosen, err := ls.UserLanguage(ctx, actor)
-	if err != nil {
-		h.logger.WarnContext(ctx, "user language unknown", "user", actor.User.ID, "code", incidentbot.ErrorCode(err), "err", err)
-	}
-	return i18n.Or(chosen, i18n.Match(actor.Locale), ls.WorkspaceLanguage(actor))
+	return Language(ctx, h.svc, actor, h.logger)
 }
 
 // fail logs err at a level matching its code and turns it into a private reply.
 func (h *Handler) fail(ctx context.Context, actor incidentbot.Actor, c Command, err error) Reply {
 	if overdue(ctx) {
-		err = incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, Busy)
+		err = i18n.Wrap(incidentbot.EUNAVAILABLE, err, "gate.busy", nil)
 	}
 	code := incidentbot.ErrorCode(err)
 	attrs := []any{"command", c.Name, "key", c.Key, "user", actor.User.ID, "code", code, "err", err}

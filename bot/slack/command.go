@@ -8,6 +8,7 @@ import (
 
 	"incidentbot"
 	"incidentbot/commands"
+	"incidentbot/i18n"
 )
 
 // slashRequest is what the bot reads of a slash command: form fields over
@@ -31,7 +32,7 @@ const triggerSource = "slack-trigger"
 // for an empty acknowledgement (the declare modal is open).
 func (in *Inbound) command(ctx context.Context, cmd slashRequest) *slashResponse {
 	if in.foreign(ctx, cmd.TeamID, "command") {
-		return &slashResponse{ResponseType: "ephemeral", Text: refusedTeam}
+		return &slashResponse{ResponseType: "ephemeral", Text: in.refusal(cmd.TeamID)}
 	}
 	actor := incidentbot.Actor{
 		Platform:  "slack",
@@ -42,11 +43,11 @@ func (in *Inbound) command(ctx context.Context, cmd slashRequest) *slashResponse
 	}
 	if wantsModal(cmd.Text) && cmd.TriggerID != "" && in.deps.Service != nil && in.deps.Chat != nil {
 		// The trigger id lives 3 seconds: open the modal now, before the ack.
-		if err := in.openDeclare(ctx, cmd.TriggerID, cmd.ChannelID, cmd.ResponseURL); err != nil {
+		actor.Language = in.lang(ctx, actor)
+		if err := in.openDeclare(ctx, actor.Language, cmd.TriggerID, cmd.ChannelID, cmd.ResponseURL); err != nil {
 			in.deps.Logger.WarnContext(ctx, "declare modal not opened", "code", incidentbot.ErrorCode(err), "err", err)
 			resp := commandResponse(commands.Reply{Message: incidentbot.Message{
-				Text: "Could not open the declare form (" + incidentbot.ErrorMessage(err) + "). " +
-					"Declare with a title instead: `/incident declare sev1 Checkout returns 504`.",
+				Text: i18n.T(actor.Language, "slack.modal.not_opened", map[string]any{"Error": i18n.ErrorMessage(actor.Language, err)}),
 			}})
 			return &resp
 		}

@@ -14,6 +14,7 @@ import (
 
 	"incidentbot"
 	"incidentbot/commands"
+	"incidentbot/i18n"
 )
 
 // maxBody bounds every inbound request; interaction payloads carry the
@@ -130,16 +131,14 @@ func (in *Inbound) once(ctx context.Context, r *http.Request, body []byte) (firs
 	return first, err
 }
 
-// notRecorded is the answer when the store could not record a command.
-const notRecorded = "The bot could not record this request (its database is unavailable), so nothing was done. Try again in a moment."
-
-// unrecorded is the answer when the request could not be claimed: busy
-// when the command's deadline passed, else the database is down.
-func unrecorded(ctx context.Context) string {
+// unrecorded is the answer, in lang, when the request could not be
+// claimed: busy when the command's deadline passed, else the database is
+// down.
+func unrecorded(ctx context.Context, lang string) string {
 	if ctx.Err() != nil {
-		return commands.Busy
+		return i18n.ErrorMessage(lang, commands.ErrBusy)
 	}
-	return notRecorded
+	return i18n.T(lang, "chat.not_recorded", nil)
 }
 
 // admit runs fn through the gate (deadline and in-flight limit); the
@@ -179,7 +178,7 @@ func (in *Inbound) Commands() http.Handler {
 			first, err := in.once(ctx, r, body)
 			switch {
 			case err != nil:
-				answer = &slashResponse{ResponseType: "ephemeral", Text: unrecorded(ctx)}
+				answer = &slashResponse{ResponseType: "ephemeral", Text: unrecorded(ctx, in.quickLang(ctx, cmd.TeamID, cmd.UserID))}
 			case first:
 				answer = in.command(ctx, cmd)
 			}
@@ -187,7 +186,7 @@ func (in *Inbound) Commands() http.Handler {
 		resp := answer
 		if err != nil {
 			// fn may still be running: its answer is not ours to read.
-			resp = &slashResponse{ResponseType: "ephemeral", Text: incidentbot.ErrorMessage(err)}
+			resp = &slashResponse{ResponseType: "ephemeral", Text: i18n.ErrorMessage(in.quickLang(r.Context(), cmd.TeamID, cmd.UserID), err)}
 		}
 		if resp != nil {
 			writeJSON(w, resp)
@@ -290,8 +289,12 @@ func (in *Inbound) Events() http.Handler {
 	})
 }
 
-// refusedTeam is the answer to a person in a workspace the bot does not serve.
-const refusedTeam = "This incident bot serves its own team's Slack workspace only: /incident does nothing here."
+// refusal is the answer to a person in a workspace the bot does not
+// serve, in the bot's workspace language: the person's own is unknown.
+func (in *Inbound) refusal(team string) string {
+	lang := commands.QuickLanguage(in.deps.Service, incidentbot.Actor{Platform: incidentbot.PlatformSlack, Workspace: team})
+	return i18n.T(lang, "slack.refused_team", nil)
+}
 
 // foreign reports (and logs) a request from a workspace the bot does not
 // serve; nothing of it may run.

@@ -77,7 +77,7 @@ func (in *Inbound) interact(ctx context.Context, p interaction) (any, func(conte
 	if in.foreign(ctx, p.Team.ID, "interaction") {
 		// Only a form can show a reply in the answer itself; a click has none.
 		if p.Type == "view_submission" {
-			return modalErrors{ResponseAction: "errors", Errors: map[string]string{"title": refusedTeam}}, nil
+			return modalErrors{ResponseAction: "errors", Errors: map[string]string{"title": in.refusal(p.Team.ID)}}, nil
 		}
 		return nil, nil
 	}
@@ -89,7 +89,9 @@ func (in *Inbound) interact(ctx context.Context, p interaction) (any, func(conte
 	case (p.Type == "shortcut" || p.Type == "message_action") && p.CallbackID == declareCallback &&
 		p.TriggerID != "" && in.deps.Service != nil && in.deps.Chat != nil:
 		// Before the ack: the trigger id expires in 3 seconds.
-		if err := in.openDeclare(ctx, p.TriggerID, p.channel(), p.ResponseURL); err != nil {
+		actor := p.actor(p.channel())
+		actor.Locale = in.locale(ctx, actor.User.ID)
+		if err := in.openDeclare(ctx, in.lang(ctx, actor), p.TriggerID, p.channel(), p.ResponseURL); err != nil {
 			in.deps.Logger.WarnContext(ctx, "declare modal not opened", "code", incidentbot.ErrorCode(err), "err", err)
 		}
 		return nil, nil

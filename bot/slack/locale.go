@@ -7,6 +7,9 @@ import (
 
 	slackapi "github.com/slack-go/slack"
 	"golang.org/x/sync/singleflight"
+
+	"incidentbot"
+	"incidentbot/commands"
 )
 
 // People rarely change their Slack language: an answer is kept an hour, a
@@ -124,4 +127,18 @@ func (in *Inbound) locale(ctx context.Context, userID string) string {
 		return ""
 	}
 	return in.deps.Chat.Locale(ctx, userID)
+}
+
+// lang is the language of what the adapter itself says to actor alone (the
+// declare form, its errors): as commands choose it.
+func (in *Inbound) lang(ctx context.Context, actor incidentbot.Actor) string {
+	return commands.Language(ctx, in.deps.Service, actor, in.deps.Logger)
+}
+
+// quickLang is the language of an answer given because the store is slow
+// or down: the person's Slack language, else the workspace's, without
+// asking the store.
+func (in *Inbound) quickLang(ctx context.Context, team, user string) string {
+	actor := incidentbot.Actor{Platform: incidentbot.PlatformSlack, Workspace: team, User: incidentbot.User{ID: user}, Locale: in.locale(ctx, user)}
+	return commands.QuickLanguage(in.deps.Service, actor)
 }

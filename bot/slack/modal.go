@@ -11,6 +11,7 @@ import (
 
 	"incidentbot"
 	"incidentbot/commands"
+	"incidentbot/i18n"
 )
 
 // The declare modal: its callback id, and block and action ids as in
@@ -28,23 +29,26 @@ type modalMeta struct {
 	ResponseURL   string `json:"response_url,omitempty"`
 }
 
-// openDeclare opens the declare modal; origin is where the confirmation
-// goes, through responseURL (kept in the modal) when the bot cannot post there.
-func (in *Inbound) openDeclare(ctx context.Context, triggerID, origin, responseURL string) error {
+// openDeclare opens the declare modal in lang, the language of the person
+// who asked; origin is where the confirmation goes, through responseURL
+// (kept in the modal) when the bot cannot post there.
+func (in *Inbound) openDeclare(ctx context.Context, lang, triggerID, origin, responseURL string) error {
 	meta, err := json.Marshal(modalMeta{OriginChannel: origin, ResponseURL: responseURL})
 	if err != nil {
 		return fmt.Errorf("declare modal metadata: %w", err)
 	}
-	_, err = in.deps.Chat.api.OpenViewContext(ctx, triggerID, declareView(in.deps.Service.Playbooks(), string(meta)))
+	_, err = in.deps.Chat.api.OpenViewContext(ctx, triggerID, declareView(lang, in.deps.Service.Playbooks(), string(meta)))
 	return mapError("views.open", err)
 }
 
 // declareView asks what a slash command would take, on a phone-sized form.
-func declareView(books []*incidentbot.Playbook, meta string) slackapi.ModalViewRequest {
-	title := slackapi.NewPlainTextInputBlockElement(plain("Checkout returns 504"), "title_input").WithMaxLength(maxModalTitle)
+func declareView(lang string, books []*incidentbot.Playbook, meta string) slackapi.ModalViewRequest {
+	say := func(id string) *slackapi.TextBlockObject { return plain(i18n.T(lang, "slack.modal."+id, nil)) }
+	title := slackapi.NewPlainTextInputBlockElement(say("title_example"), "title_input").WithMaxLength(maxModalTitle)
 	var sevs []*slackapi.OptionBlockObject
 	for _, s := range incidentbot.Severities {
-		sevs = append(sevs, slackapi.NewOptionBlockObject(s.String(), plain(s.Label()+" - "+sevHint[s]), nil))
+		hint := i18n.T(lang, "slack.modal.sev_hint."+s.String(), nil)
+		sevs = append(sevs, slackapi.NewOptionBlockObject(s.String(), plain(s.Label()+" - "+hint), nil))
 	}
 	var types []*slackapi.OptionBlockObject
 	for _, pb := range books[:min(len(books), maxOptions)] {
@@ -55,39 +59,32 @@ func declareView(books []*incidentbot.Playbook, meta string) slackapi.ModalViewR
 		types = append(types, slackapi.NewOptionBlockObject(pb.Name, plain(incidentbot.Truncate(pb.Name, maxOptionText)), desc))
 	}
 	blocks := []slackapi.Block{
-		slackapi.NewInputBlock("title", plain("What is broken?"), plain("As customers see it."), title),
-		slackapi.NewInputBlock("severity", plain("Severity"), nil,
-			slackapi.NewOptionsSelectBlockElement(slackapi.OptTypeStatic, plain("Pick one"), "severity_select", sevs...)),
+		slackapi.NewInputBlock("title", say("title"), say("title_hint"), title),
+		slackapi.NewInputBlock("severity", say("severity"), nil,
+			slackapi.NewOptionsSelectBlockElement(slackapi.OptTypeStatic, say("severity_pick"), "severity_select", sevs...)),
 	}
 	if len(types) > 0 {
-		typ := slackapi.NewInputBlock("type", plain("Type"), plain("Picks the playbook; leave empty to match the title."),
-			slackapi.NewOptionsSelectBlockElement(slackapi.OptTypeStatic, plain("Match from the title"), "type_select", types...))
+		typ := slackapi.NewInputBlock("type", say("type"), say("type_hint"),
+			slackapi.NewOptionsSelectBlockElement(slackapi.OptTypeStatic, say("type_pick"), "type_select", types...))
 		typ.Optional = true
 		blocks = append(blocks, typ)
 	}
-	desc := slackapi.NewInputBlock("description", plain("Details"), nil,
+	desc := slackapi.NewInputBlock("description", say("details"), nil,
 		slackapi.NewPlainTextInputBlockElement(nil, "description_input").WithMultiline(true).WithMaxLength(incidentbot.MaxDescription))
 	desc.Optional = true
-	ads := slackapi.NewInputBlock("ads", plain("Paid campaigns"), plain("Unticked: as the playbook says."),
-		slackapi.NewCheckboxGroupsBlockElement("ads_checkbox", slackapi.NewOptionBlockObject("pause_ads", plain("Pause ads now"), nil)))
+	ads := slackapi.NewInputBlock("ads", say("ads"), say("ads_hint"),
+		slackapi.NewCheckboxGroupsBlockElement("ads_checkbox", slackapi.NewOptionBlockObject("pause_ads", say("pause_ads"), nil)))
 	ads.Optional = true
 	blocks = append(blocks, desc, ads)
 	return slackapi.ModalViewRequest{
 		Type:            slackapi.VTModal,
 		CallbackID:      declareCallback,
-		Title:           plain("Declare an incident"),
-		Submit:          plain("Declare"),
-		Close:           plain("Cancel"),
+		Title:           say("heading"),
+		Submit:          say("submit"),
+		Close:           say("cancel"),
 		PrivateMetadata: meta,
 		Blocks:          slackapi.Blocks{BlockSet: blocks},
 	}
-}
-
-var sevHint = map[incidentbot.Severity]string{
-	incidentbot.SEV1: "shop or checkout down",
-	incidentbot.SEV2: "major degradation",
-	incidentbot.SEV3: "minor",
-	incidentbot.SEV4: "cosmetic",
 }
 
 // viewState is a submitted view's state.values: block id -> action id -> input.
@@ -129,8 +126,8 @@ type modalErrors struct {
 }
 
 // declareCommand reads a submitted declare modal into the command a typed
-// declare would be; the errors are keyed by block id.
-func declareCommand(state viewState) (commands.Command, map[string]string) {
+// declare would be; the errors, in lang, are keyed by block id.
+func declareCommand(lang string, state viewState) (commands.Command, map[string]string) {
 	bad := map[string]string{}
 	c := commands.Command{
 		Name:        "declare",
@@ -141,16 +138,17 @@ func declareCommand(state viewState) (commands.Command, map[string]string) {
 	}
 	switch n := utf8.RuneCountInString(c.Title); {
 	case n == 0:
-		bad["title"] = "Say what is broken, as customers see it."
+		bad["title"] = i18n.T(lang, "slack.modal.bad.title_empty", nil)
 	case n > maxModalTitle:
-		bad["title"] = fmt.Sprintf("Keep it under %d characters; put details below.", maxModalTitle)
+		bad["title"] = i18n.T(lang, "slack.modal.bad.title_long", map[string]any{"Max": i18n.Int(lang, maxModalTitle)})
 	}
 	if n := utf8.RuneCountInString(c.Description); n > incidentbot.MaxDescription {
-		bad["description"] = fmt.Sprintf("Keep it under %d characters (now %d); post the rest as updates.", incidentbot.MaxDescription, n)
+		bad["description"] = i18n.T(lang, "slack.modal.bad.details_long",
+			map[string]any{"Max": i18n.Int(lang, incidentbot.MaxDescription), "N": i18n.Int(lang, n)})
 	}
 	sev, err := incidentbot.ParseSeverity(state.value("severity", "severity_select"))
 	if err != nil {
-		bad["severity"] = "Pick a severity: SEV1 if customers cannot buy."
+		bad["severity"] = i18n.T(lang, "slack.modal.bad.severity", nil)
 	}
 	c.Severity = sev
 	if len(bad) > 0 {
@@ -166,14 +164,15 @@ func (in *Inbound) submitDeclare(ctx context.Context, p interaction) (any, func(
 	if in.deps.Run == nil {
 		return nil, nil
 	}
-	c, bad := declareCommand(p.View.State.Values)
-	if bad != nil {
-		return modalErrors{ResponseAction: "errors", Errors: bad}, nil
-	}
 	var meta modalMeta
 	_ = json.Unmarshal([]byte(p.View.PrivateMetadata), &meta) // an empty origin only loses the confirmation
 	actor := p.actor(meta.OriginChannel)
 	actor.Locale = in.locale(ctx, actor.User.ID)
+	actor.Language = in.lang(ctx, actor)
+	c, bad := declareCommand(actor.Language, p.View.State.Values)
+	if bad != nil {
+		return modalErrors{ResponseAction: "errors", Errors: bad}, nil
+	}
 	if p.TriggerID != "" {
 		ctx = incidentbot.WithDelivery(ctx, incidentbot.Delivery{Source: triggerSource, ID: p.TriggerID})
 	}
@@ -182,17 +181,17 @@ func (in *Inbound) submitDeclare(ctx context.Context, p interaction) (any, func(
 	case reply.Repeat:
 		return nil, nil // the first submission posted the confirmation
 	case code == incidentbot.EFORBIDDEN && c.PauseAds:
-		return modalErrors{ResponseAction: "errors", Errors: map[string]string{"ads": incidentbot.ErrorMessage(err)}}, nil
+		return modalErrors{ResponseAction: "errors", Errors: map[string]string{"ads": i18n.ErrorMessage(actor.Language, err)}}, nil
 	case code == incidentbot.EINVALID:
 		block := "title"
 		if c.Type != "" && strings.Contains(incidentbot.ErrorMessage(err), c.Type) {
 			block = "type"
 		}
-		return modalErrors{ResponseAction: "errors", Errors: map[string]string{block: incidentbot.ErrorMessage(err)}}, nil
+		return modalErrors{ResponseAction: "errors", Errors: map[string]string{block: i18n.ErrorMessage(actor.Language, err)}}, nil
 	case err != nil:
 		in.deps.Logger.ErrorContext(ctx, "declare from modal failed", "user", actor.User.ID, "code", code, "err", err)
 		reply = commands.Reply{Message: incidentbot.Message{
-			Text: incidentbot.ErrorMessage(err) + " Try again, or type `/incident declare sev1 <title>`.",
+			Text: i18n.T(actor.Language, "slack.modal.failed", map[string]any{"Error": i18n.ErrorMessage(actor.Language, err)}),
 		}}
 	}
 	// The form's answer is for the person who filled it in.

@@ -47,7 +47,7 @@ func TestDeclareView(t *testing.T) {
 		{Name: "site-outage", Description: "The shop (or checkout) is down or failing for customers."},
 		{Name: "generic"},
 	}
-	b, err := json.MarshalIndent(declareView(books, `{"origin_channel":"C01OPS4X7Z"}`), "", "  ")
+	b, err := json.MarshalIndent(declareView("en", books, `{"origin_channel":"C01OPS4X7Z"}`), "", "  ")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +66,7 @@ func TestDeclareModalOpens(t *testing.T) {
 		{name: "with the prefix", text: " /incident  DECLARE ", trigger: func(e *env) string { return e.srv.NewTrigger() }, wantView: true},
 		{name: "trigger already used", text: "declare", trigger: func(e *env) string {
 			tr := e.srv.NewTrigger()
-			if err := e.in.openDeclare(context.Background(), tr, "C1", ""); err != nil {
+			if err := e.in.openDeclare(context.Background(), "en", tr, "C1", ""); err != nil {
 				t.Fatal(err)
 			}
 			return tr
@@ -159,7 +159,7 @@ func TestDeclareModalSubmit(t *testing.T) {
 			wantReq: &incidentbot.DeclareRequest{Title: "Checkout returns 504", Severity: incidentbot.SEV1, PauseAds: &yes}, wantErrors: map[string]string{"ads": "Only the incident commander can pause the ads."}},
 		{name: "details too long", edit: func(s string) string {
 			return strings.Replace(s, `{"type": "plain_text_input", "value": null}`, `{"type": "plain_text_input", "value": "`+strings.Repeat("d", incidentbot.MaxDescription+1)+`"}`, 1)
-		}, wantErrors: map[string]string{"description": "Keep it under 2000 characters (now 2001); post the rest as updates."}},
+		}, wantErrors: map[string]string{"description": "Keep it under 2,000 characters (now 2,001); post the rest as updates."}},
 		{name: "duplicate", declareErr: &incidentbot.Error{Code: incidentbot.ECONFLICT, Message: "open", Err: &incidentbot.DuplicateError{
 			Existing: &incidentbot.Incident{Key: "INC-12", Title: "Checkout returns 504", Severity: incidentbot.SEV1, Status: incidentbot.StatusInvestigating}}},
 			wantReq:  &incidentbot.DeclareRequest{Title: "Checkout returns 504", Severity: incidentbot.SEV1, PauseAds: &yes},

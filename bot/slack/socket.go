@@ -12,6 +12,7 @@ import (
 
 	"incidentbot"
 	"incidentbot/commands"
+	"incidentbot/i18n"
 )
 
 // envelopeSource names Socket Mode envelope ids in the delivery store.
@@ -127,7 +128,7 @@ func (s *Socket) envelope(ctx context.Context, req socketmode.Request, ack func(
 	err := in.admit(ctx, string(req.Type), func(ctx context.Context) { payload, after = s.request(ctx, req, log) })
 	if err != nil {
 		if req.Type == socketmode.RequestTypeSlashCommands {
-			send(&slashResponse{ResponseType: "ephemeral", Text: incidentbot.ErrorMessage(err)})
+			send(&slashResponse{ResponseType: "ephemeral", Text: i18n.ErrorMessage(s.quickLang(ctx, req), err)})
 			return
 		}
 		send(nil)
@@ -137,6 +138,14 @@ func (s *Socket) envelope(ctx context.Context, req socketmode.Request, ack func(
 	if after != nil {
 		after(ctx)
 	}
+}
+
+// quickLang is the language of a slash command refused before it ran
+// (busy): see Inbound.quickLang.
+func (s *Socket) quickLang(ctx context.Context, req socketmode.Request) string {
+	var cmd slashRequest
+	_ = json.Unmarshal(req.Payload, &cmd) // unreadable: the workspace's language
+	return s.in.quickLang(ctx, cmd.TeamID, cmd.UserID)
 }
 
 // request handles a command or a click and returns the ack's payload
@@ -149,7 +158,7 @@ func (s *Socket) request(ctx context.Context, req socketmode.Request, log *slog.
 		case err != nil && ctx.Err() != nil:
 			// Overdue: nothing was recorded, nothing is done.
 			if req.Type == socketmode.RequestTypeSlashCommands {
-				return &slashResponse{ResponseType: "ephemeral", Text: commands.Busy}, nil
+				return &slashResponse{ResponseType: "ephemeral", Text: i18n.ErrorMessage(s.quickLang(ctx, req), commands.ErrBusy)}, nil
 			}
 			return nil, nil
 		case err != nil:

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/slack-go/slack/socketmode"
+
+	"incidentbot/i18n"
 )
 
 // TestTenancySlackSocket: Socket Mode refuses other teams as HTTP does:
@@ -26,7 +28,7 @@ func TestTenancySlackSocket(t *testing.T) {
 		s.envelope(context.Background(), r, a.ack(r.EnvelopeID))
 	}
 	for _, id := range []string{"s1", "s4"} {
-		if got := a.of(id); len(got) != 1 || !strings.Contains(got[0], refusedTeam) || !strings.Contains(got[0], `"ephemeral"`) {
+		if got := a.of(id); len(got) != 1 || !strings.Contains(got[0], i18n.T("en", "slack.refused_team", nil)) || !strings.Contains(got[0], `"ephemeral"`) {
 			t.Errorf("envelope %s: got acks %q, want the private refusal", id, got)
 		}
 	}
