@@ -44,6 +44,7 @@ type IncidentStatus struct {
 	LastUpdate *TimelineEvent
 	Playbook   *Playbook
 	Failed     []FailedAction // side effects the bot gave up on; /incident retry runs them again
+	Location   *time.Location // BOT_TIMEZONE, the zone views write times in; nil is UTC
 }
 
 // ListPerPage is how many incidents one page of /incident list shows:

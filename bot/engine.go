@@ -302,7 +302,7 @@ func (e *Engine) status(ctx context.Context, inc *incidentbot.Incident) (*incide
 	if err != nil {
 		return nil, err
 	}
-	st := &incidentbot.IncidentStatus{Incident: inc, Roles: roles, Checklist: checklist, Pauses: pauses, LastUpdate: last, Playbook: pb}
+	st := &incidentbot.IncidentStatus{Incident: inc, Roles: roles, Checklist: checklist, Pauses: pauses, LastUpdate: last, Playbook: pb, Location: e.cfg.Location}
 	st.Failed = failedActions(failed)
 	return st, nil
 }

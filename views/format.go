@@ -73,8 +73,14 @@ func ago(lang string, t, now time.Time) string {
 	return i18n.T(lang, "view.ago", map[string]any{"Duration": duration(lang, now.Sub(t))})
 }
 
-// clock formats a time of day in UTC, the zone every log and timeline uses.
-func clock(t time.Time) string { return t.UTC().Format("15:04 UTC") }
+// clock writes a time of day in loc (BOT_TIMEZONE; nil is UTC), naming
+// the zone: "14:02 CET".
+func clock(t time.Time, loc *time.Location) string {
+	if loc == nil {
+		loc = time.UTC
+	}
+	return t.In(loc).Format("15:04 MST")
+}
 
 // truncate shortens s to at most n runes, ending with "…" when cut.
 func truncate(s string, n int) string {

@@ -42,12 +42,15 @@ func Status(st *incidentbot.IncidentStatus, now time.Time, lang string) incident
 		Fields:   fields,
 		Severity: inc.Severity,
 		Buttons:  Buttons(inc, lang),
-		Footer:   footer(lang, inc),
+		Footer:   footer(lang, st),
 	}
 }
 
-func footer(lang string, inc *incidentbot.Incident) string {
-	data := map[string]any{"At": clock(inc.DeclaredAt), "By": inc.DeclaredBy.Mention(), "Playbook": inc.Type}
+// footer says when the incident was declared (in BOT_TIMEZONE), by whom,
+// and its playbook.
+func footer(lang string, st *incidentbot.IncidentStatus) string {
+	inc := st.Incident
+	data := map[string]any{"At": clock(inc.DeclaredAt, st.Location), "By": inc.DeclaredBy.Mention(), "Playbook": inc.Type}
 	parts := []string{i18n.T(lang, "view.footer.declared", data)}
 	if inc.DeclaredBy.Name != "" || inc.DeclaredBy.ID != "" {
 		parts[0] = i18n.T(lang, "view.footer.declared_by", data)

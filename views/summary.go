@@ -32,7 +32,7 @@ func Summary(st *incidentbot.IncidentStatus, now time.Time, lang string) inciden
 		Text:     inc.Summary,
 		Fields:   fields,
 		Severity: inc.Severity,
-		Footer:   footer(lang, inc),
+		Footer:   footer(lang, st),
 	}
 }
 

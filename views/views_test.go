@@ -12,6 +12,15 @@ import (
 
 var now = time.Date(2026, 3, 14, 15, 30, 0, 0, time.UTC)
 
+// paris is BOT_TIMEZONE for the French views.
+var paris = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}()
+
 func at(d time.Duration) *time.Time {
 	t := now.Add(d)
 	return &t
@@ -156,10 +165,13 @@ func TestBuilders(t *testing.T) {
 				golden.Check(t, bname+"-"+fname+".golden", []byte(render(build(st, now, "en"))))
 			})
 		}
-		// Every view in French too, from the drill fixture (ads, roles, checklist).
+		// Every view in French too, from the drill fixture (ads, roles,
+		// checklist), for a shop in Paris: times in its zone.
 		t.Run(bname+"/fr", func(t *testing.T) {
 			t.Parallel()
-			golden.Check(t, bname+"-drill-mitigated-fr.golden", []byte(render(build(fixtures()["drill-mitigated"], now, "fr"))))
+			st := fixtures()["drill-mitigated"]
+			st.Location = paris
+			golden.Check(t, bname+"-drill-mitigated-fr.golden", []byte(render(build(st, now, "fr"))))
 		})
 	}
 }
@@ -318,5 +330,20 @@ func TestAdsLongList(t *testing.T) {
 	}
 	if got, want := lines[maxAdLines], "… and 5 more"; got != want {
 		t.Errorf("got last line %q, want %q", got, want)
+	}
+}
+
+// TestClock: times of day are written in BOT_TIMEZONE, naming the zone,
+// UTC when it is unset.
+func TestClock(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 7, 14, 21, 30, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		loc  *time.Location
+		want string
+	}{{nil, "21:30 UTC"}, {time.UTC, "21:30 UTC"}, {paris, "23:30 CEST"}} {
+		if got := clock(at, tc.loc); got != tc.want {
+			t.Errorf("clock(%v) = %q, want %q", tc.loc, got, tc.want)
+		}
 	}
 }

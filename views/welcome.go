@@ -77,6 +77,6 @@ func Welcome(st *incidentbot.IncidentStatus, now time.Time, lang string) inciden
 		Text:     b.String(),
 		Severity: inc.Severity,
 		Buttons:  Buttons(inc, lang),
-		Footer:   footer(lang, inc),
+		Footer:   footer(lang, st),
 	}
 }
