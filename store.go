@@ -226,6 +226,15 @@ type DeliveryStore interface {
 	PruneDeliveries(ctx context.Context, before time.Time) (int64, error)
 }
 
+// ClaimReader tells when a claim was made, so that a job which finds a
+// post claimed by another can wait for it while its claimer may still be
+// at work, and take over once it cannot be.
+type ClaimReader interface {
+	// DeliveryClaimedAt is when source/id was claimed; ENOTFOUND if never
+	// (or forgotten).
+	DeliveryClaimedAt(ctx context.Context, source, id string) (time.Time, error)
+}
+
 // ClaimEach answers ClaimDeliveries with one claim per id, for a
 // DeliveryStore that has no batch statement (fakes, baselines).
 func ClaimEach(ctx context.Context, claim func(ctx context.Context, source, id string, at time.Time) (bool, error), source string, ids []string, at time.Time) ([]bool, error) {
@@ -286,6 +295,7 @@ type Store interface {
 	IncidentStore
 	JobStore
 	DeliveryStore
+	ClaimReader
 	PauseStore
 	LanguageStore
 	Ping(ctx context.Context) error

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"incidentbot"
 	"incidentbot/views"
@@ -48,15 +49,53 @@ func (e *Engine) post(ctx context.Context, job incidentbot.Job, inc *incidentbot
 // postSource names, in the delivery store, posts claimed before the call.
 const postSource = "post"
 
-// summaryWaits is how many runs a summary job waits for the post another
-// job claimed before it posts one itself. A run after the first may be
-// the claimer's own re-run (its process died before the post went out),
-// so it waits no longer.
-const summaryWaits = 2
+// postOwner names, in the delivery store, which job claimed a post.
+const postOwner = "post-owner"
 
-// errSummaryInFlight retries a summary job while another posts the first
-// summary of its incident.
-var errSummaryInFlight = incidentbot.Errorf(incidentbot.EUNAVAILABLE, "Another job is posting this incident's summary; this one updates it next.")
+// claimSummary decides who posts an incident's first summary, named mark.
+// The job that claims it in the store (across replicas) posts it; so does
+// that job's next run, after a deferral by the channel's pace or a crash
+// between claim and post. Another job finds that post and returns it to
+// update, waits (a Deferral, holding no worker) while the claimer may
+// still make it, and posts itself once the claimer cannot: a live job runs
+// at most JobTimeout, and one whose process died is run again after its
+// lease.
+func (e *Engine) claimSummary(ctx context.Context, job incidentbot.Job, chat incidentbot.Chat, channel, mark string) (found incidentbot.MessageRef, err error) {
+	first, err := e.store.ClaimDelivery(ctx, postSource, mark, e.now())
+	if err != nil {
+		return found, fmt.Errorf("claim the summary post: %w", err)
+	}
+	owner := mark + " " + job.Key
+	if first {
+		if _, err := e.store.ClaimDelivery(ctx, postOwner, owner, e.now()); err != nil {
+			return found, fmt.Errorf("claim the summary post: %w", err)
+		}
+		return found, nil
+	}
+	switch _, err := e.store.DeliveryClaimedAt(ctx, postOwner, owner); incidentbot.ErrorCode(err) {
+	case "":
+		return found, nil // this job's own claim
+	case incidentbot.ENOTFOUND:
+	default:
+		return found, fmt.Errorf("read the summary post's claim: %w", err)
+	}
+	ref, err := chat.FindPost(ctx, channel, mark)
+	if incidentbot.ErrorCode(err) != incidentbot.ENOTFOUND {
+		return ref, err
+	}
+	at, err := e.store.DeliveryClaimedAt(ctx, postSource, mark)
+	switch {
+	case incidentbot.ErrorCode(err) == incidentbot.ENOTFOUND:
+		return found, nil
+	case err != nil:
+		return found, fmt.Errorf("read the summary post's claim: %w", err)
+	}
+	if age := e.now().Sub(at); age < e.cfg.JobTimeout+e.cfg.Lease {
+		// Each look reads the channel's history: look less often as the claim ages.
+		return found, &incidentbot.Deferral{Wait: min(max(age/2, time.Second), 10*time.Second), Reason: "another job is posting this incident's summary"}
+	}
+	return found, nil // the claimer died or failed for good
+}
 
 // summary posts the manager summary to the platform's summary channel, or
 // updates the one posted before in place.
@@ -87,26 +126,15 @@ func (e *Engine) summary(ctx context.Context, job incidentbot.Job, inc *incident
 		}
 		// Deleted by someone: post a fresh one below.
 	case incidentbot.ENOTFOUND:
-		first, err := e.store.ClaimDelivery(ctx, postSource, mark, e.now())
+		found, err := e.claimSummary(ctx, job, chat, channel, mark)
 		if err != nil {
-			return nil, fmt.Errorf("claim the summary post: %w", err)
+			return nil, err
 		}
-		if !first {
-			ref, err := chat.FindPost(ctx, channel, mark)
-			switch {
-			case err == nil:
-				if err := chat.Update(ctx, ref, msg); err != nil {
-					return nil, fmt.Errorf("update summary: %w", err)
-				}
-				return func(*incidentbot.Incident) (incidentbot.Change, error) {
-					return incidentbot.Change{Messages: []incidentbot.SavedMessage{{Purpose: incidentbot.MessageSummary, Ref: ref}}}, nil
-				}, nil
-			case incidentbot.ErrorCode(err) != incidentbot.ENOTFOUND:
-				return nil, err
-			case job.Attempts < summaryWaits:
-				return nil, errSummaryInFlight
+		if found != (incidentbot.MessageRef{}) {
+			if err := chat.Update(ctx, found, msg); err != nil {
+				return nil, fmt.Errorf("update summary: %w", err)
 			}
-			// The job that claimed it never posted (it failed for good).
+			return savedSummary(found), nil
 		}
 	default:
 		return nil, err
@@ -115,7 +143,12 @@ func (e *Engine) summary(ctx context.Context, job incidentbot.Job, inc *incident
 	if err != nil {
 		return nil, fmt.Errorf("post summary: %w", err)
 	}
+	return savedSummary(ref), nil
+}
+
+// savedSummary records ref as the incident's summary post.
+func savedSummary(ref incidentbot.MessageRef) complete {
 	return func(*incidentbot.Incident) (incidentbot.Change, error) {
 		return incidentbot.Change{Messages: []incidentbot.SavedMessage{{Purpose: incidentbot.MessageSummary, Ref: ref}}}, nil
-	}, nil
+	}
 }

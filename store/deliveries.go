@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -27,6 +29,19 @@ func (db *DB) ClaimDelivery(ctx context.Context, source, id string, at time.Time
 		return false, fmt.Errorf("claim delivery %s: %w", source, mapErr(err))
 	}
 	return n == 1, nil
+}
+
+// DeliveryClaimedAt is when source/id was claimed.
+func (db *DB) DeliveryClaimedAt(ctx context.Context, source, id string) (time.Time, error) {
+	var at dbTime
+	err := db.x.GetContext(ctx, &at, db.x.Rebind(`SELECT at FROM deliveries WHERE source = ? AND id = ?`), source, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, incidentbot.Errorf(incidentbot.ENOTFOUND, "No claim of %s %s.", source, id)
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("read claim %s: %w", source, mapErr(err))
+	}
+	return at.Time, nil
 }
 
 // claimChunk is how many ids one ClaimDeliveries statement claims: three
