@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"incidentbot"
+	"incidentbot/i18n"
 	"incidentbot/integrations/ads"
 )
 
@@ -73,9 +74,9 @@ func (e *Engine) AdsPreview(ctx context.Context, actor incidentbot.Actor, key, p
 // comms lead or an ads admin; a resume also after the close, to end a
 // pause the close left behind.
 func adsRule(op incidentbot.AdsOp) (rule, error) {
-	may := rule{right: rightAds, verb: string(op) + " the ads of", closed: op == incidentbot.AdsResume}
+	may := rule{right: rightAds, verb: string(op), closed: op == incidentbot.AdsResume} // incident.verb.pause, .resume
 	if op != incidentbot.AdsPause && op != incidentbot.AdsResume {
-		return may, incidentbot.Errorf(incidentbot.EINVALID, "Unknown ads command %q. Use /incident ads pause, resume or status.", op)
+		return may, i18n.Errorf(incidentbot.EINVALID, "incident.ads.unknown", map[string]any{"Op": string(op)})
 	}
 	return may, nil
 }
@@ -85,13 +86,13 @@ func adsRule(op incidentbot.AdsOp) (rule, error) {
 func (e *Engine) adsAction(op incidentbot.AdsOp, platform string) (incidentbot.Action, error) {
 	var a incidentbot.Action
 	if e.ads == nil {
-		return a, incidentbot.Errorf(incidentbot.EINVALID, "No ad platform is configured: set the GOOGLE_ADS_*, META_ADS_*, MICROSOFT_ADS_* or TIKTOK_ADS_* variables and restart the bot.")
+		return a, i18n.Errorf(incidentbot.EINVALID, "incident.ads.none_configured", nil)
 	}
 	var platforms []string // none: all configured
 	if platform != "" {
 		known := e.ads.Platforms()
 		if !slices.Contains(known, platform) {
-			return a, incidentbot.Errorf(incidentbot.EINVALID, "No ad platform %q is configured. Configured: %s.", platform, strings.Join(known, ", "))
+			return a, i18n.Errorf(incidentbot.EINVALID, "incident.ads.not_configured", map[string]any{"Platform": platform, "Known": strings.Join(known, ", ")})
 		}
 		platforms = []string{platform}
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // Check marks a checklist item (1-based) done, or open again.
@@ -24,21 +25,22 @@ func (e *Engine) Check(ctx context.Context, actor incidentbot.Actor, key string,
 	}
 	i := slices.IndexFunc(list, func(c incidentbot.ChecklistEntry) bool { return c.Position == item })
 	if i < 0 {
-		return nil, incidentbot.Errorf(incidentbot.EINVALID, "There is no checklist item %d: %s has %d. /incident status shows them.", item, inc.Key, len(list))
+		return nil, i18n.Errorf(incidentbot.EINVALID, "incident.checklist.none", map[string]any{"N": item, "Key": inc.Key, "Count": len(list)})
 	}
 	entry := list[i]
 	switch {
 	case done && entry.State == incidentbot.ChecklistDone:
-		by := ""
-		if entry.By.Name != "" {
-			by = " by " + entry.By.Name
+		data := map[string]any{"N": entry.Position, "By": entry.By.Name}
+		if entry.By.Name == "" {
+			data["By"] = i18n.M("incident.someone", nil)
 		}
+		id := "incident.checklist.done_by"
 		if entry.At != nil {
-			by += " " + e.when(*entry.At)
+			id, data["When"] = "incident.checklist.done_by_when", e.when(*entry.At)
 		}
-		return nil, incidentbot.Errorf(incidentbot.ECONFLICT, "Item %d was already done%s: nothing changed.", entry.Position, by)
+		return nil, i18n.Errorf(incidentbot.ECONFLICT, id, data)
 	case !done && entry.State == incidentbot.ChecklistOpen:
-		return nil, incidentbot.Errorf(incidentbot.ECONFLICT, "Item %d is already open: nothing changed.", entry.Position)
+		return nil, i18n.Errorf(incidentbot.ECONFLICT, "incident.checklist.open_already", map[string]any{"N": entry.Position})
 	}
 	now := e.now()
 	entry.State, entry.By, entry.At = incidentbot.ChecklistDone, actor.User, &now

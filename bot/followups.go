@@ -2,10 +2,10 @@ package bot
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // AddFollowUp records an action item; anyone in the war room may, as for
@@ -14,9 +14,9 @@ func (e *Engine) AddFollowUp(ctx context.Context, actor incidentbot.Actor, key s
 	f.Text = strings.Join(strings.Fields(f.Text), " ")
 	switch n := len([]rune(f.Text)); {
 	case n == 0:
-		return nil, f, incidentbot.Errorf(incidentbot.EINVALID, "Write what to do, e.g. /incident followup add Alert on checkout 5xx @bruno due 2026-12-12 p1.")
+		return nil, f, i18n.Errorf(incidentbot.EINVALID, "incident.followup.empty", nil)
 	case n > incidentbot.MaxFollowUpText:
-		return nil, f, incidentbot.Errorf(incidentbot.EINVALID, "The follow-up is %d characters long; keep it under %d: a tracker titles it.", n, incidentbot.MaxFollowUpText)
+		return nil, f, i18n.Errorf(incidentbot.EINVALID, "incident.followup.too_long", map[string]any{"N": n, "Max": incidentbot.MaxFollowUpText})
 	}
 	if f.Priority == 0 {
 		f.Priority = incidentbot.DefaultFollowUpPriority
@@ -33,7 +33,7 @@ func (e *Engine) AddFollowUp(ctx context.Context, actor incidentbot.Actor, key s
 	inc, err = e.followUpChange(ctx, actor, inc.ID, incidentbot.Change{
 		FollowUps: []incidentbot.FollowUp{f},
 		Events: []incidentbot.TimelineEvent{{Kind: incidentbot.EventNote, Actor: actor.User, At: f.CreatedAt,
-			Text: "Follow-up added: " + f.Text}},
+			Text: i18n.T(e.lang(inc), "incident.followup.added_event", map[string]any{"Text": f.Text})}},
 	})
 	if err != nil {
 		return nil, f, err
@@ -71,18 +71,18 @@ func (e *Engine) CompleteFollowUp(ctx context.Context, actor incidentbot.Actor, 
 		return nil, incidentbot.FollowUp{}, err
 	}
 	if n < 1 || n > len(list) {
-		return nil, incidentbot.FollowUp{}, incidentbot.Errorf(incidentbot.ENOTFOUND, "%s has no follow-up %d: /incident followup list shows them.", inc.Key, n)
+		return nil, incidentbot.FollowUp{}, i18n.Errorf(incidentbot.ENOTFOUND, "incident.followup.none", map[string]any{"Key": inc.Key, "N": n})
 	}
 	f := list[n-1]
 	if f.DoneAt != nil {
-		return nil, f, incidentbot.Errorf(incidentbot.EINVALID, "Follow-up %d was done already, by %s on %s.", n, f.DoneBy.Mention(), e.localTime(*f.DoneAt))
+		return nil, f, i18n.Errorf(incidentbot.EINVALID, "incident.followup.done_already", map[string]any{"N": n, "By": f.DoneBy.Mention(), "At": e.localTime(*f.DoneAt)})
 	}
 	now := e.now()
 	f.DoneBy, f.DoneAt = actor.User, &now
 	inc, err = e.followUpChange(ctx, actor, inc.ID, incidentbot.Change{
 		FollowUps: []incidentbot.FollowUp{f},
 		Events: []incidentbot.TimelineEvent{{Kind: incidentbot.EventNote, Actor: actor.User, At: now,
-			Text: fmt.Sprintf("Follow-up %d done: %s", n, f.Text)}},
+			Text: i18n.T(e.lang(inc), "incident.followup.done_event", map[string]any{"N": n, "Text": f.Text})}},
 	})
 	if err != nil {
 		return nil, f, err

@@ -2,10 +2,10 @@ package bot
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // SetImpactStart records when customers were first affected, typed in
@@ -19,7 +19,7 @@ func (e *Engine) SetImpactStart(ctx context.Context, actor incidentbot.Actor, ke
 		}
 		inc.ImpactStartedAt = &start
 		return []incidentbot.TimelineEvent{{Kind: incidentbot.EventNote, Actor: actor.User, At: e.now(),
-			Text: "Impact started at " + e.localTime(start)}}, nil
+			Text: i18n.T(e.lang(inc), "incident.impact.start_event", map[string]any{"At": e.localTime(start)})}}, nil
 	})
 }
 
@@ -27,12 +27,12 @@ func (e *Engine) SetImpactStart(ctx context.Context, actor incidentbot.Actor, ke
 // overriding the playbook's.
 func (e *Engine) SetRevenueShare(ctx context.Context, actor incidentbot.Actor, key string, share float64) (*incidentbot.Incident, error) {
 	if share < 0 || share > 1 {
-		return nil, incidentbot.Errorf(incidentbot.EINVALID, "The share of sales lost must be between 0%% and 100%%.")
+		return nil, i18n.Errorf(incidentbot.EINVALID, "incident.impact.share_range", nil)
 	}
 	return e.update(ctx, actor, key, anyone, func(inc *incidentbot.Incident, j *jobs) ([]incidentbot.TimelineEvent, error) {
 		inc.RevenueShare = &share
 		return []incidentbot.TimelineEvent{{Kind: incidentbot.EventNote, Actor: actor.User, At: e.now(),
-			Text: fmt.Sprintf("Impact: %s of sales lost", incidentbot.FormatRevenueShare(share))}}, nil
+			Text: i18n.T(e.lang(inc), "incident.impact.share_event", map[string]any{"Share": i18n.Percent(e.lang(inc), share)})}}, nil
 	})
 }
 
@@ -46,11 +46,16 @@ func (e *Engine) impactStart(at incidentbot.LocalTime, inc *incidentbot.Incident
 	return t, nil
 }
 
-// localTime writes t in BOT_TIMEZONE, naming the zone.
+// localTime writes t in BOT_TIMEZONE, naming the zone; the numeric date
+// reads the same in every language.
 func (e *Engine) localTime(t time.Time) string {
-	loc := e.cfg.Location
-	if loc == nil {
-		loc = time.UTC
+	return t.In(e.location()).Format("2006-01-02 15:04 MST")
+}
+
+// location is BOT_TIMEZONE, UTC when unset.
+func (e *Engine) location() *time.Location {
+	if e.cfg.Location == nil {
+		return time.UTC
 	}
-	return t.In(loc).Format("2006-01-02 15:04 MST")
+	return e.cfg.Location
 }

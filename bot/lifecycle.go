@@ -9,20 +9,21 @@ import (
 	"unicode/utf8"
 
 	"incidentbot"
-	"incidentbot/views"
+	"incidentbot/i18n"
 )
 
-// textLength refuses an update or a note longer than one chat message holds.
-func textLength(what, text string) error {
+// textLength refuses an update or a note longer than one chat message
+// holds; id says which.
+func textLength(id, text string) error {
 	if n := utf8.RuneCountInString(text); n > incidentbot.MaxUpdateText {
-		return incidentbot.Errorf(incidentbot.EINVALID, "The %s is %d characters long; keep it under %d, or split it in two.", what, n, incidentbot.MaxUpdateText)
+		return i18n.Errorf(incidentbot.EINVALID, id, map[string]any{"N": n, "Max": incidentbot.MaxUpdateText})
 	}
 	return nil
 }
 
 // errAlreadyAcknowledged stops a repeated ack under the lock; Acknowledge
 // then says who acknowledged and when.
-var errAlreadyAcknowledged = incidentbot.Errorf(incidentbot.ECONFLICT, "The incident is already acknowledged: nothing changed.")
+var errAlreadyAcknowledged = i18n.Errorf(incidentbot.ECONFLICT, "incident.ack.already", nil)
 
 // Acknowledge records that someone is on it; only the first counts, and a
 // repeat says who was first and when.
@@ -35,7 +36,8 @@ func (e *Engine) Acknowledge(ctx context.Context, actor incidentbot.Actor, key s
 		}
 		now := e.now()
 		inc.AcknowledgedAt = &now
-		return []incidentbot.TimelineEvent{{Kind: incidentbot.EventAcknowledged, Actor: actor.User, At: now, Text: actor.User.Name + " acknowledged."}}, nil
+		text := i18n.T(e.lang(inc), "incident.ack.event", map[string]any{"Name": actor.User.Name})
+		return []incidentbot.TimelineEvent{{Kind: incidentbot.EventAcknowledged, Actor: actor.User, At: now, Text: text}}, nil
 	})
 	if !errors.Is(err, errAlreadyAcknowledged) {
 		return inc, err
@@ -45,30 +47,39 @@ func (e *Engine) Acknowledge(ctx context.Context, actor incidentbot.Actor, key s
 	if err != nil {
 		return nil, err
 	}
-	by := "someone"
+	var by any = i18n.M("incident.someone", nil)
 	if len(acks) > 0 {
 		by = acks[0].Actor.Name
 	}
-	return nil, incidentbot.Errorf(incidentbot.ECONFLICT, "%s was already acknowledged by %s %s: nothing changed.", inc.Key, by, e.when(*inc.AcknowledgedAt))
+	return nil, i18n.Errorf(incidentbot.ECONFLICT, "incident.ack.already_by", map[string]any{"Key": inc.Key, "By": by, "When": e.when(*inc.AcknowledgedAt)})
 }
 
-// when says at what time something happened and how long ago, for a reply.
-func (e *Engine) when(t time.Time) string {
-	s := "at " + t.UTC().Format("15:04 UTC")
-	if ago := e.now().Sub(t); ago >= time.Minute {
-		s += " (" + views.Duration(ago) + " ago)"
+// when says at what time (in BOT_TIMEZONE) something happened and how long
+// ago, for a reply said later in its reader's language.
+func (e *Engine) when(t time.Time) *i18n.Message {
+	data := map[string]any{"Time": t.In(e.location()).Format("15:04 MST")}
+	ago := e.now().Sub(t)
+	if ago < time.Minute {
+		return i18n.M("incident.when.at", data)
 	}
-	return s
+	data["Ago"] = durationText(ago)
+	return i18n.M("incident.when.at_ago", data)
 }
+
+// durationText is a duration said in the language of the message that
+// holds it: "1h 30m", "1 h 30 min".
+type durationText time.Duration
+
+func (d durationText) In(lang string) string { return i18n.Duration(lang, time.Duration(d)) }
 
 // PostUpdate records a status update, resets the reminder, and tells the
 // war room and the managers.
 func (e *Engine) PostUpdate(ctx context.Context, actor incidentbot.Actor, key, text string) (*incidentbot.Incident, error) {
 	text = strings.TrimSpace(text)
 	if text == "" {
-		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Say what changed, e.g. /incident update Database restarted, checkout recovering.")
+		return nil, i18n.Errorf(incidentbot.EINVALID, "incident.update.empty", nil)
 	}
-	if err := textLength("update", text); err != nil {
+	if err := textLength("incident.too_long.update", text); err != nil {
 		return nil, err
 	}
 	return e.update(ctx, actor, key, anyone, func(inc *incidentbot.Incident, j *jobs) ([]incidentbot.TimelineEvent, error) {
@@ -82,7 +93,9 @@ func (e *Engine) PostUpdate(ctx context.Context, actor incidentbot.Actor, key, t
 		// Posted even when typed in the war room: a slash command is seen
 		// only by the person who typed it.
 		j.add(kindPost, "post/update/"+e.seq(), postPayload{Message: incidentbot.Message{
-			Title: "Update from " + actor.User.Name, Text: drillLabel(inc, text), Severity: inc.Severity,
+			Title:    i18n.T(e.lang(inc), "incident.update.title", map[string]any{"Name": actor.User.Name}),
+			Text:     drillLabel(inc, text),
+			Severity: inc.Severity,
 		}})
 		return []incidentbot.TimelineEvent{{Kind: incidentbot.EventStatusUpdate, Actor: actor.User, At: now, Text: text}}, nil
 	})
@@ -104,11 +117,11 @@ func (e *Engine) schedule(inc *incidentbot.Incident, j *jobs, at time.Time, on b
 // becomes a sev1) start.
 func (e *Engine) SetSeverity(ctx context.Context, actor incidentbot.Actor, key string, sev incidentbot.Severity) (*incidentbot.Incident, error) {
 	if !sev.Valid() {
-		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Unknown severity. Use sev1 (site down) to sev4 (minor).")
+		return nil, i18n.Errorf(incidentbot.EINVALID, "incident.sev.unknown", nil)
 	}
-	return e.update(ctx, actor, key, commander("change the severity of"), func(inc *incidentbot.Incident, j *jobs) ([]incidentbot.TimelineEvent, error) {
+	return e.update(ctx, actor, key, commander("sev"), func(inc *incidentbot.Incident, j *jobs) ([]incidentbot.TimelineEvent, error) {
 		if inc.Severity == sev {
-			return nil, incidentbot.Errorf(incidentbot.EINVALID, "%s is already %s.", inc.Key, sev.Label())
+			return nil, i18n.Errorf(incidentbot.EINVALID, "incident.sev.same", map[string]any{"Key": inc.Key, "Sev": sev.Label()})
 		}
 		pb, err := e.playbook(inc)
 		if err != nil {
@@ -132,7 +145,7 @@ func (e *Engine) SetSeverity(ctx context.Context, actor incidentbot.Actor, key s
 		}
 		j.add(kindTopic, "topic/"+e.seq(), nil)
 		return []incidentbot.TimelineEvent{{Kind: incidentbot.EventSeverityChanged, Actor: actor.User, At: now,
-			Text: fmt.Sprintf("Severity %s → %s", old.Label(), sev.Label())}}, nil
+			Text: i18n.T(e.lang(inc), "incident.sev.event", map[string]any{"From": old.Label(), "To": sev.Label()})}}, nil
 	})
 }
 
@@ -140,9 +153,9 @@ func (e *Engine) SetSeverity(ctx context.Context, actor incidentbot.Actor, key s
 func (e *Engine) AddNote(ctx context.Context, actor incidentbot.Actor, key, text string) (*incidentbot.Incident, error) {
 	text = strings.TrimSpace(text)
 	if text == "" {
-		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Write the note after the command, e.g. /incident note Rolled back deploy 1234.")
+		return nil, i18n.Errorf(incidentbot.EINVALID, "incident.note.empty", nil)
 	}
-	if err := textLength("note", text); err != nil {
+	if err := textLength("incident.too_long.note", text); err != nil {
 		return nil, err
 	}
 	return e.update(ctx, actor, key, anyone, func(inc *incidentbot.Incident, j *jobs) ([]incidentbot.TimelineEvent, error) {
@@ -154,7 +167,7 @@ func (e *Engine) AddNote(ctx context.Context, actor incidentbot.Actor, key, text
 // unset), and posts the announcement to the war room when there is one.
 func (e *Engine) Record(ctx context.Context, actor incidentbot.Actor, key string, ev incidentbot.TimelineEvent, announce *incidentbot.Message) (*incidentbot.Incident, error) {
 	if ev.Kind == "" {
-		return nil, incidentbot.Errorf(incidentbot.EINVALID, "An event needs a kind.")
+		return nil, i18n.Errorf(incidentbot.EINVALID, "incident.record.no_kind", nil)
 	}
 	return e.update(ctx, actor, key, anyone, func(inc *incidentbot.Incident, j *jobs) ([]incidentbot.TimelineEvent, error) {
 		if ev.At.IsZero() {
@@ -174,12 +187,11 @@ func (e *Engine) Record(ctx context.Context, actor incidentbot.Actor, key string
 // on_resolve actions; close posts the post-mortem draft, archives the war
 // room when the playbook says so, and warns loudly about ads still paused.
 func (e *Engine) SetStatus(ctx context.Context, actor incidentbot.Actor, key string, to incidentbot.Status, summary string) (*incidentbot.Incident, error) {
-	verb := map[incidentbot.Status]string{
-		incidentbot.StatusMitigated:     "mark as mitigated",
-		incidentbot.StatusResolved:      "resolve",
-		incidentbot.StatusClosed:        "close",
-		incidentbot.StatusInvestigating: "reopen",
-	}[to]
+	verb := "" // no status: CheckTransition says so to anyone
+	switch to {
+	case incidentbot.StatusMitigated, incidentbot.StatusResolved, incidentbot.StatusClosed, incidentbot.StatusInvestigating:
+		verb = string(to) // incident.verb.<status>
+	}
 	inc, err := e.incident(ctx, actor, key)
 	if err != nil {
 		return nil, err
@@ -205,7 +217,9 @@ func (e *Engine) SetStatus(ctx context.Context, actor incidentbot.Actor, key str
 		now := e.now()
 		from := inc.Status
 		inc.Status = to
-		text := fmt.Sprintf("%s → %s", from, to)
+		lang := e.lang(inc)
+		words := map[string]any{"From": i18n.T(lang, "status."+string(from), nil), "To": i18n.T(lang, "status."+string(to), nil)}
+		text := i18n.T(lang, "incident.status.event", words)
 		events := []incidentbot.TimelineEvent{}
 		switch to {
 		case incidentbot.StatusMitigated:
@@ -213,15 +227,16 @@ func (e *Engine) SetStatus(ctx context.Context, actor incidentbot.Actor, key str
 		case incidentbot.StatusResolved:
 			inc.ResolvedAt = &now
 			if s := strings.TrimSpace(summary); s != "" {
-				inc.Summary = s
-				text += ": " + s
+				inc.Summary, words["Summary"] = s, s
+				text = i18n.T(lang, "incident.status.event_summary", words)
 			}
 			actionJobs(j, "resolve/"+e.seq(), pb.OnResolve, inc.Severity, nil)
 		case incidentbot.StatusClosed:
 			inc.ClosedAt = &now
-			if warn := adsStillPaused(inc, pauses); warn != "" {
+			if warn := adsStillPaused(lang, inc, pauses); warn != "" {
 				events = append(events, incidentbot.TimelineEvent{Kind: incidentbot.EventReminder, At: now, Text: warn})
-				msg := incidentbot.Message{Title: "⚠ " + inc.Key + " closed with ads still paused", Text: warn, Severity: incidentbot.SEV1}
+				title := i18n.T(lang, "incident.ads_still_paused.title", map[string]any{"Key": inc.Key})
+				msg := incidentbot.Message{Title: title, Text: warn, Severity: incidentbot.SEV1}
 				j.add(kindPost, "post/ads-still-paused", postPayload{Message: msg})
 				if ch := e.cfg.SummaryChannels[inc.Platform]; ch != "" {
 					j.add(kindPost, "post/ads-still-paused/summary", postPayload{Channel: ch, Message: msg})
@@ -252,11 +267,11 @@ const maxSnooze = 24 * time.Hour
 // Remind switches status-update reminders on or off, or snoozes them for d.
 func (e *Engine) Remind(ctx context.Context, actor incidentbot.Actor, key string, op incidentbot.RemindOp, d time.Duration) (*incidentbot.Incident, error) {
 	if op == incidentbot.RemindSnooze && (d < time.Minute || d > maxSnooze) {
-		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Snooze for 1m to 24h, e.g. /incident remind snooze 30m.")
+		return nil, i18n.Errorf(incidentbot.EINVALID, "incident.remind.snooze_range", nil)
 	}
 	return e.update(ctx, actor, key, anyone, func(inc *incidentbot.Incident, j *jobs) ([]incidentbot.TimelineEvent, error) {
 		if !inc.Status.Open() {
-			return nil, incidentbot.Errorf(incidentbot.EINVALID, "%s is %s: there are no reminders to change.", inc.Key, inc.Status)
+			return nil, i18n.Errorf(incidentbot.EINVALID, "incident.remind.closed", map[string]any{"Key": inc.Key, "Status": i18n.M("status."+string(inc.Status), nil)})
 		}
 		pb, err := e.playbook(inc)
 		if err != nil {
@@ -264,26 +279,28 @@ func (e *Engine) Remind(ctx context.Context, actor incidentbot.Actor, key string
 		}
 		now := e.now()
 		cadence := pb.Cadence(inc.Severity)
-		var text string
+		var id string
+		var data map[string]any
 		switch op {
 		case incidentbot.RemindOn:
 			if cadence <= 0 {
-				return nil, incidentbot.Errorf(incidentbot.EINVALID, "The %s playbook asks for no updates at %s. Raise the severity, or snooze instead to get one reminder.", pb.Name, inc.Severity.Label())
+				return nil, i18n.Errorf(incidentbot.EINVALID, "incident.remind.no_cadence", map[string]any{"Playbook": pb.Name, "Sev": inc.Severity.Label()})
 			}
 			inc.RemindersOff = false
 			e.schedule(inc, j, now.Add(cadence), true)
-			text = fmt.Sprintf("Reminders on, every %s.", cadence)
+			id, data = "incident.remind.on", map[string]any{"Every": i18n.Duration(e.lang(inc), cadence)}
 		case incidentbot.RemindOff:
 			inc.RemindersOff = true
 			e.schedule(inc, j, now, false)
-			text = "Reminders off."
+			id = "incident.remind.off"
 		case incidentbot.RemindSnooze:
 			inc.RemindersOff = false
 			e.schedule(inc, j, now.Add(d), true)
-			text = fmt.Sprintf("Reminders snoozed for %s.", d)
+			id, data = "incident.remind.snoozed", map[string]any{"For": i18n.Duration(e.lang(inc), d)}
 		default:
-			return nil, incidentbot.Errorf(incidentbot.EINVALID, "Unknown reminder switch %q. Use /incident remind on, off or snooze 30m.", op)
+			return nil, i18n.Errorf(incidentbot.EINVALID, "incident.remind.unknown", map[string]any{"Switch": string(op)})
 		}
+		text := i18n.T(e.lang(inc), id, data)
 		return []incidentbot.TimelineEvent{{Kind: incidentbot.EventReminder, Actor: actor.User, At: now, Text: text}}, nil
 	})
 }

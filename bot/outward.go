@@ -105,7 +105,7 @@ func (e *Engine) SendHeld(ctx context.Context, actor incidentbot.Actor, key stri
 	if err != nil {
 		return nil, nil, err
 	}
-	may := commander("send what waits for confirmation in")
+	may := commander("send")
 	if err := e.permit(ctx, actor, inc, may); err != nil {
 		return nil, nil, err
 	}

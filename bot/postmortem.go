@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"incidentbot"
+	"incidentbot/i18n"
 	"incidentbot/postmortem"
 )
 
@@ -31,7 +32,7 @@ func (e *Engine) postmortem(ctx context.Context, job incidentbot.Job, inc *incid
 		if err != nil {
 			return incidentbot.Message{}, err
 		}
-		return postmortemMessage(inc, md), nil
+		return postmortemMessage(e.lang(inc), inc, md), nil
 	})
 }
 
@@ -57,21 +58,22 @@ func (e *Engine) shareDraft(ctx context.Context, job incidentbot.Job, inc *incid
 	if err != nil {
 		return nil, err
 	}
-	if _, err := e.postMarked(ctx, chat, job, channel, postmortemMessage(inc, md)); err != nil {
+	if _, err := e.postMarked(ctx, chat, job, channel, postmortemMessage(e.lang(inc), inc, md)); err != nil {
 		return nil, fmt.Errorf("share post-mortem: %w", err)
 	}
 	return nil, nil
 }
 
 // postmortemMessage is the draft delivered whole as a Markdown file, with a
-// short summary beside it: chat messages cut long text.
-func postmortemMessage(inc *incidentbot.Incident, md string) incidentbot.Message {
+// short summary beside it in lang: chat messages cut long text.
+func postmortemMessage(lang string, inc *incidentbot.Incident, md string) incidentbot.Message {
 	name := incidentbot.PostmortemFileName(inc.Key)
+	lines := strings.Count(md, "\n") + 1
+	key := map[string]any{"Key": inc.Key}
 	return incidentbot.Message{
-		Title: drillLabel(inc, "Post-mortem draft for "+inc.Key),
-		Text: fmt.Sprintf("The whole draft is in %s (%d lines): impact, timeline, roles, actions, ads, open checklist items, "+
-			"root-cause questions and action items. Edit it, then share it with the team.", name, strings.Count(md, "\n")+1),
-		Footer: "Run /incident postmortem " + inc.Key + " to get it again with the latest timeline.",
+		Title:  drillLabel(inc, i18n.T(lang, "incident.postmortem.title", key)),
+		Text:   i18n.N(lang, "incident.postmortem.text", lines, map[string]any{"File": name, "Lines": i18n.Int(lang, lines)}),
+		Footer: i18n.T(lang, "incident.postmortem.footer", key),
 		File:   &incidentbot.File{Name: name, Content: md},
 	}
 }
@@ -103,7 +105,7 @@ func (e *Engine) render(ctx context.Context, inc *incidentbot.Incident) (string,
 		Profile:          e.cfg.RevenueProfile,
 		Location:         e.cfg.Location,
 		Now:              e.now(),
-		Language:         e.cfg.Language,
+		Language:         e.lang(inc),
 	})
 	if err != nil {
 		return "", fmt.Errorf("render post-mortem: %w", err)

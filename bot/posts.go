@@ -108,7 +108,7 @@ func (e *Engine) summary(ctx context.Context, job incidentbot.Job, inc *incident
 	if err != nil {
 		return nil, err
 	}
-	msg := views.Summary(st, e.now(), e.cfg.Language)
+	msg := views.Summary(st, e.now(), e.lang(inc))
 	// One summary per incident, whichever job posts it: the marker names
 	// the incident, and the first post is claimed in the store before the
 	// call (across replicas), so a job that finds it claimed by another

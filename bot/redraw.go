@@ -74,7 +74,7 @@ func (e *Engine) redrawWelcome(ctx context.Context, _ incidentbot.Job, inc *inci
 	if err != nil {
 		return nil, err
 	}
-	err = chat.Update(ctx, ref, views.Welcome(st, e.now(), e.cfg.Language))
+	err = chat.Update(ctx, ref, views.Welcome(st, e.now(), e.lang(inc)))
 	switch {
 	case err == nil:
 	case incidentbot.ErrorCode(err) == incidentbot.EUNAVAILABLE || incidentbot.IsTransientNetError(err):

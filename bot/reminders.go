@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // reminderPayload is the time a reminder was scheduled for.
@@ -60,7 +61,7 @@ func (e *Engine) reminder(ctx context.Context, job incidentbot.Job, inc *inciden
 	if inc.LastUpdateAt != nil {
 		since = *inc.LastUpdateAt
 	}
-	text := fmt.Sprintf("No update for %s: post one with /incident update <text>.", now.Sub(since).Round(time.Minute))
+	text := i18n.T(e.lang(inc), "incident.remind.nudge", map[string]any{"For": i18n.Duration(e.lang(inc), now.Sub(since).Round(time.Minute))})
 	who := holders(roles, incidentbot.RoleComms)
 	if len(who) == 0 {
 		who = holders(roles, incidentbot.RoleCommander)
@@ -96,9 +97,9 @@ func (e *Engine) reminder(ctx context.Context, job incidentbot.Job, inc *inciden
 
 const adsReminderEvery = 24 * time.Hour
 
-// adsStillPaused returns the warning for an incident that ends while it
-// still holds paused campaigns, or "" when it holds none.
-func adsStillPaused(inc *incidentbot.Incident, pauses []incidentbot.CampaignPause) string {
+// adsStillPaused returns the warning, in lang, for an incident that ends
+// while it still holds paused campaigns, or "" when it holds none.
+func adsStillPaused(lang string, inc *incidentbot.Incident, pauses []incidentbot.CampaignPause) string {
 	n := 0
 	for _, p := range pauses {
 		if p.State == incidentbot.PausePaused {
@@ -108,7 +109,7 @@ func adsStillPaused(inc *incidentbot.Incident, pauses []incidentbot.CampaignPaus
 	if n == 0 {
 		return ""
 	}
-	return fmt.Sprintf("Ads are still paused for %d campaigns: run /incident ads resume %s", n, inc.Key)
+	return i18n.N(lang, "incident.ads_still_paused.text", n, map[string]any{"Key": inc.Key})
 }
 
 // adsReminder repeats the still-paused warning daily, in the summary
@@ -119,7 +120,7 @@ func (e *Engine) adsReminder(ctx context.Context, job incidentbot.Job, inc *inci
 	if err != nil {
 		return nil, err
 	}
-	text := adsStillPaused(inc, pauses)
+	text := adsStillPaused(e.lang(inc), inc, pauses)
 	if text == "" {
 		return nil, nil
 	}

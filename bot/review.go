@@ -2,11 +2,11 @@ package bot
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
 	"incidentbot"
+	"incidentbot/i18n"
 	"incidentbot/postmortem"
 )
 
@@ -22,10 +22,7 @@ func (e *Engine) reviewReminder(ctx context.Context, j *jobs, inc *incidentbot.I
 	if inc.ClosedAt == nil || inc.Drill {
 		return nil
 	}
-	loc := e.cfg.Location
-	if loc == nil {
-		loc = time.UTC
-	}
+	loc := e.location()
 	review := postmortem.ReviewDate(*inc.ClosedAt, loc)
 	day := review.AddDate(0, 0, -1)
 	for day.Weekday() == time.Saturday || day.Weekday() == time.Sunday {
@@ -49,10 +46,15 @@ func (e *Engine) reviewReminder(ctx context.Context, j *jobs, inc *incidentbot.I
 	if pb.ArchiveOnClose || inc.WarRoom == "" {
 		channel = inc.OriginChannel
 	}
+	lang := e.lang(inc)
+	date := i18n.T(lang, "incident.review.date", map[string]any{
+		"Weekday": i18n.Weekday(lang, review.Weekday(), true), "Day": review.Day(), "Month": i18n.Month(lang, review.Month()), "Year": review.Year(),
+	})
 	msg := incidentbot.Message{
-		Title: "Post-mortem review of " + inc.Key + " " + review.Format("Monday 2006-01-02"),
-		Text: fmt.Sprintf("%s: the review of %s (%s) is on %s. Book the meeting, send the draft (/incident postmortem %s) and collect the follow-ups (/incident followup list %s).",
-			strings.Join(who, ", "), inc.Key, inc.Title, review.Format("Monday 2006-01-02"), inc.Key, inc.Key),
+		Title: i18n.T(lang, "incident.review.title", map[string]any{"Key": inc.Key, "Date": date}),
+		Text: i18n.T(lang, "incident.review.text", map[string]any{
+			"Who": strings.Join(who, ", "), "Key": inc.Key, "Title": inc.Title, "Date": date,
+		}),
 	}
 	j.at(kindPost, "post/review-reminder", postPayload{Channel: channel, Message: msg}, at.UTC())
 	return nil

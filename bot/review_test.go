@@ -47,7 +47,7 @@ func TestReviewReminder(t *testing.T) {
 		if want := time.Date(2025, 12, 1, 9, 0, 0, 0, paris); job.Key == "" || !job.RunAt.Equal(want) {
 			t.Fatalf("review reminder: got %q at %v, want post/review-reminder at %v", job.Key, job.RunAt, want)
 		}
-		reminder := "Post-mortem review of " + inc.Key + " Tuesday 2025-12-02"
+		reminder := "Post-mortem review of " + inc.Key + " Tuesday 2 December 2025"
 		// site-outage archives its war room on close: the reminder goes
 		// where the incident was declared.
 		origin := func() console.ChannelState {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // right is something only some people may do in an incident.
@@ -21,8 +22,8 @@ const (
 	rightAds
 )
 
-// authorize says whether actor may do what verb describes ("resolve",
-// "change the severity of" ...) to inc. Commanders may do everything; when
+// authorize says whether actor may do what verb names (incident.verb.<verb>:
+// "resolved", "sev" ...) to inc. Commanders may do everything; when
 // nobody holds the commander role anyone of the incident's workspace may,
 // so an incident is never stuck. Ads also admit the comms holders and the
 // configured ads admins ("platform:user id").
@@ -42,21 +43,31 @@ func authorize(actor incidentbot.Actor, inc *incidentbot.Incident, roles []incid
 	if r == rightAds && (holds(holders(roles, incidentbot.RoleComms), actor.User.ID) || slices.Contains(adsAdmins, AdsAdmin(actor.Platform, actor.User.ID))) {
 		return nil
 	}
-	mentions := make([]string, len(commanders))
+	mentions := make(orList, len(commanders))
 	for i, u := range commanders {
 		mentions[i] = u.Mention()
 	}
-	who, holder := "the commander", strings.Join(mentions, " or ")+" (commander)"
+	holder, id := "incident.forbidden.holder", "incident.forbidden.command"
 	if len(commanders) > 1 {
-		holder = strings.Join(mentions, " or ") + " (commanders)"
+		holder = "incident.forbidden.holders"
 	}
 	if r == rightAds {
-		who = "the commander, the comms lead or an ads admin"
+		id = "incident.forbidden.ads"
 	}
 	// Only a commander hands out roles, so the advice is to ask one: taking
 	// the role yourself would be refused too.
-	return incidentbot.Errorf(incidentbot.EFORBIDDEN, "Only %s can %s %s. Ask %s to do it, or to hand you the role: /incident role commander %s",
-		who, verb, inc.Key, holder, actor.User.Mention())
+	return i18n.Errorf(incidentbot.EFORBIDDEN, id, map[string]any{
+		"Verb":    i18n.M("incident.verb."+verb, map[string]any{"Key": inc.Key}),
+		"Holders": i18n.M(holder, map[string]any{"Mentions": mentions}),
+		"You":     actor.User.Mention(),
+	})
+}
+
+// orList is people to ask, any of them, said in the message's language.
+type orList []string
+
+func (l orList) In(lang string) string {
+	return strings.Join(l, i18n.T(lang, "incident.forbidden.or", nil))
 }
 
 // AdsAdmin names an ads admin as Config.AdsAdmins lists them: "slack:U0123".
@@ -86,11 +97,11 @@ func (e *Engine) AssignRole(ctx context.Context, actor incidentbot.Actor, key, r
 		for i, r := range pb.Roles {
 			names[i] = r.Name
 		}
-		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Unknown role %q. Roles in the %s playbook: %s.", role, pb.Name, strings.Join(names, ", "))
+		return nil, i18n.Errorf(incidentbot.EINVALID, "incident.role.unknown", map[string]any{"Role": role, "Playbook": pb.Name, "Roles": strings.Join(names, ", ")})
 	}
 	// Checked before the users are looked up on the chat platform, then
 	// again under the lock, where it holds.
-	may := rule{right: rightRoles, verb: "assign roles in"}
+	may := rule{right: rightRoles, verb: "roles"}
 	if err := e.permit(ctx, actor, inc, may); err != nil {
 		return nil, err
 	}
@@ -103,7 +114,7 @@ func (e *Engine) AssignRole(ctx context.Context, actor incidentbot.Actor, key, r
 		return nil, err
 	}
 	if len(users) == 0 {
-		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Nobody matches %q. Name a person, e.g. /incident role %s @alice.", userSpec, r.Name)
+		return nil, i18n.Errorf(incidentbot.EINVALID, "incident.role.nobody", map[string]any{"Spec": userSpec, "Role": r.Name})
 	}
 	_, err = e.locked(ctx, actor, inc.ID, may, func(inc *incidentbot.Incident, _ []incidentbot.RoleAssignment, j *jobs) (incidentbot.Change, error) {
 		now := e.now()

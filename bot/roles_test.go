@@ -45,7 +45,7 @@ func TestWordingAuthorize(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			admins := []string{AdsAdmin(incidentbot.PlatformSlack, emma.ID), AdsAdmin(incidentbot.PlatformDiscord, "80351110224678912")}
-			err := authorize(incidentbot.Actor{Platform: incidentbot.PlatformSlack, Workspace: "T1", User: tc.user}, inc, tc.roles, tc.right, "resolve", admins)
+			err := authorize(incidentbot.Actor{Platform: incidentbot.PlatformSlack, Workspace: "T1", User: tc.user}, inc, tc.roles, tc.right, "resolved", admins)
 			if tc.message == "" {
 				if err != nil {
 					t.Errorf("got %v, want allowed", err)

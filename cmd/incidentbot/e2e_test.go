@@ -64,7 +64,7 @@ func scenarioIncident(t *testing.T, h *harness) {
 	h.settle()
 
 	// No update for a minute: the commander (no comms lead here) is nudged.
-	h.expect(room, `No update for 1m0s: post one with /incident update`)
+	h.expect(room, `No update for 1m: post one with /incident update`)
 	h.settleWithin(150 * time.Second) // generous: a loaded machine delays the workers
 
 	if got := h.command(alice, room, "resolve Rolled back the payment module"); !strings.Contains(got, "resolved") {
