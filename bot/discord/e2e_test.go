@@ -21,6 +21,7 @@ import (
 	"incidentbot/commands"
 	"incidentbot/internal/fake/fakediscord"
 	"incidentbot/playbooks"
+	"incidentbot/server"
 	"incidentbot/store"
 )
 
@@ -124,14 +125,15 @@ func newWorld(t testing.TB, db *store.DB) *world {
 }
 
 // serve serves the interaction endpoint over HTTP through gate (nil: all
-// admitted), replacing any earlier server.
+// admitted), replacing any earlier server: through serve's own routes and
+// middleware (body limit, panic recovery), as in production.
 func (w *world) serve(gate *commands.Gate) {
 	in := discord.NewInbound(discord.InboundDeps{
 		PublicKey: priv.Public().(ed25519.PublicKey), Handle: commands.NewHandler(w.engine, w.clock, w.logger).Handle,
 		Service: w.engine, Deliveries: w.db, Chat: w.chat, Clock: w.clock, Logger: w.logger, GuildID: fakediscord.GuildID,
 		Gate: gate,
 	})
-	srv := httptest.NewServer(in.Interactions())
+	srv := httptest.NewServer(server.NewServer(server.Deps{Logger: w.logger, DiscordInteractions: in.Interactions()}))
 	w.t.Cleanup(srv.Close)
 	w.url = srv.URL
 }

@@ -25,6 +25,7 @@ import (
 	"incidentbot/commands"
 	"incidentbot/internal/fake/fakeslack"
 	"incidentbot/playbooks"
+	"incidentbot/server"
 	"incidentbot/store"
 )
 
@@ -128,10 +129,9 @@ func (w *world) serve(gate *commands.Gate) {
 		Clock:         w.clock,
 		Logger:        w.logger,
 	})
-	mux := http.NewServeMux()
-	mux.Handle("POST /slack/commands", in.Commands())
-	mux.Handle("POST /slack/interactions", in.Interactions())
-	mux.Handle("POST /slack/events", in.Events())
+	// serve's own routes and middleware (body limit, panic recovery), as in production.
+	mux := server.NewServer(server.Deps{Logger: w.logger,
+		SlackCommands: in.Commands(), SlackInteractions: in.Interactions(), SlackEvents: in.Events()})
 	if w.http != nil {
 		w.http.Close()
 	}
