@@ -129,8 +129,8 @@ type revenueView struct {
 	Outage string // the whole minutes counted
 	// Hours, with a profile: each stretch at one rate, "Sat 14:02, 58m × 150.00 EUR".
 	Hours []string
-	// Until says which time ended the outage: "mitigated", "resolved" or
-	// "now" (still going on).
+	// Until says which time ended the outage: "mitigated", "resolved",
+	// "closed" or "now" (still going on).
 	Until string
 }
 
@@ -273,6 +273,10 @@ func outageEnd(inc *incidentbot.Incident, now time.Time) (time.Time, string) {
 		return *inc.MitigatedAt, "mitigated"
 	case inc.ResolvedAt != nil:
 		return *inc.ResolvedAt, "resolved"
+	case inc.ClosedAt != nil:
+		// Closed without being marked mitigated or resolved: the outage
+		// ends there, not at every later reading.
+		return *inc.ClosedAt, "closed"
 	}
 	return now.UTC(), "now"
 }

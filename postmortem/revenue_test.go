@@ -61,6 +61,12 @@ func TestRevenueLost(t *testing.T) {
 			want: revenueView{Known: true, Amount: "€2,160.00", Rate: "€120.00", Share: "30%", Outage: "1h 00m", Until: "mitigated"},
 		},
 		{
+			name:      "closed without mitigation",
+			inc:       incidentbot.Incident{DetectedAt: t0, ClosedAt: ptr(at(20))},
+			perMinute: 100,
+			want:      revenueView{Known: true, Amount: "€2,000.00", Rate: "€100.00", Share: "100%", Outage: "20m", Until: "closed"},
+		},
+		{
 			name:      "the playbook's share",
 			inc:       incidentbot.Incident{DetectedAt: t0, ResolvedAt: ptr(at(45))},
 			playbook:  &incidentbot.Playbook{RevenueShare: share(0.125)},
@@ -203,6 +209,12 @@ func TestLostSales(t *testing.T) {
 	if got := LostSales(inc, nil, 10, nil, nil, start.Add(time.Hour)); got.Outage != time.Hour || got.Revenue != 300 {
 		t.Errorf("still down: got %+v, want 1h and 300", got)
 	}
+	closed := start.Add(45 * time.Minute)
+	inc.ClosedAt = &closed
+	if got := LostSales(inc, nil, 10, nil, nil, start.Add(24*time.Hour)); got.Outage != 45*time.Minute || got.Revenue != 225 {
+		t.Errorf("closed without mitigation: got %+v, want 45m and 225, not growing after the close", got)
+	}
+	inc.ClosedAt = nil
 	if got := LostSales(inc, nil, 0, nil, nil, start.Add(time.Hour)); got.Revenue != 0 {
 		t.Errorf("no revenue configured: got %+v, want 0", got)
 	}
