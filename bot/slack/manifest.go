@@ -26,6 +26,10 @@ var botScopes = []string{
 	"usergroups:read", "users:read", "users:read.email",
 }
 
+// signInScopes are the user scopes of Sign in with Slack (OpenID Connect),
+// which the web dashboard asks for (web/signin).
+var signInScopes = []string{"openid", "profile"}
+
 // manifest mirrors Slack's app manifest; field order is the order Slack's
 // own examples use.
 type manifest struct {
@@ -43,8 +47,10 @@ type manifest struct {
 		SlashCommands []slashCommand `yaml:"slash_commands"`
 	} `yaml:"features"`
 	OAuthConfig struct {
-		Scopes struct {
-			Bot []string `yaml:"bot"`
+		RedirectURLs []string `yaml:"redirect_urls,omitempty"`
+		Scopes       struct {
+			Bot  []string `yaml:"bot"`
+			User []string `yaml:"user,omitempty"`
 		} `yaml:"scopes"`
 	} `yaml:"oauth_config"`
 	Settings struct {
@@ -79,7 +85,9 @@ type slashCommand struct {
 
 // Manifest returns the app manifest (YAML) to create the Slack app from.
 // Over HTTP every request URL is under base (https://bot.example.com);
-// with Socket Mode there are none and base may be empty.
+// with Socket Mode there are none and base may be empty. With a base, the
+// dashboard's Sign in with Slack is set up too: its redirect URL (base's
+// /signin/slack/callback, PUBLIC_URL's on the web side) and user scopes.
 func Manifest(base string, socketMode bool) ([]byte, error) {
 	base = strings.TrimRight(base, "/")
 	if !socketMode {
@@ -115,6 +123,10 @@ func Manifest(base string, socketMode bool) ([]byte, error) {
 		ShouldEscape: true,
 	}}
 	m.OAuthConfig.Scopes.Bot = botScopes
+	if base != "" {
+		m.OAuthConfig.RedirectURLs = []string{base + "/signin/slack/callback"}
+		m.OAuthConfig.Scopes.User = signInScopes
+	}
 	m.Settings.EventSubscriptions.RequestURL = at("/slack/events")
 	m.Settings.EventSubscriptions.BotEvents = []string{"app_mention", "pin_added", "reaction_added"}
 	m.Settings.Interactivity.IsEnabled = true
