@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"incidentbot/commands"
+	"incidentbot/i18n"
 )
 
 // commandName is the slash command every subcommand hangs under.
@@ -30,8 +32,11 @@ var specs = commands.Specs()
 func subcommands() []*discordgo.ApplicationCommandOption {
 	out := make([]*discordgo.ApplicationCommandOption, 0, len(specs))
 	for _, s := range specs {
+		name := s.Names[0]
 		out = append(out, &discordgo.ApplicationCommandOption{
-			Type: discordgo.ApplicationCommandOptionSubCommand, Name: s.Names[0], Description: s.Brief, Options: options(s),
+			Type: discordgo.ApplicationCommandOptionSubCommand, Name: name, Description: s.Brief, Options: options(s),
+			NameLocalizations:        localized("discord.name."+name, name),
+			DescriptionLocalizations: localized("discord.brief."+name, s.Brief),
 		})
 	}
 	return out
@@ -56,7 +61,32 @@ func options(s commands.Spec) []*discordgo.ApplicationCommandOption {
 	}
 	out := make([]*discordgo.ApplicationCommandOption, 0, len(args))
 	for _, a := range args {
-		out = append(out, option(a))
+		help := "discord.help." + s.Names[0] + "." + a.Name
+		if a.Name == commands.KeyArg.Name {
+			help = "discord.help.incident"
+		}
+		o := option(a)
+		o.NameLocalizations = localized("discord.option."+a.Name, a.Name)
+		o.DescriptionLocalizations = localized(help, a.Help)
+		out = append(out, o)
+	}
+	return out
+}
+
+// localized is message id in each language the catalog speaks other than
+// English, for Discord's name and description localizations; a language
+// that says it as english does is left out. Discord shows the English
+// (the commands' own texts, which the catalog's English repeats) to the
+// other locales, and always sends the English names back.
+func localized(id, english string) map[discordgo.Locale]string {
+	out := map[discordgo.Locale]string{}
+	for _, lang := range i18n.Supported {
+		if s := i18n.T(lang, id, nil); lang != i18n.Default && s != english {
+			out[discordgo.Locale(lang)] = s
+		}
+	}
+	if len(out) == 0 {
+		return nil
 	}
 	return out
 }
@@ -94,10 +124,13 @@ func Commands() []*discordgo.ApplicationCommand {
 	// Application Commands > Application Command Object).
 	contexts := []discordgo.InteractionContextType{discordgo.InteractionContextGuild}
 	installs := []discordgo.ApplicationIntegrationType{discordgo.ApplicationIntegrationGuildInstall}
+	description := i18n.T(i18n.Default, "discord.command", nil)
+	descriptions := localized("discord.command", description)
 	cmd := &discordgo.ApplicationCommand{
 		Name:                     commandName,
 		Type:                     discordgo.ChatApplicationCommand,
-		Description:              "Declare and run incidents",
+		Description:              description,
+		DescriptionLocalizations: &descriptions,
 		DefaultMemberPermissions: &perms,
 		Contexts:                 &contexts,
 		IntegrationTypes:         &installs,
@@ -155,7 +188,7 @@ func diffCommands(before, after []*discordgo.ApplicationCommand) []string {
 				out = append(out, fmt.Sprintf("removed /%s %s", c.Name, s.Name))
 			}
 		}
-		if o.Description != c.Description {
+		if !sameDescriptions(o, c) {
 			out = append(out, "changed /"+c.Name+" description")
 		}
 		if !sameContexts(o, c) {
@@ -168,6 +201,19 @@ func diffCommands(before, after []*discordgo.ApplicationCommand) []string {
 		}
 	}
 	return out
+}
+
+// sameDescriptions compares two commands' descriptions, translations
+// included.
+func sameDescriptions(a, b *discordgo.ApplicationCommand) bool {
+	var x, y map[discordgo.Locale]string
+	if a.DescriptionLocalizations != nil {
+		x = *a.DescriptionLocalizations
+	}
+	if b.DescriptionLocalizations != nil {
+		y = *b.DescriptionLocalizations
+	}
+	return a.Description == b.Description && maps.Equal(x, y)
 }
 
 // sameContexts compares where two commands can be used; commands

@@ -1,15 +1,18 @@
 package discord
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"slices"
 	"testing"
 
 	"github.com/bwmarrin/discordgo"
 
 	"incidentbot/commands"
+	"incidentbot/i18n"
 	"incidentbot/internal/fake/fakediscord"
 	"incidentbot/internal/golden"
 )
@@ -230,5 +233,64 @@ func TestSameOptionIgnoresEmptyFields(t *testing.T) {
 	}
 	if sameOption(a, &c) {
 		t.Errorf("got required and optional the same, want different")
+	}
+}
+
+// discordName is Discord's rule for command and option names, localized
+// ones included (Application Commands > Application Command Naming).
+var discordName = regexp.MustCompile(`^[-_'\p{Ll}\p{Lo}\p{N}]{1,32}$`)
+
+// TestCommandsLocalized: the catalog's English repeats the commands' own
+// texts (so a changed brief fails here, not silently in French), and each
+// translation keeps Discord's rules: names valid and unique among
+// siblings, a subcommand's French name one the command answers to,
+// descriptions of 1 to 100 characters.
+func TestCommandsLocalized(t *testing.T) {
+	t.Parallel()
+	cmd := Commands()[0]
+	if got := i18n.T("en", "discord.command", nil); got != cmd.Description {
+		t.Errorf("discord.command is %q in English, the command says %q", got, cmd.Description)
+	}
+	for _, s := range commands.Specs() {
+		name := s.Names[0]
+		if got := i18n.T("en", "discord.name."+name, nil); got != name {
+			t.Errorf("discord.name.%s is %q in English, want %q", name, got, name)
+		}
+		if got := i18n.T("en", "discord.brief."+name, nil); got != s.Brief {
+			t.Errorf("discord.brief.%s is %q in English, the command says %q", name, got, s.Brief)
+		}
+		for _, a := range s.Args {
+			if got := i18n.T("en", "discord.help."+name+"."+a.Name, nil); got != a.Help {
+				t.Errorf("discord.help.%s.%s is %q in English, the command says %q", name, a.Name, got, a.Help)
+			}
+			if got := i18n.T("en", "discord.option."+a.Name, nil); got != a.Name {
+				t.Errorf("discord.option.%s is %q in English, want %q", a.Name, got, a.Name)
+			}
+		}
+	}
+	if got := i18n.T("en", "discord.help.incident", nil); got != commands.KeyArg.Help {
+		t.Errorf("discord.help.incident is %q in English, the key says %q", got, commands.KeyArg.Help)
+	}
+	subNames := map[string]bool{}
+	for i, sub := range cmd.Options {
+		fr := cmp.Or(sub.NameLocalizations[discordgo.French], sub.Name)
+		if !discordName.MatchString(fr) || subNames[fr] || !slices.Contains(commands.Specs()[i].Names, fr) {
+			t.Errorf("/incident %s: French name %q is not a valid, unique name the command answers to", sub.Name, fr)
+		}
+		subNames[fr] = true
+		if d := []rune(sub.DescriptionLocalizations[discordgo.French]); len(d) == 0 || len(d) > 100 {
+			t.Errorf("/incident %s: French description %q, want 1 to 100 characters", sub.Name, string(d))
+		}
+		optNames := map[string]bool{}
+		for _, o := range sub.Options {
+			fr := cmp.Or(o.NameLocalizations[discordgo.French], o.Name)
+			if !discordName.MatchString(fr) || optNames[fr] {
+				t.Errorf("/incident %s %s: French name %q is not a valid, unique option name", sub.Name, o.Name, fr)
+			}
+			optNames[fr] = true
+			if d := []rune(o.DescriptionLocalizations[discordgo.French]); len(d) == 0 || len(d) > 100 {
+				t.Errorf("/incident %s %s: French description %q, want 1 to 100 characters", sub.Name, o.Name, string(d))
+			}
+		}
 	}
 }

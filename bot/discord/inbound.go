@@ -18,6 +18,7 @@ import (
 
 	"incidentbot"
 	"incidentbot/commands"
+	"incidentbot/i18n"
 )
 
 // maxBody bounds an interaction request; a component interaction carries
@@ -173,7 +174,7 @@ func (in *Inbound) serve(ctx context.Context, i *discordgo.Interaction, respond 
 	case discordgo.InteractionApplicationCommand, discordgo.InteractionMessageComponent, discordgo.InteractionModalSubmit:
 	default:
 		in.deps.Logger.DebugContext(ctx, "discord interaction ignored", "type", int(i.Type))
-		return respond(ephemeral("This bot does not handle that kind of interaction."))
+		return respond(ephemeral(i18n.T(in.quickLang(i), "discord.unhandled", nil)))
 	}
 	if refusal := in.stranger(i); refusal != "" {
 		in.deps.Logger.InfoContext(ctx, "discord interaction from outside the server refused", "interaction", i.ID, "guild", i.GuildID)
@@ -189,7 +190,7 @@ func (in *Inbound) serve(ctx context.Context, i *discordgo.Interaction, respond 
 		if err := in.deps.Gate.Run(work, func(ctx context.Context) { got = in.run(ctx, i) }); err != nil {
 			in.deps.Logger.WarnContext(ctx, "discord interaction shed", "interaction", i.ID, "err", err)
 			// A stuck run may still write got: answer from a fresh one.
-			done <- outcome{resp: ptr(ephemeral(incidentbot.ErrorMessage(err)))}
+			done <- outcome{resp: ptr(ephemeral(i18n.ErrorMessage(in.quickLang(i), err)))}
 			return
 		}
 		done <- got
@@ -205,7 +206,7 @@ func (in *Inbound) serve(ctx context.Context, i *discordgo.Interaction, respond 
 		case o.resp != nil:
 			return respond(*o.resp)
 		}
-		return respond(answer(o.reply, updates))
+		return respond(answer(o.reply, updates, in.quickLang(i)))
 	case <-timer.C:
 	}
 	flags := flagEphemeral
@@ -218,10 +219,10 @@ func (in *Inbound) serve(ctx context.Context, i *discordgo.Interaction, respond 
 	o := <-done
 	switch {
 	case o.err != nil:
-		o.reply = commands.Reply{Message: incidentbot.Message{Text: notRecorded}}
+		o.reply = commands.Reply{Message: incidentbot.Message{Text: i18n.T(in.quickLang(i), "chat.not_recorded", nil)}}
 	case o.resp != nil:
 		// A short answer that came late (a slow claim): its text follows.
-		text := "Try again."
+		text := i18n.T(in.quickLang(i), "discord.try_again", nil)
 		if d, ok := o.resp.Data.(messageData); ok {
 			text = d.Content
 		}
@@ -230,10 +231,6 @@ func (in *Inbound) serve(ctx context.Context, i *discordgo.Interaction, respond 
 	in.followUp(work, i, o.reply)
 	return nil
 }
-
-// notRecorded is the follow-up when the store could not record an
-// interaction already answered "thinking…".
-const notRecorded = "The bot could not record this request (its database is unavailable), so nothing was done. Try again in a moment."
 
 // outcome is what running an interaction gave: a direct response (a
 // repeat, a form to fill in, busy), a command's reply, or an error when
@@ -252,17 +249,17 @@ func (in *Inbound) run(ctx context.Context, i *discordgo.Interaction) outcome {
 	switch {
 	case err != nil && ctx.Err() != nil:
 		// Overdue: nothing was recorded and nothing runs.
-		return outcome{resp: ptr(ephemeral(commands.Busy))}
+		return outcome{resp: ptr(ephemeral(i18n.ErrorMessage(in.quickLang(i), commands.ErrBusy)))}
 	case err != nil:
 		in.deps.Logger.ErrorContext(ctx, "discord interaction not recorded", "interaction", i.ID,
 			"code", incidentbot.ErrorCode(err), "err", err)
 		return outcome{err: err}
 	case !first:
 		in.deps.Logger.InfoContext(ctx, "discord interaction repeated", "interaction", i.ID)
-		return outcome{resp: ptr(ephemeral("This request was already handled."))}
+		return outcome{resp: ptr(ephemeral(i18n.T(in.quickLang(i), "discord.repeat", nil)))}
 	}
 	line := in.line(i)
-	if resp, ok := prompt(line); ok {
+	if resp, ok := prompt(in.lang(ctx, i), line); ok {
 		return outcome{resp: &resp}
 	}
 	return outcome{reply: in.deps.Handle(ctx, actorOf(i), line)}
@@ -308,9 +305,9 @@ func inputs(rows []discordgo.MessageComponent) []string {
 	return out
 }
 
-// prompt asks for what a button cannot carry: the text of an update or a
-// note (a modal), or the new severity (a choice of buttons).
-func prompt(line string) (response, bool) {
+// prompt asks, in lang, for what a button cannot carry: the text of an
+// update or a note (a modal), or the new severity (a choice of buttons).
+func prompt(lang, line string) (response, bool) {
 	f := strings.Fields(line)
 	if len(f) == 0 || len(f) > 2 || len(f) == 2 && !strings.HasPrefix(strings.ToUpper(f[1]), incidentbot.KeyPrefix) {
 		return response{}, false
@@ -321,10 +318,7 @@ func prompt(line string) (response, bool) {
 	}
 	switch f[0] {
 	case "update", "note":
-		label := "What changed?"
-		if f[0] == "note" {
-			label = "Note for the timeline"
-		}
+		label := i18n.T(lang, "discord.prompt."+f[0], nil)
 		return response{Type: callbackModal, Data: modalData{
 			CustomID: line,
 			Title:    incidentbot.Truncate(strings.ToUpper(f[0][:1])+f[0][1:]+key, 45),
@@ -338,25 +332,18 @@ func prompt(line string) (response, bool) {
 			buttons = append(buttons, incidentbot.Button{ActionID: "sev" + key + " " + s.String(), Label: s.Label()})
 		}
 		return response{Type: callbackMessage, Data: messageData{
-			Content: "New severity for" + orWarRoom(key) + "?", Components: components(buttons),
+			Content: i18n.T(lang, "discord.prompt.sev", map[string]any{"Key": strings.TrimSpace(key)}), Components: components(buttons),
 			Embeds: []*discordgo.MessageEmbed{}, Flags: flagEphemeral, AllowedMentions: noMentions(),
 		}}, true
 	}
 	return response{}, false
 }
 
-func orWarRoom(key string) string {
-	if key == "" {
-		return " this incident"
-	}
-	return key
-}
-
 // answer renders a reply as the interaction's answer: visible to the
 // channel when the reply says so, else to the person only; a click on a
-// private message replaces that message.
-func answer(reply commands.Reply, update bool) response {
-	d := replyData(reply)
+// private message replaces that message. lang says a cut.
+func answer(reply commands.Reply, update bool, lang string) response {
+	d := replyData(reply, lang)
 	if update {
 		d.Flags = 0
 		return response{Type: callbackUpdate, Data: d}
@@ -365,12 +352,12 @@ func answer(reply commands.Reply, update bool) response {
 }
 
 // replyData renders a reply in one message: a Discord answer is one
-// message, so text beyond it is cut, saying so.
-func replyData(reply commands.Reply) messageData {
+// message, so text beyond it is cut, saying so in lang.
+func replyData(reply commands.Reply, lang string) messageData {
 	r := render(reply.Message)
 	d := messageData{Content: r.Content, Embeds: r.Embeds, Components: r.Components, AllowedMentions: noMentions()}
 	if len(r.Overflow) > 0 {
-		const cut = " … (cut: too long for one Discord message)"
+		cut := " … " + i18n.T(lang, "discord.cut", nil)
 		if len(d.Embeds) > 0 {
 			d.Embeds[0].Description = incidentbot.Truncate(d.Embeds[0].Description, maxDescription-runes(cut)) + cut
 		} else {
@@ -404,7 +391,7 @@ func (in *Inbound) followUp(ctx context.Context, i *discordgo.Interaction, reply
 		in.deps.Logger.WarnContext(ctx, "discord reply not sent: no chat configured", "interaction", i.ID)
 		return
 	}
-	d := replyData(reply)
+	d := replyData(reply, in.quickLang(i))
 	_, err := in.deps.Chat.s.InteractionResponseEdit(&discordgo.Interaction{AppID: i.AppID, Token: i.Token}, &discordgo.WebhookEdit{
 		Content: &d.Content, Embeds: &d.Embeds, Components: &d.Components, AllowedMentions: d.AllowedMentions,
 	}, discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
@@ -428,11 +415,24 @@ func (in *Inbound) followUp(ctx context.Context, i *discordgo.Interaction, reply
 func (in *Inbound) stranger(i *discordgo.Interaction) string {
 	switch {
 	case i.GuildID == "" || i.Member == nil || i.Member.User == nil || i.Member.User.ID == "":
-		return "Use /incident in a channel of the incident team's server, not in a direct message."
+		return i18n.T(in.quickLang(i), "discord.direct_message", nil)
 	case in.deps.GuildID != "" && i.GuildID != in.deps.GuildID:
-		return "This bot serves its own team's server only: /incident does nothing here."
+		return i18n.T(in.quickLang(i), "discord.refused_guild", nil)
 	}
 	return ""
+}
+
+// lang is the language of what the adapter itself says to the person
+// alone (a form): as commands choose it.
+func (in *Inbound) lang(ctx context.Context, i *discordgo.Interaction) string {
+	return commands.Language(ctx, in.deps.Service, actorOf(i), in.deps.Logger)
+}
+
+// quickLang is the language of the adapter's other private answers, many
+// given because the store is slow or down: the person's Discord language
+// (every interaction carries it), else the workspace's, without the store.
+func (in *Inbound) quickLang(i *discordgo.Interaction) string {
+	return commands.QuickLanguage(in.deps.Service, actorOf(i))
 }
 
 // actorOf is who acted, from where. The display name is the server
