@@ -2,10 +2,12 @@ package store
 
 import (
 	"context"
+	"database/sql/driver"
 	"fmt"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
+	"modernc.org/sqlite"
 
 	"incidentbot"
 )
@@ -34,6 +36,31 @@ func (db *DB) History(ctx context.Context, f incidentbot.HistoryFilter) ([]*inci
 		out[i] = rows[i].incident()
 	}
 	return out, total, nil
+}
+
+// sqliteLower is SQLite's Unicode lower(): SQLite's own folds ASCII only,
+// so a French title's É would not match é. Postgres' lower() follows the
+// database's ctype (C.UTF-8, fr_FR.UTF-8... fold Unicode).
+const sqliteLower = "ib_lower"
+
+func init() {
+	sqlite.MustRegisterDeterministicScalarFunction(sqliteLower, 1, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+		switch v := args[0].(type) {
+		case string:
+			return strings.ToLower(v), nil
+		case []byte:
+			return strings.ToLower(string(v)), nil
+		}
+		return args[0], nil // NULL, numbers: as they are
+	})
+}
+
+// lower is the dialect's Unicode lower() of a column.
+func (db *DB) lower(column string) string {
+	if db.dialect == SQLite {
+		return sqliteLower + `(` + column + `)`
+	}
+	return `lower(` + column + `)`
 }
 
 // likeEscaper makes typed text match itself only in a LIKE pattern.
@@ -68,8 +95,7 @@ func (db *DB) historyWhere(f incidentbot.HistoryFilter) (string, []any) {
 		add(`platform = ?`, f.Platform)
 	}
 	if s := strings.TrimSpace(f.Search); s != "" {
-		// SQLite's lower() folds ASCII only, so é matches É on Postgres alone.
-		add(`lower(title) LIKE ? ESCAPE '\'`, "%"+likeEscaper.Replace(strings.ToLower(s))+"%")
+		add(db.lower(`title`)+` LIKE ? ESCAPE '\'`, "%"+likeEscaper.Replace(strings.ToLower(s))+"%")
 	}
 	if len(conds) == 0 {
 		return "", nil

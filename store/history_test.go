@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"slices"
 	"testing"
 	"time"
@@ -161,4 +162,20 @@ func TestHistoryManyIDs(t *testing.T) {
 	if err != nil || len(evs) != 1 || evs[0].Text != "found" {
 		t.Fatalf("got %+v, %v; want the one event of the incident in the third chunk", evs, err)
 	}
+}
+
+// TestHistorySearchUnicode: the title search folds the case of accented
+// letters on both databases (SQLite's own lower() folds ASCII only).
+func TestHistorySearchUnicode(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		id := create(t, db, newIncident("ÉCHEC DU PAIEMENT À LA CAISSE"), incidentbot.Change{}).ID
+		create(t, db, newIncident("Checkout returns 504"), incidentbot.Change{})
+		for _, q := range []string{"échec du", "à la caisse", "ÉCHEC"} {
+			got, total, err := db.History(context.Background(), incidentbot.HistoryFilter{Search: q})
+			if err != nil || total != 1 || len(got) != 1 || got[0].ID != id {
+				t.Errorf("search %q: got %d of %d (%v), want the French incident alone", q, len(got), total, err)
+			}
+		}
+	})
 }
