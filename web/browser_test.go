@@ -126,6 +126,9 @@ func TestBrowserBanner(t *testing.T) {
 	if !strings.Contains(text, "Payments on our shop are failing right now") || strings.Contains(text, secretTitle) {
 		t.Errorf("banner text %q, want the checkout-failure customer message", text)
 	}
+	if !strings.HasSuffix(strings.TrimSpace(text), "Details") {
+		t.Errorf("banner text %q, want it to end with the link in the shop page's language", text)
+	}
 	if role := browsertest.Eval[string](b, `document.getElementById("incidentbot-banner").getAttribute("role")`); role != "status" {
 		t.Errorf("banner role %q, want status (read out by screen readers)", role)
 	}

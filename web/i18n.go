@@ -22,6 +22,7 @@ type text struct {
 	// Home page.
 	HomeTitle, HomeIntro, ChatOffHeading, ChatOff, ChatOffDemo, ChatOn string
 	PublicHeading, StatusLink, FeedLink, JSONLink, BannerLink          string
+	BannerMore                                                         string // the site banner's link to the page
 }
 
 // texts holds what the public pages say in each language the catalog
@@ -69,6 +70,7 @@ func load(lang string) text {
 		ChatOffHeading: say("chat_off_heading"), ChatOff: say("chat_off"), ChatOffDemo: say("chat_off_demo"), ChatOn: say("chat_on"),
 		PublicHeading: say("public_heading"), StatusLink: say("status_link"),
 		FeedLink: say("feed_link"), JSONLink: say("json_link"), BannerLink: say("banner_link"),
+		BannerMore: say("banner_more"),
 	}
 }
 

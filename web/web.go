@@ -10,8 +10,10 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -240,12 +242,29 @@ func (s *Site) Summary() http.Handler {
 
 // Banner serves /status/banner.js, the script shops paste into their theme.
 func (s *Site) Banner() http.Handler {
-	b, err := assetFS.ReadFile("assets/banner.js")
-	if err != nil {
-		panic(err) // embedded at build time
-	}
-	c := newCached(b, "text/javascript; charset=utf-8")
+	c := newCached(bannerScript(s.cfg.Language), "text/javascript; charset=utf-8")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { c.serve(w, r, true) })
+}
+
+// bannerMarker is the line of banner.js the server fills in.
+const bannerMarker = "var link = {};"
+
+// bannerScript is banner.js with its link's word in every language the
+// catalog speaks, fallback the one for a page that states none.
+func bannerScript(fallback string) []byte {
+	b, err := assetFS.ReadFile("assets/banner.js")
+	if err != nil || !bytes.Contains(b, []byte(bannerMarker)) {
+		panic("web: assets/banner.js lacks " + bannerMarker) // embedded at build time
+	}
+	words := map[string]string{}
+	for lang, t := range texts {
+		words[lang] = t.BannerMore
+	}
+	j, err := json.Marshal(map[string]any{"words": words, "fallback": fallback})
+	if err != nil {
+		panic(err)
+	}
+	return bytes.Replace(b, []byte(bannerMarker), []byte("var link = "+string(j)+";"), 1)
 }
 
 // Assets serves /assets/ (the stylesheet).

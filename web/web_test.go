@@ -470,3 +470,18 @@ func FuzzPreferredLanguage(f *testing.F) {
 		}
 	})
 }
+
+// TestBannerWords: the banner script carries its link's word in every
+// language from the catalog, and the bot's language for a shop page that
+// states none.
+func TestBannerWords(t *testing.T) {
+	t.Parallel()
+	p := newPage(t, storetest.SQLite(t), web.Config{Language: "fr"})
+	resp, js := p.get("/status/banner.js")
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Access-Control-Allow-Origin") != "*" {
+		t.Fatalf("got %s, CORS %q", resp.Status, resp.Header.Get("Access-Control-Allow-Origin"))
+	}
+	if want := `var link = {"fallback":"fr","words":{"en":"Details","fr":"Suivi"}};`; !strings.Contains(js, want) {
+		t.Errorf("banner.js lacks %s:\n%s", want, js)
+	}
+}

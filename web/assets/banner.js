@@ -16,6 +16,10 @@
   var page = new URL("/status", base);
   if (lang) { page.searchParams.set("lang", lang); }
   var box = null;
+  // The link's word in each language the bot speaks, and the bot's own
+  // language for a page that states none: the server fills them in from
+  // its message catalog.
+  var link = {};
 
   function show(text, impact) {
     if (!box) {
@@ -27,7 +31,7 @@
       var more = document.createElement("a");
       more.href = page.href;
       more.style.cssText = "color:#fff;text-decoration:underline;margin-left:.5em;white-space:nowrap;";
-      more.textContent = lang === "fr" ? "Suivi" : "Details";
+      more.textContent = link.words[lang] || link.words[link.fallback];
       box.appendChild(msg);
       box.appendChild(more);
       document.body.insertBefore(box, document.body.firstChild);
