@@ -45,7 +45,21 @@ func TestIncidentFrench(t *testing.T) {
 			t.Errorf("update post: got %q, want %q", got, update)
 		}
 
-		_, err := f.eng.SetSeverity(ctx, room, "", incidentbot.SEV2)
+		if _, err := f.eng.Acknowledge(ctx, room, ""); err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Advance(5 * time.Minute)
+		_, err := f.eng.Acknowledge(ctx, actor(alice, inc.WarRoom), "")
+		for lang, want := range map[string]string{
+			"fr": inc.Key + " a déjà été pris en charge par bob à 09:15 UTC (il y a " + i18n.Duration("fr", 5*time.Minute) + ")\u00a0: rien n'a changé.",
+			"en": inc.Key + " was already acknowledged by bob at 09:15 UTC (5m ago): nothing changed.",
+		} {
+			if got := i18n.ErrorMessage(lang, err); got != want {
+				t.Errorf("repeated ack read in %s:\ngot  %q\nwant %q", lang, got, want)
+			}
+		}
+
+		_, err = f.eng.SetSeverity(ctx, room, "", incidentbot.SEV2)
 		refusal := "Seul le commandant peut changer la sévérité de " + inc.Key + ". Demandez à <@U_ALICE> (commandant) de le faire, ou de vous confier le rôle\u00a0: /incident role commander <@U_BOB>"
 		if got := i18n.ErrorMessage("fr", err); got != refusal {
 			t.Errorf("refusal:\ngot  %q\nwant %q", got, refusal)

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -14,11 +15,28 @@ import (
 
 // TestReviewReminder: closing on a Friday names the review on Tuesday (two
 // working days) in the draft, and the commander is reminded on Monday at
-// 09:00 in BOT_TIMEZONE by a durable job, once.
+// 09:00 in BOT_TIMEZONE by a durable job, once, in the incident's language.
 func TestReviewReminder(t *testing.T) {
 	t.Parallel()
+	for _, tc := range []struct{ lang, draft, title, text string }{
+		{"en", "| Review | 2025-12-02 (Tuesday): two working days after close;",
+			"Post-mortem review of %s Tuesday 2 December 2025", "<@U_ALICE>: the review of %s"},
+		{"fr", "| Revue | 2025-12-02 (mardi)",
+			"Revue du post-mortem de %s, mardi 2 décembre 2025", "<@U_ALICE>\u00a0: la revue de %s (Shop down) a lieu le mardi 2 décembre 2025."},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			t.Parallel()
+			testReviewReminder(t, tc.lang, tc.draft, tc.title, tc.text)
+		})
+	}
+}
+
+// testReviewReminder runs the review reminder in lang: draft is a line of
+// the draft, title and text (with the incident's key for %s) the reminder's.
+func testReviewReminder(t *testing.T, lang, draft, title, text string) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
+		f.lang = lang
 		paris := parisZone(t)
 		f.tune = func(c *Config, _ *Deps) { c.Location = paris }
 		f.eng = f.engine()
@@ -35,8 +53,8 @@ func TestReviewReminder(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := "| Review | 2025-12-02 (Tuesday): two working days after close;"; !strings.Contains(md, want) {
-			t.Errorf("draft lacks %q", want)
+		if !strings.Contains(md, draft) {
+			t.Errorf("draft lacks %q", draft)
 		}
 		var job incidentbot.Job
 		for _, j := range f.jobs(inc) {
@@ -47,7 +65,7 @@ func TestReviewReminder(t *testing.T) {
 		if want := time.Date(2025, 12, 1, 9, 0, 0, 0, paris); job.Key == "" || !job.RunAt.Equal(want) {
 			t.Fatalf("review reminder: got %q at %v, want post/review-reminder at %v", job.Key, job.RunAt, want)
 		}
-		reminder := "Post-mortem review of " + inc.Key + " Tuesday 2 December 2025"
+		reminder := fmt.Sprintf(title, inc.Key)
 		// site-outage archives its war room on close: the reminder goes
 		// where the incident was declared.
 		origin := func() console.ChannelState {
@@ -63,7 +81,7 @@ func TestReviewReminder(t *testing.T) {
 		f.clock.Set(time.Date(2025, 12, 1, 8, 0, 0, 0, time.UTC)) // Monday 09:00 in Paris
 		f.runAll(0)
 		got := posts(origin(), reminder)
-		if len(got) != 1 || !strings.Contains(got[0], "<@U_ALICE>: the review of "+inc.Key) {
+		if len(got) != 1 || !strings.Contains(got[0], fmt.Sprintf(text, inc.Key)) {
 			t.Fatalf("reminder posts: got %q, want one naming the commander", got)
 		}
 		f.runAll(0)
