@@ -15,7 +15,8 @@ import (
 
 // TestIncidentFrench: in a French workspace the reminder, the update post,
 // the timeline entries (read back in the post-mortem draft) and the draft's
-// post are French, and a refusal reads in French to a French reader.
+// post are French; a refusal and a repeated acknowledgement read in each
+// reader's language.
 func TestIncidentFrench(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
