@@ -10,7 +10,6 @@ var ackCmd = &spec{
 	name:    "ack",
 	aliases: []string{"acknowledge"},
 	brief:   "Acknowledge: tell everyone someone is on it",
-	example: "ack INC-42",
 	key:     true,
 	parse:   func(s *spec, _ *Command, args string) error { return noMore(s, args) },
 	handle: func(ctx context.Context, h *Handler, actor incidentbot.Actor, c Command) (Reply, error) {

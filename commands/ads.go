@@ -32,9 +32,8 @@ var adsCmd = &spec{
 		{Name: "platform", Help: "One ad platform (default: all)", Kind: ArgText,
 			Choices: []string{incidentbot.AdsGoogle, incidentbot.AdsMeta, incidentbot.AdsMicrosoft, incidentbot.AdsTikTok}},
 	},
-	example: "ads pause meta",
-	key:     true,
-	parse:   parseAds,
+	key:   true,
+	parse: parseAds,
 	format: func(c Command) string {
 		confirm := ""
 		if c.Force {

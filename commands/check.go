@@ -14,14 +14,13 @@ const maxItem = 999
 var itemArg = Arg{Name: "item", Help: "Checklist item number", Kind: ArgNumber, Required: true, Min: 1}
 
 var checkCmd = &spec{
-	name:    "check",
-	brief:   "Tick a checklist item",
-	args:    []Arg{itemArg},
-	example: "check 2",
-	key:     true,
-	parse:   parseItem,
-	format:  formatItem,
-	handle:  handleCheck,
+	name:   "check",
+	brief:  "Tick a checklist item",
+	args:   []Arg{itemArg},
+	key:    true,
+	parse:  parseItem,
+	format: formatItem,
+	handle: handleCheck,
 }
 
 func parseItem(s *spec, c *Command, args string) error {

@@ -7,11 +7,10 @@ import (
 )
 
 var closeCmd = &spec{
-	name:    "close",
-	brief:   "Close for good; post the post-mortem draft (commander)",
-	example: "close",
-	key:     true,
-	parse:   func(s *spec, _ *Command, args string) error { return noMore(s, args) },
+	name:  "close",
+	brief: "Close for good; post the post-mortem draft (commander)",
+	key:   true,
+	parse: func(s *spec, _ *Command, args string) error { return noMore(s, args) },
 	handle: func(ctx context.Context, h *Handler, actor incidentbot.Actor, c Command) (Reply, error) {
 		inc, err := h.svc.SetStatus(ctx, actor, c.Key, incidentbot.StatusClosed, "")
 		if err != nil {

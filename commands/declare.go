@@ -20,13 +20,12 @@ const (
 )
 
 var declareCmd = &spec{
-	name:    "declare",
-	brief:   "Open an incident: war room, roles, playbook actions",
-	args:    []Arg{severityArg(false), typeArg, sinceArg, titleArg, forceArg},
-	example: "declare sev1 type:outage Checkout returns 504",
-	parse:   parseDeclare,
-	format:  formatDeclare,
-	handle:  handleDeclare,
+	name:   "declare",
+	brief:  "Open an incident: war room, roles, playbook actions",
+	args:   []Arg{severityArg(false), typeArg, sinceArg, titleArg, forceArg},
+	parse:  parseDeclare,
+	format: formatDeclare,
+	handle: handleDeclare,
 }
 
 // The fields declare and drill share (sev takes the severity too).

@@ -3,11 +3,10 @@ package commands
 // drillCmd runs the declare flow as practice: the service marks it a drill
 // and every external action runs dry.
 var drillCmd = &spec{
-	name:    "drill",
-	brief:   "A practice incident: same flow, every external action a dry run",
-	args:    []Arg{severityArg(false), typeArg, titleArg, forceArg},
-	example: "drill sev2 type:checkout-failure Payment provider down",
-	parse:   parseDeclare,
-	format:  formatDeclare,
-	handle:  handleDeclare,
+	name:   "drill",
+	brief:  "A practice incident: same flow, every external action a dry run",
+	args:   []Arg{severityArg(false), typeArg, titleArg, forceArg},
+	parse:  parseDeclare,
+	format: formatDeclare,
+	handle: handleDeclare,
 }

@@ -25,11 +25,10 @@ var followupCmd = &spec{
 		{Name: "type", Help: "prevent, detect, mitigate or process (add)", Kind: ArgText, Choices: []string{"prevent", "detect", "mitigate", "process"}, Prefix: "type:"},
 		{Name: "number", Help: "Which follow-up (done)", Kind: ArgNumber, Min: 1},
 	},
-	example: "followup add Alert on checkout 5xx @bruno due 2026-12-12 p1 type:detect",
-	key:     true,
-	parse:   parseFollowup,
-	format:  formatFollowup,
-	handle:  handleFollowup,
+	key:    true,
+	parse:  parseFollowup,
+	format: formatFollowup,
+	handle: handleFollowup,
 }
 
 // parseFollowup reads the options of add from the end of the line, each at

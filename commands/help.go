@@ -11,10 +11,9 @@ import (
 )
 
 var helpCmd = &spec{
-	name:    "help",
-	brief:   "How to use the bot",
-	args:    []Arg{{Name: "command", Help: "A command, e.g. declare", Kind: ArgText}},
-	example: "help declare",
+	name:  "help",
+	brief: "How to use the bot",
+	args:  []Arg{{Name: "command", Help: "A command, e.g. declare", Kind: ArgText}},
 	parse: func(s *spec, c *Command, args string) error {
 		tok, rest := next(args)
 		if tok == "" {
@@ -58,11 +57,16 @@ func helpAll(lang string) incidentbot.Message {
 
 func helpOne(s *spec, lang string) incidentbot.Message {
 	var b strings.Builder
-	b.WriteString(i18n.T(lang, "help.command", map[string]any{"Synopsis": s.synopsis(lang), "Summary": s.summary(lang), "Example": prefix + " " + s.example}))
+	b.WriteString(i18n.T(lang, "help.command", map[string]any{"Synopsis": s.synopsis(lang), "Summary": s.summary(lang), "Example": prefix + " " + s.example(lang)}))
 	if words := slices.Concat(s.aliases, s.words(lang)); len(words) > 0 {
 		b.WriteString("\n" + i18n.T(lang, "help.also", map[string]any{"Words": strings.Join(words, ", ")}))
 	}
 	return incidentbot.Message{Title: prefix + " " + s.name, Text: b.String()}
+}
+
+// example is a typical use of the command, its free text in lang.
+func (s *spec) example(lang string) string {
+	return i18n.T(lang, "command."+s.name+".example", nil)
 }
 
 // words are the command's French names, shown to French readers only.

@@ -15,9 +15,8 @@ var impactCmd = &spec{
 		{Name: "share", Help: "Share of sales lost, e.g. 30%", Kind: ArgText},
 		{Name: "start", Help: "When customers were first affected, e.g. 14:02 (BOT_TIMEZONE)", Kind: ArgText, Prefix: "start "},
 	},
-	covers:  []*spec{impactStartCmd},
-	example: "impact 30%",
-	key:     true,
+	covers: []*spec{impactStartCmd},
+	key:    true,
 	parse: func(s *spec, c *Command, args string) error {
 		tok, rest := next(args)
 		if strings.EqualFold(tok, "start") {
@@ -48,9 +47,8 @@ var impactCmd = &spec{
 }
 
 var impactStartCmd = &spec{
-	name:    "impact-start",
-	example: "impact-start 14:02",
-	key:     true,
+	name: "impact-start",
+	key:  true,
 	parse: func(s *spec, c *Command, args string) error {
 		at, rest, err := parseSince(s, args)
 		if err != nil {

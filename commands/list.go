@@ -19,8 +19,7 @@ var listCmd = &spec{
 		{Name: "all", Help: "Resolved and closed incidents too, after the open ones", Kind: ArgFlag, Prefix: "--all"},
 		{Name: "page", Help: "Which page (default: the first)", Kind: ArgNumber, Min: 1, Prefix: "page "},
 	},
-	example: "list --all page 2",
-	parse:   parseList,
+	parse: parseList,
 	format: func(c Command) string {
 		var all, page string
 		if c.All {

@@ -10,7 +10,6 @@ var mitigatedCmd = &spec{
 	name:    "mitigated",
 	aliases: []string{"mitigate"},
 	brief:   "Customers are fine again; the fix may be temporary (commander)",
-	example: "mitigated",
 	key:     true,
 	parse:   func(s *spec, _ *Command, args string) error { return noMore(s, args) },
 	handle: func(ctx context.Context, h *Handler, actor incidentbot.Actor, c Command) (Reply, error) {

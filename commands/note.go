@@ -7,11 +7,10 @@ import (
 )
 
 var noteCmd = &spec{
-	name:    "note",
-	brief:   "Add a note to the timeline",
-	args:    []Arg{{Name: "text", Help: "The note", Kind: ArgText, Required: true}},
-	example: "note Deploy 4512 went out at 14:02",
-	key:     true,
+	name:  "note",
+	brief: "Add a note to the timeline",
+	args:  []Arg{{Name: "text", Help: "The note", Kind: ArgText, Required: true}},
+	key:   true,
 	parse: func(s *spec, c *Command, args string) error {
 		if args == "" {
 			return s.invalid("parse.note.text", nil)

@@ -7,12 +7,11 @@ import (
 )
 
 var postmortemCmd = &spec{
-	name:    "postmortem",
-	brief:   "Generate the post-mortem draft",
-	example: "postmortem INC-42",
-	key:     true,
-	parse:   func(s *spec, _ *Command, args string) error { return noMore(s, args) },
-	handle:  handlePostmortem,
+	name:   "postmortem",
+	brief:  "Generate the post-mortem draft",
+	key:    true,
+	parse:  func(s *spec, _ *Command, args string) error { return noMore(s, args) },
+	handle: handlePostmortem,
 }
 
 // handlePostmortem answers at once: the draft of a long incident takes a

@@ -16,7 +16,6 @@ import (
 type spec struct {
 	name    string
 	aliases []string
-	example string
 	// brief, args and covers make the command's form (Spec). A command
 	// without a brief has none: another covers it, or it is typed only.
 	brief  string

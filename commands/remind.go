@@ -23,9 +23,8 @@ var remindCmd = &spec{
 		{Name: "switch", Help: "on, off or snooze", Kind: ArgText, Required: true, Choices: []string{"on", "off", "snooze"}},
 		{Name: "duration", Help: "How long to snooze, e.g. 30m or 2h", Kind: ArgText},
 	},
-	example: "remind snooze 30m",
-	key:     true,
-	parse:   parseRemind,
+	key:   true,
+	parse: parseRemind,
 	format: func(c Command) string {
 		var d string
 		if c.Remind == incidentbot.RemindSnooze {

@@ -7,11 +7,10 @@ import (
 )
 
 var reopenCmd = &spec{
-	name:    "reopen",
-	brief:   "The fix did not hold: investigate again (commander)",
-	example: "reopen INC-42",
-	key:     true,
-	parse:   func(s *spec, _ *Command, args string) error { return noMore(s, args) },
+	name:  "reopen",
+	brief: "The fix did not hold: investigate again (commander)",
+	key:   true,
+	parse: func(s *spec, _ *Command, args string) error { return noMore(s, args) },
 	handle: func(ctx context.Context, h *Handler, actor incidentbot.Actor, c Command) (Reply, error) {
 		inc, err := h.svc.SetStatus(ctx, actor, c.Key, incidentbot.StatusInvestigating, "")
 		if err != nil {

@@ -7,11 +7,10 @@ import (
 )
 
 var resolveCmd = &spec{
-	name:    "resolve",
-	brief:   "The site is fixed: resume ads, run on_resolve (commander)",
-	args:    []Arg{{Name: "summary", Help: "What was wrong and what fixed it", Kind: ArgText}},
-	example: "resolve Cache flushed, checkout back to normal",
-	key:     true,
+	name:  "resolve",
+	brief: "The site is fixed: resume ads, run on_resolve (commander)",
+	args:  []Arg{{Name: "summary", Help: "What was wrong and what fixed it", Kind: ArgText}},
+	key:   true,
 	parse: func(_ *spec, c *Command, args string) error {
 		c.Text = args
 		return nil

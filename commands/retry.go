@@ -8,12 +8,11 @@ import (
 )
 
 var retryCmd = &spec{
-	name:    "retry",
-	brief:   "Run again the actions the bot gave up on",
-	example: "retry INC-42",
-	key:     true,
-	parse:   func(s *spec, _ *Command, args string) error { return noMore(s, args) },
-	handle:  handleRetry,
+	name:   "retry",
+	brief:  "Run again the actions the bot gave up on",
+	key:    true,
+	parse:  func(s *spec, _ *Command, args string) error { return noMore(s, args) },
+	handle: handleRetry,
 }
 
 func handleRetry(ctx context.Context, h *Handler, actor incidentbot.Actor, c Command) (Reply, error) {

@@ -15,11 +15,10 @@ var roleCmd = &spec{
 		{Name: "role", Help: "Role name, e.g. tech-lead", Kind: ArgText, Required: true},
 		{Name: "who", Help: "A person or a role", Kind: ArgMention, Required: true},
 	},
-	example: "role tech-lead @alice",
-	key:     true,
-	parse:   parseRole,
-	format:  func(c Command) string { return join(c.Name, c.Key, c.Role, c.User) },
-	handle:  handleRole,
+	key:    true,
+	parse:  parseRole,
+	format: func(c Command) string { return join(c.Name, c.Key, c.Role, c.User) },
+	handle: handleRole,
 }
 
 func parseRole(s *spec, c *Command, args string) error {

@@ -8,11 +8,10 @@ import (
 )
 
 var rolesCmd = &spec{
-	name:    "roles",
-	brief:   "List who holds which role",
-	example: "roles",
-	key:     true,
-	parse:   func(s *spec, _ *Command, args string) error { return noMore(s, args) },
+	name:  "roles",
+	brief: "List who holds which role",
+	key:   true,
+	parse: func(s *spec, _ *Command, args string) error { return noMore(s, args) },
 	handle: func(ctx context.Context, h *Handler, actor incidentbot.Actor, c Command) (Reply, error) {
 		st, err := h.svc.Status(ctx, actor, c.Key)
 		if err != nil {

@@ -13,11 +13,10 @@ import (
 // holds no role go out (status page, page, messages to the host or the
 // agency). Without --confirm it says what waits and offers the button.
 var sendCmd = &spec{
-	name:    "send",
-	brief:   "See and send what waits for a commander's confirmation (status page, page, mail)",
-	example: "send INC-42 --confirm",
-	key:     true,
-	parse:   parseSend,
+	name:  "send",
+	brief: "See and send what waits for a commander's confirmation (status page, page, mail)",
+	key:   true,
+	parse: parseSend,
 	format: func(c Command) string {
 		confirm := ""
 		if c.Force {

@@ -14,7 +14,6 @@ var sevCmd = &spec{
 	aliases: []string{"severity"},
 	brief:   "Change the severity (commander)",
 	args:    []Arg{severityArg(true)},
-	example: "sev sev2",
 	key:     true,
 	parse: func(s *spec, c *Command, args string) error {
 		tok, rest := next(args)

@@ -8,12 +8,11 @@ import (
 )
 
 var statusCmd = &spec{
-	name:    "status",
-	brief:   "One-screen state of an incident",
-	example: "status INC-42",
-	key:     true,
-	parse:   func(s *spec, _ *Command, args string) error { return noMore(s, args) },
-	handle:  handleStatus,
+	name:   "status",
+	brief:  "One-screen state of an incident",
+	key:    true,
+	parse:  func(s *spec, _ *Command, args string) error { return noMore(s, args) },
+	handle: handleStatus,
 }
 
 func handleStatus(ctx context.Context, h *Handler, actor incidentbot.Actor, c Command) (Reply, error) {

@@ -1,12 +1,11 @@
 package commands
 
 var uncheckCmd = &spec{
-	name:    "uncheck",
-	brief:   "Open a checklist item again",
-	args:    []Arg{itemArg},
-	example: "uncheck 2",
-	key:     true,
-	parse:   parseItem,
-	format:  formatItem,
-	handle:  handleCheck,
+	name:   "uncheck",
+	brief:  "Open a checklist item again",
+	args:   []Arg{itemArg},
+	key:    true,
+	parse:  parseItem,
+	format: formatItem,
+	handle: handleCheck,
 }

@@ -10,11 +10,10 @@ import (
 // updateCmd accepts an empty text so the "Post update" button parses; the
 // handler then asks for the text (adapters may open a form instead).
 var updateCmd = &spec{
-	name:    "update",
-	brief:   "Post a status update; resets the reminder",
-	args:    []Arg{{Name: "text", Help: "What changed", Kind: ArgText, Required: true}},
-	example: "update DB restarted, checkout recovering",
-	key:     true,
+	name:  "update",
+	brief: "Post a status update; resets the reminder",
+	args:  []Arg{{Name: "text", Help: "What changed", Kind: ArgText, Required: true}},
+	key:   true,
 	parse: func(_ *spec, c *Command, args string) error {
 		c.Text = args
 		return nil

@@ -11,14 +11,13 @@ import (
 )
 
 var verifyCmd = &spec{
-	name:    "verify",
-	brief:   "Check now whether the site is up, from outside",
-	args:    []Arg{{Name: "url", Help: "URL to check (default: the playbook's)", Kind: ArgText}},
-	example: "verify https://shop.example.com/checkout",
-	key:     true,
-	parse:   parseVerify,
-	format:  func(c Command) string { return join(c.Name, c.Key, c.URL) },
-	handle:  handleVerify,
+	name:   "verify",
+	brief:  "Check now whether the site is up, from outside",
+	args:   []Arg{{Name: "url", Help: "URL to check (default: the playbook's)", Kind: ArgText}},
+	key:    true,
+	parse:  parseVerify,
+	format: func(c Command) string { return join(c.Name, c.Key, c.URL) },
+	handle: handleVerify,
 }
 
 func parseVerify(s *spec, c *Command, args string) error {
