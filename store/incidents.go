@@ -197,12 +197,11 @@ func (db *DB) CreateIncident(ctx context.Context, inc *incidentbot.Incident, ch 
 		if err := tx.GetContext(ctx, &id, q, db.incidentArgs(inc)...); err != nil {
 			return fmt.Errorf("insert incident: %w", mapErr(err))
 		}
+		var w writes
 		for _, d := range ch.Deliveries {
-			if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE deliveries SET incident_id = ? WHERE source = ? AND id = ?`), id, d.Source, d.ID); err != nil {
-				return fmt.Errorf("record delivery %s: %w", d.Source, mapErr(err))
-			}
+			w.add("delivery "+d.Source, `UPDATE deliveries SET incident_id = ? WHERE source = ? AND id = ?`, id, d.Source, d.ID)
 		}
-		return db.applyChange(ctx, tx, id, inc.DeclaredAt, ch)
+		return db.applyWith(ctx, tx, &w, id, inc.DeclaredAt, ch)
 	})
 	if errors.Is(err, errRepeat) || isUniqueViolation(err) {
 		// The same delivery was recorded before, or another transaction took
@@ -380,12 +379,20 @@ func (db *DB) lockedUpdate(ctx context.Context, id int64, fn func(tx *sqlx.Tx, i
 	return out, nil
 }
 
-// updateIncident is UpdateIncident inside tx; CompleteJob shares it.
+// updateIncident is UpdateIncident inside tx.
 func (db *DB) updateIncident(ctx context.Context, tx *sqlx.Tx, id int64, fn func(inc *incidentbot.Incident) (incidentbot.Change, error)) (*incidentbot.Incident, error) {
 	inc, err := db.incident(ctx, tx, id, db.forUpdate())
 	if err != nil {
 		return nil, err
 	}
+	return db.changeIncident(ctx, tx, inc, fn)
+}
+
+// changeIncident lets fn change inc, read under its lock in tx, and
+// writes the incident with fn's Change: the row's update goes with the
+// change's events, jobs, checklist and messages in one statement.
+func (db *DB) changeIncident(ctx context.Context, tx *sqlx.Tx, inc *incidentbot.Incident, fn func(inc *incidentbot.Incident) (incidentbot.Change, error)) (*incidentbot.Incident, error) {
+	id := inc.ID
 	ch, err := fn(inc)
 	if err != nil {
 		return nil, err
@@ -399,20 +406,19 @@ func (db *DB) updateIncident(ctx context.Context, tx *sqlx.Tx, id int64, fn func
 	if err := db.takeRates(ctx, tx, ch.Limits, db.now()); err != nil {
 		return nil, err
 	}
-	q := tx.Rebind(`UPDATE incidents SET title = ?, severity = ?, status = ?, type = ?, drill = ?,
+	var w writes
+	w.add(fmt.Sprintf("incident %d", id), `UPDATE incidents SET title = ?, severity = ?, status = ?, type = ?, drill = ?,
 		platform = ?, workspace = ?, origin_channel = ?, war_room = ?, dedupe_key = ?, summary = ?,
 		impact = ?, declared_by_id = ?, declared_by_name = ?, detected_at = ?, declared_at = ?,
 		acknowledged_at = ?, mitigated_at = ?, resolved_at = ?, closed_at = ?, next_reminder_at = ?,
 		reminders_off = ?, last_update_at = ?, outward_confirmed = ?, title_guard = ?, impact_started_at = ?, revenue_share = ?
-		WHERE id = ?`)
-	if _, err := tx.ExecContext(ctx, q, append(db.incidentArgs(inc), id)...); err != nil {
+		WHERE id = ?`, append(db.incidentArgs(inc), id)...)
+	if err := db.applyWith(ctx, tx, &w, id, db.now(), ch); err != nil {
 		if isUniqueViolation(err) {
+			// The only unique keys these writes can meet are the incident's.
 			return nil, incidentbot.WrapError(incidentbot.ECONFLICT, err,
 				"Another open incident already covers alert %q. Resolve or close that one first.", inc.DedupeKey)
 		}
-		return nil, fmt.Errorf("update incident %d: %w", id, mapErr(err))
-	}
-	if err := db.applyChange(ctx, tx, id, db.now(), ch); err != nil {
 		return nil, err
 	}
 	return inc, nil
@@ -421,34 +427,32 @@ func (db *DB) updateIncident(ctx context.Context, tx *sqlx.Tx, id int64, fn func
 // applyChange writes what a unit of work adds beside an incident's fields.
 // IncidentID and missing times are filled with incidentID and at.
 func (db *DB) applyChange(ctx context.Context, tx *sqlx.Tx, incidentID int64, at time.Time, ch incidentbot.Change) error {
-	for _, e := range ch.Events {
-		if e.IncidentID == 0 {
-			e.IncidentID = incidentID
+	return db.applyWith(ctx, tx, &writes{}, incidentID, at, ch)
+}
+
+// applyWith is applyChange with w's writes (the incident's update) sent
+// with the change's events, jobs, checklist and messages.
+func (db *DB) applyWith(ctx context.Context, tx *sqlx.Tx, w *writes, incidentID int64, at time.Time, ch incidentbot.Change) error {
+	if len(ch.Events) > 0 {
+		evs := slices.Clone(ch.Events)
+		for i := range evs {
+			if evs[i].IncidentID == 0 {
+				evs[i].IncidentID = incidentID
+			}
+			if evs[i].At.IsZero() {
+				evs[i].At = at
+			}
 		}
-		if e.At.IsZero() {
-			e.At = at
-		}
-		if err := db.insertEvent(ctx, tx, e); err != nil {
-			return err
-		}
+		db.events(w, evs)
 	}
 	if len(ch.Jobs) > 0 {
-		jobs := make([]incidentbot.Job, len(ch.Jobs))
-		copy(jobs, ch.Jobs)
+		jobs := slices.Clone(ch.Jobs)
 		for i := range jobs {
 			if jobs[i].IncidentID == 0 {
 				jobs[i].IncidentID = incidentID
 			}
 		}
-		if err := db.insertJobs(ctx, tx, jobs); err != nil {
-			return err
-		}
-	}
-	for _, rc := range ch.Roles {
-		if rc.At.IsZero() {
-			rc.At = at
-		}
-		if err := db.setRole(ctx, tx, incidentID, rc); err != nil {
+		if err := db.jobs(w, jobs); err != nil {
 			return err
 		}
 	}
@@ -459,12 +463,20 @@ func (db *DB) applyChange(ctx context.Context, tx *sqlx.Tx, incidentID int64, at
 				items[i].IncidentID = incidentID
 			}
 		}
-		if err := db.upsertChecklist(ctx, tx, items); err != nil {
-			return err
-		}
+		db.checklist(w, items)
 	}
-	for _, m := range ch.Messages {
-		if err := db.upsertMessage(ctx, tx, incidentID, m); err != nil {
+	if len(ch.Messages) > 0 {
+		db.messages(w, incidentID, ch.Messages)
+	}
+	if err := db.flush(ctx, tx, w); err != nil {
+		return err
+	}
+	// Each of these reads or deletes before it writes: a statement of its own.
+	for _, rc := range ch.Roles {
+		if rc.At.IsZero() {
+			rc.At = at
+		}
+		if err := db.setRole(ctx, tx, incidentID, rc); err != nil {
 			return err
 		}
 	}

@@ -70,6 +70,15 @@ func (db *DB) EnqueueJobs(ctx context.Context, jobs ...incidentbot.Job) error {
 }
 
 func (db *DB) insertJobs(ctx context.Context, tx *sqlx.Tx, jobs []incidentbot.Job) error {
+	var w writes
+	if err := db.jobs(&w, jobs); err != nil {
+		return err
+	}
+	return db.flush(ctx, tx, &w)
+}
+
+// jobs adds the insert of jobs; a key taken already keeps its job.
+func (db *DB) jobs(w *writes, jobs []incidentbot.Job) error {
 	now := db.now()
 	rows := make([][]any, 0, len(jobs))
 	for _, j := range jobs {
@@ -89,11 +98,8 @@ func (db *DB) insertJobs(ctx context.Context, tx *sqlx.Tx, jobs []incidentbot.Jo
 		rows = append(rows, []any{j.Key, j.Kind, incidentID, jsonArg(j.Payload), string(j.State), j.Attempts,
 			db.t(j.RunAt), j.LockedBy, db.tp(j.LockedUntil), j.LastError, db.t(now), db.t(now)})
 	}
-	err := insertRows(ctx, tx, `INSERT INTO jobs (key, kind, incident_id, payload, state, attempts, run_at, locked_by,
+	w.rows(fmt.Sprintf("%d jobs", len(jobs)), `INSERT INTO jobs (key, kind, incident_id, payload, state, attempts, run_at, locked_by,
 		locked_until, last_error, created_at, updated_at)`, `ON CONFLICT (key) DO NOTHING`, rows)
-	if err != nil {
-		return fmt.Errorf("enqueue %d jobs: %w", len(jobs), mapErr(err))
-	}
 	return nil
 }
 
@@ -275,21 +281,22 @@ func (db *DB) lockIncident(ctx context.Context, tx *sqlx.Tx, id int64) error {
 // worker no longer holds the job; an error from fn aborts both.
 func (db *DB) CompleteJob(ctx context.Context, job incidentbot.Job, worker string, fn func(inc *incidentbot.Incident) (incidentbot.Change, error)) error {
 	return db.inTx(ctx, func(tx *sqlx.Tx) error {
-		if fn != nil {
-			if err := db.lockIncident(ctx, tx, job.IncidentID); err != nil {
-				return err
-			}
-		}
-		if err := db.release(ctx, tx, job, worker, incidentbot.JobDone, nil, ""); err != nil {
-			return err
-		}
 		if fn == nil {
-			return nil
+			return db.release(ctx, tx, job, worker, incidentbot.JobDone, nil, "")
 		}
 		if job.IncidentID == 0 {
 			return incidentbot.Errorf(incidentbot.EINVALID, "Job %s belongs to no incident, so it cannot change one.", job.Key)
 		}
-		_, err := db.updateIncident(ctx, tx, job.IncidentID, fn)
+		// The incident's lock before the job's (see lockIncident), read
+		// once: fn changes it as it stands under that lock.
+		inc, err := db.incident(ctx, tx, job.IncidentID, db.forUpdate())
+		if err != nil {
+			return err
+		}
+		if err := db.release(ctx, tx, job, worker, incidentbot.JobDone, nil, ""); err != nil {
+			return err
+		}
+		_, err = db.changeIncident(ctx, tx, inc, fn)
 		return err
 	})
 }

@@ -11,13 +11,13 @@ import (
 	"incidentbot"
 )
 
-func (db *DB) insertEvent(ctx context.Context, tx *sqlx.Tx, e incidentbot.TimelineEvent) error {
-	q := tx.Rebind(`INSERT INTO timeline_events (incident_id, at, kind, actor_id, actor_name, text, data)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`)
-	if _, err := tx.ExecContext(ctx, q, e.IncidentID, db.t(e.At), string(e.Kind), e.Actor.ID, e.Actor.Name, e.Text, jsonArg(e.Data)); err != nil {
-		return fmt.Errorf("insert %s event: %w", e.Kind, mapErr(err))
+// events adds the insert of evs, in their order (their ids follow it).
+func (db *DB) events(w *writes, evs []incidentbot.TimelineEvent) {
+	rows := make([][]any, len(evs))
+	for i, e := range evs {
+		rows[i] = []any{e.IncidentID, db.t(e.At), string(e.Kind), e.Actor.ID, e.Actor.Name, e.Text, jsonArg(e.Data)}
 	}
-	return nil
+	w.rows(fmt.Sprintf("%d events", len(evs)), `INSERT INTO timeline_events (incident_id, at, kind, actor_id, actor_name, text, data)`, "", rows)
 }
 
 type eventRow struct {
@@ -165,7 +165,8 @@ func assignments(rows []roleRow) []incidentbot.RoleAssignment {
 	return out
 }
 
-func (db *DB) upsertChecklist(ctx context.Context, tx *sqlx.Tx, items []incidentbot.ChecklistEntry) error {
+// checklist adds the upsert of items.
+func (db *DB) checklist(w *writes, items []incidentbot.ChecklistEntry) {
 	// One statement may not update a row twice: the last entry per position wins.
 	last := map[int]int{}
 	for i, c := range items {
@@ -181,13 +182,9 @@ func (db *DB) upsertChecklist(ctx context.Context, tx *sqlx.Tx, items []incident
 		}
 		rows = append(rows, []any{c.IncidentID, c.Position, c.Text, string(c.State), c.By.ID, c.By.Name, db.tp(c.At)})
 	}
-	err := insertRows(ctx, tx, `INSERT INTO checklist_items (incident_id, position, text, state, by_id, by_name, at)`,
+	w.rows(fmt.Sprintf("%d checklist items", len(rows)), `INSERT INTO checklist_items (incident_id, position, text, state, by_id, by_name, at)`,
 		`ON CONFLICT (incident_id, position) DO UPDATE SET text = excluded.text, state = excluded.state,
 			by_id = excluded.by_id, by_name = excluded.by_name, at = excluded.at`, rows)
-	if err != nil {
-		return fmt.Errorf("save %d checklist items: %w", len(items), mapErr(err))
-	}
-	return nil
 }
 
 type checklistRow struct {
@@ -222,13 +219,21 @@ func (db *DB) Checklist(ctx context.Context, incidentID int64) ([]incidentbot.Ch
 	return out, nil
 }
 
-func (db *DB) upsertMessage(ctx context.Context, tx *sqlx.Tx, incidentID int64, m incidentbot.SavedMessage) error {
-	q := tx.Rebind(`INSERT INTO messages (incident_id, purpose, channel_id, message_id) VALUES (?, ?, ?, ?)
-		ON CONFLICT (incident_id, purpose) DO UPDATE SET channel_id = excluded.channel_id, message_id = excluded.message_id`)
-	if _, err := tx.ExecContext(ctx, q, incidentID, m.Purpose, m.Ref.ChannelID, m.Ref.ID); err != nil {
-		return fmt.Errorf("save %s message: %w", m.Purpose, mapErr(err))
+// messages adds the upsert of ms; the last one per purpose wins, as one
+// statement may not update a row twice.
+func (db *DB) messages(w *writes, incidentID int64, ms []incidentbot.SavedMessage) {
+	last := map[string]int{}
+	for i, m := range ms {
+		last[m.Purpose] = i
 	}
-	return nil
+	rows := make([][]any, 0, len(last))
+	for i, m := range ms {
+		if last[m.Purpose] == i {
+			rows = append(rows, []any{incidentID, m.Purpose, m.Ref.ChannelID, m.Ref.ID})
+		}
+	}
+	w.rows(fmt.Sprintf("%d messages", len(rows)), `INSERT INTO messages (incident_id, purpose, channel_id, message_id)`,
+		`ON CONFLICT (incident_id, purpose) DO UPDATE SET channel_id = excluded.channel_id, message_id = excluded.message_id`, rows)
 }
 
 // Message returns a saved message reference or ENOTFOUND.
