@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"incidentbot"
+	"incidentbot/i18n"
 	"incidentbot/integrations/ads"
 )
 
@@ -239,7 +240,7 @@ func (e *Engine) runAds(ctx context.Context, inc *incidentbot.Incident, a incide
 	if err != nil {
 		// What this run did change (say Google paused while Meta was
 		// throttled) goes on the timeline now; the retry reports the rest.
-		if ev, ok, evErr := adsEvent(kind, rep, e.now()); evErr == nil && ok && !rep.DryRun {
+		if ev, ok, evErr := adsEvent(kind, rep, e.now(), e.lang(inc)); evErr == nil && ok && !rep.DryRun {
 			if _, upErr := e.updateByID(ctx, inc.ID, func(*incidentbot.Incident) (incidentbot.Change, error) {
 				return incidentbot.Change{Events: []incidentbot.TimelineEvent{ev}}, nil
 			}); upErr != nil {
@@ -255,7 +256,7 @@ func (e *Engine) runAds(ctx context.Context, inc *incidentbot.Incident, a incide
 	if rep.DryRun {
 		return res, nil
 	}
-	ev, ok, err := adsEvent(kind, rep, e.now())
+	ev, ok, err := adsEvent(kind, rep, e.now(), e.lang(inc))
 	if err != nil || !ok {
 		return res, err
 	}
@@ -265,14 +266,15 @@ func (e *Engine) runAds(ctx context.Context, inc *incidentbot.Incident, a incide
 }
 
 // adsEvent is the ads_paused / ads_resumed event of a report, with every
-// campaign it touched in Data; ok is false when it touched none.
-func adsEvent(kind incidentbot.EventKind, rep ads.Report, at time.Time) (incidentbot.TimelineEvent, bool, error) {
+// campaign it touched in Data (reasons said in lang, the incident's);
+// ok is false when it touched none.
+func adsEvent(kind incidentbot.EventKind, rep ads.Report, at time.Time, lang string) (incidentbot.TimelineEvent, bool, error) {
 	var detail []pauseDetail
 	for _, group := range [][]incidentbot.CampaignPause{rep.Paused, rep.Resumed, rep.Shared, rep.Failed, rep.LeftPaused} {
 		for _, p := range group {
 			detail = append(detail, pauseDetail{
 				Platform: p.Campaign.Platform, Account: p.Campaign.Account, ID: p.Campaign.ID, Name: p.Campaign.Name,
-				Prior: p.PriorRaw, State: string(p.State), Error: p.Error,
+				Prior: p.PriorRaw, State: string(p.State), Error: i18n.Stored(lang, p.Error),
 			})
 		}
 	}

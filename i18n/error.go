@@ -19,7 +19,7 @@ type Message struct {
 // M is a shorthand for a Message.
 func M(id string, data map[string]any) *Message { return &Message{ID: id, Data: data} }
 
-// In says m in lang.
+// In says m in lang, with the plural form for Data["Count"] when set.
 func (m *Message) In(lang string) string {
 	data, cloned := m.Data, false
 	for k, v := range m.Data {
@@ -30,7 +30,22 @@ func (m *Message) In(lang string) string {
 			data[k] = t.In(lang)
 		}
 	}
+	if n, ok := count(data["Count"]); ok {
+		return N(lang, m.ID, n, data)
+	}
 	return T(lang, m.ID, data)
+}
+
+// count reads a Count in a message's data (an int, or the float64 JSON
+// gives a stored message back): the message then has plural forms.
+func count(v any) (int, bool) {
+	switch n := v.(type) {
+	case int:
+		return n, true
+	case float64:
+		return int(n), true
+	}
+	return 0, false
 }
 
 // Errorf returns an *incidentbot.Error whose message is id: in English in

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // adsView sums up what the incident did to paid campaigns, per platform.
@@ -84,7 +85,7 @@ func campaign(p incidentbot.CampaignPause, l *locale) campaignView {
 		Platform: platformName(p.Campaign.Platform),
 		Name:     inline(p.Campaign.Name),
 		ID:       inline(p.Campaign.ID),
-		Reason:   inline(p.Error),
+		Reason:   inline(i18n.Stored(l.lang, p.Error)),
 		Shared:   p.Shared,
 	}
 	if c.Name == "" {

@@ -44,7 +44,7 @@ func Ads(st *incidentbot.IncidentStatus, now time.Time, lang string) incidentbot
 		}
 		fmt.Fprintf(&b, "- %s · %s: %s", p.Campaign.Platform, truncate(name, 60), i18n.T(lang, "view.ads.state."+string(p.State), nil))
 		if p.Error != "" {
-			fmt.Fprintf(&b, " (%s)", truncate(p.Error, 100))
+			fmt.Fprintf(&b, " (%s)", truncate(i18n.Stored(lang, p.Error), 100))
 		}
 	}
 	m.Text = b.String()

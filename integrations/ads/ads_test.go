@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/i18n"
 	"incidentbot/integrations/ads"
 	"incidentbot/internal/fake/memads"
 	"incidentbot/internal/storetest"
@@ -176,7 +177,7 @@ func wantSummary(t *testing.T, rep ads.Report, want string) {
 func wantErrors(t *testing.T, rep ads.Report, want map[string]string) {
 	t.Helper()
 	for _, p := range slices.Concat(rep.Failed, rep.LeftPaused) {
-		if w := want[p.Campaign.ID]; p.Error != w {
+		if w := want[p.Campaign.ID]; i18n.Stored("en", p.Error) != w {
 			t.Errorf("campaign %s: got error %q, want %q", p.Campaign.ID, p.Error, w)
 		}
 	}
@@ -422,7 +423,7 @@ func TestOverlappingIncidents(t *testing.T) {
 			}
 			wantReport(t, rep, nil, nil, nil, nil, allServing)
 			for _, p := range rep.LeftPaused {
-				if want := "still held by " + b.Key; p.Error != want {
+				if want := "still held by " + b.Key; i18n.Stored("en", p.Error) != want {
 					t.Errorf("campaign %s: got %q, want %q", p.Campaign.ID, p.Error, want)
 				}
 			}
@@ -440,7 +441,7 @@ func TestOverlappingIncidents(t *testing.T) {
 			}
 			wantReport(t, rep, nil, nil, nil, nil, allServing)
 			for _, p := range rep.LeftPaused {
-				if want := "still held by " + a.Key; p.Error != want {
+				if want := "still held by " + a.Key; i18n.Stored("en", p.Error) != want {
 					t.Errorf("campaign %s: got %q, want %q", p.Campaign.ID, p.Error, want)
 				}
 			}
@@ -510,7 +511,7 @@ func TestPauseRetriesItemFailure(t *testing.T) {
 		wantReport(t, rep, []string{"g1", "g2", "g3", "m2"}, nil, []string{"m1"}, nil, nil)
 		wantErrors(t, rep, map[string]string{"m1": denied})
 		wantSummary(t, rep, "Paused 3 campaigns on googleads (2 accounts) and 1 on meta; 1 failed: Retargeting ("+denied[:len(denied)-1]+").")
-		if r := f.records(t, inc)["m1"]; r.State != incidentbot.PauseFailed || r.Error != denied {
+		if r := f.records(t, inc)["m1"]; r.State != incidentbot.PauseFailed || i18n.Stored("en", r.Error) != denied {
 			t.Errorf("record m1: got %s %q, want failed %q", r.State, r.Error, denied)
 		}
 
@@ -552,7 +553,7 @@ func TestWholeCallFailure(t *testing.T) {
 		wantErrors(t, rep, map[string]string{"m1": throttled, "m2": throttled})
 		f.wantStatuses(t, map[string]incidentbot.CampaignStatus{"g1": paused, "g2": paused, "g3": paused})
 		recs := f.records(t, inc)
-		if recs["m1"].State != incidentbot.PauseFailed || recs["m1"].Error != throttled {
+		if recs["m1"].State != incidentbot.PauseFailed || i18n.Stored("en", recs["m1"].Error) != throttled {
 			t.Errorf("record m1: got %s %q, want failed %q", recs["m1"].State, recs["m1"].Error, throttled)
 		}
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/i18n"
 	"incidentbot/integrations/ads"
 	"incidentbot/internal/storetest"
 	"incidentbot/store"
@@ -163,7 +164,7 @@ func TestAdsConcurrentResolve(t *testing.T) {
 				}
 				other := 1 - by[0]
 				left := recs[other][id]
-				if want := "still held by " + keys[by[0]]; left.State != incidentbot.PauseLeftPaused || left.Error != want {
+				if want := "still held by " + keys[by[0]]; left.State != incidentbot.PauseLeftPaused || i18n.Stored("en", left.Error) != want {
 					t.Errorf("round %d: campaign %s in %s: got %s %q, want left_paused %q", round, id, keys[other], left.State, left.Error, want)
 				}
 			}
@@ -211,7 +212,7 @@ func TestAdsConcurrentHandoff(t *testing.T) {
 			}
 		}
 		for id, r := range f.records(t, a) {
-			if r.State != incidentbot.PauseLeftPaused || r.Error != "still held by "+b.Key {
+			if r.State != incidentbot.PauseLeftPaused || i18n.Stored("en", r.Error) != "still held by "+b.Key {
 				t.Errorf("a's record %s: got %s %q, want left_paused, still held by %s", id, r.State, r.Error, b.Key)
 			}
 		}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // Pause pauses the serving campaigns that sel covers and records each with
@@ -62,7 +63,7 @@ func (o *Orchestrator) Pause(ctx context.Context, inc *incidentbot.Incident, sel
 		for _, r := range ch.records {
 			r = pauseOutcome(r, ch, now)
 			if r.State == incidentbot.PauseFailed {
-				o.logger.InfoContext(ctx, "campaign not paused", "incident", inc.Key, "campaign", r.Campaign.Key().String(), "reason", r.Error)
+				o.logger.InfoContext(ctx, "campaign not paused", "incident", inc.Key, "campaign", r.Campaign.Key().String(), "reason", english(r.Error))
 			}
 			final = append(final, r)
 			rep.add(r)
@@ -139,7 +140,7 @@ func (o *Orchestrator) survey(ctx context.Context, inc *incidentbot.Incident, se
 	for _, l := range list(ctx, platforms) {
 		if l.err != nil {
 			sv.errs = append(sv.errs, fmt.Errorf("list %s campaigns: %w", l.platform.Name(), l.err))
-			rep.Errors = append(rep.Errors, l.platform.Name()+": "+incidentbot.ErrorMessage(l.err))
+			rep.Errors = append(rep.Errors, platformError(l.platform.Name(), l.err))
 			continue
 		}
 		sv.listings = append(sv.listings, l)
@@ -173,18 +174,16 @@ func (sv pauseSurvey) plan(inc *incidentbot.Incident, h holds, sel Selection) pa
 			if k.Platform == l.platform.Name() && r.State == incidentbot.PausePausing {
 				if _, ok := l.campaigns[k]; !ok {
 					pl.settled = append(pl.settled, settle(r, incidentbot.PauseFailed,
-						fmt.Sprintf("no longer found on %s: not paused", k.Platform), sv.now))
+						reason("gone_not_paused", map[string]any{"Platform": k.Platform}), sv.now))
 				}
 			}
 		}
 		if len(ch.records) > 0 {
 			pl.changes = append(pl.changes, ch)
 		}
-		if len(busy) > 0 {
-			msg := fmt.Sprintf("%s: %s not paused yet (%s): run the pause again in a moment",
-				l.platform.Name(), count(len(busy), "campaign"), strings.Join(slices.Compact(slices.Sorted(slices.Values(busy))), "; "))
-			pl.busy = append(pl.busy, msg)
-			pl.errs = append(pl.errs, incidentbot.Errorf(incidentbot.EUNAVAILABLE, "%s", msg))
+		for _, m := range laterMessages(l.platform.Name(), busy) {
+			pl.busy = append(pl.busy, m.Store())
+			pl.errs = append(pl.errs, i18n.Errorf(incidentbot.EUNAVAILABLE, m.ID, m.Data))
 		}
 	}
 	return pl
@@ -211,10 +210,22 @@ func (sv pauseSurvey) reached(l listing) map[incidentbot.CampaignKey]bool {
 	return out
 }
 
-// enabledByHand starts the reason of a pause left alone because someone
+// enabledByHand is the reason of a pause left alone because someone
 // enabled the campaign while the pause was under way: a later run leaves
-// it alone too, as resume leaves alone what people changed.
-const enabledByHand = "enabled by hand while the pause was under way"
+// it alone too, as resume leaves alone what people changed. Records kept
+// before reasons were catalog text start with its English.
+const (
+	enabledByHand        = "enabled_by_hand"
+	enabledByHandEnglish = "enabled by hand while the pause was under way"
+)
+
+// leftByHand reports a record's reason is enabledByHand.
+func leftByHand(r incidentbot.CampaignPause) bool {
+	if m, ok := i18n.Restore(r.Error); ok {
+		return m.ID == "ads.reason."+enabledByHand
+	}
+	return strings.HasPrefix(r.Error, enabledByHandEnglish)
+}
 
 // Preview says what Pause would do for inc and sel without doing it: it
 // lists the campaigns, writes nothing and changes nothing. Report.Paused
@@ -260,7 +271,7 @@ func planPause(inc *incidentbot.Incident, c incidentbot.Campaign, own map[incide
 	switch {
 	case mine && r.State == incidentbot.PausePaused:
 		return r, pauseLeave
-	case mine && r.State == incidentbot.PauseFailed && strings.HasPrefix(r.Error, enabledByHand):
+	case mine && r.State == incidentbot.PauseFailed && leftByHand(r):
 		return r, pauseLeave
 	case mine && r.State == incidentbot.PausePausing:
 		// An intent left by a crash: the campaign tells whether the call went through.
@@ -269,13 +280,12 @@ func planPause(inc *incidentbot.Incident, c incidentbot.Campaign, own map[incide
 			return settle(r, incidentbot.PausePaused, "", now), pauseSettled
 		case c.Status == incidentbot.CampaignActive && reached:
 			r.Campaign = c
-			return settle(r, incidentbot.PauseFailed, fmt.Sprintf("%s (now %s): left alone; pause it on %s if it must stop",
-				enabledByHand, c.RawStatus, c.Platform), now), pauseSettled
+			return settle(r, incidentbot.PauseFailed, reason(enabledByHand, map[string]any{"Status": c.RawStatus, "Platform": c.Platform}), now), pauseSettled
 		case c.Status == incidentbot.CampaignActive:
 			r.Campaign, r.Error, r.UpdatedAt = c, "", now
 			return r, pauseIntent
 		}
-		return settle(r, incidentbot.PauseFailed, fmt.Sprintf("now %s: not paused", c.RawStatus), now), pauseSettled
+		return settle(r, incidentbot.PauseFailed, reason("now_not_paused", map[string]any{"Status": c.RawStatus}), now), pauseSettled
 	case mine && r.State == incidentbot.PauseResuming && c.Status == incidentbot.CampaignPaused:
 		// A resume that never reached the platform: inc still holds the campaign.
 		return settle(r, incidentbot.PausePaused, "", now), pauseSettled
@@ -296,10 +306,10 @@ func planPause(inc *incidentbot.Incident, c incidentbot.Campaign, own map[incide
 	case h.resuming[k] != "":
 		// Listed paused, but on its way back: joining would hold a campaign
 		// that serves, pausing would race the resume. The next run sees it serving.
-		return incidentbot.CampaignPause{Campaign: c, Error: "being resumed by " + h.resuming[k]}, pauseLater
+		return incidentbot.CampaignPause{Campaign: c, Error: reason("being_resumed", map[string]any{"Key": h.resuming[k]})}, pauseLater
 	case h.before[k]:
 		// Held when listed, let go since: the listing is out of date.
-		return incidentbot.CampaignPause{Campaign: c, Error: "just released by another incident"}, pauseLater
+		return incidentbot.CampaignPause{Campaign: c, Error: reason("just_released", nil)}, pauseLater
 	}
 	// Paused before the incident, or by hand: never ours to touch.
 	return r, pauseLeave
@@ -312,9 +322,9 @@ func pauseOutcome(r incidentbot.CampaignPause, ch *change, now time.Time) incide
 	case ok && err == nil:
 		return settle(r, incidentbot.PausePaused, "", now)
 	case ok:
-		return settle(r, incidentbot.PauseFailed, incidentbot.ErrorMessage(err), now)
+		return settle(r, incidentbot.PauseFailed, errorReason(err), now)
 	case ch.err != nil && !ch.answered && !incidentbot.MayHaveTakenEffect(ch.err):
-		return settle(r, incidentbot.PauseFailed, incidentbot.ErrorMessage(ch.err), now)
+		return settle(r, incidentbot.PauseFailed, errorReason(ch.err), now)
 	}
 	// Part of the call may have gone through, or all of it before the answer
 	// was lost: stay pausing, so the next run (a retry, or the resume) reads
@@ -327,9 +337,9 @@ func pauseOutcome(r incidentbot.CampaignPause, ch *change, now time.Time) incide
 // unanswered says why a campaign got no result of its own.
 func unanswered(ch *change) string {
 	if ch.err != nil {
-		return incidentbot.ErrorMessage(ch.err)
+		return errorReason(ch.err)
 	}
-	return fmt.Sprintf("%s gave no answer for this campaign: run the command again to check it", ch.platform.Name())
+	return reason("unanswered", map[string]any{"Platform": ch.platform.Name()})
 }
 
 // settle moves r to state with a reason (empty on success).

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/i18n"
 	"incidentbot/internal/fake/memads"
 )
 
@@ -81,7 +82,7 @@ func TestPlanResume(t *testing.T) {
 			if len(got) != 1 || got[0].IncidentID != inc.ID {
 				t.Fatalf("got %d records of inc (%+v), want 1", len(got), got)
 			}
-			if got[0].State != tc.state || got[0].Error != tc.reason {
+			if got[0].State != tc.state || i18n.Stored("en", got[0].Error) != tc.reason {
 				t.Errorf("got %s %q, want %s %q", got[0].State, got[0].Error, tc.state, tc.reason)
 			}
 			var handed []int64

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/i18n"
 	"incidentbot/integrations/ads"
 	"incidentbot/internal/storetest"
 	"incidentbot/store"
@@ -76,7 +77,7 @@ func TestPreviewListFailure(t *testing.T) {
 		t.Errorf("got error %v, want code %q", err, incidentbot.EUNAVAILABLE)
 	}
 	wantReport(t, rep, []string{"g1", "g2", "g3"}, nil, nil, nil, nil)
-	if len(rep.Errors) != 1 || rep.Errors[0] != "meta: Meta does not answer. Try again in a few minutes." {
+	if len(rep.Errors) != 1 || i18n.Stored("en", rep.Errors[0]) != "meta: Meta does not answer. Try again in a few minutes." {
 		t.Errorf("got Errors %q, want the meta listing failure", rep.Errors)
 	}
 }

@@ -1,7 +1,6 @@
 package ads
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"unicode"
@@ -15,7 +14,8 @@ import (
 type Report struct {
 	Paused, Resumed, Failed, LeftPaused, Shared []incidentbot.CampaignPause
 	Skipped                                     []string // platforms not configured that the selection named
-	// Errors are platform-wide failures ("meta: <reason>"), safe to show.
+	// Errors are platform-wide failures ("meta: <reason>"), safe to show,
+	// kept as catalog text: i18n.Stored says one in a language.
 	Errors []string
 	DryRun bool
 
@@ -51,8 +51,9 @@ func (r *Report) add(p incidentbot.CampaignPause) {
 // Summary is one line for people in lang (the workspace's: it goes to the
 // war room), e.g. "Paused 212 campaigns on googleads (3 accounts) and 38
 // on meta; 2 failed: Spring sale (No access.), ...". Dry runs say
-// "Would pause ...". Platform errors and campaign reasons are the
-// platforms' own words.
+// "Would pause ...". Platform errors and campaign reasons are said in
+// lang too, but a platform's own words (its error message) stay as it
+// gave them.
 func (r Report) Summary(lang string) string {
 	var parts []string
 	if len(r.Paused) > 0 {
@@ -76,7 +77,9 @@ func (r Report) Summary(lang string) string {
 	if n := len(r.Skipped); n > 0 {
 		parts = append(parts, i18n.N(lang, "ads.summary.skipped", n, map[string]any{"Platforms": strings.Join(r.Skipped, ", ")}))
 	}
-	parts = append(parts, r.Errors...)
+	for _, e := range r.Errors {
+		parts = append(parts, i18n.Stored(lang, e))
+	}
 	return capitalize(strings.TrimSuffix(strings.Join(parts, i18n.T(lang, "ads.summary.sep", nil)), ".")) + "."
 }
 
@@ -160,21 +163,13 @@ func named(lang string, ps []incidentbot.CampaignPause) string {
 		if name == "" {
 			name = p.Campaign.Key().String()
 		}
-		reason := strings.TrimSuffix(p.Error, ".")
+		reason := strings.TrimSuffix(i18n.Stored(lang, p.Error), ".")
 		if reason == "" {
 			reason = i18n.T(lang, "ads.state."+string(p.State), nil)
 		}
 		items = append(items, i18n.T(lang, "ads.summary.named", map[string]any{"Name": name, "Reason": reason}))
 	}
 	return strings.Join(items, ", ")
-}
-
-// count says "1 campaign", "3 campaigns" in English, for error texts.
-func count(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func joinAnd(lang string, items []string) string {

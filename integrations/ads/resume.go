@@ -68,7 +68,7 @@ func (o *Orchestrator) Resume(ctx context.Context, inc *incidentbot.Incident, pl
 		if l.err != nil {
 			name := l.platform.Name()
 			errs = append(errs, fmt.Errorf("list %s campaigns: %w", name, l.err))
-			rep.Errors = append(rep.Errors, name+": "+incidentbot.ErrorMessage(l.err))
+			rep.Errors = append(rep.Errors, platformError(name, l.err))
 			continue
 		}
 		listings = append(listings, l)
@@ -109,12 +109,12 @@ func (o *Orchestrator) Resume(ctx context.Context, inc *incidentbot.Incident, pl
 				r = settle(r, incidentbot.PauseResumed, "", now)
 				rep.add(r)
 			case ok:
-				r = settle(r, incidentbot.PauseLeftPaused, incidentbot.ErrorMessage(err), now)
-				o.logger.InfoContext(ctx, "campaign not resumed", "incident", inc.Key, "campaign", r.Campaign.Key().String(), "reason", r.Error)
+				r = settle(r, incidentbot.PauseLeftPaused, errorReason(err), now)
+				o.logger.InfoContext(ctx, "campaign not resumed", "incident", inc.Key, "campaign", r.Campaign.Key().String(), "reason", english(r.Error))
 				rep.add(r)
 			case ch.err != nil && !ch.answered && !incidentbot.MayHaveTakenEffect(ch.err):
 				// Nothing changed: still paused and held, so Resume retries it.
-				r = settle(r, incidentbot.PausePaused, incidentbot.ErrorMessage(ch.err), now)
+				r = settle(r, incidentbot.PausePaused, errorReason(ch.err), now)
 				rep.Failed = append(rep.Failed, r)
 			default:
 				// Unknown outcome (an answer lost, a partial call): stay
@@ -177,22 +177,22 @@ func planResume(inc *incidentbot.Incident, listings []listing, held []incidentbo
 			holders := h.by[r.Campaign.Key()]
 			switch {
 			case !found && r.State == incidentbot.PausePausing:
-				pl.settled = append(pl.settled, settle(r, incidentbot.PauseFailed, fmt.Sprintf("no longer found on %s: not paused", name), now))
+				pl.settled = append(pl.settled, settle(r, incidentbot.PauseFailed, reason("gone_not_paused", map[string]any{"Platform": name}), now))
 			case !found:
-				pl.settled = append(pl.settled, settle(r, incidentbot.PauseLeftPaused, fmt.Sprintf("no longer found on %s: left alone", name), now))
+				pl.settled = append(pl.settled, settle(r, incidentbot.PauseLeftPaused, reason("gone_left", map[string]any{"Platform": name}), now))
 			case r.State == incidentbot.PausePausing && c.Status != incidentbot.CampaignPaused:
-				pl.settled = append(pl.settled, settle(r, incidentbot.PauseFailed, fmt.Sprintf("the pause never took effect (now %s): left alone", c.RawStatus), now))
+				pl.settled = append(pl.settled, settle(r, incidentbot.PauseFailed, reason("never_took_effect", map[string]any{"Status": c.RawStatus}), now))
 			case r.State == incidentbot.PauseResuming && c.Status == incidentbot.CampaignActive:
 				// The resume went through before a crash kept us from recording it.
 				pl.settled = append(pl.settled, settle(r, incidentbot.PauseResumed, "", now))
 			case c.Status != incidentbot.CampaignPaused:
-				pl.settled = append(pl.settled, settle(r, incidentbot.PauseLeftPaused, fmt.Sprintf("changed by hand since the pause (now %s): left alone", c.RawStatus), now))
+				pl.settled = append(pl.settled, settle(r, incidentbot.PauseLeftPaused, reason("changed_by_hand", map[string]any{"Status": c.RawStatus}), now))
 			case len(holders) > 0:
 				keys := make([]string, len(holders))
 				for i, h := range holders {
 					keys[i] = h.IncidentKey
 				}
-				pl.settled = append(pl.settled, settle(r, incidentbot.PauseLeftPaused, "still held by "+strings.Join(keys, ", "), now))
+				pl.settled = append(pl.settled, settle(r, incidentbot.PauseLeftPaused, reason("still_held", map[string]any{"Keys": strings.Join(keys, ", ")}), now))
 				if next := holders[0]; !r.Shared && next.Shared && next.State == incidentbot.PausePaused {
 					next.Shared, next.PausedAt, next.UpdatedAt = false, &now, now
 					pl.handed = append(pl.handed, next.CampaignPause)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // Selection says which serving campaigns a pause covers.
@@ -39,14 +40,12 @@ func SelectionFrom(a incidentbot.PauseAdsParams) Selection {
 func (s Selection) validate() error {
 	for _, g := range slices.Concat(s.Include, s.Exclude) {
 		if _, err := path.Match(foldName(g), ""); err != nil {
-			return incidentbot.Errorf(incidentbot.EINVALID,
-				"Campaign pattern %q is not valid. Use * for any text, ? for one character and [abc] for one of a set.", g)
+			return i18n.Errorf(incidentbot.EINVALID, "ads.selection.pattern", map[string]any{"Pattern": g})
 		}
 	}
 	for _, l := range slices.Concat(s.IncludeLabels, s.ExcludeLabels) {
 		if strings.TrimSpace(l) == "" || strings.ContainsAny(l, "*?[") {
-			return incidentbot.Errorf(incidentbot.EINVALID,
-				"Campaign label %q is not valid. Write the whole label, without * ? or [ ]; use name patterns for those.", l)
+			return i18n.Errorf(incidentbot.EINVALID, "ads.selection.label", map[string]any{"Label": l})
 		}
 	}
 	return nil

@@ -61,6 +61,11 @@ func TestSummary(t *testing.T) {
 		{"failure without reason", Report{
 			Failed: pauses("meta", "", 1, incidentbot.PauseFailed, ""), kind: kindPause,
 		}, "1 failed: meta 0 (failed)."},
+		{"reasons kept as catalog text", Report{
+			LeftPaused: pauses("meta", "", 1, incidentbot.PauseLeftPaused, reason("still_held", map[string]any{"Keys": "INC-43"})),
+			Errors:     []string{laterMessages("googleads", []string{reason("just_released", nil), reason("just_released", nil)})[0].Store()},
+			kind:       kindResume,
+		}, "Left 1 paused: meta 0 (still held by INC-43); googleads: 2 campaigns not paused yet (just released by another incident): run the pause again in a moment."},
 		{"nothing to pause", Report{kind: kindPause}, "Nothing to pause: no matching campaign is serving."},
 		{"nothing to pause in a drill", Report{DryRun: true, kind: kindPause}, "Would pause nothing: no matching campaign is serving."},
 		{"nothing to resume", Report{kind: kindResume}, "Nothing to resume: this incident holds no paused campaign."},
@@ -110,6 +115,11 @@ func TestSummaryFrench(t *testing.T) {
 			Shared: pauses("meta", "", 2, incidentbot.PausePaused, ""),
 			DryRun: true, kind: kindPause,
 		}, "2 campagnes déjà en pause pour un autre incident, que celui-ci retiendrait aussi."},
+		{"reasons kept as catalog text", Report{
+			LeftPaused: pauses("meta", "", 1, incidentbot.PauseLeftPaused, reason("still_held", map[string]any{"Keys": "INC-43"})),
+			Errors:     []string{laterMessages("googleads", []string{reason("just_released", nil)})[0].Store()},
+			kind:       kindResume,
+		}, "1 laissée en pause" + nb + ": meta 0 (toujours retenue par INC-43)" + nb + "; googleads" + nb + ": 1 campagne pas encore en pause (tout juste libérée par un autre incident)" + nb + ": relancez la mise en pause dans un instant."},
 		{"nothing to resume, a platform skipped", Report{Skipped: []string{"tiktok"}, kind: kindResume},
 			"Rien à relancer" + nb + ": cet incident ne retient aucune campagne en pause" + nb + "; plateforme non configurée ignorée" + nb + ": tiktok."},
 	}
