@@ -357,3 +357,26 @@ func TestEvents(t *testing.T) {
 	for range events {
 	}
 }
+
+// TestDashboardMessagesFrench: the pages that only say something (403,
+// 404, a bad CSV filter) speak the reader's language.
+func TestDashboardMessagesFrench(t *testing.T) {
+	t.Parallel()
+	p := newDash(t, storetest.SQLite(t), web.Config{})
+	p.seed()
+	for _, tc := range []struct {
+		path   string
+		header []string
+		status int
+		want   string
+	}{
+		{"/trends?lang=fr", nil, http.StatusForbidden, "<h1>Cette page est privée</h1>"},
+		{"/incidents/INC-99", []string{viewerHeader, "local", "Accept-Language", "fr-FR"}, http.StatusNotFound, "<h1>Incident INC-99 introuvable.</h1>"},
+		{"/history.csv?severity=grave&lang=fr", []string{viewerHeader, "local"}, http.StatusBadRequest, "«\u00a0grave\u00a0» n'est pas une gravité"},
+	} {
+		resp, body := p.get(tc.path, tc.header...)
+		if resp.StatusCode != tc.status || !strings.Contains(body, tc.want) {
+			t.Errorf("%s: got %s, want %d saying %q:\n%s", tc.path, resp.Status, tc.status, tc.want, body)
+		}
+	}
+}
