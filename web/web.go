@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/i18n"
 	"incidentbot/postmortem"
 )
 
@@ -113,7 +114,7 @@ func New(cfg Config, src incidentbot.DashboardSource, books incidentbot.Playbook
 		cfg.Name = defaultName(cfg.ShopURL)
 	}
 	if _, ok := texts[cfg.Language]; !ok {
-		cfg.Language = "en"
+		cfg.Language = i18n.Default
 	}
 	if cfg.Poll <= 0 {
 		cfg.Poll = DefaultPoll
@@ -302,13 +303,11 @@ func (s *Site) lang(r *http.Request) string {
 			return l
 		}
 	}
-	if l := PreferredLanguage(r.Header.Get("Accept-Language"), supported); l != "" {
+	if l := PreferredLanguage(r.Header.Get("Accept-Language"), i18n.Supported); l != "" {
 		return l
 	}
 	return s.cfg.Language
 }
-
-var supported = []string{"en", "fr"}
 
 // maxAge is how long browsers and CDNs may reuse a public page without
 // asking: short, so a new incident shows within seconds; after it, the
