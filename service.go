@@ -192,14 +192,37 @@ type ProbeResult struct {
 	Status  int    // HTTP status, 0 when none
 	Latency time.Duration
 	Blocked bool // not fetched: an untrusted URL led to an address or port the rule refuses
+	// SummaryText and DetailText are Summary and Detail as catalog
+	// messages, said in any language; nil from a prober without them (a
+	// fake), whose English fields are said instead.
+	SummaryText, DetailText interface{ In(lang string) string }
 }
 
-// Text is the whole result as sentences, for the timeline and the war room.
-func (r ProbeResult) Text() string {
-	if r.Detail == "" {
-		return r.Summary
+// Text is the whole result as sentences, in English.
+func (r ProbeResult) Text() string { return joinSentences(r.Summary, r.Detail) }
+
+// SummaryIn is what was found, in lang.
+func (r ProbeResult) SummaryIn(lang string) string { return sayIn(lang, r.SummaryText, r.Summary) }
+
+// TextIn is the whole result as sentences in lang, for the timeline and
+// the war room.
+func (r ProbeResult) TextIn(lang string) string {
+	return joinSentences(r.SummaryIn(lang), sayIn(lang, r.DetailText, r.Detail))
+}
+
+func joinSentences(summary, detail string) string {
+	if detail == "" {
+		return summary
 	}
-	return r.Summary + " " + r.Detail
+	return summary + " " + detail
+}
+
+// sayIn is text in lang, or english when there is no text.
+func sayIn(lang string, text interface{ In(lang string) string }, english string) string {
+	if text == nil {
+		return english
+	}
+	return text.In(lang)
 }
 
 // Prober checks from outside whether a site is up.
@@ -246,6 +269,14 @@ type ProviderStatus struct {
 	Name        string
 	Healthy     bool
 	Description string // "All Systems Operational", "Partial outage", or why it could not be read
+	// DescriptionText is Description in any language when the bot wrote
+	// it (why the page could not be read); nil when it is the provider's.
+	DescriptionText interface{ In(lang string) string }
+}
+
+// DescriptionIn is Description in lang, as far as the bot wrote it.
+func (p ProviderStatus) DescriptionIn(lang string) string {
+	return sayIn(lang, p.DescriptionText, p.Description)
 }
 
 // ProviderChecker reads the status pages of the shop's providers.

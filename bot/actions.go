@@ -336,7 +336,7 @@ func (e *Engine) runProbe(ctx context.Context, inc *incidentbot.Incident, t inci
 	data, _ := json.Marshal(map[string]any{
 		"url": r.URL, "healthy": r.Healthy, "class": r.Class, "status": r.Status, "latency_ms": r.Latency.Milliseconds(),
 	})
-	res := result{kind: incidentbot.EventProbeResult, text: r.Text(), data: data}
+	res := result{kind: incidentbot.EventProbeResult, text: r.TextIn(e.lang(inc)), data: data}
 	if !r.Healthy && !r.Blocked { // a refused typed URL was never fetched: nothing to follow
 		res.recheck = &recheckPayload{URL: t.URL, Expect: t.Expect, Trusted: t.Trusted}
 	}
@@ -360,7 +360,7 @@ func (e *Engine) runProviders(ctx context.Context, r actionRun, _ incidentbot.Ch
 		if !p.Healthy {
 			mark, down = "NOT OK", down+1
 		}
-		lines = append(lines, fmt.Sprintf("- %s: %s (%s)", p.Name, mark, p.Description))
+		lines = append(lines, fmt.Sprintf("- %s: %s (%s)", p.Name, mark, p.DescriptionIn(e.lang(inc))))
 	}
 	head := "Providers' status pages: all report no problem."
 	if down > 0 {

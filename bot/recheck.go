@@ -6,8 +6,10 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // recheckPayload follows one site while its incident is open.
@@ -70,11 +72,12 @@ func (e *Engine) recheck(ctx context.Context, job incidentbot.Job, inc *incident
 		return nil, err // another chain follows this URL: this one ends
 	}
 	r := e.prober.Probe(ctx, incidentbot.ProbeTarget{URL: p.URL, Expect: p.Expect, Trusted: p.Trusted})
+	lang := e.lang(inc)
 	if r.Blocked {
 		// The name now leads somewhere the rule refuses: checking again would not change that.
 		return func(*incidentbot.Incident) (incidentbot.Change, error) {
 			return incidentbot.Change{Events: []incidentbot.TimelineEvent{{Kind: incidentbot.EventProbeResult, At: e.now(),
-				Text: "Re-checks stopped. " + r.Summary}}}, nil
+				Text: i18n.T(lang, "probe.recheck.stopped", map[string]any{"Summary": r.SummaryIn(lang)})}}}, nil
 		}, nil
 	}
 	j := e.jobsFor(inc)
@@ -87,7 +90,7 @@ func (e *Engine) recheck(ctx context.Context, job incidentbot.Job, inc *incident
 	}
 	if r.Healthy != wasHealthy {
 		events = append(events, incidentbot.TimelineEvent{Kind: incidentbot.EventProbeResult, At: e.now(),
-			Text: "Re-check: " + r.Summary})
+			Text: i18n.T(lang, "probe.recheck.changed", map[string]any{"Summary": r.SummaryIn(lang)})})
 	}
 	if p.Healthy >= e.cfg.RecheckHealthy {
 		msg, err := e.siteBack(ctx, inc, p)
@@ -118,16 +121,17 @@ func (e *Engine) siteBack(ctx context.Context, inc *incidentbot.Incident, p rech
 			held++
 		}
 	}
-	text := fmt.Sprintf("%s answered as expected %d times in a row from outside.", p.URL, p.Healthy)
+	lang := e.lang(inc)
+	text := []string{i18n.N(lang, "probe.back.healthy", p.Healthy, map[string]any{"URL": p.URL})}
 	var buttons []incidentbot.Button
 	if held > 0 {
-		text += fmt.Sprintf(" %d campaigns are still paused.", held)
-		buttons = append(buttons, incidentbot.Button{ActionID: "ads resume " + inc.Key, Label: "Resume ads"})
+		text = append(text, i18n.N(lang, "probe.back.paused", held, nil))
+		buttons = append(buttons, incidentbot.Button{ActionID: "ads resume " + inc.Key, Label: i18n.T(lang, "view.button.resume", nil)})
 	}
-	buttons = append(buttons, incidentbot.Button{ActionID: "resolve " + inc.Key, Label: "Resolve", Style: incidentbot.ButtonPrimary})
+	buttons = append(buttons, incidentbot.Button{ActionID: "resolve " + inc.Key, Label: i18n.T(lang, "view.button.resolve", nil), Style: incidentbot.ButtonPrimary})
 	return incidentbot.Message{
-		Title:    "The site is back",
-		Text:     text + " Resume the ads and resolve the incident?",
+		Title:    i18n.T(lang, "probe.back.title", nil),
+		Text:     strings.Join(append(text, i18n.T(lang, "probe.back.question", nil)), " "),
 		Severity: inc.Severity,
 		Buttons:  buttons,
 	}, nil

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // Verify runs the outside-in probe now, as a job.
@@ -33,9 +34,8 @@ func (e *Engine) Verify(ctx context.Context, actor incidentbot.Actor, key, url s
 	})
 	var rl *incidentbot.RateLimitError
 	if errors.As(err, &rl) && rl.Limit == limit {
-		return nil, incidentbot.WrapError(incidentbot.EFORBIDDEN, err,
-			"%s was checked from outside %d times in the last %d minutes, the most allowed; the results follow in the war room. Try again in %d s.",
-			inc.Key, limit.Max, int(limit.Window/time.Minute), int((rl.Wait+time.Second-1)/time.Second))
+		return nil, i18n.Wrap(incidentbot.EFORBIDDEN, err, "probe.verify.limited", map[string]any{
+			"Key": inc.Key, "Max": limit.Max, "Minutes": int(limit.Window / time.Minute), "Seconds": int((rl.Wait + time.Second - 1) / time.Second)})
 	}
 	if err != nil {
 		return nil, err
@@ -47,7 +47,7 @@ func (e *Engine) Verify(ctx context.Context, actor incidentbot.Actor, key, url s
 // typed, or else the playbook's, or else SHOP_URL; trusted unless typed in chat.
 func (e *Engine) verifySite(inc *incidentbot.Incident, url string) (incidentbot.VerifySiteParams, bool, error) {
 	if e.prober == nil {
-		return incidentbot.VerifySiteParams{}, false, incidentbot.Errorf(incidentbot.EINVALID, "Outside-in checks are not configured yet on this bot. Check the site from another network or browser meanwhile.")
+		return incidentbot.VerifySiteParams{}, false, i18n.Errorf(incidentbot.EINVALID, "probe.verify.off", nil)
 	}
 	site := incidentbot.VerifySiteParams{URL: strings.TrimSpace(url)}
 	trusted := site.URL == ""
@@ -67,7 +67,7 @@ func (e *Engine) verifySite(inc *incidentbot.Incident, url string) (incidentbot.
 		site.URL = e.cfg.ShopURL
 	}
 	if site.URL == "" {
-		return site, false, incidentbot.Errorf(incidentbot.EINVALID, "No site to check: SHOP_URL is not set and the %s playbook names none. Give one, e.g. /incident verify https://www.your-shop.com/, or set SHOP_URL.", inc.Type)
+		return site, false, i18n.Errorf(incidentbot.EINVALID, "probe.verify.no_site", map[string]any{"Playbook": inc.Type})
 	}
 	return site, trusted, nil
 }

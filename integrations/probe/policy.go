@@ -5,6 +5,8 @@ import (
 	"net"
 	"net/netip"
 	"syscall"
+
+	"incidentbot/i18n"
 )
 
 // The rule for URLs typed in chat: anyone in a chat can type one, so the
@@ -28,25 +30,28 @@ func untrusted(ctx context.Context) bool { return ctx.Value(untrustedKey{}) != n
 // blockedError is an address or port the rule refuses.
 type blockedError struct {
 	host string // the name being connected, when known
-	addr string // what the address is ("a loopback address"), or
+	addr string // what the address is ("loopback": probe.address.loopback), or
 	port string // the port that is not 80 or 443
 }
 
-func (e *blockedError) Error() string { return "refused: " + e.reason("") }
+func (e *blockedError) Error() string { return "refused: " + e.reason("").In(i18n.Default) }
 
 // reason completes "The bot refused to check <url>: ..."; origHost is the
 // URL's host, so a redirect elsewhere is told apart.
-func (e *blockedError) reason(origHost string) string {
+func (e *blockedError) reason(origHost string) *i18n.Message {
 	redirect := e.host != "" && origHost != "" && e.host != origHost
+	port := map[string]any{"Port": e.port}
 	switch {
 	case e.port != "" && redirect:
-		return "it redirects to port " + e.port + ", not 80 or 443"
+		return i18n.M("probe.blocked.port_redirect", port)
 	case e.port != "":
-		return "port " + e.port + " is not 80 or 443"
-	case redirect:
-		return "it redirects to " + e.addr
+		return i18n.M("probe.blocked.port", port)
 	}
-	return "it resolves to " + e.addr
+	addr := map[string]any{"Address": i18n.M("probe.address."+e.addr, nil)}
+	if redirect {
+		return i18n.M("probe.blocked.redirect", addr)
+	}
+	return i18n.M("probe.blocked.resolves", addr)
 }
 
 var (
@@ -78,21 +83,21 @@ func checkAddr(ip netip.Addr) error {
 	var what string
 	switch {
 	case ip.IsLoopback():
-		what = "a loopback address"
+		what = "loopback"
 	case ip.IsUnspecified():
-		what = "an unspecified address"
+		what = "unspecified"
 	case ip.IsLinkLocalUnicast():
-		what = "a link-local address (such as the cloud metadata service)"
+		what = "link_local"
 	case ip.IsMulticast(), ip.IsLinkLocalMulticast(), ip.IsInterfaceLocalMulticast():
-		what = "a multicast address"
+		what = "multicast"
 	case ip.IsPrivate(), siteLocal.Contains(ip):
-		what = "a private address"
+		what = "private"
 	case shared.Contains(ip):
-		what = "a shared (carrier-grade NAT) address"
+		what = "shared"
 	case thisNet.Contains(ip), reserved.Contains(ip), ip.Is6() && v4compat.Contains(ip):
-		what = "a reserved address"
+		what = "reserved"
 	case !ip.IsValid():
-		what = "no valid address"
+		what = "invalid"
 	default:
 		return nil
 	}
@@ -110,7 +115,7 @@ func checkHostPort(hostport string) error {
 	}
 	ip, err := netip.ParseAddr(host)
 	if err != nil {
-		return &blockedError{addr: "no IP address"}
+		return &blockedError{addr: "not_ip"}
 	}
 	return checkAddr(ip)
 }

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // Classes of result, in plain words.
@@ -197,7 +198,7 @@ func (p *Prober) Probe(ctx context.Context, t incidentbot.ProbeTarget) incidentb
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, res.URL, nil)
 	if err != nil {
-		return badURL(res, err)
+		return badURL(res, i18n.Wrap(incidentbot.EINVALID, err, "probe.bad_url.not_url", map[string]any{"URL": res.URL}))
 	}
 	req.Header.Set("User-Agent", "incidentbot-probe/1 (+outside-in check)")
 	req.Header.Set("Cache-Control", "no-cache")
@@ -205,7 +206,7 @@ func (p *Prober) Probe(ctx context.Context, t incidentbot.ProbeTarget) incidentb
 	resp, err := p.client.Do(req)
 	if err != nil {
 		res.Latency = p.cfg.Clock.Now().Sub(start)
-		res.Class, res.Summary, res.Detail = p.classifyError(err, u)
+		p.classifyError(err, u).set(&res)
 		res.Blocked = res.Class == Blocked
 		return res
 	}
@@ -213,26 +214,25 @@ func (p *Prober) Probe(ctx context.Context, t incidentbot.ProbeTarget) incidentb
 	body, readErr := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	res.Latency = p.cfg.Clock.Now().Sub(start)
 	res.Status = resp.StatusCode
-	res.Class, res.Summary, res.Detail = classifyResponse(resp, body, u, t.Expect, res.Latency)
-	if readErr != nil && res.Class == Healthy {
-		res.Class, res.Summary, res.Detail = p.classifyError(readErr, u)
+	f := classifyResponse(resp, body, u, t.Expect, res.Latency)
+	if readErr != nil && f.class == Healthy {
+		f = p.classifyError(readErr, u)
 	}
+	f.set(&res)
 	res.Healthy = res.Class == Healthy
-	if note := p.expiryNote(resp.TLS); note != "" {
-		res.Detail += " " + note
+	if expiry := p.expiryNote(resp.TLS); expiry != nil {
+		note(&res, expiry)
 	}
 	// The host only: a redirect's path and query may hold what the site
 	// did not mean to show, and it says enough about where the site went.
 	if resp.Request != nil && resp.Request.URL.Host != u.Host {
-		res.Detail += fmt.Sprintf(" The check was redirected to %s.", resp.Request.URL.Hostname())
+		note(&res, i18n.M("probe.redirected", map[string]any{"Host": resp.Request.URL.Hostname()}))
 	}
 	return res
 }
 
 func badURL(res incidentbot.ProbeResult, err error) incidentbot.ProbeResult {
-	res.Class = BadURL
-	res.Summary = fmt.Sprintf("The bot cannot check this address: %v.", err)
-	res.Detail = "Give a full address such as https://shop.example.com/."
+	find(BadURL, "probe.bad_url.summary", "probe.bad_url.detail", map[string]any{"Why": i18n.ErrorText(err)}).set(&res)
 	return res
 }
 
@@ -240,20 +240,21 @@ func badURL(res incidentbot.ProbeResult, err error) incidentbot.ProbeResult {
 func parseURL(raw string) (*url.URL, error) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
-		return nil, errors.New("no URL to check")
+		return nil, i18n.Errorf(incidentbot.EINVALID, "probe.bad_url.empty", nil)
 	}
 	if !strings.Contains(raw, "://") {
 		raw = "https://" + raw
 	}
+	data := map[string]any{"URL": raw}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("%q is not a URL", raw)
+		return nil, i18n.Errorf(incidentbot.EINVALID, "probe.bad_url.not_url", data)
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("%q is not an http or https URL", raw)
+		return nil, i18n.Errorf(incidentbot.EINVALID, "probe.bad_url.scheme", data)
 	}
 	if u.Hostname() == "" {
-		return nil, fmt.Errorf("%q has no host name", raw)
+		return nil, i18n.Errorf(incidentbot.EINVALID, "probe.bad_url.no_host", data)
 	}
 	if u.Path == "" {
 		u.Path = "/"
@@ -261,9 +262,8 @@ func parseURL(raw string) (*url.URL, error) {
 	return u, nil
 }
 
-// classifyError says what a failed check found (one sentence) and what it
-// means (detail).
-func (p *Prober) classifyError(err error, u *url.URL) (class, summary, detail string) {
+// classifyError says what a failed check found.
+func (p *Prober) classifyError(err error, u *url.URL) finding {
 	var (
 		blocked *blockedError
 		dns     *dnsError
@@ -274,41 +274,42 @@ func (p *Prober) classifyError(err error, u *url.URL) (class, summary, detail st
 		ne      net.Error
 	)
 	host := u.Hostname()
+	data := map[string]any{"URL": u.String(), "Host": host}
 	switch {
 	case errors.As(err, &blocked):
-		return Blocked, fmt.Sprintf("The bot refused to check %s: %s.", u, blocked.reason(host)),
-			"Addresses typed in chat are checked only when they lead to public addresses on ports 80 and 443. A site on a private network belongs in the playbook's verify_site, or the operator sets PROBE_ALLOW_PRIVATE=true."
+		data["Reason"] = blocked.reason(host)
+		return find(Blocked, "probe.blocked.summary", "probe.blocked.detail", data)
 	case errors.Is(err, errTooManyRedirects):
-		return TooManyRedirects, fmt.Sprintf("%s redirected more than %d times, probably in a loop.", u, maxRedirects),
-			"Check the redirect rules (http/https, www, language) in the server or CDN settings."
+		data["Max"] = maxRedirects
+		return find(TooManyRedirects, "probe.redirects.summary", "probe.redirects.detail", data)
 	case errors.As(err, &dns):
 		why := rootCause(dns.err)
 		if de := (*net.DNSError)(nil); errors.As(dns.err, &de) {
 			why = de.Err // without "lookup <host>:", said already
 		}
-		return DNSFailure, fmt.Sprintf("DNS lookup failed for %s.", host),
-			fmt.Sprintf("The name did not resolve (%s). Check the DNS records and that the domain has not expired, with the registrar or DNS provider.", why)
+		data["Why"] = why
+		return find(DNSFailure, "probe.dns.summary", "probe.dns.detail", data)
 	case errors.As(err, &inv) && inv.Reason == x509.Expired:
-		return CertExpired, fmt.Sprintf("The TLS certificate of %s has expired.", host),
-			"Browsers show a security warning. Renew it (or its automatic renewal) with the hosting provider or CDN."
+		return find(CertExpired, "probe.cert_expired.summary", "probe.cert_expired.detail", data)
 	case errors.As(err, &inv), errors.As(err, &unk), errors.As(err, &name), errors.As(err, &cert):
-		return CertInvalid, fmt.Sprintf("Browsers would refuse the TLS certificate of %s: %s.", host, certReason(err)),
-			"Check that the certificate covers this name and is served with its full chain."
+		data["Why"] = certReason(err)
+		return find(CertInvalid, "probe.cert_invalid.summary", "probe.cert_invalid.detail", data)
 	case errors.Is(err, syscall.ECONNREFUSED):
-		return Refused, fmt.Sprintf("The connection to %s was refused.", host),
-			"The name resolves but the web server or load balancer is not listening. Ask the hosting provider whether the server is up."
+		return find(Refused, "probe.refused.summary", "probe.refused.detail", data)
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
-		return Timeout, fmt.Sprintf("%s gave no complete answer within %s.", u, p.cfg.Timeout),
-			"The server or its network is overloaded or down. Check the hosting provider's status and the server load."
+		data["Timeout"] = span(p.cfg.Timeout)
+		return find(Timeout, "probe.timeout.summary", "probe.timeout.detail", data)
 	case errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.ECONNRESET):
-		return Unreachable, fmt.Sprintf("The connection to %s failed (%s).", host, rootCause(err)),
-			"Ask the hosting provider whether the server and its network are up."
+		data["Why"] = rootCause(err)
+		return find(Unreachable, "probe.unreachable.summary", "probe.unreachable.detail", data)
 	}
-	return Unreachable, fmt.Sprintf("The check of %s failed (%s).", host, rootCause(err)),
-		"Try again, then ask the hosting provider."
+	data["Why"] = rootCause(err)
+	return find(Unreachable, "probe.failed.summary", "probe.failed.detail", data)
 }
 
-func certReason(err error) string {
+// certReason completes "Browsers would refuse the TLS certificate of
+// <host>: ..."; x509's own reasons stay as it words them.
+func certReason(err error) any {
 	var (
 		inv  x509.CertificateInvalidError
 		unk  x509.UnknownAuthorityError
@@ -316,13 +317,13 @@ func certReason(err error) string {
 	)
 	switch {
 	case errors.As(err, &name):
-		return "issued for another name"
+		return i18n.M("probe.cert_invalid.other_name", nil)
 	case errors.As(err, &unk):
-		return "issued by an unknown or self-signed authority"
+		return i18n.M("probe.cert_invalid.unknown_authority", nil)
 	case errors.As(err, &inv):
 		return inv.Error()
 	}
-	return "verification failed"
+	return i18n.M("probe.cert_invalid.failed", nil)
 }
 
 // rootCause is the innermost error text, which names no URL.
@@ -336,57 +337,50 @@ func rootCause(err error) string {
 	}
 }
 
-// expiryNote warns when the certificate expires within ExpiryWarning.
-func (p *Prober) expiryNote(state *tls.ConnectionState) string {
+// expiryNote warns when the certificate expires within ExpiryWarning; nil
+// otherwise.
+func (p *Prober) expiryNote(state *tls.ConnectionState) text {
 	if state == nil || len(state.PeerCertificates) == 0 {
-		return ""
+		return nil
 	}
 	exp := state.PeerCertificates[0].NotAfter
 	left := exp.Sub(p.cfg.Clock.Now())
 	if left > p.cfg.ExpiryWarning {
-		return ""
+		return nil
 	}
-	return fmt.Sprintf("Note: the TLS certificate expires in %d days (%s); renew it before then.", int(left.Hours()/24), exp.UTC().Format("2006-01-02"))
+	return plural{id: "probe.expiry", count: int(left.Hours() / 24), data: map[string]any{"Date": exp.UTC().Format("2006-01-02")}}
 }
 
-// classifyResponse reads what the server answered: what was found (one
-// sentence) and what it means (detail).
-func classifyResponse(resp *http.Response, body []byte, u *url.URL, expect string, latency time.Duration) (class, summary, detail string) {
+// classifyResponse reads what the server answered.
+func classifyResponse(resp *http.Response, body []byte, u *url.URL, expect string, latency time.Duration) finding {
 	code := resp.StatusCode
+	data := map[string]any{"URL": u.String(), "Code": code, "Via": "", "Expect": expect}
 	if cdn, ok := cdnError(resp, body); ok {
-		return CDNError, fmt.Sprintf("%s answered HTTP %d for %s itself: it got no good answer from the origin server.", cdn, code, u),
-			"Check the origin (hosting provider) first, then the CDN's status page and settings."
+		data["CDN"] = cdn
+		return find(CDNError, "probe.cdn.summary", "probe.cdn.detail", data)
 	}
-	via := ""
 	if cdn := cdnName(resp.Header); cdn != "" {
-		via = " through " + cdn
+		data["Via"] = i18n.M("probe.via", map[string]any{"CDN": cdn})
 	}
 	switch {
 	case code == http.StatusBadGateway || code == http.StatusServiceUnavailable || code == http.StatusGatewayTimeout:
-		return ProxyError, fmt.Sprintf("%s answered HTTP %d%s: the proxy or load balancer in front of the application got no good answer from it.", u, code, via),
-			"Check that the application servers run and are not overloaded, and recent deploys; a 503 may also be a maintenance page."
+		return find(ProxyError, "probe.proxy.summary", "probe.proxy.detail", data)
 	case code >= 500:
-		return AppError, fmt.Sprintf("%s answered HTTP %d%s: the application itself fails.", u, code, via),
-			"Check its error logs and recent deploys or plugin updates, and tell the web agency."
+		return find(AppError, "probe.app.summary", "probe.app.detail", data)
 	case code == http.StatusNotFound || code == http.StatusGone:
-		return NotFound, fmt.Sprintf("%s answered HTTP %d%s: the page does not exist.", u, code, via),
-			"Check the URL, then recent changes to the site's routes or the CMS."
+		return find(NotFound, "probe.not_found.summary", "probe.not_found.detail", data)
 	case code >= 400:
-		return Refusing, fmt.Sprintf("%s answered HTTP %d%s: the site refused the check.", u, code, via),
-			"A firewall, bot protection or rate limit may block outside visitors too; check its rules."
+		return find(Refusing, "probe.refusing.summary", "probe.refusing.detail", data)
 	case code >= 300:
-		return BrokenRedirect, fmt.Sprintf("%s answered HTTP %d%s, a redirect to nowhere (no usable Location header).", u, code, via),
-			"Check the redirect rules in the server or CDN settings."
+		return find(BrokenRedirect, "probe.broken_redirect.summary", "probe.broken_redirect.detail", data)
 	case expect != "" && !strings.Contains(string(body), expect):
-		return MarkerMissing, fmt.Sprintf("%s answered HTTP %d%s but %q is not on the page.", u, code, via, expect),
-			"It is served empty or broken (template, database or plugin error). Open it in a private window and check the application logs."
+		return find(MarkerMissing, "probe.marker.summary", "probe.marker.detail", data)
 	}
-	found := ""
+	data["Latency"], data["Found"] = span(latency), ""
 	if expect != "" {
-		found = fmt.Sprintf(" with %q on the page", expect)
+		data["Found"] = i18n.M("probe.healthy.found", map[string]any{"Expect": expect})
 	}
-	return Healthy, fmt.Sprintf("%s answered HTTP %d%s in %s%s.", u, code, via, latency.Round(time.Millisecond), found),
-		"If someone still sees it down, the cause is likely their network or browser: try another network (mobile data), a private window, or clearing the cache."
+	return find(Healthy, "probe.healthy.summary", "probe.healthy.detail", data)
 }
 
 // cdnName names the CDN whose headers are on the response, or "".
@@ -439,7 +433,7 @@ func (p *Prober) Confirm(ctx context.Context, t incidentbot.ProbeTarget, n int, 
 		if i > 0 {
 			select {
 			case <-ctx.Done():
-				res.Detail += fmt.Sprintf(" Confirmation stopped after %d of %d checks.", i, n)
+				note(&res, i18n.M("probe.confirm.stopped", map[string]any{"Done": i, "N": n}))
 				return res
 			case <-p.cfg.After(interval):
 			}
@@ -450,13 +444,13 @@ func (p *Prober) Confirm(ctx context.Context, t incidentbot.ProbeTarget, n int, 
 		}
 		if res.Healthy {
 			if i > 0 {
-				res.Detail += fmt.Sprintf(" It failed %d check(s) before this one: the site may be flapping.", i)
+				note(&res, plural{id: "probe.confirm.flapping", count: i})
 			}
 			return res
 		}
 	}
 	if n > 1 {
-		res.Detail += fmt.Sprintf(" Confirmed: %d checks in a row failed, %s apart.", n, interval)
+		note(&res, i18n.M("probe.confirm.confirmed", map[string]any{"N": n, "Interval": span(interval)}))
 	}
 	return res
 }

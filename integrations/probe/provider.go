@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // Provider is what a third party (payment, platform, CDN) says about itself
@@ -29,7 +30,7 @@ const statusPath = "/api/v2/status.json"
 func ProviderStatus(ctx context.Context, hc *http.Client, rawURL string) (Provider, error) {
 	u, err := url.Parse(strings.TrimSpace(rawURL))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return Provider{}, incidentbot.Errorf(incidentbot.EINVALID, "%q is not a status page URL: give one such as https://status.example.com.", rawURL)
+		return Provider{}, i18n.Errorf(incidentbot.EINVALID, "probe.provider.bad_url", map[string]any{"URL": rawURL})
 	}
 	if !strings.HasSuffix(u.Path, ".json") {
 		u.Path = strings.TrimSuffix(u.Path, "/") + statusPath
@@ -39,20 +40,22 @@ func ProviderStatus(ctx context.Context, hc *http.Client, rawURL string) (Provid
 		return Provider{}, fmt.Errorf("provider status request: %w", err)
 	}
 	req.Header.Set("Accept", "application/json")
+	page := map[string]any{"Host": u.Host}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return Provider{}, incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "The status page of %s did not answer; check it in a browser.", u.Host)
+		return Provider{}, i18n.Wrap(incidentbot.EUNAVAILABLE, err, "probe.provider.no_answer", page)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
-		return Provider{}, incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "The status page of %s did not answer in full; check it in a browser.", u.Host)
+		return Provider{}, i18n.Wrap(incidentbot.EUNAVAILABLE, err, "probe.provider.partial", page)
 	}
+	page["Code"] = resp.StatusCode
 	switch {
 	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
-		return Provider{}, incidentbot.Errorf(incidentbot.EUNAVAILABLE, "The status page of %s answered HTTP %d; check it in a browser.", u.Host, resp.StatusCode)
+		return Provider{}, i18n.Errorf(incidentbot.EUNAVAILABLE, "probe.provider.unavailable", page)
 	case resp.StatusCode != http.StatusOK:
-		return Provider{}, incidentbot.Errorf(incidentbot.EINVALID, "The status page of %s answered HTTP %d: check the configured URL.", u.Host, resp.StatusCode)
+		return Provider{}, i18n.Errorf(incidentbot.EINVALID, "probe.provider.http", page)
 	}
 	return ParseProviderStatus(body)
 }
@@ -69,10 +72,10 @@ func ParseProviderStatus(body []byte) (Provider, error) {
 		} `json:"status"`
 	}
 	if err := json.Unmarshal(body, &doc); err != nil {
-		return Provider{}, incidentbot.WrapError(incidentbot.EINVALID, err, "The status page did not answer in the Statuspage format (/api/v2/status.json).")
+		return Provider{}, i18n.Wrap(incidentbot.EINVALID, err, "probe.provider.format", nil)
 	}
 	if doc.Status == nil || doc.Status.Indicator == "" {
-		return Provider{}, incidentbot.Errorf(incidentbot.EINVALID, "The status page answer has no status indicator: check that the URL is a Statuspage-style status API.")
+		return Provider{}, i18n.Errorf(incidentbot.EINVALID, "probe.provider.no_indicator", nil)
 	}
 	return Provider{
 		Name:        doc.Page.Name,

@@ -2,12 +2,12 @@ package probe
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"strings"
 	"sync"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // Providers reads the status pages of the shop's providers (payment
@@ -37,7 +37,7 @@ func ParseProviderPages(spec string) ([]ProviderPage, error) {
 		name, url = strings.TrimSpace(name), strings.TrimSpace(url)
 		if !ok || name == "" || !(strings.HasPrefix(url, "https://") || strings.HasPrefix(url, "http://")) {
 			// The item itself is not quoted: configuration errors never echo values.
-			return nil, incidentbot.Errorf(incidentbot.EINVALID, "PROVIDER_STATUS_PAGES takes name=https://status-page pairs separated by commas; item %d is not one.", n+1)
+			return nil, i18n.Errorf(incidentbot.EINVALID, "probe.provider.pages", map[string]any{"N": n + 1})
 		}
 		out = append(out, ProviderPage{Name: name, URL: url})
 	}
@@ -52,18 +52,29 @@ func (p Providers) ProviderStatuses(ctx context.Context) []incidentbot.ProviderS
 	for i, page := range p.Pages {
 		wg.Go(func() {
 			st, err := ProviderStatus(ctx, p.Client, page.URL)
-			switch {
-			case err != nil:
-				out[i] = incidentbot.ProviderStatus{Name: page.Name, Description: incidentbot.ErrorMessage(err)}
-			default:
-				desc := st.Description
-				if !st.Healthy && st.Indicator != "" {
-					desc = fmt.Sprintf("%s (%s)", desc, st.Indicator)
-				}
-				out[i] = incidentbot.ProviderStatus{Name: page.Name, Healthy: st.Healthy, Description: desc}
-			}
+			out[i] = status(page.Name, st, err)
 		})
 	}
 	wg.Wait()
 	return out
+}
+
+// status is what the war room reads of one page: the provider's own words,
+// its indicator when not "none" (in the catalog's words when known), or
+// why the page could not be read.
+func status(name string, st Provider, err error) incidentbot.ProviderStatus {
+	var desc text
+	switch {
+	case err != nil:
+		desc = i18n.ErrorText(err)
+	case !st.Healthy && st.Indicator != "":
+		var indicator any = st.Indicator
+		if id := "probe.provider.indicator." + st.Indicator; i18n.Has(id) {
+			indicator = i18n.M(id, nil)
+		}
+		desc = i18n.M("probe.provider.with_indicator", map[string]any{"Description": st.Description, "Indicator": indicator})
+	default:
+		return incidentbot.ProviderStatus{Name: name, Healthy: st.Healthy, Description: st.Description}
+	}
+	return incidentbot.ProviderStatus{Name: name, Healthy: st.Healthy, Description: desc.In(i18n.Default), DescriptionText: desc}
 }

@@ -42,14 +42,25 @@ func TestProviderStatuses(t *testing.T) {
 	got := Providers{Client: http.DefaultClient, Pages: []ProviderPage{
 		{"payments", ok.URL}, {"hosting", degraded.URL}, {"cdn", broken.URL},
 	}}.ProviderStatuses(context.Background())
-	want := []incidentbot.ProviderStatus{
-		{Name: "payments", Healthy: true, Description: "All Systems Operational"},
-		{Name: "hosting", Description: "Partial System Outage (major)"},
+	// The provider's own words stay as they are; the bot's are said in
+	// the reader's language.
+	want := []struct {
+		name    string
+		healthy bool
+		en, fr  string
+	}{
+		{"payments", true, "All Systems Operational", "All Systems Operational"},
+		{"hosting", false, "Partial System Outage (major)", "Partial System Outage (majeur)"},
+		{"cdn", false, "The status page of " + broken.Listener.Addr().String() + " answered HTTP 503; check it in a browser.",
+			"La page de statut de " + broken.Listener.Addr().String() + " a répondu HTTP 503\u00a0; consultez-la dans un navigateur."},
 	}
-	if len(got) != 3 || got[0] != want[0] || got[1] != want[1] {
-		t.Fatalf("got %+v, want %+v then cdn unreadable", got, want)
+	if len(got) != len(want) {
+		t.Fatalf("got %d statuses %+v, want %d", len(got), got, len(want))
 	}
-	if got[2].Name != "cdn" || got[2].Healthy || got[2].Description == "" {
-		t.Errorf("unreadable page: got %+v, want unhealthy with the reason", got[2])
+	for i, w := range want {
+		g := got[i]
+		if g.Name != w.name || g.Healthy != w.healthy || g.Description != w.en || g.DescriptionIn("en") != w.en || g.DescriptionIn("fr") != w.fr {
+			t.Errorf("page %d: got %s healthy %t %q / %q, want %s %t %q / %q", i, g.Name, g.Healthy, g.DescriptionIn("en"), g.DescriptionIn("fr"), w.name, w.healthy, w.en, w.fr)
+		}
 	}
 }
