@@ -2,11 +2,16 @@ package bot
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"incidentbot"
+	"incidentbot/i18n"
+	"incidentbot/integrations/probe"
 	"incidentbot/internal/storetest"
 )
 
@@ -92,5 +97,72 @@ func TestRecheckStopsWhenResolved(t *testing.T) {
 	f.runAll(0)
 	if got := f.prober.count(); got != before {
 		t.Errorf("probes after resolve: got %d, want %d: no re-check once resolved", got, before)
+	}
+}
+
+// TestRecheckFrench: in a French incident the real probe's diagnosis
+// reaches the war room and the timeline in French, the site-back question
+// and its buttons are French, and a refused /incident verify reads in the
+// reader's language.
+func TestRecheckFrench(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	var healthy atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		if !healthy.Load() {
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	f := newFixture(t, storetest.SQLite(t))
+	f.db.SetClock(f.clock) // the store counts verify's limit with its own clock
+	f.lang, f.shop = "fr", srv.URL+"/"
+	f.tune = func(_ *Config, d *Deps) { d.Prober = probe.New(probe.Config{Clock: f.clock}) }
+	f.eng = f.engine()
+	inc := f.siteDown()
+
+	down := srv.URL + "/ a répondu HTTP 503\u00a0: le proxy ou l'équilibreur de charge placé devant l'application n'en a pas obtenu de réponse valable."
+	if got := posts(f.warRoom(inc), down); len(got) != 1 || !strings.Contains(got[0], "un 503 peut aussi être une page de maintenance.") {
+		t.Errorf("war room: got %q, want the French diagnosis once", got)
+	}
+
+	healthy.Store(true)
+	for range 3 {
+		f.clock.Advance(2 * time.Minute)
+		if _, err := f.eng.RunDue(ctx, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	room := f.warRoom(inc)
+	last := room.Messages[len(room.Messages)-1].Message
+	wantText := srv.URL + "/ a répondu comme prévu 3 fois de suite, vu de l'extérieur. 2 campagnes sont encore en pause. Relancer les pubs et résoudre l'incident\u00a0?"
+	if last.Title != "Le site est de retour" || last.Text != wantText {
+		t.Errorf("site back:\ngot  %q %q\nwant %q %q", last.Title, last.Text, "Le site est de retour", wantText)
+	}
+	var labels []string
+	for _, b := range last.Buttons {
+		labels = append(labels, b.Label)
+	}
+	if got := strings.Join(labels, ","); got != "Relancer les pubs,Résoudre" {
+		t.Errorf("buttons: got %q, want Relancer les pubs,Résoudre", got)
+	}
+	var changes []string
+	for _, ev := range events(f.timeline(inc), incidentbot.EventProbeResult) {
+		if strings.HasPrefix(ev.Text, "Nouvelle vérification") {
+			changes = append(changes, ev.Text)
+		}
+	}
+	if want := "Nouvelle vérification\u00a0: " + srv.URL + "/ a répondu HTTP 200 en 0 ms."; len(changes) != 1 || changes[0] != want {
+		t.Errorf("re-check events: got %q, want [%q]", changes, want)
+	}
+
+	room2 := actor(bob, f.reload(inc).WarRoom)
+	var err error
+	for i := 0; i < 4 && err == nil; i++ {
+		_, err = f.eng.Verify(ctx, room2, "", "")
+	}
+	want := inc.Key + " a été vérifié depuis l'extérieur 3 fois ces 5 dernières minutes, le maximum permis\u00a0; les résultats suivent dans la cellule de crise. Réessayez dans 300 s."
+	if got := i18n.ErrorMessage("fr", err); got != want {
+		t.Errorf("fourth verify in French:\ngot  %q\nwant %q", got, want)
 	}
 }

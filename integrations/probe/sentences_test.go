@@ -104,7 +104,8 @@ func TestProbeSentences(t *testing.T) {
 				return c
 			}})},
 	}
-	var out strings.Builder
+	var out, fr strings.Builder
+	texts := map[string]string{} // case -> the French text
 	for _, tc := range cases {
 		p := tc.p
 		if p == nil {
@@ -118,6 +119,11 @@ func TestProbeSentences(t *testing.T) {
 		}
 		text := got.Text()
 		fmt.Fprintf(&out, "## %s (%s)\n%s\n\n", tc.name, got.Class, text)
+		texts[tc.name] = got.TextIn("fr")
+		fmt.Fprintf(&fr, "## %s (%s)\n%s\n\n", tc.name, got.Class, texts[tc.name])
+		if got.TextIn("en") != text || !strings.HasSuffix(texts[tc.name], ".") || strings.Contains(texts[tc.name], " :") {
+			t.Errorf("%s: got %q in English and %q in French, want the same English and French sentences with a no-break space before colons", tc.name, got.TextIn("en"), texts[tc.name])
+		}
 		first := []rune(got.Summary)
 		switch {
 		case len(first) == 0 || !unicode.IsUpper(first[0]) && !strings.HasPrefix(got.Summary, "http"):
@@ -129,4 +135,25 @@ func TestProbeSentences(t *testing.T) {
 		}
 	}
 	golden.Check(t, "sentences.golden", []byte(out.String()))
+	golden.Check(t, "sentences.fr.golden", []byte(fr.String()))
+	for name, want := range map[string]string{
+		"DNS failure": "La résolution DNS de gone.example.com a échoué. Le nom ne se résout pas (no such host). " +
+			"Vérifiez les enregistrements DNS et que le domaine n'a pas expiré, auprès du registraire ou du fournisseur DNS.",
+		"timeout": "http://shop.example.com/hang n'a pas donné de réponse complète en 100 ms. " +
+			"Le serveur ou son réseau est surchargé ou en panne. Consultez la page de statut de l'hébergeur et la charge du serveur.",
+		"application error through a CDN": "http://shop.example.com/cf500 a répondu HTTP 500 via Cloudflare\u00a0: c'est l'application elle-même qui échoue. " +
+			"Consultez ses journaux d'erreurs et les derniers déploiements ou mises à jour d'extensions, et prévenez l'agence web.",
+		"proxy error": "http://shop.example.com/503 a répondu HTTP 503\u00a0: le proxy ou l'équilibreur de charge placé devant l'application n'en a pas obtenu de réponse valable. " +
+			"Vérifiez que les serveurs d'application tournent et ne sont pas surchargés, ainsi que les derniers déploiements\u00a0; un 503 peut aussi être une page de maintenance.",
+		"refused typed URL": "Le bot a refusé de vérifier http://169.254.169.254/latest/meta-data/\u00a0: elle mène à une adresse lien-local (comme le service de métadonnées du cloud). " +
+			"Les adresses saisies dans le chat ne sont vérifiées que si elles mènent à des adresses publiques sur les ports 80 et 443. " +
+			"Un site sur un réseau privé se décrit dans le verify_site du playbook, ou l'opérateur définit PROBE_ALLOW_PRIVATE=true.",
+		"healthy": "http://shop.example.com/ok a répondu HTTP 200 en 180 ms avec «\u00a0Add to cart\u00a0» sur la page. " +
+			"Si quelqu'un voit toujours le site en panne, la cause est sans doute son réseau ou son navigateur\u00a0: " +
+			"essayez un autre réseau (données mobiles), une fenêtre de navigation privée, ou videz le cache.",
+	} {
+		if got := texts[name]; got != want {
+			t.Errorf("%s in French:\ngot  %q\nwant %q", name, got, want)
+		}
+	}
 }
