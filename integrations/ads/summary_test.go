@@ -1,10 +1,12 @@
 package ads
 
 import (
+	"errors"
 	"fmt"
 	"testing"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 func pauses(platform, account string, n int, state incidentbot.PauseState, reason string) []incidentbot.CampaignPause {
@@ -120,6 +122,11 @@ func TestSummaryFrench(t *testing.T) {
 			Errors:     []string{laterMessages("googleads", []string{reason("just_released", nil)})[0].Store()},
 			kind:       kindResume,
 		}, "1 laissée en pause" + nb + ": meta 0 (toujours retenue par INC-43)" + nb + "; googleads" + nb + ": 1 campagne pas encore en pause (tout juste libérée par un autre incident)" + nb + ": relancez la mise en pause dans un instant."},
+		{"a platform's refusal from the catalog", Report{
+			Failed: pauses("meta", "", 1, incidentbot.PauseFailed, errorReason(i18n.Wrap(incidentbot.EFORBIDDEN, errors.New("HTTP 403"), "ads.meta.denied",
+				map[string]any{"What": i18n.M("ads.what.campaign", map[string]any{"ID": "42"}), "Code": "200"}))),
+			kind: kindPause,
+		}, "1 échec" + nb + ": meta 0 (Meta n'a pas autorisé à modifier la campagne 42 (code 200). Donnez à l'utilisateur système la permission ads_management sur le compte publicitaire)."},
 		{"nothing to resume, a platform skipped", Report{Skipped: []string{"tiktok"}, kind: kindResume},
 			"Rien à relancer" + nb + ": cet incident ne retient aucune campagne en pause" + nb + "; plateforme non configurée ignorée" + nb + ": tiktok."},
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 const (
@@ -65,10 +66,11 @@ func (e *ThrottleError) RetryAfter() time.Duration { return e.Wait }
 var _ incidentbot.Retrier = (*ThrottleError)(nil)
 
 // Throttled wraps cause, the platform's own error, in an EUNAVAILABLE
-// error carrying a ThrottleError; format and args are the user message.
-func Throttled(platform, account string, wait time.Duration, cause error, format string, args ...any) error {
-	return incidentbot.WrapError(incidentbot.EUNAVAILABLE,
-		fmt.Errorf("%w: %w", &ThrottleError{Platform: platform, Account: account, Wait: wait}, cause), format, args...)
+// error carrying a ThrottleError; id and data are the catalog message
+// people read.
+func Throttled(platform, account string, wait time.Duration, cause error, id string, data map[string]any) error {
+	return i18n.Wrap(incidentbot.EUNAVAILABLE,
+		fmt.Errorf("%w: %w", &ThrottleError{Platform: platform, Account: account, Wait: wait}, cause), id, data)
 }
 
 // Policy is how a client retries one request.
@@ -125,5 +127,5 @@ func (s Statuses) Raw(to incidentbot.CampaignStatus) (string, error) {
 	case incidentbot.CampaignPaused:
 		return s.Paused, nil
 	}
-	return "", incidentbot.Errorf(incidentbot.EINVALID, "Campaigns can only be set active or paused, not %q.", to)
+	return "", i18n.Errorf(incidentbot.EINVALID, "ads.status_unknown", map[string]any{"Status": string(to)})
 }

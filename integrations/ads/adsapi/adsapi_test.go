@@ -112,11 +112,12 @@ func TestPolicyWait(t *testing.T) {
 func TestThrottled(t *testing.T) {
 	t.Parallel()
 	cause := errors.New("HTTP 429")
-	err := fmt.Errorf("pause: %w", Throttled(incidentbot.AdsGoogle, "1234567890", time.Minute, cause, "Try again in %s.", time.Minute))
+	err := fmt.Errorf("pause: %w", Throttled(incidentbot.AdsGoogle, "1234567890", time.Minute, cause,
+		"ads.google.quota", map[string]any{"Customer": "1234567890", "Wait": time.Minute.String()}))
 	if got := incidentbot.ErrorCode(err); got != incidentbot.EUNAVAILABLE {
 		t.Errorf("got code %s, want EUNAVAILABLE", got)
 	}
-	if got, want := incidentbot.ErrorMessage(err), "Try again in 1m0s."; got != want {
+	if got, want := incidentbot.ErrorMessage(err), "Google Ads quota is exhausted for customer 1234567890; try again in 1m0s."; got != want {
 		t.Errorf("got message %q, want %q", got, want)
 	}
 	var hint interface{ RetryAfter() time.Duration }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/i18n"
 	"incidentbot/integrations/ads/adsapi"
 )
 
@@ -46,7 +47,7 @@ func (c *Client) post(ctx context.Context, customer, path string, body, out any)
 				return 0, false, err
 			case ae == nil:
 				return c.retry.Wait(attempt), true,
-					incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "Google Ads did not answer in time; the bot will retry.")
+					i18n.Wrap(incidentbot.EUNAVAILABLE, err, "ads.google.timeout", nil)
 			case ae.HTTPStatus == http.StatusTooManyRequests:
 				return max(ae.retryDelay(), c.retry.Backoff), true, mapAPIError(customer, ae)
 			case ae.HTTPStatus >= 500:
@@ -84,7 +85,7 @@ func (c *Client) once(ctx context.Context, customer, url string, payload []byte,
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
-			return incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "Google Ads did not answer in time; the bot will retry.")
+			return i18n.Wrap(incidentbot.EUNAVAILABLE, err, "ads.google.timeout", nil)
 		}
 		return fmt.Errorf("call google ads customer %s: %w", customer, err)
 	}

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"incidentbot"
+	"incidentbot/i18n"
 	"incidentbot/integrations/ads/adsapi"
 )
 
@@ -109,24 +110,22 @@ func (ae adsError) operation() (int, bool) {
 func mapAPIError(customer string, e *apiError) error {
 	switch {
 	case e.HTTPStatus == http.StatusUnauthorized:
-		return incidentbot.WrapError(incidentbot.EUNAUTHORIZED, e,
-			"Google Ads refused the credentials. Check GOOGLE_ADS_CLIENT_ID, GOOGLE_ADS_CLIENT_SECRET, GOOGLE_ADS_REFRESH_TOKEN and GOOGLE_ADS_DEVELOPER_TOKEN.")
+		return i18n.Wrap(incidentbot.EUNAUTHORIZED, e, "ads.google.credentials", nil)
 	case e.HTTPStatus == http.StatusForbidden:
-		return incidentbot.WrapError(incidentbot.EFORBIDDEN, e,
-			"Google Ads denied access to customer %s. Give the OAuth user access to it, or name its manager account in GOOGLE_ADS_CUSTOMER_IDS (customer:manager) or GOOGLE_ADS_LOGIN_CUSTOMER_ID.", customer)
+		return i18n.Wrap(incidentbot.EFORBIDDEN, e, "ads.google.denied", map[string]any{"Customer": customer})
 	case e.HTTPStatus == http.StatusTooManyRequests:
 		wait := e.retryDelay()
 		if wait <= 0 {
 			wait = time.Minute
 		}
 		return adsapi.Throttled(incidentbot.AdsGoogle, customer, wait, e,
-			"Google Ads quota is exhausted for customer %s; try again in %s.", customer, wait)
+			"ads.google.quota", map[string]any{"Customer": customer, "Wait": wait.String()})
 	case e.HTTPStatus >= 500:
-		return incidentbot.WrapError(incidentbot.EUNAVAILABLE, e, "Google Ads is not answering right now; the bot will retry.")
+		return i18n.Wrap(incidentbot.EUNAVAILABLE, e, "ads.google.down", nil)
 	case e.HTTPStatus == http.StatusNotFound:
-		return incidentbot.WrapError(incidentbot.ENOTFOUND, e, "Google Ads does not know this address. Check GOOGLE_ADS_API_URL.")
+		return i18n.Wrap(incidentbot.ENOTFOUND, e, "ads.google.address", nil)
 	}
-	return incidentbot.WrapError(incidentbot.EINVALID, e, "Google Ads rejected the request for customer %s: %s", customer, e.Message)
+	return i18n.Wrap(incidentbot.EINVALID, e, "ads.google.rejected", map[string]any{"Customer": customer, "Detail": e.Message})
 }
 
 // operationError maps the error of one mutate operation on campaign id.
@@ -140,12 +139,11 @@ func operationError(id string, to incidentbot.CampaignStatus, ae adsError) error
 	case ae.ErrorCode["authorizationError"] != "":
 		code = incidentbot.EFORBIDDEN
 	}
-	verb := "pause"
+	msg := "ads.google.not_paused"
 	if to == incidentbot.CampaignActive {
-		verb = "resume"
+		msg = "ads.google.not_resumed"
 	}
-	return incidentbot.WrapError(code, errors.New(ae.code()+": "+ae.Message),
-		"Google Ads could not %s campaign %s: %s", verb, id, strings.TrimSuffix(ae.Message, "."))
+	return i18n.Wrap(code, errors.New(ae.code()+": "+ae.Message), msg, map[string]any{"ID": id, "Detail": strings.TrimSuffix(ae.Message, ".")})
 }
 
 // tokenError maps a failed refresh-token grant. The grant's form holds the
@@ -154,12 +152,11 @@ func tokenError(err error) error {
 	var re *oauth2.RetrieveError
 	switch {
 	case errors.As(err, &re) && (re.ErrorCode == "invalid_grant" || re.ErrorCode == "invalid_client" || re.ErrorCode == "unauthorized_client"):
-		return incidentbot.WrapError(incidentbot.EUNAUTHORIZED, err,
-			"Google refused the OAuth credentials (%s). Check GOOGLE_ADS_CLIENT_ID and GOOGLE_ADS_CLIENT_SECRET, or create a new GOOGLE_ADS_REFRESH_TOKEN.", re.ErrorCode)
+		return i18n.Wrap(incidentbot.EUNAUTHORIZED, err, "ads.google.oauth", map[string]any{"Code": re.ErrorCode})
 	case errors.As(err, &re) && re.Response != nil && re.Response.StatusCode < 500:
-		return incidentbot.WrapError(incidentbot.EUNAUTHORIZED, err, "Google refused to issue an access token. Check the GOOGLE_ADS_* credentials.")
+		return i18n.Wrap(incidentbot.EUNAUTHORIZED, err, "ads.google.token", nil)
 	case errors.Is(err, context.Canceled):
 		return err
 	}
-	return incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "Google's sign-in service is not answering right now; the bot will retry.")
+	return i18n.Wrap(incidentbot.EUNAVAILABLE, err, "ads.google.signin_down", nil)
 }

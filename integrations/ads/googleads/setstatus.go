@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"incidentbot"
+	"incidentbot/i18n"
 	"incidentbot/integrations/ads/adsapi"
 )
 
@@ -49,8 +50,7 @@ func (c *Client) SetStatus(ctx context.Context, campaigns []incidentbot.Campaign
 	account := func(cp incidentbot.Campaign) (string, error) {
 		cid := customerID(cp.Account)
 		if !tenDigits.MatchString(cid) {
-			return "", incidentbot.Errorf(incidentbot.EINVALID,
-				"Google Ads campaign %s has account %q, which is not a 10-digit customer id.", cp.ID, cp.Account)
+			return "", i18n.Errorf(incidentbot.EINVALID, "ads.google.bad_account", map[string]any{"ID": cp.ID, "Account": cp.Account})
 		}
 		return cid, nil
 	}

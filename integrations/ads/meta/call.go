@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/i18n"
 	"incidentbot/integrations/ads/adsapi"
 )
 
@@ -41,9 +42,9 @@ func (c *Client) call(ctx context.Context, method, path string, form url.Values)
 		case ge != nil:
 			return 0, false, mapError(ge, 0, "")
 		case ctx.Err() != nil:
-			return 0, false, incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "Meta did not answer in time; the bot will retry.")
+			return 0, false, i18n.Wrap(incidentbot.EUNAVAILABLE, err, "ads.meta.timeout", nil)
 		}
-		return c.retry.Wait(attempt), true, incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "Meta could not be reached; the bot will retry.")
+		return c.retry.Wait(attempt), true, i18n.Wrap(incidentbot.EUNAVAILABLE, err, "ads.meta.unreachable", nil)
 	})
 	if err != nil {
 		return nil, err

@@ -6,9 +6,11 @@ import (
 	"math"
 	"net/http"
 	"slices"
+	"strconv"
 	"time"
 
 	"incidentbot"
+	"incidentbot/i18n"
 	"incidentbot/integrations/ads/adsapi"
 )
 
@@ -54,31 +56,28 @@ func (e *graphError) retryable() bool {
 // mapError turns a Graph error into an *incidentbot.Error; what is
 // for campaign id when id is not empty.
 func mapError(e *graphError, wait time.Duration, id string) error {
-	what := "the request"
+	what := i18n.M("ads.what.request", nil)
 	if id != "" {
-		what = "campaign " + id
+		what = i18n.M("ads.what.campaign", map[string]any{"ID": id})
 	}
 	switch {
 	case e.throttled():
 		return adsapi.Throttled(incidentbot.AdsMeta, "", wait, e,
-			"Meta is rate limiting the ad account; try again in %s.", wait.Round(time.Second))
+			"ads.meta.throttled", map[string]any{"Wait": wait.Round(time.Second).String()})
 	case e.Code == 190 || e.Code == 102 || e.Code == 104 || e.Code == 463 || e.Code == 467:
-		return incidentbot.WrapError(incidentbot.EUNAUTHORIZED, e,
-			"Meta refused the access token (code %d). Create a new system-user token with ads_management and set META_ADS_ACCESS_TOKEN.", e.Code)
+		return i18n.Wrap(incidentbot.EUNAUTHORIZED, e, "ads.meta.token", map[string]any{"Code": strconv.Itoa(e.Code)})
 	case e.Code == 10 || e.Code == 294 || e.Code >= 200 && e.Code <= 299:
-		return incidentbot.WrapError(incidentbot.EFORBIDDEN, e,
-			"Meta did not allow changing %s (code %d). Give the system user the ads_management permission on the ad account.", what, e.Code)
+		return i18n.Wrap(incidentbot.EFORBIDDEN, e, "ads.meta.denied", map[string]any{"What": what, "Code": strconv.Itoa(e.Code)})
 	case e.retryable():
-		return incidentbot.WrapError(incidentbot.EUNAVAILABLE, e, "Meta is not answering right now; the bot will retry.")
+		return i18n.Wrap(incidentbot.EUNAVAILABLE, e, "ads.meta.down", nil)
 	case e.Code == 100 && e.Subcode == 33:
-		return incidentbot.WrapError(incidentbot.ENOTFOUND, e,
-			"Meta could not find %s or the token may not manage it. It may have been deleted: list the campaigns again.", what)
+		return i18n.Wrap(incidentbot.ENOTFOUND, e, "ads.meta.not_found", map[string]any{"What": what})
 	}
 	msg := e.UserMessage
 	if msg == "" {
 		msg = e.Message
 	}
-	return incidentbot.WrapError(incidentbot.EINVALID, e, "Meta rejected %s: %s", what, msg)
+	return i18n.Wrap(incidentbot.EINVALID, e, "ads.meta.rejected", map[string]any{"What": what, "Detail": msg})
 }
 
 // usageWait reads how long Meta says the account stays throttled from

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"incidentbot"
+	"incidentbot/i18n"
 	"incidentbot/integrations/ads/adsapi"
 )
 
@@ -89,8 +90,7 @@ func (c *Client) setAccount(ctx context.Context, campaigns []incidentbot.Campaig
 		pending = again
 	}
 	if unknown > 0 {
-		errs = append(errs, incidentbot.Errorf(incidentbot.EUNAVAILABLE,
-			"Meta did not finish %d status updates in time; the bot will check them and retry.", unknown))
+		errs = append(errs, i18n.Errorf(incidentbot.EUNAVAILABLE, "ads.meta.unfinished", map[string]any{"Count": unknown}))
 	}
 	return errors.Join(errs...)
 }
@@ -123,9 +123,8 @@ func (c *Client) batch(ctx context.Context, campaigns []incidentbot.Campaign, ch
 	}
 	var answers []batchAnswer
 	if err := json.Unmarshal(b, &answers); err != nil || len(answers) != len(chunk) {
-		return nil, nil, 0, incidentbot.WrapError(incidentbot.EUNAVAILABLE,
-			fmt.Errorf("meta batch answer: %d items for %d requests (%v)", len(answers), len(chunk), err),
-			"Meta gave an unreadable answer; the bot will check the campaigns and retry.")
+		return nil, nil, 0, i18n.Wrap(incidentbot.EUNAVAILABLE,
+			fmt.Errorf("meta batch answer: %d items for %d requests (%v)", len(answers), len(chunk), err), "ads.meta.unreadable", nil)
 	}
 	for j, i := range chunk {
 		a := answers[j]

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/i18n"
 	"incidentbot/integrations/ads/adsapi"
 )
 
@@ -51,7 +52,7 @@ func (c *Client) call(ctx context.Context, method, account, url string, body, ou
 				return 0, false, err
 			case ae == nil:
 				return c.retry.Wait(attempt), true,
-					incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "Microsoft Advertising could not be reached; the bot will retry.")
+					i18n.Wrap(incidentbot.EUNAVAILABLE, err, "ads.microsoft.unreachable", nil)
 			case ae.has(codeCallRate) && ae.RetryAfter == 0:
 				// CallRateExceeded counts calls in a 60-second sliding window
 				// (guides/services-protocol, "Handle Throttling"): a retry
@@ -91,7 +92,7 @@ func (c *Client) once(ctx context.Context, method, account, url string, payload 
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
-			return incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "Microsoft Advertising did not answer in time; the bot will retry.")
+			return i18n.Wrap(incidentbot.EUNAVAILABLE, err, "ads.microsoft.timeout", nil)
 		}
 		return fmt.Errorf("call microsoft advertising account %s: %w", account, err)
 	}

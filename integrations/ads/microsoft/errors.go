@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/i18n"
 	"incidentbot/integrations/ads/adsapi"
 )
 
@@ -84,23 +85,21 @@ func mapAPIError(account string, e *apiError) error {
 			wait = rateWindow
 		}
 		return adsapi.Throttled(incidentbot.AdsMicrosoft, account, wait, e,
-			"Microsoft Advertising is rate limiting account %s; try again in %s.", account, wait)
+			"ads.microsoft.throttled", map[string]any{"Account": account, "Wait": wait.String()})
 	case e.has(codeInvalidCreds, codeTokenExpired) || e.HTTPStatus == http.StatusUnauthorized:
-		return incidentbot.WrapError(incidentbot.EUNAUTHORIZED, e,
-			"Microsoft Advertising refused the credentials. Check MICROSOFT_ADS_DEVELOPER_TOKEN (production, not sandbox) and create a new MICROSOFT_ADS_REFRESH_TOKEN.")
+		return i18n.Wrap(incidentbot.EUNAUTHORIZED, e, "ads.microsoft.credentials", nil)
 	case e.has(codeNotAuthorized) || e.HTTPStatus == http.StatusForbidden:
-		return incidentbot.WrapError(incidentbot.EFORBIDDEN, e,
-			"Microsoft Advertising denied access to account %s. Give the signed-in user access to it, or check MICROSOFT_ADS_CUSTOMER_ID.", account)
+		return i18n.Wrap(incidentbot.EFORBIDDEN, e, "ads.microsoft.denied", map[string]any{"Account": account})
 	case e.retryable():
-		return incidentbot.WrapError(incidentbot.EUNAVAILABLE, e, "Microsoft Advertising is not answering right now; the bot will retry.")
+		return i18n.Wrap(incidentbot.EUNAVAILABLE, e, "ads.microsoft.down", nil)
 	case e.HTTPStatus == http.StatusNotFound:
-		return incidentbot.WrapError(incidentbot.ENOTFOUND, e, "Microsoft Advertising does not know this address. Check MICROSOFT_ADS_API_URL.")
+		return i18n.Wrap(incidentbot.ENOTFOUND, e, "ads.microsoft.address", nil)
 	}
 	msg := "no details"
 	if fs := e.all(); len(fs) > 0 {
 		msg = fs[0].Message
 	}
-	return incidentbot.WrapError(incidentbot.EINVALID, e, "Microsoft Advertising rejected the request for account %s: %s", account, msg)
+	return i18n.Wrap(incidentbot.EINVALID, e, "ads.microsoft.rejected", map[string]any{"Account": account, "Detail": msg})
 }
 
 // itemError maps the PartialErrors entry of one campaign.

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"incidentbot"
+	"incidentbot/i18n"
 	"incidentbot/integrations/ads/adsapi"
 )
 
@@ -49,8 +50,7 @@ func (c *Client) SetStatus(ctx context.Context, campaigns []incidentbot.Campaign
 	account := func(cp incidentbot.Campaign) (string, error) {
 		a := strings.TrimSpace(cp.Account)
 		if !digits.MatchString(a) {
-			return "", incidentbot.Errorf(incidentbot.EINVALID,
-				"Microsoft Advertising campaign %s has account %q, which is not an account id.", cp.ID, cp.Account)
+			return "", i18n.Errorf(incidentbot.EINVALID, "ads.microsoft.bad_account", map[string]any{"ID": cp.ID, "Account": cp.Account})
 		}
 		return a, nil
 	}
@@ -119,7 +119,7 @@ func (c *Client) check(ctx context.Context, account string, campaigns []incident
 	}
 	changes := adsapi.Check(current, campaigns, idx, raw, results, func(id string, _ incidentbot.Campaign, found bool) error {
 		if !found {
-			return incidentbot.Errorf(incidentbot.ENOTFOUND, "Microsoft Advertising has no campaign %s in account %s: it may have been deleted.", id, account)
+			return i18n.Errorf(incidentbot.ENOTFOUND, "ads.microsoft.no_campaign", map[string]any{"ID": id, "Account": account})
 		}
 		return nil
 	})

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // expiryDelta refreshes a token this long before its stated expiry.
@@ -72,19 +73,18 @@ func (c *Client) grant(ctx context.Context) (tokenResponse, error) {
 		if errors.Is(ctx.Err(), context.Canceled) {
 			return tokenResponse{}, err
 		}
-		return tokenResponse{}, incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "Microsoft's sign-in service is not answering right now; the bot will retry.")
+		return tokenResponse{}, i18n.Wrap(incidentbot.EUNAVAILABLE, err, "ads.microsoft.signin_down", nil)
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
-		return tokenResponse{}, incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "Microsoft's sign-in service is not answering right now; the bot will retry.")
+		return tokenResponse{}, i18n.Wrap(incidentbot.EUNAVAILABLE, err, "ads.microsoft.signin_down", nil)
 	}
 	var t tokenResponse
 	jsonErr := json.Unmarshal(b, &t)
 	switch {
 	case resp.StatusCode >= 500:
-		return t, incidentbot.WrapError(incidentbot.EUNAVAILABLE, fmt.Errorf("microsoft token endpoint: HTTP %d", resp.StatusCode),
-			"Microsoft's sign-in service is not answering right now; the bot will retry.")
+		return t, i18n.Wrap(incidentbot.EUNAVAILABLE, fmt.Errorf("microsoft token endpoint: HTTP %d", resp.StatusCode), "ads.microsoft.signin_down", nil)
 	case resp.StatusCode == http.StatusOK && jsonErr == nil && t.AccessToken != "":
 		return t, nil
 	}
@@ -96,13 +96,11 @@ func tokenError(status int, t tokenResponse) error {
 	cause := fmt.Errorf("microsoft token endpoint: HTTP %d %s: %s", status, t.Error, t.Description)
 	switch t.Error {
 	case "invalid_grant":
-		return incidentbot.WrapError(incidentbot.EUNAUTHORIZED, cause,
-			"Microsoft refused the refresh token (invalid_grant): it expired or was revoked. Sign in again with the msads.manage scope and set a new MICROSOFT_ADS_REFRESH_TOKEN.")
+		return i18n.Wrap(incidentbot.EUNAUTHORIZED, cause, "ads.microsoft.refresh_token", nil)
 	case "invalid_client", "unauthorized_client":
-		return incidentbot.WrapError(incidentbot.EUNAUTHORIZED, cause,
-			"Microsoft refused the app credentials (%s). Check MICROSOFT_ADS_CLIENT_ID and MICROSOFT_ADS_CLIENT_SECRET.", t.Error)
+		return i18n.Wrap(incidentbot.EUNAUTHORIZED, cause, "ads.microsoft.app", map[string]any{"Code": t.Error})
 	}
-	return incidentbot.WrapError(incidentbot.EUNAUTHORIZED, cause, "Microsoft refused to issue an access token. Check the MICROSOFT_ADS_* credentials.")
+	return i18n.Wrap(incidentbot.EUNAUTHORIZED, cause, "ads.microsoft.token", nil)
 }
 
 // invalidate drops access if it is still the cached token, so the next

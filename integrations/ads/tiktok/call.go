@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/i18n"
 	"incidentbot/integrations/ads/adsapi"
 )
 
@@ -50,9 +51,9 @@ func (c *Client) call(ctx context.Context, method, path string, query url.Values
 		case ae != nil:
 			return 0, false, mapError(ae, 0, "")
 		case ctx.Err() != nil:
-			return 0, false, incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "TikTok did not answer in time; the bot will retry.")
+			return 0, false, i18n.Wrap(incidentbot.EUNAVAILABLE, err, "ads.tiktok.timeout", nil)
 		}
-		return wait, true, incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "TikTok could not be reached; the bot will retry.")
+		return wait, true, i18n.Wrap(incidentbot.EUNAVAILABLE, err, "ads.tiktok.unreachable", nil)
 	})
 }
 

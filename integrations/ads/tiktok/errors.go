@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"time"
 
 	"incidentbot"
+	"incidentbot/i18n"
 	"incidentbot/integrations/ads/adsapi"
 )
 
@@ -48,26 +50,25 @@ func (e *apiError) retryable() bool {
 
 // mapError turns an API error into an *incidentbot.Error; what names the
 // campaign (or campaigns) concerned, "" for the request.
-func mapError(e *apiError, wait time.Duration, what string) error {
-	if what == "" {
-		what = "the request"
+func mapError(e *apiError, wait time.Duration, id string) error {
+	what := i18n.M("ads.what.request", nil)
+	if id != "" {
+		what = i18n.M("ads.what.campaign", map[string]any{"ID": id})
 	}
 	switch {
 	case e.throttled():
 		return adsapi.Throttled(incidentbot.AdsTikTok, "", wait, e,
-			"TikTok is rate limiting the app; try again in %s.", wait.Round(time.Millisecond))
+			"ads.tiktok.throttled", map[string]any{"Wait": wait.Round(time.Millisecond).String()})
 	case slices.Contains(authCodes, e.Code) || e.HTTPStatus == http.StatusUnauthorized:
-		return incidentbot.WrapError(incidentbot.EUNAUTHORIZED, e,
-			"TikTok refused the access token (code %d). Have the advertiser authorize the app again and set the new long-term token in TIKTOK_ADS_ACCESS_TOKEN.", e.Code)
+		return i18n.Wrap(incidentbot.EUNAUTHORIZED, e, "ads.tiktok.token", map[string]any{"Code": strconv.Itoa(e.Code)})
 	case slices.Contains(forbiddenCodes, e.Code) || e.HTTPStatus == http.StatusForbidden:
-		return incidentbot.WrapError(incidentbot.EFORBIDDEN, e,
-			"TikTok refused access to %s (code %d). Check TIKTOK_ADS_ADVERTISER_IDS and that the advertiser authorized the app with the Ads Management permission.", what, e.Code)
+		return i18n.Wrap(incidentbot.EFORBIDDEN, e, "ads.tiktok.denied", map[string]any{"What": what, "Code": strconv.Itoa(e.Code)})
 	case e.retryable():
-		return incidentbot.WrapError(incidentbot.EUNAVAILABLE, e, "TikTok is not answering right now; the bot will retry.")
+		return i18n.Wrap(incidentbot.EUNAVAILABLE, e, "ads.tiktok.down", nil)
 	case e.Code == 40007:
-		return incidentbot.WrapError(incidentbot.ENOTFOUND, e, "TikTok could not find %s. It may have been deleted: list the campaigns again.", what)
+		return i18n.Wrap(incidentbot.ENOTFOUND, e, "ads.tiktok.not_found", map[string]any{"What": what})
 	case e.HTTPStatus == http.StatusNotFound:
-		return incidentbot.WrapError(incidentbot.ENOTFOUND, e, "TikTok does not know this address. Check TIKTOK_ADS_API_URL.")
+		return i18n.Wrap(incidentbot.ENOTFOUND, e, "ads.tiktok.address", nil)
 	}
-	return incidentbot.WrapError(incidentbot.EINVALID, e, "TikTok rejected %s: %s", what, e.Message)
+	return i18n.Wrap(incidentbot.EINVALID, e, "ads.tiktok.rejected", map[string]any{"What": what, "Detail": e.Message})
 }

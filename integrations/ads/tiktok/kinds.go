@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // kind says which endpoint, if any, changes a campaign's status.
@@ -36,11 +37,9 @@ func kindOf(automation string, topView bool) kind {
 func (k kind) refusal(id string) error {
 	switch k {
 	case kindTopView:
-		return incidentbot.Errorf(incidentbot.EFORBIDDEN,
-			"TikTok campaign %s is a reserved TopView campaign, which the API cannot pause or resume: change it in TikTok Ads Manager.", id)
+		return i18n.Errorf(incidentbot.EFORBIDDEN, "ads.tiktok.topview", map[string]any{"ID": id})
 	case kindSmartPlus:
-		return incidentbot.Errorf(incidentbot.EFORBIDDEN,
-			"TikTok campaign %s is a legacy Smart+ campaign, which the API can no longer pause or resume: change it in TikTok Ads Manager (or upgrade it to Smart+).", id)
+		return i18n.Errorf(incidentbot.EFORBIDDEN, "ads.tiktok.smartplus", map[string]any{"ID": id})
 	}
 	return nil
 }

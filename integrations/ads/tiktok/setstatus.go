@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"incidentbot"
+	"incidentbot/i18n"
 	"incidentbot/integrations/ads/adsapi"
 )
 
@@ -41,8 +42,7 @@ func (c *Client) SetStatus(ctx context.Context, campaigns []incidentbot.Campaign
 	account := func(cp incidentbot.Campaign) (string, error) {
 		a := strings.TrimSpace(cp.Account)
 		if !advertiserID.MatchString(a) {
-			return "", incidentbot.Errorf(incidentbot.EINVALID,
-				"TikTok campaign %s has advertiser %q, which is not an advertiser id.", cp.ID, cp.Account)
+			return "", i18n.Errorf(incidentbot.EINVALID, "ads.tiktok.bad_advertiser", map[string]any{"ID": cp.ID, "Account": cp.Account})
 		}
 		return a, nil
 	}
@@ -78,10 +78,9 @@ func (c *Client) SetStatus(ctx context.Context, campaigns []incidentbot.Campaign
 }
 
 // unchanged is the result of a campaign TikTok answered for without
-// changing it.
-func unchanged(id, why string) error {
-	return incidentbot.Errorf(incidentbot.EFORBIDDEN,
-		"TikTok did not change campaign %s (%s): check it in TikTok Ads Manager.", id, why)
+// changing it; why is TikTok's own words, or a message of ours.
+func unchanged(id string, why any) error {
+	return i18n.Errorf(incidentbot.EFORBIDDEN, "ads.tiktok.unchanged", map[string]any{"ID": id, "Why": why})
 }
 
 // update sends one status update for the campaigns at chunk and fills
@@ -102,7 +101,7 @@ func (c *Client) update(ctx context.Context, advertiser string, campaigns []inci
 		for _, i := range chunk {
 			var err error
 			if !slices.Contains(data.CampaignIDs, campaigns[i].ID) {
-				err = unchanged(campaigns[i].ID, "it was left out of the answer's campaign_ids")
+				err = unchanged(campaigns[i].ID, i18n.M("ads.tiktok.left_out_ids", nil))
 			}
 			results[i] = &incidentbot.CampaignResult{Campaign: campaigns[i], Err: err}
 		}
@@ -123,7 +122,7 @@ func (c *Client) update(ctx context.Context, advertiser string, campaigns []inci
 		}
 		return nil
 	case itemLevel(err):
-		results[chunk[0]] = &incidentbot.CampaignResult{Campaign: campaigns[chunk[0]], Err: mapError(ae, 0, "campaign "+campaigns[chunk[0]].ID)}
+		results[chunk[0]] = &incidentbot.CampaignResult{Campaign: campaigns[chunk[0]], Err: mapError(ae, 0, campaigns[chunk[0]].ID)}
 		return nil
 	}
 	err = fmt.Errorf("set %d tiktok campaigns of advertiser %s %s: %w", len(chunk), advertiser, raw, err)
@@ -171,7 +170,7 @@ func (c *Client) updateSmartPlus(ctx context.Context, advertiser string, campaig
 	for _, i := range chunk {
 		err, ok := outcome[campaigns[i].ID]
 		if !ok {
-			err = unchanged(campaigns[i].ID, "it was left out of the answer")
+			err = unchanged(campaigns[i].ID, i18n.M("ads.tiktok.left_out", nil))
 		}
 		results[i] = &incidentbot.CampaignResult{Campaign: campaigns[i], Err: err}
 	}
@@ -201,9 +200,9 @@ func (c *Client) check(ctx context.Context, advertiser string, campaigns []incid
 	changes := adsapi.Check(current, campaigns, idx, raw, results, func(id string, cur incidentbot.Campaign, found bool) error {
 		switch {
 		case !found:
-			return incidentbot.Errorf(incidentbot.ENOTFOUND, "TikTok has no campaign %s for advertiser %s: it may have been deleted.", id, advertiser)
+			return i18n.Errorf(incidentbot.ENOTFOUND, "ads.tiktok.no_campaign", map[string]any{"ID": id, "Account": advertiser})
 		case cur.RawStatus == "DELETE":
-			return incidentbot.Errorf(incidentbot.EINVALID, "TikTok campaign %s is deleted and cannot be changed.", id)
+			return i18n.Errorf(incidentbot.EINVALID, "ads.tiktok.deleted", map[string]any{"ID": id})
 		}
 		return c.kindsOf(ctx, advertiser, []incidentbot.Campaign{cur}, []int{0})[0].refusal(id)
 	})
