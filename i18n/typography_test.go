@@ -1,6 +1,7 @@
 package i18n
 
 import (
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -79,6 +80,26 @@ func TestSpacingMistakes(t *testing.T) {
 	} {
 		if got := spacingMistakes(tc.in); len(got) != tc.want {
 			t.Errorf("spacingMistakes(%q) = %q, want %d mistakes", tc.in, got, tc.want)
+		}
+	}
+}
+
+var tableRule = regexp.MustCompile(`^\|[ :|-]+\|$`)
+
+// TestFrenchSpacingPostmortem holds the French post-mortem template to the
+// same rule as the catalog.
+func TestFrenchSpacingPostmortem(t *testing.T) {
+	t.Parallel()
+	b, err := os.ReadFile("../postmortem/templates/fr.md.tmpl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, line := range strings.Split(string(b), "\n") {
+		if tableRule.MatchString(line) {
+			continue // | --- | ---: | aligns a Markdown table's columns
+		}
+		for _, m := range spacingMistakes(line) {
+			t.Errorf("postmortem/templates/fr.md.tmpl:%d: no no-break space before the sign in %q", i+1, m)
 		}
 	}
 }
