@@ -14,7 +14,8 @@ import (
 // the commands' and the workers' paths, each paid while the transaction
 // holds its connection and its locks. A declaration with its event,
 // checklist and jobs was BEGIN, title check, insert, then one statement
-// for the event, the checklist and the jobs each, COMMIT: 7, now 5; an
+// for the event, the checklist and the jobs each, COMMIT: 7, now 5 (with
+// the person's limit counted, lock, prune, count and add: 11, now 7); an
 // update with an event and jobs was BEGIN, lock, update, event, jobs,
 // COMMIT: 6, now 4; a job's completion that changes the incident read the
 // incident twice and wrote as the update did: 9, now 5.
@@ -42,6 +43,13 @@ func TestWriteRoundTrips(t *testing.T) {
 	inc := &incidentbot.Incident{Title: "Checkout returns 504", Severity: incidentbot.SEV1, Platform: "slack",
 		Workspace: "T1", OriginChannel: "C1", DeclaredBy: alice, DeclaredAt: t0, Guarded: true}
 	count("declare", 5, func() error { return db.CreateIncident(ctx, inc, change(5)) })
+	limited := *inc
+	limited.Title = "Search is slow"
+	count("declare counted against the person's limit", 7, func() error {
+		ch := change(5)
+		ch.Limits = []incidentbot.RateLimit{{Scope: "declare/slack/T1/U1", Max: 5, Window: time.Minute}}
+		return db.CreateIncident(ctx, &limited, ch)
+	})
 	count("update", 4, func() error {
 		_, err := db.UpdateIncident(ctx, inc.ID, func(inc *incidentbot.Incident) (incidentbot.Change, error) {
 			inc.Summary = "cache"
