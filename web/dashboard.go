@@ -44,7 +44,7 @@ func (s *Site) newPage(r *http.Request, v Viewer, title func(dashText) string, n
 	other := url.URL{Path: r.URL.Path, RawQuery: q.Encode()}
 	d := dashTexts[lang]
 	return pageView{
-		Lang: lang, T: texts[lang], D: d, Name: s.cfg.Name, Title: title(d), Nav: nav,
+		Lang: lang, T: texts[lang], D: d, Name: s.name(lang), Title: title(d), Nav: nav,
 		OtherURL: other.String(), Viewer: v, Chats: s.cfg.Chats,
 		loc: s.cfg.Location, now: s.clock.Now(), currency: s.cfg.Currency,
 	}

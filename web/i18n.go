@@ -6,6 +6,7 @@ import "incidentbot/i18n"
 type text struct {
 	Lang, OtherLang, OtherName string
 	StatusTitle                string
+	OurShop                    string // the shop's name when none is configured
 	Languages                  string
 	Now                        string
 	States                     [4]string // by level
@@ -58,7 +59,7 @@ func load(lang string) text {
 	}
 	return text{
 		Lang: lang, OtherLang: other, OtherName: i18n.T(other, "web.language_name", nil),
-		StatusTitle: say("status_title"), Languages: say("languages"), Now: say("now"),
+		StatusTitle: say("status_title"), OurShop: say("our_shop"), Languages: say("languages"), Now: say("now"),
 		States: byLevel("state"), Explain: byLevel("explain"), Impact: byLevel("impact"),
 		Current: say("current"), Past: say("past"), NoPast: say("no_past"),
 		Started: say("started"), Resolved: say("resolved"), Since: say("since"),

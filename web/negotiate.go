@@ -73,10 +73,11 @@ func render(name string, data any) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// defaultName names the shop after SHOP_URL's host, else generically.
+// defaultName names the shop after SHOP_URL's host, "" when there is
+// none (the pages then say "our shop" in their language).
 func defaultName(shopURL string) string {
 	if u, err := url.Parse(shopURL); err == nil && u.Hostname() != "" {
 		return strings.TrimPrefix(u.Hostname(), "www.")
 	}
-	return "Our shop"
+	return ""
 }

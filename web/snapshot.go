@@ -120,7 +120,7 @@ func (s *Site) incidents(ctx context.Context) ([]*incidentbot.Incident, error) {
 
 // view is what the page says in one language.
 func (s *Site) view(lang string, t text, incs []*incidentbot.Incident) statusView {
-	view := statusView{Lang: lang, T: t, Name: s.cfg.Name, loc: s.location()}
+	view := statusView{Lang: lang, T: t, Name: s.name(lang), loc: s.location()}
 	var updated time.Time
 	for _, inc := range incs {
 		p := s.publicOf(inc, lang, t)

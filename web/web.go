@@ -130,7 +130,7 @@ func New(cfg Config, src incidentbot.DashboardSource, books incidentbot.Playbook
 	}
 	s := &Site{cfg: cfg, src: src, books: books, clock: clock, logger: logger, home: map[string]cached{}, streams: newStreams(cfg.MaxStreams)}
 	for lang, t := range texts {
-		b, err := render("home.html", homeView{Lang: lang, T: t, Name: cfg.Name, Chats: cfg.Chats})
+		b, err := render("home.html", homeView{Lang: lang, T: t, Name: s.name(lang), Chats: cfg.Chats})
 		if err != nil {
 			return nil, err
 		}
@@ -142,6 +142,15 @@ func New(cfg Config, src incidentbot.DashboardSource, books incidentbot.Playbook
 		s.home[lang] = home
 	}
 	return s, nil
+}
+
+// name is the shop's name on the pages: STATUS_PAGE_NAME, else SHOP_URL's
+// host, else "our shop" in lang.
+func (s *Site) name(lang string) string {
+	if s.cfg.Name != "" {
+		return s.cfg.Name
+	}
+	return texts[lang].OurShop
 }
 
 // Run rebuilds the snapshot at start and whenever the change mark moves,

@@ -485,3 +485,27 @@ func TestBannerWords(t *testing.T) {
 		t.Errorf("banner.js lacks %s:\n%s", want, js)
 	}
 }
+
+// TestShopNameDefault: without STATUS_PAGE_NAME the pages name the shop
+// after SHOP_URL's host, else "our shop" in the page's language.
+func TestShopNameDefault(t *testing.T) {
+	t.Parallel()
+	db := storetest.SQLite(t)
+	for _, tc := range []struct{ shopURL, path, want string }{
+		{"", "/status?lang=fr", `<p class="brand">Notre boutique</p>`},
+		{"", "/status?lang=en", `<p class="brand">Our shop</p>`},
+		{"", "/?lang=fr", `<p class="brand">Notre boutique</p>`},
+		{"https://www.shop.example.com/", "/status?lang=fr", `<p class="brand">shop.example.com</p>`},
+	} {
+		site, err := web.New(web.Config{ShopURL: tc.shopURL}, db, mustBooks(t), incidentbot.NewManualClock(now), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := server.NewServer(server.Deps{Home: site.Home(), Status: site.Status()})
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, tc.path, nil))
+		if body := rec.Body.String(); rec.Code != http.StatusOK || !strings.Contains(body, tc.want) {
+			t.Errorf("SHOP_URL %q, %s: got %d, want %s:\n%s", tc.shopURL, tc.path, rec.Code, tc.want, body)
+		}
+	}
+}
