@@ -19,6 +19,7 @@ import (
 	"incidentbot"
 	"incidentbot/bot/console"
 	"incidentbot/i18n"
+	"incidentbot/integrations/probe"
 	"incidentbot/internal/fake/memads"
 	"incidentbot/server"
 )
@@ -286,13 +287,7 @@ func (s *demoSite) Probe(_ context.Context, t incidentbot.ProbeTarget) incidentb
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.up {
-		summary := t.URL + " answered HTTP 200 in 180ms."
-		if t.Expect != "" {
-			summary = fmt.Sprintf("%s answered HTTP 200 in 180ms with %q on the page.", t.URL, t.Expect)
-		}
-		return incidentbot.ProbeResult{URL: t.URL, Healthy: true, Class: "healthy", Status: 200, Latency: 180 * time.Millisecond, Summary: summary}
+		return probe.Answer(t, http.StatusOK, t.Expect, 180*time.Millisecond)
 	}
-	return incidentbot.ProbeResult{URL: t.URL, Class: "502/503/504 from a proxy or load balancer", Status: 504, Latency: 30 * time.Second,
-		Summary: t.URL + " answered HTTP 504: the load balancer got no answer from the application within 30 s.",
-		Detail:  "Check that the application servers run and are not overloaded, and recent deploys."}
+	return probe.Answer(t, http.StatusGatewayTimeout, "", 30*time.Second)
 }

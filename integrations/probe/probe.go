@@ -231,6 +231,21 @@ func (p *Prober) Probe(ctx context.Context, t incidentbot.ProbeTarget) incidentb
 	return res
 }
 
+// Answer is what Probe says of a check of t answered with code and body
+// after latency, for a stand-in prober that fetches nothing (the demo's):
+// the same words as a real check.
+func Answer(t incidentbot.ProbeTarget, code int, body string, latency time.Duration) incidentbot.ProbeResult {
+	res := incidentbot.ProbeResult{URL: t.URL, Status: code, Latency: latency}
+	u, err := parseURL(t.URL)
+	if err != nil {
+		return badURL(res, err)
+	}
+	res.URL = u.String()
+	classifyResponse(&http.Response{StatusCode: code, Header: http.Header{}}, []byte(body), u, t.Expect, latency).set(&res)
+	res.Healthy = res.Class == Healthy
+	return res
+}
+
 func badURL(res incidentbot.ProbeResult, err error) incidentbot.ProbeResult {
 	find(BadURL, "probe.bad_url.summary", "probe.bad_url.detail", map[string]any{"Why": i18n.ErrorText(err)}).set(&res)
 	return res

@@ -157,3 +157,34 @@ func TestProbeSentences(t *testing.T) {
 		}
 	}
 }
+
+// TestAnswer: a stand-in prober (the demo's) says of an answer what a real
+// check of the same answer says, in every language.
+func TestAnswer(t *testing.T) {
+	t.Parallel()
+	mux := http.NewServeMux()
+	mux.Handle("/ok", handler(200, nil, "<button>Add to cart</button>"))
+	mux.Handle("/504", handler(504, nil, "Gateway Timeout"))
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	p := probe.New(probe.Config{Clock: &stepClock{}})
+	for _, tc := range []struct {
+		path, expect, body string
+		code               int
+	}{
+		{"/ok", "Add to cart", "Add to cart", 200},
+		{"/504", "", "", 504},
+	} {
+		target := incidentbot.ProbeTarget{URL: srv.URL + tc.path, Expect: tc.expect, Trusted: true}
+		real := p.Probe(t.Context(), target)
+		got := probe.Answer(target, tc.code, tc.body, real.Latency)
+		if got.Class != real.Class || got.Healthy != real.Healthy || got.Status != real.Status {
+			t.Errorf("%s: got %s healthy %t %d, want %s %t %d", tc.path, got.Class, got.Healthy, got.Status, real.Class, real.Healthy, real.Status)
+		}
+		for _, lang := range []string{"en", "fr"} {
+			if got.TextIn(lang) != real.TextIn(lang) {
+				t.Errorf("%s in %s:\ngot  %q\nwant %q", tc.path, lang, got.TextIn(lang), real.TextIn(lang))
+			}
+		}
+	}
+}
