@@ -15,8 +15,10 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // ChannelState is a snapshot of a channel, for inspection.
@@ -52,6 +54,7 @@ type Chat struct {
 	calls    map[string]int
 	failures map[string]failure
 	fileDir  string // where a message's file is written; "": printed in the transcript
+	lang     atomic.Value // string: the language of the console's own words (SpeakIn)
 }
 
 type channel struct {
@@ -98,6 +101,22 @@ func (c *Chat) SaveFilesIn(dir string) {
 	c.fileDir = dir
 }
 
+// SpeakIn makes the console's own words (who joined, "(only you)", the
+// REPL's answers) lang's, the workspace's; English by default.
+func (c *Chat) SpeakIn(lang string) { c.lang.Store(lang) }
+
+// t is message id in the console's language.
+func (c *Chat) t(id string, data map[string]any) string {
+	lang, _ := c.lang.Load().(string)
+	return i18n.T(i18n.Or(lang), id, data)
+}
+
+// language is the console's language.
+func (c *Chat) language() string {
+	lang, _ := c.lang.Load().(string)
+	return i18n.Or(lang)
+}
+
 // Platform returns "console".
 func (c *Chat) Platform() string { return incidentbot.PlatformConsole }
 
@@ -138,13 +157,13 @@ func (c *Chat) CreateChannel(ctx context.Context, name string, opts incidentbot.
 	c.channels = append(c.channels, ch)
 	c.byID[ch.state.ID] = ch
 	if opts.Private {
-		c.printf(ch, "created (private) by incidentbot")
+		c.printf(ch, "%s", c.t("console.created_private", nil))
 	} else {
-		c.printf(ch, "created by incidentbot")
+		c.printf(ch, "%s", c.t("console.created", nil))
 	}
 	if opts.Topic != "" {
 		ch.state.Topic = opts.Topic
-		c.printf(ch, "topic: %s", c.humanize(opts.Topic))
+		c.printf(ch, "%s", c.t("console.topic", map[string]any{"Topic": c.humanize(opts.Topic)}))
 	}
 	return incidentbot.Channel{ID: ch.state.ID, Name: ch.state.Name}, nil
 }
@@ -202,7 +221,7 @@ func (c *Chat) Invite(ctx context.Context, channelID string, userIDs []string) e
 		u, _ := c.userByID(id)
 		names[i] = u.Name
 	}
-	c.printf(ch, "%s joined", strings.Join(names, ", "))
+	c.printf(ch, "%s", i18n.N(c.language(), "console.joined", len(names), map[string]any{"Names": strings.Join(names, ", ")}))
 	return nil
 }
 
@@ -218,7 +237,7 @@ func (c *Chat) SetTopic(ctx context.Context, channelID, topic string) error {
 		return err
 	}
 	ch.state.Topic = topic
-	c.printf(ch, "topic: %s", c.humanize(topic))
+	c.printf(ch, "%s", c.t("console.topic", map[string]any{"Topic": c.humanize(topic)}))
 	return nil
 }
 
@@ -281,7 +300,7 @@ func (c *Chat) post(channelID string, from incidentbot.User, m incidentbot.Messa
 		return incidentbot.MessageRef{}, err
 	}
 	if m.EphemeralTo != "" {
-		c.write(c.humanize(renderBlock([]string{"#" + ch.state.Name, "(only you)"}, m)) + file)
+		c.write(c.humanize(renderBlock([]string{"#" + ch.state.Name, c.t("console.only_you", nil)}, m)) + file)
 		return incidentbot.MessageRef{ChannelID: channelID}, nil
 	}
 	c.lastMsg++
@@ -315,7 +334,7 @@ func (c *Chat) saveFile(f *incidentbot.File) (string, error) {
 		return "", incidentbot.Errorf(incidentbot.EINVALID, "File name %q is not a plain file name.", f.Name)
 	}
 	if c.fileDir == "" {
-		return "── " + name + " ──\n" + strings.TrimRight(f.Content, "\n") + "\n── end of " + name + " ──\n", nil
+		return "── " + name + " ──\n" + strings.TrimRight(f.Content, "\n") + "\n── " + c.t("console.end_of", map[string]any{"Name": name}) + " ──\n", nil
 	}
 	path, err := filepath.Abs(filepath.Join(c.fileDir, name))
 	if err != nil {
@@ -348,7 +367,7 @@ func (c *Chat) Update(ctx context.Context, ref incidentbot.MessageRef, m inciden
 	p := &ch.state.Messages[i]
 	p.Message = copyMessage(m)
 	p.Edits++
-	c.write(c.humanize(renderBlock([]string{"#" + ch.state.Name, "(edited)"}, m)))
+	c.write(c.humanize(renderBlock([]string{"#" + ch.state.Name, c.t("console.edited", nil)}, m)))
 	return nil
 }
 
@@ -375,7 +394,7 @@ func (c *Chat) Pin(ctx context.Context, ref incidentbot.MessageRef) error {
 	if what == "" {
 		what, _, _ = strings.Cut(m.Text, "\n")
 	}
-	c.printf(ch, "📌 pinned %s: %s", ref.ID, c.humanize(what))
+	c.printf(ch, "%s", c.t("console.pinned", map[string]any{"ID": ref.ID, "What": c.humanize(what)}))
 	return nil
 }
 
@@ -394,7 +413,7 @@ func (c *Chat) Archive(ctx context.Context, channelID string) error {
 		return nil
 	}
 	ch.state.Archived = true
-	c.printf(ch, "archived")
+	c.printf(ch, "%s", c.t("console.archived", nil))
 	return nil
 }
 
@@ -501,7 +520,7 @@ func channelNotFound(id string) error {
 }
 
 func archivedError(ch *channel) error {
-	return incidentbot.Errorf(incidentbot.EINVALID, "#%s is archived: nothing can be posted or changed there. Use another channel.", ch.state.Name)
+	return i18n.Errorf(incidentbot.EINVALID, "console.archived_error", map[string]any{"Channel": ch.state.Name})
 }
 
 var mentionRE = regexp.MustCompile(`<@([^>|]+)(\|[^>]*)?>`)

@@ -13,6 +13,7 @@ import (
 
 	"incidentbot"
 	"incidentbot/bot/console"
+	"incidentbot/i18n"
 )
 
 func newChat(t *testing.T) *console.Chat {
@@ -467,5 +468,46 @@ func TestConcurrentUse(t *testing.T) {
 	st, _ := c.Channel("C0001")
 	if len(st.Members) != 2 || len(st.Messages) != workers || len(st.Pinned) != workers {
 		t.Errorf("got %d members, %d messages, %d pins; want 2, %d, %d", len(st.Members), len(st.Messages), len(st.Pinned), workers, workers)
+	}
+}
+
+// TestChatSpeaksFrench: with SpeakIn("fr") the console's own words
+// (joined, topic, only you, pinned, archived) are French.
+func TestChatSpeaksFrench(t *testing.T) {
+	t.Parallel()
+	var out strings.Builder
+	c := console.NewChat(&out, console.DefaultDirectory())
+	c.SpeakIn("fr")
+	ctx := t.Context()
+	ch, err := c.CreateChannel(ctx, "inc-1", incidentbot.ChannelOptions{Topic: "SEV1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	users := console.DefaultDirectory().Users
+	if err := c.Invite(ctx, ch.ID, []string{users[0].ID}); err != nil {
+		t.Fatal(err)
+	}
+	ref, err := c.Post(ctx, ch.ID, incidentbot.Message{Title: "Bienvenue"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Pin(ctx, ref); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Post(ctx, ch.ID, incidentbot.Message{Text: "privé", EphemeralTo: users[0].ID}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Archive(ctx, ch.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Post(ctx, ch.ID, incidentbot.Message{Text: "trop tard"})
+	for _, want := range []string{"créé par incidentbot", "sujet\u00a0: SEV1", users[0].Name + " a rejoint le salon",
+		"📌 épinglé " + ref.ID + "\u00a0: Bienvenue", "(vous seul)", "#inc-1 · archivé"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("transcript lacks %q:\n%s", want, out.String())
+		}
+	}
+	if got := i18n.ErrorMessage("fr", err); !strings.Contains(got, "est archivé") {
+		t.Errorf("posting to an archived channel: got %q, want the French refusal", got)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // HandleFunc runs one command line, as typed ("/incident status"), for
@@ -76,10 +77,14 @@ type repl struct {
 	handle    HandleFunc
 }
 
-const consoleHelp = "Type /incident help; /as <name> to switch user; /join <#channel> to move; /channels to list them; /quit to leave."
+// say prints message id in the console's language, on a line of its own.
+func (r *repl) say(id string, data map[string]any) {
+	r.printf("%s\n", r.chat.t(id, data))
+}
 
 func (r *repl) banner() {
-	r.printf("incidentbot console · you are %s in #%s\n%s\n", r.user.Name, r.channelName(), consoleHelp)
+	r.say("console.banner", map[string]any{"User": r.user.Name, "Channel": r.channelName()})
+	r.say("console.help", nil)
 }
 
 // do runs one line and reports whether the console should stop.
@@ -89,7 +94,7 @@ func (r *repl) do(ctx context.Context, line string) (quit bool) {
 	switch word {
 	case "":
 	case "/quit", "/exit":
-		r.printf("Bye.\n")
+		r.say("console.bye", nil)
 		return true
 	case "/as":
 		r.switchUser(arg)
@@ -101,11 +106,11 @@ func (r *repl) do(ctx context.Context, line string) (quit bool) {
 		r.command(ctx, line)
 	default:
 		if strings.HasPrefix(word, "/") {
-			r.printf("Unknown console command %q. %s\n", word, consoleHelp)
+			r.say("console.unknown", map[string]any{"Word": word, "Help": r.chat.t("console.help", nil)})
 			return false
 		}
 		if _, err := r.chat.Say(r.channelID, r.user, line); err != nil {
-			r.printf("(only you) %s\n", incidentbot.ErrorMessage(err))
+			r.onlyYou(err)
 		}
 	}
 	return false
@@ -114,16 +119,16 @@ func (r *repl) do(ctx context.Context, line string) (quit bool) {
 func (r *repl) switchUser(spec string) {
 	names := r.userNames()
 	if spec == "" {
-		r.printf("Usage: /as <name>. Users: %s.\n", names)
+		r.say("console.as_usage", map[string]any{"Users": names})
 		return
 	}
 	users, err := r.chat.lookup(spec)
 	if err != nil || len(users) != 1 {
-		r.printf("No console user %q. Users: %s.\n", spec, names)
+		r.say("console.no_user", map[string]any{"Name": spec, "Users": names})
 		return
 	}
 	r.user = users[0]
-	r.printf("You are now %s.\n", r.user.Name)
+	r.say("console.now_user", map[string]any{"User": r.user.Name})
 }
 
 func (r *repl) userNames() string {
@@ -138,7 +143,7 @@ func (r *repl) userNames() string {
 // join moves to a channel given as "#name", "name", an id or "<#C0001>".
 func (r *repl) join(spec string) {
 	if spec == "" {
-		r.printf("Usage: /join <#channel>. Type /channels to list them.\n")
+		r.say("console.join_usage", nil)
 		return
 	}
 	ref := strings.TrimSuffix(strings.TrimPrefix(spec, "<#"), ">")
@@ -148,31 +153,31 @@ func (r *repl) join(spec string) {
 		ch, ok = r.chat.ChannelByName(ref)
 	}
 	if !ok {
-		r.printf("No channel %q. Type /channels to list them.\n", spec)
+		r.say("console.no_channel", map[string]any{"Channel": spec})
 		return
 	}
 	r.channelID = ch.ID
 	if ch.Archived {
-		r.printf("You are now in #%s. It is archived: you can read it, not write in it.\n", ch.Name)
+		r.say("console.now_in_archived", map[string]any{"Channel": ch.Name})
 		return
 	}
-	r.printf("You are now in #%s.\n", ch.Name)
+	r.say("console.now_in", map[string]any{"Channel": ch.Name})
 }
 
 func (r *repl) listChannels() {
 	var b strings.Builder
-	b.WriteString("Channels:\n")
+	b.WriteString(r.chat.t("console.channels", nil) + "\n")
 	for _, ch := range r.chat.Channels() {
 		mark := " "
 		if ch.ID == r.channelID {
 			mark = "*"
 		}
-		about := []string{members(len(ch.Members))}
+		about := []string{i18n.N(r.chat.language(), "console.members", len(ch.Members), nil)}
 		if ch.Private {
-			about = append([]string{"private"}, about...)
+			about = append([]string{r.chat.t("console.private", nil)}, about...)
 		}
 		if ch.Archived {
-			about = append(about, "archived")
+			about = append(about, r.chat.t("console.archived", nil))
 		}
 		fmt.Fprintf(&b, "%s #%s (%s)", mark, ch.Name, strings.Join(about, ", "))
 		if ch.Topic != "" {
@@ -199,13 +204,13 @@ func (r *repl) command(ctx context.Context, line string) {
 		if err == nil {
 			return
 		}
-		r.printf("(only you) %s\n", incidentbot.ErrorMessage(err))
+		r.onlyYou(err)
 	}
 	file, err := r.chat.keepFile(reply.File)
 	if err != nil {
-		file = "(only you) " + incidentbot.ErrorMessage(err) + "\n"
+		file = r.chat.t("console.only_you", nil) + " " + i18n.ErrorMessage(r.chat.language(), err) + "\n"
 	}
-	r.printf("%s%s", renderBlock([]string{"#" + r.channelName(), "(only you)"}, reply), file)
+	r.printf("%s%s", renderBlock([]string{"#" + r.channelName(), r.chat.t("console.only_you", nil)}, reply), file)
 }
 
 func (r *repl) channelName() string {
@@ -217,11 +222,9 @@ func (r *repl) printf(format string, args ...any) {
 	r.chat.writeTo(r.out, fmt.Sprintf(format, args...))
 }
 
-func members(n int) string {
-	if n == 1 {
-		return "1 member"
-	}
-	return fmt.Sprintf("%d members", n)
+// onlyYou tells the person alone why what they did failed.
+func (r *repl) onlyYou(err error) {
+	r.printf("%s %s\n", r.chat.t("console.only_you", nil), i18n.ErrorMessage(r.chat.language(), err))
 }
 
 func isEmpty(m incidentbot.Message) bool {

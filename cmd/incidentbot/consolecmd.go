@@ -36,6 +36,7 @@ func runConsole(ctx context.Context, args []string, cfg config, logger *slog.Log
 	// Files (the post-mortem draft) go to the working folder, beside
 	// incidentbot.db; the transcript gives their path.
 	chat.SaveFilesIn(".")
+	chat.SpeakIn(cfg.Language)
 	google, meta := demoAdPlatforms(cfg.Language)
 	a, err := newApp(ctx, cfg, logger, parts{
 		dsn:       cfg.dsn(*dbPath),

@@ -108,6 +108,7 @@ func playDemo(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Wr
 	}
 	clock := incidentbot.NewManualClock(run.start)
 	chat := console.NewChat(stdout, console.DefaultDirectory())
+	chat.SpeakIn(cfg.Language)
 	google, meta := demoAdPlatforms(cfg.Language)
 	site := &demoSite{}
 	cfg.DatabaseURL = ""
