@@ -53,7 +53,7 @@ type Chat struct {
 	lastMsg  int
 	calls    map[string]int
 	failures map[string]failure
-	fileDir  string // where a message's file is written; "": printed in the transcript
+	fileDir  string       // where a message's file is written; "": printed in the transcript
 	lang     atomic.Value // string: the language of the console's own words (SpeakIn)
 }
 
