@@ -25,6 +25,25 @@ type Error struct {
 	// Text, when set, says Message in other languages ("en", "fr"): the
 	// edge that answers a person asks it for theirs. Message is its English.
 	Text interface{ In(lang string) string }
+	// Phrase, when set, names Message in the catalog, for errors made in
+	// this package, which cannot import it (package i18n says it).
+	Phrase *Phrase
+}
+
+// Phrase is a catalog message (an id of package i18n and its data) named
+// where the catalog cannot be imported. Data values that are Phrases, or
+// lists of them, are said in the same language.
+type Phrase struct {
+	ID   string
+	Data map[string]any
+}
+
+// phrasef is Errorf for a message the catalog has as id: the formatted
+// English is Message (logs, English readers), the catalog says the rest.
+func phrasef(code, id string, data map[string]any, format string, args ...any) *Error {
+	e := Errorf(code, format, args...)
+	e.Phrase = &Phrase{ID: id, Data: data}
+	return e
 }
 
 func (e *Error) Error() string {

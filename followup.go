@@ -50,7 +50,7 @@ func ParseFollowUpType(s string) (FollowUpType, error) {
 			return t, nil
 		}
 	}
-	return "", Errorf(EINVALID, "%q is not a follow-up type. Use prevent, detect, mitigate or process.", truncateRunes(s, 30))
+	return "", phrasef(EINVALID, "error.root.followup_type", map[string]any{"Text": truncateRunes(s, 30)}, "%q is not a follow-up type. Use prevent, detect, mitigate or process.", truncateRunes(s, 30))
 }
 
 // Label is "P2 · detect · fix the alert (owner, due)" without the owner and due.

@@ -39,7 +39,7 @@ func ParseLocalTime(s string) (LocalTime, error) {
 	}
 	c, err := time.Parse("15:04", clock)
 	if err != nil || len(clock) != 5 {
-		return LocalTime{}, Errorf(EINVALID, "%q is not a time. %s", truncateRunes(s, 40), localTimeHelp)
+		return LocalTime{}, phrasef(EINVALID, "error.root.time", map[string]any{"Text": truncateRunes(s, 40)}, "%q is not a time. %s", truncateRunes(s, 40), localTimeHelp)
 	}
 	t.Hour, t.Minute = c.Hour(), c.Minute()
 	return t, nil
@@ -48,7 +48,7 @@ func ParseLocalTime(s string) (LocalTime, error) {
 func (t *LocalTime) parseDate(date, whole string) error {
 	d, err := time.Parse("2006-01-02", date)
 	if err != nil || len(date) != 10 {
-		return Errorf(EINVALID, "%q is not a date and time. %s", truncateRunes(whole, 40), localTimeHelp)
+		return phrasef(EINVALID, "error.root.date", map[string]any{"Text": truncateRunes(whole, 40)}, "%q is not a date and time. %s", truncateRunes(whole, 40), localTimeHelp)
 	}
 	t.Year, t.Month, t.Day = d.Date()
 	return nil
@@ -94,10 +94,12 @@ func CheckImpactStart(at time.Time, inc *Incident, loc *time.Location) error {
 	const layout = "2006-01-02 15:04"
 	switch {
 	case at.After(inc.DeclaredAt):
-		return Errorf(EINVALID, "The impact cannot start after the declaration (%s): give the time customers were first affected, at or before it.",
-			inc.DeclaredAt.In(loc).Format(layout))
+		declared := inc.DeclaredAt.In(loc).Format(layout)
+		return phrasef(EINVALID, "error.root.impact_after", map[string]any{"Declared": declared},
+			"The impact cannot start after the declaration (%s): give the time customers were first affected, at or before it.", declared)
 	case inc.DeclaredAt.Sub(at) > MaxImpactLead:
-		return Errorf(EINVALID, "%s is more than 30 days before the declaration: check the date. %s", at.In(loc).Format(layout), localTimeHelp)
+		return phrasef(EINVALID, "error.root.impact_early", map[string]any{"At": at.In(loc).Format(layout)},
+			"%s is more than 30 days before the declaration: check the date. %s", at.In(loc).Format(layout), localTimeHelp)
 	}
 	return nil
 }
@@ -109,7 +111,7 @@ func ParseRevenueShare(s string) (float64, error) {
 	num, ok := strings.CutSuffix(s, "%")
 	v, err := strconv.ParseFloat(strings.TrimSpace(num), 64)
 	if !ok || err != nil || math.IsNaN(v) || v < 0 || v > 100 {
-		return 0, Errorf(EINVALID, "%q is not a share of sales. Write a percentage from 0%% to 100%%, e.g. 30%% for a slowdown, 100%% when nobody can buy.", truncateRunes(s, 40))
+		return 0, phrasef(EINVALID, "error.root.share", map[string]any{"Text": truncateRunes(s, 40)}, "%q is not a share of sales. Write a percentage from 0%% to 100%%, e.g. 30%% for a slowdown, 100%% when nobody can buy.", truncateRunes(s, 40))
 	}
 	return math.Round(v*10) / 1000, nil
 }

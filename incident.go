@@ -33,7 +33,7 @@ func ParseSeverity(s string) (Severity, error) {
 	case "4":
 		return SEV4, nil
 	}
-	return SevUnknown, Errorf(EINVALID, "Unknown severity %q. Use sev1 (site down) to sev4 (minor).", s)
+	return SevUnknown, phrasef(EINVALID, "error.root.severity", map[string]any{"Text": s}, "Unknown severity %q. Use sev1 (site down) to sev4 (minor).", s)
 }
 
 func (s Severity) Valid() bool { return s >= SEV1 && s <= SEV4 }
@@ -106,18 +106,23 @@ func CheckTransition(from, to Status) error {
 		}
 	}
 	if from == to {
-		return Errorf(EINVALID, "The incident is already %s.", from)
+		return phrasef(EINVALID, "error.root.already", map[string]any{"Status": from.phrase()}, "The incident is already %s.", from)
 	}
 	next := transitions[from]
 	if len(next) == 0 {
-		return Errorf(EINVALID, "The incident is %s: that is final, nothing can change it now.", from)
+		return phrasef(EINVALID, "error.root.final", map[string]any{"Status": from.phrase()}, "The incident is %s: that is final, nothing can change it now.", from)
 	}
 	names := make([]string, len(next))
+	phrases := make([]Phrase, len(next))
 	for i, s := range next {
-		names[i] = string(s)
+		names[i], phrases[i] = string(s), s.phrase()
 	}
-	return Errorf(EINVALID, "Cannot go from %s to %s. From %s the incident can become: %s.", from, to, from, strings.Join(names, ", "))
+	return phrasef(EINVALID, "error.root.transition", map[string]any{"From": from.phrase(), "To": to.phrase(), "Next": phrases},
+		"Cannot go from %s to %s. From %s the incident can become: %s.", from, to, from, strings.Join(names, ", "))
 }
+
+// phrase is the status word in the catalog.
+func (s Status) phrase() Phrase { return Phrase{ID: "status." + string(s)} }
 
 // Platforms an incident can live on.
 const (
@@ -193,29 +198,33 @@ func IncidentKey(id int64) string { return fmt.Sprintf("%s%d", KeyPrefix, id) }
 func ParseIncidentKey(key string) (int64, error) {
 	k := strings.ToUpper(strings.TrimSpace(key))
 	if !strings.HasPrefix(k, KeyPrefix) {
-		return 0, Errorf(EINVALID, "%q is not an incident key. Keys look like INC-42.", key)
+		return 0, badKey(key)
 	}
 	var id int64
 	digits := k[len(KeyPrefix):]
 	if digits == "" || len(digits) > 18 {
-		return 0, Errorf(EINVALID, "%q is not an incident key. Keys look like INC-42.", key)
+		return 0, badKey(key)
 	}
 	for _, c := range digits {
 		if c < '0' || c > '9' {
-			return 0, Errorf(EINVALID, "%q is not an incident key. Keys look like INC-42.", key)
+			return 0, badKey(key)
 		}
 		id = id*10 + int64(c-'0')
 	}
 	if id == 0 {
-		return 0, Errorf(EINVALID, "%q is not an incident key. Keys look like INC-42.", key)
+		return 0, badKey(key)
 	}
 	return id, nil
+}
+
+func badKey(key string) *Error {
+	return phrasef(EINVALID, "error.root.key", map[string]any{"Text": key}, "%q is not an incident key. Keys look like INC-42.", key)
 }
 
 // IncidentNotFound is the one answer to a key that names no incident of
 // the caller's workspace: the same whether it exists elsewhere or not.
 func IncidentNotFound(key string) *Error {
-	return Errorf(ENOTFOUND, "Incident %s not found. Run /incident list to see open incidents.", key)
+	return phrasef(ENOTFOUND, "error.root.not_found", map[string]any{"Key": key}, "Incident %s not found. Run /incident list to see open incidents.", key)
 }
 
 // Duration is how long the incident has lasted (until resolve, or now).

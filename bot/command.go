@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // rule says who may make a change, and whether a closed incident takes it.
@@ -118,7 +119,7 @@ func (e *Engine) updateByID(ctx context.Context, id int64, fn func(inc *incident
 // incident (ads resume aside: it ends a pause the close left behind).
 func notClosed(inc *incidentbot.Incident) error {
 	if inc.Status == incidentbot.StatusClosed {
-		return incidentbot.Errorf(incidentbot.EINVALID, "%s is closed: nothing can change it now. Declare a new incident if the problem is back.", inc.Key)
+		return i18n.Errorf(incidentbot.EINVALID, "error.closed", map[string]any{"Key": inc.Key})
 	}
 	return nil
 }

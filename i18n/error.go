@@ -3,6 +3,7 @@ package i18n
 import (
 	"errors"
 	"maps"
+	"strings"
 
 	"incidentbot"
 )
@@ -75,9 +76,39 @@ func ErrorMessage(lang string, err error) string {
 		return T(lang, "error.internal", nil)
 	case e.Text != nil:
 		return e.Text.In(lang)
+	case e.Phrase != nil:
+		return fromPhrase(*e.Phrase).In(lang)
 	default:
 		return e.Message
 	}
+}
+
+// fromPhrase is the root's Phrase as a Message: Phrases in its data, and
+// lists of them, are said in the same language.
+func fromPhrase(p incidentbot.Phrase) *Message {
+	data := make(map[string]any, len(p.Data))
+	for k, v := range p.Data {
+		switch v := v.(type) {
+		case incidentbot.Phrase:
+			data[k] = fromPhrase(v)
+		case []incidentbot.Phrase:
+			data[k] = phraseList(v)
+		default:
+			data[k] = v
+		}
+	}
+	return M(p.ID, data)
+}
+
+// phraseList says its phrases as a list: "mitigated, resolved".
+type phraseList []incidentbot.Phrase
+
+func (l phraseList) In(lang string) string {
+	words := make([]string, len(l))
+	for i, p := range l {
+		words[i] = fromPhrase(p).In(lang)
+	}
+	return strings.Join(words, ", ")
 }
 
 // ErrorText is err's message for people as a value a Message can hold: it
