@@ -226,6 +226,17 @@ type DeliveryStore interface {
 	PruneDeliveries(ctx context.Context, before time.Time) (int64, error)
 }
 
+// RequestClaimer records an inbound request (a signed Slack command or
+// interaction, a Discord interaction) against replays, as ClaimDelivery
+// does, but answers without waiting for the record to be durable: the
+// request's own writes commit durably after it and carry it along, so a
+// database crash can lose only the record of a request that wrote nothing,
+// which running again changes nothing. A DeliveryStore may offer it; its
+// acknowledgement then waits for one disk flush instead of two.
+type RequestClaimer interface {
+	ClaimRequest(ctx context.Context, source, id string, at time.Time) (first bool, err error)
+}
+
 // ClaimReader tells when a claim was made, so that a job which finds a
 // post claimed by another can wait for it while its claimer may still be
 // at work, and take over once it cannot be.

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"incidentbot"
 )
 
@@ -16,19 +18,31 @@ import (
 // storm repeats deliveries thousands of times a minute, and a violation
 // would fill the Postgres log with errors.
 func (db *DB) ClaimDelivery(ctx context.Context, source, id string, at time.Time) (bool, error) {
+	return db.claim(ctx, db.x, source, id, at)
+}
+
+func (db *DB) claim(ctx context.Context, x *sqlx.DB, source, id string, at time.Time) (bool, error) {
 	if source == "" || id == "" {
 		return false, incidentbot.Errorf(incidentbot.EINVALID, "A delivery needs a source and an id (got source %q, id %q).", source, id)
 	}
-	res, err := db.x.ExecContext(ctx, db.x.Rebind(`INSERT INTO deliveries (source, id, at) VALUES (?, ?, ?)
+	res, err := x.ExecContext(ctx, x.Rebind(`INSERT INTO deliveries (source, id, at) VALUES (?, ?, ?)
 		ON CONFLICT (source, id) DO NOTHING`), source, id, db.t(at))
 	if err != nil {
-		return false, fmt.Errorf("claim delivery %s: %w", source, mapErr(mapErr(err)))
+		return false, fmt.Errorf("claim delivery %s: %w", source, mapErr(err))
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
 		return false, fmt.Errorf("claim delivery %s: %w", source, mapErr(err))
 	}
 	return n == 1, nil
+}
+
+// ClaimRequest is ClaimDelivery for an inbound request's replay record
+// (incidentbot.RequestClaimer): on Postgres its commit does not wait for
+// the WAL flush (synchronous_commit off on the claims pool), since the
+// request's own writes flush it; SQLite in WAL mode waits for none anyway.
+func (db *DB) ClaimRequest(ctx context.Context, source, id string, at time.Time) (bool, error) {
+	return db.claim(ctx, db.claims, source, id, at)
 }
 
 // DeliveryClaimedAt is when source/id was claimed.

@@ -1,9 +1,11 @@
 package store_test
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"incidentbot/internal/storetest"
 	"incidentbot/store"
@@ -42,6 +44,35 @@ func TestClaimDeliveries(t *testing.T) {
 		}
 		if _, err := db.ClaimDeliveries(t.Context(), "am", []string{"x", ""}, t0); err == nil {
 			t.Errorf("an empty id: got no error")
+		}
+	})
+}
+
+// TestClaimRequest: a request's replay record is a claim like any other
+// (first once, then a repeat, whichever method asks), and on Postgres its
+// commit does not wait for the WAL flush while every other write's does:
+// an acknowledgement waits for one flush (its own transaction's), not two.
+func TestClaimRequest(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		now := time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)
+		for i, want := range []bool{true, false} {
+			first, err := db.ClaimRequest(ctx, "slack-request", "abc", now)
+			if err != nil || first != want {
+				t.Fatalf("claim %d: got %v, %v; want %v", i+1, first, err, want)
+			}
+		}
+		if first, err := db.ClaimDelivery(ctx, "slack-request", "abc", now); err != nil || first {
+			t.Errorf("the same request through ClaimDelivery: got %v, %v; want a repeat", first, err)
+		}
+		if db.Dialect() != store.Postgres {
+			return
+		}
+		for pool, want := range map[string]string{"postgres": "on", "postgres-claims": "off"} {
+			var got string
+			if err := db.Pools()[pool].QueryRowContext(ctx, `SHOW synchronous_commit`).Scan(&got); err != nil || got != want {
+				t.Errorf("%s pool: synchronous_commit %q (%v), want %q", pool, got, err, want)
+			}
 		}
 	})
 }

@@ -41,14 +41,20 @@ type DB struct {
 	// rd serves reads outside transactions: on SQLite a pool of read-only
 	// connections, so a command's reads do not queue behind a worker's
 	// commit on the one writer connection; on Postgres it is x.
-	rd      *sqlx.DB
+	rd *sqlx.DB
+	// claims records inbound requests (ClaimRequest): on Postgres a small
+	// pool whose commits do not wait for the WAL flush; on SQLite it is x.
+	claims  *sqlx.DB
 	dialect string
 	logger  *slog.Logger
 	clock   incidentbot.Clock
 	langs   languageCache
 }
 
-var _ incidentbot.Store = (*DB)(nil)
+var (
+	_ incidentbot.Store          = (*DB)(nil)
+	_ incidentbot.RequestClaimer = (*DB)(nil)
+)
 
 // Open connects to dsn and pings it; it does not migrate. A DSN starting
 // with postgres:// or postgresql:// selects Postgres; anything else is a
@@ -82,6 +88,13 @@ func Open(ctx context.Context, logger *slog.Logger, dsn string) (*DB, error) {
 		db.x.SetMaxIdleConns(10)
 		db.x.SetConnMaxIdleTime(5 * time.Minute)
 		db.rd = db.x
+		if db.claims, err = sqlx.Open("postgres", claimsDSN(postgresDSN(dsn))); err != nil {
+			db.x.Close()
+			return nil, fmt.Errorf("open postgres claims: %w", err)
+		}
+		db.claims.SetMaxOpenConns(claimConns)
+		db.claims.SetMaxIdleConns(claimConns)
+		db.claims.SetConnMaxIdleTime(5 * time.Minute)
 	} else {
 		db.dialect = SQLite
 		db.x, err = sqlx.Open("sqlite", sqliteDSN(dsn, false))
@@ -98,6 +111,7 @@ func Open(ctx context.Context, logger *slog.Logger, dsn string) (*DB, error) {
 		// WAL readers run beside the writer and each other.
 		db.rd.SetMaxOpenConns(sqliteReaders)
 		db.rd.SetMaxIdleConns(sqliteReaders)
+		db.claims = db.x
 	}
 	// The writer first: it creates the file and turns WAL on.
 	for _, x := range []*sqlx.DB{db.x, db.rd} {
@@ -107,6 +121,26 @@ func Open(ctx context.Context, logger *slog.Logger, dsn string) (*DB, error) {
 		}
 	}
 	return db, nil
+}
+
+// claimConns is the size of the Postgres pool of request claims: one
+// short insert each, so a few connections serve hundreds a second (each
+// replica adds them to the server's connections).
+const claimConns = 4
+
+// claimsDSN turns synchronous_commit off for the claims pool, unless the
+// operator's URL sets it.
+func claimsDSN(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return dsn
+	}
+	q := u.Query()
+	if !q.Has("synchronous_commit") && !strings.Contains(q.Get("options"), "synchronous_commit") {
+		q.Set("synchronous_commit", "off")
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // sqliteReaders is the size of SQLite's read-only pool.
@@ -178,10 +212,11 @@ func (db *DB) Ping(ctx context.Context) error {
 }
 
 // Pools returns the connection pools by name, for their statistics
-// (/metrics): "postgres"; or on SQLite "sqlite-writer" and "sqlite-readers".
+// (/metrics): "postgres" and "postgres-claims"; or on SQLite
+// "sqlite-writer" (which claims too) and "sqlite-readers".
 func (db *DB) Pools() map[string]*sql.DB {
 	if db.rd == db.x {
-		return map[string]*sql.DB{db.dialect: db.x.DB}
+		return map[string]*sql.DB{db.dialect: db.x.DB, db.dialect + "-claims": db.claims.DB}
 	}
 	return map[string]*sql.DB{db.dialect + "-writer": db.x.DB, db.dialect + "-readers": db.rd.DB}
 }
@@ -191,6 +226,9 @@ func (db *DB) Close() error {
 	err := db.x.Close()
 	if db.rd != db.x {
 		err = errors.Join(err, db.rd.Close())
+	}
+	if db.claims != nil && db.claims != db.x {
+		err = errors.Join(err, db.claims.Close())
 	}
 	return err
 }
