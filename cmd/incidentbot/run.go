@@ -10,6 +10,8 @@ import (
 	"os/signal"
 	"slices"
 	"syscall"
+
+	"incidentbot/i18n"
 )
 
 const usage = `incidentbot: a ChatOps incident bot for online shops.
@@ -45,7 +47,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	switch cmd {
 	case "playbooks":
-		return runPlaybooks(rest, stdout)
+		return runPlaybooks(rest, i18n.Or(i18n.Match(getenv("BOT_LANGUAGE"))), stdout)
 	case "slack-manifest":
 		return runSlackManifest(rest, stdout, stderr)
 	}

@@ -23,6 +23,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"incidentbot"
+	"incidentbot/i18n"
 	"incidentbot/bot/discord"
 	"incidentbot/bot/slack"
 	"incidentbot/commands"
@@ -340,22 +341,23 @@ func runMigrate(ctx context.Context, cfg config, logger *slog.Logger, stdout io.
 	defer db.Close()
 	applied, err := db.ApplyMigrations(ctx)
 	for _, name := range applied {
-		fmt.Fprintf(stdout, "applied %s (%s)\n", name, db.Dialect())
+		fmt.Fprintln(stdout, i18n.T(cfg.Language, "cli.migrate.applied", map[string]any{"Name": name, "Dialect": db.Dialect()}))
 	}
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	if len(applied) == 0 {
-		fmt.Fprintf(stdout, "no migrations needed: the %s schema is up to date\n", db.Dialect())
+		fmt.Fprintln(stdout, i18n.T(cfg.Language, "cli.migrate.none", map[string]any{"Dialect": db.Dialect()}))
 	}
 	return nil
 }
 
 // runPlaybooks is `playbooks check [dir]`: every problem with file, line
-// and field, or a list of what loaded.
-func runPlaybooks(args []string, stdout io.Writer) error {
+// and field, or a list of what loaded. It runs without the configuration,
+// so lang is BOT_LANGUAGE as given (English when not a language we speak).
+func runPlaybooks(args []string, lang string, stdout io.Writer) error {
 	if len(args) == 0 || args[0] != "check" || len(args) > 2 {
-		return errors.New("usage: incidentbot playbooks check [dir]")
+		return errors.New(i18n.T(lang, "cli.playbooks.usage", nil))
 	}
 	dir := ""
 	if len(args) == 2 {
@@ -451,7 +453,7 @@ func runRegisterDiscord(ctx context.Context, args []string, cfg config, logger *
 		return fmt.Errorf("register /incident with Discord: %s", incidentbot.ErrorMessage(err))
 	}
 	if len(changes) == 0 {
-		fmt.Fprintln(stdout, "no changes: /incident is up to date")
+		fmt.Fprintln(stdout, i18n.T(cfg.Language, "cli.discord.unchanged", nil))
 	}
 	for _, c := range changes {
 		fmt.Fprintln(stdout, c)
