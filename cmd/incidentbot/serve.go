@@ -23,10 +23,10 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"incidentbot"
-	"incidentbot/i18n"
 	"incidentbot/bot/discord"
 	"incidentbot/bot/slack"
 	"incidentbot/commands"
+	"incidentbot/i18n"
 	"incidentbot/integrations/alerts"
 	"incidentbot/playbooks"
 	"incidentbot/server"
