@@ -49,29 +49,16 @@ func (c *languageCache) get(k languageKey, now time.Time) (string, uint64, bool)
 	return "", c.gen, false
 }
 
-// put keeps lang for k unless a write came since gen; a full cache first
-// drops the expired entries, then any.
+// put keeps lang for k unless a write came since gen. A full cache starts
+// afresh: its people's next replies read their choice again, once.
 func (c *languageCache) put(k languageKey, lang string, gen uint64, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if gen != c.gen {
 		return
 	}
-	if c.m == nil {
+	if c.m == nil || len(c.m) >= languageMax {
 		c.m = map[languageKey]cachedLanguage{}
-	}
-	if _, ok := c.m[k]; !ok && len(c.m) >= languageMax {
-		for old, e := range c.m {
-			if !now.Before(e.expires) {
-				delete(c.m, old)
-			}
-		}
-		for old := range c.m {
-			if len(c.m) < languageMax {
-				break
-			}
-			delete(c.m, old)
-		}
 	}
 	c.m[k] = cachedLanguage{lang: lang, expires: now.Add(languageTTL)}
 }
