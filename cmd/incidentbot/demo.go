@@ -202,6 +202,11 @@ func serveDemo(ctx context.Context, cfg config, a *app, clock incidentbot.Clock,
 	if err != nil {
 		return err
 	}
+	// Without sign-in configured, this machine's browser sees the
+	// dashboard, the demo incident's page and its post-mortem too.
+	if err := newAuth(ctx, cfg, a.store, "", clock, logger, &deps); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("listen on HTTP_ADDR %s: %w", cfg.HTTPAddr, err)

@@ -3,8 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"html"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -83,27 +88,113 @@ var allowOwners = []string{"bota", "botb", "probe", "adapters", "playbooks", "we
 func TestDemoFrenchHasNoEnglish(t *testing.T) {
 	t.Parallel()
 	transcript := demoTranscript(t, "fr", map[string]string{"BOT_TIMEZONE": "Europe/Paris"})
-	buf, err := os.ReadFile(filepath.Join("testdata", "english-allowlist.txt"))
+	checkFrench(t, "english-allowlist.txt", transcript)
+}
+
+// checkFrench fails on each line of text holding English that the
+// allowlist testdata/<allowFile> does not cover, and on each entry of it
+// no line needs.
+func checkFrench(t *testing.T, allowFile, text string) {
+	t.Helper()
+	buf, err := os.ReadFile(filepath.Join("testdata", allowFile))
 	if err != nil {
 		t.Fatal(err)
 	}
 	allow, err := english.ParseAllowlist(string(buf), allowOwners)
 	if err != nil {
-		t.Fatalf("testdata/english-allowlist.txt:\n%v", err)
+		t.Fatalf("testdata/%s:\n%v", allowFile, err)
 	}
 	d := demoDetector(t)
 	seen := map[string]bool{}
-	for _, line := range strings.Split(transcript, "\n") {
+	for _, line := range strings.Split(text, "\n") {
 		found := d.Words(line)
 		if len(found) == 0 || seen[line] || allow.Allows(line) {
 			continue
 		}
 		seen[line] = true
-		t.Errorf("English in the French demo (%s):\n%s", strings.Join(found, ", "), line)
+		t.Errorf("English in French (%s):\n%s", strings.Join(found, ", "), line)
 	}
 	for _, e := range allow.Unused() {
-		t.Errorf("testdata/english-allowlist.txt:%d (%s): no line holds %q any more: remove the entry", e.Line, e.Owner, e.Fragment)
+		t.Errorf("testdata/%s:%d (%s): no line holds %q any more: remove the entry", allowFile, e.Line, e.Owner, e.Fragment)
 	}
+}
+
+// TestDemoWebFrenchHasNoEnglish: the web pages of the French demo
+// (demo --serve: dashboard, history, the incident and its post-mortem,
+// trends, status page) read as French, text and the attributes people
+// read (title, aria-label, placeholder, alt) alike; their allowlist is
+// testdata/english-allowlist-web.txt.
+func TestDemoWebFrenchHasNoEnglish(t *testing.T) {
+	t.Parallel()
+	addr := freeAddr(t)
+	cfg, err := loadConfig(t.Context(), "demo", envFrom(map[string]string{"BOT_LANGUAGE": "fr", "BOT_TIMEZONE": "Europe/Paris", "HTTP_ADDR": addr}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var errOut syncBuffer
+	logger, err := newLogger(cfg, true, &errOut)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() {
+		done <- playDemo(ctx, cfg, logger, &syncBuffer{}, demoRun{db: filepath.Join(t.TempDir(), "demo.db"), start: demoStart, serve: true})
+	}()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("demo --serve: %v", err)
+		}
+	}()
+	get := func(path string) (int, string) {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+path, nil)
+		req.Header.Set("Accept-Language", "fr-FR,fr;q=0.9")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return 0, err.Error()
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for code, _ := get("/status"); code != http.StatusOK; code, _ = get("/status") {
+		if time.Now().After(deadline) {
+			t.Fatalf("demo --serve did not serve /status within 20s (last: %d)", code)
+		}
+		time.Sleep(20 * time.Millisecond) // polling interval, not a wait for work
+	}
+	var text strings.Builder
+	for _, path := range []string{"/", "/incidents", "/incidents/INC-1", "/incidents/INC-1/postmortem.md?lang=fr", "/trends", "/status"} {
+		code, body := get(path)
+		if code != http.StatusOK {
+			t.Errorf("GET %s: got %d, want 200", path, code)
+		}
+		fmt.Fprintf(&text, "%s\n", readable(body))
+	}
+	checkFrench(t, "english-allowlist-web.txt", text.String())
+	if errOut.String() != "" {
+		t.Errorf("demo --serve logged warnings or errors:\n%s", errOut.String())
+	}
+}
+
+var (
+	scriptOrStyle = regexp.MustCompile(`(?is)<(script|style)\b.*?</(script|style)>`)
+	readAttr      = regexp.MustCompile(`(?i)\s(?:title|aria-label|placeholder|alt)="([^"]*)"`)
+	tag           = regexp.MustCompile(`(?s)<[^>]*>`)
+)
+
+// readable is what people read on a page, one piece a line: its text
+// between tags and the attributes shown as text.
+func readable(page string) string {
+	page = scriptOrStyle.ReplaceAllString(page, "\n")
+	var b strings.Builder
+	for _, m := range readAttr.FindAllStringSubmatch(page, -1) {
+		b.WriteString(html.UnescapeString(m[1]) + "\n")
+	}
+	b.WriteString(html.UnescapeString(tag.ReplaceAllString(page, "\n")))
+	return b.String()
 }
 
 // demoDetector knows the demo's names (people, roles, playbooks, ad

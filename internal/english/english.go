@@ -60,9 +60,9 @@ type Detector struct {
 var (
 	codeSpan = regexp.MustCompile("`[^`]*`")
 	url      = regexp.MustCompile(`\b[a-z][a-z0-9+.-]*://\S+`)
-	// ids: incident keys, chat ids (M0004, C0001), file names; environment
-	// variables are in capitals, which Words skips.
-	id      = regexp.MustCompile(`\b(?:INC-\d+|[A-Z]\d{3,}|[\w.-]+\.(?:md|db|yaml|csv|json))\b`)
+	// ids: incident keys, chat ids (M0004, C0001), file and host names;
+	// environment variables are in capitals, which Words skips.
+	id      = regexp.MustCompile(`\b(?:INC-\d+|[A-Z]\d{3,}|[\w.-]+\.(?:md|db|yaml|csv|json|atom|js)|[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|fr|io|example))\b`)
 	mention = regexp.MustCompile(`[@#][\w.-]+`)
 	command = regexp.MustCompile(`/incident((?:\s+\S+)*)`)
 	word    = regexp.MustCompile(`[\p{L}][\p{L}\p{Mn}-]*`)

@@ -24,6 +24,7 @@ func TestWords(t *testing.T) {
 		{"english after a bare command", "Tapez /incident status for more", []string{"for", "more"}},
 		{"code span", "Lancez `go run the demo` maintenant.", nil},
 		{"url", "Ouvrez https://shop.example.com/the/status/for/you pour voir.", nil},
+		{"host names", "La boutique shop.example.com et status.my-shop.fr répondent.", nil},
 		{"ids and mentions", "INC-1 ouvert dans #the-war-room par @the, message M0004.", nil},
 		{"environment variables", "Réglez PROVIDER_STATUS_PAGES puis NOTIFY_*.", nil},
 		{"names", "*orders* : alice, avec le playbook checkout-failure", nil},
