@@ -2,6 +2,7 @@ package incidentbot
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"text/template"
 	"time"
@@ -11,8 +12,11 @@ import (
 // Playbook says how one type of incident runs: who does what, what the bot
 // does on declare and on resolve, and the checklist people follow.
 type Playbook struct {
-	Name        string
-	Description string
+	Name string
+	// Language is the language of the incidents it runs ("en", "fr"):
+	// their war-room posts, summaries and timeline. "": BOT_LANGUAGE.
+	Language    string
+	Description Texts
 	Match       PlaybookMatch
 	// Channel is a text/template for the war-room name, rendered with the
 	// Incident; funcs: lower, upper, slug. Empty: DefaultChannelTemplate.
@@ -23,8 +27,8 @@ type Playbook struct {
 	StatusUpdates  map[Severity]time.Duration // 0: no reminders for that severity
 	OnDeclare      []Action
 	OnResolve      []Action
-	Checklist      []string
-	Templates      map[string]string // text/templates rendered with TemplateData
+	Checklist      []Texts
+	Templates      map[string]Texts // text/templates rendered with TemplateData
 	ArchiveOnClose bool
 	// RevenueShare is the share of sales lost while such an incident lasts
 	// (impact: {revenue_share: 0.3}); nil: all of them.
@@ -47,7 +51,7 @@ const DefaultChannelTemplate = "{{.Key | lower}}-{{.Title | slug}}"
 // "declarer", a user spec ("<@U1>", "@group", e-mail) or "" (assigned by hand).
 type Role struct {
 	Name        string
-	Description string
+	Description Texts
 	Assign      string
 }
 
@@ -68,19 +72,52 @@ func (p *Playbook) Role(name string) (Role, bool) {
 }
 
 // Template returns the text of the template an action names, in lang
-// ("en", "fr") when the playbook has one per language: an action naming
-// "customer" gets "customer-fr" when lang is fr, else "customer-en", else
-// the other language. A name defined as it is wins.
+// ("en", "fr"; see Texts.In for the fallback). A name with a language
+// suffix ("customer-fr", as playbooks wrote it before texts had
+// languages) is that language's text of the template without it.
 func (p *Playbook) Template(name, lang string) (string, bool) {
 	if t, ok := p.Templates[name]; ok {
-		return t, true
+		s := t.In(lang)
+		return s, s != ""
 	}
-	for _, l := range []string{lang, "en", "fr"} {
-		if t, ok := p.Templates[name+"-"+l]; ok && l != "" {
-			return t, true
+	if i := strings.LastIndexByte(name, '-'); i > 0 {
+		if s, ok := p.Templates[name[:i]][name[i+1:]]; ok && s != "" {
+			return s, true
 		}
 	}
 	return "", false
+}
+
+// Texts is one text people read, by language ("en", "fr"): a playbook
+// author writes it once or once per language.
+type Texts map[string]string
+
+// In returns the text in lang, else in English, else in French, else in
+// the first language by name: a missing translation shows the text in
+// another language rather than nothing.
+func (t Texts) In(lang string) string {
+	if s, ok := t[lang]; ok {
+		return s
+	}
+	for _, l := range []string{"en", "fr"} {
+		if s, ok := t[l]; ok {
+			return s
+		}
+	}
+	if langs := t.Languages(); len(langs) > 0 {
+		return t[langs[0]]
+	}
+	return ""
+}
+
+// Languages returns the languages the text is given in, sorted.
+func (t Texts) Languages() []string {
+	langs := make([]string, 0, len(t))
+	for l := range t {
+		langs = append(langs, l)
+	}
+	slices.Sort(langs)
+	return langs
 }
 
 // TemplateData is what playbook templates are rendered with.

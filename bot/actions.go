@@ -411,7 +411,7 @@ func (e *Engine) runNotify(ctx context.Context, inc *incidentbot.Incident, a not
 	}
 	data.URL = pb.SiteURL(e.cfg.ShopURL)
 	n := incidentbot.Notice{Severity: inc.Severity, Key: inc.Key, Status: data.Status, Title: inc.Title}
-	if tmpl, ok := pb.Template(a.template, e.cfg.Language); ok {
+	if tmpl, ok := pb.Template(a.template, e.lang(inc)); ok {
 		if n.Body, err = incidentbot.RenderTemplate(a.template, tmpl, data); err != nil {
 			return result{}, err
 		}

@@ -74,7 +74,7 @@ func (e *Engine) Declare(ctx context.Context, actor incidentbot.Actor, req incid
 		Text:  drillLabel(inc, fmt.Sprintf("%s declared %s (%s): %s", actor.User.Name, sev.Label(), pb.Name, title)),
 	}}}
 	for i, item := range pb.Checklist {
-		ch.Checklist = append(ch.Checklist, incidentbot.ChecklistEntry{Position: i + 1, Text: item, State: incidentbot.ChecklistOpen})
+		ch.Checklist = append(ch.Checklist, incidentbot.ChecklistEntry{Position: i + 1, Text: item.In(e.lang(inc)), State: incidentbot.ChecklistOpen})
 	}
 	ch.Jobs, err = e.declareJobs(inc, pb, req.PauseAds)
 	if err != nil {

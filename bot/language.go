@@ -25,5 +25,17 @@ func (e *Engine) SetUserLanguage(ctx context.Context, actor incidentbot.Actor, l
 }
 
 // lang is the language of inc's shared posts (war room, summaries) and of
-// its timeline entries, which are written once in it.
-func (e *Engine) lang(*incidentbot.Incident) string { return e.cfg.Language }
+// its timeline entries, which are written once in it: its playbook's
+// language:, else BOT_LANGUAGE. The playbook comes from the loaded set, a
+// map lookup by type, so no post costs a store read; a playbook removed
+// since the declaration speaks as the generic one would (Engine.playbook).
+func (e *Engine) lang(inc *incidentbot.Incident) string {
+	pb, err := e.playbooks.Match(inc.Type, "")
+	if err != nil {
+		pb, err = e.playbooks.Match("", "")
+	}
+	if err == nil && pb.Language != "" {
+		return pb.Language
+	}
+	return e.cfg.Language
+}

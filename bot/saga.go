@@ -287,7 +287,7 @@ func (e *Engine) welcome(ctx context.Context, job incidentbot.Job, inc *incident
 		if err != nil {
 			return incidentbot.Message{}, err
 		}
-		return views.Welcome(st, e.now(), e.cfg.Language), nil
+		return views.Welcome(st, e.now(), e.lang(inc)), nil
 	})
 }
 

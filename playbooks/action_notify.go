@@ -10,7 +10,7 @@ import (
 
 var statusPageStatuses = []string{"investigating", "identified", "monitoring", "resolved"}
 
-func sortedKeys(m map[string]string) []string {
+func sortedKeys(m map[string]incidentbot.Texts) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)

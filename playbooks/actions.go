@@ -21,10 +21,10 @@ type actionSpec struct {
 
 // actionInput is one action's mapping, being decoded.
 type actionInput struct {
-	node      *yaml.Node            // the action's value: a mapping or null
-	path      string                // on_declare[0].notify
-	fields    map[string]*yaml.Node // known fields, by name
-	templates map[string]string     // the playbook's
+	node      *yaml.Node                   // the action's value: a mapping or null
+	path      string                       // on_declare[0].notify
+	fields    map[string]*yaml.Node        // known fields, by name
+	templates map[string]incidentbot.Texts // the playbook's
 }
 
 // spec makes the entry of the kind P names, so a decoder cannot be filed
@@ -64,7 +64,7 @@ func actionKinds() []string {
 	return kinds
 }
 
-func (d *decoder) actions(n *yaml.Node, path string, templates map[string]string) []incidentbot.Action {
+func (d *decoder) actions(n *yaml.Node, path string, templates map[string]incidentbot.Texts) []incidentbot.Action {
 	var out []incidentbot.Action
 	kinds := actionKinds()
 	for i, item := range d.list(n, path) {

@@ -2,6 +2,7 @@ package playbooks
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -39,7 +40,7 @@ var (
 	groupRE       = regexp.MustCompile(`^@[A-Za-z0-9][A-Za-z0-9._-]*$`)
 )
 
-var topFields = []string{"name", "description", "match", "channel", "private", "roles", "invite",
+var topFields = []string{"name", "language", "description", "match", "channel", "private", "roles", "invite",
 	"status_updates", "on_declare", "on_resolve", "checklist", "templates", "archive_on_close", "impact"}
 
 // sampleIncident is what channel templates are test-rendered with: a title
@@ -58,6 +59,7 @@ type entry struct {
 	nameLine int
 	types    []located
 	keywords []located // slugs
+	texts    []textUse
 }
 
 type located struct {
@@ -74,7 +76,7 @@ func parseFile(file string, data []byte) (entry, []Problem) {
 	root := d.document(data)
 	if root != nil {
 		e = d.playbook(root)
-		e.file = file
+		e.file, e.texts = file, d.uses
 	}
 	sort.SliceStable(d.problems, func(i, j int) bool { return d.problems[i].Line < d.problems[j].Line })
 	if len(d.problems) > maxProblems {
@@ -103,8 +105,13 @@ func (d *decoder) playbook(root *yaml.Node) entry {
 	if pb.Name == "" {
 		d.add(root, "name", "a name is required: people type it to pick the playbook, like name: site-outage")
 	}
+	d.lang = plainLanguage
+	if n, ok := f["language"]; ok {
+		pb.Language = d.language(n)
+		d.lang = cmp.Or(pb.Language, plainLanguage)
+	}
 	if n, ok := f["description"]; ok {
-		pb.Description = d.text(n, "description")
+		pb.Description = d.localized(n, "description")
 	}
 	if n, ok := f["match"]; ok {
 		e.types, e.keywords = d.match(n, pb)
@@ -161,9 +168,10 @@ func (d *decoder) playbook(root *yaml.Node) entry {
 	if n, ok := f["checklist"]; ok {
 		for i, item := range d.list(n, "checklist") {
 			field := fmt.Sprintf("checklist[%d]", i)
-			if s := d.text(item, field); s != "" {
+			before := len(d.problems)
+			if s := d.localized(item, field); len(s) > 0 {
 				pb.Checklist = append(pb.Checklist, s)
-			} else {
+			} else if len(d.problems) == before {
 				d.add(item, field, "an empty checklist item: write what to do, or remove the line")
 			}
 		}
@@ -239,25 +247,6 @@ func parseSeverity(s string) (incidentbot.Severity, error) {
 	return incidentbot.ParseSeverity(s)
 }
 
-func (d *decoder) templates(n *yaml.Node) map[string]string {
-	out := map[string]string{}
-	for _, kv := range d.pairs(n, "templates") {
-		name := kv.key.Value
-		field := "templates." + name
-		if !targetRE.MatchString(name) {
-			d.add(kv.key, field, "%q is not a valid template name: use lowercase letters, digits, dashes and underscores, like customer-fr", name)
-		}
-		text := d.text(kv.val, field)
-		if strings.TrimSpace(text) == "" {
-			d.add(kv.val, field, "an empty template: write the message, or remove the template")
-		} else if _, err := incidentbot.ParseTemplate(name, text); err != nil {
-			d.add(kv.val, field, "does not parse: %v", err)
-		}
-		out[name] = text
-	}
-	return out
-}
-
 // channel checks the war-room name template by rendering it for a sample
 // incident: a template that parses can still fail or yield a name no chat
 // platform accepts.
@@ -312,7 +301,7 @@ func (d *decoder) roles(n *yaml.Node) []incidentbot.Role {
 			d.add(nameNode, path+".name", "role %q is defined twice: give each role its own name", r.Name)
 		}
 		if dn, ok := f["description"]; ok {
-			r.Description = d.text(dn, path+".description")
+			r.Description = d.localized(dn, path+".description")
 		}
 		if an, ok := f["assign"]; ok {
 			r.Assign = d.text(an, path+".assign")

@@ -40,6 +40,24 @@ func TestLoadProblems(t *testing.T) {
 			want:  []string{`a.yaml:4: impact.revenue_share: "30%" is not a share: write a number from 0 to 1`},
 		},
 		{
+			name:  "unknown language",
+			files: map[string]string{"a.yaml": minimal + "language: de\n"},
+			want:  []string{`a.yaml:4: language: unknown language "de": use en or fr`},
+		},
+		{
+			name: "texts per language",
+			files: map[string]string{"a.yaml": minimal + "description: {en: Shop, de: Laden}\nchecklist:\n  - {en: Look, fr: \"\"}\n  - [Look]\n  - {}\n" +
+				"templates:\n  t: {en: \"{{.X\"}\n  u: {fr: Bonjour}\n  u-fr: Salut\n"},
+			want: []string{
+				`a.yaml:4: description.de: unknown language: give the text per language with en, fr`,
+				`a.yaml:6: checklist[0].fr: an empty French text: write it, or remove the line`,
+				`a.yaml:7: checklist[1]: must be text, or one text per language like {en: ..., fr: ...}, not a list`,
+				`a.yaml:8: checklist[2]: an empty checklist item`,
+				`a.yaml:10: templates.t.en: does not parse`,
+				`a.yaml:12: templates.u-fr: the French text of template u is already given on line 11: keep one`,
+			},
+		},
+		{
 			name:  "unknown impact field",
 			files: map[string]string{"a.yaml": minimal + "impact: {share: 0.3}\n"},
 			want:  []string{`a.yaml:4: impact.share: unknown field`},
@@ -124,7 +142,7 @@ func TestLoadProblems(t *testing.T) {
 		{
 			name:  "template not in templates",
 			files: map[string]string{"a.yaml": minimal + "on_declare:\n  - statuspage: {status: investigating, template: customer-de}\ntemplates: {customer-fr: Bonjour}\n"},
-			want:  []string{`a.yaml:5: on_declare[0].statuspage.template: template "customer-de" is not in templates: add it there or use one of: customer-fr`},
+			want:  []string{`a.yaml:5: on_declare[0].statuspage.template: template "customer-de" is not in templates: add it there or use one of: customer`},
 		},
 		{
 			name:  "notify without template and unknown status",
@@ -327,7 +345,7 @@ archive_on_close: true
 		what      string
 		got, want any
 	}{
-		{"description", pb.Description, "The web shop."},
+		{"description", pb.Description.In("en"), "The web shop."},
 		{"types", strings.Join(pb.Match.Types, ","), "Shop,web-down"},
 		{"default severity", pb.Match.DefaultSeverity, incidentbot.SEV2},
 		{"channel", pb.Channel, "web-{{.Key | lower}}"},
@@ -352,7 +370,7 @@ archive_on_close: true
 		{"page", pb.OnDeclare[3].Params, incidentbot.PageParams{To: "web-oncall"}},
 		{"resume kind", pb.OnResolve[0].Kind(), incidentbot.ActionResumeAds},
 		{"statuspage", pb.OnResolve[1].Params, incidentbot.StatusPageParams{Status: "resolved"}},
-		{"checklist", strings.Join(pb.Checklist, "|"), "Look outside|404"},
+		{"checklist", pb.Checklist[0].In("fr") + "|" + pb.Checklist[1].In("en"), "Look outside|404"},
 		{"archive", pb.ArchiveOnClose, true},
 	}
 	for _, c := range checks {

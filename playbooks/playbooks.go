@@ -53,10 +53,11 @@ var defaultsFS embed.FS
 
 // Set is a checked collection of playbooks, safe for concurrent use.
 type Set struct {
-	list   []*incidentbot.Playbook          // by name
-	byName map[string]*incidentbot.Playbook // lowercased name
-	byKey  map[string]*incidentbot.Playbook // lowercased name and match types
-	byWord map[string]*incidentbot.Playbook // slugs of match keywords: titles only
+	entries []entry                          // as kept, for Warnings
+	list    []*incidentbot.Playbook          // by name
+	byName  map[string]*incidentbot.Playbook // lowercased name
+	byKey   map[string]*incidentbot.Playbook // lowercased name and match types
+	byWord  map[string]*incidentbot.Playbook // slugs of match keywords: titles only
 }
 
 var _ incidentbot.Playbooks = (*Set)(nil)
@@ -239,6 +240,7 @@ func build(entries []entry) (*Set, []Problem) {
 			}
 		}
 	}
+	s.entries = kept
 	problems = append(problems, s.addKeywords(kept, owner)...)
 	sort.Slice(s.list, func(i, j int) bool { return s.list[i].Name < s.list[j].Name })
 	return s, problems

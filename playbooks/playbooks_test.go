@@ -64,12 +64,15 @@ func TestDefaults(t *testing.T) {
 			if err != nil || !channelNameRE.MatchString(name) {
 				t.Errorf("got channel %q, %v; want a valid channel name", name, err)
 			}
-			for _, tmpl := range []string{"customer-fr", "customer-en", "hosting-alert", "agency-alert"} {
-				for _, status := range []string{"investigating", "resolved"} {
-					data := templateData{Incident: &inc, URL: "https://status.example.com/INC-42", Commander: "Ana", Status: status}
-					got, err := incidentbot.RenderTemplate(tmpl, pb.Templates[tmpl], data)
-					if err != nil || strings.TrimSpace(got) == "" || strings.Contains(got, "<no value>") {
-						t.Errorf("template %s (%s): got %q, %v; want a message", tmpl, status, got, err)
+			for _, tmpl := range []string{"customer", "hosting-alert", "agency-alert"} {
+				for _, lang := range []string{"en", "fr"} {
+					text, ok := pb.Template(tmpl, lang)
+					for _, status := range []string{"investigating", "resolved"} {
+						data := templateData{Incident: &inc, URL: "https://status.example.com/INC-42", Commander: "Ana", Status: status}
+						got, err := incidentbot.RenderTemplate(tmpl, text, data)
+						if !ok || err != nil || strings.TrimSpace(got) == "" || strings.Contains(got, "<no value>") {
+							t.Errorf("template %s in %s (%s): got %q, %v; want a message", tmpl, lang, status, got, err)
+						}
 					}
 				}
 			}
@@ -218,7 +221,7 @@ func TestLoadDir(t *testing.T) {
 			t.Errorf("Match(%q): %v", tc.typ, err)
 			continue
 		}
-		if pb.Name != tc.want || pb.Description != tc.description {
+		if pb.Name != tc.want || pb.Description.In("en") != tc.description {
 			t.Errorf("Match(%q): got %s %q, want %s %q", tc.typ, pb.Name, pb.Description, tc.want, tc.description)
 		}
 	}
@@ -229,7 +232,7 @@ func TestLoadDir(t *testing.T) {
 	if _, ok := Defaults().Get("newsletter"); ok {
 		t.Error("LoadDir changed the shared defaults")
 	}
-	if pb, _ := Defaults().Get("site-outage"); pb.Description == "La boutique est inaccessible." {
+	if pb, _ := Defaults().Get("site-outage"); pb.Description.In("en") == "La boutique est inaccessible." {
 		t.Error("LoadDir changed the shared default site-outage")
 	}
 }

@@ -19,6 +19,8 @@ var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 type decoder struct {
 	file     string
 	problems []Problem
+	lang     string    // of plain-string texts
+	uses     []textUse // texts people read, as read
 }
 
 // maxProblems bounds the list for one file: aliases can repeat one mistake

@@ -193,7 +193,7 @@ func build(d Data, l *locale) view {
 			v.Type = inline(d.Playbook.Name)
 		}
 		// The template ends the sentence itself.
-		v.PlaybookDescription = strings.TrimRight(inline(d.Playbook.Description), ".")
+		v.PlaybookDescription = strings.TrimRight(inline(d.Playbook.Description.In(l.lang)), ".")
 	}
 	end := now
 	if inc.ResolvedAt != nil {
@@ -485,7 +485,7 @@ func roles(pb *incidentbot.Playbook, assigned []incidentbot.RoleAssignment, l *l
 	if pb != nil {
 		for _, r := range pb.Roles {
 			index[strings.ToLower(r.Name)] = len(out)
-			out = append(out, roleView{Name: inline(r.Name), Description: inline(r.Description)})
+			out = append(out, roleView{Name: inline(r.Name), Description: inline(r.Description.In(l.lang))})
 		}
 	}
 	for _, a := range assigned {

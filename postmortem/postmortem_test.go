@@ -30,11 +30,11 @@ var (
 func siteOutagePlaybook() *incidentbot.Playbook {
 	return &incidentbot.Playbook{
 		Name:        "site-outage",
-		Description: "The shop (or checkout) is down or failing for customers.",
+		Description: incidentbot.Texts{"en": "The shop (or checkout) is down or failing for customers."},
 		Roles: []incidentbot.Role{
-			{Name: "commander", Description: "coordinates and decides", Assign: incidentbot.AssignDeclarer},
-			{Name: "tech-lead", Description: "investigates and fixes", Assign: "@oncall-web"},
-			{Name: "comms", Description: "informs customers and managers", Assign: "@support-leads"},
+			{Name: "commander", Description: incidentbot.Texts{"en": "coordinates and decides"}, Assign: incidentbot.AssignDeclarer},
+			{Name: "tech-lead", Description: incidentbot.Texts{"en": "investigates and fixes"}, Assign: "@oncall-web"},
+			{Name: "comms", Description: incidentbot.Texts{"en": "informs customers and managers"}, Assign: "@support-leads"},
 		},
 	}
 }

@@ -24,8 +24,8 @@ func Roles(st *incidentbot.IncidentStatus, lang string) incidentbot.Message {
 		}
 		fmt.Fprintf(&b, "- *%s*", name)
 		if st.Playbook != nil {
-			if r, ok := st.Playbook.Role(name); ok && r.Description != "" {
-				fmt.Fprintf(&b, " (%s)", r.Description)
+			if r, ok := st.Playbook.Role(name); ok && r.Description.In(lang) != "" {
+				fmt.Fprintf(&b, " (%s)", r.Description.In(lang))
 			}
 		}
 		h := i18n.T(lang, "view.status.unassigned", nil)

@@ -29,9 +29,9 @@ func at(d time.Duration) *time.Time {
 var outage = &incidentbot.Playbook{
 	Name: "site-outage",
 	Roles: []incidentbot.Role{
-		{Name: "commander", Description: "coordinates and decides", Assign: incidentbot.AssignDeclarer},
-		{Name: "tech-lead", Description: "investigates and fixes", Assign: "@oncall-web"},
-		{Name: "comms", Description: "informs customers and managers", Assign: "@support-leads"},
+		{Name: "commander", Description: incidentbot.Texts{"en": "coordinates and decides"}, Assign: incidentbot.AssignDeclarer},
+		{Name: "tech-lead", Description: incidentbot.Texts{"en": "investigates and fixes"}, Assign: "@oncall-web"},
+		{Name: "comms", Description: incidentbot.Texts{"en": "informs customers and managers"}, Assign: "@support-leads"},
 	},
 }
 

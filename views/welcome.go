@@ -42,8 +42,8 @@ func Welcome(st *incidentbot.IncidentStatus, now time.Time, lang string) inciden
 	for _, name := range names {
 		fmt.Fprintf(&b, "- *%s*", name)
 		if st.Playbook != nil {
-			if r, ok := st.Playbook.Role(name); ok && r.Description != "" {
-				fmt.Fprintf(&b, " (%s)", r.Description)
+			if r, ok := st.Playbook.Role(name); ok && r.Description.In(lang) != "" {
+				fmt.Fprintf(&b, " (%s)", r.Description.In(lang))
 			}
 		}
 		if h := who[name]; len(h) > 0 {

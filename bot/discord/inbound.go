@@ -470,7 +470,7 @@ func (in *Inbound) autocomplete(ctx context.Context, i *discordgo.Interaction) [
 	switch focused.Name {
 	case optType:
 		for _, pb := range in.deps.Service.Playbooks() {
-			add(pb.Name+" · "+pb.Description, pb.Name)
+			add(pb.Name+" · "+pb.Description.In(i18n.Match(string(i.Locale))), pb.Name)
 			for _, t := range pb.Match.Types {
 				add(t+" ("+pb.Name+")", t)
 			}

@@ -114,8 +114,8 @@ func newInbound(rec *recorder, d *deliveries, now time.Time) *Inbound {
 	svc := &mock.IncidentService{
 		PlaybooksFn: func() []*incidentbot.Playbook {
 			return []*incidentbot.Playbook{
-				{Name: "site-outage", Description: "The shop is down", Match: incidentbot.PlaybookMatch{Types: []string{"outage", "site-down"}}},
-				{Name: "checkout-failure", Description: "Orders fail", Match: incidentbot.PlaybookMatch{Types: []string{"payments"}}},
+				{Name: "site-outage", Description: incidentbot.Texts{"en": "The shop is down"}, Match: incidentbot.PlaybookMatch{Types: []string{"outage", "site-down"}}},
+				{Name: "checkout-failure", Description: incidentbot.Texts{"en": "Orders fail"}, Match: incidentbot.PlaybookMatch{Types: []string{"payments"}}},
 			}
 		},
 		ListFn: func(ctx context.Context, actor incidentbot.Actor, _ incidentbot.ListQuery) (*incidentbot.IncidentPage, error) {

@@ -53,8 +53,8 @@ func declareView(lang string, books []*incidentbot.Playbook, meta string) slacka
 	var types []*slackapi.OptionBlockObject
 	for _, pb := range books[:min(len(books), maxOptions)] {
 		var desc *slackapi.TextBlockObject
-		if pb.Description != "" {
-			desc = plain(incidentbot.Truncate(pb.Description, maxOptionText))
+		if d := pb.Description.In(i18n.Default); d != "" {
+			desc = plain(incidentbot.Truncate(d, maxOptionText))
 		}
 		types = append(types, slackapi.NewOptionBlockObject(pb.Name, plain(incidentbot.Truncate(pb.Name, maxOptionText)), desc))
 	}

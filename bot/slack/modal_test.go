@@ -44,7 +44,7 @@ func TestDeclareView(t *testing.T) {
 	t.Parallel()
 	// Fixed playbooks: the defaults change with their owners, not with this view.
 	books := []*incidentbot.Playbook{
-		{Name: "site-outage", Description: "The shop (or checkout) is down or failing for customers."},
+		{Name: "site-outage", Description: incidentbot.Texts{"en": "The shop (or checkout) is down or failing for customers."}},
 		{Name: "generic"},
 	}
 	b, err := json.MarshalIndent(declareView("en", books, `{"origin_channel":"C01OPS4X7Z"}`), "", "  ")

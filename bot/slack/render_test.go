@@ -31,7 +31,7 @@ func incidentStatus() *incidentbot.IncidentStatus {
 			{Position: 2, Text: "Check monitoring & recent deploys", State: incidentbot.ChecklistOpen},
 		},
 		Playbook: &incidentbot.Playbook{Name: "site-outage", Roles: []incidentbot.Role{
-			{Name: "commander", Description: "coordinates and decides", Assign: incidentbot.AssignDeclarer},
+			{Name: "commander", Description: incidentbot.Texts{"en": "coordinates and decides"}, Assign: incidentbot.AssignDeclarer},
 		}},
 	}
 }

@@ -1,0 +1,227 @@
+package playbooks
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"incidentbot"
+	"incidentbot/i18n"
+)
+
+// This file reads the texts people read (descriptions, checklist items,
+// templates) in one language or several, and says which playbooks will
+// show a war room words in another language than its own (Warnings).
+
+// plainLanguage is the language of plain-string texts in a playbook that
+// declares none: playbooks were written in English before texts had
+// languages.
+const plainLanguage = "en"
+
+var languageNames = map[string]string{"en": "English", "fr": "French"}
+
+// textUse is where one text was written and in which languages, for the
+// warnings that compare a playbook's texts.
+type textUse struct {
+	field string
+	line  int
+	langs []string // sorted
+}
+
+// language reads language: en|fr, the language of the playbook's
+// incidents and of its plain-string texts.
+func (d *decoder) language(n *yaml.Node) string {
+	l := d.text(n, "language")
+	if l != "" && !slices.Contains(i18n.Supported, l) {
+		d.add(n, "language", "unknown language %q: use %s (the language of this playbook's incidents and of its plain texts), or remove the line for BOT_LANGUAGE", l, strings.Join(i18n.Supported, " or "))
+		return ""
+	}
+	return l
+}
+
+// localized reads a text people read: a plain string, in the playbook's
+// language, or one per language ({en: ..., fr: ...}). Null or empty gives
+// nil, for the caller to judge.
+func (d *decoder) localized(n *yaml.Node, path string) incidentbot.Texts {
+	t := d.perLanguage(n, path, d.lang, nil)
+	if len(t) > 0 {
+		d.used(n, path, t)
+	}
+	return t
+}
+
+func (d *decoder) used(n *yaml.Node, path string, t incidentbot.Texts) {
+	d.uses = append(d.uses, textUse{field: path, line: n.Line, langs: t.Languages()})
+}
+
+// perLanguage reads a localized text, a plain string being in lang; check, when
+// set, may refuse each language's text with a problem.
+func (d *decoder) perLanguage(n *yaml.Node, path, lang string, check func(string) string) incidentbot.Texts {
+	n = resolve(n)
+	switch {
+	case isNull(n):
+		return nil
+	case n.Kind == yaml.ScalarNode:
+		s := d.text(n, path)
+		if s == "" {
+			return nil
+		}
+		d.check(n, path, s, check)
+		return incidentbot.Texts{lang: s}
+	case n.Kind != yaml.MappingNode:
+		d.add(n, path, "must be text, or one text per language like {en: ..., fr: ...}, not %s", kindName(n))
+		return nil
+	}
+	out := incidentbot.Texts{}
+	for _, kv := range d.pairs(n, path) {
+		l, field := kv.key.Value, path+"."+kv.key.Value
+		if !slices.Contains(i18n.Supported, l) {
+			d.add(kv.key, field, "unknown language: give the text per language with %s", strings.Join(i18n.Supported, ", "))
+			continue
+		}
+		if s := d.text(kv.val, field); s != "" {
+			d.check(kv.val, field, s, check)
+			out[l] = s
+		} else {
+			d.add(kv.val, field, "an empty %s text: write it, or remove the line", languageNames[l])
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+func (d *decoder) check(n *yaml.Node, path, s string, check func(string) string) {
+	if check != nil {
+		if msg := check(s); msg != "" {
+			d.add(n, path, "%s", msg)
+		}
+	}
+}
+
+// templates reads the templates: map. A name ending in a language
+// ("customer-fr", the form before texts had languages) is that
+// language's text of the template without the suffix, so actions may
+// name either.
+func (d *decoder) templates(n *yaml.Node) map[string]incidentbot.Texts {
+	out := map[string]incidentbot.Texts{}
+	given := map[string]int{}        // "customer fr": line
+	first := map[string]*yaml.Node{} // where each template is first written
+	var order []string
+	for _, kv := range d.pairs(n, "templates") {
+		name := kv.key.Value
+		field := "templates." + name
+		if !targetRE.MatchString(name) {
+			d.add(kv.key, field, "%q is not a valid template name: use lowercase letters, digits, dashes and underscores, like customer", name)
+		}
+		base, lang := name, d.lang
+		if i := strings.LastIndexByte(name, '-'); i > 0 && slices.Contains(i18n.Supported, name[i+1:]) && resolve(kv.val).Kind == yaml.ScalarNode {
+			base, lang = name[:i], name[i+1:]
+		}
+		texts := d.perLanguage(kv.val, field, lang, func(text string) string {
+			if _, err := incidentbot.ParseTemplate(name, text); err != nil {
+				return fmt.Sprintf("does not parse: %v", err)
+			}
+			return ""
+		})
+		if len(texts) == 0 {
+			d.add(kv.val, field, "an empty template: write the message, or remove the template")
+			continue
+		}
+		if out[base] == nil {
+			out[base], first[base] = incidentbot.Texts{}, kv.val
+			order = append(order, base)
+		}
+		for _, l := range texts.Languages() {
+			if line, dup := given[base+" "+l]; dup {
+				d.add(kv.key, field, "the %s text of template %s is already given on line %d: keep one", languageNames[l], base, line)
+				continue
+			}
+			given[base+" "+l] = kv.key.Line
+			out[base][l] = texts[l]
+		}
+	}
+	for _, base := range order {
+		d.used(first[base], "templates."+base, out[base])
+	}
+	return out
+}
+
+// Warnings returns what `playbooks check` points out without refusing the
+// playbooks: a playbook whose texts are in different languages, or miss the
+// one its incidents speak (its language:, else botLanguage, BOT_LANGUAGE).
+// People would read a war room in two languages.
+func (s *Set) Warnings(botLanguage string) []Problem {
+	var out []Problem
+	for _, e := range s.entries {
+		if p, ok := e.mixed(); ok {
+			out = append(out, p)
+		}
+		if p, ok := e.missing(cmp.Or(e.pb.Language, botLanguage)); ok {
+			out = append(out, p)
+		}
+	}
+	return newLoadError(out).Problems
+}
+
+// mixed reports a playbook with a text in one language only and another
+// in another language only.
+func (e entry) mixed() (Problem, bool) {
+	first := map[string]textUse{} // by its only language
+	for _, u := range e.texts {
+		if len(u.langs) == 1 {
+			if _, ok := first[u.langs[0]]; !ok {
+				first[u.langs[0]] = u
+			}
+		}
+	}
+	if len(first) < 2 {
+		return Problem{}, false
+	}
+	var parts []string
+	var at textUse
+	for _, l := range i18n.Supported {
+		if u, ok := first[l]; ok {
+			if at.line == 0 || u.line < at.line {
+				at = u
+			}
+			parts = append(parts, fmt.Sprintf("%s is %s only (line %d)", u.field, languageNames[l], u.line))
+		}
+	}
+	return Problem{File: e.file, Line: at.line, Field: at.field, Message: fmt.Sprintf(
+		"the playbook mixes languages: %s; give those texts in every language, like {en: ..., fr: ...}, or write them all in one (plain texts are in the playbook's language:, English without one)",
+		strings.Join(parts, ", "))}, true
+}
+
+// missing reports the texts a war room in lang would show in another language.
+func (e entry) missing(lang string) (Problem, bool) {
+	var lacking []textUse
+	for _, u := range e.texts {
+		if !slices.Contains(u.langs, lang) {
+			lacking = append(lacking, u)
+		}
+	}
+	if len(lacking) == 0 {
+		return Problem{}, false
+	}
+	const shown = 4
+	var names []string
+	for _, u := range lacking[:min(len(lacking), shown)] {
+		names = append(names, fmt.Sprintf("%s (line %d)", u.field, u.line))
+	}
+	if more := len(lacking) - shown; more > 0 {
+		names = append(names, fmt.Sprintf("%d more", more))
+	}
+	why := "BOT_LANGUAGE is " + lang
+	if e.pb.Language != "" {
+		why = "its language: is " + lang
+	}
+	name := languageNames[lang]
+	return Problem{File: e.file, Line: lacking[0].line, Field: lacking[0].field, Message: fmt.Sprintf(
+		"%d texts have no %s version while %s, so its war rooms show them in another language: %s; add %s: to each, or set language: to the language they are written in",
+		len(lacking), name, why, strings.Join(names, ", "), lang)}, true
+}
