@@ -76,6 +76,7 @@ func parseFile(file string, data []byte) (entry, []Problem) {
 	root := d.document(data)
 	if root != nil {
 		e = d.playbook(root)
+		sort.SliceStable(d.uses, func(i, j int) bool { return d.uses[i].line < d.uses[j].line })
 		e.file, e.texts = file, d.uses
 	}
 	sort.SliceStable(d.problems, func(i, j int) bool { return d.problems[i].Line < d.problems[j].Line })

@@ -35,6 +35,8 @@ func FuzzLoad(f *testing.F) {
 		minimal + "channel: \"{{range 3}}x{{end}}\"\n",
 		minimal + "---\nname: other\n",
 		minimal + "match: {types: [web], keywords: [Panne, \"ne répond plus\", \"!!\", web, \"\"]}\n",
+		minimal + "language: fr\ndescription: {en: Shop, fr: Boutique}\nchecklist: [{fr: Voir}, Look, {}]\n",
+		minimal + "templates: {customer-fr: Bonjour, customer: {en: Hi, fr: Salut}, x-en: &a \"{{.Status}}\", x: *a}\n",
 	} {
 		f.Add([]byte(seed))
 	}
@@ -68,6 +70,18 @@ func FuzzLoad(f *testing.F) {
 		}
 		if _, err := incidentbot.RenderTemplate("channel", pb.Channel, &sampleIncident); err != nil {
 			t.Fatalf("accepted a channel template that fails: %v", err)
+		}
+		for _, item := range pb.Checklist {
+			for _, lang := range []string{"en", "fr"} {
+				if item.In(lang) == "" {
+					t.Fatalf("accepted an empty checklist item %v", item)
+				}
+			}
+		}
+		for _, w := range s.Warnings("fr") {
+			if w.File != "p.yaml" || w.Line == 0 || w.Message == "" {
+				t.Fatalf("got warning %+v, want file p.yaml, a line and a message", w)
+			}
 		}
 	})
 }

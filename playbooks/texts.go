@@ -220,8 +220,33 @@ func (e entry) missing(lang string) (Problem, bool) {
 	if e.pb.Language != "" {
 		why = "its language: is " + lang
 	}
-	name := languageNames[lang]
+	count, them := fmt.Sprintf("%d texts have", len(lacking)), "them"
+	if len(lacking) == 1 {
+		count, them = "1 text has", "it"
+	}
+	fix := fmt.Sprintf("add %s: to each, like {en: ..., fr: ...}", lang)
+	if other, ok := e.onlyIn(); ok && e.pb.Language == "" {
+		fix += fmt.Sprintf(", or set language: %s for its incidents to run in %s", other, languageNames[other])
+	}
 	return Problem{File: e.file, Line: lacking[0].line, Field: lacking[0].field, Message: fmt.Sprintf(
-		"%d texts have no %s version while %s, so its war rooms show them in another language: %s; add %s: to each, or set language: to the language they are written in",
-		len(lacking), name, why, strings.Join(names, ", "), lang)}, true
+		"%s no %s version while %s, so people will read %s in another language: %s; %s",
+		count, languageNames[lang], why, them, strings.Join(names, ", "), fix)}, true
+}
+
+// onlyIn returns the language of a playbook whose texts are all in it,
+// some of them in that language only.
+func (e entry) onlyIn() (string, bool) {
+	only := ""
+	for _, u := range e.texts {
+		switch {
+		case !slices.Contains(u.langs, cmp.Or(only, u.langs[0])):
+			return "", false
+		case len(u.langs) == 1:
+			if only != "" && only != u.langs[0] {
+				return "", false
+			}
+			only = u.langs[0]
+		}
+	}
+	return only, only != ""
 }

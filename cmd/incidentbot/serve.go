@@ -353,8 +353,10 @@ func runMigrate(ctx context.Context, cfg config, logger *slog.Logger, stdout io.
 }
 
 // runPlaybooks is `playbooks check [dir]`: every problem with file, line
-// and field, or a list of what loaded. It runs without the configuration,
-// so lang is BOT_LANGUAGE as given (English when not a language we speak).
+// and field, or a list of what loaded and the warnings for lang
+// (BOT_LANGUAGE): playbooks that would show a war room two languages. It
+// runs without the configuration, so lang is BOT_LANGUAGE as given
+// (English when not a language we speak).
 func runPlaybooks(args []string, lang string, stdout io.Writer) error {
 	if len(args) == 0 || args[0] != "check" || len(args) > 2 {
 		return errors.New(i18n.T(lang, "cli.playbooks.usage", nil))
@@ -368,7 +370,10 @@ func runPlaybooks(args []string, lang string, stdout io.Writer) error {
 		return err
 	}
 	for _, p := range set.All() {
-		fmt.Fprintf(stdout, "ok  %-18s %s\n", p.Name, p.Description)
+		fmt.Fprintf(stdout, "ok  %-18s %s\n", p.Name, p.Description.In(lang))
+	}
+	for _, w := range set.Warnings(lang) {
+		fmt.Fprintf(stdout, "warning: %s\n", w)
 	}
 	return nil
 }
