@@ -41,6 +41,11 @@ func TestDefaults(t *testing.T) {
 	if !slices.Equal(names, defaultNames) {
 		t.Fatalf("got defaults %v, want %v", names, defaultNames)
 	}
+	for _, lang := range []string{"en", "fr"} {
+		for _, w := range Defaults().Warnings(lang) {
+			t.Errorf("BOT_LANGUAGE=%s: %s", lang, w)
+		}
+	}
 	inc := sampleIncident
 	for _, pb := range all {
 		t.Run(pb.Name, func(t *testing.T) {
@@ -82,6 +87,7 @@ func TestDefaults(t *testing.T) {
 				}
 			}
 			publicTextDefaults(t, pb, inc)
+			frenchTypography(t, pb)
 		})
 	}
 }
@@ -376,6 +382,27 @@ func publicTextDefaults(t *testing.T, pb *incidentbot.Playbook, inc incidentbot.
 			got, err := incidentbot.RenderTemplate(sp.Template, tmpl, templateData{Incident: &inc, Status: sp.Status})
 			if err != nil || !strings.Contains(got, word) || strings.Contains(got, inc.Title) || strings.Contains(got, ":\n") || strings.HasSuffix(strings.TrimSpace(got), ":") {
 				t.Errorf("statuspage %s in %s: got %q, %v; want the %s customer text, no title, no dangling link", sp.Status, lang, got, err, lang)
+			}
+		}
+	}
+}
+
+// frenchTypography checks the defaults' French texts put a no-break space
+// before : ; ! ? as the message catalog does, so a line never starts with one.
+func frenchTypography(t *testing.T, pb *incidentbot.Playbook) {
+	t.Helper()
+	texts := append([]incidentbot.Texts{pb.Description}, pb.Checklist...)
+	for _, r := range pb.Roles {
+		texts = append(texts, r.Description)
+	}
+	for _, name := range sortedKeys(pb.Templates) {
+		texts = append(texts, pb.Templates[name])
+	}
+	for _, text := range texts {
+		fr := text["fr"]
+		for _, mark := range []string{" :", " ;", " !", " ?"} {
+			if strings.Contains(fr, mark) {
+				t.Errorf("got %q in %q, want a no-break space (U+00A0) before %s", mark, fr, mark[1:])
 			}
 		}
 	}
