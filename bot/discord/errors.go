@@ -7,12 +7,14 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // RateLimitError is Discord's HTTP 429 for one call. It sits inside an
@@ -68,19 +70,19 @@ func mapError(op string, err error) error {
 		if wait <= 0 {
 			wait = time.Second
 		}
-		return incidentbot.WrapError(incidentbot.EUNAVAILABLE, &RateLimitError{Op: op, Wait: wait},
-			"Discord is rate limiting the bot; it will retry in %s.", wait.Round(time.Millisecond))
+		return i18n.Wrap(incidentbot.EUNAVAILABLE, &RateLimitError{Op: op, Wait: wait},
+			"discord.error.rate_limited", map[string]any{"Wait": wait.Round(time.Millisecond).String()})
 	}
 	var ne net.Error
 	if errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout() {
-		return incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "Discord did not answer in time; the bot will retry.")
+		return i18n.Wrap(incidentbot.EUNAVAILABLE, err, "discord.error.timeout", nil)
 	}
 	if e := incidentbot.NetError("Discord", err); e != nil {
 		return e
 	}
 	// discordgo reports a 502 it gave up retrying as a plain error.
 	if strings.HasPrefix(err.Error(), "Exceeded Max retries HTTP 5") {
-		return incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "Discord is not answering right now; the bot will retry.")
+		return i18n.Wrap(incidentbot.EUNAVAILABLE, err, "discord.error.down", nil)
 	}
 	var re *discordgo.RESTError
 	if !errors.As(err, &re) || re.Response == nil {
@@ -89,25 +91,21 @@ func mapError(op string, err error) error {
 	status, code := re.Response.StatusCode, restCode(err)
 	switch {
 	case status == http.StatusUnauthorized:
-		return incidentbot.WrapError(incidentbot.EUNAUTHORIZED, err,
-			"Discord refused the bot token. Check DISCORD_BOT_TOKEN (Developer Portal > Bot > Reset Token).")
+		return i18n.Wrap(incidentbot.EUNAUTHORIZED, err, "discord.error.token", nil)
 	case status == http.StatusForbidden || code == codeMissingAccess || code == codeMissingPermissions:
-		return incidentbot.WrapError(incidentbot.EFORBIDDEN, err,
-			"Discord did not allow %s. Give the bot Manage Channels, Manage Roles, View Channels, Send Messages and Pin Messages in the server.", op)
+		return i18n.Wrap(incidentbot.EFORBIDDEN, err, "discord.error.forbidden", map[string]any{"Op": op})
 	case status == http.StatusNotFound:
-		return incidentbot.WrapError(incidentbot.ENOTFOUND, err,
-			"Discord could not find it (%s). Check the channel, message or member and try again.", op)
+		return i18n.Wrap(incidentbot.ENOTFOUND, err, "discord.error.not_found", map[string]any{"Op": op})
 	case status == http.StatusConflict:
-		return incidentbot.WrapError(incidentbot.ECONFLICT, err, "Discord refused %s: it conflicts with the current state.", op)
+		return i18n.Wrap(incidentbot.ECONFLICT, err, "discord.error.conflict", map[string]any{"Op": op})
 	case status == http.StatusTooManyRequests || status >= 500:
-		return incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "Discord is not answering right now; the bot will retry.")
+		return i18n.Wrap(incidentbot.EUNAVAILABLE, err, "discord.error.down", nil)
 	case code == codeMaxChannels:
-		return incidentbot.WrapError(incidentbot.ECONFLICT, err,
-			"The Discord server holds 500 channels, its maximum. Delete old war rooms, then retry.")
+		return i18n.Wrap(incidentbot.ECONFLICT, err, "discord.error.max_channels", nil)
 	case code == codeMaxPins:
-		return incidentbot.WrapError(incidentbot.ECONFLICT, err, "The channel has 250 pins, Discord's maximum. Unpin old messages.")
+		return i18n.Wrap(incidentbot.ECONFLICT, err, "discord.error.max_pins", nil)
 	case status == http.StatusBadRequest:
-		return incidentbot.WrapError(incidentbot.EINVALID, err, "Discord rejected %s (code %d).", op, code)
+		return i18n.Wrap(incidentbot.EINVALID, err, "discord.error.rejected", map[string]any{"Op": op, "Code": strconv.Itoa(code)})
 	}
 	return fmt.Errorf("discord %s: %w", op, err)
 }

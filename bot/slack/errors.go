@@ -12,6 +12,7 @@ import (
 	slackapi "github.com/slack-go/slack"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // RateLimitError is Slack's HTTP 429 for one method. It sits inside an
@@ -54,19 +55,19 @@ func mapError(method string, err error) error {
 	}
 	var rl *slackapi.RateLimitedError
 	if errors.As(err, &rl) {
-		return incidentbot.WrapError(incidentbot.EUNAVAILABLE, &RateLimitError{Method: method, Wait: rl.RetryAfter},
-			"Slack is rate limiting the bot; it will retry in %s.", rl.RetryAfter)
+		return i18n.Wrap(incidentbot.EUNAVAILABLE, &RateLimitError{Method: method, Wait: rl.RetryAfter},
+			"slack.error.rate_limited", map[string]any{"Wait": rl.RetryAfter.String()})
 	}
 	var sc slackapi.StatusCodeError
 	if errors.As(err, &sc) {
 		if sc.Code >= 500 || sc.Code == 429 {
-			return incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "Slack is not answering right now; the bot will retry.")
+			return i18n.Wrap(incidentbot.EUNAVAILABLE, err, "slack.error.down", nil)
 		}
 		return fmt.Errorf("slack %s: %w", method, err)
 	}
 	var ne net.Error
 	if errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout() {
-		return incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "Slack did not answer in time; the bot will retry.")
+		return i18n.Wrap(incidentbot.EUNAVAILABLE, err, "slack.error.timeout", nil)
 	}
 	if e := incidentbot.NetError("Slack", err); e != nil {
 		return e
@@ -77,26 +78,21 @@ func mapError(method string, err error) error {
 		return fmt.Errorf("slack %s: %w", method, err)
 	case code == "invalid_auth" || code == "not_authed" || code == "account_inactive" ||
 		code == "token_revoked" || code == "token_expired":
-		return incidentbot.WrapError(incidentbot.EUNAUTHORIZED, err,
-			"Slack refused the bot token (%s). Check SLACK_BOT_TOKEN or reinstall the app.", code)
+		return i18n.Wrap(incidentbot.EUNAUTHORIZED, err, "slack.error.token", map[string]any{"Code": code})
 	case code == "missing_scope" || code == "restricted_action" || code == "no_permission" ||
 		code == "not_allowed_token_type" || code == "cant_invite" || code == "cant_archive_general":
-		return incidentbot.WrapError(incidentbot.EFORBIDDEN, err,
-			"Slack did not allow %s (%s). Give the app the scope it needs, or ask a workspace admin.", method, code)
+		return i18n.Wrap(incidentbot.EFORBIDDEN, err, "slack.error.forbidden", map[string]any{"Method": method, "Code": code})
 	case strings.HasSuffix(code, "_not_found") || code == "no_such_subteam":
-		return incidentbot.WrapError(incidentbot.ENOTFOUND, err,
-			"Slack could not find it (%s). Check the channel, message or user and try again.", code)
+		return i18n.Wrap(incidentbot.ENOTFOUND, err, "slack.error.not_found", map[string]any{"Code": code})
 	case code == "ratelimited" || code == "internal_error" || code == "fatal_error" ||
 		code == "service_unavailable" || code == "request_timeout":
-		return incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "Slack is not answering right now; the bot will retry.")
+		return i18n.Wrap(incidentbot.EUNAVAILABLE, err, "slack.error.down", nil)
 	case code == "is_archived" || code == "not_in_channel":
-		return incidentbot.WrapError(incidentbot.ECONFLICT, err,
-			"Slack refused %s (%s). Unarchive the channel or add the bot to it.", method, code)
+		return i18n.Wrap(incidentbot.ECONFLICT, err, "slack.error.archived", map[string]any{"Method": method, "Code": code})
 	case code == "user_not_in_channel":
-		return incidentbot.WrapError(incidentbot.ECONFLICT, err,
-			"That person is not in the channel. Invite them, then try again.")
+		return i18n.Wrap(incidentbot.ECONFLICT, err, "slack.error.not_member", nil)
 	case strings.HasPrefix(code, "invalid_") || code == "too_long" || code == "msg_too_long" || code == "no_text":
-		return incidentbot.WrapError(incidentbot.EINVALID, err, "Slack rejected the request (%s).", code)
+		return i18n.Wrap(incidentbot.EINVALID, err, "slack.error.rejected", map[string]any{"Code": code})
 	}
 	return fmt.Errorf("slack %s: %w", method, err)
 }
