@@ -26,8 +26,10 @@ func TestDeadlineDiscordInteractionBusyAndNothingCreated(t *testing.T) {
 		start := time.Now()
 		code, resp := w.deliver(id, body, w.clock.Now(), priv)
 		took := time.Since(start)
-		if code != http.StatusOK || !strings.Contains(answerText(resp), commands.Busy) {
-			t.Errorf("got %d %s, want 200 and %q", code, answerText(resp), commands.Busy)
+		// Busy, or Stuck when cancelling the frozen query outlasts the grace
+		// (a loaded machine): both honest, neither claims a declaration.
+		if text := answerText(resp); code != http.StatusOK || !strings.Contains(text, commands.Busy) && !strings.Contains(text, commands.Stuck) {
+			t.Errorf("got %d %s, want 200 and %q", code, text, commands.Busy)
 		}
 		if took > timeout+time.Second {
 			t.Errorf("answered after %v, want within about %v", took, timeout)
