@@ -65,7 +65,7 @@ func (h *Handler) Run(ctx context.Context, actor incidentbot.Actor, c Command) (
 	defer func() {
 		if p := recover(); p != nil {
 			cause := fmt.Errorf("panic: %v\n%s", p, debug.Stack())
-			r, err = Reply{}, incidentbot.WrapError(incidentbot.EINTERNAL, cause, "Something went wrong on our side. Try again; if it keeps failing, tell the bot's operator.")
+			r, err = Reply{}, i18n.Wrap(incidentbot.EINTERNAL, cause, "handler.panic", nil)
 		}
 	}()
 	if actor.Language == "" {

@@ -308,6 +308,17 @@ func TestHandleErrors(t *testing.T) {
 	}
 }
 
+// TestHandlePanicFrench: a crashed command says so in the reader's language.
+func TestHandlePanicFrench(t *testing.T) {
+	t.Parallel()
+	fr := actor
+	fr.Locale = "fr-FR" // her chat app's language
+	r := NewHandler(&mock.IncidentService{}, clock, slog.New(slog.DiscardHandler)).Handle(context.Background(), fr, "ack")
+	if want := "Une erreur s'est produite de notre côté. Réessayez\u00a0; si cela continue, prévenez l'exploitant du bot."; r.Message.Text != want {
+		t.Errorf("got %q, want %q", r.Message.Text, want)
+	}
+}
+
 func TestHelpGolden(t *testing.T) {
 	t.Parallel()
 	for _, in := range []string{"help", "help declare", "help ads", "help acknowledge", "bogus"} {
