@@ -181,6 +181,8 @@ func runServe(ctx context.Context, cfg config, logger *slog.Logger) error {
 			// Valid values are positive (validate), so never New's defaults.
 			MaxPerNotification: cfg.AlertMaxPerNotif,
 			MaxPerMinute:       cfg.AlertMaxPerMinute,
+			Language:           cfg.Language,
+			Location:           a.loc,
 		}, a.engine, a.store, clock, logger)
 		deps.Alertmanager, deps.Grafana, deps.GenericAlerts = rx.Alertmanager(), rx.Grafana(), rx.Generic()
 	}

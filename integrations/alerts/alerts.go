@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // Config says who may call the webhooks and where alert incidents go.
@@ -38,6 +39,11 @@ type Config struct {
 	// "alert storm" incident. 0 means 10 and 20.
 	MaxPerNotification int
 	MaxPerMinute       int
+	// Language and Location are those of the incidents' shared posts
+	// (BOT_LANGUAGE, BOT_TIMEZONE): the receiver writes its descriptions,
+	// war-room posts and timeline entries in them. "" and nil: English, UTC.
+	Language string
+	Location *time.Location
 }
 
 // Validate returns one error a problem with where alert incidents go,
@@ -81,6 +87,10 @@ func New(cfg Config, svc incidentbot.IncidentService, deliveries incidentbot.Del
 	}
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
+	}
+	cfg.Language = i18n.Or(cfg.Language)
+	if cfg.Location == nil {
+		cfg.Location = time.UTC
 	}
 	return &Receiver{cfg: cfg, svc: svc, deliveries: deliveries, clock: clock, logger: logger}
 }
@@ -186,7 +196,7 @@ func (r *Receiver) process(ctx context.Context, src source, alerts []alert) ([]r
 				return out, err
 			}
 			r.logger.WarnContext(ctx, "alert not applied", "source", src.name, "fingerprint", a.Fingerprint, "code", incidentbot.ErrorCode(err), "err", err)
-			res.Action, res.Reason = actFailed, incidentbot.ErrorMessage(err)
+			res.Action, res.Reason = actFailed, i18n.ErrorMessage(r.cfg.Language, err)
 		}
 		out = append(out, res)
 	}
@@ -332,7 +342,7 @@ func (r *Receiver) fire(ctx context.Context, n *notification, i int, a alert, d 
 		return result{}, err
 	}
 	if existing == nil && d.mode == ModeAttach {
-		return result{Action: actIgnored, Reason: fmt.Sprintf("No open incident holds %s, and this alert only joins one: set its severity to critical or error, or give it a rule with mode: declare, to open incidents.", d.key)}, nil
+		return result{Action: actIgnored, Reason: r.say("alerts.reason.attach_only", map[string]any{"Key": d.key})}, nil
 	}
 	first := c.first
 	if !c.done { // attach-only, and its incident appeared since the claims up front
@@ -340,7 +350,7 @@ func (r *Receiver) fire(ctx context.Context, n *notification, i int, a alert, d 
 			return result{}, err
 		}
 	}
-	desc := describe(src, a)
+	desc := describe(r.cfg.Language, r.cfg.Location, src, a)
 	if existing == nil {
 		if c.held {
 			return result{Action: actDuplicate, Incident: n.storm.Key}, nil
@@ -372,14 +382,14 @@ func (r *Receiver) fire(ctx context.Context, n *notification, i int, a alert, d 
 	if !first || existing.Impact == desc {
 		return result{Action: actDuplicate, Incident: existing.Key}, nil
 	}
-	title := alertTitle(a)
+	title := alertTitle(r.cfg.Language, a)
 	ev := incidentbot.TimelineEvent{
 		Kind: incidentbot.EventAlertFired,
 		At:   startedAt(a, r.clock.Now()),
-		Text: fmt.Sprintf("%s: %s is firing.", src.actor, title),
+		Text: r.say("alerts.timeline.fired", map[string]any{"Source": src.actor, "Title": title}),
 		Data: eventData(src, a, d),
 	}
-	msg := &incidentbot.Message{Title: "🔔 Alert joined " + existing.Key + ": " + title, Text: desc, Severity: existing.Severity}
+	msg := &incidentbot.Message{Title: r.say("alerts.joined", map[string]any{"Key": existing.Key, "Title": title}), Text: desc, Severity: existing.Severity}
 	if _, err := r.svc.Record(ctx, actor, existing.Key, ev, msg); err != nil {
 		return result{}, err
 	}
@@ -391,7 +401,7 @@ func (r *Receiver) fire(ctx context.Context, n *notification, i int, a alert, d 
 // picks the playbook.
 func (r *Receiver) declare(ctx context.Context, src source, actor incidentbot.Actor, a alert, d decision, desc string) (*incidentbot.Incident, error) {
 	req := incidentbot.DeclareRequest{
-		Title:       alertTitle(a),
+		Title:       alertTitle(r.cfg.Language, a),
 		Severity:    d.severity,
 		Type:        d.typ,
 		Description: desc,
@@ -422,7 +432,7 @@ func (r *Receiver) resolve(ctx context.Context, n *notification, a alert, d deci
 		return result{}, err
 	}
 	if inc == nil {
-		return result{Action: actIgnored, Reason: fmt.Sprintf("No open incident holds %s: nothing to update.", d.key)}, nil
+		return result{Action: actIgnored, Reason: r.say("alerts.reason.no_incident", map[string]any{"Key": d.key})}, nil
 	}
 	first, err := r.deliveries.ClaimDelivery(ctx, src.name, occurrence(fmt.Sprintf("resolved/%d", inc.ID), d.key, a), r.clock.Now())
 	if err != nil {
@@ -431,7 +441,7 @@ func (r *Receiver) resolve(ctx context.Context, n *notification, a alert, d deci
 	if !first {
 		return result{Action: actDuplicate, Incident: inc.Key}, nil
 	}
-	title := alertTitle(a)
+	title := alertTitle(r.cfg.Language, a)
 	now := r.clock.Now()
 	at := a.EndsAt
 	if at.IsZero() || at.After(now) {
@@ -440,17 +450,18 @@ func (r *Receiver) resolve(ctx context.Context, n *notification, a alert, d deci
 	ev := incidentbot.TimelineEvent{
 		Kind: incidentbot.EventAlertResolved,
 		At:   at,
-		Text: fmt.Sprintf("%s: %s resolved.", src.actor, title),
+		Text: r.say("alerts.timeline.resolved", map[string]any{"Source": src.actor, "Title": title}),
 		Data: eventData(src, a, d),
 	}
 	var msg *incidentbot.Message
 	suggest := allResolved && !n.concluded[inc.ID]
 	if suggest && d.resolve {
-		_, err := r.svc.SetStatus(ctx, actor, inc.Key, incidentbot.StatusResolved, title+" resolved.")
+		about := map[string]any{"Key": inc.Key, "Title": title}
+		_, err := r.svc.SetStatus(ctx, actor, inc.Key, incidentbot.StatusResolved, r.say("alerts.auto_resolved.summary", about))
 		switch {
 		case err == nil:
 			suggest = false
-			msg = &incidentbot.Message{Title: "✅ " + inc.Key + " resolved automatically", Text: "Its alerts resolved: " + title + ".", Severity: inc.Severity}
+			msg = &incidentbot.Message{Title: r.say("alerts.auto_resolved.title", about), Text: r.say("alerts.auto_resolved.text", about), Severity: inc.Severity}
 		case storeFault(err):
 			return result{}, err
 		default:
@@ -479,7 +490,7 @@ func (r *Receiver) suggestion(ctx context.Context, actor incidentbot.Actor, inc 
 	if err != nil {
 		return nil, err
 	}
-	who := "Commander"
+	who := r.say("alerts.suggest.commander", nil)
 	var mentions []string
 	for _, ra := range st.Roles {
 		if ra.Role == incidentbot.RoleCommander && ra.User.ID != "" {
@@ -490,14 +501,19 @@ func (r *Receiver) suggestion(ctx context.Context, actor incidentbot.Actor, inc 
 		who = strings.Join(mentions, ", ")
 	}
 	return &incidentbot.Message{
-		Title:    "✅ Alert resolved: " + title,
-		Text:     fmt.Sprintf("%s: the alerts behind %s have stopped firing. If the shop works for customers again, resolve the incident.", who, inc.Key),
+		Title:    r.say("alerts.suggest.title", map[string]any{"Title": title}),
+		Text:     r.say("alerts.suggest.text", map[string]any{"Who": who, "Key": inc.Key}),
 		Severity: inc.Severity,
 		Buttons: []incidentbot.Button{
-			{ActionID: "resolve " + inc.Key, Label: "Resolve incident", Style: incidentbot.ButtonPrimary},
-			{ActionID: "status " + inc.Key, Label: "Status"},
+			{ActionID: "resolve " + inc.Key, Label: r.say("alerts.suggest.resolve_button", nil), Style: incidentbot.ButtonPrimary},
+			{ActionID: "status " + inc.Key, Label: r.say("alerts.suggest.status_button", nil)},
 		},
 	}, nil
+}
+
+// say is catalog message id in the language of the incidents' shared posts.
+func (r *Receiver) say(id string, data map[string]any) string {
+	return i18n.T(r.cfg.Language, id, data)
 }
 
 // occurrence names one alert occurrence for delivery dedupe: the same

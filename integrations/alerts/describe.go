@@ -9,14 +9,15 @@ import (
 	"unicode/utf8"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // maxTitle keeps titles readable in channel lists and on phones.
 const maxTitle = 120
 
 // alertTitle is the incident title: "alertname: summary", or whichever of
-// them exists.
-func alertTitle(a alert) string {
+// them exists, in lang when it has to be made up.
+func alertTitle(lang string, a alert) string {
 	if a.Title != "" {
 		return clip(a.Title, maxTitle)
 	}
@@ -31,7 +32,7 @@ func alertTitle(a alert) string {
 	case name != "":
 		t = name
 	default:
-		t = "Alert " + a.Fingerprint
+		t = i18n.T(lang, "alerts.untitled", map[string]any{"Fingerprint": a.Fingerprint})
 	}
 	return clip(t, maxTitle)
 }
@@ -47,8 +48,9 @@ func clip(s string, n int) string {
 
 // describe formats what the war room should know about an alert, compactly:
 // what it says, its labels, its other annotations, its links and where it
-// comes from. The engine shows it as the incident's impact in the welcome.
-func describe(src source, a alert) string {
+// comes from, in lang with times in loc. The engine shows it as the
+// incident's impact in the welcome.
+func describe(lang string, loc *time.Location, src source, a alert) string {
 	var b strings.Builder
 	var what []string
 	for _, k := range []string{"summary", "description", "message"} {
@@ -62,7 +64,7 @@ func describe(src source, a alert) string {
 	}
 	// A generic alert's labels are made up from its title and severity.
 	if len(a.Labels) > 0 && a.Key == "" {
-		b.WriteString("*Labels:* ")
+		b.WriteString(i18n.T(lang, "alerts.describe.labels", nil) + " ")
 		for i, k := range slices.Sorted(maps.Keys(a.Labels)) {
 			if i > 0 {
 				b.WriteString(", ")
@@ -84,28 +86,34 @@ func describe(src source, a alert) string {
 		}
 	}
 	if len(others) > 0 {
-		b.WriteString("*Annotations:* ")
+		b.WriteString(i18n.T(lang, "alerts.describe.annotations", nil) + " ")
 		b.WriteString(strings.Join(others, "; "))
 		b.WriteByte('\n')
 	}
 	if len(links) > 0 {
-		b.WriteString("*Links:*")
+		b.WriteString(i18n.T(lang, "alerts.describe.links", nil))
 		for _, l := range links {
 			fmt.Fprintf(&b, "\n- %s: %s", l.Name, l.URL)
 		}
 		b.WriteByte('\n')
 	}
-	fmt.Fprintf(&b, "_%s", src.actor)
+	fmt.Fprintf(&b, "_%s._", origin(lang, loc, src, a))
+	return cut(b.String(), incidentbot.MaxDescription)
+}
+
+// origin says where the alert comes from and since when: "Alertmanager
+// alert 693bf903b9405dbc, firing since 24 November 2026, 11:52 UTC".
+func origin(lang string, loc *time.Location, src source, a alert) string {
+	s := src.actor
 	if key, ok := strings.CutPrefix(a.Key, "generic:"); ok {
-		fmt.Fprintf(&b, ", dedupe key %s", key)
+		s = i18n.T(lang, "alerts.describe.dedupe_key", map[string]any{"Source": s, "Key": key})
 	} else if a.Fingerprint != "" {
-		fmt.Fprintf(&b, " alert %s", a.Fingerprint)
+		s = i18n.T(lang, "alerts.describe.fingerprint", map[string]any{"Source": s, "Fingerprint": a.Fingerprint})
 	}
 	if !a.StartsAt.IsZero() {
-		fmt.Fprintf(&b, ", firing since %s", a.StartsAt.UTC().Format(time.DateTime+" UTC"))
+		s = i18n.T(lang, "alerts.describe.since", map[string]any{"Origin": s, "Since": i18n.When(lang, a.StartsAt, loc)})
 	}
-	b.WriteString("._")
-	return cut(b.String(), incidentbot.MaxDescription)
+	return s
 }
 
 // cut keeps the first n characters of a description, lines and all: the

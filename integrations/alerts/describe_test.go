@@ -4,26 +4,35 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"incidentbot"
+	"incidentbot/i18n"
 	"incidentbot/internal/golden"
 )
 
 // TestDescribe checks the incident description (the welcome's impact) of
-// every fixture alert against testdata/describe/*.golden.
+// every fixture alert against testdata/describe/*.golden, in English (UTC)
+// and French (Paris time).
 func TestDescribe(t *testing.T) {
 	t.Parallel()
+	fr := paris(t)
 	tests := []struct {
 		name  string
 		file  string
 		src   source
 		parse func([]byte) ([]alert, error)
+		lang  string
+		loc   *time.Location
 	}{
-		{"alertmanager_firing", "alertmanager/firing.json", source{"alertmanager", "Alertmanager"}, parseAlertmanager},
-		{"alertmanager_storm_group", "alertmanager/storm_group.json", source{"alertmanager", "Alertmanager"}, parseAlertmanager},
-		{"grafana_firing", "grafana/firing.json", source{"grafana", "Grafana"}, parseGrafana},
-		{"generic", "", source{"generic", "Alert webhook"}, parseGeneric},
+		{"alertmanager_firing", "alertmanager/firing.json", source{"alertmanager", "Alertmanager"}, parseAlertmanager, "en", nil},
+		{"alertmanager_storm_group", "alertmanager/storm_group.json", source{"alertmanager", "Alertmanager"}, parseAlertmanager, "en", nil},
+		{"grafana_firing", "grafana/firing.json", source{"grafana", "Grafana"}, parseGrafana, "en", nil},
+		{"generic", "", source{"generic", "Alert webhook"}, parseGeneric, "en", nil},
+		{"alertmanager_firing_fr", "alertmanager/firing.json", source{"alertmanager", "Alertmanager"}, parseAlertmanager, "fr", fr},
+		{"grafana_firing_fr", "grafana/firing.json", source{"grafana", "Grafana"}, parseGrafana, "fr", fr},
+		{"generic_fr", "", source{"generic", "Webhook d'alerte"}, parseGeneric, "fr", fr},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -38,8 +47,8 @@ func TestDescribe(t *testing.T) {
 			}
 			var b strings.Builder
 			for _, a := range alerts {
-				b.WriteString("title: " + alertTitle(a) + "\n")
-				b.WriteString(describe(tc.src, a))
+				b.WriteString("title: " + alertTitle(tc.lang, a) + "\n")
+				b.WriteString(describe(tc.lang, tc.loc, tc.src, a))
 				b.WriteString("\n---\n")
 			}
 			golden.Check(t, filepath.Join("describe", tc.name+".golden"), []byte(b.String()))
@@ -52,7 +61,7 @@ func TestDescribe(t *testing.T) {
 func TestPublicTextAlertDescriptionCapped(t *testing.T) {
 	t.Parallel()
 	a := alert{Annotations: map[string]string{"description": strings.Repeat("é", 3*incidentbot.MaxDescription)}}
-	got := describe(source{"generic", "Alert webhook"}, a)
+	got := describe(i18n.Default, nil, source{"generic", "Alert webhook"}, a)
 	if n := utf8.RuneCountInString(got); n != incidentbot.MaxDescription || !strings.HasSuffix(got, "…") {
 		t.Errorf("got %d characters ending %q, want %d ending with …", n, got[len(got)-8:], incidentbot.MaxDescription)
 	}

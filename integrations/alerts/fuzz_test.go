@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // fuzzParser checks a payload parser never panics, refuses only with
@@ -33,10 +34,10 @@ func fuzzParser(f *testing.F, parse func([]byte) ([]alert, error), seeds ...[]by
 				t.Fatalf("got an alert without labels or fingerprint: %+v", a)
 			}
 			d := decide(nil, a.Labels)
-			if d.key == "" || alertTitle(a) == "" {
+			if d.key == "" || alertTitle(i18n.Default, a) == "" {
 				t.Fatalf("got an empty key or title for %+v", a)
 			}
-			_ = describe(source{"fuzz", "Fuzz"}, a)
+			_ = describe(i18n.Default, nil, source{"fuzz", "Fuzz"}, a)
 		}
 	})
 }

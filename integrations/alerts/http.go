@@ -50,7 +50,7 @@ func (r *Receiver) Grafana() http.Handler {
 // Generic serves POST /webhooks/generic: {"title", "severity",
 // "dedupe_key", "status", "url", "description"} with the bearer token.
 func (r *Receiver) Generic() http.Handler {
-	return r.handler(source{name: "generic", actor: "Alert webhook"}, r.checkBearer, parseGeneric)
+	return r.handler(source{name: "generic", actor: r.say("alerts.source.generic", nil)}, r.checkBearer, parseGeneric)
 }
 
 // response is every webhook's answer.

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // One notification of thousands of distinct alerts must not open thousands
@@ -49,9 +50,9 @@ func (r *Receiver) joinStorm(ctx context.Context, n *notification, i int, a aler
 	if err != nil {
 		return result{}, err
 	}
-	n.stormed = append(n.stormed, stormedAlert{Key: d.key, Fingerprint: a.Fingerprint, Title: alertTitle(a),
+	n.stormed = append(n.stormed, stormedAlert{Key: d.key, Fingerprint: a.Fingerprint, Title: alertTitle(r.cfg.Language, a),
 		index: i, marker: stormMarker(storm, d, a), marked: marked})
-	return result{Action: actAttached, Incident: storm.Key, Reason: "Alert storm: more alerts than the incident caps allow; gathered in " + storm.Key + "."}, nil
+	return result{Action: actAttached, Incident: storm.Key, Reason: r.say("alerts.reason.storm", map[string]any{"Key": storm.Key})}, nil
 }
 
 // stormIncident returns the open storm incident, declaring it when none
@@ -67,13 +68,12 @@ func (r *Receiver) stormIncident(ctx context.Context, n *notification, a alert, 
 		return storm, err
 	}
 	storm, err = r.svc.Declare(ctx, n.actor, incidentbot.DeclareRequest{
-		Title:    "Alert storm: more alerts than incidents allowed",
-		Severity: d.severity,
-		Description: fmt.Sprintf("More alerts fired than the bot opens incidents for (%d per notification, %d per minute): the others are gathered here, each listed on the timeline. Declare one on its own if it needs a war room of its own.",
-			r.cfg.MaxPerNotification, r.cfg.MaxPerMinute),
-		Force:      true,
-		DedupeKey:  stormKey,
-		DetectedAt: a.StartsAt,
+		Title:       r.say("alerts.storm.title", nil),
+		Severity:    d.severity,
+		Description: r.say("alerts.storm.impact", r.caps()),
+		Force:       true,
+		DedupeKey:   stormKey,
+		DetectedAt:  a.StartsAt,
 	})
 	var dup *incidentbot.DuplicateError
 	switch {
@@ -132,20 +132,22 @@ func (r *Receiver) announceStorm(ctx context.Context, n *notification, out []res
 	for _, s := range n.stormed[:min(stormShown, len(n.stormed))] {
 		titles = append(titles, s.Title)
 	}
+	lang := r.cfg.Language
 	named := strings.Join(titles, ", ")
 	if more := len(n.stormed) - len(titles); more > 0 {
-		named += fmt.Sprintf(" and %d more", more)
+		named = i18n.N(lang, "alerts.storm.and_more", more, map[string]any{"Titles": named})
 	}
 	ev := incidentbot.TimelineEvent{
 		Kind: incidentbot.EventAlertFired,
 		At:   r.clock.Now(),
-		Text: fmt.Sprintf("%s: %d alerts joined the alert storm: %s.", n.src.actor, len(n.stormed), named),
+		Text: i18n.N(lang, "alerts.storm.timeline", len(n.stormed), map[string]any{"Source": n.src.actor, "Titles": named}),
 		Data: data,
 	}
+	caps := r.caps()
+	caps["Titles"] = named
 	msg := &incidentbot.Message{
-		Title: fmt.Sprintf("🌩️ Alert storm: %d more alerts joined %s", len(n.stormed), n.storm.Key),
-		Text: fmt.Sprintf("More alerts fired at once than the bot opens incidents for (%d per notification, %d per minute: ALERT_MAX_INCIDENTS_PER_NOTIFICATION and ALERT_MAX_INCIDENTS_PER_MINUTE), so they are gathered here instead of one incident each: %s. Every one is on the timeline.",
-			r.cfg.MaxPerNotification, r.cfg.MaxPerMinute, named),
+		Title:    i18n.N(lang, "alerts.storm.joined", len(n.stormed), map[string]any{"Key": n.storm.Key}),
+		Text:     i18n.T(lang, "alerts.storm.text", caps),
 		Severity: n.storm.Severity,
 	}
 	if _, err := r.svc.Record(ctx, n.actor, n.storm.Key, ev, msg); err != nil {
@@ -156,4 +158,9 @@ func (r *Receiver) announceStorm(ctx context.Context, n *notification, out []res
 			"code", incidentbot.ErrorCode(err), "err", err)
 	}
 	return nil
+}
+
+// caps are the incident caps, for the storm's messages.
+func (r *Receiver) caps() map[string]any {
+	return map[string]any{"PerNotification": r.cfg.MaxPerNotification, "PerMinute": r.cfg.MaxPerMinute}
 }
