@@ -41,8 +41,8 @@ func TestIncidentFrench(t *testing.T) {
 			t.Fatal(err)
 		}
 		f.runAll(0)
-		update := "Point d'étape de bob\nBase redémarrée, le paiement repart"
-		if got := posts(f.warRoom(inc), "Point d'étape de bob"); len(got) != 1 || got[0] != update {
+		update := "Point d'étape par bob\nBase redémarrée, le paiement repart"
+		if got := posts(f.warRoom(inc), "Point d'étape par bob"); len(got) != 1 || got[0] != update {
 			t.Errorf("update post: got %q, want %q", got, update)
 		}
 

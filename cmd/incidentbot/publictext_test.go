@@ -78,7 +78,7 @@ templates:
 	if got := h.command(alice, room, "update <!channel> <!here> card processor back"); !strings.Contains(got, "Update posted") {
 		t.Fatalf("update answered %q", got)
 	}
-	h.expect(room, `(?s)Update from alice.*&lt;!channel&gt; &lt;!here&gt; card processor back`)
+	h.expect(room, `(?s)Point d'étape par alice.*&lt;!channel&gt; &lt;!here&gt; card processor back`) // BOT_LANGUAGE=fr
 	h.settle()
 	for _, p := range h.chat.posts() {
 		if strings.Contains(p.Text, "<!channel>") || strings.Contains(p.Text, "<!here>") {
