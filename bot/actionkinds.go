@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // actionRunner is how the engine runs one action kind. Adding a kind is a
@@ -14,7 +15,7 @@ import (
 type actionRunner struct {
 	probe    bool // checks from outside: runs in the probe workers' lane (see probeLane)
 	outward  bool // speaks for the shop outside the team: may wait for a commander (see outward.go)
-	describe func(incidentbot.ActionParams) (what, byHand string)
+	describe func(lang string, a incidentbot.ActionParams) (what, byHand string)
 	run      func(e *Engine, ctx context.Context, r actionRun, a incidentbot.ActionParams) (result, error)
 }
 
@@ -27,7 +28,7 @@ type actionRun struct {
 // kindRunner is the actionRunner of params type P, written with P itself.
 type kindRunner[P incidentbot.ActionParams] struct {
 	probe, outward bool
-	describe       func(P) (what, byHand string)
+	describe       func(lang string, a P) (what, byHand string)
 	run            func(e *Engine, ctx context.Context, r actionRun, a P) (result, error)
 }
 
@@ -40,48 +41,48 @@ func init() {
 	actionRunners = map[string]actionRunner{}
 	register(kindRunner[incidentbot.VerifySiteParams]{
 		probe: true,
-		describe: func(incidentbot.VerifySiteParams) (string, string) {
-			return "check the site from outside", "Open the site from another network or browser, or run /incident verify again."
+		describe: func(lang string, _ incidentbot.VerifySiteParams) (string, string) {
+			return texts(lang, "engine.kind.verify_site.", nil)
 		},
 		run: (*Engine).runVerifySite,
 	})
 	register(kindRunner[incidentbot.CheckProvidersParams]{
 		probe: true,
-		describe: func(incidentbot.CheckProvidersParams) (string, string) {
-			return "read the providers' status pages", "Open the payment provider's and the host's status pages in a browser."
+		describe: func(lang string, _ incidentbot.CheckProvidersParams) (string, string) {
+			return texts(lang, "engine.kind.check_providers.", nil)
 		},
 		run: (*Engine).runProviders,
 	})
 	register(kindRunner[incidentbot.PauseAdsParams]{
-		describe: func(incidentbot.PauseAdsParams) (string, string) {
-			return "pause the ads", "Pause the campaigns in each ad platform's console, then check /incident ads status."
+		describe: func(lang string, _ incidentbot.PauseAdsParams) (string, string) {
+			return texts(lang, "engine.kind.pause_ads.", nil)
 		},
 		run: (*Engine).runPauseAds,
 	})
 	register(kindRunner[incidentbot.ResumeAdsParams]{
-		describe: func(incidentbot.ResumeAdsParams) (string, string) {
-			return "resume the ads", "Resume the campaigns the bot paused in each ad platform's console; /incident ads status lists them."
+		describe: func(lang string, _ incidentbot.ResumeAdsParams) (string, string) {
+			return texts(lang, "engine.kind.resume_ads.", nil)
 		},
 		run: (*Engine).runResumeAds,
 	})
 	register(kindRunner[incidentbot.NotifyParams]{
 		outward: true,
-		describe: func(a incidentbot.NotifyParams) (string, string) {
-			return "notify " + cmp.Or(a.To, incidentbot.ActionNotify), "Contact them by hand."
+		describe: func(lang string, a incidentbot.NotifyParams) (string, string) {
+			return texts(lang, "engine.kind.notify.", map[string]any{"To": cmp.Or(a.To, incidentbot.ActionNotify)})
 		},
 		run: (*Engine).runNotifyAction,
 	})
 	register(kindRunner[incidentbot.StatusPageParams]{
 		outward: true,
-		describe: func(incidentbot.StatusPageParams) (string, string) {
-			return "update the status page", "Update the status page by hand."
+		describe: func(lang string, _ incidentbot.StatusPageParams) (string, string) {
+			return texts(lang, "engine.kind.statuspage.", nil)
 		},
 		run: (*Engine).runStatusPage,
 	})
 	register(kindRunner[incidentbot.PageParams]{
 		outward: true,
-		describe: func(a incidentbot.PageParams) (string, string) {
-			return "page " + cmp.Or(a.To, incidentbot.ActionPage), "Call them by hand."
+		describe: func(lang string, a incidentbot.PageParams) (string, string) {
+			return texts(lang, "engine.kind.page.", map[string]any{"To": cmp.Or(a.To, incidentbot.ActionPage)})
 		},
 		run: (*Engine).runPage,
 	})
@@ -96,25 +97,25 @@ func register[P incidentbot.ActionParams](k kindRunner[P]) {
 	actionRunners[kind] = actionRunner{
 		probe:   k.probe,
 		outward: k.outward,
-		describe: func(a incidentbot.ActionParams) (string, string) {
+		describe: func(lang string, a incidentbot.ActionParams) (string, string) {
 			p, _ := a.(P) // the kind was looked up from a's type
-			return k.describe(p)
+			return k.describe(lang, p)
 		},
 		run: func(e *Engine, ctx context.Context, r actionRun, a incidentbot.ActionParams) (result, error) {
 			p, ok := a.(P)
 			if !ok {
-				return result{}, incidentbot.WrapError(incidentbot.EINTERNAL, fmt.Errorf("%s action with params %T", kind, a), "The bot hit an internal error.")
+				return result{}, i18n.Wrap(incidentbot.EINTERNAL, fmt.Errorf("%s action with params %T", kind, a), "engine.internal", nil)
 			}
 			return k.run(e, ctx, r, p)
 		},
 	}
 }
 
-// describeAction says what an action does and how to do it by hand.
-func describeAction(a incidentbot.Action) (what, byHand string) {
+// describeAction says what an action does and how to do it by hand, in lang.
+func describeAction(lang string, a incidentbot.Action) (what, byHand string) {
 	r, ok := actionRunners[a.Kind()]
 	if !ok {
-		return "run a playbook action", "Check the playbook and do the step by hand."
+		return texts(lang, "engine.job."+kindAction+".", nil)
 	}
-	return r.describe(a.Params)
+	return r.describe(lang, a.Params)
 }

@@ -67,12 +67,12 @@ func (e *Engine) action(ctx context.Context, job incidentbot.Job, inc *incidentb
 	if err := decode(job, &p); err != nil {
 		return nil, err
 	}
-	a := p.Action
+	a, lang := p.Action, e.lang(inc)
 	r, ok := actionRunners[a.Kind()]
 	if !ok {
-		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Unknown playbook action %q: fix the playbook.", a.Kind())
+		return nil, i18n.Errorf(incidentbot.EINVALID, "engine.action.unknown", map[string]any{"Kind": a.Kind()})
 	}
-	what, _ := r.describe(a.Params)
+	what, _ := r.describe(lang, a.Params)
 	if outward(a.Kind()) && e.notifier != nil {
 		pb, err := e.playbook(inc)
 		if err != nil {
@@ -83,7 +83,7 @@ func (e *Engine) action(ctx context.Context, job incidentbot.Job, inc *incidentb
 			return nil, err
 		}
 		if !ok {
-			return e.hold(job, p, pb)
+			return e.hold(job, p, pb, lang)
 		}
 	}
 	if job.Attempts == 1 {
@@ -93,7 +93,7 @@ func (e *Engine) action(ctx context.Context, job incidentbot.Job, inc *incidentb
 		}
 		_, err = e.store.UpdateIncident(ctx, inc.ID, func(*incidentbot.Incident) (incidentbot.Change, error) {
 			return incidentbot.Change{Events: []incidentbot.TimelineEvent{{
-				Kind: incidentbot.EventActionStarted, Actor: p.By, At: e.now(), Text: drillLabel(inc, sentence(what)), Data: data,
+				Kind: incidentbot.EventActionStarted, Actor: p.By, At: e.now(), Text: drillLabel(lang, inc, sentence(what)), Data: data,
 			}}}, nil
 		})
 		if err != nil {
@@ -105,7 +105,7 @@ func (e *Engine) action(ctx context.Context, job incidentbot.Job, inc *incidentb
 		return nil, err
 	}
 	if res.kind == incidentbot.EventActionSkipped {
-		res.text = sentence(what + ": " + res.text)
+		res.text = sentence(i18n.T(lang, "engine.action.skipped", map[string]any{"What": what, "Why": res.text}))
 	}
 	j := e.jobsFor(inc)
 	if !res.quiet {
@@ -141,9 +141,9 @@ func (e *Engine) action(ctx context.Context, job incidentbot.Job, inc *incidentb
 // hold records an outward action that waits for a commander's
 // confirmation and asks for it in the war room, once. Confirmed between
 // this job's start and its completion, the action runs at once instead.
-func (e *Engine) hold(job incidentbot.Job, p actionPayload, pb *incidentbot.Playbook) (complete, error) {
-	what, _ := describeAction(p.Action)
-	res := held(what)
+func (e *Engine) hold(job incidentbot.Job, p actionPayload, pb *incidentbot.Playbook, lang string) (complete, error) {
+	what, _ := describeAction(lang, p.Action)
+	res := held(lang, what)
 	data, err := withJob(nil, job.ID)
 	if err != nil {
 		return nil, err
@@ -162,10 +162,11 @@ func (e *Engine) hold(job incidentbot.Job, p actionPayload, pb *incidentbot.Play
 	}, nil
 }
 
-// drillLabel marks what a drill does, so nobody mistakes it for the real thing.
-func drillLabel(inc *incidentbot.Incident, text string) string {
+// drillLabel marks what a drill does, so nobody mistakes it for the real
+// thing, in lang (the incident's).
+func drillLabel(lang string, inc *incidentbot.Incident, text string) string {
 	if inc.Drill {
-		return "DRILL: " + text
+		return i18n.T(lang, "engine.drill", map[string]any{"Text": text})
 	}
 	return text
 }
@@ -233,14 +234,15 @@ func (e *Engine) runResumeAds(ctx context.Context, r actionRun, a incidentbot.Re
 
 // runAds runs a pause or a resume (do) and records it as kind.
 func (e *Engine) runAds(ctx context.Context, inc *incidentbot.Incident, a incidentbot.ActionParams, kind incidentbot.EventKind, do func() (ads.Report, error)) (result, error) {
+	lang := e.lang(inc)
 	if e.ads == nil {
-		return skipped("no ad platform is configured (set the *_ADS_* variables to let the bot pause campaigns)"), nil
+		return skipped(i18n.T(lang, "engine.action.no_ads", nil)), nil
 	}
 	rep, err := do()
 	if err != nil {
 		// What this run did change (say Google paused while Meta was
 		// throttled) goes on the timeline now; the retry reports the rest.
-		if ev, ok, evErr := adsEvent(kind, rep, e.now(), e.lang(inc)); evErr == nil && ok && !rep.DryRun {
+		if ev, ok, evErr := adsEvent(lang, kind, rep, e.now()); evErr == nil && ok && !rep.DryRun {
 			if _, upErr := e.updateByID(ctx, inc.ID, func(*incidentbot.Incident) (incidentbot.Change, error) {
 				return incidentbot.Change{Events: []incidentbot.TimelineEvent{ev}}, nil
 			}); upErr != nil {
@@ -249,14 +251,14 @@ func (e *Engine) runAds(ctx context.Context, inc *incidentbot.Incident, a incide
 		}
 		return result{}, fmt.Errorf("%s: %w", a.ActionKind(), err)
 	}
-	res := result{kind: incidentbot.EventActionSucceeded, text: drillLabel(inc, rep.Summary(e.cfg.Language))}
+	res := result{kind: incidentbot.EventActionSucceeded, text: drillLabel(lang, inc, rep.Summary(lang))}
 	if len(rep.Failed) > 0 && len(rep.Paused)+len(rep.Resumed) == 0 {
 		res.kind = incidentbot.EventActionFailed
 	}
 	if rep.DryRun {
 		return res, nil
 	}
-	ev, ok, err := adsEvent(kind, rep, e.now(), e.lang(inc))
+	ev, ok, err := adsEvent(lang, kind, rep, e.now())
 	if err != nil || !ok {
 		return res, err
 	}
@@ -268,7 +270,7 @@ func (e *Engine) runAds(ctx context.Context, inc *incidentbot.Incident, a incide
 // adsEvent is the ads_paused / ads_resumed event of a report, with every
 // campaign it touched in Data (reasons said in lang, the incident's);
 // ok is false when it touched none.
-func adsEvent(kind incidentbot.EventKind, rep ads.Report, at time.Time, lang string) (incidentbot.TimelineEvent, bool, error) {
+func adsEvent(lang string, kind incidentbot.EventKind, rep ads.Report, at time.Time) (incidentbot.TimelineEvent, bool, error) {
 	var detail []pauseDetail
 	for _, group := range [][]incidentbot.CampaignPause{rep.Paused, rep.Resumed, rep.Shared, rep.Failed, rep.LeftPaused} {
 		for _, p := range group {
@@ -285,7 +287,7 @@ func adsEvent(kind incidentbot.EventKind, rep ads.Report, at time.Time, lang str
 	if err != nil {
 		return incidentbot.TimelineEvent{}, false, fmt.Errorf("ads event data: %w", err)
 	}
-	return incidentbot.TimelineEvent{Kind: kind, At: at, Text: campaignList(detail), Data: data}, true, nil
+	return incidentbot.TimelineEvent{Kind: kind, At: at, Text: campaignList(lang, detail), Data: data}, true, nil
 }
 
 // maxNamedCampaigns bounds the names an ads event lists; Data has them all.
@@ -294,26 +296,25 @@ const maxNamedCampaigns = 10
 // campaignList names the campaigns an ads event touched, with their
 // outcome: the summary line is the action's own event, this is the detail
 // the post-mortem and the ads status read.
-func campaignList(detail []pauseDetail) string {
+func campaignList(lang string, detail []pauseDetail) string {
 	var parts []string
 	for i, d := range detail {
 		if i == maxNamedCampaigns {
-			parts = append(parts, fmt.Sprintf("and %d more", len(detail)-i))
+			parts = append(parts, i18n.T(lang, "engine.action.campaigns_more", map[string]any{"N": len(detail) - i}))
 			break
 		}
-		part := fmt.Sprintf("%s %q %s", d.Platform, d.Name, strings.ReplaceAll(d.State, "_", " "))
+		state := strings.ReplaceAll(d.State, "_", " ")
+		if id := "view.ads.state." + d.State; i18n.Has(id) {
+			state = i18n.T(lang, id, nil)
+		}
+		part := i18n.T(lang, "engine.action.campaign", map[string]any{"Platform": d.Platform, "Name": d.Name, "State": state})
 		if d.Error != "" {
 			part += " (" + d.Error + ")"
 		}
 		parts = append(parts, part)
 	}
-	return "Campaigns: " + strings.Join(parts, "; ") + "."
+	return i18n.T(lang, "engine.action.campaigns", map[string]any{"List": strings.Join(parts, i18n.T(lang, "engine.action.campaign_sep", nil))})
 }
-
-// noShopURL is said in the war room instead of checking a placeholder.
-const noShopURL = "Nothing was checked from outside: SHOP_URL is empty. Give it the shop's public address " +
-	"(for example SHOP_URL=https://www.your-shop.com/) and restart the bot; meanwhile open the shop from a phone on mobile data, " +
-	"or run /incident verify with the address."
 
 func (e *Engine) runVerifySite(ctx context.Context, r actionRun, a incidentbot.VerifySiteParams) (result, error) {
 	if a.URL == "" {
@@ -323,14 +324,16 @@ func (e *Engine) runVerifySite(ctx context.Context, r actionRun, a incidentbot.V
 }
 
 func (e *Engine) runProbe(ctx context.Context, inc *incidentbot.Incident, t incidentbot.ProbeTarget) result {
+	lang := e.lang(inc)
 	if t.URL == "" {
-		return result{kind: incidentbot.EventActionSucceeded, text: drillLabel(inc, noShopURL)}
+		// Said in the war room instead of checking a placeholder.
+		return result{kind: incidentbot.EventActionSucceeded, text: drillLabel(lang, inc, i18n.T(lang, "engine.action.no_shop_url", nil))}
 	}
 	if inc.Drill {
-		return result{kind: incidentbot.EventActionSucceeded, text: drillLabel(inc, "would check "+t.URL+" from outside.")}
+		return result{kind: incidentbot.EventActionSucceeded, text: drillLabel(lang, inc, i18n.T(lang, "engine.action.would_check", map[string]any{"URL": t.URL}))}
 	}
 	if e.prober == nil {
-		return skipped("outside-in checks are not configured yet")
+		return skipped(i18n.T(lang, "engine.action.no_prober", nil))
 	}
 	r := e.prober.Probe(ctx, t)
 	data, _ := json.Marshal(map[string]any{
@@ -346,25 +349,25 @@ func (e *Engine) runProbe(ctx context.Context, inc *incidentbot.Incident, t inci
 // runProviders reads the providers' status pages: when the payment service
 // or the host has an incident of its own, the fix is theirs to make.
 func (e *Engine) runProviders(ctx context.Context, r actionRun, _ incidentbot.CheckProvidersParams) (result, error) {
-	inc := r.inc
+	inc, lang := r.inc, e.lang(r.inc)
 	if inc.Drill {
-		return result{kind: incidentbot.EventActionSucceeded, text: drillLabel(inc, "would read the providers' status pages.")}, nil
+		return result{kind: incidentbot.EventActionSucceeded, text: drillLabel(lang, inc, i18n.T(lang, "engine.action.would_read_providers", nil))}, nil
 	}
 	if e.providers == nil {
-		return skipped("no provider status page is configured (set PROVIDER_STATUS_PAGES)"), nil
+		return skipped(i18n.T(lang, "engine.action.no_providers", nil)), nil
 	}
 	var lines []string
 	down := 0
 	for _, p := range e.providers.ProviderStatuses(ctx) {
-		mark := "ok"
+		mark := "engine.action.providers.ok"
 		if !p.Healthy {
-			mark, down = "NOT OK", down+1
+			mark, down = "engine.action.providers.not_ok", down+1
 		}
-		lines = append(lines, fmt.Sprintf("- %s: %s (%s)", p.Name, mark, p.DescriptionIn(e.lang(inc))))
+		lines = append(lines, i18n.T(lang, "engine.action.providers.line", map[string]any{"Name": p.Name, "Mark": i18n.T(lang, mark, nil), "Description": p.DescriptionIn(lang)}))
 	}
-	head := "Providers' status pages: all report no problem."
+	head := i18n.T(lang, "engine.action.providers.all_ok", nil)
 	if down > 0 {
-		head = fmt.Sprintf("Providers' status pages: %d report a problem or could not be read. Contact them and follow their page.", down)
+		head = i18n.N(lang, "engine.action.providers.down", down, nil)
 	}
 	return result{kind: incidentbot.EventProbeResult, text: head + "\n" + strings.Join(lines, "\n")}, nil
 }
@@ -376,21 +379,21 @@ type noticeSpec struct {
 	template string
 	status   string // statuspage: the page's status; "": the incident's
 	public   bool   // statuspage: customers read it, so only the template's words go out
-	done     string // what the war room reads once sent: "Sent to hosting"
+	done     string // the catalog id of what the war room reads once sent: "Sent to hosting: …"
 }
 
 func (e *Engine) runNotifyAction(ctx context.Context, r actionRun, a incidentbot.NotifyParams) (result, error) {
 	to := cmp.Or(a.To, incidentbot.ActionNotify)
-	return e.runNotify(ctx, r.inc, noticeSpec{action: a, to: to, template: a.Template, done: "Sent to " + to})
+	return e.runNotify(ctx, r.inc, noticeSpec{action: a, to: to, template: a.Template, done: "engine.action.sent"})
 }
 
 func (e *Engine) runStatusPage(ctx context.Context, r actionRun, a incidentbot.StatusPageParams) (result, error) {
-	return e.runNotify(ctx, r.inc, noticeSpec{action: a, to: incidentbot.ActionStatusPage, template: a.Template, status: a.Status, public: true, done: "Status page updated"})
+	return e.runNotify(ctx, r.inc, noticeSpec{action: a, to: incidentbot.ActionStatusPage, template: a.Template, status: a.Status, public: true, done: "engine.action.statuspage_updated"})
 }
 
 func (e *Engine) runPage(ctx context.Context, r actionRun, a incidentbot.PageParams) (result, error) {
 	to := cmp.Or(a.To, incidentbot.ActionPage)
-	return e.runNotify(ctx, r.inc, noticeSpec{action: a, to: to, done: "Paged " + to})
+	return e.runNotify(ctx, r.inc, noticeSpec{action: a, to: to, done: "engine.action.paged"})
 }
 
 func (e *Engine) runNotify(ctx context.Context, inc *incidentbot.Incident, a noticeSpec) (result, error) {
@@ -411,7 +414,8 @@ func (e *Engine) runNotify(ctx context.Context, inc *incidentbot.Incident, a not
 	}
 	data.URL = pb.SiteURL(e.cfg.ShopURL)
 	n := incidentbot.Notice{Severity: inc.Severity, Key: inc.Key, Status: data.Status, Title: inc.Title}
-	if tmpl, ok := pb.Template(a.template, e.lang(inc)); ok {
+	lang := e.lang(inc)
+	if tmpl, ok := pb.Template(a.template, lang); ok {
 		if n.Body, err = incidentbot.RenderTemplate(a.template, tmpl, data); err != nil {
 			return result{}, err
 		}
@@ -421,24 +425,23 @@ func (e *Engine) runNotify(ctx context.Context, inc *incidentbot.Incident, a not
 		// anything else people typed: the page's incident is named after
 		// the template's first sentence.
 		if strings.TrimSpace(n.Body) == "" {
-			return result{}, incidentbot.Errorf(incidentbot.EINVALID,
-				"The %s playbook's statuspage action has no customer template, and the bot never publishes the incident's title: add template: customer to the action, with customer-en and customer-fr under templates.", pb.Name)
+			return result{}, i18n.Errorf(incidentbot.EINVALID, "engine.action.no_template", map[string]any{"Playbook": pb.Name})
 		}
 		n.Title = incidentbot.PublicName(n.Body)
 	}
 	subject := n.Subject()
-	what, _ := describeAction(incidentbot.Action{Params: a.action})
+	what, _ := describeAction(lang, incidentbot.Action{Params: a.action})
 	if inc.Drill {
-		return result{kind: incidentbot.EventActionSucceeded, text: drillLabel(inc, fmt.Sprintf("would %s: %s", what, subject))}, nil
+		return result{kind: incidentbot.EventActionSucceeded, text: drillLabel(lang, inc, i18n.T(lang, "engine.action.would", map[string]any{"What": what, "Subject": subject}))}, nil
 	}
 	if e.notifier == nil {
-		return skipped("not configured (set the NOTIFY_* or STATUSPAGE_* variables)"), nil
+		return skipped(i18n.T(lang, "engine.action.no_notifier", nil)), nil
 	}
 	if err := e.notifier.Notify(ctx, a.to, n); err != nil {
 		if a.public && data.Status == string(incidentbot.StatusResolved) && incidentbot.ErrorCode(err) == incidentbot.ENOTFOUND {
-			return skipped("nothing to resolve, no status page incident was open (it was never published, or was resolved on the page)"), nil
+			return skipped(i18n.T(lang, "engine.action.nothing_to_resolve", nil)), nil
 		}
 		return result{}, fmt.Errorf("%s %s: %w", a.action.ActionKind(), a.to, err)
 	}
-	return result{kind: incidentbot.EventActionSucceeded, text: a.done + ": " + subject}, nil
+	return result{kind: incidentbot.EventActionSucceeded, text: i18n.T(lang, a.done, map[string]any{"To": a.to, "Subject": subject})}, nil
 }

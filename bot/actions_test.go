@@ -56,7 +56,7 @@ func TestCheckProviders(t *testing.T) {
 		room  bool   // posted in the war room too
 	}{
 		{"one down", providers{{Name: "stripe", Healthy: true, Description: "All Systems Operational"}, {Name: "host", Description: "Major outage (major)"}},
-			false, "1 report a problem or could not be read. Contact them and follow their page.\n- stripe: ok (All Systems Operational)\n- host: NOT OK (Major outage (major))", true},
+			false, "1 reports a problem or could not be read. Contact them and follow their page.\n- stripe: ok (All Systems Operational)\n- host: NOT OK (Major outage (major))", true},
 		{"all fine", providers{{Name: "stripe", Healthy: true, Description: "All Systems Operational"}}, false, "all report no problem", true},
 		{"not configured", nil, false, "Read the providers' status pages: no provider status page is configured (set PROVIDER_STATUS_PAGES).", false},
 		{"drill", providers{{Name: "stripe"}}, true, "DRILL: would read the providers' status pages.", true},
@@ -97,14 +97,14 @@ func TestCheckProviders(t *testing.T) {
 func TestCampaignList(t *testing.T) {
 	t.Parallel()
 	one := []pauseDetail{{Platform: "meta", Name: "Retargeting", State: "left_paused", Error: "changed by hand"}}
-	if got, want := campaignList(one), `Campaigns: meta "Retargeting" left paused (changed by hand).`; got != want {
+	if got, want := campaignList("en", one), `Campaigns: meta "Retargeting" left paused (changed by hand).`; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 	many := make([]pauseDetail, 13)
 	for i := range many {
 		many[i] = pauseDetail{Platform: "googleads", Name: "c", State: "paused"}
 	}
-	if got := campaignList(many); !strings.HasSuffix(got, "; and 3 more.") || strings.Count(got, `"c"`) != 10 {
+	if got := campaignList("en", many); !strings.HasSuffix(got, "; and 3 more.") || strings.Count(got, `"c"`) != 10 {
 		t.Errorf("got %q, want 10 names and 3 more", got)
 	}
 }

@@ -3,13 +3,13 @@ package bot
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // Declare opens an incident: one store call writes it with its declared
@@ -71,7 +71,8 @@ func (e *Engine) Declare(ctx context.Context, actor incidentbot.Actor, req incid
 		Kind:  incidentbot.EventDeclared,
 		Actor: actor.User,
 		At:    now,
-		Text:  drillLabel(inc, fmt.Sprintf("%s declared %s (%s): %s", actor.User.Name, sev.Label(), pb.Name, title)),
+		Text: drillLabel(e.lang(inc), inc, i18n.T(e.lang(inc), "engine.declare.event",
+			map[string]any{"By": actor.User.Name, "Sev": sev.Label(), "Playbook": pb.Name, "Title": title})),
 	}}}
 	for i, item := range pb.Checklist {
 		ch.Checklist = append(ch.Checklist, incidentbot.ChecklistEntry{Position: i + 1, Text: item.In(e.lang(inc)), State: incidentbot.ChecklistOpen})
@@ -111,16 +112,16 @@ func declaredSeverity(sev incidentbot.Severity, pb *incidentbot.Playbook) incide
 func checkDeclare(req incidentbot.DeclareRequest) (string, error) {
 	title := strings.TrimSpace(req.Title)
 	if title == "" {
-		return "", incidentbot.Errorf(incidentbot.EINVALID, "Give the incident a title, e.g. /incident declare sev1 Checkout returns 504.")
+		return "", i18n.Errorf(incidentbot.EINVALID, "engine.declare.no_title", nil)
 	}
 	if n := utf8.RuneCountInString(title); n > incidentbot.MaxTitle {
-		return "", incidentbot.Errorf(incidentbot.EINVALID, "The title is %d characters long; keep it under %d and put details in an update.", n, incidentbot.MaxTitle)
+		return "", i18n.Errorf(incidentbot.EINVALID, "engine.declare.title_long", map[string]any{"N": n, "Max": incidentbot.MaxTitle})
 	}
 	if n := utf8.RuneCountInString(strings.TrimSpace(req.Description)); n > incidentbot.MaxDescription {
-		return "", incidentbot.Errorf(incidentbot.EINVALID, "The description is %d characters long; keep it under %d and post the rest as updates.", n, incidentbot.MaxDescription)
+		return "", i18n.Errorf(incidentbot.EINVALID, "engine.declare.description_long", map[string]any{"N": n, "Max": incidentbot.MaxDescription})
 	}
 	if req.Severity != incidentbot.SevUnknown && !req.Severity.Valid() {
-		return "", incidentbot.Errorf(incidentbot.EINVALID, "Unknown severity. Use sev1 (site down) to sev4 (minor).")
+		return "", i18n.Errorf(incidentbot.EINVALID, "engine.declare.unknown_sev", nil)
 	}
 	return title, nil
 }
@@ -131,9 +132,10 @@ func checkDeclare(req incidentbot.DeclareRequest) (string, error) {
 func declareRefused(err error, personal *incidentbot.RateLimit) error {
 	var rl *incidentbot.RateLimitError
 	if personal != nil && errors.As(err, &rl) && rl.Limit == *personal {
-		return incidentbot.WrapError(incidentbot.EFORBIDDEN, err,
-			"You declared %d incidents in the last minute, the most one person may. Wait %d s and try again, or ask a teammate; /incident list shows what is already open.",
-			rl.Limit.Max, int((rl.Wait+time.Second-1)/time.Second))
+		return i18n.Wrap(incidentbot.EFORBIDDEN, err, "engine.declare.rate_limit", map[string]any{
+			"Incidents": counted{"engine.declare.incidents", rl.Limit.Max},
+			"Wait":      int((rl.Wait + time.Second - 1) / time.Second),
+		})
 	}
 	var dup *incidentbot.DuplicateError
 	if errors.As(err, &dup) && !dup.Repeat && dup.Existing.DedupeKey == "" {
@@ -160,8 +162,7 @@ func (e *Engine) mayPauseAds(actor incidentbot.Actor, pb *incidentbot.Playbook) 
 	}
 	inc := &incidentbot.Incident{Key: "this incident", Platform: actor.Platform, Workspace: actor.Workspace}
 	if err := authorize(actor, inc, roles, rightAds, "pause the ads of", e.cfg.AdsAdmins); err != nil {
-		return incidentbot.WrapError(incidentbot.EFORBIDDEN, err,
-			"Only the incident commander, the comms lead or an ads admin can pause the ads. Untick \"Pause ads now\": the %s playbook pauses them when the severity calls for it.", pb.Name)
+		return i18n.Wrap(incidentbot.EFORBIDDEN, err, "engine.declare.ads_rights", map[string]any{"Playbook": pb.Name})
 	}
 	return nil
 }
@@ -185,9 +186,18 @@ func (e *Engine) declareLimit(actor incidentbot.Actor) *incidentbot.RateLimit {
 // are never retried, so this is a person asking again, or two people at
 // once, who may join the first or declare anyway with --force.
 func duplicate(inc *incidentbot.Incident) error {
-	return incidentbot.WrapError(incidentbot.ECONFLICT, &incidentbot.DuplicateError{Existing: inc},
-		"%s is already open for %q here: join it with /incident status %s, or declare anyway with --force.", inc.Key, inc.Title, inc.Key)
+	return i18n.Wrap(incidentbot.ECONFLICT, &incidentbot.DuplicateError{Existing: inc},
+		"engine.declare.duplicate", map[string]any{"Key": inc.Key, "Title": inc.Title})
 }
+
+// counted is a number of things said with its plural in the language of
+// the message that holds it (an error's, said in the reader's).
+type counted struct {
+	id string
+	n  int
+}
+
+func (c counted) In(lang string) string { return i18n.N(lang, c.id, c.n, nil) }
 
 // declareJobs builds the first jobs. The incident has no id or key until
 // the store writes it, in the same transaction as these jobs, so their

@@ -16,6 +16,7 @@ import (
 
 	"incidentbot"
 	"incidentbot/bot/jobrun"
+	"incidentbot/i18n"
 	"incidentbot/integrations/ads"
 	"incidentbot/postmortem"
 )
@@ -226,7 +227,7 @@ func (e *Engine) nudge() { e.runner.Nudge() }
 func (e *Engine) chat(platform string) (incidentbot.Chat, error) {
 	c, ok := e.chats[platform]
 	if !ok {
-		return nil, incidentbot.Errorf(incidentbot.EINVALID, "The %s chat platform is not configured on this bot: set its token and restart it.", platform)
+		return nil, i18n.Errorf(incidentbot.EINVALID, "engine.no_chat", map[string]any{"Platform": platform})
 	}
 	return c, nil
 }
@@ -254,7 +255,7 @@ func (e *Engine) incident(ctx context.Context, actor incidentbot.Actor, key stri
 	if key == "" {
 		inc, err := e.store.IncidentByWarRoom(ctx, actor.Platform, actor.Workspace, actor.ChannelID)
 		if incidentbot.ErrorCode(err) == incidentbot.ENOTFOUND {
-			return nil, incidentbot.WrapError(incidentbot.ENOTFOUND, err, "This channel is not an incident war room. Add the incident key, e.g. /incident status INC-42.")
+			return nil, i18n.Wrap(incidentbot.ENOTFOUND, err, "engine.not_war_room", nil)
 		}
 		return inc, err
 	}
@@ -270,7 +271,7 @@ func (e *Engine) incident(ctx context.Context, actor incidentbot.Actor, key stri
 // requests first; this keeps the engine safe on its own.
 func inWorkspace(actor incidentbot.Actor) error {
 	if actor.Platform == "" || actor.Workspace == "" {
-		return incidentbot.Errorf(incidentbot.EFORBIDDEN, "Incidents live in a workspace: run /incident in a channel of the workspace where the bot is installed.")
+		return i18n.Errorf(incidentbot.EFORBIDDEN, "engine.no_workspace", nil)
 	}
 	return nil
 }
@@ -303,7 +304,7 @@ func (e *Engine) status(ctx context.Context, inc *incidentbot.Incident) (*incide
 		return nil, err
 	}
 	st := &incidentbot.IncidentStatus{Incident: inc, Roles: roles, Checklist: checklist, Pauses: pauses, LastUpdate: last, Playbook: pb, Location: e.cfg.Location}
-	st.Failed = failedActions(failed)
+	st.Failed = failedActions(e.lang(inc), failed)
 	return st, nil
 }
 

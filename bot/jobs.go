@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // Job kinds. A job's key says which instance it is ("summary/declared",
@@ -64,45 +65,47 @@ func decode(job incidentbot.Job, v any) error {
 		return nil
 	}
 	if err := json.Unmarshal(job.Payload, v); err != nil {
-		return incidentbot.WrapError(incidentbot.EINTERNAL, err, "The %s job has an unreadable payload.", job.Kind)
+		return i18n.Wrap(incidentbot.EINTERNAL, err, "engine.job.payload", map[string]any{"Kind": job.Kind})
 	}
 	return nil
 }
 
 // describe says, for a job that gave up, what did not happen and what people
-// can do instead.
-func describe(job incidentbot.Job) (what, byHand string) {
+// can do instead, in lang.
+func describe(lang string, job incidentbot.Job) (what, byHand string) {
 	switch job.Kind {
-	case kindCreateChannel:
-		return "create the war room", "Create a channel by hand, invite the responders, and use the incident key in commands."
-	case kindAssignRoles:
-		return "assign the playbook roles", "Assign them with /incident role <role> @person."
-	case kindInvite:
-		return "invite the responders", "Invite them to this channel by hand."
-	case kindTopic:
-		return "set the channel topic", "Set it by hand if you need it; /incident status shows the same."
-	case kindWelcome, kindPinWelcome:
-		return "post the welcome message", "Run /incident status to see the incident at a glance."
-	case kindRedrawWelcome:
-		return "update the welcome message", "Run /incident status to see the incident at a glance."
-	case kindSummary:
-		return "update the manager summary", "Post a short summary in the summary channel by hand."
-	case kindReminder, kindAdsReminder:
-		return "send a reminder", "Keep posting updates with /incident update <text>."
-	case kindPostmortem, kindShareDraft:
-		return "post the post-mortem draft", "Run /incident postmortem to get it."
-	case kindArchive:
-		return "archive the war room", "Archive the channel by hand."
-	case kindExport:
-		return "file the follow-ups in the tracker", "Fix what this says, then run /incident followup export; /incident followup list shows which have a ticket."
 	case kindAction, kindProbe:
 		var p actionPayload
 		if decode(job, &p) == nil {
-			return describeAction(p.Action)
+			return describeAction(lang, p.Action)
 		}
-		return "run a playbook action", "Check the playbook and do the step by hand."
 	}
-	return "post a message", "Check the incident with /incident status."
+	return texts(lang, "engine.job."+jobText(job.Kind)+".", nil)
+}
+
+// jobText names the texts of a job kind in the catalog (engine.job.<name>):
+// kinds that do the same thing share them.
+func jobText(kind string) string {
+	switch kind {
+	case kindCreateChannel, kindAssignRoles, kindInvite, kindTopic, kindWelcome, kindRedrawWelcome,
+		kindSummary, kindReminder, kindPostmortem, kindArchive, kindExport, kindAction:
+		return kind
+	case kindPinWelcome:
+		return kindWelcome
+	case kindAdsReminder:
+		return kindReminder
+	case kindShareDraft:
+		return kindPostmortem
+	case kindProbe:
+		return kindAction
+	}
+	return kindPost
+}
+
+// texts says what a job or an action does and how to do it by hand:
+// the catalog's prefix+"what" and prefix+"by_hand" (prefix ends in a dot).
+func texts(lang, prefix string, data map[string]any) (what, byHand string) {
+	return i18n.T(lang, prefix+"what", data), i18n.T(lang, prefix+"by_hand", data)
 }
 
 // enqueue adds jobs outside any incident change (the incident write

@@ -94,7 +94,7 @@ func (e *Engine) PostUpdate(ctx context.Context, actor incidentbot.Actor, key, t
 		// only by the person who typed it.
 		j.add(kindPost, "post/update/"+e.seq(), postPayload{Message: incidentbot.Message{
 			Title:    i18n.T(e.lang(inc), "incident.update.title", map[string]any{"Name": actor.User.Name}),
-			Text:     drillLabel(inc, text),
+			Text:     drillLabel(e.lang(inc), inc, text),
 			Severity: inc.Severity,
 		}})
 		return []incidentbot.TimelineEvent{{Kind: incidentbot.EventStatusUpdate, Actor: actor.User, At: now, Text: text}}, nil

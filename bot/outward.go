@@ -3,11 +3,11 @@ package bot
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"slices"
 	"strings"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // Outward actions speak for the shop outside the team: the public status
@@ -77,20 +77,20 @@ func holdsRole(u incidentbot.User, roles []incidentbot.RoleAssignment, pb *incid
 
 // held is the outcome of an outward action that waits: timeline only, and
 // one question in the war room for all of them.
-func held(what string) result {
-	return result{kind: incidentbot.EventActionHeld, text: sentence("waiting for a commander's confirmation: " + what), quiet: true}
+func held(lang, what string) result {
+	return result{kind: incidentbot.EventActionHeld, text: sentence(i18n.T(lang, "engine.action.held", map[string]any{"What": what})), quiet: true}
 }
 
 // askToSend is the war-room question, posted once per incident.
 func (e *Engine) askToSend(j *jobs, inc *incidentbot.Incident, pb *incidentbot.Playbook) {
+	lang := e.lang(inc)
 	msg := incidentbot.Message{
-		Title: "Confirm what goes outside for " + inc.Key,
-		Text: fmt.Sprintf("%s declared %s and holds no role in the %s playbook, so the status page, pages and messages "+
-			"to the host or agency wait for a commander's confirmation. A commander other than %s sends them with the "+
-			"button or /incident send %s --confirm; the words sent are the playbook's templates, never what was typed.",
-			inc.DeclaredBy.Name, inc.Key, pb.Name, inc.DeclaredBy.Name, inc.Key),
+		Title:    i18n.T(lang, "engine.outward.title", map[string]any{"Key": inc.Key}),
+		Text:     i18n.T(lang, "engine.outward.ask", map[string]any{"By": inc.DeclaredBy.Name, "Key": inc.Key, "Playbook": pb.Name}),
 		Severity: inc.Severity,
-		Buttons:  []incidentbot.Button{{ActionID: "send " + inc.Key + " --confirm", Label: "Send them", Style: incidentbot.ButtonPrimary}},
+		Buttons: []incidentbot.Button{{
+			ActionID: "send " + inc.Key + " --confirm", Label: i18n.T(lang, "engine.outward.button", nil), Style: incidentbot.ButtonPrimary,
+		}},
 	}
 	j.add(kindPost, "post/outward-ask", postPayload{Message: msg})
 }
@@ -128,16 +128,14 @@ func (e *Engine) SendHeld(ctx context.Context, actor incidentbot.Actor, key stri
 			return incidentbot.Change{}, err
 		}
 		if actor.User.ID == inc.DeclaredBy.ID && !holdsRole(inc.DeclaredBy, roles, pb) {
-			return incidentbot.Change{}, incidentbot.Errorf(incidentbot.EFORBIDDEN,
-				"You declared %s and hold no role in the %s playbook, so another commander confirms what goes outside. Hand the commander role to a responder: /incident role commander @them.",
-				inc.Key, pb.Name)
+			return incidentbot.Change{}, i18n.Errorf(incidentbot.EFORBIDDEN, "engine.outward.own", map[string]any{"Key": inc.Key, "Playbook": pb.Name})
 		}
 		if inc.OutwardConfirmed {
 			return incidentbot.Change{}, nil
 		}
 		inc.OutwardConfirmed = true
 		return incidentbot.Change{Events: []incidentbot.TimelineEvent{{Kind: incidentbot.EventNote, Actor: actor.User, At: e.now(),
-			Text: actor.User.Name + " confirmed that the status page, pages and messages outside may go out."}}}, nil
+			Text: i18n.T(e.lang(inc), "engine.outward.confirmed", map[string]any{"Name": actor.User.Name})}}}, nil
 	})
 	if err != nil {
 		return nil, nil, err
@@ -168,13 +166,13 @@ func (e *Engine) SendHeld(ctx context.Context, actor incidentbot.Actor, key stri
 // heldSendable refuses to send what waited once the incident is resolved.
 func heldSendable(inc *incidentbot.Incident) error {
 	if !inc.Status.Open() {
-		return incidentbot.Errorf(incidentbot.EINVALID, "%s is %s: what waited for confirmation is no longer sent.", inc.Key, inc.Status)
+		return i18n.Errorf(incidentbot.EINVALID, "engine.outward.not_open", map[string]any{"Key": inc.Key, "Status": i18n.M("status."+string(inc.Status), nil)})
 	}
 	return nil
 }
 
 // heldJobs returns the jobs of the held outward actions not run since,
-// and what each does.
+// and what each does, in the incident's language.
 func (e *Engine) heldJobs(ctx context.Context, inc *incidentbot.Incident) ([]incidentbot.Job, []string, error) {
 	held, err := e.store.EventsOfKind(ctx, inc.ID, incidentbot.EventActionHeld)
 	if err != nil {
@@ -207,7 +205,7 @@ func (e *Engine) heldJobs(ctx context.Context, inc *incidentbot.Incident) ([]inc
 		if err := decode(j, &p); err != nil {
 			return nil, nil, err
 		}
-		what, _ := describeAction(p.Action)
+		what, _ := describeAction(e.lang(inc), p.Action)
 		out = append(out, j)
 		whats = append(whats, what)
 	}

@@ -71,7 +71,7 @@ func postmortemMessage(lang string, inc *incidentbot.Incident, md string) incide
 	lines := strings.Count(md, "\n") + 1
 	key := map[string]any{"Key": inc.Key}
 	return incidentbot.Message{
-		Title:  drillLabel(inc, i18n.T(lang, "incident.postmortem.title", key)),
+		Title:  drillLabel(lang, inc, i18n.T(lang, "incident.postmortem.title", key)),
 		Text:   i18n.N(lang, "incident.postmortem.text", lines, map[string]any{"File": name, "Lines": i18n.Int(lang, lines)}),
 		Footer: i18n.T(lang, "incident.postmortem.footer", key),
 		File:   &incidentbot.File{Name: name, Content: md},

@@ -69,7 +69,7 @@ func (e *Engine) reminder(ctx context.Context, job incidentbot.Job, inc *inciden
 	for _, u := range who {
 		text = u.Mention() + " " + text
 	}
-	if _, err := e.postMarked(ctx, chat, job, inc.WarRoom, incidentbot.Message{Text: drillLabel(inc, text), Severity: inc.Severity}); err != nil {
+	if _, err := e.postMarked(ctx, chat, job, inc.WarRoom, incidentbot.Message{Text: drillLabel(e.lang(inc), inc, text), Severity: inc.Severity}); err != nil {
 		return nil, fmt.Errorf("post reminder: %w", err)
 	}
 	cadence := pb.Cadence(inc.Severity)

@@ -23,13 +23,13 @@ func (e *Engine) failedJobs(ctx context.Context, inc *incidentbot.Incident) ([]i
 	return out, nil
 }
 
-// failedActions says what failed, once each: jobs that failed only because
-// there was no war room are left out while the war room itself is listed.
-func failedActions(failed []incidentbot.Job) []incidentbot.FailedAction {
+// failedActions says what failed, once each, in lang: jobs that failed only
+// because there was no war room are left out while the war room itself is listed.
+func failedActions(lang string, failed []incidentbot.Job) []incidentbot.FailedAction {
 	noRoom := slices.ContainsFunc(failed, func(j incidentbot.Job) bool { return j.Kind == kindCreateChannel })
 	var out []incidentbot.FailedAction
 	for _, j := range failed {
-		what, _ := describe(j)
+		what, _ := describe(lang, j)
 		if noRoom && j.LastError == errNoWarRoom.Error() ||
 			slices.ContainsFunc(out, func(f incidentbot.FailedAction) bool { return f.What == what }) {
 			continue
@@ -65,5 +65,5 @@ func (e *Engine) Retry(ctx context.Context, actor incidentbot.Actor, key string)
 	}
 	e.nudge()
 	e.logger.InfoContext(ctx, "failed jobs requeued", "incident", inc.Key, "count", len(requeued), "by", actor.User.ID)
-	return inc, failedActions(requeued), nil
+	return inc, failedActions(e.lang(inc), requeued), nil
 }

@@ -128,7 +128,7 @@ func (e *Engine) AssignRole(ctx context.Context, actor incidentbot.Actor, key, r
 		}
 		return incidentbot.Change{
 			Roles:  []incidentbot.RoleChange{{Role: r.Name, Users: users, By: actor.User, At: now}},
-			Events: []incidentbot.TimelineEvent{roleEvent(r.Name, users, actor.User, now)},
+			Events: []incidentbot.TimelineEvent{roleEvent(e.lang(inc), r.Name, users, actor.User, now)},
 		}, nil
 	})
 	if err != nil {

@@ -4,13 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"time"
 
 	"golang.org/x/sync/errgroup"
 
 	"incidentbot"
 	"incidentbot/bot/jobrun"
+	"incidentbot/i18n"
 )
 
 // complete and handler are the runner's: the per-kind handlers are the engine's.
@@ -98,8 +98,12 @@ func (e *Engine) pruneDeliveries(ctx context.Context) {
 // did not happen (never the cause, which may hold secrets) and, unless the
 // failed job was itself such a notice, a war-room post saying what to do by hand.
 func (e *Engine) failure(inc *incidentbot.Incident, job incidentbot.Job, err error) incidentbot.Change {
-	what, byHand := describe(job)
-	text := fmt.Sprintf("Could not %s: %s", what, incidentbot.ErrorMessage(err))
+	lang := e.cfg.Language // a job of no incident (none is stored) speaks the workspace's
+	if inc != nil {
+		lang = e.lang(inc)
+	}
+	what, byHand := describe(lang, job)
+	text := i18n.T(lang, "engine.failure.text", map[string]any{"What": what, "Error": i18n.ErrorMessage(lang, err)})
 	// The job ties a playbook action's failure to its start in the post-mortem.
 	data, _ := json.Marshal(incidentbot.ActionRef{Job: job.ID})
 	ch := incidentbot.Change{Events: []incidentbot.TimelineEvent{{
@@ -123,8 +127,8 @@ func (e *Engine) failure(inc *incidentbot.Incident, job incidentbot.Job, err err
 	// incident was declared: posted in the archive, nobody would read it
 	// (a resume that failed there leaves campaigns paused unseen).
 	p := postPayload{Channel: e.closedChannel(inc), Message: incidentbot.Message{
-		Title:    "The bot could not " + what,
-		Text:     text + "\n" + byHand + "\nOr run `/incident retry " + inc.Key + "` to try again.",
+		Title:    i18n.T(lang, "engine.failure.title", map[string]any{"What": what}),
+		Text:     text + "\n" + byHand + "\n" + i18n.T(lang, "engine.failure.retry", map[string]any{"Key": inc.Key}),
 		Severity: inc.Severity,
 	}}
 	// A job may fail again after a retry: each failure gets its notice.

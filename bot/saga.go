@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/i18n"
 	"incidentbot/views"
 )
 
@@ -95,8 +96,9 @@ func (e *Engine) createChannel(ctx context.Context, job incidentbot.Job, inc *in
 			return incidentbot.Change{Jobs: next}, nil
 		}
 		inc.WarRoom = ch.ID
+		opened := i18n.T(e.lang(inc), "engine.saga.opened", map[string]any{"Channel": ch.Name})
 		return incidentbot.Change{
-			Events: []incidentbot.TimelineEvent{{Kind: incidentbot.EventNote, Text: "War room #" + ch.Name + " opened.", At: e.now()}},
+			Events: []incidentbot.TimelineEvent{{Kind: incidentbot.EventNote, Text: opened, At: e.now()}},
 			Jobs:   next,
 		}, nil
 	}, nil
@@ -118,7 +120,7 @@ func (e *Engine) assignRoles(ctx context.Context, job incidentbot.Job, inc *inci
 	if err != nil {
 		return nil, err
 	}
-	now := e.now()
+	now, lang := e.now(), e.lang(inc)
 	var ch incidentbot.Change
 	for _, r := range pb.Roles {
 		if r.Assign == "" || len(holders(current, r.Name)) > 0 {
@@ -130,7 +132,7 @@ func (e *Engine) assignRoles(ctx context.Context, job incidentbot.Job, inc *inci
 				// Declared by an alert, not a person: the role waits for one.
 				ch.Events = append(ch.Events, incidentbot.TimelineEvent{
 					Kind: incidentbot.EventNote, At: now,
-					Text: fmt.Sprintf("Declared by %s: take the %s role with /incident role %s @you.", inc.DeclaredBy.Name, r.Name, r.Name),
+					Text: i18n.T(lang, "engine.saga.role_waits", map[string]any{"By": inc.DeclaredBy.Name, "Role": r.Name}),
 				})
 				continue
 			}
@@ -143,19 +145,20 @@ func (e *Engine) assignRoles(ctx context.Context, job incidentbot.Job, inc *inci
 			if err != nil || len(users) == 0 {
 				ch.Events = append(ch.Events, incidentbot.TimelineEvent{
 					Kind: incidentbot.EventNote, At: now,
-					Text: fmt.Sprintf("Nobody matches %s for the %s role: assign it with /incident role %s @person.", r.Assign, r.Name, r.Name),
+					Text: i18n.T(lang, "engine.saga.nobody_matches", map[string]any{"Spec": r.Assign, "Role": r.Name}),
 				})
 				continue
 			}
 		}
 		ch.Roles = append(ch.Roles, incidentbot.RoleChange{Role: r.Name, Users: users, At: now})
-		ch.Events = append(ch.Events, roleEvent(r.Name, users, incidentbot.User{}, now))
+		ch.Events = append(ch.Events, roleEvent(lang, r.Name, users, incidentbot.User{}, now))
 	}
 	ch.Jobs = e.next(inc, job)
 	return func(*incidentbot.Incident) (incidentbot.Change, error) { return ch, nil }, nil
 }
 
-func roleEvent(role string, users []incidentbot.User, by incidentbot.User, at time.Time) incidentbot.TimelineEvent {
+// roleEvent is the timeline entry of a role given, written in lang.
+func roleEvent(lang, role string, users []incidentbot.User, by incidentbot.User, at time.Time) incidentbot.TimelineEvent {
 	names := make([]string, len(users))
 	for i, u := range users {
 		names[i] = u.Name
@@ -164,7 +167,7 @@ func roleEvent(role string, users []incidentbot.User, by incidentbot.User, at ti
 		Kind:  incidentbot.EventRoleAssigned,
 		Actor: by,
 		At:    at,
-		Text:  fmt.Sprintf("%s: %s", role, strings.Join(names, ", ")),
+		Text:  i18n.T(lang, "engine.saga.role", map[string]any{"Role": role, "Names": strings.Join(names, ", ")}),
 	}
 }
 
@@ -206,7 +209,7 @@ func (e *Engine) invite(ctx context.Context, job incidentbot.Job, inc *incidentb
 						return nil, err
 					}
 					notes = append(notes, incidentbot.TimelineEvent{Kind: incidentbot.EventNote, At: e.now(),
-						Text: fmt.Sprintf("Could not invite <@%s>: %s Invite them by hand.", id, incidentbot.ErrorMessage(err))})
+						Text: i18n.T(e.lang(inc), "engine.saga.invite_user", map[string]any{"User": id, "Error": i18n.ErrorMessage(e.lang(inc), err)})})
 				}
 			}
 		}
@@ -246,7 +249,7 @@ func (e *Engine) sagaInvitees(ctx context.Context, chat incidentbot.Chat, inc *i
 		}
 		if err != nil {
 			notes = append(notes, incidentbot.TimelineEvent{Kind: incidentbot.EventNote, At: e.now(),
-				Text: fmt.Sprintf("Could not invite %s: %s", spec, incidentbot.ErrorMessage(err))})
+				Text: i18n.T(e.lang(inc), "engine.saga.invite_spec", map[string]any{"Spec": spec, "Error": i18n.ErrorMessage(e.lang(inc), err)})})
 			continue
 		}
 		for _, u := range users {
@@ -272,7 +275,7 @@ func (e *Engine) topic(ctx context.Context, job incidentbot.Job, inc *incidentbo
 	if c := holders(roles, incidentbot.RoleCommander); len(c) > 0 {
 		commander = c[0].Name
 	}
-	if err := chat.SetTopic(ctx, inc.WarRoom, views.Topic(inc, commander, e.cfg.Language)); err != nil {
+	if err := chat.SetTopic(ctx, inc.WarRoom, views.Topic(inc, commander, e.lang(inc))); err != nil {
 		return nil, fmt.Errorf("set topic: %w", err)
 	}
 	next := e.next(inc, job)
@@ -395,4 +398,4 @@ func (e *Engine) warRoomNotReady(ctx context.Context, inc *incidentbot.Incident)
 }
 
 // errNoWarRoom says the war room could not be created, so nothing can be posted there.
-var errNoWarRoom = incidentbot.Errorf(incidentbot.EINVALID, "The war room could not be created, so the bot cannot post there.")
+var errNoWarRoom = i18n.Errorf(incidentbot.EINVALID, "engine.saga.no_war_room", nil)
