@@ -10,6 +10,7 @@ import (
 
 	"incidentbot"
 	"incidentbot/bot/console"
+	"incidentbot/i18n"
 	"incidentbot/internal/storetest"
 	"incidentbot/playbooks"
 )
@@ -106,6 +107,80 @@ func TestCampaignList(t *testing.T) {
 	}
 	if got := campaignList("en", many); !strings.HasSuffix(got, "; and 3 more.") || strings.Count(got, `"c"`) != 10 {
 		t.Errorf("got %q, want 10 names and 3 more", got)
+	}
+}
+
+// TestActionsFrench: in a French workspace the timeline says in French
+// which actions were skipped and why, the campaigns an ads run touched,
+// and what a drill would have done.
+func TestActionsFrench(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, storetest.SQLite(t))
+	f.lang = "fr"
+	f.eng = f.engine()
+	f.eng.notifier, f.eng.ads = nil, nil // nothing to notify or pause with: those actions are skipped
+	inc := ready(t, f)
+	var skipped []string
+	for _, e := range events(f.timeline(inc), incidentbot.EventActionSkipped) {
+		skipped = append(skipped, e.Text)
+	}
+	for _, want := range []string{
+		"Mettre en pause les publicités\u00a0: aucune plateforme publicitaire n'est configurée (renseignez les variables *_ADS_* pour que le bot puisse mettre les campagnes en pause).",
+		"Prévenir hosting\u00a0: non configuré (renseignez les variables NOTIFY_* ou STATUSPAGE_*).",
+		"Mettre à jour la page de statut\u00a0: non configuré (renseignez les variables NOTIFY_* ou STATUSPAGE_*).",
+	} {
+		if !slices.Contains(skipped, want) {
+			t.Errorf("no skipped action %q in %q", want, skipped)
+		}
+	}
+
+	one := []pauseDetail{{Platform: "meta", Name: "Retargeting", State: "left_paused", Error: "changed by hand"}}
+	if got, want := campaignList("fr", one), "Campagnes\u00a0: meta «\u00a0Retargeting\u00a0» laissée en pause (changed by hand)."; got != want {
+		t.Errorf("campaigns: got %q, want %q", got, want)
+	}
+
+	drill := f.declare(incidentbot.DeclareRequest{Title: "Exercice de panne", Type: "site-outage", Drill: true, Force: true})
+	f.runAll(time.Second)
+	want := "EXERCICE\u00a0: le bot vérifierait https://shop.example.com/ depuis l'extérieur."
+	if got := posts(f.warRoom(drill), want); len(got) != 1 {
+		t.Errorf("got %d war-room posts %q, want 1", len(got), want)
+	}
+}
+
+// TestDescribeSpeaksEveryLanguage: every job kind and action kind says, in
+// every language, what it does and how to do it by hand.
+func TestDescribeSpeaksEveryLanguage(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, storetest.SQLite(t))
+	for _, lang := range i18n.Supported {
+		said := map[string]bool{}
+		check := func(name, what, byHand string) {
+			t.Helper()
+			for _, s := range []string{what, byHand} {
+				if s == "" || strings.HasPrefix(s, "engine.") || strings.Contains(s, "<no value>") {
+					t.Errorf("%s (%s): got %q, want a text", name, lang, s)
+				}
+			}
+			said[what] = true
+		}
+		for kind := range f.eng.handlers {
+			what, byHand := describe(lang, incidentbot.Job{Kind: kind})
+			check(kind, what, byHand)
+		}
+		for kind, r := range actionRunners {
+			what, byHand := r.describe(lang, nil)
+			check(kind, what, byHand)
+		}
+		if what, _ := describe(lang, incidentbot.Job{Kind: "no-such-kind"}); what == "" {
+			t.Errorf("an unknown job kind (%s) says nothing", lang)
+		}
+		if len(said) < 15 {
+			t.Errorf("%s: %d different texts for %d job and %d action kinds, want most of them told apart", lang, len(said), len(f.eng.handlers), len(actionRunners))
+		}
+	}
+	en, _ := describe("en", incidentbot.Job{Kind: kindInvite})
+	if fr, _ := describe("fr", incidentbot.Job{Kind: kindInvite}); en == fr {
+		t.Errorf("invite: got %q in English and French", en)
 	}
 }
 

@@ -2,12 +2,14 @@ package bot
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"incidentbot"
 	"incidentbot/bot/console"
+	"incidentbot/i18n"
 	"incidentbot/integrations/statuspage"
 	"incidentbot/internal/fake/fakestatuspage"
 	"incidentbot/internal/storetest"
@@ -250,4 +252,65 @@ func TestPublicTextNoRoleDeclarerWaits(t *testing.T) {
 			t.Errorf("got status page %s after resolve, want resolved", got[0].Status)
 		}
 	})
+}
+
+// TestPublicTextConfirmFrench: in a French workspace the war room asks in
+// French for the confirmation, with a French button, and the timeline and
+// the list of what waits are French; the refusals are said in the reader's
+// language.
+func TestPublicTextConfirmFrench(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, storetest.SQLite(t))
+	f.lang = "fr"
+	f.eng = f.engine()
+	ctx := context.Background()
+	inc, err := f.eng.Declare(ctx, actor(emma, console.GeneralChannelID), incidentbot.DeclareRequest{Title: "Boutique en panne", Severity: incidentbot.SEV1, Type: "site-outage"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.runAll(time.Second)
+	inc = f.reload(inc)
+	asks := posts(f.warRoom(inc), "Confirmer ce qui part à l'extérieur pour "+inc.Key+"\n")
+	want := "emma a déclaré " + inc.Key + " sans tenir de rôle dans le playbook site-outage\u00a0: la page de statut"
+	if len(asks) != 1 || !strings.Contains(asks[0], want) {
+		t.Fatalf("confirmation question: got %q, want one saying %q", asks, want)
+	}
+	var labels []string
+	for _, m := range f.warRoom(inc).Messages {
+		for _, b := range m.Message.Buttons {
+			if b.ActionID == "send "+inc.Key+" --confirm" {
+				labels = append(labels, b.Label)
+			}
+		}
+	}
+	if !slices.Equal(labels, []string{"Les envoyer"}) {
+		t.Errorf("buttons: got %q, want [Les envoyer]", labels)
+	}
+	var held []string
+	for _, e := range events(f.timeline(inc), incidentbot.EventActionHeld) {
+		held = append(held, e.Text)
+	}
+	if want := "En attente de la confirmation d'un commandant\u00a0: prévenir hosting."; !slices.Contains(held, want) {
+		t.Errorf("held actions: got %q, want %q among them", held, want)
+	}
+	_, whats, err := f.eng.SendHeld(ctx, actor(emma, inc.WarRoom), inc.Key, false)
+	if err != nil || !slices.Contains(whats, "mettre à jour la page de statut") {
+		t.Errorf("what waits: got %q, %v, want the status page update in French", whats, err)
+	}
+	_, _, err = f.eng.SendHeld(ctx, actor(emma, inc.WarRoom), inc.Key, true)
+	if got, want := i18n.ErrorMessage("fr", err), "Vous avez déclaré "+inc.Key+" sans tenir de rôle dans le playbook site-outage\u00a0: un autre commandant confirme ce qui part à l'extérieur. Passez le rôle commander à un intervenant\u00a0: /incident role commander @lui."; got != want {
+		t.Errorf("emma confirms her own:\ngot  %q\nwant %q", got, want)
+	}
+	if _, err := f.eng.SetStatus(ctx, actor(emma, inc.WarRoom), "", incidentbot.StatusResolved, ""); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = f.eng.SendHeld(ctx, actor(emma, inc.WarRoom), inc.Key, true)
+	for lang, want := range map[string]string{
+		"fr": inc.Key + " est résolu\u00a0: ce qui attendait une confirmation ne sera plus envoyé.",
+		"en": inc.Key + " is resolved: what waited for confirmation is no longer sent.",
+	} {
+		if got := i18n.ErrorMessage(lang, err); got != want {
+			t.Errorf("send after resolve (%s): got %q, want %q", lang, got, want)
+		}
+	}
 }

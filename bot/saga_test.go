@@ -4,13 +4,16 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"incidentbot"
 	"incidentbot/bot/console"
+	"incidentbot/i18n"
 	"incidentbot/internal/storetest"
+	"incidentbot/playbooks"
 	"incidentbot/store"
 	"incidentbot/views"
 )
@@ -456,4 +459,71 @@ func TestShutdownHandsJobsBack(t *testing.T) {
 	if strings.Contains(f.logs.String(), "job failed") {
 		t.Errorf("a job was failed: %s", f.logs.String())
 	}
+}
+
+// TestSagaFrench: in a French workspace the war room's opening, the roles
+// given, the people nobody could invite or match, the welcome and the
+// notice of a step that failed all read in French.
+func TestSagaFrench(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		f.lang = "fr"
+		pb, err := playbooks.Defaults().Match("generic", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		custom := *pb
+		custom.Roles = []incidentbot.Role{
+			{Name: incidentbot.RoleCommander, Assign: incidentbot.AssignDeclarer},
+			{Name: "tech-lead", Assign: "@ghosts"},
+		}
+		custom.Invite = []string{"@nobody-here"}
+		f.books = books{Set: playbooks.Defaults(), override: map[string]*incidentbot.Playbook{"generic": &custom}}
+		f.eng = f.engine()
+		f.chat.FailNext("SetTopic", 1, incidentbot.Errorf(incidentbot.EFORBIDDEN, "The bot may not set topics here."))
+		ghost := incidentbot.User{ID: "U_GHOST", Name: "ghost"} // declares, but the chat cannot invite them
+		inc, err := f.eng.Declare(context.Background(), actor(ghost, console.GeneralChannelID), incidentbot.DeclareRequest{Title: "Paiement en panne", Type: "generic"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.runAll(time.Minute)
+		inc = f.reload(inc)
+		room := f.warRoom(inc)
+
+		var texts []string
+		for _, ev := range f.timeline(inc) {
+			texts = append(texts, ev.Text)
+		}
+		has := func(what string, ok func(string) bool) {
+			t.Helper()
+			if !slices.ContainsFunc(texts, ok) {
+				t.Errorf("no timeline entry %s in:\n%s", what, strings.Join(texts, "\n"))
+			}
+		}
+		for _, want := range []string{
+			"ghost a déclaré SEV3 (generic)\u00a0: Paiement en panne",
+			"Cellule de crise #" + room.Name + " ouverte.",
+			"commander\u00a0: ghost",
+			"Personne ne correspond à @ghosts pour le rôle tech-lead\u00a0: attribuez-le avec /incident role tech-lead @personne.",
+			"Impossible de définir le sujet du salon\u00a0: The bot may not set topics here.",
+		} {
+			has(strconv.Quote(want), func(s string) bool { return s == want })
+		}
+		has("about inviting <@U_GHOST>", func(s string) bool {
+			return strings.HasPrefix(s, "Impossible d'inviter <@U_GHOST>\u00a0: ") && strings.HasSuffix(s, " Invitez cette personne à la main.")
+		})
+		has("about inviting @nobody-here", func(s string) bool { return strings.HasPrefix(s, "Impossible d'inviter @nobody-here\u00a0: ") })
+
+		notice := posts(room, "Le bot n'a pas pu définir le sujet du salon\n")
+		want := "Impossible de définir le sujet du salon\u00a0: The bot may not set topics here.\n" +
+			"Définissez-le à la main si besoin\u00a0; /incident status affiche la même chose.\n" +
+			"Ou lancez `/incident retry " + inc.Key + "` pour réessayer."
+		if len(notice) != 1 || !strings.HasSuffix(notice[0], want) {
+			t.Errorf("failure notice: got %q, want one ending %q", notice, want)
+		}
+		if got := posts(room, i18n.T("fr", "view.welcome.roles", nil)); len(got) != 1 {
+			t.Errorf("got %d French welcomes in the war room, want 1", len(got))
+		}
+	})
 }
