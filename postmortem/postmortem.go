@@ -441,10 +441,25 @@ func actionRows(events []incidentbot.TimelineEvent, l *locale) string {
 			}
 			b.WriteString(end.Format(layout))
 		}
-		writeText(&b, l, a.end.Text, "Could not "+a.what+": ", capitalised(a.what)+": ")
+		writeText(&b, l, a.end.Text, outcomePrefixes(l.lang, a.what)...)
 		b.WriteByte('\n')
 	}
 	return b.String()
+}
+
+// outcomePrefixes are the starts of an outcome's text that repeat the
+// action: the engine writes "Could not <what>: why" and "<What>: why"
+// (bot's engine.failure.text and engine.action.skipped) in the
+// incident's language, which is the draft's or, for an incident recorded
+// before a change of language, the default.
+func outcomePrefixes(lang, what string) []string {
+	var out []string
+	for _, l := range []string{lang, i18n.Default} {
+		out = append(out,
+			i18n.T(l, "engine.failure.text", map[string]any{"What": what, "Error": ""}),
+			i18n.T(l, "engine.action.skipped", map[string]any{"What": capitalised(what), "Why": ""}))
+	}
+	return out
 }
 
 // capitalised upper-cases the first letter, as the engine writes a
