@@ -225,8 +225,17 @@ func TestPacingHonoursContext(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
+	// Cancelled once the first request is in (not after a fixed time, which a
+	// loaded machine can spend before the first answer): the second waits
+	// its turn an hour away, so only the cancel can end the call.
+	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
+	go func() {
+		defer cancel()
+		for deadline := time.Now().Add(10 * time.Second); len(f.Requests()) == 0 && time.Now().Before(deadline); {
+			time.Sleep(5 * time.Millisecond) // polling interval
+		}
+	}()
 	err = c.Notify(ctx, "statuspage", notice("investigating", "a"))
 	if code := incidentbot.ErrorCode(err); code != incidentbot.EUNAVAILABLE || len(f.Requests()) != 1 {
 		t.Errorf("got %q (%v) after %d requests, want %q after 1 (the second waits its turn)", code, err, len(f.Requests()), incidentbot.EUNAVAILABLE)
