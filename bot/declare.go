@@ -161,7 +161,7 @@ func (e *Engine) mayPauseAds(actor incidentbot.Actor, pb *incidentbot.Playbook) 
 		}
 	}
 	inc := &incidentbot.Incident{Key: "this incident", Platform: actor.Platform, Workspace: actor.Workspace}
-	if err := authorize(actor, inc, roles, rightAds, "pause the ads of", e.cfg.AdsAdmins); err != nil {
+	if err := authorize(actor, inc, roles, rightAds, "pause", e.cfg.AdsAdmins); err != nil {
 		return i18n.Wrap(incidentbot.EFORBIDDEN, err, "engine.declare.ads_rights", map[string]any{"Playbook": pb.Name})
 	}
 	return nil

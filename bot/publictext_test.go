@@ -72,6 +72,9 @@ func TestPublicTextPauseAdsBoxFollowsAdsRule(t *testing.T) {
 		if incidentbot.ErrorCode(err) != incidentbot.EFORBIDDEN || !strings.Contains(incidentbot.ErrorMessage(err), "Pause ads now") {
 			t.Fatalf("bob ticks the box: got %v, want EFORBIDDEN naming the box", err)
 		}
+		if strings.Contains(err.Error(), "incident.verb.") {
+			t.Errorf("the refusal's cause, for logs, names a message id instead of its text: %v", err)
+		}
 		if incs, _ := db.FindIncidents(ctx, incidentbot.IncidentFilter{}); len(incs) != 0 {
 			t.Fatalf("got %d incidents after the refusal, want none", len(incs))
 		}
