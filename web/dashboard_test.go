@@ -372,7 +372,7 @@ func TestDashboardMessagesFrench(t *testing.T) {
 	}{
 		{"/trends?lang=fr", nil, http.StatusForbidden, "<h1>Cette page est privée</h1>"},
 		{"/incidents/INC-99", []string{viewerHeader, "local", "Accept-Language", "fr-FR"}, http.StatusNotFound, "<h1>Incident INC-99 introuvable.</h1>"},
-		{"/history.csv?severity=grave&lang=fr", []string{viewerHeader, "local"}, http.StatusBadRequest, "«\u00a0grave\u00a0» n'est pas une gravité"},
+		{"/history.csv?severity=grave&lang=fr", []string{viewerHeader, "local"}, http.StatusBadRequest, "«\u00a0grave\u00a0» n'est pas une sévérité"},
 	} {
 		resp, body := p.get(tc.path, tc.header...)
 		if resp.StatusCode != tc.status || !strings.Contains(body, tc.want) {
