@@ -84,8 +84,12 @@ func Open(ctx context.Context, logger *slog.Logger, dsn string) (*DB, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
-		db.x.SetMaxOpenConns(20)
-		db.x.SetMaxIdleConns(10)
+		// As many kept idle as may be open: past an idle limit a burst closed
+		// connections only to open them again, each a new Postgres backend
+		// (a fork, cold caches) paid inside an acknowledgement. Idle ones
+		// still go after 5 minutes.
+		db.x.SetMaxOpenConns(postgresConns)
+		db.x.SetMaxIdleConns(postgresConns)
 		db.x.SetConnMaxIdleTime(5 * time.Minute)
 		db.rd = db.x
 		if db.claims, err = sqlx.Open("postgres", claimsDSN(postgresDSN(dsn))); err != nil {
@@ -122,6 +126,10 @@ func Open(ctx context.Context, logger *slog.Logger, dsn string) (*DB, error) {
 	}
 	return db, nil
 }
+
+// postgresConns bounds the main pool: with the claims pool, 24 a process,
+// so three replicas fit Postgres' default 100 connections.
+const postgresConns = 20
 
 // claimConns is the size of the Postgres pool of request claims: one
 // short insert each, so a few connections serve hundreds a second (each
