@@ -72,10 +72,23 @@ func (p *IncidentPage) More() int { return max(0, p.Total-p.Page*p.PerPage) }
 // Pages is how many pages hold the incidents (at least one).
 func (p *IncidentPage) Pages() int { return max(1, (p.Total+p.PerPage-1)/p.PerPage) }
 
+// Localized is a text said in the reader's language ("en", "fr"), like
+// i18n.Message: this package cannot import the catalog.
+type Localized interface{ In(lang string) string }
+
 // FailedAction is a side effect the bot gave up on after its retries.
 type FailedAction struct {
-	What string // "create the war room", "pause the ads"
+	What string    // in the incident's language: "create the war room", "pause the ads"
+	Text Localized // What in another language; nil: What in every language
 	At   time.Time
+}
+
+// In says what failed in lang, for replies only one person sees.
+func (f FailedAction) In(lang string) string {
+	if f.Text == nil {
+		return f.What
+	}
+	return f.Text.In(lang)
 }
 
 // AdsOp is a manual ads command.
@@ -136,7 +149,7 @@ type IncidentService interface {
 	// SendHeld lists the outward actions (status page, page, notify) that
 	// wait for a commander's confirmation because the declarer holds no
 	// role; with confirm it lets them, and the later ones, go out.
-	SendHeld(ctx context.Context, actor Actor, key string, confirm bool) (*Incident, []string, error)
+	SendHeld(ctx context.Context, actor Actor, key string, confirm bool) (*Incident, []Localized, error)
 	// SetImpactStart records when customers were first affected.
 	SetImpactStart(ctx context.Context, actor Actor, key string, at LocalTime) (*Incident, error)
 	// SetRevenueShare records the share of sales (0..1) the incident loses.

@@ -100,7 +100,7 @@ func confirmedKey(job incidentbot.Job) string { return localKey(job) + "/confirm
 
 // SendHeld lists the held outward actions; with confirm, a commander other
 // than a declarer who holds no role lets them and every later one go out.
-func (e *Engine) SendHeld(ctx context.Context, actor incidentbot.Actor, key string, confirm bool) (*incidentbot.Incident, []string, error) {
+func (e *Engine) SendHeld(ctx context.Context, actor incidentbot.Actor, key string, confirm bool) (*incidentbot.Incident, []incidentbot.Localized, error) {
 	inc, err := e.incident(ctx, actor, key)
 	if err != nil {
 		return nil, nil, err
@@ -173,7 +173,7 @@ func heldSendable(inc *incidentbot.Incident) error {
 
 // heldJobs returns the jobs of the held outward actions not run since,
 // and what each does, in the incident's language.
-func (e *Engine) heldJobs(ctx context.Context, inc *incidentbot.Incident) ([]incidentbot.Job, []string, error) {
+func (e *Engine) heldJobs(ctx context.Context, inc *incidentbot.Incident) ([]incidentbot.Job, []incidentbot.Localized, error) {
 	held, err := e.store.EventsOfKind(ctx, inc.ID, incidentbot.EventActionHeld)
 	if err != nil {
 		return nil, nil, err
@@ -196,7 +196,7 @@ func (e *Engine) heldJobs(ctx context.Context, inc *incidentbot.Incident) ([]inc
 		}
 	}
 	var out []incidentbot.Job
-	var whats []string
+	var whats []incidentbot.Localized
 	for _, j := range jobs {
 		if !slices.Contains(ids, j.ID) || sent[inc.Key+"/"+confirmedKey(j)] {
 			continue
@@ -205,9 +205,17 @@ func (e *Engine) heldJobs(ctx context.Context, inc *incidentbot.Incident) ([]inc
 		if err := decode(j, &p); err != nil {
 			return nil, nil, err
 		}
-		what, _ := describeAction(e.lang(inc), p.Action)
 		out = append(out, j)
-		whats = append(whats, what)
+		whats = append(whats, heldAction{p.Action})
 	}
 	return out, whats, nil
+}
+
+// heldAction says what a held action does in the reader's language: the
+// list of what waits is a reply only the commander sees.
+type heldAction struct{ action incidentbot.Action }
+
+func (h heldAction) In(lang string) string {
+	what, _ := describeAction(lang, h.action)
+	return what
 }

@@ -228,7 +228,7 @@ func TestPublicTextNoRoleDeclarerWaits(t *testing.T) {
 		byBob := actor(bob, inc.WarRoom)
 		_, whats, err := f.eng.SendHeld(ctx, byBob, inc.Key, false)
 		if err != nil || len(whats) != 3 || len(f.notifier.Sent()) != 0 {
-			t.Fatalf("bob asks what waits: got %q, %v (sent %q), want the 3 held actions and nothing sent", whats, err, f.notifier.Sent())
+			t.Fatalf("bob asks what waits: got %q, %v (sent %q), want the 3 held actions and nothing sent", saidIn("en", whats), err, f.notifier.Sent())
 		}
 		for range 2 { // a double tap sends once
 			if _, _, err := f.eng.SendHeld(ctx, byBob, inc.Key, true); err != nil {
@@ -297,8 +297,11 @@ func TestPublicTextConfirmFrench(t *testing.T) {
 		t.Errorf("held actions: got %q, want %q among them", held, want)
 	}
 	_, whats, err := f.eng.SendHeld(ctx, actor(emma, inc.WarRoom), inc.Key, false)
-	if err != nil || !slices.Contains(whats, "mettre à jour la page de statut") {
-		t.Errorf("what waits: got %q, %v, want the status page update in French", whats, err)
+	// The list is a reply to one commander: in her language, whatever the incident's.
+	for lang, want := range map[string]string{"fr": "mettre à jour la page de statut", "en": "update the status page"} {
+		if got := saidIn(lang, whats); err != nil || !slices.Contains(got, want) {
+			t.Errorf("what waits in %s: got %q, %v, want %q among them", lang, got, err, want)
+		}
 	}
 	_, _, err = f.eng.SendHeld(ctx, actor(emma, inc.WarRoom), inc.Key, true)
 	if got, want := i18n.ErrorMessage("fr", err), "Vous avez déclaré "+inc.Key+" sans tenir de rôle dans le playbook site-outage\u00a0: un autre commandant confirme ce qui part à l'extérieur. Passez le rôle commander à un intervenant\u00a0: /incident role commander @lui."; got != want {
@@ -316,4 +319,13 @@ func TestPublicTextConfirmFrench(t *testing.T) {
 			t.Errorf("send after resolve (%s): got %q, want %q", lang, got, want)
 		}
 	}
+}
+
+// saidIn says each text in lang.
+func saidIn(lang string, texts []incidentbot.Localized) []string {
+	out := make([]string, len(texts))
+	for i, t := range texts {
+		out[i] = t.In(lang)
+	}
+	return out
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // failedJobs returns the side effects of an incident the runner gave up
@@ -34,9 +35,18 @@ func failedActions(lang string, failed []incidentbot.Job) []incidentbot.FailedAc
 			slices.ContainsFunc(out, func(f incidentbot.FailedAction) bool { return f.What == what }) {
 			continue
 		}
-		out = append(out, incidentbot.FailedAction{What: what, At: j.UpdatedAt})
+		out = append(out, incidentbot.FailedAction{What: what, Text: failedJob{j}, At: j.UpdatedAt})
 	}
 	return out
+}
+
+// failedJob says what a failed job did in the reader's language, for
+// replies only one person sees (the retry's answer, the status).
+type failedJob struct{ job incidentbot.Job }
+
+func (f failedJob) In(lang string) string {
+	what, _ := describe(lang, f.job)
+	return what
 }
 
 // Retry puts the incident's failed side effects back in the queue, with
@@ -53,7 +63,7 @@ func (e *Engine) Retry(ctx context.Context, actor incidentbot.Actor, key string)
 		return nil, nil, err
 	}
 	if len(failed) == 0 {
-		return nil, nil, incidentbot.Errorf(incidentbot.EINVALID, "Nothing failed in %s: there is nothing to retry.", inc.Key)
+		return nil, nil, i18n.Errorf(incidentbot.EINVALID, "reader.retry.nothing", map[string]any{"Key": inc.Key})
 	}
 	ids := make([]int64, len(failed))
 	for i, j := range failed {

@@ -9,6 +9,7 @@ import (
 
 	"incidentbot"
 	"incidentbot/bot/console"
+	"incidentbot/i18n"
 	"incidentbot/internal/storetest"
 	"incidentbot/store"
 	"incidentbot/views"
@@ -62,13 +63,19 @@ func TestRetryWarRoomAfterNetworkErrors(t *testing.T) {
 		if len(st.Failed) != 1 || st.Failed[0].What != "create the war room" {
 			t.Fatalf("status: got failed actions %+v, want the war room", st.Failed)
 		}
-		if msg := views.Status(st, f.clock.Now(), "en"); !strings.Contains(fieldsText(msg), "could not create the war room") {
-			t.Errorf("status view lacks the failed action: %+v", msg.Fields)
+		for lang, want := range map[string]string{"en": "could not create the war room", "fr": "créer la cellule de crise"} {
+			if msg := views.Status(st, f.clock.Now(), lang); !strings.Contains(fieldsText(msg), want) {
+				t.Errorf("status view in %s lacks the failed action %q: %+v", lang, want, msg.Fields)
+			}
 		}
 
 		_, again, err := f.eng.Retry(ctx, actor(bob, console.GeneralChannelID), inc.Key)
 		if err != nil || len(again) != 1 || again[0].What != "create the war room" {
 			t.Fatalf("retry: got %+v, %v; want the war room retried", again, err)
+		}
+		// A French reader of this English incident is answered in French.
+		if got, want := again[0].In("fr"), "créer la cellule de crise"; got != want {
+			t.Errorf("retried, for a French reader: got %q, want %q", got, want)
 		}
 		f.runAll(10 * time.Minute)
 		if room := f.warRoom(inc); len(posts(room, inc.Key)) == 0 {
@@ -77,8 +84,12 @@ func TestRetryWarRoomAfterNetworkErrors(t *testing.T) {
 		if st, _ := f.eng.Status(ctx, here, inc.Key); len(st.Failed) != 0 {
 			t.Errorf("status after the retry: got failed actions %+v, want none", st.Failed)
 		}
-		if _, _, err := f.eng.Retry(ctx, here, inc.Key); incidentbot.ErrorCode(err) != incidentbot.EINVALID {
+		_, _, err = f.eng.Retry(ctx, here, inc.Key)
+		if incidentbot.ErrorCode(err) != incidentbot.EINVALID {
 			t.Errorf("retry with nothing failed: got %v, want EINVALID", err)
+		}
+		if got, want := i18n.ErrorMessage("fr", err), "Rien n'a échoué dans "+inc.Key+"\u00a0: il n'y a rien à relancer."; got != want {
+			t.Errorf("retry with nothing failed, for a French reader:\ngot  %q\nwant %q", got, want)
 		}
 	})
 }

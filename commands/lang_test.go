@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"incidentbot"
+	"incidentbot/i18n"
 	"incidentbot/mock"
 )
 
@@ -113,6 +114,37 @@ func TestRepliesInTheirLanguage(t *testing.T) {
 		got := r.Message.Title + " " + r.Message.Text
 		if !strings.Contains(got, tc.want) || r.InChannel != tc.inChannel {
 			t.Errorf("%s: got %q (in channel %t), want %q (in channel %t)", tc.line, got, r.InChannel, tc.want, tc.inChannel)
+		}
+	}
+}
+
+// What the engine lists (failed actions, held ones) comes in the
+// incident's language; a French reader of an English incident reads it in
+// French, while the channel's announcement stays in the workspace's.
+func TestEngineListsInTheirLanguage(t *testing.T) {
+	t.Parallel()
+	var rec recorder
+	mockSvc := rec.service()
+	mockSvc.RetryFn = func(context.Context, incidentbot.Actor, string) (*incidentbot.Incident, []incidentbot.FailedAction, error) {
+		return incident(), []incidentbot.FailedAction{{What: "create the war room", Text: i18n.M("engine.job.create_channel.what", nil)}}, nil
+	}
+	mockSvc.SendHeldFn = func(context.Context, incidentbot.Actor, string, bool) (*incidentbot.Incident, []incidentbot.Localized, error) {
+		return incident(), []incidentbot.Localized{i18n.M("engine.kind.statuspage.what", nil), i18n.M("engine.kind.pause_ads.what", nil)}, nil
+	}
+	h := NewHandler(&languages{IncidentService: mockSvc, workspace: "en", chosen: map[string]string{}}, clock, nil)
+	french := actor
+	french.Locale = "fr-FR"
+	for _, tc := range []struct {
+		line, want string
+		inChannel  bool
+	}{
+		{"retry INC-42", "Nouvel essai pour INC-42\u00a0: créer la cellule de crise.", false},
+		{"send INC-42", "En attente de la confirmation d'un commandant\u00a0: mettre à jour la page de statut; mettre en pause les publicités.", false},
+		{"send INC-42 --confirm", "Confirmed for INC-42: sending now: update the status page; pause the ads.", true},
+	} {
+		r := h.Handle(context.Background(), french, tc.line)
+		if !strings.Contains(r.Message.Text, tc.want) || r.InChannel != tc.inChannel {
+			t.Errorf("%s: got %q (in channel %t), want %q (in channel %t)", tc.line, r.Message.Text, r.InChannel, tc.want, tc.inChannel)
 		}
 	}
 }

@@ -20,9 +20,15 @@ func handleRetry(ctx context.Context, h *Handler, actor incidentbot.Actor, c Com
 	if err != nil {
 		return Reply{}, err
 	}
-	what := make([]string, len(again))
-	for i, f := range again {
-		what[i] = f.What
+	return say(actor.Language, "reply.retry", map[string]any{"Key": inc.Key, "What": joinIn(actor.Language, again, ", ")}), nil
+}
+
+// joinIn says each text in lang, joined by sep: what the engine lists
+// comes in the incident's language unless asked for the reader's.
+func joinIn[T incidentbot.Localized](lang string, texts []T, sep string) string {
+	out := make([]string, len(texts))
+	for i, t := range texts {
+		out[i] = t.In(lang)
 	}
-	return say(actor.Language, "reply.retry", map[string]any{"Key": inc.Key, "What": strings.Join(what, ", ")}), nil
+	return strings.Join(out, sep)
 }

@@ -55,12 +55,13 @@ func handleSend(ctx context.Context, h *Handler, actor incidentbot.Actor, c Comm
 	case c.Force && len(whats) == 0:
 		return say(actor.Language, "reply.send.nothing_waiting", map[string]any{"Key": inc.Key}), nil
 	case c.Force:
-		return Reply{InChannel: true, Message: incidentbot.Message{Text: i18n.T(h.workspaceLanguage(actor), "reply.send.sending", map[string]any{"Key": inc.Key, "What": strings.Join(whats, "; ")})}}, nil
+		lang := h.workspaceLanguage(actor)
+		return Reply{InChannel: true, Message: incidentbot.Message{Text: i18n.T(lang, "reply.send.sending", map[string]any{"Key": inc.Key, "What": joinIn(lang, whats, "; ")})}}, nil
 	case len(whats) == 0:
 		return say(actor.Language, "reply.send.none", map[string]any{"Key": inc.Key}), nil
 	}
 	c.Key, c.Force = inc.Key, true
-	r := say(actor.Language, "reply.send.waiting", map[string]any{"What": strings.Join(whats, "; ")})
+	r := say(actor.Language, "reply.send.waiting", map[string]any{"What": joinIn(actor.Language, whats, "; ")})
 	r.Message.Title = i18n.T(actor.Language, "reply.send.title", map[string]any{"Key": inc.Key})
 	r.Message.Buttons = []incidentbot.Button{{ActionID: c.String(), Label: i18n.T(actor.Language, "reply.send.button", nil), Style: incidentbot.ButtonPrimary}}
 	return r, nil

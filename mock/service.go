@@ -29,7 +29,7 @@ type IncidentService struct {
 	VerifyFn           func(ctx context.Context, actor incidentbot.Actor, key, url string) (*incidentbot.Incident, error)
 	CheckFn            func(ctx context.Context, actor incidentbot.Actor, key string, item int, done bool) (*incidentbot.ChecklistEntry, error)
 	RemindFn           func(ctx context.Context, actor incidentbot.Actor, key string, op incidentbot.RemindOp, d time.Duration) (*incidentbot.Incident, error)
-	SendHeldFn         func(ctx context.Context, actor incidentbot.Actor, key string, confirm bool) (*incidentbot.Incident, []string, error)
+	SendHeldFn         func(ctx context.Context, actor incidentbot.Actor, key string, confirm bool) (*incidentbot.Incident, []incidentbot.Localized, error)
 	SetImpactStartFn   func(ctx context.Context, actor incidentbot.Actor, key string, at incidentbot.LocalTime) (*incidentbot.Incident, error)
 	SetRevenueShareFn  func(ctx context.Context, actor incidentbot.Actor, key string, share float64) (*incidentbot.Incident, error)
 	AddFollowUpFn      func(ctx context.Context, actor incidentbot.Actor, key string, f incidentbot.FollowUp) (*incidentbot.Incident, incidentbot.FollowUp, error)
@@ -109,7 +109,7 @@ func (s *IncidentService) Postmortem(ctx context.Context, actor incidentbot.Acto
 	return s.PostmortemFn(ctx, actor, key)
 }
 
-func (s *IncidentService) SendHeld(ctx context.Context, actor incidentbot.Actor, key string, confirm bool) (*incidentbot.Incident, []string, error) {
+func (s *IncidentService) SendHeld(ctx context.Context, actor incidentbot.Actor, key string, confirm bool) (*incidentbot.Incident, []incidentbot.Localized, error) {
 	return s.SendHeldFn(ctx, actor, key, confirm)
 }
 

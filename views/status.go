@@ -32,7 +32,7 @@ func Status(st *incidentbot.IncidentStatus, now time.Time, lang string) incident
 	if len(st.Failed) > 0 {
 		lines := make([]string, 0, len(st.Failed)+1)
 		for _, f := range st.Failed {
-			lines = append(lines, t("view.status.could_not", map[string]any{"What": f.What, "Ago": ago(lang, f.At, now)}))
+			lines = append(lines, t("view.status.could_not", map[string]any{"What": f.In(lang), "Ago": ago(lang, f.At, now)}))
 		}
 		lines = append(lines, t("view.status.retry", map[string]any{"Key": inc.Key}))
 		fields = append(fields, incidentbot.Field{Label: t("view.field.failed", nil), Value: strings.Join(lines, "\n")})
