@@ -135,8 +135,7 @@ func (c *Chat) CreateChannel(ctx context.Context, name string, opts incidentbot.
 		return incidentbot.Channel{}, err
 	}
 	if len(name) > maxChannelName || !validChannelName.MatchString(name) {
-		return incidentbot.Channel{}, incidentbot.Errorf(incidentbot.EINVALID,
-			"Channel name %q is not allowed: use lowercase a-z, 0-9, - and _ only, at most %d characters.", name, maxChannelName)
+		return incidentbot.Channel{}, i18n.Errorf(incidentbot.EINVALID, "reader.console.bad_channel_name", map[string]any{"Name": name, "Max": maxChannelName})
 	}
 	if opts.Purpose != "" {
 		for _, ch := range c.channels {
@@ -205,7 +204,7 @@ func (c *Chat) Invite(ctx context.Context, channelID string, userIDs []string) e
 	for _, id := range userIDs {
 		u, ok := c.userByID(id)
 		if !ok {
-			return incidentbot.Errorf(incidentbot.ENOTFOUND, "No user with id %q in the console workspace. Check the playbook's invite list.", id)
+			return i18n.Errorf(incidentbot.ENOTFOUND, "reader.console.no_user_id", map[string]any{"ID": id})
 		}
 		if slices.Contains(ch.state.Members, id) || slices.Contains(joined, u.ID) {
 			continue
@@ -270,7 +269,7 @@ func (c *Chat) FindPost(ctx context.Context, channelID, marker string) (incident
 			return incidentbot.MessageRef{ChannelID: channelID, ID: m.ID}, nil
 		}
 	}
-	return incidentbot.MessageRef{}, incidentbot.Errorf(incidentbot.ENOTFOUND, "No message of the bot carries that marker here.")
+	return incidentbot.MessageRef{}, i18n.Errorf(incidentbot.ENOTFOUND, "reader.console.no_marker", nil)
 }
 
 // Say posts plain text written by a person, as typed in the console.
@@ -331,7 +330,7 @@ func (c *Chat) saveFile(f *incidentbot.File) (string, error) {
 	}
 	name := filepath.Base(f.Name)
 	if name != f.Name || name == "." || name == ".." {
-		return "", incidentbot.Errorf(incidentbot.EINVALID, "File name %q is not a plain file name.", f.Name)
+		return "", i18n.Errorf(incidentbot.EINVALID, "reader.console.bad_file_name", map[string]any{"Name": f.Name})
 	}
 	if c.fileDir == "" {
 		return "── " + name + " ──\n" + strings.TrimRight(f.Content, "\n") + "\n── " + c.t("console.end_of", map[string]any{"Name": name}) + " ──\n", nil
@@ -355,7 +354,7 @@ func (c *Chat) Update(ctx context.Context, ref incidentbot.MessageRef, m inciden
 		return err
 	}
 	if m.EphemeralTo != "" {
-		return incidentbot.Errorf(incidentbot.EINVALID, "A posted message cannot become ephemeral. Post a new ephemeral message instead.")
+		return i18n.Errorf(incidentbot.EINVALID, "reader.console.ephemeral_edit", nil)
 	}
 	ch, i, err := c.message(ref)
 	if err != nil {
@@ -471,7 +470,7 @@ func (c *Chat) FailNext(method string, n int, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if err == nil {
-		err = incidentbot.Errorf(incidentbot.EUNAVAILABLE, "The console chat is unavailable (injected failure). Try again.")
+		err = i18n.Errorf(incidentbot.EUNAVAILABLE, "reader.console.unavailable", nil)
 	}
 	c.failures[method] = failure{n: n, err: err}
 }
@@ -512,11 +511,11 @@ func (c *Chat) message(ref incidentbot.MessageRef) (*channel, int, error) {
 			}
 		}
 	}
-	return nil, 0, incidentbot.Errorf(incidentbot.ENOTFOUND, "Message %s not found in channel %s. It may have been deleted.", ref.ID, ref.ChannelID)
+	return nil, 0, i18n.Errorf(incidentbot.ENOTFOUND, "reader.console.no_message", map[string]any{"ID": ref.ID, "Channel": ref.ChannelID})
 }
 
 func channelNotFound(id string) error {
-	return incidentbot.Errorf(incidentbot.ENOTFOUND, "Channel %s not found. Type /channels to list them.", id)
+	return i18n.Errorf(incidentbot.ENOTFOUND, "reader.console.no_channel_id", map[string]any{"Channel": id})
 }
 
 func archivedError(ch *channel) error {

@@ -391,6 +391,35 @@ func TestResolveUsersMessage(t *testing.T) {
 	if got, want := incidentbot.ErrorMessage(err), `No user or group matches "@x".`; got != want {
 		t.Errorf("got message %q, want %q", got, want)
 	}
+	if got, want := i18n.ErrorMessage("fr", err), "Aucun utilisateur ni groupe ne correspond à «\u00a0@x\u00a0»."; got != want {
+		t.Errorf("for a French reader: got %q, want %q", got, want)
+	}
+}
+
+// TestChatErrorsInFrench: the console's own errors, which the engine
+// quotes in war-room notes, are said in the reader's language.
+func TestChatErrorsInFrench(t *testing.T) {
+	t.Parallel()
+	c := newChat(t)
+	ctx := t.Context()
+	ch, err := c.CreateChannel(ctx, "inc-1", incidentbot.ChannelOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, badName := c.CreateChannel(ctx, "INC 1", incidentbot.ChannelOptions{})
+	for _, tc := range []struct {
+		err      error
+		code, fr string
+	}{
+		{c.Invite(ctx, ch.ID, []string{"U_NOBODY"}), incidentbot.ENOTFOUND,
+			"Aucun utilisateur d'identifiant «\u00a0U_NOBODY\u00a0» dans l'espace de la console. Vérifiez la liste d'invités du playbook."},
+		{c.Invite(ctx, "C_NONE", nil), incidentbot.ENOTFOUND, "Salon C_NONE introuvable. Tapez /channels pour les lister."},
+		{badName, incidentbot.EINVALID, "Le nom de salon «\u00a0INC 1\u00a0» n'est pas permis"},
+	} {
+		if got := i18n.ErrorMessage("fr", tc.err); incidentbot.ErrorCode(tc.err) != tc.code || !strings.HasPrefix(got, tc.fr) {
+			t.Errorf("got %s %q, want %s %q", incidentbot.ErrorCode(tc.err), got, tc.code, tc.fr)
+		}
+	}
 }
 
 func TestFailNextAndCalls(t *testing.T) {

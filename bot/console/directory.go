@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // Directory is who exists in the console workspace.
@@ -61,7 +62,7 @@ func (c *Chat) lookup(spec string) ([]incidentbot.User, error) {
 func (c *Chat) resolve(spec string) ([]incidentbot.User, error) {
 	s := strings.TrimSpace(spec)
 	if s == "" {
-		return nil, incidentbot.Errorf(incidentbot.EINVALID, "Name someone: <@U123>, @group, an e-mail or a user name.")
+		return nil, i18n.Errorf(incidentbot.EINVALID, "reader.console.name_someone", nil)
 	}
 	if mention, ok := strings.CutPrefix(s, "<@"); ok && strings.HasSuffix(mention, ">") {
 		id, _, _ := strings.Cut(strings.TrimSuffix(mention, ">"), "|") // Slack adds "|name"
@@ -94,7 +95,7 @@ func (c *Chat) resolve(spec string) ([]incidentbot.User, error) {
 	} else if u, ok := c.userByID(s); ok {
 		return []incidentbot.User{u}, nil
 	}
-	return nil, incidentbot.Errorf(incidentbot.ENOTFOUND, "No user or group matches %q.", spec)
+	return nil, i18n.Errorf(incidentbot.ENOTFOUND, "reader.console.no_match", map[string]any{"Spec": spec})
 }
 
 // Users returns the directory users.

@@ -30,7 +30,7 @@ const Workspace = "console"
 func RunREPL(ctx context.Context, in io.Reader, out io.Writer, chat *Chat, user incidentbot.User, channelID string, handle HandleFunc) error {
 	r := &repl{chat: chat, out: out, user: user, channelID: channelID, handle: handle}
 	if _, ok := chat.Channel(channelID); !ok {
-		return incidentbot.Errorf(incidentbot.ENOTFOUND, "Channel %s not found. Start in %s (#general).", channelID, GeneralChannelID)
+		return i18n.Errorf(incidentbot.ENOTFOUND, "reader.console.no_start_channel", map[string]any{"Channel": channelID, "General": GeneralChannelID})
 	}
 	r.banner()
 
