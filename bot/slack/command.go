@@ -43,7 +43,7 @@ func (in *Inbound) command(ctx context.Context, cmd slashRequest) *slashResponse
 	}
 	if wantsModal(cmd.Text) && cmd.TriggerID != "" && in.deps.Service != nil && in.deps.Chat != nil {
 		// The trigger id lives 3 seconds: open the modal now, before the ack.
-		actor.Language = in.lang(ctx, actor)
+		actor.Language = commands.QuickLanguage(in.deps.Service, actor)
 		if err := in.openDeclare(ctx, actor.Language, cmd.TriggerID, cmd.ChannelID, cmd.ResponseURL); err != nil {
 			in.deps.Logger.WarnContext(ctx, "declare modal not opened", "code", incidentbot.ErrorCode(err), "err", err)
 			resp := commandResponse(commands.Reply{Message: incidentbot.Message{

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/commands"
 )
 
 // actionSource names button clicks in the delivery store.
@@ -91,7 +92,7 @@ func (in *Inbound) interact(ctx context.Context, p interaction) (any, func(conte
 		// Before the ack: the trigger id expires in 3 seconds.
 		actor := p.actor(p.channel())
 		actor.Locale = in.locale(ctx, actor.User.ID)
-		if err := in.openDeclare(ctx, in.lang(ctx, actor), p.TriggerID, p.channel(), p.ResponseURL); err != nil {
+		if err := in.openDeclare(ctx, commands.QuickLanguage(in.deps.Service, actor), p.TriggerID, p.channel(), p.ResponseURL); err != nil {
 			in.deps.Logger.WarnContext(ctx, "declare modal not opened", "code", incidentbot.ErrorCode(err), "err", err)
 		}
 		return nil, nil

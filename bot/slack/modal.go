@@ -30,7 +30,8 @@ type modalMeta struct {
 }
 
 // openDeclare opens the declare modal in lang, the language of the person
-// who asked; origin is where the confirmation goes, through responseURL
+// who asked (commands.QuickLanguage: the trigger id lives 3 seconds, too
+// short to wait on the store); origin is where the confirmation goes, through responseURL
 // (kept in the modal) when the bot cannot post there.
 func (in *Inbound) openDeclare(ctx context.Context, lang, triggerID, origin, responseURL string) error {
 	meta, err := json.Marshal(modalMeta{OriginChannel: origin, ResponseURL: responseURL})
@@ -53,7 +54,7 @@ func declareView(lang string, books []*incidentbot.Playbook, meta string) slacka
 	var types []*slackapi.OptionBlockObject
 	for _, pb := range books[:min(len(books), maxOptions)] {
 		var desc *slackapi.TextBlockObject
-		if d := pb.Description.In(i18n.Default); d != "" {
+		if d := pb.Description.In(lang); d != "" {
 			desc = plain(incidentbot.Truncate(d, maxOptionText))
 		}
 		types = append(types, slackapi.NewOptionBlockObject(pb.Name, plain(incidentbot.Truncate(pb.Name, maxOptionText)), desc))

@@ -8,8 +8,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"incidentbot"
+	"incidentbot/internal/fake/fakeslack"
 	"incidentbot/internal/golden"
 	"incidentbot/mock"
 	"incidentbot/playbooks"
@@ -117,6 +119,41 @@ func TestShortcutOpensModal(t *testing.T) {
 	w := serve(e.in.Interactions(), signed(t, "/slack/interactions", []byte("payload="+url.QueryEscape(string(payload))), vectorTime))
 	if w.Code != 200 || len(e.srv.Views()) != 1 {
 		t.Errorf("got %d and %d views, want 200 and the modal", w.Code, len(e.srv.Views()))
+	}
+}
+
+// A French-locale person in an English workspace gets the form in French,
+// the playbooks' descriptions included, from the shortcut and the command.
+func TestDeclareModalInTheirLanguage(t *testing.T) {
+	t.Parallel()
+	e := newInbound(t)
+	e.use((&declares{}).service())
+	fr := fakeslack.User{ID: "U06ELOISE", Name: "eloise", Locale: "fr-FR"}
+	e.srv.AddUser(fr)
+	// Her locale is fetched once and cached; the form then need not wait for it.
+	deadline := time.Now().Add(10 * time.Second)
+	for e.chat.Locale(t.Context(), fr.ID) != "fr-FR" {
+		if time.Now().After(deadline) {
+			t.Fatal("her Slack locale never came")
+		}
+		time.Sleep(10 * time.Millisecond) // polling interval, not a wait for work
+	}
+	shortcut, _ := json.Marshal(map[string]any{"type": "shortcut", "callback_id": declareCallback, "trigger_id": e.srv.NewTrigger(),
+		"team": map[string]string{"id": "T01SHOPX9Q"}, "user": map[string]string{"id": fr.ID, "username": fr.Name}})
+	serve(e.in.Interactions(), signed(t, "/slack/interactions", []byte("payload="+url.QueryEscape(string(shortcut))), vectorTime))
+	form := url.Values{"team_id": {"T01SHOPX9Q"}, "channel_id": {"C01OPS4X7Z"}, "user_id": {fr.ID},
+		"user_name": {fr.Name}, "command": {"/incident"}, "text": {"declare"}, "trigger_id": {e.srv.NewTrigger()}}
+	serve(e.in.Commands(), signed(t, "/slack/commands", []byte(form.Encode()), vectorTime))
+	views := e.srv.Views()
+	if len(views) != 2 {
+		t.Fatalf("got %d views, want the shortcut's and the command's", len(views))
+	}
+	for _, v := range views {
+		for _, want := range []string{"Déclarer un incident", "Tel que les clients le voient.", "La boutique est inaccessible ou affiche des erreurs aux clients."} {
+			if !strings.Contains(string(v.JSON), want) {
+				t.Errorf("form for a fr-FR user lacks %q:\n%s", want, v.JSON)
+			}
+		}
 	}
 }
 
