@@ -139,7 +139,7 @@ func TestEngineListsInTheirLanguage(t *testing.T) {
 		inChannel  bool
 	}{
 		{"retry INC-42", "Nouvel essai pour INC-42\u00a0: créer la cellule de crise.", false},
-		{"send INC-42", "En attente de la confirmation d'un commandant\u00a0: mettre à jour la page de statut; mettre en pause les publicités.", false},
+		{"send INC-42", "En attente de la confirmation d'un commandant\u00a0: mettre à jour la page de statut\u00a0; mettre en pause les publicités.", false},
 		{"send INC-42 --confirm", "Confirmed for INC-42: sending now: update the status page; pause the ads.", true},
 	} {
 		r := h.Handle(context.Background(), french, tc.line)

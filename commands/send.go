@@ -56,12 +56,12 @@ func handleSend(ctx context.Context, h *Handler, actor incidentbot.Actor, c Comm
 		return say(actor.Language, "reply.send.nothing_waiting", map[string]any{"Key": inc.Key}), nil
 	case c.Force:
 		lang := h.workspaceLanguage(actor)
-		return Reply{InChannel: true, Message: incidentbot.Message{Text: i18n.T(lang, "reply.send.sending", map[string]any{"Key": inc.Key, "What": joinIn(lang, whats, "; ")})}}, nil
+		return Reply{InChannel: true, Message: incidentbot.Message{Text: i18n.T(lang, "reply.send.sending", map[string]any{"Key": inc.Key, "What": joinIn(lang, whats, i18n.T(lang, "reader.list_sep", nil))})}}, nil
 	case len(whats) == 0:
 		return say(actor.Language, "reply.send.none", map[string]any{"Key": inc.Key}), nil
 	}
 	c.Key, c.Force = inc.Key, true
-	r := say(actor.Language, "reply.send.waiting", map[string]any{"What": joinIn(actor.Language, whats, "; ")})
+	r := say(actor.Language, "reply.send.waiting", map[string]any{"What": joinIn(actor.Language, whats, i18n.T(actor.Language, "reader.list_sep", nil))})
 	r.Message.Title = i18n.T(actor.Language, "reply.send.title", map[string]any{"Key": inc.Key})
 	r.Message.Buttons = []incidentbot.Button{{ActionID: c.String(), Label: i18n.T(actor.Language, "reply.send.button", nil), Style: incidentbot.ButtonPrimary}}
 	return r, nil
