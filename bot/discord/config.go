@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // Config is the Discord application as the environment sets it
@@ -25,17 +26,17 @@ func (c Config) Validate() error {
 	var errs []error
 	if c.BotToken != "" {
 		if c.AppID == "" {
-			errs = append(errs, errors.New("DISCORD_APP_ID is needed with DISCORD_BOT_TOKEN (Developer Portal, General Information, Application ID)"))
+			errs = append(errs, i18n.Problemf("config.discord.app_id", nil))
 		}
 		if c.GuildID == "" && !c.CommandsOnly {
-			errs = append(errs, errors.New("DISCORD_GUILD_ID is needed with DISCORD_BOT_TOKEN (the server's id: right-click the server, Copy Server ID)"))
+			errs = append(errs, i18n.Problemf("config.discord.guild_id", nil))
 		}
 		if c.Mode == "http" && c.PublicKey == "" && !c.CommandsOnly {
-			errs = append(errs, errors.New("DISCORD_PUBLIC_KEY is needed to check interactions over HTTP (Developer Portal, General Information), or set DISCORD_MODE=gateway"))
+			errs = append(errs, i18n.Problemf("config.discord.public_key", nil))
 		}
 	}
 	if c.Mode != "http" && c.Mode != "gateway" {
-		errs = append(errs, errors.New("DISCORD_MODE must be http (interactions endpoint) or gateway (no public URL)"))
+		errs = append(errs, i18n.Problemf("config.discord.mode", nil))
 	}
 	return errors.Join(errs...)
 }

@@ -2,10 +2,10 @@ package slack
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // Config is the Slack app as the environment sets it (README.md, Slack).
@@ -21,26 +21,26 @@ type Config struct {
 // never the value.
 func (c Config) Validate() error {
 	var errs []error
-	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	bad := func(id string, data map[string]any) { errs = append(errs, i18n.Problemf(id, data)) }
 	for i, id := range c.TeamIDs {
 		if len(id) < 2 || (id[0] != 'T' && id[0] != 'E') || strings.Trim(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != "" {
-			bad("SLACK_TEAM_IDS item %d must be a Slack team id, like T01ABCDE2F (Slack: workspace settings, or the team_id of a request)", i+1)
+			bad("config.slack.team_id", map[string]any{"Item": i + 1})
 		}
 	}
 	if c.BotToken != "" && c.SigningSecret == "" && c.AppToken == "" {
-		bad("SLACK_SIGNING_SECRET is needed with SLACK_BOT_TOKEN to check requests from Slack (Basic Information page of your Slack app)")
+		bad("config.slack.signing_secret", nil)
 	}
 	if c.BotToken == "" && (c.SigningSecret != "" || c.AppToken != "") {
-		bad("SLACK_BOT_TOKEN is needed when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set (OAuth & Permissions page, starts with xoxb-)")
+		bad("config.slack.bot_token_missing", nil)
 	}
 	if t := c.BotToken.Reveal(); t != "" && !strings.HasPrefix(t, "xoxb-") {
-		bad("SLACK_BOT_TOKEN must be a bot token starting with xoxb-")
+		bad("config.slack.bot_token", nil)
 	}
 	if t := c.AppToken.Reveal(); t != "" && !strings.HasPrefix(t, "xapp-") {
-		bad("SLACK_APP_TOKEN must be an app-level token starting with xapp-")
+		bad("config.slack.app_token", nil)
 	}
 	if c.APIURL != "" && !strings.HasSuffix(c.APIURL, "/") {
-		bad("SLACK_API_URL must end with a slash, like https://slack.com/api/")
+		bad("config.slack.api_url", nil)
 	}
 	return errors.Join(errs...)
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net"
 	"net/url"
@@ -19,6 +18,7 @@ import (
 	"incidentbot/bot"
 	"incidentbot/bot/discord"
 	"incidentbot/bot/slack"
+	"incidentbot/i18n"
 	"incidentbot/integrations/ads/googleads"
 	"incidentbot/integrations/ads/meta"
 	"incidentbot/integrations/ads/microsoft"
@@ -155,9 +155,18 @@ type config struct {
 func loadConfig(ctx context.Context, cmd string, getenv func(string) string) (config, error) {
 	cfg, typeErrs := readEnv(ctx, getenv)
 	if err := errors.Join(append(typeErrs, cfg.validate(cmd))...); err != nil {
-		return cfg, fmt.Errorf("configuration:\n%w", err)
+		return cfg, configError(cfg.Language, err)
 	}
 	return cfg, nil
+}
+
+// configError says the problems in BOT_LANGUAGE, or in English when it is
+// not a language the bot speaks (it may be the very problem).
+func configError(lang string, err error) error {
+	if lang != "fr" {
+		lang = i18n.Default
+	}
+	return errors.New(i18n.T(lang, "config.heading", nil) + "\n- " + strings.Join(i18n.Lines(lang, err), "\n- "))
 }
 
 // readEnv fills a config from the environment. envconfig stops at the first
@@ -178,10 +187,10 @@ func readEnv(ctx context.Context, getenv func(string) string) (config, []error) 
 		}
 		name, want := describeEnvError(err)
 		if name == "" || bad[name] {
-			return cfg, append(errs, errors.New("- a variable has a value of the wrong type: see README.md, Configuration"))
+			return cfg, append(errs, i18n.Problemf("config.type.unknown", nil))
 		}
 		bad[name] = true
-		errs = append(errs, fmt.Errorf("- %s must be %s", name, want))
+		errs = append(errs, i18n.Problemf("config.type.bad", map[string]any{"Name": name, "Want": i18n.M(want, nil)}))
 	}
 }
 
@@ -197,17 +206,17 @@ func describeEnvError(err error) (name, want string) {
 	name, _, _ = strings.Cut(f.Tag.Get("env"), ",")
 	switch f.Type {
 	case reflect.TypeFor[time.Duration]():
-		return name, "a duration such as 10s, 500ms or 2m"
+		return name, "config.type.duration"
 	}
 	switch f.Type.Kind() {
 	case reflect.Float32, reflect.Float64:
-		return name, "a number such as 12.5"
+		return name, "config.type.number"
 	case reflect.Int, reflect.Int64, reflect.Int32:
-		return name, "a whole number such as 4"
+		return name, "config.type.int"
 	case reflect.Bool:
-		return name, "true or false"
+		return name, "config.type.bool"
 	}
-	return name, "in the form README.md, Configuration shows"
+	return name, "config.type.form"
 }
 
 // validate checks the values together: the process's own, each adapter's
@@ -225,26 +234,22 @@ func (c config) validate(cmd string) error {
 	c.checkWiring(&p)
 	c.checkSignals(&p)
 	p = append(p, c.signInProblems()...)
-	for _, line := range c.trackerProblems() {
-		p.add("%s", line)
-	}
+	p.lines(c.trackerProblems())
 	return errors.Join(p...)
 }
 
-// problems are the configuration's problems, one "- " line each.
+// problems are the configuration's problems, one line each.
 type problems []error
 
-func (p *problems) add(format string, args ...any) {
-	*p = append(*p, fmt.Errorf("- "+format, args...))
+// add notes the catalog message id with data.
+func (p *problems) add(id string, data map[string]any) {
+	*p = append(*p, i18n.Problemf(id, data))
 }
 
-// lines adds each line of err, an adapter's Validate.
+// lines adds err's problems, an adapter's Validate for one.
 func (p *problems) lines(err error) {
-	if err == nil {
-		return
-	}
-	for _, line := range strings.Split(err.Error(), "\n") {
-		p.add("%s", line)
+	if err != nil {
+		*p = append(*p, err)
 	}
 }
 
@@ -252,33 +257,33 @@ func (p *problems) lines(err error) {
 // workers and command limits.
 func (c config) checkProcess(p *problems) {
 	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
-		p.add("HTTP_ADDR must be host:port or :port, like :8080")
+		p.add("config.http_addr", nil)
 	}
 	if _, err := parseLevel(c.LogLevel); err != nil {
-		p.add("LOG_LEVEL must be debug, info, warn or error")
+		p.add("config.log_level", nil)
 	}
 	if u := c.DatabaseURL.Reveal(); u != "" {
-		if msg := checkDatabaseURL(u); msg != "" {
-			p.add("DATABASE_URL %s; leave it unset to use the embedded SQLite file incidentbot.db", msg)
+		if id := checkDatabaseURL(u); id != "" {
+			p.add(id, nil)
 		}
 	}
 	if c.Workers < 1 || c.Workers > 64 {
-		p.add("WORKERS must be between 1 and 64")
+		p.add("config.workers", nil)
 	}
 	if c.JobLease < 5*time.Second || c.JobLease > 5*time.Minute {
-		p.add("JOB_LEASE must be a duration between 5s and 5m, like 20s (how long a crashed worker's jobs wait before another takes them)")
+		p.add("config.job_lease", nil)
 	}
 	if len(c.WorkerID) > 64 || strings.Trim(c.WorkerID, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.:_-") != "" {
-		p.add("WORKER_ID must be at most 64 letters, digits and . : _ -, like the pod or host name, and differ between processes")
+		p.add("config.worker_id", nil)
 	}
 	if c.CommandTimeout < 100*time.Millisecond || c.CommandTimeout > 2700*time.Millisecond {
-		p.add("COMMAND_TIMEOUT must be between 100ms and 2700ms: Slack and Discord show a failure after 3s, and the answer needs the rest")
+		p.add("config.command_timeout", nil)
 	}
 	if c.CommandInFlight < 1 || c.CommandInFlight > 10000 {
-		p.add("COMMAND_MAX_IN_FLIGHT must be between 1 and 10000 (commands handled at once; more are answered busy)")
+		p.add("config.command_max_in_flight", nil)
 	}
 	if c.DeclarePerMinute < 0 || c.DeclarePerMinute > 1000 {
-		p.add("DECLARE_MAX_PER_USER_PER_MINUTE must be between 0 (no limit) and 1000 (incidents one person may declare in a minute)")
+		p.add("config.declare_max_per_user_per_minute", nil)
 	}
 }
 
@@ -286,34 +291,34 @@ func (c config) checkProcess(p *problems) {
 // playbooks, ads admins, revenue and time zone.
 func (c config) checkShop(p *problems) {
 	if c.Language != "en" && c.Language != "fr" {
-		p.add("BOT_LANGUAGE must be en or fr")
+		p.add("config.bot_language", nil)
 	}
 	if c.ShopURL != "" {
 		if u, err := url.Parse(c.ShopURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			p.add("SHOP_URL must be the shop's public address, like https://www.your-shop.com/")
+			p.add("config.shop_url", nil)
 		}
 	}
 	if c.PlaybooksDir != "" {
 		if st, err := os.Stat(c.PlaybooksDir); err != nil || !st.IsDir() {
-			p.add("PLAYBOOKS_DIR must be an existing folder of playbook YAML files")
+			p.add("config.playbooks_dir", nil)
 		}
 	}
 	if _, err := c.adsAdmins(); err != nil {
-		p.add("%v", err)
+		p.lines(err)
 	}
 	if c.RevenuePerMinute < 0 {
-		p.add("REVENUE_PER_MINUTE must be zero or more (the shop's average revenue per minute)")
+		p.add("config.revenue_per_minute", nil)
 	}
 	if _, err := c.location(); err != nil {
-		p.add("BOT_TIMEZONE must be a time zone name, like Europe/Paris (empty: UTC)")
+		p.add("config.bot_timezone", nil)
 	}
 	if profile, err := c.revenueProfile(); err != nil {
-		p.add("%v", err)
+		p.lines(err)
 	} else if profile != nil && !profile.Complete() && c.RevenuePerMinute == 0 {
-		p.add("REVENUE_PROFILE_FILE leaves hours of the week out: list all 168 (7 weekdays × 24 hours) or set REVENUE_PER_MINUTE for the others")
+		p.add("config.revenue_profile.partial", nil)
 	}
 	if len(c.Currency) != 3 || strings.ToUpper(c.Currency) != c.Currency {
-		p.add("CURRENCY must be a three-letter ISO code in capitals, like EUR")
+		p.add("config.currency", nil)
 	}
 }
 
@@ -322,22 +327,22 @@ func (c config) checkShop(p *problems) {
 // workspace people can reach.
 func (c config) checkWiring(p *problems) {
 	if len(c.SlackTeamIDs) > 0 && c.SlackBotToken == "" && c.SlackClientID == "" {
-		p.add("SLACK_TEAM_IDS is set but Slack is not configured (SLACK_BOT_TOKEN, or SLACK_CLIENT_ID for sign-in only)")
+		p.add("config.slack_team_ids", nil)
 	}
 	if c.AlertWebhookToken == "" && c.AlertGrafanaHMAC == "" {
 		return
 	}
 	switch {
 	case c.AlertPlatform == incidentbot.PlatformSlack && c.SlackBotToken == "":
-		p.add("ALERT_PLATFORM is slack but Slack is not configured (SLACK_BOT_TOKEN)")
+		p.add("config.alert_platform.slack", nil)
 	case c.AlertPlatform == incidentbot.PlatformDiscord && c.DiscordBotToken == "":
-		p.add("ALERT_PLATFORM is discord but Discord is not configured (DISCORD_BOT_TOKEN)")
+		p.add("config.alert_platform.discord", nil)
 	}
 	if c.AlertWorkspace != "" && c.AlertPlatform == incidentbot.PlatformDiscord && c.AlertWorkspace != c.DiscordGuildID {
-		p.add("ALERT_WORKSPACE must be DISCORD_GUILD_ID (or unset): the bot answers no other server, so nobody could reach those incidents")
+		p.add("config.alert_workspace.discord", nil)
 	}
 	if c.AlertWorkspace != "" && c.AlertPlatform == incidentbot.PlatformSlack && len(c.slackTeams()) > 0 && !slices.Contains(c.slackTeams(), c.AlertWorkspace) {
-		p.add("ALERT_WORKSPACE must be one of SLACK_TEAM_IDS (or unset): the bot answers no other workspace, so nobody could reach those incidents")
+		p.add("config.alert_workspace.slack", nil)
 	}
 }
 
@@ -345,27 +350,27 @@ func (c config) checkWiring(p *problems) {
 // status pages and the shop probe.
 func (c config) checkSignals(p *problems) {
 	if c.AlertMaxPerNotif < 1 || c.AlertMaxPerNotif > 10000 {
-		p.add("ALERT_MAX_INCIDENTS_PER_NOTIFICATION must be between 1 and 10000 (beyond it, alerts join one alert-storm incident)")
+		p.add("config.alert_max_incidents_per_notification", nil)
 	}
 	if c.AlertMaxPerMinute < 1 || c.AlertMaxPerMinute > 10000 {
-		p.add("ALERT_MAX_INCIDENTS_PER_MINUTE must be between 1 and 10000 (beyond it, alerts join one alert-storm incident)")
+		p.add("config.alert_max_incidents_per_minute", nil)
 	}
 	if c.AlertRulesFile != "" {
 		if _, err := os.Stat(c.AlertRulesFile); err != nil {
-			p.add("ALERT_RULES_FILE must be an existing YAML file of alert rules")
+			p.add("config.alert_rules_file", nil)
 		}
 	}
 	if _, err := probe.ParseProviderPages(c.ProviderStatusPages); err != nil {
-		p.add("%s", incidentbot.ErrorMessage(err))
+		p.lines(errors.New(incidentbot.ErrorMessage(err)))
 	}
 	if c.ProbeTimeout < time.Second || c.ProbeTimeout > 2*time.Minute {
-		p.add("PROBE_TIMEOUT must be between 1s and 2m")
+		p.add("config.probe_timeout", nil)
 	}
 	if c.ProbeConfirm < 1 || c.ProbeConfirm > 10 {
-		p.add("PROBE_CONFIRM must be between 1 and 10 (checks in a row before the site counts as down)")
+		p.add("config.probe_confirm", nil)
 	}
 	if c.ProbeConfirmInterval < 0 || c.ProbeConfirmInterval > 5*time.Minute {
-		p.add("PROBE_CONFIRM_INTERVAL must be between 0s and 5m")
+		p.add("config.probe_confirm_interval", nil)
 	}
 }
 
@@ -417,11 +422,11 @@ func checkDatabaseURL(raw string) string {
 	u, err := url.Parse(raw)
 	switch {
 	case err != nil:
-		return "is not a valid URL (percent-encode special characters in the user name and password)"
+		return "config.database_url.invalid"
 	case u.Scheme != "postgres" && u.Scheme != "postgresql":
-		return "must be a postgres:// URL"
+		return "config.database_url.scheme"
 	case u.Host == "" && u.Query().Get("host") == "":
-		return "must name the server, like postgres://user:password@db.example.com:5432/incidentbot"
+		return "config.database_url.host"
 	}
 	return ""
 }
@@ -470,7 +475,7 @@ func (c config) adsAdmins() ([]string, error) {
 			platform, id = bareUserPlatform(a), a
 		}
 		if (platform != incidentbot.PlatformSlack && platform != incidentbot.PlatformDiscord && platform != incidentbot.PlatformConsole) || id == "" {
-			return nil, fmt.Errorf("ADS_ADMINS item %d must be platform:user-id, like slack:U0123ABCD or discord:80351110224678912", i+1)
+			return nil, i18n.Problemf("config.ads_admins", map[string]any{"Item": i + 1})
 		}
 		out = append(out, bot.AdsAdmin(platform, id))
 	}
@@ -539,7 +544,7 @@ func (c config) revenueProfile() (*postmortem.RevenueProfile, error) {
 	}
 	f, err := os.Open(c.RevenueProfile)
 	if err != nil {
-		return nil, errors.New("REVENUE_PROFILE_FILE must be a readable CSV file (" + postmortem.ProfileHeader + ")")
+		return nil, i18n.Problemf("config.revenue_profile.file", map[string]any{"Header": postmortem.ProfileHeader})
 	}
 	defer f.Close()
 	p, err := postmortem.ParseRevenueProfile(f)
@@ -548,7 +553,7 @@ func (c config) revenueProfile() (*postmortem.RevenueProfile, error) {
 		for i, l := range lines {
 			lines[i] = "REVENUE_PROFILE_FILE " + l
 		}
-		return nil, errors.New(strings.Join(lines, "\n- "))
+		return nil, errors.New(strings.Join(lines, "\n"))
 	}
 	return p, nil
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/i18n"
 	"incidentbot/server"
 	"incidentbot/store"
 	"incidentbot/web/signin"
@@ -19,37 +20,37 @@ import (
 // signInProblems checks the sign-in variables, one line per problem.
 func (c config) signInProblems() []error {
 	var errs []error
-	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf("- "+format, args...)) }
+	bad := func(id string, data map[string]any) { errs = append(errs, i18n.Problemf(id, data)) }
 	if (c.SlackClientID == "") != (c.SlackClientSecret == "") {
-		bad("SLACK_CLIENT_ID and SLACK_CLIENT_SECRET go together, for Sign in with Slack (your Slack app, Basic Information, App Credentials)")
+		bad("config.signin.slack_pair", nil)
 	}
 	if c.SlackClientID != "" && len(c.slackTeams()) == 0 && c.SlackBotToken == "" {
-		bad("Sign in with Slack needs the workspaces whose members may sign in: set SLACK_TEAM_IDS, or SLACK_BOT_TOKEN for the bot's own workspace")
+		bad("config.signin.slack_teams", nil)
 	}
 	if (c.DiscordClientID == "") != (c.DiscordClientSecret == "") {
-		bad("DISCORD_CLIENT_ID and DISCORD_CLIENT_SECRET go together, for sign-in with Discord (Developer Portal, OAuth2)")
+		bad("config.signin.discord_pair", nil)
 	}
 	if c.DiscordClientID != "" && c.DiscordGuildID == "" {
-		bad("sign-in with Discord needs DISCORD_GUILD_ID, the server whose members may sign in (right-click the server, Copy Server ID)")
+		bad("config.signin.discord_guild", nil)
 	}
 	if c.signInOn() {
 		if c.PublicURL == "" {
-			bad("PUBLIC_URL is needed for sign-in: the address people open, like https://incidents.example.com (the providers send them back there)")
+			bad("config.signin.public_url_missing", nil)
 		} else if err := signin.CheckPublicURL(c.PublicURL); err != nil {
-			bad("PUBLIC_URL must be the address people open, like https://incidents.example.com, over https (plain http only for localhost)")
+			bad("config.signin.public_url", nil)
 		}
 	}
 	if k := c.WebSessionKey.Reveal(); k != "" {
 		if b, err := base64.StdEncoding.DecodeString(k); err != nil || len(b) < signin.MinKeyLen {
-			bad("WEB_SESSION_KEY must be at least %d random bytes in base64, like the output of openssl rand -base64 32 (unset: a key is generated and kept in the database)", signin.MinKeyLen)
+			bad("config.signin.session_key", map[string]any{"Bytes": signin.MinKeyLen})
 		}
 	}
 	if c.WebSessionTTL < 5*time.Minute || c.WebSessionTTL > 30*24*time.Hour {
-		bad("WEB_SESSION_TTL must be between 5m and 720h (how long a sign-in lasts)")
+		bad("config.signin.session_ttl", nil)
 	}
 	for name, v := range map[string]string{"SLACK_OIDC_URL": c.SlackOIDCURL, "DISCORD_OAUTH_URL": c.DiscordOAuthURL} {
 		if u, err := url.Parse(v); v != "" && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "") {
-			bad("%s must be an http(s) URL, like https://slack.com or https://discord.com (only tests change it)", name)
+			bad("config.signin.provider_url", map[string]any{"Name": name})
 		}
 	}
 	return errs

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/i18n"
 	"incidentbot/integrations/trackers/github"
 	"incidentbot/integrations/trackers/jira"
 	"incidentbot/integrations/trackers/linear"
@@ -35,19 +36,16 @@ func (c config) trackerConfig() (interface{ Validate() error }, bool) {
 	return nil, false
 }
 
-// trackerProblems are the lines validate reports about the tracker.
-func (c config) trackerProblems() []string {
+// trackerProblems are the problems validate reports about the tracker.
+func (c config) trackerProblems() error {
 	tc, ok := c.trackerConfig()
 	if !ok {
-		return []string{"FOLLOWUPS_TARGET must be github, jira or linear (or unset to keep follow-ups in chat)"}
+		return i18n.Problemf("config.followups_target", nil)
 	}
 	if tc == nil {
 		return nil
 	}
-	if err := tc.Validate(); err != nil {
-		return strings.Split(err.Error(), "\n")
-	}
-	return nil
+	return tc.Validate()
 }
 
 // tracker is the client of FOLLOWUPS_TARGET's tracker; nil when unset.

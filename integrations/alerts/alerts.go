@@ -54,10 +54,10 @@ func (c Config) Validate() error {
 	}
 	var errs []error
 	if c.Platform != incidentbot.PlatformSlack && c.Platform != incidentbot.PlatformDiscord {
-		errs = append(errs, errors.New("ALERT_PLATFORM must be slack or discord: where incidents from alerts open their war rooms"))
+		errs = append(errs, i18n.Problemf("config.alerts.platform", nil))
 	}
 	if c.Channel == "" {
-		errs = append(errs, errors.New("ALERT_CHANNEL must name the channel id where alert incidents are announced"))
+		errs = append(errs, i18n.Problemf("config.alerts.channel", nil))
 	}
 	return errors.Join(errs...)
 }

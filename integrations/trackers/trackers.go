@@ -5,7 +5,6 @@
 package trackers
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -143,15 +142,6 @@ func HasMarker(text, marker string) bool {
 
 func wordByte(b byte) bool {
 	return b == '-' || b == '_' || '0' <= b && b <= '9' || 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z'
-}
-
-// Problems is a Config's Validate result: its lines as one error, nil when
-// there are none.
-func Problems(lines []string) error {
-	if len(lines) == 0 {
-		return nil
-	}
-	return errors.New(strings.Join(lines, "\n"))
 }
 
 // Setup checks a client's Config and returns the HTTP client to use: hc,

@@ -1,8 +1,9 @@
 package adsapi
 
 import (
-	"fmt"
 	"strings"
+
+	"incidentbot/i18n"
 )
 
 // Setting is one variable a platform needs, and whether it is set.
@@ -24,5 +25,5 @@ func HalfConfigured(platform string, needs ...Setting) error {
 	if len(missing) == 0 || len(missing) == len(needs) {
 		return nil
 	}
-	return fmt.Errorf("%s is half configured: set %s too (README.md, Ad platforms), or unset its variables to leave it off", platform, strings.Join(missing, ", "))
+	return i18n.Problemf("config.ads.half_configured", map[string]any{"Platform": platform, "Missing": strings.Join(missing, ", ")})
 }

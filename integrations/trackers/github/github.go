@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -19,6 +20,7 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/i18n"
 	"incidentbot/integrations/trackers"
 )
 
@@ -41,22 +43,22 @@ var repoName = regexp.MustCompile(`^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$`)
 
 // Validate returns one error line per problem, naming the variable, never its value.
 func (c Config) Validate() error {
-	var errs []string
+	var errs []error
 	if c.Token == "" {
-		errs = append(errs, "GITHUB_TOKEN is needed to file follow-ups in GitHub (a fine-grained token with Issues: read and write on the repository)")
+		errs = append(errs, i18n.Problemf("config.github.token", nil))
 	}
 	if !repoName.MatchString(c.Repo) {
-		errs = append(errs, "GITHUB_REPO must be owner/name, like acme/shop")
+		errs = append(errs, i18n.Problemf("config.github.repo", nil))
 	}
 	if c.APIURL != "" && !trackers.CheckURL(c.APIURL) {
-		errs = append(errs, "GITHUB_API_URL must be an http(s) URL without credentials, like "+DefaultAPIURL)
+		errs = append(errs, i18n.Problemf("config.github.api_url", map[string]any{"Default": DefaultAPIURL}))
 	}
 	for i, l := range c.Labels {
 		if strings.TrimSpace(l) == "" || len(l) > 50 {
-			errs = append(errs, fmt.Sprintf("GITHUB_LABELS item %d must be a label name of 1 to 50 characters", i+1))
+			errs = append(errs, i18n.Problemf("config.github.label", map[string]any{"Item": i + 1}))
 		}
 	}
-	return trackers.Problems(errs)
+	return errors.Join(errs...)
 }
 
 // Client files issues in one repository. It is safe for concurrent use.

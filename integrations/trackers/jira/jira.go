@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -19,6 +20,7 @@ import (
 	"time"
 
 	"incidentbot"
+	"incidentbot/i18n"
 	"incidentbot/integrations/trackers"
 )
 
@@ -43,28 +45,28 @@ var projectKey = regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,9}$`)
 
 // Validate returns one error line per problem, naming the variable, never its value.
 func (c Config) Validate() error {
-	var errs []string
+	var errs []error
 	if !trackers.CheckURL(c.BaseURL) {
-		errs = append(errs, "JIRA_BASE_URL must be your Jira site, like https://acme.atlassian.net")
+		errs = append(errs, i18n.Problemf("config.jira.base_url", nil))
 	}
 	if !strings.Contains(c.Email, "@") {
-		errs = append(errs, "JIRA_EMAIL must be the e-mail of the Atlassian account the API token belongs to")
+		errs = append(errs, i18n.Problemf("config.jira.email", nil))
 	}
 	if c.APIToken == "" {
-		errs = append(errs, "JIRA_API_TOKEN is needed to file follow-ups in Jira (id.atlassian.com, Security, Create and manage API tokens)")
+		errs = append(errs, i18n.Problemf("config.jira.api_token", nil))
 	}
 	if !projectKey.MatchString(c.Project) {
-		errs = append(errs, "JIRA_PROJECT must be a project key, like OPS (capitals, digits, _; at most 10)")
+		errs = append(errs, i18n.Problemf("config.jira.project", nil))
 	}
 	if c.APIURL != "" && !trackers.CheckURL(c.APIURL) {
-		errs = append(errs, "JIRA_API_URL must be an http(s) URL without credentials (or unset: JIRA_BASE_URL is used)")
+		errs = append(errs, i18n.Problemf("config.jira.api_url", nil))
 	}
 	for i, l := range c.Labels {
 		if l == "" || strings.ContainsAny(l, " \t") || len(l) > 255 {
-			errs = append(errs, fmt.Sprintf("JIRA_LABELS item %d must be a label without spaces", i+1))
+			errs = append(errs, i18n.Problemf("config.jira.label", map[string]any{"Item": i + 1}))
 		}
 	}
-	return trackers.Problems(errs)
+	return errors.Join(errs...)
 }
 
 // Client files issues in one project. It is safe for concurrent use.

@@ -8,12 +8,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 	"time"
 
 	"incidentbot"
+	"incidentbot/i18n"
 	"incidentbot/integrations/trackers"
 )
 
@@ -32,17 +34,17 @@ type Config struct {
 
 // Validate returns one error line per problem, naming the variable, never its value.
 func (c Config) Validate() error {
-	var errs []string
+	var errs []error
 	if c.APIKey == "" {
-		errs = append(errs, "LINEAR_API_KEY is needed to file follow-ups in Linear (Settings, Security & access, Personal API keys; lin_api_...)")
+		errs = append(errs, i18n.Problemf("config.linear.api_key", nil))
 	}
 	if strings.TrimSpace(c.TeamID) == "" || strings.ContainsAny(c.TeamID, " \t\"\\") {
-		errs = append(errs, "LINEAR_TEAM_ID must be the id of the team that gets the follow-ups (Ctrl+K, Copy model UUID, on the team)")
+		errs = append(errs, i18n.Problemf("config.linear.team_id", nil))
 	}
 	if c.APIURL != "" && !trackers.CheckURL(c.APIURL) {
-		errs = append(errs, "LINEAR_API_URL must be an http(s) URL without credentials, like "+DefaultAPIURL)
+		errs = append(errs, i18n.Problemf("config.linear.api_url", map[string]any{"Default": DefaultAPIURL}))
 	}
-	return trackers.Problems(errs)
+	return errors.Join(errs...)
 }
 
 // Client files issues in one team. It is safe for concurrent use.

@@ -1,0 +1,48 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// TestConfigFrench: with BOT_LANGUAGE=fr the problems at start are French,
+// the process's own and the adapters' alike; when BOT_LANGUAGE itself is
+// wrong they stay English. Secrets never show.
+func TestConfigFrench(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{
+		"BOT_LANGUAGE":         "fr",
+		"WORKERS":              "0",
+		"PROBE_TIMEOUT":        "soon",
+		"SLACK_BOT_TOKEN":      "secret-not-xoxb",
+		"META_ADS_ACCOUNT_IDS": "act_1",
+	}
+	_, err := loadConfig(context.Background(), "serve", envFrom(env))
+	if err == nil {
+		t.Fatal("no error")
+	}
+	got := err.Error()
+	for _, want := range []string{
+		"configuration\u00a0:\n- ",
+		"- PROBE_TIMEOUT doit être une durée comme 10s, 500ms ou 2m\n",
+		"- WORKERS doit être compris entre 1 et 64",
+		"- SLACK_BOT_TOKEN doit être un jeton de bot commençant par xoxb-",
+		"- Meta Ads est à moitié configuré\u00a0: définissez aussi META_ADS_ACCESS_TOKEN",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("missing %q in:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "secret-not-xoxb") || strings.Contains(got, " must ") {
+		t.Errorf("a secret or English in:\n%s", got)
+	}
+
+	env["BOT_LANGUAGE"] = "de"
+	_, err = loadConfig(context.Background(), "serve", envFrom(env))
+	if err == nil || !strings.HasPrefix(err.Error(), "configuration:\n- ") ||
+		!strings.Contains(err.Error(), "- BOT_LANGUAGE must be en or fr") ||
+		!strings.Contains(err.Error(), "- WORKERS must be between 1 and 64") {
+		t.Errorf("unknown BOT_LANGUAGE: got %v, want the problems in English", err)
+	}
+}
