@@ -372,6 +372,17 @@ func (e *Engine) runProviders(ctx context.Context, r actionRun, _ incidentbot.Ch
 	return result{kind: incidentbot.EventProbeResult, text: head + "\n" + strings.Join(lines, "\n")}, nil
 }
 
+// noticeSubject is n.Subject() as the war room reads it, in lang: the
+// status word said in lang when the catalog has it (a playbook may name
+// another, such as Statuspage's "identified").
+func noticeSubject(lang string, n incidentbot.Notice) string {
+	status := n.Status
+	if id := "status." + status; i18n.Has(id) {
+		status = i18n.T(lang, id, nil)
+	}
+	return i18n.T(lang, "engine.action.subject", map[string]any{"Severity": n.Severity.Label(), "Key": n.Key, "Status": status, "Title": n.Title})
+}
+
 // noticeSpec is what a notify, statuspage or page action sends, and where.
 type noticeSpec struct {
 	action   incidentbot.ActionParams // for its description
@@ -429,7 +440,7 @@ func (e *Engine) runNotify(ctx context.Context, inc *incidentbot.Incident, a not
 		}
 		n.Title = incidentbot.PublicName(n.Body)
 	}
-	subject := n.Subject()
+	subject := noticeSubject(lang, n)
 	what, _ := describeAction(lang, incidentbot.Action{Params: a.action})
 	if inc.Drill {
 		return result{kind: incidentbot.EventActionSucceeded, text: drillLabel(lang, inc, i18n.T(lang, "engine.action.would", map[string]any{"What": what, "Subject": subject}))}, nil

@@ -49,7 +49,7 @@ templates:
 	}
 	h.expect(room, `(?s)INC-1 Card data leaked &lt;!channel&gt; see evil.example`)
 	h.expect(managers, `SEV1 · INC-1 Card data leaked &lt;!channel&gt;`)
-	h.expect(room, `Confirm what goes outside for INC-1`)
+	h.expect(room, `Confirmer ce qui part à l.extérieur pour INC-1`) // BOT_LANGUAGE=fr
 	h.settle()
 	if got := page.Incidents(); len(got) != 0 {
 		t.Fatalf("the status page got %+v before any confirmation, want nothing", got)
@@ -64,7 +64,7 @@ templates:
 	if got := h.command(bob, room, "send --confirm"); !strings.Contains(got, "Confirmé pour INC-1") {
 		t.Fatalf("bob confirms: got %q", got)
 	}
-	h.expect(room, `Status page updated`)
+	h.expect(room, `Page de statut mise à jour.*\[SEV1\] INC-1 en cours d.analyse`)
 	h.settle()
 	got := page.Incidents()
 	if len(got) != 1 || len(got[0].Updates) != 1 {
