@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // Problem is one thing wrong in a playbook file, located precisely enough
@@ -14,10 +15,24 @@ type Problem struct {
 	Line    int    // 1-based; 0 when the problem is not tied to a line
 	Field   string // path of the field: "roles[1].assign"; "" for the whole file
 	Message string
+	// Text, when set, is Message in the catalog, said in the reader's
+	// language by In; Message is its English.
+	Text *i18n.Message
 }
 
 // String returns "site-outage.yaml:12: roles[1].assign: message".
-func (p Problem) String() string {
+func (p Problem) String() string { return p.at(p.Message) }
+
+// In is String in lang: the message in lang when the catalog has it.
+func (p Problem) In(lang string) string {
+	if p.Text != nil {
+		return p.at(p.Text.In(lang))
+	}
+	return p.String()
+}
+
+// at is msg after the problem's file, line and field.
+func (p Problem) at(msg string) string {
 	var b strings.Builder
 	b.WriteString(p.File)
 	if p.Line > 0 {
@@ -28,7 +43,7 @@ func (p Problem) String() string {
 		b.WriteString(p.Field)
 		b.WriteString(": ")
 	}
-	b.WriteString(p.Message)
+	b.WriteString(msg)
 	return b.String()
 }
 
@@ -38,27 +53,32 @@ type LoadError struct {
 	Problems []Problem
 }
 
-func (e *LoadError) Error() string {
-	return e.summary() + "\n" + e.list()
+func (e *LoadError) Error() string { return e.In(i18n.Default) }
+
+// In is the summary and the problems in lang.
+func (e *LoadError) In(lang string) string {
+	return i18n.N(lang, "config.check.summary", len(e.Problems), map[string]any{"Count": len(e.Problems)}) + "\n" + e.list(lang)
 }
 
 // Unwrap gives the EINVALID error whose message operators see: the list of
 // problems and what to do about them.
 func (e *LoadError) Unwrap() error {
-	return incidentbot.Errorf(incidentbot.EINVALID, "%s\n%s\nFix them, then run `incidentbot playbooks check` to confirm.", e.summary(), e.list())
+	return &incidentbot.Error{Code: incidentbot.EINVALID, Message: e.fixIn(i18n.Default), Text: fixText{e}}
 }
 
-func (e *LoadError) summary() string {
-	if len(e.Problems) == 1 {
-		return "1 problem in the playbooks:"
-	}
-	return fmt.Sprintf("%d problems in the playbooks:", len(e.Problems))
+// fixIn is In with what to do about the problems.
+func (e *LoadError) fixIn(lang string) string {
+	return e.In(lang) + "\n" + i18n.T(lang, "config.check.fix", nil)
 }
 
-func (e *LoadError) list() string {
+type fixText struct{ e *LoadError }
+
+func (t fixText) In(lang string) string { return t.e.fixIn(lang) }
+
+func (e *LoadError) list(lang string) string {
 	lines := make([]string, len(e.Problems))
 	for i, p := range e.Problems {
-		lines[i] = p.String()
+		lines[i] = p.In(lang)
 	}
 	return strings.Join(lines, "\n")
 }

@@ -182,19 +182,36 @@ func (e entry) mixed() (Problem, bool) {
 	if len(first) < 2 {
 		return Problem{}, false
 	}
-	var parts []string
+	var parts saidList
 	var at textUse
 	for _, l := range i18n.Supported {
 		if u, ok := first[l]; ok {
 			if at.line == 0 || u.line < at.line {
 				at = u
 			}
-			parts = append(parts, fmt.Sprintf("%s is %s only (line %d)", u.field, languageNames[l], u.line))
+			parts = append(parts, i18n.M("config.check.mixed_part", map[string]any{"Field": u.field, "Language": languageName(l), "Line": u.line}))
 		}
 	}
-	return Problem{File: e.file, Line: at.line, Field: at.field, Message: fmt.Sprintf(
-		"the playbook mixes languages: %s; give those texts in every language, like {en: ..., fr: ...}, or write them all in one (plain texts are in the playbook's language:, English without one)",
-		strings.Join(parts, ", "))}, true
+	return warning(e.file, at, i18n.M("config.check.mixed", map[string]any{"Parts": parts})), true
+}
+
+// warning is a Problem at u saying text, its Message the English.
+func warning(file string, u textUse, text *i18n.Message) Problem {
+	return Problem{File: file, Line: u.line, Field: u.field, Message: text.In(i18n.Default), Text: text}
+}
+
+// languageName is the name of language l, said in the reader's language.
+func languageName(l string) *i18n.Message { return i18n.M("config.check.language."+l, nil) }
+
+// saidList says its messages as a list: "a, b".
+type saidList []*i18n.Message
+
+func (l saidList) In(lang string) string {
+	words := make([]string, len(l))
+	for i, m := range l {
+		words[i] = m.In(lang)
+	}
+	return strings.Join(words, ", ")
 }
 
 // missing reports the texts a war room in lang would show in another language.
@@ -209,28 +226,23 @@ func (e entry) missing(lang string) (Problem, bool) {
 		return Problem{}, false
 	}
 	const shown = 4
-	var names []string
+	var names saidList
 	for _, u := range lacking[:min(len(lacking), shown)] {
-		names = append(names, fmt.Sprintf("%s (line %d)", u.field, u.line))
+		names = append(names, i18n.M("config.check.at", map[string]any{"Field": u.field, "Line": u.line}))
 	}
 	if more := len(lacking) - shown; more > 0 {
-		names = append(names, fmt.Sprintf("%d more", more))
+		names = append(names, i18n.M("config.check.more", map[string]any{"Count": more}))
 	}
-	why := "BOT_LANGUAGE is " + lang
+	why := i18n.M("config.check.why_bot", map[string]any{"Lang": lang})
 	if e.pb.Language != "" {
-		why = "its language: is " + lang
+		why = i18n.M("config.check.why_own", map[string]any{"Lang": lang})
 	}
-	count, them := fmt.Sprintf("%d texts have", len(lacking)), "them"
-	if len(lacking) == 1 {
-		count, them = "1 text has", "it"
-	}
-	fix := fmt.Sprintf("add %s: to each, like {en: ..., fr: ...}", lang)
+	fix := i18n.M("config.check.fix_add", map[string]any{"Lang": lang})
 	if other, ok := e.onlyIn(); ok && e.pb.Language == "" {
-		fix += fmt.Sprintf(", or set language: %s for its incidents to run in %s", other, languageNames[other])
+		fix = i18n.M("config.check.fix_set", map[string]any{"Lang": lang, "Other": other, "Language": languageName(other)})
 	}
-	return Problem{File: e.file, Line: lacking[0].line, Field: lacking[0].field, Message: fmt.Sprintf(
-		"%s no %s version while %s, so people will read %s in another language: %s; %s",
-		count, languageNames[lang], why, them, strings.Join(names, ", "), fix)}, true
+	return warning(e.file, lacking[0], i18n.M("config.check.missing", map[string]any{
+		"Count": len(lacking), "Language": languageName(lang), "Why": why, "Names": names, "Fix": fix})), true
 }
 
 // onlyIn returns the language of a playbook whose texts are all in it,

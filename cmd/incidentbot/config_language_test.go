@@ -46,3 +46,14 @@ func TestConfigFrench(t *testing.T) {
 		t.Errorf("unknown BOT_LANGUAGE: got %v, want the problems in English", err)
 	}
 }
+
+// TestPlaybooksCheckFrenchProblems: with BOT_LANGUAGE=fr the count of
+// problems that refuses the playbooks is French.
+func TestPlaybooksCheckFrenchProblems(t *testing.T) {
+	t.Parallel()
+	var out strings.Builder
+	err := run(context.Background(), []string{"incidentbot", "playbooks", "check", t.TempDir()}, envFrom(map[string]string{"BOT_LANGUAGE": "fr"}), nil, &out, &out)
+	if err == nil || !strings.HasPrefix(err.Error(), "1 problème dans les playbooks\u00a0:\n") {
+		t.Errorf("got %v, want the French count of problems", err)
+	}
+}

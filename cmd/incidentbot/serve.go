@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/ed25519"
 	"database/sql"
@@ -368,14 +369,17 @@ func runPlaybooks(args []string, lang string, stdout io.Writer) error {
 		dir = args[1]
 	}
 	set, err := playbooks.Check(dir)
-	if err != nil {
+	if le := (*playbooks.LoadError)(nil); errors.As(err, &le) {
+		return errors.New(le.In(lang))
+	} else if err != nil {
 		return err
 	}
 	for _, p := range set.All() {
-		fmt.Fprintf(stdout, "ok  %-18s %s\n", p.Name, p.Description.In(lang))
+		// A playbook's description is in its own language when it has one.
+		fmt.Fprintf(stdout, "%s  %-18s %s\n", i18n.T(lang, "config.check.ok", nil), p.Name, p.Description.In(cmp.Or(p.Language, lang)))
 	}
 	for _, w := range set.Warnings(lang) {
-		fmt.Fprintf(stdout, "warning: %s\n", w)
+		fmt.Fprintln(stdout, i18n.T(lang, "config.check.warning", map[string]any{"Problem": w.In(lang)}))
 	}
 	return nil
 }
