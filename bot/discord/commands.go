@@ -142,7 +142,7 @@ func Commands() []*discordgo.ApplicationCommand {
 // RegisterCommands overwrites the application's commands in one call, for
 // a guild (instant) or globally when guildID is "" (may take an hour to
 // reach every client), and says what changed.
-func RegisterCommands(ctx context.Context, chat *Chat, guildID string) (changes []string, err error) {
+func RegisterCommands(ctx context.Context, chat *Chat, guildID string) (changes []Change, err error) {
 	before, err := chat.s.ApplicationCommands(chat.cfg.AppID, guildID, chat.opts(ctx)...)
 	if err != nil {
 		return nil, mapError("list commands", err)
@@ -154,19 +154,29 @@ func RegisterCommands(ctx context.Context, chat *Chat, guildID string) (changes 
 	return diffCommands(before, want), nil
 }
 
+// Change is one line of what RegisterCommands changed: its String is the
+// English, In says it in the operator's language.
+type Change struct{ *i18n.Message }
+
+func (c Change) String() string { return c.In(i18n.Default) }
+
+func change(id, command, sub string) Change {
+	return Change{i18n.M(id, map[string]any{"Command": command, "Sub": sub})}
+}
+
 // diffCommands describes, per command and subcommand, what an overwrite
 // added, changed and removed.
-func diffCommands(before, after []*discordgo.ApplicationCommand) []string {
+func diffCommands(before, after []*discordgo.ApplicationCommand) []Change {
 	old := map[string]*discordgo.ApplicationCommand{}
 	for _, c := range before {
 		old[c.Name] = c
 	}
-	var out []string
+	var out []Change
 	for _, c := range after {
 		o, ok := old[c.Name]
 		delete(old, c.Name)
 		if !ok {
-			out = append(out, "added /"+c.Name)
+			out = append(out, change("config.discord_commands.added_command", c.Name, ""))
 			continue
 		}
 		prev := map[string]*discordgo.ApplicationCommandOption{}
@@ -178,26 +188,26 @@ func diffCommands(before, after []*discordgo.ApplicationCommand) []string {
 			delete(prev, s.Name)
 			switch {
 			case !ok:
-				out = append(out, fmt.Sprintf("added /%s %s", c.Name, s.Name))
+				out = append(out, change("config.discord_commands.added", c.Name, s.Name))
 			case !sameOption(p, s):
-				out = append(out, fmt.Sprintf("changed /%s %s", c.Name, s.Name))
+				out = append(out, change("config.discord_commands.changed", c.Name, s.Name))
 			}
 		}
 		for _, s := range o.Options {
 			if _, gone := prev[s.Name]; gone {
-				out = append(out, fmt.Sprintf("removed /%s %s", c.Name, s.Name))
+				out = append(out, change("config.discord_commands.removed", c.Name, s.Name))
 			}
 		}
 		if !sameDescriptions(o, c) {
-			out = append(out, "changed /"+c.Name+" description")
+			out = append(out, change("config.discord_commands.desc_text", c.Name, ""))
 		}
 		if !sameContexts(o, c) {
-			out = append(out, "changed /"+c.Name+" where it can be used")
+			out = append(out, change("config.discord_commands.contexts", c.Name, ""))
 		}
 	}
 	for _, c := range before {
 		if _, gone := old[c.Name]; gone {
-			out = append(out, "removed /"+c.Name)
+			out = append(out, change("config.discord_commands.removed_command", c.Name, ""))
 		}
 	}
 	return out

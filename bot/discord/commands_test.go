@@ -219,6 +219,9 @@ func TestDiffCommands(t *testing.T) {
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("got %q, want %q", got, want)
 	}
+	if fr := got[3].In("fr"); fr != "modification des endroits où /incident peut servir" {
+		t.Errorf("in French: got %q", fr)
+	}
 }
 
 func TestSameOptionIgnoresEmptyFields(t *testing.T) {

@@ -467,7 +467,7 @@ func runRegisterDiscord(ctx context.Context, args []string, cfg config, logger *
 		fmt.Fprintln(stdout, i18n.T(cfg.Language, "cli.discord.unchanged", nil))
 	}
 	for _, c := range changes {
-		fmt.Fprintln(stdout, c)
+		fmt.Fprintln(stdout, c.In(cfg.Language))
 	}
 	return nil
 }
