@@ -57,3 +57,14 @@ func TestPlaybooksCheckFrenchProblems(t *testing.T) {
 		t.Errorf("got %v, want the French count of problems", err)
 	}
 }
+
+// TestRegisterDiscordFrench: register-discord-commands says what to set in
+// BOT_LANGUAGE.
+func TestRegisterDiscordFrench(t *testing.T) {
+	t.Parallel()
+	var out strings.Builder
+	err := run(context.Background(), []string{"incidentbot", "register-discord-commands"}, envFrom(map[string]string{"BOT_LANGUAGE": "fr"}), nil, &out, &out)
+	if err == nil || !strings.HasPrefix(err.Error(), "définissez d'abord DISCORD_BOT_TOKEN et DISCORD_APP_ID") {
+		t.Errorf("got %v, want what to set, in French", err)
+	}
+}

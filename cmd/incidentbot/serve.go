@@ -48,7 +48,7 @@ func runServe(ctx context.Context, cfg config, logger *slog.Logger) error {
 		chats = append(chats, slackChat)
 		var err error
 		if slackTeam, err = slackChat.Team(ctx); err != nil {
-			return fmt.Errorf("SLACK_BOT_TOKEN: could not ask Slack which workspace the bot serves (auth.test): %s", incidentbot.ErrorMessage(err))
+			return errors.New(i18n.T(cfg.Language, "config.start.slack_team", map[string]any{"Reason": i18n.ErrorMessage(cfg.Language, err)}))
 		}
 	}
 	var discordChat *discord.Chat
@@ -138,7 +138,7 @@ func runServe(ctx context.Context, cfg config, logger *slog.Logger) error {
 		var key ed25519.PublicKey
 		if cfg.DiscordPublicKey != "" {
 			if key, err = discord.ParsePublicKey(cfg.DiscordPublicKey); err != nil {
-				return fmt.Errorf("DISCORD_PUBLIC_KEY: %s", incidentbot.ErrorMessage(err))
+				return fmt.Errorf("DISCORD_PUBLIC_KEY: %s", i18n.ErrorMessage(cfg.Language, err))
 			}
 		}
 		in := discord.NewInbound(discord.InboundDeps{
@@ -165,7 +165,7 @@ func runServe(ctx context.Context, cfg config, logger *slog.Logger) error {
 		}
 		ws := alertWorkspace(cfg, slackTeam)
 		if teams := cfg.slackTeams(); cfg.AlertPlatform == incidentbot.PlatformSlack && len(teams) > 0 && !slices.Contains(teams, ws) {
-			return errors.New("ALERT_WORKSPACE is unset, so alert incidents go to the bot token's own Slack workspace, which SLACK_TEAM_IDS leaves out: add it to SLACK_TEAM_IDS or set ALERT_WORKSPACE")
+			return errors.New(i18n.T(cfg.Language, "config.start.alert_workspace", nil))
 		}
 		if n, err := a.store.AdoptIncidents(ctx, cfg.AlertPlatform, ws); err != nil {
 			return err
@@ -434,13 +434,13 @@ func runRegisterDiscord(ctx context.Context, args []string, cfg config, logger *
 		return err
 	}
 	if cfg.DiscordBotToken == "" {
-		return errors.New("set DISCORD_BOT_TOKEN and DISCORD_APP_ID first, and DISCORD_GUILD_ID unless --global (see README.md, Run it in Discord)")
+		return errors.New(i18n.T(cfg.Language, "config.register.token", nil))
 	}
 	guild := cfg.DiscordGuildID
 	if *global {
 		guild = ""
 	} else if guild == "" {
-		return errors.New("set DISCORD_GUILD_ID (the server's id: right-click the server, Copy Server ID), or pass --global to register in every server")
+		return errors.New(i18n.T(cfg.Language, "config.register.guild", nil))
 	}
 	routeDiscordLogs(logger)
 	chat, err := discord.NewChat(discord.ChatConfig{
@@ -459,9 +459,9 @@ func runRegisterDiscord(ctx context.Context, args []string, cfg config, logger *
 			err = ie.Err
 		}
 		if incidentbot.ErrorCode(err) == incidentbot.EINTERNAL {
-			return fmt.Errorf("register /incident with Discord: %w", err)
+			return fmt.Errorf("%s: %w", i18n.T(cfg.Language, "config.register.failed", nil), err)
 		}
-		return fmt.Errorf("register /incident with Discord: %s", incidentbot.ErrorMessage(err))
+		return fmt.Errorf("%s: %s", i18n.T(cfg.Language, "config.register.failed", nil), i18n.ErrorMessage(cfg.Language, err))
 	}
 	if len(changes) == 0 {
 		fmt.Fprintln(stdout, i18n.T(cfg.Language, "cli.discord.unchanged", nil))
