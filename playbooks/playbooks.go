@@ -151,7 +151,7 @@ func newLoadError(problems []Problem) *LoadError {
 func loadEntries(fsys fs.FS, dir string, label func(string) string) ([]entry, []Problem) {
 	files, err := fs.ReadDir(fsys, dir)
 	if err != nil {
-		return nil, []Problem{{File: label(""), Message: fmt.Sprintf("cannot read the playbook folder: %v; check PLAYBOOKS_DIR", unwrapPath(err))}}
+		return nil, []Problem{said(label(""), "config.check_file.folder", map[string]any{"Reason": unwrapPath(err).Error()})}
 	}
 	var entries []entry
 	var problems []Problem
@@ -163,12 +163,12 @@ func loadEntries(fsys fs.FS, dir string, label func(string) string) ([]entry, []
 		}
 		file := label(name)
 		if info, err := f.Info(); err == nil && info.Size() > maxFileSize {
-			problems = append(problems, Problem{File: file, Message: "larger than 1 MiB: this is not a playbook; move it out of the playbook folder"})
+			problems = append(problems, said(file, "config.check_file.too_large", nil))
 			continue
 		}
 		data, err := fs.ReadFile(fsys, path.Join(dir, name))
 		if err != nil {
-			problems = append(problems, Problem{File: file, Message: fmt.Sprintf("cannot read: %v", unwrapPath(err))})
+			problems = append(problems, said(file, "config.check_file.unreadable", map[string]any{"Reason": unwrapPath(err).Error()}))
 			continue
 		}
 		e, ps := parseFile(file, data)
@@ -178,7 +178,7 @@ func loadEntries(fsys fs.FS, dir string, label func(string) string) ([]entry, []
 		}
 	}
 	if len(entries) == 0 && len(problems) == 0 {
-		problems = append(problems, Problem{File: label(""), Message: "no *.yaml or *.yml files: point PLAYBOOKS_DIR at the folder that holds your playbooks"})
+		problems = append(problems, said(label(""), "config.check_file.no_files", nil))
 	}
 	return entries, problems
 }

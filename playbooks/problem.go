@@ -47,6 +47,12 @@ func (p Problem) at(msg string) string {
 	return b.String()
 }
 
+// said is a Problem of a whole file saying the catalog's id.
+func said(file, id string, data map[string]any) Problem {
+	text := i18n.M(id, data)
+	return Problem{File: file, Message: text.In(i18n.Default), Text: text}
+}
+
 // LoadError holds every problem found while loading playbooks, so one run
 // of `incidentbot playbooks check` shows them all.
 type LoadError struct {

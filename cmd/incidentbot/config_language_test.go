@@ -48,12 +48,13 @@ func TestConfigFrench(t *testing.T) {
 }
 
 // TestPlaybooksCheckFrenchProblems: with BOT_LANGUAGE=fr the count of
-// problems that refuses the playbooks is French.
+// problems that refuses the playbooks is French, and so is a folder's problem.
 func TestPlaybooksCheckFrenchProblems(t *testing.T) {
 	t.Parallel()
 	var out strings.Builder
 	err := run(context.Background(), []string{"incidentbot", "playbooks", "check", t.TempDir()}, envFrom(map[string]string{"BOT_LANGUAGE": "fr"}), nil, &out, &out)
-	if err == nil || !strings.HasPrefix(err.Error(), "1 problème dans les playbooks\u00a0:\n") {
+	if err == nil || !strings.HasPrefix(err.Error(), "1 problème dans les playbooks\u00a0:\n") ||
+		!strings.Contains(err.Error(), ": aucun fichier *.yaml ou *.yml\u00a0: faites pointer PLAYBOOKS_DIR") {
 		t.Errorf("got %v, want the French count of problems", err)
 	}
 }
