@@ -14,31 +14,16 @@ import (
 	"incidentbot/i18n"
 )
 
-const usage = `incidentbot: a ChatOps incident bot for online shops.
-
-Usage:
-  incidentbot demo                  a whole scripted incident on SQLite and built-in fakes
-  incidentbot console [-as alice]   the bot in your terminal: type /incident commands
-  incidentbot serve                 the HTTP server and job workers (config from the environment)
-  incidentbot migrate               apply database migrations and exit
-  incidentbot register-discord-commands [--global]
-                                    create or update the /incident command in DISCORD_GUILD_ID (or everywhere)
-  incidentbot healthcheck           exit 0 when the local server answers /healthz (for containers)
-  incidentbot playbooks check [dir] validate playbook YAML files (default: the built-in ones)
-  incidentbot slack-manifest --url https://bot.example.com [--socket]
-                                    print the Slack app manifest to create the app from
-
-Configuration is read from environment variables: see README.md.
-`
-
 // run is the whole program; main only reports its error.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
+	lang := i18n.Or(i18n.Match(getenv("BOT_LANGUAGE")))
+	usage := i18n.T(lang, "cli.run.usage", nil)
 	if len(args) < 2 {
 		fmt.Fprint(stderr, usage)
-		return errors.New("no command given")
+		return errors.New(i18n.T(lang, "cli.run.no_command", nil))
 	}
 	cmd, rest := args[1], args[2:]
 	if cmd == "help" || cmd == "-h" || cmd == "--help" {
@@ -47,7 +32,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	switch cmd {
 	case "playbooks":
-		return runPlaybooks(rest, i18n.Or(i18n.Match(getenv("BOT_LANGUAGE"))), stdout)
+		return runPlaybooks(rest, lang, stdout)
 	case "slack-manifest":
 		return runSlackManifest(rest, stdout, stderr)
 	}
@@ -55,7 +40,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	// An unknown command is the first thing to fix, before any variable.
 	if !slices.Contains(configuredCommands, cmd) {
 		fmt.Fprint(stderr, usage)
-		return fmt.Errorf("unknown command %q", cmd)
+		return errors.New(i18n.T(lang, "cli.run.unknown", map[string]any{"Command": cmd}))
 	}
 	cfg, err := loadConfig(ctx, cmd, getenv)
 	if err != nil {

@@ -167,6 +167,8 @@ func TestRunErrors(t *testing.T) {
 	}{
 		{"no command", []string{"incidentbot"}, nil, "no command given"},
 		{"unknown command", []string{"incidentbot", "fly"}, nil, `unknown command "fly"`},
+		{"unknown command in French", []string{"incidentbot", "fly"}, map[string]string{"BOT_LANGUAGE": "fr"}, "commande inconnue «\u00a0fly\u00a0»"},
+		{"no command in French", []string{"incidentbot"}, map[string]string{"BOT_LANGUAGE": "fr"}, "aucune commande donnée"},
 		{"unknown command before config", []string{"incidentbot", "fly"}, map[string]string{"WORKERS": "zero", "DATABASE_URL": "mysql://topsecret"}, `unknown command "fly"`},
 		{"bad env var", []string{"incidentbot", "serve"}, map[string]string{"WORKERS": "zero", "DATABASE_URL": "postgres://u:topsecret@h/db"}, "WORKERS must be a whole number such as 4"},
 		{"two bad env vars", []string{"incidentbot", "serve"}, map[string]string{"BOT_LANGUAGE": "klingon", "HTTP_ADDR": "nope"}, "BOT_LANGUAGE must be en or fr"},
