@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 
 	"incidentbot"
@@ -53,7 +54,7 @@ func (d *decoder) platforms(in actionInput) []string {
 		field := fmt.Sprintf("%s.platforms[%d]", in.path, j)
 		p := d.text(item, field)
 		if !slices.Contains(adPlatforms, p) {
-			d.add(item, field, "unknown ad platform %q: use %s", p, strings.Join(adPlatforms, ", "))
+			d.add(item, field, "playbooks.problem.ad_platform", map[string]any{"Platform": strconv.Quote(p), "Known": strings.Join(adPlatforms, ", ")})
 			continue
 		}
 		out = append(out, p)

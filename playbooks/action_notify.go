@@ -3,6 +3,7 @@ package playbooks
 import (
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"incidentbot"
@@ -21,20 +22,20 @@ func sortedKeys(m map[string]incidentbot.Texts) []string {
 
 func decodeNotify(d *decoder, in actionInput) incidentbot.NotifyParams {
 	var p incidentbot.NotifyParams
-	p.To = d.required(in, "to", "the notification target, like hosting or agency")
+	p.To = d.required(in, "to", "playbooks.problem.required.notify_to", nil)
 	if p.To != "" && !targetRE.MatchString(p.To) {
-		d.add(in.fields["to"], in.path+".to", "%q is not a target name: use the lowercase name of a NOTIFY_* target, like hosting", p.To)
+		d.add(in.fields["to"], in.path+".to", "playbooks.problem.notify_to", map[string]any{"To": strconv.Quote(p.To)})
 	}
-	p.Template = d.required(in, "template", "the template to send, from templates:")
+	p.Template = d.required(in, "template", "playbooks.problem.required.notify_template", nil)
 	d.templateRef(in, p.Template)
 	return p
 }
 
 func decodeStatusPage(d *decoder, in actionInput) incidentbot.StatusPageParams {
 	var p incidentbot.StatusPageParams
-	p.Status = d.required(in, "status", "one of "+strings.Join(statusPageStatuses, ", "))
+	p.Status = d.required(in, "status", "playbooks.problem.required.status", map[string]any{"Known": strings.Join(statusPageStatuses, ", ")})
 	if p.Status != "" && !slices.Contains(statusPageStatuses, p.Status) {
-		d.add(in.fields["status"], in.path+".status", "unknown status-page status %q: use one of %s", p.Status, strings.Join(statusPageStatuses, ", "))
+		d.add(in.fields["status"], in.path+".status", "playbooks.problem.notify_status", map[string]any{"Status": strconv.Quote(p.Status), "Known": strings.Join(statusPageStatuses, ", ")})
 	}
 	p.Template = d.optional(in, "template")
 	d.templateRef(in, p.Template)
@@ -42,7 +43,7 @@ func decodeStatusPage(d *decoder, in actionInput) incidentbot.StatusPageParams {
 }
 
 func decodePage(d *decoder, in actionInput) incidentbot.PageParams {
-	return incidentbot.PageParams{To: d.required(in, "to", "the service or team to page")}
+	return incidentbot.PageParams{To: d.required(in, "to", "playbooks.problem.required.page_to", nil)}
 }
 
 // templateRef checks that the template an action names is defined: as
@@ -53,8 +54,8 @@ func (d *decoder) templateRef(in actionInput, name string) {
 	}
 	probe := incidentbot.Playbook{Templates: in.templates}
 	if _, ok := probe.Template(name, ""); !ok && len(in.templates) == 0 {
-		d.add(in.fields["template"], in.path+".template", "template %q is not defined: add it under templates:", name)
+		d.add(in.fields["template"], in.path+".template", "playbooks.problem.template_undefined", map[string]any{"Name": strconv.Quote(name)})
 	} else if !ok {
-		d.add(in.fields["template"], in.path+".template", "template %q is not in templates: add it there or use one of: %s", name, strings.Join(sortedKeys(in.templates), ", "))
+		d.add(in.fields["template"], in.path+".template", "playbooks.problem.template_unknown", map[string]any{"Name": strconv.Quote(name), "Known": strings.Join(sortedKeys(in.templates), ", ")})
 	}
 }

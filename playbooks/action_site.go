@@ -2,6 +2,7 @@ package playbooks
 
 import (
 	"net/url"
+	"strconv"
 
 	"incidentbot"
 )
@@ -13,7 +14,7 @@ func decodeVerifySite(d *decoder, in actionInput) incidentbot.VerifySiteParams {
 	p.URL = d.optional(in, "url")
 	if p.URL != "" {
 		if u, err := url.Parse(p.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			d.add(in.fields["url"], in.path+".url", "%q is not a web address: write a full URL, like https://shop.example.com/", p.URL)
+			d.add(in.fields["url"], in.path+".url", "playbooks.problem.site_url", map[string]any{"URL": strconv.Quote(p.URL)})
 		}
 	}
 	p.Expect = d.optional(in, "expect")

@@ -3,6 +3,7 @@ package playbooks
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -70,7 +71,7 @@ func (d *decoder) actions(n *yaml.Node, path string, templates map[string]incide
 	for i, item := range d.list(n, path) {
 		ipath := fmt.Sprintf("%s[%d]", path, i)
 		if item.Kind != yaml.MappingNode {
-			d.add(item, ipath, "an action is a mapping with one key, like - notify: {to: hosting, template: hosting-alert}, not %s", kindName(item))
+			d.add(item, ipath, "playbooks.problem.action_shape", map[string]any{"Kind": kindName(item)})
 			continue
 		}
 		if len(item.Content) != 2 {
@@ -79,9 +80,9 @@ func (d *decoder) actions(n *yaml.Node, path string, templates map[string]incide
 				keys = append(keys, resolve(item.Content[j]).Value)
 			}
 			if len(keys) == 0 {
-				d.add(item, ipath, "an empty action: write one of %s", strings.Join(kinds, ", "))
+				d.add(item, ipath, "playbooks.problem.action_empty", map[string]any{"Known": strings.Join(kinds, ", ")})
 			} else {
-				d.add(item, ipath, "one action per list item, found %d keys (%s): indent an action's fields under its name", len(keys), strings.Join(keys, ", "))
+				d.add(item, ipath, "playbooks.problem.action_keys", map[string]any{"Keys": len(keys), "Names": strings.Join(keys, ", ")})
 			}
 			continue
 		}
@@ -89,12 +90,12 @@ func (d *decoder) actions(n *yaml.Node, path string, templates map[string]incide
 		kind := k.Value
 		s, ok := specFor(kind)
 		if !ok || k.Kind != yaml.ScalarNode {
-			d.add(k, ipath, "unknown action %q%s: use one of %s", kind, suggest(kind, kinds), strings.Join(kinds, ", "))
+			d.add(k, ipath, "playbooks.problem.action_unknown", map[string]any{"Action": strconv.Quote(kind), "Suggest": suggest(kind, kinds), "Known": strings.Join(kinds, ", ")})
 			continue
 		}
 		apath := ipath + "." + kind
 		if !isNull(v) && v.Kind != yaml.MappingNode {
-			d.add(v, apath, "the fields of %s go in a mapping, like - %s: {...}, not %s", kind, kind, kindName(v))
+			d.add(v, apath, "playbooks.problem.action_fields", map[string]any{"Action": kind, "Kind": kindName(v)})
 			continue
 		}
 		var a incidentbot.Action
@@ -118,7 +119,7 @@ func (d *decoder) actionPhases(f map[string]*yaml.Node, pb *incidentbot.Playbook
 		case incidentbot.ActionPauseAds:
 			pauses = true
 		case incidentbot.ActionResumeAds:
-			d.add(actionNode(f["on_declare"], i), fmt.Sprintf("on_declare[%d]", i), "resume_ads on declare would switch ads back on while the shop is down: move it to on_resolve")
+			d.add(actionNode(f["on_declare"], i), fmt.Sprintf("on_declare[%d]", i), "playbooks.problem.resume_on_declare", nil)
 		}
 	}
 	resumes := false
@@ -127,7 +128,7 @@ func (d *decoder) actionPhases(f map[string]*yaml.Node, pb *incidentbot.Playbook
 		case incidentbot.ActionResumeAds:
 			resumes = true
 		case incidentbot.ActionPauseAds:
-			d.add(actionNode(f["on_resolve"], i), fmt.Sprintf("on_resolve[%d]", i), "pause_ads on resolve would switch ads off once the shop is back: move it to on_declare")
+			d.add(actionNode(f["on_resolve"], i), fmt.Sprintf("on_resolve[%d]", i), "playbooks.problem.pause_on_resolve", nil)
 		}
 	}
 	if pauses && !resumes {
@@ -135,7 +136,7 @@ func (d *decoder) actionPhases(f map[string]*yaml.Node, pb *incidentbot.Playbook
 		if n == nil {
 			n, field = f["on_declare"], "on_declare"
 		}
-		d.add(n, field, "on_declare pauses ads but on_resolve never resumes them: add - resume_ads: {} to on_resolve")
+		d.add(n, field, "playbooks.problem.ads_not_resumed", nil)
 	}
 }
 
@@ -165,7 +166,7 @@ func (d *decoder) when(n *yaml.Node, path string) incidentbot.Condition {
 			field := fmt.Sprintf("%s.severity[%d]", path, i)
 			sev, err := parseSeverity(d.text(item, field))
 			if err != nil {
-				d.add(item, field, "%s", incidentbot.ErrorMessage(err))
+				d.raw(item, field, incidentbot.ErrorMessage(err))
 				continue
 			}
 			c.Severity = append(c.Severity, sev)
@@ -176,7 +177,7 @@ func (d *decoder) when(n *yaml.Node, path string) incidentbot.Condition {
 
 // required returns the text of a field that must be set, recording a
 // problem that says what to write when it is missing.
-func (d *decoder) required(in actionInput, name, what string) string {
+func (d *decoder) required(in actionInput, name, id string, data map[string]any) string {
 	n, ok := in.fields[name]
 	var s string
 	if ok {
@@ -185,7 +186,7 @@ func (d *decoder) required(in actionInput, name, what string) string {
 		n = in.node
 	}
 	if s == "" {
-		d.add(n, in.path+"."+name, "%s is required: %s", name, what)
+		d.add(n, in.path+"."+name, id, data)
 	}
 	return s
 }
@@ -210,12 +211,12 @@ func (d *decoder) texts(in actionInput, name string, check func(string) string) 
 		field := fmt.Sprintf("%s.%s[%d]", in.path, name, i)
 		s := d.text(item, field)
 		if s == "" {
-			d.add(item, field, "an empty entry: remove it")
+			d.add(item, field, "playbooks.problem.entry_empty", nil)
 			continue
 		}
 		if check != nil {
 			if msg := check(s); msg != "" {
-				d.add(item, field, "%s", msg)
+				d.raw(item, field, msg)
 				continue
 			}
 		}

@@ -100,11 +100,11 @@ func (d *decoder) playbook(root *yaml.Node) entry {
 		pb.Name = d.text(n, "name")
 		e.nameLine = n.Line
 		if pb.Name != "" && !slugRE.MatchString(pb.Name) {
-			d.add(n, "name", "%q is not a valid name: use lowercase letters, digits and dashes, like site-outage", pb.Name)
+			d.add(n, "name", "playbooks.problem.name_invalid", map[string]any{"Name": strconv.Quote(pb.Name)})
 		}
 	}
 	if pb.Name == "" {
-		d.add(root, "name", "a name is required: people type it to pick the playbook, like name: site-outage")
+		d.add(root, "name", "playbooks.problem.name_required", nil)
 	}
 	d.lang = plainLanguage
 	if n, ok := f["language"]; ok {
@@ -138,16 +138,16 @@ func (d *decoder) playbook(root *yaml.Node) entry {
 		pb.Roles = d.roles(n)
 	}
 	if _, ok := pb.Role(incidentbot.RoleCommander); !ok {
-		d.add(rolesNode, "roles", "a commander role is required: it may change severity, assign roles and resolve; add - {name: commander, assign: declarer}")
+		d.add(rolesNode, "roles", "playbooks.problem.commander_required", nil)
 	}
 	if n, ok := f["invite"]; ok {
 		for i, item := range d.list(n, "invite") {
 			field := fmt.Sprintf("invite[%d]", i)
 			switch s := d.text(item, field); {
 			case s == "":
-				d.add(item, field, "an empty entry: write a user or a group, or remove it")
+				d.add(item, field, "playbooks.problem.invite_empty", nil)
 			case !validUserSpec(s):
-				d.add(item, field, "%q is not a user: write <@U0123> for a person, @group for a group or an e-mail address", s)
+				d.add(item, field, "playbooks.problem.invite_user", map[string]any{"User": strconv.Quote(s)})
 			default:
 				pb.Invite = append(pb.Invite, s)
 			}
@@ -173,7 +173,7 @@ func (d *decoder) playbook(root *yaml.Node) entry {
 			if s := d.localized(item, field); len(s) > 0 {
 				pb.Checklist = append(pb.Checklist, s)
 			} else if len(d.problems) == before {
-				d.add(item, field, "an empty checklist item: write what to do, or remove the line")
+				d.add(item, field, "playbooks.problem.checklist_empty", nil)
 			}
 		}
 	}
@@ -188,7 +188,7 @@ func (d *decoder) match(n *yaml.Node, pb *incidentbot.Playbook) (types, keywords
 				return ""
 			}
 			return fmt.Sprintf("%q is not a valid type: use letters, digits and dashes, like site-down", t)
-		}, "type", "a word people type, like outage", "")
+		}, "type")
 	}
 	if kn, ok := f["keywords"]; ok {
 		keywords, pb.Match.Keywords = d.matchList(kn, "match.keywords", incidentbot.Slug, func(k, key string) string {
@@ -196,13 +196,13 @@ func (d *decoder) match(n *yaml.Node, pb *incidentbot.Playbook) (types, keywords
 				return ""
 			}
 			return fmt.Sprintf("%q has no letter or digit to look for in titles: write a word, like panne", k)
-		}, "keyword", "a word people put in titles, like paiement", " (case and accents do not count)")
+		}, "keyword")
 	}
 	if sn, ok := f["default_severity"]; ok {
 		if s := d.text(sn, "match.default_severity"); s != "" {
 			sev, err := parseSeverity(s)
 			if err != nil {
-				d.add(sn, "match.default_severity", "%s", incidentbot.ErrorMessage(err))
+				d.raw(sn, "match.default_severity", incidentbot.ErrorMessage(err))
 			} else {
 				pb.Match.DefaultSeverity = sev
 			}
@@ -214,7 +214,7 @@ func (d *decoder) match(n *yaml.Node, pb *incidentbot.Playbook) (types, keywords
 // matchList reads match.types or match.keywords: each item is compared by
 // its key (key(item)), which check may refuse; empty items and repeated
 // keys are problems too. It returns the keys and the items as written.
-func (d *decoder) matchList(n *yaml.Node, path string, key func(string) string, check func(item, key string) string, what, example, same string) ([]located, []string) {
+func (d *decoder) matchList(n *yaml.Node, path string, key func(string) string, check func(item, key string) string, what string) ([]located, []string) {
 	var keys []located
 	var items []string
 	for i, item := range d.list(n, path) {
@@ -222,15 +222,15 @@ func (d *decoder) matchList(n *yaml.Node, path string, key func(string) string, 
 		t := d.text(item, field)
 		k := key(t)
 		if strings.TrimSpace(t) == "" {
-			d.add(item, field, "an empty %s: write %s, or remove the line", what, example)
+			d.add(item, field, "playbooks.problem.match_empty."+what, nil)
 			continue
 		}
 		if msg := check(t, k); msg != "" {
-			d.add(item, field, "%s", msg)
+			d.raw(item, field, msg)
 			continue
 		}
 		if slices.ContainsFunc(keys, func(l located) bool { return l.value == k }) {
-			d.add(item, field, "%s %q is listed twice%s: remove one", what, t, same)
+			d.add(item, field, "playbooks.problem.match_twice."+what, map[string]any{"Item": strconv.Quote(t)})
 			continue
 		}
 		keys = append(keys, located{k, item.Line, i})
@@ -254,16 +254,16 @@ func parseSeverity(s string) (incidentbot.Severity, error) {
 func (d *decoder) channel(n *yaml.Node, text string) {
 	t, err := incidentbot.ParseTemplate("channel", text)
 	if err != nil {
-		d.add(n, "channel", "does not parse: %v", err)
+		d.add(n, "channel", "playbooks.problem.channel_parse", map[string]any{"Reason": err.Error()})
 		return
 	}
 	var b limitedBuffer
 	if err := t.Execute(&b, &sampleIncident); err != nil {
-		d.add(n, "channel", "fails for a sample incident: %v; use incident fields such as {{.Key}}, {{.Title}}, {{.Severity}}", err)
+		d.add(n, "channel", "playbooks.problem.channel_fails", map[string]any{"Reason": err.Error(), "Fields": "{{.Key}}, {{.Title}}, {{.Severity}}"})
 		return
 	}
 	if got := b.String(); !channelNameRE.MatchString(got) {
-		d.add(n, "channel", "renders %q for a sample incident: channel names take only lowercase a-z, 0-9, - and _; pipe text through slug, like {{.Title | slug}}", got)
+		d.add(n, "channel", "playbooks.problem.channel_renders", map[string]any{"Got": strconv.Quote(got), "Example": "{{.Title | slug}}"})
 	}
 }
 
@@ -283,7 +283,7 @@ func (d *decoder) roles(n *yaml.Node) []incidentbot.Role {
 	for i, item := range d.list(n, "roles") {
 		path := fmt.Sprintf("roles[%d]", i)
 		if item.Kind != yaml.MappingNode {
-			d.add(item, path, "a role is a mapping like {name: commander, description: coordinates, assign: declarer}, not %s", kindName(item))
+			d.add(item, path, "playbooks.problem.role_shape", map[string]any{"Kind": kindName(item)})
 			continue
 		}
 		f := d.fields(item, path, []string{"name", "description", "assign"})
@@ -295,11 +295,11 @@ func (d *decoder) roles(n *yaml.Node) []incidentbot.Role {
 		}
 		switch {
 		case r.Name == "":
-			d.add(nameNode, path+".name", "a role needs a name, like tech-lead")
+			d.add(nameNode, path+".name", "playbooks.problem.role_name_required", nil)
 		case !slugRE.MatchString(r.Name):
-			d.add(nameNode, path+".name", "%q is not a valid role name: use lowercase letters, digits and dashes, like tech-lead", r.Name)
+			d.add(nameNode, path+".name", "playbooks.problem.role_name_invalid", map[string]any{"Name": strconv.Quote(r.Name)})
 		case slices.ContainsFunc(roles, func(o incidentbot.Role) bool { return strings.EqualFold(o.Name, r.Name) }):
-			d.add(nameNode, path+".name", "role %q is defined twice: give each role its own name", r.Name)
+			d.add(nameNode, path+".name", "playbooks.problem.role_twice", map[string]any{"Name": strconv.Quote(r.Name)})
 		}
 		if dn, ok := f["description"]; ok {
 			r.Description = d.localized(dn, path+".description")
@@ -307,7 +307,7 @@ func (d *decoder) roles(n *yaml.Node) []incidentbot.Role {
 		if an, ok := f["assign"]; ok {
 			r.Assign = d.text(an, path+".assign")
 			if r.Assign != "" && r.Assign != incidentbot.AssignDeclarer && !validUserSpec(r.Assign) {
-				d.add(an, path+".assign", "%q is not a user: write declarer, <@U0123> for a person, @group for a group, an e-mail address, or \"\" to assign by hand", r.Assign)
+				d.add(an, path+".assign", "playbooks.problem.role_assign", map[string]any{"Assign": strconv.Quote(r.Assign)})
 			}
 		}
 		roles = append(roles, r)
@@ -334,11 +334,11 @@ func (d *decoder) statusUpdates(n *yaml.Node, out map[incidentbot.Severity]time.
 		field := "status_updates." + kv.key.Value
 		sev, err := parseSeverity(kv.key.Value)
 		if err != nil {
-			d.add(kv.key, field, "%s", incidentbot.ErrorMessage(err))
+			d.raw(kv.key, field, incidentbot.ErrorMessage(err))
 			continue
 		}
 		if seen[sev] {
-			d.add(kv.key, field, "%s is set twice: keep one", sev)
+			d.add(kv.key, field, "playbooks.problem.severity_twice", map[string]any{"Severity": sev})
 			continue
 		}
 		seen[sev] = true
@@ -349,9 +349,9 @@ func (d *decoder) statusUpdates(n *yaml.Node, out map[incidentbot.Severity]time.
 		dur, err := time.ParseDuration(v)
 		switch {
 		case err != nil:
-			d.add(kv.val, field, "%q is not a cadence: write a duration such as 15m or 1h, or off", v)
+			d.add(kv.val, field, "playbooks.problem.cadence_invalid", map[string]any{"Value": strconv.Quote(v)})
 		case dur < minCadence || dur > maxCadence:
-			d.add(kv.val, field, "%q is out of range: use between 1m and 24h, or off", v)
+			d.add(kv.val, field, "playbooks.problem.cadence_range", map[string]any{"Value": strconv.Quote(v)})
 		default:
 			out[sev] = dur
 		}
@@ -369,7 +369,7 @@ func (d *decoder) impact(n *yaml.Node) *float64 {
 	s := d.text(v, "impact.revenue_share")
 	share, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsNaN(share) || share < 0 || share > 1 {
-		d.add(v, "impact.revenue_share", "%q is not a share: write a number from 0 to 1, like 1.0 for a site down or 0.3 for a slowdown", s)
+		d.add(v, "impact.revenue_share", "playbooks.problem.revenue_share", map[string]any{"Value": strconv.Quote(s)})
 		return nil
 	}
 	return &share

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -21,8 +22,6 @@ import (
 // languages.
 const plainLanguage = "en"
 
-var languageNames = map[string]string{"en": "English", "fr": "French"}
-
 // textUse is where one text was written and in which languages, for the
 // warnings that compare a playbook's texts.
 type textUse struct {
@@ -36,7 +35,7 @@ type textUse struct {
 func (d *decoder) language(n *yaml.Node) string {
 	l := d.text(n, "language")
 	if l != "" && !slices.Contains(i18n.Supported, l) {
-		d.add(n, "language", "unknown language %q: use %s (the language of this playbook's incidents and of its plain texts), or remove the line for BOT_LANGUAGE", l, strings.Join(i18n.Supported, " or "))
+		d.add(n, "language", "playbooks.problem.language_unknown", map[string]any{"Language": strconv.Quote(l), "Known": strings.Join(i18n.Supported, " or ")})
 		return ""
 	}
 	return l
@@ -72,21 +71,21 @@ func (d *decoder) perLanguage(n *yaml.Node, path, lang string, check func(string
 		d.check(n, path, s, check)
 		return incidentbot.Texts{lang: s}
 	case n.Kind != yaml.MappingNode:
-		d.add(n, path, "must be text, or one text per language like {en: ..., fr: ...}, not %s", kindName(n))
+		d.add(n, path, "playbooks.problem.text_shape", map[string]any{"Kind": kindName(n)})
 		return nil
 	}
 	out := incidentbot.Texts{}
 	for _, kv := range d.pairs(n, path) {
 		l, field := kv.key.Value, path+"."+kv.key.Value
 		if !slices.Contains(i18n.Supported, l) {
-			d.add(kv.key, field, "unknown language: give the text per language with %s", strings.Join(i18n.Supported, ", "))
+			d.add(kv.key, field, "playbooks.problem.text_language", map[string]any{"Known": strings.Join(i18n.Supported, ", ")})
 			continue
 		}
 		if s := d.text(kv.val, field); s != "" {
 			d.check(kv.val, field, s, check)
 			out[l] = s
 		} else {
-			d.add(kv.val, field, "an empty %s text: write it, or remove the line", languageNames[l])
+			d.add(kv.val, field, "playbooks.problem.text_empty", map[string]any{"Language": languageName(l)})
 		}
 	}
 	if len(out) == 0 {
@@ -98,7 +97,7 @@ func (d *decoder) perLanguage(n *yaml.Node, path, lang string, check func(string
 func (d *decoder) check(n *yaml.Node, path, s string, check func(string) string) {
 	if check != nil {
 		if msg := check(s); msg != "" {
-			d.add(n, path, "%s", msg)
+			d.raw(n, path, msg)
 		}
 	}
 }
@@ -116,7 +115,7 @@ func (d *decoder) templates(n *yaml.Node) map[string]incidentbot.Texts {
 		name := kv.key.Value
 		field := "templates." + name
 		if !targetRE.MatchString(name) {
-			d.add(kv.key, field, "%q is not a valid template name: use lowercase letters, digits, dashes and underscores, like customer", name)
+			d.add(kv.key, field, "playbooks.problem.template_name", map[string]any{"Name": strconv.Quote(name)})
 		}
 		base, lang := name, d.lang
 		if i := strings.LastIndexByte(name, '-'); i > 0 && slices.Contains(i18n.Supported, name[i+1:]) && resolve(kv.val).Kind == yaml.ScalarNode {
@@ -129,7 +128,7 @@ func (d *decoder) templates(n *yaml.Node) map[string]incidentbot.Texts {
 			return ""
 		})
 		if len(texts) == 0 {
-			d.add(kv.val, field, "an empty template: write the message, or remove the template")
+			d.add(kv.val, field, "playbooks.problem.template_empty", nil)
 			continue
 		}
 		if out[base] == nil {
@@ -138,7 +137,7 @@ func (d *decoder) templates(n *yaml.Node) map[string]incidentbot.Texts {
 		}
 		for _, l := range texts.Languages() {
 			if line, dup := given[base+" "+l]; dup {
-				d.add(kv.key, field, "the %s text of template %s is already given on line %d: keep one", languageNames[l], base, line)
+				d.add(kv.key, field, "playbooks.problem.template_text_twice", map[string]any{"Language": languageName(l), "Name": base, "Line": line})
 				continue
 			}
 			given[base+" "+l] = kv.key.Line

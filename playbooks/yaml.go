@@ -3,7 +3,6 @@ package playbooks
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"regexp"
 	"slices"
@@ -11,6 +10,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"incidentbot/i18n"
 )
 
 var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
@@ -27,15 +28,26 @@ type decoder struct {
 // many times, and nobody reads past the first screens anyway.
 const maxProblems = 100
 
-func (d *decoder) add(n *yaml.Node, field, format string, args ...any) {
+// add records the catalog's id with data as a problem at n.
+func (d *decoder) add(n *yaml.Node, field, id string, data map[string]any) {
+	text := i18n.M(id, data)
+	d.record(n, Problem{Field: field, Message: text.In(i18n.Default), Text: text})
+}
+
+// raw records msg, a text another package already wrote, as a problem at n.
+func (d *decoder) raw(n *yaml.Node, field, msg string) {
+	d.record(n, Problem{Field: field, Message: msg})
+}
+
+func (d *decoder) record(n *yaml.Node, p Problem) {
 	if len(d.problems) > 10*maxProblems {
 		return
 	}
-	line := 0
 	if n != nil {
-		line = n.Line
+		p.Line = n.Line
 	}
-	d.problems = append(d.problems, Problem{File: d.file, Line: line, Field: field, Message: fmt.Sprintf(format, args...)})
+	p.File = d.file
+	d.problems = append(d.problems, p)
 }
 
 // document returns the root node of the file's only YAML document, or nil
@@ -45,7 +57,7 @@ func (d *decoder) document(data []byte) *yaml.Node {
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
-			d.add(nil, "", "the file is empty: a playbook needs at least a name and a commander role")
+			d.add(nil, "", "playbooks.problem.file_empty", nil)
 			return nil
 		}
 		d.syntax(err)
@@ -58,15 +70,15 @@ func (d *decoder) document(data []byte) *yaml.Node {
 		d.syntax(err)
 		return nil
 	default:
-		d.add(&next, "", "a second YAML document: keep one playbook per file (remove the --- line or move the rest to its own file)")
+		d.add(&next, "", "playbooks.problem.second_document", nil)
 	}
 	if len(doc.Content) == 0 || isNull(resolve(doc.Content[0])) {
-		d.add(&doc, "", "the file is empty: a playbook needs at least a name and a commander role")
+		d.add(&doc, "", "playbooks.problem.file_empty", nil)
 		return nil
 	}
 	root := resolve(doc.Content[0])
 	if root.Kind != yaml.MappingNode {
-		d.add(root, "", "a playbook is a mapping of fields (name:, roles:, ...), not %s", kindName(root))
+		d.add(root, "", "playbooks.problem.root_shape", map[string]any{"Kind": kindName(root)})
 		return nil
 	}
 	return root
@@ -78,7 +90,7 @@ func (d *decoder) syntax(err error) {
 		line, _ = strconv.Atoi(m[1])
 		msg = m[2]
 	}
-	d.add(&yaml.Node{Line: line}, "", "invalid YAML: %s (check the indentation, colons and quotes around this line)", msg)
+	d.add(&yaml.Node{Line: line}, "", "playbooks.problem.yaml_invalid", map[string]any{"Reason": msg})
 }
 
 type pair struct{ key, val *yaml.Node }
@@ -91,7 +103,7 @@ func (d *decoder) pairs(n *yaml.Node, path string) []pair {
 		return nil
 	}
 	if n.Kind != yaml.MappingNode {
-		d.add(n, path, "must be a mapping of key: value lines, not %s", kindName(n))
+		d.add(n, path, "playbooks.problem.mapping", map[string]any{"Kind": kindName(n)})
 		return nil
 	}
 	var out []pair
@@ -99,11 +111,11 @@ func (d *decoder) pairs(n *yaml.Node, path string) []pair {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := resolve(n.Content[i]), resolve(n.Content[i+1])
 		if k.Kind != yaml.ScalarNode {
-			d.add(k, path, "a key must be a plain word, not %s", kindName(k))
+			d.add(k, path, "playbooks.problem.key_plain", map[string]any{"Kind": kindName(k)})
 			continue
 		}
 		if line, dup := seen[k.Value]; dup {
-			d.add(k, join(path, k.Value), "%q is set twice (first on line %d): keep one", k.Value, line)
+			d.add(k, join(path, k.Value), "playbooks.problem.key_twice", map[string]any{"Key": strconv.Quote(k.Value), "Line": line})
 			continue
 		}
 		seen[k.Value] = k.Line
@@ -118,7 +130,7 @@ func (d *decoder) fields(n *yaml.Node, path string, known []string) map[string]*
 	out := map[string]*yaml.Node{}
 	for _, kv := range d.pairs(n, path) {
 		if !slices.Contains(known, kv.key.Value) {
-			d.add(kv.key, join(path, kv.key.Value), "unknown field%s: use one of %s", suggest(kv.key.Value, known), strings.Join(known, ", "))
+			d.add(kv.key, join(path, kv.key.Value), "playbooks.problem.field_unknown", map[string]any{"Suggest": suggest(kv.key.Value, known), "Known": strings.Join(known, ", ")})
 			continue
 		}
 		out[kv.key.Value] = kv.val
@@ -133,7 +145,7 @@ func (d *decoder) list(n *yaml.Node, path string) []*yaml.Node {
 		return nil
 	}
 	if n.Kind != yaml.SequenceNode {
-		d.add(n, path, "must be a list, like [a, b] or one \"- item\" per line, not %s", kindName(n))
+		d.add(n, path, "playbooks.problem.list", map[string]any{"Kind": kindName(n)})
 		return nil
 	}
 	out := make([]*yaml.Node, len(n.Content))
@@ -151,7 +163,7 @@ func (d *decoder) text(n *yaml.Node, path string) string {
 		return ""
 	}
 	if n.Kind != yaml.ScalarNode {
-		d.add(n, path, "must be text, not %s", kindName(n))
+		d.add(n, path, "playbooks.problem.text", map[string]any{"Kind": kindName(n)})
 		return ""
 	}
 	return strings.TrimSpace(n.Value)
@@ -164,7 +176,7 @@ func (d *decoder) boolean(n *yaml.Node, path string) bool {
 			return b
 		}
 	}
-	d.add(n, path, "must be true or false")
+	d.add(n, path, "playbooks.problem.bool", nil)
 	return false
 }
 
@@ -184,16 +196,16 @@ func isNull(n *yaml.Node) bool {
 	return n == nil || (n.Kind == yaml.ScalarNode && n.Tag == "!!null")
 }
 
-func kindName(n *yaml.Node) string {
+func kindName(n *yaml.Node) any {
 	switch n.Kind {
 	case yaml.MappingNode:
-		return "a mapping"
+		return i18n.M("playbooks.problem.kind.mapping", nil)
 	case yaml.SequenceNode:
-		return "a list"
+		return i18n.M("playbooks.problem.kind.list", nil)
 	case yaml.ScalarNode:
-		return fmt.Sprintf("%q", n.Value)
+		return strconv.Quote(n.Value)
 	}
-	return "an alias"
+	return i18n.M("playbooks.problem.kind.alias", nil)
 }
 
 func join(path, field string) string {
@@ -205,7 +217,7 @@ func join(path, field string) string {
 
 // suggest returns ` (did you mean "x"?)` for the known word closest to s
 // when it is a likely typo of it.
-func suggest(s string, known []string) string {
+func suggest(s string, known []string) any {
 	best, bestDist := "", 3
 	for _, k := range known {
 		if d := distance(s, k); d < bestDist {
@@ -215,7 +227,7 @@ func suggest(s string, known []string) string {
 	if best == "" {
 		return ""
 	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
+	return i18n.M("playbooks.problem.did_you_mean", map[string]any{"Known": strconv.Quote(best)})
 }
 
 // distance is the Levenshtein distance between a and b.
