@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"incidentbot/i18n"
 	"io"
 	"math"
 	"strconv"
@@ -48,9 +49,15 @@ func ParseRevenueProfile(r io.Reader) (*RevenueProfile, error) {
 	cr.TrimLeadingSpace = true
 	p := &RevenueProfile{}
 	var errs []error
-	bad := func(line int, format string, args ...any) {
+	// Each problem is a catalog message (postmortem.profile.*), said in
+	// the operator's language where it is shown; its Error is the English.
+	bad := func(line int, id string, data map[string]any) {
 		if len(errs) < maxProfileProblems {
-			errs = append(errs, fmt.Errorf("line %d: "+format, append([]any{line}, args...)...))
+			if data == nil {
+				data = map[string]any{}
+			}
+			data["Line"] = line
+			errs = append(errs, i18n.Problemf("postmortem.profile."+id, data))
 		}
 	}
 	header := true
@@ -62,7 +69,7 @@ func ParseRevenueProfile(r io.Reader) (*RevenueProfile, error) {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				bad(pe.Line, "not CSV: %v", pe.Err)
+				bad(pe.Line, "csv", map[string]any{"Err": pe.Err.Error()})
 				break
 			}
 			return nil, fmt.Errorf("read revenue profile: %w", err)
@@ -74,39 +81,39 @@ func ParseRevenueProfile(r io.Reader) (*RevenueProfile, error) {
 		if header {
 			header = false
 			if strings.ToLower(strings.Join(rec, ",")) != ProfileHeader {
-				bad(line, "the first line must be the header %s", ProfileHeader)
+				bad(line, "header", map[string]any{"Header": ProfileHeader})
 				break
 			}
 			continue
 		}
 		if len(rec) != 3 {
-			bad(line, "want 3 fields (weekday,hour,revenue_per_minute), got %d", len(rec))
+			bad(line, "fields", map[string]any{"N": len(rec)})
 			continue
 		}
 		day, ok := weekdays[strings.ToLower(rec[0])]
 		if !ok {
-			bad(line, "%q is not a weekday: use mon, tue, wed, thu, fri, sat or sun", truncate(rec[0], 20))
+			bad(line, "weekday", map[string]any{"Value": truncate(rec[0], 20)})
 			continue
 		}
 		hour, err := strconv.Atoi(rec[1])
 		if err != nil || hour < 0 || hour > 23 {
-			bad(line, "%q is not an hour: use 0 to 23 (the hour that starts then)", truncate(rec[1], 20))
+			bad(line, "hour", map[string]any{"Value": truncate(rec[1], 20)})
 			continue
 		}
 		v, err := strconv.ParseFloat(rec[2], 64)
 		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
-			bad(line, "%q is not a revenue per minute: write a number of zero or more, like 120.50", truncate(rec[2], 20))
+			bad(line, "rate", map[string]any{"Value": truncate(rec[2], 20)})
 			continue
 		}
 		if p.set[day][hour] {
-			bad(line, "%s %d is listed twice: keep one line per weekday and hour", rec[0], hour)
+			bad(line, "twice", map[string]any{"Day": rec[0], "Hour": hour})
 			continue
 		}
 		p.perMinute[day][hour], p.set[day][hour] = v, true
 		p.count++
 	}
 	if header && len(errs) == 0 {
-		bad(1, "the file is empty: start with the header %s", ProfileHeader)
+		bad(1, "empty", map[string]any{"Header": ProfileHeader})
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)

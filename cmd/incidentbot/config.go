@@ -536,6 +536,27 @@ func (c config) location() (*time.Location, error) {
 	return time.LoadLocation(c.Timezone)
 }
 
+// unjoin is err's parts when errors.Join made it, else err alone.
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
+
+// problemText is err said in a language: a Problem's message, else its
+// text as it is.
+func problemText(err error) interface{ In(string) string } {
+	if p, ok := err.(i18n.Problem); ok {
+		return p.Message
+	}
+	return verbatim(err.Error())
+}
+
+type verbatim string
+
+func (v verbatim) In(string) string { return string(v) }
+
 // revenueProfile reads REVENUE_PROFILE_FILE; nil when unset. Its problems
 // come one a line, each naming the variable and the line of the file.
 func (c config) revenueProfile() (*postmortem.RevenueProfile, error) {
@@ -549,11 +570,11 @@ func (c config) revenueProfile() (*postmortem.RevenueProfile, error) {
 	defer f.Close()
 	p, err := postmortem.ParseRevenueProfile(f)
 	if err != nil {
-		lines := strings.Split(err.Error(), "\n")
-		for i, l := range lines {
-			lines[i] = "REVENUE_PROFILE_FILE " + l
+		var named []error
+		for _, part := range unjoin(err) {
+			named = append(named, i18n.Problemf("config.revenue_profile.problem", map[string]any{"Problem": problemText(part)}))
 		}
-		return nil, errors.New(strings.Join(lines, "\n"))
+		return nil, errors.Join(named...)
 	}
 	return p, nil
 }

@@ -47,6 +47,8 @@ func TestImpactConfig(t *testing.T) {
 			wantErr: []string{"- REVENUE_PROFILE_FILE leaves hours of the week out"}},
 		{name: "bad lines, one problem each", env: map[string]string{"REVENUE_PROFILE_FILE": broken},
 			wantErr: []string{"- REVENUE_PROFILE_FILE line 2: \"samedi\" is not a weekday", "- REVENUE_PROFILE_FILE line 3: \"99\" is not an hour"}},
+		{name: "bad lines, in French", env: map[string]string{"REVENUE_PROFILE_FILE": broken, "BOT_LANGUAGE": "fr"},
+			wantErr: []string{"- REVENUE_PROFILE_FILE ligne 2\u00a0: «\u00a0samedi\u00a0» n'est pas un jour", "- REVENUE_PROFILE_FILE ligne 3\u00a0: «\u00a099\u00a0» n'est pas une heure"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
