@@ -8,24 +8,25 @@ import (
 	"strings"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 var adPlatforms = []string{incidentbot.AdsGoogle, incidentbot.AdsMeta, incidentbot.AdsMicrosoft, incidentbot.AdsTikTok}
 
-func checkGlob(s string) string {
+func checkGlob(s string) *i18n.Message {
 	if _, err := path.Match(s, ""); err != nil {
-		return fmt.Sprintf("%q is not a valid glob: check its [ ] brackets and \\ escapes (* matches any text)", s)
+		return i18n.M("playbooks.problem.glob", map[string]any{"Value": strconv.Quote(s)})
 	}
-	return ""
+	return nil
 }
 
 // checkLabel rejects what would never equal a label: labels match whole,
 // so a glob character means the author expected a pattern.
-func checkLabel(s string) string {
+func checkLabel(s string) *i18n.Message {
 	if strings.ContainsAny(s, "*?[") {
-		return fmt.Sprintf("%q is not a label: labels match whole (any case), without * ? or [ ]; use include or exclude for name patterns", s)
+		return i18n.M("playbooks.problem.label", map[string]any{"Value": strconv.Quote(s)})
 	}
-	return ""
+	return nil
 }
 
 func decodePauseAds(d *decoder, in actionInput) incidentbot.PauseAdsParams {

@@ -9,6 +9,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // actionSpec is how one action kind is read from a playbook: the fields it
@@ -201,7 +202,7 @@ func (d *decoder) optional(in actionInput, name string) string {
 }
 
 // texts decodes an optional list of non-empty texts, each checked by check.
-func (d *decoder) texts(in actionInput, name string, check func(string) string) []string {
+func (d *decoder) texts(in actionInput, name string, check func(string) *i18n.Message) []string {
 	n, ok := in.fields[name]
 	if !ok {
 		return nil
@@ -215,8 +216,8 @@ func (d *decoder) texts(in actionInput, name string, check func(string) string) 
 			continue
 		}
 		if check != nil {
-			if msg := check(s); msg != "" {
-				d.raw(item, field, msg)
+			if msg := check(s); msg != nil {
+				d.said(item, field, msg)
 				continue
 			}
 		}

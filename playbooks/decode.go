@@ -17,6 +17,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // This file reads a playbook's own fields; yaml.go is the plumbing,
@@ -183,19 +184,19 @@ func (d *decoder) playbook(root *yaml.Node) entry {
 func (d *decoder) match(n *yaml.Node, pb *incidentbot.Playbook) (types, keywords []located) {
 	f := d.fields(n, "match", []string{"types", "keywords", "default_severity"})
 	if tn, ok := f["types"]; ok {
-		types, pb.Match.Types = d.matchList(tn, "match.types", strings.ToLower, func(t, key string) string {
+		types, pb.Match.Types = d.matchList(tn, "match.types", strings.ToLower, func(t, key string) *i18n.Message {
 			if slugRE.MatchString(key) {
-				return ""
+				return nil
 			}
-			return fmt.Sprintf("%q is not a valid type: use letters, digits and dashes, like site-down", t)
+			return i18n.M("playbooks.problem.type_invalid", map[string]any{"Value": strconv.Quote(t)})
 		}, "type")
 	}
 	if kn, ok := f["keywords"]; ok {
-		keywords, pb.Match.Keywords = d.matchList(kn, "match.keywords", incidentbot.Slug, func(k, key string) string {
+		keywords, pb.Match.Keywords = d.matchList(kn, "match.keywords", incidentbot.Slug, func(k, key string) *i18n.Message {
 			if key != "" {
-				return ""
+				return nil
 			}
-			return fmt.Sprintf("%q has no letter or digit to look for in titles: write a word, like panne", k)
+			return i18n.M("playbooks.problem.keyword_invalid", map[string]any{"Value": strconv.Quote(k)})
 		}, "keyword")
 	}
 	if sn, ok := f["default_severity"]; ok {
@@ -214,7 +215,7 @@ func (d *decoder) match(n *yaml.Node, pb *incidentbot.Playbook) (types, keywords
 // matchList reads match.types or match.keywords: each item is compared by
 // its key (key(item)), which check may refuse; empty items and repeated
 // keys are problems too. It returns the keys and the items as written.
-func (d *decoder) matchList(n *yaml.Node, path string, key func(string) string, check func(item, key string) string, what string) ([]located, []string) {
+func (d *decoder) matchList(n *yaml.Node, path string, key func(string) string, check func(item, key string) *i18n.Message, what string) ([]located, []string) {
 	var keys []located
 	var items []string
 	for i, item := range d.list(n, path) {
@@ -225,8 +226,8 @@ func (d *decoder) matchList(n *yaml.Node, path string, key func(string) string, 
 			d.add(item, field, "playbooks.problem.match_empty."+what, nil)
 			continue
 		}
-		if msg := check(t, k); msg != "" {
-			d.raw(item, field, msg)
+		if msg := check(t, k); msg != nil {
+			d.said(item, field, msg)
 			continue
 		}
 		if slices.ContainsFunc(keys, func(l located) bool { return l.value == k }) {
@@ -254,7 +255,7 @@ func parseSeverity(s string) (incidentbot.Severity, error) {
 func (d *decoder) channel(n *yaml.Node, text string) {
 	t, err := incidentbot.ParseTemplate("channel", text)
 	if err != nil {
-		d.add(n, "channel", "playbooks.problem.channel_parse", map[string]any{"Reason": err.Error()})
+		d.add(n, "channel", "playbooks.problem.parse", map[string]any{"Reason": err.Error()})
 		return
 	}
 	var b limitedBuffer

@@ -2,7 +2,6 @@ package playbooks
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -58,7 +57,7 @@ func (d *decoder) used(n *yaml.Node, path string, t incidentbot.Texts) {
 
 // perLanguage reads a localized text, a plain string being in lang; check, when
 // set, may refuse each language's text with a problem.
-func (d *decoder) perLanguage(n *yaml.Node, path, lang string, check func(string) string) incidentbot.Texts {
+func (d *decoder) perLanguage(n *yaml.Node, path, lang string, check func(string) *i18n.Message) incidentbot.Texts {
 	n = resolve(n)
 	switch {
 	case isNull(n):
@@ -94,10 +93,10 @@ func (d *decoder) perLanguage(n *yaml.Node, path, lang string, check func(string
 	return out
 }
 
-func (d *decoder) check(n *yaml.Node, path, s string, check func(string) string) {
+func (d *decoder) check(n *yaml.Node, path, s string, check func(string) *i18n.Message) {
 	if check != nil {
-		if msg := check(s); msg != "" {
-			d.raw(n, path, msg)
+		if msg := check(s); msg != nil {
+			d.said(n, path, msg)
 		}
 	}
 }
@@ -121,11 +120,11 @@ func (d *decoder) templates(n *yaml.Node) map[string]incidentbot.Texts {
 		if i := strings.LastIndexByte(name, '-'); i > 0 && slices.Contains(i18n.Supported, name[i+1:]) && resolve(kv.val).Kind == yaml.ScalarNode {
 			base, lang = name[:i], name[i+1:]
 		}
-		texts := d.perLanguage(kv.val, field, lang, func(text string) string {
+		texts := d.perLanguage(kv.val, field, lang, func(text string) *i18n.Message {
 			if _, err := incidentbot.ParseTemplate(name, text); err != nil {
-				return fmt.Sprintf("does not parse: %v", err)
+				return i18n.M("playbooks.problem.parse", map[string]any{"Reason": err.Error()})
 			}
-			return ""
+			return nil
 		})
 		if len(texts) == 0 {
 			d.add(kv.val, field, "playbooks.problem.template_empty", nil)

@@ -30,7 +30,11 @@ const maxProblems = 100
 
 // add records the catalog's id with data as a problem at n.
 func (d *decoder) add(n *yaml.Node, field, id string, data map[string]any) {
-	text := i18n.M(id, data)
+	d.said(n, field, i18n.M(id, data))
+}
+
+// said records text as a problem at n.
+func (d *decoder) said(n *yaml.Node, field string, text *i18n.Message) {
 	d.record(n, Problem{Field: field, Message: text.In(i18n.Default), Text: text})
 }
 
