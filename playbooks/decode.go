@@ -82,8 +82,7 @@ func parseFile(file string, data []byte) (entry, []Problem) {
 	}
 	sort.SliceStable(d.problems, func(i, j int) bool { return d.problems[i].Line < d.problems[j].Line })
 	if len(d.problems) > maxProblems {
-		d.problems = append(d.problems[:maxProblems], Problem{File: file, Line: d.problems[maxProblems-1].Line,
-			Message: "more problems follow: fix the ones above and check again"})
+		d.problems = append(d.problems[:maxProblems], at(file, d.problems[maxProblems-1].Line, "", i18n.M("playbooks.problem.more", nil)))
 	}
 	return e, d.problems
 }

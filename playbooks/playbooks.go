@@ -35,10 +35,12 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // GenericName is the playbook used when an incident is declared without a type.
@@ -207,8 +209,8 @@ func build(entries []entry) (*Set, []Problem) {
 			continue
 		}
 		if prev, dup := named[name]; dup {
-			problems = append(problems, Problem{File: e.file, Line: e.nameLine, Field: "name",
-				Message: fmt.Sprintf("playbook %q is already defined in %s: names must be unique, rename one of them", prev.pb.Name, prev.where())})
+			problems = append(problems, at(e.file, e.nameLine, "name", i18n.M("playbooks.problem.playbook_twice",
+				map[string]any{"Name": strconv.Quote(prev.pb.Name), "Where": prev.where()})))
 			continue
 		}
 		named[name] = e
@@ -227,8 +229,8 @@ func build(entries []entry) (*Set, []Problem) {
 			if i > 0 {
 				field = fmt.Sprintf("match.types[%d]", k.index)
 			}
-			problems = append(problems, Problem{File: e.file, Line: k.line, Field: field,
-				Message: fmt.Sprintf("%q already selects playbook %s (%s): a name or type may select only one playbook; %s", k.value, prev.pb.Name, prev.where(), prev.fix())})
+			problems = append(problems, at(e.file, k.line, field, i18n.M("playbooks.problem.type_taken",
+				map[string]any{"Value": strconv.Quote(k.value), "Name": prev.pb.Name, "Where": prev.where(), "Fix": prev.fix()})))
 		}
 		kept = append(kept, e)
 		s.byName[name] = e.pb
@@ -263,11 +265,11 @@ func (s *Set) addKeywords(entries []entry, owner map[string]entry) []Problem {
 			switch {
 			case taken && prev.pb == e.pb:
 			case taken && e.builtin && prev.builtin:
-				problems = append(problems, Problem{File: e.file, Line: k.line, Field: fmt.Sprintf("match.keywords[%d]", k.index),
-					Message: fmt.Sprintf("%q already selects playbook %s: a keyword may select only one playbook", e.pb.Match.Keywords[i], prev.pb.Name)})
+				problems = append(problems, at(e.file, k.line, fmt.Sprintf("match.keywords[%d]", k.index), i18n.M("playbooks.problem.keyword_taken.builtin",
+					map[string]any{"Value": strconv.Quote(e.pb.Match.Keywords[i]), "Name": prev.pb.Name})))
 			case taken && !e.builtin:
-				problems = append(problems, Problem{File: e.file, Line: k.line, Field: fmt.Sprintf("match.keywords[%d]", k.index),
-					Message: fmt.Sprintf("%q already selects playbook %s (%s): a keyword may select only one playbook; %s", e.pb.Match.Keywords[i], prev.pb.Name, prev.where(), prev.fix())})
+				problems = append(problems, at(e.file, k.line, fmt.Sprintf("match.keywords[%d]", k.index), i18n.M("playbooks.problem.keyword_taken.file",
+					map[string]any{"Value": strconv.Quote(e.pb.Match.Keywords[i]), "Name": prev.pb.Name, "Where": prev.where(), "Fix": prev.fix()})))
 			case !taken:
 				words[k.value] = e
 				s.byWord[k.value] = e.pb
@@ -277,9 +279,9 @@ func (s *Set) addKeywords(entries []entry, owner map[string]entry) []Problem {
 	return problems
 }
 
-func (e entry) where() string {
+func (e entry) where() any {
 	if e.builtin {
-		return "a built-in default"
+		return i18n.M("playbooks.problem.builtin", nil)
 	}
 	if e.nameLine > 0 {
 		return fmt.Sprintf("%s:%d", e.file, e.nameLine)
@@ -387,9 +389,9 @@ func (s *Set) names() []string {
 }
 
 // fix says how to resolve a clash with e.
-func (e entry) fix() string {
+func (e entry) fix() *i18n.Message {
 	if e.builtin {
-		return fmt.Sprintf("remove it here, or replace %s with a file of your own whose name is %s", e.pb.Name, e.pb.Name)
+		return i18n.M("playbooks.problem.fix.builtin", map[string]any{"Name": e.pb.Name})
 	}
-	return "remove it from one of the two"
+	return i18n.M("playbooks.problem.fix.file", nil)
 }

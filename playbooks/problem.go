@@ -47,6 +47,11 @@ func (p Problem) at(msg string) string {
 	return b.String()
 }
 
+// at is a Problem at file's line and field saying text.
+func at(file string, line int, field string, text *i18n.Message) Problem {
+	return Problem{File: file, Line: line, Field: field, Message: text.In(i18n.Default), Text: text}
+}
+
 // said is a Problem of a whole file saying the catalog's id.
 func said(file, id string, data map[string]any) Problem {
 	text := i18n.M(id, data)

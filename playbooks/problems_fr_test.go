@@ -46,3 +46,17 @@ func TestProblemsInFrench(t *testing.T) {
 		}
 	}
 }
+
+// TestSetProblemsInFrench reads the problems between playbooks in French.
+func TestSetProblemsInFrench(t *testing.T) {
+	t.Parallel()
+	_, err := Load(fstest.MapFS{"a.yaml": {Data: []byte(minimal)}, "b.yaml": {Data: []byte(minimal)}}, ".")
+	var le *LoadError
+	if !errors.As(err, &le) || len(le.Problems) != 1 {
+		t.Fatalf("got %v, want a *LoadError with one problem", err)
+	}
+	want := "b.yaml:1: name: le playbook \"web\" est déjà défini dans a.yaml:1\u00a0: les noms doivent être uniques, renommez l’un des deux"
+	if got := le.Problems[0].In("fr"); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
