@@ -1,6 +1,11 @@
 package i18n
 
-import "strings"
+import (
+	"errors"
+	"strings"
+
+	"incidentbot"
+)
 
 // Problem is a configuration problem read at start: its Error is the
 // English line (logs, tests), In says it in the operator's language.
@@ -12,7 +17,7 @@ func Problemf(id string, data map[string]any) error { return Problem{M(id, data)
 func (p Problem) Error() string { return p.In(Default) }
 
 // Lines says err's problems in lang, one a line: errors.Join's parts one by
-// one, a Problem in lang, any other error as its lines.
+// one, a Problem or a catalog error in lang, any other error as its lines.
 func Lines(lang string, err error) []string {
 	switch e := err.(type) {
 	case nil:
@@ -25,6 +30,9 @@ func Lines(lang string, err error) []string {
 		return out
 	case Problem:
 		return []string{e.In(lang)}
+	}
+	if e := (*incidentbot.Error)(nil); errors.As(err, &e) && (e.Text != nil || e.Phrase != nil) {
+		return []string{ErrorMessage(lang, err)} // a catalog error, as people read it
 	}
 	return strings.Split(err.Error(), "\n")
 }

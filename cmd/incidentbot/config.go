@@ -361,7 +361,7 @@ func (c config) checkSignals(p *problems) {
 		}
 	}
 	if _, err := probe.ParseProviderPages(c.ProviderStatusPages); err != nil {
-		p.lines(errors.New(incidentbot.ErrorMessage(err)))
+		p.lines(err)
 	}
 	if c.ProbeTimeout < time.Second || c.ProbeTimeout > 2*time.Minute {
 		p.add("config.probe_timeout", nil)

@@ -12,11 +12,12 @@ import (
 func TestConfigFrench(t *testing.T) {
 	t.Parallel()
 	env := map[string]string{
-		"BOT_LANGUAGE":         "fr",
-		"WORKERS":              "0",
-		"PROBE_TIMEOUT":        "soon",
-		"SLACK_BOT_TOKEN":      "secret-not-xoxb",
-		"META_ADS_ACCOUNT_IDS": "act_1",
+		"BOT_LANGUAGE":          "fr",
+		"WORKERS":               "0",
+		"PROBE_TIMEOUT":         "soon",
+		"SLACK_BOT_TOKEN":       "secret-not-xoxb",
+		"META_ADS_ACCOUNT_IDS":  "act_1",
+		"PROVIDER_STATUS_PAGES": "bad",
 	}
 	_, err := loadConfig(context.Background(), "serve", envFrom(env))
 	if err == nil {
@@ -29,6 +30,7 @@ func TestConfigFrench(t *testing.T) {
 		"- WORKERS doit être compris entre 1 et 64",
 		"- SLACK_BOT_TOKEN doit être un jeton de bot commençant par xoxb-",
 		"- Meta Ads est à moitié configuré\u00a0: définissez aussi META_ADS_ACCESS_TOKEN",
+		"- PROVIDER_STATUS_PAGES prend des paires",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("missing %q in:\n%s", want, got)
