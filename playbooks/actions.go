@@ -167,7 +167,7 @@ func (d *decoder) when(n *yaml.Node, path string) incidentbot.Condition {
 			field := fmt.Sprintf("%s.severity[%d]", path, i)
 			sev, err := parseSeverity(d.text(item, field))
 			if err != nil {
-				d.raw(item, field, incidentbot.ErrorMessage(err))
+				d.failed(item, field, err)
 				continue
 			}
 			c.Severity = append(c.Severity, sev)

@@ -202,7 +202,7 @@ func (d *decoder) match(n *yaml.Node, pb *incidentbot.Playbook) (types, keywords
 		if s := d.text(sn, "match.default_severity"); s != "" {
 			sev, err := parseSeverity(s)
 			if err != nil {
-				d.raw(sn, "match.default_severity", incidentbot.ErrorMessage(err))
+				d.failed(sn, "match.default_severity", err)
 			} else {
 				pb.Match.DefaultSeverity = sev
 			}
@@ -243,7 +243,7 @@ func (d *decoder) matchList(n *yaml.Node, path string, key func(string) string, 
 // a bare 1 in YAML is more likely a slip than a severity.
 func parseSeverity(s string) (incidentbot.Severity, error) {
 	if !strings.HasPrefix(strings.ToLower(s), "sev") {
-		return incidentbot.SevUnknown, incidentbot.Errorf(incidentbot.EINVALID, "Unknown severity %q. Use sev1 (site down) to sev4 (minor).", s)
+		return incidentbot.SevUnknown, i18n.Errorf(incidentbot.EINVALID, "error.root.severity", map[string]any{"Text": s})
 	}
 	return incidentbot.ParseSeverity(s)
 }
@@ -334,7 +334,7 @@ func (d *decoder) statusUpdates(n *yaml.Node, out map[incidentbot.Severity]time.
 		field := "status_updates." + kv.key.Value
 		sev, err := parseSeverity(kv.key.Value)
 		if err != nil {
-			d.raw(kv.key, field, incidentbot.ErrorMessage(err))
+			d.failed(kv.key, field, err)
 			continue
 		}
 		if seen[sev] {

@@ -17,7 +17,7 @@ func TestProblemsInFrench(t *testing.T) {
 		"checklist: {a: b}\n" +
 		"description: {en: ''}\n" +
 		"on_declare:\n  - notify: {template: x}\n" +
-		"match: {types: ['!']}\n"
+		"match: {types: ['!'], default_severity: high}\n"
 	_, err := Load(fstest.MapFS{"a.yaml": {Data: []byte(text)}}, ".")
 	var le *LoadError
 	if !errors.As(err, &le) {
@@ -37,6 +37,7 @@ func TestProblemsInFrench(t *testing.T) {
 		"a.yaml:4: checklist: doit être une liste, comme `[a, b]` ou un `- élément` par ligne, pas un dictionnaire",
 		"a.yaml:5: description.en: texte anglais vide\u00a0: écrivez-le, ou supprimez la ligne",
 		"a.yaml:8: match.types[0]: \"!\" n’est pas un type valide\u00a0: utilisez des lettres, des chiffres et des tirets, comme `site-down`",
+		"a.yaml:8: match.default_severity: Sévérité inconnue «\u00a0high\u00a0». Utilisez sev1 (site en panne) à sev4 (mineur).",
 		"a.yaml:7: on_declare[0].notify.to: `to` est obligatoire\u00a0: la cible à notifier, comme `hosting` ou `agency`",
 	}
 	got := strings.Join(fr, "\n")

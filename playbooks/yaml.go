@@ -11,6 +11,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"incidentbot"
 	"incidentbot/i18n"
 )
 
@@ -38,9 +39,11 @@ func (d *decoder) said(n *yaml.Node, field string, text *i18n.Message) {
 	d.record(n, Problem{Field: field, Message: text.In(i18n.Default), Text: text})
 }
 
-// raw records msg, a text another package already wrote, as a problem at n.
-func (d *decoder) raw(n *yaml.Node, field, msg string) {
-	d.record(n, Problem{Field: field, Message: msg})
+// failed records err's message for people as a problem at n, said in the
+// reader's language when err carries it in the catalog.
+func (d *decoder) failed(n *yaml.Node, field string, err error) {
+	text := i18n.M("playbooks.problem.error", map[string]any{"Error": i18n.ErrorText(err)})
+	d.record(n, Problem{Field: field, Message: incidentbot.ErrorMessage(err), Text: text})
 }
 
 func (d *decoder) record(n *yaml.Node, p Problem) {
