@@ -161,7 +161,7 @@ func runServe(ctx context.Context, cfg config, logger *slog.Logger) error {
 	if cfg.AlertWebhookToken != "" || cfg.AlertGrafanaHMAC != "" {
 		rules, err := alerts.LoadRules(cfg.AlertRulesFile)
 		if err != nil {
-			return fmt.Errorf("ALERT_RULES_FILE: %w", err)
+			return errors.New(i18n.M("config.alert_rules", map[string]any{"Problem": i18n.ErrorText(err)}).In(cfg.Language))
 		}
 		ws := alertWorkspace(cfg, slackTeam)
 		if teams := cfg.slackTeams(); cfg.AlertPlatform == incidentbot.PlatformSlack && len(teams) > 0 && !slices.Contains(teams, ws) {

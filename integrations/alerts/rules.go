@@ -14,6 +14,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 // Mode says what a firing alert may do.
@@ -163,13 +164,24 @@ func LoadRules(path string) ([]Rule, error) {
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, incidentbot.WrapError(incidentbot.EINVALID, err, "Cannot read the alert rules file %s: check ALERT_RULES_FILE.", path)
+		return nil, i18n.Wrap(incidentbot.EINVALID, err, "alerts.rules.read", map[string]any{"Path": path})
 	}
 	rules, err := ParseRules(b)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return rules, nil
+}
+
+// ruleProblems are a rules file's problems, one a line in any language.
+type ruleProblems []*i18n.Message
+
+func (p ruleProblems) In(lang string) string {
+	lines := make([]string, len(p))
+	for i, m := range p {
+		lines[i] = m.In(lang)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // ParseRules parses a rules file:
@@ -190,20 +202,20 @@ func ParseRules(data []byte) ([]Rule, error) {
 	dec.KnownFields(true)
 	var f ruleFile
 	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
-		return nil, incidentbot.WrapError(incidentbot.EINVALID, err, "The alert rules file is not valid YAML: %v", err)
+		return nil, i18n.Wrap(incidentbot.EINVALID, err, "alerts.rules.yaml", map[string]any{"Err": err.Error()})
 	}
-	var problems []string
+	var problems ruleProblems
 	rules := make([]Rule, 0, len(f.Rules))
 	for i, y := range f.Rules {
-		at := fmt.Sprintf("rule %d", i+1)
-		if y.Name != "" {
-			at += fmt.Sprintf(" (%s)", y.Name)
+		add := func(id string, data map[string]any) {
+			data["N"], data["Name"] = i+1, y.Name
+			problems = append(problems, i18n.M("alerts.rules.problem."+id, data))
 		}
 		r := Rule{Name: y.Name, Match: y.Match, Type: strings.TrimSpace(y.Type), AutoResolve: y.AutoResolve, DedupeBy: y.DedupeBy}
 		if y.Severity != "" {
 			s, err := incidentbot.ParseSeverity(y.Severity)
 			if err != nil {
-				problems = append(problems, fmt.Sprintf("%s: severity %q: use sev1 to sev4, or leave it out to map the alert's severity label", at, y.Severity))
+				add("severity", map[string]any{"Value": y.Severity})
 			}
 			r.Severity = s
 		}
@@ -211,13 +223,13 @@ func ParseRules(data []byte) ([]Rule, error) {
 		case "", ModeDeclare, ModeAttach:
 			r.Mode = Mode(y.Mode)
 		default:
-			problems = append(problems, fmt.Sprintf("%s: mode %q: use declare or attach", at, y.Mode))
+			add("mode", map[string]any{"Value": y.Mode})
 		}
 		for _, label := range slices.Sorted(maps.Keys(y.MatchRE)) {
 			pattern := y.MatchRE[label]
 			re, err := regexp.Compile("^(?:" + pattern + ")$")
 			if err != nil {
-				problems = append(problems, fmt.Sprintf("%s: match_re %s: %v", at, label, err))
+				add("match_re", map[string]any{"Label": label, "Err": err.Error()})
 				continue
 			}
 			if r.MatchRE == nil {
@@ -226,12 +238,12 @@ func ParseRules(data []byte) ([]Rule, error) {
 			r.MatchRE[label] = re
 		}
 		if y.DedupeBy != nil && len(y.DedupeBy) == 0 {
-			problems = append(problems, fmt.Sprintf("%s: dedupe_by is empty: name at least one label, e.g. [alertname]", at))
+			add("dedupe_by", map[string]any{})
 		}
 		rules = append(rules, r)
 	}
 	if len(problems) > 0 {
-		return nil, incidentbot.Errorf(incidentbot.EINVALID, "The alert rules file has problems:\n%s", strings.Join(problems, "\n"))
+		return nil, i18n.Errorf(incidentbot.EINVALID, "alerts.rules.problems", map[string]any{"Problems": problems})
 	}
 	return rules, nil
 }

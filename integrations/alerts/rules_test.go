@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"incidentbot"
+	"incidentbot/i18n"
 )
 
 func TestSeverityOf(t *testing.T) {
@@ -167,4 +168,20 @@ func TestLoadRules(t *testing.T) {
 			t.Errorf("got %v, want an error naming %s", err, path)
 		}
 	})
+}
+
+// TestRulesProblemsInFrench: a rules file's problems read in the
+// operator's language; the English is as it always was.
+func TestRulesProblemsInFrench(t *testing.T) {
+	t.Parallel()
+	_, err := ParseRules([]byte("rules:\n  - name: checkout\n    severity: sev9\n    mode: fly\n"))
+	want := "Le fichier de règles d'alertes a des problèmes\u00a0:\n" +
+		"règle 1 (checkout)\u00a0: sévérité «\u00a0sev9\u00a0»\u00a0: utilisez sev1 à sev4, ou omettez-la pour reprendre le label de sévérité de l'alerte\n" +
+		"règle 1 (checkout)\u00a0: mode «\u00a0fly\u00a0»\u00a0: utilisez declare ou attach"
+	if got := i18n.ErrorMessage("fr", err); got != want {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+	if got := incidentbot.ErrorMessage(err); !strings.Contains(got, `rule 1 (checkout): mode "fly": use declare or attach`) {
+		t.Errorf("English: got %q", got)
+	}
 }
