@@ -92,7 +92,11 @@ func fromPhrase(p incidentbot.Phrase) *Message {
 		case incidentbot.Phrase:
 			data[k] = fromPhrase(v)
 		case []incidentbot.Phrase:
-			data[k] = phraseList(v)
+			items := make([]*Message, len(v))
+			for i, p := range v {
+				items[i] = fromPhrase(p)
+			}
+			data[k] = Joined{Sep: ", ", Items: items}
 		default:
 			data[k] = v
 		}
@@ -100,15 +104,20 @@ func fromPhrase(p incidentbot.Phrase) *Message {
 	return M(p.ID, data)
 }
 
-// phraseList says its phrases as a list: "mitigated, resolved".
-type phraseList []incidentbot.Phrase
+// Joined says its messages one after another with Sep between, in the
+// language it is asked for: a list inside a message ("mitigated,
+// resolved"), or lines.
+type Joined struct {
+	Sep   string
+	Items []*Message
+}
 
-func (l phraseList) In(lang string) string {
-	words := make([]string, len(l))
-	for i, p := range l {
-		words[i] = fromPhrase(p).In(lang)
+func (j Joined) In(lang string) string {
+	said := make([]string, len(j.Items))
+	for i, m := range j.Items {
+		said[i] = m.In(lang)
 	}
-	return strings.Join(words, ", ")
+	return strings.Join(said, j.Sep)
 }
 
 // ErrorText is err's message for people as a value a Message can hold: it

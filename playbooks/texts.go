@@ -180,7 +180,7 @@ func (e entry) mixed() (Problem, bool) {
 	if len(first) < 2 {
 		return Problem{}, false
 	}
-	var parts saidList
+	var parts []*i18n.Message
 	var at textUse
 	for _, l := range i18n.Supported {
 		if u, ok := first[l]; ok {
@@ -190,7 +190,7 @@ func (e entry) mixed() (Problem, bool) {
 			parts = append(parts, i18n.M("config.check.mixed_part", map[string]any{"Field": u.field, "Language": languageName(l), "Line": u.line}))
 		}
 	}
-	return warning(e.file, at, i18n.M("config.check.mixed", map[string]any{"Parts": parts})), true
+	return warning(e.file, at, i18n.M("config.check.mixed", map[string]any{"Parts": i18n.Joined{Sep: ", ", Items: parts}})), true
 }
 
 // warning is a Problem at u saying text, its Message the English.
@@ -200,17 +200,6 @@ func warning(file string, u textUse, text *i18n.Message) Problem {
 
 // languageName is the name of language l, said in the reader's language.
 func languageName(l string) *i18n.Message { return i18n.M("config.check.language."+l, nil) }
-
-// saidList says its messages as a list: "a, b".
-type saidList []*i18n.Message
-
-func (l saidList) In(lang string) string {
-	words := make([]string, len(l))
-	for i, m := range l {
-		words[i] = m.In(lang)
-	}
-	return strings.Join(words, ", ")
-}
 
 // missing reports the texts a war room in lang would show in another language.
 func (e entry) missing(lang string) (Problem, bool) {
@@ -224,7 +213,7 @@ func (e entry) missing(lang string) (Problem, bool) {
 		return Problem{}, false
 	}
 	const shown = 4
-	var names saidList
+	var names []*i18n.Message
 	for _, u := range lacking[:min(len(lacking), shown)] {
 		names = append(names, i18n.M("config.check.at", map[string]any{"Field": u.field, "Line": u.line}))
 	}
@@ -240,7 +229,7 @@ func (e entry) missing(lang string) (Problem, bool) {
 		fix = i18n.M("config.check.fix_set", map[string]any{"Lang": lang, "Other": other, "Language": languageName(other)})
 	}
 	return warning(e.file, lacking[0], i18n.M("config.check.missing", map[string]any{
-		"Count": len(lacking), "Language": languageName(lang), "Why": why, "Names": names, "Fix": fix})), true
+		"Count": len(lacking), "Language": languageName(lang), "Why": why, "Names": i18n.Joined{Sep: ", ", Items: names}, "Fix": fix})), true
 }
 
 // onlyIn returns the language of a playbook whose texts are all in it,

@@ -173,17 +173,6 @@ func LoadRules(path string) ([]Rule, error) {
 	return rules, nil
 }
 
-// ruleProblems are a rules file's problems, one a line in any language.
-type ruleProblems []*i18n.Message
-
-func (p ruleProblems) In(lang string) string {
-	lines := make([]string, len(p))
-	for i, m := range p {
-		lines[i] = m.In(lang)
-	}
-	return strings.Join(lines, "\n")
-}
-
 // ParseRules parses a rules file:
 //
 //	rules:
@@ -204,7 +193,7 @@ func ParseRules(data []byte) ([]Rule, error) {
 	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
 		return nil, i18n.Wrap(incidentbot.EINVALID, err, "alerts.rules.yaml", map[string]any{"Err": err.Error()})
 	}
-	var problems ruleProblems
+	var problems []*i18n.Message
 	rules := make([]Rule, 0, len(f.Rules))
 	for i, y := range f.Rules {
 		add := func(id string, data map[string]any) {
@@ -243,7 +232,7 @@ func ParseRules(data []byte) ([]Rule, error) {
 		rules = append(rules, r)
 	}
 	if len(problems) > 0 {
-		return nil, i18n.Errorf(incidentbot.EINVALID, "alerts.rules.problems", map[string]any{"Problems": problems})
+		return nil, i18n.Errorf(incidentbot.EINVALID, "alerts.rules.problems", map[string]any{"Problems": i18n.Joined{Sep: "\n", Items: problems}})
 	}
 	return rules, nil
 }
