@@ -36,3 +36,11 @@ func Lines(lang string, err error) []string {
 	}
 	return strings.Split(err.Error(), "\n")
 }
+
+// LinesText is err as a value a Message can hold: its Lines in the
+// message's language, one a line.
+func LinesText(err error) interface{ In(lang string) string } { return linesText{err} }
+
+type linesText struct{ err error }
+
+func (l linesText) In(lang string) string { return strings.Join(Lines(lang, l.err), "\n") }

@@ -544,19 +544,6 @@ func unjoin(err error) []error {
 	return []error{err}
 }
 
-// problemText is err said in a language: a Problem's message, else its
-// text as it is.
-func problemText(err error) interface{ In(string) string } {
-	if p, ok := err.(i18n.Problem); ok {
-		return p.Message
-	}
-	return verbatim(err.Error())
-}
-
-type verbatim string
-
-func (v verbatim) In(string) string { return string(v) }
-
 // revenueProfile reads REVENUE_PROFILE_FILE; nil when unset. Its problems
 // come one a line, each naming the variable and the line of the file.
 func (c config) revenueProfile() (*postmortem.RevenueProfile, error) {
@@ -572,7 +559,7 @@ func (c config) revenueProfile() (*postmortem.RevenueProfile, error) {
 	if err != nil {
 		var named []error
 		for _, part := range unjoin(err) {
-			named = append(named, i18n.Problemf("config.revenue_profile.problem", map[string]any{"Problem": problemText(part)}))
+			named = append(named, i18n.Problemf("config.revenue_profile.problem", map[string]any{"Problem": i18n.LinesText(part)}))
 		}
 		return nil, errors.Join(named...)
 	}
