@@ -3,6 +3,7 @@ package incidentbot
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -173,6 +174,14 @@ type IncidentStore interface {
 type JobLane struct {
 	Only   []string // claim only these kinds, when set
 	Except []string // claim every kind but these
+}
+
+// Has reports whether the lane claims jobs of kind.
+func (l JobLane) Has(kind string) bool {
+	if len(l.Only) > 0 {
+		return slices.Contains(l.Only, kind)
+	}
+	return !slices.Contains(l.Except, kind)
 }
 
 // JobStore is the durable job queue. Claims are safe across processes.

@@ -72,6 +72,7 @@ func (e *Engine) update(ctx context.Context, actor incidentbot.Actor, key string
 // change that commits first is seen, and one that comes after waits. An
 // error writes nothing.
 func (e *Engine) locked(ctx context.Context, actor incidentbot.Actor, id int64, r rule, fn func(inc *incidentbot.Incident, roles []incidentbot.RoleAssignment, j *jobs) (incidentbot.Change, error)) (*incidentbot.Incident, error) {
+	var next []incidentbot.Job // what the write enqueued, to wake its workers
 	apply := func(inc *incidentbot.Incident, roles []incidentbot.RoleAssignment) (incidentbot.Change, error) {
 		if err := e.allow(actor, inc, roles, r); err != nil {
 			return incidentbot.Change{}, err
@@ -86,6 +87,7 @@ func (e *Engine) locked(ctx context.Context, actor incidentbot.Actor, id int64, 
 			j.redraw() // as withRedraws does for updateByID
 		}
 		ch.Jobs = append(ch.Jobs, j.out...)
+		next = ch.Jobs
 		return ch, j.err
 	}
 	var inc *incidentbot.Incident
@@ -99,7 +101,7 @@ func (e *Engine) locked(ctx context.Context, actor incidentbot.Actor, id int64, 
 	if err != nil {
 		return nil, err
 	}
-	e.nudge()
+	e.nudge(next)
 	return inc, nil
 }
 
@@ -107,11 +109,17 @@ func (e *Engine) locked(ctx context.Context, actor incidentbot.Actor, id int64, 
 // person's rights apply; a command goes through update or locked. Every
 // change also redraws the welcome and the summary (withRedraws).
 func (e *Engine) updateByID(ctx context.Context, id int64, fn func(inc *incidentbot.Incident) (incidentbot.Change, error)) (*incidentbot.Incident, error) {
-	inc, err := e.store.UpdateIncident(ctx, id, e.withRedraws(fn))
+	var next []incidentbot.Job
+	withRedraws := e.withRedraws(fn)
+	inc, err := e.store.UpdateIncident(ctx, id, func(inc *incidentbot.Incident) (incidentbot.Change, error) {
+		ch, err := withRedraws(inc)
+		next = ch.Jobs
+		return ch, err
+	})
 	if err != nil {
 		return nil, err
 	}
-	e.nudge()
+	e.nudge(next)
 	return inc, nil
 }
 

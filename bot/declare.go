@@ -91,7 +91,7 @@ func (e *Engine) Declare(ctx context.Context, actor incidentbot.Actor, req incid
 		return nil, declareRefused(err, personal)
 	}
 	e.logger.InfoContext(ctx, "incident declared", "incident", inc.Key, "severity", sev.String(), "playbook", pb.Name, "drill", inc.Drill)
-	e.nudge()
+	e.nudge(ch.Jobs)
 	return inc, nil
 }
 

@@ -220,8 +220,13 @@ func (e *Engine) Playbooks() []*incidentbot.Playbook { return e.playbooks.All() 
 
 func (e *Engine) now() time.Time { return e.clock.Now().UTC() }
 
-// nudge wakes an idle worker so a job just enqueued starts at once.
-func (e *Engine) nudge() { e.runner.Nudge() }
+// nudge wakes an idle worker of the lanes of jobs, just enqueued, so they
+// start at once; none wakes no one.
+func (e *Engine) nudge(jobs []incidentbot.Job) {
+	if len(jobs) > 0 {
+		e.runner.Nudge(jobs...)
+	}
+}
 
 // chat returns the chat platform an incident lives on.
 func (e *Engine) chat(platform string) (incidentbot.Chat, error) {

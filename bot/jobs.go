@@ -114,7 +114,7 @@ func (e *Engine) enqueue(ctx context.Context, jobs ...incidentbot.Job) error {
 	if err := e.store.EnqueueJobs(ctx, jobs...); err != nil {
 		return fmt.Errorf("enqueue jobs: %w", err)
 	}
-	e.nudge()
+	e.nudge(jobs)
 	return nil
 }
 

@@ -73,7 +73,7 @@ func (e *Engine) Retry(ctx context.Context, actor incidentbot.Actor, key string)
 	if err != nil {
 		return nil, nil, err
 	}
-	e.nudge()
+	e.nudge(requeued)
 	e.logger.InfoContext(ctx, "failed jobs requeued", "incident", inc.Key, "count", len(requeued), "by", actor.User.ID)
 	return inc, failedActions(e.lang(inc), requeued), nil
 }

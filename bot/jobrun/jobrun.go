@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"time"
 
@@ -86,9 +87,18 @@ func New(cfg Config, store Store, handlers map[string]Handler) *Runner {
 	return r
 }
 
-// Nudge wakes an idle worker of each lane, so a job just enqueued starts at once.
-func (r *Runner) Nudge() {
-	for _, w := range r.wake {
+// Nudge wakes an idle worker of each lane that claims a job of jobs due
+// now, so a job just enqueued starts at once; with no jobs, of every lane.
+// A lane with nothing new sleeps on: each needless poll scans the live
+// jobs, which under a burst are thousands.
+func (r *Runner) Nudge(jobs ...incidentbot.Job) {
+	now := r.now()
+	for i, w := range r.wake {
+		if len(jobs) > 0 && !slices.ContainsFunc(jobs, func(j incidentbot.Job) bool {
+			return r.cfg.Lanes[i].Kinds.Has(j.Kind) && !j.RunAt.After(now)
+		}) {
+			continue
+		}
 		select {
 		case w <- struct{}{}:
 		default:
@@ -228,7 +238,8 @@ func (r *Runner) record(ctx, sctx context.Context, o outcome) error {
 	var blocked *Blocked
 	switch {
 	case err == nil:
-		err = r.store.CompleteJob(sctx, job, worker, o.done)
+		var next []incidentbot.Job
+		err = r.store.CompleteJob(sctx, job, worker, capture(o.done, &next))
 		if incidentbot.ErrorCode(err) == incidentbot.ECONFLICT {
 			log.WarnContext(ctx, "job lease lost", "err", err)
 			return nil
@@ -237,9 +248,8 @@ func (r *Runner) record(ctx, sctx context.Context, o outcome) error {
 			return fmt.Errorf("complete job %s: %w", job.Key, err)
 		}
 		log.DebugContext(ctx, "job done")
-		if o.done != nil {
-			// The completion may have enqueued the next step.
-			r.Nudge()
+		if len(next) > 0 {
+			r.Nudge(next...) // the next step, at once
 		}
 		return nil
 	case errors.As(err, &later):
@@ -271,7 +281,8 @@ func (r *Runner) record(ctx, sctx context.Context, o outcome) error {
 		return r.retry(sctx, job, worker, r.now().Add(backoff(job.Attempts, err)), err)
 	}
 	log.ErrorContext(ctx, "job failed", "code", incidentbot.ErrorCode(err), "err", err)
-	ferr := r.store.FailJob(sctx, job, worker, err.Error(), r.cfg.Failure(o.inc, job, err))
+	failure := r.cfg.Failure(o.inc, job, err)
+	ferr := r.store.FailJob(sctx, job, worker, err.Error(), failure)
 	if incidentbot.ErrorCode(ferr) == incidentbot.ECONFLICT {
 		log.WarnContext(ctx, "job lease lost", "err", ferr)
 		return nil
@@ -279,8 +290,23 @@ func (r *Runner) record(ctx, sctx context.Context, o outcome) error {
 	if ferr != nil {
 		return fmt.Errorf("fail job %s: %w", job.Key, ferr)
 	}
-	r.Nudge()
+	if len(failure.Jobs) > 0 {
+		r.Nudge(failure.Jobs...)
+	}
 	return nil
+}
+
+// capture is done, keeping in *jobs the jobs its change enqueues; nil
+// stays nil (nothing to write).
+func capture(done Complete, jobs *[]incidentbot.Job) Complete {
+	if done == nil {
+		return nil
+	}
+	return func(inc *incidentbot.Incident) (incidentbot.Change, error) {
+		ch, err := done(inc)
+		*jobs = ch.Jobs
+		return ch, err
+	}
 }
 
 // Blocked is a handler's error when its job waits for another step (a post

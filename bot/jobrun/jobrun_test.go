@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -380,5 +381,46 @@ func TestBackoff(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestNudgeWakesOnlyItsLanes: a nudge wakes the lanes that claim a job it
+// names due now, and no other; a job due later wakes no one (its lane's
+// poll finds it), and a nudge naming no job wakes every lane.
+func TestNudgeWakesOnlyItsLanes(t *testing.T) {
+	w := newWorld(t, storetest.SQLite(t))
+	r := New(Config{
+		ID: "w", Lanes: []Lane{
+			{Workers: 1, Kinds: incidentbot.JobLane{Except: []string{"probe"}}},
+			{Name: "probe", Workers: 1, Kinds: incidentbot.JobLane{Only: []string{"probe"}}},
+		},
+		Lease: time.Minute, JobTimeout: time.Minute, PollInterval: time.Hour, MaxAttempts: 1, Clock: w.clock,
+	}, w.db, nil)
+	woken := func() (out []int) {
+		for i, c := range r.wake {
+			select {
+			case <-c:
+				out = append(out, i)
+			default:
+			}
+		}
+		return out
+	}
+	now := w.clock.Now()
+	for _, c := range []struct {
+		name string
+		jobs []incidentbot.Job
+		want []int
+	}{
+		{"a post", []incidentbot.Job{{Kind: "post", RunAt: now}}, []int{0}},
+		{"a probe", []incidentbot.Job{{Kind: "probe"}}, []int{1}},
+		{"a probe due in an hour", []incidentbot.Job{{Kind: "probe", RunAt: now.Add(time.Hour)}}, nil},
+		{"both", []incidentbot.Job{{Kind: "probe", RunAt: now}, {Kind: "summary", RunAt: now}}, []int{0, 1}},
+		{"no job named", nil, []int{0, 1}},
+	} {
+		r.Nudge(c.jobs...)
+		if got := woken(); !slices.Equal(got, c.want) {
+			t.Errorf("%s: lanes woken %v, want %v", c.name, got, c.want)
+		}
 	}
 }

@@ -86,6 +86,9 @@ func runServe(ctx context.Context, cfg config, logger *slog.Logger) error {
 		return err
 	}
 	defer a.store.Close()
+	if err := a.store.Warm(ctx); err != nil {
+		return err
+	}
 
 	deps := server.Deps{
 		Logger:  logger,
