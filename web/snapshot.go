@@ -120,7 +120,7 @@ func (s *Site) incidents(ctx context.Context) ([]*incidentbot.Incident, error) {
 
 // view is what the page says in one language.
 func (s *Site) view(lang string, t text, incs []*incidentbot.Incident) statusView {
-	view := statusView{Lang: lang, T: t, Name: s.name(lang), loc: s.location()}
+	view := statusView{Lang: lang, T: t, Name: s.name(lang), base: s.cfg.PublicURL, loc: s.location()}
 	var updated time.Time
 	for _, inc := range incs {
 		p := s.publicOf(inc, lang, t)
@@ -251,8 +251,12 @@ type statusView struct {
 	Past    []publicIncident
 	Updated time.Time
 
-	loc *time.Location // BOT_TIMEZONE
+	base string         // PUBLIC_URL without its trailing slash, or ""
+	loc  *time.Location // BOT_TIMEZONE
 }
+
+// link is path under PUBLIC_URL: absolute when it is set, else relative.
+func (v statusView) link(path string) string { return v.base + path }
 
 // When writes a time for customers in BOT_TIMEZONE, naming the zone:
 // "14 March 2026, 10:10 CET".
@@ -359,7 +363,7 @@ const pageID = "incidentbot"
 // each with one update: its current customer message.
 func summaryOf(v statusView) summary {
 	out := summary{
-		Page: summaryPage{ID: pageID, Name: v.Name, URL: "/status", TimeZone: v.timeZone(), UpdatedAt: v.Updated.UTC()},
+		Page: summaryPage{ID: pageID, Name: v.Name, URL: v.link("/status"), TimeZone: v.timeZone(), UpdatedAt: v.Updated.UTC()},
 		Components: []summaryComponent{{
 			ID: "shop", Name: v.Name, Status: components[v.Level], CreatedAt: time.Unix(0, 0).UTC(), UpdatedAt: v.Updated.UTC(),
 			Position: 1, Showcase: true, PageID: pageID,
@@ -372,7 +376,7 @@ func summaryOf(v statusView) summary {
 		inc := summaryIncident{
 			ID: p.ID, Name: p.Name, Status: p.Status, CreatedAt: p.Started.UTC(), UpdatedAt: p.Updated.UTC(),
 			Impact:    map[level]string{operational: "none", degraded: "minor", partialOutage: "major", majorOutage: "critical"}[p.Level],
-			Shortlink: "/status#" + p.ID, StartedAt: p.Started.UTC(), PageID: pageID,
+			Shortlink: v.link("/status#" + p.ID), StartedAt: p.Started.UTC(), PageID: pageID,
 			IncidentUpdates: []summaryUpdate{{
 				ID: p.ID + "-current", Status: p.Status, Body: p.Message, IncidentID: p.ID,
 				CreatedAt: p.Updated.UTC(), UpdatedAt: p.Updated.UTC(), DisplayAt: p.Updated.UTC(),
@@ -430,8 +434,8 @@ func atomFeed(v statusView) ([]byte, error) {
 		Updated: v.Updated.UTC().Format(time.RFC3339),
 		Author:  atomPerson{Name: v.Name},
 		Links: []atomLink{
-			{Rel: "alternate", Type: "text/html", Href: "/status?lang=" + v.Lang},
-			{Rel: "self", Type: "application/atom+xml", Href: "/status/feed.atom?lang=" + v.Lang},
+			{Rel: "alternate", Type: "text/html", Href: v.link("/status?lang=" + v.Lang)},
+			{Rel: "self", Type: "application/atom+xml", Href: v.link("/status/feed.atom?lang=" + v.Lang)},
 		},
 	}
 	for _, p := range append(v.Open[:len(v.Open):len(v.Open)], v.Past...) {
@@ -440,7 +444,7 @@ func atomFeed(v statusView) ([]byte, error) {
 			ID:        "urn:incidentbot:incident:" + p.ID,
 			Published: p.Started.UTC().Format(time.RFC3339),
 			Updated:   p.Updated.UTC().Format(time.RFC3339),
-			Link:      atomLink{Rel: "alternate", Type: "text/html", Href: "/status?lang=" + v.Lang + "#" + p.ID},
+			Link:      atomLink{Rel: "alternate", Type: "text/html", Href: v.link("/status?lang=" + v.Lang + "#" + p.ID)},
 			Content:   atomText{Type: "text", Body: p.Message},
 		})
 	}

@@ -20,7 +20,9 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -60,6 +62,12 @@ type Config struct {
 	// ShopURL is what customer templates link to when a playbook's
 	// verify_site has no URL of its own.
 	ShopURL string
+	// PublicURL is the site's address as people reach it (PUBLIC_URL):
+	// the feed's and the JSON summary's links are absolute under it, as
+	// feed readers and Statuspage widgets need. Unset, they stay relative:
+	// a cached snapshot never takes its host from a request, whose Host
+	// header anyone can write.
+	PublicURL string
 	// Language is the page language when the browser states none we speak.
 	Language string
 	// Chats are the chat platforms that are on ("slack", "discord"); none
@@ -113,6 +121,11 @@ func New(cfg Config, src incidentbot.DashboardSource, books incidentbot.Playbook
 	if cfg.Name == "" {
 		cfg.Name = defaultName(cfg.ShopURL)
 	}
+	base, err := publicBase(cfg.PublicURL)
+	if err != nil {
+		return nil, err
+	}
+	cfg.PublicURL = base
 	if _, ok := texts[cfg.Language]; !ok {
 		cfg.Language = i18n.Default
 	}
@@ -142,6 +155,19 @@ func New(cfg Config, src incidentbot.DashboardSource, books incidentbot.Playbook
 		s.home[lang] = home
 	}
 	return s, nil
+}
+
+// publicBase is raw without its trailing slash, so paths join under it;
+// "" stays "" (relative links).
+func publicBase(raw string) (string, error) {
+	if raw == "" {
+		return "", nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return "", errors.New("web: the public URL must be the site's address, like https://incidents.example.com")
+	}
+	return strings.TrimSuffix(u.String(), "/"), nil
 }
 
 // name is the shop's name on the pages: STATUS_PAGE_NAME, else SHOP_URL's

@@ -121,6 +121,9 @@ func (p *page) get(path string, header ...string) (*http.Response, string) {
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
+	if h := req.Header.Get("Host"); h != "" {
+		req.Host = h // Go sends req.Host, never the Host header
+	}
 	resp, err := p.srv.Client().Do(req)
 	if err != nil {
 		p.t.Fatal(err)
@@ -412,7 +415,7 @@ func TestHomeSaysChatIsOff(t *testing.T) {
 // in BOT_TIMEZONE (Paris).
 func TestStatusGolden(t *testing.T) {
 	t.Parallel()
-	p := newPage(t, storetest.SQLite(t), web.Config{ShopURL: "https://shop.example.com/", Location: paris})
+	p := newPage(t, storetest.SQLite(t), web.Config{ShopURL: "https://shop.example.com/", PublicURL: "https://status.example.com/", Location: paris})
 	p.declare(incidentbot.Incident{Severity: incidentbot.SEV1, Type: "site-outage"})
 	past := p.declare(incidentbot.Incident{Severity: incidentbot.SEV2, Type: "checkout-failure", DeclaredAt: now.Add(-72 * time.Hour)})
 	p.setStatus(past.ID, incidentbot.StatusResolved, now.Add(-71*time.Hour))
@@ -506,6 +509,62 @@ func TestShopNameDefault(t *testing.T) {
 		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, tc.path, nil))
 		if body := rec.Body.String(); rec.Code != http.StatusOK || !strings.Contains(body, tc.want) {
 			t.Errorf("SHOP_URL %q, %s: got %d, want %s:\n%s", tc.shopURL, tc.path, rec.Code, tc.want, body)
+		}
+	}
+}
+
+// TestStatusLinks: with PUBLIC_URL the feed's and the summary's links are
+// absolute under it, as feed readers and Statuspage widgets need; without
+// it they stay relative, whatever Host the request claims, since the
+// snapshot is shared by every request.
+func TestStatusLinks(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ name, publicURL, base string }{
+		{"PUBLIC_URL set", "https://status.example.com", "https://status.example.com"},
+		{"PUBLIC_URL under a path", "https://example.com/incidents/", "https://example.com/incidents"},
+		{"PUBLIC_URL unset", "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			p := newPage(t, storetest.SQLite(t), web.Config{PublicURL: tc.publicURL})
+			p.declare(incidentbot.Incident{Severity: incidentbot.SEV1, Type: "site-outage"})
+			p.refresh()
+			_, body := p.get("/status/summary.json", "Host", "evil.example")
+			var sum struct {
+				Page      struct{ URL string }
+				Incidents []struct{ Shortlink string }
+			}
+			if err := json.Unmarshal([]byte(body), &sum); err != nil {
+				t.Fatal(err)
+			}
+			if want := tc.base + "/status"; sum.Page.URL != want {
+				t.Errorf("page.url is %q, want %q", sum.Page.URL, want)
+			}
+			if want := tc.base + "/status#inc-1"; len(sum.Incidents) != 1 || sum.Incidents[0].Shortlink != want {
+				t.Errorf("incidents are %+v, want one with shortlink %q", sum.Incidents, want)
+			}
+			_, feed := p.get("/status/feed.atom?lang=en", "Host", "evil.example")
+			for _, want := range []string{
+				`rel="alternate" type="text/html" href="` + tc.base + `/status?lang=en"`,
+				`rel="self" type="application/atom+xml" href="` + tc.base + `/status/feed.atom?lang=en"`,
+				`href="` + tc.base + `/status?lang=en#inc-1"`,
+			} {
+				if !strings.Contains(feed, want) {
+					t.Errorf("the feed lacks %s:\n%s", want, feed)
+				}
+			}
+			if strings.Contains(body+feed, "evil.example") {
+				t.Errorf("a request's Host reached the shared snapshot:\n%s\n%s", body, feed)
+			}
+		})
+	}
+}
+
+func TestPublicURLChecked(t *testing.T) {
+	t.Parallel()
+	for _, raw := range []string{"status.example.com", "ftp://status.example.com", "https://status.example.com/?x=1", "https://user:pw@status.example.com"} {
+		if _, err := web.New(web.Config{PublicURL: raw}, storetest.SQLite(t), mustBooks(t), incidentbot.NewManualClock(now), nil); err == nil {
+			t.Errorf("web.New took PUBLIC_URL %q, want an error", raw)
 		}
 	}
 }

@@ -230,7 +230,7 @@ func newSite(cfg config, a *app, chats []incidentbot.Chat, clock incidentbot.Clo
 		names = append(names, c.Platform())
 	}
 	site, err := web.New(web.Config{
-		Name: cfg.StatusPageName, ShopURL: cfg.ShopURL, Language: cfg.Language, Chats: names,
+		Name: cfg.StatusPageName, ShopURL: cfg.ShopURL, PublicURL: cfg.PublicURL, Language: cfg.Language, Chats: names,
 		Location: a.loc, RevenuePerMinute: cfg.RevenuePerMinute, Currency: cfg.Currency, Profile: a.profile,
 	}, a.store, a.books, clock, logger)
 	if err != nil {

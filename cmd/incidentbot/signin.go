@@ -33,12 +33,12 @@ func (c config) signInProblems() []error {
 	if c.DiscordClientID != "" && c.DiscordGuildID == "" {
 		bad("config.signin.discord_guild", nil)
 	}
-	if c.signInOn() {
-		if c.PublicURL == "" {
-			bad("config.signin.public_url_missing", nil)
-		} else if err := signin.CheckPublicURL(c.PublicURL); err != nil {
-			bad("config.signin.public_url", nil)
-		}
+	// The status page's feed and JSON link to PUBLIC_URL too, so it is
+	// checked whenever it is set.
+	if c.PublicURL == "" && c.signInOn() {
+		bad("config.signin.public_url_missing", nil)
+	} else if c.PublicURL != "" && signin.CheckPublicURL(c.PublicURL) != nil {
+		bad("config.signin.public_url", nil)
 	}
 	if k := c.WebSessionKey.Reveal(); k != "" {
 		if b, err := base64.StdEncoding.DecodeString(k); err != nil || len(b) < signin.MinKeyLen {

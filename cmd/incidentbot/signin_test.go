@@ -43,6 +43,8 @@ func TestSignInConfig(t *testing.T) {
 		{"Discord without guild", map[string]string{"DISCORD_CLIENT_ID": "1", "DISCORD_CLIENT_SECRET": secret, "PUBLIC_URL": "https://x.example"}, []string{"needs DISCORD_GUILD_ID"}},
 		{"no public URL", with(slack, "PUBLIC_URL", ""), []string{"PUBLIC_URL is needed"}},
 		{"plain http off loopback", with(slack, "PUBLIC_URL", "http://incidents.example.com"), []string{"PUBLIC_URL must be", "https"}},
+		{"public URL without sign-in, for the status page's links", map[string]string{"PUBLIC_URL": "https://status.example.com/"}, nil},
+		{"public URL without sign-in is still checked", map[string]string{"PUBLIC_URL": "status.example.com"}, []string{"PUBLIC_URL must be"}},
 		{"short session key", with(slack, "WEB_SESSION_KEY", "c2VjcmV0cHc="), []string{"WEB_SESSION_KEY must be at least 32 random bytes"}},
 		{"session key not base64", with(slack, "WEB_SESSION_KEY", secret+"!!"), []string{"WEB_SESSION_KEY must be"}},
 		{"session too long", with(slack, "WEB_SESSION_TTL", "2000h"), []string{"WEB_SESSION_TTL must be between"}},
