@@ -69,7 +69,8 @@ type publicIncident struct {
 	Status   string // Statuspage's: investigating, monitoring, resolved
 	Name     string // the message's first sentence
 	Message  string
-	Started  time.Time
+	Started  time.Time // when customers were first affected
+	Declared time.Time // when the team declared it: the incident's creation
 	Updated  time.Time
 	Resolved time.Time // zero while open
 }
@@ -168,11 +169,15 @@ func buildVariant(view statusView) (*variant, error) {
 func (s *Site) publicOf(inc *incidentbot.Incident, lang string, t text) publicIncident {
 	open := inc.Status == incidentbot.StatusInvestigating || inc.Status == incidentbot.StatusMitigated
 	p := publicIncident{
-		ID:      strings.ToLower(inc.Key),
-		Level:   levelOf(inc),
-		Open:    open,
-		Started: inc.DeclaredAt,
-		Updated: latest(inc),
+		ID:    strings.ToLower(inc.Key),
+		Level: levelOf(inc),
+		Open:  open,
+		// Customers lived the outage from its impact start (an alert's
+		// startsAt, impact-start, declare --since), often before anyone
+		// declared it.
+		Started:  inc.ImpactStart(),
+		Declared: inc.DeclaredAt,
+		Updated:  latest(inc),
 	}
 	status := string(inc.Status)
 	switch {
@@ -374,7 +379,7 @@ func summaryOf(v statusView) summary {
 	}
 	for _, p := range v.Open {
 		inc := summaryIncident{
-			ID: p.ID, Name: p.Name, Status: p.Status, CreatedAt: p.Started.UTC(), UpdatedAt: p.Updated.UTC(),
+			ID: p.ID, Name: p.Name, Status: p.Status, CreatedAt: p.Declared.UTC(), UpdatedAt: p.Updated.UTC(),
 			Impact:    map[level]string{operational: "none", degraded: "minor", partialOutage: "major", majorOutage: "critical"}[p.Level],
 			Shortlink: v.link("/status#" + p.ID), StartedAt: p.Started.UTC(), PageID: pageID,
 			IncidentUpdates: []summaryUpdate{{
@@ -442,7 +447,7 @@ func atomFeed(v statusView) ([]byte, error) {
 		f.Entries = append(f.Entries, atomEntry{
 			Title:     v.T.FeedEntry(v.ImpactLabel(p), v.StatusLabel(p), p.Name),
 			ID:        "urn:incidentbot:incident:" + p.ID,
-			Published: p.Started.UTC().Format(time.RFC3339),
+			Published: p.Declared.UTC().Format(time.RFC3339),
 			Updated:   p.Updated.UTC().Format(time.RFC3339),
 			Link:      atomLink{Rel: "alternate", Type: "text/html", Href: v.link("/status?lang=" + v.Lang + "#" + p.ID)},
 			Content:   atomText{Type: "text", Body: p.Message},

@@ -416,7 +416,7 @@ func TestHomeSaysChatIsOff(t *testing.T) {
 func TestStatusGolden(t *testing.T) {
 	t.Parallel()
 	p := newPage(t, storetest.SQLite(t), web.Config{ShopURL: "https://shop.example.com/", PublicURL: "https://status.example.com/", Location: paris})
-	p.declare(incidentbot.Incident{Severity: incidentbot.SEV1, Type: "site-outage"})
+	p.declare(incidentbot.Incident{Severity: incidentbot.SEV1, Type: "site-outage", ImpactStartedAt: at(-65 * time.Minute)})
 	past := p.declare(incidentbot.Incident{Severity: incidentbot.SEV2, Type: "checkout-failure", DeclaredAt: now.Add(-72 * time.Hour)})
 	p.setStatus(past.ID, incidentbot.StatusResolved, now.Add(-71*time.Hour))
 	p.refresh()
@@ -566,5 +566,50 @@ func TestPublicURLChecked(t *testing.T) {
 		if _, err := web.New(web.Config{PublicURL: raw}, storetest.SQLite(t), mustBooks(t), incidentbot.NewManualClock(now), nil); err == nil {
 			t.Errorf("web.New took PUBLIC_URL %q, want an error", raw)
 		}
+	}
+}
+
+// TestStatusImpactStart: customers lived the outage from its impact start,
+// not from the declaration: the page, the JSON's started_at and the feed
+// say so; created_at and the feed's published stay the declaration.
+func TestStatusImpactStart(t *testing.T) {
+	t.Parallel()
+	declared, impact, detected := now.Add(-20*time.Minute), now.Add(-88*time.Minute), now.Add(-30*time.Minute)
+	for _, tc := range []struct {
+		name string
+		inc  incidentbot.Incident
+		want time.Time
+	}{
+		{"impact start set", incidentbot.Incident{ImpactStartedAt: &impact, DetectedAt: detected}, impact},
+		{"an alert's startsAt", incidentbot.Incident{DetectedAt: detected}, detected},
+		{"the declaration otherwise", incidentbot.Incident{}, declared},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			p := newPage(t, storetest.SQLite(t), web.Config{})
+			tc.inc.Severity, tc.inc.Type, tc.inc.DeclaredAt = incidentbot.SEV1, "site-outage", declared
+			p.declare(tc.inc)
+			p.refresh()
+			_, body := p.get("/status/summary.json")
+			var sum struct {
+				Incidents []struct {
+					StartedAt time.Time `json:"started_at"`
+					CreatedAt time.Time `json:"created_at"`
+				}
+			}
+			if err := json.Unmarshal([]byte(body), &sum); err != nil {
+				t.Fatal(err)
+			}
+			if len(sum.Incidents) != 1 || !sum.Incidents[0].StartedAt.Equal(tc.want) || !sum.Incidents[0].CreatedAt.Equal(declared) {
+				t.Fatalf("incidents %+v, want started_at %s and created_at %s", sum.Incidents, tc.want, declared)
+			}
+			stamp := tc.want.UTC().Format(time.RFC3339)
+			if _, html := p.get("/status?lang=en"); !strings.Contains(html, `<time datetime="`+stamp+`">`) {
+				t.Errorf("the page does not say the incident started at %s:\n%s", stamp, html)
+			}
+			if _, feed := p.get("/status/feed.atom?lang=en"); !strings.Contains(feed, "<published>"+declared.Format(time.RFC3339)+"</published>") {
+				t.Errorf("the feed's entry is not published at the declaration:\n%s", feed)
+			}
+		})
 	}
 }
