@@ -250,6 +250,24 @@ func (u User) Mention() string {
 	return "<@" + u.ID + ">"
 }
 
+// ParseMention reads a chat mention: "<@U123>", Slack's "<@U123|bob>" and
+// "<!subteam^S1|@web>", Discord's "<@!123>" and role "<@&123>". It gives
+// the id and the label the mention carries ("" when none); ok is false for
+// anything else (an e-mail, "@name").
+func ParseMention(s string) (id, label string, ok bool) {
+	s = strings.TrimSpace(s)
+	if len(s) < 3 || s[0] != '<' || s[len(s)-1] != '>' {
+		return "", "", false
+	}
+	id, label, _ = strings.Cut(s[1:len(s)-1], "|")
+	id = strings.TrimPrefix(strings.TrimPrefix(id, "!subteam^"), "@")
+	id = strings.TrimLeft(id, "!&")
+	if id == "" {
+		return "", "", false
+	}
+	return id, label, true
+}
+
 // Actor is who runs a command, from where.
 type Actor struct {
 	Platform  string

@@ -75,16 +75,12 @@ func NewTicketRequest(inc *Incident, f FollowUp) TicketRequest {
 // plainOwner writes a chat mention ("<@U123>", "<!subteam^S1|@web>") the
 // way a tracker shows it: without the brackets, so it reads as text.
 func plainOwner(s string) string {
-	s = strings.TrimSpace(s)
-	if strings.HasPrefix(s, "<") && strings.HasSuffix(s, ">") {
-		s = strings.Trim(s, "<>")
-		if _, label, ok := strings.Cut(s, "|"); ok {
-			return label
-		}
-		s = strings.TrimPrefix(s, "!subteam^")
-		if !strings.HasPrefix(s, "@") {
-			s = "@" + s
-		}
+	id, label, ok := ParseMention(s)
+	switch {
+	case !ok:
+		return strings.TrimSpace(s)
+	case label != "":
+		return label
 	}
-	return s
+	return "@" + id
 }

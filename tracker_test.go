@@ -23,7 +23,7 @@ func TestNewTicketRequest(t *testing.T) {
 
 func TestPlainOwner(t *testing.T) {
 	t.Parallel()
-	for in, want := range map[string]string{"<@U1>": "@U1", "<!subteam^S1|@web>": "@web", "<!subteam^S1>": "@S1", "bruno@acme.example": "bruno@acme.example", "@bruno": "@bruno", "": ""} {
+	for in, want := range map[string]string{"<@U1>": "@U1", "<!subteam^S1|@web>": "@web", "<!subteam^S1>": "@S1", "<@!42>": "@42", "<@U1|bob>": "bob", "<>": "<>", "bruno@acme.example": "bruno@acme.example", "@bruno": "@bruno", "": ""} {
 		if got := plainOwner(in); got != want {
 			t.Errorf("plainOwner(%q) = %q, want %q", in, got, want)
 		}

@@ -112,7 +112,7 @@ func (p *page) seed() {
 		p.t.Fatal(err)
 	}
 
-	two := p.declare(incidentbot.Incident{Title: "Payments fail with =cmd|' /C calc'!A0", Severity: incidentbot.SEV2, Type: "checkout-failure", DeclaredAt: now.Add(-72 * time.Hour), DetectedAt: now.Add(-72 * time.Hour)})
+	two := p.declare(incidentbot.Incident{Title: "Payments fail with =cmd|' /C calc'!A0", Severity: incidentbot.SEV2, Type: "checkout-failure", DeclaredAt: now.Add(-72 * time.Hour), DetectedAt: now.Add(-72 * time.Hour), ImpactStartedAt: at(-72*time.Hour - 20*time.Minute)})
 	p.update(two.ID, func(inc *incidentbot.Incident) {
 		inc.AcknowledgedAt, inc.MitigatedAt, inc.ResolvedAt, inc.ClosedAt = at(-72*time.Hour+5*time.Minute), at(-72*time.Hour+30*time.Minute), at(-72*time.Hour+45*time.Minute), at(-70*time.Hour)
 		inc.Status, inc.Summary = incidentbot.StatusClosed, "The payment provider's certificate expired."
@@ -123,7 +123,11 @@ func (p *page) seed() {
 		},
 		Roles:     []incidentbot.RoleChange{{Role: incidentbot.RoleCommander, Users: []incidentbot.User{alice}, At: now.Add(-72 * time.Hour)}},
 		Checklist: []incidentbot.ChecklistEntry{{Position: 1, Text: "Check the payment provider's status page", State: incidentbot.ChecklistDone, By: alice, At: at(-71 * time.Hour)}, {Position: 2, Text: "Inform customers", State: incidentbot.ChecklistOpen}},
-		FollowUps: []incidentbot.FollowUp{{Text: "Alert 30 days before a certificate expires", Type: incidentbot.FollowUpDetect, Priority: 1, Owner: "@bruno", Due: "2026-03-31", CreatedBy: alice, CreatedAt: now.Add(-70 * time.Hour)}},
+		FollowUps: []incidentbot.FollowUp{
+			{Text: "Alert 30 days before a certificate expires", Type: incidentbot.FollowUpDetect, Priority: 1, Owner: "@bruno", Due: "2026-03-31", CreatedBy: alice, CreatedAt: now.Add(-70 * time.Hour)},
+			{Text: "Renew certificates automatically", Type: incidentbot.FollowUpPrevent, Priority: 2, Owner: "<@U1>", Ticket: "https://github.com/acme/shop/issues/12?a=1&b=<2>", CreatedBy: alice, CreatedAt: now.Add(-70 * time.Hour)},
+			{Text: "Write the runbook", Type: incidentbot.FollowUpProcess, Priority: 3, Owner: "<@U9>", Ticket: "javascript:alert(1)", CreatedBy: alice, CreatedAt: now.Add(-70 * time.Hour)},
+		},
 	})
 
 	three := p.declare(incidentbot.Incident{Title: "Search is slow for the guild", Severity: incidentbot.SEV3, Type: "generic"})
@@ -281,6 +285,38 @@ func TestIncidentPageEscapes(t *testing.T) {
 	}
 	if !strings.Contains(postmortem, "<table>") || !strings.Contains(postmortem, "<h3>") {
 		t.Errorf("the post-mortem's Markdown was not rendered (tables, headings under the section):\n%s", postmortem)
+	}
+}
+
+// TestIncidentPageFacts: the summary says when the impact started and the
+// time to detect; a follow-up's owner is a name, never a chat mention,
+// and its ticket is a link only when it is an http(s) URL.
+func TestIncidentPageFacts(t *testing.T) {
+	t.Parallel()
+	p := newDash(t, storetest.SQLite(t), web.Config{Location: paris})
+	p.seed()
+	_, body := p.get("/incidents/INC-2", viewerHeader, "local")
+	page, _, _ := strings.Cut(body, `id="postmortem"`)
+	for _, want := range []string{
+		"<dt>Impact started</dt><dd>11 March 2026, 10:10 CET</dd>", // 20 minutes before its detection
+		"<dt>Time to detect</dt><dd>20m</dd>",
+		"Renew certificates automatically · Owner: Alice Martin", // <@U1> is Alice in this incident
+		"Write the runbook · Owner: @U9",                         // nobody the incident knows
+		`Ticket: <a href="https://github.com/acme/shop/issues/12?a=1&amp;b=%3c2%3e">github.com/acme/shop/issues/12</a>`,
+		"Ticket: javascript:alert(1)",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the incident page lacks %s:\n%s", want, page)
+		}
+	}
+	for _, bad := range []string{"&lt;@U", `href="javascript`, `href="#ZgotmplZ"`} {
+		if strings.Contains(page, bad) {
+			t.Errorf("the incident page has %s:\n%s", bad, page)
+		}
+	}
+	_, fr := p.get("/incidents/INC-2?lang=fr", viewerHeader, "local")
+	if !strings.Contains(fr, "<dt>Début de l&#39;impact</dt>") || !strings.Contains(fr, "<dt>Délai de détection</dt><dd>20 min</dd>") {
+		t.Errorf("the French page does not say the impact start and time to detect:\n%s", fr)
 	}
 }
 

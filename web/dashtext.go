@@ -37,6 +37,7 @@ type dashText struct {
 	Campaign, State, PausedAt              string
 	ResumedAt, NoAds, NoFollowUps          string
 	NoChecklist, Owner, Due, Back          string
+	ImpactStarted, TimeToDetect, Ticket    string
 	Forbidden, ForbiddenText, Unavailable  string
 	TooManyStreams, Internal               string
 }
@@ -74,6 +75,7 @@ func loadDash(lang string) dashText {
 		Campaign: say("campaign"), State: say("state"), PausedAt: say("paused_at"),
 		ResumedAt: say("resumed_at"), NoAds: say("no_ads"), NoFollowUps: say("no_follow_ups"),
 		NoChecklist: say("no_checklist"), Owner: say("owner"), Due: say("due"), Back: say("back"),
+		ImpactStarted: say("impact_started"), TimeToDetect: say("time_to_detect"), Ticket: say("ticket"),
 		Forbidden: say("forbidden"), ForbiddenText: say("forbidden_text"), Unavailable: say("unavailable"),
 		TooManyStreams: say("too_many_streams"), Internal: i18n.T(lang, "error.internal", nil),
 	}

@@ -104,6 +104,8 @@ type incidentView struct {
 	Avoided      map[string]float64 // ad spend, per currency
 	Postmortem   template.HTML      // rendered by goldmark, raw HTML off
 	MarkdownURL  string
+
+	people map[string]string // user id -> name, for follow-up owners
 }
 
 // incidentOf reads the incident the path's key names for v, or answers
@@ -149,6 +151,7 @@ func (s *Site) Incident() http.Handler {
 			// goldmark escapes text and drops raw HTML: the markup is its own.
 			Postmortem:  template.HTML(html.String()),
 			MarkdownURL: "/incidents/" + d.Inc.Key + "/postmortem.md?lang=" + p.Lang,
+			people:      peopleOf(d),
 		}
 		s.write(w, r, http.StatusOK, "incident.html", view)
 	})
