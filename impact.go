@@ -121,8 +121,9 @@ func FormatRevenueShare(share float64) string {
 	return strconv.FormatFloat(math.Round(share*1000)/10, 'f', -1, 64) + "%"
 }
 
-// ImpactStart is when customers were first affected: as set by a person,
-// else when the incident was detected (an alert's startsAt), else declared.
+// ImpactStart is when customers were first affected: as set by a person
+// or an alert's startsAt, else when the incident was detected, else
+// declared.
 func (inc *Incident) ImpactStart() time.Time {
 	switch {
 	case inc.ImpactStartedAt != nil:

@@ -157,8 +157,9 @@ type Incident struct {
 	ClosedAt       *time.Time
 
 	// ImpactStartedAt is when customers were first affected, when a person
-	// said so (declare --since, /incident impact-start); nil: ImpactStart
-	// falls back to DetectedAt.
+	// said so (declare --since, /incident impact-start) or the alert that
+	// opened the incident did (its startsAt); nil: ImpactStart falls back
+	// to DetectedAt, when the bot learnt of it.
 	ImpactStartedAt *time.Time
 	// RevenueShare is the share of sales lost (0..1) set with /incident
 	// impact; nil: the playbook's.

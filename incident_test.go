@@ -108,3 +108,23 @@ func TestNoticeSubjectAndText(t *testing.T) {
 		}
 	}
 }
+
+// TestWebLink: only absolute http(s) addresses with a host are kept.
+func TestWebLink(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		" https://grafana.shop.example/d/x?a=1 ":     "https://grafana.shop.example/d/x?a=1",
+		"http://prometheus.shop.internal:9090/graph": "http://prometheus.shop.internal:9090/graph",
+		"HTTPS://stspg.io/p4x2k":                     "HTTPS://stspg.io/p4x2k",
+		"javascript:alert(1)":                        "",
+		"data:text/html,<script>":                    "",
+		"//evil.example/x":                           "",
+		"/relative":                                  "",
+		"https://":                                   "",
+		"":                                           "",
+	} {
+		if got := WebLink(in); got != want {
+			t.Errorf("WebLink(%q): got %q, want %q", in, got, want)
+		}
+	}
+}

@@ -26,10 +26,17 @@ type DeclareRequest struct {
 	Force       bool  // declare even when an open incident has the same title here
 	PauseAds    *bool // nil: as the playbook says; set: override it
 	DedupeKey   string
-	DetectedAt  time.Time // zero: now
+	DetectedAt  time.Time // when the bot learnt of it; zero: now
 	// ImpactStart is when customers were first affected (declare --since),
-	// in BOT_TIMEZONE; nil: DetectedAt.
+	// in BOT_TIMEZONE; nil: ImpactStartedAt.
 	ImpactStart *LocalTime
+	// ImpactStartedAt is when the sender of an alert says the problem
+	// began (Alertmanager's startsAt), so the time to detect shows the
+	// monitoring's delays; zero or implausible: DetectedAt.
+	ImpactStartedAt time.Time
+	// Links are the alert's addresses at its sender, kept with the
+	// declaration for the post-mortem; never fetched by the bot.
+	Links AlertLinks
 	// Limits are counted with the incident, besides the engine's own limit
 	// per person: alerts cap the incidents they open per minute.
 	Limits []RateLimit

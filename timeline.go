@@ -2,6 +2,8 @@ package incidentbot
 
 import (
 	"encoding/json"
+	"net/url"
+	"strings"
 	"time"
 )
 
@@ -49,6 +51,34 @@ type TimelineEvent struct {
 type ActionRef struct {
 	Job    int64  `json:"job"`              // the job that ran the action
 	Action string `json:"action,omitempty"` // what it does, "check the site from outside": on action_started
+	// StatusPage is the public address (shortlink) of the status page
+	// incident a statuspage action opened or updated, when the page said.
+	StatusPage string `json:"statuspage_url,omitempty"`
+}
+
+// AlertLinks are where an alert's sender shows it, in the Data of the
+// declared event of an incident an alert opened and of alert_fired
+// events: data from the sender, shown as links, never fetched by the bot.
+type AlertLinks struct {
+	Alert     string `json:"alert_url,omitempty"`     // the alert or its rule (Alertmanager's generatorURL)
+	Dashboard string `json:"dashboard_url,omitempty"` // Grafana's panel, else its dashboard
+}
+
+// Clean keeps only the http and https addresses (WebLink).
+func (l AlertLinks) Clean() AlertLinks {
+	return AlertLinks{Alert: WebLink(l.Alert), Dashboard: WebLink(l.Dashboard)}
+}
+
+// WebLink returns s trimmed when it is an absolute http or https URL with
+// a host, else "": no javascript:, data: or relative address is ever
+// shown as a link.
+func WebLink(s string) string {
+	s = strings.TrimSpace(s)
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	return s
 }
 
 // ChecklistState is the state of one checklist item in one incident.

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
@@ -56,12 +57,8 @@ func (e *Engine) Declare(ctx context.Context, actor incidentbot.Actor, req incid
 		DeclaredAt:    now,
 		Guarded:       !req.Force,
 	}
-	if req.ImpactStart != nil {
-		start, err := e.impactStart(*req.ImpactStart, inc)
-		if err != nil {
-			return nil, err
-		}
-		inc.ImpactStartedAt = &start
+	if err := e.declaredImpact(req, inc); err != nil {
+		return nil, err
 	}
 	if cadence := pb.Cadence(sev); cadence > 0 {
 		next := now.Add(cadence)
@@ -73,6 +70,7 @@ func (e *Engine) Declare(ctx context.Context, actor incidentbot.Actor, req incid
 		At:    now,
 		Text: drillLabel(e.lang(inc), inc, i18n.T(e.lang(inc), "engine.declare.event",
 			map[string]any{"By": actor.User.Name, "Sev": sev.Label(), "Playbook": pb.Name, "Title": title})),
+		Data: linksData(req.Links),
 	}}}
 	for i, item := range pb.Checklist {
 		ch.Checklist = append(ch.Checklist, incidentbot.ChecklistEntry{Position: i + 1, Text: item.In(e.lang(inc)), State: incidentbot.ChecklistOpen})
@@ -93,6 +91,40 @@ func (e *Engine) Declare(ctx context.Context, actor incidentbot.Actor, req incid
 	e.logger.InfoContext(ctx, "incident declared", "incident", inc.Key, "severity", sev.String(), "playbook", pb.Name, "drill", inc.Drill)
 	e.nudge(ch.Jobs)
 	return inc, nil
+}
+
+// declaredImpact sets when customers were first affected: the time a
+// person typed (refused when it cannot be), else the alert's startsAt
+// when plausible (at or before the declaration, within MaxImpactLead),
+// else nothing: the impact then starts at detection.
+func (e *Engine) declaredImpact(req incidentbot.DeclareRequest, inc *incidentbot.Incident) error {
+	if req.ImpactStart != nil {
+		start, err := e.impactStart(*req.ImpactStart, inc)
+		if err != nil {
+			return err
+		}
+		inc.ImpactStartedAt = &start
+		return nil
+	}
+	start := req.ImpactStartedAt.UTC()
+	if !start.IsZero() && start.Before(inc.DetectedAt) && incidentbot.CheckImpactStart(start, inc, e.cfg.Location) == nil {
+		inc.ImpactStartedAt = &start
+	}
+	return nil
+}
+
+// linksData is the declared event's Data: the alert's links, when it has
+// any web address; nil otherwise.
+func linksData(l incidentbot.AlertLinks) json.RawMessage {
+	l = l.Clean()
+	if l == (incidentbot.AlertLinks{}) {
+		return nil
+	}
+	b, err := json.Marshal(l)
+	if err != nil {
+		return nil // two strings always marshal
+	}
+	return b
 }
 
 // declaredSeverity is the severity asked for, else the playbook's

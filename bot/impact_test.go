@@ -90,6 +90,68 @@ func TestImpactStartRefused(t *testing.T) {
 	})
 }
 
+// TestAlertImpactStart: an alert firing since 08:53, received at 09:00,
+// declares an incident detected at 09:00 whose impact started at 08:53;
+// mitigated at 09:10, the draft shows a time to detect of 7m, a time to
+// mitigate of 10m (from detection) and 17 min × 120 EUR × 100% = 2,040
+// EUR lost, and links the alert. A startsAt after the receipt or more
+// than 30 days before it is ignored, and a typed --since wins.
+func TestAlertImpactStart(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2025, 11, 28, 9, 0, 0, 0, time.UTC)
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		f.tune = func(c *Config, _ *Deps) { c.RevenuePerMinute = 120 }
+		f.eng = f.engine()
+		ctx := context.Background()
+		starts := now.Add(-7 * time.Minute)
+		inc := f.declare(incidentbot.DeclareRequest{Title: "CheckoutErrorRate", Type: "site-outage", Force: true,
+			DedupeKey: "alert:checkout", ImpactStartedAt: starts,
+			Links: incidentbot.AlertLinks{Alert: "https://prometheus.shop.example/graph?g0.expr=up", Dashboard: "javascript:alert(1)"}})
+		if !inc.DetectedAt.Equal(now) || inc.ImpactStartedAt == nil || !inc.ImpactStartedAt.Equal(starts) {
+			t.Fatalf("got detected %v, impact start %v; want %v (receipt) and %v (startsAt)", inc.DetectedAt, inc.ImpactStartedAt, now, starts)
+		}
+		f.runAll(0)
+		here := actor(alice, f.reload(inc).WarRoom)
+		f.clock.Advance(10 * time.Minute)
+		if _, err := f.eng.SetStatus(ctx, here, "", incidentbot.StatusMitigated, ""); err != nil {
+			t.Fatal(err)
+		}
+		md := f.draft(here, "")
+		for _, want := range []string{
+			"| Impact started | 2025-11-28 08:53 UTC |",
+			"| Detected | 2025-11-28 09:00 UTC |",
+			"| Time to detect | 7m |",
+			"| Time to mitigate | 10m |",
+			"| Estimated revenue lost | €2,040.00 (17m × €120.00 a minute × 100% of sales lost, from impact start until mitigation;",
+			"| Alert | [alert:checkout](https://prometheus.shop.example/graph?g0.expr=up) |",
+			"| Dashboards | _links to the graphs that showed it_ |",
+		} {
+			if !strings.Contains(md, want) {
+				t.Errorf("draft lacks %q", want)
+			}
+		}
+		typed := &incidentbot.LocalTime{Hour: 8, Minute: 40}
+		for _, tc := range []struct {
+			name   string
+			starts time.Time
+			typed  *incidentbot.LocalTime
+			want   *time.Time
+		}{
+			{"after receipt", f.clock.Now().Add(time.Minute), nil, nil},
+			{"too early", f.clock.Now().Add(-31 * 24 * time.Hour), nil, nil},
+			{"typed wins", starts, typed, ptrTime(time.Date(2025, 11, 28, 8, 40, 0, 0, time.UTC))},
+		} {
+			got := f.declare(incidentbot.DeclareRequest{Title: "Alert " + tc.name, Type: "site-outage", ImpactStartedAt: tc.starts, ImpactStart: tc.typed})
+			if (got.ImpactStartedAt == nil) != (tc.want == nil) || got.ImpactStartedAt != nil && !got.ImpactStartedAt.Equal(*tc.want) {
+				t.Errorf("%s: got impact start %v, want %v", tc.name, got.ImpactStartedAt, tc.want)
+			}
+		}
+	})
+}
+
+func ptrTime(t time.Time) *time.Time { return &t }
+
 func parisZone(t *testing.T) *time.Location {
 	t.Helper()
 	loc, err := time.LoadLocation("Europe/Paris")

@@ -19,8 +19,15 @@ type analysisView struct {
 	FirstNoteAt, FirstNote string
 	Authors                []string // the declarer, then the commanders
 	ReviewDate             string   // two working days after close (or now), in Location
-	Alert                  string   // the alert's dedupe key, "" when declared by hand
-	WarRoom                string   // "slack channel C123", "" before it exists
+	// Alert is the alert's dedupe key, linked to the alert at its sender
+	// when it gave an address; "" when declared by hand with no alert.
+	Alert string
+	// WarRoom is "slack channel C123", linked to the channel on Slack
+	// and Discord; "" before it exists.
+	WarRoom string
+	// StatusPage and Dashboard are links, "" when unknown: the public
+	// status page incident, the dashboard the alert came from.
+	StatusPage, Dashboard string
 }
 
 // analysis gathers the facts the review sections quote; events are the
@@ -57,10 +64,13 @@ func analysis(d Data, events []incidentbot.TimelineEvent, l *locale) analysisVie
 	}
 	review := ReviewDate(end, d.Location)
 	a.ReviewDate = review.Format("2006-01-02") + " (" + i18n.Weekday(l.lang, review.Weekday(), true) + ")"
-	a.Alert = inline(inc.DedupeKey)
+	links := findLinks(events)
+	a.Alert = alertCell(inc, links.alert.Alert)
 	if inc.WarRoom != "" {
-		a.WarRoom = inline(inc.Platform) + " " + l.channel + " " + inline(inc.WarRoom)
+		a.WarRoom = markdownLink(inc.Platform+" "+l.channel+" "+inc.WarRoom, warRoomLink(inc))
 	}
+	a.StatusPage = markdownLink(links.statusPage, links.statusPage)
+	a.Dashboard = markdownLink("", links.alert.Dashboard)
 	return a
 }
 

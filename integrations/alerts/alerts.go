@@ -8,6 +8,7 @@
 package alerts
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -116,6 +117,26 @@ type alert struct {
 
 type link struct {
 	Name, URL string
+}
+
+// links picks the addresses the post-mortem links to: the alert at its
+// sender (Alertmanager's and Grafana's generatorURL, the generic url),
+// and Grafana's panel, else dashboard.
+func (a alert) links() incidentbot.AlertLinks {
+	var out incidentbot.AlertLinks
+	var dashboard string
+	for _, l := range a.Links {
+		switch l.Name {
+		case "source", "link":
+			out.Alert = cmp.Or(out.Alert, l.URL)
+		case "panel":
+			out.Dashboard = cmp.Or(out.Dashboard, l.URL)
+		case "dashboard":
+			dashboard = cmp.Or(dashboard, l.URL)
+		}
+	}
+	out.Dashboard = cmp.Or(out.Dashboard, dashboard)
+	return out.Clean()
 }
 
 // source is one webhook flavour.
@@ -407,8 +428,12 @@ func (r *Receiver) declare(ctx context.Context, src source, actor incidentbot.Ac
 		Description: desc,
 		Force:       true, // alerts dedupe on their key, not on titles
 		DedupeKey:   d.key,
-		DetectedAt:  a.StartsAt,
-		Limits:      []incidentbot.RateLimit{{Scope: minuteScope, Max: r.cfg.MaxPerMinute, Window: time.Minute}},
+		// Detected is now, when the bot receives it; the impact started
+		// when the sender says it did, so the time to detect shows the
+		// monitoring's own delays (for, group_wait).
+		ImpactStartedAt: a.StartsAt,
+		Links:           a.links(),
+		Limits:          []incidentbot.RateLimit{{Scope: minuteScope, Max: r.cfg.MaxPerMinute, Window: time.Minute}},
 	}
 	inc, err := r.svc.Declare(ctx, actor, req)
 	if incidentbot.ErrorCode(err) == incidentbot.EINVALID && req.Type != "" {
@@ -542,7 +567,8 @@ func eventData(src source, a alert, d decision) json.RawMessage {
 		Rule        string            `json:"rule,omitempty"`
 		Labels      map[string]string `json:"labels,omitempty"`
 		StartsAt    *time.Time        `json:"starts_at,omitempty"`
-	}{src.name, a.Fingerprint, d.key, d.rule, a.Labels, timePtr(a.StartsAt)})
+		incidentbot.AlertLinks
+	}{src.name, a.Fingerprint, d.key, d.rule, a.Labels, timePtr(a.StartsAt), a.links()})
 	if err != nil {
 		return nil
 	}

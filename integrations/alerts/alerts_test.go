@@ -55,8 +55,17 @@ func TestAlertmanagerOneIncident(t *testing.T) {
 		if inc.Severity != incidentbot.SEV1 || inc.DedupeKey != `alert:alertname="CheckoutErrorRate",env="prod",service="checkout"` {
 			t.Errorf("got severity %s, dedupe key %q; want sev1 and the alertname/env/service key", inc.Severity, inc.DedupeKey)
 		}
-		if want := time.Date(2026, 11, 24, 11, 52, 30, 481e6, time.UTC); !inc.DetectedAt.Equal(want) {
-			t.Errorf("got detected at %s, want the alert's startsAt %s", inc.DetectedAt, want)
+		// Detected when the first notification came; the impact started
+		// at the alert's startsAt: the time to detect is the 7.5 minutes
+		// Alertmanager's for and group_wait took.
+		if !inc.DetectedAt.Equal(fixtureNow) {
+			t.Errorf("got detected at %s, want the first notification's receipt %s", inc.DetectedAt, fixtureNow)
+		}
+		if want := time.Date(2026, 11, 24, 11, 52, 30, 481e6, time.UTC); inc.ImpactStartedAt == nil || !inc.ImpactStartedAt.Equal(want) {
+			t.Errorf("got impact started at %v, want the alert's startsAt %s", inc.ImpactStartedAt, want)
+		}
+		if got, want := declaredLinks(t, w, inc), (incidentbot.AlertLinks{Alert: "http://prometheus.shop.internal:9090/graph?g0.expr=sum%28rate%28http_requests_total%7Bjob%3D%22checkout%22%2Ccode%3D~%225..%22%7D%5B5m%5D%29%29+%2F+sum%28rate%28http_requests_total%7Bjob%3D%22checkout%22%7D%5B5m%5D%29%29+%3E+0.2&g0.tab=1"}); got != want {
+			t.Errorf("declared event links: got %+v, want the generatorURL %+v", got, want)
 		}
 		if n := len(w.events(inc.ID, incidentbot.EventAlertFired)); n != 0 {
 			t.Errorf("got %d alert_fired events for repeats of the declaring alert, want 0", n)
@@ -397,6 +406,13 @@ func TestGrafana(t *testing.T) {
 		incs := w.incidents()
 		if len(incs) != 1 {
 			t.Fatalf("got %d incidents, want 1", len(incs))
+		}
+		want := incidentbot.AlertLinks{
+			Alert:     "https://grafana.shop.example/alerting/grafana/cf3k9x2m1q8ghd/view?orgId=1",
+			Dashboard: "https://grafana.shop.example/d/shop-checkout?from=1795517590000&orgId=1&to=1795521220000&viewPanel=4",
+		}
+		if got := declaredLinks(t, w, incs[0]); got != want {
+			t.Errorf("declared event links: got %+v, want the generatorURL and the panel %+v", got, want)
 		}
 		welcome := welcomeText(t, w.warRoom(incs[0]))
 		for _, want := range []string{"dashboard: https://grafana.shop.example/d/shop-checkout", "panel: ", "silence: ", "var='A'", "`grafana_folder=Shop`"} {

@@ -106,6 +106,22 @@ func (w *world) incidents() []*incidentbot.Incident {
 }
 
 // events returns the incident's timeline events of one kind.
+// declaredLinks reads the alert links the declared event of inc keeps.
+func declaredLinks(t *testing.T, w *world, inc *incidentbot.Incident) incidentbot.AlertLinks {
+	t.Helper()
+	evs := w.events(inc.ID, incidentbot.EventDeclared)
+	if len(evs) != 1 {
+		t.Fatalf("got %d declared events, want 1", len(evs))
+	}
+	var l incidentbot.AlertLinks
+	if len(evs[0].Data) > 0 {
+		if err := json.Unmarshal(evs[0].Data, &l); err != nil {
+			t.Fatalf("declared event data %s: %v", evs[0].Data, err)
+		}
+	}
+	return l
+}
+
 func (w *world) events(id int64, kind incidentbot.EventKind) []incidentbot.TimelineEvent {
 	w.t.Helper()
 	all, err := w.db.Timeline(context.Background(), id)

@@ -68,12 +68,12 @@ func (r *Receiver) stormIncident(ctx context.Context, n *notification, a alert, 
 		return storm, err
 	}
 	storm, err = r.svc.Declare(ctx, n.actor, incidentbot.DeclareRequest{
-		Title:       r.say("alerts.storm.title", nil),
-		Severity:    d.severity,
-		Description: r.say("alerts.storm.impact", r.caps()),
-		Force:       true,
-		DedupeKey:   stormKey,
-		DetectedAt:  a.StartsAt,
+		Title:           r.say("alerts.storm.title", nil),
+		Severity:        d.severity,
+		Description:     r.say("alerts.storm.impact", r.caps()),
+		Force:           true,
+		DedupeKey:       stormKey,
+		ImpactStartedAt: a.StartsAt,
 	})
 	var dup *incidentbot.DuplicateError
 	switch {
