@@ -109,7 +109,10 @@ func (db *DB) jobs(w *writes, jobs []incidentbot.Job) error {
 // RunAt: during a burst each saga's next step runs before a newer saga's
 // first, so war rooms get ready one after another instead of all at the
 // end. The jobs_live partial index holds live jobs only, so the poll costs
-// the same however many finished jobs the table keeps. On Postgres, SKIP
+// the same however many finished jobs the table keeps; and it holds
+// run_at, so a job not due yet (a reminder, a paced post) is passed over
+// inside the index, not read from the table. A running job was due when
+// claimed, so "run_at <= now" holds for it too. On Postgres, SKIP
 // LOCKED lets concurrent claimers take disjoint jobs without waiting;
 // SQLite's single writer serializes them.
 func (db *DB) ClaimJobs(ctx context.Context, worker string, now time.Time, lease time.Duration, limit int) ([]incidentbot.Job, error) {
@@ -146,8 +149,8 @@ func (db *DB) ClaimLane(ctx context.Context, worker string, now time.Time, lease
 	// that never runs them until their lease ends.
 	q := db.x.Rebind(`WITH picked AS` + materialized + ` (
 			SELECT id FROM jobs
-			WHERE state IN ('pending', 'running')
-				AND (state = 'pending' AND run_at <= ? OR state = 'running' AND locked_until < ?)` + kinds + `
+			WHERE state IN ('pending', 'running') AND run_at <= ?
+				AND (state = 'pending' OR locked_until < ?)` + kinds + `
 			ORDER BY incident_id, run_at, id LIMIT ?` + skipLocked + `)
 		UPDATE jobs SET state = 'running', locked_by = ?, locked_until = ?,
 		attempts = attempts + 1, updated_at = ?
