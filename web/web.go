@@ -182,21 +182,37 @@ func (s *Site) name(lang string) string {
 // Run rebuilds the snapshot at start and whenever the change mark moves,
 // until ctx ends; then it ends the live streams. A failed check keeps
 // serving the last snapshot.
+//
+// A build reads and renders every incident the pages show, so during a
+// storm of declarations (thousands open, the mark moving all the time) it
+// would take a growing share of the CPU the commands need: the next check
+// waits buildShare times as long as the last build took, if that is more
+// than Poll. In normal times a build takes a millisecond and Poll rules.
 func (s *Site) Run(ctx context.Context) error {
-	tick := time.NewTicker(s.cfg.Poll)
-	defer tick.Stop()
+	timer := time.NewTimer(s.cfg.Poll)
+	defer timer.Stop()
 	defer s.streams.stop.Do(func() { close(s.streams.stopped) })
 	for {
-		if err := s.Refresh(ctx); err != nil && ctx.Err() == nil {
+		start := time.Now()
+		built, err := s.refresh(ctx)
+		if err != nil && ctx.Err() == nil {
 			s.logger.WarnContext(ctx, "status page not refreshed, serving the last snapshot", "err", err)
 		}
+		wait := s.cfg.Poll
+		if built {
+			wait = max(wait, buildShare*time.Since(start))
+		}
+		timer.Reset(wait)
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-tick.C:
+		case <-timer.C:
 		}
 	}
 }
+
+// buildShare bounds the snapshot builds to about a tenth of a core.
+const buildShare = 10
 
 // Refresh rebuilds the snapshot if the store changed since the last build
 // (or it is older than maxStale). A mark that moved gets one more build on
@@ -204,15 +220,21 @@ func (s *Site) Run(ctx context.Context) error {
 // an event id before another and commit after it, so the first build may
 // have missed it.
 func (s *Site) Refresh(ctx context.Context) error {
+	_, err := s.refresh(ctx)
+	return err
+}
+
+// refresh is Refresh, saying whether it built.
+func (s *Site) refresh(ctx context.Context) (bool, error) {
 	mark, err := s.src.ChangeMark(ctx)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if s.fresh(s.snap.Load(), mark) {
-		return nil
+		return false, nil
 	}
 	_, err = s.rebuild(ctx, mark)
-	return err
+	return err == nil, err
 }
 
 // fresh reports whether cur needs no rebuild at mark.
