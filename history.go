@@ -23,9 +23,22 @@ type HistoryFilter struct {
 	Playbook string    // the incident's type
 	Platform string    // "slack", "discord", "console"
 	Search   string    // a part of the title, any case
-	Offset   int
-	Limit    int // 0: all
+	// After, when set, starts the list after that incident (keyset
+	// paging): an export read page by page while incidents are declared
+	// neither repeats nor skips one, as Offset would. Total ignores it.
+	After  *HistoryKey
+	Offset int
+	Limit  int // 0: all
 }
+
+// HistoryKey is an incident's place in the history's order.
+type HistoryKey struct {
+	DeclaredAt time.Time
+	ID         int64
+}
+
+// KeyOf is inc's place in the history's order.
+func KeyOf(inc *Incident) *HistoryKey { return &HistoryKey{DeclaredAt: inc.DeclaredAt, ID: inc.ID} }
 
 // IncidentHistory is what the dashboard reads beyond one incident: each
 // method is a few indexed queries, whatever the length of the history.

@@ -50,6 +50,10 @@ func TestHistory(t *testing.T) {
 			{"an underscore is itself", incidentbot.HistoryFilter{Search: "Search_is"}, nil, 0},
 			{"a page", incidentbot.HistoryFilter{Offset: 1, Limit: 2}, []int64{d, c}, 5},
 			{"past the end", incidentbot.HistoryFilter{Offset: 10, Limit: 2}, nil, 5},
+			{"after a key", incidentbot.HistoryFilter{After: &incidentbot.HistoryKey{DeclaredAt: at(3), ID: d}, Limit: 2}, []int64{c, b}, 5},
+			{"after a key, same time, lower id", incidentbot.HistoryFilter{After: &incidentbot.HistoryKey{DeclaredAt: at(2), ID: c + 1}}, []int64{c, b, a}, 5},
+			{"after a key in a tenant", incidentbot.HistoryFilter{Tenant: t1, After: &incidentbot.HistoryKey{DeclaredAt: at(2), ID: c}}, []int64{b, a}, 3},
+			{"after the last", incidentbot.HistoryFilter{After: &incidentbot.HistoryKey{DeclaredAt: at(0), ID: a}}, nil, 5},
 		} {
 			got, total, err := db.History(t.Context(), tc.f)
 			if err != nil {

@@ -17,11 +17,13 @@ import (
 // flat however long the history.
 const csvPage = 500
 
+// csvHeader names the columns; impact_started_at came last, after the
+// others, so spreadsheets that read columns by position keep working.
 var csvHeader = []string{
 	"key", "title", "severity", "status", "playbook", "platform", "workspace", "drill",
 	"detected_at", "declared_at", "acknowledged_at", "mitigated_at", "resolved_at", "closed_at",
 	"minutes_to_acknowledge", "minutes_to_mitigate", "minutes_to_resolve", "outage_minutes",
-	"revenue_lost", "revenue_currency", "ad_spend_avoided",
+	"revenue_lost", "revenue_currency", "ad_spend_avoided", "impact_started_at",
 }
 
 // HistoryCSV serves /history.csv: the filtered history (every page of it)
@@ -35,8 +37,8 @@ func (s *Site) HistoryCSV() http.Handler {
 			http.Error(w, msg, http.StatusBadRequest)
 			return
 		}
-		f.Offset, f.Limit = 0, csvPage
-		rows, total, err := s.src.History(r.Context(), f)
+		f.Offset, f.Limit = 0, s.csvPage
+		rows, _, err := s.src.History(r.Context(), f)
 		if err != nil {
 			s.unavailable(w, r, err)
 			return
@@ -52,10 +54,13 @@ func (s *Site) HistoryCSV() http.Handler {
 				s.logger.WarnContext(r.Context(), "history export cut short", "err", err)
 				return
 			}
-			f.Offset += len(rows)
-			if len(rows) < csvPage || f.Offset >= total {
+			if len(rows) < f.Limit {
 				break
 			}
+			// The next page starts after this one's last row, not at an
+			// offset: an incident declared meanwhile goes on top and
+			// would shift every row down, repeating one.
+			f.After = incidentbot.KeyOf(rows[len(rows)-1])
 			if rows, _, err = s.src.History(r.Context(), f); err != nil {
 				// The status line is sent: all we can do is stop short.
 				s.logger.ErrorContext(r.Context(), "history export cut short", "err", err)
@@ -100,6 +105,7 @@ func (s *Site) csvRows(r *http.Request, cw *csv.Writer, incs []*incidentbot.Inci
 			minutes(start, inc.AcknowledgedAt), minutes(start, inc.MitigatedAt), minutes(start, inc.ResolvedAt),
 			strconv.FormatInt(int64(loss.Outage/time.Minute), 10),
 			revenue, currency, spendCell(incidentbot.SpendAvoided(byInc[inc.ID], now)),
+			at(new(inc.ImpactStart())),
 		}
 		for i := range rec {
 			rec[i] = safeCell(rec[i])

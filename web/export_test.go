@@ -7,6 +7,10 @@ import (
 	"incidentbot"
 )
 
+// SetCSVPage makes the CSV export read n incidents at a time, so a test
+// sees its paging without thousands of incidents.
+func (s *Site) SetCSVPage(n int) { s.csvPage = n }
+
 // Uncached is the benchmarks' naive baseline: a handler that reads the
 // store and renders the page on every request, as one would at first.
 func (s *Site) Uncached() http.Handler {

@@ -108,6 +108,7 @@ type Site struct {
 	logger  *slog.Logger
 	home    map[string]cached // by language
 	streams *streams
+	csvPage int // incidents per read of the CSV export
 
 	snap    atomic.Pointer[snapshot]
 	buildMu sync.Mutex // one build at a time
@@ -141,7 +142,7 @@ func New(cfg Config, src incidentbot.DashboardSource, books incidentbot.Playbook
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Site{cfg: cfg, src: src, books: books, clock: clock, logger: logger, home: map[string]cached{}, streams: newStreams(cfg.MaxStreams)}
+	s := &Site{cfg: cfg, src: src, books: books, clock: clock, logger: logger, home: map[string]cached{}, streams: newStreams(cfg.MaxStreams), csvPage: csvPage}
 	for lang, t := range texts {
 		b, err := render("home.html", homeView{Lang: lang, T: t, Name: s.name(lang), Chats: cfg.Chats})
 		if err != nil {
