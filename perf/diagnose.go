@@ -4,6 +4,7 @@ package perf
 
 import (
 	"bufio"
+	"bytes"
 	"cmp"
 	"context"
 	"database/sql"
@@ -13,8 +14,10 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -56,11 +59,50 @@ type diagnosis struct {
 	samples int
 	waits   map[string]int // "state wait_event_type:wait_event | query" -> samples seen
 	cpu     []byte
+	start   cpuTimes
+}
+
+// cpuTimes are CPU seconds used so far: by serve, by this process (the
+// load generator and the fake Slack), and by the whole machine (busy)
+// out of all its cores' time (total).
+type cpuTimes struct{ serve, self, busy, total float64 }
+
+// ticks is USER_HZ, the unit of /proc's CPU times.
+const ticks = 100
+
+func (b *bot) cpuNow() cpuTimes {
+	var c cpuTimes
+	if raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", b.cmd.Process.Pid)); err == nil {
+		// Fields after the command name: utime and stime are the 12th and 13th.
+		if i := bytes.LastIndexByte(raw, ')'); i > 0 {
+			f := strings.Fields(string(raw[i+1:]))
+			if len(f) > 12 {
+				u, _ := strconv.ParseFloat(f[11], 64)
+				s, _ := strconv.ParseFloat(f[12], 64)
+				c.serve = (u + s) / ticks
+			}
+		}
+	}
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+		c.self = time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
+	}
+	if raw, err := os.ReadFile("/proc/stat"); err == nil {
+		line, _, _ := strings.Cut(string(raw), "\n")
+		for i, f := range strings.Fields(line)[1:] {
+			v, _ := strconv.ParseFloat(f, 64)
+			c.total += v / ticks
+			if i != 3 && i != 4 { // idle, iowait
+				c.busy += v / ticks
+			}
+		}
+	}
+	return c
 }
 
 // diagnose starts sampling for a run of length d.
 func (b *bot) diagnose(d time.Duration) *diagnosis {
-	g := &diagnosis{b: b, stop: make(chan struct{}), waits: map[string]int{}}
+	g := &diagnosis{b: b, stop: make(chan struct{}), waits: map[string]int{}, start: b.cpuNow()}
 	if b.dsn != "" {
 		g.wg.Go(g.sampleActivity)
 	}
@@ -123,6 +165,10 @@ func (g *diagnosis) report(name string, total int) {
 	b := g.b
 	var out strings.Builder
 	fmt.Fprintf(&out, "%s diagnosis:\n", name)
+	end, n := b.cpuNow(), float64(max(total, 1))/1000
+	other := (end.busy - g.start.busy) - (end.serve - g.start.serve) - (end.self - g.start.self)
+	fmt.Fprintf(&out, "  CPU a request: serve %.2f ms, load generator and fake Slack %.2f ms, the rest of the machine (Postgres, and whatever else runs) %.2f ms; machine busy %.0f%%\n",
+		(end.serve-g.start.serve)/n, (end.self-g.start.self)/n, other/n, 100*(end.busy-g.start.busy)/max(end.total-g.start.total, 1e-9))
 	for _, line := range strings.Split(string(b.fetch("/metrics")), "\n") {
 		if strings.HasPrefix(line, "go_sql_") {
 			fmt.Fprintf(&out, "  %s\n", line)
