@@ -48,7 +48,7 @@ status_updates: {sev1: off, sev2: off, sev3: off, sev4: off}
 		t.Fatalf("declare answered %q", got)
 	}
 	b.Until("the declared incident arrives", `document.getElementById("open-incidents").innerText.includes("Checkout returns 504")`)
-	t.Logf("the declaration reached the dashboard %v after the command returned", time.Since(start).Round(time.Millisecond))
+	t.Logf("the declaration reached the dashboard %v after the command was sent", time.Since(start).Round(time.Millisecond))
 	h.expect(room, `INC-1`)
 	h.expect(managers, `INC-1`)
 	h.settle()
@@ -58,7 +58,7 @@ status_updates: {sev1: off, sev2: off, sev3: off, sev4: off}
 		t.Fatalf("update answered %q", got)
 	}
 	b.Until("the status update arrives", `document.getElementById("open-incidents").innerText.includes("Deploy rolled back")`)
-	t.Logf("the update reached the dashboard %v after the command returned", time.Since(start).Round(time.Millisecond))
+	t.Logf("the update reached the dashboard %v after the command was sent", time.Since(start).Round(time.Millisecond))
 	h.expect(room, `Deploy rolled back`)
 	if !browsertest.Eval[bool](b, `window.sameLoad === true`) {
 		t.Error("the page reloaded")
