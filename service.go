@@ -256,6 +256,15 @@ type Notifier interface {
 	Notify(ctx context.Context, target string, n Notice) error
 }
 
+// LinkNotifier is a Notifier that can say where the incident it keeps
+// lives: a status page's public address (its shortlink) of the incident
+// it opened or updated, "" when the service did not say. The engine puts
+// it on the timeline for the post-mortem.
+type LinkNotifier interface {
+	Notifier
+	NotifyLink(ctx context.Context, target string, n Notice) (link string, err error)
+}
+
 // Notice is what the engine tells a Notifier about an incident. Services
 // that keep their own incident (a status page, a pager) read its fields;
 // mail and webhooks send Subject and Text.

@@ -448,11 +448,27 @@ func (e *Engine) runNotify(ctx context.Context, inc *incidentbot.Incident, a not
 	if e.notifier == nil {
 		return skipped(i18n.T(lang, "engine.action.no_notifier", nil)), nil
 	}
-	if err := e.notifier.Notify(ctx, a.to, n); err != nil {
+	link, err := e.notify(ctx, a, n)
+	if err != nil {
 		if a.public && data.Status == string(incidentbot.StatusResolved) && incidentbot.ErrorCode(err) == incidentbot.ENOTFOUND {
 			return skipped(i18n.T(lang, "engine.action.nothing_to_resolve", nil)), nil
 		}
 		return result{}, fmt.Errorf("%s %s: %w", a.action.ActionKind(), a.to, err)
 	}
-	return result{kind: incidentbot.EventActionSucceeded, text: i18n.T(lang, a.done, map[string]any{"To": a.to, "Subject": subject})}, nil
+	res := result{kind: incidentbot.EventActionSucceeded, text: i18n.T(lang, a.done, map[string]any{"To": a.to, "Subject": subject})}
+	if link != "" {
+		res.data, err = json.Marshal(incidentbot.ActionRef{StatusPage: link})
+	}
+	return res, err
+}
+
+// notify sends n; for the status page, through a notifier that says
+// where the page's incident lives, that address (http or https only).
+func (e *Engine) notify(ctx context.Context, a noticeSpec, n incidentbot.Notice) (string, error) {
+	ln, ok := e.notifier.(incidentbot.LinkNotifier)
+	if !a.public || !ok {
+		return "", e.notifier.Notify(ctx, a.to, n)
+	}
+	link, err := ln.NotifyLink(ctx, a.to, n)
+	return incidentbot.WebLink(link), err
 }

@@ -47,13 +47,22 @@ type notifier struct {
 }
 
 func (n *notifier) Notify(ctx context.Context, target string, notice incidentbot.Notice) error {
+	_, err := n.NotifyLink(ctx, target, notice)
+	return err
+}
+
+// NotifyLink is Notify, returning the status page's link when its client says.
+func (n *notifier) NotifyLink(ctx context.Context, target string, notice incidentbot.Notice) (string, error) {
 	n.mu.Lock()
 	n.sent = append(n.sent, target+": "+notice.Subject())
 	n.mu.Unlock()
 	if target == incidentbot.ActionStatusPage && n.statuspage != nil {
-		return n.statuspage.Notify(ctx, target, notice)
+		if ln, ok := n.statuspage.(incidentbot.LinkNotifier); ok {
+			return ln.NotifyLink(ctx, target, notice)
+		}
+		return "", n.statuspage.Notify(ctx, target, notice)
 	}
-	return nil
+	return "", nil
 }
 
 func (n *notifier) Sent() []string {

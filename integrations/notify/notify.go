@@ -42,7 +42,7 @@ type Notifier struct {
 	logger *slog.Logger
 }
 
-var _ incidentbot.Notifier = (*Notifier)(nil)
+var _ incidentbot.LinkNotifier = (*Notifier)(nil)
 
 // serviceVars says what to set for each service, for messages.
 var serviceVars = map[string]string{
@@ -112,11 +112,18 @@ func New(cfg Config, hc *http.Client, logger *slog.Logger) (*Notifier, error) {
 // Subject and Text by e-mail and webhook. Unknown targets give ENOTFOUND
 // saying what to configure; failures worth retrying give EUNAVAILABLE.
 func (n *Notifier) Notify(ctx context.Context, target string, notice incidentbot.Notice) error {
+	_, err := n.NotifyLink(ctx, target, notice)
+	return err
+}
+
+// NotifyLink is Notify, returning the public address the service behind
+// target gave (the status page incident's shortlink), "" for the others.
+func (n *Notifier) NotifyLink(ctx context.Context, target string, notice incidentbot.Notice) (string, error) {
 	t, ok := n.cfg.Targets[target]
 	if !ok {
 		via, ok := builtin[target]
 		if !ok {
-			return incidentbot.Errorf(incidentbot.ENOTFOUND,
+			return "", incidentbot.Errorf(incidentbot.ENOTFOUND,
 				"No notify target %q: add %s=mailto:address or %s=https://webhook to NOTIFY_TARGETS.", target, target, target)
 		}
 		t = Target{Via: via}
@@ -124,9 +131,12 @@ func (n *Notifier) Notify(ctx context.Context, target string, notice incidentbot
 	if t.Via != "" {
 		svc := n.cfg.Services[t.Via]
 		if svc == nil {
-			return incidentbot.Errorf(incidentbot.ENOTFOUND, "Target %q goes to %s, which is not configured: set %s.", target, t.Via, serviceVars[t.Via])
+			return "", incidentbot.Errorf(incidentbot.ENOTFOUND, "Target %q goes to %s, which is not configured: set %s.", target, t.Via, serviceVars[t.Via])
 		}
-		return svc.Notify(ctx, target, notice)
+		if ln, ok := svc.(incidentbot.LinkNotifier); ok {
+			return ln.NotifyLink(ctx, target, notice)
+		}
+		return "", svc.Notify(ctx, target, notice)
 	}
 	subject, body := notice.Subject(), notice.Text()
 	var errs []error
@@ -144,5 +154,5 @@ func (n *Notifier) Notify(ctx context.Context, target string, notice incidentbot
 			n.logger.InfoContext(ctx, "notified by webhook", "target", target)
 		}
 	}
-	return errors.Join(errs...)
+	return "", errors.Join(errs...)
 }

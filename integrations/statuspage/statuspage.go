@@ -52,7 +52,7 @@ type Client struct {
 	last time.Time
 }
 
-var _ incidentbot.Notifier = (*Client)(nil)
+var _ incidentbot.LinkNotifier = (*Client)(nil)
 
 // New checks cfg: every problem is one line of the returned error.
 func New(cfg Config, hc *http.Client, logger *slog.Logger) (*Client, error) {
@@ -100,13 +100,20 @@ var impact = map[incidentbot.Severity]string{incidentbot.SEV1: "critical", incid
 // Notify opens or updates the status page incident of the notice's
 // incident; its Body is what customers read.
 func (c *Client) Notify(ctx context.Context, target string, n incidentbot.Notice) error {
+	_, err := c.NotifyLink(ctx, target, n)
+	return err
+}
+
+// NotifyLink is Notify, returning the status page incident's public
+// address (its shortlink) as Statuspage gave it, "" when it did not.
+func (c *Client) NotifyLink(ctx context.Context, target string, n incidentbot.Notice) (string, error) {
 	if n.Key == "" {
-		return incidentbot.Errorf(incidentbot.EINVALID, "The status page update names no incident: updates come from incident actions only.")
+		return "", incidentbot.Errorf(incidentbot.EINVALID, "The status page update names no incident: updates come from incident actions only.")
 	}
 	key, title, body := n.Key, n.Title, n.Body
 	status, ok := pageStatus[n.Status]
 	if !ok {
-		return incidentbot.Errorf(incidentbot.EINVALID, "Status %q has no status page equivalent: use investigating, identified, monitoring or resolved in the playbook's statuspage action.", n.Status)
+		return "", incidentbot.Errorf(incidentbot.EINVALID, "Status %q has no status page equivalent: use investigating, identified, monitoring or resolved in the playbook's statuspage action.", n.Status)
 	}
 	if body == "" {
 		body = title // no template: customers get the title, not our internal key and severity
@@ -115,33 +122,33 @@ func (c *Client) Notify(ctx context.Context, target string, n incidentbot.Notice
 	case c.sem <- struct{}{}:
 		defer func() { <-c.sem }()
 	case <-ctx.Done():
-		return incidentbot.WrapError(incidentbot.EUNAVAILABLE, ctx.Err(), "The status page update waited too long for the previous one; the bot will retry.")
+		return "", incidentbot.WrapError(incidentbot.EUNAVAILABLE, ctx.Err(), "The status page update waited too long for the previous one; the bot will retry.")
 	}
 	id, err := c.find(ctx, key, title)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if id != "" {
-		err = c.patch(ctx, id, status, body)
+		inc, err := c.patch(ctx, id, status, body)
 		if incidentbot.ErrorCode(err) != incidentbot.ENOTFOUND {
 			if err == nil {
 				c.remember(key, id, status)
 				c.logger.InfoContext(ctx, "status page incident updated", "incident", key, "statuspage_id", id, "status", status)
 			}
-			return err
+			return incidentbot.WebLink(inc.Shortlink), err
 		}
 		c.remember(key, "", "resolved") // deleted on the page: open a new one below
 	}
 	if status == "resolved" {
-		return incidentbot.Errorf(incidentbot.ENOTFOUND, "No open status page incident for %s (never opened, or already resolved on the page): nothing to resolve.", key)
+		return "", incidentbot.Errorf(incidentbot.ENOTFOUND, "No open status page incident for %s (never opened, or already resolved on the page): nothing to resolve.", key)
 	}
-	id, err = c.create(ctx, key, title, status, body, impact[n.Severity])
+	inc, err := c.create(ctx, key, title, status, body, impact[n.Severity])
 	if err != nil {
-		return err
+		return "", err
 	}
-	c.remember(key, id, status)
-	c.logger.InfoContext(ctx, "status page incident opened", "incident", key, "statuspage_id", id, "status", status)
-	return nil
+	c.remember(key, inc.ID, status)
+	c.logger.InfoContext(ctx, "status page incident opened", "incident", key, "statuspage_id", inc.ID, "status", status)
+	return incidentbot.WebLink(inc.Shortlink), nil
 }
 
 func (c *Client) remember(key, id, status string) {
@@ -160,6 +167,8 @@ type incident struct {
 	Name     string                    `json:"name"`
 	Status   string                    `json:"status"`
 	Metadata map[string]map[string]any `json:"metadata"`
+	// Shortlink is the incident's public address ("https://stspg.io/…").
+	Shortlink string `json:"shortlink"`
 }
 
 // find returns the id of the unresolved status page incident for key: from
@@ -203,23 +212,26 @@ type incidentRequest struct {
 	Incident incidentFields `json:"incident"`
 }
 
-func (c *Client) create(ctx context.Context, key, title, status, body, impact string) (string, error) {
+func (c *Client) create(ctx context.Context, key, title, status, body, impact string) (incident, error) {
 	var out incident
 	err := c.do(ctx, http.MethodPost, "/incidents", incidentRequest{incidentFields{
 		Name: title, Status: status, Body: body, ImpactOverride: impact,
 		Metadata: map[string]map[string]any{metaKey: {"incident_key": key}},
 	}}, &out)
 	if err != nil {
-		return "", err
+		return incident{}, err
 	}
 	if out.ID == "" {
-		return "", incidentbot.Errorf(incidentbot.EUNAVAILABLE, "Statuspage answered without an incident id; the bot will retry.")
+		return incident{}, incidentbot.Errorf(incidentbot.EUNAVAILABLE, "Statuspage answered without an incident id; the bot will retry.")
 	}
-	return out.ID, nil
+	return out, nil
 }
 
-func (c *Client) patch(ctx context.Context, id, status, body string) error {
-	return c.do(ctx, http.MethodPatch, "/incidents/"+url.PathEscape(id), incidentRequest{incidentFields{Status: status, Body: body}}, nil)
+// patch updates the incident and returns it as the page now has it.
+func (c *Client) patch(ctx context.Context, id, status, body string) (incident, error) {
+	var out incident
+	err := c.do(ctx, http.MethodPatch, "/incidents/"+url.PathEscape(id), incidentRequest{incidentFields{Status: status, Body: body}}, &out)
+	return out, err
 }
 
 // wait keeps requests MinInterval apart.
@@ -274,7 +286,7 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 		return incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "Statuspage did not answer in full; the bot will retry.")
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		if out == nil {
+		if out == nil || len(bytes.TrimSpace(raw)) == 0 { // 204: nothing to read
 			return nil
 		}
 		if err := json.Unmarshal(raw, out); err != nil {

@@ -75,6 +75,23 @@ func TestLifecycle(t *testing.T) {
 	}
 }
 
+// TestShortlink: opening and updating the page's incident both return its
+// shortlink, the address the post-mortem links to.
+func TestShortlink(t *testing.T) {
+	t.Parallel()
+	f := fakestatuspage.New(t)
+	c := newClient(t, f, nil)
+	for _, status := range []string{"investigating", "mitigated"} {
+		got, err := c.NotifyLink(t.Context(), "statuspage", notice(status, "Le paiement est en panne."))
+		if err != nil {
+			t.Fatalf("%s: %v", status, err)
+		}
+		if want := "https://stspg.io/" + f.Incidents()[0].ID; got != want {
+			t.Errorf("%s: got link %q, want %q", status, got, want)
+		}
+	}
+}
+
 func TestRefindsAfterRestart(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
