@@ -70,13 +70,20 @@ type demoLine struct {
 	siteUp bool
 }
 
-// demoScript is the incident: declared, acknowledged, worked on (one
-// command refused, to show the rights), mitigated, resolved and closed.
+// demoLead is how long before the declaration the deploy that broke
+// checkout went out: customers were affected from then, as in most real
+// incidents, so the post-mortem shows a time to detect and counts the
+// lost sales from it.
+const demoLead = 70 * time.Minute
+
+// demoScript is the incident: declared with its impact start ("{deploy}"
+// is the deploy's time of day), acknowledged, worked on (one command
+// refused, to show the rights), mitigated, resolved and closed.
 var demoScript = []demoLine{
-	{0, "alice", "/incident declare sev1 Checkout returns 504", "/incident déclarer sev1 Le paiement renvoie 504", false},
+	{0, "alice", "/incident declare sev1 --since {deploy} Checkout returns 504", "/incident déclarer sev1 --since {deploy} Le paiement renvoie 504", false},
 	{2 * time.Minute, "bob", "/incident ack", "/incident pris", false},
-	{1 * time.Minute, "bob", "/incident note The 14:02 deploy changed the payment module",
-		"/incident note Le déploiement de 14:02 a modifié le module de paiement", false},
+	{1 * time.Minute, "bob", "/incident note The {deploy} deploy changed the payment module",
+		"/incident note Le déploiement de {deploy} a modifié le module de paiement", false},
 	{1 * time.Minute, "alice", "/incident check 1", "/incident cocher 1", false},
 	{3 * time.Minute, "chloe", "/incident update Banner on the site; customers told on social networks that checkout is down",
 		"/incident point Bandeau sur le site ; clients prévenus sur les réseaux sociaux que le paiement est en panne", false},
@@ -92,12 +99,13 @@ var demoScript = []demoLine{
 	{10 * time.Minute, "alice", "/incident close", "/incident clore", true},
 }
 
-// text is the line as typed in lang.
-func (l demoLine) text(lang string) string {
+// text is the line as typed in lang, deploy the breaking deploy's time.
+func (l demoLine) text(lang, deploy string) string {
+	s := l.en
 	if lang == "fr" {
-		return l.fr
+		s = l.fr
 	}
-	return l.en
+	return strings.ReplaceAll(s, "{deploy}", deploy)
 }
 
 // playDemo runs the script over a fresh app and prints what everyone sees.
@@ -136,9 +144,10 @@ func playDemo(ctx context.Context, cfg config, logger *slog.Logger, stdout io.Wr
 	for _, u := range console.DefaultDirectory().Users {
 		p.users[u.Name] = u
 	}
+	deploy := run.start.Add(-demoLead).In(loc).Format("15:04")
 	for _, l := range demoScript {
 		site.setUp(l.siteUp)
-		if err := p.step(ctx, l.after, l.who, l.text(cfg.Language)); err != nil {
+		if err := p.step(ctx, l.after, l.who, l.text(cfg.Language, deploy)); err != nil {
 			return err
 		}
 	}

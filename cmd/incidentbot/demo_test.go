@@ -22,9 +22,10 @@ import (
 )
 
 // demoStart is the demo clock's first reading in the transcripts: a
-// Tuesday in winter, 14:05 in Paris, so that the note about "the 14:02
-// deploy" reads right there.
-var demoStart = time.Date(2026, 3, 10, 13, 5, 0, 0, time.UTC)
+// Tuesday in winter, 15:12 UTC, the declaration of issue 17's example,
+// after the deploy of 14:02 that broke checkout (16:12 and 15:02 in
+// Paris, where the French transcript runs).
+var demoStart = time.Date(2026, 3, 10, 15, 12, 0, 0, time.UTC)
 
 // demoTranscript plays the demo in lang with a fixed clock and returns
 // what it printed, the SQLite file's folder written $TMP.
