@@ -55,7 +55,8 @@ func NewJob(inc *Incident, kind, key string, payload any, runAt time.Time) (Job,
 }
 
 // Deferral is a job's way of saying "not yet": a pace a service keeps
-// (Slack takes about one post a second per channel), not a failure. The
+// (Slack takes about one post a second per channel), or a fix only a
+// person can make (a tracker refusing the bot's token), not a failure. The
 // runner puts the job back to run after Wait, counting no attempt, so the
 // wait holds no worker. It sits inside an EUNAVAILABLE Error for callers
 // that are not the runner.

@@ -70,7 +70,8 @@ type Server struct {
 	limiter  *fakehttp.Limiter
 
 	lose   fakehttp.Countdown // creates to perform, then answer as if lost
-	mu     sync.Mutex
+	mu     sync.Mutex         // guards token, down and issues
+	down   int                // when set, the status every call gets
 	issues []Issue
 }
 
@@ -89,7 +90,19 @@ func New(tb testing.TB, opts ...Option) *Server {
 func (s *Server) URL() string { return s.http.URL() }
 
 // Token is the token the fake accepts.
-func (s *Server) Token() string { return s.token }
+func (s *Server) Token() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.token
+}
+
+// SetToken makes t the only token the fake accepts from now on, as when an
+// administrator renews an expired token or restores a revoked one.
+func (s *Server) SetToken(t string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.token = t
+}
 
 // Repo is the repository that exists.
 func (s *Server) Repo() string { return s.repo }
@@ -141,6 +154,14 @@ func (s *Server) SecondaryLimit(retryAfter ...int) {
 	}
 }
 
+// Down answers every call from now on with the bare status (503: an
+// outage), until Down(0).
+func (s *Server) Down(status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.down = status
+}
+
 // FailWith answers the next calls with these bare statuses (500, 502 ...).
 func (s *Server) FailWith(statuses ...int) {
 	for _, status := range statuses {
@@ -165,12 +186,19 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if !s.http.Admit(r, route) {
 		return
 	}
+	s.mu.Lock()
+	down := s.down
+	s.mu.Unlock()
+	if down != 0 {
+		fakehttp.Status(down)(w, r)
+		return
+	}
 	auth := r.Header.Get("Authorization")
 	tok, ok := strings.CutPrefix(auth, "Bearer ")
 	if !ok {
 		tok, ok = strings.CutPrefix(auth, "token ")
 	}
-	if !ok || tok != s.token {
+	if !ok || tok != s.Token() {
 		writeError(w, http.StatusUnauthorized, "Bad credentials")
 		return
 	}
