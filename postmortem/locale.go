@@ -24,6 +24,8 @@ type locale struct {
 	channel   string // "channel", before a war room's id
 	types     map[incidentbot.FollowUpType]string
 	done      string // after a follow-up done
+	// impactStarted is the text of the impact start's timeline row.
+	impactStarted string
 	// loc is where times are shown: BOT_TIMEZONE, set per draft; UTC here.
 	loc *time.Location
 }
@@ -54,7 +56,10 @@ func newLocale(lang string) *locale {
 		noReason:  t("postmortem.no_reason"),
 		channel:   t("postmortem.channel"),
 		done:      t("postmortem.done"),
+
+		impactStarted: t("postmortem.impact_started.text"),
 	}
+	l.kinds[impactStarted] = t("postmortem.impact_started.kind")
 	for _, k := range []incidentbot.EventKind{
 		incidentbot.EventDeclared, incidentbot.EventAcknowledged, incidentbot.EventStatusUpdate, incidentbot.EventNote,
 		incidentbot.EventRoleAssigned, incidentbot.EventSeverityChanged, incidentbot.EventStatusChanged,

@@ -211,7 +211,7 @@ func build(d Data, l *locale) view {
 		events = slices.Clone(events)
 		slices.SortStableFunc(events, byTime)
 	}
-	v.TimelineRows = timelineRows(events, l)
+	v.TimelineRows = timelineRows(withImpactStart(events, impact, start, l), l)
 	v.Zone = l.loc.String()
 	v.ActionRows = actionRows(events, l)
 	for _, e := range events {
@@ -226,6 +226,26 @@ func build(d Data, l *locale) view {
 	v.Analysis = analysis(d, events, l)
 	v.FollowUpRows = followUpRows(d.FollowUps, l)
 	return v
+}
+
+// impactStarted is the timeline row of the impact start: not an event
+// the store keeps, a time the incident says.
+const impactStarted incidentbot.EventKind = "impact_started"
+
+// withImpactStart puts a row for the impact start in the timeline, in its
+// place, when customers were affected before the incident was detected
+// (declare --since, impact-start, an alert's startsAt): the review reads
+// from there, as the lost sales count.
+func withImpactStart(events []incidentbot.TimelineEvent, impact, detected time.Time, l *locale) []incidentbot.TimelineEvent {
+	if !impact.Before(detected.Truncate(time.Minute)) {
+		return events
+	}
+	i := slices.IndexFunc(events, func(e incidentbot.TimelineEvent) bool { return !e.At.Before(impact) })
+	if i < 0 {
+		i = len(events)
+	}
+	row := incidentbot.TimelineEvent{At: impact, Kind: impactStarted, Actor: incidentbot.User{Name: missing}, Text: l.impactStarted}
+	return slices.Insert(slices.Clip(events), i, row)
 }
 
 // byTime orders events as the store does: by time, then by id.
