@@ -115,24 +115,28 @@ func TestLoad(t *testing.T) {
 
 // bot is one serve process in front of a fake Slack.
 type bot struct {
-	t       *testing.T
-	db      string // sqlite or postgres
-	dsn     string // postgres only
-	slack   *fakeslack.Server
-	general string
-	addr    string
-	cmd     *exec.Cmd
-	logs    *bytes.Buffer
-	mu      sync.Mutex
-	exited  chan struct{}
+	t        *testing.T
+	db       string // sqlite or postgres
+	dsn      string // postgres only
+	slack    *fakeslack.Server
+	general  string
+	managers string // a channel for summaries
+	addr     string
+	cmd      *exec.Cmd
+	logs     *bytes.Buffer
+	mu       sync.Mutex
+	exited   chan struct{}
 }
 
-func startBot(t *testing.T, db string, env map[string]string) *bot {
+// startBot starts serve with env added to its environment and, with
+// summaries, the managers' channel as its summary channel.
+func startBot(t *testing.T, db string, env map[string]string, summaries bool) *bot {
 	t.Helper()
 	b := &bot{t: t, db: db, logs: &bytes.Buffer{}, exited: make(chan struct{})}
 	b.slack = fakeslack.New(t, fakeslack.WithoutRateLimits(), fakeslack.WithUsers(fakeslack.User{ID: "U02ALICE5K", Name: "alice"}))
 	b.slack.SetLatency("", slackLatency)
 	b.general = b.slack.AddChannel("general", "", false).ID
+	b.managers = b.slack.AddChannel("managers", "", false).ID
 	dir := t.TempDir()
 	dsn := ""
 	if db == "postgres" {
@@ -155,6 +159,9 @@ func startBot(t *testing.T, db string, env map[string]string) *bot {
 	}
 	for k, v := range env {
 		b.cmd.Env = append(b.cmd.Env, k+"="+v)
+	}
+	if summaries {
+		b.cmd.Env = append(b.cmd.Env, "SUMMARY_CHANNEL_SLACK="+b.managers)
 	}
 	w := writerFunc(func(p []byte) (int, error) { b.mu.Lock(); defer b.mu.Unlock(); return b.logs.Write(p) })
 	b.cmd.Stdout, b.cmd.Stderr = w, w
@@ -236,7 +243,7 @@ func (b *bot) declare(title string) (time.Duration, string) {
 // (ours to serve, serve's to the database) and fills its caches then; its
 // p99 is logged apart as the cold start.
 func run(t *testing.T, db string, rate int, d time.Duration) result {
-	b := startBot(t, db, nil)
+	b := startBot(t, db, nil, false)
 	cold := b.openLoop(warmRate, time.Second, "Warm-up")
 	t.Logf("%s: cold start, %d req/s for 1 s: p50 %s, p99 %s", db, warmRate, ms(pct(cold.lat, 50)), ms(pct(cold.lat, 99)))
 	diag := b.diagnose(d)
@@ -296,9 +303,11 @@ func (b *bot) openLoop(rate int, d time.Duration, title string) latencies {
 }
 
 // drainRun declares n incidents at once and times their war rooms (the
-// welcome pinned) with the fake at 50 ms a call and the default workers.
+// welcome pinned) with the fake at 50 ms a call, the default workers, and
+// a managers' summary channel, where Slack allows one post a second: its
+// n summaries take minutes and must not hold up the war rooms.
 func drainRun(t *testing.T, db string, n int) (first, all time.Duration, rssMB float64) {
-	b := startBot(t, db, map[string]string{"COMMAND_MAX_IN_FLIGHT": strconv.Itoa(n)})
+	b := startBot(t, db, map[string]string{"COMMAND_MAX_IN_FLIGHT": strconv.Itoa(n)}, true)
 	start := time.Now()
 	var wg sync.WaitGroup
 	for i := range n {
@@ -331,7 +340,9 @@ func drainRun(t *testing.T, db string, n int) (first, all time.Duration, rssMB f
 			first = time.Since(start)
 		}
 		if ready >= n {
-			return first, time.Since(start), rssMBOf(b)
+			all = time.Since(start)
+			b.logCalls(n)
+			return first, all, rssMBOf(b)
 		}
 		if time.Now().After(deadline) {
 			t.Errorf("%s drain: %d of %d war rooms ready after 5 minutes", db, ready, n)
@@ -339,6 +350,17 @@ func drainRun(t *testing.T, db string, n int) (first, all time.Duration, rssMB f
 		}
 		time.Sleep(20 * time.Millisecond) // polling interval
 	}
+}
+
+// logCalls logs the Slack calls made so far for n incidents, by method:
+// what bounds the drain (4 workers, 50 ms a call).
+func (b *bot) logCalls(n int) {
+	var out strings.Builder
+	for _, m := range []string{"conversations.create", "conversations.invite", "conversations.setTopic", "conversations.info",
+		"conversations.history", "chat.postMessage", "chat.update", "pins.add", "users.info"} {
+		fmt.Fprintf(&out, " %s %.2f", m, float64(b.slack.Calls(m))/float64(n))
+	}
+	b.t.Logf("Slack calls an incident:%s", out.String())
 }
 
 func rssMBOf(b *bot) float64 { return rssMB(b.cmd.Process.Pid, "VmHWM") }
