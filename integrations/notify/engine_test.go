@@ -130,8 +130,12 @@ func TestEngineSignals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var probed string
+	var probed, shortlink string
 	for _, ev := range events {
+		var ref incidentbot.ActionRef
+		if ev.Kind == incidentbot.EventActionSucceeded && json.Unmarshal(ev.Data, &ref) == nil && ref.StatusPage != "" {
+			shortlink = ref.StatusPage
+		}
 		if ev.Kind == incidentbot.EventProbeResult {
 			var d struct {
 				Class string `json:"class"`
@@ -142,6 +146,11 @@ func TestEngineSignals(t *testing.T) {
 	}
 	if probed != probe.ProxyError {
 		t.Errorf("got probe class %q, want %q", probed, probe.ProxyError)
+	}
+	// The status page action keeps the incident's shortlink, through the
+	// router, for the post-mortem's Metadata.
+	if want := "https://stspg.io/" + incs[0].ID; shortlink != want {
+		t.Errorf("got status page link %q on the timeline, want %q", shortlink, want)
 	}
 
 	if _, err := eng.SetStatus(ctx, alice, outage.Key, incidentbot.StatusResolved, "Load balancer restarted"); err != nil {
