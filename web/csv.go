@@ -129,7 +129,7 @@ func safeCell(s string) string {
 }
 
 // detected is when the incident was detected, as the post-mortem counts
-// its times from: the alert's start, else the declaration.
+// its times from: the alert's receipt, else the declaration.
 func detected(inc *incidentbot.Incident) time.Time {
 	if inc.DetectedAt.IsZero() {
 		return inc.DeclaredAt
