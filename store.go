@@ -207,6 +207,9 @@ type JobStore interface {
 	// RequeueFailedJobs puts the failed jobs among ids back to pending, to
 	// run at runAt with their attempts counted from zero, and returns them.
 	RequeueFailedJobs(ctx context.Context, ids []int64, runAt time.Time) ([]Job, error)
+	// HastenJobs makes the pending jobs of kind that would run after now
+	// due at now, and returns how many.
+	HastenJobs(ctx context.Context, kind string, now time.Time) (int64, error)
 	// DeferJob puts a running job back to pending, to run at runAt, counting
 	// no attempt and keeping its last error; ECONFLICT when worker lost it.
 	DeferJob(ctx context.Context, job Job, worker string, runAt time.Time) error

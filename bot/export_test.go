@@ -425,6 +425,43 @@ func TestExportRefusedThenFixed(t *testing.T) {
 	})
 }
 
+// TestExportRefusedThenRestart: the token is fixed in the environment,
+// which takes a restart; the restarted bot files the refused follow-ups at
+// once, not at the next hourly try.
+func TestExportRefusedThenRestart(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		gh := fakegithub.New(t)
+		f, inc, _ := closedWith(t, db, githubOn(t, gh, "github_pat_revoked"))
+		f.clock.Advance(30 * time.Minute) // the next try is an hour away
+		f.runAll(0)
+		searches := gh.Calls("list")
+		eng := withTracker(f, githubOn(t, gh, "")) // the restart
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- eng.Run(ctx) }()
+		deadline := time.Now().Add(10 * time.Second)
+		for tickets(t, f, inc)[2] == "" {
+			if time.Now().After(deadline) {
+				cancel()
+				t.Fatalf("the restarted bot filed nothing within 10s (%d searches, %d before)", gh.Calls("list"), searches)
+			}
+			select {
+			case err := <-done:
+				t.Fatalf("Run returned early: %v", err)
+			case <-time.After(10 * time.Millisecond):
+			}
+		}
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run: %v", err)
+		}
+		if n := len(gh.Issues()); n != 2 {
+			t.Errorf("%d issues, want 2", n)
+		}
+	})
+}
+
 // rejecting refuses to create the ticket of one follow-up, as a tracker
 // that requires a field does (HTTP 422).
 type rejecting struct {

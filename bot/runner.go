@@ -50,8 +50,9 @@ func (e *Engine) newRunner() *jobrun.Runner {
 // Run runs the job workers until ctx is done, prunes old delivery ids on
 // the side, and returns once every worker has stopped. With a
 // Config.WorkerID, the jobs an earlier run under that name died holding
-// are handed back first.
+// are handed back first; follow-up exports waiting to try again run at once.
 func (e *Engine) Run(ctx context.Context) error {
+	e.hastenExports(ctx)
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return e.runner.Run(ctx) })
 	g.Go(func() error {
@@ -59,6 +60,19 @@ func (e *Engine) Run(ctx context.Context) error {
 		return nil
 	})
 	return g.Wait()
+}
+
+// hastenExports runs at once the follow-up exports waiting to try again:
+// a tracker's token is changed in the environment, which takes a restart,
+// and the fix should not wait for the next hourly try of a refused export.
+func (e *Engine) hastenExports(ctx context.Context) {
+	n, err := e.store.HastenJobs(ctx, kindExport, e.now())
+	switch {
+	case err != nil:
+		e.logger.WarnContext(ctx, "could not bring the waiting follow-up exports forward; they run when due", "code", incidentbot.ErrorCode(err), "err", err)
+	case n > 0:
+		e.logger.InfoContext(ctx, "waiting follow-up exports brought forward", "count", n)
+	}
 }
 
 // RunDue claims and runs due jobs one by one until none is due or max have

@@ -206,6 +206,21 @@ func (db *DB) ReleaseJobs(ctx context.Context, prefix string) (int64, error) {
 	return n, nil
 }
 
+// HastenJobs makes the pending jobs of kind that would run after now due
+// at now, their attempts unchanged, and returns how many.
+func (db *DB) HastenJobs(ctx context.Context, kind string, now time.Time) (int64, error) {
+	res, err := db.x.ExecContext(ctx, db.x.Rebind(`UPDATE jobs SET run_at = ?, updated_at = ?
+		WHERE state = 'pending' AND kind = ? AND run_at > ?`), db.t(now), db.t(db.now()), kind, db.t(now))
+	if err != nil {
+		return 0, fmt.Errorf("hasten %s jobs: %w", kind, mapErr(err))
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("hasten %s jobs: %w", kind, mapErr(err))
+	}
+	return n, nil
+}
+
 // PruneJobs deletes, limit rows per statement, the jobs done for incidents
 // closed before the given time, and returns how many. Nothing reads them
 // once the incident is closed: the timeline and the post-mortem keep what

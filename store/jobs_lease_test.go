@@ -196,3 +196,34 @@ func TestJobsPruneKeepsWhatMustStay(t *testing.T) {
 		}
 	})
 }
+
+// TestJobsHasten: only the pending jobs of the kind that would run later
+// become due; their attempts stay, other kinds and running jobs keep theirs.
+func TestJobsHasten(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		inc := jobsFixture(t, db, time.Hour) // j0: a post due in an hour
+		var jobs []incidentbot.Job
+		for _, j := range []struct {
+			key string
+			at  time.Duration
+		}{{"export/running", 0}, {"export/due", time.Minute}, {"export/later", time.Hour}} {
+			job, err := incidentbot.NewJob(inc, "export", j.key, nil, t0.Add(j.at))
+			if err != nil {
+				t.Fatal(err)
+			}
+			jobs = append(jobs, job)
+		}
+		if err := db.EnqueueJobs(t.Context(), jobs...); err != nil {
+			t.Fatal(err)
+		}
+		running := claim(t, db, "w", t0, 1)
+		diff(t, "running", keys(running), []string{inc.Key + "/export/running"})
+		n, err := db.HastenJobs(t.Context(), "export", t0.Add(time.Minute))
+		if err != nil || n != 1 {
+			t.Fatalf("HastenJobs: got %d, %v; want 1", n, err)
+		}
+		diff(t, "due after hastening", keys(claim(t, db, "w2", t0.Add(time.Minute), 5)),
+			[]string{inc.Key + "/export/due", inc.Key + "/export/later"})
+	})
+}
