@@ -15,8 +15,9 @@ import (
 
 // kindExport files an incident's follow-ups in the team's tracker
 // (Deps.Tracker). At close it runs under the key "export_followups" and
-// the post-mortem draft follows it, so the draft carries the ticket links;
-// /incident followup export runs it under a key of its own.
+// the post-mortem draft follows it, so the draft carries the ticket links
+// (when the tracker fails, the draft goes first and is shared again once
+// they are filed); /incident followup export runs it under a key of its own.
 const kindExport = "export_followups"
 
 // trackerSkew widens the search for a follow-up's ticket before the
