@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"slices"
 	"strings"
+	"sync"
 	"text/template"
 	"time"
 	"unicode"
@@ -168,9 +169,10 @@ func ParseTemplate(name, text string) (*template.Template, error) {
 }
 
 // RenderTemplate renders text with data; the playbook loader has already
-// checked that it parses.
+// checked that it parses. Each text is parsed once: the status page
+// renders a customer template per incident on every rebuild.
 func RenderTemplate(name, text string, data any) (string, error) {
-	t, err := ParseTemplate(name, text)
+	t, err := parsed(name, text)
 	if err != nil {
 		return "", WrapError(EINVALID, err, "Template %s does not parse.", name)
 	}
@@ -179,6 +181,38 @@ func RenderTemplate(name, text string, data any) (string, error) {
 		return "", WrapError(EINVALID, err, "Template %s failed: %v", name, err)
 	}
 	return b.String(), nil
+}
+
+// templates caches parsed playbook templates by name and text. A parsed
+// template is safe to execute from many goroutines. The texts are the
+// playbooks' (a few hundred at most); past templatesMax, as after many
+// playbook reloads, the cache starts over rather than grow.
+var templates struct {
+	sync.Mutex
+	m map[[2]string]*template.Template
+}
+
+const templatesMax = 1000
+
+func parsed(name, text string) (*template.Template, error) {
+	k := [2]string{name, text}
+	templates.Lock()
+	t, ok := templates.m[k]
+	templates.Unlock()
+	if ok {
+		return t, nil
+	}
+	t, err := ParseTemplate(name, text)
+	if err != nil {
+		return nil, err
+	}
+	templates.Lock()
+	defer templates.Unlock()
+	if templates.m == nil || len(templates.m) >= templatesMax {
+		templates.m = map[[2]string]*template.Template{}
+	}
+	templates.m[k] = t
+	return t, nil
 }
 
 // Slug turns a title into lowercase a-z 0-9 and dashes, accents folded

@@ -16,7 +16,8 @@
 // from it; say so with the figures. Figures noise does not change are
 // printed beside the latencies (see diagnose.go): the connection pool's
 // waits, the Slack calls, and on Postgres what the bot's sessions were
-// waiting on; LOAD_PROFILE=dir keeps CPU, block and mutex profiles.
+// waiting on; LOAD_PROFILE=dir keeps CPU, block and mutex profiles;
+// LOAD_SLOW=1 logs each answer slower than 40 ms with when it was sent.
 package perf
 
 import (
@@ -282,10 +283,14 @@ func (b *bot) openLoop(rate int, d time.Duration, title string) latencies {
 	for i := range total {
 		time.Sleep(time.Until(start.Add(time.Duration(i) * time.Second / time.Duration(rate)))) // pacing, not waiting for work
 		title := fmt.Sprintf("%s %d", title, i)
+		sent := time.Since(start)
 		wg.Go(func() {
 			took, kind := b.declare(title)
 			mu.Lock()
 			defer mu.Unlock()
+			if took > 40*time.Millisecond && os.Getenv("LOAD_SLOW") != "" {
+				b.t.Logf("slow: sent at %v took %v (%s)", sent.Round(time.Millisecond), took.Round(time.Millisecond), kind)
+			}
 			l.lat = append(l.lat, took)
 			switch kind {
 			case "busy":

@@ -90,6 +90,8 @@ func newCluster(t *testing.T, dsn string, campaigns int) *cluster {
 		"META_ADS_ACCOUNT_IDS":            metaAccount,
 		"ADS_ADMINS":                      "slack:" + alice,
 		"DECLARE_MAX_PER_USER_PER_MINUTE": "0",
+		// Each replica opens its whole pool at start.
+		"DATABASE_MAX_CONNS": "8",
 		// A short lease, so a killed replica's jobs move on within seconds.
 		"JOB_LEASE": leaseSetting.String(),
 	}

@@ -128,8 +128,9 @@ func Open(ctx context.Context, logger *slog.Logger, dsn string) (*DB, error) {
 	return db, nil
 }
 
-// postgresConns bounds the main pool: with the claims pool, 24 a process,
-// so three replicas fit Postgres' default 100 connections.
+// postgresConns bounds the main pool unless SetMaxConns says otherwise:
+// with the claims pool, 24 a process, so three replicas fit Postgres'
+// default 100 connections.
 const postgresConns = 20
 
 // claimConns is the size of the Postgres pool of request claims: one
@@ -230,30 +231,30 @@ func (db *DB) Pools() map[string]*sql.DB {
 	return map[string]*sql.DB{db.dialect + "-writer": db.x.DB, db.dialect + "-readers": db.rd.DB}
 }
 
-// Warm opens the connections a burst would otherwise open inside its
-// first requests: on Postgres each is a new backend (a fork, cold caches),
-// which put a few hundred milliseconds on the first second's answers after
-// a start. It is for serve; tests keep their pools lazy, so parallel tests
-// stay within the server's connections. SQLite has nothing to warm.
+// Warm opens every connection the pools may hold, and has each read the
+// tables' definitions once: a burst would otherwise open them inside its
+// first answers, each a new Postgres backend (a fork, cold catalog
+// caches), which put a few hundred milliseconds on the answers of the
+// moment the pool grew. It is for serve; tests keep their pools lazy, so
+// parallel tests stay within the server's connections. SQLite has nothing
+// to warm.
 func (db *DB) Warm(ctx context.Context) error {
 	if db.dialect != Postgres {
 		return nil
 	}
 	g, ctx := errgroup.WithContext(ctx)
-	for _, p := range []struct {
-		x *sqlx.DB
-		n int
-	}{{db.x, warmConns}, {db.claims, claimConns}} {
+	for _, x := range []*sqlx.DB{db.x, db.claims} {
 		// Held together, or the pool would hand the same one back each time.
-		conns := make([]*sql.Conn, p.n)
+		conns := make([]*sql.Conn, x.Stats().MaxOpenConnections)
 		for i := range conns {
 			g.Go(func() error {
-				c, err := p.x.Conn(ctx)
+				c, err := x.Conn(ctx)
 				if err != nil {
 					return err
 				}
 				conns[i] = c
-				return c.PingContext(ctx)
+				_, err = c.ExecContext(ctx, warmQuery)
+				return err
 			})
 		}
 		defer func() {
@@ -270,9 +271,18 @@ func (db *DB) Warm(ctx context.Context) error {
 	return nil
 }
 
-// warmConns is how many of the main pool's connections Warm opens: what
-// a burst of a few hundred commands a second holds at once.
-const warmConns = 8
+// warmQuery plans over the tables an acknowledgement and a job write, so
+// a backend loads their definitions and indexes before the first request.
+const warmQuery = `SELECT 1 FROM incidents, timeline_events, jobs, checklist_items, role_assignments, deliveries, messages WHERE false`
+
+// SetMaxConns sets how many connections the main Postgres pool may hold
+// (DATABASE_MAX_CONNS), all kept once open; SQLite's one writer stays one.
+func (db *DB) SetMaxConns(n int) {
+	if db.dialect == Postgres && n > 0 {
+		db.x.SetMaxOpenConns(n)
+		db.x.SetMaxIdleConns(n)
+	}
+}
 
 // Close closes every connection.
 func (db *DB) Close() error {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -99,4 +100,14 @@ func (s *Site) NaiveDashboard() http.Handler {
 		p := s.newPage(r, v, func(d dashText) string { return d.Dashboard }, "/")
 		s.write(w, r, http.StatusOK, "dashboard.html", dashboardView{pageView: p, Open: s.openRows(open, v, p.now)})
 	})
+}
+
+// Build builds a snapshot, as a change of the store makes Run do.
+func (s *Site) Build(ctx context.Context) error {
+	mark, err := s.src.ChangeMark(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = s.build(ctx, mark)
+	return err
 }

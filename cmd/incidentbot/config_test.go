@@ -352,7 +352,8 @@ func TestLeaseConfig(t *testing.T) {
 }
 
 // TestDeadlineConfig: COMMAND_TIMEOUT stays inside the platforms' 3 s and
-// COMMAND_MAX_IN_FLIGHT is a sane count; DEBUG_PPROF is off unless set.
+// COMMAND_MAX_IN_FLIGHT and DATABASE_MAX_CONNS are sane counts;
+// DEBUG_PPROF is off unless set.
 func TestDeadlineConfig(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -370,6 +371,8 @@ func TestDeadlineConfig(t *testing.T) {
 		{name: "timeout too short", env: map[string]string{"COMMAND_TIMEOUT": "10ms"}, wantErr: "COMMAND_TIMEOUT must be between 100ms and 2700ms"},
 		{name: "timeout not a duration", env: map[string]string{"COMMAND_TIMEOUT": "2500"}, wantErr: "COMMAND_TIMEOUT must be a duration such as 10s"},
 		{name: "no commands at all", env: map[string]string{"COMMAND_MAX_IN_FLIGHT": "0"}, wantErr: "COMMAND_MAX_IN_FLIGHT must be between 1 and 10000"},
+		{name: "one database connection", env: map[string]string{"DATABASE_MAX_CONNS": "1"}, wantErr: "DATABASE_MAX_CONNS must be between 2 and 500"},
+		{name: "database connections not a number", env: map[string]string{"DATABASE_MAX_CONNS": "many"}, wantErr: "DATABASE_MAX_CONNS"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -60,7 +60,9 @@ func e2eDB(t *testing.T) map[string]string {
 	t.Helper()
 	if os.Getenv(storetest.EnvPostgres) != "" {
 		t.Parallel()
-		return map[string]string{"DATABASE_URL": storetest.PostgresDSN(t)}
+		// serve opens its whole pool at start: a small one keeps parallel
+		// scenarios within the server's connections.
+		return map[string]string{"DATABASE_URL": storetest.PostgresDSN(t), "DATABASE_MAX_CONNS": "4"}
 	}
 	t.Chdir(t.TempDir())
 	return map[string]string{}

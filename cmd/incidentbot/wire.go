@@ -68,6 +68,7 @@ func newApp(ctx context.Context, cfg config, logger *slog.Logger, p parts) (*app
 		db.Close()
 		return nil, fmt.Errorf("migrate store: %w", err)
 	}
+	db.SetMaxConns(cfg.DatabaseMaxConns)
 	if len(p.chats) == 0 {
 		return &app{store: db, books: books, loc: loc, profile: profile}, nil
 	}
