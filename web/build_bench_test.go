@@ -12,7 +12,10 @@ import (
 
 // BenchmarkBuild measures one snapshot build (status page, feed, summary
 // and the dashboard's open list, both languages) beside n open incidents:
-// what a declaration storm makes serve do each time the pages refresh.
+// what a declaration storm makes serve do each time the pages refresh
+// (Run waits ten builds' time between them).
+//
+//	go test ./web -run '^$' -bench Build -count 5
 func BenchmarkBuild(b *testing.B) {
 	for _, n := range []int{300, 3000} {
 		b.Run(fmt.Sprintf("open=%d", n), func(b *testing.B) {
