@@ -41,20 +41,7 @@ func BenchmarkJobsPoll(b *testing.B) {
 				name = fmt.Sprintf("lifecycles=%d/naive", lifecycles)
 			}
 			b.Run(name, func(b *testing.B) {
-				dsn := storetest.PostgresDSN(b)
-				db, err := store.Open(b.Context(), slog.New(slog.DiscardHandler), dsn)
-				if err != nil {
-					b.Fatal(err)
-				}
-				b.Cleanup(func() { db.Close() })
-				if err := db.Migrate(b.Context()); err != nil {
-					b.Fatal(err)
-				}
-				raw, err := sql.Open("postgres", dsn)
-				if err != nil {
-					b.Fatal(err)
-				}
-				b.Cleanup(func() { raw.Close() })
+				db, raw := benchStore(b)
 				if naive {
 					exec(b, raw, `DROP INDEX jobs_live`, `DROP INDEX jobs_done`, `CREATE INDEX jobs_state_run_at ON jobs (state, run_at)`)
 				}
@@ -72,6 +59,26 @@ func BenchmarkJobsPoll(b *testing.B) {
 			})
 		}
 	}
+}
+
+// benchStore opens a fresh migrated Postgres store, and a plain
+// connection to the same database for set-wide statements.
+func benchStore(b *testing.B) (*store.DB, *sql.DB) {
+	dsn := storetest.PostgresDSN(b)
+	db, err := store.Open(b.Context(), slog.New(slog.DiscardHandler), dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	if err := db.Migrate(b.Context()); err != nil {
+		b.Fatal(err)
+	}
+	raw, err := sql.Open("postgres", dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { raw.Close() })
+	return db, raw
 }
 
 func exec(b *testing.B, raw *sql.DB, stmts ...string) {
@@ -210,20 +217,7 @@ func BenchmarkJobsPollOpenIncidents(b *testing.B) {
 				name = fmt.Sprintf("open=%d/heap-filter", open)
 			}
 			b.Run(name, func(b *testing.B) {
-				dsn := storetest.PostgresDSN(b)
-				db, err := store.Open(b.Context(), slog.New(slog.DiscardHandler), dsn)
-				if err != nil {
-					b.Fatal(err)
-				}
-				b.Cleanup(func() { db.Close() })
-				if err := db.Migrate(b.Context()); err != nil {
-					b.Fatal(err)
-				}
-				raw, err := sql.Open("postgres", dsn)
-				if err != nil {
-					b.Fatal(err)
-				}
-				b.Cleanup(func() { raw.Close() })
+				db, raw := benchStore(b)
 				exec(b, raw,
 					fmt.Sprintf(`INSERT INTO incidents (title, severity, status, detected_at, declared_at)
 						SELECT 'Open ' || g, 2, 'investigating', now(), now() FROM generate_series(1, %d) g`, open),
