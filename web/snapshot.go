@@ -27,12 +27,15 @@ const (
 	majorOutage
 )
 
-// levelOf maps an open incident to what customers live through: SEV1 is a
-// major outage, SEV2 a partial one, SEV3 degraded service and SEV4 no
-// visible effect. Once mitigated, an incident is degraded at most: the fix
-// is in and the team is watching.
+// severityLevels is what customers live through at each severity: SEV1 is
+// a major outage, SEV2 a partial one, SEV3 degraded service and SEV4 no
+// visible effect.
+var severityLevels = map[incidentbot.Severity]level{incidentbot.SEV1: majorOutage, incidentbot.SEV2: partialOutage, incidentbot.SEV3: degraded}
+
+// levelOf maps an open incident to its level. Once mitigated, an incident
+// is degraded at most: the fix is in and the team is watching.
 func levelOf(inc *incidentbot.Incident) level {
-	l := map[incidentbot.Severity]level{incidentbot.SEV1: majorOutage, incidentbot.SEV2: partialOutage, incidentbot.SEV3: degraded}[inc.Severity]
+	l := severityLevels[inc.Severity]
 	if inc.Status == incidentbot.StatusMitigated && l > degraded {
 		l = degraded
 	}
@@ -119,24 +122,40 @@ func (s *Site) incidents(ctx context.Context) ([]*incidentbot.Incident, error) {
 	return incs, nil
 }
 
+// publicMax bounds each list the status page, its feed and its summary
+// show: the open incidents, worst first, and the past ones, newest first.
+// Customers read the first few; a storm of thousands open must not make
+// every rebuild render thousands (the page's level counts them all, and
+// says how many more are open).
+const publicMax = 25
+
 // view is what the page says in one language.
 func (s *Site) view(lang string, t text, incs []*incidentbot.Incident) statusView {
 	view := statusView{Lang: lang, T: t, Name: s.name(lang), base: s.cfg.PublicURL, loc: s.location()}
 	var updated time.Time
+	var open, past []*incidentbot.Incident
 	for _, inc := range incs {
-		p := s.publicOf(inc, lang, t)
-		if p.Updated.After(updated) {
-			updated = p.Updated
+		if u := latest(inc); u.After(updated) {
+			updated = u
 		}
-		if p.Open {
-			view.Open = append(view.Open, p)
-			view.Level = max(view.Level, p.Level)
+		if publicOpen(inc) {
+			open = append(open, inc)
+			view.Level = max(view.Level, levelOf(inc))
 		} else {
-			view.Past = append(view.Past, p)
+			past = append(past, inc)
 		}
 	}
 	// Worst first, then newest: what customers need to read first.
-	slices.SortStableFunc(view.Open, func(a, b publicIncident) int { return cmp.Compare(b.Level, a.Level) })
+	slices.SortStableFunc(open, func(a, b *incidentbot.Incident) int { return cmp.Compare(levelOf(b), levelOf(a)) })
+	for _, inc := range open[:min(len(open), publicMax)] {
+		view.Open = append(view.Open, s.publicOf(inc, lang, t))
+	}
+	for _, inc := range past[:min(len(past), publicMax)] {
+		view.Past = append(view.Past, s.publicOf(inc, lang, t))
+	}
+	if more := len(open) - len(view.Open); more > 0 {
+		view.More = i18n.T(lang, "web.more_open", map[string]any{"Count": more})
+	}
 	if updated.IsZero() {
 		updated = time.Unix(0, 0).UTC()
 	}
@@ -167,7 +186,7 @@ func buildVariant(view statusView) (*variant, error) {
 
 // publicOf renders the incident's customer message from its playbook.
 func (s *Site) publicOf(inc *incidentbot.Incident, lang string, t text) publicIncident {
-	open := inc.Status == incidentbot.StatusInvestigating || inc.Status == incidentbot.StatusMitigated
+	open := publicOpen(inc)
 	p := publicIncident{
 		ID:    strings.ToLower(inc.Key),
 		Level: levelOf(inc),
@@ -235,6 +254,12 @@ func (s *Site) customerMessage(inc *incidentbot.Incident, lang, status string) s
 	return strings.TrimSpace(body)
 }
 
+// publicOpen reports whether customers still live inc: resolved is over
+// for them, even before the team closes it.
+func publicOpen(inc *incidentbot.Incident) bool {
+	return inc.Status == incidentbot.StatusInvestigating || inc.Status == incidentbot.StatusMitigated
+}
+
 // latest is the incident's last change of state.
 func latest(inc *incidentbot.Incident) time.Time {
 	t := inc.DeclaredAt
@@ -253,6 +278,7 @@ type statusView struct {
 	Name    string
 	Level   level
 	Open    []publicIncident
+	More    string // how many more are open than Open lists, or ""
 	Past    []publicIncident
 	Updated time.Time
 

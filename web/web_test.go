@@ -613,3 +613,27 @@ func TestStatusImpactStart(t *testing.T) {
 		})
 	}
 }
+
+// TestStatusListsBounded: past 25 open incidents the page lists the 25
+// worst and says how many more are open, in the reader's language; the
+// summary lists the same 25, and the level still counts every one (a SEV1
+// declared first among thirty SEV3s leads).
+func TestStatusListsBounded(t *testing.T) {
+	t.Parallel()
+	p := newPage(t, storetest.SQLite(t), web.Config{})
+	p.declare(incidentbot.Incident{Severity: incidentbot.SEV1, Type: "site-outage", DeclaredAt: now.Add(-time.Hour)})
+	for i := range 30 {
+		p.declare(incidentbot.Incident{Severity: incidentbot.SEV3, Type: "site-outage", DeclaredAt: now.Add(-time.Duration(i) * time.Minute)})
+	}
+	p.refresh()
+	sum := p.summary("")
+	if len(sum.Incidents) != 25 || sum.Incidents[0].Impact != "critical" || sum.Status.Indicator != "critical" {
+		t.Errorf("summary: %d incidents, first %q, indicator %q; want 25, the SEV1 first, critical", len(sum.Incidents), sum.Incidents[0].Impact, sum.Status.Indicator)
+	}
+	for _, c := range []struct{ query, want string }{{"?lang=en", "6 more incidents are open."}, {"?lang=fr", "6 autres incidents sont en cours."}} {
+		_, body := p.get("/status" + c.query)
+		if n := strings.Count(body, `class="incident level-`); n != 25 || !strings.Contains(body, c.want) {
+			t.Errorf("status%s: %d incidents listed, says %q: %v; want 25 and it", c.query, n, c.want, strings.Contains(body, c.want))
+		}
+	}
+}
