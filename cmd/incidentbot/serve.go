@@ -87,7 +87,11 @@ func runServe(ctx context.Context, cfg config, logger *slog.Logger) error {
 	}
 	defer a.store.Close()
 	if err := a.store.Warm(ctx); err != nil {
-		return err
+		// The pool still opens connections as they are needed: a server
+		// short of connections (max_connections) slows the first answers,
+		// it does not keep the bot down.
+		logger.WarnContext(ctx, "database connections not opened ahead; check DATABASE_MAX_CONNS against the server's max_connections",
+			"code", incidentbot.ErrorCode(err), "err", err)
 	}
 
 	deps := server.Deps{
