@@ -266,7 +266,7 @@ func (db *DB) Warm(ctx context.Context) error {
 		}()
 	}
 	if err := g.Wait(); err != nil {
-		return incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "Cannot reach the %s database. Check DATABASE_URL and that the database is up.", db.dialect)
+		return incidentbot.WrapError(incidentbot.EUNAVAILABLE, err, "Could not open the database connections ahead of use.")
 	}
 	return nil
 }
