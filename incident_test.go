@@ -109,7 +109,8 @@ func TestNoticeSubjectAndText(t *testing.T) {
 	}
 }
 
-// TestWebLink: only absolute http(s) addresses with a host are kept.
+// TestWebLink: only absolute http(s) addresses with a host and no user
+// part are kept.
 func TestWebLink(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]string{
@@ -119,6 +120,7 @@ func TestWebLink(t *testing.T) {
 		"javascript:alert(1)":                        "",
 		"data:text/html,<script>":                    "",
 		"//evil.example/x":                           "",
+		"https://shop.example@evil.example/x":        "",
 		"/relative":                                  "",
 		"https://":                                   "",
 		"":                                           "",

@@ -249,6 +249,15 @@ type RequestClaimer interface {
 	ClaimRequest(ctx context.Context, source, id string, at time.Time) (first bool, err error)
 }
 
+// ClaimRequest records an inbound request through d: with RequestClaimer's
+// ClaimRequest when d offers it, else with ClaimDelivery.
+func ClaimRequest(ctx context.Context, d DeliveryStore, source, id string, at time.Time) (first bool, err error) {
+	if rc, ok := d.(RequestClaimer); ok {
+		return rc.ClaimRequest(ctx, source, id, at)
+	}
+	return d.ClaimDelivery(ctx, source, id, at)
+}
+
 // ClaimReader tells when a claim was made, so that a job which finds a
 // post claimed by another can wait for it while its claimer may still be
 // at work, and take over once it cannot be.

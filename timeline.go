@@ -70,12 +70,13 @@ func (l AlertLinks) Clean() AlertLinks {
 }
 
 // WebLink returns s trimmed when it is an absolute http or https URL with
-// a host, else "": no javascript:, data: or relative address is ever
-// shown as a link.
+// a host and no user part, else "": no javascript:, data: or relative
+// address is ever shown as a link, nor one that names a host before an @
+// and goes to another.
 func WebLink(s string) string {
 	s = strings.TrimSpace(s)
 	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
 		return ""
 	}
 	return s

@@ -47,8 +47,12 @@ type ticketLink struct{ URL, Text string }
 // URL, else nil: the page then shows the text as it is, so a
 // "javascript:" ticket stays words.
 func (v incidentView) TicketLink(f incidentbot.FollowUp) *ticketLink {
-	u, err := url.Parse(strings.TrimSpace(f.Ticket))
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil {
+	link := incidentbot.WebLink(f.Ticket)
+	if link == "" {
+		return nil
+	}
+	u, err := url.Parse(link)
+	if err != nil {
 		return nil
 	}
 	return &ticketLink{URL: u.String(), Text: strings.TrimSuffix(u.Host+u.EscapedPath(), "/")}

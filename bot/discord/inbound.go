@@ -245,11 +245,7 @@ func ptr[T any](v T) *T { return &v }
 
 // run claims the interaction and runs its command.
 func (in *Inbound) run(ctx context.Context, i *discordgo.Interaction) outcome {
-	claim := in.deps.Deliveries.ClaimDelivery
-	if rc, ok := in.deps.Deliveries.(incidentbot.RequestClaimer); ok {
-		claim = rc.ClaimRequest // its own writes make the record durable
-	}
-	first, err := claim(ctx, deliverySource, i.ID, in.deps.Clock.Now())
+	first, err := incidentbot.ClaimRequest(ctx, in.deps.Deliveries, deliverySource, i.ID, in.deps.Clock.Now())
 	switch {
 	case err != nil && ctx.Err() != nil:
 		// Overdue: nothing was recorded and nothing runs.

@@ -109,11 +109,7 @@ func (in *Inbound) firstRequest(ctx context.Context, h http.Header, body []byte)
 	sum := sha256.New()
 	sum.Write([]byte("v0:" + h.Get("X-Slack-Request-Timestamp") + ":"))
 	sum.Write(body)
-	id := hex.EncodeToString(sum.Sum(nil))
-	if rc, ok := in.deps.Deliveries.(incidentbot.RequestClaimer); ok {
-		return rc.ClaimRequest(ctx, requestSource, id, in.deps.Clock.Now())
-	}
-	return in.deps.Deliveries.ClaimDelivery(ctx, requestSource, id, in.deps.Clock.Now())
+	return incidentbot.ClaimRequest(ctx, in.deps.Deliveries, requestSource, hex.EncodeToString(sum.Sum(nil)), in.deps.Clock.Now())
 }
 
 // once claims the request; when it is not the first, or cannot be recorded,
