@@ -105,7 +105,6 @@ type IncidentFilter struct {
 	Platform      string
 	Workspace     string
 	OriginChannel string
-	Title         string // exact, case-insensitive
 	DedupeKey     string
 	Since         time.Time // declared at or after, when set
 	Limit         int       // 0: no limit

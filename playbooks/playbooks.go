@@ -29,7 +29,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"iter"
 	"os"
 	"path"
 	"path/filepath"
@@ -60,6 +59,14 @@ type Set struct {
 	byName  map[string]*incidentbot.Playbook // lowercased name
 	byKey   map[string]*incidentbot.Playbook // lowercased name and match types
 	byWord  map[string]*incidentbot.Playbook // slugs of match keywords: titles only
+	// inTitle are the keys and keywords a title may contain, as words,
+	// split once here rather than on every declaration.
+	inTitle []titleKey
+}
+
+type titleKey struct {
+	words []string
+	pb    *incidentbot.Playbook
 }
 
 var _ incidentbot.Playbooks = (*Set)(nil)
@@ -245,6 +252,13 @@ func build(entries []entry) (*Set, []Problem) {
 	s.entries = kept
 	problems = append(problems, s.addKeywords(kept, owner)...)
 	sort.Slice(s.list, func(i, j int) bool { return s.list[i].Name < s.list[j].Name })
+	for _, m := range []map[string]*incidentbot.Playbook{s.byKey, s.byWord} {
+		for k, pb := range m {
+			if pb.Name != GenericName { // its keys do not count
+				s.inTitle = append(s.inTitle, titleKey{words: strings.Split(incidentbot.Slug(k), "-"), pb: pb})
+			}
+		}
+	}
 	return s, problems
 }
 
@@ -339,35 +353,19 @@ func (s *Set) byTitle(title string) *incidentbot.Playbook {
 	words := strings.Split(incidentbot.Slug(title), "-")
 	var best *incidentbot.Playbook
 	bestAt, bestLen := len(words), 0
-	for key, pb := range s.all() {
-		if pb.Name == GenericName {
-			continue
-		}
-		kw := strings.Split(incidentbot.Slug(key), "-")
+	for _, k := range s.inTitle {
+		kw := k.words
 		for at := 0; at+len(kw) <= len(words) && at <= bestAt; at++ {
 			if !slices.Equal(words[at:at+len(kw)], kw) {
 				continue
 			}
-			if at < bestAt || len(kw) > bestLen || (len(kw) == bestLen && pb.Name < best.Name) {
-				best, bestAt, bestLen = pb, at, len(kw)
+			if at < bestAt || len(kw) > bestLen || (len(kw) == bestLen && k.pb.Name < best.Name) {
+				best, bestAt, bestLen = k.pb, at, len(kw)
 			}
 			break
 		}
 	}
 	return best
-}
-
-// all yields the keys and keywords that a title may contain.
-func (s *Set) all() iter.Seq2[string, *incidentbot.Playbook] {
-	return func(yield func(string, *incidentbot.Playbook) bool) {
-		for _, m := range []map[string]*incidentbot.Playbook{s.byKey, s.byWord} {
-			for k, pb := range m {
-				if !yield(k, pb) {
-					return
-				}
-			}
-		}
-	}
 }
 
 // All returns every playbook, sorted by name.

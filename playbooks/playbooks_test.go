@@ -311,6 +311,19 @@ func BenchmarkLoadDefaults(b *testing.B) {
 	}
 }
 
+// BenchmarkMatchTitle is the playbook choice of every declaration without
+// a type: the keys' words are split once when the set is built (it
+// slugged and split every key for every declaration).
+func BenchmarkMatchTitle(b *testing.B) {
+	set := Defaults()
+	b.ReportAllocs()
+	for b.Loop() {
+		if pb, err := set.Match("", "Les paiements échouent sur la page de commande (504)"); err != nil || pb.Name != "checkout-failure" {
+			b.Fatalf("got %v, %v", pb, err)
+		}
+	}
+}
+
 func TestMatchByTitle(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

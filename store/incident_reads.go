@@ -117,9 +117,6 @@ func (db *DB) FindIncidents(ctx context.Context, f incidentbot.IncidentFilter) (
 	if f.OriginChannel != "" {
 		add(`origin_channel = ?`, f.OriginChannel)
 	}
-	if f.Title != "" {
-		add(`lower(title) = lower(?)`, f.Title)
-	}
 	if f.DedupeKey != "" {
 		add(`dedupe_key = ?`, f.DedupeKey)
 	}

@@ -117,14 +117,16 @@ func (db *DB) incidentArgs(inc *incidentbot.Incident) []any {
 	}
 }
 
-// titleGuard is the title_guard column of inc: its normalised title while
-// it is guarded and open, else NULL, which no unique index compares.
+// titleGuard is the title_guard column of inc while it is guarded and
+// open: its platform, workspace and origin channel (ids, without a slash)
+// and its normalised title, which one open incident at a time may hold.
+// Else NULL, which no unique index compares.
 func titleGuard(inc *incidentbot.Incident) any {
 	if !inc.Guarded || !inc.Status.Open() {
 		inc.Guarded = false
 		return nil
 	}
-	return incidentbot.TitleGuard(inc.Title)
+	return inc.Platform + "/" + inc.Workspace + "/" + inc.OriginChannel + "/" + incidentbot.TitleGuard(inc.Title)
 }
 
 func checkIncident(inc *incidentbot.Incident) error {
@@ -162,39 +164,40 @@ func (db *DB) CreateIncident(ctx context.Context, inc *incidentbot.Incident, ch 
 	}
 	var id int64
 	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
-		// Before the insert: a refused incident must not use up an id. The
-		// deliveries first: a repeat is no new declaration to count.
+		// The deliveries first: a repeat is no new declaration to count.
 		if err := db.claimDeliveries(ctx, tx, inc.DeclaredAt, ch.Deliveries); err != nil {
 			return err
 		}
 		if err := db.takeRates(ctx, tx, ch.Limits, inc.DeclaredAt); err != nil {
 			return err
 		}
+		// The duplicate checks go with the insert, one round trip: an open
+		// incident holding the dedupe key or the guarded title leaves
+		// nothing to insert (and uses up no id). ON CONFLICT covers a
+		// declaration committed between the check and the insert, through
+		// the same unique indexes.
+		held := []string{"TRUE"}
+		args := db.incidentArgs(inc)
 		if inc.DedupeKey != "" && inc.Status.Open() {
-			existing, err := db.openByDedupeKey(ctx, tx, inc.DedupeKey)
-			if err != nil {
-				return err
-			}
-			if existing != nil {
-				return duplicate(existing)
-			}
+			held = append(held, `NOT EXISTS (SELECT 1 FROM incidents WHERE dedupe_key = ? AND dedupe_key <> '' AND status IN ('investigating', 'mitigated'))`)
+			args = append(args, inc.DedupeKey)
 		}
-		if inc.Guarded {
-			existing, err := db.openByTitle(ctx, tx, inc)
-			if err != nil {
-				return err
-			}
-			if existing != nil {
-				return duplicate(existing)
-			}
+		if guard := titleGuard(inc); guard != nil {
+			held = append(held, `NOT EXISTS (SELECT 1 FROM incidents WHERE title_guard = ?)`)
+			args = append(args, guard)
 		}
 		q := tx.Rebind(`INSERT INTO incidents (title, severity, status, type, drill, platform, workspace,
 			origin_channel, war_room, dedupe_key, summary, impact, declared_by_id, declared_by_name,
 			detected_at, declared_at, acknowledged_at, mitigated_at, resolved_at, closed_at,
 			next_reminder_at, reminders_off, last_update_at, outward_confirmed, title_guard, impact_started_at, revenue_share)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			RETURNING id`)
-		if err := tx.GetContext(ctx, &id, q, db.incidentArgs(inc)...); err != nil {
+			SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+			WHERE ` + strings.Join(held, " AND ") + `
+			ON CONFLICT DO NOTHING RETURNING id`)
+		err := tx.GetContext(ctx, &id, q, args...)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errTaken
+		}
+		if err != nil {
 			return fmt.Errorf("insert incident: %w", mapErr(err))
 		}
 		var w writes
@@ -203,10 +206,10 @@ func (db *DB) CreateIncident(ctx context.Context, inc *incidentbot.Incident, ch 
 		}
 		return db.applyWith(ctx, tx, &w, id, inc.DeclaredAt, ch)
 	})
-	if errors.Is(err, errRepeat) || isUniqueViolation(err) {
-		// The same delivery was recorded before, or another transaction took
-		// the dedupe key or the guarded title between our check and our
-		// insert: report its incident, read now that it has committed.
+	if errors.Is(err, errRepeat) || errors.Is(err, errTaken) || isUniqueViolation(err) {
+		// The same delivery was recorded before, or an open incident holds
+		// the dedupe key or the guarded title: report it, read now that it
+		// has committed (ON CONFLICT waited for a declaration in flight).
 		return db.whyConflict(ctx, inc, ch.Deliveries, err)
 	}
 	if err != nil {
@@ -217,10 +220,10 @@ func (db *DB) CreateIncident(ctx context.Context, inc *incidentbot.Incident, ch 
 	return nil
 }
 
-// whyConflict names the incident a unique violation of CreateIncident
-// collided with: the one an earlier delivery of the same request made,
-// else the open one with the dedupe key, else the open guarded one with
-// the title. With none found (it was resolved meanwhile) err stays.
+// whyConflict names the incident a declaration collided with: the one an
+// earlier delivery of the same request made, else the open one with the
+// dedupe key, else the open guarded one with the title. With none found
+// (it was resolved meanwhile) err stays, errTaken as a conflict to retry.
 func (db *DB) whyConflict(ctx context.Context, inc *incidentbot.Incident, deliveries []incidentbot.Delivery, err error) error {
 	for _, d := range deliveries {
 		var id *int64
@@ -250,16 +253,21 @@ func (db *DB) whyConflict(ctx context.Context, inc *incidentbot.Incident, delive
 		// Recorded by a request that opened no incident: a repeat all the same.
 		return incidentbot.WrapError(incidentbot.ECONFLICT, err, "This request was received already.")
 	}
+	if errors.Is(err, errTaken) {
+		return incidentbot.WrapError(incidentbot.ECONFLICT, err, "An incident with this title or alert was open a moment ago and has just been resolved. Try again.")
+	}
 	return err
 }
 
 // openByTitle returns the open guarded incident that holds inc's title in
 // its channel, or nil.
 func (db *DB) openByTitle(ctx context.Context, q querier, inc *incidentbot.Incident) (*incidentbot.Incident, error) {
+	guard := titleGuard(inc)
+	if guard == nil {
+		return nil, nil
+	}
 	var r incidentRow
-	err := q.GetContext(ctx, &r, db.x.Rebind(`SELECT `+incidentColumns+` FROM incidents
-		WHERE platform = ? AND workspace = ? AND origin_channel = ? AND title_guard = ?`),
-		inc.Platform, inc.Workspace, inc.OriginChannel, incidentbot.TitleGuard(inc.Title))
+	err := q.GetContext(ctx, &r, db.x.Rebind(`SELECT `+incidentColumns+` FROM incidents WHERE title_guard = ?`), guard)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -271,6 +279,10 @@ func (db *DB) openByTitle(ctx context.Context, q querier, inc *incidentbot.Incid
 
 // errRepeat aborts the transaction of a delivery recorded already.
 var errRepeat = errors.New("delivery recorded already")
+
+// errTaken aborts the transaction of a declaration whose dedupe key or
+// guarded title an open incident holds.
+var errTaken = errors.New("dedupe key or title held by an open incident")
 
 // claimDeliveries records the deliveries of a declaration, or returns
 // errRepeat when one is recorded already. ON CONFLICT DO NOTHING waits

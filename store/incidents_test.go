@@ -230,10 +230,9 @@ func TestFindIncidents(t *testing.T) {
 			{"platform", incidentbot.IncidentFilter{Platform: incidentbot.PlatformDiscord}, []*incidentbot.Incident{b}},
 			{"workspace", incidentbot.IncidentFilter{Workspace: "T1"}, []*incidentbot.Incident{c, a}},
 			{"origin channel", incidentbot.IncidentFilter{OriginChannel: "C-ops"}, []*incidentbot.Incident{b}},
-			{"title any case", incidentbot.IncidentFilter{Title: "CHECKOUT down"}, []*incidentbot.Incident{a}},
 			{"dedupe key", incidentbot.IncidentFilter{DedupeKey: "alert/images"}, []*incidentbot.Incident{c}},
 			{"limit", incidentbot.IncidentFilter{Limit: 2}, []*incidentbot.Incident{c, b}},
-			{"no match", incidentbot.IncidentFilter{Title: "nothing"}, []*incidentbot.Incident{}},
+			{"no match", incidentbot.IncidentFilter{DedupeKey: "nothing"}, []*incidentbot.Incident{}},
 		}
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {

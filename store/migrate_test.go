@@ -121,7 +121,7 @@ func TestOpenErrors(t *testing.T) {
 		{"empty", "  ", incidentbot.EINVALID},
 		{"bad url", "postgres://u:" + password + "@[::1/x", incidentbot.EINVALID},
 		{"unreachable", "postgres://u:" + password + "@127.0.0.1:1/x?sslmode=disable&connect_timeout=2", incidentbot.EUNAVAILABLE},
-		{"bad option", "postgres://u:" + password + "@127.0.0.1:1/x?sslmode=bogus", incidentbot.EUNAVAILABLE},
+		{"bad option", "postgres://u:" + password + "@127.0.0.1:1/x?sslmode=bogus", incidentbot.EINVALID},
 		{"sqlite in a missing folder", "sqlite:" + t.TempDir() + "/missing/x.db", incidentbot.EUNAVAILABLE},
 	}
 	for _, tc := range tests {

@@ -14,8 +14,9 @@ import (
 // the commands' and the workers' paths, each paid while the transaction
 // holds its connection and its locks. A declaration with its event,
 // checklist and jobs was BEGIN, title check, insert, then one statement
-// for the event, the checklist and the jobs each, COMMIT: 7, now 5 (with
-// the person's limit counted, lock, prune, count and add: 11, now 7); an
+// for the event, the checklist and the jobs each, COMMIT: 7, now 4 (the
+// insert's ON CONFLICT is the title check; with the person's limit
+// counted, lock, prune, count and add: 11, now 6); an
 // update with an event and jobs was BEGIN, lock, update, event, jobs,
 // COMMIT: 6, now 4; a job's completion that changes the incident read the
 // incident twice and wrote as the update did: 9, now 5.
@@ -42,10 +43,24 @@ func TestWriteRoundTrips(t *testing.T) {
 	}
 	inc := &incidentbot.Incident{Title: "Checkout returns 504", Severity: incidentbot.SEV1, Platform: "slack",
 		Workspace: "T1", OriginChannel: "C1", DeclaredBy: alice, DeclaredAt: t0, Guarded: true}
-	count("declare", 5, func() error { return db.CreateIncident(ctx, inc, change(5)) })
+	prepares := rt.Prepares()
+	count("declare", 4, func() error { return db.CreateIncident(ctx, inc, change(5)) })
+	// Each statement is prepared once a connection (counted apart), then
+	// only bound and executed: a second declaration of the same shape
+	// prepares nothing.
+	if rt.Prepares() == prepares {
+		t.Errorf("declare: prepared no statement, want its insert and its batch prepared")
+	}
+	again := *inc
+	again.Title = "Checkout returns 502"
+	prepares = rt.Prepares()
+	count("declare again", 4, func() error { return db.CreateIncident(ctx, &again, change(5)) })
+	if got := rt.Prepares() - prepares; got != 0 {
+		t.Errorf("declare again: prepared %d statements, want none", got)
+	}
 	limited := *inc
 	limited.Title = "Search is slow"
-	count("declare counted against the person's limit", 7, func() error {
+	count("declare counted against the person's limit", 6, func() error {
 		ch := change(5)
 		ch.Limits = []incidentbot.RateLimit{{Scope: "declare/slack/T1/U1", Max: 5, Window: time.Minute}}
 		return db.CreateIncident(ctx, &limited, ch)

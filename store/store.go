@@ -81,9 +81,9 @@ func Open(ctx context.Context, logger *slog.Logger, dsn string) (*DB, error) {
 			}
 			return nil, incidentbot.WrapError(incidentbot.EINVALID, err, "DATABASE_URL is not a valid Postgres URL. Use postgres://user:password@host:5432/dbname.")
 		}
-		db.x, err = sqlx.Open("postgres", postgresDSN(dsn))
+		db.x, err = openPostgres(postgresDSN(dsn))
 		if err != nil {
-			return nil, fmt.Errorf("open postgres: %w", err)
+			return nil, incidentbot.WrapError(incidentbot.EINVALID, err, "DATABASE_URL has a setting the Postgres driver refuses.")
 		}
 		// As many kept idle as may be open: past an idle limit a burst closed
 		// connections only to open them again, each a new Postgres backend
@@ -93,7 +93,7 @@ func Open(ctx context.Context, logger *slog.Logger, dsn string) (*DB, error) {
 		db.x.SetMaxIdleConns(postgresConns)
 		db.x.SetConnMaxIdleTime(5 * time.Minute)
 		db.rd = db.x
-		if db.claims, err = sqlx.Open("postgres", claimsDSN(postgresDSN(dsn))); err != nil {
+		if db.claims, err = openPostgres(claimsDSN(postgresDSN(dsn))); err != nil {
 			db.x.Close()
 			return nil, fmt.Errorf("open postgres claims: %w", err)
 		}
@@ -160,8 +160,9 @@ const sqliteReaders = 4
 // a connection attempt to a host that does not answer gives up after 5 s;
 // a statement stuck on a lock or a frozen server is cancelled after 30 s
 // (commands have their own, shorter deadline through their context); and
-// binary_parameters lets lib/pq send each statement with its arguments in
-// one round trip instead of preparing it first (two).
+// binary_parameters sends byte arguments as they are instead of escaped.
+// (Each statement is prepared once a connection, preparingConnector, and
+// then sent with its arguments in one round trip.)
 var postgresDefaults = [][2]string{
 	{"connect_timeout", "5"},
 	{"statement_timeout", "30000"},

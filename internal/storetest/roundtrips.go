@@ -12,12 +12,17 @@ import (
 
 // RoundTrips counts the round trips between a store and its Postgres
 // server: every time the client speaks again after the server answered.
+// Preparing a named statement, which a connection does once a statement,
+// is counted apart, so that Count is what every call pays.
 type RoundTrips struct {
-	n atomic.Int64
+	n, prepares atomic.Int64
 }
 
-// Count returns the round trips so far.
+// Count returns the round trips so far, preparations left out.
 func (r *RoundTrips) Count() int64 { return r.n.Load() }
+
+// Prepares returns the round trips that prepared a named statement.
+func (r *RoundTrips) Prepares() int64 { return r.prepares.Load() }
 
 // PostgresRoundTrips returns a migrated store on a database of its own,
 // reached through a TCP relay that counts round trips. params are added to
@@ -98,7 +103,14 @@ func relay(client net.Conn, target string, rt *RoundTrips) {
 		n, err := client.Read(buf)
 		if n > 0 {
 			if answered.Swap(false) {
-				rt.n.Add(1)
+				// A Parse message ('P', its length, then the statement's
+				// name) with a name prepares; lib/pq sends its unnamed
+				// statements' Parse with their execution.
+				if n > 5 && buf[0] == 'P' && buf[5] != 0 {
+					rt.prepares.Add(1)
+				} else {
+					rt.n.Add(1)
+				}
 			}
 			if _, werr := server.Write(buf[:n]); werr != nil {
 				break
