@@ -51,7 +51,7 @@ type config struct {
 	DeclarePerMinute int                `env:"DECLARE_MAX_PER_USER_PER_MINUTE, default=5"`
 	CommandTimeout   time.Duration      `env:"COMMAND_TIMEOUT, default=2500ms"`
 	CommandInFlight  int                `env:"COMMAND_MAX_IN_FLIGHT, default=32"`
-	DatabaseMaxConns int                `env:"DATABASE_MAX_CONNS, default=20"`
+	DatabaseMaxConns int                `env:"DATABASE_MAX_CONNS, default=0"`
 	DebugPprof       bool               `env:"DEBUG_PPROF, default=false"`
 
 	// Sign-in to the private web pages (signin.go).
@@ -283,7 +283,7 @@ func (c config) checkProcess(p *problems) {
 	if c.CommandInFlight < 1 || c.CommandInFlight > 10000 {
 		p.add("config.command_max_in_flight", nil)
 	}
-	if c.DatabaseMaxConns < 2 || c.DatabaseMaxConns > 500 {
+	if c.DatabaseMaxConns != 0 && (c.DatabaseMaxConns < 2 || c.DatabaseMaxConns > 500) {
 		p.add("config.database_max_conns", nil)
 	}
 	if c.DeclarePerMinute < 0 || c.DeclarePerMinute > 1000 {

@@ -371,7 +371,7 @@ func TestDeadlineConfig(t *testing.T) {
 		{name: "timeout too short", env: map[string]string{"COMMAND_TIMEOUT": "10ms"}, wantErr: "COMMAND_TIMEOUT must be between 100ms and 2700ms"},
 		{name: "timeout not a duration", env: map[string]string{"COMMAND_TIMEOUT": "2500"}, wantErr: "COMMAND_TIMEOUT must be a duration such as 10s"},
 		{name: "no commands at all", env: map[string]string{"COMMAND_MAX_IN_FLIGHT": "0"}, wantErr: "COMMAND_MAX_IN_FLIGHT must be between 1 and 10000"},
-		{name: "one database connection", env: map[string]string{"DATABASE_MAX_CONNS": "1"}, wantErr: "DATABASE_MAX_CONNS must be between 2 and 500"},
+		{name: "one database connection", env: map[string]string{"DATABASE_MAX_CONNS": "1"}, wantErr: "DATABASE_MAX_CONNS must be 0 (three a core of this machine, 4 to 20) or between 2 and 500"},
 		{name: "database connections not a number", env: map[string]string{"DATABASE_MAX_CONNS": "many"}, wantErr: "DATABASE_MAX_CONNS"},
 	}
 	for _, tc := range tests {
