@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"io/fs"
 )
 
@@ -13,4 +14,24 @@ func LockWaiters(ctx context.Context, db *DB) (int, error) {
 	var n int
 	err := db.x.GetContext(ctx, &n, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)
 	return n, err
+}
+
+// Raw runs q on db's main pool and returns its rows' first columns.
+func Raw(ctx context.Context, db *DB, q string, args ...any) ([]string, error) {
+	var out []string
+	err := db.x.SelectContext(ctx, &out, q, args...)
+	return out, err
+}
+
+// Columns runs q on db's main pool and returns how many columns it answered.
+func Columns(ctx context.Context, db *DB, q string, args ...any) (int, error) {
+	rows, err := db.x.QueryContext(ctx, q, args...)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	for rows.Next() {
+	}
+	return len(cols), errors.Join(err, rows.Err())
 }

@@ -25,8 +25,7 @@ func (db *DB) History(ctx context.Context, f incidentbot.HistoryFilter) ([]*inci
 	where, args = db.historyWhere(f, f.After)
 	q := `SELECT ` + incidentColumns + ` FROM incidents` + where + ` ORDER BY declared_at DESC, id DESC`
 	if f.Limit > 0 {
-		q += ` LIMIT ? OFFSET ?`
-		args = append(args, f.Limit, max(f.Offset, 0))
+		q += literalLimit(f.Limit, f.Offset)
 	}
 	var rows []incidentRow
 	if err := db.rd.SelectContext(ctx, &rows, db.x.Rebind(q), args...); err != nil {

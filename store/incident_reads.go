@@ -85,9 +85,8 @@ func (db *DB) ListIncidents(ctx context.Context, platform, workspace string, all
 	}
 	var rows []incidentRow
 	q := `SELECT ` + incidentColumns + ` FROM incidents` + where + `
-		ORDER BY CASE WHEN status IN ('investigating', 'mitigated') THEN 0 ELSE 1 END, declared_at DESC, id DESC
-		LIMIT ? OFFSET ?`
-	if err := db.rd.SelectContext(ctx, &rows, db.x.Rebind(q), platform, workspace, limit, offset); err != nil {
+		ORDER BY CASE WHEN status IN ('investigating', 'mitigated') THEN 0 ELSE 1 END, declared_at DESC, id DESC` + literalLimit(limit, offset)
+	if err := db.rd.SelectContext(ctx, &rows, db.x.Rebind(q), platform, workspace); err != nil {
 		return nil, 0, fmt.Errorf("list incidents: %w", mapErr(err))
 	}
 	out := make([]*incidentbot.Incident, len(rows))
@@ -129,8 +128,7 @@ func (db *DB) FindIncidents(ctx context.Context, f incidentbot.IncidentFilter) (
 	}
 	q += ` ORDER BY declared_at DESC, id DESC`
 	if f.Limit > 0 {
-		q += ` LIMIT ?`
-		args = append(args, f.Limit)
+		q += literalLimit(f.Limit, 0)
 	}
 	var rows []incidentRow
 	if err := db.rd.SelectContext(ctx, &rows, db.x.Rebind(q), args...); err != nil {

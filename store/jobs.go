@@ -132,17 +132,25 @@ func (db *DB) ClaimLane(ctx context.Context, worker string, now time.Time, lease
 	if db.dialect == Postgres {
 		materialized = " MATERIALIZED"
 	}
-	args := []any{db.t(now), db.t(now)}
+	// The lane's kinds and the limit are written in the statement, not
+	// passed as arguments: a plan made once for any kinds and any limit
+	// read every due job (see literalLimit).
 	kinds := ""
 	switch {
 	case len(lane.Only) > 0:
-		kinds = " AND kind IN (?" + strings.Repeat(", ?", len(lane.Only)-1) + ")"
-		args = appendKinds(args, lane.Only)
+		in, err := kindList(lane.Only)
+		if err != nil {
+			return nil, err
+		}
+		kinds = " AND kind IN (" + in + ")"
 	case len(lane.Except) > 0:
-		kinds = " AND kind NOT IN (?" + strings.Repeat(", ?", len(lane.Except)-1) + ")"
-		args = appendKinds(args, lane.Except)
+		in, err := kindList(lane.Except)
+		if err != nil {
+			return nil, err
+		}
+		kinds = " AND kind NOT IN (" + in + ")"
 	}
-	args = append(args, limit, worker, db.t(now.Add(lease)), db.t(now))
+	args := []any{db.t(now), db.t(now), worker, db.t(now.Add(lease)), db.t(now)}
 	// The picked ids are a materialized CTE: Postgres may run an
 	// "id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)" subquery more than
 	// once and claim more than n jobs, the extra ones then held by a worker
@@ -151,7 +159,7 @@ func (db *DB) ClaimLane(ctx context.Context, worker string, now time.Time, lease
 			SELECT id FROM jobs
 			WHERE state IN ('pending', 'running') AND run_at <= ?
 				AND (state = 'pending' OR locked_until < ?)` + kinds + `
-			ORDER BY incident_id, run_at, id LIMIT ?` + skipLocked + `)
+			ORDER BY incident_id, run_at, id` + literalLimit(limit, 0) + skipLocked + `)
 		UPDATE jobs SET state = 'running', locked_by = ?, locked_until = ?,
 		attempts = attempts + 1, updated_at = ?
 		WHERE id IN (SELECT id FROM picked)
@@ -168,11 +176,18 @@ func (db *DB) ClaimLane(ctx context.Context, worker string, now time.Time, lease
 	return jobsOf(rows), nil
 }
 
-func appendKinds(args []any, kinds []string) []any {
-	for _, k := range kinds {
-		args = append(args, k)
+// kindList quotes the kinds of a lane for an IN list. Kinds are the
+// code's own names (lowercase letters, digits and underscores), never
+// anyone's input; anything else is refused rather than quoted.
+func kindList(kinds []string) (string, error) {
+	quoted := make([]string, len(kinds))
+	for i, k := range kinds {
+		if k == "" || strings.ContainsFunc(k, func(r rune) bool { return (r < 'a' || r > 'z') && (r < '0' || r > '9') && r != '_' }) {
+			return "", incidentbot.Errorf(incidentbot.EINTERNAL, "A job lane names the kind %q: kinds are lowercase letters, digits and underscores.", k)
+		}
+		quoted[i] = "'" + k + "'"
 	}
-	return args
+	return strings.Join(quoted, ", "), nil
 }
 
 // RenewJob extends the lease worker holds on a running job to until;
@@ -234,11 +249,10 @@ func (db *DB) PruneJobs(ctx context.Context, closedBefore time.Time, limit int) 
 	}
 	q := db.x.Rebind(`DELETE FROM jobs WHERE id IN (
 		SELECT j.id FROM jobs j JOIN incidents i ON i.id = j.incident_id
-		WHERE j.state = 'done' AND i.status = 'closed' AND i.closed_at < ?
-		LIMIT ?)`)
+		WHERE j.state = 'done' AND i.status = 'closed' AND i.closed_at < ?` + literalLimit(limit, 0) + `)`)
 	var total int64
 	for {
-		res, err := db.x.ExecContext(ctx, q, db.t(closedBefore), limit)
+		res, err := db.x.ExecContext(ctx, q, db.t(closedBefore))
 		if err != nil {
 			return total, fmt.Errorf("prune jobs: %w", mapErr(err))
 		}

@@ -11,20 +11,24 @@ import (
 	"github.com/lib/pq"
 )
 
-// stmtsPerConn bounds the prepared statements a connection keeps: the
+// stmtsPerConn bounds the statements a connection keeps prepared: the
 // fixed statements of the hot paths, and the batch statements whose text
-// varies with a playbook's number of rows, fit many times over.
+// varies with a playbook's number of rows, fit many times over. It keeps
+// as many more texts it has seen once, unprepared.
 const stmtsPerConn = 64
 
-// preparingConnector gives Postgres connections that prepare each
-// statement with arguments once and then only bind and execute it. lib/pq
-// sends such a statement unnamed, so the server parsed, analysed and
-// planned it again on every call: a quarter of Postgres' CPU under a burst
-// of declarations. A prepared statement is one round trip as before
-// (Bind, Execute, Sync), and the server plans it once for all its
-// executions when a generic plan costs no more than the custom ones.
-// Statements without arguments (BEGIN, COMMIT, the migrations) keep the
-// simple protocol.
+// preparingConnector gives Postgres connections that prepare a statement
+// with arguments the second time they run it and from then on only bind
+// and execute it. lib/pq sends such a statement unnamed, so the server
+// parsed, analysed and planned it again on every call: a quarter of
+// Postgres' CPU under a burst of declarations. A prepared statement is one
+// round trip as before (Bind, Execute, Sync), and after five runs Postgres
+// keeps one plan for all arguments when it costs no more than theirs; the
+// statements write their limits and their job kinds as text (literalLimit)
+// so that such a plan knows them. A text seen once (an IN list of a length
+// never met again) is not prepared, which would cost a round trip to
+// prepare and one to close. Statements without arguments (BEGIN, COMMIT,
+// the migrations) keep the simple protocol.
 type preparingConnector struct {
 	driver.Connector
 }
@@ -43,7 +47,7 @@ func (c preparingConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &preparingConn{Conn: conn, stmts: map[string]*list.Element{}, lru: list.New()}, nil
+	return &preparingConn{Conn: conn, stmts: map[string]*list.Element{}, lru: list.New(), seen: map[string]*list.Element{}, once: list.New()}, nil
 }
 
 // preparingConn is one connection and its statements, least recently used
@@ -54,6 +58,8 @@ type preparingConn struct {
 	driver.Conn
 	stmts map[string]*list.Element // query → element of lru holding a *preparedStmt
 	lru   *list.List
+	seen  map[string]*list.Element // queries run once, unprepared → element of once
+	once  *list.List
 }
 
 type preparedStmt struct {
@@ -61,18 +67,29 @@ type preparedStmt struct {
 	stmt  driver.Stmt
 }
 
-// prepared returns the connection's statement for query, preparing it (a
-// round trip) the first time and closing the least recently used one
-// when the connection holds stmtsPerConn.
+// prepared returns the connection's statement for query, or nil the
+// first time it meets query. The second time it prepares it (a round
+// trip), closing the least recently used statement when the connection
+// holds stmtsPerConn.
 func (c *preparingConn) prepared(ctx context.Context, query string) (driver.Stmt, error) {
 	if e, ok := c.stmts[query]; ok {
 		c.lru.MoveToFront(e)
 		return e.Value.(*preparedStmt).stmt, nil
 	}
+	e, again := c.seen[query]
+	if !again {
+		if c.once.Len() >= stmtsPerConn {
+			delete(c.seen, c.once.Remove(c.once.Back()).(string))
+		}
+		c.seen[query] = c.once.PushFront(query)
+		return nil, nil
+	}
 	st, err := c.Conn.(driver.ConnPrepareContext).PrepareContext(ctx, query)
 	if err != nil {
 		return nil, err
 	}
+	c.once.Remove(e)
+	delete(c.seen, query)
 	if c.lru.Len() >= stmtsPerConn {
 		c.forget(c.lru.Back())
 	}
@@ -115,6 +132,9 @@ func (c *preparingConn) ExecContext(ctx context.Context, query string, args []dr
 	if err != nil {
 		return nil, err
 	}
+	if st == nil {
+		return c.Conn.(driver.ExecerContext).ExecContext(ctx, query, args)
+	}
 	res, err := st.(driver.StmtExecContext).ExecContext(ctx, args)
 	if err != nil {
 		c.stale(query, err)
@@ -129,6 +149,9 @@ func (c *preparingConn) QueryContext(ctx context.Context, query string, args []d
 	st, err := c.prepared(ctx, query)
 	if err != nil {
 		return nil, err
+	}
+	if st == nil {
+		return c.Conn.(driver.QueryerContext).QueryContext(ctx, query, args)
 	}
 	rows, err := st.(driver.StmtQueryContext).QueryContext(ctx, args)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/url"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -171,8 +172,6 @@ const sqliteReaders = 4
 // a statement stuck on a lock or a frozen server is cancelled after 30 s
 // (commands have their own, shorter deadline through their context); and
 // binary_parameters sends byte arguments as they are instead of escaped.
-// (Each statement is prepared once a connection, preparingConnector, and
-// then sent with its arguments in one round trip.)
 var postgresDefaults = [][2]string{
 	{"connect_timeout", "5"},
 	{"statement_timeout", "30000"},
@@ -333,6 +332,19 @@ func (db *DB) forUpdate() string {
 		return " FOR UPDATE"
 	}
 	return ""
+}
+
+// literalLimit is a LIMIT, and an OFFSET when positive, written as numbers
+// rather than arguments: a statement run again is prepared, and Postgres
+// may then plan it once for any arguments, where a plan for an unknown
+// limit expects to return a tenth of the table (a claim of one job read
+// every due job, its update the whole table).
+func literalLimit(limit, offset int) string {
+	s := " LIMIT " + strconv.Itoa(limit)
+	if offset > 0 {
+		s += " OFFSET " + strconv.Itoa(offset)
+	}
+	return s
 }
 
 // isUniqueViolation tells a unique or primary key violation by its code.

@@ -1,0 +1,56 @@
+package store_test
+
+import (
+	"fmt"
+	"testing"
+
+	"incidentbot"
+	"incidentbot/internal/storetest"
+	"incidentbot/store"
+)
+
+// TestPreparedStatements: a declaration's statements are prepared on the
+// connection and, run again, planned once for all; a statement prepared
+// before its table changed shape fails once, then is prepared again.
+func TestPreparedStatements(t *testing.T) {
+	db := storetest.Postgres(t)
+	db.SetMaxConns(1)
+	ctx := t.Context()
+	for i := range 10 {
+		inc := &incidentbot.Incident{Title: fmt.Sprintf("Checkout returns 50%d", i), Severity: incidentbot.SEV1,
+			Platform: "slack", Workspace: "T1", OriginChannel: "C1", Guarded: true}
+		ch := incidentbot.Change{Events: []incidentbot.TimelineEvent{{Kind: incidentbot.EventNote, Text: "declared"}}}
+		if err := db.CreateIncident(ctx, inc, ch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Prepared on the second declaration, custom plans for five runs,
+	// then the one plan: 3 runs of it for each of the insert and the event.
+	got, err := store.Raw(ctx, db, `SELECT generic_plans::text FROM pg_prepared_statements
+		WHERE statement LIKE 'INSERT INTO incidents %' OR statement LIKE '%INSERT INTO timeline_events%' ORDER BY 1`)
+	if err != nil || len(got) != 2 || got[0] != "4" || got[1] != "4" {
+		t.Errorf("generic plans of the insert and the event: got %v (%v), want 4 each", got, err)
+	}
+	for _, q := range []string{`CREATE TABLE shape (id int, a text)`, `INSERT INTO shape VALUES (1, 'x')`} {
+		if _, err := store.Raw(ctx, db, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const q = `SELECT * FROM shape WHERE id = $1`
+	for range 3 { // the second prepares it, the third reuses it
+		if n, err := store.Columns(ctx, db, q, 1); err != nil || n != 2 {
+			t.Fatalf("before: got %d columns (%v), want 2", n, err)
+		}
+	}
+	if _, err := store.Raw(ctx, db, `ALTER TABLE shape ADD COLUMN b int`); err != nil {
+		t.Fatal(err)
+	}
+	// The prepared statement's result changed shape: Postgres refuses it
+	// once ("cached plan must not change result type"); it is dropped.
+	if _, err := store.Columns(ctx, db, q, 1); err == nil {
+		t.Fatal("after the change: no error, want Postgres to refuse the statement prepared before it")
+	}
+	if n, err := store.Columns(ctx, db, q, 1); err != nil || n != 3 {
+		t.Fatalf("after: got %d columns (%v), want 3", n, err)
+	}
+}
