@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // MigrationsFS exposes the embedded migrations to the external tests.
@@ -35,3 +37,6 @@ func Columns(ctx context.Context, db *DB, q string, args ...any) (int, error) {
 	}
 	return len(cols), errors.Join(err, rows.Err())
 }
+
+// Writer is db's main pool (SQLite: its one writer connection).
+func Writer(db *DB) *sqlx.DB { return db.x }

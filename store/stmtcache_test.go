@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"errors"
 	"fmt"
 	"testing"
 
@@ -52,5 +53,76 @@ func TestPreparedStatements(t *testing.T) {
 	}
 	if n, err := store.Columns(ctx, db, q, 1); err != nil || n != 3 {
 		t.Fatalf("after: got %d columns (%v), want 3", n, err)
+	}
+}
+
+// TestPreparedStatementBusy: on SQLite one connection reads several
+// results at once. A prepared statement whose rows are open is busy: the
+// same text runs unprepared beside it, and once dropped from the cache it
+// is closed with its rows, not under them.
+func TestPreparedStatementBusy(t *testing.T) {
+	db := storetest.SQLite(t)
+	w := store.Writer(db)
+	ctx := t.Context()
+	const q = `SELECT value FROM json_each(?)`
+	count := func(rows interface {
+		Next() bool
+		Close() error
+		Err() error
+	}) int {
+		n := 0
+		for rows.Next() {
+			n++
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	tx, err := w.BeginTxx(ctx, nil) // one connection throughout
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	for range 2 { // seen, then prepared
+		rows, err := tx.QueryContext(ctx, q, "[1,2,3]")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := count(rows); n != 3 {
+			t.Fatalf("got %d rows, want 3", n)
+		}
+	}
+	outer, err := tx.QueryContext(ctx, q, "[1,2,3,4]")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !outer.Next() {
+		t.Fatal("no first row")
+	}
+	inner, err := tx.QueryContext(ctx, q, "[1,2]")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := count(inner); n != 2 {
+		t.Fatalf("beside the busy statement: got %d rows, want 2", n)
+	}
+	// Enough other statements, each run twice, to drop q's from the cache.
+	for i := range 70 {
+		for range 2 {
+			if _, err := tx.ExecContext(ctx, fmt.Sprintf(`SELECT ? + %d`, i), 1); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if n := 1 + count(outer); n != 4 {
+		t.Fatalf("the busy statement's rows: got %d, want 4", n)
+	}
+	rows, err := tx.QueryContext(ctx, q, "[1]")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := count(rows); n != 1 {
+		t.Fatalf("after: got %d rows, want 1", n)
 	}
 }

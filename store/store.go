@@ -104,14 +104,14 @@ func Open(ctx context.Context, logger *slog.Logger, dsn string) (*DB, error) {
 		db.claims.SetConnMaxIdleTime(5 * time.Minute)
 	} else {
 		db.dialect = SQLite
-		db.x, err = sqlx.Open("sqlite", sqliteDSN(dsn, false))
+		db.x, err = openSQLite(sqliteDSN(dsn, false))
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
 		// SQLite has one writer: one connection makes transactions queue in
 		// Go instead of failing with SQLITE_BUSY.
 		db.x.SetMaxOpenConns(1)
-		if db.rd, err = sqlx.Open("sqlite", sqliteDSN(dsn, true)); err != nil {
+		if db.rd, err = openSQLite(sqliteDSN(dsn, true)); err != nil {
 			db.x.Close()
 			return nil, fmt.Errorf("open sqlite readers: %w", err)
 		}
