@@ -162,50 +162,54 @@ func (db *DB) CreateIncident(ctx context.Context, inc *incidentbot.Incident, ch 
 	if err := checkIncident(inc); err != nil {
 		return err
 	}
+	// The duplicate checks go with the insert: an open incident holding
+	// the dedupe key or the guarded title leaves nothing to insert (and
+	// uses up no id). ON CONFLICT covers a declaration committed between
+	// the check and the insert, through the same unique indexes.
+	held := []string{"TRUE"}
+	args := db.incidentArgs(inc)
+	if inc.DedupeKey != "" && inc.Status.Open() {
+		held = append(held, `NOT EXISTS (SELECT 1 FROM incidents WHERE dedupe_key = ? AND dedupe_key <> '' AND status IN ('investigating', 'mitigated'))`)
+		args = append(args, inc.DedupeKey)
+	}
+	if guard := titleGuard(inc); guard != nil {
+		held = append(held, `NOT EXISTS (SELECT 1 FROM incidents WHERE title_guard = ?)`)
+		args = append(args, guard)
+	}
+	insert := `INSERT INTO incidents (title, severity, status, type, drill, platform, workspace,
+		origin_channel, war_room, dedupe_key, summary, impact, declared_by_id, declared_by_name,
+		detected_at, declared_at, acknowledged_at, mitigated_at, resolved_at, closed_at,
+		next_reminder_at, reminders_off, last_update_at, outward_confirmed, title_guard, impact_started_at, revenue_share)
+		SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+		WHERE ` + strings.Join(held, " AND ") + `
+		ON CONFLICT DO NOTHING RETURNING id`
 	var id int64
-	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
-		// The deliveries first: a repeat is no new declaration to count.
-		if err := db.claimDeliveries(ctx, tx, inc.DeclaredAt, ch.Deliveries); err != nil {
-			return err
-		}
-		if err := db.takeRates(ctx, tx, ch.Limits, inc.DeclaredAt); err != nil {
-			return err
-		}
-		// The duplicate checks go with the insert, one round trip: an open
-		// incident holding the dedupe key or the guarded title leaves
-		// nothing to insert (and uses up no id). ON CONFLICT covers a
-		// declaration committed between the check and the insert, through
-		// the same unique indexes.
-		held := []string{"TRUE"}
-		args := db.incidentArgs(inc)
-		if inc.DedupeKey != "" && inc.Status.Open() {
-			held = append(held, `NOT EXISTS (SELECT 1 FROM incidents WHERE dedupe_key = ? AND dedupe_key <> '' AND status IN ('investigating', 'mitigated'))`)
-			args = append(args, inc.DedupeKey)
-		}
-		if guard := titleGuard(inc); guard != nil {
-			held = append(held, `NOT EXISTS (SELECT 1 FROM incidents WHERE title_guard = ?)`)
-			args = append(args, guard)
-		}
-		q := tx.Rebind(`INSERT INTO incidents (title, severity, status, type, drill, platform, workspace,
-			origin_channel, war_room, dedupe_key, summary, impact, declared_by_id, declared_by_name,
-			detected_at, declared_at, acknowledged_at, mitigated_at, resolved_at, closed_at,
-			next_reminder_at, reminders_off, last_update_at, outward_confirmed, title_guard, impact_started_at, revenue_share)
-			SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
-			WHERE ` + strings.Join(held, " AND ") + `
-			ON CONFLICT DO NOTHING RETURNING id`)
-		err := tx.GetContext(ctx, &id, q, args...)
-		if errors.Is(err, sql.ErrNoRows) {
-			return errTaken
-		}
-		if err != nil {
-			return fmt.Errorf("insert incident: %w", mapErr(err))
-		}
-		var w writes
-		for _, d := range ch.Deliveries {
-			w.add("delivery "+d.Source, `UPDATE deliveries SET incident_id = ? WHERE source = ? AND id = ?`, id, d.Source, d.ID)
-		}
-		return db.applyWith(ctx, tx, &w, id, inc.DeclaredAt, ch)
-	})
+	var err error
+	if db.dialect == Postgres && len(ch.Deliveries) == 0 && len(ch.Limits) == 0 && len(ch.Roles) == 0 && len(ch.FollowUps) == 0 && len(ch.Tickets) == 0 {
+		// The whole declaration is one statement, a transaction of its
+		// own: no BEGIN and no COMMIT to wait for.
+		id, err = db.insertWith(ctx, db.x, insert, args, inc.DeclaredAt, ch)
+	} else {
+		err = db.inTx(ctx, func(tx *sqlx.Tx) error {
+			// The deliveries first: a repeat is no new declaration to count.
+			if err := db.claimDeliveries(ctx, tx, inc.DeclaredAt, ch.Deliveries); err != nil {
+				return err
+			}
+			if err := db.takeRates(ctx, tx, ch.Limits, inc.DeclaredAt); err != nil {
+				return err
+			}
+			var err error
+			if db.dialect == Postgres {
+				id, err = db.insertWith(ctx, tx, insert, args, inc.DeclaredAt, ch)
+			} else {
+				id, err = db.insertThen(ctx, tx, insert, args, inc.DeclaredAt, ch)
+			}
+			if err != nil {
+				return err
+			}
+			return db.applyRest(ctx, tx, id, inc.DeclaredAt, ch)
+		})
+	}
 	if errors.Is(err, errRepeat) || errors.Is(err, errTaken) || isUniqueViolation(err) {
 		// The same delivery was recorded before, or an open incident holds
 		// the dedupe key or the guarded title: report it, read now that it
@@ -218,6 +222,46 @@ func (db *DB) CreateIncident(ctx context.Context, inc *incidentbot.Incident, ch 
 	inc.ID = id
 	inc.Key = incidentbot.IncidentKey(id)
 	return nil
+}
+
+// insertWith runs, on Postgres, the incident's insert and the writes of
+// ch that need no answer (its events, checklist, jobs, messages, the link
+// of its deliveries) as one statement, and returns the incident's id.
+func (db *DB) insertWith(ctx context.Context, q sqlx.QueryerContext, insert string, args []any, at time.Time, ch incidentbot.Change) (int64, error) {
+	var w writes
+	w.add("incident", insert, args...)
+	linkDeliveries(&w, insertedID{}, ch.Deliveries)
+	if err := db.gather(&w, newIncident, at, ch); err != nil {
+		return 0, err
+	}
+	return db.flushInsert(ctx, q, &w)
+}
+
+// insertThen is insertWith on SQLite: in process, one statement after
+// the other.
+func (db *DB) insertThen(ctx context.Context, tx *sqlx.Tx, insert string, args []any, at time.Time, ch incidentbot.Change) (int64, error) {
+	var id int64
+	err := tx.GetContext(ctx, &id, tx.Rebind(insert), args...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, errTaken
+	}
+	if err != nil {
+		return 0, fmt.Errorf("insert incident: %w", mapErr(err))
+	}
+	var w writes
+	linkDeliveries(&w, id, ch.Deliveries)
+	if err := db.gather(&w, id, at, ch); err != nil {
+		return 0, err
+	}
+	return id, db.flush(ctx, tx, &w)
+}
+
+// linkDeliveries adds the writes that name the incident a declaration's
+// deliveries made, so that a retry is answered with it.
+func linkDeliveries(w *writes, id any, ds []incidentbot.Delivery) {
+	for _, d := range ds {
+		w.add("delivery "+d.Source, `UPDATE deliveries SET incident_id = ? WHERE source = ? AND id = ?`, id, d.Source, d.ID)
+	}
 }
 
 // whyConflict names the incident a declaration collided with: the one an
@@ -445,6 +489,18 @@ func (db *DB) applyChange(ctx context.Context, tx *sqlx.Tx, incidentID int64, at
 // applyWith is applyChange with w's writes (the incident's update) sent
 // with the change's events, jobs, checklist and messages.
 func (db *DB) applyWith(ctx context.Context, tx *sqlx.Tx, w *writes, incidentID int64, at time.Time, ch incidentbot.Change) error {
+	if err := db.gather(w, incidentID, at, ch); err != nil {
+		return err
+	}
+	if err := db.flush(ctx, tx, w); err != nil {
+		return err
+	}
+	return db.applyRest(ctx, tx, incidentID, at, ch)
+}
+
+// gather adds to w the writes of ch's events, jobs, checklist and
+// messages, which need no answer.
+func (db *DB) gather(w *writes, incidentID int64, at time.Time, ch incidentbot.Change) error {
 	if len(ch.Events) > 0 {
 		evs := slices.Clone(ch.Events)
 		for i := range evs {
@@ -480,10 +536,12 @@ func (db *DB) applyWith(ctx context.Context, tx *sqlx.Tx, w *writes, incidentID 
 	if len(ch.Messages) > 0 {
 		db.messages(w, incidentID, ch.Messages)
 	}
-	if err := db.flush(ctx, tx, w); err != nil {
-		return err
-	}
-	// Each of these reads or deletes before it writes: a statement of its own.
+	return nil
+}
+
+// applyRest writes ch's roles, follow-ups and tickets, each of which reads
+// or deletes before it writes: a statement of its own.
+func (db *DB) applyRest(ctx context.Context, tx *sqlx.Tx, incidentID int64, at time.Time, ch incidentbot.Change) error {
 	for _, rc := range ch.Roles {
 		if rc.At.IsZero() {
 			rc.At = at

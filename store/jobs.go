@@ -93,7 +93,7 @@ func (db *DB) jobs(w *writes, jobs []incidentbot.Job) error {
 		}
 		var incidentID any
 		if j.IncidentID != 0 {
-			incidentID = j.IncidentID
+			incidentID = incidentArg(j.IncidentID)
 		}
 		rows = append(rows, []any{j.Key, j.Kind, incidentID, jsonArg(j.Payload), string(j.State), j.Attempts,
 			db.t(j.RunAt), j.LockedBy, db.tp(j.LockedUntil), j.LastError, db.t(now), db.t(now)})

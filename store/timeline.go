@@ -15,7 +15,7 @@ import (
 func (db *DB) events(w *writes, evs []incidentbot.TimelineEvent) {
 	rows := make([][]any, len(evs))
 	for i, e := range evs {
-		rows[i] = []any{e.IncidentID, db.t(e.At), string(e.Kind), e.Actor.ID, e.Actor.Name, e.Text, jsonArg(e.Data)}
+		rows[i] = []any{incidentArg(e.IncidentID), db.t(e.At), string(e.Kind), e.Actor.ID, e.Actor.Name, e.Text, jsonArg(e.Data)}
 	}
 	w.rows(fmt.Sprintf("%d events", len(evs)), `INSERT INTO timeline_events (incident_id, at, kind, actor_id, actor_name, text, data)`, "", rows)
 }
@@ -180,7 +180,7 @@ func (db *DB) checklist(w *writes, items []incidentbot.ChecklistEntry) {
 		if c.State == "" {
 			c.State = incidentbot.ChecklistOpen
 		}
-		rows = append(rows, []any{c.IncidentID, c.Position, c.Text, string(c.State), c.By.ID, c.By.Name, db.tp(c.At)})
+		rows = append(rows, []any{incidentArg(c.IncidentID), c.Position, c.Text, string(c.State), c.By.ID, c.By.Name, db.tp(c.At)})
 	}
 	w.rows(fmt.Sprintf("%d checklist items", len(rows)), `INSERT INTO checklist_items (incident_id, position, text, state, by_id, by_name, at)`,
 		`ON CONFLICT (incident_id, position) DO UPDATE SET text = excluded.text, state = excluded.state,
@@ -229,7 +229,7 @@ func (db *DB) messages(w *writes, incidentID int64, ms []incidentbot.SavedMessag
 	rows := make([][]any, 0, len(last))
 	for i, m := range ms {
 		if last[m.Purpose] == i {
-			rows = append(rows, []any{incidentID, m.Purpose, m.Ref.ChannelID, m.Ref.ID})
+			rows = append(rows, []any{incidentArg(incidentID), m.Purpose, m.Ref.ChannelID, m.Ref.ID})
 		}
 	}
 	w.rows(fmt.Sprintf("%d messages", len(rows)), `INSERT INTO messages (incident_id, purpose, channel_id, message_id)`,
