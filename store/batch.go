@@ -119,7 +119,8 @@ func statement(group []write) (string, []any, []string) {
 }
 
 // placeArgs writes s.q with its placeholders, the inserted incident's
-// written as insertedIDSQL, and appends the other arguments.
+// written as insertedIDSQL, and appends the other arguments. A write's
+// text has no "?" but its placeholders.
 func placeArgs(q *strings.Builder, s write, all []any) []any {
 	if !slices.ContainsFunc(s.args, func(a any) bool { _, ok := a.(insertedID); return ok }) {
 		q.WriteString(s.q)
