@@ -101,7 +101,8 @@ type SavedMessage struct {
 
 // IncidentFilter selects incidents; zero fields match everything.
 type IncidentFilter struct {
-	OpenOnly      bool // not closed
+	OpenOnly      bool     // not closed
+	Statuses      []Status // any of these, when set
 	Platform      string
 	Workspace     string
 	OriginChannel string

@@ -107,6 +107,12 @@ func (db *DB) FindIncidents(ctx context.Context, f incidentbot.IncidentFilter) (
 	if f.OpenOnly {
 		where = append(where, `status <> 'closed'`)
 	}
+	if len(f.Statuses) > 0 {
+		where = append(where, `status IN (?`+strings.Repeat(", ?", len(f.Statuses)-1)+`)`)
+		for _, st := range f.Statuses {
+			args = append(args, string(st))
+		}
+	}
 	if f.Platform != "" {
 		add(`platform = ?`, f.Platform)
 	}

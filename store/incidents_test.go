@@ -231,6 +231,8 @@ func TestFindIncidents(t *testing.T) {
 			{"workspace", incidentbot.IncidentFilter{Workspace: "T1"}, []*incidentbot.Incident{c, a}},
 			{"origin channel", incidentbot.IncidentFilter{OriginChannel: "C-ops"}, []*incidentbot.Incident{b}},
 			{"dedupe key", incidentbot.IncidentFilter{DedupeKey: "alert/images"}, []*incidentbot.Incident{c}},
+			{"statuses", incidentbot.IncidentFilter{Statuses: []incidentbot.Status{incidentbot.StatusClosed, incidentbot.StatusResolved}}, []*incidentbot.Incident{c}},
+			{"statuses and since", incidentbot.IncidentFilter{Statuses: []incidentbot.Status{incidentbot.StatusInvestigating}, Since: t0.Add(time.Minute)}, []*incidentbot.Incident{b}},
 			{"limit", incidentbot.IncidentFilter{Limit: 2}, []*incidentbot.Incident{c, b}},
 			{"no match", incidentbot.IncidentFilter{DedupeKey: "nothing"}, []*incidentbot.Incident{}},
 		}

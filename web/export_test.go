@@ -16,7 +16,12 @@ func (s *Site) SetCSVPage(n int) { s.csvPage = n }
 // store and renders the page on every request, as one would at first.
 func (s *Site) Uncached() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		incs, err := s.incidents(r.Context())
+		open, err := s.openIncidents(r.Context())
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		incs, err := s.incidents(r.Context(), open)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return

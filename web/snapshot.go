@@ -79,11 +79,11 @@ type publicIncident struct {
 }
 
 func (s *Site) build(ctx context.Context, mark int64) (*snapshot, error) {
-	incs, err := s.incidents(ctx)
+	open, err := s.openIncidents(ctx)
 	if err != nil {
 		return nil, err
 	}
-	open, err := s.openIncidents(ctx)
+	incs, err := s.incidents(ctx, open)
 	if err != nil {
 		return nil, err
 	}
@@ -98,28 +98,27 @@ func (s *Site) build(ctx context.Context, mark int64) (*snapshot, error) {
 	return snap, nil
 }
 
-// incidents are those the page shows: open, or declared in the past 90
-// days, drills left out.
-func (s *Site) incidents(ctx context.Context) ([]*incidentbot.Incident, error) {
-	recent, err := s.src.FindIncidents(ctx, incidentbot.IncidentFilter{Since: s.clock.Now().Add(-history)})
+// incidents are those the page shows, drills left out: the open ones (the
+// dashboard's, read once for both: a storm's thousands were read three
+// times a build), then the resolved ones not closed yet, however old, and
+// the closed ones declared in the past 90 days, newest first in each.
+func (s *Site) incidents(ctx context.Context, live []liveIncident) ([]*incidentbot.Incident, error) {
+	resolved, err := s.src.FindIncidents(ctx, incidentbot.IncidentFilter{Statuses: []incidentbot.Status{incidentbot.StatusResolved}})
 	if err != nil {
 		return nil, err
 	}
-	// An incident declared before the window may still be open.
-	open, err := s.src.FindIncidents(ctx, incidentbot.IncidentFilter{OpenOnly: true})
+	closed, err := s.src.FindIncidents(ctx, incidentbot.IncidentFilter{
+		Statuses: []incidentbot.Status{incidentbot.StatusClosed}, Since: s.clock.Now().Add(-history)})
 	if err != nil {
 		return nil, err
 	}
-	seen := map[int64]bool{}
-	var incs []*incidentbot.Incident
-	for _, inc := range append(open, recent...) {
-		if inc.Drill || seen[inc.ID] {
-			continue // drills are practice: customers never see them
-		}
-		seen[inc.ID] = true
-		incs = append(incs, inc)
+	incs := make([]*incidentbot.Incident, 0, len(live)+len(resolved)+len(closed))
+	for _, l := range live {
+		incs = append(incs, l.Inc)
 	}
-	return incs, nil
+	incs = append(append(incs, resolved...), closed...)
+	// Drills are practice: customers never see them.
+	return slices.DeleteFunc(incs, func(inc *incidentbot.Incident) bool { return inc.Drill }), nil
 }
 
 // publicMax bounds each list the status page, its feed and its summary
