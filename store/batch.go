@@ -174,7 +174,7 @@ func (db *DB) flushInsert(ctx context.Context, q sqlx.QueryerContext, w *writes)
 		n += len(s.args)
 	}
 	if n > maxBatchArgs {
-		return 0, incidentbot.Errorf(incidentbot.EINVALID, "A declaration writes %d values at once; at most %d fit.", n, maxBatchArgs)
+		return 0, incidentbot.Errorf(incidentbot.EINVALID, "This declaration writes %d values at once, more than the %d that fit: shorten its playbook's checklist.", n, maxBatchArgs)
 	}
 	w.add("incident", `SELECT id FROM w0`)
 	stmt, all, whats := statement(w.stmts)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"log/slog"
 	"testing"
 	"time"
 
@@ -65,14 +64,7 @@ func BenchmarkJobsPoll(b *testing.B) {
 // connection to the same database for set-wide statements.
 func benchStore(b *testing.B) (*store.DB, *sql.DB) {
 	dsn := storetest.PostgresDSN(b)
-	db, err := store.Open(b.Context(), slog.New(slog.DiscardHandler), dsn)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { db.Close() })
-	if err := db.Migrate(b.Context()); err != nil {
-		b.Fatal(err)
-	}
+	db := storetest.Open(b, dsn)
 	raw, err := sql.Open("postgres", dsn)
 	if err != nil {
 		b.Fatal(err)

@@ -46,3 +46,23 @@ func TestProbeLaneClaims(t *testing.T) {
 		diff(t, "the zero lane takes every kind", keys(claim(t, db, "w3", t0.Add(4*time.Minute), 10)), []string{k(0), k(1), k(2), k(3), k(4)})
 	})
 }
+
+// TestLaneKindsWritten: a lane's kinds go into the claim's text, so a kind
+// that is not a plain name is refused rather than quoted, and claims
+// nothing.
+func TestLaneKindsWritten(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		create(t, db, newIncident("Checkout down"), incidentbot.Change{Jobs: []incidentbot.Job{{Key: "k1", Kind: "post"}}})
+		for _, lane := range []incidentbot.JobLane{{Only: []string{"post'); DELETE FROM jobs; --"}}, {Except: []string{"Post"}}, {Only: []string{""}}} {
+			jobs, err := db.ClaimLane(t.Context(), "w1", time.Now().Add(time.Hour), time.Minute, 1, lane)
+			if incidentbot.ErrorCode(err) != incidentbot.EINTERNAL || len(jobs) != 0 {
+				t.Errorf("lane %+v: got %v, %v; want no jobs and an internal error", lane, jobs, err)
+			}
+		}
+		jobs, err := db.ClaimLane(t.Context(), "w1", time.Now().Add(time.Hour), time.Minute, 1, incidentbot.JobLane{Only: []string{"post"}})
+		if err != nil || len(jobs) != 1 {
+			t.Errorf("a plain kind: got %v, %v; want the job", jobs, err)
+		}
+	})
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -30,14 +29,7 @@ import (
 //	TEST_DATABASE_URL=... go test ./web -run '^$' -bench Dashboard -benchtime 200x -count 5
 func BenchmarkDashboard(b *testing.B) {
 	dsn := storetest.PostgresDSN(b)
-	db, err := store.Open(b.Context(), slog.New(slog.DiscardHandler), dsn)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { db.Close() })
-	if err := db.Migrate(b.Context()); err != nil {
-		b.Fatal(err)
-	}
+	db := storetest.Open(b, dsn)
 	seedHistory(b, db, dsn)
 	site, err := web.New(web.Config{Name: "Example Shop", RevenuePerMinute: 20, Currency: "EUR"}, db, mustBooks(b), incidentbot.NewManualClock(now), nil)
 	if err != nil {
