@@ -60,6 +60,7 @@ type diagnosis struct {
 	samples int
 	waits   map[string]int // "state wait_event_type:wait_event | query" -> samples seen
 	cpu     []byte
+	began   time.Time // the run's start, for LOAD_SLOW's log of busy moments
 	start   cpuTimes
 }
 
@@ -103,7 +104,7 @@ func (b *bot) cpuNow() cpuTimes {
 
 // diagnose starts sampling for a run of length d.
 func (b *bot) diagnose(d time.Duration) *diagnosis {
-	g := &diagnosis{b: b, stop: make(chan struct{}), waits: map[string]int{}, start: b.cpuNow()}
+	g := &diagnosis{b: b, stop: make(chan struct{}), waits: map[string]int{}, start: b.cpuNow(), began: time.Now()}
 	if b.dsn != "" {
 		g.wg.Go(g.sampleActivity)
 	}
@@ -140,6 +141,7 @@ func (g *diagnosis) sampleActivity() {
 		}
 		g.mu.Lock()
 		g.samples++
+		var busy []string
 		for rows.Next() {
 			var state, wait, query string
 			if rows.Scan(&state, &wait, &query) != nil {
@@ -150,8 +152,14 @@ func (g *diagnosis) sampleActivity() {
 				continue
 			}
 			g.waits[state+" "+wait+" | "+query]++
+			busy = append(busy, wait+" "+query[:min(len(query), 40)])
 		}
 		g.mu.Unlock()
+		// Three sessions at work at once on two cores: a moment to set
+		// beside the slow answers LOAD_SLOW logs.
+		if len(busy) >= 3 && os.Getenv("LOAD_SLOW") != "" {
+			g.b.t.Logf("busy sessions at %v: %q", time.Since(g.began).Round(time.Millisecond), busy)
+		}
 		rows.Close()
 	}
 }

@@ -17,7 +17,9 @@
 // printed beside the latencies (see diagnose.go): the connection pool's
 // waits, the Slack calls, and on Postgres what the bot's sessions were
 // waiting on; LOAD_PROFILE=dir keeps CPU, block and mutex profiles;
-// LOAD_SLOW=1 logs each answer slower than 40 ms with when it was sent.
+// LOAD_SLOW=1 logs each answer slower than 40 ms with when it was sent,
+// and on Postgres each sample with three sessions or more at work, with
+// what they were waiting on.
 package perf
 
 import (

@@ -154,8 +154,10 @@ func (db *DB) ClaimLane(ctx context.Context, worker string, now time.Time, lease
 	// The picked ids are a materialized CTE: Postgres may run an
 	// "id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)" subquery more than
 	// once and claim more than n jobs, the extra ones then held by a worker
-	// that never runs them until their lease ends.
-	q := db.x.Rebind(`WITH picked AS` + materialized + ` (
+	// that never runs them until their lease ends. The claim is planned at
+	// each call (planEachCall): a kept plan would be the one for the size
+	// the table had when it was made.
+	q := db.x.Rebind(planEachCall + `WITH picked AS` + materialized + ` (
 			SELECT id FROM jobs
 			WHERE state IN ('pending', 'running') AND run_at <= ?
 				AND (state = 'pending' OR locked_until < ?)` + kinds + `

@@ -3,7 +3,9 @@ package store_test
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
+	"time"
 
 	"incidentbot"
 	"incidentbot/internal/storetest"
@@ -125,5 +127,37 @@ func TestPreparedStatementBusy(t *testing.T) {
 	}
 	if n := count(rows); n != 1 {
 		t.Fatalf("after: got %d rows, want 1", n)
+	}
+}
+
+// TestClaimPlannedEachCall: the job claim is never prepared, so its plan
+// is made for the table as it is, while the other statements of a job's
+// life are.
+func TestClaimPlannedEachCall(t *testing.T) {
+	db := storetest.Postgres(t)
+	db.SetMaxConns(1)
+	ctx := t.Context()
+	for i := range 10 {
+		if err := db.EnqueueJobs(ctx, incidentbot.Job{Key: fmt.Sprintf("job-%d", i), Kind: "welcome"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 10 {
+		jobs, err := db.ClaimJobs(ctx, "w1", time.Now(), time.Minute, 1)
+		if err != nil || len(jobs) != 1 {
+			t.Fatalf("claim: %d jobs (%v), want 1", len(jobs), err)
+		}
+	}
+	got, err := store.Raw(ctx, db, `SELECT left(statement, 40) FROM pg_prepared_statements ORDER BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var claim, enqueue bool
+	for _, s := range got {
+		claim = claim || strings.Contains(s, "picked")
+		enqueue = enqueue || strings.Contains(s, "INSERT INTO jobs")
+	}
+	if claim || !enqueue {
+		t.Errorf("prepared statements %q: want the enqueue and not the claim", got)
 	}
 }
