@@ -62,6 +62,9 @@ type diagnosis struct {
 	cpu     []byte
 	began   time.Time // the run's start, for LOAD_SLOW's log of busy moments
 	start   cpuTimes
+	// answered and slow count the slash commands serve had answered, and
+	// of them those it took over 50 ms to answer, when the run began.
+	answered, slow float64
 }
 
 // cpuTimes are CPU seconds used so far: by serve, by this process (the
@@ -105,6 +108,7 @@ func (b *bot) cpuNow() cpuTimes {
 // diagnose starts sampling for a run of length d.
 func (b *bot) diagnose(d time.Duration) *diagnosis {
 	g := &diagnosis{b: b, stop: make(chan struct{}), waits: map[string]int{}, start: b.cpuNow(), began: time.Now()}
+	g.answered, g.slow = b.serverTimes()
 	if b.dsn != "" {
 		g.wg.Go(g.sampleActivity)
 	}
@@ -178,6 +182,8 @@ func (g *diagnosis) report(name string, total int) {
 	other := (end.busy - g.start.busy) - (end.serve - g.start.serve) - (end.self - g.start.self)
 	fmt.Fprintf(&out, "  CPU a request: serve %.2f ms, load generator and fake Slack %.2f ms, the rest of the machine (Postgres, and whatever else runs) %.2f ms; machine busy %.0f%%\n",
 		(end.serve-g.start.serve)/n, (end.self-g.start.self)/n, other/n, 100*(end.busy-g.start.busy)/max(end.total-g.start.total, 1e-9))
+	answered, slow := b.serverTimes()
+	fmt.Fprintf(&out, "  answers over 50 ms as serve timed them: %.0f of %.0f\n", slow-g.slow, answered-g.answered)
 	for _, line := range strings.Split(string(b.fetch("/metrics")), "\n") {
 		if strings.HasPrefix(line, "go_sql_") {
 			fmt.Fprintf(&out, "  %s\n", line)
@@ -230,4 +236,22 @@ func (b *bot) fetch(path string) []byte {
 		return nil
 	}
 	return raw
+}
+
+// serverTimes reads from serve's /metrics how many slash commands it has
+// answered, and how many of them took it over 50 ms: set beside the
+// generator's count, it tells a slow serve from a slow generator, both on
+// the same two cores.
+func (b *bot) serverTimes() (answered, slow float64) {
+	const route = `incidentbot_http_request_duration_seconds_%s{route="POST /slack/commands"%s} `
+	var within float64
+	for _, line := range strings.Split(string(b.fetch("/metrics")), "\n") {
+		if v, ok := strings.CutPrefix(line, fmt.Sprintf(route, "count", "")); ok {
+			answered, _ = strconv.ParseFloat(v, 64)
+		}
+		if v, ok := strings.CutPrefix(line, fmt.Sprintf(route, "bucket", `,le="0.05"`)); ok {
+			within, _ = strconv.ParseFloat(v, 64)
+		}
+	}
+	return answered, answered - within
 }

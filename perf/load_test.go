@@ -256,8 +256,14 @@ func run(t *testing.T, db string, rate int, d time.Duration) result {
 	r.p50, r.p99 = pct(l.lat, 50), pct(l.lat, 99)
 	r.busyP99 = pct(l.busy, 99)
 	r.peakRSSMB = max(l.peakRSSMB, rssMB(b.cmd.Process.Pid, "VmHWM"))
-	t.Logf("%s %d req/s: sent %d, p50 %s, p99 %s, busy %d (p99 %s), failed %d, peak RSS %.0f MB",
-		db, rate, r.sent, ms(r.p50), ms(r.p99), r.busy, ms(r.busyP99), r.failed, r.peakRSSMB)
+	over := 0
+	for _, d := range l.lat {
+		if d > ackTarget {
+			over++
+		}
+	}
+	t.Logf("%s %d req/s: sent %d, p50 %s, p99 %s, %d over %v, busy %d (p99 %s), failed %d, peak RSS %.0f MB",
+		db, rate, r.sent, ms(r.p50), ms(r.p99), over, ackTarget, r.busy, ms(r.busyP99), r.failed, r.peakRSSMB)
 	return r
 }
 

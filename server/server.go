@@ -27,6 +27,9 @@ type Deps struct {
 	Pprof bool
 	// Metrics serves /metrics; nil serves 404.
 	Metrics http.Handler
+	// Observe, when set, is told how long each request took to answer,
+	// under its route's pattern ("POST /slack/commands"; "" for none).
+	Observe func(route string, took time.Duration)
 	// Inbound endpoints; each nil when its platform is not configured over HTTP.
 	SlackCommands, SlackInteractions, SlackEvents http.Handler
 	DiscordInteractions                           http.Handler
@@ -53,7 +56,21 @@ func NewServer(deps Deps) http.Handler {
 	var h http.Handler = mux
 	h = limitBody(h, maxBody)
 	h = recoverPanics(deps.Logger, h)
+	if deps.Observe != nil {
+		h = timed(deps.Observe, h)
+	}
 	return h
+}
+
+// timed reports each request's time to answer. The mux names the route
+// on the request it is given, so it is read once the request is served.
+// A stream (the dashboard's events) counts until it ends.
+func timed(observe func(string, time.Duration), next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		next.ServeHTTP(w, r)
+		observe(r.Pattern, time.Since(start))
+	})
 }
 
 // maxBody bounds every request body: chat payloads and alert batches are far smaller.

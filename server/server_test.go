@@ -6,8 +6,10 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"incidentbot"
 )
@@ -83,5 +85,29 @@ func TestBodyLimit(t *testing.T) {
 	h.ServeHTTP(rec, httptest.NewRequest("POST", "/", strings.NewReader(strings.Repeat("x", 11))))
 	if readErr == nil || rec.Code != http.StatusRequestEntityTooLarge {
 		t.Fatalf("got err %v status %d, want a read error and 413", readErr, rec.Code)
+	}
+}
+
+// TestObserve: each request's time is reported under its route's pattern,
+// a path no route serves under none.
+func TestObserve(t *testing.T) {
+	t.Parallel()
+	var routes []string
+	h := NewServer(Deps{
+		Logger:        slog.New(slog.DiscardHandler),
+		Ready:         func(*http.Request) error { return nil },
+		SlackCommands: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "declared") }),
+		Observe: func(route string, took time.Duration) {
+			if took <= 0 {
+				t.Errorf("%s took %v", route, took)
+			}
+			routes = append(routes, route)
+		},
+	})
+	for _, req := range []*http.Request{httptest.NewRequest("POST", "/slack/commands", nil), httptest.NewRequest("GET", "/nope", nil)} {
+		h.ServeHTTP(httptest.NewRecorder(), req)
+	}
+	if want := []string{"POST /slack/commands", ""}; !slices.Equal(routes, want) {
+		t.Errorf("routes: got %q, want %q", routes, want)
 	}
 }

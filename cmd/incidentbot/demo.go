@@ -203,10 +203,10 @@ func (p *demoPlayer) step(ctx context.Context, after time.Duration, who, line st
 // serveDemo serves the web pages over the demo's store until ctx ends.
 func serveDemo(ctx context.Context, cfg config, a *app, clock incidentbot.Clock, logger *slog.Logger, stdout io.Writer) error {
 	deps := server.Deps{
-		Logger:  logger,
-		Ready:   func(r *http.Request) error { return a.store.Ready(r.Context()) },
-		Metrics: metricsHandler(),
+		Logger: logger,
+		Ready:  func(r *http.Request) error { return a.store.Ready(r.Context()) },
 	}
+	deps.Metrics, deps.Observe = metrics()
 	site, err := newSite(cfg, a, nil, clock, logger, &deps)
 	if err != nil {
 		return err

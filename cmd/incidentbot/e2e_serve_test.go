@@ -19,7 +19,7 @@ import (
 // the strict harness: every post the bot makes is one the test declares.
 
 // TestServeSlackEndToEnd: health, readiness and metrics answer; a signed
-// slash command is answered at once, then the workers open the war room
+// slash command is answered at once (and its time counted in /metrics), then the workers open the war room
 // with a pinned welcome; without DATABASE_URL the SQLite file is in the
 // working folder. The generic playbook has no site check: tests reach no
 // outside host.
@@ -34,6 +34,9 @@ func TestServeSlackEndToEnd(t *testing.T) {
 
 	if got := h.command(alice, general, "declare sev1 type:generic Checkout returns 504"); !strings.Contains(got, "INC-1") {
 		t.Fatalf("slash command answered %q, want INC-1 named", got)
+	}
+	if body := get(t, h.url("/metrics")); !strings.Contains(body, `incidentbot_http_request_duration_seconds_count{route="POST /slack/commands"} 1`) {
+		t.Errorf("/metrics does not count the slash command's answer")
 	}
 	const room = "inc-1-checkout-returns-504"
 	h.expect(room, `INC-1 Checkout returns 504`)

@@ -95,11 +95,11 @@ func runServe(ctx context.Context, cfg config, logger *slog.Logger) error {
 	}
 
 	deps := server.Deps{
-		Logger:  logger,
-		Ready:   func(r *http.Request) error { return a.store.Ready(r.Context()) },
-		Metrics: metricsHandler(a.store.Pools()),
-		Pprof:   cfg.DebugPprof,
+		Logger: logger,
+		Ready:  func(r *http.Request) error { return a.store.Ready(r.Context()) },
+		Pprof:  cfg.DebugPprof,
 	}
+	deps.Metrics, deps.Observe = metrics(a.store.Pools())
 	if cfg.DebugPprof {
 		server.ProfileContention()
 	}
@@ -310,9 +310,12 @@ func newHTTPServer(h http.Handler, t httpTimeouts) *http.Server {
 	return &http.Server{Handler: h, ReadHeaderTimeout: t.header, ReadTimeout: t.read, IdleTimeout: t.idle}
 }
 
-// metricsHandler serves the Go runtime's, the process's and the database
-// pools' figures (go_sql_*: connections in use, waits for one).
-func metricsHandler(pools ...map[string]*sql.DB) http.Handler {
+// metrics serves the Go runtime's, the process's and the database pools'
+// figures (go_sql_*: connections in use, waits for one), and the time
+// each route took to answer (incidentbot_http_request_duration_seconds:
+// Slack gives a slash command 3 seconds, the load target is 50 ms).
+// observe records a request's time, for server.Deps.Observe.
+func metrics(pools ...map[string]*sql.DB) (handler http.Handler, observe func(route string, took time.Duration)) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for _, ps := range pools {
@@ -320,7 +323,15 @@ func metricsHandler(pools ...map[string]*sql.DB) http.Handler {
 			reg.MustRegister(collectors.NewDBStatsCollector(p, name))
 		}
 	}
-	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
+	took := prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "incidentbot_http_request_duration_seconds",
+		Help:    "Time to answer a request, by route pattern (none: no route matched).",
+		Buckets: []float64{.005, .01, .02, .03, .05, .1, .25, .5, 1, 2.5, 3, 5, 10},
+	}, []string{"route"})
+	reg.MustRegister(took)
+	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{}), func(route string, d time.Duration) {
+		took.WithLabelValues(cmp.Or(route, "none")).Observe(d.Seconds())
+	}
 }
 
 // serveHTTP serves until ctx ends, then shuts down within 10 seconds.

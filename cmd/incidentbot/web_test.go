@@ -29,7 +29,8 @@ func getBody(t *testing.T, url string) (int, string) {
 
 // TestWebServeZeroConfig: serve with no configuration at all starts,
 // says once in its log that chat is off and how to turn it on, and serves
-// the home page (saying so too), the status page, health and metrics (the database pools' among them).
+// the home page (saying so too), the status page, health and metrics (the
+// database pools' and the routes' times among them).
 func TestWebServeZeroConfig(t *testing.T) {
 	s := startServe(t, map[string]string{})
 	if n := strings.Count(s.logs.String(), `"msg":"chat is off`); n != 1 {
@@ -47,6 +48,7 @@ func TestWebServeZeroConfig(t *testing.T) {
 		{"/readyz", ""},
 		{"/metrics", "go_goroutines"},
 		{"/metrics", `go_sql_wait_count_total{db_name="sqlite-writer"}`},
+		{"/metrics", `incidentbot_http_request_duration_seconds_count{route="GET /status"} 1`},
 	} {
 		if code, body := getBody(t, s.url(tc.path)); code != http.StatusOK || !strings.Contains(body, tc.want) {
 			t.Errorf("GET %s: got %d, want 200 with %q:\n%.400s", tc.path, code, tc.want, body)
