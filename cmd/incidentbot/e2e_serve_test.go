@@ -19,9 +19,9 @@ import (
 // the strict harness: every post the bot makes is one the test declares.
 
 // TestServeSlackEndToEnd: health, readiness and metrics answer; a signed
-// slash command is answered at once (and its time counted in /metrics), then the workers open the war room
-// with a pinned welcome; without DATABASE_URL the SQLite file is in the
-// working folder. The generic playbook has no site check: tests reach no
+// slash command is answered at once (its time counted in /metrics), then
+// the workers open the war room with a pinned welcome; without
+// DATABASE_URL the SQLite file is in the working folder. The generic playbook has no site check: tests reach no
 // outside host.
 func TestServeSlackEndToEnd(t *testing.T) {
 	env := e2eDB(t)
