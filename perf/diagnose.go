@@ -108,7 +108,7 @@ func (b *bot) cpuNow() cpuTimes {
 // diagnose starts sampling for a run of length d.
 func (b *bot) diagnose(d time.Duration) *diagnosis {
 	g := &diagnosis{b: b, stop: make(chan struct{}), waits: map[string]int{}, start: b.cpuNow(), began: time.Now()}
-	g.answered, g.slow = b.serverTimes()
+	g.answered, g.slow = serverTimes(b.fetch("/metrics"))
 	if b.dsn != "" {
 		g.wg.Go(g.sampleActivity)
 	}
@@ -182,9 +182,10 @@ func (g *diagnosis) report(name string, total int) {
 	other := (end.busy - g.start.busy) - (end.serve - g.start.serve) - (end.self - g.start.self)
 	fmt.Fprintf(&out, "  CPU a request: serve %.2f ms, load generator and fake Slack %.2f ms, the rest of the machine (Postgres, and whatever else runs) %.2f ms; machine busy %.0f%%\n",
 		(end.serve-g.start.serve)/n, (end.self-g.start.self)/n, other/n, 100*(end.busy-g.start.busy)/max(end.total-g.start.total, 1e-9))
-	answered, slow := b.serverTimes()
+	metrics := b.fetch("/metrics")
+	answered, slow := serverTimes(metrics)
 	fmt.Fprintf(&out, "  answers over 50 ms as serve timed them: %.0f of %.0f\n", slow-g.slow, answered-g.answered)
-	for _, line := range strings.Split(string(b.fetch("/metrics")), "\n") {
+	for _, line := range strings.Split(string(metrics), "\n") {
 		if strings.HasPrefix(line, "go_sql_") {
 			fmt.Fprintf(&out, "  %s\n", line)
 		}
@@ -238,14 +239,14 @@ func (b *bot) fetch(path string) []byte {
 	return raw
 }
 
-// serverTimes reads from serve's /metrics how many slash commands it has
-// answered, and how many of them took it over 50 ms: set beside the
-// generator's count, it tells a slow serve from a slow generator, both on
-// the same two cores.
-func (b *bot) serverTimes() (answered, slow float64) {
+// serverTimes reads from serve's /metrics text how many slash commands
+// it has answered, and how many of them took it over 50 ms: set beside
+// the generator's count, it tells a slow serve from a slow generator, both
+// on the same two cores.
+func serverTimes(metrics []byte) (answered, slow float64) {
 	const route = `incidentbot_http_request_duration_seconds_%s{route="POST /slack/commands"%s} `
 	var within float64
-	for _, line := range strings.Split(string(b.fetch("/metrics")), "\n") {
+	for _, line := range strings.Split(string(metrics), "\n") {
 		if v, ok := strings.CutPrefix(line, fmt.Sprintf(route, "count", "")); ok {
 			answered, _ = strconv.ParseFloat(v, 64)
 		}
